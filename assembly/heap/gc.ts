@@ -1,0 +1,260 @@
+// The collector: mark from roots, then sweep. Roots are supplied by the VM (its stacks and
+// globals) between beginMark() and finishMark(). A full collection sweeps the whole heap and
+// rebuilds the free lists, joining neighbouring dead blocks. A region collection (when a
+// `region { }` block exits) marks only region blocks — every pointer from older memory into a
+// region was recorded by the write barrier — and frees the region's dead blocks.
+import {
+  HEADER, T_FREE, T_RAW, T_LIST, T_MAP, T_STRUCT, T_CLOSURE, T_BOX, T_ERROR, T_MATRIX, T_TENSOR,
+  F_MARK, F_PINNED, F_REGION, typeOf, flagsOf, setFlags, sizeOf,
+  LIST_LEN, LIST_DATA, MAP_USED, MAP_ENTRIES, MAP_INDEX, STRUCT_DEF, STRUCT_FIELDS, SDEF_COUNT,
+  CLO_NCAP, CLO_CAPS, BOX_VALUE, ERR_MESSAGE, ERR_TRACE,
+} from "./layout";
+import { isObj, objOf } from "./value";
+import {
+  allocPinned, freeBlock, heapStart, heapTop, bytesInUse, clearFreeLists, reclaimRun, subtractInUse,
+  regionDepth, setRegionDepth, regionLogLen, setRegionLogLen, regionLogAt, setRegionLogAt,
+  releaseRegionBlock, setNextCollect, clearCollectRequest,
+} from "./alloc";
+
+// Matrix and tensor objects keep their element storage in a RAW block at this offset.
+export const ARRAY_DATA_BLOCK: u32 = 8;
+
+let markStack: u32 = 0;
+let markCap: u32 = 0;
+let markLen: u32 = 0;
+let regionOnly: bool = false;
+
+// write barrier: region values stored into memory older than the region
+let remembered: u32 = 0;
+let rememberedCap: u32 = 0;
+let rememberedLen: u32 = 0;
+
+const regionStarts = memory.data(4 * 256);
+export const MAX_REGION_DEPTH: u32 = 256;
+
+export let collections: u32 = 0;
+export let lastPauseBytes: u64 = 0;
+
+function push(p: u32): void {
+  if (markLen == markCap) {
+    const cap = markCap == 0 ? 4096 : markCap * 2;
+    const fresh = allocPinned(cap << 2);
+    if (markStack != 0) {
+      memory.copy(fresh + HEADER, markStack + HEADER, markLen << 2);
+      freeBlock(markStack);
+    }
+    markStack = fresh;
+    markCap = cap;
+  }
+  store<u32>(markStack + HEADER + (markLen++ << 2), p);
+}
+
+/** Marks one object (and, later, what it references). */
+export function markPtr(p: u32): void {
+  if (p == 0) return;
+  const f = flagsOf(p);
+  if (f & (F_MARK | F_PINNED)) return;
+  if (regionOnly && !(f & F_REGION)) return;
+  setFlags(p, f | F_MARK);
+  push(p);
+}
+
+// @ts-ignore: decorator
+@inline export function markValue(v: u64): void {
+  if (isObj(v)) markPtr(objOf(v));
+}
+
+export function markValues(from: u32, count: u32): void {
+  for (let i: u32 = 0; i < count; i++) markValue(load<u64>(from + (i << 3)));
+}
+
+function trace(p: u32): void {
+  switch (typeOf(p)) {
+    case T_LIST: {
+      const data = load<u32>(p, LIST_DATA);
+      if (data != 0) {
+        markPtr(data);
+        markValues(data + HEADER, load<u32>(p, LIST_LEN));
+      }
+      break;
+    }
+    case T_MAP: {
+      const entries = load<u32>(p, MAP_ENTRIES);
+      if (entries != 0) {
+        markPtr(entries);
+        markPtr(load<u32>(p, MAP_INDEX));
+        markValues(entries + HEADER, load<u32>(p, MAP_USED) * 2);
+      }
+      break;
+    }
+    case T_STRUCT:
+      markValues(p + STRUCT_FIELDS, load<u32>(load<u32>(p, STRUCT_DEF), SDEF_COUNT));
+      break;
+    case T_CLOSURE: {
+      const n = load<u32>(p, CLO_NCAP);
+      for (let i: u32 = 0; i < n; i++) markPtr(load<u32>(p + CLO_CAPS + (i << 2)));
+      break;
+    }
+    case T_BOX:
+      markValue(load<u64>(p, BOX_VALUE));
+      break;
+    case T_ERROR:
+      markPtr(load<u32>(p, ERR_MESSAGE));
+      markPtr(load<u32>(p, ERR_TRACE));
+      break;
+    case T_MATRIX:
+    case T_TENSOR:
+      markPtr(load<u32>(p, ARRAY_DATA_BLOCK));
+      break;
+    default:
+      break;
+  }
+}
+
+function drain(): void {
+  while (markLen > 0) trace(load<u32>(markStack + HEADER + (--markLen << 2)));
+}
+
+// ---------- write barrier ----------
+
+/** Called when `value` is stored into object `container`: remembers region values stored into older objects. */
+// @ts-ignore: decorator
+@inline export function writeBarrier(container: u32, value: u64): void {
+  if (regionDepth > 0 && isObj(value)) rememberSlow(container, objOf(value));
+}
+
+function rememberSlow(container: u32, target: u32): void {
+  if (!(flagsOf(target) & F_REGION) || (flagsOf(container) & F_REGION)) return;
+  if (rememberedLen == rememberedCap) {
+    const cap = rememberedCap == 0 ? 256 : rememberedCap * 2;
+    const fresh = allocPinned(cap << 2);
+    if (remembered != 0) {
+      memory.copy(fresh + HEADER, remembered + HEADER, rememberedLen << 2);
+      freeBlock(remembered);
+    }
+    remembered = fresh;
+    rememberedCap = cap;
+  }
+  store<u32>(remembered + HEADER + (rememberedLen++ << 2), target);
+}
+
+// ---------- collections ----------
+
+/** Starts a collection; the VM then marks its roots and calls finishFull() or finishRegion(). */
+export function beginMark(regionCollection: bool): void {
+  regionOnly = regionCollection;
+  markLen = 0;
+  if (regionCollection) {
+    for (let i: u32 = 0; i < rememberedLen; i++) markPtr(load<u32>(remembered + HEADER + (i << 2)));
+  }
+}
+
+export function finishFull(): void {
+  drain();
+  // keep the region log and remembered set true: drop what this collection will free, and move
+  // each region's start down by the entries dropped before it
+  let w: u32 = 0;
+  let d: u32 = 0;
+  for (let i: u32 = 0; i < regionLogLen; i++) {
+    while (d < regionDepth && load<u32>(regionStarts + (d << 2)) == i) store<u32>(regionStarts + (d++ << 2), w);
+    const p = regionLogAt(i);
+    const f = flagsOf(p);
+    if (typeOf(p) == T_FREE) setFlags(p, f & ~F_REGION);
+    else if (f & F_MARK) setRegionLogAt(w++, p);
+  }
+  while (d < regionDepth) store<u32>(regionStarts + (d++ << 2), w);
+  setRegionLogLen(w);
+  w = 0;
+  for (let i: u32 = 0; i < rememberedLen; i++) {
+    const p = load<u32>(remembered + HEADER + (i << 2));
+    if (flagsOf(p) & F_MARK) store<u32>(remembered + HEADER + (w++ << 2), p);
+  }
+  rememberedLen = w;
+  sweep();
+  collections++;
+}
+
+function sweep(): void {
+  clearFreeLists();
+  let p = heapStart;
+  const top = heapTop;
+  let runStart: u32 = 0;
+  let runSize: u32 = 0;
+  let freed: u64 = 0;
+  while (p < top) {
+    const size = sizeOf(p);
+    const f = flagsOf(p);
+    const t = typeOf(p);
+    let dead = false;
+    if (t == T_FREE) dead = !(f & F_REGION);
+    else if (f & F_PINNED) dead = false;
+    else if (f & F_MARK) {
+      setFlags(p, f & ~F_MARK);
+    } else {
+      dead = true;
+      freed += size;
+    }
+    if (dead) {
+      if (runSize == 0) runStart = p;
+      runSize += size;
+    } else if (runSize != 0) {
+      reclaimRun(runStart, runSize);
+      runSize = 0;
+    }
+    p += size;
+  }
+  if (runSize != 0) reclaimRun(runStart, runSize);
+  subtractInUse(freed);
+  lastPauseBytes = freed;
+  const floor: u64 = 8 << 20;
+  setNextCollect(max<u64>(bytesInUse * 2, floor));
+  clearCollectRequest();
+}
+
+// ---------- regions ----------
+
+export function enterRegion(): bool {
+  if (regionDepth >= MAX_REGION_DEPTH) return false;
+  store<u32>(regionStarts + (regionDepth << 2), regionLogLen);
+  setRegionDepth(regionDepth + 1);
+  return true;
+}
+
+/** Frees the innermost region's blocks that the marked roots do not reach. */
+export function finishRegion(): void {
+  drain();
+  const depth = regionDepth;
+  const start = load<u32>(regionStarts + ((depth - 1) << 2));
+  let w = start;
+  for (let i = start; i < regionLogLen; i++) {
+    const p = regionLogAt(i);
+    const f = flagsOf(p);
+    if (typeOf(p) == T_FREE) {
+      setFlags(p, 0);
+      releaseRegionBlock(p);
+    } else if (f & F_MARK) {
+      if (depth == 1) setFlags(p, f & ~(F_MARK | F_REGION));
+      else {
+        setFlags(p, f & ~F_MARK);
+        setRegionLogAt(w++, p);
+      }
+    } else {
+      setFlags(p, 0);
+      freeBlock(p);
+    }
+  }
+  // objects of outer regions reached by this mark keep no mark
+  for (let i: u32 = 0; i < start; i++) {
+    const p = regionLogAt(i);
+    setFlags(p, flagsOf(p) & ~F_MARK);
+  }
+  setRegionLogLen(w);
+  setRegionDepth(depth - 1);
+  if (depth == 1) rememberedLen = 0;
+  regionOnly = false;
+}
+
+/** Leaves regions down to `depth` without freeing (used when unwinding in bulk is not possible). */
+export function currentRegionDepth(): u32 {
+  return regionDepth;
+}

@@ -1,0 +1,92 @@
+// Heap object layout. Every block starts with an 8-byte header:
+//   u8 type, u8 flags, u16 aux (per type), u32 size (whole block in bytes, a multiple of 8).
+// Field offsets below are from the block start.
+
+export const HEADER: u32 = 8;
+
+// object types
+export const T_FREE: u8 = 0;
+export const T_RAW: u8 = 1; // untyped storage owned by another object (list items, map tables, code)
+export const T_STRING: u8 = 2;
+export const T_LIST: u8 = 3;
+export const T_MAP: u8 = 4;
+export const T_STRUCT: u8 = 5;
+export const T_CLOSURE: u8 = 6;
+export const T_BOX: u8 = 7;
+export const T_ERROR: u8 = 8;
+export const T_NATIVE: u8 = 9;
+export const T_STRUCTDEF: u8 = 10;
+export const T_MATRIX: u8 = 11;
+export const T_TENSOR: u8 = 12;
+
+// header flags
+export const F_MARK: u8 = 1;
+export const F_PINNED: u8 = 2; // never collected (constants, VM tables)
+export const F_REGION: u8 = 4; // allocated inside a region that is still open
+
+// @ts-ignore: decorator
+@inline export function typeOf(p: u32): u8 { return load<u8>(p); }
+// @ts-ignore: decorator
+@inline export function flagsOf(p: u32): u8 { return load<u8>(p, 1); }
+// @ts-ignore: decorator
+@inline export function setFlags(p: u32, f: u8): void { store<u8>(p, f, 1); }
+// @ts-ignore: decorator
+@inline export function auxOf(p: u32): u16 { return load<u16>(p, 2); }
+// @ts-ignore: decorator
+@inline export function setAux(p: u32, a: u16): void { store<u16>(p, a, 2); }
+// @ts-ignore: decorator
+@inline export function sizeOf(p: u32): u32 { return load<u32>(p, 4); }
+
+// RAW: payload from +8
+export const RAW_DATA: u32 = 8;
+
+// STRING: UTF-8 bytes; aux bit 0 = all ASCII (code point index = byte index)
+export const STR_BYTES: u32 = 8; // u32 byte length
+export const STR_CPS: u32 = 12; // u32 code point count
+export const STR_HASH: u32 = 16; // u32 hash, 0 = not yet computed
+export const STR_DATA: u32 = 20;
+export const STR_ASCII: u16 = 1;
+
+// LIST
+export const LIST_LEN: u32 = 8;
+export const LIST_CAP: u32 = 12;
+export const LIST_DATA: u32 = 16; // RAW block of u64 items
+export const LIST_SIZE: u32 = 24;
+
+// MAP: insertion-ordered entries (key u64, value u64) plus an open-addressing index of u32
+export const MAP_COUNT: u32 = 8; // live entries
+export const MAP_USED: u32 = 12; // entry slots used, deleted ones included
+export const MAP_CAP: u32 = 16; // entry slots available
+export const MAP_ENTRIES: u32 = 20; // RAW
+export const MAP_INDEX: u32 = 24; // RAW of u32 (entry number + 1; 0 empty)
+export const MAP_MASK: u32 = 28; // index slots - 1
+export const MAP_SIZE: u32 = 32;
+
+// STRUCT: fields in declaration order
+export const STRUCT_DEF: u32 = 8;
+export const STRUCT_FIELDS: u32 = 16;
+
+// STRUCTDEF (pinned): name, field names (interned string pointers)
+export const SDEF_NAME: u32 = 8;
+export const SDEF_COUNT: u32 = 12;
+export const SDEF_INDEX: u32 = 16;
+export const SDEF_FIELDS: u32 = 20;
+
+// CLOSURE: function index and captured boxes
+export const CLO_PROTO: u32 = 8;
+export const CLO_NCAP: u32 = 12;
+export const CLO_CAPS: u32 = 16;
+
+// BOX: one captured variable
+export const BOX_VALUE: u32 = 8;
+export const BOX_SIZE: u32 = 16;
+
+// ERROR
+export const ERR_CODE: u32 = 8; // u64 number value
+export const ERR_MESSAGE: u32 = 16; // string pointer
+export const ERR_TRACE: u32 = 20; // list pointer or 0
+export const ERR_SIZE: u32 = 24;
+
+// NATIVE: a builtin function as a value
+export const NATIVE_ID: u32 = 8;
+export const NATIVE_SIZE: u32 = 16;

@@ -1,0 +1,155 @@
+// The WebAssembly core's exports: loading programs, running them, limits, statistics, and the
+// few constructors and accessors the host needs to exchange values.
+import { HEADER, F_PINNED, setFlags, flagsOf } from "./heap/layout";
+import { initHeap, allocPinned, bytesInUse, setMemoryLimit, memoryBytes, heapTop, heapStart } from "./heap/alloc";
+import { collections } from "./heap/gc";
+import { allocString as allocStr, finishString as finishStr } from "./objects/string";
+import { newList as mkList, listPush as pushList } from "./objects/list";
+import { newMap as mkMap, mapSet as setMap } from "./objects/map";
+import { newStruct as mkStruct, newStructDef } from "./objects/struct";
+import { newError as mkError } from "./vm/builtins";
+import { initNames } from "./vm/names";
+import { faultCode, clearFault } from "./vm/fault";
+import {
+  initState, addProto, protoAt, ensureGlobals as growGlobals, addStruct, structAt, globals, setMaxDepth, setSteps, setStepLimit,
+  P_CODE, P_LEN, P_NPARAMS, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME, steps,
+} from "./vm/state";
+import { runFunction as run, resultValue, thrownValue, collectGarbage } from "./vm/interp";
+
+const valueSlot = memory.data(16);
+
+export function init(): void {
+  initHeap();
+  initState();
+  initNames();
+}
+
+/** Payload address of a new pinned block of `bytes`. */
+export function allocTable(bytes: u32): u32 {
+  const p = allocPinned(bytes);
+  return p == 0 ? 0 : p + HEADER;
+}
+
+/** A string of `n` UTF-8 bytes for the host to fill at stringData(p); call finishString after. */
+export function newString(n: u32): u32 {
+  const p = allocStr(n);
+  clearFault();
+  return p;
+}
+
+export function finishString(p: u32, pinned: bool): u32 {
+  if (pinned) setFlags(p, flagsOf(p) | F_PINNED);
+  return finishStr(p);
+}
+
+export function defineProto(code: u32, len: u32, nparams: u32, nregs: u32, ncaps: u32, caps: u32, kbase: u32, handlers: u32, nhandlers: u32, name: u32): u32 {
+  const i = addProto();
+  const p = protoAt(i);
+  store<u32>(p, code, P_CODE);
+  store<u32>(p, len, P_LEN);
+  store<u32>(p, nparams, P_NPARAMS);
+  store<u32>(p, nregs, P_NREGS);
+  store<u32>(p, ncaps, P_NCAPS);
+  store<u32>(p, caps, P_CAPS);
+  store<u32>(p, kbase, P_KBASE);
+  store<u32>(p, handlers, P_HANDLERS);
+  store<u32>(p, nhandlers, P_NHANDLERS);
+  store<u32>(p, name, P_NAME);
+  return i;
+}
+
+export function defineStruct(name: u32, count: u32, fields: u32): u32 {
+  const index = addStruct(0);
+  const def = newStructDef(name, count, fields, index);
+  store<u32>(structTableSlot(index), def);
+  return index;
+}
+
+import { structs } from "./vm/state";
+function structTableSlot(i: u32): u32 {
+  return structs + (i << 2);
+}
+
+export function structDef(i: u32): u32 {
+  return structAt(i);
+}
+
+export function ensureGlobals(n: u32): void {
+  growGlobals(n);
+}
+
+export function globalsAddress(): u32 {
+  return globals;
+}
+
+export function runFunction(proto: u32): u32 {
+  return run(proto);
+}
+
+/** Address of a 16-byte slot: the run's result at +0 and its error at +8 after a run. */
+export function resultSlot(): u32 {
+  store<u64>(valueSlot, resultValue);
+  store<u64>(valueSlot, thrownValue, 8);
+  return valueSlot;
+}
+
+export function setLimits(depth: u32, stepBudget: f64, memoryBytesLimit: f64): void {
+  setMaxDepth(depth);
+  const s: i64 = stepBudget <= 0 || stepBudget >= 9e18 ? 0x7FFF_FFFF_FFFF_FFFF : <i64>stepBudget;
+  setSteps(s);
+  setStepLimit(s);
+  setMemoryLimit(memoryBytesLimit <= 0 ? 0 : <u64>memoryBytesLimit);
+}
+
+export function stepsLeft(): f64 {
+  return <f64>steps;
+}
+
+export function collect(): void {
+  collectGarbage();
+}
+
+export function heapInUse(): f64 {
+  return <f64>bytesInUse;
+}
+
+export function heapCommitted(): f64 {
+  return <f64>memoryBytes();
+}
+
+export function collectionCount(): u32 {
+  return collections;
+}
+
+// ---- values made by the host (arguments from JavaScript, messages) ----
+
+export function newList(cap: u32): u32 {
+  return mkList(cap);
+}
+
+export function listPush(p: u32, v: u64): void {
+  pushList(p, v);
+}
+
+export function newMap(cap: u32): u32 {
+  return mkMap(cap);
+}
+
+export function mapSet(p: u32, k: u64, v: u64): void {
+  setMap(p, k, v);
+}
+
+/** A struct of definition index `def` with field values at `src`. */
+export function newStruct(def: u32, src: u32): u32 {
+  return mkStruct(structAt(def), src);
+}
+
+export function newError(code: f64, message: u32): u64 {
+  return mkError(code, message);
+}
+
+export function lastFault(): u32 {
+  const c = faultCode;
+  clearFault();
+  return c;
+}

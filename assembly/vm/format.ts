@@ -1,0 +1,173 @@
+// Text of values as `print` and `str` show them (spec section 7), built in a reusable byte buffer.
+import { HEADER, T_STRING, T_LIST, T_MAP, T_STRUCT, T_CLOSURE, T_NATIVE, T_ERROR, T_BOX, typeOf, STRUCT_DEF, STRUCT_FIELDS, SDEF_NAME, SDEF_COUNT, SDEF_FIELDS, CLO_PROTO, NATIVE_ID, ERR_CODE, ERR_MESSAGE } from "../heap/layout";
+import { allocPinned, freeBlock } from "../heap/alloc";
+import { isNum, isObj, objOf, numOf, NIL, TRUE, FALSE } from "../heap/value";
+import { strBytes, strData } from "../objects/string";
+import { listLen, listGet } from "../objects/list";
+import { mapUsed, entryKey, entryValue, TOMBSTONE } from "../objects/map";
+import { hostFormatNumber } from "./host";
+import { protoAt, P_NAME } from "./state";
+import { builtinName } from "./builtin-names";
+
+let buf: u32 = 0; // pinned block
+let cap: u32 = 0;
+export let outLen: u32 = 0;
+
+const MAX_DEPTH: u32 = 64;
+
+// @ts-ignore: decorator
+@inline export function outData(): u32 { return buf + HEADER; }
+
+export function outReset(): void {
+  if (cap == 0) reserve(256);
+  outLen = 0;
+}
+
+function reserve(n: u32): void {
+  if (outLen + n <= cap) return;
+  let ncap: u32 = cap == 0 ? 256 : cap * 2;
+  while (ncap < outLen + n) ncap *= 2;
+  const fresh = allocPinned(ncap);
+  if (buf != 0) {
+    memory.copy(fresh + HEADER, buf + HEADER, outLen);
+    freeBlock(buf);
+  }
+  buf = fresh;
+  cap = ncap;
+}
+
+export function outByte(c: u32): void {
+  reserve(1);
+  store<u8>(buf + HEADER + outLen++, <u8>c);
+}
+
+export function outBytes(src: u32, n: u32): void {
+  reserve(n);
+  memory.copy(buf + HEADER + outLen, src, n);
+  outLen += n;
+}
+
+export function outLiteral(s: string): void {
+  for (let i = 0; i < s.length; i++) outByte(<u32>s.charCodeAt(i));
+}
+
+export function outStr(p: u32): void {
+  outBytes(strData(p), strBytes(p));
+}
+
+function outDigits(n: u64): void {
+  if (n >= 10) outDigits(n / 10);
+  outByte(48 + <u32>(n % 10));
+}
+
+export function outNumber(x: f64): void {
+  if (x == 0) {
+    outByte(48); // -0 prints as 0
+    return;
+  }
+  if (x == Math.floor(x) && Math.abs(x) < 1e18) {
+    if (x < 0) outByte(45);
+    outDigits(<u64>Math.abs(x));
+    return;
+  }
+  reserve(32);
+  outLen += hostFormatNumber(x, buf + HEADER + outLen);
+}
+
+function outQuoted(p: u32): void {
+  outByte(34);
+  const n = strBytes(p);
+  const d = strData(p);
+  for (let i: u32 = 0; i < n; i++) {
+    const c = <u32>load<u8>(d + i);
+    if (c == 34 || c == 92) {
+      outByte(92);
+      outByte(c);
+    } else if (c == 10) outLiteral("\\n");
+    else if (c == 9) outLiteral("\\t");
+    else if (c == 13) outLiteral("\\r");
+    else outByte(c);
+  }
+  outByte(34);
+}
+
+/** Appends the text of v; strings are quoted when `quoted` (inside containers). */
+export function outValue(v: u64, quoted: bool, depth: u32): void {
+  if (isNum(v)) {
+    outNumber(numOf(v));
+    return;
+  }
+  if (v == NIL) { outLiteral("nil"); return; }
+  if (v == TRUE) { outLiteral("true"); return; }
+  if (v == FALSE) { outLiteral("false"); return; }
+  if (!isObj(v)) { outLiteral("<?>"); return; }
+  const p = objOf(v);
+  if (depth > MAX_DEPTH) { outLiteral("..."); return; }
+  switch (typeOf(p)) {
+    case T_STRING:
+      if (quoted) outQuoted(p);
+      else outStr(p);
+      break;
+    case T_LIST: {
+      outByte(91);
+      const n = listLen(p);
+      for (let i: u32 = 0; i < n; i++) {
+        if (i > 0) outLiteral(", ");
+        outValue(listGet(p, i), true, depth + 1);
+      }
+      outByte(93);
+      break;
+    }
+    case T_MAP: {
+      outByte(123);
+      const n = mapUsed(p);
+      let first = true;
+      for (let e: u32 = 0; e < n; e++) {
+        const k = entryKey(p, e);
+        if (k == TOMBSTONE) continue;
+        if (!first) outLiteral(", ");
+        first = false;
+        outValue(k, true, depth + 1);
+        outLiteral(": ");
+        outValue(entryValue(p, e), true, depth + 1);
+      }
+      outByte(125);
+      break;
+    }
+    case T_STRUCT: {
+      const def = load<u32>(p, STRUCT_DEF);
+      outStr(load<u32>(def, SDEF_NAME));
+      const n = load<u32>(def, SDEF_COUNT);
+      outLiteral(" {");
+      for (let i: u32 = 0; i < n; i++) {
+        outLiteral(i > 0 ? ", " : " ");
+        outStr(load<u32>(def + SDEF_FIELDS + (i << 2)));
+        outLiteral(": ");
+        outValue(load<u64>(p + STRUCT_FIELDS + (i << 3)), true, depth + 1);
+      }
+      outLiteral(n > 0 ? " }" : "}");
+      break;
+    }
+    case T_CLOSURE:
+      outLiteral("<func ");
+      outStr(load<u32>(protoAt(load<u32>(p, CLO_PROTO)), P_NAME));
+      outByte(62);
+      break;
+    case T_NATIVE:
+      outLiteral("<func ");
+      outStr(builtinName(load<u32>(p, NATIVE_ID)));
+      outByte(62);
+      break;
+    case T_ERROR:
+      outLiteral("error[");
+      outNumber(numOf(load<u64>(p, ERR_CODE)));
+      outLiteral("]: ");
+      outStr(load<u32>(p, ERR_MESSAGE));
+      break;
+    case T_BOX:
+      outLiteral("<box>");
+      break;
+    default:
+      outLiteral("<object>");
+  }
+}

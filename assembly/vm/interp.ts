@@ -1,0 +1,867 @@
+// The dispatch loop. Registers of the running frame are u64 slots at `base`; instructions are
+// 32-bit words at `pc`. Operations that can fail raise a fault and `break` out of the switch to the
+// error path below it; every other path `continue`s. Calls push a frame record and keep going in
+// the same loop (no host recursion), so a fiber can be suspended at any instruction boundary.
+import * as O from "./opcodes";
+import {
+  HEADER, T_CLOSURE, T_NATIVE, T_BOX, T_STRUCT, T_ERROR, T_LIST, T_MAP, T_STRING, typeOf,
+  CLO_PROTO, CLO_NCAP, CLO_CAPS, BOX_VALUE, BOX_SIZE, NATIVE_ID, STRUCT_DEF, STRUCT_FIELDS, SDEF_COUNT, SDEF_NAME,
+  ERR_CODE, ERR_MESSAGE, ERR_TRACE,
+} from "../heap/layout";
+import { allocBlock, collectRequested, bytesInUse, memoryLimit, outOfMemory, clearOutOfMemory, regionDepth } from "../heap/alloc";
+import { beginMark, finishFull, finishRegion, enterRegion, markValue, markValues, markPtr, writeBarrier } from "../heap/gc";
+import { isNum, isObj, objOf, numOf, num, obj, NIL, TRUE, FALSE, bool_, isTruthy, TAG_BASE } from "../heap/value";
+import { strBytes, strData, strLength, utf8Len, stringFromBytes, isAscii } from "../objects/string";
+import { newList, listLen, listGet, listPush, listFrom } from "../objects/list";
+import { newMap, mapSet, mapUsed, entryKey, entryValue, TOMBSTONE, isKey } from "../objects/map";
+import { newStruct } from "../objects/struct";
+import { faultCode, faultArgc, faultArgs, raise, raise1, raise2, raise3, clearFault } from "./fault";
+import {
+  arith, lessThan, lessEqual, valuesEqual, getIndex, setIndex, slice, typeName, typeValue, fieldIndex, operandError, fmod, charAt,
+  E_OPERANDS, E_INVALID,
+} from "./ops";
+import { callBuiltin, newError, nativeValue, toStr } from "./builtins";
+import { outReset, outValue, outData, outLen } from "./format";
+import { hostErrorMessage, hostMath, hostRenderTrace, MATH_POW } from "./host";
+import {
+  protoAt, structAt, P_CODE, P_NPARAMS, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME,
+  H_START, H_END, H_TARGET, H_REG, H_REGION, HANDLER_SIZE,
+  FR_CLOSURE, FR_PROTO, FR_PC, FR_BASE, FR_RET, FR_REGION, FRAME_SIZE,
+  regs, frames, frameCount, setFrameCount, ensureRegisters, ensureFrames, frameAt, maxDepth, steps, setSteps,
+  globals, globalCount, protos, PROTO_SIZE, stepLimit,
+} from "./state";
+import { typeCodeName, S_CODE, S_MESSAGE, S_TRACE, S_INT, OPS_ADD, OPS_SUB, OPS_MUL, OPS_DIV, OPS_MOD, OPS_POW, OPS_EMUL, OPS_EDIV, OPS_LDIV, OPS_NEG, OPS_LT, OPS_LE, OPS_TRANSPOSE, OPS_ITERATE, OPS_RANGE } from "./names";
+import { strEquals } from "../objects/string";
+
+export const STATUS_DONE: u32 = 0;
+export const STATUS_ERROR: u32 = 1;
+
+const E_STACK: u32 = 1001;
+const E_MALFORMED: u32 = 1004;
+const E_NOT_CALLABLE: u32 = 3004;
+const E_ARITY: u32 = 3005;
+const E_THROWN: u32 = 3006;
+const E_NO_MATCH: u32 = 3008;
+const E_NO_FIELD: u32 = 3012;
+const E_MEMORY: u32 = 4001;
+const E_STEPS: u32 = 4002;
+const E_ANNOTATION: u32 = 5004;
+
+/** The value of a finished run, or the error of a failed one. Both are GC roots. */
+export let resultValue: u64 = NIL;
+export let thrownValue: u64 = NIL;
+
+// ---------------------------------------------------------------- collection
+
+function markRoots(): void {
+  for (let f: u32 = 0; f < frameCount; f++) {
+    const fr = frameAt(f);
+    markPtr(load<u32>(fr, FR_CLOSURE));
+    const proto = load<u32>(fr, FR_PROTO);
+    markValues(regs + (load<u32>(fr, FR_BASE) << 3), load<u32>(proto, P_NREGS));
+  }
+  markValues(globals, globalCount);
+  markValue(resultValue);
+  markValue(thrownValue);
+}
+
+export function collectGarbage(): void {
+  beginMark(false);
+  markRoots();
+  finishFull();
+}
+
+function exitRegion(): void {
+  beginMark(true);
+  markRoots();
+  finishRegion();
+}
+
+function exitRegionsTo(depth: u32): void {
+  while (regionDepth > depth) exitRegion();
+}
+
+// ---------------------------------------------------------------- errors
+
+/** A list of numbers [function, word offset, ...] for the frames from the innermost out. */
+function captureTrace(topPc: u32): u32 {
+  const list = newList(frameCount * 2);
+  if (list == 0) return 0;
+  for (let f = <i32>frameCount - 1; f >= 0; f--) {
+    const fr = frameAt(<u32>f);
+    const proto = load<u32>(fr, FR_PROTO);
+    const pc = f == <i32>frameCount - 1 ? topPc : load<u32>(fr, FR_PC) - 4;
+    listPush(list, num(<f64>((proto - protos) / PROTO_SIZE)));
+    listPush(list, num(<f64>((pc - load<u32>(proto, P_CODE)) >> 2)));
+  }
+  return list;
+}
+
+/** Turns the pending fault into an error value (with its message from the host). */
+function faultToError(pc: u32): u64 {
+  const code = faultCode;
+  const message = hostErrorMessage(code, faultArgc, faultArgs);
+  clearFault();
+  const e = newError(<f64>code, message);
+  if (isObj(e)) store<u32>(objOf(e), captureTrace(pc), ERR_TRACE);
+  return e;
+}
+
+function isLimitError(e: u64): bool {
+  if (!isObj(e) || typeOf(objOf(e)) != T_ERROR) return false;
+  const c = numOf(load<u64>(objOf(e), ERR_CODE));
+  return c == <f64>E_MEMORY || c == <f64>E_STEPS;
+}
+
+/**
+ * Finds the innermost handler for `err` thrown at `pc` in the top frame, popping frames above
+ * `stopDepth` as needed. Returns the address to continue at, or 0 when the error leaves the run.
+ */
+function unwind(err: u64, pc: u32, stopDepth: u32): u32 {
+  thrownValue = err;
+  const catchable = !isLimitError(err);
+  let at = pc;
+  while (frameCount > stopDepth) {
+    const fr = frameAt(frameCount - 1);
+    const proto = load<u32>(fr, FR_PROTO);
+    if (catchable) {
+      const off = (at - load<u32>(proto, P_CODE)) >> 2;
+      const hs = load<u32>(proto, P_HANDLERS);
+      const nh = load<u32>(proto, P_NHANDLERS);
+      for (let i: u32 = 0; i < nh; i++) {
+        const h = hs + i * HANDLER_SIZE;
+        if (off >= load<u32>(h, H_START) && off < load<u32>(h, H_END)) {
+          exitRegionsTo(load<u32>(fr, FR_REGION) + load<u32>(h, H_REGION));
+          store<u64>(regs + ((load<u32>(fr, FR_BASE) + load<u32>(h, H_REG)) << 3), thrownValue);
+          thrownValue = NIL;
+          return load<u32>(proto, P_CODE) + (load<u32>(h, H_TARGET) << 2);
+        }
+      }
+    }
+    exitRegionsTo(load<u32>(fr, FR_REGION));
+    setFrameCount(frameCount - 1);
+    if (frameCount > stopDepth) at = load<u32>(frameAt(frameCount - 1), FR_PC) - 4;
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------- helpers
+
+// @ts-ignore: decorator
+@inline function R(base: u32, i: u32): u64 { return load<u64>(base + (i << 3)); }
+// @ts-ignore: decorator
+@inline function setR(base: u32, i: u32, v: u64): void { store<u64>(base + (i << 3), v); }
+
+function isType(v: u64, t: u8): bool {
+  return isObj(v) && typeOf(objOf(v)) == t;
+}
+
+function checkType(v: u64, code: u32, sdef: u32): bool {
+  switch (code) {
+    case O.TY_ANY: return true;
+    case O.TY_NUMBER: return isNum(v);
+    case O.TY_INT: return isNum(v) && numOf(v) == Math.floor(numOf(v)) && isFinite(numOf(v));
+    case O.TY_BOOL: return v == TRUE || v == FALSE;
+    case O.TY_NIL: return v == NIL;
+    case O.TY_STRING: return isType(v, T_STRING);
+    case O.TY_LIST: return isType(v, T_LIST);
+    case O.TY_MAP: return isType(v, T_MAP);
+    case O.TY_FUNC: return isType(v, T_CLOSURE) || isType(v, T_NATIVE);
+    case O.TY_ERROR: return isType(v, T_ERROR);
+    case O.TY_STRUCT: return isType(v, T_STRUCT) && load<u32>(objOf(v), STRUCT_DEF) == sdef;
+    default: return false;
+  }
+}
+
+function getField(v: u64, name: u32): u64 {
+  if (isObj(v)) {
+    const p = objOf(v);
+    const t = typeOf(p);
+    if (t == T_STRUCT) {
+      const i = fieldIndex(load<u32>(p, STRUCT_DEF), name);
+      if (i >= 0) return load<u64>(p + STRUCT_FIELDS + (<u32>i << 3));
+    } else if (t == T_ERROR) {
+      if (strEquals(name, S_CODE)) return load<u64>(p, ERR_CODE);
+      if (strEquals(name, S_MESSAGE)) return obj(load<u32>(p, ERR_MESSAGE));
+      if (strEquals(name, S_TRACE)) {
+        const tr = load<u32>(p, ERR_TRACE);
+        return tr == 0 ? obj(S_CODE) : obj(hostRenderTrace(tr));
+      }
+    }
+  }
+  raise2(E_NO_FIELD, typeValue(v), obj(name));
+  return NIL;
+}
+
+function setField(v: u64, name: u32, x: u64): void {
+  if (isType(v, T_STRUCT)) {
+    const p = objOf(v);
+    const i = fieldIndex(load<u32>(p, STRUCT_DEF), name);
+    if (i >= 0) {
+      writeBarrier(p, x);
+      store<u64>(p + STRUCT_FIELDS + (<u32>i << 3), x);
+      return;
+    }
+  }
+  raise2(E_NO_FIELD, typeValue(v), obj(name));
+}
+
+function concat(base: u32, from: u32, n: u32): u64 {
+  outReset();
+  for (let i: u32 = 0; i < n; i++) outValue(R(base, from + i), false, 0);
+  return obj(stringFromBytes(outData(), outLen));
+}
+
+function newBox(v: u64): u64 {
+  const p = allocBlock(BOX_SIZE - HEADER, T_BOX);
+  if (p == 0) {
+    raise(E_MEMORY);
+    return NIL;
+  }
+  store<u64>(p, v, BOX_VALUE);
+  return obj(p);
+}
+
+function newClosure(protoIndex: u32, current: u32, base: u32): u64 {
+  const proto = protoAt(protoIndex);
+  const n = load<u32>(proto, P_NCAPS);
+  const p = allocBlock(CLO_CAPS - HEADER + (n << 2), T_CLOSURE);
+  if (p == 0) {
+    raise(E_MEMORY);
+    return NIL;
+  }
+  store<u32>(p, protoIndex, CLO_PROTO);
+  store<u32>(p, n, CLO_NCAP);
+  const descs = load<u32>(proto, P_CAPS);
+  for (let i: u32 = 0; i < n; i++) {
+    const d = load<u32>(descs + (i << 2));
+    let box: u32 = 0;
+    if (d & 0x8000_0000) {
+      const k = d & 0x7FFF_FFFF;
+      if (current != 0 && k < load<u32>(current, CLO_NCAP)) box = load<u32>(current + CLO_CAPS + (k << 2));
+    } else {
+      const v = R(base, d);
+      if (isType(v, T_BOX)) box = objOf(v);
+    }
+    if (box == 0) {
+      raise1(E_MALFORMED, num(<f64>protoIndex));
+      return NIL;
+    }
+    store<u32>(p + CLO_CAPS + (i << 2), box);
+  }
+  return obj(p);
+}
+
+/** Whether a numeric for loop with this index, limit and step runs another iteration. */
+// @ts-ignore: decorator
+@inline function forContinues(i: f64, limit: f64, step: f64, inclusive: bool): bool {
+  return step > 0 ? (inclusive ? i <= limit : i < limit) : (inclusive ? i >= limit : i > limit);
+}
+
+/** The next item of an iteration (list, string or map) at cursor R[a+1]; false when done. */
+function iterNext(base: u32, a: u32, pair: bool): bool {
+  const it = R(base, a);
+  const cursor = <u32>numOf(R(base, a + 1));
+  const p = objOf(it);
+  switch (typeOf(p)) {
+    case T_LIST: {
+      if (cursor >= listLen(p)) return false;
+      if (pair) {
+        setR(base, a + 2, num(<f64>cursor));
+        setR(base, a + 3, listGet(p, cursor));
+      } else setR(base, a + 2, listGet(p, cursor));
+      setR(base, a + 1, num(<f64>(cursor + 1)));
+      return true;
+    }
+    case T_STRING: {
+      // the cursor counts bytes
+      if (cursor >= strBytes(p)) return false;
+      const n = utf8Len(load<u8>(strData(p) + cursor));
+      setR(base, a + 2, obj(stringFromBytes(strData(p) + cursor, n)));
+      setR(base, a + 1, num(<f64>(cursor + n)));
+      return true;
+    }
+    case T_MAP: {
+      let e = cursor;
+      const used = mapUsed(p);
+      while (e < used && entryKey(p, e) == TOMBSTONE) e++;
+      if (e >= used) return false;
+      setR(base, a + 2, entryKey(p, e));
+      if (pair) setR(base, a + 3, entryValue(p, e));
+      setR(base, a + 1, num(<f64>(e + 1)));
+      return true;
+    }
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------- entry
+
+/** Runs function `protoIndex` (no parameters, no captures) to completion on the current fiber. */
+export function runFunction(protoIndex: u32): u32 {
+  resultValue = NIL;
+  thrownValue = NIL;
+  clearFault();
+  const stop = frameCount;
+  const clo = newClosure(protoIndex, 0, 0);
+  if (faultCode != 0) {
+    thrownValue = faultToError(load<u32>(protoAt(protoIndex), P_CODE));
+    return STATUS_ERROR;
+  }
+  const proto = protoAt(protoIndex);
+  const baseIndex: u32 = stop == 0 ? 0 : load<u32>(frameAt(stop - 1), FR_BASE) + load<u32>(load<u32>(frameAt(stop - 1), FR_PROTO), P_NREGS);
+  const nregs = load<u32>(proto, P_NREGS);
+  if (!ensureRegisters(baseIndex + nregs + 1) || !ensureFrames(stop + 1)) {
+    thrownValue = newError(<f64>E_MEMORY, S_CODE);
+    return STATUS_ERROR;
+  }
+  for (let i: u32 = 0; i < nregs; i++) store<u64>(regs + ((baseIndex + i) << 3), NIL);
+  const fr = frameAt(stop);
+  store<u32>(fr, objOf(clo), FR_CLOSURE);
+  store<u32>(fr, proto, FR_PROTO);
+  store<u32>(fr, load<u32>(proto, P_CODE), FR_PC);
+  store<u32>(fr, baseIndex, FR_BASE);
+  store<u32>(fr, baseIndex, FR_RET);
+  store<u32>(fr, regionDepth, FR_REGION);
+  setFrameCount(stop + 1);
+  return execute(stop);
+}
+
+// ---------------------------------------------------------------- the loop
+
+function execute(stopDepth: u32): u32 {
+  let fr = frameAt(frameCount - 1);
+  let proto = load<u32>(fr, FR_PROTO);
+  let closure = load<u32>(fr, FR_CLOSURE);
+  let pc = load<u32>(fr, FR_PC);
+  let base = regs + (load<u32>(fr, FR_BASE) << 3);
+  let kbase = load<u32>(proto, P_KBASE);
+  let ipc: u32 = pc;
+  let err: u64 = NIL;
+
+  while (true) {
+    ipc = pc;
+    const ins = load<u32>(pc);
+    pc += 4;
+    const a = (ins >> 8) & 0xFF;
+    switch (ins & 0xFF) {
+      case O.OP_NOP: continue;
+      case O.OP_MOVE: setR(base, a, R(base, (ins >> 16) & 0xFF)); continue;
+      case O.OP_LOADK: setR(base, a, load<u64>(kbase + ((ins >> 16) << 3))); continue;
+      case O.OP_LOADI: setR(base, a, num(<f64>(<i32>ins >> 16))); continue;
+      case O.OP_LOADNIL: setR(base, a, NIL); continue;
+      case O.OP_LOADTRUE: setR(base, a, TRUE); continue;
+      case O.OP_LOADFALSE: setR(base, a, FALSE); continue;
+      case O.OP_GETGLOBAL: setR(base, a, load<u64>(globals + ((ins >> 16) << 3))); continue;
+      case O.OP_SETGLOBAL: store<u64>(globals + ((ins >> 16) << 3), R(base, a)); continue;
+      case O.OP_NEWBOX: {
+        const v = newBox(R(base, (ins >> 16) & 0xFF));
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
+      case O.OP_GETBOX: {
+        const b = R(base, (ins >> 16) & 0xFF);
+        if (!isType(b, T_BOX)) { raise1(E_MALFORMED, num(<f64>((ipc - load<u32>(proto, P_CODE)) >> 2))); break; }
+        setR(base, a, load<u64>(objOf(b), BOX_VALUE));
+        continue;
+      }
+      case O.OP_SETBOX: {
+        const b = R(base, a);
+        if (!isType(b, T_BOX)) { raise1(E_MALFORMED, num(<f64>((ipc - load<u32>(proto, P_CODE)) >> 2))); break; }
+        const v = R(base, (ins >> 16) & 0xFF);
+        writeBarrier(objOf(b), v);
+        store<u64>(objOf(b), v, BOX_VALUE);
+        continue;
+      }
+      case O.OP_GETCAP: {
+        const box = load<u32>(closure + CLO_CAPS + (((ins >> 16) & 0xFF) << 2));
+        setR(base, a, load<u64>(box, BOX_VALUE));
+        continue;
+      }
+      case O.OP_SETCAP: {
+        const box = load<u32>(closure + CLO_CAPS + (a << 2));
+        const v = R(base, (ins >> 16) & 0xFF);
+        writeBarrier(box, v);
+        store<u64>(box, v, BOX_VALUE);
+        continue;
+      }
+      case O.OP_CLOSURE: {
+        const v = newClosure(ins >> 16, closure, base);
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
+      case O.OP_LOADBUILTIN: {
+        const v = nativeValue(ins >> 16);
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
+
+      case O.OP_ADD: {
+        const x = R(base, (ins >> 16) & 0xFF), y = R(base, ins >> 24);
+        if (isNum(x) && isNum(y)) { setR(base, a, reinterpret<u64>(numOf(x) + numOf(y))); continue; }
+        const v = arith(OPS_ADD, x, y);
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
+      case O.OP_SUB: {
+        const x = R(base, (ins >> 16) & 0xFF), y = R(base, ins >> 24);
+        if (isNum(x) && isNum(y)) { setR(base, a, reinterpret<u64>(numOf(x) - numOf(y))); continue; }
+        const v = arith(OPS_SUB, x, y);
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
+      case O.OP_MUL: {
+        const x = R(base, (ins >> 16) & 0xFF), y = R(base, ins >> 24);
+        if (isNum(x) && isNum(y)) { setR(base, a, reinterpret<u64>(numOf(x) * numOf(y))); continue; }
+        const v = arith(OPS_MUL, x, y);
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
+      case O.OP_DIV: {
+        const x = R(base, (ins >> 16) & 0xFF), y = R(base, ins >> 24);
+        if (isNum(x) && isNum(y) && numOf(y) != 0) { setR(base, a, reinterpret<u64>(numOf(x) / numOf(y))); continue; }
+        const v = arith(OPS_DIV, x, y);
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
+      case O.OP_MOD: {
+        const v = arith(OPS_MOD, R(base, (ins >> 16) & 0xFF), R(base, ins >> 24));
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
+      case O.OP_POW: {
+        const v = arith(OPS_POW, R(base, (ins >> 16) & 0xFF), R(base, ins >> 24));
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
+      case O.OP_EMUL: { operandError(OPS_EMUL, R(base, (ins >> 16) & 0xFF), R(base, ins >> 24)); break; }
+      case O.OP_EDIV: { operandError(OPS_EDIV, R(base, (ins >> 16) & 0xFF), R(base, ins >> 24)); break; }
+      case O.OP_LDIV: { operandError(OPS_LDIV, R(base, (ins >> 16) & 0xFF), R(base, ins >> 24)); break; }
+      case O.OP_ADDI: {
+        const x = R(base, (ins >> 16) & 0xFF);
+        const imm = <f64>(<i32>ins >> 24);
+        if (isNum(x)) { setR(base, a, reinterpret<u64>(numOf(x) + imm)); continue; }
+        const v = arith(OPS_ADD, x, num(imm));
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
+      case O.OP_NEG: {
+        const x = R(base, (ins >> 16) & 0xFF);
+        if (isNum(x)) { setR(base, a, num(-numOf(x))); continue; }
+        operandError(OPS_NEG, x, x);
+        break;
+      }
+      case O.OP_NOT: setR(base, a, bool_(!isTruthy(R(base, (ins >> 16) & 0xFF)))); continue;
+      case O.OP_TRANSPOSE: { operandError(OPS_TRANSPOSE, R(base, (ins >> 16) & 0xFF), NIL); break; }
+      case O.OP_EQ: setR(base, a, bool_(valuesEqual(R(base, (ins >> 16) & 0xFF), R(base, ins >> 24)))); continue;
+      case O.OP_NE: setR(base, a, bool_(!valuesEqual(R(base, (ins >> 16) & 0xFF), R(base, ins >> 24)))); continue;
+      case O.OP_LT: {
+        const x = R(base, (ins >> 16) & 0xFF), y = R(base, ins >> 24);
+        if (isNum(x) && isNum(y)) { setR(base, a, bool_(numOf(x) < numOf(y))); continue; }
+        const r = lessThan(x, y);
+        if (faultCode != 0) break;
+        setR(base, a, bool_(r));
+        continue;
+      }
+      case O.OP_LE: {
+        const x = R(base, (ins >> 16) & 0xFF), y = R(base, ins >> 24);
+        if (isNum(x) && isNum(y)) { setR(base, a, bool_(numOf(x) <= numOf(y))); continue; }
+        const r = lessEqual(x, y);
+        if (faultCode != 0) break;
+        setR(base, a, bool_(r));
+        continue;
+      }
+
+      case O.OP_JMP: {
+        const off = <i32>ins >> 8;
+        pc += off << 2;
+        if (off < 0) {
+          setSteps(steps + off);
+          if (steps < 0) { raise1(E_STEPS, num(<f64>stepLimit)); break; }
+          if (collectRequested) {
+            store<u32>(fr, pc, FR_PC);
+            collectGarbage();
+            if (memoryLimit != 0 && bytesInUse > memoryLimit) { raise1(E_MEMORY, num(<f64>memoryLimit)); break; }
+          }
+        }
+        continue;
+      }
+      case O.OP_JMPIF: {
+        const off = load<i32>(pc);
+        pc += 4;
+        if (isTruthy(R(base, a))) pc += off << 2;
+        continue;
+      }
+      case O.OP_JMPIFNOT: {
+        const off = load<i32>(pc);
+        pc += 4;
+        if (!isTruthy(R(base, a))) pc += off << 2;
+        continue;
+      }
+      case O.OP_JNLT: {
+        const off = load<i32>(pc);
+        pc += 4;
+        const x = R(base, a), y = R(base, (ins >> 16) & 0xFF);
+        let r: bool;
+        if (isNum(x) && isNum(y)) r = numOf(x) < numOf(y);
+        else {
+          r = lessThan(x, y);
+          if (faultCode != 0) break;
+        }
+        if (!r) pc += off << 2;
+        continue;
+      }
+      case O.OP_JNLE: {
+        const off = load<i32>(pc);
+        pc += 4;
+        const x = R(base, a), y = R(base, (ins >> 16) & 0xFF);
+        let r: bool;
+        if (isNum(x) && isNum(y)) r = numOf(x) <= numOf(y);
+        else {
+          r = lessEqual(x, y);
+          if (faultCode != 0) break;
+        }
+        if (!r) pc += off << 2;
+        continue;
+      }
+      case O.OP_JEQ: {
+        const off = load<i32>(pc);
+        pc += 4;
+        if (valuesEqual(R(base, a), R(base, (ins >> 16) & 0xFF))) pc += off << 2;
+        continue;
+      }
+      case O.OP_JNE: {
+        const off = load<i32>(pc);
+        pc += 4;
+        if (!valuesEqual(R(base, a), R(base, (ins >> 16) & 0xFF))) pc += off << 2;
+        continue;
+      }
+      case O.OP_JNLTI:
+      case O.OP_JNLEI:
+      case O.OP_JNGTI:
+      case O.OP_JNGEI: {
+        const off = load<i32>(pc);
+        pc += 4;
+        const x = R(base, a);
+        const imm = <f64>(<i32>ins >> 16);
+        const op = ins & 0xFF;
+        let r = false;
+        if (isNum(x)) {
+          const v = numOf(x);
+          r = op == O.OP_JNLTI ? v < imm : op == O.OP_JNLEI ? v <= imm : op == O.OP_JNGTI ? v > imm : v >= imm;
+        } else {
+          operandError(op == O.OP_JNLEI || op == O.OP_JNGEI ? OPS_LE : OPS_LT, x, num(imm));
+          break;
+        }
+        if (!r) pc += off << 2;
+        continue;
+      }
+
+      case O.OP_CALL: {
+        const nargs = (ins >> 16) & 0xFF;
+        const fv = R(base, a);
+        if (!isObj(fv)) { raise1(E_NOT_CALLABLE, typeValue(fv)); break; }
+        const fp = objOf(fv);
+        const t = typeOf(fp);
+        if (t == T_CLOSURE) {
+          const np = protoAt(load<u32>(fp, CLO_PROTO));
+          if (load<u32>(np, P_NPARAMS) != nargs) {
+            raise3(E_ARITY, obj(load<u32>(np, P_NAME)), num(<f64>load<u32>(np, P_NPARAMS)), num(<f64>nargs));
+            break;
+          }
+          if (frameCount >= maxDepth) { raise1(E_STACK, num(<f64>maxDepth)); break; }
+          setSteps(steps - 1);
+          if (steps < 0) { raise1(E_STEPS, num(<f64>stepLimit)); break; }
+          store<u32>(fr, pc, FR_PC);
+          const newBase: u32 = ((base - regs) >> 3) + a + 1;
+          const nregs = load<u32>(np, P_NREGS);
+          if (!ensureRegisters(newBase + nregs) || !ensureFrames(frameCount + 1)) { raise1(E_MEMORY, NIL); break; }
+          fr = frameAt(frameCount);
+          setFrameCount(frameCount + 1);
+          store<u32>(fr, fp, FR_CLOSURE);
+          store<u32>(fr, np, FR_PROTO);
+          store<u32>(fr, newBase, FR_BASE);
+          store<u32>(fr, newBase - 1, FR_RET);
+          store<u32>(fr, regionDepth, FR_REGION);
+          base = regs + (newBase << 3);
+          for (let i = nargs; i < nregs; i++) setR(base, i, NIL);
+          proto = np;
+          closure = fp;
+          kbase = load<u32>(np, P_KBASE);
+          pc = load<u32>(np, P_CODE);
+          store<u32>(fr, pc, FR_PC);
+          if (collectRequested) {
+            collectGarbage();
+            if (memoryLimit != 0 && bytesInUse > memoryLimit) { ipc = pc; raise1(E_MEMORY, num(<f64>memoryLimit)); break; }
+          }
+          continue;
+        }
+        if (t == T_NATIVE) {
+          const v = callBuiltin(load<u32>(fp, NATIVE_ID), base + ((a + 1) << 3), nargs);
+          if (faultCode != 0) break;
+          setR(base, a, v);
+          continue;
+        }
+        raise1(E_NOT_CALLABLE, typeValue(fv));
+        break;
+      }
+      case O.OP_CALLB: {
+        const v = callBuiltin(ins >> 24, base + (a << 3), (ins >> 16) & 0xFF);
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
+      case O.OP_RETURN:
+      case O.OP_RETURNNIL: {
+        const v = (ins & 0xFF) == O.OP_RETURN ? R(base, a) : NIL;
+        const depthAtEntry = load<u32>(fr, FR_REGION);
+        if (regionDepth > depthAtEntry) {
+          resultValue = v;
+          exitRegionsTo(depthAtEntry);
+        }
+        const ret = load<u32>(fr, FR_RET);
+        setFrameCount(frameCount - 1);
+        if (frameCount == stopDepth) {
+          resultValue = v;
+          return STATUS_DONE;
+        }
+        store<u64>(regs + (ret << 3), v);
+        fr = frameAt(frameCount - 1);
+        proto = load<u32>(fr, FR_PROTO);
+        closure = load<u32>(fr, FR_CLOSURE);
+        pc = load<u32>(fr, FR_PC);
+        base = regs + (load<u32>(fr, FR_BASE) << 3);
+        kbase = load<u32>(proto, P_KBASE);
+        continue;
+      }
+      case O.OP_THROW: {
+        const v = R(base, a);
+        if (isType(v, T_ERROR)) {
+          err = v;
+          if (load<u32>(objOf(v), ERR_TRACE) == 0) {
+            store<u32>(fr, pc, FR_PC);
+            store<u32>(objOf(v), captureTrace(ipc), ERR_TRACE);
+          }
+        } else {
+          const msg = toStr(v);
+          if (faultCode != 0) break;
+          err = newError(<f64>E_THROWN, objOf(msg));
+          if (faultCode != 0) break;
+          store<u32>(fr, pc, FR_PC);
+          store<u32>(objOf(err), captureTrace(ipc), ERR_TRACE);
+        }
+        if (faultCode != 0) break;
+        store<u32>(fr, pc, FR_PC);
+        const target = unwind(err, ipc, stopDepth);
+        if (target == 0) return STATUS_ERROR;
+        fr = frameAt(frameCount - 1);
+        proto = load<u32>(fr, FR_PROTO);
+        closure = load<u32>(fr, FR_CLOSURE);
+        base = regs + (load<u32>(fr, FR_BASE) << 3);
+        kbase = load<u32>(proto, P_KBASE);
+        pc = target;
+        continue;
+      }
+
+      case O.OP_NEWLIST: {
+        const v = listFrom(base + (((ins >> 16) & 0xFF) << 3), ins >> 24);
+        if (faultCode != 0) break;
+        setR(base, a, obj(v));
+        continue;
+      }
+      case O.OP_NEWMAP: {
+        const from = (ins >> 16) & 0xFF;
+        const n = ins >> 24;
+        const m = newMap(n);
+        if (faultCode != 0) break;
+        for (let i: u32 = 0; i < n; i++) {
+          const k = R(base, from + 2 * i);
+          if (!isKey(k)) { raise2(E_OPERANDS, obj(S_CODE), typeValue(k)); break; }
+          mapSet(m, k, R(base, from + 2 * i + 1));
+        }
+        if (faultCode != 0) break;
+        setR(base, a, obj(m));
+        continue;
+      }
+      case O.OP_NEWSTRUCT: {
+        const def = structAt(load<u32>(pc));
+        pc += 4;
+        const p = newStruct(def, base + (((ins >> 16) & 0xFF) << 3));
+        if (faultCode != 0) break;
+        setR(base, a, obj(p));
+        continue;
+      }
+      case O.OP_GETINDEX: {
+        const t = R(base, (ins >> 16) & 0xFF), i = R(base, ins >> 24);
+        if (isObj(t) && isNum(i) && typeOf(objOf(t)) == T_LIST) {
+          const p = objOf(t);
+          const x = numOf(i);
+          const k = <u32>x;
+          if (<f64>k == x && k < listLen(p)) { setR(base, a, listGet(p, k)); continue; }
+        }
+        const v = getIndex(t, i);
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
+      case O.OP_SETINDEX: {
+        setIndex(R(base, a), R(base, (ins >> 16) & 0xFF), R(base, ins >> 24));
+        if (faultCode != 0) break;
+        continue;
+      }
+      case O.OP_GETINDEXI: {
+        const v = getIndex(R(base, (ins >> 16) & 0xFF), num(<f64>(ins >> 24)));
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
+      case O.OP_SLICE: {
+        const c = ins >> 24;
+        const v = slice(R(base, (ins >> 16) & 0xFF), R(base, c), R(base, c + 1));
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
+      case O.OP_GETFIELD: {
+        const name = objOf(load<u64>(kbase + (load<u32>(pc) << 3)));
+        pc += 4;
+        const v = getField(R(base, (ins >> 16) & 0xFF), name);
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
+      case O.OP_SETFIELD: {
+        const name = objOf(load<u64>(kbase + (load<u32>(pc) << 3)));
+        pc += 4;
+        setField(R(base, a), name, R(base, (ins >> 16) & 0xFF));
+        if (faultCode != 0) break;
+        continue;
+      }
+      case O.OP_CONCAT: {
+        const v = concat(base, (ins >> 16) & 0xFF, ins >> 24);
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
+      case O.OP_CHECKTYPE: {
+        const code = (ins >> 16) & 0xFF;
+        const ext = load<u32>(pc);
+        pc += 4;
+        const sdef = code == O.TY_STRUCT ? structAt(ext) : 0;
+        const v = R(base, a);
+        if (checkType(v, code, sdef)) continue;
+        raise2(E_ANNOTATION, obj(sdef != 0 ? load<u32>(sdef, SDEF_NAME) : typeCodeName(code)), typeValue(v));
+        break;
+      }
+      case O.OP_ISSTRUCT: {
+        const def = structAt(load<u32>(pc));
+        pc += 4;
+        const v = R(base, (ins >> 16) & 0xFF);
+        setR(base, a, bool_(isType(v, T_STRUCT) && load<u32>(objOf(v), STRUCT_DEF) == def));
+        continue;
+      }
+      case O.OP_ISLIST: {
+        const v = R(base, (ins >> 16) & 0xFF);
+        setR(base, a, bool_(isType(v, T_LIST) && listLen(objOf(v)) == ins >> 24));
+        continue;
+      }
+
+      case O.OP_FORPREP: {
+        const off = load<i32>(pc);
+        pc += 4;
+        const ra = base + (a << 3);
+        const s = load<u64>(ra), l = load<u64>(ra, 8), st = load<u64>(ra, 16);
+        if (!isNum(s) || !isNum(l) || !isNum(st)) {
+          operandError(OPS_RANGE, !isNum(s) ? s : !isNum(l) ? l : st, !isNum(s) ? s : !isNum(l) ? l : st);
+          break;
+        }
+        if (numOf(st) == 0 || numOf(st) != numOf(st)) { raise2(E_INVALID, obj(S_CODE), st); break; }
+        if (forContinues(numOf(s), numOf(l), numOf(st), ((ins >> 16) & 1) != 0)) store<u64>(ra, s, 24);
+        else pc += off << 2;
+        continue;
+      }
+      case O.OP_FORLOOP: {
+        const off = load<i32>(pc);
+        pc += 4;
+        const ra = base + (a << 3);
+        const step = numOf(load<u64>(ra, 16));
+        const i = numOf(load<u64>(ra)) + step;
+        store<f64>(ra, i);
+        if (forContinues(i, numOf(load<u64>(ra, 8)), step, ((ins >> 16) & 1) != 0)) {
+          store<f64>(ra, i, 24);
+          pc += off << 2;
+          setSteps(steps + off);
+          if (steps < 0) { raise1(E_STEPS, num(<f64>stepLimit)); break; }
+          if (collectRequested) {
+            store<u32>(fr, pc, FR_PC);
+            collectGarbage();
+            if (memoryLimit != 0 && bytesInUse > memoryLimit) { raise1(E_MEMORY, num(<f64>memoryLimit)); break; }
+          }
+        }
+        continue;
+      }
+      case O.OP_ITERPREP: {
+        const off = load<i32>(pc);
+        pc += 4;
+        const v = R(base, a);
+        if (!isType(v, T_LIST) && !isType(v, T_MAP) && !isType(v, T_STRING)) { operandError(OPS_ITERATE, v, v); break; }
+        setR(base, a + 1, num(0));
+        continue;
+      }
+      case O.OP_ITERNEXT: {
+        const off = load<i32>(pc);
+        pc += 4;
+        const v = R(base, a);
+        if (!isType(v, T_LIST) && !isType(v, T_MAP) && !isType(v, T_STRING) || !isNum(R(base, a + 1))) {
+          raise1(E_MALFORMED, num(<f64>((ipc - load<u32>(proto, P_CODE)) >> 2)));
+          break;
+        }
+        if (!iterNext(base, a, ((ins >> 16) & 1) != 0)) pc += off << 2;
+        if (faultCode != 0) break;
+        continue;
+      }
+      case O.OP_REGIONENTER: {
+        if (!enterRegion()) { raise1(E_MEMORY, NIL); break; }
+        continue;
+      }
+      case O.OP_REGIONEXIT: {
+        if (regionDepth > load<u32>(fr, FR_REGION)) {
+          store<u32>(fr, pc, FR_PC);
+          exitRegion();
+        }
+        continue;
+      }
+      default:
+        raise1(E_MALFORMED, num(<f64>(ins & 0xFF)));
+        break;
+    }
+
+    // ---- error path: a fault was raised by the instruction at ipc
+    if (outOfMemory) {
+      clearOutOfMemory();
+      clearFault();
+      raise1(E_MEMORY, num(<f64>memoryLimit));
+    }
+    store<u32>(fr, pc, FR_PC);
+    err = faultToError(ipc);
+    const target = unwind(err, ipc, stopDepth);
+    if (target == 0) return STATUS_ERROR;
+    fr = frameAt(frameCount - 1);
+    proto = load<u32>(fr, FR_PROTO);
+    closure = load<u32>(fr, FR_CLOSURE);
+    base = regs + (load<u32>(fr, FR_BASE) << 3);
+    kbase = load<u32>(proto, P_KBASE);
+    pc = target;
+  }
+  return STATUS_ERROR;
+}

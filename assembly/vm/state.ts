@@ -1,0 +1,149 @@
+// The VM's tables and the running fiber. Function prototypes, constants and struct definitions
+// are loaded by the host into pinned memory; a fiber is a register stack plus a stack of frames,
+// each frame linked to its caller by position, so a fiber can be suspended and resumed by saving
+// nothing but these numbers.
+import { HEADER } from "../heap/layout";
+import { allocPinned, freeBlock } from "../heap/alloc";
+import { NIL } from "../heap/value";
+
+// ---- function prototypes: a table of fixed-size records ----
+export const P_CODE: u32 = 0; // address of the first instruction word
+export const P_LEN: u32 = 4; // words
+export const P_NPARAMS: u32 = 8;
+export const P_NREGS: u32 = 12;
+export const P_NCAPS: u32 = 16;
+export const P_CAPS: u32 = 20; // address of u32 capture descriptors: bit 31 set = parent's capture, else register
+export const P_KBASE: u32 = 24; // address of this module's constants (u64 values)
+export const P_HANDLERS: u32 = 28; // address of handler records
+export const P_NHANDLERS: u32 = 32;
+export const P_NAME: u32 = 36; // string pointer
+export const PROTO_SIZE: u32 = 40;
+
+// handler records: [start, end) word offsets guarded, target word offset, register, region level
+export const H_START: u32 = 0;
+export const H_END: u32 = 4;
+export const H_TARGET: u32 = 8;
+export const H_REG: u32 = 12;
+export const H_REGION: u32 = 16;
+export const HANDLER_SIZE: u32 = 20;
+
+// ---- frames ----
+export const FR_CLOSURE: u32 = 0;
+export const FR_PROTO: u32 = 4; // address of the proto record
+export const FR_PC: u32 = 8; // address of the next instruction
+export const FR_BASE: u32 = 12; // register index of R[0]
+export const FR_RET: u32 = 16; // register index receiving the result
+export const FR_REGION: u32 = 20; // region depth when the frame was entered
+export const FRAME_SIZE: u32 = 24;
+
+export let protos: u32 = 0; // payload address of the proto table
+let protoCap: u32 = 0;
+export let protoCount: u32 = 0;
+let protoBlock: u32 = 0;
+
+export let globals: u32 = 0; // payload address of u64 globals
+let globalsBlock: u32 = 0;
+export let globalCount: u32 = 0;
+
+let structBlock: u32 = 0;
+export let structs: u32 = 0; // payload address of u32 structdef pointers
+let structCap: u32 = 0;
+export let structCount: u32 = 0;
+
+// the running fiber
+export let regs: u32 = 0; // address of register 0
+let regsBlock: u32 = 0;
+export let regCap: u32 = 0; // registers
+export let frames: u32 = 0;
+let framesBlock: u32 = 0;
+export let frameCap: u32 = 0;
+export let frameCount: u32 = 0;
+
+// limits
+export let maxDepth: u32 = 10000;
+export let steps: i64 = 0x7FFF_FFFF_FFFF_FFFF; // instruction budget left
+export let stepLimit: i64 = 0;
+
+export function setMaxDepth(n: u32): void { maxDepth = n; }
+export function setSteps(n: i64): void { steps = n; }
+export function setStepLimit(n: i64): void { stepLimit = n; }
+export function setFrameCount(n: u32): void { frameCount = n; }
+
+function grown(block: u32, used: u32, bytes: u32): u32 {
+  const fresh = allocPinned(bytes);
+  if (fresh == 0) return 0;
+  if (block != 0) {
+    memory.copy(fresh + HEADER, block + HEADER, used);
+    freeBlock(block);
+  }
+  return fresh;
+}
+
+export function initState(): void {
+  ensureRegisters(4096);
+  ensureFrames(256);
+}
+
+export function addProto(): u32 {
+  if (protoCount == protoCap) {
+    const cap = protoCap == 0 ? 64 : protoCap * 2;
+    protoBlock = grown(protoBlock, protoCount * PROTO_SIZE, cap * PROTO_SIZE);
+    protos = protoBlock + HEADER;
+    protoCap = cap;
+  }
+  return protoCount++;
+}
+
+// @ts-ignore: decorator
+@inline export function protoAt(i: u32): u32 { return protos + i * PROTO_SIZE; }
+
+export function ensureGlobals(n: u32): void {
+  if (n <= globalCount) return;
+  globalsBlock = grown(globalsBlock, globalCount << 3, n << 3);
+  globals = globalsBlock + HEADER;
+  for (let i = globalCount; i < n; i++) store<u64>(globals + (i << 3), NIL);
+  globalCount = n;
+}
+
+export function addStruct(def: u32): u32 {
+  if (structCount == structCap) {
+    const cap = structCap == 0 ? 16 : structCap * 2;
+    structBlock = grown(structBlock, structCount << 2, cap << 2);
+    structs = structBlock + HEADER;
+    structCap = cap;
+  }
+  store<u32>(structs + (structCount << 2), def);
+  return structCount++;
+}
+
+// @ts-ignore: decorator
+@inline export function structAt(i: u32): u32 { return load<u32>(structs + (i << 2)); }
+
+/** Makes room for `n` registers; register contents keep their indices. False when out of memory. */
+export function ensureRegisters(n: u32): bool {
+  if (n <= regCap) return true;
+  let cap = regCap == 0 ? n : regCap * 2;
+  if (cap < n) cap = n;
+  const fresh = grown(regsBlock, regCap << 3, cap << 3);
+  if (fresh == 0) return false;
+  regsBlock = fresh;
+  regs = regsBlock + HEADER;
+  for (let i = regCap; i < cap; i++) store<u64>(regs + (i << 3), NIL);
+  regCap = cap;
+  return true;
+}
+
+export function ensureFrames(n: u32): bool {
+  if (n <= frameCap) return true;
+  let cap = frameCap == 0 ? n : frameCap * 2;
+  if (cap < n) cap = n;
+  const fresh = grown(framesBlock, frameCap * FRAME_SIZE, cap * FRAME_SIZE);
+  if (fresh == 0) return false;
+  framesBlock = fresh;
+  frames = framesBlock + HEADER;
+  frameCap = cap;
+  return true;
+}
+
+// @ts-ignore: decorator
+@inline export function frameAt(i: u32): u32 { return frames + i * FRAME_SIZE; }

@@ -1,0 +1,33 @@
+// The Noodle implementation under Node: the library from dist/index.js
+// in-process, and the CLI (bin/noodle.js) for the start-up row.
+
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { noodleImpl } from "../impls/noodle.js";
+import { processRunner, projectRoot, readText, rootRelative } from "./host.js";
+
+const DIST = join(projectRoot, "dist", "index.js");
+const BIN = join(projectRoot, "bin", "noodle.js");
+
+async function load() {
+  if (!existsSync(DIST)) throw new Error("dist/index.js does not exist (build it with npm install)");
+  return import(pathToFileURL(DIST).href);
+}
+
+// Wall time of `node bin/noodle.js run HELLO` as a child process, with a bare
+// `node -e ''` alongside (node_ms) to show how much of it is Node itself.
+async function startup(spec) {
+  if (!existsSync(BIN)) return { skipped: true, reason: "bin/noodle.js does not exist" };
+  const program = rootRelative(spec.sources.noodle);
+  return {
+    run: processRunner(process.execPath, ["bin/noodle.js", "run", program]),
+    expected: spec.expected,
+    fields: { command: `node bin/noodle.js run ${program}` },
+    baselines: { node_ms: processRunner(process.execPath, ["-e", ""]) },
+  };
+}
+
+export function noodleNode() {
+  return noodleImpl({ load, readText, fileName: rootRelative, startup });
+}

@@ -1,0 +1,62 @@
+// Compile-time diagnostics: an error code, a message and a span in one source file, rendered the
+// way the spec's section 8 shows them.
+import type { Span } from "./ast.js";
+import { ERRORS, formatError, type ErrorName } from "../errors/table.js";
+
+export interface Diagnostic {
+  code: number;
+  message: string;
+  file: string;
+  span: Span;
+  line: number; // 1-based
+  col: number; // 1-based, in code points
+}
+
+/** A source file with its line starts, so offsets become line:col quickly. */
+export class SourceFile {
+  readonly lineStarts: number[] = [0];
+  constructor(readonly name: string, readonly text: string) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+  }
+  /** 1-based line and column (columns count code points) of a UTF-16 offset. */
+  position(offset: number): { line: number; col: number } {
+    let lo = 0, hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= offset) lo = mid; else hi = mid - 1;
+    }
+    const start = this.lineStarts[lo];
+    const col = [...this.text.slice(start, offset)].length + 1;
+    return { line: lo + 1, col };
+  }
+  lineText(line: number): string {
+    const start = this.lineStarts[line - 1] ?? this.text.length;
+    const end = line < this.lineStarts.length ? this.lineStarts[line] - 1 : this.text.length;
+    return this.text.slice(start, end).replace(/\r$/, "");
+  }
+}
+
+/** Collects the diagnostics of one compilation. */
+export class DiagnosticBag {
+  readonly items: Diagnostic[] = [];
+  report(source: SourceFile, span: Span, name: ErrorName, args: Record<string, string | number> = {}): void {
+    const { line, col } = source.position(span.start);
+    this.items.push({ code: ERRORS[name].code, message: formatError(name, args), file: source.name, span, line, col });
+  }
+  get hasErrors(): boolean {
+    return this.items.length > 0;
+  }
+}
+
+/** error[CODE]: MESSAGE / --> FILE:LINE:COL / the source line / a caret under the span. */
+export function renderDiagnostic(d: Diagnostic, source?: SourceFile): string {
+  const lines = [`error[${d.code}]: ${d.message}`, `  --> ${d.file}:${d.line}:${d.col}`];
+  if (source) {
+    const text = source.lineText(d.line);
+    const gutter = String(d.line);
+    const pad = " ".repeat(gutter.length);
+    const spanLen = Math.max(1, Math.min([...source.text.slice(d.span.start, d.span.end)].length, [...text].length - d.col + 1));
+    lines.push(`${pad} |`, `${gutter} | ${text}`, `${pad} | ${" ".repeat(d.col - 1)}${"^".repeat(spanLen)}`);
+  }
+  return lines.join("\n");
+}

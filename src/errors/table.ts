@@ -1,0 +1,74 @@
+// The one table of error codes. Every error Noodle reports, at compile time or at run time, is
+// named here with its code and message template; docs/errors.md is checked against this table.
+// Templates use {name} placeholders filled by `formatError`.
+
+export interface ErrorSpec {
+  code: number;
+  name: string;
+  template: string;
+}
+
+function spec(code: number, name: string, template: string): ErrorSpec {
+  return { code, name, template };
+}
+
+export const ERRORS = {
+  // 1xxx VM and runtime
+  StackOverflow: spec(1001, "stack overflow", "stack overflow (call depth limit {limit})"),
+  InternalError: spec(1002, "internal error", "internal error: {detail}"),
+  UnsupportedFeature: spec(1003, "unsupported feature", "{feature} is not supported yet"),
+  MalformedBytecode: spec(1004, "malformed bytecode", "malformed bytecode: {detail}"),
+  // 2xxx compilation
+  SyntaxError: spec(2001, "syntax error", "{detail}"),
+  UndeclaredName: spec(2002, "undeclared name", "undeclared name '{name}'"),
+  AssignImmutable: spec(2003, "assignment to immutable binding", "cannot assign to '{name}': it is declared with let"),
+  Redeclared: spec(2004, "redeclared name", "'{name}' is already declared in this scope"),
+  BreakOutsideLoop: spec(2005, "break outside loop", "'{keyword}' outside a loop"),
+  ReturnOutsideFunction: spec(2006, "return outside function", "'return' outside a function"),
+  TypeMismatch: spec(2007, "type mismatch", "{detail}"),
+  ImportFailed: spec(2008, "import failed", "cannot import '{path}': {detail}"),
+  UnknownMember: spec(2009, "unknown member", "{detail}"),
+  UnknownStruct: spec(2010, "unknown struct", "unknown struct '{name}'"),
+  StructFields: spec(2011, "struct fields", "{detail}"),
+  InvalidAssignTarget: spec(2012, "invalid assignment target", "this expression cannot be assigned to"),
+  TooComplex: spec(2013, "function too large", "{detail}"),
+  ModuleAsValue: spec(2014, "module used as a value", "module '{name}' can only be used as '{name}.member'"),
+  // 3xxx execution
+  DivisionByZero: spec(3001, "division by zero", "division by zero"),
+  IndexOutOfRange: spec(3002, "index out of range", "index {index} out of range for length {length}"),
+  MissingKey: spec(3003, "missing key", "key {key} not found"),
+  NotCallable: spec(3004, "not callable", "{type} is not callable"),
+  WrongArgCount: spec(3005, "wrong number of arguments", "{name} expects {expected} argument(s), got {got}"),
+  Thrown: spec(3006, "thrown value", "{value}"),
+  AssertionFailed: spec(3007, "assertion failed", "{message}"),
+  NoMatch: spec(3008, "no match", "no case matches {value}"),
+  NotANumber: spec(3009, "not a number", "cannot parse {value} as a number"),
+  SingularMatrix: spec(3010, "singular matrix", "matrix is singular"),
+  InvalidArgument: spec(3011, "invalid argument", "{detail}"),
+  NoField: spec(3012, "no such field", "{type} has no field '{name}'"),
+  // 4xxx memory and limits
+  MemoryLimit: spec(4001, "memory limit exceeded", "memory limit exceeded ({limit} bytes)"),
+  StepLimit: spec(4002, "instruction budget exhausted", "instruction budget exhausted ({limit} steps)"),
+  // 5xxx types and shapes
+  OperandTypes: spec(5001, "operand types", "{detail}"),
+  ShapeMismatch: spec(5002, "shape mismatch", "{detail}"),
+  NotIndexable: spec(5003, "not indexable", "{detail}"),
+  AnnotationFailed: spec(5004, "type annotation", "expected {expected}, got {got}"),
+  // 9xxx configuration
+  BadOption: spec(9001, "invalid option", "{detail}"),
+} as const;
+
+export type ErrorName = keyof typeof ERRORS;
+
+export const ERROR_LIST: ErrorSpec[] = Object.values(ERRORS);
+
+const byCode = new Map<number, ErrorSpec>(ERROR_LIST.map((e) => [e.code, e]));
+
+export function errorSpec(code: number): ErrorSpec | undefined {
+  return byCode.get(code);
+}
+
+/** Fills a template's {placeholders}; unknown ones are left as written. */
+export function formatError(name: ErrorName, args: Record<string, string | number> = {}): string {
+  return ERRORS[name].template.replace(/\{(\w+)\}/g, (m, k: string) => (k in args ? String(args[k]) : m));
+}
