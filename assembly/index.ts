@@ -14,7 +14,7 @@ import {
   initState, addProto, protoAt, ensureGlobals as growGlobals, addStruct, structAt, globals, setMaxDepth, setSteps, setStepLimit,
   P_CODE, P_LEN, P_NPARAMS, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME, steps,
 } from "./vm/state";
-import { runFunction as run, resultValue, thrownValue, collectGarbage } from "./vm/interp";
+import { runFunction as run, callValue as call, resultValue, thrownValue, collectGarbage } from "./vm/interp";
 
 const valueSlot = memory.data(16);
 
@@ -84,6 +84,11 @@ export function globalsAddress(): u32 {
 
 export function runFunction(proto: u32): u32 {
   return run(proto);
+}
+
+/** Calls the function value at `fnAddr` with `n` argument values at `args`. */
+export function callFunction(fnAddr: u32, args: u32, n: u32): u32 {
+  return call(load<u64>(fnAddr), args, n);
 }
 
 /** Address of a 16-byte slot: the run's result at +0 and its error at +8 after a run. */

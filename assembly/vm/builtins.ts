@@ -6,7 +6,7 @@ import { isNum, isObj, objOf, numOf, num, obj, NIL, TRUE, FALSE, bool_, isTruthy
 import { stringFromBytes, strBytes, strData, strLength } from "../objects/string";
 import { newList, listLen, listGet, listPush, listPop, listInsert, listRemoveAt, listItems } from "../objects/list";
 import { newMap, mapFind, mapSet, mapDelete, mapUsed, mapCount, entryKey, entryValue, TOMBSTONE, isKey } from "../objects/map";
-import { raise, raise1, raise2, faulted } from "./fault";
+import { raise, raise1, raise2, raise3 } from "./fault";
 import { outReset, outValue, outByte, outData, outLen } from "./format";
 import { hostWrite, hostParseNumber, hostClock, hostMath, MATH_SIN, MATH_COS, MATH_TAN, MATH_EXP, MATH_LOG, MATH_ATAN2 } from "./host";
 import { typeValue, deepCopy, resolveIndex, compareValues, E_OPERANDS, E_INDEX, E_KEY, E_INVALID } from "./ops";
@@ -96,7 +96,7 @@ function extreme(id: u32, args: u32, n: u32): u64 {
     items = listItems(objOf(v));
     count = listLen(objOf(v));
     if (count == 0) {
-      raise2(E_INVALID, obj(builtinName(id)), NIL);
+      raise1(E_INVALID, obj(builtinName(id)));
       return NIL;
     }
   }
@@ -124,7 +124,7 @@ function sumOf(id: u32, v: u64): u64 {
   }
   if (id == B.BI_MEAN) {
     if (n == 0) {
-      raise2(E_INVALID, obj(builtinName(id)), NIL);
+      raise1(E_INVALID, obj(builtinName(id)));
       return NIL;
     }
     return num(s / <f64>n);
@@ -142,7 +142,7 @@ function rangeList(args: u32, n: u32): u64 {
     if (n == 3) step = numOf(arg(args, 2));
   }
   if (step == 0 || step != step) {
-    raise2(E_INVALID, obj(builtinName(B.BI_RANGE)), NIL);
+    raise1(E_INVALID, obj(builtinName(B.BI_RANGE)));
     return NIL;
   }
   const count = step > 0 ? Math.ceil((b - a) / step) : Math.ceil((a - b) / -step);
@@ -208,12 +208,12 @@ function print(args: u32, n: u32): u64 {
 
 export function callBuiltin(id: u32, args: u32, n: u32): u64 {
   if (id >= B.BI_COUNT) {
-    raise2(E_INVALID, num(<f64>id), NIL);
+    raise1(E_INVALID, num(<f64>id));
     return NIL;
   }
   const lo = B.builtinMinArgs(id), hi = B.builtinMaxArgs(id);
   if (<i32>n < lo || (hi >= 0 && <i32>n > hi)) {
-    raise2(E_ARITY, obj(builtinName(id)), num(<f64>n));
+    raise3(E_ARITY, obj(builtinName(id)), num(<f64>lo), num(<f64>n));
     return NIL;
   }
   switch (id) {
@@ -291,8 +291,8 @@ export function callBuiltin(id: u32, args: u32, n: u32): u64 {
     case B.BI_MEAN: return sumOf(id, arg(args, 0));
     case B.BI_ASSERT: {
       if (isTruthy(arg(args, 0))) return NIL;
-      const msg = n > 1 ? toStr(arg(args, 1)) : NIL;
-      raise1(E_ASSERT, msg);
+      if (n > 1) raise1(E_ASSERT, toStr(arg(args, 1)));
+      else raise(E_ASSERT);
       return NIL;
     }
     case B.BI_ERROR: {

@@ -30,7 +30,7 @@ import {
   regs, frames, frameCount, setFrameCount, ensureRegisters, ensureFrames, frameAt, maxDepth, steps, setSteps,
   globals, globalCount, protos, PROTO_SIZE, stepLimit,
 } from "./state";
-import { typeCodeName, S_CODE, S_MESSAGE, S_TRACE, S_INT, OPS_ADD, OPS_SUB, OPS_MUL, OPS_DIV, OPS_MOD, OPS_POW, OPS_EMUL, OPS_EDIV, OPS_LDIV, OPS_NEG, OPS_LT, OPS_LE, OPS_TRANSPOSE, OPS_ITERATE, OPS_RANGE } from "./names";
+import { opSymbol, typeCodeName, S_CODE, S_MESSAGE, S_TRACE, S_INT, OPS_INDEX, OPS_ADD, OPS_SUB, OPS_MUL, OPS_DIV, OPS_MOD, OPS_POW, OPS_EMUL, OPS_EDIV, OPS_LDIV, OPS_NEG, OPS_LT, OPS_LE, OPS_TRANSPOSE, OPS_ITERATE, OPS_RANGE } from "./names";
 import { strEquals } from "../objects/string";
 
 export const STATUS_DONE: u32 = 0;
@@ -302,22 +302,48 @@ export function runFunction(protoIndex: u32): u32 {
   resultValue = NIL;
   thrownValue = NIL;
   clearFault();
-  const stop = frameCount;
   const clo = newClosure(protoIndex, 0, 0);
   if (faultCode != 0) {
     thrownValue = faultToError(load<u32>(protoAt(protoIndex), P_CODE));
     return STATUS_ERROR;
   }
-  const proto = protoAt(protoIndex);
+  return callValue(clo, 0, 0);
+}
+
+/** Calls function value `fv` with `n` arguments stored at `args`, to completion. */
+export function callValue(fv: u64, args: u32, n: u32): u32 {
+  resultValue = NIL;
+  thrownValue = NIL;
+  clearFault();
+  if (!isType(fv, T_CLOSURE)) {
+    if (isType(fv, T_NATIVE)) {
+      resultValue = callBuiltin(load<u32>(objOf(fv), NATIVE_ID), args, n);
+      if (faultCode == 0) return STATUS_DONE;
+      thrownValue = faultToError(0);
+      return STATUS_ERROR;
+    }
+    raise1(E_NOT_CALLABLE, typeValue(fv));
+    thrownValue = faultToError(0);
+    return STATUS_ERROR;
+  }
+  const clo = objOf(fv);
+  const proto = protoAt(load<u32>(clo, CLO_PROTO));
+  if (load<u32>(proto, P_NPARAMS) != n) {
+    raise3(E_ARITY, obj(load<u32>(proto, P_NAME)), num(<f64>load<u32>(proto, P_NPARAMS)), num(<f64>n));
+    thrownValue = faultToError(0);
+    return STATUS_ERROR;
+  }
+  const stop = frameCount;
   const baseIndex: u32 = stop == 0 ? 0 : load<u32>(frameAt(stop - 1), FR_BASE) + load<u32>(load<u32>(frameAt(stop - 1), FR_PROTO), P_NREGS);
   const nregs = load<u32>(proto, P_NREGS);
   if (!ensureRegisters(baseIndex + nregs + 1) || !ensureFrames(stop + 1)) {
-    thrownValue = newError(<f64>E_MEMORY, S_CODE);
+    raise1(E_MEMORY, NIL);
+    thrownValue = faultToError(0);
     return STATUS_ERROR;
   }
-  for (let i: u32 = 0; i < nregs; i++) store<u64>(regs + ((baseIndex + i) << 3), NIL);
+  for (let i: u32 = 0; i < nregs; i++) store<u64>(regs + ((baseIndex + i) << 3), i < n ? load<u64>(args + (i << 3)) : NIL);
   const fr = frameAt(stop);
-  store<u32>(fr, objOf(clo), FR_CLOSURE);
+  store<u32>(fr, clo, FR_CLOSURE);
   store<u32>(fr, proto, FR_PROTO);
   store<u32>(fr, load<u32>(proto, P_CODE), FR_PC);
   store<u32>(fr, baseIndex, FR_BASE);
@@ -673,6 +699,12 @@ function execute(stopDepth: u32): u32 {
         continue;
       }
 
+      case O.OP_FAIL: {
+        const code = ins >> 16;
+        raise1(code == 0 ? E_MALFORMED : code, R(base, a));
+        break;
+      }
+
       case O.OP_NEWLIST: {
         const v = listFrom(base + (((ins >> 16) & 0xFF) << 3), ins >> 24);
         if (faultCode != 0) break;
@@ -686,7 +718,7 @@ function execute(stopDepth: u32): u32 {
         if (faultCode != 0) break;
         for (let i: u32 = 0; i < n; i++) {
           const k = R(base, from + 2 * i);
-          if (!isKey(k)) { raise2(E_OPERANDS, obj(S_CODE), typeValue(k)); break; }
+          if (!isKey(k)) { raise2(E_OPERANDS, obj(opSymbol(OPS_INDEX)), typeValue(k)); break; }
           mapSet(m, k, R(base, from + 2 * i + 1));
         }
         if (faultCode != 0) break;
@@ -785,7 +817,7 @@ function execute(stopDepth: u32): u32 {
           operandError(OPS_RANGE, !isNum(s) ? s : !isNum(l) ? l : st, !isNum(s) ? s : !isNum(l) ? l : st);
           break;
         }
-        if (numOf(st) == 0 || numOf(st) != numOf(st)) { raise2(E_INVALID, obj(S_CODE), st); break; }
+        if (numOf(st) == 0 || numOf(st) != numOf(st)) { raise1(E_INVALID, obj(opSymbol(OPS_RANGE))); break; }
         if (forContinues(numOf(s), numOf(l), numOf(st), ((ins >> 16) & 1) != 0)) store<u64>(ra, s, 24);
         else pc += off << 2;
         continue;
@@ -811,8 +843,6 @@ function execute(stopDepth: u32): u32 {
         continue;
       }
       case O.OP_ITERPREP: {
-        const off = load<i32>(pc);
-        pc += 4;
         const v = R(base, a);
         if (!isType(v, T_LIST) && !isType(v, T_MAP) && !isType(v, T_STRING)) { operandError(OPS_ITERATE, v, v); break; }
         setR(base, a + 1, num(0));

@@ -179,7 +179,7 @@ export function charAt(p: u32, k: u32): u64 {
 
 export function getIndex(t: u64, i: u64): u64 {
   if (!isObj(t)) {
-    raise2(E_NOT_INDEXABLE, typeValue(t), NIL);
+    raise1(E_NOT_INDEXABLE, typeValue(t));
     return NIL;
   }
   const p = objOf(t);
@@ -202,7 +202,7 @@ export function getIndex(t: u64, i: u64): u64 {
       return charAt(p, <u32>k);
     }
   }
-  raise2(E_NOT_INDEXABLE, typeValue(t), NIL);
+  raise1(E_NOT_INDEXABLE, typeValue(t));
   return NIL;
 }
 
@@ -223,7 +223,7 @@ export function setIndex(t: u64, i: u64, v: u64): void {
       return;
     }
   }
-  raise2(E_NOT_INDEXABLE, typeValue(t), NIL);
+  raise1(E_NOT_INDEXABLE, typeValue(t));
 }
 
 /** Python-style bound: nil gives the default, negatives count from the end, then clamp. */
@@ -252,7 +252,7 @@ export function slice(t: u64, from: u64, to: u64): u64 {
       return ty == T_LIST ? obj(listSlice(p, lo, hi)) : obj(strSlice(p, lo, hi));
     }
   }
-  raise2(E_NOT_INDEXABLE, typeValue(t), NIL);
+  raise1(E_NOT_INDEXABLE, typeValue(t));
   return NIL;
 }
 

@@ -13,10 +13,10 @@
 //   p  function (proto) index              c  capture index         s  struct index
 //   b  builtin index                       t  type code             i  signed immediate
 //   n  count                               j  jump offset           f  flag (0 or 1)
-//   -  unused (must be zero)
+//   e  error code (a code of the error table)                       -  unused (must be zero)
 
 export type Format = "ABC" | "ABx" | "AsBx" | "sJ";
-export type Role = "r" | "k" | "g" | "p" | "c" | "s" | "b" | "t" | "i" | "n" | "j" | "f" | "-";
+export type Role = "r" | "k" | "g" | "p" | "c" | "s" | "b" | "t" | "i" | "n" | "j" | "f" | "e" | "-";
 
 export interface OpcodeSpec {
   name: string;
@@ -102,6 +102,7 @@ export const OPCODES = [
   op("RETURN", "ABC", ["r", "-", "-"], "return R[A]"),
   op("RETURNNIL", "ABC", ["-", "-", "-"], "return nil"),
   op("THROW", "ABC", ["r", "-", "-"], "throw R[A] (a non-error value v becomes error(3006, str(v)))"),
+  op("FAIL", "ABx", ["r", "e"], "raise runtime error Bx with R[A] as its message argument"),
 
   op("NEWLIST", "ABC", ["r", "r", "n"], "R[A] = [R[B] .. R[B+C-1]]", { ranges: [{ base: 1, count: 2 }] }),
   op("NEWMAP", "ABC", ["r", "r", "n"], "R[A] = {R[B]: R[B+1], ..} with C pairs", { ranges: [{ base: 1, count: 2, pairs: true }] }),
@@ -128,8 +129,7 @@ export const OPCODES = [
     ext: "j",
     ranges: [{ base: 0, count: 4, fixed: true }],
   }),
-  op("ITERPREP", "ABC", ["r", "-", "-"], "R[A] iterable (list, string, map), R[A+1] = cursor 0", {
-    ext: "j",
+  op("ITERPREP", "ABC", ["r", "-", "-"], "check R[A] is iterable (list, string, map); R[A+1] = cursor 0", {
     ranges: [{ base: 0, count: 2, fixed: true }],
   }),
   op("ITERNEXT", "ABC", ["r", "f", "-"], "next item of R[A] into R[A+2] (key, and value into R[A+3] when B); pc += ext when done", {

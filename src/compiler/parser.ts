@@ -2,7 +2,8 @@
 //
 // Errors: a syntax error is reported as 2001 at the offending token and thrown as a ParseError,
 // which the nearest statement list (or match-case list) catches; it then skips to the next
-// statement boundary and goes on, so every broken statement of a file gets one diagnostic.
+// statement boundary and goes on. The aim is one diagnostic per broken statement: follow-on
+// errors of the same mistake are kept quiet (see `statements` and `synchronize`).
 import type {
   BinaryOp, Block, Expr, FuncDecl, Index, LetStmt, MatchCase, MatchExpr, Param, Pattern, Program, SliceBounds, Span,
   Stmt, StructLit, TypeName,
@@ -12,7 +13,10 @@ import { lex } from "./lexer.js";
 import type { Token, TokenKind } from "./tokens.js";
 
 export function parse(source: SourceFile, diags: DiagnosticBag): Program {
-  return new Parser(source, diags, lex(source, diags), true, 0).program();
+  const before = diags.items.length;
+  const tokens = lex(source, diags);
+  const lexicalErrorLines = new Set(diags.items.slice(before).map((d) => d.line));
+  return new Parser(source, diags, tokens, lexicalErrorLines, true, 0).program();
 }
 
 class ParseError extends Error {}
@@ -41,7 +45,13 @@ const STATEMENT_KEYWORDS: ReadonlySet<TokenKind> = new Set<TokenKind>([
   "continue", "throw", "try", "region",
 ]);
 
-/** After these a `{` opens a map literal, elsewhere (mostly) a block; used by error recovery. */
+/** Tokens that can begin a statement. */
+const STATEMENT_STARTS: ReadonlySet<TokenKind> = new Set<TokenKind>([
+  ...STATEMENT_KEYWORDS, "ident", "number", "string", "template", "invalid", "(", "[", "{", "-", "!", "not", "true",
+  "false", "nil", "match", "spawn", "await",
+]);
+
+/** After these a `{` opens a map literal (unless it ends its line), elsewhere mostly a block; for error recovery. */
 const OPERAND_EXPECTED: ReadonlySet<TokenKind> = new Set<TokenKind>([
   ...(Object.keys(BINARY_PREC) as TokenKind[]), ...ASSIGN_OPS, "(", "[", ",", ":", "not", "!", "return",
   "throw", "await",
@@ -69,6 +79,8 @@ class Parser {
   private prevEnd = 0;
   private prevKind: TokenKind | undefined;
   private lastErrorAt = -1;
+  /** Set while skipping what is most likely the rest of an already reported error. */
+  private silent = false;
   private ctx: Context;
   /** For each opening bracket, the index of its matching closing bracket (or -1). */
   private readonly closeOf: number[];
@@ -77,6 +89,8 @@ class Parser {
     private readonly source: SourceFile,
     private readonly diags: DiagnosticBag,
     private readonly tokens: Token[],
+    /** Lines with a lexical error: the parser's view of them is unreliable, so it stays quiet there. */
+    private readonly lexicalErrorLines: ReadonlySet<number>,
     newlines: boolean,
     private depth: number,
   ) {
@@ -130,7 +144,8 @@ class Parser {
 
   /** Reports a syntax error without interrupting the parse. */
   private error(span: Span, detail: string): void {
-    if (span.start === this.lastErrorAt) return;
+    if (this.silent || span.start === this.lastErrorAt) return;
+    if (this.lexicalErrorLines.has(this.source.position(span.start).line)) return;
     this.lastErrorAt = span.start;
     this.diags.report(this.source, span, "SyntaxError", { detail });
   }
@@ -162,6 +177,10 @@ class Parser {
     }
   }
 
+  private column(t: Token): number {
+    return this.source.position(t.span.start).col;
+  }
+
   /** Whether a `{` here may open a struct literal after a name. */
   private structAllowed(): boolean {
     return this.at("{") && !this.ctx.noStruct && !(this.ctx.newlines && this.peek().newlineBefore);
@@ -170,30 +189,38 @@ class Parser {
   // ---------- statements ----------
 
   program(): Program {
-    const body: Stmt[] = [];
-    for (;;) {
-      body.push(...this.statements(() => this.statement()));
-      if (this.at("eof")) break;
-      this.error(this.peek().span, "unexpected '}' with no block to close");
-      this.next();
-    }
+    const body = this.statements(() => this.statement(), false);
     return { kind: "Program", body, span: { start: 0, end: this.source.text.length } };
   }
 
-  /** Statements up to a `}` or the end, each ended by a newline, `;`, `}` or a `}` of its own. */
-  private statements<T>(parseOne: () => T): T[] {
+  /**
+   * Statements up to a `}` or the end, each ended by a newline, `;`, `}` or a `}` of its own.
+   * `inBlock` says whether a `}` may close an enclosing block (everywhere but the top level);
+   * `ends` may end the list early.
+   */
+  private statements<T>(parseOne: () => T, inBlock = true, ends?: () => boolean): T[] {
     const out: T[] = [];
+    let failed = false;
     for (;;) {
       while (this.eat(";"));
-      if (this.at("}") || this.at("eof")) return out;
+      if (this.at("eof") || (inBlock && this.at("}")) || ends?.()) return out;
       const start = this.pos;
+      // Right after a broken statement, one that cannot begin like a statement (`case ...`,
+      // `=> x`, `}`) is most likely the rest of the broken one: it is skipped without a report.
+      const silent = this.silent;
+      this.silent ||= failed && !STATEMENT_STARTS.has(this.peek().kind);
       try {
+        if (this.at("}")) this.fail("unexpected '}' with no block to close");
         out.push(parseOne());
         this.endStatement();
+        failed = false;
       } catch (e) {
         if (!(e instanceof ParseError)) throw e;
-        this.synchronize(start);
-        if (this.pos === start && !this.at("}") && !this.at("eof")) this.next();
+        failed = true;
+        this.synchronize(start, inBlock);
+        if (this.pos === start && !(inBlock && this.at("}")) && !this.at("eof")) this.next();
+      } finally {
+        this.silent = silent;
       }
     }
   }
@@ -207,17 +234,20 @@ class Parser {
 
   /**
    * Skips what is left of a broken statement that began at token `start`: up to the next line at
-   * bracket depth 0 (or past a `;`), or to a `}` closing the enclosing block. While brackets are
+   * bracket depth 0 (or past a `;`), or to a `}` closing the enclosing block (at the top level,
+   * where there is none, a stray `}` inside the statement is skipped too). While brackets are
    * left open (say a missing `)`), it also stops at a line that begins with a statement keyword or
    * is indented no deeper than the statement, unless a block opened inside the statement.
    */
-  private synchronize(start: number): void {
+  private synchronize(start: number, inBlock: boolean): void {
     const stack: ("(" | "[" | "{" | "block")[] = [];
     const track = (i: number) => {
       const kind = this.tokens[i].kind;
       if (kind === "(" || kind === "[") stack.push(kind);
-      else if (kind === "{") stack.push(i > 0 && OPERAND_EXPECTED.has(this.tokens[i - 1].kind) ? "{" : "block");
-      else if (kind === ")" || kind === "]" || kind === "}") {
+      else if (kind === "{") {
+        const literal = i > 0 && OPERAND_EXPECTED.has(this.tokens[i - 1].kind) && !this.tokens[i + 1].newlineBefore;
+        stack.push(literal ? "{" : "block");
+      } else if (kind === ")" || kind === "]" || kind === "}") {
         const opener = OPENERS[kind];
         for (let j = stack.length - 1; j >= 0; j--) {
           const braced = stack[j] === "{" || stack[j] === "block";
@@ -229,19 +259,18 @@ class Parser {
         }
       }
     };
-    const column = (t: Token) => this.source.position(t.span.start).col;
-    const startColumn = column(this.tokens[start]);
+    const startColumn = this.column(this.tokens[start]);
     const errorAt = this.pos;
     for (let i = start; i < errorAt; i++) track(i);
     let i = errorAt;
     for (;; i++) {
       const t = this.tokens[i];
       if (t.kind === "eof") break;
-      if (t.kind === "}" && !stack.some((s) => s === "{" || s === "block")) break;
+      if (t.kind === "}" && inBlock && !stack.some((s) => s === "{" || s === "block")) break;
       if (t.newlineBefore && i > errorAt && stack.length === 0) break;
       if (t.newlineBefore && i > start && !stack.includes("block")) {
         if (STATEMENT_KEYWORDS.has(t.kind)) break;
-        if (!(t.kind in OPENERS) && column(t) <= startColumn) break;
+        if (!(t.kind in OPENERS) && this.column(t) <= startColumn) break;
       }
       if (t.kind === ";" && stack.length === 0) {
         i++;
@@ -316,9 +345,8 @@ class Parser {
     if (!ASSIGN_OPS.has(op.kind) || op.newlineBefore) return { kind: "ExprStmt", expr: target, span: this.spanFrom(start) };
     this.next();
     const value = this.expr();
-    if (target.kind !== "Ident" && target.kind !== "Index" && target.kind !== "Member" && target.kind !== "ErrorExpr") {
-      this.diags.report(this.source, target.span, "InvalidAssignTarget");
-    }
+    const assignable = ["Ident", "Index", "Member", "ErrorExpr"].includes(target.kind);
+    if (!assignable && !this.silent) this.diags.report(this.source, target.span, "InvalidAssignTarget");
     return { kind: "Assign", op: op.kind as "=" | "+=" | "-=" | "*=" | "/=", target, value, span: this.spanFrom(start) };
   }
 
@@ -391,18 +419,24 @@ class Parser {
   }
 
   private actorDecl(): Stmt {
-    const start = this.next().span.start;
+    const keyword = this.next();
+    const start = keyword.span.start;
     const name = this.expectIdent("an actor name");
     this.expect("{");
-    const members = this.within({ newlines: true }, () =>
-      this.statements((): LetStmt | FuncDecl => {
-        const t = this.peek();
-        if (t.kind === "let" || t.kind === "var") return this.letStmt();
-        if (t.kind === "func" || t.kind === "async") return this.funcDecl();
-        return this.fail(`expected 'var', 'let' or 'func' in an actor but found ${describe(t)}`);
-      }),
-    );
-    this.expect("}");
+    const member = (): LetStmt | FuncDecl => {
+      const t = this.peek();
+      if (t.kind === "let" || t.kind === "var") return this.letStmt();
+      if (t.kind === "func" || t.kind === "async") return this.funcDecl();
+      return this.fail(`expected 'var', 'let' or 'func' in an actor but found ${describe(t)}`);
+    };
+    // A line that cannot start a member, indented no deeper than `actor`, means the `}` is missing.
+    const ends = () => {
+      const t = this.peek();
+      const memberStart = ["let", "var", "func", "async"].includes(t.kind);
+      return t.newlineBefore && !memberStart && this.column(t) <= this.column(keyword);
+    };
+    const members = this.within({ newlines: true }, () => this.statements(member, true, ends));
+    if (!this.eat("}")) this.error(this.peek().span, `expected '}' to close actor '${name.text}' but found ${describe(this.peek())}`);
     return {
       kind: "Actor",
       name: name.text,
@@ -434,7 +468,11 @@ class Parser {
     const start = this.next().span.start;
     const branches = [{ cond: this.condition(), body: this.block() }];
     while (this.eat("elif")) branches.push({ cond: this.condition(), body: this.block() });
-    const elseBody = this.eat("else") ? this.block() : undefined;
+    let elseBody: Block | undefined;
+    if (this.eat("else")) {
+      if (this.at("if")) this.fail("expected '{' but found 'if' (write 'elif' for else-if)");
+      elseBody = this.block();
+    }
     return { kind: "If", branches, elseBody, span: this.spanFrom(start) };
   }
 
@@ -594,8 +632,10 @@ class Parser {
       } else if (t.kind === ".") {
         this.next();
         const name = this.expectIdent("a field name");
-        if (e.kind === "Ident" && this.structAllowed()) return this.structLit(start, e.name, name);
-        e = { kind: "Member", target: e, name: name.text, nameSpan: name.span, span: this.spanFrom(start) };
+        e =
+          e.kind === "Ident" && this.structAllowed()
+            ? this.structLit(start, e.name, name)
+            : { kind: "Member", target: e, name: name.text, nameSpan: name.span, span: this.spanFrom(start) };
       } else {
         return e;
       }
@@ -691,7 +731,8 @@ class Parser {
         parts.push(part.value);
         continue;
       }
-      const sub = new Parser(this.source, this.diags, part.tokens, false, this.depth);
+      const sub = new Parser(this.source, this.diags, part.tokens, this.lexicalErrorLines, false, this.depth);
+      sub.silent = this.silent;
       parts.push(sub.embedded(part.span));
     }
     return { kind: "Interp", parts, span: t.span };
@@ -820,15 +861,19 @@ class Parser {
     return { pattern, guard, body, span: this.spanFrom(start) };
   }
 
-  /** After a broken case: skip to the next `case` or the `}` of the match, at bracket depth 0. */
+  /**
+   * After a broken case that began at token `start`: skip to the next `case` or the `}` of the
+   * match. Only braces count, as `case` cannot occur inside ( ) or [ ] (a `(` may be left open).
+   */
   private skipCase(start: number): void {
-    let depth = 0;
-    let i = Math.max(this.pos, start + 1);
+    const errorAt = Math.max(this.pos, start + 1);
+    let braces = 0;
+    let i = start;
     for (; i < this.tokens.length; i++) {
       const kind = this.tokens[i].kind;
-      if (kind === "eof" || (depth === 0 && (kind === "case" || kind === "}"))) break;
-      if (kind === "(" || kind === "[" || kind === "{") depth++;
-      else if (kind === ")" || kind === "]" || kind === "}") depth = Math.max(0, depth - 1);
+      if (kind === "eof" || (i >= errorAt && braces === 0 && (kind === "case" || kind === "}"))) break;
+      if (kind === "{") braces++;
+      else if (kind === "}") braces = Math.max(0, braces - 1);
     }
     this.pos = Math.min(i, this.tokens.length - 1);
   }

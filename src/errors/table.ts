@@ -44,15 +44,15 @@ export const ERRORS = {
   NoMatch: spec(3008, "no match", "no case matches {value}"),
   NotANumber: spec(3009, "not a number", "cannot parse {value} as a number"),
   SingularMatrix: spec(3010, "singular matrix", "matrix is singular"),
-  InvalidArgument: spec(3011, "invalid argument", "{detail}"),
+  InvalidArgument: spec(3011, "invalid argument", "invalid argument to {name}"),
   NoField: spec(3012, "no such field", "{type} has no field '{name}'"),
   // 4xxx memory and limits
   MemoryLimit: spec(4001, "memory limit exceeded", "memory limit exceeded ({limit} bytes)"),
   StepLimit: spec(4002, "instruction budget exhausted", "instruction budget exhausted ({limit} steps)"),
   // 5xxx types and shapes
-  OperandTypes: spec(5001, "operand types", "{detail}"),
+  OperandTypes: spec(5001, "operand types", "unsupported operand types for {op}: {types}"),
   ShapeMismatch: spec(5002, "shape mismatch", "{detail}"),
-  NotIndexable: spec(5003, "not indexable", "{detail}"),
+  NotIndexable: spec(5003, "not indexable", "{type} cannot be indexed"),
   AnnotationFailed: spec(5004, "type annotation", "expected {expected}, got {got}"),
   // 9xxx configuration
   BadOption: spec(9001, "invalid option", "{detail}"),
@@ -66,6 +66,19 @@ const byCode = new Map<number, ErrorSpec>(ERROR_LIST.map((e) => [e.code, e]));
 
 export function errorSpec(code: number): ErrorSpec | undefined {
   return byCode.get(code);
+}
+
+/**
+ * Fills a template's placeholders in order from positional arguments (as the VM reports them);
+ * the last placeholder takes all remaining arguments joined by " and ". With no arguments the
+ * message is the error's name.
+ */
+export function fillPositional(spec: ErrorSpec, args: string[]): string {
+  if (args.length === 0) return spec.name;
+  const names = [...new Set([...spec.template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))];
+  const values = new Map<string, string>();
+  names.forEach((n, i) => values.set(n, i === names.length - 1 ? args.slice(i).join(" and ") : args[i] ?? "?"));
+  return spec.template.replace(/\{(\w+)\}/g, (m, k: string) => values.get(k) ?? m);
 }
 
 /** Fills a template's {placeholders}; unknown ones are left as written. */

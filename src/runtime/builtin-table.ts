@@ -1,7 +1,7 @@
 // The one table of builtin functions implemented by the VM core. A builtin's index is its id in
 // CALLB and LOADBUILTIN; the AssemblyScript core gets these ids from a generated file.
-// Builtins that call back into Noodle code (map, filter, reduce, sort) are written in Noodle in
-// the prelude instead, so the VM never re-enters itself.
+// Builtins that call back into Noodle code (map, filter, reduce, sort with a comparison) are
+// written in Noodle in the prelude instead, so the VM never re-enters itself.
 
 export interface BuiltinSpec {
   name: string;
@@ -46,6 +46,7 @@ export const BUILTINS = [
   b("error", 2),
   b("clock", 0),
   b("compare", 2),
+  b("sort", 1),
 ] as const;
 
 export type BuiltinName = (typeof BUILTINS)[number]["name"];

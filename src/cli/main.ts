@@ -1,0 +1,177 @@
+// The `noodle` command: run, compile, disasm, check and repl (spec section 8).
+import { readFileSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { compile, type CompileResult } from "../compiler/compile.js";
+import { renderDiagnostic } from "../compiler/diagnostics.js";
+import { encodeModule, decodeModule } from "../bytecode/codec.js";
+import { disassemble } from "../bytecode/disasm.js";
+import { BytecodeError } from "../bytecode/errors.js";
+import type { NbcModule } from "../bytecode/module.js";
+import { VM, type Limits } from "../runtime/vm.js";
+import { readSource } from "../node/files.js";
+import { BufferedOutput } from "./output.js";
+import { startRepl } from "./repl.js";
+
+export const EXIT_OK = 0;
+export const EXIT_RUNTIME = 1;
+export const EXIT_COMPILE = 2;
+export const EXIT_USAGE = 64;
+
+const USAGE = `usage: noodle <command> [options]
+
+commands:
+  run FILE.nc|FILE.nbc      run a program
+  compile FILE.nc -o OUT    compile to bytecode (.nbc)
+  disasm FILE.nbc|FILE.nc   show bytecode as text
+  check FILE.nc             report compile errors only
+  repl                      interactive session
+
+limits (run, repl):
+  --max-steps N     instruction budget (error 4002 when spent)
+  --max-memory N    heap bytes the program may hold (error 4001); suffixes k, m, g
+  --max-depth N     call depth (error 1001; default 10000)`;
+
+class UsageError extends Error {}
+
+function parseSize(text: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)([kmg]?)b?$/i.exec(text.trim());
+  if (!m) throw new UsageError(`${flag} expects a number, got '${text}'`);
+  const scale = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2].toLowerCase() as "" | "k" | "m" | "g"];
+  return Math.floor(Number(m[1]) * scale);
+}
+
+function limitsFrom(values: Record<string, string | boolean | undefined>): Limits {
+  const limits: Limits = {};
+  if (typeof values["max-steps"] === "string") limits.maxSteps = parseSize(values["max-steps"], "--max-steps");
+  if (typeof values["max-memory"] === "string") limits.maxMemory = parseSize(values["max-memory"], "--max-memory");
+  if (typeof values["max-depth"] === "string") {
+    limits.maxDepth = parseSize(values["max-depth"], "--max-depth");
+    if (limits.maxDepth < 1) throw new UsageError("--max-depth must be at least 1");
+  }
+  return limits;
+}
+
+function readFileOrUsage(path: string): string {
+  const text = readSource(path);
+  if (text === undefined) throw new UsageError(`cannot read '${path}'`);
+  return text;
+}
+
+function printDiagnostics(c: CompileResult): void {
+  for (const d of c.diagnostics) process.stderr.write(renderDiagnostic(d, c.sources.get(d.file)) + "\n");
+}
+
+/** Compiles a .nc file, or decodes a .nbc file; undefined (with messages printed) on failure. */
+function loadProgram(path: string): { module?: NbcModule; exit: number } {
+  if (path.endsWith(".nbc")) {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(readFileSync(path));
+    } catch {
+      throw new UsageError(`cannot read '${path}'`);
+    }
+    try {
+      return { module: decodeModule(bytes, path), exit: EXIT_OK };
+    } catch (e) {
+      if (!(e instanceof BytecodeError)) throw e;
+      process.stderr.write(`error[1004]: ${e.message}\n`);
+      return { exit: EXIT_RUNTIME };
+    }
+  }
+  const c = compile(readFileOrUsage(path), { file: path, readFile: readSource });
+  if (!c.ok) {
+    printDiagnostics(c);
+    return { exit: EXIT_COMPILE };
+  }
+  return { module: c.module, exit: EXIT_OK };
+}
+
+async function runCommand(path: string, limits: Limits): Promise<number> {
+  const { module, exit } = loadProgram(path);
+  if (!module) return exit;
+  const out = new BufferedOutput(process.stdout);
+  const vm = await VM.create({ ...limits, stdout: out.write, stderr: (t) => process.stderr.write(t) });
+  try {
+    const result = vm.run(module);
+    out.flush();
+    if (result.ok) return EXIT_OK;
+    process.stderr.write(result.error.render() + "\n");
+    return EXIT_RUNTIME;
+  } catch (e) {
+    out.flush();
+    if (!(e instanceof BytecodeError)) throw e;
+    process.stderr.write(`error[1004]: ${e.message}\n`);
+    return EXIT_RUNTIME;
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        output: { type: "string", short: "o" },
+        "max-steps": { type: "string" },
+        "max-memory": { type: "string" },
+        "max-depth": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
+    return EXIT_USAGE;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help) {
+    process.stdout.write(USAGE + "\n");
+    return EXIT_OK;
+  }
+  try {
+    const limits = limitsFrom(values);
+    const needFile = (): string => {
+      if (rest.length !== 1) throw new UsageError(`'${command}' takes one file`);
+      return rest[0];
+    };
+    switch (command) {
+      case "run":
+        return await runCommand(needFile(), limits);
+      case "compile": {
+        const file = needFile();
+        const c = compile(readFileOrUsage(file), { file, readFile: readSource });
+        if (!c.ok || !c.module) {
+          printDiagnostics(c);
+          return EXIT_COMPILE;
+        }
+        const outPath = values.output ?? file.replace(/\.nc$/, "") + ".nbc";
+        writeFileSync(outPath, encodeModule(c.module));
+        return EXIT_OK;
+      }
+      case "disasm": {
+        const { module, exit } = loadProgram(needFile());
+        if (!module) return exit;
+        process.stdout.write(disassemble(module));
+        return EXIT_OK;
+      }
+      case "check": {
+        const file = needFile();
+        const c = compile(readFileOrUsage(file), { file, readFile: readSource });
+        printDiagnostics(c);
+        return c.ok ? EXIT_OK : EXIT_COMPILE;
+      }
+      case "repl":
+        if (rest.length) throw new UsageError("'repl' takes no file");
+        return await startRepl(limits);
+      case undefined:
+        throw new UsageError("missing command");
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`noodle: ${e.message}\n${USAGE}\n`);
+    return EXIT_USAGE;
+  }
+}

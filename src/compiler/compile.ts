@@ -1,0 +1,155 @@
+// The compiler driver: parses the main file and everything it imports, resolves names across
+// modules, and generates one NBC module whose entry runs the main file. All diagnostics of all
+// files are collected; code is generated only when there are none.
+import type * as A from "./ast.js";
+import { DiagnosticBag, SourceFile, type Diagnostic } from "./diagnostics.js";
+import { parse } from "./parser.js";
+import { Resolutions, resolveModule } from "./resolver.js";
+import { CodeGenerator, ModuleOutput } from "./codegen.js";
+import { optimize } from "./optimizer.js";
+import { PRELUDE_FILE, PRELUDE_SOURCE } from "./prelude.js";
+import type { GlobalBinding, ModuleInfo, StructSymbol } from "./symbols.js";
+import { NBC_VERSION, type NbcModule } from "../bytecode/module.js";
+import { dirname, joinPath } from "./paths.js";
+
+export interface CompileOptions {
+  /** Name of the main file, used in messages and traces, and as the base of relative imports. */
+  file?: string;
+  /** Source text of an imported file by its resolved path, or undefined when there is none. */
+  readFile?: (path: string) => string | undefined;
+  /** Continue a session (a REPL): names and code loaded earlier stay visible. */
+  session?: CompileSession;
+  /** The entry returns the value of the main file's last statement when it is an expression. */
+  valueOfLast?: boolean;
+}
+
+export interface CompileResult {
+  ok: boolean;
+  diagnostics: Diagnostic[];
+  module?: NbcModule;
+  /** Sources by file name, to render diagnostics with their lines. */
+  sources: Map<string, SourceFile>;
+}
+
+/** What a REPL keeps between lines: counts of what is loaded and the names declared so far. */
+export class CompileSession {
+  functions = 0;
+  structs = 0;
+  globals = 0;
+  readonly names = new Map<string, GlobalBinding | StructSymbol>();
+  prelude?: ModuleInfo;
+}
+
+export function compile(source: string, options: CompileOptions = {}): CompileResult {
+  const diags = new DiagnosticBag();
+  const results = new Resolutions();
+  const session = options.session;
+  const sources = new Map<string, SourceFile>();
+  const modules = new Map<string, ModuleInfo>();
+  const imports = new Map<A.ImportStmt, ModuleInfo>();
+  const structs: StructSymbol[] = [];
+  let nextGlobal = session?.globals ?? 0;
+  const globalBase = nextGlobal;
+  const structBase = session?.structs ?? 0;
+  const ctx = {
+    diags,
+    results,
+    nextGlobal: () => nextGlobal++,
+    nextStruct: () => structBase + structs.push(undefined as unknown as StructSymbol) - 1,
+    importedModule: (stmt: A.ImportStmt) => imports.get(stmt),
+    ambient: session?.names,
+  };
+
+  const load = (path: string, text: string, name: string): ModuleInfo => {
+    const file = new SourceFile(path, text);
+    sources.set(path, file);
+    const program = optimize(parse(file, diags));
+    const m: ModuleInfo = { path, source: file, program, exports: new Map(), fn: { name, parent: undefined, isModule: true } };
+    modules.set(path, m);
+    return m;
+  };
+
+  const resolveTree = (m: ModuleInfo, stack: string[]): void => {
+    for (const s of m.program.body) {
+      if (s.kind !== "Import") continue;
+      if (s.path.startsWith("std/")) {
+        diags.report(m.source, s.pathSpan, "ImportFailed", { path: s.path, detail: "this standard module is not available in this build" });
+        continue;
+      }
+      const path = joinPath(dirname(m.path), s.path);
+      if (stack.includes(path)) {
+        diags.report(m.source, s.pathSpan, "ImportFailed", { path: s.path, detail: "modules import each other in a cycle" });
+        continue;
+      }
+      let child = modules.get(path);
+      if (!child) {
+        const text = options.readFile?.(path);
+        if (text === undefined) {
+          diags.report(m.source, s.pathSpan, "ImportFailed", { path: s.path, detail: `no such file '${path}'` });
+          continue;
+        }
+        child = load(path, text, `<module ${path}>`);
+        resolveTree(child, [...stack, path]);
+      }
+      imports.set(s, child);
+    }
+    resolveModule(m, ctx);
+  };
+
+  const mainPath = options.file ?? "<input>";
+  const main = load(mainPath, source, "<main>");
+  resolveTree(main, [mainPath]);
+
+  // the prelude is included only when the program uses one of its functions
+  let prelude = session?.prelude;
+  const needsPrelude = results.needsPrelude || [...results.uses.values()].some((r) => r.kind === "prelude");
+  let newPrelude: ModuleInfo | undefined;
+  if (!prelude && needsPrelude) {
+    newPrelude = prelude = load(PRELUDE_FILE, PRELUDE_SOURCE, "<prelude>");
+    resolveModule(prelude, { ...ctx, ambient: undefined });
+  }
+
+  const result: CompileResult = { ok: false, diagnostics: diags.items, sources };
+  if (diags.hasErrors) return result;
+
+  const out = new ModuleOutput(session?.functions ?? 0);
+  const env = {
+    results,
+    out,
+    diags,
+    preludeGlobal: (name: string) => (prelude?.exports.get(name) as GlobalBinding | undefined)?.index,
+    preludeInit: undefined as number | undefined,
+  };
+  const gen = new CodeGenerator(env);
+  if (newPrelude) env.preludeInit = gen.compileModule(newPrelude, false);
+  const entry = gen.compileModule(main, true, options.valueOfLast ?? false);
+  if (diags.hasErrors) return result;
+
+  const globals: string[] = new Array(nextGlobal - globalBase).fill("");
+  for (const m of modules.values()) {
+    for (const [name, sym] of m.exports) if (sym.kind === "global") globals[sym.index - globalBase] = m === main ? name : `${m.path}:${name}`;
+  }
+  for (const r of results.structs.values()) structs[r.index - structBase] = r;
+
+  result.ok = true;
+  result.module = {
+    version: NBC_VERSION,
+    files: out.files,
+    constants: out.constants,
+    structs: structs.map((s) => ({ name: s.name, fields: s.fields })),
+    structBase,
+    globals,
+    globalBase,
+    functions: out.functions,
+    functionBase: out.functionBase,
+    entry,
+  };
+  if (session) {
+    session.functions += out.functions.length;
+    session.structs += structs.length;
+    session.globals = nextGlobal;
+    for (const [name, sym] of main.exports) session.names.set(name, sym);
+    session.prelude = prelude;
+  }
+  return result;
+}

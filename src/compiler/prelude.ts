@@ -1,0 +1,77 @@
+// Builtins written in Noodle: the ones that call functions they are given. Running them as
+// ordinary bytecode keeps the VM from ever calling back into itself. A program includes the
+// prelude functions it uses, and nothing else.
+
+export const PRELUDE_FILE = "<prelude>";
+
+export const PRELUDE_SOURCE = `
+func map(xs, f) {
+  var out = []
+  for x in xs { push(out, f(x)) }
+  return out
+}
+
+func filter(xs, keep) {
+  var out = []
+  for x in xs { if keep(x) { push(out, x) } }
+  return out
+}
+
+func reduce(xs, f, init) {
+  var acc = init
+  for x in xs { acc = f(acc, x) }
+  return acc
+}
+
+// A stable merge sort; before(a, b) says whether a goes first: true, or a negative number.
+func sort_with(xs, before) {
+  var items = copy_list(xs)
+  var n = len(items)
+  var scratch = copy_list(xs)
+  var width = 1
+  while width < n {
+    var lo = 0
+    while lo < n {
+      let mid = min(lo + width, n)
+      let hi = min(lo + 2 * width, n)
+      var i = lo
+      var j = mid
+      var k = lo
+      while k < hi {
+        if j < hi and (i >= mid or goes_first(before, items[j], items[i])) {
+          scratch[k] = items[j]
+          j += 1
+        } else {
+          scratch[k] = items[i]
+          i += 1
+        }
+        k += 1
+      }
+      lo += 2 * width
+    }
+    let t = items
+    items = scratch
+    scratch = t
+    width *= 2
+  }
+  return items
+}
+
+func goes_first(before, a, b) {
+  let r = before(a, b)
+  if r == true or r == false { return r }
+  return r < 0
+}
+
+func copy_list(xs) {
+  var out = []
+  for x in xs { push(out, x) }
+  return out
+}
+`;
+
+/** Names the prelude offers to programs (helpers it uses internally are not visible). */
+export const PRELUDE_NAMES: ReadonlySet<string> = new Set(["map", "filter", "reduce"]);
+
+/** The prelude function behind `sort(xs, before)`. */
+export const SORT_WITH = "sort_with";

@@ -1,0 +1,117 @@
+// The Noodle library: compile source to NBC modules, run them on the WebAssembly VM, and
+// exchange values with JavaScript. The same API works in Node, browsers and workers.
+import { compile, CompileSession, type CompileOptions, type CompileResult } from "./compiler/compile.js";
+import { renderDiagnostic, type Diagnostic } from "./compiler/diagnostics.js";
+import { VM, type Limits, type RunOutcome } from "./runtime/vm.js";
+import { NoodleRuntimeError } from "./runtime/runtime-error.js";
+import { BytecodeError } from "./bytecode/errors.js";
+import type { NbcModule } from "./bytecode/module.js";
+import type { JsValue } from "./runtime/values.js";
+
+export { compile, CompileSession, renderDiagnostic, NoodleRuntimeError, BytecodeError };
+export type { CompileOptions, CompileResult, Diagnostic, NbcModule, JsValue, Limits };
+export { STRUCT_NAME } from "./runtime/values.js";
+export { encodeModule, decodeModule, moduleHash } from "./bytecode/codec.js";
+export { verifyModule } from "./bytecode/verifier.js";
+export { disassemble } from "./bytecode/disasm.js";
+export { ERROR_LIST, errorSpec } from "./errors/table.js";
+export { VM } from "./runtime/vm.js";
+
+export interface RunOptions extends Limits {
+  /** Receives everything the program prints (default: the console). */
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+  /** With source text: its file name and how to read what it imports. */
+  file?: string;
+  readFile?: (path: string) => string | undefined;
+}
+
+export interface RunResult {
+  ok: boolean;
+  /** The value the entry returned (nil for a program). */
+  value?: JsValue;
+  /** Compile errors, when the source did not compile. */
+  diagnostics?: Diagnostic[];
+  /** The runtime error that ended the run (or 1004 for a malformed module). */
+  error?: NoodleRuntimeError;
+}
+
+function outcome(o: RunOutcome): RunResult {
+  return o.ok ? { ok: true, value: o.value } : { ok: false, error: o.error };
+}
+
+function bytecodeFailure(e: unknown): RunResult {
+  if (e instanceof BytecodeError) return { ok: false, error: new NoodleRuntimeError(1004, e.message, []) };
+  throw e;
+}
+
+/** Compiles (when given source) and runs a program on a fresh VM. */
+export async function run(program: string | NbcModule, options: RunOptions = {}): Promise<RunResult> {
+  let module: NbcModule;
+  if (typeof program === "string") {
+    const c = compile(program, { file: options.file, readFile: options.readFile });
+    if (!c.ok || !c.module) return { ok: false, diagnostics: c.diagnostics };
+    module = c.module;
+  } else module = program;
+  const vm = await VM.create(options);
+  try {
+    return outcome(vm.run(module));
+  } catch (e) {
+    return bytecodeFailure(e);
+  }
+}
+
+export interface EvalResult extends RunResult {
+  /** Sources of the compiled text, for rendering diagnostics. */
+  render?: () => string;
+}
+
+/**
+ * A long-lived Noodle session: one VM whose top-level names persist from one `eval` to the
+ * next (what a REPL or a notebook needs), with calls into Noodle functions from JavaScript.
+ */
+export class Noodle {
+  private readonly session = new CompileSession();
+
+  private constructor(
+    readonly vm: VM,
+    private readonly readFile?: (path: string) => string | undefined,
+  ) {}
+
+  static async create(options: RunOptions = {}): Promise<Noodle> {
+    return new Noodle(await VM.create(options), options.readFile);
+  }
+
+  /** Compiles and runs source in this session; the value of a final expression is returned. */
+  eval(source: string, file = "<eval>"): EvalResult {
+    const c = compile(source, { file, readFile: this.readFile, session: this.session, valueOfLast: true });
+    if (!c.ok || !c.module) {
+      return { ok: false, diagnostics: c.diagnostics, render: () => c.diagnostics.map((d) => renderDiagnostic(d, c.sources.get(d.file))).join("\n") };
+    }
+    try {
+      return outcome(this.vm.run(c.module));
+    } catch (e) {
+      return bytecodeFailure(e);
+    }
+  }
+
+  /** The current value of a top-level name, as JavaScript. */
+  get(name: string): JsValue {
+    const sym = this.session.names.get(name);
+    if (!sym || sym.kind !== "global") throw new ReferenceError(`no top-level name '${name}'`);
+    return this.vm.global(sym.index);
+  }
+
+  /** Calls a top-level Noodle function with JavaScript arguments; a Noodle error is thrown. */
+  call(name: string, ...args: unknown[]): JsValue {
+    const sym = this.session.names.get(name);
+    if (!sym || sym.kind !== "global") throw new ReferenceError(`no top-level name '${name}'`);
+    const o = this.vm.callGlobal(sym.index, args);
+    if (!o.ok) throw o.error;
+    return o.value;
+  }
+
+  setLimits(limits: Limits): void {
+    this.vm.setLimits(limits);
+  }
+}

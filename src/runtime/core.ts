@@ -1,0 +1,77 @@
+// Loads the WebAssembly core. The module is compiled once per process; every VM is a fresh
+// instance of it with its own memory, wired to the host functions below.
+import { CORE_WASM_BASE64 } from "./core-wasm.generated.js";
+
+export interface CoreExports {
+  memory: WebAssembly.Memory;
+  init(): void;
+  allocTable(bytes: number): number;
+  newString(bytes: number): number;
+  finishString(p: number, pinned: number): number;
+  defineProto(code: number, len: number, nparams: number, nregs: number, ncaps: number, caps: number, kbase: number, handlers: number, nhandlers: number, name: number): number;
+  defineStruct(name: number, count: number, fields: number): number;
+  structDef(i: number): number;
+  ensureGlobals(n: number): void;
+  globalsAddress(): number;
+  runFunction(proto: number): number;
+  callFunction(fnAddr: number, args: number, n: number): number;
+  resultSlot(): number;
+  setLimits(depth: number, steps: number, memory: number): void;
+  stepsLeft(): number;
+  collect(): void;
+  heapInUse(): number;
+  heapCommitted(): number;
+  collectionCount(): number;
+  newList(cap: number): number;
+  listPush(p: number, v: bigint): void;
+  newMap(cap: number): number;
+  mapSet(p: number, k: bigint, v: bigint): void;
+  newStruct(def: number, src: number): number;
+  newError(code: number, message: number): bigint;
+  lastFault(): number;
+}
+
+/** What the core calls back into; a VM fills these in once it has the instance. */
+export interface HostFunctions {
+  write(fd: number, ptr: number, len: number): void;
+  formatNumber(x: number, out: number): number;
+  parseNumber(ptr: number, len: number, okOut: number): number;
+  clock(): number;
+  math(fn: number, x: number, y: number): number;
+  errorMessage(code: number, argc: number, argsPtr: number): number;
+  renderTrace(list: number): number;
+}
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+function decodeBase64(text: string): Uint8Array {
+  if (typeof atob === "function") {
+    const bin = atob(text);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return bytes;
+  }
+  throw new Error("no base64 decoder in this environment");
+}
+
+export function coreModule(): Promise<WebAssembly.Module> {
+  compiled ??= WebAssembly.compile(decodeBase64(CORE_WASM_BASE64) as BufferSource);
+  return compiled;
+}
+
+export async function instantiateCore(host: HostFunctions): Promise<CoreExports> {
+  const instance = await WebAssembly.instantiate(await coreModule(), {
+    host: {
+      write: (fd: number, ptr: number, len: number) => host.write(fd, ptr, len),
+      formatNumber: (x: number, out: number) => host.formatNumber(x, out),
+      parseNumber: (ptr: number, len: number, ok: number) => host.parseNumber(ptr, len, ok),
+      clock: () => host.clock(),
+      math: (fn: number, x: number, y: number) => host.math(fn, x, y),
+      errorMessage: (code: number, argc: number, args: number) => host.errorMessage(code, argc, args),
+      renderTrace: (list: number) => host.renderTrace(list),
+    },
+  });
+  const exports = instance.exports as unknown as CoreExports;
+  exports.init();
+  return exports;
+}

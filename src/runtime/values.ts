@@ -1,0 +1,169 @@
+// Values across the boundary. The host reads Noodle values straight from WebAssembly memory
+// using the core's own layout, and builds values for the core through its constructors.
+import * as L from "./heap-layout.generated.js";
+import type { CoreExports } from "./core.js";
+
+const utf8 = new TextDecoder();
+const utf8enc = new TextEncoder();
+
+/** A Noodle struct as JavaScript sees it: a plain object of its fields, named by this symbol. */
+export const STRUCT_NAME = Symbol.for("noodle.struct");
+
+export type JsValue = null | boolean | number | string | JsValue[] | Map<JsValue, JsValue> | { [k: string]: JsValue } | NoodleFunctionRef | NoodleErrorValue;
+
+export interface NoodleFunctionRef {
+  kind: "function";
+  name: string;
+}
+
+export interface NoodleErrorValue {
+  kind: "error";
+  code: number;
+  message: string;
+}
+
+const TAG_HI = Number(L.TAG_OBJ >> 32n);
+const NIL_HI = Number(L.NIL >> 32n);
+
+/** Reads values out of one core instance's memory. */
+export class ValueReader {
+  constructor(
+    private readonly core: CoreExports,
+    private readonly functionName: (protoIndex: number) => string,
+    private readonly builtinName: (id: number) => string,
+  ) {}
+
+  private get u32(): Uint32Array {
+    return new Uint32Array(this.core.memory.buffer);
+  }
+  private get f64(): Float64Array {
+    return new Float64Array(this.core.memory.buffer);
+  }
+  private get u8(): Uint8Array {
+    return new Uint8Array(this.core.memory.buffer);
+  }
+
+  /** The value stored at byte address `addr`. */
+  at(addr: number, depth = 0): JsValue {
+    const u32 = this.u32;
+    const lo = u32[addr >>> 2], hi = u32[(addr >>> 2) + 1];
+    if (hi < 0xfffc0000) return this.f64[addr >>> 3];
+    if (hi === NIL_HI) return lo === 0 ? null : lo === 2;
+    if (hi === TAG_HI) return this.object(lo, depth);
+    return null;
+  }
+
+  string(p: number): string {
+    const u32 = this.u32;
+    const n = u32[(p + L.STR_BYTES) >>> 2];
+    return utf8.decode(this.u8.subarray(p + L.STR_DATA, p + L.STR_DATA + n));
+  }
+
+  /** A value as text the way `print` shows it, for messages (strings quoted when `quoted`). */
+  object(p: number, depth: number): JsValue {
+    if (depth > 100) throw new RangeError("value nested too deeply to convert");
+    const u8 = this.u8, u32 = this.u32;
+    switch (u8[p]) {
+      case L.T_STRING:
+        return this.string(p);
+      case L.T_LIST: {
+        const n = u32[(p + L.LIST_LEN) >>> 2];
+        const items = u32[(p + L.LIST_DATA) >>> 2] + L.HEADER;
+        const out: JsValue[] = [];
+        for (let i = 0; i < n; i++) out.push(this.at(items + i * 8, depth + 1));
+        return out;
+      }
+      case L.T_MAP: {
+        const used = u32[(p + L.MAP_USED) >>> 2];
+        const entries = u32[(p + L.MAP_ENTRIES) >>> 2] + L.HEADER;
+        const out = new Map<JsValue, JsValue>();
+        for (let e = 0; e < used; e++) {
+          const a = entries + e * 16;
+          if (u32[(a >>> 2) + 1] === NIL_HI && u32[a >>> 2] === 0xff) continue; // deleted
+          out.set(this.at(a, depth + 1), this.at(a + 8, depth + 1));
+        }
+        return out;
+      }
+      case L.T_STRUCT: {
+        const def = u32[(p + L.STRUCT_DEF) >>> 2];
+        const count = u32[(def + L.SDEF_COUNT) >>> 2];
+        const out: { [k: string]: JsValue } = {};
+        Object.defineProperty(out, STRUCT_NAME, { value: this.string(u32[(def + L.SDEF_NAME) >>> 2]), enumerable: false });
+        for (let i = 0; i < count; i++) {
+          out[this.string(u32[(def + L.SDEF_FIELDS + i * 4) >>> 2])] = this.at(p + L.STRUCT_FIELDS + i * 8, depth + 1);
+        }
+        return out;
+      }
+      case L.T_CLOSURE:
+        return { kind: "function", name: this.functionName(u32[(p + L.CLO_PROTO) >>> 2]) };
+      case L.T_NATIVE:
+        return { kind: "function", name: this.builtinName(u32[(p + L.NATIVE_ID) >>> 2]) };
+      case L.T_ERROR:
+        return { kind: "error", code: this.f64[(p + L.ERR_CODE) >>> 3], message: this.string(u32[(p + L.ERR_MESSAGE) >>> 2]) };
+      default:
+        return null;
+    }
+  }
+
+  /** Raw tag words of the value at addr: [lo, hi]. */
+  raw(addr: number): [number, number] {
+    const u32 = this.u32;
+    return [u32[addr >>> 2], u32[(addr >>> 2) + 1]];
+  }
+}
+
+/** Encodes a JS string into a new core string; `pinned` strings are never collected. */
+export function makeString(core: CoreExports, text: string, pinned: boolean): number {
+  const bytes = utf8enc.encode(text);
+  const p = core.newString(bytes.length);
+  if (p === 0) throw new RangeError("out of memory making a string");
+  new Uint8Array(core.memory.buffer).set(bytes, p + L.STR_DATA);
+  return core.finishString(p, pinned ? 1 : 0);
+}
+
+export function objectValue(p: number): bigint {
+  return L.TAG_OBJ | BigInt(p);
+}
+
+export function numberValue(x: number): bigint {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Number.isNaN(x) ? NaN : x, true);
+  return view.getBigUint64(0, true);
+}
+
+/** Builds a core value from a JavaScript value (arrays become lists, Maps and plain objects maps). */
+export function toCore(core: CoreExports, v: unknown, depth = 0): bigint {
+  if (depth > 100) throw new RangeError("value nested too deeply to convert");
+  if (v === null || v === undefined) return L.NIL;
+  if (typeof v === "boolean") return v ? L.TRUE : L.FALSE;
+  if (typeof v === "number") return numberValue(v);
+  if (typeof v === "string") return objectValue(makeString(core, v, false));
+  if (Array.isArray(v)) {
+    const list = core.newList(v.length);
+    for (const item of v) core.listPush(list, toCore(core, item, depth + 1));
+    return objectValue(list);
+  }
+  const entries = v instanceof Map ? [...v.entries()] : Object.entries(v as object);
+  const map = core.newMap(entries.length);
+  for (const [k, x] of entries) {
+    if (typeof k !== "string" && typeof k !== "number") throw new TypeError("map keys must be strings or numbers");
+    core.mapSet(map, toCore(core, k, depth + 1), toCore(core, x, depth + 1));
+  }
+  return objectValue(map);
+}
+
+/** The text of a JS-side copy of a value the way Noodle prints it (used for error arguments). */
+export function displayValue(v: JsValue, quoted = false): string {
+  if (v === null) return "nil";
+  if (typeof v === "boolean") return String(v);
+  if (typeof v === "number") return Object.is(v, -0) ? "0" : String(v);
+  if (typeof v === "string") return quoted ? JSON.stringify(v) : v;
+  if (Array.isArray(v)) return `[${v.map((x) => displayValue(x, true)).join(", ")}]`;
+  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${displayValue(k, true)}: ${displayValue(x, true)}`).join(", ")}}`;
+  const rec = v as Record<string | symbol, unknown>;
+  if (rec.kind === "function" && typeof rec.name === "string" && !(STRUCT_NAME in rec)) return `<func ${rec.name}>`;
+  if (rec.kind === "error" && typeof rec.code === "number" && !(STRUCT_NAME in rec)) return `error[${rec.code}]: ${String(rec.message)}`;
+  const name = String(rec[STRUCT_NAME] ?? "?");
+  const fields = Object.entries(v as object).map(([k, x]) => `${k}: ${displayValue(x as JsValue, true)}`);
+  return fields.length ? `${name} { ${fields.join(", ")} }` : `${name} {}`;
+}

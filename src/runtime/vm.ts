@@ -1,0 +1,237 @@
+// A virtual machine: one instance of the WebAssembly core with the modules loaded into it.
+// Loading writes verified functions, constants and structs into the core's memory; running
+// calls the core's dispatch loop and turns its outcome into JavaScript values or errors.
+import { instantiateCore, type CoreExports } from "./core.js";
+import { ValueReader, makeString, objectValue, numberValue, toCore, type JsValue } from "./values.js";
+import { NoodleRuntimeError, runtimeMessage, type TraceFrame } from "./runtime-error.js";
+import { BUILTINS } from "./builtin-table.js";
+import * as L from "./heap-layout.generated.js";
+import type { NbcModule, FunctionProto } from "../bytecode/module.js";
+import { verifyModule } from "../bytecode/verifier.js";
+
+export interface Limits {
+  /** Deepest call nesting (error 1001 beyond it). */
+  maxDepth?: number;
+  /** Instruction budget (error 4002 when spent); 0 or undefined: none. */
+  maxSteps?: number;
+  /** Most bytes of heap the program may hold (error 4001 beyond it); 0 or undefined: none. */
+  maxMemory?: number;
+}
+
+export interface VmOptions extends Limits {
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+}
+
+export type RunOutcome = { ok: true; value: JsValue } | { ok: false; error: NoodleRuntimeError };
+
+interface LoadedFunction {
+  proto: FunctionProto;
+  file: string;
+}
+
+const MATH = [Math.sin, Math.cos, Math.tan, Math.exp, Math.log];
+const decoder = new TextDecoder();
+
+export const DEFAULT_MAX_DEPTH = 10_000;
+
+export class VM {
+  private readonly functions: LoadedFunction[] = [];
+  private readonly structFieldCounts: number[] = [];
+  private globalCount = 0;
+  private readonly interned = new Map<string, number>();
+  readonly reader: ValueReader;
+  private stdout: (text: string) => void;
+  private stderr: (text: string) => void;
+
+  private constructor(readonly core: CoreExports, options: VmOptions, hostRef: { vm?: VM }) {
+    hostRef.vm = this;
+    this.stdout = options.stdout ?? ((t) => console.log(t.replace(/\n$/, "")));
+    this.stderr = options.stderr ?? ((t) => console.error(t.replace(/\n$/, "")));
+    this.reader = new ValueReader(core, (i) => this.functions[i]?.proto.name ?? "?", (id) => BUILTINS[id]?.name ?? "?");
+    this.setLimits(options);
+  }
+
+  static async create(options: VmOptions = {}): Promise<VM> {
+    const ref: { vm?: VM } = {};
+    const vm = () => ref.vm!;
+    const core = await instantiateCore({
+      write: (fd, ptr, len) => vm().write(fd, ptr, len),
+      formatNumber: (x, out) => {
+        const s = String(x);
+        const bytes = new Uint8Array(vm().core.memory.buffer, out, s.length);
+        for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+        return s.length;
+      },
+      parseNumber: (ptr, len, okOut) => {
+        const text = decoder.decode(new Uint8Array(vm().core.memory.buffer, ptr, len));
+        const x = parseNumber(text);
+        new Uint32Array(vm().core.memory.buffer, okOut, 1)[0] = x === undefined ? 0 : 1;
+        return x ?? 0;
+      },
+      clock: () => performance.now(),
+      math: (fn, x, y) => (fn === 5 ? Math.pow(x, y) : fn === 6 ? Math.atan2(x, y) : MATH[fn](x)),
+      errorMessage: (code, argc, argsPtr) => {
+        const args: JsValue[] = [];
+        for (let i = 0; i < argc; i++) args.push(vm().reader.at(argsPtr + i * 8));
+        return makeString(vm().core, runtimeMessage(code, args), false);
+      },
+      renderTrace: (list) => makeString(vm().core, vm().traceOf(list).map((f) => `${f.name} (${f.file}:${f.line}:${f.col})`).join("\n"), false),
+    });
+    return new VM(core, options, ref);
+  }
+
+  setLimits(limits: Limits): void {
+    this.core.setLimits(limits.maxDepth ?? DEFAULT_MAX_DEPTH, limits.maxSteps ?? 0, limits.maxMemory ?? 0);
+  }
+
+  setOutput(stdout?: (text: string) => void, stderr?: (text: string) => void): void {
+    if (stdout) this.stdout = stdout;
+    if (stderr) this.stderr = stderr;
+  }
+
+  private write(fd: number, ptr: number, len: number): void {
+    const text = decoder.decode(new Uint8Array(this.core.memory.buffer, ptr, len));
+    (fd === 2 ? this.stderr : this.stdout)(text);
+  }
+
+  /** What is loaded so far, for compiling and verifying modules that build on it. */
+  get loaded(): { functions: number; structs: number[]; globals: number } {
+    return { functions: this.functions.length, structs: this.structFieldCounts, globals: this.globalCount };
+  }
+
+  private intern(text: string): number {
+    let p = this.interned.get(text);
+    if (p === undefined) {
+      p = makeString(this.core, text, true);
+      this.interned.set(text, p);
+    }
+    return p;
+  }
+
+  private table(words: ArrayLike<number>, bytesPerItem: 4 | 8 = 4): number {
+    const addr = this.core.allocTable(Math.max(1, words.length) * bytesPerItem);
+    if (addr === 0) throw new RangeError("out of memory loading a module");
+    new Uint32Array(this.core.memory.buffer, addr, words.length).set(words);
+    return addr;
+  }
+
+  /** Verifies a module against what is loaded and loads it; returns its entry function. */
+  load(m: NbcModule): number {
+    verifyModule(m, this.loaded);
+    const core = this.core;
+    // constants: numbers as doubles, strings as pinned interned strings
+    const kbase = core.allocTable(Math.max(1, m.constants.length) * 8);
+    if (kbase === 0) throw new RangeError("out of memory loading a module");
+    m.constants.forEach((c, i) => {
+      const v = c.kind === "number" ? numberValue(c.value) : objectValue(this.intern(c.value));
+      new BigUint64Array(core.memory.buffer, kbase + i * 8, 1)[0] = v;
+    });
+    for (const s of m.structs) {
+      const fields = this.table(s.fields.map((f) => this.intern(f)));
+      core.defineStruct(this.intern(s.name), s.fields.length, fields);
+      this.structFieldCounts.push(s.fields.length);
+    }
+    this.globalCount = m.globalBase + m.globals.length;
+    core.ensureGlobals(this.globalCount);
+    for (const f of m.functions) {
+      const code = this.table(f.code);
+      const caps = this.table(f.captures);
+      const handlers = this.table(f.handlers.flatMap((h) => [h.start, h.end, h.target, h.reg, h.region]));
+      core.defineProto(code, f.code.length, f.nparams, f.nregs, f.captures.length, caps, kbase, handlers, f.handlers.length, this.intern(f.name));
+      this.functions.push({ proto: f, file: m.files[f.file] ?? "?" });
+    }
+    return m.entry;
+  }
+
+  /** Runs a loaded function (an entry: no parameters, no captures) to completion. */
+  runFunction(index: number): RunOutcome {
+    const status = this.core.runFunction(index);
+    const slot = this.core.resultSlot();
+    if (status === 0) return { ok: true, value: this.reader.at(slot) };
+    return { ok: false, error: this.errorAt(slot + 8) };
+  }
+
+  /** The value of global `index` (a top-level name). */
+  global(index: number): JsValue {
+    return this.reader.at(this.core.globalsAddress() + index * 8);
+  }
+
+  /** Calls the function held by global `index` with JavaScript arguments. */
+  callGlobal(index: number, args: unknown[]): RunOutcome {
+    const values = args.map((a) => toCore(this.core, a));
+    if (values.length > this.argsCapacity) {
+      this.argsBuffer = this.core.allocTable(values.length * 8);
+      this.argsCapacity = values.length;
+    }
+    new BigUint64Array(this.core.memory.buffer, this.argsBuffer, values.length).set(values);
+    const status = this.core.callFunction(this.core.globalsAddress() + index * 8, this.argsBuffer, values.length);
+    const slot = this.core.resultSlot();
+    if (status === 0) return { ok: true, value: this.reader.at(slot) };
+    return { ok: false, error: this.errorAt(slot + 8) };
+  }
+  private argsBuffer = 0;
+  private argsCapacity = 0;
+
+  /** Loads and runs a module's entry. */
+  run(m: NbcModule): RunOutcome {
+    return this.runFunction(this.load(m));
+  }
+
+  private errorAt(addr: number): NoodleRuntimeError {
+    const [p, hi] = this.reader.raw(addr);
+    if (hi !== Number(L.TAG_OBJ >> 32n) || new Uint8Array(this.core.memory.buffer)[p] !== L.T_ERROR) {
+      return new NoodleRuntimeError(1002, "internal error: a run failed without an error value", []);
+    }
+    const u32 = new Uint32Array(this.core.memory.buffer);
+    const code = new Float64Array(this.core.memory.buffer)[(p + L.ERR_CODE) >>> 3];
+    const message = this.reader.string(u32[(p + L.ERR_MESSAGE) >>> 2]);
+    return new NoodleRuntimeError(code, message, this.traceOf(u32[(p + L.ERR_TRACE) >>> 2]));
+  }
+
+  /** Frames of a raw trace: a list of numbers [function, word offset, ...]. */
+  traceOf(list: number): TraceFrame[] {
+    if (list === 0) return [];
+    const raw = this.reader.object(list, 0) as number[];
+    const frames: TraceFrame[] = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const fn = this.functions[raw[i]];
+      if (!fn) continue;
+      const { line, col } = positionOf(fn.proto, raw[i + 1]);
+      frames.push({ name: fn.proto.name, file: fn.file, line, col });
+    }
+    return frames;
+  }
+
+  /** Collects garbage now (between runs) and reports heap figures. */
+  collect(): { inUse: number; committed: number; collections: number } {
+    this.core.collect();
+    return this.heapStats();
+  }
+
+  heapStats(): { inUse: number; committed: number; collections: number } {
+    return { inUse: this.core.heapInUse(), committed: this.core.heapCommitted(), collections: this.core.collectionCount() };
+  }
+}
+
+/** The source position of a word offset, from a function's debug table. */
+export function positionOf(f: FunctionProto, offset: number): { line: number; col: number } {
+  let line = 0, col = 0;
+  for (let i = 0; i + 2 < f.lines.length && f.lines[i] <= offset; i += 3) {
+    line = f.lines[i + 1];
+    col = f.lines[i + 2];
+  }
+  return { line, col };
+}
+
+/** Parses number text as `num` does: decimal, 0x, 0b, exponents, underscores between digits, Infinity and NaN. */
+export function parseNumber(text: string): number | undefined {
+  const t = text.trim();
+  if (t === "") return undefined;
+  if (/^[+-]?(Infinity|NaN)$/.test(t)) return Number(t);
+  const clean = /^[+-]?[0-9a-fA-FxXbBoOeE._+-]+$/.test(t) && !/__|_$|^_|_\.|\._/.test(t) ? t.replace(/_/g, "") : t;
+  const sign = clean.startsWith("-") ? -1 : 1;
+  const body = clean.replace(/^[+-]/, "");
+  const x = /^0[xXbBoO]/.test(body) ? sign * Number(body) : Number(clean);
+  return Number.isNaN(x) ? undefined : x;
+}
