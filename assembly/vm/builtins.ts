@@ -1,12 +1,12 @@
 // Builtin functions implemented in the core (the ids come from src/runtime/builtin-table.ts).
 // Arguments are `n` values at address `args`; the result is returned, or a fault is raised.
-import { T_STRING, T_LIST, T_MAP, T_ERROR, T_NATIVE, T_STRUCT, typeOf, ERR_CODE, ERR_MESSAGE, ERR_TRACE, ERR_SIZE, HEADER, NATIVE_ID, NATIVE_SIZE } from "../heap/layout";
+import { T_STRING, T_LIST, T_MAP, T_ERROR, T_NATIVE, typeOf, ERR_CODE, ERR_MESSAGE, ERR_TRACE, ERR_SIZE, HEADER, NATIVE_ID, NATIVE_SIZE, LIST_LEN } from "../heap/layout";
 import { allocBlock } from "../heap/alloc";
 import { isNum, isObj, objOf, numOf, num, obj, NIL, TRUE, FALSE, bool_, isTruthy } from "../heap/value";
 import { stringFromBytes, strBytes, strData, strLength } from "../objects/string";
 import { newList, listLen, listGet, listPush, listPop, listInsert, listRemoveAt, listItems } from "../objects/list";
 import { newMap, mapFind, mapSet, mapDelete, mapUsed, mapCount, entryKey, entryValue, TOMBSTONE, isKey } from "../objects/map";
-import { raise, raise1, raise2, raise3 } from "./fault";
+import { raise, raise1, raise2, raise3, faulted } from "./fault";
 import { outReset, outValue, outByte, outData, outLen } from "./format";
 import { hostWrite, hostParseNumber, hostClock, hostMath, MATH_SIN, MATH_COS, MATH_TAN, MATH_EXP, MATH_LOG, MATH_ATAN2 } from "./host";
 import { typeValue, deepCopy, resolveIndex, compareValues, E_OPERANDS, E_INDEX, E_KEY, E_INVALID } from "./ops";
@@ -157,6 +157,37 @@ function rangeList(args: u32, n: u32): u64 {
   return obj(p);
 }
 
+/** A new list with the items of xs in ascending order (stable merge sort). */
+function sortList(xs: u64): u64 {
+  if (!wantType(xs, T_LIST, B.BI_SORT)) return NIL;
+  const n = listLen(objOf(xs));
+  const out = newList(n);
+  if (out == 0) return NIL;
+  const tmp = newList(n);
+  if (tmp == 0) return NIL;
+  const a = listItems(out), t = listItems(tmp);
+  memory.copy(a, listItems(objOf(xs)), n << 3);
+  store<u32>(out, n, LIST_LEN);
+  for (let width: u32 = 1; width < n; width <<= 1) {
+    for (let lo: u32 = 0; lo < n; lo += width << 1) {
+      const mid = min(lo + width, n), hi = min(lo + (width << 1), n);
+      let i = lo, j = mid, k = lo;
+      while (k < hi) {
+        let takeRight = false;
+        if (j < hi && i < mid) {
+          const c = compareValues(OPS_LT, load<u64>(a + (j << 3)), load<u64>(a + (i << 3)));
+          if (c == 2 && faulted()) return NIL;
+          takeRight = c == -1;
+        } else takeRight = i >= mid;
+        if (takeRight) store<u64>(t + (k++ << 3), load<u64>(a + (j++ << 3)));
+        else store<u64>(t + (k++ << 3), load<u64>(a + (i++ << 3)));
+      }
+    }
+    memory.copy(a, t, n << 3);
+  }
+  return obj(out);
+}
+
 function keysOrValues(id: u32, v: u64): u64 {
   if (!wantType(v, T_MAP, id)) return NIL;
   const m = objOf(v);
@@ -302,6 +333,7 @@ export function callBuiltin(id: u32, args: u32, n: u32): u64 {
       return newError(numOf(code), objOf(msg));
     }
     case B.BI_CLOCK: return num(hostClock());
+    case B.BI_SORT: return sortList(arg(args, 0));
     case B.BI_COMPARE: {
       const c = compareValues(OPS_LT, arg(args, 0), arg(args, 1));
       return num(c == 2 ? 0 : <f64>c);

@@ -635,6 +635,36 @@ describe("error recovery", () => {
     expect(third.program.body.map((s) => s.kind === "ExprStmt" && show(s.expr))).toEqual(["(call bar)"]);
   });
 
+  it("ends a statement at the } of its block when a ) is missing", () => {
+    const { program, diags } = run("func f() {\n  print(1 }\nf()");
+    expect(diags.items.map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual(["2:11 expected ')' but found '}'"]);
+    expect(program.body.map((s) => s.kind)).toEqual(["Func", "ExprStmt"]);
+  });
+
+  it("skips a stray } at the top level with the rest of its statement", () => {
+    expect(errors("print(1 })\nx = 1")).toEqual(["2001 1:9 expected ')' but found '}'"]);
+  });
+
+  it("does not report the leftovers of a broken statement again", () => {
+    // the stray } ends the match early; the lines after it are not reported one by one
+    const src = "func d(v) {\n  return match v {\n    case 1 } => 2\n    case 2 => 3\n    case _ => 4\n  }\n}";
+    expect(errors(src)).toEqual([
+      "2001 3:12 expected '=>' but found '}'",
+      "2001 3:14 expected an expression but found '=>'",
+      "2001 7:1 unexpected '}' with no block to close",
+    ]);
+  });
+
+  it("closes an actor whose } is missing at the next line indented like it", () => {
+    const { program, diags } = run("actor A {\n  var n = 0\n  func f() { n += 1 }\nprint(1)\nlet a = spawn A()");
+    expect(diags.items.map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual([
+      "4:1 expected '}' to close actor 'A' but found 'print'",
+    ]);
+    expect(program.body.map((s) => s.kind)).toEqual(["Actor", "ExprStmt", "Let"]);
+    // members need not be indented
+    expect(stmt("actor B {\nvar n = 0\nfunc f() { }\n}", "Actor").methods).toHaveLength(1);
+  });
+
   it("reports a missing } once", () => {
     expect(errors("func f() {\n  if x {\n    while y {\n")).toEqual(["2001 4:1 expected '}' but found end of file"]);
     expect(errors("}\nx = 1")).toEqual(["2001 1:1 unexpected '}' with no block to close"]);

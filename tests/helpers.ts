@@ -1,0 +1,32 @@
+// Shared test helpers: running Noodle source in-process and through the real command line.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { run, type RunResult } from "../src/index.js";
+
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const CONFORMANCE = fileURLToPath(new URL("../../shared/conformance/", import.meta.url));
+
+/** Runs source in a fresh VM and returns what it printed with the result. */
+export async function runSource(source: string, options: Parameters<typeof run>[1] = {}): Promise<RunResult & { output: string }> {
+  let output = "";
+  const r = await run(source, { file: "test.nc", ...options, stdout: (t) => (output += t) });
+  return { ...r, output };
+}
+
+/** Output of a program that must succeed. */
+export async function outputOf(source: string): Promise<string> {
+  const r = await runSource(source);
+  if (!r.ok) throw new Error(r.error?.render() ?? r.diagnostics?.map((d) => `${d.code} ${d.message} at ${d.line}:${d.col}`).join("\n"));
+  return r.output;
+}
+
+/** The error code a program ends with (runtime or first compile error). */
+export async function errorCodeOf(source: string): Promise<number | undefined> {
+  const r = await runSource(source);
+  return r.error?.code ?? r.diagnostics?.[0]?.code;
+}
+
+export function cli(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [ROOT + "bin/noodle.js", ...args], { encoding: "utf8", input, timeout: 60_000, cwd: ROOT });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
