@@ -11,10 +11,10 @@ import { newError as mkError } from "./vm/builtins";
 import { initNames } from "./vm/names";
 import { faultCode, clearFault } from "./vm/fault";
 import {
-  initState, addProto, protoAt, ensureGlobals as growGlobals, addStruct, structAt, globals, setMaxDepth, setSteps, setStepLimit,
-  P_CODE, P_LEN, P_NPARAMS, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME, steps,
+  initState, addProto, protoAt, ensureGlobals as growGlobals, addStruct, structAt, globals, setMaxDepth, setBudget, stepsLeft as remainingSteps,
+  P_CODE, P_LEN, P_NPARAMS, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME,
 } from "./vm/state";
-import { runFunction as run, callValue as call, resultValue, thrownValue, collectGarbage } from "./vm/interp";
+import { runFunction as run, callValue as call, resume as resumeRun, resultValue, thrownValue, collectGarbage } from "./vm/interp";
 
 const valueSlot = memory.data(16);
 
@@ -86,6 +86,11 @@ export function runFunction(proto: u32): u32 {
   return run(proto);
 }
 
+/** Continues a run that returned status 2 (paused at a safe point). */
+export function resume(): u32 {
+  return resumeRun();
+}
+
 /** Calls the function value at `fnAddr` with `n` argument values at `args`. */
 export function callFunction(fnAddr: u32, args: u32, n: u32): u32 {
   return call(load<u64>(fnAddr), args, n);
@@ -101,13 +106,12 @@ export function resultSlot(): u32 {
 export function setLimits(depth: u32, stepBudget: f64, memoryBytesLimit: f64): void {
   setMaxDepth(depth);
   const s: i64 = stepBudget <= 0 || stepBudget >= 9e18 ? 0x7FFF_FFFF_FFFF_FFFF : <i64>stepBudget;
-  setSteps(s);
-  setStepLimit(s);
+  setBudget(s);
   setMemoryLimit(memoryBytesLimit <= 0 ? 0 : <u64>memoryBytesLimit);
 }
 
 export function stepsLeft(): f64 {
-  return <f64>steps;
+  return <f64>remainingSteps();
 }
 
 export function collect(): void {

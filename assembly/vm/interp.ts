@@ -27,7 +27,7 @@ import {
   protoAt, structAt, P_CODE, P_NPARAMS, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME,
   H_START, H_END, H_TARGET, H_REG, H_REGION, HANDLER_SIZE,
   FR_CLOSURE, FR_PROTO, FR_PC, FR_BASE, FR_RET, FR_REGION, FRAME_SIZE,
-  regs, frames, frameCount, setFrameCount, ensureRegisters, ensureFrames, frameAt, maxDepth, steps, setSteps,
+  regs, frames, frameCount, setFrameCount, ensureRegisters, ensureFrames, frameAt, maxDepth, fuel, burn, nextSlice,
   globals, globalCount, protos, PROTO_SIZE, stepLimit,
 } from "./state";
 import { opSymbol, typeCodeName, S_CODE, S_MESSAGE, S_TRACE, S_INT, OPS_INDEX, OPS_ADD, OPS_SUB, OPS_MUL, OPS_DIV, OPS_MOD, OPS_POW, OPS_EMUL, OPS_EDIV, OPS_LDIV, OPS_NEG, OPS_LT, OPS_LE, OPS_TRANSPOSE, OPS_ITERATE, OPS_RANGE } from "./names";
@@ -35,6 +35,15 @@ import { strEquals } from "../objects/string";
 
 export const STATUS_DONE: u32 = 0;
 export const STATUS_ERROR: u32 = 1;
+/** The run paused at a safe point; `resume` continues it. */
+export const STATUS_YIELD: u32 = 2;
+
+const GO_ON: u32 = 0;
+const PAUSE: u32 = 1;
+const FAILED: u32 = 2;
+
+/** Where the paused run stops when it finishes (the frame count it was entered at). */
+let pausedStop: u32 = 0;
 
 const E_STACK: u32 = 1001;
 const E_MALFORMED: u32 = 1004;
@@ -143,6 +152,35 @@ function unwind(err: u64, pc: u32, stopDepth: u32): u32 {
     if (frameCount > stopDepth) at = load<u32>(frameAt(frameCount - 1), FR_PC) - 4;
   }
   return 0;
+}
+
+/**
+ * A safe point (a loop's back edge or a call): collects garbage when due, enforces the memory
+ * limit, and charges the instruction budget when a slice is spent. The frame's pc is saved so a
+ * pause can resume here.
+ */
+function safePoint(fr: u32, pc: u32): u32 {
+  store<u32>(fr, pc, FR_PC);
+  if (collectRequested) {
+    collectGarbage();
+    if (memoryLimit != 0 && bytesInUse > memoryLimit) {
+      raise1(E_MEMORY, num(<f64>memoryLimit));
+      return FAILED;
+    }
+  }
+  if (fuel < 0) {
+    if (!nextSlice()) {
+      raise1(E_STEPS, num(<f64>stepLimit));
+      return FAILED;
+    }
+    return PAUSE;
+  }
+  return GO_ON;
+}
+
+/** Continues a paused run. */
+export function resume(): u32 {
+  return execute(pausedStop);
 }
 
 // ---------------------------------------------------------------- helpers
@@ -512,12 +550,11 @@ function execute(stopDepth: u32): u32 {
         const off = <i32>ins >> 8;
         pc += off << 2;
         if (off < 0) {
-          setSteps(steps + off);
-          if (steps < 0) { raise1(E_STEPS, num(<f64>stepLimit)); break; }
-          if (collectRequested) {
-            store<u32>(fr, pc, FR_PC);
-            collectGarbage();
-            if (memoryLimit != 0 && bytesInUse > memoryLimit) { raise1(E_MEMORY, num(<f64>memoryLimit)); break; }
+          burn(-off);
+          if (fuel < 0 || collectRequested) {
+            const s = safePoint(fr, pc);
+            if (s == PAUSE) { pausedStop = stopDepth; return STATUS_YIELD; }
+            if (s == FAILED) break;
           }
         }
         continue;
@@ -606,8 +643,6 @@ function execute(stopDepth: u32): u32 {
             break;
           }
           if (frameCount >= maxDepth) { raise1(E_STACK, num(<f64>maxDepth)); break; }
-          setSteps(steps - 1);
-          if (steps < 0) { raise1(E_STEPS, num(<f64>stepLimit)); break; }
           store<u32>(fr, pc, FR_PC);
           const newBase: u32 = ((base - regs) >> 3) + a + 1;
           const nregs = load<u32>(np, P_NREGS);
@@ -626,9 +661,11 @@ function execute(stopDepth: u32): u32 {
           kbase = load<u32>(np, P_KBASE);
           pc = load<u32>(np, P_CODE);
           store<u32>(fr, pc, FR_PC);
-          if (collectRequested) {
-            collectGarbage();
-            if (memoryLimit != 0 && bytesInUse > memoryLimit) { ipc = pc; raise1(E_MEMORY, num(<f64>memoryLimit)); break; }
+          burn(1);
+          if (fuel < 0 || collectRequested) {
+            const s = safePoint(fr, pc);
+            if (s == PAUSE) { pausedStop = stopDepth; return STATUS_YIELD; }
+            if (s == FAILED) { ipc = pc; break; }
           }
           continue;
         }
@@ -832,12 +869,11 @@ function execute(stopDepth: u32): u32 {
         if (forContinues(i, numOf(load<u64>(ra, 8)), step, ((ins >> 16) & 1) != 0)) {
           store<f64>(ra, i, 24);
           pc += off << 2;
-          setSteps(steps + off);
-          if (steps < 0) { raise1(E_STEPS, num(<f64>stepLimit)); break; }
-          if (collectRequested) {
-            store<u32>(fr, pc, FR_PC);
-            collectGarbage();
-            if (memoryLimit != 0 && bytesInUse > memoryLimit) { raise1(E_MEMORY, num(<f64>memoryLimit)); break; }
+          burn(-off);
+          if (fuel < 0 || collectRequested) {
+            const s = safePoint(fr, pc);
+            if (s == PAUSE) { pausedStop = stopDepth; return STATUS_YIELD; }
+            if (s == FAILED) break;
           }
         }
         continue;

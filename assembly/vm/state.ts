@@ -61,12 +61,37 @@ export let frameCount: u32 = 0;
 
 // limits
 export let maxDepth: u32 = 10000;
-export let steps: i64 = 0x7FFF_FFFF_FFFF_FFFF; // instruction budget left
+
+// Instruction budget. The loop counts down `fuel`, a slice of the budget; when a slice is spent
+// it returns to the host (which resumes it at once), so engines that optimise a function only
+// when it is next called get to run the optimised loop, and a host can interleave work.
+export const SLICE: i64 = 1 << 22;
+export let budget: i64 = 0x7FFF_FFFF_FFFF_FFFF; // steps left before this slice
 export let stepLimit: i64 = 0;
+export let fuel: i64 = SLICE;
+export let sliceSize: i64 = SLICE;
 
 export function setMaxDepth(n: u32): void { maxDepth = n; }
-export function setSteps(n: i64): void { steps = n; }
-export function setStepLimit(n: i64): void { stepLimit = n; }
+export function setBudget(n: i64): void {
+  budget = n;
+  stepLimit = n;
+  fuel = n < SLICE ? n : SLICE;
+  sliceSize = fuel;
+}
+export function burn(n: i64): void { fuel -= n; }
+
+/** Charges the spent slice to the budget; false when the budget is gone. Starts a new slice. */
+export function nextSlice(): bool {
+  budget -= sliceSize - fuel;
+  if (budget <= 0) return false;
+  fuel = budget < SLICE ? budget : SLICE;
+  sliceSize = fuel;
+  return true;
+}
+
+export function stepsLeft(): i64 {
+  return budget - (sliceSize - fuel);
+}
 export function setFrameCount(n: u32): void { frameCount = n; }
 
 function grown(block: u32, used: u32, bytes: u32): u32 {

@@ -15,6 +15,7 @@ export interface CoreExports {
   globalsAddress(): number;
   runFunction(proto: number): number;
   callFunction(fnAddr: number, args: number, n: number): number;
+  resume(): number;
   resultSlot(): number;
   setLimits(depth: number, steps: number, memory: number): void;
   stepsLeft(): number;

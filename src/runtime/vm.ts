@@ -34,6 +34,7 @@ const MATH = [Math.sin, Math.cos, Math.tan, Math.exp, Math.log];
 const decoder = new TextDecoder();
 
 export const DEFAULT_MAX_DEPTH = 10_000;
+const STATUS_PAUSED = 2;
 
 export class VM {
   private readonly functions: LoadedFunction[] = [];
@@ -146,7 +147,7 @@ export class VM {
 
   /** Runs a loaded function (an entry: no parameters, no captures) to completion. */
   runFunction(index: number): RunOutcome {
-    const status = this.core.runFunction(index);
+    const status = this.finish(this.core.runFunction(index));
     const slot = this.core.resultSlot();
     if (status === 0) return { ok: true, value: this.reader.at(slot) };
     return { ok: false, error: this.errorAt(slot + 8) };
@@ -165,12 +166,18 @@ export class VM {
       this.argsCapacity = values.length;
     }
     new BigUint64Array(this.core.memory.buffer, this.argsBuffer, values.length).set(values);
-    const status = this.core.callFunction(this.core.globalsAddress() + index * 8, this.argsBuffer, values.length);
+    const status = this.finish(this.core.callFunction(this.core.globalsAddress() + index * 8, this.argsBuffer, values.length));
     const slot = this.core.resultSlot();
     if (status === 0) return { ok: true, value: this.reader.at(slot) };
     return { ok: false, error: this.errorAt(slot + 8) };
   }
   private argsBuffer = 0;
+
+  /** Resumes a run that paused at the end of a time slice until it finishes. */
+  private finish(status: number): number {
+    while (status === STATUS_PAUSED) status = this.core.resume();
+    return status;
+  }
   private argsCapacity = 0;
 
   /** Loads and runs a module's entry. */
