@@ -123,7 +123,8 @@ export function mapSet(p: u32, k: u64, v: u64): void {
   const cap = load<u32>(p, MAP_CAP);
   if (used == cap) {
     const count = mapCount(p);
-    if (!rebuild(p, count * 2 > cap ? (cap < 4 ? 8 : cap * 2) : cap)) return;
+    // mostly deleted entries: compact in place; else double
+    if (!rebuild(p, count < cap / 2 ? cap : max<u32>(8, cap * 2))) return;
     used = load<u32>(p, MAP_USED);
   }
   store<u64>(entryAddr(p, used), k);

@@ -424,7 +424,7 @@ export function decodeModule(bytes: Uint8Array, fileName?: string): NbcModule {
   };
   const readers: Record<SectionName, () => void> = {
     files: () => (m.files = r.list("file", 1, () => r.string("file name"))),
-    constants: () => (m.constants = r.list("constant", 1, () => readConstant(r))),
+    constants: () => (m.constants = r.list("constant", 2, () => readConstant(r))),
     structs: () => {
       m.structBase = r.varint("structBase");
       m.structs = r.list("struct", 2, () => readStruct(r));

@@ -22,6 +22,8 @@ const FIELDS: Record<Format, readonly (readonly [number, number])[]> = {
   sJ: [[8, 24]],
 };
 
+const STRUCT_TYPE_CODE = TYPE_CODES.indexOf("struct");
+
 /** Precomputed per opcode so encode and decode only index arrays. */
 interface Layout {
   spec: OpcodeSpec;
@@ -114,8 +116,6 @@ export function jumpTarget(ins: DecodedInstruction, offset: number): number | un
   const j = ins.spec.operands.indexOf("j");
   return j < 0 ? undefined : after + ins.operands[j];
 }
-
-const STRUCT_TYPE_CODE = TYPE_CODES.indexOf("struct");
 
 /**
  * What the extension word of a decoded instruction means. A type check names a struct in it only

@@ -67,12 +67,16 @@ export function verifyModule(m: NbcModule, env?: VerifyEnv): void {
     structCount: m.structBase + m.structs.length,
     globalCount: m.globalBase + m.globals.length,
   };
-  for (const f of m.functions) verifyFunction(scope, f);
+  for (const f of m.functions) new FunctionVerifier(scope, f).run();
 
   const entry = m.functions[m.entry - m.functionBase];
   if (entry === undefined) fail(`entry function ${m.entry} is not a function of this module`);
   if (entry.nparams !== 0) fail(`entry function takes ${entry.nparams} parameters, expected none`, entry.name);
   if (entry.captures.length !== 0) fail(`entry function has ${entry.captures.length} captures, expected none`, entry.name);
+}
+
+function outOfRange(name: string, what: string, v: number, count: number): string | undefined {
+  return v < count ? undefined : `${name} ${what} ${v} is out of range (${count} ${what}s)`;
 }
 
 function checkBase(name: string, base: number, loaded: number, what: string, hasEnv: boolean): void {
@@ -81,147 +85,180 @@ function checkBase(name: string, base: number, loaded: number, what: string, has
   fail(`${name} is ${base} but the VM has ${loaded} ${what} loaded`);
 }
 
-function fieldCount(scope: ModuleScope, s: number): number {
-  if (s >= scope.m.structBase) return scope.m.structs[s - scope.m.structBase].fields.length;
-  const loaded = scope.loadedStructs[s];
-  return typeof loaded === "number" ? loaded : loaded.fields.length;
-}
+/** Checks one function; `fail` names the function and the word offset of the problem. */
+class FunctionVerifier {
+  /** 1 at each word where an instruction starts. */
+  private readonly starts: Uint8Array;
 
-function verifyFunction(scope: ModuleScope, f: FunctionProto): void {
-  const at: (detail: string, offset?: number) => never = (detail, offset) => fail(detail, f.name, offset);
-  if (f.nregs > MAX_REGISTERS) at(`nregs ${f.nregs} exceeds ${MAX_REGISTERS}`);
-  if (f.nparams > f.nregs) at(`nparams ${f.nparams} exceeds nregs ${f.nregs}`);
-  if (f.file >= scope.m.files.length) at(`file index ${f.file} out of range (${scope.m.files.length} files)`);
-  f.captures.forEach((d, i) => {
-    if (d < CAPTURE_FROM_PARENT && d >= MAX_REGISTERS) at(`capture ${i} names register ${d}, beyond the ${MAX_REGISTERS} registers a function can have`);
-  });
+  constructor(
+    private readonly scope: ModuleScope,
+    private readonly f: FunctionProto,
+  ) {
+    this.starts = new Uint8Array(f.code.length);
+  }
 
-  const code = f.code;
-  if (code.length === 0) at("function has no code");
-  const starts = new Uint8Array(code.length);
-  const decoded: DecodedInstruction[] = [];
-  const offsets: number[] = [];
-  for (let pc = 0; pc < code.length; ) {
-    const ins = decodeAt(code, pc);
-    if (ins === undefined) {
-      const spec = OPCODES[code[pc] & 0xff];
-      at(spec === undefined ? `unknown opcode ${code[pc] & 0xff}` : `${spec.name} is missing its extension word`, pc);
+  private fail(detail: string, offset?: number): never {
+    return fail(detail, this.f.name, offset);
+  }
+
+  run(): void {
+    const { f } = this;
+    if (f.nregs > MAX_REGISTERS) this.fail(`nregs ${f.nregs} exceeds ${MAX_REGISTERS}`);
+    if (f.nparams > f.nregs) this.fail(`nparams ${f.nparams} exceeds nregs ${f.nregs}`);
+    if (f.file >= this.scope.m.files.length) this.fail(`file index ${f.file} out of range (${this.scope.m.files.length} files)`);
+    f.captures.forEach((d, i) => {
+      if (d < CAPTURE_FROM_PARENT && d >= MAX_REGISTERS) this.fail(`capture ${i} names register ${d}, beyond the ${MAX_REGISTERS} registers a function can have`);
+    });
+    const [decoded, offsets] = this.decodeAll();
+    for (let i = 0; i < decoded.length; i++) this.instruction(decoded[i], offsets[i]);
+    const last = decoded[decoded.length - 1];
+    if (!TERMINATORS.has(last.op)) this.fail(`execution can run off the end: the last instruction is ${last.op}`, offsets[offsets.length - 1]);
+    this.handlers();
+    this.lineTable();
+  }
+
+  /** Splits the code into whole instructions, marking where each starts. */
+  private decodeAll(): [DecodedInstruction[], number[]] {
+    const code = this.f.code;
+    if (code.length === 0) this.fail("function has no code");
+    const decoded: DecodedInstruction[] = [];
+    const offsets: number[] = [];
+    for (let pc = 0; pc < code.length; ) {
+      const ins = decodeAt(code, pc);
+      if (ins === undefined) {
+        const spec = OPCODES[code[pc] & 0xff];
+        this.fail(spec === undefined ? `unknown opcode ${code[pc] & 0xff}` : `${spec.name} is missing its extension word`, pc);
+      }
+      this.starts[pc] = 1;
+      decoded.push(ins);
+      offsets.push(pc);
+      pc += ins.size;
     }
-    starts[pc] = 1;
-    decoded.push(ins);
-    offsets.push(pc);
-    pc += ins.size;
+    return [decoded, offsets];
   }
-  for (let i = 0; i < decoded.length; i++) checkInstruction(scope, f, starts, decoded[i], offsets[i]);
-  const last = decoded[decoded.length - 1];
-  if (!TERMINATORS.has(last.op)) at(`execution can run off the end: the last instruction is ${last.op}`, offsets[offsets.length - 1]);
 
-  f.handlers.forEach((h, i) => {
-    const what = `handler ${i}`;
-    if (!(h.start < h.end && h.end <= code.length)) at(`${what} guards words ${h.start}..${h.end}, not a non-empty range within ${code.length} words`, h.start);
-    if (!starts[h.start]) at(`${what} starts inside an instruction`, h.start);
-    if (h.end < code.length && !starts[h.end]) at(`${what} ends inside an instruction`, h.end);
-    if (!(h.target < code.length && starts[h.target])) at(`${what} target ${h.target} is not an instruction of the function`, h.target);
-    if (h.reg >= f.nregs) at(`${what} register r${h.reg} is not below nregs ${f.nregs}`, h.start);
-  });
-
-  if (f.lines.length % 3 !== 0) at(`line table has ${f.lines.length} numbers, not whole (offset, line, column) triples`);
-  for (let i = 0; i < f.lines.length; i += 3) {
-    const off = f.lines[i];
-    if (off >= code.length) at(`line table entry ${i / 3} is for word ${off}, past the end of the code`, off);
-    if (i > 0 && off < f.lines[i - 3]) at(`line table entry ${i / 3} goes back to word ${off}`, off);
+  private instruction(ins: DecodedInstruction, pc: number): void {
+    const { spec, operands } = ins;
+    const names = OPERAND_NAMES[spec.format];
+    for (let i = 0; i < operands.length; i++) this.operand(ins, pc, spec.operands[i], operands[i], names[i]);
+    const ext = extRole(ins);
+    if (ext !== undefined) this.operand(ins, pc, ext, ins.ext as number, "extension word");
+    if (spec.ranges !== undefined) this.ranges(ins, pc);
+    if (FIELD_NAME_OPS.has(ins.op)) {
+      const k = spec.ext === "k" ? (ins.ext as number) : operands[spec.operands.indexOf("k")];
+      if (this.scope.m.constants[k].kind !== "string") this.fail(`${ins.op}: field name k${k} is not a string constant`, pc);
+    }
+    if (BUILTIN_CALLS.has(ins.op)) this.builtinArity(ins, pc);
   }
-}
 
-function checkInstruction(scope: ModuleScope, f: FunctionProto, starts: Uint8Array, ins: DecodedInstruction, pc: number): void {
-  const { spec, operands } = ins;
-  const bad = (detail: string): never => fail(`${ins.op}: ${detail}`, f.name, pc);
-  const names = OPERAND_NAMES[spec.format];
+  private operand(ins: DecodedInstruction, pc: number, role: Role, v: number, name: string): void {
+    const problem = this.operandProblem(ins, pc, role, v, name);
+    if (problem !== undefined) this.fail(`${ins.op}: ${problem}`, pc);
+    if (role === "p") this.closureCaptures(ins, pc, v);
+  }
 
-  const check = (role: Role, v: number, name: string): void => {
-    const out = (what: string, count: number): never => bad(`${name} ${what} ${v} out of range (${count})`);
+  private operandProblem(ins: DecodedInstruction, pc: number, role: Role, v: number, name: string): string | undefined {
+    const { scope, f } = this;
     switch (role) {
       case "r":
-        if (v >= f.nregs) bad(`${name} register r${v} is not below nregs ${f.nregs}`);
-        return;
+        return v < f.nregs ? undefined : `${name} register r${v} is not below nregs ${f.nregs}`;
       case "k":
-        if (v >= scope.m.constants.length) out("constant", scope.m.constants.length);
-        return;
+        return outOfRange(name, "constant", v, scope.m.constants.length);
       case "g":
-        if (v >= scope.globalCount) out("global", scope.globalCount);
-        return;
+        return outOfRange(name, "global", v, scope.globalCount);
       case "p":
-        if (v >= scope.functionCount) out("function", scope.functionCount);
-        checkClosureCaptures(scope, f, v, bad);
-        return;
+        return outOfRange(name, "function", v, scope.functionCount);
       case "c":
-        if (v >= f.captures.length) out("capture", f.captures.length);
-        return;
+        return outOfRange(name, "capture", v, f.captures.length);
       case "s":
-        if (v >= scope.structCount) out("struct", scope.structCount);
-        return;
+        return outOfRange(name, "struct", v, scope.structCount);
       case "b":
-        if (v >= BUILTINS.length) out("builtin", BUILTINS.length);
-        return;
+        return outOfRange(name, "builtin", v, BUILTINS.length);
       case "t":
-        if (v >= TYPE_CODES.length) out("type code", TYPE_CODES.length);
-        return;
+        return outOfRange(name, "type code", v, TYPE_CODES.length);
       case "e":
-        if (errorSpec(v) === undefined) bad(`${name} ${v} is not an error code`);
-        return;
+        return errorSpec(v) !== undefined ? undefined : `${name} ${v} is not an error code`;
       case "f":
-        if (v > 1) bad(`${name} flag is ${v}, not 0 or 1`);
-        return;
+        return v <= 1 ? undefined : `${name} flag is ${v}, not 0 or 1`;
       case "-":
-        if (v !== 0) bad(`unused ${name} is ${v}, not 0`);
-        return;
+        return v === 0 ? undefined : `unused ${name} is ${v}, not 0`;
       case "j": {
         const target = jumpTarget(ins, pc) as number;
-        if (target < 0 || target >= f.code.length || !starts[target]) bad(`jump to word ${target}, which is not an instruction of the function`);
-        return;
+        const lands = target >= 0 && target < f.code.length && this.starts[target] === 1;
+        return lands ? undefined : `jump to word ${target}, which is not an instruction of the function`;
       }
       case "i":
       case "n":
-        return;
+        return undefined;
     }
-  };
-
-  spec.operands.forEach((role, i) => check(role, operands[i], names[i]));
-  const ext = extRole(ins);
-  if (ext !== undefined) check(ext, ins.ext as number, "extension word");
-
-  for (const range of spec.ranges ?? []) {
-    const first = operands[range.base];
-    let count: number;
-    if (range.count === "struct-fields") {
-      const s = spec.ext === "s" ? (ins.ext as number) : operands[spec.operands.indexOf("s")];
-      count = fieldCount(scope, s);
-    } else count = range.fixed ? range.count : operands[range.count];
-    if (range.pairs) count *= 2;
-    count += range.extra ?? 0;
-    if (count > 0 && first + count > f.nregs) bad(`registers r${first}..r${first + count - 1} are not all below nregs ${f.nregs}`);
   }
 
-  if (FIELD_NAME_OPS.has(ins.op)) {
-    const k = spec.ext === "k" ? (ins.ext as number) : operands[spec.operands.indexOf("k")];
-    if (scope.m.constants[k].kind !== "string") bad(`field name k${k} is not a string constant`);
+  /** Register ranges named by a base operand and a count (an operand, a literal or a struct's fields). */
+  private ranges(ins: DecodedInstruction, pc: number): void {
+    const { spec, operands } = ins;
+    for (const range of spec.ranges ?? []) {
+      const first = operands[range.base];
+      let count: number;
+      if (range.count === "struct-fields") {
+        const s = spec.ext === "s" ? (ins.ext as number) : operands[spec.operands.indexOf("s")];
+        count = this.fieldCount(s);
+      } else count = range.fixed ? range.count : operands[range.count];
+      if (range.pairs) count *= 2;
+      count += range.extra ?? 0;
+      if (count > 0 && first + count > this.f.nregs) {
+        this.fail(`${ins.op}: registers r${first}..r${first + count - 1} are not all below nregs ${this.f.nregs}`, pc);
+      }
+    }
   }
 
-  if (BUILTIN_CALLS.has(ins.op)) {
+  private fieldCount(s: number): number {
+    const { m, loadedStructs } = this.scope;
+    if (s >= m.structBase) return m.structs[s - m.structBase].fields.length;
+    const loaded = loadedStructs[s];
+    return typeof loaded === "number" ? loaded : loaded.fields.length;
+  }
+
+  /** A closure made here captures registers of this frame: they must exist in it. */
+  private closureCaptures(ins: DecodedInstruction, pc: number, p: number): void {
+    const proto = this.scope.m.functions[p - this.scope.m.functionBase];
+    if (proto === undefined) return;
+    proto.captures.forEach((d, i) => {
+      if (d < CAPTURE_FROM_PARENT && d >= this.f.nregs) {
+        this.fail(`${ins.op}: closure of '${proto.name}' captures register r${d} (capture ${i}), not below nregs ${this.f.nregs}`, pc);
+      }
+    });
+  }
+
+  private builtinArity(ins: DecodedInstruction, pc: number): void {
+    const { spec, operands } = ins;
     const builtin = BUILTINS[operands[spec.operands.indexOf("b")]];
     const nargs = operands[spec.operands.indexOf("n")];
-    if (nargs < builtin.min || (builtin.max >= 0 && nargs > builtin.max)) {
-      const expected = builtin.max < 0 ? `at least ${builtin.min}` : builtin.min === builtin.max ? `${builtin.min}` : `${builtin.min} to ${builtin.max}`;
-      bad(`builtin ${builtin.name} takes ${expected} argument(s), called with ${nargs}`);
+    if (nargs >= builtin.min && (builtin.max < 0 || nargs <= builtin.max)) return;
+    const expected = builtin.max < 0 ? `at least ${builtin.min}` : builtin.min === builtin.max ? `${builtin.min}` : `${builtin.min} to ${builtin.max}`;
+    this.fail(`${ins.op}: builtin ${builtin.name} takes ${expected} argument(s), called with ${nargs}`, pc);
+  }
+
+  private handlers(): void {
+    const { f, starts } = this;
+    const length = f.code.length;
+    f.handlers.forEach((h, i) => {
+      const what = `handler ${i}`;
+      if (!(h.start < h.end && h.end <= length)) this.fail(`${what} guards words ${h.start}..${h.end}, not a non-empty range within ${length} words`, h.start);
+      if (!starts[h.start]) this.fail(`${what} starts inside an instruction`, h.start);
+      if (h.end < length && !starts[h.end]) this.fail(`${what} ends inside an instruction`, h.end);
+      if (!(h.target < length && starts[h.target])) this.fail(`${what} target ${h.target} is not an instruction of the function`, h.target);
+      if (h.reg >= f.nregs) this.fail(`${what} register r${h.reg} is not below nregs ${f.nregs}`, h.start);
+    });
+  }
+
+  /** Offsets may repeat (code-less statements) but never go back; the last entry at or before a word wins. */
+  private lineTable(): void {
+    const { lines, code } = this.f;
+    if (lines.length % 3 !== 0) this.fail(`line table has ${lines.length} numbers, not whole (offset, line, column) triples`);
+    for (let i = 0; i < lines.length; i += 3) {
+      const off = lines[i];
+      if (off >= code.length) this.fail(`line table entry ${i / 3} is for word ${off}, past the end of the code`, off);
+      if (i > 0 && off < lines[i - 3]) this.fail(`line table entry ${i / 3} goes back to word ${off}`, off);
     }
   }
-}
-
-/** A closure made here captures registers of this frame: they must exist in it. */
-function checkClosureCaptures(scope: ModuleScope, f: FunctionProto, p: number, bad: (detail: string) => never): void {
-  const proto = scope.m.functions[p - scope.m.functionBase];
-  if (proto === undefined) return;
-  proto.captures.forEach((d, i) => {
-    if (d < CAPTURE_FROM_PARENT && d >= f.nregs) bad(`closure of '${proto.name}' captures register r${d} (capture ${i}), not below nregs ${f.nregs}`);
-  });
 }

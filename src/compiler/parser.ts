@@ -19,7 +19,8 @@ export function parse(source: SourceFile, diags: DiagnosticBag): Program {
   return new Parser(source, diags, tokens, lexicalErrorLines, true, 0).program();
 }
 
-class ParseError extends Error {}
+/** Thrown to abandon a construct after its error is reported; not an Error, so no stack is captured. */
+class ParseError {}
 
 /** Nesting deeper than this is reported rather than recursed into (it would overflow the stack). */
 const MAX_DEPTH = 200;
@@ -145,7 +146,7 @@ class Parser {
   /** Reports a syntax error without interrupting the parse. */
   private error(span: Span, detail: string): void {
     if (this.silent || span.start === this.lastErrorAt) return;
-    if (this.lexicalErrorLines.has(this.source.position(span.start).line)) return;
+    if (this.lexicalErrorLines.has(this.line(span.start) + 1)) return;
     this.lastErrorAt = span.start;
     this.diags.report(this.source, span, "SyntaxError", { detail });
   }
@@ -153,7 +154,7 @@ class Parser {
   /** Reports a syntax error at a token (unless the lexer already did) and abandons the construct. */
   private fail(detail: string, at: Token = this.peek()): never {
     if (at.kind !== "invalid") this.error(at.span, detail);
-    throw new ParseError(detail);
+    throw new ParseError();
   }
 
   /** Runs `fn` in a context; `( )`, `[ ]` and literals start a fresh one, blocks another. */
@@ -177,8 +178,22 @@ class Parser {
     }
   }
 
+  /** The 0-based line of an offset. */
+  private line(offset: number): number {
+    const starts = this.source.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** The 0-based column of a token, in UTF-16 units (enough to compare indentation). */
   private column(t: Token): number {
-    return this.source.position(t.span.start).col;
+    return t.span.start - this.source.lineStarts[this.line(t.span.start)];
   }
 
   /** Whether a `{` here may open a struct literal after a name. */
@@ -344,9 +359,8 @@ class Parser {
     const op = this.peek();
     if (!ASSIGN_OPS.has(op.kind) || op.newlineBefore) return { kind: "ExprStmt", expr: target, span: this.spanFrom(start) };
     this.next();
+    // Whether the target can be assigned to (2012) is checked by the resolver.
     const value = this.expr();
-    const assignable = ["Ident", "Index", "Member", "ErrorExpr"].includes(target.kind);
-    if (!assignable && !this.silent) this.diags.report(this.source, target.span, "InvalidAssignTarget");
     return { kind: "Assign", op: op.kind as "=" | "+=" | "-=" | "*=" | "/=", target, value, span: this.spanFrom(start) };
   }
 

@@ -43,13 +43,14 @@ export interface StaticServer {
 }
 
 /**
- * The file under root that a URL path names, or undefined when the path is malformed or
- * would leave root (after decoding, so %2e%2e and encoded separators are caught too).
+ * The file under root that a request path names, or undefined when the path is malformed or
+ * would leave root. The path is decoded but deliberately not normalized as a URL first, so
+ * "..", "%2e%2e" and encoded separators are all judged against the file system.
  */
-export function resolveUnderRoot(root: string, urlPath: string): string | undefined {
+export function resolveUnderRoot(root: string, requestPath: string): string | undefined {
   let pathname: string;
   try {
-    pathname = decodeURIComponent(new URL(urlPath, "http://localhost").pathname);
+    pathname = decodeURIComponent(requestPath.replace(/[?#].*$/s, ""));
   } catch {
     return undefined;
   }

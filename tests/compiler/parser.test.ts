@@ -465,9 +465,9 @@ describe("statements", () => {
     expect(stmt("count += k", "Assign").span).toEqual({ start: 0, end: 10 });
   });
 
-  it("reports assignment to something that is not a name, index or member", () => {
-    expect(errors("f() = 1")).toEqual(["2012 1:1 this expression cannot be assigned to"]);
-    expect(errors("1 += 2")).toHaveLength(1);
+  it("leaves checking the assignment target to the resolver", () => {
+    expect(stmt("f() = 1", "Assign").target.kind).toBe("Call");
+    expect(stmt("1 += 2", "Assign").target.kind).toBe("Number");
   });
 
   it("parses function declarations", () => {
@@ -719,7 +719,7 @@ describe("error recovery", () => {
       let result: ReturnType<typeof run> | undefined;
       expect(() => (result = run(text)), text).not.toThrow();
       expect(Date.now() - one, text).toBeLessThan(1000);
-      for (const d of result!.diags.items) expect([2001, 2012]).toContain(d.code);
+      for (const d of result!.diags.items) expect(d.code).toBe(2001);
     }
     expect(Date.now() - started).toBeLessThan(20000);
   });
