@@ -7,7 +7,7 @@ import {
   HEADER, T_FREE, T_RAW, T_LIST, T_MAP, T_STRUCT, T_CLOSURE, T_BOX, T_ERROR, T_MATRIX, T_TENSOR,
   F_MARK, F_PINNED, F_REGION, typeOf, flagsOf, setFlags, sizeOf,
   LIST_LEN, LIST_DATA, MAP_USED, MAP_ENTRIES, MAP_INDEX, STRUCT_DEF, STRUCT_FIELDS, SDEF_COUNT,
-  CLO_NCAP, CLO_CAPS, BOX_VALUE, ERR_MESSAGE, ERR_TRACE,
+  CLO_NCAP, CLO_CAPS, BOX_VALUE, ERR_MESSAGE, ERR_TRACE, MAT_BLOCK, TEN_BLOCK,
 } from "./layout";
 import { isObj, objOf } from "./value";
 import {
@@ -16,8 +16,6 @@ import {
   releaseRegionBlock, setNextCollect, clearCollectRequest,
 } from "./alloc";
 
-// Matrix and tensor objects keep their element storage in a RAW block at this offset.
-export const ARRAY_DATA_BLOCK: u32 = 8;
 
 let markStack: u32 = 0;
 let markCap: u32 = 0;
@@ -104,7 +102,7 @@ function trace(p: u32): void {
       break;
     case T_MATRIX:
     case T_TENSOR:
-      markPtr(load<u32>(p, ARRAY_DATA_BLOCK));
+      markPtr(load<u32>(p + (typeOf(p) == T_MATRIX ? MAT_BLOCK : TEN_BLOCK)));
       break;
     default:
       break;

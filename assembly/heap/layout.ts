@@ -90,3 +90,23 @@ export const ERR_SIZE: u32 = 24;
 // NATIVE: a builtin function as a value
 export const NATIVE_ID: u32 = 8;
 export const NATIVE_SIZE: u32 = 16;
+
+// MATRIX: rows x cols elements, row-major, in a RAW block (16-byte aligned start at MAT_ELEMS)
+export const MAT_BLOCK: u32 = 8; // RAW block holding the elements (the collector follows it)
+export const MAT_ROWS: u32 = 12;
+export const MAT_COLS: u32 = 16;
+export const MAT_DTYPE: u32 = 20; // 0 f64, 1 f32
+export const MAT_ELEMS: u32 = 24; // address of element 0
+export const MAT_SIZE: u32 = 32;
+
+// TENSOR: n-D, row-major; shape stored inline
+export const TEN_BLOCK: u32 = 8;
+export const TEN_NDIM: u32 = 12;
+export const TEN_DTYPE: u32 = 16;
+export const TEN_ELEMS: u32 = 20;
+export const TEN_COUNT: u32 = 24;
+export const TEN_SHAPE: u32 = 28; // u32 per dimension
+export const MAX_TENSOR_DIMS: u32 = 32;
+
+export const DTYPE_F64: u32 = 0;
+export const DTYPE_F32: u32 = 1;

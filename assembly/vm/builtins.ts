@@ -13,6 +13,8 @@ import { typeValue, deepCopy, resolveIndex, compareValues, E_OPERANDS, E_INDEX, 
 import { builtinName } from "./builtin-names";
 import { OPS_LT } from "./names";
 import * as B from "./opcodes";
+import { callLinalg, arrayTotal } from "../linalg/builtins";
+import { isMatrix, isTensor } from "../linalg/matrix";
 
 const E_NUM_PARSE: u32 = 3009;
 const E_ASSERT: u32 = 3007;
@@ -113,6 +115,7 @@ function extreme(id: u32, args: u32, n: u32): u64 {
 }
 
 function sumOf(id: u32, v: u64): u64 {
+  if (isMatrix(v) || isTensor(v)) return arrayTotal(v, id == B.BI_MEAN);
   if (!wantType(v, T_LIST, id)) return NIL;
   const p = objOf(v);
   const n = listLen(p);
@@ -247,6 +250,7 @@ export function callBuiltin(id: u32, args: u32, n: u32): u64 {
     raise3(E_ARITY, obj(builtinName(id)), num(<f64>lo), num(<f64>n));
     return NIL;
   }
+  if (id >= B.BI_ZEROS) return callLinalg(id, args, n);
   switch (id) {
     case B.BI_PRINT: return print(args, n);
     case B.BI_LEN: return length(arg(args, 0));

@@ -8,6 +8,8 @@ import { mapUsed, entryKey, entryValue, TOMBSTONE } from "../objects/map";
 import { hostFormatNumber } from "./host";
 import { protoAt, P_NAME } from "./state";
 import { builtinName } from "./builtin-names";
+import { T_MATRIX, T_TENSOR, TEN_NDIM, TEN_SHAPE, DTYPE_F32 } from "../heap/layout";
+import { mRows, mCols, mDtype, mElems, getAt, arrayDtype, arrayElems, arrayCount } from "../linalg/matrix";
 
 let buf: u32 = 0; // pinned block
 let cap: u32 = 0;
@@ -164,6 +166,37 @@ export function outValue(v: u64, quoted: bool, depth: u32): void {
       outLiteral("]: ");
       outStr(load<u32>(p, ERR_MESSAGE));
       break;
+    case T_MATRIX: {
+      const rows = mRows(p), cols = mCols(p), dt = mDtype(p), e = mElems(p);
+      if (dt == DTYPE_F32) outLiteral("f32");
+      outByte(91);
+      if (rows == 0 || cols == 0) outByte(59);
+      for (let i: u32 = 0; i < rows; i++) {
+        for (let j: u32 = 0; j < cols; j++) {
+          if (j > 0) outLiteral(", ");
+          outNumber(getAt(e, i * cols + j, dt));
+        }
+        if (rows == 1 && cols > 0) outByte(59);
+        else if (i + 1 < rows) outLiteral("; ");
+      }
+      outByte(93);
+      break;
+    }
+    case T_TENSOR: {
+      const nd = load<u32>(p, TEN_NDIM), dt = arrayDtype(p), e = arrayElems(p), n = arrayCount(p);
+      outLiteral(dt == DTYPE_F32 ? "f32tensor([" : "tensor([");
+      for (let i: u32 = 0; i < nd; i++) {
+        if (i > 0) outLiteral(", ");
+        outNumber(<f64>load<u32>(p + TEN_SHAPE + (i << 2)));
+      }
+      outLiteral("], [");
+      for (let i: u32 = 0; i < n; i++) {
+        if (i > 0) outLiteral(", ");
+        outNumber(getAt(e, i, dt));
+      }
+      outLiteral("])");
+      break;
+    }
     case T_BOX:
       outLiteral("<box>");
       break;

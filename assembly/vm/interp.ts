@@ -32,6 +32,9 @@ import {
 } from "./state";
 import { opSymbol, typeCodeName, S_CODE, S_MESSAGE, S_TRACE, S_INT, OPS_INDEX, OPS_ADD, OPS_SUB, OPS_MUL, OPS_DIV, OPS_MOD, OPS_POW, OPS_EMUL, OPS_EDIV, OPS_LDIV, OPS_NEG, OPS_LT, OPS_LE, OPS_TRANSPOSE, OPS_ITERATE, OPS_RANGE } from "./names";
 import { strEquals } from "../objects/string";
+import { newMatrix, isMatrix, isTensor, mElems } from "../linalg/matrix";
+import { elementwise, negate, transpose, solveWith, getIndexN, setIndexN, EW_MUL, EW_DIV } from "../linalg/ops";
+import { DTYPE_F64 } from "../heap/layout";
 
 export const STATUS_DONE: u32 = 0;
 export const STATUS_ERROR: u32 = 1;
@@ -206,6 +209,8 @@ function checkType(v: u64, code: u32, sdef: u32): bool {
     case O.TY_MAP: return isType(v, T_MAP);
     case O.TY_FUNC: return isType(v, T_CLOSURE) || isType(v, T_NATIVE);
     case O.TY_ERROR: return isType(v, T_ERROR);
+    case O.TY_MATRIX: return isMatrix(v);
+    case O.TY_TENSOR: return isTensor(v);
     case O.TY_STRUCT: return isType(v, T_STRUCT) && load<u32>(objOf(v), STRUCT_DEF) == sdef;
     default: return false;
   }
@@ -507,9 +512,26 @@ function execute(stopDepth: u32): u32 {
         setR(base, a, v);
         continue;
       }
-      case O.OP_EMUL: { operandError(OPS_EMUL, R(base, (ins >> 16) & 0xFF), R(base, ins >> 24)); break; }
-      case O.OP_EDIV: { operandError(OPS_EDIV, R(base, (ins >> 16) & 0xFF), R(base, ins >> 24)); break; }
-      case O.OP_LDIV: { operandError(OPS_LDIV, R(base, (ins >> 16) & 0xFF), R(base, ins >> 24)); break; }
+      case O.OP_EMUL:
+      case O.OP_EDIV: {
+        const x = R(base, (ins >> 16) & 0xFF), y = R(base, ins >> 24);
+        const mul = (ins & 0xFF) == O.OP_EMUL;
+        let v: u64 = NIL;
+        if (isNum(x) && isNum(y)) v = num(mul ? numOf(x) * numOf(y) : numOf(x) / numOf(y));
+        else v = elementwise(mul ? EW_MUL : EW_DIV, x, y);
+        if (v == NIL && faultCode == 0) operandError(mul ? OPS_EMUL : OPS_EDIV, x, y);
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
+      case O.OP_LDIV: {
+        const x = R(base, (ins >> 16) & 0xFF), y = R(base, ins >> 24);
+        if (!isMatrix(x) || !isMatrix(y)) { operandError(OPS_LDIV, x, y); break; }
+        const v = solveWith(objOf(x), objOf(y), obj(opSymbol(OPS_LDIV)));
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
       case O.OP_ADDI: {
         const x = R(base, (ins >> 16) & 0xFF);
         const imm = <f64>(<i32>ins >> 24);
@@ -522,11 +544,24 @@ function execute(stopDepth: u32): u32 {
       case O.OP_NEG: {
         const x = R(base, (ins >> 16) & 0xFF);
         if (isNum(x)) { setR(base, a, num(-numOf(x))); continue; }
+        if (isMatrix(x) || isTensor(x)) {
+          const v = negate(x);
+          if (faultCode != 0) break;
+          setR(base, a, v);
+          continue;
+        }
         operandError(OPS_NEG, x, x);
         break;
       }
       case O.OP_NOT: setR(base, a, bool_(!isTruthy(R(base, (ins >> 16) & 0xFF)))); continue;
-      case O.OP_TRANSPOSE: { operandError(OPS_TRANSPOSE, R(base, (ins >> 16) & 0xFF), NIL); break; }
+      case O.OP_TRANSPOSE: {
+        const x = R(base, (ins >> 16) & 0xFF);
+        if (!isMatrix(x)) { operandError(OPS_TRANSPOSE, x, x); break; }
+        const v = transpose(objOf(x));
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
       case O.OP_EQ: setR(base, a, bool_(valuesEqual(R(base, (ins >> 16) & 0xFF), R(base, ins >> 24)))); continue;
       case O.OP_NE: setR(base, a, bool_(!valuesEqual(R(base, (ins >> 16) & 0xFF), R(base, ins >> 24)))); continue;
       case O.OP_LT: {
@@ -768,6 +803,37 @@ function execute(stopDepth: u32): u32 {
         const p = newStruct(def, base + (((ins >> 16) & 0xFF) << 3));
         if (faultCode != 0) break;
         setR(base, a, obj(p));
+        continue;
+      }
+      case O.OP_NEWMATRIX: {
+        const rows = load<u32>(pc);
+        pc += 4;
+        const from = (ins >> 16) & 0xFF, count = ins >> 24;
+        const cols = rows == 0 ? 0 : count / rows;
+        if (rows * cols != count) { raise1(E_MALFORMED, num(<f64>count)); break; }
+        const m = newMatrix(rows, cols, DTYPE_F64);
+        if (faultCode != 0) break;
+        for (let i: u32 = 0; i < count; i++) {
+          const x = R(base, from + i);
+          if (!isNum(x)) { operandError(OPS_INDEX, x, x); break; }
+          store<f64>(mElems(m) + (i << 3), numOf(x));
+        }
+        if (faultCode != 0) break;
+        setR(base, a, obj(m));
+        continue;
+      }
+      case O.OP_GETINDEXN: {
+        const mask = load<u32>(pc);
+        pc += 4;
+        const b = (ins >> 16) & 0xFF;
+        const v = getIndexN(R(base, b), base + ((b + 1) << 3), ins >> 24, mask);
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
+      case O.OP_SETINDEXN: {
+        setIndexN(R(base, a), base + ((a + 1) << 3), (ins >> 16) & 0xFF, R(base, ins >> 24));
+        if (faultCode != 0) break;
         continue;
       }
       case O.OP_GETINDEX: {

@@ -9,7 +9,9 @@ import { writeBarrier } from "../heap/gc";
 import { strEquals, strCompare, strConcat, strLength, strSlice, isAscii, stringFromBytes, strData, byteOffset, utf8Len } from "../objects/string";
 import { listLen, listGet, listSet, listConcat, listSlice, newList, listPush } from "../objects/list";
 import { newMap, mapFind, mapSet, mapUsed, mapCount, entryKey, entryValue, TOMBSTONE, isKey } from "../objects/map";
-import { raise, raise1, raise2, raise3 } from "./fault";
+import { raise, raise1, raise2, raise3, faultCode } from "./fault";
+import { isMatrix, isTensor, arrayDtype } from "../linalg/matrix";
+import { elementwise, matrixProduct, arraysEqual, castMatrix, EW_ADD, EW_SUB, EW_MUL, EW_DIV } from "../linalg/ops";
 import { hostMath, MATH_POW } from "./host";
 import { S_NUMBER, S_STRING, S_NIL, S_BOOL, S_LIST, S_MAP, S_STRUCT, S_FUNC, S_ERROR, S_MATRIX, S_TENSOR, opSymbol, OPS_ADD, OPS_SUB, OPS_MUL, OPS_DIV, OPS_MOD, OPS_POW, OPS_LT, OPS_LE, OPS_INDEX } from "./names";
 
@@ -77,6 +79,15 @@ export function arith(op: u32, a: u64, b: u64): u64 {
       }
       case OPS_POW: return num(hostMath(MATH_POW, x, y));
     }
+  }
+  if (isMatrix(a) || isMatrix(b) || isTensor(a) || isTensor(b)) {
+    let r: u64 = NIL;
+    if (op == OPS_MUL && isMatrix(a) && isMatrix(b)) return matrixProduct(objOf(a), objOf(b));
+    if (op == OPS_ADD) r = elementwise(EW_ADD, a, b);
+    else if (op == OPS_SUB) r = elementwise(EW_SUB, a, b);
+    else if (op == OPS_MUL && (isNum(a) || isNum(b))) r = elementwise(EW_MUL, a, b);
+    else if (op == OPS_DIV && isNum(b)) r = elementwise(EW_DIV, a, b);
+    if (r != NIL || faultCode != 0) return r;
   }
   if (op == OPS_ADD && isObj(a) && isObj(b)) {
     const pa = objOf(a), pb = objOf(b);
@@ -148,6 +159,9 @@ export function valuesEqual(a: u64, b: u64): bool {
       }
       return true;
     }
+    case T_MATRIX:
+    case T_TENSOR:
+      return arraysEqual(pa, pb);
     case T_ERROR:
       return numOf(load<u64>(pa, ERR_CODE)) == numOf(load<u64>(pb, ERR_CODE)) && strEquals(load<u32>(pa, ERR_MESSAGE), load<u32>(pb, ERR_MESSAGE));
     default:
@@ -279,6 +293,11 @@ export function deepCopy(v: u64, depth: u32): u64 {
         if (k != TOMBSTONE) mapSet(q, k, deepCopy(entryValue(p, e), depth + 1));
       }
       return obj(q);
+    }
+    case T_MATRIX:
+    case T_TENSOR: {
+      const q = castMatrix(p, arrayDtype(p));
+      return q == 0 ? NIL : obj(q);
     }
     case T_STRUCT: {
       const q = copyStruct(p);

@@ -110,7 +110,13 @@ export const OPCODES = [
     ext: "s",
     ranges: [{ base: 1, count: "struct-fields" }],
   }),
+  op("NEWMATRIX", "ABC", ["r", "r", "n"], "R[A] = matrix of ext rows from the C numbers R[B] ..", { ext: "n", ranges: [{ base: 1, count: 2 }] }),
   op("GETINDEX", "ABC", ["r", "r", "r"], "R[A] = R[B][R[C]]"),
+  op("GETINDEXN", "ABC", ["r", "r", "n"], "R[A] = R[B][C indices]: pairs R[B+1], R[B+2] ..; a pair is a slice (from, to) when its bit in ext is set, else (index, -)", {
+    ext: "n",
+    ranges: [{ base: 1, count: 2, pairs: true, extra: 1 }],
+  }),
+  op("SETINDEXN", "ABC", ["r", "n", "r"], "R[A][B indices in pairs R[A+1] ..] = R[C]", { ranges: [{ base: 0, count: 1, pairs: true, extra: 1 }] }),
   op("SETINDEX", "ABC", ["r", "r", "r"], "R[A][R[B]] = R[C]"),
   op("GETINDEXI", "ABC", ["r", "r", "n"], "R[A] = R[B][C]"),
   op("SLICE", "ABC", ["r", "r", "r"], "R[A] = R[B][R[C] : R[C+1]] (nil bounds are open)", { ranges: [{ base: 2, count: 2, fixed: true }] }),

@@ -122,6 +122,7 @@ const COMPOUND_OPS: Record<string, OpName> = { "+=": "ADD", "-=": "SUB", "*=": "
 const BI_RANGE = BUILTIN_ID.get("range")!;
 const BI_PUSH = BUILTIN_ID.get("push")!;
 const BI_SORT = BUILTIN_ID.get("sort")!;
+const BI_MATRIX = BUILTIN_ID.get("matrix")!;
 
 const isSmallInt = (x: number, bits: number) => Number.isInteger(x) && !Object.is(x, -0) && x >= -(2 ** (bits - 1)) && x < 2 ** (bits - 1);
 
@@ -454,12 +455,28 @@ export class CodeGenerator {
       return;
     }
     if (t.kind === "Index") {
-      if (t.indices.length !== 1 || t.indices[0].kind === "SliceBounds") {
-        this.unsupported("assignment to a slice or a matrix element", this.b.alloc(), t.span);
+      if (t.indices.some((i) => i.kind === "SliceBounds")) {
+        this.unsupported("assignment to a slice", this.b.alloc(), t.span);
+        return;
+      }
+      if (t.indices.length > 1) {
+        const base = this.b.alloc(1 + 2 * t.indices.length);
+        this.exprTo(t.target, base);
+        this.indexPairs(t.indices, base);
+        const v = this.b.alloc();
+        if (compound) {
+          this.pos(t.span);
+          this.b.emit("GETINDEXN", [v, base, t.indices.length], 0);
+          const x = this.exprAny(s.value);
+          this.pos(s.span);
+          this.arith(compound, v, v, x, s.value);
+        } else this.exprTo(s.value, v);
+        this.pos(s.span);
+        this.b.emit("SETINDEXN", [base, t.indices.length, v]);
         return;
       }
       const obj = this.exprAny(t.target);
-      const idx = this.exprAny(t.indices[0]);
+      const idx = this.exprAny(t.indices[0] as A.Expr);
       const v = this.b.alloc();
       if (compound) {
         this.pos(t.span);
@@ -831,7 +848,7 @@ export class CodeGenerator {
       case "Match":
         return this.match(e, dst);
       case "Matrix":
-        return this.unsupported("matrix literals", dst, e.span);
+        return this.matrixLit(e, dst);
       case "Spawn":
       case "Await":
         return this.unsupported(e.kind === "Spawn" ? "spawn" : "await", dst, e.span);
@@ -962,8 +979,53 @@ export class CodeGenerator {
     if (base !== dst) this.b.emit("MOVE", [dst, base, 0]);
   }
 
+  /** [1, 2; 3, 4]: small literals in one instruction, larger ones through matrix(list of rows). */
+  private matrixLit(e: A.MatrixLit, dst: number): void {
+    const count = e.rows.reduce((n, r) => n + r.length, 0);
+    if (count <= 255) {
+      const base = this.b.alloc(Math.max(count, 1));
+      let i = 0;
+      for (const row of e.rows) for (const x of row) this.exprTo(x, base + i++);
+      this.pos(e.span);
+      this.b.emit("NEWMATRIX", [dst, base, count], count === 0 ? 0 : e.rows.length);
+      return;
+    }
+    const base = this.b.alloc(1);
+    this.list(e.rows.map((items) => ({ kind: "List", items, span: e.span }) as A.ListLit), base);
+    this.pos(e.span);
+    this.b.emit("CALLB", [base, 1, BI_MATRIX]);
+    this.b.emit("MOVE", [dst, base, 0]);
+  }
+
+  /** Loads a multi-dimensional index into pairs after `base`; returns the slice mask. */
+  private indexPairs(indices: (A.Expr | A.SliceBounds)[], base: number): number {
+    let mask = 0;
+    indices.forEach((ix, d) => {
+      const r = base + 1 + 2 * d;
+      if (ix.kind === "SliceBounds") {
+        mask |= 1 << d;
+        if (ix.from) this.exprTo(ix.from, r);
+        else this.b.emit("LOADNIL", [r, 0, 0]);
+        if (ix.to) this.exprTo(ix.to, r + 1);
+        else this.b.emit("LOADNIL", [r + 1, 0, 0]);
+      } else {
+        this.exprTo(ix, r);
+        this.b.emit("LOADNIL", [r + 1, 0, 0]);
+      }
+    });
+    return mask;
+  }
+
   private index(e: A.Index, dst: number): void {
-    if (e.indices.length !== 1) return this.unsupported("matrix indexing", dst, e.span);
+    if (e.indices.length !== 1) {
+      if (e.indices.length > 32) return this.unsupported("more than 32 indices", dst, e.span);
+      const base = this.b.alloc(1 + 2 * e.indices.length);
+      this.exprTo(e.target, base);
+      const mask = this.indexPairs(e.indices, base);
+      this.pos(e.span);
+      this.b.emit("GETINDEXN", [dst, base, e.indices.length], mask);
+      return;
+    }
     const i = e.indices[0];
     const target = this.exprAny(e.target);
     if (i.kind === "SliceBounds") {

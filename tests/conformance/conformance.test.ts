@@ -5,13 +5,9 @@ import { describe, it, expect } from "vitest";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { cli, CONFORMANCE } from "../helpers.js";
 
-/** Programs that need features other issues deliver (matrices, concurrency). */
+/** Programs that need features another issue delivers (concurrency). */
 const AWAITING = new Map<string, string>([
-  ["07_matrix", "matrices"],
-  ["08_linalg", "linear algebra"],
-  ["10_errors_catch", "matrices (inv, shape errors)"],
   ["16_concurrency", "tasks and actors"],
-  ["17_region", "matrices (rand, trace)"],
 ]);
 
 const programs = readdirSync(CONFORMANCE).filter((f) => f.endsWith(".nc")).map((f) => f.slice(0, -3)).sort();
