@@ -26,8 +26,8 @@ import { hostErrorMessage, hostMath, hostRenderTrace, MATH_POW } from "./host";
 import {
   protoAt, structAt, P_CODE, P_NPARAMS, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME,
   H_START, H_END, H_TARGET, H_REG, H_REGION, HANDLER_SIZE,
-  FR_CLOSURE, FR_PROTO, FR_PC, FR_BASE, FR_RET, FR_REGION, FRAME_SIZE,
-  regs, frames, frameCount, setFrameCount, ensureRegisters, ensureFrames, frameAt, maxDepth, fuel, burn, nextSlice,
+  FR_CLOSURE, FR_PROTO, FR_PC, FR_BASE, FR_REGION, FRAME_SIZE,
+  regs, frames, frameCount, setFrameCount, ensureRegisters, ensureFrames, frameAt, maxDepth, fuel, setFuel, nextSlice, regCap, frameCap,
   globals, globalCount, protos, PROTO_SIZE, stepLimit,
 } from "./state";
 import { opSymbol, typeCodeName, S_CODE, S_MESSAGE, S_TRACE, S_INT, OPS_INDEX, OPS_ADD, OPS_SUB, OPS_MUL, OPS_DIV, OPS_MOD, OPS_POW, OPS_EMUL, OPS_EDIV, OPS_LDIV, OPS_NEG, OPS_LT, OPS_LE, OPS_TRANSPOSE, OPS_ITERATE, OPS_RANGE } from "./names";
@@ -390,7 +390,6 @@ export function callValue(fv: u64, args: u32, n: u32): u32 {
   store<u32>(fr, proto, FR_PROTO);
   store<u32>(fr, load<u32>(proto, P_CODE), FR_PC);
   store<u32>(fr, baseIndex, FR_BASE);
-  store<u32>(fr, baseIndex, FR_RET);
   store<u32>(fr, regionDepth, FR_REGION);
   setFrameCount(stop + 1);
   return execute(stop);
@@ -407,6 +406,8 @@ function execute(stopDepth: u32): u32 {
   let kbase = load<u32>(proto, P_KBASE);
   let ipc: u32 = pc;
   let err: u64 = NIL;
+  // the budget counter lives in a local here; safe points and exits write it back
+  let left: i64 = fuel;
 
   while (true) {
     ipc = pc;
@@ -585,9 +586,11 @@ function execute(stopDepth: u32): u32 {
         const off = <i32>ins >> 8;
         pc += off << 2;
         if (off < 0) {
-          burn(-off);
-          if (fuel < 0 || collectRequested) {
+          left += off;
+          if (left < 0 || collectRequested) {
+            setFuel(left);
             const s = safePoint(fr, pc);
+            left = fuel;
             if (s == PAUSE) { pausedStop = stopDepth; return STATUS_YIELD; }
             if (s == FAILED) break;
           }
@@ -681,13 +684,14 @@ function execute(stopDepth: u32): u32 {
           store<u32>(fr, pc, FR_PC);
           const newBase: u32 = ((base - regs) >> 3) + a + 1;
           const nregs = load<u32>(np, P_NREGS);
-          if (!ensureRegisters(newBase + nregs) || !ensureFrames(frameCount + 1)) { raise1(E_MEMORY, NIL); break; }
-          fr = frameAt(frameCount);
+          if (newBase + nregs > regCap || frameCount >= frameCap) {
+            if (!ensureRegisters(newBase + nregs) || !ensureFrames(frameCount + 1)) { raise1(E_MEMORY, NIL); break; }
+          }
+          fr = frames + frameCount * FRAME_SIZE;
           setFrameCount(frameCount + 1);
           store<u32>(fr, fp, FR_CLOSURE);
           store<u32>(fr, np, FR_PROTO);
           store<u32>(fr, newBase, FR_BASE);
-          store<u32>(fr, newBase - 1, FR_RET);
           store<u32>(fr, regionDepth, FR_REGION);
           base = regs + (newBase << 3);
           for (let i = nargs; i < nregs; i++) setR(base, i, NIL);
@@ -696,9 +700,11 @@ function execute(stopDepth: u32): u32 {
           kbase = load<u32>(np, P_KBASE);
           pc = load<u32>(np, P_CODE);
           store<u32>(fr, pc, FR_PC);
-          burn(1);
-          if (fuel < 0 || collectRequested) {
+          left -= 1;
+          if (left < 0 || collectRequested) {
+            setFuel(left);
             const s = safePoint(fr, pc);
+            left = fuel;
             if (s == PAUSE) { pausedStop = stopDepth; return STATUS_YIELD; }
             if (s == FAILED) { ipc = pc; break; }
           }
@@ -727,13 +733,14 @@ function execute(stopDepth: u32): u32 {
           resultValue = v;
           exitRegionsTo(depthAtEntry);
         }
-        const ret = load<u32>(fr, FR_RET);
         setFrameCount(frameCount - 1);
         if (frameCount == stopDepth) {
           resultValue = v;
+          setFuel(left);
           return STATUS_DONE;
         }
-        store<u64>(regs + (ret << 3), v);
+        // the callee's registers start just after the caller's function register
+        store<u64>(base - 8, v);
         fr = frameAt(frameCount - 1);
         proto = load<u32>(fr, FR_PROTO);
         closure = load<u32>(fr, FR_CLOSURE);
@@ -760,6 +767,7 @@ function execute(stopDepth: u32): u32 {
         }
         if (faultCode != 0) break;
         store<u32>(fr, pc, FR_PC);
+        setFuel(left);
         const target = unwind(err, ipc, stopDepth);
         if (target == 0) return STATUS_ERROR;
         fr = frameAt(frameCount - 1);
@@ -921,23 +929,42 @@ function execute(stopDepth: u32): u32 {
           break;
         }
         if (numOf(st) == 0 || numOf(st) != numOf(st)) { raise1(E_INVALID, obj(opSymbol(OPS_RANGE))); break; }
-        if (forContinues(numOf(s), numOf(l), numOf(st), ((ins >> 16) & 1) != 0)) store<u64>(ra, s, 24);
-        else pc += off << 2;
+        if (!forContinues(numOf(s), numOf(l), numOf(st), ((ins >> 16) & 1) != 0)) pc += off << 2;
         continue;
       }
       case O.OP_FORLOOP: {
         const off = load<i32>(pc);
         pc += 4;
         const ra = base + (a << 3);
-        const step = numOf(load<u64>(ra, 16));
-        const i = numOf(load<u64>(ra)) + step;
+        const step = load<f64>(ra, 16);
+        const i = load<f64>(ra) + step;
         store<f64>(ra, i);
-        if (forContinues(i, numOf(load<u64>(ra, 8)), step, ((ins >> 16) & 1) != 0)) {
-          store<f64>(ra, i, 24);
+        if (forContinues(i, load<f64>(ra, 8), step, ((ins >> 16) & 1) != 0)) {
           pc += off << 2;
-          burn(-off);
-          if (fuel < 0 || collectRequested) {
+          left += off;
+          if (left < 0 || collectRequested) {
+            setFuel(left);
             const s = safePoint(fr, pc);
+            left = fuel;
+            if (s == PAUSE) { pausedStop = stopDepth; return STATUS_YIELD; }
+            if (s == FAILED) break;
+          }
+        }
+        continue;
+      }
+      case O.OP_FORLOOP1: {
+        const off = load<i32>(pc);
+        pc += 4;
+        const ra = base + (a << 3);
+        const i = load<f64>(ra) + 1;
+        store<f64>(ra, i);
+        if (i < load<f64>(ra, 8)) {
+          pc += off << 2;
+          left += off;
+          if (left < 0 || collectRequested) {
+            setFuel(left);
+            const s = safePoint(fr, pc);
+            left = fuel;
             if (s == PAUSE) { pausedStop = stopDepth; return STATUS_YIELD; }
             if (s == FAILED) break;
           }
@@ -986,6 +1013,7 @@ function execute(stopDepth: u32): u32 {
     }
     store<u32>(fr, pc, FR_PC);
     err = faultToError(ipc);
+    setFuel(left);
     const target = unwind(err, ipc, stopDepth);
     if (target == 0) return STATUS_ERROR;
     fr = frameAt(frameCount - 1);

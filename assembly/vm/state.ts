@@ -32,9 +32,8 @@ export const FR_CLOSURE: u32 = 0;
 export const FR_PROTO: u32 = 4; // address of the proto record
 export const FR_PC: u32 = 8; // address of the next instruction
 export const FR_BASE: u32 = 12; // register index of R[0]
-export const FR_RET: u32 = 16; // register index receiving the result
-export const FR_REGION: u32 = 20; // region depth when the frame was entered
-export const FRAME_SIZE: u32 = 24;
+export const FR_REGION: u32 = 16; // region depth when the frame was entered
+export const FRAME_SIZE: u32 = 20;
 
 export let protos: u32 = 0; // payload address of the proto table
 let protoCap: u32 = 0;
@@ -78,7 +77,7 @@ export function setBudget(n: i64): void {
   fuel = n < SLICE ? n : SLICE;
   sliceSize = fuel;
 }
-export function burn(n: i64): void { fuel -= n; }
+export function setFuel(n: i64): void { fuel = n; }
 
 /** Charges the spent slice to the budget; false when the budget is gone. Starts a new slice. */
 export function nextSlice(): bool {

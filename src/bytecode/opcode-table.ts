@@ -127,13 +127,17 @@ export const OPCODES = [
   op("ISSTRUCT", "ABC", ["r", "r", "-"], "R[A] = R[B] is a struct of type ext", { ext: "s" }),
   op("ISLIST", "ABC", ["r", "r", "n"], "R[A] = R[B] is a list of length C"),
 
-  op("FORPREP", "ABC", ["r", "f", "-"], "check R[A] start, R[A+1] limit, R[A+2] step; pc += ext when empty (limit inclusive when B), else R[A+3] = R[A]", {
+  op("FORPREP", "ABC", ["r", "f", "-"], "check R[A] start (the loop variable), R[A+1] limit, R[A+2] step; pc += ext when the loop is empty (limit inclusive when B)", {
     ext: "j",
-    ranges: [{ base: 0, count: 4, fixed: true }],
+    ranges: [{ base: 0, count: 3, fixed: true }],
   }),
-  op("FORLOOP", "ABC", ["r", "f", "-"], "R[A] += R[A+2]; while within R[A+1] (inclusive when B): R[A+3] = R[A], pc += ext", {
+  op("FORLOOP", "ABC", ["r", "f", "-"], "R[A] += R[A+2]; while within R[A+1] (inclusive when B): pc += ext", {
     ext: "j",
-    ranges: [{ base: 0, count: 4, fixed: true }],
+    ranges: [{ base: 0, count: 3, fixed: true }],
+  }),
+  op("FORLOOP1", "ABC", ["r", "-", "-"], "R[A] += 1; while R[A] < R[A+1]: pc += ext (a step of one, limit excluded)", {
+    ext: "j",
+    ranges: [{ base: 0, count: 2, fixed: true }],
   }),
   op("ITERPREP", "ABC", ["r", "-", "-"], "check R[A] is iterable (list, string, map); R[A+1] = cursor 0", {
     ranges: [{ base: 0, count: 2, fixed: true }],

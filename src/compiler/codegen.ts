@@ -552,14 +552,24 @@ export class CodeGenerator {
         if (args.length === 3) this.exprTo(args[2], base + 2);
         else this.b.emit("LOADI", [base + 2, 1]);
       }
+      // a step of one with the limit excluded (`a..b`, range(a, b)) has its own loop instruction
+      const unitStep = inclusive === 0 && (it.kind === "Range" || (it as A.Call).args.length < 3);
       this.loop((loop) => {
         const top = new Label();
         this.pos(it.span);
         this.b.jumpIf("FORPREP", [base, inclusive, 0], loop.breakLabel);
         this.b.place(top);
-        this.block(s.body, () => this.bindLoopVar(first, base + 3));
+        // the counter is the loop variable (loop variables are immutable); a captured one gets a
+        // fresh box each iteration
+        this.block(s.body, () => {
+          if (first?.kind === "local" && first.captured) {
+            first.reg = base + 3;
+            this.b.emit("NEWBOX", [base + 3, base, 0]);
+          } else this.bindLoopVar(first, base);
+        });
         this.b.place(loop.continueLabel);
-        this.b.jumpIf("FORLOOP", [base, inclusive, 0], top);
+        if (unitStep) this.b.jumpIf("FORLOOP1", [base, 0, 0], top);
+        else this.b.jumpIf("FORLOOP", [base, inclusive, 0], top);
         this.b.place(loop.breakLabel);
       });
     } else {

@@ -98,6 +98,19 @@ export class ValueReader {
         return { kind: "function", name: this.functionName(u32[(p + L.CLO_PROTO) >>> 2]) };
       case L.T_NATIVE:
         return { kind: "function", name: this.builtinName(u32[(p + L.NATIVE_ID) >>> 2]) };
+      case L.T_MATRIX:
+      case L.T_TENSOR: {
+        const isMatrix = u8[p] === L.T_MATRIX;
+        const dtype = u32[(p + (isMatrix ? L.MAT_DTYPE : L.TEN_DTYPE)) >>> 2] === L.DTYPE_F32 ? "f32" : "f64";
+        const shape = isMatrix
+          ? [u32[(p + L.MAT_ROWS) >>> 2], u32[(p + L.MAT_COLS) >>> 2]]
+          : Array.from(u32.subarray((p + L.TEN_SHAPE) >>> 2, ((p + L.TEN_SHAPE) >>> 2) + u32[(p + L.TEN_NDIM) >>> 2]));
+        const count = shape.reduce((a, b) => a * b, 1);
+        const elems = u32[(p + (isMatrix ? L.MAT_ELEMS : L.TEN_ELEMS)) >>> 2];
+        // a copy: the core's memory may move when it grows
+        const data = dtype === "f32" ? new Float32Array(this.core.memory.buffer.slice(elems, elems + count * 4)) : new Float64Array(this.core.memory.buffer.slice(elems, elems + count * 8));
+        return { kind: isMatrix ? "matrix" : "tensor", shape, dtype, data } as unknown as JsValue;
+      }
       case L.T_ERROR:
         return { kind: "error", code: this.f64[(p + L.ERR_CODE) >>> 3], message: this.string(u32[(p + L.ERR_MESSAGE) >>> 2]) };
       default:
