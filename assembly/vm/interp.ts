@@ -699,7 +699,6 @@ function execute(stopDepth: u32): u32 {
           closure = fp;
           kbase = load<u32>(np, P_KBASE);
           pc = load<u32>(np, P_CODE);
-          store<u32>(fr, pc, FR_PC);
           left -= 1;
           if (left < 0 || collectRequested) {
             setFuel(left);

@@ -973,14 +973,14 @@ export class CodeGenerator {
     const res = callee.kind === "Ident" ? this.r.uses.get(callee) : undefined;
     if (e.args.length > 254) return this.unsupported("calls with more than 254 arguments", dst, e.span);
     if (res?.kind === "builtin" && !(res.id === BI_SORT && e.args.length === 2)) {
-      const base = this.b.alloc(Math.max(e.args.length, 1));
+      const base = this.callBase(dst, Math.max(e.args.length, 1));
       e.args.forEach((a, i) => this.exprTo(a, base + i));
       this.pos(e.span);
       this.b.emit("CALLB", [base, e.args.length, res.id]);
       if (base !== dst) this.b.emit("MOVE", [dst, base, 0]);
       return;
     }
-    const base = this.b.alloc(e.args.length + 1);
+    const base = this.callBase(dst, e.args.length + 1);
     if (res?.kind === "builtin") this.b.emit("GETGLOBAL", [base, this.env.preludeGlobal(SORT_WITH)!]);
     else this.exprTo(callee, base);
     e.args.forEach((a, i) => this.exprTo(a, base + 1 + i));
@@ -1024,6 +1024,18 @@ export class CodeGenerator {
       }
     });
     return mask;
+  }
+
+  /**
+   * Consecutive registers for a call. When the destination is the newest temporary, the call
+   * starts there, so its result needs no move.
+   */
+  private callBase(dst: number, n: number): number {
+    if (dst === this.b.top - 1 && dst >= this.localsTop) {
+      if (n > 1) this.b.alloc(n - 1);
+      return dst;
+    }
+    return this.b.alloc(n);
   }
 
   private index(e: A.Index, dst: number): void {
