@@ -166,9 +166,11 @@ function isMalformed(e: unknown): boolean {
   return e instanceof BytecodeError && e.code === 1004;
 }
 
+/** An exception with the top of its stack, which says whether it came from the core or the host. */
 function describeThrown(e: unknown): string {
-  if (e instanceof Error) return `${e.constructor.name}: ${e.message}`;
-  return String(e);
+  if (!(e instanceof Error)) return String(e);
+  const frames = (e.stack ?? "").split("\n").filter((l) => l.trim().startsWith("at ")).slice(0, 6);
+  return [`${e.constructor.name}: ${e.message}`, ...frames].join("\n");
 }
 
 /** A fresh VM with the fuzz limits and output sinks that keep at most OUTPUT_CAP characters. */
@@ -201,7 +203,8 @@ async function verifyAndRun(m: NbcModule): Promise<Outcome> {
     result = vm.run(m);
     vm.collect();
   } catch (e) {
-    throw new Error(`the VM threw instead of reporting an error: ${describeThrown(e)}`);
+    const ms = Math.round(performance.now() - started);
+    throw new Error(`the VM threw instead of reporting an error (after ${ms} ms): ${describeThrown(e)}`);
   }
   const ms = performance.now() - started;
   tally.slowestMs = Math.max(tally.slowestMs, ms);

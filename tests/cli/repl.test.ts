@@ -1,0 +1,205 @@
+// `noodle repl`: driven through piped stdin (no terminal) for what a session keeps and prints,
+// and through a real terminal under tmux, when tmux is installed, for line editing and history.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ROOT } from "../helpers.js";
+
+const NOODLE = join(ROOT, "bin/noodle.js");
+
+let home: string;
+
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), "noodle-repl-home-"));
+});
+
+afterEach(() => {
+  rmSync(home, { recursive: true, force: true });
+});
+
+/** Runs a session over piped input with HOME in a temporary folder, so history lands there. */
+function session(lines: string[]): { code: number; stdout: string; stderr: string; out: string[] } {
+  const r = spawnSync(process.execPath, [NOODLE, "repl"], {
+    input: lines.map((l) => l + "\n").join(""),
+    encoding: "utf8",
+    timeout: 60_000,
+    cwd: home,
+    env: { ...process.env, HOME: home, USERPROFILE: home },
+  });
+  // prompts are written even without a terminal; what the session printed is what remains
+  const out = r.stdout
+    .replace(/noodle> |\.\.\. {5}/g, "")
+    .split("\n")
+    .filter((l) => l !== "");
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, out };
+}
+
+describe("repl over piped input", () => {
+  it("keeps bindings between entries", () => {
+    const r = session(["let x = 2", "x * 21"]);
+    expect(r.out).toEqual(["42"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+
+  it("keeps mutable bindings and sees assignments made by later entries", () => {
+    const r = session(["var n = 1", "n += 4", "n", "n = n * 10", "n"]);
+    expect(r.out).toEqual(["5", "50"]);
+  });
+
+  it("calls a function defined on an earlier line", () => {
+    const r = session(["func twice(v) { return v * 2 }", "twice(21)", "let t = twice", "t(4)"]);
+    expect(r.out).toEqual(["42", "8"]);
+    expect(r.stderr).toBe("");
+  });
+
+  it("reads a function whose body spans several lines", () => {
+    const r = session(["func sq(n) {", "  let m = n * n", "  return m", "}", "sq(7)"]);
+    expect(r.out).toEqual(["49"]);
+    expect(r.stderr).toBe("");
+  });
+
+  it("reads a list literal and a call spread over several lines", () => {
+    const r = session(["let xs = [", "  1,", "  2,", "  3", "]", "len(xs)", "print(", '  "a",', "  xs", ")"]);
+    expect(r.out).toEqual(["3", "a [1, 2, 3]"]);
+  });
+
+  it("continues an entry that ends with a binary operator", () => {
+    expect(session(["1 +", "2"]).out).toEqual(["3"]);
+  });
+
+  it("prints the value of an expression, and nothing for nil or a statement", () => {
+    const r = session(['"text"', "[1, \"b\"]", "nil", "let quiet = 5", 'print("said")', "true"]);
+    expect(r.out).toEqual(['"text"', '[1, "b"]', "said", "true"]);
+  });
+
+  it("reports a runtime error on stderr and keeps the session going", () => {
+    const r = session(["let a = 6", "a / 0", "a * 7"]);
+    expect(r.stderr).toMatch(/^error\[3001\]: division by zero\n {2}at /);
+    expect(r.out).toEqual(["42"]);
+    expect(r.code).toBe(0);
+  });
+
+  it("reports a compile error on stderr, with its caret, and keeps the session going", () => {
+    const r = session(["let a = 6", "print(nothing)", "a = 7", "a + 1"]);
+    expect(r.stderr).toMatch(/error\[2002\]: undeclared name 'nothing'\n {2}--> \S+:1:7\n/);
+    expect(r.stderr).toMatch(/\| {7}\^{7}/);
+    expect(r.stderr).toMatch(/error\[2003\]/);
+    // neither failed entry changed the session: `a` is still 6
+    expect(r.out).toEqual(["7"]);
+    expect(r.code).toBe(0);
+  });
+
+  it("does not define a function that failed to compile, and keeps the ones that did", () => {
+    const r = session(["func ok() { return 1 }", "func broken() { return missing }", "ok()"]);
+    expect(r.stderr).toMatch(/error\[2002\]/);
+    expect(r.out).toEqual(["1"]);
+  });
+
+  it("exits 0 at the end of input, even after errors and with an entry left open", () => {
+    expect(session(["1 / 0"]).code).toBe(0);
+    expect(session(["let xs = [1,"]).code).toBe(0);
+    expect(session([]).code).toBe(0);
+  });
+
+  it("writes the entries to ~/.noodle_history", () => {
+    session(["let h = 1", "", "h + 1", "func f(v) {", "  return v", "}"]);
+    const path = join(home, ".noodle_history");
+    expect(existsSync(path)).toBe(true);
+    const entries = readFileSync(path, "utf8").split("\n").filter(Boolean);
+    // blank entries are not recorded; a multi-line entry is one history entry
+    expect(entries.slice(0, 2)).toEqual(["let h = 1", "h + 1"]);
+    expect(entries).toHaveLength(3);
+    expect(entries[2]).toMatch(/^func f\(v\) \{.*return v.*\}$/);
+  });
+
+  it("appends to an existing history file", () => {
+    writeFileSync(join(home, ".noodle_history"), "old entry\n");
+    session(["2 + 2"]);
+    expect(readFileSync(join(home, ".noodle_history"), "utf8")).toBe("old entry\n2 + 2\n");
+  });
+});
+
+// A real terminal: tmux runs the REPL in a pane, keys are sent to it and the screen is read back.
+const HAVE_TMUX = spawnSync("tmux", ["-V"]).status === 0;
+
+describe.skipIf(!HAVE_TMUX)("repl in a terminal", () => {
+  // a private server socket, so no one else's tmux session is touched
+  const socket = `noodle-test-${process.pid}-${Date.now()}`;
+  const tmux = (...args: string[]) => spawnSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
+
+  afterEach(() => {
+    tmux("kill-server");
+  });
+
+  function start(): void {
+    const r = tmux(
+      "new-session", "-d", "-s", "repl", "-x", "100", "-y", "40",
+      `env HOME='${home}' '${process.execPath}' '${NOODLE}' repl`,
+    );
+    expect(r.status, r.stderr).toBe(0);
+  }
+
+  const screen = (): string => tmux("capture-pane", "-p", "-t", "repl").stdout ?? "";
+
+  /** Waits until the screen satisfies `ok`, and returns it. */
+  async function waitFor(ok: (text: string) => boolean, what: string): Promise<string> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const text = screen();
+      if (ok(text)) return text;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${text}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  const keys = (...k: string[]) => tmux("send-keys", "-t", "repl", ...k);
+  const count = (text: string, line: string) => text.split("\n").filter((l) => l.trim() === line).length;
+
+  it("recalls the previous entry with Up and runs it again", async () => {
+    start();
+    await waitFor((t) => t.includes("noodle> "), "the prompt");
+    keys("let y = 10", "Enter");
+    keys("y + 32", "Enter");
+    await waitFor((t) => count(t, "42") === 1, "the first result");
+    keys("Up", "Enter");
+    const text = await waitFor((t) => count(t, "42") === 2, "the recalled entry's result");
+    expect(count(text, "noodle> y + 32")).toBe(2);
+  });
+
+  it("recalls entries saved by an earlier session", async () => {
+    writeFileSync(join(home, ".noodle_history"), "6 * 7\n");
+    start();
+    await waitFor((t) => t.includes("noodle> "), "the prompt");
+    keys("Up", "Enter");
+    const text = await waitFor((t) => count(t, "42") === 1, "the recalled entry's result");
+    expect(text).toContain("noodle> 6 * 7");
+  });
+
+  it("leaves on Ctrl-D", async () => {
+    start();
+    await waitFor((t) => t.includes("noodle> "), "the prompt");
+    keys("C-d");
+    const deadline = Date.now() + 15_000;
+    while (tmux("has-session", "-t", "repl").status === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(tmux("has-session", "-t", "repl").status).not.toBe(0);
+  });
+
+  // Bug: the history file stores a multi-line entry with its newlines replaced by spaces
+  // (src/cli/repl.ts, appendFileSync(HISTORY_FILE, text.replace(/\n/g, " ") ...)), so
+  // `func sq(n) {\n  let m = n * n\n  return m\n}` comes back as one line that no longer parses
+  // (2001: expected a newline or ';' after the statement) when recalled in a later session.
+  it.fails("runs a multi-line entry recalled from an earlier session's history", async () => {
+    session(["func sq(n) {", "  let m = n * n", "  return m", "}"]);
+    start();
+    await waitFor((t) => t.includes("noodle> "), "the prompt");
+    keys("Up", "Enter");
+    await waitFor((t) => t.includes("noodle> func sq") && /\nnoodle> $/.test(t.trimEnd() + " "), "the recalled entry to run");
+    keys("sq(9)", "Enter");
+    const text = await waitFor((t) => t.includes("error[") || count(t, "81") === 1, "the call's result");
+    expect(text).not.toContain("error[");
+    expect(count(text, "81")).toBe(1);
+  });
+});
