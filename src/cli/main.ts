@@ -10,7 +10,6 @@ import type { NbcModule } from "../bytecode/module.js";
 import { VM, type Limits } from "../runtime/vm.js";
 import { readSource } from "../node/files.js";
 import { BufferedOutput } from "./output.js";
-import { startRepl } from "./repl.js";
 
 export const EXIT_OK = 0;
 export const EXIT_RUNTIME = 1;
@@ -163,7 +162,8 @@ export async function main(argv: string[]): Promise<number> {
       }
       case "repl":
         if (rest.length) throw new UsageError("'repl' takes no file");
-        return await startRepl(limits);
+        // loaded on demand: running a file should not pay for the line editor
+        return await (await import("./repl.js")).startRepl(limits);
       case undefined:
         throw new UsageError("missing command");
       default:
