@@ -11,6 +11,7 @@ import { PRELUDE_FILE, PRELUDE_SOURCE } from "./prelude.js";
 import type { GlobalBinding, ModuleInfo, StructSymbol } from "./symbols.js";
 import { NBC_VERSION, type NbcModule } from "../bytecode/module.js";
 import { dirname, joinPath } from "./paths.js";
+import { stdModuleSource, stdModuleNames } from "../std/index.js";
 
 export interface CompileOptions {
   /** Name of the main file, used in messages and traces, and as the base of relative imports. */
@@ -72,20 +73,18 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
   const resolveTree = (m: ModuleInfo, stack: string[]): void => {
     for (const s of m.program.body) {
       if (s.kind !== "Import") continue;
-      if (s.path.startsWith("std/")) {
-        diags.report(m.source, s.pathSpan, "ImportFailed", { path: s.path, detail: "this standard module is not available in this build" });
-        continue;
-      }
-      const path = joinPath(dirname(m.path), s.path);
+      const std = s.path.startsWith("std/");
+      const path = std ? s.path : joinPath(dirname(m.path), s.path);
       if (stack.includes(path)) {
         diags.report(m.source, s.pathSpan, "ImportFailed", { path: s.path, detail: "modules import each other in a cycle" });
         continue;
       }
       let child = modules.get(path);
       if (!child) {
-        const text = options.readFile?.(path);
+        const text = std ? stdModuleSource(path.slice(4)) : options.readFile?.(path);
         if (text === undefined) {
-          diags.report(m.source, s.pathSpan, "ImportFailed", { path: s.path, detail: `no such file '${path}'` });
+          const detail = std ? `there is no standard module '${path}' (there are: ${stdModuleNames().join(", ") || "none"})` : `no such file '${path}'`;
+          diags.report(m.source, s.pathSpan, "ImportFailed", { path: s.path, detail });
           continue;
         }
         child = load(path, text, `<module ${path}>`);

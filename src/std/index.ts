@@ -1,0 +1,13 @@
+// Standard modules: Noodle source shipped with the library, imported as "std/NAME". They are
+// embedded as text so they load the same way in Node and in browsers.
+
+const modules = new Map<string, string>([]);
+
+/** The source of a standard module, or undefined when there is none. */
+export function stdModuleSource(name: string): string | undefined {
+  return modules.get(name);
+}
+
+export function stdModuleNames(): string[] {
+  return [...modules.keys()].sort();
+}
