@@ -1,0 +1,236 @@
+#!/usr/bin/env node
+// Browser benchmark runner:
+//   node bench/browser/run.js SUITE [--runs N] [--warmup N] [--case NAME] [--impl NAME]
+//
+// Serves the project root on 127.0.0.1, opens bench/browser/index.html in
+// headless Chromium and runs the suite there with the same harness as
+// bench/run.js. Prints the same JSON lines on stdout, each with
+// "env": "chromium" and the browser's version (see bench/README.md). Progress
+// goes to stderr when it is a terminal, and so do the page's errors. Exits 1
+// when a line has "ok": false or the page fails, 2 on bad usage.
+
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { DEFAULTS } from "../harness.js";
+import { benchPath, machine, projectRoot } from "../node/host.js";
+import { startStaticServer } from "./server.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+/** Bound for each step of setting up and tearing down: launch, page load, close. */
+const STEP_TIMEOUT_MS = 30_000;
+/**
+ * The page reports before each case and implementation and after each case,
+ * so this much silence means one case is stuck (the Node runner gives a child
+ * process as long).
+ */
+const STALL_TIMEOUT_MS = 10 * 60 * 1000;
+
+const USAGE = `usage: node bench/browser/run.js SUITE [--runs N] [--warmup N] [--case NAME]... [--impl NAME]...
+  SUITE      a file in bench/suites/ without .js (${suiteNames().join(", ")})
+  --runs     timed runs per case and implementation (default ${DEFAULTS.runs})
+  --warmup   untimed runs before them (default ${DEFAULTS.warmup})
+  --case     only this case (repeatable, or comma-separated)
+  --impl     only this implementation: noodle or a peer name (repeatable, or comma-separated)`;
+
+function suiteNames() {
+  try {
+    return readdirSync(benchPath("suites"))
+      .filter((f) => f.endsWith(".js"))
+      .map((f) => f.slice(0, -3));
+  } catch {
+    return [];
+  }
+}
+
+function usageError(message) {
+  console.error(`${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const args = { suite: null, runs: DEFAULTS.runs, warmup: DEFAULTS.warmup, cases: [], impls: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.startsWith("--") ? a.split(/=(.*)/s) : [a];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) usageError(`${flag} needs a value`);
+      return v;
+    };
+    const count = (min) => {
+      const v = value();
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min) usageError(`${flag} must be an integer >= ${min}, got ${v}`);
+      return n;
+    };
+    switch (flag) {
+      case "--runs":
+        args.runs = count(1);
+        break;
+      case "--warmup":
+        args.warmup = count(0);
+        break;
+      case "--case":
+        args.cases.push(...value().split(",").filter(Boolean));
+        break;
+      case "--impl":
+        args.impls.push(...value().split(",").filter(Boolean));
+        break;
+      case "-h":
+      case "--help":
+        console.log(USAGE);
+        process.exit(0);
+        break;
+      default:
+        if (a.startsWith("-")) usageError(`unknown option ${a}`);
+        if (args.suite) usageError(`one suite at a time (got ${args.suite} and ${a})`);
+        args.suite = a;
+    }
+  }
+  if (!args.suite) usageError("no suite given");
+  return args;
+}
+
+// Names are checked here, against the suite module loaded in Node too, so a
+// typo is a usage error before any browser starts.
+async function checkNames(args) {
+  if (!suiteNames().includes(args.suite)) usageError(`no suite ${args.suite}`);
+  const mod = await import(new URL(`../suites/${args.suite}.js`, import.meta.url).href);
+  const suite = mod.default ?? mod;
+  const caseNames = new Set(suite.cases.map((c) => c.name));
+  if (suite.startup) caseNames.add("startup");
+  const badCases = args.cases.filter((n) => !caseNames.has(n));
+  if (badCases.length) usageError(`suite ${args.suite} has no case ${badCases.join(", ")}`);
+  const implNames = ["noodle", ...(suite.peers ?? []).map((p) => (typeof p === "string" ? p : p.name))];
+  const badImpls = args.impls.filter((n) => !implNames.includes(n));
+  if (badImpls.length) usageError(`suite ${args.suite} has no implementation ${badImpls.join(", ")} (has ${implNames.join(", ")})`);
+}
+
+/** Rejects after ms unless promise settles first. */
+function withTimeout(what, promise, ms = STEP_TIMEOUT_MS) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * A promise that rejects once `poke()` has not been called for ms, or when
+ * `fail(error)` is called (the page crashed or closed).
+ */
+function watchdog(ms) {
+  let timer;
+  let reject;
+  const promise = new Promise((_, r) => (reject = r));
+  // Only the race below listens; a failure after it (the page closing at
+  // the end) must not count as an unhandled rejection.
+  promise.catch(() => {});
+  const poke = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => reject(new Error(`no word from the page for ${ms / 1000} s`)), ms);
+  };
+  poke();
+  return { promise, poke, fail: (e) => reject(e), stop: () => clearTimeout(timer) };
+}
+
+const args = parseArgs(process.argv.slice(2));
+await checkNames(args);
+if (!existsSync(CHROMIUM)) {
+  console.error(`${CHROMIUM} not found; install it with 'apt-get install chromium'`);
+  process.exit(1);
+}
+
+const progress = process.stderr.isTTY ? (text) => process.stderr.write(`${text}\n`) : () => {};
+const note = (text) => process.stderr.write(`chromium: ${text}\n`);
+
+let server;
+let context;
+let userDataDir;
+
+async function cleanup() {
+  await withTimeout("closing the browser", context?.close() ?? Promise.resolve()).catch((e) => note(e.message));
+  await withTimeout("closing the server", server?.close() ?? Promise.resolve()).catch((e) => note(e.message));
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  context = server = userDataDir = undefined;
+}
+
+// Interrupted by hand: still close the browser and server.
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    cleanup().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  });
+}
+
+async function main() {
+  server = await startStaticServer(projectRoot);
+  userDataDir = mkdtempSync(join(tmpdir(), "noodle-bench-chromium-"));
+  // Playwright passes --user-data-dir itself, from the first argument.
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    timeout: STEP_TIMEOUT_MS,
+    args: CHROMIUM_ARGS,
+  });
+  context.setDefaultTimeout(STEP_TIMEOUT_MS);
+  const page = context.pages()[0] ?? (await context.newPage());
+
+  const guard = watchdog(STALL_TIMEOUT_MS);
+  page.on("pageerror", (err) => note(`page error: ${err.message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") note(`console error: ${msg.text()}`);
+  });
+  page.on("requestfailed", (req) => note(`request failed: ${req.method()} ${req.url()} (${req.failure()?.errorText})`));
+  page.on("response", (res) => {
+    if (res.status() >= 400) note(`HTTP ${res.status()}: ${res.url()}`);
+  });
+  page.on("crash", () => guard.fail(new Error("the page crashed")));
+  page.on("close", () => guard.fail(new Error("the page closed")));
+
+  let env = { env: "chromium" };
+  await page.exposeFunction("benchEmit", (line) => {
+    guard.poke();
+    process.stdout.write(JSON.stringify({ ...line, ...env }) + "\n");
+  });
+  await page.exposeFunction("benchProgress", (text) => {
+    guard.poke();
+    progress(text);
+  });
+
+  try {
+    await page.goto(`${server.origin}/bench/browser/index.html`, { waitUntil: "load" });
+    await page.waitForFunction(() => "benchReady" in window);
+    const ready = await withTimeout("the page", page.evaluate(() => window.benchReady));
+    env = { env: "chromium", browser_version: ready.version };
+    if (!ready.crossOriginIsolated) note("the page is not cross-origin isolated: timer resolution is coarser");
+
+    guard.poke();
+    const options = { suite: args.suite, runs: args.runs, warmup: args.warmup, cases: args.cases, impls: args.impls, machine: machine() };
+    const { failures } = await Promise.race([page.evaluate((opts) => window.runBench(opts), options), guard.promise]);
+    return failures ? 1 : 0;
+  } finally {
+    guard.stop();
+  }
+}
+
+let code;
+try {
+  code = await main();
+} catch (e) {
+  console.error(`bench/browser/run.js: ${e instanceof Error ? e.message : e}`);
+  code = 1;
+}
+await cleanup();
+process.exitCode = code;
