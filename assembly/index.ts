@@ -16,7 +16,7 @@ import {
 } from "./vm/state";
 import { runFunction as run, callValue as call, resume as resumeRun, resultValue, thrownValue, collectGarbage } from "./vm/interp";
 
-const valueSlot = memory.data(16);
+const valueSlot = <u32>memory.data(16);
 
 export function init(): void {
   initHeap();

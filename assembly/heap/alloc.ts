@@ -9,8 +9,8 @@ const SMALL_CLASSES: u32 = SMALL_MAX / 8 + 1;
 const LARGE_BINS: u32 = 32;
 const FREE_NEXT: u32 = 8; // a free block keeps the next free block here
 
-const smallHeads = memory.data(SMALL_CLASSES * 4);
-const largeHeads = memory.data(LARGE_BINS * 4);
+const smallHeads = <u32>memory.data(SMALL_CLASSES * 4);
+const largeHeads = <u32>memory.data(LARGE_BINS * 4);
 
 export let heapStart: u32 = 0;
 export let heapTop: u32 = 0;

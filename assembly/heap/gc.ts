@@ -27,7 +27,7 @@ let remembered: u32 = 0;
 let rememberedCap: u32 = 0;
 let rememberedLen: u32 = 0;
 
-const regionStarts = memory.data(4 * 256);
+const regionStarts = <u32>memory.data(4 * 256);
 export const MAX_REGION_DEPTH: u32 = 256;
 
 export let collections: u32 = 0;

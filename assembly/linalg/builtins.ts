@@ -17,8 +17,8 @@ const E_OPERANDS: u32 = 5001;
 const E_SHAPES: u32 = 5002;
 const E_INVALID: u32 = 3011;
 
-const scratch = memory.data(16);
-const shapeBuf = memory.data(4 * 32);
+const scratch = <u32>memory.data(16);
+const shapeBuf = <u32>memory.data(4 * 32);
 let S_L: u32 = 0, S_U: u32 = 0, S_P: u32 = 0;
 
 // @ts-ignore: decorator

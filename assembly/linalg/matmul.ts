@@ -14,7 +14,7 @@ const NC: u32 = 1024; // columns of B packed at once
 let packA: u32 = 0;
 let packB: u32 = 0;
 let packBBytes: u32 = 0;
-const edge = memory.data(4 * 8 * 8, 16); // one micro-tile of C for partial tiles
+const edge = <u32>memory.data(4 * 8 * 8, 16); // one micro-tile of C for partial tiles
 
 function scratch(bytesA: u32, bytesB: u32): bool {
   if (packA == 0) {

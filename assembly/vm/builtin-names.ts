@@ -2,7 +2,7 @@
 import { pinnedLiteral } from "../objects/string";
 import { builtinNameLiteral, BI_COUNT } from "./opcodes";
 
-const names = memory.data(4 * 256);
+const names = <u32>memory.data(4 * 256);
 
 export function builtinName(id: u32): u32 {
   if (id >= BI_COUNT) id = 0;

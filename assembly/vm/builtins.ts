@@ -20,7 +20,7 @@ const E_NUM_PARSE: u32 = 3009;
 const E_ASSERT: u32 = 3007;
 const E_ARITY: u32 = 3005;
 
-const scratch = memory.data(8);
+const scratch = <u32>memory.data(8);
 
 /** A new error value (trace filled in when it is thrown). */
 export function newError(code: f64, message: u32): u64 {

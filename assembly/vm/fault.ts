@@ -4,7 +4,7 @@
 
 export let faultCode: u32 = 0;
 export let faultArgc: u32 = 0;
-export const faultArgs = memory.data(8 * 4);
+export const faultArgs = <u32>memory.data(8 * 4);
 
 export function raise(code: u32): void {
   faultCode = code;

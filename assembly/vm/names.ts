@@ -37,7 +37,7 @@ export const OPS_TRANSPOSE: u32 = 12;
 export const OPS_INDEX: u32 = 13;
 export const OPS_ITERATE: u32 = 14;
 export const OPS_RANGE: u32 = 15;
-const opSymbols = memory.data(4 * 16);
+const opSymbols = <u32>memory.data(4 * 16);
 
 export function initNames(): void {
   S_NUMBER = pinnedLiteral("number");

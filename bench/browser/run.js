@@ -168,8 +168,11 @@ async function cleanup() {
 }
 
 // Interrupted by hand: still close the browser and server.
+let interrupted = false;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, () => {
+    interrupted = true;
+    console.error(`bench/browser/run.js: ${signal}, closing the browser`);
     cleanup().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
   });
 }
@@ -229,7 +232,8 @@ let code;
 try {
   code = await main();
 } catch (e) {
-  console.error(`bench/browser/run.js: ${e instanceof Error ? e.message : e}`);
+  // Once interrupted, the page closing under the run is expected.
+  if (!interrupted) console.error(`bench/browser/run.js: ${e instanceof Error ? e.message : e}`);
   code = 1;
 }
 await cleanup();
