@@ -13,7 +13,6 @@ import { matmul } from "./matmul";
 import { luFactor, luSolve } from "./lu";
 import { newList, listPush, listLen, listGet } from "../objects/list";
 
-export const E_SHAPE: u32 = 3999; // replaced below; kept local names readable
 const E_SHAPES: u32 = 5002;
 const E_SINGULAR: u32 = 3010;
 const E_OPERANDS: u32 = 5001;

@@ -160,11 +160,18 @@ let server;
 let context;
 let userDataDir;
 
+/** Closes the browser and the server; false when one of them did not close in time. */
 async function cleanup() {
-  await withTimeout("closing the browser", context?.close() ?? Promise.resolve()).catch((e) => note(e.message));
-  await withTimeout("closing the server", server?.close() ?? Promise.resolve()).catch((e) => note(e.message));
+  let closed = true;
+  const failed = (e) => {
+    note(e.message);
+    closed = false;
+  };
+  await withTimeout("closing the browser", context?.close() ?? Promise.resolve()).catch(failed);
+  await withTimeout("closing the server", server?.close() ?? Promise.resolve()).catch(failed);
   if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   context = server = userDataDir = undefined;
+  return closed;
 }
 
 // Interrupted by hand: still close the browser and server.
@@ -236,5 +243,6 @@ try {
   if (!interrupted) console.error(`bench/browser/run.js: ${e instanceof Error ? e.message : e}`);
   code = 1;
 }
-await cleanup();
-process.exitCode = code;
+// A browser that would not close would keep Node alive: exit regardless.
+if (await cleanup()) process.exitCode = code;
+else process.exit(code);

@@ -145,7 +145,12 @@ export async function main(argv: string[]): Promise<number> {
           return EXIT_COMPILE;
         }
         const outPath = values.output ?? file.replace(/\.nc$/, "") + ".nbc";
-        writeFileSync(outPath, encodeModule(c.module));
+        try {
+          writeFileSync(outPath, encodeModule(c.module));
+        } catch (e) {
+          process.stderr.write(`noodle: cannot write '${outPath}': ${(e as Error).message}\n`);
+          return EXIT_RUNTIME;
+        }
         return EXIT_OK;
       }
       case "disasm": {

@@ -80,7 +80,8 @@ export async function startRepl(limits: Limits): Promise<number> {
     rl.setPrompt("noodle> ");
     if (text.trim() !== "") {
       try {
-        appendFileSync(HISTORY_FILE, text.replace(/\n/g, " ") + "\n");
+        // one history line per input line, as the line editor recalls them
+        appendFileSync(HISTORY_FILE, text + "\n");
       } catch {
         // history is a convenience; a read-only home folder must not stop the session
       }

@@ -64,7 +64,7 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
   const load = (path: string, text: string, name: string): ModuleInfo => {
     const file = new SourceFile(path, text);
     sources.set(path, file);
-    const program = optimize(parse(file, diags));
+    const program = parse(file, diags);
     const m: ModuleInfo = { path, source: file, program, exports: new Map(), fn: { name, parent: undefined, isModule: true } };
     modules.set(path, m);
     return m;
@@ -110,6 +110,7 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
 
   const result: CompileResult = { ok: false, diagnostics: diags.items, sources };
   if (diags.hasErrors) return result;
+  for (const m of modules.values()) optimize(m.program);
 
   const out = new ModuleOutput(session?.functions ?? 0);
   const env = {

@@ -1,11 +1,12 @@
-// The optimizer: folds constant arithmetic, comparisons, string joins and logic on literals,
-// and drops statements that can never run (after return, throw, break or continue, and the
-// branches of `if` on a literal condition). It rewrites the tree before code generation and
+// The optimizer: folds constant arithmetic, comparisons, string joins and logic on literals, and
+// drops statements that can never run (after return, throw, break or continue, and the branches
+// of `if` on a literal condition). It runs after the resolver, so code it removes has still been
+// checked, and it rewrites the tree in place, so every node it keeps keeps its resolution. It
 // never changes what a program does: operations that would fail at run time are left alone.
 import type * as A from "./ast.js";
 
-export function optimize(p: A.Program): A.Program {
-  return { ...p, body: statements(p.body) };
+export function optimize(p: A.Program): void {
+  p.body = statements(p.body);
 }
 
 const ENDS_BLOCK = new Set(["Return", "Throw", "Break", "Continue"]);
@@ -21,44 +22,57 @@ function statements(body: A.Stmt[]): A.Stmt[] {
 }
 
 function block(b: A.Block): A.Block {
-  return { ...b, body: statements(b.body) };
+  b.body = statements(b.body);
+  return b;
 }
 
+/** The statement optimised in place, a replacement, or undefined when it can never run. */
 function stmt(s: A.Stmt): A.Stmt | undefined {
   switch (s.kind) {
-    case "Let": return { ...s, init: expr(s.init) };
-    case "Func": return { ...s, body: block(s.body) };
-    case "ExprStmt": return { ...s, expr: expr(s.expr) };
-    case "Assign": return { ...s, value: expr(s.value), target: s.target.kind === "Ident" ? s.target : expr(s.target) };
+    case "Let": s.init = expr(s.init); return s;
+    case "Func": block(s.body); return s;
+    case "ExprStmt": s.expr = expr(s.expr); return s;
+    case "Assign":
+      s.value = expr(s.value);
+      if (s.target.kind !== "Ident") s.target = expr(s.target);
+      return s;
     case "If": {
       const branches: A.IfStmt["branches"] = [];
       for (const br of s.branches) {
-        const cond = expr(br.cond);
-        const known = literalTruth(cond);
+        br.cond = expr(br.cond);
+        const known = literalTruth(br.cond);
         if (known === false) continue;
+        block(br.body);
         if (known === true) {
           // this branch always runs: it becomes the else of what came before
-          if (branches.length === 0) return block(br.body);
-          return { ...s, branches, elseBody: block(br.body) };
+          if (branches.length === 0) return br.body;
+          s.branches = branches;
+          s.elseBody = br.body;
+          return s;
         }
-        branches.push({ cond, body: block(br.body) });
+        branches.push(br);
       }
-      const elseBody = s.elseBody && block(s.elseBody);
-      if (branches.length === 0) return elseBody;
-      return { ...s, branches, elseBody };
+      if (s.elseBody) block(s.elseBody);
+      if (branches.length === 0) return s.elseBody;
+      s.branches = branches;
+      return s;
     }
-    case "While": {
-      const cond = expr(s.cond);
-      if (literalTruth(cond) === false) return undefined;
-      return { ...s, cond, body: block(s.body) };
-    }
-    case "For": return { ...s, iterable: expr(s.iterable), body: block(s.body) };
-    case "Return": return s.value ? { ...s, value: expr(s.value) } : s;
-    case "Throw": return { ...s, value: expr(s.value) };
-    case "Try": return { ...s, body: block(s.body), catchBody: s.catchBody && block(s.catchBody), finallyBody: s.finallyBody && block(s.finallyBody) };
-    case "Region": return { ...s, body: block(s.body) };
+    case "While":
+      s.cond = expr(s.cond);
+      if (literalTruth(s.cond) === false) return undefined;
+      block(s.body);
+      return s;
+    case "For": s.iterable = expr(s.iterable); block(s.body); return s;
+    case "Return": if (s.value) s.value = expr(s.value); return s;
+    case "Throw": s.value = expr(s.value); return s;
+    case "Try":
+      block(s.body);
+      if (s.catchBody) block(s.catchBody);
+      if (s.finallyBody) block(s.finallyBody);
+      return s;
+    case "Region": block(s.body); return s;
     case "Block": return block(s);
-    case "Actor": return { ...s, methods: s.methods.map((m) => ({ ...m, body: block(m.body) })) };
+    case "Actor": s.methods.forEach((m) => block(m.body)); return s;
     default: return s;
   }
 }
@@ -107,40 +121,56 @@ function fold(op: A.BinaryOp, l: A.Expr, r: A.Expr, span: A.Span): A.Expr | unde
   return undefined;
 }
 
+/** The expression optimised in place, or a literal that replaces it. */
 function expr(e: A.Expr): A.Expr {
   switch (e.kind) {
-    case "Binary": {
-      const left = expr(e.left), right = expr(e.right);
-      return fold(e.op, left, right, e.span) ?? { ...e, left, right };
-    }
+    case "Binary":
+      e.left = expr(e.left);
+      e.right = expr(e.right);
+      return fold(e.op, e.left, e.right, e.span) ?? e;
     case "Unary": {
-      const operand = expr(e.operand);
-      if (e.op === "-" && operand.kind === "Number") return num(-operand.value, e.span);
-      if (e.op === "not") {
-        const t = literalTruth(operand);
-        if (t !== undefined) return { kind: "Bool", value: !t, span: e.span };
-      }
-      return { ...e, operand };
+      e.operand = expr(e.operand);
+      if (e.op === "-" && e.operand.kind === "Number") return num(-e.operand.value, e.span);
+      const t = e.op === "not" ? literalTruth(e.operand) : undefined;
+      return t === undefined ? e : { kind: "Bool", value: !t, span: e.span };
     }
     case "Logical": {
-      const left = expr(e.left), right = expr(e.right);
-      const t = literalTruth(left);
-      if (t !== undefined) return (e.op === "and") === t ? right : left;
-      return { ...e, left, right };
+      e.left = expr(e.left);
+      e.right = expr(e.right);
+      const t = literalTruth(e.left);
+      if (t !== undefined) return (e.op === "and") === t ? e.right : e.left;
+      return e;
     }
-    case "Interp": return { ...e, parts: e.parts.map((p) => (typeof p === "string" ? p : expr(p))) };
-    case "List": return { ...e, items: e.items.map(expr) };
-    case "Matrix": return { ...e, rows: e.rows.map((r) => r.map(expr)) };
-    case "Map": return { ...e, entries: e.entries.map((en) => ({ key: expr(en.key), value: expr(en.value) })) };
-    case "StructLit": return { ...e, fields: e.fields.map((f) => ({ ...f, value: expr(f.value) })) };
-    case "Range": return { ...e, from: expr(e.from), to: expr(e.to) };
-    case "Call": return { ...e, callee: expr(e.callee), args: e.args.map(expr) };
-    case "Index": return { ...e, target: expr(e.target), indices: e.indices.map((i) => (i.kind === "SliceBounds" ? { ...i, from: i.from && expr(i.from), to: i.to && expr(i.to) } : expr(i))) };
-    case "Member": return { ...e, target: expr(e.target) };
-    case "Transpose": return { ...e, operand: expr(e.operand) };
-    case "Lambda": return { ...e, body: e.body.kind === "Block" ? block(e.body) : expr(e.body) };
-    case "Match": return { ...e, subject: expr(e.subject), cases: e.cases.map((c) => ({ ...c, guard: c.guard && expr(c.guard), body: c.body.kind === "Block" ? block(c.body) : expr(c.body) })) };
+    case "Interp": e.parts = e.parts.map((p) => (typeof p === "string" ? p : expr(p))); return e;
+    case "List": e.items = e.items.map(expr); return e;
+    case "Matrix": e.rows = e.rows.map((r) => r.map(expr)); return e;
+    case "Map": e.entries.forEach((en) => { en.key = expr(en.key); en.value = expr(en.value); }); return e;
+    case "StructLit": e.fields.forEach((f) => { f.value = expr(f.value); }); return e;
+    case "Range": e.from = expr(e.from); e.to = expr(e.to); return e;
+    case "Call": e.callee = expr(e.callee); e.args = e.args.map(expr); return e;
+    case "Index":
+      e.target = expr(e.target);
+      e.indices = e.indices.map((i) => {
+        if (i.kind !== "SliceBounds") return expr(i);
+        if (i.from) i.from = expr(i.from);
+        if (i.to) i.to = expr(i.to);
+        return i;
+      });
+      return e;
+    case "Member": e.target = expr(e.target); return e;
+    case "Transpose": e.operand = expr(e.operand); return e;
+    case "Lambda":
+      if (e.body.kind === "Block") block(e.body);
+      else e.body = expr(e.body);
+      return e;
+    case "Match":
+      e.subject = expr(e.subject);
+      for (const c of e.cases) {
+        if (c.guard) c.guard = expr(c.guard);
+        if (c.body.kind === "Block") block(c.body);
+        else c.body = expr(c.body);
+      }
+      return e;
     default: return e;
   }
 }
-

@@ -54,6 +54,8 @@ export const ERRORS = {
   ShapeMismatch: spec(5002, "shape mismatch", "{detail}"),
   NotIndexable: spec(5003, "not indexable", "{type} cannot be indexed"),
   AnnotationFailed: spec(5004, "type annotation", "expected {expected}, got {got}"),
+  CategoryLaw: spec(5010, "category law", "{detail}"),
+  NotNatural: spec(5011, "naturality", "{detail}"),
   // 9xxx configuration
   BadOption: spec(9001, "invalid option", "{detail}"),
 } as const;

@@ -1,7 +1,9 @@
 // Standard modules: Noodle source shipped with the library, imported as "std/NAME". They are
 // embedded as text so they load the same way in Node and in browsers.
 
-const modules = new Map<string, string>([]);
+import { CATEGORY_SOURCE } from "./category.js";
+
+const modules = new Map<string, string>([["category", CATEGORY_SOURCE]]);
 
 /** The source of a standard module, or undefined when there is none. */
 export function stdModuleSource(name: string): string | undefined {

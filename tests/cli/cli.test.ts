@@ -195,11 +195,8 @@ describe("compile errors", () => {
     expect(bs.map((b) => b.sourceLine[b.caretAt])).toEqual(["*", "=", ")"]);
   });
 
-  // Bug: compile() runs the optimizer (which drops statements after return/throw/break/continue
-  // and the bodies of `if false` / `while false`) before the resolver, so errors inside code that
-  // can never run are never reported and such a file compiles and runs (src/compiler/compile.ts,
-  // `optimize(parse(...))` in `load`).
-  it.fails("reports errors inside code that can never run", () => {
+  // The optimizer drops code that can never run; the resolver checks it first.
+  it("reports errors inside code that can never run", () => {
     const r = cli(["check", file("dead.nc", `func f() {\n  return 1\n  print(gone)\n}\nif false { print(never) }\nprint(f(), nope)\n`)]);
     expect(r.code).toBe(EXIT_COMPILE);
     expect(blocks(r.stderr).map((b) => [b.code, b.line])).toEqual([
@@ -267,9 +264,7 @@ describe("noodle compile, run FILE.nbc and disasm", () => {
     expect(r.stdout).toMatch(/^function f0 /m);
   });
 
-  // Bug: `compile` calls writeFileSync without handling failure (src/cli/main.ts, case "compile"),
-  // so an output path that cannot be written ends in an uncaught ENOENT with a JS stack trace.
-  it.fails("reports an output path that cannot be written without a JS stack trace", () => {
+  it("reports an output path that cannot be written without a JS stack trace", () => {
     const r = cli(["compile", file("unwritable.nc", `print(1)\n`), "-o", join(dir, "no", "such", "folder", "x.nbc")]);
     expect(r.code).not.toBe(EXIT_OK);
     expect(r.stderr).toContain("x.nbc");

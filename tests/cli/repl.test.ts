@@ -109,10 +109,8 @@ describe("repl over piped input", () => {
     const path = join(home, ".noodle_history");
     expect(existsSync(path)).toBe(true);
     const entries = readFileSync(path, "utf8").split("\n").filter(Boolean);
-    // blank entries are not recorded; a multi-line entry is one history entry
-    expect(entries.slice(0, 2)).toEqual(["let h = 1", "h + 1"]);
-    expect(entries).toHaveLength(3);
-    expect(entries[2]).toMatch(/^func f\(v\) \{.*return v.*\}$/);
+    // blank entries are not recorded; a multi-line entry keeps one history line per input line
+    expect(entries).toEqual(["let h = 1", "h + 1", "func f(v) {", "  return v", "}"]);
   });
 
   it("appends to an existing history file", () => {
@@ -126,12 +124,17 @@ describe("repl over piped input", () => {
 const HAVE_TMUX = spawnSync("tmux", ["-V"]).status === 0;
 
 describe.skipIf(!HAVE_TMUX)("repl in a terminal", () => {
-  // a private server socket, so no one else's tmux session is touched
-  const socket = `noodle-test-${process.pid}-${Date.now()}`;
-  const tmux = (...args: string[]) => spawnSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
+  // a private server on a socket in a folder of our own, so no one else's tmux is touched
+  let socketDir: string;
+  const tmux = (...args: string[]) => spawnSync("tmux", ["-S", join(socketDir, "tmux"), ...args], { encoding: "utf8" });
+
+  beforeEach(() => {
+    socketDir = mkdtempSync(join(tmpdir(), "noodle-tmux-"));
+  });
 
   afterEach(() => {
     tmux("kill-server");
+    rmSync(socketDir, { recursive: true, force: true });
   });
 
   function start(): void {
@@ -189,16 +192,15 @@ describe.skipIf(!HAVE_TMUX)("repl in a terminal", () => {
     expect(tmux("has-session", "-t", "repl").status).not.toBe(0);
   });
 
-  // Bug: the history file stores a multi-line entry with its newlines replaced by spaces
-  // (src/cli/repl.ts, appendFileSync(HISTORY_FILE, text.replace(/\n/g, " ") ...)), so
-  // `func sq(n) {\n  let m = n * n\n  return m\n}` comes back as one line that no longer parses
-  // (2001: expected a newline or ';' after the statement) when recalled in a later session.
-  it.fails("runs a multi-line entry recalled from an earlier session's history", async () => {
+  // History keeps one line per input line (as the line editor recalls them), so the lines of a
+  // multi-line entry come back one at a time and re-entering them continues the entry.
+  it("recalls the lines of a multi-line entry from an earlier session one by one", async () => {
     session(["func sq(n) {", "  let m = n * n", "  return m", "}"]);
+    expect(readFileSync(join(home, ".noodle_history"), "utf8")).toContain("func sq(n) {\n  let m = n * n\n  return m\n}\n");
     start();
     await waitFor(hasPrompt, "the prompt");
-    keys("Up", "Enter");
-    await waitFor((t) => t.includes("noodle> func sq") && /\nnoodle> $/.test(t.trimEnd() + " "), "the recalled entry to run");
+    // each entered line goes to the front of the history, so the next line is again four back
+    for (let i = 0; i < 4; i++) keys("Up", "Up", "Up", "Up", "Enter");
     keys("sq(9)", "Enter");
     const text = await waitFor((t) => t.includes("error[") || count(t, "81") === 1, "the call's result");
     expect(text).not.toContain("error[");
