@@ -240,6 +240,7 @@ function print(args: u32, n: u32): u64 {
   return NIL;
 }
 
+/** Calls builtin `id` after checking its argument count (for calls through function values). */
 export function callBuiltin(id: u32, args: u32, n: u32): u64 {
   if (id >= B.BI_COUNT) {
     raise1(E_INVALID, num(<f64>id));
@@ -250,6 +251,11 @@ export function callBuiltin(id: u32, args: u32, n: u32): u64 {
     raise3(E_ARITY, obj(builtinName(id)), num(<f64>lo), num(<f64>n));
     return NIL;
   }
+  return runBuiltin(id, args, n);
+}
+
+/** Calls builtin `id` whose argument count is known to fit. */
+export function runBuiltin(id: u32, args: u32, n: u32): u64 {
   if (id >= B.BI_ZEROS) return callLinalg(id, args, n);
   switch (id) {
     case B.BI_PRINT: return print(args, n);

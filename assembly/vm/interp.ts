@@ -12,7 +12,7 @@ import { allocBlock, collectRequested, bytesInUse, memoryLimit, outOfMemory, cle
 import { beginMark, finishFull, finishRegion, enterRegion, markValue, markValues, markPtr, writeBarrier } from "../heap/gc";
 import { isNum, isObj, objOf, numOf, num, obj, NIL, TRUE, FALSE, bool_, isTruthy, TAG_BASE } from "../heap/value";
 import { strBytes, strData, strLength, utf8Len, stringFromBytes, isAscii } from "../objects/string";
-import { newList, listLen, listGet, listPush, listFrom } from "../objects/list";
+import { newList, listLen, listGet, listSet, listPush, listFrom } from "../objects/list";
 import { newMap, mapSet, mapUsed, entryKey, entryValue, TOMBSTONE, isKey } from "../objects/map";
 import { newStruct } from "../objects/struct";
 import { faultCode, faultArgc, faultArgs, raise, raise1, raise2, raise3, clearFault } from "./fault";
@@ -20,7 +20,7 @@ import {
   arith, lessThan, lessEqual, valuesEqual, getIndex, setIndex, slice, typeName, typeValue, fieldIndex, operandError, fmod, charAt,
   E_OPERANDS, E_INVALID,
 } from "./ops";
-import { callBuiltin, newError, nativeValue, toStr } from "./builtins";
+import { callBuiltin, runBuiltin, newError, nativeValue, toStr } from "./builtins";
 import { outReset, outValue, outData, outLen } from "./format";
 import { hostErrorMessage, hostMath, hostRenderTrace, MATH_POW } from "./host";
 import {
@@ -719,7 +719,8 @@ function execute(stopDepth: u32): u32 {
         break;
       }
       case O.OP_CALLB: {
-        const v = callBuiltin(ins >> 24, base + (a << 3), (ins >> 16) & 0xFF);
+        // the verifier checked the argument count against the builtin's arity
+        const v = runBuiltin(ins >> 24, base + (a << 3), (ins >> 16) & 0xFF);
         if (faultCode != 0) break;
         setR(base, a, v);
         continue;
@@ -857,12 +858,24 @@ function execute(stopDepth: u32): u32 {
         continue;
       }
       case O.OP_SETINDEX: {
-        setIndex(R(base, a), R(base, (ins >> 16) & 0xFF), R(base, ins >> 24));
+        const t = R(base, a), i = R(base, (ins >> 16) & 0xFF);
+        if (isObj(t) && isNum(i) && typeOf(objOf(t)) == T_LIST) {
+          const x = numOf(i);
+          const k = <u32>x;
+          if (<f64>k == x && k < listLen(objOf(t))) {
+            listSet(objOf(t), k, R(base, ins >> 24));
+            continue;
+          }
+        }
+        setIndex(t, i, R(base, ins >> 24));
         if (faultCode != 0) break;
         continue;
       }
       case O.OP_GETINDEXI: {
-        const v = getIndex(R(base, (ins >> 16) & 0xFF), num(<f64>(ins >> 24)));
+        const t = R(base, (ins >> 16) & 0xFF);
+        const k = ins >> 24;
+        if (isObj(t) && typeOf(objOf(t)) == T_LIST && k < listLen(objOf(t))) { setR(base, a, listGet(objOf(t), k)); continue; }
+        const v = getIndex(t, num(<f64>k));
         if (faultCode != 0) break;
         setR(base, a, v);
         continue;

@@ -4,7 +4,7 @@
 import type * as A from "./ast.js";
 import type { DiagnosticBag } from "./diagnostics.js";
 import { TYPE_CODES } from "../bytecode/opcode-table.js";
-import { BUILTIN_ID } from "../runtime/builtin-table.js";
+import { BUILTIN_ID, BUILTINS } from "../runtime/builtin-table.js";
 import { PRELUDE_NAMES } from "./prelude.js";
 import type { Binding, FnScope, GlobalBinding, LocalBinding, ModuleInfo, Resolution, StructSymbol, Symbol, TypeRef } from "./symbols.js";
 
@@ -410,6 +410,15 @@ class ModuleResolver {
     return undefined;
   }
 
+  /** A call of a builtin with a number of arguments it does not take is a compile error. */
+  private checkArity(id: number, call: A.Call): void {
+    const { name, min, max } = BUILTINS[id];
+    const n = call.args.length;
+    if (n >= min && (max < 0 || n <= max)) return;
+    const expected = max < 0 ? `at least ${min}` : min === max ? String(min) : `${min} to ${max}`;
+    this.error(call.span, "BuiltinArity", { name, expected, got: n });
+  }
+
   /** `alias.name` where alias is an imported module: records the export it names. */
   private qualifiedMember(m: A.Member): boolean {
     if (m.target.kind !== "Ident") return false;
@@ -477,7 +486,9 @@ class ModuleResolver {
         this.expr(e.callee);
         e.args.forEach((a) => this.expr(a));
         const callee = e.callee.kind === "Ident" ? this.r.uses.get(e.callee) : undefined;
-        if (callee?.kind === "builtin" && callee.name === "sort" && e.args.length === 2) this.r.needsPrelude = true;
+        if (callee?.kind !== "builtin") return;
+        if (callee.name === "sort" && e.args.length === 2) this.r.needsPrelude = true;
+        else this.checkArity(callee.id, e);
         return;
       }
       case "Index":

@@ -33,6 +33,7 @@ export const ERRORS = {
   InvalidAssignTarget: spec(2012, "invalid assignment target", "this expression cannot be assigned to"),
   TooComplex: spec(2013, "function too large", "{detail}"),
   ModuleAsValue: spec(2014, "module used as a value", "module '{name}' can only be used as '{name}.member'"),
+  BuiltinArity: spec(2015, "builtin argument count", "{name} takes {expected} argument(s), not {got}"),
   // 3xxx execution
   DivisionByZero: spec(3001, "division by zero", "division by zero"),
   IndexOutOfRange: spec(3002, "index out of range", "index {index} out of range for length {length}"),

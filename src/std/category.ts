@@ -112,7 +112,7 @@ func category(spec: map) {
     if has(arrows, f) and arrows[f] != ends {
       law_error("category: \${f} is the identity \${arrows[f][0]} -> \${arrows[f][0]}, not an arrow \${ends[0]} -> \${ends[1]}")
     }
-    arrows[f] = ends
+    arrows[f] = [ends[0], ends[1]]
   }
 
   var comp = C.comp

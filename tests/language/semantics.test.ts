@@ -135,6 +135,8 @@ describe("errors", () => {
     ["break", 2005],
     ["return 1", 2006],
     ["func f() { f() }\nf()", 1001],
+    ["len(1, 2)", 2015],
+    ["sort()", 2015],
   ];
   for (const [src, code] of cases) {
     it(`${JSON.stringify(src)} fails with ${code}`, async () => {
