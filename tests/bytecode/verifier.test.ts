@@ -114,7 +114,7 @@ describe("verifier rejects", () => {
   });
 
   it("a fixed register range", () => {
-    rejects(single([encode("FORPREP", [5, 0], 0), RET]), /FORPREP: registers r5\.\.r8/);
+    rejects(single([encode("FORPREP", [6, 0], 0), RET]), /FORPREP: registers r6\.\.r8/);
   });
 
   it("a register range of struct fields", () => {
