@@ -1,6 +1,7 @@
 // The WebAssembly core's exports: loading programs, running them, limits, statistics, and the
 // few constructors and accessors the host needs to exchange values.
 import { HEADER, F_PINNED, setFlags, flagsOf } from "./heap/layout";
+import { TAG_OBJ } from "./heap/value";
 import { initHeap, allocPinned, bytesInUse, setMemoryLimit, memoryBytes, heapTop, heapStart } from "./heap/alloc";
 import { collections } from "./heap/gc";
 import { allocString as allocStr, finishString as finishStr } from "./objects/string";
@@ -8,6 +9,7 @@ import { newList as mkList, listPush as pushList } from "./objects/list";
 import { newMap as mkMap, mapSet as setMap } from "./objects/map";
 import { newStruct as mkStruct, newStructDef } from "./objects/struct";
 import { newError as mkError } from "./vm/builtins";
+import { newMatrix as mkMatrix, newTensor as mkTensor } from "./linalg/matrix";
 import { initNames } from "./vm/names";
 import { faultCode, clearFault } from "./vm/fault";
 import {
@@ -15,6 +17,27 @@ import {
   P_CODE, P_LEN, P_NPARAMS, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME,
 } from "./vm/state";
 import { runFunction as run, callValue as call, resume as resumeRun, resultValue, thrownValue, collectGarbage } from "./vm/interp";
+
+import { retain as retainValue, release as releaseHandle, handleAddress as slotOf } from "./vm/handles";
+
+/** Keeps the value at `addr` alive for the host; returns a handle (0 when out of memory). */
+export function retain(addr: u32): u32 {
+  return retainValue(load<u64>(addr));
+}
+
+/** Keeps the object at address p alive for the host; returns a handle. */
+export function retainPointer(p: u32): u32 {
+  return retainValue(TAG_OBJ | <u64>p);
+}
+
+export function release(handle: u32): void {
+  releaseHandle(handle);
+}
+
+/** Address of the value a handle holds. */
+export function handleAddress(handle: u32): u32 {
+  return slotOf(handle);
+}
 
 const valueSlot = <u32>memory.data(16);
 
@@ -151,6 +174,20 @@ export function mapSet(p: u32, k: u64, v: u64): void {
 /** A struct of definition index `def` with field values at `src`. */
 export function newStruct(def: u32, src: u32): u32 {
   return mkStruct(structAt(def), src);
+}
+
+/** A matrix of rows x cols (dtype 0 f64, 1 f32) whose elements the host fills; 0 when out of memory. */
+export function newMatrix(rows: u32, cols: u32, dtype: u32): u32 {
+  const p = mkMatrix(rows, cols, dtype);
+  clearFault();
+  return p;
+}
+
+/** A tensor of `ndim` dimensions listed (u32 each) at `shape`. */
+export function newTensor(ndim: u32, shape: u32, dtype: u32): u32 {
+  const p = mkTensor(ndim, shape, dtype);
+  clearFault();
+  return p;
 }
 
 export function newError(code: f64, message: u32): u64 {

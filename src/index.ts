@@ -7,6 +7,7 @@ import { NoodleRuntimeError } from "./runtime/runtime-error.js";
 import { BytecodeError } from "./bytecode/errors.js";
 import type { NbcModule } from "./bytecode/module.js";
 import type { JsValue } from "./runtime/values.js";
+import { matrixFromArrays, type Matrix, type DType } from "./math/arrays.js";
 
 export { compile, CompileSession, renderDiagnostic, NoodleRuntimeError, BytecodeError };
 export type { CompileOptions, CompileResult, Diagnostic, NbcModule, JsValue, Limits };
@@ -16,6 +17,7 @@ export { verifyModule } from "./bytecode/verifier.js";
 export { disassemble } from "./bytecode/disasm.js";
 export { ERROR_LIST, errorSpec } from "./errors/table.js";
 export { VM } from "./runtime/vm.js";
+export { Matrix, Tensor, type DType } from "./math/arrays.js";
 
 export interface RunOptions extends Limits {
   /** Receives everything the program prints (default: the console). */
@@ -109,6 +111,11 @@ export class Noodle {
     const o = this.vm.callGlobal(sym.index, args);
     if (!o.ok) throw o.error;
     return o.value;
+  }
+
+  /** A matrix in this session's memory, from rows of numbers, to pass to Noodle functions. */
+  matrix(rows: ArrayLike<number>[], dtype: DType = "f64"): Matrix {
+    return matrixFromArrays(this.vm.core, rows, dtype);
   }
 
   setLimits(limits: Limits): void {

@@ -1,6 +1,6 @@
 // The library API: compile, run and sessions, and values exchanged with JavaScript.
 import { describe, it, expect } from "vitest";
-import { compile, run, Noodle, STRUCT_NAME, encodeModule, decodeModule, renderDiagnostic } from "../src/index.js";
+import { compile, run, Noodle, STRUCT_NAME, encodeModule, decodeModule, renderDiagnostic, Matrix, Tensor } from "../src/index.js";
 
 describe("compile and run", () => {
   it("compiles to a module that runs, also after a trip through .nbc bytes", async () => {
@@ -78,10 +78,52 @@ describe("sessions", () => {
     const p = s.call("point", 3, 4) as Record<string | symbol, unknown>;
     expect(p).toEqual({ x: 3, y: 4 });
     expect(p[STRUCT_NAME]).toBe("Point");
-    const a = s.call("mat") as { kind: string; shape: number[]; data: Float64Array };
-    expect(a.kind).toBe("matrix");
-    expect(a.shape).toEqual([2, 2]);
+    const a = s.call("mat") as Matrix;
+    expect(a).toBeInstanceOf(Matrix);
+    expect([a.rows, a.cols, a.dtype]).toEqual([2, 2, "f64"]);
     expect([...a.data]).toEqual([1, 2, 3, 4]);
     expect(() => s.call("describe")).toThrow(/expects 1 argument/);
+  });
+});
+
+describe("matrix and tensor views", () => {
+  it("see the VM's memory without copying, and stay valid as memory grows and collections run", async () => {
+    const s = await Noodle.create({ stdout: () => {} });
+    s.eval(`
+      func make(n) { return rand(n, n, 7) }
+      func scale(A, k) { A[0, 0] = A[0, 0] * k; return A }
+      func churn() { var keep = 0; for i in 0..200000 { let xs = [i, i] ; keep += xs[0] } return keep }
+      func total(A) { return sum(A) }
+      func cube() { return reshape([1, 2; 3, 4], [1, 2, 2]) }`);
+    const A = s.call("make", 300) as Matrix;
+    const before = A.data[0];
+    // the same object: a change made in Noodle shows through the view
+    expect(s.call("scale", A, 2)).toBeInstanceOf(Matrix);
+    expect(A.data[0]).toBe(before * 2);
+    // a change made through the view shows in Noodle
+    A.data[1] = 1000;
+    s.call("churn");
+    s.call("make", 800); // grows memory
+    expect(A.data[1]).toBe(1000);
+    expect(s.call("total", A)).toBeCloseTo(A.data.reduce((x, y) => x + y, 0), 6);
+    const T = s.call("cube") as Tensor;
+    expect(T.shape).toEqual([1, 2, 2]);
+    expect(T.toArrays()).toEqual([[[1, 2], [3, 4]]]);
+    A.dispose();
+    expect(() => A.data).toThrow(/disposed/);
+  });
+
+  it("convert from and to nested arrays, f64 and f32", async () => {
+    const s = await Noodle.create({ stdout: () => {} });
+    s.eval("func mul(A, B) { return A * B }");
+    const A = s.matrix([[1, 2], [3, 4]]);
+    const B = s.matrix([[5, 6], [7, 8]], "f32");
+    expect((s.call("mul", A, A) as Matrix).toArrays()).toEqual([[7, 10], [15, 22]]);
+    expect(B.data).toBeInstanceOf(Float32Array);
+    expect((s.call("mul", B, B) as Matrix).dtype).toBe("f32");
+    // a view from another session is copied in
+    const other = await Noodle.create({ stdout: () => {} });
+    other.eval("func twice(A) { return 2 * A }");
+    expect((other.call("twice", A) as Matrix).toArrays()).toEqual([[2, 4], [6, 8]]);
   });
 });

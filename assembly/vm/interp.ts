@@ -32,6 +32,7 @@ import {
 } from "./state";
 import { opSymbol, typeCodeName, S_CODE, S_MESSAGE, S_TRACE, S_INT, OPS_INDEX, OPS_ADD, OPS_SUB, OPS_MUL, OPS_DIV, OPS_MOD, OPS_POW, OPS_EMUL, OPS_EDIV, OPS_LDIV, OPS_NEG, OPS_LT, OPS_LE, OPS_TRANSPOSE, OPS_ITERATE, OPS_RANGE } from "./names";
 import { strEquals } from "../objects/string";
+import { handleSlots, handleCount } from "./handles";
 import { newMatrix, isMatrix, isTensor, mElems } from "../linalg/matrix";
 import { elementwise, negate, transpose, solveWith, getIndexN, setIndexN, EW_MUL, EW_DIV } from "../linalg/ops";
 import { DTYPE_F64 } from "../heap/layout";
@@ -73,6 +74,7 @@ function markRoots(): void {
     markValues(regs + (load<u32>(fr, FR_BASE) << 3), load<u32>(proto, P_NREGS));
   }
   markValues(globals, globalCount);
+  markValues(handleSlots(), handleCount());
   markValue(resultValue);
   markValue(thrownValue);
 }

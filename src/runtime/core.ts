@@ -16,6 +16,10 @@ export interface CoreExports {
   runFunction(proto: number): number;
   callFunction(fnAddr: number, args: number, n: number): number;
   resume(): number;
+  retain(addr: number): number;
+  retainPointer(p: number): number;
+  release(handle: number): void;
+  handleAddress(handle: number): number;
   resultSlot(): number;
   setLimits(depth: number, steps: number, memory: number): void;
   stepsLeft(): number;
@@ -29,6 +33,8 @@ export interface CoreExports {
   mapSet(p: number, k: bigint, v: bigint): void;
   newStruct(def: number, src: number): number;
   newError(code: number, message: number): bigint;
+  newMatrix(rows: number, cols: number, dtype: number): number;
+  newTensor(ndim: number, shape: number, dtype: number): number;
   lastFault(): number;
 }
 

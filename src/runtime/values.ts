@@ -2,6 +2,7 @@
 // using the core's own layout, and builds values for the core through its constructors.
 import * as L from "./heap-layout.generated.js";
 import type { CoreExports } from "./core.js";
+import { Matrix, Tensor, retainObject } from "../math/arrays.js";
 
 const utf8 = new TextDecoder();
 const utf8enc = new TextEncoder();
@@ -9,7 +10,9 @@ const utf8enc = new TextEncoder();
 /** A Noodle struct as JavaScript sees it: a plain object of its fields, named by this symbol. */
 export const STRUCT_NAME = Symbol.for("noodle.struct");
 
-export type JsValue = null | boolean | number | string | JsValue[] | Map<JsValue, JsValue> | { [k: string]: JsValue } | NoodleFunctionRef | NoodleErrorValue;
+export type JsValue =
+  | null | boolean | number | string | JsValue[] | Map<JsValue, JsValue> | { [k: string]: JsValue }
+  | NoodleFunctionRef | NoodleErrorValue | Matrix | Tensor;
 
 export interface NoodleFunctionRef {
   kind: "function";
@@ -99,18 +102,9 @@ export class ValueReader {
       case L.T_NATIVE:
         return { kind: "function", name: this.builtinName(u32[(p + L.NATIVE_ID) >>> 2]) };
       case L.T_MATRIX:
-      case L.T_TENSOR: {
-        const isMatrix = u8[p] === L.T_MATRIX;
-        const dtype = u32[(p + (isMatrix ? L.MAT_DTYPE : L.TEN_DTYPE)) >>> 2] === L.DTYPE_F32 ? "f32" : "f64";
-        const shape = isMatrix
-          ? [u32[(p + L.MAT_ROWS) >>> 2], u32[(p + L.MAT_COLS) >>> 2]]
-          : Array.from(u32.subarray((p + L.TEN_SHAPE) >>> 2, ((p + L.TEN_SHAPE) >>> 2) + u32[(p + L.TEN_NDIM) >>> 2]));
-        const count = shape.reduce((a, b) => a * b, 1);
-        const elems = u32[(p + (isMatrix ? L.MAT_ELEMS : L.TEN_ELEMS)) >>> 2];
-        // a copy: the core's memory may move when it grows
-        const data = dtype === "f32" ? new Float32Array(this.core.memory.buffer.slice(elems, elems + count * 4)) : new Float64Array(this.core.memory.buffer.slice(elems, elems + count * 8));
-        return { kind: isMatrix ? "matrix" : "tensor", shape, dtype, data } as unknown as JsValue;
-      }
+        return new Matrix(this.core, retainObject(this.core, p));
+      case L.T_TENSOR:
+        return new Tensor(this.core, retainObject(this.core, p));
       case L.T_ERROR:
         return { kind: "error", code: this.f64[(p + L.ERR_CODE) >>> 3], message: this.string(u32[(p + L.ERR_MESSAGE) >>> 2]) };
       default:
@@ -151,6 +145,7 @@ export function toCore(core: CoreExports, v: unknown, depth = 0): bigint {
   if (typeof v === "boolean") return v ? L.TRUE : L.FALSE;
   if (typeof v === "number") return numberValue(v);
   if (typeof v === "string") return objectValue(makeString(core, v, false));
+  if (v instanceof Matrix || v instanceof Tensor) return arrayToCore(core, v);
   if (Array.isArray(v)) {
     const list = core.newList(v.length);
     for (const item of v) core.listPush(list, toCore(core, item, depth + 1));
@@ -165,6 +160,38 @@ export function toCore(core: CoreExports, v: unknown, depth = 0): bigint {
   return objectValue(map);
 }
 
+const shapeBuffers = new WeakMap<CoreExports, number>();
+
+/** A place in `core` for a tensor shape (at most 32 dimensions), made once per core. */
+function shapeScratch(core: CoreExports): number {
+  let p = shapeBuffers.get(core);
+  if (p === undefined) {
+    p = core.allocTable(32 * 4);
+    shapeBuffers.set(core, p);
+  }
+  return p;
+}
+
+/** A matrix or tensor view as a value of `core`: itself when it lives there, else a copy. */
+function arrayToCore(core: CoreExports, v: Matrix | Tensor): bigint {
+  const own = v.valueIn(core);
+  if (own !== undefined) return own;
+  const dtype = v.dtype === "f32" ? 1 : 0;
+  let p: number;
+  if (v instanceof Matrix) p = core.newMatrix(v.rows, v.cols, dtype);
+  else {
+    const shape = shapeScratch(core);
+    new Uint32Array(core.memory.buffer, shape, v.shape.length).set(v.shape);
+    p = core.newTensor(v.shape.length, shape, dtype);
+  }
+  if (p === 0) throw new RangeError("out of memory copying an array");
+  const u32 = new Uint32Array(core.memory.buffer);
+  const elems = u32[(p + (v instanceof Matrix ? L.MAT_ELEMS : L.TEN_ELEMS)) >>> 2];
+  const target = dtype ? new Float32Array(core.memory.buffer, elems, v.length) : new Float64Array(core.memory.buffer, elems, v.length);
+  target.set(v.data);
+  return objectValue(p);
+}
+
 /** The text of a JS-side copy of a value the way Noodle prints it (used for error arguments). */
 export function displayValue(v: JsValue, quoted = false): string {
   if (v === null) return "nil";
@@ -173,6 +200,8 @@ export function displayValue(v: JsValue, quoted = false): string {
   if (typeof v === "string") return quoted ? JSON.stringify(v) : v;
   if (Array.isArray(v)) return `[${v.map((x) => displayValue(x, true)).join(", ")}]`;
   if (v instanceof Map) return `{${[...v].map(([k, x]) => `${displayValue(k, true)}: ${displayValue(x, true)}`).join(", ")}}`;
+  if (v instanceof Matrix) return `[${v.toArrays().map((r) => r.map((x) => displayValue(x)).join(", ")).join("; ")}${v.rows === 1 ? ";" : ""}]`;
+  if (v instanceof Tensor) return `tensor([${v.shape.join(", ")}], [${Array.from(v.data).map((x) => displayValue(x)).join(", ")}])`;
   const rec = v as Record<string | symbol, unknown>;
   if (rec.kind === "function" && typeof rec.name === "string" && !(STRUCT_NAME in rec)) return `<func ${rec.name}>`;
   if (rec.kind === "error" && typeof rec.code === "number" && !(STRUCT_NAME in rec)) return `error[${rec.code}]: ${String(rec.message)}`;
