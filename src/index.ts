@@ -8,9 +8,11 @@ import { BytecodeError } from "./bytecode/errors.js";
 import type { NbcModule } from "./bytecode/module.js";
 import type { JsValue } from "./runtime/values.js";
 import { matrixFromArrays, type Matrix, type DType } from "./math/arrays.js";
+import type { CoreVariant } from "./runtime/core.js";
 
 export { compile, CompileSession, renderDiagnostic, NoodleRuntimeError, BytecodeError };
-export type { CompileOptions, CompileResult, Diagnostic, NbcModule, JsValue, Limits };
+export type { CompileOptions, CompileResult, Diagnostic, NbcModule, JsValue, Limits, CoreVariant };
+export { bestCoreVariant } from "./runtime/core.js";
 export { STRUCT_NAME } from "./runtime/values.js";
 export { encodeModule, decodeModule, moduleHash } from "./bytecode/codec.js";
 export { verifyModule } from "./bytecode/verifier.js";
@@ -20,6 +22,8 @@ export { VM } from "./runtime/vm.js";
 export { Matrix, Tensor, type DType } from "./math/arrays.js";
 
 export interface RunOptions extends Limits {
+  /** Which build of the core to use (default: the fastest this engine runs). */
+  core?: CoreVariant;
   /** Receives everything the program prints (default: the console). */
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;

@@ -5,6 +5,16 @@
 import { HEADER, DTYPE_F32 } from "../heap/layout";
 import { allocPinned, freeBlock } from "../heap/alloc";
 
+// With relaxed SIMD (a separate build of the core) multiply-adds are fused.
+// @ts-ignore: decorator
+@inline function madd64(a: v128, b: v128, c: v128): v128 {
+  return ASC_FEATURE_RELAXED_SIMD ? f64x2.relaxed_madd(a, b, c) : f64x2.add(c, f64x2.mul(a, b));
+}
+// @ts-ignore: decorator
+@inline function madd32(a: v128, b: v128, c: v128): v128 {
+  return ASC_FEATURE_RELAXED_SIMD ? f32x4.relaxed_madd(a, b, c) : f32x4.add(c, f32x4.mul(a, b));
+}
+
 const MR: u32 = 4; // rows of a micro-tile
 const KC: u32 = 256; // depth of a packed panel
 const MC: u32 = 64; // rows of A packed at once
@@ -75,14 +85,14 @@ function kernel64(kc: u32, ap: u32, bp: u32, c: u32, ldc: u32): void {
     const b0 = v128.load(bp), b1 = v128.load(bp, 16);
     const a0 = v128.load64_splat(ap), a1 = v128.load64_splat(ap, 8);
     const a2 = v128.load64_splat(ap, 16), a3 = v128.load64_splat(ap, 24);
-    c00 = f64x2.add(c00, f64x2.mul(a0, b0));
-    c01 = f64x2.add(c01, f64x2.mul(a0, b1));
-    c10 = f64x2.add(c10, f64x2.mul(a1, b0));
-    c11 = f64x2.add(c11, f64x2.mul(a1, b1));
-    c20 = f64x2.add(c20, f64x2.mul(a2, b0));
-    c21 = f64x2.add(c21, f64x2.mul(a2, b1));
-    c30 = f64x2.add(c30, f64x2.mul(a3, b0));
-    c31 = f64x2.add(c31, f64x2.mul(a3, b1));
+    c00 = madd64(a0, b0, c00);
+    c01 = madd64(a0, b1, c01);
+    c10 = madd64(a1, b0, c10);
+    c11 = madd64(a1, b1, c11);
+    c20 = madd64(a2, b0, c20);
+    c21 = madd64(a2, b1, c21);
+    c30 = madd64(a3, b0, c30);
+    c31 = madd64(a3, b1, c31);
     ap += 32;
     bp += 32;
   }
@@ -190,14 +200,14 @@ function kernel32(kc: u32, ap: u32, bp: u32, c: u32, ldc: u32): void {
     const b0 = v128.load(bp), b1 = v128.load(bp, 16);
     const a0 = v128.load32_splat(ap), a1 = v128.load32_splat(ap, 4);
     const a2 = v128.load32_splat(ap, 8), a3 = v128.load32_splat(ap, 12);
-    c00 = f32x4.add(c00, f32x4.mul(a0, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-    c10 = f32x4.add(c10, f32x4.mul(a1, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-    c20 = f32x4.add(c20, f32x4.mul(a2, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a2, b1));
-    c30 = f32x4.add(c30, f32x4.mul(a3, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    c00 = madd32(a0, b0, c00);
+    c01 = madd32(a0, b1, c01);
+    c10 = madd32(a1, b0, c10);
+    c11 = madd32(a1, b1, c11);
+    c20 = madd32(a2, b0, c20);
+    c21 = madd32(a2, b1, c21);
+    c30 = madd32(a3, b0, c30);
+    c31 = madd32(a3, b1, c31);
     ap += 16;
     bp += 32;
   }

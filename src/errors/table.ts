@@ -52,7 +52,7 @@ export const ERRORS = {
   StepLimit: spec(4002, "instruction budget exhausted", "instruction budget exhausted ({limit} steps)"),
   // 5xxx types and shapes
   OperandTypes: spec(5001, "operand types", "unsupported operand types for {op}: {types}"),
-  ShapeMismatch: spec(5002, "shape mismatch", "{detail}"),
+  ShapeMismatch: spec(5002, "shape mismatch", "shapes do not fit: {shapes}"),
   NotIndexable: spec(5003, "not indexable", "{type} cannot be indexed"),
   AnnotationFailed: spec(5004, "type annotation", "expected {expected}, got {got}"),
   CategoryLaw: spec(5010, "category law", "{detail}"),

@@ -1,6 +1,6 @@
 // Loads the WebAssembly core. The module is compiled once per process; every VM is a fresh
 // instance of it with its own memory, wired to the host functions below.
-import { CORE_WASM_BASE64 } from "./core-wasm.generated.js";
+import { CORE_WASM_BASE64, CORE_RELAXED_WASM_BASE64 } from "./core-wasm.generated.js";
 
 export interface CoreExports {
   memory: WebAssembly.Memory;
@@ -49,7 +49,11 @@ export interface HostFunctions {
   renderTrace(list: number): number;
 }
 
-let compiled: Promise<WebAssembly.Module> | undefined;
+/** "relaxed": the build with fused multiply-add (relaxed SIMD); "simd": plain SIMD. */
+export type CoreVariant = "relaxed" | "simd";
+
+const compiled = new Map<CoreVariant, Promise<WebAssembly.Module>>();
+let preferred: CoreVariant | undefined;
 
 function decodeBase64(text: string): Uint8Array {
   if (typeof atob === "function") {
@@ -61,13 +65,23 @@ function decodeBase64(text: string): Uint8Array {
   throw new Error("no base64 decoder in this environment");
 }
 
-export function coreModule(): Promise<WebAssembly.Module> {
-  compiled ??= WebAssembly.compile(decodeBase64(CORE_WASM_BASE64) as BufferSource);
-  return compiled;
+/** The relaxed build where this engine validates it, else the plain one. */
+export function bestCoreVariant(): CoreVariant {
+  preferred ??= WebAssembly.validate(decodeBase64(CORE_RELAXED_WASM_BASE64) as BufferSource) ? "relaxed" : "simd";
+  return preferred;
 }
 
-export async function instantiateCore(host: HostFunctions): Promise<CoreExports> {
-  const instance = await WebAssembly.instantiate(await coreModule(), {
+export function coreModule(variant: CoreVariant = bestCoreVariant()): Promise<WebAssembly.Module> {
+  let m = compiled.get(variant);
+  if (!m) {
+    m = WebAssembly.compile(decodeBase64(variant === "relaxed" ? CORE_RELAXED_WASM_BASE64 : CORE_WASM_BASE64) as BufferSource);
+    compiled.set(variant, m);
+  }
+  return m;
+}
+
+export async function instantiateCore(host: HostFunctions, variant?: CoreVariant): Promise<CoreExports> {
+  const instance = await WebAssembly.instantiate(await coreModule(variant), {
     host: {
       write: (fd: number, ptr: number, len: number) => host.write(fd, ptr, len),
       formatNumber: (x: number, out: number) => host.formatNumber(x, out),

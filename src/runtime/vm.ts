@@ -1,7 +1,7 @@
 // A virtual machine: one instance of the WebAssembly core with the modules loaded into it.
 // Loading writes verified functions, constants and structs into the core's memory; running
 // calls the core's dispatch loop and turns its outcome into JavaScript values or errors.
-import { instantiateCore, type CoreExports } from "./core.js";
+import { instantiateCore, type CoreExports, type CoreVariant } from "./core.js";
 import { ValueReader, makeString, objectValue, numberValue, toCore, type JsValue } from "./values.js";
 import { NoodleRuntimeError, runtimeMessage, type TraceFrame } from "./runtime-error.js";
 import { BUILTINS } from "./builtin-table.js";
@@ -19,6 +19,8 @@ export interface Limits {
 }
 
 export interface VmOptions extends Limits {
+  /** Which build of the core to use (default: the fastest this engine runs). */
+  core?: CoreVariant;
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
 }
@@ -78,7 +80,7 @@ export class VM {
         return makeString(vm().core, runtimeMessage(code, args), false);
       },
       renderTrace: (list) => makeString(vm().core, vm().traceOf(list).map((f) => `${f.name} (${f.file}:${f.line}:${f.col})`).join("\n"), false),
-    });
+    }, options.core);
     return new VM(core, options, ref);
   }
 
