@@ -236,6 +236,7 @@ function print(args: u32, n: u32): u64 {
     outValue(arg(args, i), false, 0);
   }
   outByte(10);
+  if (faulted()) return NIL;
   hostWrite(1, outData(), outLen);
   return NIL;
 }
@@ -260,7 +261,7 @@ export function runBuiltin(id: u32, args: u32, n: u32): u64 {
   switch (id) {
     case B.BI_PRINT: return print(args, n);
     case B.BI_LEN: return length(arg(args, 0));
-    case B.BI_COPY: return deepCopy(arg(args, 0), 0);
+    case B.BI_COPY: return deepCopy(arg(args, 0));
     case B.BI_TYPE: return typeValue(arg(args, 0));
     case B.BI_STR: return toStr(arg(args, 0));
     case B.BI_NUM: return parseNum(arg(args, 0));

@@ -6,6 +6,8 @@ import { strBytes, strData } from "../objects/string";
 import { listLen, listGet } from "../objects/list";
 import { mapUsed, entryKey, entryValue, TOMBSTONE } from "../objects/map";
 import { hostFormatNumber } from "./host";
+import { faultCode, raise1 } from "./fault";
+import { num } from "../heap/value";
 import { protoAt, P_NAME } from "./state";
 import { builtinName } from "./builtin-names";
 import { T_MATRIX, T_TENSOR, TEN_NDIM, TEN_SHAPE, DTYPE_F32 } from "../heap/layout";
@@ -16,6 +18,10 @@ let cap: u32 = 0;
 export let outLen: u32 = 0;
 
 const MAX_DEPTH: u32 = 64;
+/** Most bytes one print or str may produce (shared structure can make text grow exponentially). */
+const MAX_TEXT: u32 = 256 << 20;
+// containers being printed, outermost first: a container met again inside itself is a cycle
+const path = <u32>memory.data(4 * 66);
 
 // @ts-ignore: decorator
 @inline export function outData(): u32 { return buf + HEADER; }
@@ -27,6 +33,11 @@ export function outReset(): void {
 
 function reserve(n: u32): void {
   if (outLen + n <= cap) return;
+  if (<u64>outLen + n > <u64>MAX_TEXT) {
+    if (faultCode == 0) raise1(4001, num(<f64>MAX_TEXT));
+    outLen = 0;
+    return;
+  }
   let ncap: u32 = cap == 0 ? 256 : cap * 2;
   while (ncap < outLen + n) ncap *= 2;
   const fresh = allocPinned(ncap);
@@ -95,6 +106,7 @@ function outQuoted(p: u32): void {
 
 /** Appends the text of v; strings are quoted when `quoted` (inside containers). */
 export function outValue(v: u64, quoted: bool, depth: u32): void {
+  if (faultCode != 0) return;
   if (isNum(v)) {
     outNumber(numOf(v));
     return;
@@ -105,6 +117,13 @@ export function outValue(v: u64, quoted: bool, depth: u32): void {
   if (!isObj(v)) { outLiteral("<?>"); return; }
   const p = objOf(v);
   if (depth > MAX_DEPTH) { outLiteral("..."); return; }
+  for (let i: u32 = 0; i < depth; i++) {
+    if (load<u32>(path + (i << 2)) == p) {
+      outLiteral(typeOf(p) == T_LIST ? "[...]" : typeOf(p) == T_MAP ? "{...}" : "...");
+      return;
+    }
+  }
+  store<u32>(path + (depth << 2), p);
   switch (typeOf(p)) {
     case T_STRING:
       if (quoted) outQuoted(p);

@@ -183,6 +183,19 @@ function safePoint(fr: u32, pc: u32): u32 {
   return GO_ON;
 }
 
+/** After a caught error spent the slice: charges it and starts a new one; false when the budget is gone. */
+function refuel(): bool {
+  setFuel(-1);
+  return nextSlice();
+}
+
+/** Ends the run with 4002 (which no handler catches). */
+function failOnBudget(pc: u32, stopDepth: u32): u32 {
+  raise1(E_STEPS, num(<f64>stepLimit));
+  unwind(faultToError(pc), pc, stopDepth);
+  return STATUS_ERROR;
+}
+
 /** Continues a paused run. */
 export function resume(): u32 {
   return execute(pausedStop);
@@ -778,6 +791,11 @@ function execute(stopDepth: u32): u32 {
         base = regs + (load<u32>(fr, FR_BASE) << 3);
         kbase = load<u32>(proto, P_KBASE);
         pc = target;
+        // a caught error costs a step, so code that throws and catches forever still ends
+        if (--left < 0) {
+          if (!refuel()) return failOnBudget(pc, stopDepth);
+          left = fuel;
+        }
         continue;
       }
 
@@ -1036,6 +1054,10 @@ function execute(stopDepth: u32): u32 {
     base = regs + (load<u32>(fr, FR_BASE) << 3);
     kbase = load<u32>(proto, P_KBASE);
     pc = target;
+    if (--left < 0) {
+      if (!refuel()) return failOnBudget(pc, stopDepth);
+      left = fuel;
+    }
   }
   return STATUS_ERROR;
 }

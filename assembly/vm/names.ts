@@ -37,7 +37,8 @@ export const OPS_TRANSPOSE: u32 = 12;
 export const OPS_INDEX: u32 = 13;
 export const OPS_ITERATE: u32 = 14;
 export const OPS_RANGE: u32 = 15;
-const opSymbols = <u32>memory.data(4 * 16);
+export const OPS_EQ: u32 = 16;
+const opSymbols = <u32>memory.data(4 * 17);
 
 export function initNames(): void {
   S_NUMBER = pinnedLiteral("number");
@@ -72,6 +73,7 @@ export function initNames(): void {
   setSymbol(OPS_INDEX, "[]");
   setSymbol(OPS_ITERATE, "for-in");
   setSymbol(OPS_RANGE, "..");
+  setSymbol(OPS_EQ, "==");
 }
 
 function setSymbol(i: u32, s: string): void {

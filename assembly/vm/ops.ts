@@ -13,7 +13,7 @@ import { raise, raise1, raise2, raise3, faultCode } from "./fault";
 import { isMatrix, isTensor, arrayDtype } from "../linalg/matrix";
 import { elementwise, matrixProduct, arraysEqual, castMatrix, EW_ADD, EW_SUB, EW_MUL, EW_DIV } from "../linalg/ops";
 import { hostMath, MATH_POW } from "./host";
-import { S_NUMBER, S_STRING, S_NIL, S_BOOL, S_LIST, S_MAP, S_STRUCT, S_FUNC, S_ERROR, S_MATRIX, S_TENSOR, opSymbol, OPS_ADD, OPS_SUB, OPS_MUL, OPS_DIV, OPS_MOD, OPS_POW, OPS_LT, OPS_LE, OPS_INDEX } from "./names";
+import { S_NUMBER, S_STRING, S_NIL, S_BOOL, S_LIST, S_MAP, S_STRUCT, S_FUNC, S_ERROR, S_MATRIX, S_TENSOR, opSymbol, OPS_ADD, OPS_SUB, OPS_MUL, OPS_DIV, OPS_MOD, OPS_POW, OPS_LT, OPS_LE, OPS_INDEX, OPS_EQ } from "./names";
 
 export const E_DIV_ZERO: u32 = 3001;
 export const E_INDEX: u32 = 3002;
@@ -122,9 +122,17 @@ export function lessEqual(a: u64, b: u64): bool {
   return c == -1 || c == 0;
 }
 
-/** Structural equality (spec section 2). */
+/** Structural equality (spec section 2). A cycle is reported (3011) rather than followed forever. */
 export function valuesEqual(a: u64, b: u64): bool {
+  return equalAt(a, b, 0);
+}
+
+function equalAt(a: u64, b: u64, depth: u32): bool {
   if (isNum(a) || isNum(b)) return isNum(a) && isNum(b) && numOf(a) == numOf(b);
+  if (depth > MAX_NESTING) {
+    if (faultCode == 0) raise1(E_INVALID, obj(opSymbol(OPS_EQ)));
+    return false;
+  }
   if (a == b) return true;
   if (!isObj(a) || !isObj(b)) return false;
   const pa = objOf(a), pb = objOf(b);
@@ -136,7 +144,7 @@ export function valuesEqual(a: u64, b: u64): bool {
     case T_LIST: {
       const n = listLen(pa);
       if (n != listLen(pb)) return false;
-      for (let i: u32 = 0; i < n; i++) if (!valuesEqual(listGet(pa, i), listGet(pb, i))) return false;
+      for (let i: u32 = 0; i < n; i++) if (!equalAt(listGet(pa, i), listGet(pb, i), depth + 1)) return false;
       return true;
     }
     case T_MAP: {
@@ -146,7 +154,7 @@ export function valuesEqual(a: u64, b: u64): bool {
         const k = entryKey(pa, e);
         if (k == TOMBSTONE) continue;
         const f = mapFind(pb, k);
-        if (f < 0 || !valuesEqual(entryValue(pa, e), entryValue(pb, <u32>f))) return false;
+        if (f < 0 || !equalAt(entryValue(pa, e), entryValue(pb, <u32>f), depth + 1)) return false;
       }
       return true;
     }
@@ -155,7 +163,7 @@ export function valuesEqual(a: u64, b: u64): bool {
       if (def != load<u32>(pb, STRUCT_DEF)) return false;
       const n = load<u32>(def, SDEF_COUNT);
       for (let i: u32 = 0; i < n; i++) {
-        if (!valuesEqual(load<u64>(pa + STRUCT_FIELDS + (i << 3)), load<u64>(pb + STRUCT_FIELDS + (i << 3)))) return false;
+        if (!equalAt(load<u64>(pa + STRUCT_FIELDS + (i << 3)), load<u64>(pb + STRUCT_FIELDS + (i << 3)), depth + 1)) return false;
       }
       return true;
     }
@@ -270,50 +278,73 @@ export function slice(t: u64, from: u64, to: u64): u64 {
   return NIL;
 }
 
-/** Deep copy of lists, maps and structs; other values are returned as they are. */
-export function deepCopy(v: u64, depth: u32): u64 {
-  if (!isObj(v) || depth > 10000) return v;
+/**
+ * Deep copy of lists, maps, structs and arrays; other values are returned as they are. A memo of
+ * what was copied keeps shared parts shared and makes cycles copy as cycles, in linear time.
+ */
+export function deepCopy(v: u64): u64 {
+  if (!isObj(v)) return v;
+  const memo = newMap(8);
+  if (memo == 0) return NIL;
+  return copyInto(v, memo, 0);
+}
+
+function copyInto(v: u64, memo: u32, depth: u32): u64 {
+  if (!isObj(v) || faultCode != 0) return v;
   const p = objOf(v);
-  switch (typeOf(p)) {
+  const t = typeOf(p);
+  if (t != T_LIST && t != T_MAP && t != T_STRUCT && t != T_MATRIX && t != T_TENSOR) return v;
+  if (depth > MAX_NESTING) {
+    raise1(E_INVALID, obj(opSymbol(OPS_INDEX)));
+    return NIL;
+  }
+  const key = num(<f64>p);
+  const seen = mapFind(memo, key);
+  if (seen >= 0) return entryValue(memo, <u32>seen);
+  switch (t) {
     case T_LIST: {
       const n = listLen(p);
       const q = newList(n);
       if (q == 0) return NIL;
-      for (let i: u32 = 0; i < n; i++) {
-        listPush(q, deepCopy(listGet(p, i), depth + 1));
-      }
+      mapSet(memo, key, obj(q));
+      for (let i: u32 = 0; i < n; i++) listPush(q, copyInto(listGet(p, i), memo, depth + 1));
       return obj(q);
     }
     case T_MAP: {
       const q = newMap(mapCount(p));
       if (q == 0) return NIL;
+      mapSet(memo, key, obj(q));
       const n = mapUsed(p);
       for (let e: u32 = 0; e < n; e++) {
         const k = entryKey(p, e);
-        if (k != TOMBSTONE) mapSet(q, k, deepCopy(entryValue(p, e), depth + 1));
+        if (k != TOMBSTONE) mapSet(q, k, copyInto(entryValue(p, e), memo, depth + 1));
       }
       return obj(q);
-    }
-    case T_MATRIX:
-    case T_TENSOR: {
-      const q = castMatrix(p, arrayDtype(p));
-      return q == 0 ? NIL : obj(q);
     }
     case T_STRUCT: {
       const q = copyStruct(p);
       if (q == 0) return NIL;
+      mapSet(memo, key, obj(q));
       const n = load<u32>(load<u32>(p, STRUCT_DEF), SDEF_COUNT);
       for (let i: u32 = 0; i < n; i++) {
         const a = q + STRUCT_FIELDS + (i << 3);
-        const c = deepCopy(load<u64>(a), depth + 1);
+        const c = copyInto(load<u64>(a), memo, depth + 1);
         writeBarrier(q, c);
         store<u64>(a, c);
       }
       return obj(q);
     }
+    default: {
+      const q = castMatrix(p, arrayDtype(p));
+      if (q == 0) return NIL;
+      mapSet(memo, key, obj(q));
+      return obj(q);
+    }
   }
-  return v;
 }
+
+/** Deepest nesting that copy and == follow before reporting 3011 (a cycle, or a runaway structure). */
+export const MAX_NESTING: u32 = 1000;
 
 import { newStruct } from "../objects/struct";
 

@@ -247,6 +247,7 @@ class FunctionVerifier {
       if (!starts[h.start]) this.fail(`${what} starts inside an instruction`, h.start);
       if (h.end < length && !starts[h.end]) this.fail(`${what} ends inside an instruction`, h.end);
       if (!(h.target < length && starts[h.target])) this.fail(`${what} target ${h.target} is not an instruction of the function`, h.target);
+      if (h.target >= h.start && h.target < h.end) this.fail(`${what} target ${h.target} lies inside the words it guards`, h.target);
       if (h.reg >= f.nregs) this.fail(`${what} register r${h.reg} is not below nregs ${f.nregs}`, h.start);
     });
   }

@@ -214,6 +214,22 @@ describe("collections and strings", () => {
     expect(await outputOf(`print(1e21, 1e-7, 123456789012345680000, -0, 0.1 * 3, 2 ** 53, 1 / 3 * 3, -1.5e300 * 1e10)`))
       .toBe("1e+21 1e-7 123456789012345680000 0 0.30000000000000004 9007199254740992 1 -Infinity\n");
   });
+  it("cyclic structures print, copy and compare without running away", async () => {
+    expect(await outputOf(`
+      var xs = [1]
+      push(xs, xs)
+      var m = {"a": 1}
+      m["self"] = m
+      let ys = copy(xs)
+      print(xs, m, ys[1] == ys, len(ys))
+      var shared = [0]
+      let both = [shared, shared]
+      let c = copy(both)
+      c[0][0] = 5
+      print(c[1][0])
+      try { print(xs == copy(xs)) } catch e { print(e.code) }`)).toBe('[1, [...]] {"a": 1, "self": {...}} true 2\n5\n3011\n');
+  });
+
   it("copy is deep and == is structural", async () => {
     expect(await outputOf(`
       let a = [[1], {"k": [2]}]
