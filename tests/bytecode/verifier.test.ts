@@ -226,9 +226,10 @@ describe("verifier rejects", () => {
     ["an end inside an instruction", { start: 0, end: 2, target: 3, reg: 0, region: 0 }, /handler 0 ends inside an instruction .* at word 2/],
     ["a target inside an instruction", { start: 0, end: 3, target: 2, reg: 0, region: 0 }, /handler 0 target 2 is not an instruction/],
     ["a target past the end", { start: 0, end: 4, target: 4, reg: 0, region: 0 }, /handler 0 target 4 is not an instruction/],
-    ["a register beyond nregs", { start: 0, end: 4, target: 3, reg: 8, region: 0 }, /handler 0 register r8 is not below nregs 8/],
+    ["a register beyond nregs", { start: 0, end: 3, target: 3, reg: 8, region: 0 }, /handler 0 register r8 is not below nregs 8/],
+    ["a target inside the words it guards", { start: 0, end: 4, target: 3, reg: 0, region: 0 }, /handler 0 target 3 lies inside the words it guards/],
   ])("a handler with %s", (_, handler, pattern) => {
-    expect(() => verifyModule(single(handlerBody, { handlers: [{ start: 0, end: 4, target: 3, reg: 7, region: 1 }] }))).not.toThrow();
+    expect(() => verifyModule(single(handlerBody, { handlers: [{ start: 0, end: 3, target: 3, reg: 7, region: 1 }] }))).not.toThrow();
     rejects(single(handlerBody, { handlers: [handler] }), pattern);
   });
 
