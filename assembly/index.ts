@@ -14,7 +14,7 @@ import { initNames } from "./vm/names";
 import { faultCode, clearFault } from "./vm/fault";
 import {
   initState, addProto, protoAt, ensureGlobals as growGlobals, addStruct, structAt, globals, setMaxDepth, setBudget, stepsLeft as remainingSteps,
-  P_CODE, P_LEN, P_NPARAMS, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME,
+  P_CODE, P_LEN, P_NPARAMS, P_NREQUIRED, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME,
 } from "./vm/state";
 import { runFunction as run, callValue as call, resume as resumeRun, resultValue, thrownValue, collectGarbage } from "./vm/interp";
 
@@ -65,12 +65,13 @@ export function finishString(p: u32, pinned: bool): u32 {
   return finishStr(p);
 }
 
-export function defineProto(code: u32, len: u32, nparams: u32, nregs: u32, ncaps: u32, caps: u32, kbase: u32, handlers: u32, nhandlers: u32, name: u32): u32 {
+export function defineProto(code: u32, len: u32, nparams: u32, nrequired: u32, nregs: u32, ncaps: u32, caps: u32, kbase: u32, handlers: u32, nhandlers: u32, name: u32): u32 {
   const i = addProto();
   const p = protoAt(i);
   store<u32>(p, code, P_CODE);
   store<u32>(p, len, P_LEN);
   store<u32>(p, nparams, P_NPARAMS);
+  store<u32>(p, nrequired, P_NREQUIRED);
   store<u32>(p, nregs, P_NREGS);
   store<u32>(p, ncaps, P_NCAPS);
   store<u32>(p, caps, P_CAPS);

@@ -9,6 +9,8 @@ export const TAG_OBJ: u64 = 0xFFFC_0000_0000_0000;
 export const NIL: u64 = 0xFFFE_0000_0000_0000;
 export const FALSE: u64 = 0xFFFE_0000_0000_0001;
 export const TRUE: u64 = 0xFFFE_0000_0000_0002;
+/** An argument left out of a call, until the callee puts the parameter's default in its place. */
+export const MISSING: u64 = 0xFFFE_0000_0000_0003;
 export const CANONICAL_NAN: u64 = 0x7FF8_0000_0000_0000;
 
 // @ts-ignore: decorator

@@ -10,7 +10,7 @@ import {
 } from "../heap/layout";
 import { allocBlock, collectRequested, bytesInUse, memoryLimit, outOfMemory, clearOutOfMemory, regionDepth } from "../heap/alloc";
 import { beginMark, finishFull, finishRegion, enterRegion, markValue, markValues, markPtr, writeBarrier } from "../heap/gc";
-import { isNum, isObj, objOf, numOf, num, obj, NIL, TRUE, FALSE, bool_, isTruthy, TAG_BASE } from "../heap/value";
+import { isNum, isObj, objOf, numOf, num, obj, NIL, TRUE, FALSE, MISSING, bool_, isTruthy, TAG_BASE } from "../heap/value";
 import { strBytes, strData, strLength, utf8Len, stringFromBytes, isAscii } from "../objects/string";
 import { newList, listLen, listGet, listSet, listPush, listFrom } from "../objects/list";
 import { newMap, mapSet, mapUsed, entryKey, entryValue, TOMBSTONE, isKey } from "../objects/map";
@@ -21,10 +21,10 @@ import {
   E_OPERANDS, E_INVALID,
 } from "./ops";
 import { callBuiltin, runBuiltin, newError, nativeValue, toStr } from "./builtins";
-import { outReset, outValue, outData, outLen } from "./format";
+import { outReset, outValue, outData, outLen, outNumber, outLiteral } from "./format";
 import { hostErrorMessage, hostMath, hostRenderTrace, MATH_POW } from "./host";
 import {
-  protoAt, structAt, P_CODE, P_NPARAMS, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME,
+  protoAt, structAt, P_CODE, P_NPARAMS, P_NREQUIRED, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME,
   H_START, H_END, H_TARGET, H_REG, H_REGION, HANDLER_SIZE,
   FR_CLOSURE, FR_PROTO, FR_PC, FR_BASE, FR_REGION, FRAME_SIZE,
   regs, frames, frameCount, setFrameCount, ensureRegisters, ensureFrames, frameAt, maxDepth, fuel, setFuel, nextSlice, regCap, frameCap,
@@ -202,6 +202,17 @@ export function resume(): u32 {
 }
 
 // ---------------------------------------------------------------- helpers
+
+/** What a function takes, for messages: "2", or "1 to 3" with defaults. */
+function arityText(proto: u32): u64 {
+  const n = load<u32>(proto, P_NPARAMS), r = load<u32>(proto, P_NREQUIRED);
+  if (r == n) return num(<f64>n);
+  outReset();
+  outNumber(<f64>r);
+  outLiteral(" to ");
+  outNumber(<f64>n);
+  return obj(stringFromBytes(outData(), outLen));
+}
 
 // @ts-ignore: decorator
 @inline function R(base: u32, i: u32): u64 { return load<u64>(base + (i << 3)); }
@@ -386,8 +397,9 @@ export function callValue(fv: u64, args: u32, n: u32): u32 {
   }
   const clo = objOf(fv);
   const proto = protoAt(load<u32>(clo, CLO_PROTO));
-  if (load<u32>(proto, P_NPARAMS) != n) {
-    raise3(E_ARITY, obj(load<u32>(proto, P_NAME)), num(<f64>load<u32>(proto, P_NPARAMS)), num(<f64>n));
+  const nparams = load<u32>(proto, P_NPARAMS);
+  if (n > nparams || n < load<u32>(proto, P_NREQUIRED)) {
+    raise3(E_ARITY, obj(load<u32>(proto, P_NAME)), arityText(proto), num(<f64>n));
     thrownValue = faultToError(0);
     return STATUS_ERROR;
   }
@@ -399,7 +411,7 @@ export function callValue(fv: u64, args: u32, n: u32): u32 {
     thrownValue = faultToError(0);
     return STATUS_ERROR;
   }
-  for (let i: u32 = 0; i < nregs; i++) store<u64>(regs + ((baseIndex + i) << 3), i < n ? load<u64>(args + (i << 3)) : NIL);
+  for (let i: u32 = 0; i < nregs; i++) store<u64>(regs + ((baseIndex + i) << 3), i < n ? load<u64>(args + (i << 3)) : i < nparams ? MISSING : NIL);
   const fr = frameAt(stop);
   store<u32>(fr, clo, FR_CLOSURE);
   store<u32>(fr, proto, FR_PROTO);
@@ -650,6 +662,12 @@ function execute(stopDepth: u32): u32 {
         if (!r) pc += off << 2;
         continue;
       }
+      case O.OP_JGIVEN: {
+        const off = load<i32>(pc);
+        pc += 4;
+        if (R(base, a) != MISSING) pc += off << 2;
+        continue;
+      }
       case O.OP_JEQ: {
         const off = load<i32>(pc);
         pc += 4;
@@ -691,8 +709,9 @@ function execute(stopDepth: u32): u32 {
         const t = typeOf(fp);
         if (t == T_CLOSURE) {
           const np = protoAt(load<u32>(fp, CLO_PROTO));
-          if (load<u32>(np, P_NPARAMS) != nargs) {
-            raise3(E_ARITY, obj(load<u32>(np, P_NAME)), num(<f64>load<u32>(np, P_NPARAMS)), num(<f64>nargs));
+          const nparams = load<u32>(np, P_NPARAMS);
+          if (nparams != nargs && (nargs > nparams || nargs < load<u32>(np, P_NREQUIRED))) {
+            raise3(E_ARITY, obj(load<u32>(np, P_NAME)), arityText(np), num(<f64>nargs));
             break;
           }
           if (frameCount >= maxDepth) { raise1(E_STACK, num(<f64>maxDepth)); break; }
@@ -709,7 +728,8 @@ function execute(stopDepth: u32): u32 {
           store<u32>(fr, newBase, FR_BASE);
           store<u32>(fr, regionDepth, FR_REGION);
           base = regs + (newBase << 3);
-          for (let i = nargs; i < nregs; i++) setR(base, i, NIL);
+          for (let i = nargs; i < nparams; i++) setR(base, i, MISSING);
+          for (let i = nparams; i < nregs; i++) setR(base, i, NIL);
           proto = np;
           closure = fp;
           kbase = load<u32>(np, P_KBASE);

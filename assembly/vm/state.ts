@@ -17,7 +17,8 @@ export const P_KBASE: u32 = 24; // address of this module's constants (u64 value
 export const P_HANDLERS: u32 = 28; // address of handler records
 export const P_NHANDLERS: u32 = 32;
 export const P_NAME: u32 = 36; // string pointer
-export const PROTO_SIZE: u32 = 40;
+export const P_NREQUIRED: u32 = 40; // arguments a call must pass (the rest have defaults)
+export const PROTO_SIZE: u32 = 44;
 
 // handler records: [start, end) word offsets guarded, target word offset, register, region level
 export const H_START: u32 = 0;

@@ -6,7 +6,7 @@
 //     2 constants  count, then per constant a u8 tag: 0 number (f64) | 1 string
 //     3 structs    structBase, count, then per struct: name, field count, field names
 //     4 globals    globalBase, count, names
-//     5 functions  functionBase, count, then per function: name, nparams, nregs,
+//     5 functions  functionBase, count, then per function: name, nparams, nrequired, nregs,
 //                  capture count + descriptors, word count + u32 code words,
 //                  handler count + (start, end, target, reg, region), file index,
 //                  line entry count + (word offset, line, column) triples
@@ -183,6 +183,7 @@ const utf8 = new TextEncoder();
 function writeFunction(w: Writer, f: FunctionProto): void {
   w.string(f.name);
   w.varint(f.nparams, `${f.name}: nparams`);
+  w.varint(f.nrequired, `${f.name}: nrequired`);
   w.varint(f.nregs, `${f.name}: nregs`);
   w.varint(f.captures.length, "capture count");
   for (const c of f.captures) w.varint(c, `${f.name}: capture descriptor`);
@@ -381,6 +382,7 @@ const MIN_FUNCTION_BYTES = 8;
 function readFunction(r: Reader): FunctionProto {
   const name = r.string("function name");
   const nparams = r.varint("nparams");
+  const nrequired = r.varint("nrequired");
   const nregs = r.varint("nregs");
   const captures = r.list("capture", 1, () => r.varint("capture descriptor"));
   const words = r.count("code word count", 4);
@@ -391,7 +393,7 @@ function readFunction(r: Reader): FunctionProto {
   const entries = r.count("line entry count", 3);
   const lines = new Uint32Array(entries * 3);
   for (let i = 0; i < lines.length; i++) lines[i] = r.varint("line table entry");
-  return { name, nparams, nregs, captures, code, handlers, file, lines };
+  return { name, nparams, nrequired, nregs, captures, code, handlers, file, lines };
 }
 
 export function decodeModule(bytes: Uint8Array, fileName?: string): NbcModule {

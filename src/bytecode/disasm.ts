@@ -79,7 +79,7 @@ function captureText(d: number): string {
 
 function functionListing(m: NbcModule, f: FunctionProto, index: number): string[] {
   const tags = index === m.entry ? " (entry)" : "";
-  const out = [`function f${index} ${f.name}${tags}: params ${f.nparams}, registers ${f.nregs}, file ${m.files[f.file] ?? `#${f.file}`}`];
+  const out = [`function f${index} ${f.name}${tags}: params ${f.nparams}${f.nrequired < f.nparams ? ` (${f.nrequired} required)` : ""}, registers ${f.nregs}, file ${m.files[f.file] ?? `#${f.file}`}`];
   if (f.captures.length > 0) out.push(`  captures: ${f.captures.map(captureText).join(", ")}`);
   for (const h of f.handlers) out.push(`  handler [${word(h.start)}, ${word(h.end)}) -> ${word(h.target)}, error in r${h.reg}, region ${h.region}`);
 

@@ -24,6 +24,8 @@ export interface Handler {
 export interface FunctionProto {
   name: string;
   nparams: number;
+  /** Arguments a call must pass; parameters from here to nparams have defaults. */
+  nrequired: number;
   nregs: number;
   /** Capture descriptors: a register of the enclosing function holding a box, or with bit 31 set, the enclosing function's capture number. */
   captures: number[];

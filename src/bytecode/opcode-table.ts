@@ -97,6 +97,7 @@ export const OPCODES = [
   op("JNGTI", "AsBx", ["r", "i"], "unless R[A] > sBx, pc += ext", { ext: "j" }),
   op("JNGEI", "AsBx", ["r", "i"], "unless R[A] >= sBx, pc += ext", { ext: "j" }),
 
+  op("JGIVEN", "ABC", ["r", "-", "-"], "if parameter R[A] was passed (not left out for its default), pc += ext", { ext: "j" }),
   op("CALL", "ABC", ["r", "n", "-"], "R[A] = R[A](R[A+1] .. R[A+B])", { ranges: [{ base: 0, count: 1, extra: 1 }] }),
   op("CALLB", "ABC", ["r", "n", "b"], "R[A] = builtin C(R[A] .. R[A+B-1])", { ranges: [{ base: 0, count: 1 }] }),
   op("RETURN", "ABC", ["r", "-", "-"], "return R[A]"),

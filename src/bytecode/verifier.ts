@@ -105,6 +105,7 @@ class FunctionVerifier {
     const { f } = this;
     if (f.nregs > MAX_REGISTERS) this.fail(`nregs ${f.nregs} exceeds ${MAX_REGISTERS}`);
     if (f.nparams > f.nregs) this.fail(`nparams ${f.nparams} exceeds nregs ${f.nregs}`);
+    if (f.nrequired > f.nparams) this.fail(`nrequired ${f.nrequired} exceeds nparams ${f.nparams}`);
     if (f.file >= this.scope.m.files.length) this.fail(`file index ${f.file} out of range (${this.scope.m.files.length} files)`);
     f.captures.forEach((d, i) => {
       if (d < CAPTURE_FROM_PARENT && d >= MAX_REGISTERS) this.fail(`capture ${i} names register ${d}, beyond the ${MAX_REGISTERS} registers a function can have`);

@@ -75,7 +75,8 @@ export interface SliceBounds { kind: "SliceBounds"; from?: Expr; to?: Expr; span
 export type Slice = never;
 export interface Member { kind: "Member"; target: Expr; name: string; nameSpan: Span; span: Span }
 export interface Transpose { kind: "Transpose"; operand: Expr; span: Span }
-export interface Param { name: string; type?: TypeName; span: Span }
+/** A parameter; `default` (functions and lambdas only) is evaluated at the call when the argument is left out. */
+export interface Param { name: string; type?: TypeName; default?: Expr; span: Span }
 /** x => e, (a, b) => { ... }: body is an expression or a block. */
 export interface Lambda { kind: "Lambda"; params: Param[]; body: Expr | Block; span: Span }
 export interface MatchExpr { kind: "Match"; subject: Expr; cases: MatchCase[]; span: Span }

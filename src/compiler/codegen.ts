@@ -97,8 +97,9 @@ class FnContext {
     nparams: number,
     file: number,
     readonly returnType: TypeRef | undefined,
+    nrequired = nparams,
   ) {
-    this.b = new FunctionBuilder(name, nparams, file);
+    this.b = new FunctionBuilder(name, nparams, file, nrequired);
   }
 }
 
@@ -207,12 +208,20 @@ export class CodeGenerator {
     const savedLocalsTop = this.localsTop;
     this.localsTop = f.params.length;
     const returnType = f.kind === "Func" && f.returnType ? this.r.types.get(f.returnType) : undefined;
-    this.fn = new FnContext(scope, parent, name, f.params.length, this.fileIndex, returnType);
+    const required = f.params.filter((p) => !p.default).length;
+    this.fn = new FnContext(scope, parent, name, f.params.length, this.fileIndex, returnType, required);
     this.guarded(f.span, () => {
       f.params.forEach((p, i) => {
         const binding = this.r.decls.get(p) as LocalBinding | undefined;
         if (!binding) return;
         binding.reg = i;
+        if (p.default) {
+          // a left-out argument gets its default here, at the call
+          const given = new Label();
+          this.b.jumpIf("JGIVEN", [i, 0, 0], given);
+          this.exprTo(p.default, i);
+          this.b.place(given);
+        }
         if (binding.type) this.checkType(i, binding.type, p.span);
         if (binding.captured) this.b.emit("NEWBOX", [i, i, 0]);
       });

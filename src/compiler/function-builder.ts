@@ -40,6 +40,7 @@ export class FunctionBuilder {
     readonly name: string,
     readonly nparams: number,
     readonly file: number,
+    readonly nrequired = nparams,
   ) {
     this.top = nparams;
     this.maxRegs = nparams;
@@ -130,6 +131,7 @@ export class FunctionBuilder {
     return {
       name: this.name,
       nparams: this.nparams,
+      nrequired: this.nrequired,
       nregs: Math.max(this.maxRegs, 1),
       captures: this.captures,
       code: Uint32Array.from(this.code),

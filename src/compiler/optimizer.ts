@@ -30,7 +30,7 @@ function block(b: A.Block): A.Block {
 function stmt(s: A.Stmt): A.Stmt | undefined {
   switch (s.kind) {
     case "Let": s.init = expr(s.init); return s;
-    case "Func": block(s.body); return s;
+    case "Func": defaults(s.params); block(s.body); return s;
     case "ExprStmt": s.expr = expr(s.expr); return s;
     case "Assign":
       s.value = expr(s.value);
@@ -75,6 +75,10 @@ function stmt(s: A.Stmt): A.Stmt | undefined {
     case "Actor": s.methods.forEach((m) => block(m.body)); return s;
     default: return s;
   }
+}
+
+function defaults(params: A.Param[]): void {
+  for (const p of params) if (p.default) p.default = expr(p.default);
 }
 
 /** true/false when e is a literal whose truth is known (only false and nil are false). */
@@ -160,6 +164,7 @@ function expr(e: A.Expr): A.Expr {
     case "Member": e.target = expr(e.target); return e;
     case "Transpose": e.operand = expr(e.operand); return e;
     case "Lambda":
+      defaults(e.params);
       if (e.body.kind === "Block") block(e.body);
       else e.body = expr(e.body);
       return e;

@@ -385,13 +385,17 @@ class Parser {
     return { kind: "Func", name: name.text, nameSpan: name.span, params, returnType, body, isAsync, span: this.spanFrom(start) };
   }
 
-  /** `(a, b: number)`, for functions and lambdas. */
+  /** `(a, b: number, c = 1)`, for functions and lambdas; defaulted parameters come last. */
   private params(): Param[] {
     this.expect("(");
     return this.within({}, () => {
       const params: Param[] = [];
       while (!this.at(")")) {
-        params.push(this.param());
+        const p = this.param();
+        if (this.eat("=")) p.default = this.expr();
+        else if (params.some((q) => q.default)) this.fail(`parameter '${p.name}' needs a default value: it follows a parameter that has one`);
+        p.span = this.spanFrom(p.span.start);
+        params.push(p);
         if (!this.eat(",")) break;
       }
       this.expect(")");

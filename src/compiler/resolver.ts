@@ -316,7 +316,11 @@ class ModuleResolver {
     const savedLoop = this.loopDepth;
     this.loopDepth = 0;
     this.withScope(fn, () => {
-      for (const p of f.params) this.declareLocal(p, p.name, p.span, true, p.type);
+      // a default sees the parameters before it, which are given or defaulted by then
+      for (const p of f.params) {
+        if (p.default) this.expr(p.default);
+        this.declareLocal(p, p.name, p.span, true, p.type);
+      }
       if (f.kind === "Func" && f.returnType) this.typeRef(f.returnType);
       if (f.body.kind === "Block") {
         const body = f.body;

@@ -141,7 +141,7 @@ export class VM {
       const code = this.table(f.code);
       const caps = this.table(f.captures);
       const handlers = this.table(f.handlers.flatMap((h) => [h.start, h.end, h.target, h.reg, h.region]));
-      core.defineProto(code, f.code.length, f.nparams, f.nregs, f.captures.length, caps, kbase, handlers, f.handlers.length, this.intern(f.name));
+      core.defineProto(code, f.code.length, f.nparams, f.nrequired, f.nregs, f.captures.length, caps, kbase, handlers, f.handlers.length, this.intern(f.name));
       this.functions.push({ proto: f, file: m.files[f.file] ?? "?" });
     }
     return m.entry;

@@ -223,12 +223,8 @@ func same_category(C: Category, D: Category) {
 // ---------------------------------------------------------------------------------------------
 // Functors
 
-func functor(C: Category, D: Category, objmap: map, arrowmap: map) {
-  return functor_with(C, D, objmap, arrowmap, {})
-}
-
-// functor with an options map {"name": "F"}.
-func functor_with(C: Category, D: Category, objmap: map, arrowmap: map, opts: map) {
+// The optional last argument is an options map, {"name": "F"}.
+func functor(C: Category, D: Category, objmap: map, arrowmap: map, opts: map = {}) {
   let name = name_of(opts)
   let where = "functor \${name}"
 
@@ -322,12 +318,8 @@ func same_functor(F: Functor, G: Functor) {
 // ---------------------------------------------------------------------------------------------
 // Natural transformations
 
-func nat(F: Functor, G: Functor, components: map) {
-  return nat_with(F, G, components, {})
-}
-
-// nat with an options map {"name": "alpha"}.
-func nat_with(F: Functor, G: Functor, components: map, opts: map) {
+// The optional last argument is an options map, {"name": "alpha"}.
+func nat(F: Functor, G: Functor, components: map, opts: map = {}) {
   let where = "nat \${F.name} => \${G.name}"
   if not same_category(F.source, G.source) or not same_category(F.target, G.target) {
     law_error("\${where}: the functors do not share their source and target")

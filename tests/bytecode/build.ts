@@ -11,7 +11,8 @@ export function code(...instructions: number[][]): Uint32Array {
 }
 
 export function fn(name: string, body: Uint32Array, more: Partial<FunctionProto> = {}): FunctionProto {
-  return { name, nparams: 0, nregs: 8, captures: [], code: body, handlers: [], file: 0, lines: new Uint32Array(0), ...more };
+  const f = { name, nparams: 0, nregs: 8, captures: [], code: body, handlers: [], file: 0, lines: new Uint32Array(0), ...more };
+  return { nrequired: f.nparams, ...f };
 }
 
 export function mod(functions: FunctionProto[], more: Partial<NbcModule> = {}): NbcModule {

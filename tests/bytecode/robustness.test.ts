@@ -117,8 +117,8 @@ describe("decoder robustness", () => {
     const bytes = encodeModule(sampleModule());
     const copy = bytes.slice();
     const functions = sectionHeaders(bytes)[4];
-    // functionBase, function count, then "main": name length and bytes, nparams, nregs, capture count
-    const codeLength = functions + 5 + 1 + 1 + 1 + "main".length + 1 + 1 + 1;
+    // functionBase, function count, then "main": name length and bytes, nparams, nrequired, nregs, capture count
+    const codeLength = functions + 5 + 1 + 1 + 1 + "main".length + 1 + 1 + 1 + 1;
     expect(copy[codeLength]).toBe(sampleModule().functions[0].code.length);
     const huge = Uint8Array.from([...copy.subarray(0, codeLength), 0xff, 0xff, 0xff, 0xff, 0x0f, ...copy.subarray(codeLength + 1)]);
     new DataView(huge.buffer).setUint32(functions + 1, new DataView(bytes.buffer).getUint32(functions + 1, true) + 4, true);

@@ -261,3 +261,26 @@ describe("regions", () => {
       print(f(), got)`)).toBe("[1, 2] [2]\n");
   });
 });
+
+describe("default parameter values", () => {
+  it("fill left-out arguments at the call, after the parameters before them", async () => {
+    expect(await outputOf(`
+      func greet(name, greeting = "hello", times = 1 + 1) {
+        var out = []
+        for i in 0..times { push(out, "\${greeting}, \${name}") }
+        return out
+      }
+      print(greet("a"), greet("b", "hi"), greet("c", "yo", 1), greet("n", nil, 1))
+      let f = (x, k = x * 2) => x + k
+      print(f(1), f(1, 5))
+      func g(a, h = () => a) { a += 1; return h() }
+      print(g(10))`)).toBe('["hello, a", "hello, a"] ["hi, b", "hi, b"] ["yo, c"] ["nil, n"]\n3 6\n11\n');
+  });
+  it("still demand the parameters without defaults", async () => {
+    expect(await outputOf(`
+      func h(a, b = 1) { return a + b }
+      try { h() } catch e { print(e.code, e.message) }
+      try { h(1, 2, 3) } catch e { print(e.code, e.message) }`)).toBe("3005 h expects 1 to 2 argument(s), got 0\n3005 h expects 1 to 2 argument(s), got 3\n");
+    expect(await errorCodeOf("func k(a = 1, b) { return b }")).toBe(2001);
+  });
+});

@@ -196,9 +196,9 @@ describe("category laws are checked (5010)", () => {
 // F: PAIR -> SQ sends the pair f, g to the path a, d; G: ARROW -> PAIR picks f; H: SQ -> ARROW
 // collapses the square onto u.
 const FUNCTORS = `
-let F = cat.functor_with(PAIR, SQ, {"A": "00", "B": "10", "C": "11"}, {"f": "a", "g": "d", "h": "e"}, {"name": "F"})
-let G = cat.functor_with(ARROW, PAIR, {"A": "A", "B": "B"}, {"u": "f"}, {"name": "G"})
-let H = cat.functor_with(SQ, ARROW, {"00": "A", "01": "A", "10": "B", "11": "B"},
+let F = cat.functor(PAIR, SQ, {"A": "00", "B": "10", "C": "11"}, {"f": "a", "g": "d", "h": "e"}, {"name": "F"})
+let G = cat.functor(ARROW, PAIR, {"A": "A", "B": "B"}, {"u": "f"}, {"name": "G"})
+let H = cat.functor(SQ, ARROW, {"00": "A", "01": "A", "10": "B", "11": "B"},
   {"a": "u", "b": "id_A", "c": "u", "d": "id_B", "e": "u"}, {"name": "H"})
 `;
 
@@ -246,7 +246,7 @@ describe("functors", () => {
   it("functoriality is checked: F(g.f) = F(g).F(f)", async () => {
     // in SQ2 the two paths differ, so sending h to e1 breaks functoriality along b, c
     const e = await failureOf(`
-      cat.functor_with(PAIR, SQ2, {"A": "00", "B": "01", "C": "11"}, {"f": "b", "g": "c", "h": "e1"}, {"name": "F"})`);
+      cat.functor(PAIR, SQ2, {"A": "00", "B": "01", "C": "11"}, {"f": "b", "g": "c", "h": "e1"}, {"name": "F"})`);
     expect(e.code).toBe(5010);
     expect(e.message).toBe("functor F: F(g.f) = F(h) = e1 but F(g).F(f) = c.b = e2");
   });
@@ -280,9 +280,9 @@ describe("functors", () => {
 
 // J and K pick the sides b and d of the square; gamma: J => K has components a and c.
 const SQUARE_NATS = `
-let J = cat.functor_with(ARROW, SQ, {"A": "00", "B": "01"}, {"u": "b"}, {"name": "J"})
-let K = cat.functor_with(ARROW, SQ, {"A": "10", "B": "11"}, {"u": "d"}, {"name": "K"})
-let L = cat.functor_with(ARROW, SQ, {"A": "11", "B": "11"}, {"u": "id_11"}, {"name": "L"})
+let J = cat.functor(ARROW, SQ, {"A": "00", "B": "01"}, {"u": "b"}, {"name": "J"})
+let K = cat.functor(ARROW, SQ, {"A": "10", "B": "11"}, {"u": "d"}, {"name": "K"})
+let L = cat.functor(ARROW, SQ, {"A": "11", "B": "11"}, {"u": "id_11"}, {"name": "L"})
 let gamma = cat.nat(J, K, {"A": "a", "B": "c"})
 let delta = cat.nat(K, L, {"A": "d", "B": "id_11"})
 `;
@@ -300,8 +300,8 @@ describe("natural transformations", () => {
 
   it("a naturality square that does not commute is 5011 naming its arrows", async () => {
     const e = await failureOf(`
-      let J = cat.functor_with(ARROW, SQ2, {"A": "00", "B": "01"}, {"u": "b"}, {"name": "J"})
-      let K = cat.functor_with(ARROW, SQ2, {"A": "10", "B": "11"}, {"u": "d"}, {"name": "K"})
+      let J = cat.functor(ARROW, SQ2, {"A": "00", "B": "01"}, {"u": "b"}, {"name": "J"})
+      let K = cat.functor(ARROW, SQ2, {"A": "10", "B": "11"}, {"u": "d"}, {"name": "K"})
       cat.nat(J, K, {"A": "a", "B": "c"})`);
     expect(e.code).toBe(5011);
     expect(e.message).toBe(
@@ -314,7 +314,7 @@ describe("natural transformations", () => {
       print(failure(() => cat.nat(J, K, {"A": "a"})))
       print(failure(() => cat.nat(J, K, {"A": "a", "B": "d"})))
       print(failure(() => cat.nat(J, K, {"A": "a", "B": "zz"})))
-      let P = cat.functor_with(PAIR, SQ, {"A": "00", "B": "10", "C": "11"}, {"f": "a", "g": "d", "h": "e"}, {"name": "P"})
+      let P = cat.functor(PAIR, SQ, {"A": "00", "B": "10", "C": "11"}, {"f": "a", "g": "d", "h": "e"}, {"name": "P"})
       print(failure(() => cat.nat(J, P, {"A": "a", "B": "c"})))`)).toBe(
       "5010 nat J => K: no component at B\n" +
         "5010 nat J => K: the component at B is d: 10 -> 11, expected 01 -> 11\n" +
@@ -326,9 +326,9 @@ describe("natural transformations", () => {
   it("vertical composition composes components", async () => {
     // functors ONE -> PAIR pick objects; transformations between them pick arrows
     expect(await run(`
-      let FA = cat.functor_with(ONE, PAIR, {"*": "A"}, {}, {"name": "FA"})
-      let FB = cat.functor_with(ONE, PAIR, {"*": "B"}, {}, {"name": "FB"})
-      let FC = cat.functor_with(ONE, PAIR, {"*": "C"}, {}, {"name": "FC"})
+      let FA = cat.functor(ONE, PAIR, {"*": "A"}, {}, {"name": "FA"})
+      let FB = cat.functor(ONE, PAIR, {"*": "B"}, {}, {"name": "FB"})
+      let FC = cat.functor(ONE, PAIR, {"*": "C"}, {}, {"name": "FC"})
       let alpha = cat.nat(FA, FB, {"*": "f"})
       let beta = cat.nat(FB, FC, {"*": "g"})
       let ba = cat.vertical(beta, alpha)
@@ -348,8 +348,8 @@ describe("natural transformations", () => {
   it("horizontal composition has components beta_(G a).H(alpha_a)", async () => {
     // alpha: FA => FB (ONE -> ARROW) picks u; gamma: J => K (ARROW -> SQ)
     expect(await run(SQUARE_NATS + `
-      let FA = cat.functor_with(ONE, ARROW, {"*": "A"}, {}, {"name": "FA"})
-      let FB = cat.functor_with(ONE, ARROW, {"*": "B"}, {}, {"name": "FB"})
+      let FA = cat.functor(ONE, ARROW, {"*": "A"}, {}, {"name": "FA"})
+      let FB = cat.functor(ONE, ARROW, {"*": "B"}, {}, {"name": "FB"})
       let alpha = cat.nat(FA, FB, {"*": "u"})
       let ga = cat.horizontal(gamma, alpha)
       print(cat.component(ga, "*"), cat.show(ga))
@@ -371,8 +371,8 @@ describe("natural transformations", () => {
   it("horizontal composition in groups uses the functor on the inner component", async () => {
     // alpha: F => F (Z2 -> Z4, s to r2) with component r1; gamma: I => I (Z4 -> Z4, inversion) with r1
     expect(await run(`
-      let F = cat.functor_with(Z2, Z4, {"*": "*"}, {"r1": "r2"}, {"name": "F"})
-      let I = cat.functor_with(Z4, Z4, {"*": "*"}, {"r1": "r3", "r2": "r2", "r3": "r1"}, {"name": "I"})
+      let F = cat.functor(Z2, Z4, {"*": "*"}, {"r1": "r2"}, {"name": "F"})
+      let I = cat.functor(Z4, Z4, {"*": "*"}, {"r1": "r3", "r2": "r2", "r3": "r1"}, {"name": "I"})
       let alpha = cat.nat(F, F, {"*": "r1"})
       let gamma = cat.nat(I, I, {"*": "r1"})
       let beta = cat.nat(F, F, {"*": "r2"})
@@ -386,8 +386,8 @@ describe("the interchange law (delta.gamma)*(beta.alpha) = (delta*beta).(gamma*a
   it("holds on the square", async () => {
     // alpha: FA => FB picks u, beta: FB => FB is the identity (ONE -> ARROW); gamma, delta in SQ
     expect(await run(SQUARE_NATS + `
-      let FA = cat.functor_with(ONE, ARROW, {"*": "A"}, {}, {"name": "FA"})
-      let FB = cat.functor_with(ONE, ARROW, {"*": "B"}, {}, {"name": "FB"})
+      let FA = cat.functor(ONE, ARROW, {"*": "A"}, {}, {"name": "FA"})
+      let FB = cat.functor(ONE, ARROW, {"*": "B"}, {}, {"name": "FB"})
       let alpha = cat.nat(FA, FB, {"*": "u"})
       let beta = cat.identity_nat(FB)
       let left = cat.horizontal(cat.vertical(delta, gamma), cat.vertical(beta, alpha))
@@ -399,15 +399,15 @@ describe("the interchange law (delta.gamma)*(beta.alpha) = (delta*beta).(gamma*a
   it("holds in composable pairs: arrows of PAIR whiskered into the square", async () => {
     // ONE -> PAIR: alpha picks f, beta picks g; PAIR -> SQ: three functors joined by gamma, delta
     expect(await run(`
-      let FA = cat.functor_with(ONE, PAIR, {"*": "A"}, {}, {"name": "FA"})
-      let FB = cat.functor_with(ONE, PAIR, {"*": "B"}, {}, {"name": "FB"})
-      let FC = cat.functor_with(ONE, PAIR, {"*": "C"}, {}, {"name": "FC"})
+      let FA = cat.functor(ONE, PAIR, {"*": "A"}, {}, {"name": "FA"})
+      let FB = cat.functor(ONE, PAIR, {"*": "B"}, {}, {"name": "FB"})
+      let FC = cat.functor(ONE, PAIR, {"*": "C"}, {}, {"name": "FC"})
       let alpha = cat.nat(FA, FB, {"*": "f"})
       let beta = cat.nat(FB, FC, {"*": "g"})
       // P sends the pair onto the path b, c; Q onto the path a, d; R collapses it onto 11
-      let P = cat.functor_with(PAIR, SQ, {"A": "00", "B": "00", "C": "01"}, {"f": "id_00", "g": "b", "h": "b"}, {"name": "P"})
-      let Q = cat.functor_with(PAIR, SQ, {"A": "00", "B": "10", "C": "11"}, {"f": "a", "g": "d", "h": "e"}, {"name": "Q"})
-      let R = cat.functor_with(PAIR, SQ, {"A": "11", "B": "11", "C": "11"}, {"f": "id_11", "g": "id_11", "h": "id_11"}, {"name": "R"})
+      let P = cat.functor(PAIR, SQ, {"A": "00", "B": "00", "C": "01"}, {"f": "id_00", "g": "b", "h": "b"}, {"name": "P"})
+      let Q = cat.functor(PAIR, SQ, {"A": "00", "B": "10", "C": "11"}, {"f": "a", "g": "d", "h": "e"}, {"name": "Q"})
+      let R = cat.functor(PAIR, SQ, {"A": "11", "B": "11", "C": "11"}, {"f": "id_11", "g": "id_11", "h": "id_11"}, {"name": "R"})
       let gamma = cat.nat(P, Q, {"A": "id_00", "B": "a", "C": "c"})
       let delta = cat.nat(Q, R, {"A": "e", "B": "d", "C": "id_11"})
       let left = cat.horizontal(cat.vertical(delta, gamma), cat.vertical(beta, alpha))
@@ -420,8 +420,8 @@ describe("the interchange law (delta.gamma)*(beta.alpha) = (delta*beta).(gamma*a
 
   it("holds in cyclic groups, where the transformations are not determined by their ends", async () => {
     expect(await run(`
-      let F = cat.functor_with(Z2, Z4, {"*": "*"}, {"r1": "r2"}, {"name": "F"})
-      let J = cat.functor_with(Z4, Z4, {"*": "*"}, {"r1": "r3", "r2": "r2", "r3": "r1"}, {"name": "J"})
+      let F = cat.functor(Z2, Z4, {"*": "*"}, {"r1": "r2"}, {"name": "F"})
+      let J = cat.functor(Z4, Z4, {"*": "*"}, {"r1": "r3", "r2": "r2", "r3": "r1"}, {"name": "J"})
       let alpha = cat.nat(F, F, {"*": "r1"})
       let beta = cat.nat(F, F, {"*": "r2"})
       let gamma = cat.nat(J, J, {"*": "r1"})
@@ -441,7 +441,7 @@ describe("printed forms", () => {
       print(cat.show(PAIR))
       print(cat.show(J), cat.show(cat.functor(ARROW, SQ, {"A": "00", "B": "10"}, {"u": "a"})))
       print(cat.show(gamma), cat.show(cat.identity_nat(cat.functor(ARROW, SQ, {"A": "00", "B": "10"}, {"u": "a"}))))
-      print(cat.show(cat.nat_with(J, K, {"A": "a", "B": "c"}, {"name": "gamma"})))
+      print(cat.show(cat.nat(J, K, {"A": "a", "B": "c"}, {"name": "gamma"})))
       print(cat.show(42), cat.show([1]))`)).toBe(
       "<category 3 objects, 6 arrows>\n<functor J> <functor ?>\n<nat J => K> <nat ? => ?>\n<nat J => K>\n42 [1]\n",
     );
