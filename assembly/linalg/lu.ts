@@ -1,46 +1,97 @@
 // LU factorisation with partial pivoting (P A = L U) on an n x n f64 matrix in place, and what is
 // built on it: determinant, solving, inverse. A pivot no larger than n * eps * max|A| counts as
-// zero: the matrix is singular.
+// zero: the matrix is singular. The inner loops run along rows (contiguous memory) two doubles
+// at a time.
 
-/** Factors `a` (n x n, f64, row-major) in place; `perm` receives the row permutation (u32 each). Returns the permutation sign, or 0 when singular. */
+/** y[0..n) -= s * x[0..n) */
+// @ts-ignore: decorator
+@inline function axpyNeg(y: u32, x: u32, s: f64, n: u32): void {
+  const sv = f64x2.splat(s);
+  let j: u32 = 0;
+  for (; j + 2 <= n; j += 2) {
+    const o = j << 3;
+    v128.store(y + o, f64x2.sub(v128.load(y + o), f64x2.mul(sv, v128.load(x + o))));
+  }
+  if (j < n) store<f64>(y + (j << 3), load<f64>(y + (j << 3)) - s * load<f64>(x + (j << 3)));
+}
+
+import { gemm64 } from "./matmul";
+
+/** Columns factored at a time; the rest of the matrix is updated with the matrix-product kernel. */
+const NB: u32 = 32;
+
+// @ts-ignore: decorator
+@inline function at(a: u32, n: u32, i: u32, j: u32): u32 {
+  return a + ((i * n + j) << 3);
+}
+
+function swapRows(a: u32, n: u32, i: u32, j: u32): void {
+  const x = at(a, n, i, 0), y = at(a, n, j, 0);
+  for (let c: u32 = 0; c < n; c += 2) {
+    if (c + 2 <= n) {
+      const o = c << 3;
+      const t = v128.load(x + o);
+      v128.store(x + o, v128.load(y + o));
+      v128.store(y + o, t);
+    } else {
+      const t = load<f64>(x + (c << 3));
+      store<f64>(x + (c << 3), load<f64>(y + (c << 3)));
+      store<f64>(y + (c << 3), t);
+    }
+  }
+}
+
+/**
+ * Factors `a` (n x n, f64, row-major) in place, blocked: a panel of NB columns is factored with
+ * row pivoting, the block row to its right is solved against the panel's unit lower triangle,
+ * and the trailing matrix gets the rank-NB update A22 -= L21 * U12 from the product kernel.
+ * `perm` receives the row permutation (u32 each). Returns the permutation sign, or 0 when singular.
+ */
 export function luFactor(a: u32, n: u32, perm: u32): i32 {
   let scale: f64 = 0;
   for (let i: u32 = 0; i < n * n; i++) scale = max(scale, Math.abs(load<f64>(a + (i << 3))));
   const tiny = <f64>n * 2.220446049250313e-16 * scale;
   let sign: i32 = 1;
   for (let i: u32 = 0; i < n; i++) store<u32>(perm + (i << 2), i);
-  for (let k: u32 = 0; k < n; k++) {
-    let piv = k;
-    let best = Math.abs(load<f64>(a + ((k * n + k) << 3)));
-    for (let i = k + 1; i < n; i++) {
-      const v = Math.abs(load<f64>(a + ((i * n + k) << 3)));
-      if (v > best) {
-        best = v;
-        piv = i;
+  for (let k0: u32 = 0; k0 < n; k0 += NB) {
+    const nb = min(NB, n - k0);
+    const k1 = k0 + nb;
+    // the panel: columns k0..k1, all rows below k0
+    for (let k = k0; k < k1; k++) {
+      let piv = k;
+      let best = Math.abs(load<f64>(at(a, n, k, k)));
+      for (let i = k + 1; i < n; i++) {
+        const v = Math.abs(load<f64>(at(a, n, i, k)));
+        if (v > best) {
+          best = v;
+          piv = i;
+        }
+      }
+      if (best <= tiny || best == 0) return 0;
+      if (piv != k) {
+        sign = -sign;
+        swapRows(a, n, k, piv);
+        const t = load<u32>(perm + (k << 2));
+        store<u32>(perm + (k << 2), load<u32>(perm + (piv << 2)));
+        store<u32>(perm + (piv << 2), t);
+      }
+      const inv = 1 / load<f64>(at(a, n, k, k));
+      for (let i = k + 1; i < n; i++) {
+        const l = load<f64>(at(a, n, i, k)) * inv;
+        store<f64>(at(a, n, i, k), l);
+        if (l != 0) axpyNeg(at(a, n, i, k + 1), at(a, n, k, k + 1), l, k1 - k - 1);
       }
     }
-    if (best <= tiny || best == 0) return 0;
-    if (piv != k) {
-      sign = -sign;
-      for (let j: u32 = 0; j < n; j++) {
-        const x = a + ((k * n + j) << 3), y = a + ((piv * n + j) << 3);
-        const t = load<f64>(x);
-        store<f64>(x, load<f64>(y));
-        store<f64>(y, t);
+    if (k1 == n) break;
+    // U12 = L11^-1 A12: the block row right of the panel
+    for (let i = k0 + 1; i < k1; i++) {
+      for (let k = k0; k < i; k++) {
+        const l = load<f64>(at(a, n, i, k));
+        if (l != 0) axpyNeg(at(a, n, i, k1), at(a, n, k, k1), l, n - k1);
       }
-      const t = load<u32>(perm + (k << 2));
-      store<u32>(perm + (k << 2), load<u32>(perm + (piv << 2)));
-      store<u32>(perm + (piv << 2), t);
     }
-    const pivot = load<f64>(a + ((k * n + k) << 3));
-    for (let i = k + 1; i < n; i++) {
-      const ri = a + ((i * n) << 3);
-      const l = load<f64>(ri + (k << 3)) / pivot;
-      store<f64>(ri + (k << 3), l);
-      if (l == 0) continue;
-      const rk = a + ((k * n) << 3);
-      for (let j = k + 1; j < n; j++) store<f64>(ri + (j << 3), load<f64>(ri + (j << 3)) - l * load<f64>(rk + (j << 3)));
-    }
+    // A22 -= L21 * U12
+    gemm64(n - k1, n - k1, nb, at(a, n, k1, k0), n, at(a, n, k0, k1), n, at(a, n, k1, k1), n, true);
   }
   return sign;
 }
@@ -52,25 +103,32 @@ export function luSolve(lu: u32, n: u32, perm: u32, b: u32, nrhs: u32, work: u32
     memory.copy(work + ((i * nrhs) << 3), b + ((load<u32>(perm + (i << 2)) * nrhs) << 3), nrhs << 3);
   }
   memory.copy(b, work, (n * nrhs) << 3);
-  for (let i: u32 = 0; i < n; i++) {
-    const bi = b + ((i * nrhs) << 3);
-    for (let k: u32 = 0; k < i; k++) {
-      const l = load<f64>(lu + ((i * n + k) << 3));
-      if (l == 0) continue;
-      const bk = b + ((k * nrhs) << 3);
-      for (let j: u32 = 0; j < nrhs; j++) store<f64>(bi + (j << 3), load<f64>(bi + (j << 3)) - l * load<f64>(bk + (j << 3)));
+  // forward: L Y = B, a block of rows at a time (the rows above through the product kernel)
+  for (let i0: u32 = 0; i0 < n; i0 += NB) {
+    const i1 = min(i0 + NB, n);
+    if (i0 > 0) gemm64(i1 - i0, nrhs, i0, at(lu, n, i0, 0), n, b, nrhs, b + ((i0 * nrhs) << 3), nrhs, true);
+    for (let i = i0 + 1; i < i1; i++) {
+      for (let k = i0; k < i; k++) {
+        const l = load<f64>(at(lu, n, i, k));
+        if (l != 0) axpyNeg(b + ((i * nrhs) << 3), b + ((k * nrhs) << 3), l, nrhs);
+      }
     }
   }
-  for (let ii = <i32>n - 1; ii >= 0; ii--) {
-    const i = <u32>ii;
-    const bi = b + ((i * nrhs) << 3);
-    for (let k = i + 1; k < n; k++) {
-      const u = load<f64>(lu + ((i * n + k) << 3));
-      if (u == 0) continue;
-      const bk = b + ((k * nrhs) << 3);
-      for (let j: u32 = 0; j < nrhs; j++) store<f64>(bi + (j << 3), load<f64>(bi + (j << 3)) - u * load<f64>(bk + (j << 3)));
+  // backward: U X = Y, blocks from the bottom
+  const blocks = (n + NB - 1) / NB;
+  for (let bi = <i32>blocks - 1; bi >= 0; bi--) {
+    const i0 = <u32>bi * NB;
+    const i1 = min(i0 + NB, n);
+    if (i1 < n) gemm64(i1 - i0, nrhs, n - i1, at(lu, n, i0, i1), n, b + ((i1 * nrhs) << 3), nrhs, b + ((i0 * nrhs) << 3), nrhs, true);
+    for (let ii = <i32>i1 - 1; ii >= <i32>i0; ii--) {
+      const i = <u32>ii;
+      const row = b + ((i * nrhs) << 3);
+      for (let k = i + 1; k < i1; k++) {
+        const u = load<f64>(at(lu, n, i, k));
+        if (u != 0) axpyNeg(row, b + ((k * nrhs) << 3), u, nrhs);
+      }
+      const d = 1 / load<f64>(at(lu, n, i, i));
+      for (let j: u32 = 0; j < nrhs; j++) store<f64>(row + (j << 3), load<f64>(row + (j << 3)) * d);
     }
-    const d = load<f64>(lu + ((i * n + i) << 3));
-    for (let j: u32 = 0; j < nrhs; j++) store<f64>(bi + (j << 3), load<f64>(bi + (j << 3)) / d);
   }
 }

@@ -43,14 +43,15 @@ function scratch(bytesA: u32, bytesB: u32): bool {
 
 // ---------------------------------------------------------------- f64
 
-/** Packs rows [i0, i0+mc) x columns [p0, p0+kc) of A into MR-row panels: panel, then k, then row. */
-function packA64(a: u32, lda: u32, i0: u32, p0: u32, mc: u32, kc: u32): void {
+/** Packs rows [i0, i0+mc) x columns [p0, p0+kc) of A (negated when asked) into MR-row panels: panel, then k, then row. */
+function packA64(a: u32, lda: u32, i0: u32, p0: u32, mc: u32, kc: u32, negate: bool): void {
   let dst = packA;
+  const sign: f64 = negate ? -1 : 1;
   for (let ir: u32 = 0; ir < mc; ir += MR) {
     const rows = min(MR, mc - ir);
     for (let p: u32 = 0; p < kc; p++) {
       for (let r: u32 = 0; r < MR; r++) {
-        store<f64>(dst, r < rows ? load<f64>(a + (((i0 + ir + r) * lda + p0 + p) << 3)) : 0);
+        store<f64>(dst, r < rows ? sign * load<f64>(a + (((i0 + ir + r) * lda + p0 + p) << 3)) : 0);
         dst += 8;
       }
     }
@@ -109,33 +110,41 @@ function kernel64(kc: u32, ap: u32, bp: u32, c: u32, ldc: u32): void {
 
 export function matmulF64(a: u32, b: u32, c: u32, m: u32, k: u32, n: u32): void {
   memory.fill(c, 0, (m * n) << 3);
+  gemm64(m, n, k, a, k, b, n, c, n, false);
+}
+
+/**
+ * C += A * B, or C -= A * B when `negate`, for an m x k block of A, a k x n block of B and an
+ * m x n block of C, each row-major with its own row stride (lda, ldb, ldc elements).
+ */
+export function gemm64(m: u32, n: u32, k: u32, a: u32, lda: u32, b: u32, ldb: u32, c: u32, ldc: u32, negate: bool): void {
   if (m == 0 || n == 0 || k == 0) return;
-  if (!scratch(MC * KC * 8, KC * (NC + 4) * 8)) {
-    naiveF64(a, b, c, m, k, n);
+  if (!scratch(MC * KC * 8, KC * (NC + 8) * 8)) {
+    naiveF64(a, lda, b, ldb, c, ldc, m, k, n, negate);
     return;
   }
   for (let jc: u32 = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     for (let pc: u32 = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
-      packB64(b, n, pc, jc, kc, nc);
+      packB64(b, ldb, pc, jc, kc, nc);
       for (let ic: u32 = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
-        packA64(a, k, ic, pc, mc, kc);
+        packA64(a, lda, ic, pc, mc, kc, negate);
         for (let jr: u32 = 0; jr < nc; jr += 4) {
           const cols = min(4, nc - jr);
           const bp = packB + jr * kc * 8;
           for (let ir: u32 = 0; ir < mc; ir += MR) {
             const rows = min(MR, mc - ir);
             const ap = packA + ir * kc * 8;
-            const ct = c + (((ic + ir) * n + jc + jr) << 3);
-            if (rows == MR && cols == 4) kernel64(kc, ap, bp, ct, n);
+            const ct = c + (((ic + ir) * ldc + jc + jr) << 3);
+            if (rows == MR && cols == 4) kernel64(kc, ap, bp, ct, ldc);
             else {
               memory.fill(edge, 0, 4 * 4 * 8);
               kernel64(kc, ap, bp, edge, 4);
               for (let i: u32 = 0; i < rows; i++) {
                 for (let j: u32 = 0; j < cols; j++) {
-                  const o = ct + ((i * n + j) << 3);
+                  const o = ct + ((i * ldc + j) << 3);
                   store<f64>(o, load<f64>(o) + load<f64>(edge + ((i * 4 + j) << 3)));
                 }
               }
@@ -147,18 +156,17 @@ export function matmulF64(a: u32, b: u32, c: u32, m: u32, k: u32, n: u32): void 
   }
 }
 
-function naiveF64(a: u32, b: u32, c: u32, m: u32, k: u32, n: u32): void {
+function naiveF64(a: u32, lda: u32, b: u32, ldb: u32, c: u32, ldc: u32, m: u32, k: u32, n: u32, negate: bool): void {
   for (let i: u32 = 0; i < m; i++) {
     for (let p: u32 = 0; p < k; p++) {
-      const x = load<f64>(a + ((i * k + p) << 3));
+      const x = negate ? -load<f64>(a + ((i * lda + p) << 3)) : load<f64>(a + ((i * lda + p) << 3));
       for (let j: u32 = 0; j < n; j++) {
-        const o = c + ((i * n + j) << 3);
-        store<f64>(o, load<f64>(o) + x * load<f64>(b + ((p * n + j) << 3)));
+        const o = c + ((i * ldc + j) << 3);
+        store<f64>(o, load<f64>(o) + x * load<f64>(b + ((p * ldb + j) << 3)));
       }
     }
   }
 }
-
 // ---------------------------------------------------------------- f32
 
 function packA32(a: u32, lda: u32, i0: u32, p0: u32, mc: u32, kc: u32): void {

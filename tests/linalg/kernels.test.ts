@@ -60,7 +60,7 @@ describe("inverse and solve", () => {
         let r3 = norm(L["P"] * A - L["L"] * L["U"]) / norm(A)
         return [r1, r2, r3]
       }`);
-    for (const n of [1, 2, 7, 33, 100]) {
+    for (const n of [1, 2, 7, 33, 100, 161]) {
       // diagonally dominant: well-conditioned
       const a = randomMatrix(n, n, n, false).map((row: number[], i: number) => row.map((v, j) => (i === j ? v + n : v)));
       const b = randomMatrix(n, 3, n + 1, false);
