@@ -30,6 +30,19 @@ export const EW_DIV: u32 = 3;
   return op == EW_ADD ? x + y : op == EW_SUB ? x - y : op == EW_MUL ? x * y : x / y;
 }
 
+/** out[i] = a[i] op b[i] over f64 arrays, two lanes at a time. */
+function zipF64(op: u32, a: u32, b: u32, out: u32, n: u32): void {
+  let i: u32 = 0;
+  const end = n & ~1;
+  switch (op) {
+    case EW_ADD: for (; i < end; i += 2) v128.store(out + (i << 3), f64x2.add(v128.load(a + (i << 3)), v128.load(b + (i << 3)))); break;
+    case EW_SUB: for (; i < end; i += 2) v128.store(out + (i << 3), f64x2.sub(v128.load(a + (i << 3)), v128.load(b + (i << 3)))); break;
+    case EW_MUL: for (; i < end; i += 2) v128.store(out + (i << 3), f64x2.mul(v128.load(a + (i << 3)), v128.load(b + (i << 3)))); break;
+    default: for (; i < end; i += 2) v128.store(out + (i << 3), f64x2.div(v128.load(a + (i << 3)), v128.load(b + (i << 3)))); break;
+  }
+  for (; i < n; i++) store<f64>(out + (i << 3), apply(op, load<f64>(a + (i << 3)), load<f64>(b + (i << 3))));
+}
+
 function shapeError(a: u32, b: u32): void {
   raise2(E_SHAPES, shapeText(a), shapeText(b));
 }
@@ -66,7 +79,7 @@ export function elementwise(op: u32, a: u64, b: u64): u64 {
     const ea = arrayElems(pa), eb = arrayElems(pb), eo = arrayElems(out);
     const da = arrayDtype(pa), db = arrayDtype(pb);
     if (dt == DTYPE_F64 && da == DTYPE_F64 && db == DTYPE_F64) {
-      for (let i: u32 = 0; i < n; i++) store<f64>(eo + (i << 3), apply(op, load<f64>(ea + (i << 3)), load<f64>(eb + (i << 3))));
+      zipF64(op, ea, eb, eo, n);
     } else {
       for (let i: u32 = 0; i < n; i++) setAt(eo, i, dt, apply(op, getAt(ea, i, da), getAt(eb, i, db)));
     }
