@@ -11,7 +11,7 @@
 import { readFileSync } from "node:fs";
 import { join, sep } from "node:path";
 import { pathToFileURL } from "node:url";
-import { median } from "../harness.js";
+import { DEFAULTS } from "../harness.js";
 import { projectRoot } from "./host.js";
 
 const errorText = (e) => (e instanceof Error ? e.message : String(e));
@@ -45,7 +45,7 @@ export function packageVersion(name) {
  */
 export function inProcess({ name, lang, load, setup }) {
   let loaded = null;
-  let opts = { warmup: 1, runs: 5 };
+  let opts = { ...DEFAULTS };
   return {
     name,
     lang,
@@ -155,17 +155,6 @@ export function parsePrintedMatrix(text) {
   if (!body.startsWith("[") || !body.endsWith("]")) throw new Error(`not a printed matrix: ${body.slice(0, 40)}`);
   const items = body.slice(1, -1).split(/[,;]/).map((s) => s.trim()).filter(Boolean);
   return Float64Array.from(items, Number);
-}
-
-/**
- * Times `calls` calls of a Noodle function that runs `k` repetitions and
- * returns milliseconds per repetition (measured in Noodle with clock());
- * returns the median.
- */
-export function medianOfCalls(session, fn, k, calls) {
-  const xs = [];
-  for (let i = 0; i < calls; i++) xs.push(session.call(fn, k));
-  return median(xs);
 }
 
 // ------------------------------------------------------------------ peers

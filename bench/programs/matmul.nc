@@ -16,6 +16,13 @@ func product() {
   C = A * B
 }
 
+// The same statement timed inside Noodle: milliseconds.
+func statement() {
+  let t0 = clock()
+  C = A * B
+  return clock() - t0
+}
+
 // k products in a loop, timed inside Noodle: milliseconds per product.
 func kernel(k) {
   let t0 = clock()
