@@ -24,5 +24,7 @@ function unknownPeer(name) {
 
 export function implsFor(suite) {
   const peers = (suite.peers ?? []).map((p) => (typeof p === "string" ? (PEERS[p] ?? (() => unknownPeer(p)))() : p));
-  return [noodleNode(), ...peers];
+  // a suite may bring its own way of running Noodle (timing an operation rather than a program)
+  const own = peers.find((p) => p.name === "noodle");
+  return own ? [own, ...peers.filter((p) => p !== own)] : [noodleNode(), ...peers];
 }
