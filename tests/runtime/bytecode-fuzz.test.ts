@@ -36,8 +36,8 @@ const RUN_LIMIT_MS = 5_000;
 // run counts) explore further, e.g. FUZZ_SEED=7 FUZZ_SCALE=10 npx vitest run tests/runtime/bytecode-fuzz.test.ts
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed_2024);
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
-const STRUCTURED_RUNS = Math.round(4_000 * SCALE);
-const BYTE_RUNS = Math.round(1_200 * SCALE);
+const STRUCTURED_RUNS = Math.round(6_000 * SCALE);
+const BYTE_RUNS = Math.round(1_500 * SCALE);
 
 // ---------------------------------------------------------------- seed programs
 
@@ -200,7 +200,7 @@ const TERMINATORS = new Set(["RETURN", "RETURNNIL", "THROW", "FAIL", "JMP"]);
  * instruction budget. The VM charges backward JMPs and FORLOOP* back edges (and calls) only; a
  * cycle closed by a backward conditional branch or by an error handler whose target lies at or
  * before a guarded instruction runs free of the budget, the collector and the memory limit
- * (see the known-bug tests below). The control-flow graph here leaves out the charged edges and
+ * (see "known defects" below). The control-flow graph here leaves out the charged edges and
  * looks for a cycle in what remains; calls are not counted as charged, to stay conservative.
  */
 function hasUnchargedLoop(m: NbcModule): boolean {
@@ -752,27 +752,6 @@ describe("known defects", () => {
     const r = await runSource(source, { maxSteps: 5_000_000 });
     return r.ok ? "ok" : (r.error?.code ?? r.diagnostics?.[0]?.code ?? -1);
   }
-
-  // ops.ts valuesEqual recurses once per nesting level with no depth limit; a few thousand
-  // levels overflow the host stack inside the core ("RangeError: Maximum call stack size
-  // exceeded" out of vm.run). Two cyclic lists compared with == recurse forever the same way.
-  it.fails("== on deeply nested lists answers instead of overflowing the stack", async () => {
-    expect(await outcomeOf(`
-      var xs = []
-      var ys = []
-      for i in 0..20000 { xs = [xs]; ys = [ys] }
-      print(xs == ys)`)).toBe("ok");
-  });
-
-  // ops.ts deepCopy stops at depth 10 000, deeper than the host stack allows; copying a cyclic
-  // list recurses to that depth and overflows it ("Maximum call stack size exceeded").
-  it.fails("copy of a list that contains itself does not overflow the stack", async () => {
-    expect(await outcomeOf(`
-      var xs = [1]
-      push(xs, xs)
-      let c = copy(xs)
-      print(len(c))`)).not.toBeNaN();
-  });
 
   // When a runtime error carries a value argument (no case matched this value, a missing key),
   // the host builds the message in vm.ts errorMessage -> ValueReader.at, and ValueReader.object
