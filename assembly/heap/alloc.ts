@@ -102,7 +102,8 @@ function pushFree(p: u32, size: u32): void {
 }
 
 function takeLarge(size: u32): u32 {
-  for (let bin = largeBin(size); bin < LARGE_BINS; bin++) {
+  // small sizes start at the smallest large bin (blocks there are above SMALL_MAX)
+  for (let bin = largeBin(max<u32>(size, SMALL_MAX + 8)); bin < LARGE_BINS; bin++) {
     let prev: u32 = largeHeads + (bin << 2);
     let p = load<u32>(prev);
     while (p != 0) {
@@ -148,18 +149,25 @@ function rawAlloc(bytes: u32): u32 {
   }
   let size = (bytes + HEADER + 7) & ~7;
   if (size < 16) size = 16;
+  // a single block larger than the whole limit can never fit
+  if (memoryLimit != 0 && <u64>size > memoryLimit) {
+    outOfMemory = true;
+    return 0;
+  }
   let p: u32 = 0;
   if (size <= SMALL_MAX) {
     const head = smallHeads + ((size >> 3) << 2);
     p = load<u32>(head);
     if (p != 0) store<u32>(head, load<u32>(p, FREE_NEXT));
-  } else {
-    p = takeLarge(size);
   }
+  // a small block with no free one of its size is cut from a larger free run (the sweep joins
+  // dead neighbours into runs), so freed memory is reused before memory grows
+  if (p == 0) p = takeLarge(size);
   if (p == 0) p = bump(size);
   if (p == 0) return 0;
   bytesInUse += sizeOf(p);
-  if (bytesInUse >= nextCollectAt) collectRequested = true;
+  // past the limit, the next safe point collects, and reports 4001 if it stays past
+  if (bytesInUse >= nextCollectAt || (memoryLimit != 0 && bytesInUse > memoryLimit)) collectRequested = true;
   return p;
 }
 

@@ -135,7 +135,7 @@ describe("garbage is reclaimed", () => {
   // block. So after each collection the freed memory is unusable for small objects, and the heap
   // grows by about the collection threshold (8 MiB) per cycle although almost nothing is live:
   // 1e6 dropped lists leave ~50 MB committed, 3e6 ~150 MB, 1e7 ~580 MB.
-  it.fails("memory freed by a collection is reused: committed memory stays bounded", async () => {
+  it("memory freed by a collection is reused: committed memory stays bounded", async () => {
     const s = await session();
     s.run(`func drop(n) { for i in 0..n { let xs = [i, i + 1] } }`);
     s.run("drop(2000000)");
@@ -371,7 +371,7 @@ describe("limits", () => {
   // was due (interp.ts safePoint); nothing in alloc.ts compares an allocation with memoryLimit.
   // A single builtin call can therefore take any amount: range(0, 1e7) holds 80 MB under a
   // limit of 32 MiB, and with no safe point after it the program ends successfully.
-  it.fails("one allocation beyond maxMemory fails with 4001", async () => {
+  it("one allocation beyond maxMemory fails with 4001", async () => {
     const r = await runSource(`let xs = range(0, 10000000)\nprint(len(xs))`, { maxMemory: 32 * MiB });
     expect(r.error?.code).toBe(4001);
   });

@@ -104,13 +104,13 @@ describe.skipIf(!HAS_DIST)("memory targets", () => {
   // threshold per cycle because small allocations never reuse the runs the sweep coalesces
   // (see "memory freed by a collection is reused" in gc.test.ts: alloc.ts rawAlloc never splits
   // a large free block for a small request).
-  it.fails(`the 10M-lists loop peaks under ${RSS_LIMIT_MB} MB of RSS`, () => {
+  it(`the 10M-lists loop peaks under ${RSS_LIMIT_MB} MB of RSS`, () => {
     expect(peakMb(reports.get("10M small lists")!)).toBeLessThan(RSS_LIMIT_MB);
   });
 
   // Peak RSS is ~740 MB for the same reason (heap committed ~690 MB), while what is live stays
   // around ten megabytes.
-  it.fails(`binary-trees at depth 16 peaks under ${RSS_LIMIT_MB} MB of RSS`, () => {
+  it(`binary-trees at depth 16 peaks under ${RSS_LIMIT_MB} MB of RSS`, () => {
     expect(peakMb(reports.get("binary-trees depth 16")!)).toBeLessThan(RSS_LIMIT_MB);
   });
 });
