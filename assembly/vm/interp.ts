@@ -790,7 +790,10 @@ function execute(stopDepth: u32): u32 {
           err = v;
           if (load<u32>(objOf(v), ERR_TRACE) == 0) {
             store<u32>(fr, pc, FR_PC);
-            store<u32>(objOf(v), captureTrace(ipc), ERR_TRACE);
+            const trace = captureTrace(ipc);
+            // the error may be older than an open region the trace is made in
+            writeBarrier(objOf(v), obj(trace));
+            store<u32>(objOf(v), trace, ERR_TRACE);
           }
         } else {
           const msg = toStr(v);
@@ -1048,6 +1051,9 @@ function execute(stopDepth: u32): u32 {
       case O.OP_REGIONEXIT: {
         if (regionDepth > load<u32>(fr, FR_REGION)) {
           store<u32>(fr, pc, FR_PC);
+          // the block's registers are dead now: clear them so they do not keep its temporaries
+          const nregs = load<u32>(proto, P_NREGS);
+          for (let i = a; i < nregs; i++) setR(base, i, NIL);
           exitRegion();
         }
         continue;

@@ -148,7 +148,7 @@ export const OPCODES = [
     ranges: [{ base: 0, count: 4, fixed: true }],
   }),
   op("REGIONENTER", "ABC", ["-", "-", "-"], "open a memory region"),
-  op("REGIONEXIT", "ABC", ["-", "-", "-"], "close the innermost region, freeing what did not escape"),
+  op("REGIONEXIT", "ABC", ["n", "-", "-"], "close the innermost region, freeing what did not escape; registers from A up are dead"),
 ] as const;
 
 export type OpName = (typeof OPCODES)[number]["name"];

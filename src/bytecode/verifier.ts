@@ -18,6 +18,8 @@ const TERMINATORS: ReadonlySet<OpName> = new Set<OpName>(["RETURN", "RETURNNIL",
 const FIELD_NAME_OPS: ReadonlySet<OpName> = new Set<OpName>(["GETFIELD", "SETFIELD"]);
 /** Instructions calling their builtin operand with their count operand as the argument count. */
 const BUILTIN_CALLS: ReadonlySet<OpName> = new Set<OpName>(["CALLB"]);
+/** Jumps that may go backwards: the VM charges them to the instruction budget and collects there. */
+const LOOP_CLOSERS: ReadonlySet<OpName> = new Set<OpName>(["JMP", "FORLOOP", "FORLOOP1"]);
 
 const OPERAND_NAMES: Record<Format, readonly string[]> = {
   ABC: ["A", "B", "C"],
@@ -186,7 +188,9 @@ class FunctionVerifier {
       case "j": {
         const target = jumpTarget(ins, pc) as number;
         const lands = target >= 0 && target < f.code.length && this.starts[target] === 1;
-        return lands ? undefined : `jump to word ${target}, which is not an instruction of the function`;
+        if (!lands) return `jump to word ${target}, which is not an instruction of the function`;
+        // only the instructions that charge the instruction budget may close a loop
+        return target > pc || LOOP_CLOSERS.has(ins.op) ? undefined : `jumps back to word ${target}; only ${[...LOOP_CLOSERS].join(", ")} may jump back`;
       }
       case "i":
       case "n":

@@ -60,7 +60,7 @@ export class ModuleOutput {
 /** A pending action at an early exit: run a finally block, or close a region. */
 type ExitAction =
   | { kind: "finally"; body: A.Block; guards: Guard[]; loopDepth: number }
-  | { kind: "region"; loopDepth: number };
+  | { kind: "region"; loopDepth: number; firstDead: number };
 
 /** A set of word ranges protected by one handler; closed while inline finally code is emitted. */
 class Guard {
@@ -622,21 +622,22 @@ export class CodeGenerator {
     this.runExits(0, () => {
       this.pos(s.span);
       this.b.emit("RETURN", [reg, 0, 0]);
-    });
+    }, true);
   }
 
   /**
    * Emits the exit actions pushed since `depth` (innermost first), then `leave` (the jump or
-   * return). Each try's guards close before its finally copy, so an error in the copy goes to
-   * the enclosing handlers only; all reopen after `leave`.
+   * return; a return leaves regions itself). Each try's guards close before its finally copy,
+   * so an error in the copy goes to the enclosing handlers only; all reopen after `leave`.
    */
-  private runExits(depth: number, leave: () => void): void {
+  private runExits(depth: number, leave: () => void, returning = false): void {
     const actions = this.fn.exits.slice(depth).reverse();
     const saved = this.fn.exits.splice(depth);
     const closed: Guard[] = [];
     for (const a of actions) {
       if (a.kind === "region") {
-        this.b.emit("REGIONEXIT", [0, 0, 0]);
+        // a return leaves its regions in the VM, which keeps the returned value alive
+        if (!returning) this.b.emit("REGIONEXIT", [a.firstDead, 0, 0]);
         continue;
       }
       for (const g of a.guards) {
@@ -704,13 +705,16 @@ export class CodeGenerator {
   }
 
   private regionStmt(s: A.RegionStmt): void {
+    // the block's locals and temporaries live above this register; at the exit they are dead,
+    // so the region's collection does not count them as roots
+    const firstDead = this.b.top;
     this.b.emit("REGIONENTER", [0, 0, 0]);
     this.b.regionDepth++;
-    this.fn.exits.push({ kind: "region", loopDepth: this.fn.loops.length });
+    this.fn.exits.push({ kind: "region", loopDepth: this.fn.loops.length, firstDead });
     this.block(s.body);
     this.fn.exits.pop();
     this.b.regionDepth--;
-    this.b.emit("REGIONEXIT", [0, 0, 0]);
+    this.b.emit("REGIONEXIT", [firstDead, 0, 0]);
   }
 
   // ---------------------------------------------------------------- conditions

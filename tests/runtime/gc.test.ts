@@ -210,7 +210,7 @@ describe("regions", () => {
   // are reachable at the exit and promoted to the general heap, where only a full collection
   // frees them: the heap grows by ~260 bytes per iteration below, and collections run as if
   // there were no region.
-  it.fails("a region frees its temporaries at exit, without a collection", async () => {
+  it("a region frees its temporaries at exit, without a collection", async () => {
     const s = await session();
     s.run(`func f(n) { for i in 0..n { region { let tmp = [i, [i, i], {"k": i}, "s" + str(i)] } } }`);
     const before = s.vm.collect();
@@ -288,7 +288,7 @@ describe("regions", () => {
   // still points at it. Reading e.trace then renders a freed or reused block: here the host's
   // VM.traceOf throws "TypeError: Cannot read properties of null (reading 'length')" (or the
   // trace shows whatever object reused the block).
-  it.fails("an error made before a region and thrown inside it keeps its trace", async () => {
+  it("an error made before a region and thrown inside it keeps its trace", async () => {
     const r = await runSource(`
       let e0 = error(7, "boom")
       try {
