@@ -30,7 +30,7 @@ import {
   regs, frames, frameCount, setFrameCount, ensureRegisters, ensureFrames, frameAt, maxDepth, fuel, setFuel, nextSlice, regCap, frameCap,
   globals, globalCount, protos, PROTO_SIZE, stepLimit,
 } from "./state";
-import { opSymbol, typeCodeName, S_CODE, S_MESSAGE, S_TRACE, S_INT, OPS_INDEX, OPS_ADD, OPS_SUB, OPS_MUL, OPS_DIV, OPS_MOD, OPS_POW, OPS_EMUL, OPS_EDIV, OPS_LDIV, OPS_NEG, OPS_LT, OPS_LE, OPS_TRANSPOSE, OPS_ITERATE, OPS_RANGE } from "./names";
+import { outOfMemoryError, S_OUT_OF_MEMORY, opSymbol, typeCodeName, S_CODE, S_MESSAGE, S_TRACE, S_INT, OPS_INDEX, OPS_ADD, OPS_SUB, OPS_MUL, OPS_DIV, OPS_MOD, OPS_POW, OPS_EMUL, OPS_EDIV, OPS_LDIV, OPS_NEG, OPS_LT, OPS_LE, OPS_TRANSPOSE, OPS_ITERATE, OPS_RANGE } from "./names";
 import { strEquals } from "../objects/string";
 import { handleSlots, handleCount } from "./handles";
 import { newMatrix, isMatrix, isTensor, mElems } from "../linalg/matrix";
@@ -114,10 +114,15 @@ function captureTrace(topPc: u32): u32 {
 /** Turns the pending fault into an error value (with its message from the host). */
 function faultToError(pc: u32): u64 {
   const code = faultCode;
-  const message = hostErrorMessage(code, faultArgc, faultArgs);
+  let message = hostErrorMessage(code, faultArgc, faultArgs);
   clearFault();
+  // with memory exhausted, the error made at start-up stands in
+  if (message == 0) message = S_OUT_OF_MEMORY;
   const e = newError(<f64>code, message);
-  if (isObj(e)) store<u32>(objOf(e), captureTrace(pc), ERR_TRACE);
+  clearFault();
+  if (!isObj(e)) return obj(outOfMemoryError);
+  store<u32>(objOf(e), captureTrace(pc), ERR_TRACE);
+  clearFault();
   return e;
 }
 

@@ -1,6 +1,8 @@
 // Strings the VM itself needs as values: type names for `type()` and messages, and operator
 // symbols for messages. Made once at start-up, pinned.
 import { pinnedLiteral } from "../objects/string";
+import { allocPinned } from "../heap/alloc";
+import { HEADER, T_ERROR, ERR_SIZE, ERR_CODE, ERR_MESSAGE, ERR_TRACE } from "../heap/layout";
 import * as O from "./opcodes";
 
 export let S_NUMBER: u32 = 0;
@@ -19,6 +21,9 @@ export let S_CODE: u32 = 0;
 export let S_MESSAGE: u32 = 0;
 export let S_TRACE: u32 = 0;
 export let S_INT: u32 = 0;
+export let S_OUT_OF_MEMORY: u32 = 0;
+/** A pinned error for when memory is too exhausted to make one. */
+export let outOfMemoryError: u32 = 0;
 
 // operator symbols for messages
 export const OPS_ADD: u32 = 0;
@@ -57,6 +62,8 @@ export function initNames(): void {
   S_MESSAGE = pinnedLiteral("message");
   S_TRACE = pinnedLiteral("trace");
   S_INT = pinnedLiteral("int");
+  S_OUT_OF_MEMORY = pinnedLiteral("memory limit exceeded");
+  outOfMemoryError = pinnedError(4001, S_OUT_OF_MEMORY);
   setSymbol(OPS_ADD, "+");
   setSymbol(OPS_SUB, "-");
   setSymbol(OPS_MUL, "*");
@@ -78,6 +85,15 @@ export function initNames(): void {
 
 function setSymbol(i: u32, s: string): void {
   store<u32>(opSymbols + (i << 2), pinnedLiteral(s));
+}
+
+function pinnedError(code: f64, message: u32): u32 {
+  const p = allocPinned(ERR_SIZE - HEADER);
+  store<u8>(p, T_ERROR);
+  store<u64>(p, reinterpret<u64>(code), ERR_CODE);
+  store<u32>(p, message, ERR_MESSAGE);
+  store<u32>(p, 0, ERR_TRACE);
+  return p;
 }
 
 export function opSymbol(i: u32): u32 {

@@ -28,8 +28,24 @@ export interface NoodleErrorValue {
 const TAG_HI = Number(L.TAG_OBJ >> 32n);
 const NIL_HI = Number(L.NIL >> 32n);
 
+/** A part of a value left out of a message (too deep, or a cycle); shown as `...`. */
+export class Elided {}
+
 /** Reads values out of one core instance's memory. */
 export class ValueReader {
+  /** When set, deep or cyclic parts are elided instead of failing (for error messages). */
+  private brief: { seen: Set<number>; depth: number } | undefined;
+
+  /** A value for an error message: at most a few levels deep, cycles cut. */
+  forMessage(addr: number): JsValue {
+    this.brief = { seen: new Set(), depth: 3 };
+    try {
+      return this.at(addr);
+    } finally {
+      this.brief = undefined;
+    }
+  }
+
   constructor(
     private readonly core: CoreExports,
     private readonly functionName: (protoIndex: number) => string,
@@ -64,7 +80,18 @@ export class ValueReader {
 
   /** A value as text the way `print` shows it, for messages (strings quoted when `quoted`). */
   object(p: number, depth: number): JsValue {
+    const brief = this.brief;
+    if (brief && (depth > brief.depth || brief.seen.has(p))) return new Elided() as unknown as JsValue;
     if (depth > 100) throw new RangeError("value nested too deeply to convert");
+    brief?.seen.add(p);
+    try {
+      return this.read(p, depth);
+    } finally {
+      brief?.seen.delete(p);
+    }
+  }
+
+  private read(p: number, depth: number): JsValue {
     const u8 = this.u8, u32 = this.u32;
     switch (u8[p]) {
       case L.T_STRING:
@@ -195,6 +222,7 @@ function arrayToCore(core: CoreExports, v: Matrix | Tensor): bigint {
 /** The text of a JS-side copy of a value the way Noodle prints it (used for error arguments). */
 export function displayValue(v: JsValue, quoted = false): string {
   if (v === null) return "nil";
+  if ((v as unknown) instanceof Elided) return "...";
   if (typeof v === "boolean") return String(v);
   if (typeof v === "number") return Object.is(v, -0) ? "0" : String(v);
   if (typeof v === "string") return quoted ? JSON.stringify(v) : v;

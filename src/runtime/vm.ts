@@ -76,10 +76,10 @@ export class VM {
       math: (fn, x, y) => (fn === 5 ? Math.pow(x, y) : fn === 6 ? Math.atan2(x, y) : MATH[fn](x)),
       errorMessage: (code, argc, argsPtr) => {
         const args: JsValue[] = [];
-        for (let i = 0; i < argc; i++) args.push(vm().reader.at(argsPtr + i * 8));
-        return makeString(vm().core, runtimeMessage(code, args), false);
+        for (let i = 0; i < argc; i++) args.push(vm().reader.forMessage(argsPtr + i * 8));
+        return stringOrZero(vm().core, runtimeMessage(code, args));
       },
-      renderTrace: (list) => makeString(vm().core, vm().traceOf(list).map((f) => `${f.name} (${f.file}:${f.line}:${f.col})`).join("\n"), false),
+      renderTrace: (list) => stringOrZero(vm().core, vm().traceOf(list).map((f) => `${f.name} (${f.file}:${f.line}:${f.col})`).join("\n")),
     }, options.core);
     return new VM(core, options, ref);
   }
@@ -220,6 +220,16 @@ export class VM {
 
   heapStats(): { inUse: number; committed: number; collections: number } {
     return { inUse: this.core.heapInUse(), committed: this.core.heapCommitted(), collections: this.core.collectionCount() };
+  }
+}
+
+/** A new string in the core, or 0 when its memory is exhausted (the core then uses a fallback). */
+function stringOrZero(core: CoreExports, text: string): number {
+  try {
+    return makeString(core, text, false);
+  } catch (e) {
+    if (e instanceof RangeError) return 0;
+    throw e;
   }
 }
 
