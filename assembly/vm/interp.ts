@@ -27,7 +27,7 @@ import {
   protoAt, structAt, P_CODE, P_NPARAMS, P_NREQUIRED, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME,
   H_START, H_END, H_TARGET, H_REG, H_REGION, HANDLER_SIZE,
   FR_CLOSURE, FR_PROTO, FR_PC, FR_BASE, FR_REGION, FRAME_SIZE,
-  regs, frames, frameCount, setFrameCount, ensureRegisters, ensureFrames, frameAt, maxDepth, fuel, setFuel, nextSlice, regCap, frameCap,
+  regs, frames, frameCount, setFrameCount, ensureRegisters, ensureFrames, frameAt, maxDepth, fuel, setFuel, nextSlice, regsEnd, frameLimit,
   globals, globalCount, protos, PROTO_SIZE, stepLimit,
 } from "./state";
 import { outOfMemoryError, S_OUT_OF_MEMORY, opSymbol, typeCodeName, S_CODE, S_MESSAGE, S_TRACE, S_INT, OPS_INDEX, OPS_ADD, OPS_SUB, OPS_MUL, OPS_DIV, OPS_MOD, OPS_POW, OPS_EMUL, OPS_EDIV, OPS_LDIV, OPS_NEG, OPS_LT, OPS_LE, OPS_TRANSPOSE, OPS_ITERATE, OPS_RANGE } from "./names";
@@ -71,7 +71,7 @@ function markRoots(): void {
     const fr = frameAt(f);
     markPtr(load<u32>(fr, FR_CLOSURE));
     const proto = load<u32>(fr, FR_PROTO);
-    markValues(regs + (load<u32>(fr, FR_BASE) << 3), load<u32>(proto, P_NREGS));
+    markValues(load<u32>(fr, FR_BASE), load<u32>(proto, P_NREGS));
   }
   markValues(globals, globalCount);
   markValues(handleSlots(), handleCount());
@@ -151,7 +151,7 @@ function unwind(err: u64, pc: u32, stopDepth: u32): u32 {
         const h = hs + i * HANDLER_SIZE;
         if (off >= load<u32>(h, H_START) && off < load<u32>(h, H_END)) {
           exitRegionsTo(load<u32>(fr, FR_REGION) + load<u32>(h, H_REGION));
-          store<u64>(regs + ((load<u32>(fr, FR_BASE) + load<u32>(h, H_REG)) << 3), thrownValue);
+          store<u64>(load<u32>(fr, FR_BASE) + (load<u32>(h, H_REG) << 3), thrownValue);
           thrownValue = NIL;
           return load<u32>(proto, P_CODE) + (load<u32>(h, H_TARGET) << 2);
         }
@@ -409,7 +409,7 @@ export function callValue(fv: u64, args: u32, n: u32): u32 {
     return STATUS_ERROR;
   }
   const stop = frameCount;
-  const baseIndex: u32 = stop == 0 ? 0 : load<u32>(frameAt(stop - 1), FR_BASE) + load<u32>(load<u32>(frameAt(stop - 1), FR_PROTO), P_NREGS);
+  const baseIndex: u32 = stop == 0 ? 0 : ((load<u32>(frameAt(stop - 1), FR_BASE) - regs) >> 3) + load<u32>(load<u32>(frameAt(stop - 1), FR_PROTO), P_NREGS);
   const nregs = load<u32>(proto, P_NREGS);
   if (!ensureRegisters(baseIndex + nregs + 1) || !ensureFrames(stop + 1)) {
     raise1(E_MEMORY, NIL);
@@ -421,7 +421,7 @@ export function callValue(fv: u64, args: u32, n: u32): u32 {
   store<u32>(fr, clo, FR_CLOSURE);
   store<u32>(fr, proto, FR_PROTO);
   store<u32>(fr, load<u32>(proto, P_CODE), FR_PC);
-  store<u32>(fr, baseIndex, FR_BASE);
+  store<u32>(fr, regs + (baseIndex << 3), FR_BASE);
   store<u32>(fr, regionDepth, FR_REGION);
   setFrameCount(stop + 1);
   return execute(stop);
@@ -434,7 +434,7 @@ function execute(stopDepth: u32): u32 {
   let proto = load<u32>(fr, FR_PROTO);
   let closure = load<u32>(fr, FR_CLOSURE);
   let pc = load<u32>(fr, FR_PC);
-  let base = regs + (load<u32>(fr, FR_BASE) << 3);
+  let base = load<u32>(fr, FR_BASE);
   let kbase = load<u32>(proto, P_KBASE);
   let ipc: u32 = pc;
   let err: u64 = NIL;
@@ -719,12 +719,15 @@ function execute(stopDepth: u32): u32 {
             raise3(E_ARITY, obj(load<u32>(np, P_NAME)), arityText(np), num(<f64>nargs));
             break;
           }
-          if (frameCount >= maxDepth) { raise1(E_STACK, num(<f64>maxDepth)); break; }
           store<u32>(fr, pc, FR_PC);
-          const newBase: u32 = ((base - regs) >> 3) + a + 1;
           const nregs = load<u32>(np, P_NREGS);
-          if (newBase + nregs > regCap || frameCount >= frameCap) {
-            if (!ensureRegisters(newBase + nregs) || !ensureFrames(frameCount + 1)) { raise1(E_MEMORY, NIL); break; }
+          let newBase = base + ((a + 1) << 3);
+          if (frameCount >= frameLimit || newBase + (nregs << 3) > regsEnd) {
+            if (frameCount >= maxDepth) { raise1(E_STACK, num(<f64>maxDepth)); break; }
+            if (!ensureRegisters(((newBase - regs) >> 3) + nregs) || !ensureFrames(frameCount + 1)) { raise1(E_MEMORY, NIL); break; }
+            // the registers may have moved, and the frames with them
+            fr = frameAt(frameCount - 1);
+            newBase = load<u32>(fr, FR_BASE) + ((a + 1) << 3);
           }
           fr = frames + frameCount * FRAME_SIZE;
           setFrameCount(frameCount + 1);
@@ -732,7 +735,7 @@ function execute(stopDepth: u32): u32 {
           store<u32>(fr, np, FR_PROTO);
           store<u32>(fr, newBase, FR_BASE);
           store<u32>(fr, regionDepth, FR_REGION);
-          base = regs + (newBase << 3);
+          base = newBase;
           for (let i = nargs; i < nparams; i++) setR(base, i, MISSING);
           for (let i = nparams; i < nregs; i++) setR(base, i, NIL);
           proto = np;
@@ -768,10 +771,9 @@ function execute(stopDepth: u32): u32 {
       case O.OP_RETURN:
       case O.OP_RETURNNIL: {
         const v = (ins & 0xFF) == O.OP_RETURN ? R(base, a) : NIL;
-        const depthAtEntry = load<u32>(fr, FR_REGION);
-        if (regionDepth > depthAtEntry) {
+        if (regionDepth != 0 && regionDepth > load<u32>(fr, FR_REGION)) {
           resultValue = v;
-          exitRegionsTo(depthAtEntry);
+          exitRegionsTo(load<u32>(fr, FR_REGION));
         }
         setFrameCount(frameCount - 1);
         if (frameCount == stopDepth) {
@@ -781,11 +783,11 @@ function execute(stopDepth: u32): u32 {
         }
         // the callee's registers start just after the caller's function register
         store<u64>(base - 8, v);
-        fr = frameAt(frameCount - 1);
+        fr -= FRAME_SIZE;
         proto = load<u32>(fr, FR_PROTO);
         closure = load<u32>(fr, FR_CLOSURE);
         pc = load<u32>(fr, FR_PC);
-        base = regs + (load<u32>(fr, FR_BASE) << 3);
+        base = load<u32>(fr, FR_BASE);
         kbase = load<u32>(proto, P_KBASE);
         continue;
       }
@@ -816,7 +818,7 @@ function execute(stopDepth: u32): u32 {
         fr = frameAt(frameCount - 1);
         proto = load<u32>(fr, FR_PROTO);
         closure = load<u32>(fr, FR_CLOSURE);
-        base = regs + (load<u32>(fr, FR_BASE) << 3);
+        base = load<u32>(fr, FR_BASE);
         kbase = load<u32>(proto, P_KBASE);
         pc = target;
         // a caught error costs a step, so code that throws and catches forever still ends
@@ -1082,7 +1084,7 @@ function execute(stopDepth: u32): u32 {
     fr = frameAt(frameCount - 1);
     proto = load<u32>(fr, FR_PROTO);
     closure = load<u32>(fr, FR_CLOSURE);
-    base = regs + (load<u32>(fr, FR_BASE) << 3);
+    base = load<u32>(fr, FR_BASE);
     kbase = load<u32>(proto, P_KBASE);
     pc = target;
     if (--left < 0) {

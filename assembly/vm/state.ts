@@ -32,7 +32,7 @@ export const HANDLER_SIZE: u32 = 20;
 export const FR_CLOSURE: u32 = 0;
 export const FR_PROTO: u32 = 4; // address of the proto record
 export const FR_PC: u32 = 8; // address of the next instruction
-export const FR_BASE: u32 = 12; // register index of R[0]
+export const FR_BASE: u32 = 12; // address of R[0] (frames are moved with the registers)
 export const FR_REGION: u32 = 16; // region depth when the frame was entered
 export const FRAME_SIZE: u32 = 20;
 
@@ -54,10 +54,13 @@ export let structCount: u32 = 0;
 export let regs: u32 = 0; // address of register 0
 let regsBlock: u32 = 0;
 export let regCap: u32 = 0; // registers
+export let regsEnd: u32 = 0; // address just past the last register
 export let frames: u32 = 0;
 let framesBlock: u32 = 0;
 export let frameCap: u32 = 0;
 export let frameCount: u32 = 0;
+/** min(maxDepth, frameCap): a call at or past it takes the slow path. */
+export let frameLimit: u32 = 0;
 
 // limits
 export let maxDepth: u32 = 10000;
@@ -71,7 +74,10 @@ export let stepLimit: i64 = 0;
 export let fuel: i64 = SLICE;
 export let sliceSize: i64 = SLICE;
 
-export function setMaxDepth(n: u32): void { maxDepth = n; }
+export function setMaxDepth(n: u32): void {
+  maxDepth = n;
+  frameLimit = min(maxDepth, frameCap);
+}
 export function setBudget(n: i64): void {
   budget = n;
   stepLimit = n;
@@ -151,10 +157,17 @@ export function ensureRegisters(n: u32): bool {
   if (cap < n) cap = n;
   const fresh = grown(regsBlock, regCap << 3, cap << 3);
   if (fresh == 0) return false;
+  const moved = fresh + HEADER - regs;
   regsBlock = fresh;
   regs = regsBlock + HEADER;
   for (let i = regCap; i < cap; i++) store<u64>(regs + (i << 3), NIL);
   regCap = cap;
+  regsEnd = regs + (cap << 3);
+  // frames hold register addresses: move them with the registers
+  for (let f: u32 = 0; f < frameCount; f++) {
+    const fr = frames + f * FRAME_SIZE;
+    store<u32>(fr, load<u32>(fr, FR_BASE) + moved, FR_BASE);
+  }
   return true;
 }
 
@@ -167,6 +180,7 @@ export function ensureFrames(n: u32): bool {
   framesBlock = fresh;
   frames = framesBlock + HEADER;
   frameCap = cap;
+  frameLimit = min(maxDepth, frameCap);
   return true;
 }
 
