@@ -706,9 +706,14 @@ function execute(stopDepth: u32): u32 {
         continue;
       }
 
+      case O.OP_CALLG:
       case O.OP_CALL: {
         const nargs = (ins >> 16) & 0xFF;
-        const fv = R(base, a);
+        let fv: u64;
+        if ((ins & 0xFF) == O.OP_CALLG) {
+          fv = load<u64>(globals + (load<u32>(pc) << 3));
+          pc += 4;
+        } else fv = R(base, a);
         if (!isObj(fv)) { raise1(E_NOT_CALLABLE, typeValue(fv)); break; }
         const fp = objOf(fv);
         const t = typeOf(fp);

@@ -99,6 +99,10 @@ export const OPCODES = [
 
   op("JGIVEN", "ABC", ["r", "-", "-"], "if parameter R[A] was passed (not left out for its default), pc += ext", { ext: "j" }),
   op("CALL", "ABC", ["r", "n", "-"], "R[A] = R[A](R[A+1] .. R[A+B])", { ranges: [{ base: 0, count: 1, extra: 1 }] }),
+  op("CALLG", "ABC", ["r", "n", "-"], "R[A] = G[ext](R[A+1] .. R[A+B]): a call of a global function", {
+    ext: "g",
+    ranges: [{ base: 0, count: 1, extra: 1 }],
+  }),
   op("CALLB", "ABC", ["r", "n", "b"], "R[A] = builtin C(R[A] .. R[A+B-1])", { ranges: [{ base: 0, count: 1 }] }),
   op("RETURN", "ABC", ["r", "-", "-"], "return R[A]"),
   op("RETURNNIL", "ABC", ["-", "-", "-"], "return nil"),

@@ -994,11 +994,18 @@ export class CodeGenerator {
       return;
     }
     const base = this.callBase(dst, e.args.length + 1);
-    if (res?.kind === "builtin") this.b.emit("GETGLOBAL", [base, this.env.preludeGlobal(SORT_WITH)!]);
-    else this.exprTo(callee, base);
+    // a function in a global is called straight from it
+    const global =
+      res?.kind === "builtin" ? this.env.preludeGlobal(SORT_WITH)
+      : res?.kind === "prelude" ? this.env.preludeGlobal(res.name)
+      : res?.kind === "binding" && res.binding.kind === "global" ? res.binding.index
+      : callee.kind === "Member" ? this.r.qualified.get(callee)?.index
+      : undefined;
+    if (global === undefined) this.exprTo(callee, base);
     e.args.forEach((a, i) => this.exprTo(a, base + 1 + i));
     this.pos(e.span);
-    this.b.emit("CALL", [base, e.args.length, 0]);
+    if (global !== undefined) this.b.emit("CALLG", [base, e.args.length, 0], global);
+    else this.b.emit("CALL", [base, e.args.length, 0]);
     if (base !== dst) this.b.emit("MOVE", [dst, base, 0]);
   }
 

@@ -255,7 +255,7 @@ describe("noodle compile, run FILE.nbc and disasm", () => {
     const mnemonics = [...r.stdout.matchAll(/^\s+\d{4}\s+L\d+\s+([A-Z0-9]+)\b/gm)].map((m) => m[1]);
     expect(mnemonics.length).toBeGreaterThan(10);
     for (const m of mnemonics) expect(OPCODE_BY_NAME.has(m), m).toBe(true);
-    expect(mnemonics).toEqual(expect.arrayContaining(["CALL", "RETURN", "CALLB"]));
+    expect(mnemonics).toEqual(expect.arrayContaining(["CALLG", "RETURN", "CALLB"]));
   });
 
   it("disassembles a source file as well", () => {
