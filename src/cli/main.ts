@@ -8,6 +8,7 @@ import { disassemble } from "../bytecode/disasm.js";
 import { BytecodeError } from "../bytecode/errors.js";
 import type { NbcModule } from "../bytecode/module.js";
 import { VM, type Limits } from "../runtime/vm.js";
+import { coreModule } from "../runtime/core.js";
 import { readSource } from "../node/files.js";
 import { BufferedOutput } from "./output.js";
 
@@ -86,6 +87,8 @@ function loadProgram(path: string): { module?: NbcModule; exit: number } {
 }
 
 async function runCommand(path: string, limits: Limits): Promise<number> {
+  // the engine compiles the core on its own threads while the program is compiled here
+  void coreModule();
   const { module, exit } = loadProgram(path);
   if (!module) return exit;
   const out = new BufferedOutput(process.stdout);
