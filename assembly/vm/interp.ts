@@ -66,13 +66,22 @@ export let thrownValue: u64 = NIL;
 
 // ---------------------------------------------------------------- collection
 
+/**
+ * Marks the roots. Registers above the innermost frame are dead: they are cleared, so every
+ * register holds nil or a value that was alive at the last collection or written since. That is
+ * what lets a call leave its new registers as they are instead of clearing them.
+ */
 function markRoots(): void {
+  let top = regs;
   for (let f: u32 = 0; f < frameCount; f++) {
     const fr = frameAt(f);
     markPtr(load<u32>(fr, FR_CLOSURE));
     const proto = load<u32>(fr, FR_PROTO);
-    markValues(load<u32>(fr, FR_BASE), load<u32>(proto, P_NREGS));
+    const n = load<u32>(proto, P_NREGS);
+    markValues(load<u32>(fr, FR_BASE), n);
+    top = max(top, load<u32>(fr, FR_BASE) + (n << 3));
   }
+  for (let r = top; r < regsEnd; r += 8) store<u64>(r, NIL);
   markValues(globals, globalCount);
   markValues(handleSlots(), handleCount());
   markValue(resultValue);
@@ -742,7 +751,6 @@ function execute(stopDepth: u32): u32 {
           store<u32>(fr, regionDepth, FR_REGION);
           base = newBase;
           for (let i = nargs; i < nparams; i++) setR(base, i, MISSING);
-          for (let i = nparams; i < nregs; i++) setR(base, i, NIL);
           proto = np;
           closure = fp;
           kbase = load<u32>(np, P_KBASE);

@@ -295,10 +295,9 @@ export class CodeGenerator {
       const binding = this.r.decls.get(s);
       if (!binding || binding.kind !== "local") continue;
       binding.reg = this.b.alloc();
-      if (binding.captured) {
-        this.b.emit("LOADNIL", [binding.reg, 0, 0]);
-        this.b.emit("NEWBOX", [binding.reg, binding.reg, 0]);
-      }
+      // registers start with whatever they held: a call before the declaration finds nil
+      this.b.emit("LOADNIL", [binding.reg, 0, 0]);
+      if (binding.captured) this.b.emit("NEWBOX", [binding.reg, binding.reg, 0]);
     }
     for (const s of body) this.stmt(s);
   }
