@@ -9,11 +9,11 @@
 // goes to stderr when it is a terminal, and so do the page's errors. Exits 1
 // when a line has "ok": false or the page fails, 2 on bad usage.
 
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { DEFAULTS } from "../harness.js";
+import { parseOptions, suiteNames, usage } from "../node/options.js";
 import { benchPath, machine, projectRoot } from "../node/host.js";
 import { startStaticServer } from "./server.js";
 
@@ -37,71 +37,7 @@ const STEP_TIMEOUT_MS = 30_000;
  */
 const STALL_TIMEOUT_MS = 10 * 60 * 1000;
 
-const USAGE = `usage: node bench/browser/run.js SUITE [--runs N] [--warmup N] [--case NAME]... [--impl NAME]...
-  SUITE      a file in bench/suites/ without .js (${suiteNames().join(", ")})
-  --runs     timed runs per case and implementation (default ${DEFAULTS.runs})
-  --warmup   untimed runs before them (default ${DEFAULTS.warmup})
-  --case     only this case (repeatable, or comma-separated)
-  --impl     only this implementation: noodle or a peer name (repeatable, or comma-separated)`;
-
-function suiteNames() {
-  try {
-    return readdirSync(benchPath("suites"))
-      .filter((f) => f.endsWith(".js"))
-      .map((f) => f.slice(0, -3));
-  } catch {
-    return [];
-  }
-}
-
-function usageError(message) {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
-}
-
-function parseArgs(argv) {
-  const args = { suite: null, runs: DEFAULTS.runs, warmup: DEFAULTS.warmup, cases: [], impls: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const [flag, inline] = a.startsWith("--") ? a.split(/=(.*)/s) : [a];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) usageError(`${flag} needs a value`);
-      return v;
-    };
-    const count = (min) => {
-      const v = value();
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min) usageError(`${flag} must be an integer >= ${min}, got ${v}`);
-      return n;
-    };
-    switch (flag) {
-      case "--runs":
-        args.runs = count(1);
-        break;
-      case "--warmup":
-        args.warmup = count(0);
-        break;
-      case "--case":
-        args.cases.push(...value().split(",").filter(Boolean));
-        break;
-      case "--impl":
-        args.impls.push(...value().split(",").filter(Boolean));
-        break;
-      case "-h":
-      case "--help":
-        console.log(USAGE);
-        process.exit(0);
-        break;
-      default:
-        if (a.startsWith("-")) usageError(`unknown option ${a}`);
-        if (args.suite) usageError(`one suite at a time (got ${args.suite} and ${a})`);
-        args.suite = a;
-    }
-  }
-  if (!args.suite) usageError("no suite given");
-  return args;
-}
+const USAGE = usage("node bench/browser/run.js");
 
 // Names are checked here, against the suite module loaded in Node too, so a
 // typo is a usage error before any browser starts.
@@ -146,7 +82,7 @@ function watchdog(ms) {
   return { promise, poke, fail: (e) => reject(e), stop: () => clearTimeout(timer) };
 }
 
-const args = parseArgs(process.argv.slice(2));
+const { args, fail: usageError } = parseOptions(process.argv.slice(2), USAGE);
 await checkNames(args);
 if (!existsSync(CHROMIUM)) {
   console.error(`${CHROMIUM} not found; install it with 'apt-get install chromium'`);

@@ -1,7 +1,8 @@
-// A static file server for the browser benchmark page: it serves the project
-// root (so the page can import /dist/index.js and /bench/...) on 127.0.0.1 at
-// an ephemeral port. The same rules as tests/browser/static-server.ts, in
-// plain JavaScript so that Node runs it without a build step.
+// A static file server for pages in headless Chromium (the browser benchmark
+// runner and the browser tests): it serves the project root (so a page can
+// import /dist/index.js and /bench/...) on 127.0.0.1 at an ephemeral port,
+// never a path outside the root. Plain JavaScript, so Node runs it without a
+// build step.
 
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";

@@ -1,0 +1,74 @@
+// Command-line options shared by the Node and browser runners.
+
+import { readdirSync } from "node:fs";
+import { DEFAULTS } from "../harness.js";
+import { benchPath } from "./host.js";
+
+export function suiteNames() {
+  try {
+    return readdirSync(benchPath("suites"))
+      .filter((f) => f.endsWith(".js"))
+      .map((f) => f.slice(0, -3));
+  } catch {
+    return [];
+  }
+}
+
+/** The usage text of a runner invoked as `command` (`caseNote` adds to the --case line). */
+export function usage(command, caseNote = "") {
+  return `usage: ${command} SUITE [--runs N] [--warmup N] [--case NAME]... [--impl NAME]...
+  SUITE      a file in bench/suites/ without .js (${suiteNames().join(", ")})
+  --runs     timed runs per case and implementation (default ${DEFAULTS.runs})
+  --warmup   untimed runs before them (default ${DEFAULTS.warmup})
+  --case     only this case (repeatable, or comma-separated${caseNote})
+  --impl     only this implementation: noodle or a peer name (repeatable, or comma-separated)`;
+}
+
+/** Parses argv into { suite, runs, warmup, cases, impls }; prints usage and exits 2 on bad input. */
+export function parseOptions(argv, usageText) {
+  const fail = (message) => {
+    console.error(`${message}\n${usageText}`);
+    process.exit(2);
+  };
+  const args = { suite: null, runs: DEFAULTS.runs, warmup: DEFAULTS.warmup, cases: [], impls: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.startsWith("--") ? a.split(/=(.*)/s) : [a];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) fail(`${flag} needs a value`);
+      return v;
+    };
+    const count = (min) => {
+      const v = value();
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min) fail(`${flag} must be an integer >= ${min}, got ${v}`);
+      return n;
+    };
+    switch (flag) {
+      case "--runs":
+        args.runs = count(1);
+        break;
+      case "--warmup":
+        args.warmup = count(0);
+        break;
+      case "--case":
+        args.cases.push(...value().split(",").filter(Boolean));
+        break;
+      case "--impl":
+        args.impls.push(...value().split(",").filter(Boolean));
+        break;
+      case "-h":
+      case "--help":
+        console.log(usageText);
+        process.exit(0);
+        break;
+      default:
+        if (a.startsWith("-")) fail(`unknown option ${a}`);
+        if (args.suite) fail(`one suite at a time (got ${args.suite} and ${a})`);
+        args.suite = a;
+    }
+  }
+  if (!args.suite) fail("no suite given");
+  return { args, fail };
+}
