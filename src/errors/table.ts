@@ -57,6 +57,8 @@ export const ERRORS = {
   AnnotationFailed: spec(5004, "type annotation", "expected {expected}, got {got}"),
   CategoryLaw: spec(5010, "category law", "{detail}"),
   NotNatural: spec(5011, "naturality", "{detail}"),
+  // 8xxx storage and queries
+  CorruptData: spec(8004, "corrupt data", "corrupt data: {detail}"),
   // 9xxx configuration
   BadOption: spec(9001, "invalid option", "{detail}"),
 } as const;

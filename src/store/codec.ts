@@ -1,0 +1,539 @@
+// The value codec: every storable Noodle value (all but functions, actors and futures) to bytes
+// and back, in the JavaScript representation of src/runtime/values.ts. Storage uses it for the
+// values it keeps; the same bytes are meant to carry values between workers and nodes.
+//
+// Layout (all integers little-endian; "uleb" is unsigned LEB128, minimal, at most 32 bits):
+//
+//   header   "N" "V" u8 version (1), then exactly one value and nothing after it
+//   value    u8 tag, then
+//     0 nil | 1 false | 2 true
+//     3 number   f64
+//     4 string   uleb byte length, UTF-8
+//     5 list     uleb count, values
+//     6 map      uleb count, (key value)* with keys (strings or numbers) sorted by their encoded
+//                bytes, no duplicates
+//     7 struct   string name (uleb length, UTF-8), uleb field count, (field name, value)* in
+//                declaration order, no duplicate names
+//     8 matrix   u8 dtype (0 f64, 1 f32), uleb rows, uleb cols, zero padding to a multiple of 8
+//                bytes from the start of the encoding, rows*cols elements row-major
+//     9 tensor   u8 dtype, uleb ndim (<= 32), uleb dims, zero padding as for matrices, elements
+//    10 error    f64 code, string message (uleb length, UTF-8)
+//
+// The encoding is canonical: equal values give equal bytes, so a hash of the bytes identifies the
+// value. Noodle's `==` treats -0 as 0 and maps as equal regardless of insertion order, so -0 is
+// written as +0 (in numbers and in matrix/tensor elements), every NaN as the one quiet NaN, and map
+// entries in key-byte order (a decoded map iterates in that order, not in its original insertion
+// order). The decoder accepts only canonical bytes, so decode followed by encode gives back the
+// input exactly.
+//
+// The decoder treats its input as hostile: anything malformed is a CodecError (8004), every count
+// is checked against the bytes left before anything is allocated (so the decoded size is bounded
+// by the input size), nesting is limited to MAX_DEPTH and the input is read strictly forward.
+// Matrix and tensor elements come back as a typed array over the input's own buffer when the
+// input's alignment allows it (no copy), so such a value shares memory with the input bytes.
+import { ERRORS, formatError } from "../errors/table.js";
+import type { JsValue, NoodleErrorValue } from "../runtime/values.js";
+import { STRUCT_NAME } from "../runtime/values.js";
+import type { DType } from "../math/arrays.js";
+import { contentHash } from "../bytecode/codec.js";
+
+export const FORMAT_VERSION = 1;
+
+/** Deepest nesting of lists, maps, structs (values inside values) the codec accepts. */
+export const MAX_DEPTH = 1000;
+
+/** Most dimensions a tensor may have (the VM's limit). */
+export const MAX_TENSOR_DIMS = 32;
+
+/** Error code of corrupt stored data. */
+export const CORRUPT_DATA = ERRORS.CorruptData.code;
+
+const MAGIC0 = 0x4e; // "N"
+const MAGIC1 = 0x56; // "V"
+const HEADER_SIZE = 3;
+const ALIGN = 8;
+const MAX_UINT32 = 0xffffffff;
+
+const enum Tag {
+  Nil = 0,
+  False = 1,
+  True = 2,
+  Number = 3,
+  String = 4,
+  List = 5,
+  Map = 6,
+  Struct = 7,
+  Matrix = 8,
+  Tensor = 9,
+  Error = 10,
+}
+
+const DTYPE_F64 = 0;
+const DTYPE_F32 = 1;
+
+/** A matrix or tensor as the decoder returns it: plain data, not tied to a VM. */
+export interface ArrayValue {
+  kind: "matrix" | "tensor";
+  shape: number[];
+  dtype: DType;
+  data: Float64Array | Float32Array;
+}
+
+/** What the codec stores: the VM's JavaScript values, plus decoded (VM-free) matrices and tensors. */
+export type StoredValue =
+  | null | boolean | number | string | StoredValue[] | Map<StoredValue, StoredValue> | { [k: string]: StoredValue }
+  | NoodleErrorValue | ArrayValue | JsValue;
+
+/** Bytes that are not a valid encoding of a value (error 8004). */
+export class CodecError extends Error {
+  readonly code = CORRUPT_DATA;
+
+  constructor(
+    readonly detail: string,
+    /** Byte offset in the input where the problem was found. */
+    readonly offset: number,
+  ) {
+    super(formatError("CorruptData", { detail: `${detail} at byte ${offset}` }));
+    this.name = "CodecError";
+  }
+}
+
+// Typed arrays use the host's byte order; the format is little-endian, so views straight over
+// the bytes are only correct on little-endian hosts (all current ones). Others go through DataView.
+const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+const utf8enc = new TextEncoder();
+// fatal: invalid UTF-8 is an error, not U+FFFD; ignoreBOM: a leading U+FEFF is content, not a mark.
+const utf8dec = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+// A lone surrogate cannot be written as UTF-8; TextEncoder would silently replace it.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+// ---------------------------------------------------------------- encoding
+
+/** The canonical bytes of a value. Throws TypeError for values that cannot be stored. */
+export function encodeValue(v: StoredValue): Uint8Array {
+  const w = new Writer();
+  w.u8(MAGIC0);
+  w.u8(MAGIC1);
+  w.u8(FORMAT_VERSION);
+  w.value(v, 0);
+  return w.finish();
+}
+
+/** A stable hex hash of a value's canonical bytes: equal values have equal hashes. */
+export function valueHash(v: StoredValue): string {
+  return contentHash(encodeValue(v));
+}
+
+class Writer {
+  private buf = new Uint8Array(256);
+  private view = new DataView(this.buf.buffer);
+  private length = 0;
+
+  finish(): Uint8Array {
+    // a copy starting at offset 0 of its own buffer keeps the padding's alignment meaningful
+    return this.buf.slice(0, this.length);
+  }
+
+  private reserve(n: number): number {
+    const at = this.length;
+    if (at + n > this.buf.length) {
+      let size = this.buf.length * 2;
+      while (size < at + n) size *= 2;
+      const next = new Uint8Array(size);
+      next.set(this.buf.subarray(0, at));
+      this.buf = next;
+      this.view = new DataView(next.buffer);
+    }
+    this.length = at + n;
+    return at;
+  }
+
+  u8(x: number): void {
+    const at = this.reserve(1); // may replace this.buf
+    this.buf[at] = x;
+  }
+
+  uleb(x: number): void {
+    if (!Number.isInteger(x) || x < 0 || x > MAX_UINT32) throw new TypeError(`count ${x} is too large to store`);
+    do {
+      const low = x % 128;
+      x = Math.floor(x / 128);
+      this.u8(x > 0 ? low | 0x80 : low);
+    } while (x > 0);
+  }
+
+  f64(x: number): void {
+    const at = this.reserve(8);
+    if (Number.isNaN(x)) {
+      this.view.setUint32(at, 0, true);
+      this.view.setUint32(at + 4, 0x7ff80000, true);
+    } else {
+      this.view.setFloat64(at, x === 0 ? 0 : x, true);
+    }
+  }
+
+  bytes(b: Uint8Array): void {
+    const at = this.reserve(b.length);
+    this.buf.set(b, at);
+  }
+
+  string(s: string): void {
+    if (LONE_SURROGATE.test(s)) throw new TypeError("strings with unpaired surrogates cannot be stored");
+    const b = utf8enc.encode(s);
+    this.uleb(b.length);
+    this.bytes(b);
+  }
+
+  value(v: StoredValue, depth: number): void {
+    if (v === null) return this.u8(Tag.Nil);
+    switch (typeof v) {
+      case "boolean":
+        return this.u8(v ? Tag.True : Tag.False);
+      case "number":
+        this.u8(Tag.Number);
+        return this.f64(v);
+      case "string":
+        this.u8(Tag.String);
+        return this.string(v);
+      case "function":
+        throw new TypeError("functions cannot be stored");
+      case "object":
+        break;
+      default:
+        throw new TypeError(`a JavaScript ${typeof v} is not a Noodle value and cannot be stored`);
+    }
+    if (depth >= MAX_DEPTH) throw new TypeError(`values nested more than ${MAX_DEPTH} deep (or cyclic) cannot be stored`);
+    if (Array.isArray(v)) {
+      this.u8(Tag.List);
+      this.uleb(v.length);
+      for (const item of v) this.value(item, depth + 1);
+      return;
+    }
+    if (v instanceof Map) return this.map([...v.entries()], depth);
+    const o = v as Record<string | symbol, unknown>;
+    if (STRUCT_NAME in o) return this.struct(o, depth);
+    switch (o.kind) {
+      case "function":
+        throw new TypeError("functions cannot be stored");
+      case "error":
+        if (typeof o.code !== "number" || typeof o.message !== "string") throw new TypeError("an error value needs a numeric code and a string message");
+        this.u8(Tag.Error);
+        this.f64(o.code);
+        return this.string(o.message);
+      case "matrix":
+      case "tensor":
+        return this.array(o);
+    }
+    const proto = Object.getPrototypeOf(o);
+    if (proto !== Object.prototype && proto !== null) throw new TypeError("this object is not a Noodle value and cannot be stored");
+    // a plain object is a map with string keys, as when JavaScript passes one into the VM
+    this.map(Object.entries(o) as [StoredValue, StoredValue][], depth);
+  }
+
+  private map(entries: [StoredValue, StoredValue][], depth: number): void {
+    const keyed = entries.map(([k, x]) => {
+      if (typeof k !== "string" && typeof k !== "number") throw new TypeError("map keys must be strings or numbers");
+      const kw = new Writer();
+      kw.value(k, depth + 1);
+      return { key: kw.finish(), value: x };
+    });
+    keyed.sort((a, b) => compareBytes(a.key, b.key));
+    this.u8(Tag.Map);
+    this.uleb(keyed.length);
+    // keys of a Map or an object are distinct, and distinct strings or numbers encode differently
+    // (a Map already holds -0 and 0 as one key)
+    for (const { key, value } of keyed) {
+      this.bytes(key);
+      this.value(value, depth + 1);
+    }
+  }
+
+  private struct(o: Record<string | symbol, unknown>, depth: number): void {
+    const name = o[STRUCT_NAME];
+    if (typeof name !== "string") throw new TypeError("a struct's name must be a string");
+    const fields = Object.keys(o);
+    this.u8(Tag.Struct);
+    this.string(name);
+    this.uleb(fields.length);
+    for (const f of fields) {
+      this.string(f);
+      this.value(o[f] as StoredValue, depth + 1);
+    }
+  }
+
+  private array(o: Record<string | symbol, unknown>): void {
+    const { kind, shape, dtype, data } = o as unknown as ArrayValue;
+    const elemSize = dtype === "f64" ? 8 : dtype === "f32" ? 4 : 0;
+    if (elemSize === 0) throw new TypeError(`a ${kind} needs dtype "f64" or "f32"`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0 && d <= MAX_UINT32)) {
+      throw new TypeError(`a ${kind}'s shape must be a list of sizes`);
+    }
+    if (kind === "matrix" ? shape.length !== 2 : shape.length > MAX_TENSOR_DIMS) {
+      throw new TypeError(kind === "matrix" ? "a matrix has two dimensions" : `a tensor has at most ${MAX_TENSOR_DIMS} dimensions`);
+    }
+    const count = shape.reduce((a, b) => a * b, 1);
+    if (!(data instanceof (dtype === "f64" ? Float64Array : Float32Array)) || data.length !== count) {
+      throw new TypeError(`a ${kind}'s data must be a ${dtype === "f64" ? "Float64Array" : "Float32Array"} of ${count} elements`);
+    }
+    this.u8(kind === "matrix" ? Tag.Matrix : Tag.Tensor);
+    this.u8(dtype === "f64" ? DTYPE_F64 : DTYPE_F32);
+    if (kind === "tensor") this.uleb(shape.length);
+    for (const d of shape) this.uleb(d);
+    this.reserve(padding(this.length)); // fresh buffers are zero
+    const at = this.reserve(count * elemSize);
+    writeElements(this.buf, this.view, at, data);
+  }
+}
+
+/** Copies elements to buf[at..] little-endian, with -0 as +0 and every NaN as the quiet NaN. */
+function writeElements(buf: Uint8Array, view: DataView, at: number, data: Float64Array | Float32Array): void {
+  const f64 = data instanceof Float64Array;
+  if (HOST_LE) {
+    // `at` is a multiple of 8 and the buffer starts at offset 0, so a direct view is aligned
+    const out = f64 ? new Float64Array(buf.buffer, at, data.length) : new Float32Array(buf.buffer, at, data.length);
+    out.set(data);
+    for (let i = 0; i < out.length; i++) {
+      const x = out[i];
+      if (x === 0) out[i] = 0;
+      else if (x !== x) setCanonicalNaN(view, at + i * (f64 ? 8 : 4), f64);
+    }
+    return;
+  }
+  for (let i = 0; i < data.length; i++) {
+    const x = data[i], p = at + i * (f64 ? 8 : 4);
+    if (x !== x) setCanonicalNaN(view, p, f64);
+    else if (f64) view.setFloat64(p, x === 0 ? 0 : x, true);
+    else view.setFloat32(p, x === 0 ? 0 : x, true);
+  }
+}
+
+function setCanonicalNaN(view: DataView, at: number, f64: boolean): void {
+  if (f64) {
+    view.setUint32(at, 0, true);
+    view.setUint32(at + 4, 0x7ff80000, true);
+  } else {
+    view.setUint32(at, 0x7fc00000, true);
+  }
+}
+
+function padding(offset: number): number {
+  return (ALIGN - (offset % ALIGN)) % ALIGN;
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+// ---------------------------------------------------------------- decoding
+
+/**
+ * The value encoded in `bytes`; CodecError (8004) for anything that is not a canonical encoding.
+ * Matrix and tensor data may be views over `bytes`' buffer (see the top of this file).
+ */
+export function decodeValue(bytes: Uint8Array): StoredValue {
+  const r = new Reader(bytes);
+  if (bytes.length < HEADER_SIZE || bytes[0] !== MAGIC0 || bytes[1] !== MAGIC1) throw new CodecError("not an encoded value (bad magic)", 0);
+  if (bytes[2] !== FORMAT_VERSION) throw new CodecError(`unsupported format version ${bytes[2]}`, 2);
+  r.pos = HEADER_SIZE;
+  const v = r.value(0);
+  if (r.pos !== bytes.length) throw new CodecError(`${bytes.length - r.pos} trailing bytes`, r.pos);
+  return v;
+}
+
+class Reader {
+  pos = 0;
+  private readonly view: DataView;
+
+  constructor(private readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  private fail(detail: string, at = this.pos): never {
+    throw new CodecError(detail, at);
+  }
+
+  private get left(): number {
+    return this.bytes.length - this.pos;
+  }
+
+  private need(n: number, what: string): void {
+    if (n > this.left) this.fail(`${what} runs past the end of the data`);
+  }
+
+  private u8(): number {
+    this.need(1, "a byte");
+    return this.bytes[this.pos++];
+  }
+
+  private uleb(): number {
+    const start = this.pos;
+    let x = 0, scale = 1;
+    for (let i = 0; i < 5; i++) {
+      const b = this.u8();
+      x += (b & 0x7f) * scale;
+      scale *= 128;
+      if ((b & 0x80) === 0) {
+        if (b === 0 && i > 0) this.fail("non-minimal integer", start);
+        if (x > MAX_UINT32) this.fail("integer too large", start);
+        return x;
+      }
+    }
+    return this.fail("integer too long", start);
+  }
+
+  /** A count of items each taking at least `minSize` bytes, checked against the bytes left. */
+  private count(minSize: number, what: string): number {
+    const at = this.pos;
+    const n = this.uleb();
+    if (n * minSize > this.left) this.fail(`${what} count ${n} exceeds the data`, at);
+    return n;
+  }
+
+  private f64(): number {
+    this.need(8, "a number");
+    const at = this.pos;
+    const x = this.view.getFloat64(at, true);
+    if (x === 0 ? 1 / x < 0 : x !== x && !isCanonicalNaN(this.view, at, true)) this.fail("non-canonical number", at);
+    this.pos += 8;
+    return x;
+  }
+
+  private string(): string {
+    const n = this.count(1, "string byte");
+    const at = this.pos;
+    this.pos += n;
+    try {
+      return utf8dec.decode(this.bytes.subarray(at, at + n));
+    } catch {
+      return this.fail("invalid UTF-8", at);
+    }
+  }
+
+  value(depth: number): StoredValue {
+    const at = this.pos;
+    const tag = this.u8();
+    switch (tag) {
+      case Tag.Nil:
+        return null;
+      case Tag.False:
+        return false;
+      case Tag.True:
+        return true;
+      case Tag.Number:
+        return this.f64();
+      case Tag.String:
+        return this.string();
+      case Tag.Error: {
+        const code = this.f64();
+        return { kind: "error", code, message: this.string() };
+      }
+      case Tag.Matrix:
+      case Tag.Tensor:
+        return this.array(tag === Tag.Matrix);
+    }
+    if (tag !== Tag.List && tag !== Tag.Map && tag !== Tag.Struct) this.fail(`unknown tag ${tag}`, at);
+    if (depth >= MAX_DEPTH) this.fail(`values nested more than ${MAX_DEPTH} deep`, at);
+    if (tag === Tag.List) {
+      const n = this.count(1, "list item");
+      const out: StoredValue[] = [];
+      for (let i = 0; i < n; i++) out.push(this.value(depth + 1));
+      return out;
+    }
+    if (tag === Tag.Map) return this.map(depth);
+    return this.struct(depth);
+  }
+
+  private map(depth: number): Map<StoredValue, StoredValue> {
+    const n = this.count(2, "map entry");
+    const out = new Map<StoredValue, StoredValue>();
+    let prev: Uint8Array | undefined;
+    for (let i = 0; i < n; i++) {
+      const at = this.pos;
+      const tag = this.bytes[at];
+      if (tag !== Tag.String && tag !== Tag.Number) this.fail("map keys must be strings or numbers", at);
+      const key = this.value(depth + 1);
+      const keyBytes = this.bytes.subarray(at, this.pos);
+      if (prev !== undefined && compareBytes(prev, keyBytes) >= 0) this.fail("map keys out of order or repeated", at);
+      prev = keyBytes;
+      out.set(key, this.value(depth + 1));
+    }
+    return out;
+  }
+
+  private struct(depth: number): { [k: string]: StoredValue } {
+    const name = this.string();
+    const n = this.count(2, "struct field");
+    const out: { [k: string]: StoredValue } = {};
+    Object.defineProperty(out, STRUCT_NAME, { value: name, enumerable: false });
+    for (let i = 0; i < n; i++) {
+      const at = this.pos;
+      const field = this.string();
+      if (Object.prototype.hasOwnProperty.call(out, field)) this.fail(`struct field '${field}' repeated`, at);
+      // defineProperty, because assigning a field named "__proto__" would set the prototype
+      Object.defineProperty(out, field, { value: this.value(depth + 1), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+
+  private array(isMatrix: boolean): ArrayValue {
+    const kind = isMatrix ? "matrix" : "tensor";
+    const dtypeAt = this.pos;
+    const dt = this.u8();
+    if (dt !== DTYPE_F64 && dt !== DTYPE_F32) this.fail(`unknown dtype ${dt}`, dtypeAt);
+    const f64 = dt === DTYPE_F64;
+    const elemSize = f64 ? 8 : 4;
+    let ndim = 2;
+    if (!isMatrix) {
+      const at = this.pos;
+      ndim = this.count(1, "tensor dimension");
+      if (ndim > MAX_TENSOR_DIMS) this.fail(`tensor has ${ndim} dimensions (at most ${MAX_TENSOR_DIMS})`, at);
+    }
+    const shape: number[] = [];
+    for (let i = 0; i < ndim; i++) shape.push(this.uleb());
+    // computed with an early stop so huge dimensions cannot overflow (0 * Infinity is NaN)
+    let count = shape.includes(0) ? 0 : 1;
+    for (const d of shape) {
+      if (count === 0 || count * elemSize > this.left) break;
+      count *= d;
+    }
+    const pad = padding(this.pos);
+    this.need(pad, "padding");
+    for (let i = 0; i < pad; i++) if (this.bytes[this.pos + i] !== 0) this.fail("non-zero padding", this.pos + i);
+    this.pos += pad;
+    if (count * elemSize > this.left) this.fail(`${kind} elements run past the end of the data`);
+    const at = this.pos;
+    this.pos += count * elemSize;
+    const data = this.elements(at, count, f64);
+    return { kind, shape, dtype: f64 ? "f64" : "f32", data };
+  }
+
+  /** The elements at `at`: a view over the input when aligned on a little-endian host, else a copy. */
+  private elements(at: number, count: number, f64: boolean): Float64Array | Float32Array {
+    const elemSize = f64 ? 8 : 4;
+    const abs = this.bytes.byteOffset + at;
+    let data: Float64Array | Float32Array;
+    if (HOST_LE && abs % elemSize === 0) {
+      data = f64 ? new Float64Array(this.bytes.buffer, abs, count) : new Float32Array(this.bytes.buffer, abs, count);
+    } else {
+      data = f64 ? new Float64Array(count) : new Float32Array(count);
+      for (let i = 0; i < count; i++) {
+        data[i] = f64 ? this.view.getFloat64(at + i * 8, true) : this.view.getFloat32(at + i * 4, true);
+      }
+    }
+    for (let i = 0; i < count; i++) {
+      const x = data[i];
+      if (x === 0 ? 1 / x < 0 : x !== x && !isCanonicalNaN(this.view, at + i * elemSize, f64)) {
+        this.fail("non-canonical element", at + i * elemSize);
+      }
+    }
+    return data;
+  }
+}
+
+function isCanonicalNaN(view: DataView, at: number, f64: boolean): boolean {
+  return f64 ? view.getUint32(at, true) === 0 && view.getUint32(at + 4, true) === 0x7ff80000 : view.getUint32(at, true) === 0x7fc00000;
+}
