@@ -1,6 +1,5 @@
 // Loads the WebAssembly core. The module is compiled once per process; every VM is a fresh
 // instance of it with its own memory, wired to the host functions below.
-import { CORE_WASM_BASE64, CORE_RELAXED_WASM_BASE64 } from "./core-wasm.generated.js";
 
 export interface CoreExports {
   memory: WebAssembly.Memory;
@@ -55,14 +54,22 @@ export type CoreVariant = "relaxed" | "simd";
 const compiled = new Map<CoreVariant, Promise<WebAssembly.Module>>();
 let preferred: CoreVariant | undefined;
 
+const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const SEXTETS = new Uint8Array(128);
+for (let i = 0; i < 64; i++) SEXTETS[BASE64.charCodeAt(i)] = i;
+
+/** Decodes standard base64 (the embedded core) straight into bytes. */
 function decodeBase64(text: string): Uint8Array {
-  if (typeof atob === "function") {
-    const bin = atob(text);
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    return bytes;
+  const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  const out = new Uint8Array((text.length / 4) * 3 - padding);
+  let o = 0;
+  for (let i = 0; i < text.length; i += 4) {
+    const n = (SEXTETS[text.charCodeAt(i)] << 18) | (SEXTETS[text.charCodeAt(i + 1)] << 12) | (SEXTETS[text.charCodeAt(i + 2)] << 6) | SEXTETS[text.charCodeAt(i + 3)];
+    out[o++] = n >> 16;
+    if (o < out.length) out[o++] = (n >> 8) & 0xff;
+    if (o < out.length) out[o++] = n & 0xff;
   }
-  throw new Error("no base64 decoder in this environment");
+  return out;
 }
 
 /** A minimal module using one relaxed-SIMD instruction (f32x4.relaxed_madd), to test for support. */
@@ -84,7 +91,9 @@ export function bestCoreVariant(): CoreVariant {
 export function coreModule(variant: CoreVariant = bestCoreVariant()): Promise<WebAssembly.Module> {
   let m = compiled.get(variant);
   if (!m) {
-    m = WebAssembly.compile(decodeBase64(variant === "relaxed" ? CORE_RELAXED_WASM_BASE64 : CORE_WASM_BASE64) as BufferSource);
+    // each build is its own module, loaded only when used
+    const source = variant === "relaxed" ? import("./core-relaxed.generated.js") : import("./core-simd.generated.js");
+    m = source.then(({ WASM_BASE64 }) => WebAssembly.compile(decodeBase64(WASM_BASE64) as BufferSource));
     compiled.set(variant, m);
   }
   return m;
