@@ -107,3 +107,23 @@ describe("element-wise operations and reductions", () => {
     expect(norm as number).toBeCloseTo(Math.sqrt(flat.reduce((x: number, y: number) => x + y * y, 0)), 12);
   });
 });
+
+describe("transpose, element-wise operations and reductions on random shapes", () => {
+  it("match plain references, including one row, one column and sizes off the SIMD width", async () => {
+    const s = await Noodle.create({ stdout: () => {} });
+    s.eval("func ops(A, B) { return [A', A + B, A .* B, A - 2 * B, sum(A), det(A * A' + eye(rows(A)))] }");
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 1000 }), (m, n, seed) => {
+        const a = randomMatrix(m, n, seed, true), b = randomMatrix(m, n, seed + 1, true);
+        const [tr, add, mul, sub, total] = s.call("ops", s.matrix(a), s.matrix(b)) as [Matrix, Matrix, Matrix, Matrix, number];
+        expect(tr.toArrays()).toEqual(Array.from({ length: n }, (_, j) => Array.from({ length: m }, (_, i) => a[i][j])));
+        expect(add.toArrays()).toEqual(a.map((row: number[], i: number) => row.map((v, j) => v + b[i][j])));
+        expect(mul.toArrays()).toEqual(a.map((row: number[], i: number) => row.map((v, j) => v * b[i][j])));
+        expect(sub.toArrays()).toEqual(a.map((row: number[], i: number) => row.map((v, j) => v - 2 * b[i][j])));
+        expect(total).toBe(a.flat().reduce((x: number, y: number) => x + y, 0));
+        [tr, add, mul, sub].forEach((x) => x.dispose());
+      }),
+      { numRuns: 150, seed: 7 },
+    );
+  });
+});
