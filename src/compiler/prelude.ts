@@ -57,6 +57,12 @@ func sort_with(xs, before) {
   return items
 }
 
+// sort as a value: the comparison is optional, as in a call of sort
+func sort_value(xs, before = nil) {
+  if before == nil { return sort(xs) }
+  return sort_with(xs, before)
+}
+
 func goes_first(before, a, b) {
   let r = before(a, b)
   if r == true or r == false { return r }
@@ -75,3 +81,6 @@ export const PRELUDE_NAMES: ReadonlySet<string> = new Set(["map", "filter", "red
 
 /** The prelude function behind `sort(xs, before)`. */
 export const SORT_WITH = "sort_with";
+
+/** The prelude function `sort` stands for when it is used as a value. */
+export const SORT_VALUE = "sort_value";

@@ -5,7 +5,7 @@ import type * as A from "./ast.js";
 import type { DiagnosticBag } from "./diagnostics.js";
 import { TYPE_CODES } from "../bytecode/opcode-table.js";
 import { BUILTIN_ID, BUILTINS } from "../runtime/builtin-table.js";
-import { PRELUDE_NAMES } from "./prelude.js";
+import { PRELUDE_NAMES, SORT_VALUE } from "./prelude.js";
 import type { Binding, FnScope, GlobalBinding, LocalBinding, ModuleInfo, Resolution, StructSymbol, Symbol, TypeRef } from "./symbols.js";
 
 /** The resolver's findings for one compilation (all modules). */
@@ -444,9 +444,12 @@ class ModuleResolver {
       case "Interp":
         for (const p of e.parts) if (typeof p !== "string") this.expr(p);
         return;
-      case "Ident":
-        this.use(e);
+      case "Ident": {
+        const res = this.use(e);
+        // `sort` as a value is the prelude's form that takes an optional comparison
+        if (res?.kind === "builtin" && res.name === "sort") this.r.uses.set(e, { kind: "prelude", name: SORT_VALUE });
         return;
+      }
       case "List":
         e.items.forEach((x) => this.expr(x));
         return;
@@ -487,7 +490,8 @@ class ModuleResolver {
         this.expr(e.to);
         return;
       case "Call": {
-        this.expr(e.callee);
+        if (e.callee.kind === "Ident") this.use(e.callee);
+        else this.expr(e.callee);
         e.args.forEach((a) => this.expr(a));
         const callee = e.callee.kind === "Ident" ? this.r.uses.get(e.callee) : undefined;
         if (callee?.kind !== "builtin") return;

@@ -187,6 +187,12 @@ describe("collections and strings", () => {
       print(sort([3, 1, 2], (a, b) => a > b), sort(["b", "a", "c"]), filter(1..=6, x => x % 2 == 0), reduce([1, 2, 3], (a, b) => a * b, 1))`))
       .toBe("[4, 3, 8] 5 [4, 3, 8] [3, 8] [4] [1, 2, 3] [0, 3, 6, 9] [0, 1, 2]\n[3, 2, 1] [\"a\", \"b\", \"c\"] [2, 4, 6] 6\n");
   });
+  it("sort as a value takes an optional comparison", async () => {
+    expect(await outputOf(`
+      let s = sort
+      print(map([[3, 1, 2], [9, 8]], s), s([1, 3, 2], (a, b) => a > b))`)).toBe("[[1, 2, 3], [8, 9]] [3, 2, 1]\n");
+  });
+
   it("maps keep insertion order, delete, and compare by content", async () => {
     expect(await outputOf(`
       var m = {"x": 1, 2: "two"}
