@@ -15,18 +15,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { parseOptions, suiteNames, usage } from "../node/options.js";
 import { benchPath, machine, projectRoot } from "../node/host.js";
-import { startStaticServer } from "./server.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
+import { CHROMIUM, CHROMIUM_ARGS, startStaticServer } from "./server.js";
 
 /** Bound for each step of setting up and tearing down: launch, page load, close. */
 const STEP_TIMEOUT_MS = 30_000;

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_ROOT, startStaticServer, type StaticServer } from "./static-server.js";
+import { CHROMIUM_ARGS, PROJECT_ROOT, startStaticServer, type StaticServer } from "./static-server.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
@@ -62,15 +62,7 @@ describe("Noodle in a browser Web Worker", () => {
       executablePath: CHROMIUM,
       headless: true,
       timeout: STEP_TIMEOUT,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
+      args: CHROMIUM_ARGS,
     });
     context.setDefaultTimeout(STEP_TIMEOUT);
     page = context.pages()[0] ?? (await context.newPage());
