@@ -17,6 +17,8 @@ import {
   P_CODE, P_LEN, P_NPARAMS, P_NREQUIRED, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME,
 } from "./vm/state";
 import { runFunction as run, callValue as call, resume as resumeRun, resultValue, thrownValue, collectGarbage } from "./vm/interp";
+import { newHostFuture as mkHostFuture, settleHostFuture, nextDeadline as deadline, abandonRun as abandon, hostPending, liveFibers } from "./vm/scheduler";
+import { setSupervision as supervise } from "./vm/actor";
 
 import { retain as retainValue, release as releaseHandle, handleAddress as slotOf } from "./vm/handles";
 
@@ -132,6 +134,40 @@ export function setLimits(depth: u32, stepBudget: f64, memoryBytesLimit: f64): v
   const s: i64 = stepBudget <= 0 || stepBudget >= 9e18 ? 0x7FFF_FFFF_FFFF_FFFF : <i64>stepBudget;
   setBudget(s);
   setMemoryLimit(memoryBytesLimit <= 0 ? 0 : <u64>memoryBytesLimit);
+}
+
+/** Restart limit of actors: at most `restarts` restarts within `windowMs` milliseconds. */
+export function setSupervision(restarts: u32, windowMs: f64): void {
+  supervise(restarts, windowMs);
+}
+
+/** A pending future the host settles later (a host operation in flight); 0 when out of memory. */
+export function newHostFuture(): u32 {
+  return mkHostFuture();
+}
+
+/** Settles host future p with the value at `addr` (an error value when `failed`). */
+export function settleFuture(p: u32, addr: u32, failed: bool): void {
+  settleHostFuture(p, !failed, load<u64>(addr));
+}
+
+/** Host futures not settled yet. */
+export function pendingHostFutures(): u32 {
+  return hostPending;
+}
+
+/** When the earliest pending timeout fails (host clock, ms), or Infinity. */
+export function nextDeadline(): f64 {
+  return deadline();
+}
+
+/** Cancels every fiber of a run the host gives up on. */
+export function abandonRun(): void {
+  abandon();
+}
+
+export function fiberCount(): u32 {
+  return liveFibers();
 }
 
 export function stepsLeft(): f64 {

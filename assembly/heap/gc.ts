@@ -8,6 +8,7 @@ import {
   F_MARK, F_PINNED, F_REGION, typeOf, flagsOf, setFlags, sizeOf,
   LIST_LEN, LIST_DATA, MAP_USED, MAP_ENTRIES, MAP_INDEX, STRUCT_DEF, STRUCT_FIELDS, SDEF_COUNT,
   CLO_NCAP, CLO_CAPS, BOX_VALUE, ERR_MESSAGE, ERR_TRACE, MAT_BLOCK, TEN_BLOCK,
+  T_FUTURE, T_ACTOR, T_BOUND, FUT_VALUE, FUT_WAITERS, FUT_SOURCE, ACT_CTOR, ACT_METHODS, ACT_RESTARTS, ACT_NAME, BM_ACTOR, BM_NAME,
 } from "./layout";
 import { isObj, objOf } from "./value";
 import {
@@ -103,6 +104,22 @@ function trace(p: u32): void {
     case T_MATRIX:
     case T_TENSOR:
       markPtr(load<u32>(p + (typeOf(p) == T_MATRIX ? MAT_BLOCK : TEN_BLOCK)));
+      break;
+    // the fibers a future or an actor names are roots of their own
+    case T_FUTURE:
+      markValue(load<u64>(p, FUT_VALUE));
+      markPtr(load<u32>(p, FUT_WAITERS));
+      markPtr(load<u32>(p, FUT_SOURCE));
+      break;
+    case T_ACTOR:
+      markPtr(load<u32>(p, ACT_CTOR));
+      markPtr(load<u32>(p, ACT_METHODS));
+      markPtr(load<u32>(p, ACT_RESTARTS));
+      markPtr(load<u32>(p, ACT_NAME));
+      break;
+    case T_BOUND:
+      markPtr(load<u32>(p, BM_ACTOR));
+      markPtr(load<u32>(p, BM_NAME));
       break;
     default:
       break;

@@ -18,6 +18,9 @@ export const T_NATIVE: u8 = 9;
 export const T_STRUCTDEF: u8 = 10;
 export const T_MATRIX: u8 = 11;
 export const T_TENSOR: u8 = 12;
+export const T_FUTURE: u8 = 13;
+export const T_ACTOR: u8 = 14;
+export const T_BOUND: u8 = 15; // an actor's method as a value: calling it sends a message
 
 // header flags
 export const F_MARK: u8 = 1;
@@ -107,6 +110,33 @@ export const TEN_ELEMS: u32 = 20;
 export const TEN_COUNT: u32 = 24;
 export const TEN_SHAPE: u32 = 28; // u32 per dimension
 export const MAX_TENSOR_DIMS: u32 = 32;
+
+// FUTURE: the outcome of a task, a message, a combinator or the host
+export const FUT_STATE: u32 = 8; // u32: 0 pending, 1 resolved, 2 failed
+export const FUT_TASK: u32 = 12; // fiber record that will settle it, or 0
+export const FUT_VALUE: u32 = 16; // u64: the value or the error; an `all` keeps its results list here while pending
+export const FUT_WAITERS: u32 = 24; // list of (waiter, detail) pairs, or 0
+export const FUT_KIND: u32 = 28; // u32: what settles it (see assembly/objects/future.ts)
+export const FUT_COUNT: u32 = 32; // u32: inputs an `all` still waits for
+export const FUT_SOURCE: u32 = 36; // the future a `timeout` watches
+export const FUT_DEADLINE: u32 = 40; // f64: when a `timeout` fails (host clock, ms)
+export const FUT_SIZE: u32 = 48;
+
+// ACTOR: state lives in the closures its constructor returned (a map of method name to handler)
+export const ACT_CTOR: u32 = 8; // closure that builds a fresh incarnation
+export const ACT_METHODS: u32 = 12; // map of the current incarnation, 0 until its constructor ran
+export const ACT_HEAD: u32 = 16; // mailbox: fiber records of messages not started, oldest first
+export const ACT_TAIL: u32 = 20;
+export const ACT_BUSY: u32 = 24; // fiber handling a message (or constructing), 0 when idle
+export const ACT_STOPPED: u32 = 28; // u32: 1 after its supervisor gave up
+export const ACT_RESTARTS: u32 = 32; // list of restart times (ms), or 0
+export const ACT_NAME: u32 = 36; // string
+export const ACT_SIZE: u32 = 40;
+
+// BOUND: actor method as a value
+export const BM_ACTOR: u32 = 8;
+export const BM_NAME: u32 = 12; // string
+export const BM_SIZE: u32 = 16;
 
 export const DTYPE_F64: u32 = 0;
 export const DTYPE_F32: u32 = 1;

@@ -1,5 +1,5 @@
 // Text of values as `print` and `str` show them (spec section 7), built in a reusable byte buffer.
-import { HEADER, T_STRING, T_LIST, T_MAP, T_STRUCT, T_CLOSURE, T_NATIVE, T_ERROR, T_BOX, typeOf, STRUCT_DEF, STRUCT_FIELDS, SDEF_NAME, SDEF_COUNT, SDEF_FIELDS, CLO_PROTO, NATIVE_ID, ERR_CODE, ERR_MESSAGE } from "../heap/layout";
+import { HEADER, T_STRING, T_LIST, T_MAP, T_STRUCT, T_CLOSURE, T_NATIVE, T_ERROR, T_BOX, T_FUTURE, T_ACTOR, T_BOUND, ACT_NAME, BM_ACTOR, BM_NAME, typeOf, STRUCT_DEF, STRUCT_FIELDS, SDEF_NAME, SDEF_COUNT, SDEF_FIELDS, CLO_PROTO, NATIVE_ID, ERR_CODE, ERR_MESSAGE } from "../heap/layout";
 import { allocPinned, freeBlock } from "../heap/alloc";
 import { isNum, isObj, objOf, numOf, NIL, TRUE, FALSE } from "../heap/value";
 import { strBytes, strData } from "../objects/string";
@@ -177,6 +177,21 @@ export function outValue(v: u64, quoted: bool, depth: u32): void {
     case T_NATIVE:
       outLiteral("<func ");
       outStr(builtinName(load<u32>(p, NATIVE_ID)));
+      outByte(62);
+      break;
+    case T_FUTURE:
+      outLiteral("<future>");
+      break;
+    case T_ACTOR:
+      outLiteral("<actor ");
+      outStr(load<u32>(p, ACT_NAME));
+      outByte(62);
+      break;
+    case T_BOUND:
+      outLiteral("<func ");
+      outStr(load<u32>(load<u32>(p, BM_ACTOR), ACT_NAME));
+      outByte(46);
+      outStr(load<u32>(p, BM_NAME));
       outByte(62);
       break;
     case T_ERROR:

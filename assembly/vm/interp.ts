@@ -4,7 +4,7 @@
 // the same loop (no host recursion), so a fiber can be suspended at any instruction boundary.
 import * as O from "./opcodes";
 import {
-  HEADER, T_CLOSURE, T_NATIVE, T_BOX, T_STRUCT, T_ERROR, T_LIST, T_MAP, T_STRING, typeOf,
+  HEADER, T_CLOSURE, T_NATIVE, T_BOX, T_STRUCT, T_ERROR, T_LIST, T_MAP, T_STRING, T_ACTOR, T_BOUND, typeOf,
   CLO_PROTO, CLO_NCAP, CLO_CAPS, BOX_VALUE, BOX_SIZE, NATIVE_ID, STRUCT_DEF, STRUCT_FIELDS, SDEF_COUNT, SDEF_NAME,
   ERR_CODE, ERR_MESSAGE, ERR_TRACE,
 } from "../heap/layout";
@@ -36,18 +36,22 @@ import { handleSlots, handleCount } from "./handles";
 import { newMatrix, isMatrix, isTensor, mElems } from "../linalg/matrix";
 import { elementwise, negate, transpose, solveWith, getIndexN, setIndexN, EW_MUL, EW_DIV } from "../linalg/ops";
 import { DTYPE_F64 } from "../heap/layout";
+import { isFuture, futureState, futureValue, RESOLVED, FAILED as SETTLED_FAILED } from "../objects/future";
+import { current, firstFiber, syncCurrent, clearPooledStacks, FB_FN, FB_ARGS, FB_FUTURE, FB_ACTOR, FB_WAIT, FB_KIND, FB_LNEXT, FK_MESSAGE } from "./fiber";
+import { FB_REGS, FB_REGCAP, FB_FRAMES, FB_DEPTH } from "./state";
+import { startMain, runLoop, spawnTask, settledFuture, block, takeDeadlockMark, deadlockWaiting, markScheduler, faultError } from "./scheduler";
+import { newActor, boundMethod, send, handlerOf, actorName } from "./actor";
 
 export const STATUS_DONE: u32 = 0;
 export const STATUS_ERROR: u32 = 1;
 /** The run paused at a safe point; `resume` continues it. */
 export const STATUS_YIELD: u32 = 2;
+/** The fiber waits on a future (the scheduler runs others meanwhile). */
+export const STATUS_BLOCKED: u32 = 3;
 
 const GO_ON: u32 = 0;
 const PAUSE: u32 = 1;
 const FAILED: u32 = 2;
-
-/** Where the paused run stops when it finishes (the frame count it was entered at). */
-let pausedStop: u32 = 0;
 
 const E_STACK: u32 = 1001;
 const E_MALFORMED: u32 = 1004;
@@ -59,10 +63,16 @@ const E_NO_FIELD: u32 = 3012;
 const E_MEMORY: u32 = 4001;
 const E_STEPS: u32 = 4002;
 const E_ANNOTATION: u32 = 5004;
+const E_DEADLOCK: u32 = 7004;
 
 /** The value of a finished run, or the error of a failed one. Both are GC roots. */
 export let resultValue: u64 = NIL;
 export let thrownValue: u64 = NIL;
+
+export function setOutcome(value: u64, error: u64): void {
+  resultValue = value;
+  thrownValue = error;
+}
 
 // ---------------------------------------------------------------- collection
 
@@ -72,20 +82,38 @@ export let thrownValue: u64 = NIL;
  * what lets a call leave its new registers as they are instead of clearing them.
  */
 function markRoots(): void {
-  let top = regs;
-  for (let f: u32 = 0; f < frameCount; f++) {
-    const fr = frameAt(f);
-    markPtr(load<u32>(fr, FR_CLOSURE));
-    const proto = load<u32>(fr, FR_PROTO);
-    const n = load<u32>(proto, P_NREGS);
-    markValues(load<u32>(fr, FR_BASE), n);
-    top = max(top, load<u32>(fr, FR_BASE) + (n << 3));
-  }
-  for (let r = top; r < regsEnd; r += 8) store<u64>(r, NIL);
+  syncCurrent();
+  for (let f = firstFiber; f != 0; f = load<u32>(f, FB_LNEXT)) markFiber(f);
+  clearPooledStacks();
   markValues(globals, globalCount);
   markValues(handleSlots(), handleCount());
   markValue(resultValue);
   markValue(thrownValue);
+  markScheduler();
+}
+
+/** A fiber's roots: what it will run, and each frame's closure and registers. */
+function markFiber(f: u32): void {
+  markValue(load<u64>(f, FB_FN));
+  markPtr(load<u32>(f, FB_ARGS));
+  markPtr(load<u32>(f, FB_FUTURE));
+  markPtr(load<u32>(f, FB_ACTOR));
+  markPtr(load<u32>(f, FB_WAIT));
+  const block = load<u32>(f, FB_REGS);
+  if (block == 0) return;
+  const first = block + HEADER;
+  const end = first + (load<u32>(f, FB_REGCAP) << 3);
+  const frameBase = load<u32>(f, FB_FRAMES) + HEADER;
+  const depth = load<u32>(f, FB_DEPTH);
+  let top = first;
+  for (let i: u32 = 0; i < depth; i++) {
+    const fr = frameBase + i * FRAME_SIZE;
+    markPtr(load<u32>(fr, FR_CLOSURE));
+    const n = load<u32>(load<u32>(fr, FR_PROTO), P_NREGS);
+    markValues(load<u32>(fr, FR_BASE), n);
+    top = max(top, load<u32>(fr, FR_BASE) + (n << 3));
+  }
+  for (let r = top; r < end; r += 8) store<u64>(r, NIL);
 }
 
 export function collectGarbage(): void {
@@ -135,7 +163,7 @@ function faultToError(pc: u32): u64 {
   return e;
 }
 
-function isLimitError(e: u64): bool {
+export function isLimitError(e: u64): bool {
   if (!isObj(e) || typeOf(objOf(e)) != T_ERROR) return false;
   const c = numOf(load<u64>(objOf(e), ERR_CODE));
   return c == <f64>E_MEMORY || c == <f64>E_STEPS;
@@ -210,9 +238,104 @@ function failOnBudget(pc: u32, stopDepth: u32): u32 {
   return STATUS_ERROR;
 }
 
-/** Continues a paused run. */
+/** Continues a run that paused at the end of a slice or waited for the host. */
 export function resume(): u32 {
-  return execute(pausedStop);
+  return runLoop();
+}
+
+/**
+ * The error a failed future re-throws at an await: its code and message, with the task's trace
+ * followed by the awaiting fiber's.
+ */
+function rethrown(e: u64, pc: u32): u64 {
+  if (!isType(e, T_ERROR)) return e;
+  const src = objOf(e);
+  const copy = newError(numOf(load<u64>(src, ERR_CODE)), load<u32>(src, ERR_MESSAGE));
+  if (faultCode != 0) return NIL;
+  const here = captureTrace(pc);
+  if (here == 0) return copy;
+  const inner = load<u32>(src, ERR_TRACE);
+  const trace = newList((inner == 0 ? 0 : listLen(inner)) + listLen(here));
+  if (trace == 0) return copy;
+  if (inner != 0) for (let i: u32 = 0; i < listLen(inner); i++) listPush(trace, listGet(inner, i));
+  for (let i: u32 = 0; i < listLen(here); i++) listPush(trace, listGet(here, i));
+  store<u32>(objOf(copy), trace, ERR_TRACE);
+  return copy;
+}
+
+/** spawn f(args..): a future of f's call as a task (of a builtin: run at once; of a handler: a message). */
+function spawnCall(fv: u64, args: u32, n: u32): u64 {
+  if (isType(fv, T_CLOSURE)) {
+    const np = protoAt(load<u32>(objOf(fv), CLO_PROTO));
+    const nparams = load<u32>(np, P_NPARAMS);
+    if (n > nparams || n < load<u32>(np, P_NREQUIRED)) {
+      raise3(E_ARITY, obj(load<u32>(np, P_NAME)), arityText(np), num(<f64>n));
+      return NIL;
+    }
+    const list = n == 0 ? 0 : listFrom(args, n);
+    if (faultCode != 0) return NIL;
+    const fut = spawnTask(fv, list);
+    return fut == 0 ? NIL : obj(fut);
+  }
+  if (isType(fv, T_BOUND)) return send(objOf(fv), args, n);
+  if (isType(fv, T_NATIVE)) {
+    const v = callBuiltin(load<u32>(objOf(fv), NATIVE_ID), args, n);
+    const fut = faultCode == 0 ? settledFuture(true, v) : settledFuture(false, faultError());
+    return fut == 0 ? NIL : obj(fut);
+  }
+  raise1(E_NOT_CALLABLE, typeValue(fv));
+  return NIL;
+}
+
+/**
+ * Sets up the first frame of fiber f (the running one) from its function and arguments. False
+ * when it cannot start (no such handler, wrong argument count): thrownValue holds the error.
+ */
+export function beginFiber(f: u32): bool {
+  thrownValue = NIL;
+  clearFault();
+  let fv = load<u64>(f, FB_FN);
+  if (load<u32>(f, FB_KIND) == FK_MESSAGE) {
+    const handler = handlerOf(load<u32>(f, FB_ACTOR), fv);
+    if (handler == NIL) {
+      raise2(E_NO_FIELD, obj(actorName(load<u32>(f, FB_ACTOR))), fv);
+      thrownValue = faultToError(0);
+      return false;
+    }
+    fv = handler;
+    store<u64>(f, fv, FB_FN);
+  }
+  if (!isType(fv, T_CLOSURE)) {
+    raise1(E_NOT_CALLABLE, typeValue(fv));
+    thrownValue = faultToError(0);
+    return false;
+  }
+  const args = load<u32>(f, FB_ARGS);
+  const n: u32 = args == 0 ? 0 : listLen(args);
+  const clo = objOf(fv);
+  const proto = protoAt(load<u32>(clo, CLO_PROTO));
+  const nparams = load<u32>(proto, P_NPARAMS);
+  if (n > nparams || n < load<u32>(proto, P_NREQUIRED)) {
+    raise3(E_ARITY, obj(load<u32>(proto, P_NAME)), arityText(proto), num(<f64>n));
+    thrownValue = faultToError(0);
+    return false;
+  }
+  const nregs = load<u32>(proto, P_NREGS);
+  if (!ensureRegisters(nregs + 1) || !ensureFrames(1)) {
+    raise1(E_MEMORY, NIL);
+    thrownValue = faultToError(0);
+    return false;
+  }
+  for (let i: u32 = 0; i < nregs; i++) store<u64>(regs + (i << 3), i < n ? listGet(args, i) : i < nparams ? MISSING : NIL);
+  store<u32>(f, 0, FB_ARGS);
+  const fr = frameAt(0);
+  store<u32>(fr, clo, FR_CLOSURE);
+  store<u32>(fr, proto, FR_PROTO);
+  store<u32>(fr, load<u32>(proto, P_CODE), FR_PC);
+  store<u32>(fr, regs, FR_BASE);
+  store<u32>(fr, regionDepth, FR_REGION);
+  setFrameCount(1);
+  return true;
 }
 
 // ---------------------------------------------------------------- helpers
@@ -247,7 +370,7 @@ function checkType(v: u64, code: u32, sdef: u32): bool {
     case O.TY_STRING: return isType(v, T_STRING);
     case O.TY_LIST: return isType(v, T_LIST);
     case O.TY_MAP: return isType(v, T_MAP);
-    case O.TY_FUNC: return isType(v, T_CLOSURE) || isType(v, T_NATIVE);
+    case O.TY_FUNC: return isType(v, T_CLOSURE) || isType(v, T_NATIVE) || isType(v, T_BOUND);
     case O.TY_ERROR: return isType(v, T_ERROR);
     case O.TY_MATRIX: return isMatrix(v);
     case O.TY_TENSOR: return isTensor(v);
@@ -270,6 +393,8 @@ function getField(v: u64, name: u32): u64 {
         const tr = load<u32>(p, ERR_TRACE);
         return tr == 0 ? obj(S_CODE) : obj(hostRenderTrace(tr));
       }
+    } else if (t == T_ACTOR) {
+      return boundMethod(p, name);
     }
   }
   raise2(E_NO_FIELD, typeValue(v), obj(name));
@@ -390,7 +515,17 @@ export function runFunction(protoIndex: u32): u32 {
     thrownValue = faultToError(load<u32>(protoAt(protoIndex), P_CODE));
     return STATUS_ERROR;
   }
-  return callValue(clo, 0, 0);
+  return startRun(clo, 0);
+}
+
+/** Runs `fv` on a new main fiber with the arguments in list `args`, with every fiber it starts. */
+function startRun(fv: u64, args: u32): u32 {
+  if (!startMain(fv, args)) {
+    raise1(E_MEMORY, NIL);
+    thrownValue = faultToError(0);
+    return STATUS_ERROR;
+  }
+  return runLoop();
 }
 
 /** Calls function value `fv` with `n` arguments stored at `args`, to completion. */
@@ -409,36 +544,17 @@ export function callValue(fv: u64, args: u32, n: u32): u32 {
     thrownValue = faultToError(0);
     return STATUS_ERROR;
   }
-  const clo = objOf(fv);
-  const proto = protoAt(load<u32>(clo, CLO_PROTO));
-  const nparams = load<u32>(proto, P_NPARAMS);
-  if (n > nparams || n < load<u32>(proto, P_NREQUIRED)) {
-    raise3(E_ARITY, obj(load<u32>(proto, P_NAME)), arityText(proto), num(<f64>n));
+  const list = listFrom(args, n);
+  if (faultCode != 0) {
     thrownValue = faultToError(0);
     return STATUS_ERROR;
   }
-  const stop = frameCount;
-  const baseIndex: u32 = stop == 0 ? 0 : ((load<u32>(frameAt(stop - 1), FR_BASE) - regs) >> 3) + load<u32>(load<u32>(frameAt(stop - 1), FR_PROTO), P_NREGS);
-  const nregs = load<u32>(proto, P_NREGS);
-  if (!ensureRegisters(baseIndex + nregs + 1) || !ensureFrames(stop + 1)) {
-    raise1(E_MEMORY, NIL);
-    thrownValue = faultToError(0);
-    return STATUS_ERROR;
-  }
-  for (let i: u32 = 0; i < nregs; i++) store<u64>(regs + ((baseIndex + i) << 3), i < n ? load<u64>(args + (i << 3)) : i < nparams ? MISSING : NIL);
-  const fr = frameAt(stop);
-  store<u32>(fr, clo, FR_CLOSURE);
-  store<u32>(fr, proto, FR_PROTO);
-  store<u32>(fr, load<u32>(proto, P_CODE), FR_PC);
-  store<u32>(fr, regs + (baseIndex << 3), FR_BASE);
-  store<u32>(fr, regionDepth, FR_REGION);
-  setFrameCount(stop + 1);
-  return execute(stop);
+  return startRun(fv, list);
 }
 
 // ---------------------------------------------------------------- the loop
 
-function execute(stopDepth: u32): u32 {
+export function execute(stopDepth: u32): u32 {
   let fr = frameAt(frameCount - 1);
   let proto = load<u32>(fr, FR_PROTO);
   let closure = load<u32>(fr, FR_CLOSURE);
@@ -632,7 +748,7 @@ function execute(stopDepth: u32): u32 {
             setFuel(left);
             const s = safePoint(fr, pc);
             left = fuel;
-            if (s == PAUSE) { pausedStop = stopDepth; return STATUS_YIELD; }
+            if (s == PAUSE) return STATUS_YIELD;
             if (s == FAILED) break;
           }
         }
@@ -760,7 +876,7 @@ function execute(stopDepth: u32): u32 {
             setFuel(left);
             const s = safePoint(fr, pc);
             left = fuel;
-            if (s == PAUSE) { pausedStop = stopDepth; return STATUS_YIELD; }
+            if (s == PAUSE) return STATUS_YIELD;
             if (s == FAILED) { ipc = pc; break; }
           }
           continue;
@@ -771,8 +887,43 @@ function execute(stopDepth: u32): u32 {
           setR(base, a, v);
           continue;
         }
+        if (t == T_BOUND) {
+          const v = send(fp, base + ((a + 1) << 3), nargs);
+          if (faultCode != 0) break;
+          setR(base, a, v);
+          continue;
+        }
         raise1(E_NOT_CALLABLE, typeValue(fv));
         break;
+      }
+      case O.OP_SPAWN: {
+        const v = spawnCall(R(base, a), base + ((a + 1) << 3), (ins >> 16) & 0xFF);
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
+      case O.OP_NEWACTOR: {
+        const v = newActor(R(base, a));
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
+      case O.OP_AWAIT: {
+        const v = R(base, (ins >> 16) & 0xFF);
+        if (!isFuture(v)) { setR(base, a, v); continue; }
+        const p = objOf(v);
+        const st = futureState(p);
+        if (st == RESOLVED) { setR(base, a, futureValue(p)); continue; }
+        if (st == SETTLED_FAILED) {
+          err = rethrown(futureValue(p), ipc);
+          break;
+        }
+        if (takeDeadlockMark(current)) { raise1(E_DEADLOCK, num(<f64>deadlockWaiting)); break; }
+        if (!block(current, p)) break;
+        // the await runs again when the fiber is woken, and then finds the future settled
+        store<u32>(fr, ipc, FR_PC);
+        setFuel(left);
+        return STATUS_BLOCKED;
       }
       case O.OP_CALLB: {
         // the verifier checked the argument count against the builtin's arity
@@ -781,9 +932,19 @@ function execute(stopDepth: u32): u32 {
         setR(base, a, v);
         continue;
       }
+      case O.OP_ASYNC: {
+        // an async function's body runs as a task: on the fiber it started, it simply runs
+        if (frameCount == 1) continue;
+        const list = listFrom(base, load<u32>(proto, P_NPARAMS));
+        if (faultCode != 0) break;
+        const fut = spawnTask(obj(closure), list);
+        if (fut == 0) break;
+        setR(base, a, obj(fut));
+        // and the caller gets the future: fall through to RETURN
+      }
       case O.OP_RETURN:
       case O.OP_RETURNNIL: {
-        const v = (ins & 0xFF) == O.OP_RETURN ? R(base, a) : NIL;
+        const v = (ins & 0xFF) == O.OP_RETURNNIL ? NIL : R(base, a);
         if (regionDepth != 0 && regionDepth > load<u32>(fr, FR_REGION)) {
           resultValue = v;
           exitRegionsTo(load<u32>(fr, FR_REGION));
@@ -819,27 +980,12 @@ function execute(stopDepth: u32): u32 {
           const msg = toStr(v);
           if (faultCode != 0) break;
           err = newError(<f64>E_THROWN, objOf(msg));
-          if (faultCode != 0) break;
+          if (faultCode != 0) { err = NIL; break; }
           store<u32>(fr, pc, FR_PC);
           store<u32>(objOf(err), captureTrace(ipc), ERR_TRACE);
         }
-        if (faultCode != 0) break;
-        store<u32>(fr, pc, FR_PC);
-        setFuel(left);
-        const target = unwind(err, ipc, stopDepth);
-        if (target == 0) return STATUS_ERROR;
-        fr = frameAt(frameCount - 1);
-        proto = load<u32>(fr, FR_PROTO);
-        closure = load<u32>(fr, FR_CLOSURE);
-        base = load<u32>(fr, FR_BASE);
-        kbase = load<u32>(proto, P_KBASE);
-        pc = target;
-        // a caught error costs a step, so code that throws and catches forever still ends
-        if (--left < 0) {
-          if (!refuel()) return failOnBudget(pc, stopDepth);
-          left = fuel;
-        }
-        continue;
+        // the error path below throws err
+        break;
       }
 
       case O.OP_FAIL: {
@@ -1021,7 +1167,7 @@ function execute(stopDepth: u32): u32 {
             setFuel(left);
             const s = safePoint(fr, pc);
             left = fuel;
-            if (s == PAUSE) { pausedStop = stopDepth; return STATUS_YIELD; }
+            if (s == PAUSE) return STATUS_YIELD;
             if (s == FAILED) break;
           }
         }
@@ -1040,7 +1186,7 @@ function execute(stopDepth: u32): u32 {
             setFuel(left);
             const s = safePoint(fr, pc);
             left = fuel;
-            if (s == PAUSE) { pausedStop = stopDepth; return STATUS_YIELD; }
+            if (s == PAUSE) return STATUS_YIELD;
             if (s == FAILED) break;
           }
         }
@@ -1083,16 +1229,19 @@ function execute(stopDepth: u32): u32 {
         break;
     }
 
-    // ---- error path: a fault was raised by the instruction at ipc
-    if (outOfMemory) {
-      clearOutOfMemory();
-      clearFault();
-      raise1(E_MEMORY, num(<f64>memoryLimit));
-    }
+    // ---- error path: the instruction at ipc raised a fault, or throws err
     store<u32>(fr, pc, FR_PC);
-    err = faultToError(ipc);
+    if (faultCode != 0 || err == NIL) {
+      if (outOfMemory) {
+        clearOutOfMemory();
+        clearFault();
+        raise1(E_MEMORY, num(<f64>memoryLimit));
+      }
+      err = faultToError(ipc);
+    }
     setFuel(left);
     const target = unwind(err, ipc, stopDepth);
+    err = NIL;
     if (target == 0) return STATUS_ERROR;
     fr = frameAt(frameCount - 1);
     proto = load<u32>(fr, FR_PROTO);

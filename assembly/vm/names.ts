@@ -16,6 +16,8 @@ export let S_FUNC: u32 = 0;
 export let S_ERROR: u32 = 0;
 export let S_MATRIX: u32 = 0;
 export let S_TENSOR: u32 = 0;
+export let S_FUTURE: u32 = 0;
+export let S_ACTOR: u32 = 0;
 export let S_EMPTY: u32 = 0;
 export let S_CODE: u32 = 0;
 export let S_MESSAGE: u32 = 0;
@@ -57,6 +59,8 @@ export function initNames(): void {
   S_ERROR = pinnedLiteral("error");
   S_MATRIX = pinnedLiteral("matrix");
   S_TENSOR = pinnedLiteral("tensor");
+  S_FUTURE = pinnedLiteral("future");
+  S_ACTOR = pinnedLiteral("actor");
   S_EMPTY = pinnedLiteral("");
   S_CODE = pinnedLiteral("code");
   S_MESSAGE = pinnedLiteral("message");

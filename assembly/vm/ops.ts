@@ -1,7 +1,7 @@
 // Operations on values beyond the fast paths inlined in the dispatch loop: the general cases of
 // arithmetic and comparison, structural equality, indexing, slicing and type names.
 import {
-  HEADER, T_STRING, T_LIST, T_MAP, T_STRUCT, T_CLOSURE, T_NATIVE, T_ERROR, T_MATRIX, T_TENSOR, typeOf,
+  HEADER, T_STRING, T_LIST, T_MAP, T_STRUCT, T_CLOSURE, T_NATIVE, T_ERROR, T_MATRIX, T_TENSOR, T_FUTURE, T_ACTOR, T_BOUND, typeOf,
   STRUCT_DEF, STRUCT_FIELDS, SDEF_COUNT, SDEF_FIELDS, ERR_CODE, ERR_MESSAGE,
 } from "../heap/layout";
 import { isNum, isObj, objOf, numOf, num, obj, NIL, TRUE, FALSE, bool_ } from "../heap/value";
@@ -13,7 +13,7 @@ import { raise, raise1, raise2, raise3, faultCode } from "./fault";
 import { isMatrix, isTensor, arrayDtype } from "../linalg/matrix";
 import { elementwise, matrixProduct, arraysEqual, castMatrix, EW_ADD, EW_SUB, EW_MUL, EW_DIV } from "../linalg/ops";
 import { hostMath, MATH_POW } from "./host";
-import { S_NUMBER, S_STRING, S_NIL, S_BOOL, S_LIST, S_MAP, S_STRUCT, S_FUNC, S_ERROR, S_MATRIX, S_TENSOR, opSymbol, OPS_ADD, OPS_SUB, OPS_MUL, OPS_DIV, OPS_MOD, OPS_POW, OPS_LT, OPS_LE, OPS_INDEX, OPS_EQ } from "./names";
+import { S_NUMBER, S_STRING, S_NIL, S_BOOL, S_LIST, S_MAP, S_STRUCT, S_FUNC, S_ERROR, S_MATRIX, S_TENSOR, S_FUTURE, S_ACTOR, opSymbol, OPS_ADD, OPS_SUB, OPS_MUL, OPS_DIV, OPS_MOD, OPS_POW, OPS_LT, OPS_LE, OPS_INDEX, OPS_EQ } from "./names";
 
 export const E_DIV_ZERO: u32 = 3001;
 export const E_INDEX: u32 = 3002;
@@ -34,9 +34,12 @@ export function typeName(v: u64): u32 {
     case T_STRUCT: return S_STRUCT;
     case T_CLOSURE: return S_FUNC;
     case T_NATIVE: return S_FUNC;
+    case T_BOUND: return S_FUNC;
     case T_ERROR: return S_ERROR;
     case T_MATRIX: return S_MATRIX;
     case T_TENSOR: return S_TENSOR;
+    case T_FUTURE: return S_FUTURE;
+    case T_ACTOR: return S_ACTOR;
     default: return S_NIL;
   }
 }

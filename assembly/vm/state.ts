@@ -110,9 +110,48 @@ function grown(block: u32, used: u32, bytes: u32): u32 {
   return fresh;
 }
 
-export function initState(): void {
-  ensureRegisters(4096);
-  ensureFrames(256);
+export function initState(): void {}
+
+// ---- switching fibers: a fiber record starts with its stacks (see fiber.ts) ----
+export const FB_REGS: u32 = 0; // register block (0 until the fiber starts)
+export const FB_REGCAP: u32 = 4;
+export const FB_FRAMES: u32 = 8; // frame block
+export const FB_FRAMECAP: u32 = 12;
+export const FB_DEPTH: u32 = 16; // frames in use
+
+/** Stores the running stacks' numbers into fiber record `f`. */
+export function saveStacks(f: u32): void {
+  store<u32>(f, regsBlock, FB_REGS);
+  store<u32>(f, regCap, FB_REGCAP);
+  store<u32>(f, framesBlock, FB_FRAMES);
+  store<u32>(f, frameCap, FB_FRAMECAP);
+  store<u32>(f, frameCount, FB_DEPTH);
+}
+
+/** Makes fiber record `f`'s stacks the running ones. */
+export function loadStacks(f: u32): void {
+  regsBlock = load<u32>(f, FB_REGS);
+  regCap = load<u32>(f, FB_REGCAP);
+  regs = regsBlock + HEADER;
+  regsEnd = regs + (regCap << 3);
+  framesBlock = load<u32>(f, FB_FRAMES);
+  frameCap = load<u32>(f, FB_FRAMECAP);
+  frames = framesBlock + HEADER;
+  frameCount = load<u32>(f, FB_DEPTH);
+  frameLimit = min(maxDepth, frameCap);
+}
+
+/** No fiber runs: empty stacks, so nothing reads a stale one. */
+export function clearStacks(): void {
+  regsBlock = 0;
+  regCap = 0;
+  regs = 0;
+  regsEnd = 0;
+  framesBlock = 0;
+  frameCap = 0;
+  frames = 0;
+  frameCount = 0;
+  frameLimit = 0;
 }
 
 export function addProto(): u32 {

@@ -153,6 +153,11 @@ export const OPCODES = [
   }),
   op("REGIONENTER", "ABC", ["-", "-", "-"], "open a memory region"),
   op("REGIONEXIT", "ABC", ["n", "-", "-"], "close the innermost region, freeing what did not escape; registers from A up are dead"),
+
+  op("SPAWN", "ABC", ["r", "n", "-"], "R[A] = a future of R[A](R[A+1] .. R[A+B]) run as a new task", { ranges: [{ base: 0, count: 1, extra: 1 }] }),
+  op("NEWACTOR", "ABC", ["r", "-", "-"], "R[A] = a new actor whose constructor is the closure R[A]"),
+  op("AWAIT", "ABC", ["r", "r", "-"], "R[A] = the value of future R[B] (suspends the fiber until it settles; re-throws its error); a non-future is its own value"),
+  op("ASYNC", "ABC", ["r", "-", "-"], "unless this frame is its fiber's first, R[A] = a future of this function run as a task with the current parameters, and return R[A]"),
 ] as const;
 
 export type OpName = (typeof OPCODES)[number]["name"];

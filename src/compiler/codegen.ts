@@ -14,6 +14,7 @@ import type { OpName } from "../bytecode/opcode-table.js";
 import { BUILTIN_ID } from "../runtime/builtin-table.js";
 import { ERRORS } from "../errors/table.js";
 import { SORT_WITH } from "./prelude.js";
+import { actorConstructor } from "./actor.js";
 
 /** What the generator adds to as it goes: one pool of constants and functions for the module. */
 export class ModuleOutput {
@@ -158,12 +159,12 @@ export class CodeGenerator {
       if (isEntry && this.env.preludeInit !== undefined) this.callInit(this.env.preludeInit);
       // top-level functions exist before any top-level code runs
       for (const s of module.program.body) {
-        if (s.kind !== "Func") continue;
+        if (s.kind !== "Func" && s.kind !== "Actor") continue;
         const g = this.r.decls.get(s);
         if (!g || g.kind !== "global") continue;
         const mark = this.b.top;
         const t = this.b.alloc();
-        this.closure(s, s.name, t);
+        this.closure(s.kind === "Actor" ? actorConstructor(s) : s, s.name, t);
         this.b.emit("SETGLOBAL", [t, g.index]);
         this.b.release(mark);
       }
@@ -211,6 +212,12 @@ export class CodeGenerator {
     const required = f.params.filter((p) => !p.default).length;
     this.fn = new FnContext(scope, parent, name, f.params.length, this.fileIndex, returnType, required);
     this.guarded(f.span, () => {
+      if (f.kind === "Func" && f.isAsync) {
+        // called, it returns a future at once and runs this body as a task
+        const t = this.b.alloc();
+        this.b.emit("ASYNC", [t, 0, 0]);
+        this.b.release(t);
+      }
       f.params.forEach((p, i) => {
         const binding = this.r.decls.get(p) as LocalBinding | undefined;
         if (!binding) return;
@@ -872,8 +879,13 @@ export class CodeGenerator {
       case "Matrix":
         return this.matrixLit(e, dst);
       case "Spawn":
-      case "Await":
-        return this.unsupported(e.kind === "Spawn" ? "spawn" : "await", dst, e.span);
+        return this.spawn(e, dst);
+      case "Await": {
+        const v = this.exprAny(e.operand);
+        this.pos(e.span);
+        this.b.emit("AWAIT", [dst, v, 0]);
+        return;
+      }
       case "ErrorExpr":
         this.b.emit("LOADNIL", [dst, 0, 0]);
         return;
@@ -1005,6 +1017,24 @@ export class CodeGenerator {
     this.pos(e.span);
     if (global !== undefined) this.b.emit("CALLG", [base, e.args.length, 0], global);
     else this.b.emit("CALL", [base, e.args.length, 0]);
+    if (base !== dst) this.b.emit("MOVE", [dst, base, 0]);
+  }
+
+  /** spawn f(args): like a call, but the callee runs as a task; spawn Name() makes an actor. */
+  private spawn(e: A.SpawnExpr, dst: number): void {
+    const call = e.call;
+    if (this.r.actorSpawns.has(e)) {
+      this.exprTo(call.callee, dst);
+      this.pos(e.span);
+      this.b.emit("NEWACTOR", [dst, 0, 0]);
+      return;
+    }
+    if (call.args.length > 254) return this.unsupported("calls with more than 254 arguments", dst, e.span);
+    const base = this.callBase(dst, call.args.length + 1);
+    this.exprTo(call.callee, base);
+    call.args.forEach((a, i) => this.exprTo(a, base + 1 + i));
+    this.pos(e.span);
+    this.b.emit("SPAWN", [base, call.args.length, 0]);
     if (base !== dst) this.b.emit("MOVE", [dst, base, 0]);
   }
 

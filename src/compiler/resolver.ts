@@ -6,6 +6,7 @@ import type { DiagnosticBag } from "./diagnostics.js";
 import { TYPE_CODES } from "../bytecode/opcode-table.js";
 import { BUILTIN_ID, BUILTINS } from "../runtime/builtin-table.js";
 import { PRELUDE_NAMES, SORT_VALUE } from "./prelude.js";
+import { actorConstructor } from "./actor.js";
 import type { Binding, FnScope, GlobalBinding, LocalBinding, ModuleInfo, Resolution, StructSymbol, Symbol, TypeRef } from "./symbols.js";
 
 /** The resolver's findings for one compilation (all modules). */
@@ -20,6 +21,8 @@ export class Resolutions {
   readonly structs = new Map<A.StructLit | A.Pattern | A.StructDecl, StructSymbol>();
   readonly types = new Map<A.TypeName, TypeRef>();
   readonly modules = new Map<A.ImportStmt, ModuleInfo>();
+  /** `spawn Name()` of an actor (the others spawn tasks). */
+  readonly actorSpawns = new Set<A.SpawnExpr>();
   /** A call needs a prelude function that no name shows (`sort` with a comparison). */
   needsPrelude = false;
 }
@@ -61,6 +64,8 @@ export function resolveModule(module: ModuleInfo, ctx: ResolveContext): void {
 class ModuleResolver {
   private scope: Scope;
   private loopDepth = 0;
+  /** Resolving the callee of `spawn Name()`, where an actor's name may appear. */
+  private spawning = false;
   private readonly r: Resolutions;
 
   constructor(
@@ -121,9 +126,12 @@ class ModuleResolver {
         }
         break;
       }
-      case "Actor":
+      case "Actor": {
         this.declareGlobal(s, s.name, s.nameSpan, false, true, s.span.start);
+        const b = this.r.decls.get(s);
+        if (b?.kind === "global") b.actor = true;
         break;
+      }
       default:
         break;
     }
@@ -240,7 +248,7 @@ class ModuleResolver {
       case "Import":
         break;
       case "Actor":
-        this.error(s.span, "UnsupportedFeature", { feature: "actors" });
+        this.func(actorConstructor(s), s.name);
         break;
       case "ExprStmt":
         this.expr(s.expr);
@@ -389,6 +397,7 @@ class ModuleResolver {
         return undefined;
       }
       if (sym.kind === "local" && sym.fn !== this.scope.fn) sym.captured = true;
+      if (sym.kind === "global" && sym.actor && !this.spawning) this.actorMisuse(id.span, id.name);
       const res: Resolution = { kind: "binding", binding: sym };
       this.r.uses.set(id, res);
       return res;
@@ -433,8 +442,27 @@ class ModuleResolver {
       this.error(m.nameSpan, "UnknownMember", { detail: `module '${m.target.name}' has no export '${m.name}'` });
       return true;
     }
+    if (exp.actor && !this.spawning) this.actorMisuse(m.span, `${m.target.name}.${m.name}`);
     this.r.qualified.set(m, exp);
     return true;
+  }
+
+  private actorMisuse(span: A.Span, name: string): void {
+    this.error(span, "ActorMisuse", { detail: `actor '${name}' can only be created with 'spawn ${name}()'` });
+  }
+
+  /** Whether `callee` names an actor (here or in an imported module). */
+  private isActor(callee: A.Expr): boolean {
+    if (callee.kind === "Ident") {
+      const sym = this.scope.lookup(callee.name);
+      return sym?.kind === "global" && sym.actor === true;
+    }
+    if (callee.kind === "Member" && callee.target.kind === "Ident") {
+      const m = this.scope.lookup(callee.target.name);
+      const exp = m?.kind === "module" ? m.module.exports.get(callee.name) : undefined;
+      return exp?.kind === "global" && exp.actor === true;
+    }
+    return false;
   }
 
   private expr(e: A.Expr): void {
@@ -528,12 +556,22 @@ class ModuleResolver {
           });
         }
         return;
-      case "Spawn":
-        this.error(e.span, "UnsupportedFeature", { feature: "spawn" });
-        this.expr(e.call);
+      case "Spawn": {
+        const callee = e.call.callee;
+        if (!this.isActor(callee)) {
+          this.expr(e.call);
+          return;
+        }
+        this.spawning = true;
+        if (callee.kind === "Ident") this.use(callee);
+        else this.expr(callee);
+        this.spawning = false;
+        e.call.args.forEach((a) => this.expr(a));
+        if (e.call.args.length > 0) this.error(e.call.span, "ActorMisuse", { detail: "an actor is created without arguments: 'spawn Name()'" });
+        this.r.actorSpawns.add(e);
         return;
+      }
       case "Await":
-        this.error(e.span, "UnsupportedFeature", { feature: "await" });
         this.expr(e.operand);
         return;
     }

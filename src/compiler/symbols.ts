@@ -40,6 +40,8 @@ export interface GlobalBinding extends BindingBase {
   /** Where the declaration starts: top-level code may not use a `let`/`var` before it. */
   declaredAt: number;
   hoisted: boolean;
+  /** An actor's constructor: usable only as `spawn Name()`. */
+  actor?: boolean;
 }
 
 export type Binding = LocalBinding | GlobalBinding;

@@ -18,6 +18,7 @@ export const ERRORS = {
   InternalError: spec(1002, "internal error", "internal error: {detail}"),
   UnsupportedFeature: spec(1003, "unsupported feature", "{feature} is not supported yet"),
   MalformedBytecode: spec(1004, "malformed bytecode", "malformed bytecode: {detail}"),
+  HostWait: spec(1005, "host wait in a synchronous run", "the program waits for {count} host operation(s); run it with runAsync"),
   // 2xxx compilation
   SyntaxError: spec(2001, "syntax error", "{detail}"),
   UndeclaredName: spec(2002, "undeclared name", "undeclared name '{name}'"),
@@ -34,6 +35,7 @@ export const ERRORS = {
   TooComplex: spec(2013, "function too large", "{detail}"),
   ModuleAsValue: spec(2014, "module used as a value", "module '{name}' can only be used as '{name}.member'"),
   BuiltinArity: spec(2015, "builtin argument count", "{name} takes {expected} argument(s), not {got}"),
+  ActorMisuse: spec(2016, "actor misuse", "{detail}"),
   // 3xxx execution
   DivisionByZero: spec(3001, "division by zero", "division by zero"),
   IndexOutOfRange: spec(3002, "index out of range", "index {index} out of range for length {length}"),
@@ -57,6 +59,12 @@ export const ERRORS = {
   AnnotationFailed: spec(5004, "type annotation", "expected {expected}, got {got}"),
   CategoryLaw: spec(5010, "category law", "{detail}"),
   NotNatural: spec(5011, "naturality", "{detail}"),
+  // 7xxx network and distribution
+  WorkerLost: spec(7001, "worker lost", "worker {worker} was lost while running a task"),
+  Timeout: spec(7002, "timeout", "timed out after {ms} ms; the task was cancelled"),
+  ActorStopped: spec(7003, "actor stopped", "actor {name} is stopped: its handlers failed too often"),
+  Deadlock: spec(7004, "deadlock", "deadlock: {count} task(s) wait and nothing can wake them"),
+  Cancelled: spec(7005, "cancelled", "task cancelled: the run it belonged to ended with an error"),
   // 8xxx storage and queries
   CorruptData: spec(8004, "corrupt data", "corrupt data: {detail}"),
   // 9xxx configuration

@@ -47,6 +47,8 @@ export const BUILTINS = [
   b("clock", 0),
   b("compare", 2),
   b("sort", 1),
+  b("all", 1),
+  b("timeout", 2),
   b("zeros", 2),
   b("ones", 2),
   b("eye", 1),

@@ -35,6 +35,13 @@ export interface CoreExports {
   newMatrix(rows: number, cols: number, dtype: number): number;
   newTensor(ndim: number, shape: number, dtype: number): number;
   lastFault(): number;
+  setSupervision(restarts: number, windowMs: number): void;
+  newHostFuture(): number;
+  settleFuture(p: number, addr: number, failed: number): void;
+  pendingHostFutures(): number;
+  nextDeadline(): number;
+  abandonRun(): void;
+  fiberCount(): number;
 }
 
 /** What the core calls back into; a VM fills these in once it has the instance. */

@@ -12,7 +12,18 @@ export const STRUCT_NAME = Symbol.for("noodle.struct");
 
 export type JsValue =
   | null | boolean | number | string | JsValue[] | Map<JsValue, JsValue> | { [k: string]: JsValue }
-  | NoodleFunctionRef | NoodleErrorValue | Matrix | Tensor;
+  | NoodleFunctionRef | NoodleErrorValue | NoodleFutureRef | NoodleActorRef | Matrix | Tensor;
+
+/** A future as JavaScript sees it: its state, and its value or error once settled. */
+export interface NoodleFutureRef {
+  kind: "future";
+  state: "pending" | "resolved" | "failed";
+}
+
+export interface NoodleActorRef {
+  kind: "actor";
+  name: string;
+}
 
 export interface NoodleFunctionRef {
   kind: "function";
@@ -132,6 +143,14 @@ export class ValueReader {
         return new Matrix(this.core, retainObject(this.core, p));
       case L.T_TENSOR:
         return new Tensor(this.core, retainObject(this.core, p));
+      case L.T_FUTURE: {
+        const st = u32[(p + L.FUT_STATE) >>> 2];
+        return { kind: "future", state: st === 0 ? "pending" : st === 1 ? "resolved" : "failed" };
+      }
+      case L.T_ACTOR:
+        return { kind: "actor", name: this.string(u32[(p + L.ACT_NAME) >>> 2]) };
+      case L.T_BOUND:
+        return { kind: "function", name: `${this.string(u32[(u32[(p + L.BM_ACTOR) >>> 2] + L.ACT_NAME) >>> 2])}.${this.string(u32[(p + L.BM_NAME) >>> 2])}` };
       case L.T_ERROR:
         return { kind: "error", code: this.f64[(p + L.ERR_CODE) >>> 3], message: this.string(u32[(p + L.ERR_MESSAGE) >>> 2]) };
       default:
@@ -233,6 +252,8 @@ export function displayValue(v: JsValue, quoted = false): string {
   const rec = v as Record<string | symbol, unknown>;
   if (rec.kind === "function" && typeof rec.name === "string" && !(STRUCT_NAME in rec)) return `<func ${rec.name}>`;
   if (rec.kind === "error" && typeof rec.code === "number" && !(STRUCT_NAME in rec)) return `error[${rec.code}]: ${String(rec.message)}`;
+  if (rec.kind === "future" && !(STRUCT_NAME in rec)) return "<future>";
+  if (rec.kind === "actor" && typeof rec.name === "string" && !(STRUCT_NAME in rec)) return `<actor ${rec.name}>`;
   const name = String(rec[STRUCT_NAME] ?? "?");
   const fields = Object.entries(v as object).map(([k, x]) => `${k}: ${displayValue(x as JsValue, true)}`);
   return fields.length ? `${name} { ${fields.join(", ")} }` : `${name} {}`;

@@ -8,6 +8,7 @@ import { BUILTINS } from "./builtin-table.js";
 import * as L from "./heap-layout.generated.js";
 import type { NbcModule, FunctionProto } from "../bytecode/module.js";
 import { verifyModule } from "../bytecode/verifier.js";
+import { errorSpec, formatError } from "../errors/table.js";
 
 export interface Limits {
   /** Deepest call nesting (error 1001 beyond it). */
@@ -18,7 +19,17 @@ export interface Limits {
   maxMemory?: number;
 }
 
+/** How actors are restarted when a handler throws: at most `maxRestarts` within `withinMs`. */
+export interface Supervision {
+  maxRestarts?: number;
+  withinMs?: number;
+}
+
+export const DEFAULT_SUPERVISION = { maxRestarts: 3, withinMs: 5000 };
+
 export interface VmOptions extends Limits {
+  /** Restart limit of actors (default: 3 restarts within 5 seconds, then the actor stops). */
+  supervision?: Supervision;
   /** Which build of the core to use (default: the fastest this engine runs). */
   core?: CoreVariant;
   stdout?: (text: string) => void;
@@ -36,7 +47,12 @@ const MATH = [Math.sin, Math.cos, Math.tan, Math.exp, Math.log];
 const decoder = new TextDecoder();
 
 export const DEFAULT_MAX_DEPTH = 10_000;
+const STATUS_DONE = 0;
 const STATUS_PAUSED = 2;
+/** Every fiber waits and a host future is pending: the host must settle one, then resume. */
+const STATUS_IDLE = 4;
+/** How long an asynchronous run computes before it lets the host's event loop turn. */
+const ASYNC_TURN_MS = 20;
 
 export class VM {
   private readonly functions: LoadedFunction[] = [];
@@ -53,6 +69,7 @@ export class VM {
     this.stderr = options.stderr ?? ((t) => console.error(t.replace(/\n$/, "")));
     this.reader = new ValueReader(core, (i) => this.functions[i]?.proto.name ?? "?", (id) => BUILTINS[id]?.name ?? "?");
     this.setLimits(options);
+    this.setSupervision(options.supervision ?? {});
   }
 
   static async create(options: VmOptions = {}): Promise<VM> {
@@ -86,6 +103,15 @@ export class VM {
 
   setLimits(limits: Limits): void {
     this.core.setLimits(limits.maxDepth ?? DEFAULT_MAX_DEPTH, limits.maxSteps ?? 0, limits.maxMemory ?? 0);
+  }
+
+  setSupervision(s: Supervision): void {
+    const restarts = s.maxRestarts ?? DEFAULT_SUPERVISION.maxRestarts;
+    const within = s.withinMs ?? DEFAULT_SUPERVISION.withinMs;
+    if (!(restarts >= 0 && Number.isInteger(restarts)) || !(within >= 0)) {
+      throw new NoodleRuntimeError(9001, formatError("BadOption", { detail: "supervision needs a whole maxRestarts >= 0 and withinMs >= 0" }), []);
+    }
+    this.core.setSupervision(Math.min(restarts, 0xffffffff), within);
   }
 
   setOutput(stdout?: (text: string) => void, stderr?: (text: string) => void): void {
@@ -149,10 +175,12 @@ export class VM {
 
   /** Runs a loaded function (an entry: no parameters, no captures) to completion. */
   runFunction(index: number): RunOutcome {
-    const status = this.finish(this.core.runFunction(index));
-    const slot = this.core.resultSlot();
-    if (status === 0) return { ok: true, value: this.reader.at(slot) };
-    return { ok: false, error: this.errorAt(slot + 8) };
+    return this.outcome(this.finish(this.core.runFunction(index)));
+  }
+
+  /** Like runFunction, but a fiber may wait for host promises (see hostFuture). */
+  async runFunctionAsync(index: number): Promise<RunOutcome> {
+    return this.outcome(await this.finishAsync(this.core.runFunction(index)));
   }
 
   /** The value of global `index` (a top-level name). */
@@ -160,31 +188,113 @@ export class VM {
     return this.reader.at(this.core.globalsAddress() + index * 8);
   }
 
-  /** Calls the function held by global `index` with JavaScript arguments. */
+  /** Calls the function held by global `index` with JavaScript arguments (a promise becomes a future). */
   callGlobal(index: number, args: unknown[]): RunOutcome {
-    const values = args.map((a) => toCore(this.core, a));
+    return this.outcome(this.finish(this.startCall(index, args)));
+  }
+
+  /** Like callGlobal, but a fiber may wait for host promises. */
+  async callGlobalAsync(index: number, args: unknown[]): Promise<RunOutcome> {
+    return this.outcome(await this.finishAsync(this.startCall(index, args)));
+  }
+
+  private startCall(index: number, args: unknown[]): number {
+    const values = args.map((a) => (isThenable(a) ? this.hostFuture(a) : toCore(this.core, a)));
     if (values.length > this.argsCapacity) {
       this.argsBuffer = this.core.allocTable(values.length * 8);
       this.argsCapacity = values.length;
     }
     new BigUint64Array(this.core.memory.buffer, this.argsBuffer, values.length).set(values);
-    const status = this.finish(this.core.callFunction(this.core.globalsAddress() + index * 8, this.argsBuffer, values.length));
-    const slot = this.core.resultSlot();
-    if (status === 0) return { ok: true, value: this.reader.at(slot) };
-    return { ok: false, error: this.errorAt(slot + 8) };
+    return this.core.callFunction(this.core.globalsAddress() + index * 8, this.argsBuffer, values.length);
   }
   private argsBuffer = 0;
+  private argsCapacity = 0;
 
-  /** Resumes a run that paused at the end of a time slice until it finishes. */
+  private outcome(status: number): RunOutcome {
+    if (status === STATUS_IDLE) {
+      // a synchronous run cannot wait for the host: its fibers are cancelled
+      const pending = this.core.pendingHostFutures();
+      this.core.abandonRun();
+      return { ok: false, error: new NoodleRuntimeError(1005, formatError("HostWait", { count: pending }), []) };
+    }
+    const slot = this.core.resultSlot();
+    if (status === STATUS_DONE) return { ok: true, value: this.reader.at(slot) };
+    return { ok: false, error: this.errorAt(slot + 8) };
+  }
+
+  /** Resumes a run that paused at the end of a time slice until it finishes or waits for the host. */
   private finish(status: number): number {
     while (status === STATUS_PAUSED) status = this.core.resume();
     return status;
   }
-  private argsCapacity = 0;
+
+  /** Drives a run to its end, letting the event loop turn while it waits for host promises. */
+  private async finishAsync(status: number): Promise<number> {
+    let turn = performance.now();
+    for (;;) {
+      if (status === STATUS_PAUSED) {
+        if (this.hostWaits.size > 0 && performance.now() - turn > ASYNC_TURN_MS) {
+          await macrotask();
+          turn = performance.now();
+        }
+        status = this.core.resume();
+      } else if (status === STATUS_IDLE && this.hostWaits.size > 0) {
+        await this.nextSettlement(this.core.nextDeadline());
+        turn = performance.now();
+        status = this.core.resume();
+      } else return status;
+    }
+  }
+
+  /** Waits until a host promise settles, or until `deadline` (host clock) when a timeout is due first. */
+  private nextSettlement(deadline: number): Promise<void> {
+    const waits: Promise<unknown>[] = [...this.hostWaits];
+    if (Number.isFinite(deadline)) waits.push(new Promise((r) => setTimeout(r, Math.max(0, deadline - performance.now()))));
+    return Promise.race(waits).then(() => undefined);
+  }
+
+  private readonly hostWaits = new Set<Promise<void>>();
+
+  /**
+   * A Noodle future that settles when `promise` does: with its value, or failing with its error
+   * (its `code` when it is a Noodle error code, else 3006). A fiber that awaits it suspends until
+   * then; run the program with an async method so the VM can wait.
+   */
+  hostFuture(promise: PromiseLike<unknown>): bigint {
+    const core = this.core;
+    const p = core.newHostFuture();
+    if (p === 0) throw new RangeError("out of memory making a future");
+    const handle = core.retainPointer(p);
+    const settle = (value: bigint, failed: boolean) => {
+      if (this.settleSlot === 0) this.settleSlot = core.allocTable(8);
+      new BigUint64Array(core.memory.buffer, this.settleSlot, 1)[0] = value;
+      core.settleFuture(p, this.settleSlot, failed ? 1 : 0);
+      core.release(handle);
+    };
+    const wait: Promise<void> = Promise.resolve(promise).then(
+      (v) => settle(toCore(core, v), false),
+      (e) => settle(this.errorValue(e), true),
+    ).finally(() => this.hostWaits.delete(wait));
+    this.hostWaits.add(wait);
+    return objectValue(p);
+  }
+  private settleSlot = 0;
+
+  /** A rejection as a Noodle error value. */
+  private errorValue(e: unknown): bigint {
+    const code = typeof (e as { code?: unknown })?.code === "number" && errorSpec((e as { code: number }).code) ? (e as { code: number }).code : 3006;
+    const message = e instanceof Error ? e.message : String(e);
+    return this.core.newError(code, makeString(this.core, message, false));
+  }
 
   /** Loads and runs a module's entry. */
   run(m: NbcModule): RunOutcome {
     return this.runFunction(this.load(m));
+  }
+
+  /** Loads and runs a module's entry; fibers may wait for host promises. */
+  runAsync(m: NbcModule): Promise<RunOutcome> {
+    return this.runFunctionAsync(this.load(m));
   }
 
   private errorAt(addr: number): NoodleRuntimeError {
@@ -221,6 +331,15 @@ export class VM {
   heapStats(): { inUse: number; committed: number; collections: number } {
     return { inUse: this.core.heapInUse(), committed: this.core.heapCommitted(), collections: this.core.collectionCount() };
   }
+}
+
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return typeof (x as { then?: unknown })?.then === "function";
+}
+
+/** Resolves after the event loop has turned once (timers and I/O callbacks get to run). */
+function macrotask(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 0));
 }
 
 /** A new string in the core, or 0 when its memory is exhausted (the core then uses a fallback). */

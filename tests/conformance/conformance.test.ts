@@ -5,10 +5,8 @@ import { describe, it, expect } from "vitest";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { cli, CONFORMANCE } from "../helpers.js";
 
-/** Programs that need features another issue delivers (concurrency). */
-const AWAITING = new Map<string, string>([
-  ["16_concurrency", "tasks and actors"],
-]);
+/** Programs that need features another issue delivers. */
+const AWAITING = new Map<string, string>([]);
 
 const programs = readdirSync(CONFORMANCE).filter((f) => f.endsWith(".nc")).map((f) => f.slice(0, -3)).sort();
 

@@ -1,0 +1,91 @@
+// Futures: the outcome of a task, an actor message, a combinator (`all`, `timeout`) or a host
+// operation. A pending future lists its waiters as pairs of values: a blocked fiber
+// (its record address as a number, nil) or a dependent future (the future, the input's index).
+// Settling one is the scheduler's work (assembly/vm/scheduler.ts): it wakes the waiters.
+import { HEADER, T_FUTURE, FUT_STATE, FUT_TASK, FUT_VALUE, FUT_WAITERS, FUT_KIND, FUT_COUNT, FUT_SOURCE, FUT_DEADLINE, FUT_SIZE, typeOf } from "../heap/layout";
+import { allocBlock } from "../heap/alloc";
+import { writeBarrier } from "../heap/gc";
+import { isObj, objOf, obj, NIL } from "../heap/value";
+import { newList, listPush, listLen, listGet, listSet } from "./list";
+import { raise } from "../vm/fault";
+
+export const PENDING: u32 = 0;
+export const RESOLVED: u32 = 1;
+export const FAILED: u32 = 2;
+
+// what settles a future
+export const FK_FIBER: u32 = 0; // a task or message fiber (FUT_TASK)
+export const FK_ALL: u32 = 1;
+export const FK_TIMEOUT: u32 = 2;
+export const FK_HOST: u32 = 3;
+
+const E_MEMORY: u32 = 4001;
+
+/** A pending future; 0 (with 4001 raised) when out of memory. */
+export function newFuture(kind: u32): u32 {
+  const p = allocBlock(FUT_SIZE - HEADER, T_FUTURE);
+  if (p == 0) {
+    raise(E_MEMORY);
+    return 0;
+  }
+  store<u32>(p, PENDING, FUT_STATE);
+  store<u32>(p, 0, FUT_TASK);
+  store<u64>(p, NIL, FUT_VALUE);
+  store<u32>(p, 0, FUT_WAITERS);
+  store<u32>(p, kind, FUT_KIND);
+  store<u32>(p, 0, FUT_COUNT);
+  store<u32>(p, 0, FUT_SOURCE);
+  store<f64>(p, 0, FUT_DEADLINE);
+  return p;
+}
+
+// @ts-ignore: decorator
+@inline export function isFuture(v: u64): bool { return isObj(v) && typeOf(objOf(v)) == T_FUTURE; }
+// @ts-ignore: decorator
+@inline export function futureState(p: u32): u32 { return load<u32>(p, FUT_STATE); }
+// @ts-ignore: decorator
+@inline export function futureValue(p: u32): u64 { return load<u64>(p, FUT_VALUE); }
+// @ts-ignore: decorator
+@inline export function futureKind(p: u32): u32 { return load<u32>(p, FUT_KIND); }
+
+export function setFutureValue(p: u32, v: u64): void {
+  writeBarrier(p, v);
+  store<u64>(p, v, FUT_VALUE);
+}
+
+/** Adds a waiter pair; false (with 4001 raised) when out of memory. */
+export function addWaiter(p: u32, who: u64, detail: u64): bool {
+  let list = load<u32>(p, FUT_WAITERS);
+  if (list == 0) {
+    list = newList(2);
+    if (list == 0) {
+      raise(E_MEMORY);
+      return false;
+    }
+    writeBarrier(p, obj(list));
+    store<u32>(p, list, FUT_WAITERS);
+  }
+  listPush(list, who);
+  listPush(list, detail);
+  return true;
+}
+
+/** Forgets a waiter (a fiber woken another way, or cancelled). */
+export function removeWaiter(p: u32, who: u64): void {
+  const list = load<u32>(p, FUT_WAITERS);
+  if (list == 0) return;
+  const n = listLen(list);
+  for (let i: u32 = 0; i + 1 < n; i += 2) {
+    if (listGet(list, i) == who) {
+      listSet(list, i, NIL);
+      listSet(list, i + 1, NIL);
+    }
+  }
+}
+
+/** Takes the waiters list away (the caller wakes them); 0 when there is none. */
+export function takeWaiters(p: u32): u32 {
+  const list = load<u32>(p, FUT_WAITERS);
+  store<u32>(p, 0, FUT_WAITERS);
+  return list;
+}

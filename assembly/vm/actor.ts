@@ -1,0 +1,220 @@
+// Actors. An actor's constructor (compiled from its declaration) runs its state initialisers and
+// returns a map of its handlers, closures that share that state. Each message is a fiber waiting
+// in the actor's mailbox; the actor handles one at a time, in the order they were sent, and a
+// handler that awaits keeps the actor busy until it ends. A handler that throws fails its
+// caller's future and the actor restarts: its constructor runs again, so the state is fresh.
+// Past the supervision limit (restarts within a time window) the actor stops for good (7003).
+import {
+  HEADER, T_CLOSURE, T_MAP, T_ACTOR, T_BOUND, CLO_PROTO, typeOf,
+  ACT_CTOR, ACT_METHODS, ACT_HEAD, ACT_TAIL, ACT_BUSY, ACT_STOPPED, ACT_RESTARTS, ACT_NAME, ACT_SIZE, BM_ACTOR, BM_NAME, BM_SIZE,
+} from "../heap/layout";
+import { allocBlock } from "../heap/alloc";
+import { writeBarrier } from "../heap/gc";
+import { isObj, objOf, numOf, num, obj, NIL } from "../heap/value";
+import { newList, listLen, listGet, listPush, listFrom } from "../objects/list";
+import { mapFind, entryValue } from "../objects/map";
+import { newFuture, FK_FIBER } from "../objects/future";
+import { FUT_TASK } from "../heap/layout";
+import { newFiber, freeFiber, setFiberState, FB_NEXT, FB_FUTURE, FB_ACTOR, FB_KIND, FS_NEW, FS_MAILBOX, FK_INIT, FK_MESSAGE } from "./fiber";
+import { raise, raise1 } from "./fault";
+import { hostClock } from "./host";
+import { protoAt, P_NAME } from "./state";
+import { settle, pushReady, faultError } from "./scheduler";
+import { typeValue } from "./ops";
+
+const E_MEMORY: u32 = 4001;
+const E_NOT_CALLABLE: u32 = 3004;
+const E_STOPPED: u32 = 7003;
+
+/** Supervision: an actor restarts at most this many times within this many milliseconds. */
+export let maxRestarts: u32 = 3;
+export let restartWindow: f64 = 5000;
+
+export function setSupervision(restarts: u32, windowMs: f64): void {
+  maxRestarts = restarts;
+  restartWindow = windowMs;
+}
+
+/** spawn Name(): a new actor; its constructor runs as its first work. */
+export function newActor(ctor: u64): u64 {
+  if (!isObj(ctor) || typeOf(objOf(ctor)) != T_CLOSURE) {
+    raise1(E_NOT_CALLABLE, typeValue(ctor));
+    return NIL;
+  }
+  const p = allocBlock(ACT_SIZE - HEADER, T_ACTOR);
+  if (p == 0) {
+    raise(E_MEMORY);
+    return NIL;
+  }
+  store<u32>(p, objOf(ctor), ACT_CTOR);
+  store<u32>(p, 0, ACT_METHODS);
+  store<u32>(p, 0, ACT_HEAD);
+  store<u32>(p, 0, ACT_TAIL);
+  store<u32>(p, 0, ACT_BUSY);
+  store<u32>(p, 0, ACT_STOPPED);
+  store<u32>(p, 0, ACT_RESTARTS);
+  store<u32>(p, load<u32>(protoAt(load<u32>(objOf(ctor), CLO_PROTO)), P_NAME), ACT_NAME);
+  if (!construct(p)) return NIL;
+  return obj(p);
+}
+
+/** Runs the actor's constructor next (before any waiting message). */
+function construct(p: u32): bool {
+  const f = newFiber(FK_INIT, obj(load<u32>(p, ACT_CTOR)), 0, 0, p);
+  if (f == 0) {
+    raise(E_MEMORY);
+    return false;
+  }
+  store<u32>(p, f, ACT_BUSY);
+  setFiberState(f, FS_NEW);
+  pushReady(f);
+  return true;
+}
+
+/** `actor.name` as a value: calling it sends a message. */
+export function boundMethod(actor: u32, name: u32): u64 {
+  const p = allocBlock(BM_SIZE - HEADER, T_BOUND);
+  if (p == 0) {
+    raise(E_MEMORY);
+    return NIL;
+  }
+  store<u32>(p, actor, BM_ACTOR);
+  store<u32>(p, name, BM_NAME);
+  return obj(p);
+}
+
+/** Sends message `name(args..)` to the actor of bound method `bound`; returns the reply's future. */
+export function send(bound: u32, args: u32, n: u32): u64 {
+  const actor = load<u32>(bound, BM_ACTOR);
+  const fut = newFuture(FK_FIBER);
+  if (fut == 0) return NIL;
+  if (load<u32>(actor, ACT_STOPPED) != 0) {
+    settle(fut, false, stoppedError(actor));
+    return obj(fut);
+  }
+  const list = listFrom(args, n);
+  if (list == 0) return NIL;
+  const f = newFiber(FK_MESSAGE, obj(load<u32>(bound, BM_NAME)), list, fut, actor);
+  if (f == 0) {
+    raise(E_MEMORY);
+    return NIL;
+  }
+  store<u32>(fut, f, FUT_TASK);
+  setFiberState(f, FS_MAILBOX);
+  store<u32>(f, 0, FB_NEXT);
+  const tail = load<u32>(actor, ACT_TAIL);
+  if (tail != 0) store<u32>(tail, f, FB_NEXT);
+  else store<u32>(actor, f, ACT_HEAD);
+  store<u32>(actor, f, ACT_TAIL);
+  startNext(actor);
+  return obj(fut);
+}
+
+/** The handler named `name` in the actor's current incarnation, or nil. */
+export function handlerOf(actor: u32, name: u64): u64 {
+  const methods = load<u32>(actor, ACT_METHODS);
+  if (methods == 0) return NIL;
+  const e = mapFind(methods, name);
+  return e < 0 ? NIL : entryValue(methods, <u32>e);
+}
+
+export function actorName(actor: u32): u32 {
+  return load<u32>(actor, ACT_NAME);
+}
+
+/** An idle actor takes its next message. */
+function startNext(actor: u32): void {
+  if (load<u32>(actor, ACT_BUSY) != 0 || load<u32>(actor, ACT_STOPPED) != 0) return;
+  const f = load<u32>(actor, ACT_HEAD);
+  if (f == 0) return;
+  const next = load<u32>(f, FB_NEXT);
+  store<u32>(actor, next, ACT_HEAD);
+  if (next == 0) store<u32>(actor, 0, ACT_TAIL);
+  store<u32>(actor, f, ACT_BUSY);
+  setFiberState(f, FS_NEW);
+  pushReady(f);
+}
+
+export function removeFromMailbox(actor: u32, f: u32): void {
+  let prev: u32 = 0;
+  for (let g = load<u32>(actor, ACT_HEAD); g != 0; g = load<u32>(g, FB_NEXT)) {
+    if (g != f) {
+      prev = g;
+      continue;
+    }
+    const next = load<u32>(g, FB_NEXT);
+    if (prev != 0) store<u32>(prev, next, FB_NEXT);
+    else store<u32>(actor, next, ACT_HEAD);
+    if (load<u32>(actor, ACT_TAIL) == g) store<u32>(actor, prev, ACT_TAIL);
+    return;
+  }
+}
+
+/**
+ * A constructor or handler fiber ended. `early`: it failed before its handler started (no such
+ * handler, wrong argument count), which is the sender's mistake and restarts nothing.
+ */
+export function actorFiberEnded(f: u32, ok: bool, v: u64, early: bool): void {
+  const actor = load<u32>(f, FB_ACTOR);
+  const isInit = load<u32>(f, FB_KIND) == FK_INIT;
+  const fut = load<u32>(f, FB_FUTURE);
+  store<u32>(actor, 0, ACT_BUSY);
+  freeFiber(f);
+  if (isInit) {
+    if (ok && isObj(v) && typeOf(objOf(v)) == T_MAP) {
+      writeBarrier(actor, v);
+      store<u32>(actor, objOf(v), ACT_METHODS);
+    } else stop(actor);
+  } else {
+    settle(fut, ok, v);
+    if (!ok && !early) restart(actor);
+  }
+  startNext(actor);
+}
+
+/** After a failed handler: a fresh incarnation, unless the supervision limit is reached. */
+function restart(actor: u32): void {
+  const now = hostClock();
+  const old = load<u32>(actor, ACT_RESTARTS);
+  const recent = newList(4);
+  if (recent == 0) {
+    stop(actor);
+    return;
+  }
+  if (old != 0) {
+    for (let i: u32 = 0; i < listLen(old); i++) {
+      const t = listGet(old, i);
+      if (numOf(t) > now - restartWindow) listPush(recent, t);
+    }
+  }
+  writeBarrier(actor, obj(recent));
+  store<u32>(actor, recent, ACT_RESTARTS);
+  if (listLen(recent) >= maxRestarts) {
+    stop(actor);
+    return;
+  }
+  listPush(recent, num(now));
+  if (!construct(actor)) stop(actor);
+}
+
+/** The supervisor gives up: waiting messages and all later ones fail with 7003. */
+function stop(actor: u32): void {
+  store<u32>(actor, 1, ACT_STOPPED);
+  let f = load<u32>(actor, ACT_HEAD);
+  if (f == 0) return;
+  const err = stoppedError(actor);
+  store<u32>(actor, 0, ACT_HEAD);
+  store<u32>(actor, 0, ACT_TAIL);
+  while (f != 0) {
+    const next = load<u32>(f, FB_NEXT);
+    const fut = load<u32>(f, FB_FUTURE);
+    freeFiber(f);
+    settle(fut, false, err);
+    f = next;
+  }
+}
+
+function stoppedError(actor: u32): u64 {
+  raise1(E_STOPPED, obj(load<u32>(actor, ACT_NAME)));
+  return faultError();
+}

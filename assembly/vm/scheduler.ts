@@ -1,0 +1,478 @@
+// The scheduler: one run queue of fibers, served in order. A fiber runs until it ends, blocks on
+// a future, or spends its slice of the instruction budget (then it goes to the back of the queue
+// and the run returns to the host, which resumes it). Settling a future wakes the fibers and
+// combinators waiting on it. When nothing is ready the run waits for the host (status IDLE), fires
+// the earliest timer (nothing else could happen first), or breaks a deadlock by failing one await.
+import { T_LIST, T_FUTURE, FUT_TASK, FUT_COUNT, FUT_SOURCE, FUT_DEADLINE, FUT_STATE, HEADER, ACT_BUSY, typeOf } from "../heap/layout";
+import { allocPinned, freeBlock } from "../heap/alloc";
+import { markPtr, markValue } from "../heap/gc";
+import { isNum, isObj, objOf, numOf, num, obj, NIL } from "../heap/value";
+import { newList, listLen, listGet, listSet, listPush } from "../objects/list";
+import {
+  newFuture, isFuture, futureState, futureValue, futureKind, setFutureValue, addWaiter, removeWaiter, takeWaiters,
+  PENDING, RESOLVED, FAILED, FK_FIBER, FK_ALL, FK_TIMEOUT, FK_HOST,
+} from "../objects/future";
+import {
+  newFiber, freeFiber, switchTo, detach, fiberState, setFiberState, fiberCount, firstFiber,
+  FB_KIND, FB_FLAGS, FB_FUTURE, FB_ACTOR, FB_WAIT, FB_NEXT, FB_PREV, FB_LNEXT,
+  FS_NEW, FS_READY, FS_RUNNING, FS_BLOCKED, FS_MAILBOX, FK_MAIN, FK_TASK, FK_INIT, FK_MESSAGE, FF_DEADLOCK,
+} from "./fiber";
+import { raise, raise1, raise2, faultCode, faultArgc, faultArgs, clearFault } from "./fault";
+import { hostClock, hostErrorMessage } from "./host";
+import { newError } from "./builtins";
+import { typeValue, E_OPERANDS } from "./ops";
+import { builtinName } from "./builtin-names";
+import { outOfMemoryError, S_OUT_OF_MEMORY } from "./names";
+import * as B from "./opcodes";
+import { execute, beginFiber, isLimitError, resultValue, thrownValue, setOutcome, STATUS_DONE, STATUS_ERROR, STATUS_YIELD, STATUS_BLOCKED } from "./interp";
+import { actorFiberEnded, removeFromMailbox } from "./actor";
+
+/** Nothing is ready and the host owes the run a result: it settles a host future, then resumes. */
+export const STATUS_IDLE: u32 = 4;
+
+const E_MEMORY: u32 = 4001;
+const E_TIMEOUT: u32 = 7002;
+const E_CANCELLED: u32 = 7005;
+
+let runHead: u32 = 0;
+let runTail: u32 = 0;
+
+/** Host futures not settled yet. */
+export let hostPending: u32 = 0;
+/** Fibers blocked when the last deadlock was broken (for its message). */
+export let deadlockWaiting: u32 = 0;
+
+let mainFiber: u32 = 0;
+let mainDone = false;
+let mainOk = false;
+let mainOutcome: u64 = NIL;
+
+// pending `timeout` futures: a pinned array of pointers
+let timers: u32 = 0;
+let timerCap: u32 = 0;
+let timerCount: u32 = 0;
+
+// ---------------------------------------------------------------- run queue
+
+export function pushReady(f: u32): void {
+  store<u32>(f, 0, FB_NEXT);
+  store<u32>(f, runTail, FB_PREV);
+  if (runTail != 0) store<u32>(runTail, f, FB_NEXT);
+  else runHead = f;
+  runTail = f;
+}
+
+function unlinkReady(f: u32): void {
+  const prev = load<u32>(f, FB_PREV), next = load<u32>(f, FB_NEXT);
+  if (prev != 0) store<u32>(prev, next, FB_NEXT);
+  else runHead = next;
+  if (next != 0) store<u32>(next, prev, FB_PREV);
+  else runTail = prev;
+}
+
+function popReady(): u32 {
+  const f = runHead;
+  if (f != 0) unlinkReady(f);
+  return f;
+}
+
+// ---------------------------------------------------------------- futures
+
+/** The pending fault as an error value without a trace (an await adds the awaiting one). */
+export function faultError(): u64 {
+  const code = faultCode;
+  let message = hostErrorMessage(code, faultArgc, faultArgs);
+  clearFault();
+  if (message == 0) message = S_OUT_OF_MEMORY;
+  const e = newError(<f64>code, message);
+  clearFault();
+  return isObj(e) ? e : obj(outOfMemoryError);
+}
+
+/** Settles future p (once; later calls are ignored) and wakes what waits on it. */
+export function settle(p: u32, ok: bool, v: u64): void {
+  if (futureState(p) != PENDING) return;
+  store<u32>(p, ok ? RESOLVED : FAILED, FUT_STATE);
+  setFutureValue(p, v);
+  store<u32>(p, 0, FUT_TASK);
+  if (futureKind(p) == FK_HOST) hostPending--;
+  const list = takeWaiters(p);
+  if (list == 0) return;
+  const n = listLen(list);
+  for (let i: u32 = 0; i + 1 < n; i += 2) {
+    const who = listGet(list, i);
+    if (who == NIL) continue;
+    if (isNum(who)) wake(<u32>numOf(who));
+    else notify(objOf(who), listGet(list, i + 1), p);
+  }
+}
+
+function wake(f: u32): void {
+  store<u32>(f, 0, FB_WAIT);
+  setFiberState(f, FS_READY);
+  pushReady(f);
+}
+
+/** Input `detail` of combinator future `dep` settled as `src`. */
+function notify(dep: u32, detail: u64, src: u32): void {
+  if (futureState(dep) != PENDING) return;
+  const failed = futureState(src) == FAILED;
+  if (futureKind(dep) == FK_ALL && !failed) {
+    const results = objOf(futureValue(dep));
+    listSet(results, <u32>numOf(detail), futureValue(src));
+    const left = load<u32>(dep, FUT_COUNT) - 1;
+    store<u32>(dep, left, FUT_COUNT);
+    if (left == 0) settle(dep, true, obj(results));
+    return;
+  }
+  settle(dep, !failed, futureValue(src));
+}
+
+/** Blocks the running fiber `f` on pending future p; false (with a fault) when out of memory. */
+export function block(f: u32, p: u32): bool {
+  if (!addWaiter(p, num(<f64>f), NIL)) return false;
+  store<u32>(f, p, FB_WAIT);
+  setFiberState(f, FS_BLOCKED);
+  return true;
+}
+
+/** A fiber woken by the deadlock breaker: clears the mark and says whether it was set. */
+export function takeDeadlockMark(f: u32): bool {
+  const flags = load<u32>(f, FB_FLAGS);
+  if (!(flags & FF_DEADLOCK)) return false;
+  store<u32>(f, flags & ~FF_DEADLOCK, FB_FLAGS);
+  return true;
+}
+
+// ---------------------------------------------------------------- tasks
+
+/** A future of `fn` run with the arguments in list `args` (or 0) as a new task; 0 with a fault. */
+export function spawnTask(fn: u64, args: u32): u32 {
+  const fut = newFuture(FK_FIBER);
+  if (fut == 0) return 0;
+  const f = newFiber(FK_TASK, fn, args, fut, 0);
+  if (f == 0) {
+    raise(E_MEMORY);
+    return 0;
+  }
+  store<u32>(fut, f, FUT_TASK);
+  setFiberState(f, FS_NEW);
+  pushReady(f);
+  return fut;
+}
+
+/** A future already settled (spawning a builtin runs it at once). */
+export function settledFuture(ok: bool, v: u64): u32 {
+  const fut = newFuture(FK_FIBER);
+  if (fut != 0) settle(fut, ok, v);
+  return fut;
+}
+
+/** Cancels fiber f (not running): it leaves every queue and its future fails with `err`. */
+export function cancelFiber(f: u32, err: u64): void {
+  const st = fiberState(f);
+  if (st == FS_NEW || st == FS_READY) unlinkReady(f);
+  else if (st == FS_BLOCKED) removeWaiter(load<u32>(f, FB_WAIT), num(<f64>f));
+  else if (st == FS_MAILBOX) removeFromMailbox(load<u32>(f, FB_ACTOR), f);
+  const actor = load<u32>(f, FB_ACTOR);
+  if (actor != 0 && load<u32>(actor, ACT_BUSY) == f) store<u32>(actor, 0, ACT_BUSY);
+  const fut = load<u32>(f, FB_FUTURE);
+  if (fut != 0) settle(fut, false, err);
+  if (f == mainFiber) mainFiber = 0;
+  freeFiber(f);
+}
+
+/** Tasks, and messages not started, can be cancelled; a handler that started runs to its end. */
+function cancellable(f: u32): bool {
+  const kind = load<u32>(f, FB_KIND);
+  return kind == FK_TASK || (kind == FK_MESSAGE && fiberState(f) == FS_MAILBOX);
+}
+
+// ---------------------------------------------------------------- combinators
+
+/** all(xs): a future of the list of the values of xs, failing with the first failure. */
+export function allOf(xs: u64): u64 {
+  if (!isObj(xs) || typeOf(objOf(xs)) != T_LIST) {
+    raise2(E_OPERANDS, obj(builtinName(B.BI_ALL)), typeValue(xs));
+    return NIL;
+  }
+  const items = objOf(xs);
+  const n = listLen(items);
+  const results = newList(n);
+  if (results == 0) return NIL;
+  for (let i: u32 = 0; i < n; i++) listPush(results, NIL);
+  const fut = newFuture(FK_ALL);
+  if (fut == 0) return NIL;
+  setFutureValue(fut, obj(results));
+  let waiting: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    const v = listGet(items, i);
+    if (!isFuture(v)) {
+      listSet(results, i, v);
+      continue;
+    }
+    const p = objOf(v);
+    const st = futureState(p);
+    if (st == RESOLVED) listSet(results, i, futureValue(p));
+    else if (st == FAILED) {
+      settle(fut, false, futureValue(p));
+      return obj(fut);
+    } else {
+      if (!addWaiter(p, obj(fut), num(<f64>i))) return NIL;
+      waiting++;
+    }
+  }
+  store<u32>(fut, waiting, FUT_COUNT);
+  if (waiting == 0) settle(fut, true, obj(results));
+  return obj(fut);
+}
+
+/** timeout(f, ms): settles as f does, or fails with 7002 after ms and cancels f's task. */
+export function timeoutOf(v: u64, ms: u64): u64 {
+  if (!isNum(ms) || !(numOf(ms) >= 0)) {
+    raise2(E_OPERANDS, obj(builtinName(B.BI_TIMEOUT)), typeValue(ms));
+    return NIL;
+  }
+  const fut = newFuture(FK_TIMEOUT);
+  if (fut == 0) return NIL;
+  if (!isFuture(v)) {
+    settle(fut, true, v);
+    return obj(fut);
+  }
+  const src = objOf(v);
+  if (futureState(src) != PENDING) {
+    settle(fut, futureState(src) == RESOLVED, futureValue(src));
+    return obj(fut);
+  }
+  store<u32>(fut, src, FUT_SOURCE);
+  store<u32>(fut, <u32>Math.min(numOf(ms), 4e9), FUT_COUNT);
+  store<f64>(fut, hostClock() + numOf(ms), FUT_DEADLINE);
+  if (!addWaiter(src, obj(fut), NIL) || !addTimer(fut)) return NIL;
+  return obj(fut);
+}
+
+function addTimer(p: u32): bool {
+  if (timerCount == timerCap) {
+    const cap = timerCap == 0 ? 16 : timerCap * 2;
+    const fresh = allocPinned(cap << 2);
+    if (fresh == 0) {
+      raise(E_MEMORY);
+      return false;
+    }
+    if (timers != 0) {
+      memory.copy(fresh + HEADER, timers + HEADER, timerCount << 2);
+      freeBlock(timers);
+    }
+    timers = fresh;
+    timerCap = cap;
+  }
+  store<u32>(timers + HEADER + (timerCount++ << 2), p);
+  return true;
+}
+
+/** Fails the timeouts due by `now` (and drops settled ones); returns how many fired. */
+function fireTimers(now: f64): u32 {
+  let fired: u32 = 0;
+  let w: u32 = 0;
+  for (let i: u32 = 0; i < timerCount; i++) {
+    const p = load<u32>(timers + HEADER + (i << 2));
+    if (futureState(p) != PENDING) continue;
+    if (load<f64>(p, FUT_DEADLINE) > now) {
+      store<u32>(timers + HEADER + (w++ << 2), p);
+      continue;
+    }
+    fired++;
+    raise1(E_TIMEOUT, num(<f64>load<u32>(p, FUT_COUNT)));
+    const err = faultError();
+    settle(p, false, err);
+    const src = load<u32>(p, FUT_SOURCE);
+    const task = futureState(src) == PENDING ? load<u32>(src, FUT_TASK) : 0;
+    if (task != 0 && cancellable(task)) cancelFiber(task, err);
+  }
+  // settling can add no timers, so the array was not touched while it was walked
+  timerCount = w;
+  return fired;
+}
+
+function earliestDeadline(): f64 {
+  let t = Infinity;
+  for (let i: u32 = 0; i < timerCount; i++) {
+    const p = load<u32>(timers + HEADER + (i << 2));
+    if (futureState(p) == PENDING) t = Math.min(t, load<f64>(p, FUT_DEADLINE));
+  }
+  return t;
+}
+
+/** When the earliest pending timeout fails (host clock), or Infinity; for a host waiting in IDLE. */
+export function nextDeadline(): f64 {
+  return earliestDeadline();
+}
+
+// ---------------------------------------------------------------- host futures
+
+export function newHostFuture(): u32 {
+  const p = newFuture(FK_HOST);
+  clearFault();
+  if (p != 0) hostPending++;
+  return p;
+}
+
+export function settleHostFuture(p: u32, ok: bool, v: u64): void {
+  if (typeOf(p) == T_FUTURE && futureKind(p) == FK_HOST) settle(p, ok, v);
+}
+
+// ---------------------------------------------------------------- the run
+
+/** Starts a run: the main fiber runs `fn` with the arguments in list `args` (or 0). */
+export function startMain(fn: u64, args: u32): bool {
+  mainDone = false;
+  mainOk = false;
+  mainOutcome = NIL;
+  const f = newFiber(FK_MAIN, fn, args, 0, 0);
+  if (f == 0) return false;
+  mainFiber = f;
+  setFiberState(f, FS_NEW);
+  pushReady(f);
+  return true;
+}
+
+/** Runs fibers until the main fiber and every other has ended, or the run must return to the host. */
+export function runLoop(): u32 {
+  while (true) {
+    if (timerCount > 0) fireTimers(hostClock());
+    const f = popReady();
+    if (f == 0) {
+      if (mainDone && fiberCount == 0) return finishRun();
+      if (hostPending > 0) return STATUS_IDLE;
+      if (timerCount > 0 && fireTimers(earliestDeadline()) > 0) continue;
+      if (breakDeadlock()) continue;
+      return finishRun();
+    }
+    const s = runFiber(f);
+    if (s == STATUS_YIELD) return STATUS_YIELD;
+    if (s == STATUS_ERROR && mainDone && !mainOk) return finishRun();
+  }
+  return STATUS_ERROR;
+}
+
+/** Runs fiber f until it yields, blocks or ends. */
+function runFiber(f: u32): u32 {
+  if (!switchTo(f)) {
+    detach();
+    raise(E_MEMORY);
+    abort(faultError());
+    return STATUS_ERROR;
+  }
+  if (fiberState(f) == FS_NEW && !beginFiber(f)) {
+    detach();
+    return ended(f, false, thrownValue, true);
+  }
+  setFiberState(f, FS_RUNNING);
+  const s = execute(0);
+  if (s == STATUS_YIELD) {
+    detach();
+    setFiberState(f, FS_READY);
+    pushReady(f);
+    return s;
+  }
+  detach();
+  if (s == STATUS_BLOCKED) return s;
+  return s == STATUS_DONE ? ended(f, true, resultValue, false) : ended(f, false, thrownValue, false);
+}
+
+/** Fiber f ended with value or error v (`early`: before its function started). */
+function ended(f: u32, ok: bool, v: u64, early: bool): u32 {
+  if (!ok && isLimitError(v)) {
+    // the budget and the memory limit belong to the whole run
+    if (f != mainFiber) freeFiber(f);
+    abort(v);
+    return STATUS_ERROR;
+  }
+  const kind = load<u32>(f, FB_KIND);
+  if (kind == FK_MAIN) {
+    mainDone = true;
+    mainOk = ok;
+    mainOutcome = v;
+    mainFiber = 0;
+    freeFiber(f);
+    if (!ok) {
+      discardAll();
+      return STATUS_ERROR;
+    }
+    return STATUS_DONE;
+  }
+  if (kind == FK_INIT || kind == FK_MESSAGE) actorFiberEnded(f, ok, v, early);
+  else {
+    settle(load<u32>(f, FB_FUTURE), ok, v);
+    freeFiber(f);
+  }
+  return ok ? STATUS_DONE : STATUS_ERROR;
+}
+
+/** Ends the run with error e: every fiber is cancelled. */
+function abort(e: u64): void {
+  mainDone = true;
+  mainOk = false;
+  mainOutcome = e;
+  if (mainFiber != 0) {
+    freeFiber(mainFiber);
+    mainFiber = 0;
+  }
+  discardAll();
+}
+
+/** Cancels every fiber (the run ended with an error, or the host gave up on it). */
+export function discardAll(): void {
+  if (firstFiber == 0) return;
+  raise1(E_CANCELLED, num(0));
+  const err = faultError();
+  while (firstFiber != 0) cancelFiber(firstFiber, err);
+  runHead = 0;
+  runTail = 0;
+}
+
+/** The host abandons a run that waits for it (a synchronous run cannot wait). */
+export function abandonRun(): void {
+  mainFiber = 0;
+  discardAll();
+  mainDone = false;
+}
+
+function finishRun(): u32 {
+  setOutcome(mainOk ? mainOutcome : NIL, mainOk ? NIL : mainOutcome);
+  const ok = mainOk;
+  mainOutcome = NIL;
+  mainDone = false;
+  return ok ? STATUS_DONE : STATUS_ERROR;
+}
+
+/**
+ * Every fiber is blocked and nothing can settle their futures: the main fiber's await (or the
+ * oldest blocked fiber's) fails with 7004. Returns false when no fiber is blocked.
+ */
+function breakDeadlock(): bool {
+  let victim: u32 = 0;
+  let blocked: u32 = 0;
+  for (let f = firstFiber; f != 0; f = load<u32>(f, FB_LNEXT)) {
+    if (fiberState(f) != FS_BLOCKED) continue;
+    blocked++;
+    if (victim == 0 || f == mainFiber) victim = f;
+  }
+  if (victim == 0) return false;
+  deadlockWaiting = blocked;
+  removeWaiter(load<u32>(victim, FB_WAIT), num(<f64>victim));
+  store<u32>(victim, load<u32>(victim, FB_FLAGS) | FF_DEADLOCK, FB_FLAGS);
+  wake(victim);
+  return true;
+}
+
+/** The scheduler's roots: the main outcome and the pending timeouts. */
+export function markScheduler(): void {
+  markValue(mainOutcome);
+  for (let i: u32 = 0; i < timerCount; i++) markPtr(load<u32>(timers + HEADER + (i << 2)));
+}
+
+/** Fibers not ended, for statistics. */
+export function liveFibers(): u32 {
+  return fiberCount;
+}
