@@ -2,7 +2,7 @@
 // exchange values with JavaScript. The same API works in Node, browsers and workers.
 import { compile, CompileSession, type CompileOptions, type CompileResult } from "./compiler/compile.js";
 import { renderDiagnostic, type Diagnostic } from "./compiler/diagnostics.js";
-import { VM, type Limits, type RunOutcome } from "./runtime/vm.js";
+import { VM, type Limits, type RunOutcome, type Supervision } from "./runtime/vm.js";
 import { NoodleRuntimeError } from "./runtime/runtime-error.js";
 import { BytecodeError } from "./bytecode/errors.js";
 import type { NbcModule } from "./bytecode/module.js";
@@ -11,7 +11,7 @@ import { matrixFromArrays, type Matrix, type DType } from "./math/arrays.js";
 import type { CoreVariant } from "./runtime/core.js";
 
 export { compile, CompileSession, renderDiagnostic, NoodleRuntimeError, BytecodeError };
-export type { CompileOptions, CompileResult, Diagnostic, NbcModule, JsValue, Limits, CoreVariant };
+export type { CompileOptions, CompileResult, Diagnostic, NbcModule, JsValue, Limits, CoreVariant, Supervision };
 export { bestCoreVariant } from "./runtime/core.js";
 export { STRUCT_NAME } from "./runtime/values.js";
 export { encodeModule, decodeModule, moduleHash } from "./bytecode/codec.js";
@@ -24,6 +24,8 @@ export { Matrix, Tensor, type DType } from "./math/arrays.js";
 export interface RunOptions extends Limits {
   /** Which build of the core to use (default: the fastest this engine runs). */
   core?: CoreVariant;
+  /** Restart limit of actors (default: 3 restarts within 5000 ms). */
+  supervision?: Supervision;
   /** Receives everything the program prints (default: the console). */
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
@@ -51,7 +53,7 @@ function bytecodeFailure(e: unknown): RunResult {
   throw e;
 }
 
-/** Compiles (when given source) and runs a program on a fresh VM. */
+/** Compiles (when given source) and runs a program on a fresh VM; its tasks may await host promises. */
 export async function run(program: string | NbcModule, options: RunOptions = {}): Promise<RunResult> {
   let module: NbcModule;
   if (typeof program === "string") {
@@ -60,11 +62,13 @@ export async function run(program: string | NbcModule, options: RunOptions = {})
     module = c.module;
   } else module = program;
   const vm = await VM.create(options);
+  let o: RunOutcome;
   try {
-    return outcome(vm.run(module));
+    o = await vm.runAsync(module);
   } catch (e) {
     return bytecodeFailure(e);
   }
+  return outcome(o);
 }
 
 export interface EvalResult extends RunResult {
@@ -90,15 +94,32 @@ export class Noodle {
 
   /** Compiles and runs source in this session; the value of a final expression is returned. */
   eval(source: string, file = "<eval>"): EvalResult {
-    const c = compile(source, { file, readFile: this.readFile, session: this.session, valueOfLast: true });
-    if (!c.ok || !c.module) {
-      return { ok: false, diagnostics: c.diagnostics, render: () => c.diagnostics.map((d) => renderDiagnostic(d, c.sources.get(d.file))).join("\n") };
-    }
+    const c = this.compileEval(source, file);
+    if (!("entry" in c)) return c;
     try {
-      return outcome(this.vm.run(c.module));
+      return outcome(this.vm.run(c.entry));
     } catch (e) {
       return bytecodeFailure(e);
     }
+  }
+
+  /** Like eval, but the program's tasks may wait for host promises. */
+  async evalAsync(source: string, file = "<eval>"): Promise<EvalResult> {
+    const c = this.compileEval(source, file);
+    if (!("entry" in c)) return c;
+    let o: RunOutcome;
+    try {
+      o = await this.vm.runAsync(c.entry);
+    } catch (e) {
+      return bytecodeFailure(e);
+    }
+    return outcome(o);
+  }
+
+  private compileEval(source: string, file: string): { entry: NbcModule } | EvalResult {
+    const c = compile(source, { file, readFile: this.readFile, session: this.session, valueOfLast: true });
+    if (c.ok && c.module) return { entry: c.module };
+    return { ok: false, diagnostics: c.diagnostics, render: () => c.diagnostics.map((d) => renderDiagnostic(d, c.sources.get(d.file))).join("\n") };
   }
 
   /** The current value of a top-level name, as JavaScript. */
@@ -113,6 +134,18 @@ export class Noodle {
     const sym = this.session.names.get(name);
     if (!sym || sym.kind !== "global") throw new ReferenceError(`no top-level name '${name}'`);
     const o = this.vm.callGlobal(sym.index, args);
+    if (!o.ok) throw o.error;
+    return o.value;
+  }
+
+  /**
+   * Calls a top-level Noodle function, waiting for what it awaits; a JavaScript promise among
+   * the arguments arrives as a future that settles when the promise does.
+   */
+  async callAsync(name: string, ...args: unknown[]): Promise<JsValue> {
+    const sym = this.session.names.get(name);
+    if (!sym || sym.kind !== "global") throw new ReferenceError(`no top-level name '${name}'`);
+    const o = await this.vm.callGlobalAsync(sym.index, args);
     if (!o.ok) throw o.error;
     return o.value;
   }

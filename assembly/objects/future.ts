@@ -6,7 +6,7 @@ import { HEADER, T_FUTURE, FUT_STATE, FUT_TASK, FUT_VALUE, FUT_WAITERS, FUT_KIND
 import { allocBlock } from "../heap/alloc";
 import { writeBarrier } from "../heap/gc";
 import { isObj, objOf, obj, NIL } from "../heap/value";
-import { newList, listPush, listLen, listGet, listSet } from "./list";
+import { newList, listPush, listPop, listLen, listGet, listSet } from "./list";
 import { raise } from "../vm/fault";
 
 export const PENDING: u32 = 0;
@@ -70,17 +70,19 @@ export function addWaiter(p: u32, who: u64, detail: u64): bool {
   return true;
 }
 
-/** Forgets a waiter (a fiber woken another way, or cancelled). */
+/** Forgets a waiter (a fiber woken another way, or cancelled); the others keep their order. */
 export function removeWaiter(p: u32, who: u64): void {
   const list = load<u32>(p, FUT_WAITERS);
   if (list == 0) return;
   const n = listLen(list);
+  let w: u32 = 0;
   for (let i: u32 = 0; i + 1 < n; i += 2) {
-    if (listGet(list, i) == who) {
-      listSet(list, i, NIL);
-      listSet(list, i + 1, NIL);
-    }
+    if (listGet(list, i) == who) continue;
+    listSet(list, w, listGet(list, i));
+    listSet(list, w + 1, listGet(list, i + 1));
+    w += 2;
   }
+  while (listLen(list) > w) listPop(list);
 }
 
 /** Takes the waiters list away (the caller wakes them); 0 when there is none. */

@@ -26,11 +26,17 @@ import { outOfMemoryError, S_OUT_OF_MEMORY } from "./names";
 import * as B from "./opcodes";
 import { execute, beginFiber, isLimitError, resultValue, thrownValue, setOutcome, STATUS_DONE, STATUS_ERROR, STATUS_YIELD, STATUS_BLOCKED } from "./interp";
 import { actorFiberEnded, removeFromMailbox } from "./actor";
+import { fuel, setFuel } from "./state";
 
 /** Nothing is ready and the host owes the run a result: it settles a host future, then resumes. */
 export const STATUS_IDLE: u32 = 4;
 
 const E_MEMORY: u32 = 4001;
+/**
+ * Instruction steps a broken deadlock or a fired timeout costs: each makes an error through the
+ * host, so a program that catches them in a loop must spend its budget at a fair rate.
+ */
+const WAKE_COST: i64 = 64;
 const E_TIMEOUT: u32 = 7002;
 const E_CANCELLED: u32 = 7005;
 
@@ -282,6 +288,7 @@ function fireTimers(now: f64): u32 {
       continue;
     }
     fired++;
+    setFuel(fuel - WAKE_COST);
     raise1(E_TIMEOUT, num(<f64>load<u32>(p, FUT_COUNT)));
     const err = faultError();
     settle(p, false, err);
@@ -460,6 +467,7 @@ function breakDeadlock(): bool {
   }
   if (victim == 0) return false;
   deadlockWaiting = blocked;
+  setFuel(fuel - WAKE_COST);
   removeWaiter(load<u32>(victim, FB_WAIT), num(<f64>victim));
   store<u32>(victim, load<u32>(victim, FB_FLAGS) | FF_DEADLOCK, FB_FLAGS);
   wake(victim);

@@ -94,7 +94,7 @@ async function runCommand(path: string, limits: Limits): Promise<number> {
   const out = new BufferedOutput(process.stdout);
   const vm = await VM.create({ ...limits, stdout: out.write, stderr: (t) => process.stderr.write(t) });
   try {
-    const result = vm.run(module);
+    const result = await vm.runAsync(module);
     out.flush();
     if (result.ok) return EXIT_OK;
     process.stderr.write(result.error.render() + "\n");

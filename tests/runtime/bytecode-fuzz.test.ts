@@ -145,6 +145,28 @@ const PROGRAMS: Record<string, string> = {
     }
     print(total, len(keep), map(keep, t => t[0]), filter(1..=10, x => x % 2 == 0),
       reduce([1, 2, 3], (a, b) => a + b, 0), sort([3, 1, 2]), last)`,
+  concurrency: `
+    func work(n) { var s = 0; for i in 0..n { s += i } return s }
+    async func twice(x) { return x * 2 }
+    func boom() { throw error(4243, "task failed") }
+    actor Counter {
+      var count = 0
+      func inc(k) { count += k; if count > 100 { throw error(4244, "crash") } return count }
+      func get() { return count }
+    }
+    let c = spawn Counter()
+    c.inc(5)
+    let rs = await all([spawn work(10), twice(3), c.inc(10), c.get()])
+    try { await spawn boom() } catch e { print(e.code) }
+    var g = nil
+    func waitG() { return await g }
+    g = spawn waitG()
+    try { await timeout(g, 1) } catch e { print(e.code) }
+    var f = nil
+    func waitF() { return await f }
+    f = spawn waitF()
+    try { await f } catch e { print(e.code) }
+    print(rs, c, type(c.get))`,
 };
 
 const SEEDS: { name: string; module: NbcModule }[] = [];
@@ -671,6 +693,17 @@ describe("defects found by fuzzing", () => {
       { constants: [{ kind: "string", value: "again" }] },
     );
     expect(() => verifyModule(m)).toThrow(/lies inside the words it guards/);
+  });
+
+  // A fiber that catches the deadlock error and waits again is woken again and again; each
+  // wake makes an error through the host, so it is charged steps, and such a loop ends on its
+  // budget in about the time the budget allows.
+  it("a task that keeps catching its deadlock ends on the instruction budget", async () => {
+    const r = await runSource(`
+      var f = nil
+      func waitF() { while true { try { return await f } catch e { } } }
+      f = spawn waitF()`, { maxSteps: 200_000 });
+    expect(r.error?.code).toBe(4002);
   });
 
   /** A run of valid source must return an outcome; these make `run` throw instead. */

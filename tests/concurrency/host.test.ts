@@ -1,0 +1,72 @@
+// Fibers waiting for the host: a JavaScript promise handed to Noodle is a future; the fiber that
+// awaits it suspends while other fibers run, and resumes (or throws) when the promise settles.
+import { describe, expect, it } from "vitest";
+import { Noodle } from "../../src/index.js";
+import { compile } from "../../src/compiler/compile.js";
+import { VM } from "../../src/runtime/vm.js";
+
+async function session() {
+  let out = "";
+  const noodle = await Noodle.create({ stdout: (t) => (out += t) });
+  return { noodle, output: () => out };
+}
+
+function later<T>(value: T, ms = 5): Promise<T> {
+  return new Promise((r) => setTimeout(() => r(value), ms));
+}
+
+describe("host promises", () => {
+  it("resume the awaiting fiber with the value while other tasks run", async () => {
+    const { noodle, output } = await session();
+    noodle.eval(`
+      var ticks = 0
+      func ticker() { for i in 0..5 { ticks += 1 } return ticks }
+      func fetch(p) {
+        let t = spawn ticker()
+        let v = await p
+        print("got", v, await t)
+        return v + 1
+      }`);
+    expect(await noodle.callAsync("fetch", later(41))).toBe(42);
+    expect(output()).toBe("got 41 5\n");
+  });
+
+  it("turn a rejection into an error the program can catch", async () => {
+    const { noodle, output } = await session();
+    noodle.eval(`func guarded(p) { try { return await p } catch e { print(e.code, e.message); return -1 } }`);
+    const failing = new Promise((_, reject) => setTimeout(() => reject(Object.assign(new Error("refused"), { code: 7001 })), 5));
+    expect(await noodle.callAsync("guarded", failing)).toBe(-1);
+    const plain = Promise.reject(new Error("plain"));
+    expect(await noodle.callAsync("guarded", plain)).toBe(-1);
+    expect(output()).toBe("7001 refused\n3006 plain\n");
+  });
+
+  it("combine with all and timeout", async () => {
+    const { noodle } = await session();
+    noodle.eval(`
+      func both(a, b) { return await all([a, b]) }
+      func limited(p) { try { return await timeout(p, 20) } catch e { return e.code } }`);
+    expect(await noodle.callAsync("both", later("x", 10), later("y", 1))).toEqual(["x", "y"]);
+    expect(await noodle.callAsync("limited", new Promise(() => {}))).toBe(7002);
+  });
+
+  it("a synchronous run that would wait for the host fails with 1005 and leaves the VM usable", async () => {
+    const { noodle, output } = await session();
+    noodle.eval(`func wait(p) { return await p }`);
+    expect(() => noodle.call("wait", later(1))).toThrow(expect.objectContaining({ code: 1005 }));
+    noodle.eval(`print(await spawn len([1, 2]))`);
+    expect(output()).toBe("2\n");
+  });
+
+  it("runAsync runs a whole program; vm.run still runs programs that never wait for the host", async () => {
+    let out = "";
+    const vm = await VM.create({ stdout: (t) => (out += t) });
+    const c = compile(`func f(x) { return x + 1 }\nprint(await spawn f(1))`, { file: "t.nc" });
+    expect((await vm.runAsync(c.module!)).ok).toBe(true);
+    const other = await VM.create({ stdout: (t) => (out += t) });
+    const d = compile(`func g() { return 5 }\nprint(await spawn g())`, { file: "u.nc" });
+    expect(other.run(d.module!).ok).toBe(true);
+    expect(out).toBe("2\n5\n");
+    expect(vm.core.fiberCount()).toBe(0);
+  });
+});
