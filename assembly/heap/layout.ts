@@ -120,7 +120,8 @@ export const FUT_KIND: u32 = 28; // u32: what settles it (see assembly/objects/f
 export const FUT_COUNT: u32 = 32; // u32: inputs an `all` still waits for
 export const FUT_SOURCE: u32 = 36; // the future a `timeout` watches
 export const FUT_DEADLINE: u32 = 40; // f64: when a `timeout` fails (host clock, ms)
-export const FUT_SIZE: u32 = 48;
+export const FUT_FIBER: u32 = 48; // a waiting fiber kept here rather than in FUT_WAITERS (the usual one waiter)
+export const FUT_SIZE: u32 = 56;
 
 // ACTOR: state lives in the closures its constructor returned (a map of method name to handler)
 export const ACT_CTOR: u32 = 8; // closure that builds a fresh incarnation

@@ -1,11 +1,12 @@
 // Futures: the outcome of a task, an actor message, a combinator (`all`, `timeout`) or a host
 // operation. A pending future lists its waiters as pairs of values: a blocked fiber
 // (its record address as a number, nil) or a dependent future (the future, the input's index).
+// Most futures have one waiting fiber; it is kept in a field, so awaiting allocates nothing.
 // Settling one is the scheduler's work (assembly/vm/scheduler.ts): it wakes the waiters.
-import { HEADER, T_FUTURE, FUT_STATE, FUT_TASK, FUT_VALUE, FUT_WAITERS, FUT_KIND, FUT_COUNT, FUT_SOURCE, FUT_DEADLINE, FUT_SIZE, typeOf } from "../heap/layout";
+import { HEADER, T_FUTURE, FUT_STATE, FUT_TASK, FUT_VALUE, FUT_WAITERS, FUT_KIND, FUT_COUNT, FUT_SOURCE, FUT_DEADLINE, FUT_FIBER, FUT_SIZE, typeOf } from "../heap/layout";
 import { allocBlock } from "../heap/alloc";
 import { writeBarrier } from "../heap/gc";
-import { isObj, objOf, obj, NIL } from "../heap/value";
+import { isObj, isNum, objOf, numOf, obj, NIL } from "../heap/value";
 import { newList, listPush, listPop, listLen, listGet, listSet } from "./list";
 import { raise } from "../vm/fault";
 
@@ -36,6 +37,7 @@ export function newFuture(kind: u32): u32 {
   store<u32>(p, 0, FUT_COUNT);
   store<u32>(p, 0, FUT_SOURCE);
   store<f64>(p, 0, FUT_DEADLINE);
+  store<u32>(p, 0, FUT_FIBER);
   return p;
 }
 
@@ -55,6 +57,10 @@ export function setFutureValue(p: u32, v: u64): void {
 
 /** Adds a waiter pair; false (with 4001 raised) when out of memory. */
 export function addWaiter(p: u32, who: u64, detail: u64): bool {
+  if (isNum(who) && load<u32>(p, FUT_FIBER) == 0) {
+    store<u32>(p, <u32>numOf(who), FUT_FIBER);
+    return true;
+  }
   let list = load<u32>(p, FUT_WAITERS);
   if (list == 0) {
     list = newList(2);
@@ -72,6 +78,10 @@ export function addWaiter(p: u32, who: u64, detail: u64): bool {
 
 /** Forgets a waiter (a fiber woken another way, or cancelled); the others keep their order. */
 export function removeWaiter(p: u32, who: u64): void {
+  if (isNum(who) && load<u32>(p, FUT_FIBER) == <u32>numOf(who)) {
+    store<u32>(p, 0, FUT_FIBER);
+    return;
+  }
   const list = load<u32>(p, FUT_WAITERS);
   if (list == 0) return;
   const n = listLen(list);
@@ -83,6 +93,13 @@ export function removeWaiter(p: u32, who: u64): void {
     w += 2;
   }
   while (listLen(list) > w) listPop(list);
+}
+
+/** Takes the fiber waiting in the field away (the caller wakes it); 0 when there is none. */
+export function takeFiberWaiter(p: u32): u32 {
+  const f = load<u32>(p, FUT_FIBER);
+  store<u32>(p, 0, FUT_FIBER);
+  return f;
 }
 
 /** Takes the waiters list away (the caller wakes them); 0 when there is none. */

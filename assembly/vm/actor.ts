@@ -92,8 +92,8 @@ export function send(bound: u32, args: u32, n: u32): u64 {
     settle(fut, false, stoppedError(actor));
     return obj(fut);
   }
-  const list = listFrom(args, n);
-  if (list == 0) return NIL;
+  const list = n == 0 ? 0 : listFrom(args, n);
+  if (n != 0 && list == 0) return NIL;
   const f = newFiber(FK_MESSAGE, obj(load<u32>(bound, BM_NAME)), list, fut, actor);
   if (f == 0) {
     raise(E_MEMORY);

@@ -69,6 +69,13 @@ const E_DEADLOCK: u32 = 7004;
 export let resultValue: u64 = NIL;
 export let thrownValue: u64 = NIL;
 
+/**
+ * An error the current instruction throws (THROW, an await of a failed future) for the error
+ * path below the dispatch switch. A global rather than a local of the loop, so that it does not
+ * live across every instruction.
+ */
+let throwing: u64 = NIL;
+
 export function setOutcome(value: u64, error: u64): void {
   resultValue = value;
   thrownValue = error;
@@ -562,7 +569,6 @@ export function execute(stopDepth: u32): u32 {
   let base = load<u32>(fr, FR_BASE);
   let kbase = load<u32>(proto, P_KBASE);
   let ipc: u32 = pc;
-  let err: u64 = NIL;
   // the budget counter lives in a local here; safe points and exits write it back
   let left: i64 = fuel;
 
@@ -915,7 +921,7 @@ export function execute(stopDepth: u32): u32 {
         const st = futureState(p);
         if (st == RESOLVED) { setR(base, a, futureValue(p)); continue; }
         if (st == SETTLED_FAILED) {
-          err = rethrown(futureValue(p), ipc);
+          throwing = rethrown(futureValue(p), ipc);
           break;
         }
         if (takeDeadlockMark(current)) { raise1(E_DEADLOCK, num(<f64>deadlockWaiting)); break; }
@@ -968,7 +974,7 @@ export function execute(stopDepth: u32): u32 {
       case O.OP_THROW: {
         const v = R(base, a);
         if (isType(v, T_ERROR)) {
-          err = v;
+          throwing = v;
           if (load<u32>(objOf(v), ERR_TRACE) == 0) {
             store<u32>(fr, pc, FR_PC);
             const trace = captureTrace(ipc);
@@ -979,12 +985,13 @@ export function execute(stopDepth: u32): u32 {
         } else {
           const msg = toStr(v);
           if (faultCode != 0) break;
-          err = newError(<f64>E_THROWN, objOf(msg));
-          if (faultCode != 0) { err = NIL; break; }
+          const e = newError(<f64>E_THROWN, objOf(msg));
+          if (faultCode != 0) break;
           store<u32>(fr, pc, FR_PC);
-          store<u32>(objOf(err), captureTrace(ipc), ERR_TRACE);
+          store<u32>(objOf(e), captureTrace(ipc), ERR_TRACE);
+          throwing = e;
         }
-        // the error path below throws err
+        // the error path below throws it
         break;
       }
 
@@ -1231,6 +1238,8 @@ export function execute(stopDepth: u32): u32 {
 
     // ---- error path: the instruction at ipc raised a fault, or throws err
     store<u32>(fr, pc, FR_PC);
+    let err = throwing;
+    throwing = NIL;
     if (faultCode != 0 || err == NIL) {
       if (outOfMemory) {
         clearOutOfMemory();
@@ -1241,7 +1250,6 @@ export function execute(stopDepth: u32): u32 {
     }
     setFuel(left);
     const target = unwind(err, ipc, stopDepth);
-    err = NIL;
     if (target == 0) return STATUS_ERROR;
     fr = frameAt(frameCount - 1);
     proto = load<u32>(fr, FR_PROTO);

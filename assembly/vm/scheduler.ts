@@ -9,7 +9,7 @@ import { markPtr, markValue } from "../heap/gc";
 import { isNum, isObj, objOf, numOf, num, obj, NIL } from "../heap/value";
 import { newList, listLen, listGet, listSet, listPush } from "../objects/list";
 import {
-  newFuture, isFuture, futureState, futureValue, futureKind, setFutureValue, addWaiter, removeWaiter, takeWaiters,
+  newFuture, isFuture, futureState, futureValue, futureKind, setFutureValue, addWaiter, removeWaiter, takeWaiters, takeFiberWaiter,
   PENDING, RESOLVED, FAILED, FK_FIBER, FK_ALL, FK_TIMEOUT, FK_HOST,
 } from "../objects/future";
 import {
@@ -102,6 +102,8 @@ export function settle(p: u32, ok: bool, v: u64): void {
   setFutureValue(p, v);
   store<u32>(p, 0, FUT_TASK);
   if (futureKind(p) == FK_HOST) hostPending--;
+  const first = takeFiberWaiter(p);
+  if (first != 0) wake(first);
   const list = takeWaiters(p);
   if (list == 0) return;
   const n = listLen(list);

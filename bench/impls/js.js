@@ -1,8 +1,8 @@
 // The `js` peer: plain JavaScript programs run in-process, timing the call of
 // their default export. Browser-safe: modules are loaded with import().
 //
-// A JS peer module exports `default function main(print)`; `print` behaves as
-// Noodle's print, so the outputs compare byte for byte.
+// A JS peer module exports `default function main(print)` (or an async one); `print` behaves
+// as Noodle's print, so the outputs compare byte for byte.
 
 /** Formats one value as Noodle's print does at top level (numbers as String(n), -0 as 0). */
 export function formatValue(v) {
@@ -30,10 +30,11 @@ export function jsImpl({ moduleUrl, version }) {
       return {
         run() {
           let out = "";
-          main((...values) => {
+          const done = main((...values) => {
             out += values.map(formatValue).join(" ") + "\n";
           });
-          return out;
+          // an async peer (the concurrency suite) finishes when its promise does
+          return done instanceof Promise ? done.then(() => out) : out;
         },
       };
     },
