@@ -217,6 +217,9 @@ class Writer {
     switch (o.kind) {
       case "function":
         throw new TypeError("functions cannot be stored");
+      case "future":
+      case "actor":
+        throw new TypeError(`${o.kind === "future" ? "futures" : "actors"} cannot be stored: they live in one VM`);
       case "error":
         if (typeof o.code !== "number" || typeof o.message !== "string") throw new TypeError("an error value needs a numeric code and a string message");
         this.u8(Tag.Error);
