@@ -51,9 +51,14 @@ export let fiberCount: u32 = 0;
 export let firstFiber: u32 = 0;
 let lastFiber: u32 = 0;
 let freeRecords: u32 = 0; // records of ended fibers, linked through FB_NEXT
+let freeRecordCount: u32 = 0;
+/** Records kept for reuse; beyond this an ended fiber's record is freed. */
+const FREE_RECORDS_MAX: u32 = 1024;
 
-// stacks given back by ended fibers: [regs block, reg cap, frames block, frame cap] each
+// stacks given back by ended fibers: [regs block, reg cap, frames block, frame cap] each; a stack
+// that grew past POOLED_REGS_MAX registers (deep recursion) is freed instead
 const POOL_MAX: u32 = 64;
+const POOLED_REGS_MAX: u32 = 1024;
 const pool = <u32>memory.data(POOL_MAX * 16);
 let pooled: u32 = 0;
 
@@ -65,8 +70,10 @@ let pooled: u32 = 0;
 /** A new fiber record (no stacks yet), on the list of fibers; 0 when out of memory. */
 export function newFiber(kind: u32, fn: u64, args: u32, future: u32, actor: u32): u32 {
   let f = freeRecords;
-  if (f != 0) freeRecords = load<u32>(f, FB_NEXT);
-  else {
+  if (f != 0) {
+    freeRecords = load<u32>(f, FB_NEXT);
+    freeRecordCount--;
+  } else {
     const block = allocPinned(FIBER_SIZE);
     if (block == 0) return 0;
     f = block + HEADER;
@@ -95,7 +102,7 @@ export function freeFiber(f: u32): void {
   fiberCount--;
   const regsBlock = load<u32>(f, FB_REGS);
   if (regsBlock != 0) {
-    if (pooled < POOL_MAX) {
+    if (pooled < POOL_MAX && load<u32>(f, FB_REGCAP) <= POOLED_REGS_MAX) {
       const slot = pool + (pooled++ << 4);
       store<u32>(slot, regsBlock);
       store<u32>(slot, load<u32>(f, FB_REGCAP), 4);
@@ -106,9 +113,14 @@ export function freeFiber(f: u32): void {
       freeBlock(load<u32>(f, FB_FRAMES));
     }
   }
+  if (freeRecordCount >= FREE_RECORDS_MAX) {
+    freeBlock(f - HEADER);
+    return;
+  }
   store<u64>(f, NIL, FB_FN);
   store<u32>(f, freeRecords, FB_NEXT);
   freeRecords = f;
+  freeRecordCount++;
 }
 
 /** Makes `f` the running fiber, giving it stacks if it has none; false when out of memory. */

@@ -224,6 +224,20 @@ describe("many fibers", () => {
     expect(s.vm.heapStats().collections).toBeGreaterThan(before);
   });
 
+  it("gives back what ended fibers held", async () => {
+    const s = await Noodle.create({ stdout: () => {} });
+    const r = s.eval(`
+      func f(i) { return [i] }
+      var fs = []
+      for i in 0..20000 { push(fs, spawn f(i)) }
+      let n = len(await all(fs))
+      fs = nil`);
+    if (!r.ok) throw new Error(r.error?.render());
+    expect(s.vm.core.fiberCount()).toBe(0);
+    // 20 000 fiber records and futures would hold well over a megabyte
+    expect(s.vm.collect().inUse).toBeLessThan(512 * 1024);
+  });
+
   it("runs tasks with regions while others wait", async () => {
     expect(await outputOf(`
       func part(k) {
