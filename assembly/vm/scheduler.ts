@@ -4,7 +4,6 @@
 // combinators waiting on it. When nothing is ready the run waits for the host (status IDLE), fires
 // the earliest timer (nothing else could happen first), or breaks a deadlock by failing one await.
 import { T_LIST, T_FUTURE, FUT_TASK, FUT_COUNT, FUT_SOURCE, FUT_DEADLINE, FUT_STATE, HEADER, ACT_BUSY, typeOf } from "../heap/layout";
-import { allocPinned, freeBlock } from "../heap/alloc";
 import { markPtr, markValue } from "../heap/gc";
 import { isNum, isObj, objOf, numOf, num, obj, NIL } from "../heap/value";
 import { newList, listLen, listGet, listSet, listPush } from "../objects/list";
@@ -27,6 +26,7 @@ import * as B from "./opcodes";
 import { execute, beginFiber, isLimitError, resultValue, thrownValue, setOutcome, STATUS_DONE, STATUS_ERROR, STATUS_YIELD, STATUS_BLOCKED } from "./interp";
 import { actorFiberEnded, removeFromMailbox } from "./actor";
 import { fuel, setFuel } from "./state";
+import { listLength, pointerAt, setPointer, setListLength, pushPointer } from "./pointer-list";
 
 /** Nothing is ready and the host owes the run a result: it settles a host future, then resumes. */
 export const STATUS_IDLE: u32 = 4;
@@ -53,10 +53,9 @@ let mainDone = false;
 let mainOk = false;
 let mainOutcome: u64 = NIL;
 
-// pending `timeout` futures: a pinned array of pointers
-let timers: u32 = 0;
-let timerCap: u32 = 0;
-let timerCount: u32 = 0;
+// pending `timeout` futures, and host futures of this run
+const timers = <u32>memory.data(12);
+const hostFutures = <u32>memory.data(12);
 
 // ---------------------------------------------------------------- run queue
 
@@ -101,7 +100,7 @@ export function settle(p: u32, ok: bool, v: u64): void {
   store<u32>(p, ok ? RESOLVED : FAILED, FUT_STATE);
   setFutureValue(p, v);
   store<u32>(p, 0, FUT_TASK);
-  if (futureKind(p) == FK_HOST) hostPending--;
+  if (futureKind(p) == FK_HOST && hostPending > 0) hostPending--;
   const first = takeFiberWaiter(p);
   if (first != 0) wake(first);
   const list = takeWaiters(p);
@@ -255,38 +254,24 @@ export function timeoutOf(v: u64, ms: u64): u64 {
   store<u32>(fut, src, FUT_SOURCE);
   store<u32>(fut, <u32>Math.min(numOf(ms), 4e9), FUT_COUNT);
   store<f64>(fut, hostClock() + numOf(ms), FUT_DEADLINE);
-  if (!addWaiter(src, obj(fut), NIL) || !addTimer(fut)) return NIL;
-  return obj(fut);
-}
-
-function addTimer(p: u32): bool {
-  if (timerCount == timerCap) {
-    const cap = timerCap == 0 ? 16 : timerCap * 2;
-    const fresh = allocPinned(cap << 2);
-    if (fresh == 0) {
-      raise(E_MEMORY);
-      return false;
-    }
-    if (timers != 0) {
-      memory.copy(fresh + HEADER, timers + HEADER, timerCount << 2);
-      freeBlock(timers);
-    }
-    timers = fresh;
-    timerCap = cap;
+  if (!addWaiter(src, obj(fut), NIL)) return NIL;
+  if (!pushPointer(timers, fut)) {
+    raise(E_MEMORY);
+    return NIL;
   }
-  store<u32>(timers + HEADER + (timerCount++ << 2), p);
-  return true;
+  return obj(fut);
 }
 
 /** Fails the timeouts due by `now` (and drops settled ones); returns how many fired. */
 function fireTimers(now: f64): u32 {
   let fired: u32 = 0;
   let w: u32 = 0;
-  for (let i: u32 = 0; i < timerCount; i++) {
-    const p = load<u32>(timers + HEADER + (i << 2));
+  const n = listLength(timers);
+  for (let i: u32 = 0; i < n; i++) {
+    const p = pointerAt(timers, i);
     if (futureState(p) != PENDING) continue;
     if (load<f64>(p, FUT_DEADLINE) > now) {
-      store<u32>(timers + HEADER + (w++ << 2), p);
+      setPointer(timers, w++, p);
       continue;
     }
     fired++;
@@ -298,15 +283,15 @@ function fireTimers(now: f64): u32 {
     const task = futureState(src) == PENDING ? load<u32>(src, FUT_TASK) : 0;
     if (task != 0 && cancellable(task)) cancelFiber(task, err);
   }
-  // settling can add no timers, so the array was not touched while it was walked
-  timerCount = w;
+  // settling can add no timers, so the list was not touched while it was walked
+  setListLength(timers, w);
   return fired;
 }
 
 function earliestDeadline(): f64 {
   let t = Infinity;
-  for (let i: u32 = 0; i < timerCount; i++) {
-    const p = load<u32>(timers + HEADER + (i << 2));
+  for (let i: u32 = 0; i < listLength(timers); i++) {
+    const p = pointerAt(timers, i);
     if (futureState(p) == PENDING) t = Math.min(t, load<f64>(p, FUT_DEADLINE));
   }
   return t;
@@ -322,8 +307,24 @@ export function nextDeadline(): f64 {
 export function newHostFuture(): u32 {
   const p = newFuture(FK_HOST);
   clearFault();
-  if (p != 0) hostPending++;
+  if (p == 0) return 0;
+  if (!pushPointer(hostFutures, p)) return 0;
+  hostPending++;
   return p;
+}
+
+/**
+ * A host future belongs to the run it was made for: when that run ends, one not settled yet
+ * fails with 7005, so no later run waits for it.
+ */
+function cancelHostFutures(): void {
+  const n = listLength(hostFutures);
+  if (n == 0) return;
+  raise1(E_CANCELLED, num(0));
+  const err = faultError();
+  for (let i: u32 = 0; i < n; i++) settle(pointerAt(hostFutures, i), false, err);
+  setListLength(hostFutures, 0);
+  hostPending = 0;
 }
 
 export function settleHostFuture(p: u32, ok: bool, v: u64): void {
@@ -348,12 +349,12 @@ export function startMain(fn: u64, args: u32): bool {
 /** Runs fibers until the main fiber and every other has ended, or the run must return to the host. */
 export function runLoop(): u32 {
   while (true) {
-    if (timerCount > 0) fireTimers(hostClock());
+    if (listLength(timers) > 0) fireTimers(hostClock());
     const f = popReady();
     if (f == 0) {
       if (mainDone && fiberCount == 0) return finishRun();
       if (hostPending > 0) return STATUS_IDLE;
-      if (timerCount > 0 && fireTimers(earliestDeadline()) > 0) continue;
+      if (listLength(timers) > 0 && fireTimers(earliestDeadline()) > 0) continue;
       if (breakDeadlock()) continue;
       return finishRun();
     }
@@ -432,12 +433,14 @@ function abort(e: u64): void {
 
 /** Cancels every fiber (the run ended with an error, or the host gave up on it). */
 export function discardAll(): void {
-  if (firstFiber == 0) return;
-  raise1(E_CANCELLED, num(0));
-  const err = faultError();
-  while (firstFiber != 0) cancelFiber(firstFiber, err);
+  if (firstFiber != 0) {
+    raise1(E_CANCELLED, num(0));
+    const err = faultError();
+    while (firstFiber != 0) cancelFiber(firstFiber, err);
+  }
   runHead = 0;
   runTail = 0;
+  cancelHostFutures();
 }
 
 /** The host abandons a run that waits for it (a synchronous run cannot wait). */
@@ -448,6 +451,7 @@ export function abandonRun(): void {
 }
 
 function finishRun(): u32 {
+  cancelHostFutures();
   setOutcome(mainOk ? mainOutcome : NIL, mainOk ? NIL : mainOutcome);
   const ok = mainOk;
   mainOutcome = NIL;
@@ -479,7 +483,8 @@ function breakDeadlock(): bool {
 /** The scheduler's roots: the main outcome and the pending timeouts. */
 export function markScheduler(): void {
   markValue(mainOutcome);
-  for (let i: u32 = 0; i < timerCount; i++) markPtr(load<u32>(timers + HEADER + (i << 2)));
+  for (let i: u32 = 0; i < listLength(timers); i++) markPtr(pointerAt(timers, i));
+  for (let i: u32 = 0; i < listLength(hostFutures); i++) markPtr(pointerAt(hostFutures, i));
 }
 
 /** Fibers not ended, for statistics. */

@@ -64,7 +64,7 @@ export const ERRORS = {
   Timeout: spec(7002, "timeout", "timed out after {ms} ms; the task was cancelled"),
   ActorStopped: spec(7003, "actor stopped", "actor {name} is stopped: its handlers failed too often"),
   Deadlock: spec(7004, "deadlock", "deadlock: {count} task(s) wait and nothing can wake them"),
-  Cancelled: spec(7005, "cancelled", "task cancelled: the run it belonged to ended with an error"),
+  Cancelled: spec(7005, "cancelled", "cancelled: the run it belonged to has ended"),
   // 8xxx storage and queries
   CorruptData: spec(8004, "corrupt data", "corrupt data: {detail}"),
   // 9xxx configuration

@@ -175,13 +175,38 @@ export class VM {
 
   /** Runs a loaded function (an entry: no parameters, no captures) to completion. */
   runFunction(index: number): RunOutcome {
-    return this.outcome(this.finish(this.core.runFunction(index)));
+    return this.exclusive(() => this.core.runFunction(index));
   }
 
   /** Like runFunction, but a fiber may wait for host promises (see hostFuture). */
-  async runFunctionAsync(index: number): Promise<RunOutcome> {
-    return this.outcome(await this.finishAsync(this.core.runFunction(index)));
+  runFunctionAsync(index: number): Promise<RunOutcome> {
+    return this.exclusiveAsync(() => this.core.runFunction(index));
   }
+
+  /** Starts a run and drives it to its end. One run at a time: a run waiting for the host still owns the fibers. */
+  private exclusive(start: () => number): RunOutcome {
+    this.enter();
+    try {
+      return this.outcome(this.finish(start()));
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async exclusiveAsync(start: () => number): Promise<RunOutcome> {
+    this.enter();
+    try {
+      return this.outcome(await this.finishAsync(start()));
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private enter(): void {
+    if (this.running) throw new Error("the VM is already running a program (an asynchronous run has not finished)");
+    this.running = true;
+  }
+  private running = false;
 
   /** The value of global `index` (a top-level name). */
   global(index: number): JsValue {
@@ -190,12 +215,12 @@ export class VM {
 
   /** Calls the function held by global `index` with JavaScript arguments (a promise becomes a future). */
   callGlobal(index: number, args: unknown[]): RunOutcome {
-    return this.outcome(this.finish(this.startCall(index, args)));
+    return this.exclusive(() => this.startCall(index, args));
   }
 
   /** Like callGlobal, but a fiber may wait for host promises. */
-  async callGlobalAsync(index: number, args: unknown[]): Promise<RunOutcome> {
-    return this.outcome(await this.finishAsync(this.startCall(index, args)));
+  callGlobalAsync(index: number, args: unknown[]): Promise<RunOutcome> {
+    return this.exclusiveAsync(() => this.startCall(index, args));
   }
 
   private startCall(index: number, args: unknown[]): number {

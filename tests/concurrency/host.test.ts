@@ -58,6 +58,32 @@ describe("host promises", () => {
     expect(output()).toBe("2\n");
   });
 
+  it("a host future the run never awaited is cancelled when the run ends, so later runs do not wait for it", async () => {
+    const { noodle, output } = await session();
+    noodle.eval(`
+      var kept = nil
+      func keep(p) { kept = p; return 1 }`);
+    let settle: (v: unknown) => void = () => {};
+    expect(await noodle.callAsync("keep", new Promise((r) => (settle = r)))).toBe(1);
+    // a deadlock now is a deadlock, not a wait for the earlier promise
+    const r = await noodle.evalAsync(`var me = nil\nfunc waitMe() { return await me }\nme = spawn waitMe()\ntry { await me } catch e { print(e.code) }\ntry { await kept } catch e { print(e.code) }`);
+    expect(r.ok).toBe(true);
+    settle(5); // too late: ignored
+    await later(0, 1);
+    expect(output()).toBe("7004\n7005\n");
+  });
+
+  it("one run at a time: a second run while one waits for the host is refused", async () => {
+    const { noodle } = await session();
+    noodle.eval(`func wait(p) { return await p }\nfunc one() { return 1 }`);
+    let settle: (v: unknown) => void = () => {};
+    const pending = noodle.callAsync("wait", new Promise((r) => (settle = r)));
+    expect(() => noodle.call("one")).toThrow(/already running/);
+    settle(7);
+    expect(await pending).toBe(7);
+    expect(noodle.call("one")).toBe(1);
+  });
+
   it("runAsync runs a whole program; vm.run still runs programs that never wait for the host", async () => {
     let out = "";
     const vm = await VM.create({ stdout: (t) => (out += t) });
