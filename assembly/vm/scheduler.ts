@@ -32,13 +32,14 @@ import { listLength, pointerAt, setPointer, setListLength, pushPointer } from ".
 export const STATUS_IDLE: u32 = 4;
 
 const E_MEMORY: u32 = 4001;
+const E_TIMEOUT: u32 = 7002;
+const E_CANCELLED: u32 = 7005;
+
 /**
  * Instruction steps a broken deadlock or a fired timeout costs: each makes an error through the
  * host, so a program that catches them in a loop must spend its budget at a fair rate.
  */
 const WAKE_COST: i64 = 64;
-const E_TIMEOUT: u32 = 7002;
-const E_CANCELLED: u32 = 7005;
 
 let runHead: u32 = 0;
 let runTail: u32 = 0;
@@ -367,17 +368,19 @@ export function runLoop(): u32 {
 
 /** Runs fiber f until it yields, blocks or ends. */
 function runFiber(f: u32): u32 {
+  // off the queue: from here on it is the running fiber, whatever happens to the others
+  const fresh = fiberState(f) == FS_NEW;
+  setFiberState(f, FS_RUNNING);
   if (!switchTo(f)) {
     detach();
     raise(E_MEMORY);
     abort(faultError());
     return STATUS_ERROR;
   }
-  if (fiberState(f) == FS_NEW && !beginFiber(f)) {
+  if (fresh && !beginFiber(f)) {
     detach();
     return ended(f, false, thrownValue, true);
   }
-  setFiberState(f, FS_RUNNING);
   const s = execute(0);
   if (s == STATUS_YIELD) {
     detach();
@@ -394,7 +397,7 @@ function runFiber(f: u32): u32 {
 function ended(f: u32, ok: bool, v: u64, early: bool): u32 {
   if (!ok && isLimitError(v)) {
     // the budget and the memory limit belong to the whole run
-    if (f != mainFiber) freeFiber(f);
+    if (f != mainFiber) cancelFiber(f, v);
     abort(v);
     return STATUS_ERROR;
   }
@@ -424,10 +427,7 @@ function abort(e: u64): void {
   mainDone = true;
   mainOk = false;
   mainOutcome = e;
-  if (mainFiber != 0) {
-    freeFiber(mainFiber);
-    mainFiber = 0;
-  }
+  if (mainFiber != 0) cancelFiber(mainFiber, e);
   discardAll();
 }
 

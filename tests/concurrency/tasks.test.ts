@@ -161,6 +161,34 @@ describe("timeouts", () => {
   });
 });
 
+describe("limits", () => {
+  it("a task that spends the budget ends the whole run with 4002, whoever waits", async () => {
+    const r = await runSource(`
+      func spin() { while true { } }
+      actor A { func spin() { while true { } } }
+      let a = spawn A()
+      a.spin()
+      let t = spawn spin()
+      print("before")
+      await t`, { maxSteps: 100_000 });
+    expect(r.error?.code).toBe(4002);
+    expect(r.output).toBe("before\n");
+  });
+
+  it("the VM runs the next program after a run that hit a limit", async () => {
+    let out = "";
+    const s = await Noodle.create({ stdout: (t) => (out += t), maxSteps: 100_000 });
+    s.eval(`actor A { var n = 0\n func spin() { while true { } }\n func inc() { n += 1; return n } }\nlet a = spawn A()`);
+    const r = s.eval(`a.spin()\nfunc f() { while true { } }\nlet t = spawn f()\nawait t`);
+    expect(r.error?.code).toBe(4002);
+    expect(s.vm.core.fiberCount()).toBe(0);
+    s.setLimits({ maxSteps: 0 });
+    const ok = s.eval(`print(await a.inc())`);
+    expect(ok.ok).toBe(true);
+    expect(out).toBe("1\n");
+  });
+});
+
 describe("deadlocks", () => {
   it("fails an await that nothing can settle with 7004", async () => {
     const r = await runSource(`
