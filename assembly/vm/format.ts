@@ -31,31 +31,39 @@ export function outReset(): void {
   outLen = 0;
 }
 
-function reserve(n: u32): void {
-  if (outLen + n <= cap) return;
+/** Makes room for n more bytes; false (with 4001 raised, the text dropped) when there is none. */
+function reserve(n: u32): bool {
+  if (<u64>outLen + n <= <u64>cap) return true;
   if (<u64>outLen + n > <u64>MAX_TEXT) {
     if (faultCode == 0) raise1(4001, num(<f64>MAX_TEXT));
     outLen = 0;
-    return;
+    return false;
   }
   let ncap: u32 = cap == 0 ? 256 : cap * 2;
   while (ncap < outLen + n) ncap *= 2;
   const fresh = allocPinned(ncap);
+  if (fresh == 0) {
+    // the memory limit: the text is dropped, and the writes that follow go nowhere
+    if (faultCode == 0) raise1(4001, num(<f64>ncap));
+    outLen = 0;
+    return false;
+  }
   if (buf != 0) {
     memory.copy(fresh + HEADER, buf + HEADER, outLen);
     freeBlock(buf);
   }
   buf = fresh;
   cap = ncap;
+  return true;
 }
 
 export function outByte(c: u32): void {
-  reserve(1);
+  if (!reserve(1)) return;
   store<u8>(buf + HEADER + outLen++, <u8>c);
 }
 
 export function outBytes(src: u32, n: u32): void {
-  reserve(n);
+  if (!reserve(n)) return;
   memory.copy(buf + HEADER + outLen, src, n);
   outLen += n;
 }
@@ -83,7 +91,7 @@ export function outNumber(x: f64): void {
     outDigits(<u64>Math.abs(x));
     return;
   }
-  reserve(32);
+  if (!reserve(32)) return;
   outLen += hostFormatNumber(x, buf + HEADER + outLen);
 }
 

@@ -706,6 +706,16 @@ describe("defects found by fuzzing", () => {
     expect(r.error?.code).toBe(4002);
   });
 
+  // Text that outgrows the memory limit (a map whose keys hold the map's own text) made the
+  // output buffer's growth fail; the buffer then pointed at address 0 and the next write went
+  // out of bounds. Now the text is dropped and the run ends with 4001.
+  it("text larger than the memory limit ends the run with 4001", async () => {
+    const r = await runSource(`
+      var m = {"a": 1}
+      for i in 0..30 { m["k" + str(m)] = i }`, { maxMemory: 64 * 1024 * 1024 });
+    expect(r.error?.code).toBe(4001);
+  });
+
   /** A run of valid source must return an outcome; these make `run` throw instead. */
   async function outcomeOf(source: string): Promise<number | "ok"> {
     const r = await runSource(source, { maxSteps: 5_000_000 });
