@@ -151,6 +151,25 @@ describe("noodle run", () => {
   });
 });
 
+describe("noodle run with tasks", () => {
+  it("an awaited task's error shows the task's frames, then the awaiting ones", () => {
+    const source = `func inner(x) {\n  return x / 0\n}\nfunc task() {\n  return inner(1) + 1\n}\nlet t = spawn task()\nprint("waiting")\nawait t\n`;
+    const r = cli(["run", file("task-error.nc", source)]);
+    expect(r.code).toBe(EXIT_RUNTIME);
+    expect(r.stdout).toBe("waiting\n");
+    expect(r.stderr.split("\n")[0]).toBe("error[3001]: division by zero");
+    expect(frames(r.stderr).map((f) => `${f.name}:${f.line}`)).toEqual(["inner:2", "task:5", "<main>:9"]);
+    expect(r.stderr).not.toMatch(JS_STACK);
+  });
+
+  it("messages sent and never awaited are still handled before the program ends", () => {
+    const source = `actor Log {\n  func say(x) { print(x) }\n}\nlet l = spawn Log()\nl.say("one")\nl.say("two")\nprint("main done")\n`;
+    const r = cli(["run", file("fire-and-forget.nc", source)]);
+    expect(r.code).toBe(EXIT_OK);
+    expect(r.stdout).toBe("main done\none\ntwo\n");
+  });
+});
+
 describe("compile errors", () => {
   it("prints code, location, the source line and a caret under the column, and exits 2", () => {
     const path = file("undeclared.nc", `let a = 1\nprint(a + missing)\n`);

@@ -76,6 +76,45 @@ describe("spawn and await", () => {
   });
 });
 
+describe("await in every kind of place", () => {
+  it("inside try, catch and finally, loops, matches and closures", async () => {
+    expect(await outputOf(`
+      func v(x) { return x }
+      func bad() { throw error(4310, "b") }
+      var log = []
+      try {
+        push(log, await spawn v(1))
+        await spawn bad()
+      } catch e {
+        push(log, await spawn v(e.code))
+      } finally {
+        push(log, await spawn v("fin"))
+      }
+      for i in 0..3 { push(log, await spawn v(i * 10)) }
+      let m = match await spawn v(2) { case 2 => "two"  case _ => "other" }
+      let fs = map([1, 2, 3], x => spawn v(x * x))
+      print(log, m, await all(fs))`)).toBe(`[1, 4310, "fin", 0, 10, 20] two [1, 4, 9]\n`);
+  });
+
+  it("each loop iteration's variable is the task's own", async () => {
+    expect(await outputOf(`
+      var fs = []
+      for i in 0..4 { push(fs, spawn (() => i * i)()) }
+      print(await all(fs))`)).toBe("[0, 1, 4, 9]\n");
+  });
+
+  it("inside a region, with values the task makes escaping through its result", async () => {
+    expect(await outputOf(`
+      func make(n) { return range(0, n) }
+      var kept = nil
+      region {
+        let t = spawn make(5)
+        kept = await t
+      }
+      print(kept)`)).toBe("[0, 1, 2, 3, 4]\n");
+  });
+});
+
 describe("all", () => {
   it("gives the values in the order of the list", async () => {
     expect(await outputOf(`
