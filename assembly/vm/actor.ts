@@ -15,7 +15,7 @@ import { newList, listLen, listGet, listPush, listFrom } from "../objects/list";
 import { mapFind, entryValue } from "../objects/map";
 import { newFuture, FK_FIBER } from "../objects/future";
 import { FUT_TASK } from "../heap/layout";
-import { newFiber, freeFiber, setFiberState, FB_NEXT, FB_FUTURE, FB_ACTOR, FB_KIND, FS_NEW, FS_MAILBOX, FK_INIT, FK_MESSAGE } from "./fiber";
+import { newFiber, freeFiber, setFiberState, setArgs, FB_NEXT, FB_FUTURE, FB_ACTOR, FB_KIND, FS_NEW, FS_MAILBOX, FK_INIT, FK_MESSAGE } from "./fiber";
 import { raise, raise1 } from "./fault";
 import { hostClock } from "./host";
 import { protoAt, P_NAME } from "./state";
@@ -60,7 +60,7 @@ export function newActor(ctor: u64): u64 {
 
 /** Runs the actor's constructor next (before any waiting message). */
 function construct(p: u32): bool {
-  const f = newFiber(FK_INIT, obj(load<u32>(p, ACT_CTOR)), 0, 0, p);
+  const f = newFiber(FK_INIT, obj(load<u32>(p, ACT_CTOR)), 0, p);
   if (f == 0) {
     raise(E_MEMORY);
     return false;
@@ -92,10 +92,9 @@ export function send(bound: u32, args: u32, n: u32): u64 {
     settle(fut, false, stoppedError(actor));
     return obj(fut);
   }
-  const list = n == 0 ? 0 : listFrom(args, n);
-  if (n != 0 && list == 0) return NIL;
-  const f = newFiber(FK_MESSAGE, obj(load<u32>(bound, BM_NAME)), list, fut, actor);
-  if (f == 0) {
+  const f = newFiber(FK_MESSAGE, obj(load<u32>(bound, BM_NAME)), fut, actor);
+  if (f == 0 || !setArgs(f, args, n)) {
+    if (f != 0) freeFiber(f);
     raise(E_MEMORY);
     return NIL;
   }

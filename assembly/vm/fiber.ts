@@ -6,6 +6,7 @@
 import { HEADER } from "../heap/layout";
 import { allocPinned, freeBlock } from "../heap/alloc";
 import { NIL } from "../heap/value";
+import { listFrom, listLen, listGet } from "../objects/list";
 import {
   FB_REGS, FB_REGCAP, FB_FRAMES, FB_FRAMECAP, FB_DEPTH, saveStacks, loadStacks, clearStacks, ensureRegisters, ensureFrames,
 } from "./state";
@@ -23,7 +24,10 @@ export const FB_NEXT: u32 = 56; // run queue or mailbox links
 export const FB_PREV: u32 = 60;
 export const FB_LNEXT: u32 = 64; // list of all fibers
 export const FB_LPREV: u32 = 68;
-const FIBER_SIZE: u32 = 72;
+export const FB_NARGS: u32 = 72; // arguments kept in the record (when FB_ARGS is 0)
+export const FB_INLINE: u32 = 80; // up to INLINE_ARGS u64 arguments
+const INLINE_ARGS: u32 = 3;
+const FIBER_SIZE: u32 = 104;
 
 // states
 export const FS_NEW: u32 = 0; // not started, waiting in the run queue
@@ -67,8 +71,8 @@ let pooled: u32 = 0;
 // @ts-ignore: decorator
 @inline export function setFiberState(f: u32, s: u32): void { store<u32>(f, s, FB_STATE); }
 
-/** A new fiber record (no stacks yet), on the list of fibers; 0 when out of memory. */
-export function newFiber(kind: u32, fn: u64, args: u32, future: u32, actor: u32): u32 {
+/** A new fiber record (no stacks, no arguments yet), on the list of fibers; 0 when out of memory. */
+export function newFiber(kind: u32, fn: u64, future: u32, actor: u32): u32 {
   let f = freeRecords;
   if (f != 0) {
     freeRecords = load<u32>(f, FB_NEXT);
@@ -81,7 +85,6 @@ export function newFiber(kind: u32, fn: u64, args: u32, future: u32, actor: u32)
   memory.fill(f, 0, FIBER_SIZE);
   store<u32>(f, kind, FB_KIND);
   store<u64>(f, fn, FB_FN);
-  store<u32>(f, args, FB_ARGS);
   store<u32>(f, future, FB_FUTURE);
   store<u32>(f, actor, FB_ACTOR);
   store<u32>(f, lastFiber, FB_LPREV);
@@ -90,6 +93,33 @@ export function newFiber(kind: u32, fn: u64, args: u32, future: u32, actor: u32)
   lastFiber = f;
   fiberCount++;
   return f;
+}
+
+/**
+ * The arguments the fiber starts with: the n values at src, kept in the record when they are
+ * few (most tasks and messages), else in a new list. False when memory is exhausted.
+ */
+export function setArgs(f: u32, src: u32, n: u32): bool {
+  if (n <= INLINE_ARGS) {
+    memory.copy(f + FB_INLINE, src, n << 3);
+    store<u32>(f, n, FB_NARGS);
+    return true;
+  }
+  const list = listFrom(src, n);
+  store<u32>(f, list, FB_ARGS);
+  return list != 0;
+}
+
+// @ts-ignore: decorator
+@inline export function argCount(f: u32): u32 {
+  const list = load<u32>(f, FB_ARGS);
+  return list != 0 ? listLen(list) : load<u32>(f, FB_NARGS);
+}
+
+// @ts-ignore: decorator
+@inline export function argAt(f: u32, i: u32): u64 {
+  const list = load<u32>(f, FB_ARGS);
+  return list != 0 ? listGet(list, i) : load<u64>(f + FB_INLINE + (i << 3));
 }
 
 /** Ends a fiber that is not running: its stacks go to the pool, its record to the free list. */

@@ -37,7 +37,7 @@ import { newMatrix, isMatrix, isTensor, mElems } from "../linalg/matrix";
 import { elementwise, negate, transpose, solveWith, getIndexN, setIndexN, EW_MUL, EW_DIV } from "../linalg/ops";
 import { DTYPE_F64 } from "../heap/layout";
 import { isFuture, futureState, futureValue, RESOLVED, FAILED as SETTLED_FAILED } from "../objects/future";
-import { current, firstFiber, syncCurrent, clearPooledStacks, FB_FN, FB_ARGS, FB_FUTURE, FB_ACTOR, FB_WAIT, FB_KIND, FB_LNEXT, FK_MESSAGE } from "./fiber";
+import { current, firstFiber, syncCurrent, clearPooledStacks, argCount, argAt, FB_NARGS, FB_INLINE, FB_FN, FB_ARGS, FB_FUTURE, FB_ACTOR, FB_WAIT, FB_KIND, FB_LNEXT, FK_MESSAGE } from "./fiber";
 import { FB_REGS, FB_REGCAP, FB_FRAMES, FB_DEPTH } from "./state";
 import { startMain, runLoop, spawnTask, settledFuture, block, takeDeadlockMark, deadlockWaiting, markScheduler, faultError } from "./scheduler";
 import { newActor, boundMethod, send, handlerOf, actorName } from "./actor";
@@ -103,6 +103,7 @@ function markRoots(): void {
 function markFiber(f: u32): void {
   markValue(load<u64>(f, FB_FN));
   markPtr(load<u32>(f, FB_ARGS));
+  markValues(f + FB_INLINE, load<u32>(f, FB_NARGS));
   markPtr(load<u32>(f, FB_FUTURE));
   markPtr(load<u32>(f, FB_ACTOR));
   markPtr(load<u32>(f, FB_WAIT));
@@ -279,9 +280,7 @@ function spawnCall(fv: u64, args: u32, n: u32): u64 {
       raise3(E_ARITY, obj(load<u32>(np, P_NAME)), arityText(np), num(<f64>n));
       return NIL;
     }
-    const list = n == 0 ? 0 : listFrom(args, n);
-    if (faultCode != 0) return NIL;
-    const fut = spawnTask(fv, list);
+    const fut = spawnTask(fv, args, n);
     return fut == 0 ? NIL : obj(fut);
   }
   if (isType(fv, T_BOUND)) return send(objOf(fv), args, n);
@@ -317,8 +316,7 @@ export function beginFiber(f: u32): bool {
     thrownValue = faultToError(0);
     return false;
   }
-  const args = load<u32>(f, FB_ARGS);
-  const n: u32 = args == 0 ? 0 : listLen(args);
+  const n = argCount(f);
   const clo = objOf(fv);
   const proto = protoAt(load<u32>(clo, CLO_PROTO));
   const nparams = load<u32>(proto, P_NPARAMS);
@@ -333,8 +331,9 @@ export function beginFiber(f: u32): bool {
     thrownValue = faultToError(0);
     return false;
   }
-  for (let i: u32 = 0; i < nregs; i++) store<u64>(regs + (i << 3), i < n ? listGet(args, i) : i < nparams ? MISSING : NIL);
+  for (let i: u32 = 0; i < nregs; i++) store<u64>(regs + (i << 3), i < n ? argAt(f, i) : i < nparams ? MISSING : NIL);
   store<u32>(f, 0, FB_ARGS);
+  store<u32>(f, 0, FB_NARGS);
   const fr = frameAt(0);
   store<u32>(fr, clo, FR_CLOSURE);
   store<u32>(fr, proto, FR_PROTO);
@@ -941,9 +940,7 @@ export function execute(stopDepth: u32): u32 {
       case O.OP_ASYNC: {
         // an async function's body runs as a task: on the fiber it started, it simply runs
         if (frameCount == 1) continue;
-        const list = listFrom(base, load<u32>(proto, P_NPARAMS));
-        if (faultCode != 0) break;
-        const fut = spawnTask(obj(closure), list);
+        const fut = spawnTask(obj(closure), base, load<u32>(proto, P_NPARAMS));
         if (fut == 0) break;
         setR(base, a, obj(fut));
         // and the caller gets the future: fall through to RETURN

@@ -13,7 +13,7 @@ import {
 } from "../objects/future";
 import {
   newFiber, freeFiber, switchTo, detach, fiberState, setFiberState, fiberCount, firstFiber,
-  FB_KIND, FB_FLAGS, FB_FUTURE, FB_ACTOR, FB_WAIT, FB_NEXT, FB_PREV, FB_LNEXT,
+  FB_KIND, FB_FLAGS, FB_FUTURE, FB_ACTOR, FB_WAIT, FB_NEXT, FB_PREV, FB_LNEXT, FB_ARGS, setArgs,
   FS_NEW, FS_READY, FS_RUNNING, FS_BLOCKED, FS_MAILBOX, FK_MAIN, FK_TASK, FK_INIT, FK_MESSAGE, FF_DEADLOCK,
 } from "./fiber";
 import { raise, raise1, raise2, faultCode, faultArgc, faultArgs, clearFault } from "./fault";
@@ -154,12 +154,13 @@ export function takeDeadlockMark(f: u32): bool {
 
 // ---------------------------------------------------------------- tasks
 
-/** A future of `fn` run with the arguments in list `args` (or 0) as a new task; 0 with a fault. */
-export function spawnTask(fn: u64, args: u32): u32 {
+/** A future of `fn` run with the n arguments at `args` as a new task; 0 with a fault. */
+export function spawnTask(fn: u64, args: u32, n: u32): u32 {
   const fut = newFuture(FK_FIBER);
   if (fut == 0) return 0;
-  const f = newFiber(FK_TASK, fn, args, fut, 0);
-  if (f == 0) {
+  const f = newFiber(FK_TASK, fn, fut, 0);
+  if (f == 0 || !setArgs(f, args, n)) {
+    if (f != 0) freeFiber(f);
     raise(E_MEMORY);
     return 0;
   }
@@ -339,8 +340,9 @@ export function startMain(fn: u64, args: u32): bool {
   mainDone = false;
   mainOk = false;
   mainOutcome = NIL;
-  const f = newFiber(FK_MAIN, fn, args, 0, 0);
+  const f = newFiber(FK_MAIN, fn, 0, 0);
   if (f == 0) return false;
+  store<u32>(f, args, FB_ARGS);
   mainFiber = f;
   setFiberState(f, FS_NEW);
   pushReady(f);
