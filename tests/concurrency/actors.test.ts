@@ -106,6 +106,11 @@ describe("supervision", () => {
     expect((await runSource(program, { supervision: { maxRestarts: 5 } })).output).toBe("1\n");
   });
 
+  it("rejects a supervision option that is not a limit (9001)", async () => {
+    await expect(runSource(`print(1)`, { supervision: { maxRestarts: -1 } })).rejects.toMatchObject({ code: 9001 });
+    await expect(runSource(`print(1)`, { supervision: { maxRestarts: 1.5 } })).rejects.toMatchObject({ code: 9001 });
+  });
+
   it("forgets restarts older than the window", async () => {
     const r = await runSource(`${FRAGILE}
       for i in 0..6 {
