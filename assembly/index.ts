@@ -8,10 +8,10 @@ import { allocString as allocStr, finishString as finishStr } from "./objects/st
 import { newList as mkList, listPush as pushList } from "./objects/list";
 import { newMap as mkMap, mapSet as setMap } from "./objects/map";
 import { newStruct as mkStruct, newStructDef } from "./objects/struct";
-import { newError as mkError } from "./vm/builtins";
+import { newError as mkError, nativeValue } from "./vm/builtins";
 import { newMatrix as mkMatrix, newTensor as mkTensor } from "./linalg/matrix";
 import { initNames } from "./vm/names";
-import { faultCode, clearFault } from "./vm/fault";
+import { faultCode, raise, clearFault } from "./vm/fault";
 import {
   initState, addProto, protoAt, ensureGlobals as growGlobals, addStruct, structAt, globals, setMaxDepth, setBudget, stepsLeft as remainingSteps,
   P_CODE, P_LEN, P_NPARAMS, P_NREQUIRED, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME,
@@ -120,6 +120,13 @@ export function callFunction(fnAddr: u32, args: u32, n: u32): u32 {
   return call(load<u64>(fnAddr), args, n);
 }
 
+/** Applies builtin `id` to `n` argument values at `args`, as a call of it would (status as a run). */
+export function applyBuiltin(id: u32, args: u32, n: u32): u32 {
+  const f = nativeValue(id);
+  if (faultCode != 0) return 1;
+  return call(f, args, n);
+}
+
 /** Address of a 16-byte slot: the run's result at +0 and its error at +8 after a run. */
 export function resultSlot(): u32 {
   store<u64>(valueSlot, resultValue);
@@ -199,4 +206,9 @@ export function lastFault(): u32 {
   const c = faultCode;
   clearFault();
   return c;
+}
+
+/** Raises error `code` for a failed host call; the host supplies its message when asked. */
+export function raiseFromHost(code: u32): void {
+  raise(code);
 }

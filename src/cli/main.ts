@@ -10,6 +10,8 @@ import type { NbcModule } from "../bytecode/module.js";
 import { VM, type Limits } from "../runtime/vm.js";
 import { coreModule } from "../runtime/core.js";
 import { readSource } from "../node/files.js";
+import { nodeStorage } from "../node/storage.js";
+import { installStorage, usesStorage } from "../store/db-host.js";
 import { BufferedOutput } from "./output.js";
 
 export const EXIT_OK = 0;
@@ -93,6 +95,7 @@ async function runCommand(path: string, limits: Limits): Promise<number> {
   if (!module) return exit;
   const out = new BufferedOutput(process.stdout);
   const vm = await VM.create({ ...limits, stdout: out.write, stderr: (t) => process.stderr.write(t) });
+  if (usesStorage(module)) installStorage(vm, await nodeStorage());
   try {
     const result = vm.run(module);
     out.flush();

@@ -61,11 +61,11 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
     ambient: session?.names,
   };
 
-  const load = (path: string, text: string, name: string): ModuleInfo => {
+  const load = (path: string, text: string, name: string, standard = false): ModuleInfo => {
     const file = new SourceFile(path, text);
     sources.set(path, file);
     const program = parse(file, diags);
-    const m: ModuleInfo = { path, source: file, program, exports: new Map(), fn: { name, parent: undefined, isModule: true } };
+    const m: ModuleInfo = { path, standard, source: file, program, exports: new Map(), fn: { name, parent: undefined, isModule: true } };
     modules.set(path, m);
     return m;
   };
@@ -87,7 +87,7 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
           diags.report(m.source, s.pathSpan, "ImportFailed", { path: s.path, detail });
           continue;
         }
-        child = load(path, text, `<module ${path}>`);
+        child = load(path, text, `<module ${path}>`, std);
         resolveTree(child, [...stack, path]);
       }
       imports.set(s, child);

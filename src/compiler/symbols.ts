@@ -70,6 +70,8 @@ export type Resolution =
 
 export interface ModuleInfo {
   path: string;
+  /** A standard module ("std/NAME"): it may call the host builtins that users cannot name. */
+  standard: boolean;
   source: SourceFile;
   program: Program;
   /** Top-level names: globals and structs. */

@@ -14,6 +14,7 @@ export interface CoreExports {
   globalsAddress(): number;
   runFunction(proto: number): number;
   callFunction(fnAddr: number, args: number, n: number): number;
+  applyBuiltin(id: number, args: number, n: number): number;
   resume(): number;
   retain(addr: number): number;
   retainPointer(p: number): number;
@@ -35,6 +36,7 @@ export interface CoreExports {
   newMatrix(rows: number, cols: number, dtype: number): number;
   newTensor(ndim: number, shape: number, dtype: number): number;
   lastFault(): number;
+  raiseFromHost(code: number): void;
 }
 
 /** What the core calls back into; a VM fills these in once it has the instance. */
@@ -46,6 +48,7 @@ export interface HostFunctions {
   math(fn: number, x: number, y: number): number;
   errorMessage(code: number, argc: number, argsPtr: number): number;
   renderTrace(list: number): number;
+  call(id: number, args: number, n: number, out: number): number;
 }
 
 /** "relaxed": the build with fused multiply-add (relaxed SIMD); "simd": plain SIMD. */
@@ -109,6 +112,7 @@ export async function instantiateCore(host: HostFunctions, variant?: CoreVariant
       math: (fn: number, x: number, y: number) => host.math(fn, x, y),
       errorMessage: (code: number, argc: number, args: number) => host.errorMessage(code, argc, args),
       renderTrace: (list: number) => host.renderTrace(list),
+      call: (id: number, args: number, n: number, out: number) => host.call(id, args, n, out),
     },
   });
   const exports = instance.exports as unknown as CoreExports;

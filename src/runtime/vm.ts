@@ -3,8 +3,11 @@
 // calls the core's dispatch loop and turns its outcome into JavaScript values or errors.
 import { instantiateCore, type CoreExports, type CoreVariant } from "./core.js";
 import { ValueReader, makeString, objectValue, numberValue, toCore, type JsValue } from "./values.js";
+import { HostError, hostBuiltinId, releaseArrays, type HostFunction } from "./host-calls.js";
 import { NoodleRuntimeError, runtimeMessage, type TraceFrame } from "./runtime-error.js";
-import { BUILTINS } from "./builtin-table.js";
+import { ERRORS } from "../errors/table.js";
+import { CodecError } from "../store/codec.js";
+import { BUILTINS, BUILTIN_ID } from "./builtin-table.js";
 import * as L from "./heap-layout.generated.js";
 import type { NbcModule, FunctionProto } from "../bytecode/module.js";
 import { verifyModule } from "../bytecode/verifier.js";
@@ -41,6 +44,9 @@ const STATUS_PAUSED = 2;
 export class VM {
   private readonly functions: LoadedFunction[] = [];
   private readonly structFieldCounts: number[] = [];
+  /** Struct types by "name(field,field)", for values the host builds (decoded from storage). */
+  private readonly structIndex = new Map<string, number>();
+  private readonly hosts = new Map<number, HostFunction>();
   private globalCount = 0;
   private readonly interned = new Map<string, number>();
   readonly reader: ValueReader;
@@ -75,11 +81,17 @@ export class VM {
       clock: () => performance.now(),
       math: (fn, x, y) => (fn === 5 ? Math.pow(x, y) : fn === 6 ? Math.atan2(x, y) : MATH[fn](x)),
       errorMessage: (code, argc, argsPtr) => {
+        const message = vm().hostMessage;
+        if (message !== undefined) {
+          vm().hostMessage = undefined;
+          return stringOrZero(vm().core, message);
+        }
         const args: JsValue[] = [];
         for (let i = 0; i < argc; i++) args.push(vm().reader.forMessage(argsPtr + i * 8));
         return stringOrZero(vm().core, runtimeMessage(code, args));
       },
       renderTrace: (list) => stringOrZero(vm().core, vm().traceOf(list).map((f) => `${f.name} (${f.file}:${f.line}:${f.col})`).join("\n")),
+      call: (id, args, n, out) => vm().callHost(id, args, n, out),
     }, options.core);
     return new VM(core, options, ref);
   }
@@ -119,6 +131,65 @@ export class VM {
     return addr;
   }
 
+  private defineStruct(name: string, fields: string[]): number {
+    const index = this.structFieldCounts.length;
+    this.core.defineStruct(this.intern(name), fields.length, this.table(fields.map((f) => this.intern(f))));
+    this.structFieldCounts.push(fields.length);
+    const key = `${name}(${fields.join(",")})`;
+    if (!this.structIndex.has(key)) this.structIndex.set(key, index);
+    return index;
+  }
+
+  /** The struct type with this name and these fields: the first loaded one, else a new one. */
+  readonly structType = (name: string, fields: string[]): number =>
+    this.structIndex.get(`${name}(${fields.join(",")})`) ?? this.defineStruct(name, fields);
+
+  /** A JavaScript value as a value in this VM (see `toCore`); structs keep their type. */
+  toValue(v: unknown): bigint {
+    return toCore(this.core, v, this.structType);
+  }
+
+  /** Implements host builtin `name` (one marked `host` in the builtin table) in this VM. */
+  registerHost(name: string, fn: HostFunction): void {
+    this.hosts.set(hostBuiltinId(name), fn);
+  }
+
+  private callHost(id: number, argsAddr: number, n: number, out: number): number {
+    const args: JsValue[] = [];
+    this.hostMessage = undefined;
+    try {
+      for (let i = 0; i < n; i++) args.push(this.reader.at(argsAddr + i * 8));
+      const fn = this.hosts.get(id);
+      if (!fn) throw HostError.of("UnsupportedFeature", `'${BUILTINS[id]?.name ?? id}' on this platform`);
+      const value = fn(args);
+      if (value instanceof Promise) {
+        value.catch(() => {});
+        throw HostError.of("UnsupportedFeature", `waiting for '${BUILTINS[id].name}' (an asynchronous host call)`);
+      }
+      const result = this.toValue(value);
+      new BigUint64Array(this.core.memory.buffer, out, 1)[0] = result;
+      return 0;
+    } catch (e) {
+      this.raiseFromHost(e);
+      return 1;
+    } finally {
+      releaseArrays(args);
+    }
+  }
+
+  /** The message of the error a host function just raised, when it came whole. */
+  private hostMessage: string | undefined;
+
+  /** Turns an exception of a host function into the Noodle error the program sees. */
+  private raiseFromHost(e: unknown): void {
+    const [code, message] =
+      e instanceof HostError || e instanceof CodecError || e instanceof NoodleRuntimeError ? [e.code, e.message]
+      : e instanceof RangeError && /out of memory/.test(e.message) ? [ERRORS.MemoryLimit.code, undefined]
+      : [ERRORS.InternalError.code, `internal error: host function failed: ${e instanceof Error ? e.message : String(e)}`];
+    this.hostMessage = message;
+    this.core.raiseFromHost(code);
+  }
+
   /** Verifies a module against what is loaded and loads it; returns its entry function. */
   load(m: NbcModule): number {
     verifyModule(m, this.loaded);
@@ -130,11 +201,7 @@ export class VM {
       const v = c.kind === "number" ? numberValue(c.value) : objectValue(this.intern(c.value));
       new BigUint64Array(core.memory.buffer, kbase + i * 8, 1)[0] = v;
     });
-    for (const s of m.structs) {
-      const fields = this.table(s.fields.map((f) => this.intern(f)));
-      core.defineStruct(this.intern(s.name), s.fields.length, fields);
-      this.structFieldCounts.push(s.fields.length);
-    }
+    for (const s of m.structs) this.defineStruct(s.name, s.fields);
     this.globalCount = m.globalBase + m.globals.length;
     core.ensureGlobals(this.globalCount);
     for (const f of m.functions) {
@@ -149,10 +216,7 @@ export class VM {
 
   /** Runs a loaded function (an entry: no parameters, no captures) to completion. */
   runFunction(index: number): RunOutcome {
-    const status = this.finish(this.core.runFunction(index));
-    const slot = this.core.resultSlot();
-    if (status === 0) return { ok: true, value: this.reader.at(slot) };
-    return { ok: false, error: this.errorAt(slot + 8) };
+    return this.outcome(this.finish(this.core.runFunction(index)));
   }
 
   /** The value of global `index` (a top-level name). */
@@ -162,25 +226,42 @@ export class VM {
 
   /** Calls the function held by global `index` with JavaScript arguments. */
   callGlobal(index: number, args: unknown[]): RunOutcome {
-    const values = args.map((a) => toCore(this.core, a));
+    const at = this.argumentsAt(args);
+    return this.outcome(this.finish(this.core.callFunction(this.core.globalsAddress() + index * 8, at, args.length)));
+  }
+
+  /** Applies builtin `name` to JavaScript arguments (the host's way to use the core's kernels). */
+  applyBuiltin(name: string, args: unknown[]): RunOutcome {
+    const id = BUILTIN_ID.get(name);
+    if (id === undefined) throw new RangeError(`no builtin '${name}'`);
+    const at = this.argumentsAt(args);
+    return this.outcome(this.finish(this.core.applyBuiltin(id, at, args.length)));
+  }
+
+  /** Writes arguments as core values into a buffer kept for the purpose; returns its address. */
+  private argumentsAt(args: unknown[]): number {
+    const values = args.map((a) => this.toValue(a));
     if (values.length > this.argsCapacity) {
       this.argsBuffer = this.core.allocTable(values.length * 8);
       this.argsCapacity = values.length;
     }
     new BigUint64Array(this.core.memory.buffer, this.argsBuffer, values.length).set(values);
-    const status = this.finish(this.core.callFunction(this.core.globalsAddress() + index * 8, this.argsBuffer, values.length));
+    return this.argsBuffer;
+  }
+  private argsBuffer = 0;
+  private argsCapacity = 0;
+
+  private outcome(status: number): RunOutcome {
     const slot = this.core.resultSlot();
     if (status === 0) return { ok: true, value: this.reader.at(slot) };
     return { ok: false, error: this.errorAt(slot + 8) };
   }
-  private argsBuffer = 0;
 
   /** Resumes a run that paused at the end of a time slice until it finishes. */
   private finish(status: number): number {
     while (status === STATUS_PAUSED) status = this.core.resume();
     return status;
   }
-  private argsCapacity = 0;
 
   /** Loads and runs a module's entry. */
   run(m: NbcModule): RunOutcome {

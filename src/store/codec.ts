@@ -344,6 +344,32 @@ export function decodeValue(bytes: Uint8Array): StoredValue {
   return v;
 }
 
+/** What storage indexes about a value: its type name (as `type` gives it) and array shape. */
+export interface ValueSummary {
+  type: string;
+  dtype?: DType;
+  shape?: number[];
+}
+
+const TYPE_OF_TAG = ["nil", "bool", "bool", "number", "string", "list", "map", "struct", "matrix", "tensor", "error"];
+
+/** Bytes of an encoding's head that always suffice for `summarizeEncoded`. */
+export const SUMMARY_PREFIX = HEADER_SIZE + 2 + 5 * (MAX_TENSOR_DIMS + 1);
+
+/** The summary of an encoded value, read from its first bytes only (SUMMARY_PREFIX suffice). */
+export function summarizeEncoded(head: Uint8Array): ValueSummary {
+  if (head.length < HEADER_SIZE + 1 || head[0] !== MAGIC0 || head[1] !== MAGIC1 || head[2] !== FORMAT_VERSION) {
+    throw new CodecError("not an encoded value (bad header)", 0);
+  }
+  const tag = head[HEADER_SIZE];
+  const type = TYPE_OF_TAG[tag];
+  if (type === undefined) throw new CodecError(`unknown tag ${tag}`, HEADER_SIZE);
+  if (tag !== Tag.Matrix && tag !== Tag.Tensor) return { type };
+  const r = new Reader(head);
+  r.pos = HEADER_SIZE + 1;
+  return r.arrayShape(tag === Tag.Matrix);
+}
+
 class Reader {
   pos = 0;
   private readonly view: DataView;
@@ -479,13 +505,11 @@ class Reader {
     return out;
   }
 
-  private array(isMatrix: boolean): ArrayValue {
-    const kind = isMatrix ? "matrix" : "tensor";
+  /** An array's dtype and shape: what follows its tag up to the padding. */
+  arrayShape(isMatrix: boolean): { type: "matrix" | "tensor"; dtype: DType; shape: number[] } {
     const dtypeAt = this.pos;
     const dt = this.u8();
     if (dt !== DTYPE_F64 && dt !== DTYPE_F32) this.fail(`unknown dtype ${dt}`, dtypeAt);
-    const f64 = dt === DTYPE_F64;
-    const elemSize = f64 ? 8 : 4;
     let ndim = 2;
     if (!isMatrix) {
       const at = this.pos;
@@ -494,6 +518,14 @@ class Reader {
     }
     const shape: number[] = [];
     for (let i = 0; i < ndim; i++) shape.push(this.uleb());
+    return { type: isMatrix ? "matrix" : "tensor", dtype: dt === DTYPE_F64 ? "f64" : "f32", shape };
+  }
+
+  private array(isMatrix: boolean): ArrayValue {
+    const kind = isMatrix ? "matrix" : "tensor";
+    const { dtype, shape } = this.arrayShape(isMatrix);
+    const f64 = dtype === "f64";
+    const elemSize = f64 ? 8 : 4;
     // computed with an early stop so huge dimensions cannot overflow (0 * Infinity is NaN)
     let count = shape.includes(0) ? 0 : 1;
     for (const d of shape) {

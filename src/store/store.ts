@@ -1,0 +1,458 @@
+// A store of values under string keys, with transactions and MQL queries.
+//
+// Values live in an append-only log (log-format.ts) on a LogDevice: a commit appends one record
+// and is durable when the device says so, so its cost follows what changed, not the store's size.
+// The index lives in an in-memory SQLite database (sql.js) as the table MQL reads,
+// `objects(key, type, dtype, rows, cols, shape, value, meta, created, updated)`, where `value` is
+// a small reference into the log; opening a store rebuilds it from the log's directories.
+// Transactions are SQLite transactions on the index plus a record being built; nested ones are
+// savepoints. Callers that interleave (async code, tasks) go through `transaction`, which runs
+// one transaction at a time: serializable by construction.
+import type { Database, SqlJsStatic } from "./sqlite.js";
+import type { LogDevice } from "./log-device.js";
+import {
+  RecordBuilder, checkFileHeader, fileHeader, readDirectory, readRecordHeader,
+  FILE_HEADER_SIZE, RECORD_HEADER_SIZE, OP_DELETE, OP_PUT, type ReadOp, type ValueRef,
+} from "./log-format.js";
+import { crc32 } from "./crc32.js";
+import { decodeValue, encodeValue, summarizeEncoded, SUMMARY_PREFIX, type StoredValue } from "./codec.js";
+import { HostError } from "../runtime/host-calls.js";
+import { runQuery } from "./mql.js";
+import type { ArrayKernels } from "./kernels.js";
+
+type MaybePromise = void | Promise<void>;
+
+const SCHEMA = `CREATE TABLE objects(
+  key TEXT PRIMARY KEY, type TEXT NOT NULL, dtype TEXT, rows INTEGER, cols INTEGER, shape TEXT,
+  value BLOB NOT NULL, meta BLOB, created REAL NOT NULL, updated REAL NOT NULL)`;
+
+/** The `value` column holds "NREF", u32 length, f64 log offset, u32 crc32, u32 0. */
+const REF_MAGIC = 0x4645524e;
+const REF_SIZE = 24;
+
+export function encodeRef(r: ValueRef): Uint8Array {
+  const b = new Uint8Array(REF_SIZE);
+  const v = new DataView(b.buffer);
+  v.setUint32(0, REF_MAGIC, true);
+  v.setUint32(4, r.length, true);
+  v.setFloat64(8, r.offset, true);
+  v.setUint32(16, r.crc, true);
+  return b;
+}
+
+export function decodeRef(b: Uint8Array): ValueRef | undefined {
+  if (b.length !== REF_SIZE) return undefined;
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (v.getUint32(0, true) !== REF_MAGIC) return undefined;
+  return { length: v.getUint32(4, true), offset: v.getFloat64(8, true), crc: v.getUint32(16, true) };
+}
+
+export interface StoreStats {
+  keys: number;
+  /** Bytes of the log, and of the values it holds that are still current. */
+  logBytes: number;
+  liveBytes: number;
+}
+
+export class Store {
+  private readonly db: Database;
+  private record: RecordBuilder | undefined;
+  private readonly savepoints: ReturnType<RecordBuilder["mark"]>[] = [];
+  private liveBytes = 0;
+  private closed = false;
+  /** The tail of the queue of `transaction` callers. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private locked = false;
+
+  private constructor(
+    sql: SqlJsStatic,
+    private readonly device: LogDevice,
+    private readonly kernels: ArrayKernels,
+    private readonly now: () => number,
+  ) {
+    this.db = new sql.Database();
+    this.db.run(SCHEMA);
+  }
+
+  /**
+   * Opens the store on a loaded device: writes the header of a new log, checks an old one, drops
+   * a torn last record and rebuilds the index. A damaged or foreign log is 8004, naming it.
+   */
+  static open(device: LogDevice, sql: SqlJsStatic, kernels: ArrayKernels, now: () => number = Date.now): Store {
+    const s = new Store(sql, device, kernels, now);
+    try {
+      // Asynchronous devices (IndexedDB) apply these in order before any later append completes.
+      if (device.size === 0) settle(device.append(fileHeader()));
+      const reason = checkFileHeader(device.read(0, Math.min(device.size, FILE_HEADER_SIZE)));
+      if (reason) throw s.corrupt(reason);
+      const end = s.rebuildIndex();
+      if (end < device.size) settle(device.truncate(end));
+    } catch (e) {
+      s.db.close();
+      settle(device.close());
+      throw e;
+    }
+    return s;
+  }
+
+  get name(): string {
+    return this.device.name;
+  }
+
+  private corrupt(detail: string): HostError {
+    return HostError.of("CorruptData", `${this.device.name}: ${detail}`);
+  }
+
+  /** Replays every record's directory into the index; returns where the valid log ends. */
+  private rebuildIndex(): number {
+    const size = this.device.size;
+    let at = FILE_HEADER_SIZE;
+    this.db.run("BEGIN");
+    while (at < size) {
+      const tornHere = (why: string): number => {
+        // only the last append can be incomplete: anything else is damage
+        if (at + RECORD_HEADER_SIZE > size || this.isLastRecord(at)) return at;
+        throw this.corrupt(`${why} at byte ${at}`);
+      };
+      if (at + RECORD_HEADER_SIZE > size) break;
+      const header = readRecordHeader(this.device.read(at, RECORD_HEADER_SIZE));
+      if (typeof header === "string") return this.commitIndex(tornHere(header));
+      if (at + header.size > size) return this.commitIndex(tornHere("record runs past the end of the log"));
+      const ops = readDirectory(header, this.device.read(at + RECORD_HEADER_SIZE + header.dataBytes, header.dirBytes), at);
+      if (typeof ops === "string") return this.commitIndex(tornHere(ops));
+      if (at + header.size === size && !ops.every((op) => op.kind !== OP_PUT || this.checksumOk(op.ref))) {
+        return this.commitIndex(at); // the last record's values were not all written
+      }
+      for (const op of ops) this.applyToIndex(op);
+      at += header.size;
+    }
+    return this.commitIndex(at);
+  }
+
+  private commitIndex(end: number): number {
+    this.db.run("COMMIT");
+    return end;
+  }
+
+  /** Whether no valid record header follows the one at `at` (so it was the last append). */
+  private isLastRecord(at: number): boolean {
+    // A torn append leaves garbage only up to the end of the log; look for any later record.
+    for (let p = at + 8; p + RECORD_HEADER_SIZE <= this.device.size; p += 8) {
+      const h = readRecordHeader(this.device.read(p, RECORD_HEADER_SIZE));
+      if (typeof h !== "string" && p + h.size <= this.device.size) {
+        const ops = readDirectory(h, this.device.read(p + RECORD_HEADER_SIZE + h.dataBytes, h.dirBytes), p);
+        if (typeof ops !== "string") return false;
+      }
+    }
+    return true;
+  }
+
+  private checksumOk(ref: ValueRef): boolean {
+    return crc32(this.device.read(ref.offset, ref.length)) === ref.crc;
+  }
+
+  private applyToIndex(op: ReadOp): void {
+    if (op.kind === OP_DELETE) {
+      this.removeRow(op.key);
+      return;
+    }
+    const head = this.device.read(op.ref.offset, Math.min(op.ref.length, SUMMARY_PREFIX));
+    let summary;
+    try {
+      summary = summarizeEncoded(head);
+    } catch (e) {
+      throw this.corrupt(`value of key ${JSON.stringify(op.key)}: ${(e as Error).message}`);
+    }
+    this.writeRow(op.key, summary, op.ref, op.meta, op.created, op.updated);
+  }
+
+  private writeRow(key: string, s: ReturnType<typeof summarizeEncoded>, ref: ValueRef, meta: Uint8Array | undefined, created: number, updated: number): void {
+    this.removeRow(key);
+    const matrix = s.type === "matrix" && s.shape;
+    this.db.run("INSERT INTO objects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+      key, s.type, s.dtype ?? null, matrix ? s.shape![0] : null, matrix ? s.shape![1] : null,
+      s.shape ? JSON.stringify(s.shape) : null, encodeRef(ref), meta ?? null, created, updated,
+    ]);
+    this.liveBytes += ref.length;
+  }
+
+  /** Removes a key's row; returns its creation time, or undefined when there was none. */
+  private removeRow(key: string): number | undefined {
+    const old = this.row(key);
+    if (!old) return undefined;
+    this.liveBytes -= old.ref.length;
+    this.db.run("DELETE FROM objects WHERE key = ?", [key]);
+    return old.created;
+  }
+
+  private row(key: string): { ref: ValueRef; created: number; meta: Uint8Array | null } | undefined {
+    const r = this.db.exec("SELECT value, created, meta FROM objects WHERE key = ?", [key])[0]?.values[0];
+    if (!r) return undefined;
+    return { ref: decodeRef(r[0] as Uint8Array)!, created: r[1] as number, meta: r[2] as Uint8Array | null };
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw HostError.of("StoreClosed", this.device.name);
+  }
+
+  // ------------------------------------------------------------ reading
+
+  /** The bytes of a value in the log or in the transaction being built, checked. */
+  valueBytes(ref: ValueRef, key = "?"): Uint8Array {
+    const bytes = this.record?.valueAt(ref) ?? this.device.read(ref.offset, ref.length);
+    if (crc32(bytes) !== ref.crc) throw this.corrupt(`value of key ${JSON.stringify(key)} fails its checksum`);
+    return bytes;
+  }
+
+  /** The value stored under `key`; 8001 when there is none. */
+  get(key: string): StoredValue {
+    this.checkOpen();
+    const r = this.row(key);
+    if (!r) throw HostError.of("MissingStoredKey", JSON.stringify(key));
+    return this.decode(this.valueBytes(r.ref, key), key);
+  }
+
+  /** The metadata map stored with `key` (empty when none); 8001 when the key is missing. */
+  meta(key: string): StoredValue {
+    this.checkOpen();
+    const r = this.row(key);
+    if (!r) throw HostError.of("MissingStoredKey", JSON.stringify(key));
+    return r.meta ? this.decode(r.meta, key) : new Map();
+  }
+
+  decode(bytes: Uint8Array, key: string): StoredValue {
+    try {
+      return decodeValue(bytes);
+    } catch (e) {
+      throw this.corrupt(`value of key ${JSON.stringify(key)}: ${(e as Error).message}`);
+    }
+  }
+
+  has(key: string): boolean {
+    this.checkOpen();
+    return this.db.exec("SELECT 1 FROM objects WHERE key = ?", [key]).length > 0;
+  }
+
+  /** Keys that start with `prefix`, in order. */
+  keys(prefix = ""): string[] {
+    this.checkOpen();
+    const rows = this.db.exec("SELECT key FROM objects WHERE substr(key, 1, ?) = ? ORDER BY key", [prefix.length, prefix]);
+    return (rows[0]?.values ?? []).map((r) => r[0] as string);
+  }
+
+  /** Runs an MQL query (a single SELECT over `objects`); rows as maps of column to value. */
+  query(sql: string, params: StoredValue[] = []): Map<string, StoredValue>[] {
+    this.checkOpen();
+    return runQuery(this.db, sql, params, {
+      value: (ref) => this.decode(this.valueBytes(ref), "?"),
+      kernels: this.kernels,
+    });
+  }
+
+  stats(): StoreStats {
+    const keys = this.db.exec("SELECT count(*) FROM objects")[0].values[0][0] as number;
+    return { keys, logBytes: this.device.size, liveBytes: this.liveBytes };
+  }
+
+  // ------------------------------------------------------------ writing
+
+  /** Stores `value` under `key` with optional metadata (a map); in its own transaction if none is open. */
+  put(key: string, value: StoredValue, meta?: StoredValue): MaybePromise {
+    this.checkOpen();
+    const bytes = encodeStorable(value);
+    const metaBytes = meta === undefined || meta === null || (meta instanceof Map && meta.size === 0) ? undefined : encodeStorable(meta);
+    return this.inTransaction(() => {
+      const time = this.now();
+      const created = this.row(key)?.created ?? time;
+      const ref = this.record!.add({ kind: OP_PUT, key, value: bytes, meta: metaBytes, created, updated: time })!;
+      this.writeRow(key, summarizeEncoded(bytes), ref, metaBytes, created, time);
+    });
+  }
+
+  /** Removes `key`; returns whether it was there. */
+  delete(key: string): boolean | Promise<boolean> {
+    this.checkOpen();
+    if (!this.has(key)) return false;
+    const done = this.inTransaction(() => {
+      this.record!.add({ kind: OP_DELETE, key });
+      this.removeRow(key);
+    });
+    return done instanceof Promise ? done.then(() => true) : true;
+  }
+
+  private inTransaction(change: () => void): MaybePromise {
+    const own = this.record === undefined;
+    if (own) this.begin();
+    try {
+      change();
+    } catch (e) {
+      if (own) this.rollback();
+      throw e;
+    }
+    return own ? this.commit() : undefined;
+  }
+
+  /** Whether a transaction is open. */
+  get inProgress(): boolean {
+    return this.record !== undefined;
+  }
+
+  /** Opens a transaction, or a savepoint inside the open one. */
+  begin(): void {
+    this.checkOpen();
+    if (this.record) {
+      this.savepoints.push(this.record.mark());
+      this.db.run(`SAVEPOINT s${this.savepoints.length}`);
+      return;
+    }
+    this.db.run("BEGIN");
+    this.record = new RecordBuilder(this.device.size);
+  }
+
+  /** Commits the innermost transaction; the outermost is durable when this returns (or resolves). */
+  commit(): MaybePromise {
+    if (!this.record) throw HostError.of("CommitFailed", "no transaction is open");
+    if (this.savepoints.length) {
+      this.db.run(`RELEASE s${this.savepoints.length}`);
+      this.savepoints.pop();
+      return;
+    }
+    const record = this.record;
+    const finish = (): void => {
+      this.db.run("COMMIT");
+      this.record = undefined;
+    };
+    if (record.isEmpty) return finish();
+    const size = this.device.size;
+    const failed = (e: unknown): never => {
+      this.rollback();
+      try {
+        const cut = this.device.truncate(size);
+        if (cut instanceof Promise) cut.catch(() => {});
+      } catch {
+        // the store reopens at the last whole record either way
+      }
+      throw HostError.of("CommitFailed", `${this.device.name}: ${(e as Error).message}`);
+    };
+    let appended: MaybePromise;
+    try {
+      appended = this.device.append(record.finish());
+    } catch (e) {
+      return failed(e);
+    }
+    if (appended instanceof Promise) return appended.then(finish, failed);
+    finish();
+  }
+
+  /** Undoes the innermost transaction (back to its savepoint, or all of it). */
+  rollback(): void {
+    if (!this.record) return;
+    const mark = this.savepoints.pop();
+    if (mark) {
+      const n = this.savepoints.length + 1;
+      this.db.run(`ROLLBACK TO s${n}`);
+      this.db.run(`RELEASE s${n}`);
+      this.record.rollbackTo(mark);
+      return;
+    }
+    this.db.run("ROLLBACK");
+    this.record = undefined;
+    this.recountLive();
+  }
+
+  private recountLive(): void {
+    const rows = this.db.exec("SELECT value FROM objects")[0]?.values ?? [];
+    this.liveBytes = rows.reduce((n, r) => n + decodeRef(r[0] as Uint8Array)!.length, 0);
+  }
+
+  /**
+   * Runs `fn` as one transaction, after every transaction started earlier this way has ended:
+   * commits when it returns (or its promise resolves), rolls back and re-throws when it throws.
+   * Inside a running transaction it is a savepoint instead.
+   */
+  async transaction<T>(fn: () => T | Promise<T>): Promise<T> {
+    if (this.locked && this.record) return this.nested(fn);
+    const turn = this.queue.then(() => this.runExclusive(fn));
+    this.queue = turn.catch(() => {});
+    return turn;
+  }
+
+  private async runExclusive<T>(fn: () => T | Promise<T>): Promise<T> {
+    this.locked = true;
+    try {
+      this.begin();
+      let result: T;
+      try {
+        result = await fn();
+      } catch (e) {
+        this.rollback();
+        throw e;
+      }
+      await this.commit();
+      return result;
+    } finally {
+      this.locked = false;
+    }
+  }
+
+  private async nested<T>(fn: () => T | Promise<T>): Promise<T> {
+    this.begin();
+    try {
+      const result = await fn();
+      await this.commit();
+      return result;
+    } catch (e) {
+      this.rollback();
+      throw e;
+    }
+  }
+
+  /** Rewrites the log with only the current values (space of overwritten and deleted ones back). */
+  async compact(): Promise<void> {
+    this.checkOpen();
+    if (this.record) throw HostError.of("CommitFailed", "cannot compact during a transaction");
+    const rows = this.db.exec("SELECT key, value, meta, created, updated FROM objects ORDER BY key")[0]?.values ?? [];
+    const record = new RecordBuilder(FILE_HEADER_SIZE);
+    const puts = rows.map((r) => {
+      const key = r[0] as string;
+      const value = this.valueBytes(decodeRef(r[1] as Uint8Array)!, key);
+      const meta = (r[2] as Uint8Array | null) ?? undefined;
+      const ref = record.add({ kind: OP_PUT, key, value, meta, created: r[3] as number, updated: r[4] as number })!;
+      return { key, ref };
+    });
+    const body = record.finish();
+    const bytes = new Uint8Array(FILE_HEADER_SIZE + body.length);
+    bytes.set(fileHeader());
+    bytes.set(body, FILE_HEADER_SIZE);
+    await this.device.replace(bytes);
+    this.db.run("BEGIN");
+    for (const p of puts) this.db.run("UPDATE objects SET value = ? WHERE key = ?", [encodeRef(p.ref), p.key]);
+    this.db.run("COMMIT");
+  }
+
+  close(): MaybePromise {
+    if (this.closed) return;
+    if (this.record) {
+      this.savepoints.length = 0;
+      this.rollback();
+    }
+    this.closed = true;
+    this.db.close();
+    return this.device.close();
+  }
+}
+
+/** Lets an asynchronous device's step go on in the background; its failure shows on the next commit. */
+function settle(step: MaybePromise): void {
+  if (step instanceof Promise) step.catch(() => {});
+}
+
+/** The codec bytes of a value; functions (and actors, futures) are 8007. */
+function encodeStorable(v: StoredValue): Uint8Array {
+  try {
+    return encodeValue(v);
+  } catch (e) {
+    if (e instanceof TypeError) throw HostError.of("NotStorable", e.message);
+    throw e;
+  }
+}
