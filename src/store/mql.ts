@@ -208,6 +208,16 @@ function bindable(v: StoredValue, i: number, sql: string): SqlValue {
   throw syntaxError(sql, 0, `parameter ${i + 1} must be a number, string, bool or nil`);
 }
 
+/** SQLite binds nil to a parameter left out; MQL asks for exactly one value per `?`. */
+function checkParameterCount(sql: string, tokens: Token[], given: number): void {
+  const params = tokens.filter((t) => t.kind === "param");
+  const named = params.find((t) => t.text[0] !== "?");
+  if (named) throw syntaxError(sql, named.at, `named parameters are not supported; use ?`);
+  let count = 0;
+  for (const t of params) count = t.text.length > 1 ? Math.max(count, Number(t.text.slice(1))) : count + 1;
+  if (count !== given) throw syntaxError(sql, params[0]?.at ?? 0, `the query takes ${count} parameter(s), ${given} given`);
+}
+
 /** A result cell as a Noodle value: references and codec bytes decoded, other blobs as byte lists. */
 function cellValue(ctx: QueryContext, x: SqlValue): StoredValue {
   if (!(x instanceof Uint8Array)) return x;
@@ -235,6 +245,7 @@ export function runQuery(db: Database, sql: string, params: StoredValue[], ctx: 
   }
   const rows: Map<string, StoredValue>[] = [];
   try {
+    checkParameterCount(sql, tokens, params.length);
     stmt.bind(params.map((p, i) => bindable(p, i, sql)));
     const columns = stmt.getColumnNames();
     while (stmt.step()) {

@@ -62,7 +62,6 @@ export class Store {
   private closed = false;
   /** The tail of the queue of `transaction` callers. */
   private queue: Promise<unknown> = Promise.resolve();
-  private locked = false;
 
   private constructor(
     sql: SqlJsStatic,
@@ -368,43 +367,25 @@ export class Store {
   /**
    * Runs `fn` as one transaction, after every transaction started earlier this way has ended:
    * commits when it returns (or its promise resolves), rolls back and re-throws when it throws.
-   * Inside a running transaction it is a savepoint instead.
+   * `fn` gets a `savepoint` function that runs a nested transaction the same way.
    */
-  async transaction<T>(fn: () => T | Promise<T>): Promise<T> {
-    if (this.locked && this.record) return this.nested(fn);
-    const turn = this.queue.then(() => this.runExclusive(fn));
+  transaction<T>(fn: (tx: { savepoint: <U>(inner: () => U | Promise<U>) => Promise<U> }) => T | Promise<T>): Promise<T> {
+    const turn = this.queue.then(() => this.atomically(() => fn({ savepoint: (inner) => this.atomically(inner) })));
     this.queue = turn.catch(() => {});
     return turn;
   }
 
-  private async runExclusive<T>(fn: () => T | Promise<T>): Promise<T> {
-    this.locked = true;
-    try {
-      this.begin();
-      let result: T;
-      try {
-        result = await fn();
-      } catch (e) {
-        this.rollback();
-        throw e;
-      }
-      await this.commit();
-      return result;
-    } finally {
-      this.locked = false;
-    }
-  }
-
-  private async nested<T>(fn: () => T | Promise<T>): Promise<T> {
+  private async atomically<T>(fn: () => T | Promise<T>): Promise<T> {
     this.begin();
+    let result: T;
     try {
-      const result = await fn();
-      await this.commit();
-      return result;
+      result = await fn();
     } catch (e) {
       this.rollback();
       throw e;
     }
+    await this.commit();
+    return result;
   }
 
   /** Rewrites the log with only the current values (space of overwritten and deleted ones back). */

@@ -1,0 +1,5 @@
+// The library's entry point in Node: everything of src/index.ts, with stores kept in files.
+import "./storage.js";
+
+export * from "../index.js";
+export { FileLog } from "./file-log.js";
