@@ -27,6 +27,9 @@ commands:
   disasm FILE.nbc|FILE.nc   show bytecode as text
   check FILE.nc             report compile errors only
   repl                      interactive session
+  db ls FILE                list a store's keys with their types and shapes
+  db get FILE KEY           print the value stored under KEY
+  db query FILE "SELECT ..." run an MQL query and show the rows as a table
 
 limits (run, repl):
   --max-steps N     instruction budget (error 4002 when spent)
@@ -170,6 +173,16 @@ export async function main(argv: string[]): Promise<number> {
         const c = compile(readFileOrUsage(file), { file, readFile: readSource });
         printDiagnostics(c);
         return c.ok ? EXIT_OK : EXIT_COMPILE;
+      }
+      case "db": {
+        // loaded on demand, like the REPL
+        const { dbCommand, DbUsageError } = await import("./db.js");
+        try {
+          return await dbCommand(rest, (t) => process.stdout.write(t));
+        } catch (e) {
+          if (e instanceof DbUsageError) throw new UsageError(e.message);
+          throw e;
+        }
       }
       case "repl":
         if (rest.length) throw new UsageError("'repl' takes no file");

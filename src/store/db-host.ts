@@ -52,15 +52,17 @@ export function usesStorage(m: NbcModule): boolean {
 /** Registers std/db's host builtins in `vm`, over stores opened in `env`. */
 export function installStorage(vm: VM, env: StorageEnvironment): void {
   const stores = new Map<number, Store>();
+  const names = new Map<number, string>();
   let next = 1;
   const store = (h: JsValue): Store => {
     const s = typeof h === "number" ? stores.get(h) : undefined;
-    if (!s) throw HostError.of("StoreClosed", String(h));
+    if (!s) throw HostError.of("StoreClosed", names.get(h as number) ?? String(h));
     return s;
   };
   vm.registerHost("__db_open", ([path]) => {
     const s = openStore(env, path === null ? undefined : text(path, "db.open"));
     stores.set(next, s);
+    names.set(next, s.name);
     return next++;
   });
   vm.registerHost("__db_close", ([h]) => {

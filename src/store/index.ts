@@ -12,7 +12,7 @@ export {
   type ArrayValue,
   type StoredValue,
 } from "./codec.js";
-export { Store, type StoreStats } from "./store.js";
+export { Store, type StoreStats, type StoreEntry } from "./store.js";
 export { MemoryLog, ChunkLog, type LogDevice } from "./log-device.js";
 export { prepareStorage, installStorage, openStore, usesStorage, type StorageEnvironment } from "./db-host.js";
 export { defaultStorage, setDefaultLogOpener } from "./platform.js";

@@ -47,6 +47,17 @@ export function decodeRef(b: Uint8Array): ValueRef | undefined {
   return { length: v.getUint32(4, true), offset: v.getFloat64(8, true), crc: v.getUint32(16, true) };
 }
 
+export interface StoreEntry {
+  key: string;
+  type: string;
+  dtype?: string;
+  shape?: number[];
+  /** Size of the value's encoding. */
+  bytes: number;
+  created: number;
+  updated: number;
+}
+
 export interface StoreStats {
   keys: number;
   /** Bytes of the log, and of the values it holds that are still current. */
@@ -246,6 +257,20 @@ export class Store {
       value: (ref) => this.decode(this.valueBytes(ref), "?"),
       kernels: this.kernels,
     });
+  }
+
+  /** What the index knows of every key, in key order, without reading any value. */
+  entries(): StoreEntry[] {
+    const rows = this.db.exec("SELECT key, type, dtype, shape, value, created, updated FROM objects ORDER BY key")[0]?.values ?? [];
+    return rows.map((r) => ({
+      key: r[0] as string,
+      type: r[1] as string,
+      dtype: (r[2] as string | null) ?? undefined,
+      shape: r[3] === null ? undefined : (JSON.parse(r[3] as string) as number[]),
+      bytes: decodeRef(r[4] as Uint8Array)!.length,
+      created: r[5] as number,
+      updated: r[6] as number,
+    }));
   }
 
   stats(): StoreStats {
