@@ -132,15 +132,15 @@ class Writer {
   private length = 0;
 
   finish(): Uint8Array {
-    // a copy starting at offset 0 of its own buffer keeps the padding's alignment meaningful
-    return this.buf.slice(0, this.length);
+    // Starting at offset 0 of its buffer keeps the padding's alignment meaningful. A buffer
+    // mostly used is kept rather than copied (large arrays are written at exactly their size).
+    return this.length * 2 >= this.buf.length ? this.buf.subarray(0, this.length) : this.buf.slice(0, this.length);
   }
 
   private reserve(n: number): number {
     const at = this.length;
     if (at + n > this.buf.length) {
-      let size = this.buf.length * 2;
-      while (size < at + n) size *= 2;
+      const size = Math.max(this.buf.length * 2, at + n);
       const next = new Uint8Array(size);
       next.set(this.buf.subarray(0, at));
       this.buf = next;

@@ -2,6 +2,7 @@
 // ranges back, and can drop a torn tail or be replaced wholesale (compaction). Files in Node
 // (src/node/file-log.ts) and IndexedDB in browsers (idb-log.ts) implement it; so does memory,
 // for stores opened without a path.
+import { concatBytes } from "./log-format.js";
 
 export interface LogDevice {
   /** How messages name the store: a file path, an IndexedDB database, "memory". */
@@ -10,8 +11,8 @@ export interface LogDevice {
   readonly size: number;
   /** `length` bytes from `offset` (within the log). */
   read(offset: number, length: number): Uint8Array;
-  /** Appends bytes at the end; durable when it returns, or when the promise it returns settles. */
-  append(bytes: Uint8Array): void | Promise<void>;
+  /** Appends the parts, in order, at the end; durable when it returns, or when its promise settles. */
+  append(parts: Uint8Array[]): void | Promise<void>;
   /** Cuts the log back to `size` bytes (a torn last record, a failed append). */
   truncate(size: number): void | Promise<void>;
   /** Replaces the whole log with `bytes`, atomically (compaction). */
@@ -65,8 +66,8 @@ export class ChunkLog {
 /** The log of a store opened without a path: nothing survives the process. */
 export class MemoryLog extends ChunkLog implements LogDevice {
   readonly name = "memory";
-  append(bytes: Uint8Array): void {
-    this.add(bytes.slice());
+  append(parts: Uint8Array[]): void {
+    this.add(concatBytes(parts));
   }
   truncate(size: number): void {
     this.cut(size);

@@ -4,11 +4,11 @@
 //
 //   file header (16 bytes)  "NOODLEDB"  u32 format version  u32 0
 //   record                  header (24 bytes): u32 RECORD_MAGIC, u32 data bytes,
-//                           u32 directory bytes, u32 crc32(directory), u32 op count, u32 0
+//                           u32 directory bytes, u32 checksum(directory), u32 op count, u32 0
 //                           data: the values' codec bytes, each padded to a multiple of 8
 //                           directory: one entry per operation (below), then zero padding to 8
 //   directory entry         u8 kind (1 put, 2 delete), 3 zero bytes, u32 key bytes,
-//                           u32 meta bytes, u32 value bytes, u32 crc32(value),
+//                           u32 meta bytes, u32 value bytes, u32 checksum(value),
 //                           u32 value offset in the data, f64 created, f64 updated,
 //                           key (UTF-8), meta (codec bytes; none when 0)
 //
@@ -17,7 +17,7 @@
 // checksums; the values' checksums are checked when they are read, and, for the last record, on
 // opening too.
 // All integers and doubles are little-endian; every record starts at a multiple of 8.
-import { crc32 } from "./crc32.js";
+import { checksum } from "./checksum.js";
 
 export const FILE_MAGIC = "NOODLEDB";
 export const LOG_VERSION = 1;
@@ -50,7 +50,7 @@ export type LogOp = PutOp | DeleteOp;
 export interface ValueRef {
   offset: number;
   length: number;
-  crc: number;
+  sum: number;
 }
 
 /** An operation read back from the log; a put's value is a reference, not the bytes. */
@@ -100,7 +100,7 @@ export class RecordBuilder {
   add(op: LogOp): ValueRef | undefined {
     this.ops.push(op);
     if (op.kind !== OP_PUT) return undefined;
-    const ref = { offset: this.at + RECORD_HEADER_SIZE + this.dataBytes, length: op.value.length, crc: crc32(op.value) };
+    const ref = { offset: this.at + RECORD_HEADER_SIZE + this.dataBytes, length: op.value.length, sum: checksum(op.value) };
     this.values.push({ ref, bytes: op.value });
     this.dataBytes += align8(op.value.length);
     return ref;
@@ -129,41 +129,62 @@ export class RecordBuilder {
     this.dataBytes = m.dataBytes;
   }
 
-  finish(): Uint8Array {
+  /**
+   * The record as a list of byte arrays to write one after another: its header, each value and
+   * its padding (the values themselves, not copies), then the directory.
+   */
+  finish(): Uint8Array[] {
     const keys = this.ops.map((op) => utf8enc.encode(op.key));
     let dirBytes = 0;
     this.ops.forEach((op, i) => (dirBytes += ENTRY_FIXED + keys[i].length + (op.kind === OP_PUT ? (op.meta?.length ?? 0) : 0)));
-    const dirStart = RECORD_HEADER_SIZE + this.dataBytes;
-    const bytes = new Uint8Array(dirStart + align8(dirBytes));
-    const view = new DataView(bytes.buffer);
-    let data = RECORD_HEADER_SIZE, p = dirStart, v = 0;
+    const dir = new Uint8Array(align8(dirBytes));
+    const view = new DataView(dir.buffer);
+    const parts: Uint8Array[] = [new Uint8Array(RECORD_HEADER_SIZE)];
+    let p = 0, v = 0;
     this.ops.forEach((op, i) => {
       const key = keys[i];
       view.setUint8(p, op.kind);
       view.setUint32(p + 4, key.length, true);
       let meta: Uint8Array = new Uint8Array(0);
       if (op.kind === OP_PUT) {
+        const ref = this.values[v++].ref;
         meta = op.meta ?? meta;
         view.setUint32(p + 8, meta.length, true);
         view.setUint32(p + 12, op.value.length, true);
-        view.setUint32(p + 16, this.values[v++].ref.crc, true);
-        view.setUint32(p + 20, data - RECORD_HEADER_SIZE, true);
+        view.setUint32(p + 16, ref.sum, true);
+        view.setUint32(p + 20, ref.offset - this.at - RECORD_HEADER_SIZE, true);
         view.setFloat64(p + 24, op.created, true);
         view.setFloat64(p + 32, op.updated, true);
-        bytes.set(op.value, data);
-        data += align8(op.value.length);
+        parts.push(op.value);
+        const pad = align8(op.value.length) - op.value.length;
+        if (pad) parts.push(ZEROS.subarray(0, pad));
       }
-      bytes.set(key, p + ENTRY_FIXED);
-      bytes.set(meta, p + ENTRY_FIXED + key.length);
+      dir.set(key, p + ENTRY_FIXED);
+      dir.set(meta, p + ENTRY_FIXED + key.length);
       p += ENTRY_FIXED + key.length + meta.length;
     });
-    view.setUint32(0, RECORD_MAGIC, true);
-    view.setUint32(4, this.dataBytes, true);
-    view.setUint32(8, align8(dirBytes), true);
-    view.setUint32(12, crc32(bytes, dirStart), true);
-    view.setUint32(16, this.ops.length, true);
-    return bytes;
+    parts.push(dir);
+    const header = new DataView(parts[0].buffer);
+    header.setUint32(0, RECORD_MAGIC, true);
+    header.setUint32(4, this.dataBytes, true);
+    header.setUint32(8, dir.length, true);
+    header.setUint32(12, checksum(dir), true);
+    header.setUint32(16, this.ops.length, true);
+    return parts;
   }
+}
+
+const ZEROS = new Uint8Array(8);
+
+/** Byte arrays joined into one. */
+export function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 export interface RecordHeader {
@@ -186,7 +207,7 @@ export function readRecordHeader(h: Uint8Array): RecordHeader | string {
 
 /** The operations listed in a record's directory (the record starting at file offset `at`). */
 export function readDirectory(header: RecordHeader, dir: Uint8Array, at: number): ReadOp[] | string {
-  if (crc32(dir) !== header.dirCrc) return "record directory checksum mismatch";
+  if (checksum(dir) !== header.dirCrc) return "record directory checksum mismatch";
   const view = new DataView(dir.buffer, dir.byteOffset, dir.byteLength);
   const dataStart = at + RECORD_HEADER_SIZE;
   const ops: ReadOp[] = [];
@@ -213,7 +234,7 @@ export function readDirectory(header: RecordHeader, dir: Uint8Array, at: number)
         meta: metaLen ? dir.slice(p + ENTRY_FIXED + keyLen, end) : undefined,
         created: view.getFloat64(p + 24, true),
         updated: view.getFloat64(p + 32, true),
-        ref: { offset: dataStart + offset, length, crc: view.getUint32(p + 16, true) },
+        ref: { offset: dataStart + offset, length, sum: view.getUint32(p + 16, true) },
       });
     }
     p = end;

@@ -3,7 +3,7 @@
 import initSqlJs from "sql.js";
 import type { SqlJsStatic } from "sql.js";
 
-export type { SqlJsStatic, Database } from "sql.js";
+export type { SqlJsStatic, Database, Statement, SqlValue } from "sql.js";
 
 export interface SqliteOptions {
   /** Where the browser build fetches `sql-wasm-browser.wasm` from (a URL). */

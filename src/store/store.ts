@@ -8,13 +8,13 @@
 // Transactions are SQLite transactions on the index plus a record being built; nested ones are
 // savepoints. Callers that interleave (async code, tasks) go through `transaction`, which runs
 // one transaction at a time: serializable by construction.
-import type { Database, SqlJsStatic } from "./sqlite.js";
+import type { Database, SqlJsStatic, Statement, SqlValue } from "./sqlite.js";
 import type { LogDevice } from "./log-device.js";
 import {
-  RecordBuilder, checkFileHeader, fileHeader, readDirectory, readRecordHeader,
+  RecordBuilder, checkFileHeader, fileHeader, concatBytes, readDirectory, readRecordHeader,
   FILE_HEADER_SIZE, RECORD_HEADER_SIZE, OP_DELETE, OP_PUT, type ReadOp, type ValueRef,
 } from "./log-format.js";
-import { crc32 } from "./crc32.js";
+import { checksum } from "./checksum.js";
 import { decodeValue, encodeValue, summarizeEncoded, SUMMARY_PREFIX, type StoredValue } from "./codec.js";
 import { HostError } from "../runtime/host-calls.js";
 import { runQuery } from "./mql.js";
@@ -26,7 +26,7 @@ const SCHEMA = `CREATE TABLE objects(
   key TEXT PRIMARY KEY, type TEXT NOT NULL, dtype TEXT, rows INTEGER, cols INTEGER, shape TEXT,
   value BLOB NOT NULL, meta BLOB, created REAL NOT NULL, updated REAL NOT NULL)`;
 
-/** The `value` column holds "NREF", u32 length, f64 log offset, u32 crc32, u32 0. */
+/** The `value` column holds "NREF", u32 length, f64 log offset, u32 checksum, u32 0. */
 const REF_MAGIC = 0x4645524e;
 const REF_SIZE = 24;
 
@@ -36,7 +36,7 @@ export function encodeRef(r: ValueRef): Uint8Array {
   v.setUint32(0, REF_MAGIC, true);
   v.setUint32(4, r.length, true);
   v.setFloat64(8, r.offset, true);
-  v.setUint32(16, r.crc, true);
+  v.setUint32(16, r.sum, true);
   return b;
 }
 
@@ -44,7 +44,7 @@ export function decodeRef(b: Uint8Array): ValueRef | undefined {
   if (b.length !== REF_SIZE) return undefined;
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   if (v.getUint32(0, true) !== REF_MAGIC) return undefined;
-  return { length: v.getUint32(4, true), offset: v.getFloat64(8, true), crc: v.getUint32(16, true) };
+  return { length: v.getUint32(4, true), offset: v.getFloat64(8, true), sum: v.getUint32(16, true) };
 }
 
 export interface StoreEntry {
@@ -71,6 +71,8 @@ export class Store {
   private readonly savepoints: ReturnType<RecordBuilder["mark"]>[] = [];
   private liveBytes = 0;
   private closed = false;
+  /** Prepared statements by their text: preparing one costs more than running it. */
+  private readonly statements = new Map<string, Statement>();
   /** The tail of the queue of `transaction` callers. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -84,6 +86,26 @@ export class Store {
     this.db.run(SCHEMA);
   }
 
+  /** Runs a statement of the index; its first row, if any. */
+  private sql(text: string, params: SqlValue[] = []): SqlValue[] | undefined {
+    let stmt = this.statements.get(text);
+    if (!stmt) {
+      stmt = this.db.prepare(text);
+      this.statements.set(text, stmt);
+    }
+    stmt.bind(params);
+    try {
+      return stmt.step() ? stmt.get() : undefined;
+    } finally {
+      stmt.reset();
+    }
+  }
+
+  /** Every row of a query of the index. */
+  private rows(text: string, params: SqlValue[] = []): SqlValue[][] {
+    return this.db.exec(text, params)[0]?.values ?? [];
+  }
+
   /**
    * Opens the store on a loaded device: writes the header of a new log, checks an old one, drops
    * a torn last record and rebuilds the index. A damaged or foreign log is 8004, naming it.
@@ -92,7 +114,7 @@ export class Store {
     const s = new Store(sql, device, kernels, now);
     try {
       // Asynchronous devices (IndexedDB) apply these in order before any later append completes.
-      if (device.size === 0) settle(device.append(fileHeader()));
+      if (device.size === 0) settle(device.append([fileHeader()]));
       const reason = checkFileHeader(device.read(0, Math.min(device.size, FILE_HEADER_SIZE)));
       if (reason) throw s.corrupt(reason);
       const end = s.rebuildIndex();
@@ -158,7 +180,7 @@ export class Store {
   }
 
   private checksumOk(ref: ValueRef): boolean {
-    return crc32(this.device.read(ref.offset, ref.length)) === ref.crc;
+    return checksum(this.device.read(ref.offset, ref.length)) === ref.sum;
   }
 
   private applyToIndex(op: ReadOp): void {
@@ -179,7 +201,7 @@ export class Store {
   private writeRow(key: string, s: ReturnType<typeof summarizeEncoded>, ref: ValueRef, meta: Uint8Array | undefined, created: number, updated: number): void {
     this.removeRow(key);
     const matrix = s.type === "matrix" && s.shape;
-    this.db.run("INSERT INTO objects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+    this.sql("INSERT INTO objects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
       key, s.type, s.dtype ?? null, matrix ? s.shape![0] : null, matrix ? s.shape![1] : null,
       s.shape ? JSON.stringify(s.shape) : null, encodeRef(ref), meta ?? null, created, updated,
     ]);
@@ -191,12 +213,12 @@ export class Store {
     const old = this.row(key);
     if (!old) return undefined;
     this.liveBytes -= old.ref.length;
-    this.db.run("DELETE FROM objects WHERE key = ?", [key]);
+    this.sql("DELETE FROM objects WHERE key = ?", [key]);
     return old.created;
   }
 
   private row(key: string): { ref: ValueRef; created: number; meta: Uint8Array | null } | undefined {
-    const r = this.db.exec("SELECT value, created, meta FROM objects WHERE key = ?", [key])[0]?.values[0];
+    const r = this.sql("SELECT value, created, meta FROM objects WHERE key = ?", [key]);
     if (!r) return undefined;
     return { ref: decodeRef(r[0] as Uint8Array)!, created: r[1] as number, meta: r[2] as Uint8Array | null };
   }
@@ -210,7 +232,7 @@ export class Store {
   /** The bytes of a value in the log or in the transaction being built, checked. */
   valueBytes(ref: ValueRef, key = "?"): Uint8Array {
     const bytes = this.record?.valueAt(ref) ?? this.device.read(ref.offset, ref.length);
-    if (crc32(bytes) !== ref.crc) throw this.corrupt(`value of key ${JSON.stringify(key)} fails its checksum`);
+    if (checksum(bytes) !== ref.sum) throw this.corrupt(`value of key ${JSON.stringify(key)} fails its checksum`);
     return bytes;
   }
 
@@ -240,14 +262,13 @@ export class Store {
 
   has(key: string): boolean {
     this.checkOpen();
-    return this.db.exec("SELECT 1 FROM objects WHERE key = ?", [key]).length > 0;
+    return this.sql("SELECT 1 FROM objects WHERE key = ?", [key]) !== undefined;
   }
 
   /** Keys that start with `prefix`, in order. */
   keys(prefix = ""): string[] {
     this.checkOpen();
-    const rows = this.db.exec("SELECT key FROM objects WHERE substr(key, 1, ?) = ? ORDER BY key", [prefix.length, prefix]);
-    return (rows[0]?.values ?? []).map((r) => r[0] as string);
+    return this.rows("SELECT key FROM objects WHERE substr(key, 1, ?) = ? ORDER BY key", [prefix.length, prefix]).map((r) => r[0] as string);
   }
 
   /** Runs an MQL query (a single SELECT over `objects`); rows as maps of column to value. */
@@ -261,8 +282,7 @@ export class Store {
 
   /** What the index knows of every key, in key order, without reading any value. */
   entries(): StoreEntry[] {
-    const rows = this.db.exec("SELECT key, type, dtype, shape, value, created, updated FROM objects ORDER BY key")[0]?.values ?? [];
-    return rows.map((r) => ({
+    return this.rows("SELECT key, type, dtype, shape, value, created, updated FROM objects ORDER BY key").map((r) => ({
       key: r[0] as string,
       type: r[1] as string,
       dtype: (r[2] as string | null) ?? undefined,
@@ -274,7 +294,7 @@ export class Store {
   }
 
   stats(): StoreStats {
-    const keys = this.db.exec("SELECT count(*) FROM objects")[0].values[0][0] as number;
+    const keys = this.sql("SELECT count(*) FROM objects")![0] as number;
     return { keys, logBytes: this.device.size, liveBytes: this.liveBytes };
   }
 
@@ -385,8 +405,7 @@ export class Store {
   }
 
   private recountLive(): void {
-    const rows = this.db.exec("SELECT value FROM objects")[0]?.values ?? [];
-    this.liveBytes = rows.reduce((n, r) => n + decodeRef(r[0] as Uint8Array)!.length, 0);
+    this.liveBytes = this.rows("SELECT value FROM objects").reduce((n, r) => n + decodeRef(r[0] as Uint8Array)!.length, 0);
   }
 
   /**
@@ -417,7 +436,7 @@ export class Store {
   async compact(): Promise<void> {
     this.checkOpen();
     if (this.record) throw HostError.of("CommitFailed", "cannot compact during a transaction");
-    const rows = this.db.exec("SELECT key, value, meta, created, updated FROM objects ORDER BY key")[0]?.values ?? [];
+    const rows = this.rows("SELECT key, value, meta, created, updated FROM objects ORDER BY key");
     const record = new RecordBuilder(FILE_HEADER_SIZE);
     const puts = rows.map((r) => {
       const key = r[0] as string;
@@ -426,13 +445,9 @@ export class Store {
       const ref = record.add({ kind: OP_PUT, key, value, meta, created: r[3] as number, updated: r[4] as number })!;
       return { key, ref };
     });
-    const body = record.finish();
-    const bytes = new Uint8Array(FILE_HEADER_SIZE + body.length);
-    bytes.set(fileHeader());
-    bytes.set(body, FILE_HEADER_SIZE);
-    await this.device.replace(bytes);
+    await this.device.replace(concatBytes([fileHeader(), ...record.finish()]));
     this.db.run("BEGIN");
-    for (const p of puts) this.db.run("UPDATE objects SET value = ? WHERE key = ?", [encodeRef(p.ref), p.key]);
+    for (const p of puts) this.sql("UPDATE objects SET value = ? WHERE key = ?", [encodeRef(p.ref), p.key]);
     this.db.run("COMMIT");
   }
 
