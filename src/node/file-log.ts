@@ -1,6 +1,6 @@
-// A store's log as a file (Node). Appends go to the end of the file and are flushed with
-// fdatasync before they count as done; compaction writes a new file beside it, syncs it and
-// renames it over the old one, so a crash leaves one whole log or the other.
+// A store's log as a file (Node). Writes go to the end of the file, straight from the caller's
+// buffers; `sync` flushes them with fdatasync. Compaction writes a new file beside it, syncs it
+// and renames it over the old one, so a crash leaves one whole log or the other.
 import { openSync, closeSync, readSync, writeSync, writevSync, fdatasyncSync, fsyncSync, ftruncateSync, fstatSync, renameSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
 import type { LogDevice } from "../store/log-device.js";
@@ -16,8 +16,8 @@ export class FileLog implements LogDevice {
 
   /** Opens (creating when missing) the log file at `path`. */
   static open(path: string): FileLog {
-    const fd = openSync(path, "a+");
-    const log = new FileLog(path, fd);
+    closeSync(openSync(path, "a")); // create it; writes below give their positions (no O_APPEND)
+    const log = new FileLog(path, openSync(path, "r+"));
     if (log.size === 0) syncDirectory(path); // a new file's name is durable once its directory is
     return log;
   }
@@ -33,13 +33,20 @@ export class FileLog implements LogDevice {
     return out;
   }
 
-  append(parts: Uint8Array[]): void {
+  write(parts: Uint8Array[]): void {
     const total = parts.reduce((n, p) => n + p.length, 0);
-    // one system call for the whole record: its values are written from where they are
-    const written = writevSync(this.fd, parts);
+    const written = writevSync(this.fd, parts, this.size);
     if (written !== total) throw new Error(`${this.name}: wrote ${written} of ${total} bytes`);
-    fdatasyncSync(this.fd);
     this.size += total;
+  }
+
+  writeAt(offset: number, bytes: Uint8Array): void {
+    let done = 0;
+    while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, offset + done);
+  }
+
+  sync(): void {
+    fdatasyncSync(this.fd);
   }
 
   truncate(size: number): void {
@@ -64,7 +71,7 @@ export class FileLog implements LogDevice {
     renameSync(temp, this.name);
     syncDirectory(this.name);
     closeSync(this.fd);
-    this.fd = openSync(this.name, "a+");
+    this.fd = openSync(this.name, "r+");
     this.size = bytes.length;
   }
 

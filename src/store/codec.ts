@@ -292,12 +292,14 @@ function writeElements(buf: Uint8Array, view: DataView, at: number, data: Float6
   const f64 = data instanceof Float64Array;
   if (HOST_LE) {
     // `at` is a multiple of 8 and the buffer starts at offset 0, so a direct view is aligned
-    const out = f64 ? new Float64Array(buf.buffer, at, data.length) : new Float32Array(buf.buffer, at, data.length);
-    out.set(data);
-    for (let i = 0; i < out.length; i++) {
-      const x = out[i];
-      if (x === 0) out[i] = 0;
-      else if (x !== x) setCanonicalNaN(view, at + i * (f64 ? 8 : 4), f64);
+    if (f64) {
+      const out = new Float64Array(buf.buffer, at, data.length);
+      out.set(data);
+      canonicalize64(out, view, at);
+    } else {
+      const out = new Float32Array(buf.buffer, at, data.length);
+      out.set(data);
+      canonicalize32(out, view, at);
     }
     return;
   }
@@ -306,6 +308,24 @@ function writeElements(buf: Uint8Array, view: DataView, at: number, data: Float6
     if (x !== x) setCanonicalNaN(view, p, f64);
     else if (f64) view.setFloat64(p, x === 0 ? 0 : x, true);
     else view.setFloat32(p, x === 0 ? 0 : x, true);
+  }
+}
+
+// Rewrite -0 as +0 and every NaN as the quiet NaN, in place: one loop per array type, so that
+// each stays monomorphic and fast.
+function canonicalize64(out: Float64Array, view: DataView, at: number): void {
+  for (let i = 0; i < out.length; i++) {
+    const x = out[i];
+    if (x === 0) out[i] = 0;
+    else if (x !== x) setCanonicalNaN(view, at + i * 8, true);
+  }
+}
+
+function canonicalize32(out: Float32Array, view: DataView, at: number): void {
+  for (let i = 0; i < out.length; i++) {
+    const x = out[i];
+    if (x === 0) out[i] = 0;
+    else if (x !== x) setCanonicalNaN(view, at + i * 4, false);
   }
 }
 

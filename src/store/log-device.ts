@@ -1,7 +1,7 @@
-// Where a store's log lives. A device appends whole records and makes them durable, reads byte
-// ranges back, and can drop a torn tail or be replaced wholesale (compaction). Files in Node
-// (src/node/file-log.ts) and IndexedDB in browsers (idb-log.ts) implement it; so does memory,
-// for stores opened without a path.
+// Where a store's log lives. A device appends bytes, patches bytes it appended since its last
+// sync, makes them durable on `sync`, reads byte ranges back, and can drop a tail or be replaced
+// wholesale (compaction). Files in Node (src/node/file-log.ts) and IndexedDB in browsers
+// (idb-log.ts) implement it; so does memory, for stores opened without a path.
 import { concatBytes } from "./log-format.js";
 
 export interface LogDevice {
@@ -11,9 +11,13 @@ export interface LogDevice {
   readonly size: number;
   /** `length` bytes from `offset` (within the log). */
   read(offset: number, length: number): Uint8Array;
-  /** Appends the parts, in order, at the end; durable when it returns, or when its promise settles. */
-  append(parts: Uint8Array[]): void | Promise<void>;
-  /** Cuts the log back to `size` bytes (a torn last record, a failed append). */
+  /** Appends the parts, in order, at the end (durable after the next `sync`). */
+  write(parts: Uint8Array[]): void;
+  /** Overwrites bytes written since the last `sync`. */
+  writeAt(offset: number, bytes: Uint8Array): void;
+  /** Makes everything written durable: done when it returns, or when its promise settles. */
+  sync(): void | Promise<void>;
+  /** Cuts the log back to `size` bytes (a torn last record, a rolled back transaction). */
   truncate(size: number): void | Promise<void>;
   /** Replaces the whole log with `bytes`, atomically (compaction). */
   replace(bytes: Uint8Array): void | Promise<void>;
@@ -55,6 +59,18 @@ export class ChunkLog {
     return lo;
   }
 
+  /** Overwrites bytes in place (they must be in the log). */
+  protected patch(offset: number, bytes: Uint8Array): void {
+    let i = this.chunkAt(offset);
+    for (let done = 0; done < bytes.length; i++) {
+      const c = this.chunks[i];
+      const from = offset + done - c.offset;
+      const n = Math.min(c.bytes.length - from, bytes.length - done);
+      c.bytes.set(bytes.subarray(done, done + n), from);
+      done += n;
+    }
+  }
+
   protected cut(size: number): void {
     while (this.chunks.length && this.chunks[this.chunks.length - 1].offset >= size) this.chunks.pop();
     const last = this.chunks[this.chunks.length - 1];
@@ -66,9 +82,13 @@ export class ChunkLog {
 /** The log of a store opened without a path: nothing survives the process. */
 export class MemoryLog extends ChunkLog implements LogDevice {
   readonly name = "memory";
-  append(parts: Uint8Array[]): void {
+  write(parts: Uint8Array[]): void {
     this.add(concatBytes(parts));
   }
+  writeAt(offset: number, bytes: Uint8Array): void {
+    this.patch(offset, bytes);
+  }
+  sync(): void {}
   truncate(size: number): void {
     this.cut(size);
   }

@@ -1,6 +1,6 @@
 // The log a store keeps its committed transactions in: a file header, then one record per
-// transaction. A record is appended in one write and made durable before the commit returns, so
-// after a crash only the last record can be incomplete; everything before it was synced first.
+// transaction. A record is written at the end of the log and synced before its commit returns,
+// so after a crash only the last record can be incomplete; everything before it was synced first.
 //
 //   file header (16 bytes)  "NOODLEDB"  u32 format version  u32 0
 //   record                  header (24 bytes): u32 RECORD_MAGIC, u32 data bytes,
@@ -12,10 +12,11 @@
 //                           u32 value offset in the data, f64 created, f64 updated,
 //                           key (UTF-8), meta (codec bytes; none when 0)
 //
-// Values come first so that their place in the file is known as soon as they are added to a
-// transaction. Opening reads every header and directory (small) and checks the directories'
-// checksums; the values' checksums are checked when they are read, and, for the last record, on
-// opening too.
+// Values come first so that they can be written out as a transaction adds them, each at a place
+// known at once; the directory and then the header (over zeros) are written at the commit, before
+// the log is synced. Opening reads every header and directory (small) and checks the
+// directories' checksums; the values' checksums are checked when they are read, and, for the
+// last record, on opening too.
 // All integers and doubles are little-endian; every record starts at a multiple of 8.
 import { checksum } from "./checksum.js";
 
@@ -79,101 +80,92 @@ export function checkFileHeader(h: Uint8Array): string | undefined {
 }
 
 /**
- * Builds the record of one transaction as its operations come. A record is appended at a known
- * file offset, so each value's final place is known when it is added: the index can point at it
- * before the commit, and reads of uncommitted values are served from here.
+ * Builds the record of one transaction as its operations come. The values are written out as
+ * they are added (after a header of zeros that the commit overwrites), so a transaction's size
+ * is not bounded by memory and each value's place in the log is known at once; the directory is
+ * kept here and written at the commit.
  */
 export class RecordBuilder {
-  private ops: LogOp[] = [];
-  /** The puts' values in order, with their references (offsets increase). */
-  private values: { ref: ValueRef; bytes: Uint8Array }[] = [];
+  /** Directory entries of the operations so far (puts with their references). */
+  private entries: { op: LogOp; ref?: ValueRef }[] = [];
   private dataBytes = 0;
 
-  /** `at`: the file offset the record will be appended at (a multiple of 8). */
+  /** `at`: the log offset the record starts at (a multiple of 8). */
   constructor(readonly at: number) {}
 
   get isEmpty(): boolean {
-    return this.ops.length === 0;
+    return this.entries.length === 0;
   }
 
-  /** Adds an operation; a put's value reference is returned. */
-  add(op: LogOp): ValueRef | undefined {
-    this.ops.push(op);
-    if (op.kind !== OP_PUT) return undefined;
-    const ref = { offset: this.at + RECORD_HEADER_SIZE + this.dataBytes, length: op.value.length, sum: checksum(op.value) };
-    this.values.push({ ref, bytes: op.value });
-    this.dataBytes += align8(op.value.length);
-    return ref;
-  }
-
-  /** The bytes of a value added here, by its reference; undefined when it is not here. */
-  valueAt(ref: ValueRef): Uint8Array | undefined {
-    let lo = 0, hi = this.values.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1, at = this.values[mid].ref.offset;
-      if (at === ref.offset) return this.values[mid].bytes;
-      if (at < ref.offset) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return undefined;
-  }
-
-  /** A point to roll back to (a savepoint). */
-  mark(): { ops: number; values: number; dataBytes: number } {
-    return { ops: this.ops.length, values: this.values.length, dataBytes: this.dataBytes };
-  }
-
-  rollbackTo(m: { ops: number; values: number; dataBytes: number }): void {
-    this.ops.length = m.ops;
-    this.values.length = m.values;
-    this.dataBytes = m.dataBytes;
+  /** What to write before the first value: room for the header. */
+  start(): Uint8Array[] {
+    return [new Uint8Array(RECORD_HEADER_SIZE)];
   }
 
   /**
-   * The record as a list of byte arrays to write one after another: its header, each value and
-   * its padding (the values themselves, not copies), then the directory.
+   * Adds an operation. For a put, returns its value's reference and the bytes to append to the
+   * log now (the value itself and its padding).
    */
-  finish(): Uint8Array[] {
-    const keys = this.ops.map((op) => utf8enc.encode(op.key));
+  add(op: LogOp): { ref: ValueRef; parts: Uint8Array[] } | undefined {
+    if (op.kind !== OP_PUT) {
+      this.entries.push({ op });
+      return undefined;
+    }
+    const ref = { offset: this.at + RECORD_HEADER_SIZE + this.dataBytes, length: op.value.length, sum: checksum(op.value) };
+    this.entries.push({ op: { ...op, value: EMPTY }, ref }); // the bytes are in the log already
+    this.dataBytes += align8(op.value.length);
+    const pad = align8(op.value.length) - op.value.length;
+    return { ref, parts: pad ? [op.value, ZEROS.subarray(0, pad)] : [op.value] };
+  }
+
+  /** A point to roll back to (a savepoint), and the log size to cut back to. */
+  mark(): { entries: number; dataBytes: number; logSize: number } {
+    return { entries: this.entries.length, dataBytes: this.dataBytes, logSize: this.at + RECORD_HEADER_SIZE + this.dataBytes };
+  }
+
+  rollbackTo(m: { entries: number; dataBytes: number }): void {
+    this.entries.length = m.entries;
+    this.dataBytes = m.dataBytes;
+  }
+
+  /** The directory to append after the values, and the header to write over the zeros at `at`. */
+  finish(): { directory: Uint8Array; header: Uint8Array } {
+    const keys = this.entries.map((e) => utf8enc.encode(e.op.key));
     let dirBytes = 0;
-    this.ops.forEach((op, i) => (dirBytes += ENTRY_FIXED + keys[i].length + (op.kind === OP_PUT ? (op.meta?.length ?? 0) : 0)));
-    const dir = new Uint8Array(align8(dirBytes));
-    const view = new DataView(dir.buffer);
-    const parts: Uint8Array[] = [new Uint8Array(RECORD_HEADER_SIZE)];
-    let p = 0, v = 0;
-    this.ops.forEach((op, i) => {
+    this.entries.forEach(({ op }, i) => (dirBytes += ENTRY_FIXED + keys[i].length + (op.kind === OP_PUT ? (op.meta?.length ?? 0) : 0)));
+    const directory = new Uint8Array(align8(dirBytes));
+    const view = new DataView(directory.buffer);
+    let p = 0;
+    this.entries.forEach(({ op, ref }, i) => {
       const key = keys[i];
       view.setUint8(p, op.kind);
       view.setUint32(p + 4, key.length, true);
-      let meta: Uint8Array = new Uint8Array(0);
-      if (op.kind === OP_PUT) {
-        const ref = this.values[v++].ref;
+      let meta: Uint8Array = EMPTY;
+      if (op.kind === OP_PUT && ref) {
         meta = op.meta ?? meta;
         view.setUint32(p + 8, meta.length, true);
-        view.setUint32(p + 12, op.value.length, true);
+        view.setUint32(p + 12, ref.length, true);
         view.setUint32(p + 16, ref.sum, true);
         view.setUint32(p + 20, ref.offset - this.at - RECORD_HEADER_SIZE, true);
         view.setFloat64(p + 24, op.created, true);
         view.setFloat64(p + 32, op.updated, true);
-        parts.push(op.value);
-        const pad = align8(op.value.length) - op.value.length;
-        if (pad) parts.push(ZEROS.subarray(0, pad));
       }
-      dir.set(key, p + ENTRY_FIXED);
-      dir.set(meta, p + ENTRY_FIXED + key.length);
+      directory.set(key, p + ENTRY_FIXED);
+      directory.set(meta, p + ENTRY_FIXED + key.length);
       p += ENTRY_FIXED + key.length + meta.length;
     });
-    parts.push(dir);
-    const header = new DataView(parts[0].buffer);
-    header.setUint32(0, RECORD_MAGIC, true);
-    header.setUint32(4, this.dataBytes, true);
-    header.setUint32(8, dir.length, true);
-    header.setUint32(12, checksum(dir), true);
-    header.setUint32(16, this.ops.length, true);
-    return parts;
+    const header = new Uint8Array(RECORD_HEADER_SIZE);
+    const h = new DataView(header.buffer);
+    h.setUint32(0, RECORD_MAGIC, true);
+    h.setUint32(4, this.dataBytes, true);
+    h.setUint32(8, directory.length, true);
+    h.setUint32(12, checksum(directory), true);
+    h.setUint32(16, this.entries.length, true);
+    return { directory, header };
   }
 }
 
+const EMPTY = new Uint8Array(0);
 const ZEROS = new Uint8Array(8);
 
 /** Byte arrays joined into one. */

@@ -12,7 +12,7 @@ import type { Database, SqlJsStatic, Statement, SqlValue } from "./sqlite.js";
 import type { LogDevice } from "./log-device.js";
 import {
   RecordBuilder, checkFileHeader, fileHeader, concatBytes, readDirectory, readRecordHeader,
-  FILE_HEADER_SIZE, RECORD_HEADER_SIZE, OP_DELETE, OP_PUT, type ReadOp, type ValueRef,
+  FILE_HEADER_SIZE, RECORD_HEADER_SIZE, OP_DELETE, OP_PUT, type LogOp, type ReadOp, type ValueRef,
 } from "./log-format.js";
 import { checksum } from "./checksum.js";
 import { decodeValue, encodeValue, summarizeEncoded, SUMMARY_PREFIX, type StoredValue } from "./codec.js";
@@ -47,6 +47,12 @@ export function decodeRef(b: Uint8Array): ValueRef | undefined {
   return { length: v.getUint32(4, true), offset: v.getFloat64(8, true), sum: v.getUint32(16, true) };
 }
 
+interface StoredRow {
+  ref: ValueRef;
+  created: number;
+  meta: Uint8Array | null;
+}
+
 export interface StoreEntry {
   key: string;
   type: string;
@@ -68,7 +74,7 @@ export interface StoreStats {
 export class Store {
   private readonly db: Database;
   private record: RecordBuilder | undefined;
-  private readonly savepoints: ReturnType<RecordBuilder["mark"]>[] = [];
+  private readonly savepoints: (ReturnType<RecordBuilder["mark"]> & { logSize: number })[] = [];
   private liveBytes = 0;
   private closed = false;
   /** Prepared statements by their text: preparing one costs more than running it. */
@@ -114,7 +120,10 @@ export class Store {
     const s = new Store(sql, device, kernels, now);
     try {
       // Asynchronous devices (IndexedDB) apply these in order before any later append completes.
-      if (device.size === 0) settle(device.append([fileHeader()]));
+      if (device.size === 0) {
+        device.write([fileHeader()]);
+        settle(device.sync());
+      }
       const reason = checkFileHeader(device.read(0, Math.min(device.size, FILE_HEADER_SIZE)));
       if (reason) throw s.corrupt(reason);
       const end = s.rebuildIndex();
@@ -195,13 +204,14 @@ export class Store {
     } catch (e) {
       throw this.corrupt(`value of key ${JSON.stringify(op.key)}: ${(e as Error).message}`);
     }
-    this.writeRow(op.key, summary, op.ref, op.meta, op.created, op.updated);
+    this.writeRow(op.key, summary, op.ref, op.meta, op.created, op.updated, this.row(op.key));
   }
 
-  private writeRow(key: string, s: ReturnType<typeof summarizeEncoded>, ref: ValueRef, meta: Uint8Array | undefined, created: number, updated: number): void {
-    this.removeRow(key);
+  /** Sets a key's row; `old` is its current row (looked up by the caller, who needed it too). */
+  private writeRow(key: string, s: ReturnType<typeof summarizeEncoded>, ref: ValueRef, meta: Uint8Array | undefined, created: number, updated: number, old: StoredRow | undefined): void {
+    if (old) this.liveBytes -= old.ref.length;
     const matrix = s.type === "matrix" && s.shape;
-    this.sql("INSERT INTO objects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+    this.sql("INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
       key, s.type, s.dtype ?? null, matrix ? s.shape![0] : null, matrix ? s.shape![1] : null,
       s.shape ? JSON.stringify(s.shape) : null, encodeRef(ref), meta ?? null, created, updated,
     ]);
@@ -217,7 +227,7 @@ export class Store {
     return old.created;
   }
 
-  private row(key: string): { ref: ValueRef; created: number; meta: Uint8Array | null } | undefined {
+  private row(key: string): StoredRow | undefined {
     const r = this.sql("SELECT value, created, meta FROM objects WHERE key = ?", [key]);
     if (!r) return undefined;
     return { ref: decodeRef(r[0] as Uint8Array)!, created: r[1] as number, meta: r[2] as Uint8Array | null };
@@ -229,9 +239,9 @@ export class Store {
 
   // ------------------------------------------------------------ reading
 
-  /** The bytes of a value in the log or in the transaction being built, checked. */
+  /** The bytes of a value in the log (committed or written by the open transaction), checked. */
   valueBytes(ref: ValueRef, key = "?"): Uint8Array {
-    const bytes = this.record?.valueAt(ref) ?? this.device.read(ref.offset, ref.length);
+    const bytes = this.device.read(ref.offset, ref.length);
     if (checksum(bytes) !== ref.sum) throw this.corrupt(`value of key ${JSON.stringify(key)} fails its checksum`);
     return bytes;
   }
@@ -307,9 +317,10 @@ export class Store {
     const metaBytes = meta === undefined || meta === null || (meta instanceof Map && meta.size === 0) ? undefined : encodeStorable(meta);
     return this.inTransaction(() => {
       const time = this.now();
-      const created = this.row(key)?.created ?? time;
-      const ref = this.record!.add({ kind: OP_PUT, key, value: bytes, meta: metaBytes, created, updated: time })!;
-      this.writeRow(key, summarizeEncoded(bytes), ref, metaBytes, created, time);
+      const old = this.row(key);
+      const created = old?.created ?? time;
+      const ref = this.addToRecord({ kind: OP_PUT, key, value: bytes, meta: metaBytes, created, updated: time })!;
+      this.writeRow(key, summarizeEncoded(bytes), ref, metaBytes, created, time, old);
     });
   }
 
@@ -318,10 +329,24 @@ export class Store {
     this.checkOpen();
     if (!this.has(key)) return false;
     const done = this.inTransaction(() => {
-      this.record!.add({ kind: OP_DELETE, key });
+      this.addToRecord({ kind: OP_DELETE, key });
       this.removeRow(key);
     });
     return done instanceof Promise ? done.then(() => true) : true;
+  }
+
+  /** Adds an operation to the open transaction, writing its value out to the log at once. */
+  private addToRecord(op: LogOp): ValueRef | undefined {
+    const record = this.record!;
+    try {
+      if (this.device.size === record.at) this.device.write(record.start());
+      const put = record.add(op);
+      if (put) this.device.write(put.parts);
+      return put?.ref;
+    } catch (e) {
+      if (e instanceof HostError) throw e;
+      throw HostError.of("CommitFailed", `${this.device.name}: ${(e as Error).message}`);
+    }
   }
 
   private inTransaction(change: () => void): MaybePromise {
@@ -345,7 +370,7 @@ export class Store {
   begin(): void {
     this.checkOpen();
     if (this.record) {
-      this.savepoints.push(this.record.mark());
+      this.savepoints.push({ ...this.record.mark(), logSize: this.device.size });
       this.db.run(`SAVEPOINT s${this.savepoints.length}`);
       return;
     }
@@ -353,55 +378,70 @@ export class Store {
     this.record = new RecordBuilder(this.device.size);
   }
 
-  /** Commits the innermost transaction; the outermost is durable when this returns (or resolves). */
+  /**
+   * Commits the innermost transaction. The outermost one writes its record's directory and
+   * header and syncs the log: durable when this returns (or its promise resolves); 8003 if not.
+   */
   commit(): MaybePromise {
-    if (!this.record) throw HostError.of("CommitFailed", "no transaction is open");
+    const record = this.record;
+    if (!record) throw HostError.of("CommitFailed", "no transaction is open");
     if (this.savepoints.length) {
       this.db.run(`RELEASE s${this.savepoints.length}`);
       this.savepoints.pop();
       return;
     }
-    const record = this.record;
     const finish = (): void => {
       this.db.run("COMMIT");
       this.record = undefined;
     };
-    if (record.isEmpty) return finish();
-    const size = this.device.size;
     const failed = (e: unknown): never => {
       this.rollback();
-      try {
-        const cut = this.device.truncate(size);
-        if (cut instanceof Promise) cut.catch(() => {});
-      } catch {
-        // the store reopens at the last whole record either way
-      }
       throw HostError.of("CommitFailed", `${this.device.name}: ${(e as Error).message}`);
     };
-    let appended: MaybePromise;
+    if (record.isEmpty) {
+      if (this.device.size > record.at) settle(this.device.truncate(record.at)); // a header with nothing after it
+      return finish();
+    }
+    let synced: MaybePromise;
     try {
-      appended = this.device.append(record.finish());
+      const { directory, header } = record.finish();
+      this.device.write([directory]);
+      this.device.writeAt(record.at, header);
+      synced = this.device.sync();
     } catch (e) {
       return failed(e);
     }
-    if (appended instanceof Promise) return appended.then(finish, failed);
+    if (synced instanceof Promise) return synced.then(finish, failed);
     finish();
   }
 
-  /** Undoes the innermost transaction (back to its savepoint, or all of it). */
+  /** Undoes the innermost transaction (back to its savepoint, or all of it) and what it wrote. */
   rollback(): void {
-    if (!this.record) return;
+    const record = this.record;
+    if (!record) return;
     const mark = this.savepoints.pop();
     if (mark) {
       const n = this.savepoints.length + 1;
       this.db.run(`ROLLBACK TO s${n}`);
       this.db.run(`RELEASE s${n}`);
-      this.record.rollbackTo(mark);
+      record.rollbackTo(mark);
+      this.cutLog(mark.logSize);
       return;
     }
     this.db.run("ROLLBACK");
     this.record = undefined;
+    this.cutLog(record.at);
     this.recountLive();
+  }
+
+  /** Drops what a rolled back transaction wrote; if that fails, reopening drops it anyway. */
+  private cutLog(size: number): void {
+    if (this.device.size <= size) return;
+    try {
+      settle(this.device.truncate(size));
+    } catch {
+      // an unsynced, unfinished record at the end is a torn tail to the next open
+    }
   }
 
   private recountLive(): void {
@@ -438,14 +478,17 @@ export class Store {
     if (this.record) throw HostError.of("CommitFailed", "cannot compact during a transaction");
     const rows = this.rows("SELECT key, value, meta, created, updated FROM objects ORDER BY key");
     const record = new RecordBuilder(FILE_HEADER_SIZE);
+    const values: Uint8Array[] = [];
     const puts = rows.map((r) => {
       const key = r[0] as string;
       const value = this.valueBytes(decodeRef(r[1] as Uint8Array)!, key);
       const meta = (r[2] as Uint8Array | null) ?? undefined;
-      const ref = record.add({ kind: OP_PUT, key, value, meta, created: r[3] as number, updated: r[4] as number })!;
-      return { key, ref };
+      const put = record.add({ kind: OP_PUT, key, value, meta, created: r[3] as number, updated: r[4] as number })!;
+      values.push(...put.parts);
+      return { key, ref: put.ref };
     });
-    await this.device.replace(concatBytes([fileHeader(), ...record.finish()]));
+    const { directory, header } = record.finish();
+    await this.device.replace(concatBytes([fileHeader(), header, ...values, directory]));
     this.db.run("BEGIN");
     for (const p of puts) this.sql("UPDATE objects SET value = ? WHERE key = ?", [encodeRef(p.ref), p.key]);
     this.db.run("COMMIT");
