@@ -13,29 +13,35 @@ import type { NbcModule } from "../bytecode/module.js";
 /** What storage needs on a platform: how to open a named store's log, sql.js, the kernels. */
 export interface StorageEnvironment {
   /** Opens the log of the store named `path` (a file in Node); without it only in-memory stores open. */
-  openLog?: (path: string) => LogDevice;
+  openLog?: (path: string) => LogDevice | Promise<LogDevice>;
   sqlite: SqlJsStatic;
   kernels: ArrayKernels;
 }
 
 /** Loads what stores need (sql.js, a kernels core); once per process is enough. */
-export async function prepareStorage(openLog?: (path: string) => LogDevice, sqlite?: SqliteOptions): Promise<StorageEnvironment> {
+export async function prepareStorage(openLog?: StorageEnvironment["openLog"], sqlite?: SqliteOptions): Promise<StorageEnvironment> {
   const [sql, kernels] = await Promise.all([loadSqlite(sqlite), ArrayKernels.create()]);
   return { openLog, sqlite: sql, kernels };
 }
 
-/** Opens a store: at `path` through the environment's opener, in memory without a path. */
-export function openStore(env: StorageEnvironment, path?: string): Store {
-  let device: LogDevice;
-  if (path === undefined) device = new MemoryLog();
-  else if (!env.openLog) throw HostError.of("CommitFailed", `cannot open '${path}': this platform has no persistent storage configured`);
-  else {
-    try {
-      device = env.openLog(path);
-    } catch (e) {
-      throw HostError.of("CommitFailed", `cannot open '${path}': ${(e as Error).message}`);
-    }
+/**
+ * Opens a store: at `path` through the environment's opener, in memory without a path. A promise
+ * when the opener is asynchronous (IndexedDB).
+ */
+export function openStore(env: StorageEnvironment, path?: string): Store | Promise<Store> {
+  if (path === undefined) return Store.open(new MemoryLog(), env.sqlite, env.kernels);
+  if (!env.openLog) throw HostError.of("CommitFailed", `cannot open '${path}': this platform has no persistent storage configured`);
+  const failed = (e: unknown): never => {
+    if (e instanceof HostError) throw e;
+    throw HostError.of("CommitFailed", `cannot open '${path}': ${(e as Error).message}`);
+  };
+  let device: LogDevice | Promise<LogDevice>;
+  try {
+    device = env.openLog(path);
+  } catch (e) {
+    return failed(e);
   }
+  if (device instanceof Promise) return device.then((d) => Store.open(d, env.sqlite, env.kernels), failed);
   return Store.open(device, env.sqlite, env.kernels);
 }
 
@@ -59,11 +65,14 @@ export function installStorage(vm: VM, env: StorageEnvironment): void {
     if (!s) throw HostError.of("StoreClosed", names.get(h as number) ?? String(h));
     return s;
   };
-  vm.registerHost("__db_open", ([path]) => {
-    const s = openStore(env, path === null ? undefined : text(path, "db.open"));
+  const keep = (s: Store): number => {
     stores.set(next, s);
     names.set(next, s.name);
     return next++;
+  };
+  vm.registerHost("__db_open", ([path]) => {
+    const s = openStore(env, path === null ? undefined : text(path, "db.open"));
+    return s instanceof Promise ? s.then(keep) : keep(s);
   });
   vm.registerHost("__db_close", ([h]) => {
     const s = store(h);

@@ -1,6 +1,6 @@
-// sql.js (SQLite compiled to WebAssembly), loaded once per process or page. In Node it finds its
-// .wasm beside its own script; pages and workers pass where to fetch it from.
-import initSqlJs from "sql.js";
+// sql.js (SQLite compiled to WebAssembly), loaded once per process or page, and only when a store
+// is used. In Node it finds its .wasm beside its own script; in a browser bundle it looks beside
+// the bundle, unless told where to fetch it from.
 import type { SqlJsStatic } from "sql.js";
 
 export type { SqlJsStatic, Database, Statement, SqlValue } from "sql.js";
@@ -14,11 +14,16 @@ export interface SqliteOptions {
 
 let loading: Promise<SqlJsStatic> | undefined;
 
+/** In a browser the bundle (dist/browser/noodle.js) has the .wasm beside it. */
+const inBrowser = "document" in globalThis || "WorkerGlobalScope" in globalThis;
+const besideBundle = (): string => new URL("./sql-wasm-browser.wasm", import.meta.url).href;
+
 export function loadSqlite(options: SqliteOptions = {}): Promise<SqlJsStatic> {
-  loading ??= initSqlJs({
+  const wasmUrl = options.wasmUrl ?? (inBrowser && !options.wasmBinary ? besideBundle() : undefined);
+  loading ??= import("sql.js").then(({ default: initSqlJs }) => initSqlJs({
     ...(options.wasmBinary ? { wasmBinary: options.wasmBinary } : {}),
-    ...(options.wasmUrl ? { locateFile: () => options.wasmUrl! } : {}),
-  }).catch((e: unknown) => {
+    ...(wasmUrl ? { locateFile: () => wasmUrl } : {}),
+  })).catch((e: unknown) => {
     loading = undefined;
     throw e;
   });
