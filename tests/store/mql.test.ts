@@ -1,6 +1,7 @@
 // MQL: SELECT over objects with the mathematical functions computed on the stored values, results
 // as maps of Noodle values, and only a single SELECT over objects accepted (8005, 8006).
 import { beforeAll, describe, expect, it } from "vitest";
+import { codeOf } from "./error-code.js";
 import { MemoryLog, Store, prepareStorage, type StoredValue } from "../../src/store/index.js";
 
 let s: Store;
@@ -26,14 +27,6 @@ beforeAll(async () => {
 
 const q = (sql: string, params: StoredValue[] = []) => s.query(sql, params);
 
-function codeOf(f: () => unknown): number | undefined {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: number }).code;
-  }
-  return undefined;
-}
 
 describe("queries", () => {
   it("order square matrices by determinant with a parameter", () => {

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync, appendFileSync, statSync, tru
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { codeOf } from "./error-code.js";
 import { FileLog } from "../../src/node/file-log.js";
 import { MemoryLog, Store, prepareStorage, type StorageEnvironment, type StoredValue } from "../../src/store/index.js";
 import { STRUCT_NAME } from "../../src/runtime/values.js";
@@ -32,15 +33,6 @@ function point(x: number, y: number): StoredValue {
   return o;
 }
 
-/** The code of the error `f` throws. */
-function codeOf(f: () => unknown): number | undefined {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: number }).code;
-  }
-  return undefined;
-}
 
 const SAMPLES: [string, StoredValue][] = [
   ["nil", null],
