@@ -73,7 +73,8 @@ export function fileHeader(): Uint8Array {
 
 /** Whether `h` is a store file's header; a reason when it is not. */
 export function checkFileHeader(h: Uint8Array): string | undefined {
-  if (h.length < FILE_HEADER_SIZE || utf8dec.decode(h.subarray(0, 8)) !== FILE_MAGIC) return "not a Noodle store";
+  const magic = utf8enc.encode(FILE_MAGIC);
+  if (h.length < FILE_HEADER_SIZE || magic.some((b, i) => h[i] !== b)) return "not a Noodle store";
   const version = new DataView(h.buffer, h.byteOffset, h.byteLength).getUint32(8, true);
   if (version !== LOG_VERSION) return `store format version ${version} is not supported (this is version ${LOG_VERSION})`;
   return undefined;

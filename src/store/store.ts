@@ -12,7 +12,7 @@ import type { Database, SqlJsStatic, Statement, SqlValue } from "./sqlite.js";
 import type { LogDevice } from "./log-device.js";
 import {
   RecordBuilder, checkFileHeader, fileHeader, concatBytes, readDirectory, readRecordHeader,
-  FILE_HEADER_SIZE, RECORD_HEADER_SIZE, OP_DELETE, OP_PUT, type LogOp, type ReadOp, type ValueRef,
+  FILE_HEADER_SIZE, RECORD_HEADER_SIZE, RECORD_MAGIC, OP_DELETE, OP_PUT, type LogOp, type ReadOp, type ValueRef,
 } from "./log-format.js";
 import { checksum } from "./checksum.js";
 import { decodeValue, encodeValue, summarizeEncoded, SUMMARY_PREFIX, type StoredValue } from "./codec.js";
@@ -175,14 +175,22 @@ export class Store {
     return end;
   }
 
-  /** Whether no valid record header follows the one at `at` (so it was the last append). */
+  /** Whether no valid record follows the place `at` (so what is there was the last append). */
   private isLastRecord(at: number): boolean {
-    // A torn append leaves garbage only up to the end of the log; look for any later record.
-    for (let p = at + 8; p + RECORD_HEADER_SIZE <= this.device.size; p += 8) {
-      const h = readRecordHeader(this.device.read(p, RECORD_HEADER_SIZE));
-      if (typeof h !== "string" && p + h.size <= this.device.size) {
-        const ops = readDirectory(h, this.device.read(p + RECORD_HEADER_SIZE + h.dataBytes, h.dirBytes), p);
-        if (typeof ops !== "string") return false;
+    // A torn append leaves garbage only up to the end of the log: look for any later record,
+    // reading the rest of the log a block at a time and checking only where the magic is.
+    const size = this.device.size;
+    const BLOCK = 1 << 20;
+    for (let start = at + 8; start + RECORD_HEADER_SIZE <= size; start += BLOCK) {
+      const block = this.device.read(start, Math.min(BLOCK, size - start));
+      const words = new Uint32Array(block.buffer, block.byteOffset, block.length >>> 2);
+      for (let w = 0; w < words.length; w += 2) {
+        if (words[w] !== RECORD_MAGIC) continue;
+        const p = start + w * 4;
+        if (p + RECORD_HEADER_SIZE > size) break;
+        const h = readRecordHeader(this.device.read(p, RECORD_HEADER_SIZE));
+        if (typeof h === "string" || p + h.size > size) continue;
+        if (typeof readDirectory(h, this.device.read(p + RECORD_HEADER_SIZE + h.dataBytes, h.dirBytes), p) !== "string") return false;
       }
     }
     return true;
