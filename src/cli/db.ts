@@ -2,8 +2,8 @@
 // Noodle prints them; listings and query results as a table.
 import { existsSync } from "node:fs";
 import { nodeStorage } from "../node/storage.js";
-import { openStore } from "../store/db-host.js";
-import type { Store } from "../store/store.js";
+import { Store } from "../store/store.js";
+import { FileLog } from "../node/file-log.js";
 import type { StoredValue } from "../store/codec.js";
 import { VM } from "../runtime/vm.js";
 import { HostError } from "../runtime/host-calls.js";
@@ -29,7 +29,8 @@ export async function dbCommand(args: string[], out: (text: string) => void): Pr
   };
   let store: Store | undefined;
   try {
-    store = openStore(storage, path) as Store;
+    // read-only: no lock, so a store can be looked into while a program writes it
+    store = Store.open(FileLog.open(path, { readOnly: true }), storage.sqlite, storage.kernels);
     if (sub === "ls") out(table(["key", "type", "dtype", "shape", "bytes", "updated"], listing(store)));
     else if (sub === "get") out(show(store.get(rest[0])) + "\n");
     else {

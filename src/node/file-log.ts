@@ -4,22 +4,39 @@
 import { openSync, closeSync, readSync, writeSync, writevSync, fdatasyncSync, fsyncSync, ftruncateSync, fstatSync, renameSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
 import type { LogDevice } from "../store/log-device.js";
+import { lockStore } from "./store-lock.js";
 
 export class FileLog implements LogDevice {
   private fd: number;
   size: number;
 
-  private constructor(readonly name: string, fd: number) {
+  private constructor(
+    readonly name: string,
+    fd: number,
+    readonly readOnly: boolean,
+    private readonly unlock: () => void,
+  ) {
     this.fd = fd;
     this.size = fstatSync(fd).size;
   }
 
-  /** Opens (creating when missing) the log file at `path`. */
-  static open(path: string): FileLog {
-    closeSync(openSync(path, "a")); // create it; writes below give their positions (no O_APPEND)
-    const log = new FileLog(path, openSync(path, "r+"));
-    if (log.size === 0) syncDirectory(path); // a new file's name is durable once its directory is
-    return log;
+  /**
+   * Opens the log file at `path`: for writing (creating it when missing, and taking its lock, so
+   * one process writes it at a time), or read-only (no lock: it sees what was committed when it
+   * opened, and never changes the file).
+   */
+  static open(path: string, options: { readOnly?: boolean } = {}): FileLog {
+    if (options.readOnly) return new FileLog(path, openSync(path, "r"), true, () => {});
+    const unlock = lockStore(path);
+    try {
+      closeSync(openSync(path, "a")); // create it; writes below give their positions (no O_APPEND)
+      const log = new FileLog(path, openSync(path, "r+"), false, unlock);
+      if (log.size === 0) syncDirectory(path); // a new file's name is durable once its directory is
+      return log;
+    } catch (e) {
+      unlock();
+      throw e;
+    }
   }
 
   read(offset: number, length: number): Uint8Array {
@@ -79,6 +96,7 @@ export class FileLog implements LogDevice {
     if (this.fd < 0) return;
     closeSync(this.fd);
     this.fd = -1;
+    this.unlock();
   }
 }
 

@@ -9,6 +9,8 @@ export interface LogDevice {
   readonly name: string;
   /** Bytes in the log. */
   readonly size: number;
+  /** Opened only to read: the store then never writes (8003), and leaves a torn tail alone. */
+  readonly readOnly?: boolean;
   /** `length` bytes from `offset` (within the log). */
   read(offset: number, length: number): Uint8Array;
   /** Appends the parts, in order, at the end (durable after the next `sync`). */

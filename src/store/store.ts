@@ -120,14 +120,16 @@ export class Store {
     const s = new Store(sql, device, kernels, now);
     try {
       // Asynchronous devices (IndexedDB) apply these in order before any later append completes.
-      if (device.size === 0) {
+      if (device.size === 0 && !device.readOnly) {
         device.write([fileHeader()]);
         settle(device.sync());
       }
-      const reason = checkFileHeader(device.read(0, Math.min(device.size, FILE_HEADER_SIZE)));
-      if (reason) throw s.corrupt(reason);
+      if (device.size > 0) {
+        const reason = checkFileHeader(device.read(0, Math.min(device.size, FILE_HEADER_SIZE)));
+        if (reason) throw s.corrupt(reason);
+      }
       const end = s.rebuildIndex();
-      if (end < device.size) settle(device.truncate(end));
+      if (end < device.size && !device.readOnly) settle(device.truncate(end));
     } catch (e) {
       s.db.close();
       settle(device.close());
@@ -377,6 +379,7 @@ export class Store {
   /** Opens a transaction, or a savepoint inside the open one. */
   begin(): void {
     this.checkOpen();
+    if (this.device.readOnly) throw HostError.of("CommitFailed", `${this.device.name} is open read-only`);
     if (this.record) {
       this.savepoints.push({ ...this.record.mark(), logSize: this.device.size });
       this.db.run(`SAVEPOINT s${this.savepoints.length}`);

@@ -251,3 +251,36 @@ describe("compaction", () => {
     t.close();
   });
 });
+
+describe("one writer per file", () => {
+  it("a second writer is refused with 8003 while the first has the store open; readers are not", async () => {
+    const path = freshPath();
+    const s = open(path);
+    s.put("k", 1);
+    const { openStore } = await import("../../src/store/index.js");
+    let code: number | undefined;
+    try {
+      openStore(env, path);
+    } catch (e) {
+      code = (e as HostError).code;
+    }
+    expect(code).toBe(8003);
+    const reader = Store.open(FileLog.open(path, { readOnly: true }), env.sqlite, env.kernels);
+    expect(reader.get("k")).toBe(1);
+    expect(codeOf(() => reader.put("k", 2))).toBe(8003);
+    reader.close();
+    s.close();
+    const again = open(path); // the lock went with the close
+    expect(again.get("k")).toBe(1);
+    again.close();
+  });
+
+  it("a lock left by a process that is gone is taken over", () => {
+    const path = freshPath();
+    open(path).close();
+    writeFileSync(`${path}.lock`, "999999"); // no such process
+    const s = open(path);
+    expect(s.keys()).toEqual([]);
+    s.close();
+  });
+});
