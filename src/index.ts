@@ -102,8 +102,10 @@ export class Noodle {
   ) {}
 
   static async create(options: RunOptions = {}): Promise<Noodle> {
-    const [vm, storage] = await Promise.all([VM.create(options), options.storage ?? defaultStorage()]);
-    installStorage(vm, storage);
+    // storage loads beside the VM; where it cannot load (a page without sql.js), std/db reports
+    // that it is unavailable rather than the session failing
+    const [vm, storage] = await Promise.all([VM.create(options), options.storage ?? defaultStorage().catch(() => undefined)]);
+    if (storage) installStorage(vm, storage);
     return new Noodle(vm, options.readFile);
   }
 
