@@ -113,12 +113,21 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** The canonical bytes of a value. Throws TypeError for values that cannot be stored. */
 export function encodeValue(v: StoredValue): Uint8Array {
-  const w = new Writer();
-  w.u8(MAGIC0);
-  w.u8(MAGIC1);
-  w.u8(FORMAT_VERSION);
-  w.value(v, 0);
-  return w.finish();
+  return new Writer().encode(v).finish();
+}
+
+/**
+ * Encodes values one after another into one buffer that it keeps: each result is a view that is
+ * valid until the next call. For writers that copy the bytes out at once (a store appending to
+ * its log), this saves allocating and clearing a buffer per value.
+ */
+export class ValueEncoder {
+  private readonly writer = new Writer();
+
+  encode(v: StoredValue): Uint8Array {
+    this.writer.reset();
+    return this.writer.encode(v).written();
+  }
 }
 
 /** A stable hex hash of a value's canonical bytes: equal values have equal hashes. */
@@ -130,6 +139,24 @@ class Writer {
   private buf = new Uint8Array(256);
   private view = new DataView(this.buf.buffer);
   private length = 0;
+
+  /** Writes the header and the value. */
+  encode(v: StoredValue): this {
+    this.u8(MAGIC0);
+    this.u8(MAGIC1);
+    this.u8(FORMAT_VERSION);
+    this.value(v, 0);
+    return this;
+  }
+
+  reset(): void {
+    this.length = 0;
+  }
+
+  /** The bytes written so far, in place. */
+  written(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
 
   finish(): Uint8Array {
     // Starting at offset 0 of its buffer keeps the padding's alignment meaningful. A buffer
@@ -281,7 +308,8 @@ class Writer {
     this.u8(dtype === "f64" ? DTYPE_F64 : DTYPE_F32);
     if (kind === "tensor") this.uleb(shape.length);
     for (const d of shape) this.uleb(d);
-    this.reserve(padding(this.length)); // fresh buffers are zero
+    const pad = padding(this.length);
+    this.buf.fill(0, this.reserve(pad), this.length); // a reused buffer holds old bytes
     const at = this.reserve(count * elemSize);
     writeElements(this.buf, this.view, at, data);
   }

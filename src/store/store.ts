@@ -15,7 +15,7 @@ import {
   FILE_HEADER_SIZE, RECORD_HEADER_SIZE, RECORD_MAGIC, OP_DELETE, OP_PUT, type LogOp, type ReadOp, type ValueRef,
 } from "./log-format.js";
 import { checksum } from "./checksum.js";
-import { decodeValue, encodeValue, summarizeEncoded, SUMMARY_PREFIX, type StoredValue } from "./codec.js";
+import { decodeValue, encodeValue, summarizeEncoded, ValueEncoder, SUMMARY_PREFIX, type StoredValue } from "./codec.js";
 import { HostError } from "../runtime/host-calls.js";
 import { runQuery } from "./mql.js";
 import type { ArrayKernels } from "./kernels.js";
@@ -77,6 +77,8 @@ export class Store {
   private readonly savepoints: (ReturnType<RecordBuilder["mark"]> & { logSize: number })[] = [];
   private liveBytes = 0;
   private closed = false;
+  /** Values are encoded here and written to the log at once, so one buffer serves them all. */
+  private readonly encoder = new ValueEncoder();
   /** Prepared statements by their text: preparing one costs more than running it. */
   private readonly statements = new Map<string, Statement>();
   /** The tail of the queue of `transaction` callers. */
@@ -323,7 +325,7 @@ export class Store {
   /** Stores `value` under `key` with optional metadata (a map); in its own transaction if none is open. */
   put(key: string, value: StoredValue, meta?: StoredValue): MaybePromise {
     this.checkOpen();
-    const bytes = encodeStorable(value);
+    const bytes = encodeStorable(value, this.encoder);
     const metaBytes = meta === undefined || meta === null || (meta instanceof Map && meta.size === 0) ? undefined : encodeStorable(meta);
     return this.inTransaction(() => {
       const time = this.now();
@@ -522,10 +524,10 @@ function settle(step: MaybePromise): void {
   if (step instanceof Promise) step.catch(() => {});
 }
 
-/** The codec bytes of a value; functions (and actors, futures) are 8007. */
-function encodeStorable(v: StoredValue): Uint8Array {
+/** The codec bytes of a value (in the encoder's buffer when given); functions are 8007. */
+function encodeStorable(v: StoredValue, encoder?: ValueEncoder): Uint8Array {
   try {
-    return encodeValue(v);
+    return encoder ? encoder.encode(v) : encodeValue(v);
   } catch (e) {
     if (e instanceof TypeError) throw HostError.of("NotStorable", e.message);
     throw e;
