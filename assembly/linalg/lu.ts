@@ -5,7 +5,7 @@
 
 /** y[0..n) -= s * x[0..n) */
 // @ts-ignore: decorator
-@inline function axpyNeg(y: u32, x: u32, s: f64, n: u32): void {
+@inline export function axpyNeg(y: u32, x: u32, s: f64, n: u32): void {
   const sv = f64x2.splat(s);
   let j: u32 = 0;
   for (; j + 2 <= n; j += 2) {
@@ -18,10 +18,10 @@
 import { gemm64 } from "./matmul";
 
 /** Columns factored at a time; the rest of the matrix is updated with the matrix-product kernel. */
-const NB: u32 = 32;
+export const NB: u32 = 32;
 
 // @ts-ignore: decorator
-@inline function at(a: u32, n: u32, i: u32, j: u32): u32 {
+@inline export function at(a: u32, n: u32, i: u32, j: u32): u32 {
   return a + ((i * n + j) << 3);
 }
 
@@ -114,7 +114,12 @@ export function luSolve(lu: u32, n: u32, perm: u32, b: u32, nrhs: u32, work: u32
       }
     }
   }
-  // backward: U X = Y, blocks from the bottom
+  solveUpper(lu, n, b, nrhs);
+}
+
+/** Solves U X = Y with U the upper triangle of `lu`; b (n x nrhs) holds Y and receives X. */
+export function solveUpper(lu: u32, n: u32, b: u32, nrhs: u32): void {
+  // blocks from the bottom: the rows below through the product kernel, then the block's own triangle
   const blocks = (n + NB - 1) / NB;
   for (let bi = <i32>blocks - 1; bi >= 0; bi--) {
     const i0 = <u32>bi * NB;
