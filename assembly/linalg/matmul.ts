@@ -82,7 +82,9 @@ function kernel64(kc: u32, ap: u32, bp: u32, c: u32, ldc: u32): void {
   let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
   let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
   let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-  for (let p: u32 = 0; p < kc; p++) {
+  // the loop counts with the A pointer itself: one induction variable fewer per step
+  const aEnd = ap + kc * 32;
+  while (ap < aEnd) {
     const b0 = v128.load(bp), b1 = v128.load(bp, 16);
     const a0 = v128.load64_splat(ap), a1 = v128.load64_splat(ap, 8);
     const a2 = v128.load64_splat(ap, 16), a3 = v128.load64_splat(ap, 24);
@@ -204,7 +206,8 @@ function kernel32(kc: u32, ap: u32, bp: u32, c: u32, ldc: u32): void {
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let p: u32 = 0; p < kc; p++) {
+  const aEnd = ap + kc * 16;
+  while (ap < aEnd) {
     const b0 = v128.load(bp), b1 = v128.load(bp, 16);
     const a0 = v128.load32_splat(ap), a1 = v128.load32_splat(ap, 4);
     const a2 = v128.load32_splat(ap, 8), a3 = v128.load32_splat(ap, 12);
