@@ -132,7 +132,7 @@ export class VM {
     });
     for (const s of m.structs) {
       const fields = this.table(s.fields.map((f) => this.intern(f)));
-      core.defineStruct(this.intern(s.name), s.fields.length, fields);
+      core.defineStruct(this.intern(s.name), s.fields.length, fields, s.display === undefined ? 0 : this.intern(s.display));
       this.structFieldCounts.push(s.fields.length);
     }
     this.globalCount = m.globalBase + m.globals.length;
