@@ -187,7 +187,8 @@ function factor(p: u32, name: u64): bool {
   if (luBlock == 0 || permBlock == 0) return false;
   const a = aligned(luBlock);
   const e = mElems(p), dt = mDtype(p);
-  for (let i: u32 = 0; i < n * n; i++) store<f64>(a + (i << 3), getAt(e, i, dt));
+  if (dt == DTYPE_F32) for (let i: u32 = 0; i < n * n; i++) store<f64>(a + (i << 3), getAt(e, i, dt));
+  else memory.copy(a, e, (n * n) << 3);
   luSign = luFactor(a, n, aligned(permBlock));
   return true;
 }
