@@ -3,7 +3,7 @@
 // step U X = L^-1 is a full solve (n^3): with the factorisation (2/3 n^3), 2 n^3 in all, where
 // solving against the identity costs 8/3 n^3. Both steps run mostly in the product kernel.
 import { gemm64 } from "./matmul";
-import { NB, at, axpyNeg, solveUpper } from "./lu";
+import { NB, at, solveLowerBlock, solveUpper } from "./lu";
 
 /** Writes A^-1 into x (n x n, f64) from luFactor's `lu` and `perm`; `row` is scratch for n doubles. */
 export function luInverse(lu: u32, n: u32, perm: u32, x: u32, row: u32): void {
@@ -16,13 +16,8 @@ export function luInverse(lu: u32, n: u32, perm: u32, x: u32, row: u32): void {
     for (let j0: u32 = 0; j0 < i0; j0 += NB) {
       gemm64(i1 - i0, NB, i0 - j0, at(lu, n, i0, j0), n, at(x, n, j0, j0), n, at(x, n, i0, j0), n, true);
     }
-    // the block's own unit triangle; row k of Z is zero right of column k
-    for (let i = i0 + 1; i < i1; i++) {
-      for (let k = i0; k < i; k++) {
-        const l = load<f64>(at(lu, n, i, k));
-        if (l != 0) axpyNeg(at(x, n, i, 0), at(x, n, k, 0), l, k + 1);
-      }
-    }
+    // the block's own unit triangle; Z is zero right of column i1 in these rows
+    solveLowerBlock(lu, n, i0, i1, x, n, i1);
   }
   solveUpper(lu, n, x, n);
   // times P: column perm[i] of A^-1 is column i of U^-1 L^-1

@@ -5,7 +5,7 @@
 
 /** y[0..n) -= s * x[0..n) */
 // @ts-ignore: decorator
-@inline export function axpyNeg(y: u32, x: u32, s: f64, n: u32): void {
+@inline function axpyNeg(y: u32, x: u32, s: f64, n: u32): void {
   const sv = f64x2.splat(s);
   let j: u32 = 0;
   for (; j + 2 <= n; j += 2) {
@@ -84,16 +84,80 @@ export function luFactor(a: u32, n: u32, perm: u32): i32 {
     }
     if (k1 == n) break;
     // U12 = L11^-1 A12: the block row right of the panel
-    for (let i = k0 + 1; i < k1; i++) {
-      for (let k = k0; k < i; k++) {
-        const l = load<f64>(at(a, n, i, k));
-        if (l != 0) axpyNeg(at(a, n, i, k1), at(a, n, k, k1), l, n - k1);
-      }
-    }
+    solveLowerBlock(a, n, k0, k1, at(a, n, 0, k1), n, n - k1);
     // A22 -= L21 * U12
     gemm64(n - k1, n - k1, nb, at(a, n, k1, k0), n, at(a, n, k0, k1), n, at(a, n, k1, k1), n, true);
   }
   return sign;
+}
+
+/**
+ * Rows [i0, i1) of b (row stride ldb, columns [0, nc)) minus their products with the rows above
+ * them in the block, through the unit lower triangle of lu: b_i -= sum over k in [i0, i) of
+ * l_ik b_k, rows in order. Eight columns at a time stay in registers while a row takes in all of
+ * its terms, so each row is loaded and stored once.
+ */
+export function solveLowerBlock(lu: u32, n: u32, i0: u32, i1: u32, b: u32, ldb: u32, nc: u32): void {
+  let c: u32 = 0;
+  for (; c + 8 <= nc; c += 8) {
+    for (let i = i0 + 1; i < i1; i++) {
+      const bi = b + ((i * ldb + c) << 3);
+      let y0 = v128.load(bi), y1 = v128.load(bi, 16), y2 = v128.load(bi, 32), y3 = v128.load(bi, 48);
+      for (let k = i0; k < i; k++) {
+        const l = v128.load64_splat(at(lu, n, i, k));
+        const bk = b + ((k * ldb + c) << 3);
+        y0 = f64x2.sub(y0, f64x2.mul(l, v128.load(bk)));
+        y1 = f64x2.sub(y1, f64x2.mul(l, v128.load(bk, 16)));
+        y2 = f64x2.sub(y2, f64x2.mul(l, v128.load(bk, 32)));
+        y3 = f64x2.sub(y3, f64x2.mul(l, v128.load(bk, 48)));
+      }
+      v128.store(bi, y0);
+      v128.store(bi, y1, 16);
+      v128.store(bi, y2, 32);
+      v128.store(bi, y3, 48);
+    }
+  }
+  for (; c < nc; c++) {
+    for (let i = i0 + 1; i < i1; i++) {
+      let y = load<f64>(b + ((i * ldb + c) << 3));
+      for (let k = i0; k < i; k++) y -= load<f64>(at(lu, n, i, k)) * load<f64>(b + ((k * ldb + c) << 3));
+      store<f64>(b + ((i * ldb + c) << 3), y);
+    }
+  }
+}
+
+/**
+ * The same for the upper triangle, rows from the bottom: b_i = (b_i - sum over k in (i, i1) of
+ * u_ik b_k) / u_ii.
+ */
+function solveUpperBlock(lu: u32, n: u32, i0: u32, i1: u32, b: u32, ldb: u32, nc: u32): void {
+  let c: u32 = 0;
+  for (; c + 8 <= nc; c += 8) {
+    for (let i = i1; i-- > i0; ) {
+      const bi = b + ((i * ldb + c) << 3);
+      let y0 = v128.load(bi), y1 = v128.load(bi, 16), y2 = v128.load(bi, 32), y3 = v128.load(bi, 48);
+      for (let k = i + 1; k < i1; k++) {
+        const u = v128.load64_splat(at(lu, n, i, k));
+        const bk = b + ((k * ldb + c) << 3);
+        y0 = f64x2.sub(y0, f64x2.mul(u, v128.load(bk)));
+        y1 = f64x2.sub(y1, f64x2.mul(u, v128.load(bk, 16)));
+        y2 = f64x2.sub(y2, f64x2.mul(u, v128.load(bk, 32)));
+        y3 = f64x2.sub(y3, f64x2.mul(u, v128.load(bk, 48)));
+      }
+      const d = f64x2.splat(1 / load<f64>(at(lu, n, i, i)));
+      v128.store(bi, f64x2.mul(y0, d));
+      v128.store(bi, f64x2.mul(y1, d), 16);
+      v128.store(bi, f64x2.mul(y2, d), 32);
+      v128.store(bi, f64x2.mul(y3, d), 48);
+    }
+  }
+  for (; c < nc; c++) {
+    for (let i = i1; i-- > i0; ) {
+      let y = load<f64>(b + ((i * ldb + c) << 3));
+      for (let k = i + 1; k < i1; k++) y -= load<f64>(at(lu, n, i, k)) * load<f64>(b + ((k * ldb + c) << 3));
+      store<f64>(b + ((i * ldb + c) << 3), y * (1 / load<f64>(at(lu, n, i, i))));
+    }
+  }
 }
 
 /** Solves L U X = P B for `nrhs` right-hand sides; b (n x nrhs, row-major) is overwritten with X. */
@@ -107,12 +171,7 @@ export function luSolve(lu: u32, n: u32, perm: u32, b: u32, nrhs: u32, work: u32
   for (let i0: u32 = 0; i0 < n; i0 += NB) {
     const i1 = min(i0 + NB, n);
     if (i0 > 0) gemm64(i1 - i0, nrhs, i0, at(lu, n, i0, 0), n, b, nrhs, b + ((i0 * nrhs) << 3), nrhs, true);
-    for (let i = i0 + 1; i < i1; i++) {
-      for (let k = i0; k < i; k++) {
-        const l = load<f64>(at(lu, n, i, k));
-        if (l != 0) axpyNeg(b + ((i * nrhs) << 3), b + ((k * nrhs) << 3), l, nrhs);
-      }
-    }
+    solveLowerBlock(lu, n, i0, i1, b, nrhs, nrhs);
   }
   solveUpper(lu, n, b, nrhs);
 }
@@ -125,15 +184,6 @@ export function solveUpper(lu: u32, n: u32, b: u32, nrhs: u32): void {
     const i0 = <u32>bi * NB;
     const i1 = min(i0 + NB, n);
     if (i1 < n) gemm64(i1 - i0, nrhs, n - i1, at(lu, n, i0, i1), n, b + ((i1 * nrhs) << 3), nrhs, b + ((i0 * nrhs) << 3), nrhs, true);
-    for (let ii = <i32>i1 - 1; ii >= <i32>i0; ii--) {
-      const i = <u32>ii;
-      const row = b + ((i * nrhs) << 3);
-      for (let k = i + 1; k < i1; k++) {
-        const u = load<f64>(at(lu, n, i, k));
-        if (u != 0) axpyNeg(row, b + ((k * nrhs) << 3), u, nrhs);
-      }
-      const d = 1 / load<f64>(at(lu, n, i, i));
-      for (let j: u32 = 0; j < nrhs; j++) store<f64>(row + (j << 3), load<f64>(row + (j << 3)) * d);
-    }
+    solveUpperBlock(lu, n, i0, i1, b, nrhs, nrhs);
   }
 }
