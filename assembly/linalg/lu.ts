@@ -113,7 +113,7 @@ function factorStrip(a: u32, n: u32, perm: u32, k0: u32, w: u32): bool {
  * the unit lower triangle of lu on those rows: blocks of NB rows, each taking the rows above it
  * through the product kernel, then its own triangle.
  */
-function solveLower(lu: u32, n: u32, r0: u32, r1: u32, b: u32, ldb: u32, nc: u32): void {
+export function solveLower(lu: u32, n: u32, r0: u32, r1: u32, b: u32, ldb: u32, nc: u32): void {
   for (let i0 = r0; i0 < r1; i0 += NB) {
     const i1 = min(i0 + NB, r1);
     if (i0 > r0) gemm64(i1 - i0, nc, i0 - r0, at(lu, n, i0, r0), n, b + ((r0 * ldb) << 3), ldb, b + ((i0 * ldb) << 3), ldb, true);
