@@ -16,8 +16,8 @@ import { allocPinned, freeBlock } from "../heap/alloc";
 }
 
 const MR: u32 = 4; // rows of a micro-tile
-const KC: u32 = 256; // depth of a packed panel
-const MC: u32 = 64; // rows of A packed at once
+const KC: u32 = 384; // depth of a packed panel
+const MC: u32 = 32; // rows of A packed at once
 const NC: u32 = 1024; // columns of B packed at once
 
 // scratch panels, kept between products

@@ -12,7 +12,7 @@ import { checkProducts, randomMatrix } from "./fixtures/products.mjs";
 const shape = fc.record({ m: fc.integer({ min: 1, max: 37 }), k: fc.integer({ min: 1, max: 37 }), n: fc.integer({ min: 1, max: 37 }) });
 const EDGES = [
   { m: 1, k: 1, n: 1 }, { m: 1, k: 50, n: 9 }, { m: 9, k: 50, n: 1 },
-  { m: 5, k: 300, n: 7 }, { m: 65, k: 257, n: 33 }, { m: 130, k: 20, n: 1030 },
+  { m: 5, k: 300, n: 7 }, { m: 65, k: 257, n: 33 }, { m: 130, k: 20, n: 1030 }, { m: 37, k: 800, n: 11 },
 ];
 
 describe("matrix product", () => {
