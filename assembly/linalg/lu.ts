@@ -122,38 +122,45 @@ export function solveLower(lu: u32, n: u32, r0: u32, r1: u32, b: u32, ldb: u32, 
 }
 
 /**
- * Rows [i0, i1) of b (row stride ldb, columns [0, nc)) minus their products with the rows above
- * them in the block, through the unit lower triangle of lu: b_i -= sum over k in [i0, i) of
- * l_ik b_k, rows in order. Eight columns at a time stay in registers while a row takes in all of
- * its terms, so each row is loaded and stored once.
+ * Row i of b (row stride ldb), columns [c, c+8), becomes (b_i - sum over k in [k0, k1) of t_ik
+ * b_k) * s, with t_ik read from row i of lu. The eight columns stay in registers while the row
+ * takes in all its terms, so it is loaded and stored once.
+ */
+// @ts-ignore: decorator
+@inline function updateRow8(lu: u32, n: u32, i: u32, k0: u32, k1: u32, b: u32, ldb: u32, c: u32, s: f64): void {
+  const bi = b + ((i * ldb + c) << 3);
+  let y0 = v128.load(bi), y1 = v128.load(bi, 16), y2 = v128.load(bi, 32), y3 = v128.load(bi, 48);
+  for (let k = k0; k < k1; k++) {
+    const t = v128.load64_splat(at(lu, n, i, k));
+    const bk = b + ((k * ldb + c) << 3);
+    y0 = f64x2.sub(y0, f64x2.mul(t, v128.load(bk)));
+    y1 = f64x2.sub(y1, f64x2.mul(t, v128.load(bk, 16)));
+    y2 = f64x2.sub(y2, f64x2.mul(t, v128.load(bk, 32)));
+    y3 = f64x2.sub(y3, f64x2.mul(t, v128.load(bk, 48)));
+  }
+  const sv = f64x2.splat(s);
+  v128.store(bi, f64x2.mul(y0, sv));
+  v128.store(bi, f64x2.mul(y1, sv), 16);
+  v128.store(bi, f64x2.mul(y2, sv), 32);
+  v128.store(bi, f64x2.mul(y3, sv), 48);
+}
+
+/** The same for the single column c. */
+// @ts-ignore: decorator
+@inline function updateRow1(lu: u32, n: u32, i: u32, k0: u32, k1: u32, b: u32, ldb: u32, c: u32, s: f64): void {
+  let y = load<f64>(b + ((i * ldb + c) << 3));
+  for (let k = k0; k < k1; k++) y -= load<f64>(at(lu, n, i, k)) * load<f64>(b + ((k * ldb + c) << 3));
+  store<f64>(b + ((i * ldb + c) << 3), y * s);
+}
+
+/**
+ * Rows [i0, i1) of b (row stride ldb, columns [0, nc)) solved against the block's unit lower
+ * triangle in lu, in row order: b_i -= sum over k in [i0, i) of l_ik b_k.
  */
 export function solveLowerBlock(lu: u32, n: u32, i0: u32, i1: u32, b: u32, ldb: u32, nc: u32): void {
   let c: u32 = 0;
-  for (; c + 8 <= nc; c += 8) {
-    for (let i = i0 + 1; i < i1; i++) {
-      const bi = b + ((i * ldb + c) << 3);
-      let y0 = v128.load(bi), y1 = v128.load(bi, 16), y2 = v128.load(bi, 32), y3 = v128.load(bi, 48);
-      for (let k = i0; k < i; k++) {
-        const l = v128.load64_splat(at(lu, n, i, k));
-        const bk = b + ((k * ldb + c) << 3);
-        y0 = f64x2.sub(y0, f64x2.mul(l, v128.load(bk)));
-        y1 = f64x2.sub(y1, f64x2.mul(l, v128.load(bk, 16)));
-        y2 = f64x2.sub(y2, f64x2.mul(l, v128.load(bk, 32)));
-        y3 = f64x2.sub(y3, f64x2.mul(l, v128.load(bk, 48)));
-      }
-      v128.store(bi, y0);
-      v128.store(bi, y1, 16);
-      v128.store(bi, y2, 32);
-      v128.store(bi, y3, 48);
-    }
-  }
-  for (; c < nc; c++) {
-    for (let i = i0 + 1; i < i1; i++) {
-      let y = load<f64>(b + ((i * ldb + c) << 3));
-      for (let k = i0; k < i; k++) y -= load<f64>(at(lu, n, i, k)) * load<f64>(b + ((k * ldb + c) << 3));
-      store<f64>(b + ((i * ldb + c) << 3), y);
-    }
-  }
+  for (; c + 8 <= nc; c += 8) for (let i = i0 + 1; i < i1; i++) updateRow8(lu, n, i, i0, i, b, ldb, c, 1);
+  for (; c < nc; c++) for (let i = i0 + 1; i < i1; i++) updateRow1(lu, n, i, i0, i, b, ldb, c, 1);
 }
 
 /**
@@ -162,32 +169,8 @@ export function solveLowerBlock(lu: u32, n: u32, i0: u32, i1: u32, b: u32, ldb: 
  */
 function solveUpperBlock(lu: u32, n: u32, i0: u32, i1: u32, b: u32, ldb: u32, nc: u32): void {
   let c: u32 = 0;
-  for (; c + 8 <= nc; c += 8) {
-    for (let i = i1; i-- > i0; ) {
-      const bi = b + ((i * ldb + c) << 3);
-      let y0 = v128.load(bi), y1 = v128.load(bi, 16), y2 = v128.load(bi, 32), y3 = v128.load(bi, 48);
-      for (let k = i + 1; k < i1; k++) {
-        const u = v128.load64_splat(at(lu, n, i, k));
-        const bk = b + ((k * ldb + c) << 3);
-        y0 = f64x2.sub(y0, f64x2.mul(u, v128.load(bk)));
-        y1 = f64x2.sub(y1, f64x2.mul(u, v128.load(bk, 16)));
-        y2 = f64x2.sub(y2, f64x2.mul(u, v128.load(bk, 32)));
-        y3 = f64x2.sub(y3, f64x2.mul(u, v128.load(bk, 48)));
-      }
-      const d = f64x2.splat(1 / load<f64>(at(lu, n, i, i)));
-      v128.store(bi, f64x2.mul(y0, d));
-      v128.store(bi, f64x2.mul(y1, d), 16);
-      v128.store(bi, f64x2.mul(y2, d), 32);
-      v128.store(bi, f64x2.mul(y3, d), 48);
-    }
-  }
-  for (; c < nc; c++) {
-    for (let i = i1; i-- > i0; ) {
-      let y = load<f64>(b + ((i * ldb + c) << 3));
-      for (let k = i + 1; k < i1; k++) y -= load<f64>(at(lu, n, i, k)) * load<f64>(b + ((k * ldb + c) << 3));
-      store<f64>(b + ((i * ldb + c) << 3), y * (1 / load<f64>(at(lu, n, i, i))));
-    }
-  }
+  for (; c + 8 <= nc; c += 8) for (let i = i1; i-- > i0; ) updateRow8(lu, n, i, i + 1, i1, b, ldb, c, 1 / load<f64>(at(lu, n, i, i)));
+  for (; c < nc; c++) for (let i = i1; i-- > i0; ) updateRow1(lu, n, i, i + 1, i1, b, ldb, c, 1 / load<f64>(at(lu, n, i, i)));
 }
 
 /** Solves L U X = P B for `nrhs` right-hand sides; b (n x nrhs, row-major) is overwritten with X. */
