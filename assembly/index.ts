@@ -82,9 +82,9 @@ export function defineProto(code: u32, len: u32, nparams: u32, nrequired: u32, n
   return i;
 }
 
-export function defineStruct(name: u32, count: u32, fields: u32): u32 {
+export function defineStruct(name: u32, count: u32, fields: u32, display: u32): u32 {
   const index = addStruct(0);
-  const def = newStructDef(name, count, fields, index);
+  const def = newStructDef(name, count, fields, index, display);
   store<u32>(structTableSlot(index), def);
   return index;
 }

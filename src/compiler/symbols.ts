@@ -52,6 +52,8 @@ export interface StructSymbol {
   /** Absolute struct index in the VM. */
   index: number;
   span: Span;
+  /** The display template of a standard module's struct (bytecode StructInfo.display). */
+  display?: string;
 }
 
 export interface ModuleSymbol {

@@ -8,7 +8,7 @@ export interface CoreExports {
   newString(bytes: number): number;
   finishString(p: number, pinned: number): number;
   defineProto(code: number, len: number, nparams: number, nrequired: number, nregs: number, ncaps: number, caps: number, kbase: number, handlers: number, nhandlers: number, name: number): number;
-  defineStruct(name: number, count: number, fields: number): number;
+  defineStruct(name: number, count: number, fields: number, display: number): number;
   structDef(i: number): number;
   ensureGlobals(n: number): void;
   globalsAddress(): number;

@@ -131,9 +131,10 @@ export class VM {
     return addr;
   }
 
-  private defineStruct(name: string, fields: string[]): number {
+  private defineStruct(name: string, fields: string[], display?: string): number {
     const index = this.structFieldCounts.length;
-    this.core.defineStruct(this.intern(name), fields.length, this.table(fields.map((f) => this.intern(f))));
+    const template = display === undefined ? 0 : this.intern(display);
+    this.core.defineStruct(this.intern(name), fields.length, this.table(fields.map((f) => this.intern(f))), template);
     this.structFieldCounts.push(fields.length);
     const key = `${name}(${fields.join(",")})`;
     if (!this.structIndex.has(key)) this.structIndex.set(key, index);
@@ -201,7 +202,7 @@ export class VM {
       const v = c.kind === "number" ? numberValue(c.value) : objectValue(this.intern(c.value));
       new BigUint64Array(core.memory.buffer, kbase + i * 8, 1)[0] = v;
     });
-    for (const s of m.structs) this.defineStruct(s.name, s.fields);
+    for (const s of m.structs) this.defineStruct(s.name, s.fields, s.display);
     this.globalCount = m.globalBase + m.globals.length;
     core.ensureGlobals(this.globalCount);
     for (const f of m.functions) {
