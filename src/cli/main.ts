@@ -1,4 +1,5 @@
 // The `noodle` command: run, compile, disasm, check and repl (spec section 8).
+import "../node/engine.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { compile, type CompileResult } from "../compiler/compile.js";

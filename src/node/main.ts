@@ -1,4 +1,6 @@
-// The library's entry point in Node: everything of src/index.ts, with stores kept in files.
+// The library's entry point in Node: everything of src/index.ts, with stores kept in files and
+// the core's fused multiply-add build where the engine can run it.
+import "./engine.js";
 import "./storage.js";
 
 export * from "../index.js";
