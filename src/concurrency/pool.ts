@@ -19,7 +19,7 @@ import { defaultEndpoints, defaultPoolSize } from "./platform.js";
 import { shareProducts } from "./shared-product.js";
 import { pmapHost } from "./pmap-host.js";
 import {
-  PackedValues, encodeArgs, decodeAt, TASK_FIELDS, RESULT_FIELDS, TaskKind,
+  PackedValues, ArgumentArena, decodeAt, TASK_FIELDS, RESULT_FIELDS, TaskKind,
   type FromWorker, type ErrorInfo, type WorkerStats, type ToWorker, type ModuleBytes,
 } from "./protocol.js";
 
@@ -28,9 +28,9 @@ export interface PoolOptions {
   workers?: number;
   /** Starts a worker (default: the platform's: worker_threads in Node, Web Workers in browsers). */
   endpoints?: EndpointFactory;
-  /** Most tasks in flight on one worker; more wait in the pool's queue (default 1024). */
+  /** Most tasks in flight on one worker; more wait in the pool's queue (default 4096). */
   window?: number;
-  /** Most tasks in one message (default 256). */
+  /** Most tasks in one message (default 512). */
   batch?: number;
 }
 
@@ -62,16 +62,18 @@ export class Pool {
   private nextId = 1;
   private closed = false;
   private failedStarts = 0;
+  private retried = 0;
   private readonly pendingStats = new Map<number, (s: WorkerStats) => void>();
   private readonly window: number;
   private readonly batch: number;
+  private readonly arena = new ArgumentArena();
 
   private constructor(
     private readonly endpoints: EndpointFactory,
     options: PoolOptions,
   ) {
-    this.window = options.window ?? 1024;
-    this.batch = options.batch ?? 256;
+    this.window = options.window ?? 4096;
+    this.batch = options.batch ?? 512;
   }
 
   /** Starts the workers and waits until each is ready. */
@@ -120,7 +122,7 @@ export class Pool {
    * first call there. A Noodle error is a NoodleRuntimeError with its code and trace.
    */
   call(module: NbcModule, fn: string, args: unknown[] = [], options: CallOptions = {}): Promise<StoredValue> {
-    return this.submit({ call: { kind: TaskKind.Call, module: moduleBytes(module), fn, args: encodeArgs(args) } }, options) as Promise<StoredValue>;
+    return this.submit({ call: { kind: TaskKind.Call, module: moduleBytes(module), fn, args: this.arena.encode(args) } }, options) as Promise<StoredValue>;
   }
 
   /** `fn` of `module` applied to every item of `xs`, in parallel; the results in order. */
@@ -130,7 +132,7 @@ export class Pool {
     const per = Math.ceil(xs.length / Math.max(1, chunks));
     const parts: Promise<unknown>[] = [];
     for (let i = 0; i < xs.length; i += per) {
-      parts.push(this.submit({ call: { kind: TaskKind.Map, module: shipped, fn, args: encodeArgs(xs.slice(i, i + per)) } }, options));
+      parts.push(this.submit({ call: { kind: TaskKind.Map, module: shipped, fn, args: this.arena.encode(xs.slice(i, i + per)) } }, options));
     }
     return ((await Promise.all(parts)) as StoredValue[][]).flat(1);
   }
@@ -191,6 +193,16 @@ export class Pool {
     return this.slots.map((s) => s.modulesSent);
   }
 
+  /** Tasks in flight on each worker. */
+  get load(): number[] {
+    return this.slots.map((s) => s.inflight.size);
+  }
+
+  /** Tasks run again after their worker died. */
+  get retries(): number {
+    return this.retried;
+  }
+
   /** Ends worker `index` at once, as a crash would: the pool replaces it. For testing faults. */
   killWorker(index: number): void {
     this.slots[index]?.endpoint.terminate();
@@ -226,7 +238,8 @@ export class Pool {
   private submit(work: Pick<Task, "call" | "gemm">, options: CallOptions): Promise<unknown> {
     if (this.closed) return Promise.reject(lostError("the pool was closed"));
     return new Promise((resolve, reject) => {
-      this.queue.push({ ...work, id: this.nextId++, idempotent: options.idempotent === true, attempts: 0, resolve, reject });
+      // a literal of fixed shape: spreading `work` here made submitting several times slower
+      this.queue.push({ call: work.call, gemm: work.gemm, id: this.nextId++, idempotent: options.idempotent === true, attempts: 0, resolve, reject });
       this.schedulePump();
     });
   }
@@ -266,29 +279,35 @@ export class Pool {
     };
     const modules: ModuleBytes[] = [];
     const packed = new PackedValues();
-    const calls = tasks.filter((t) => t.call);
-    const head = new Float64Array(calls.length * TASK_FIELDS);
-    calls.forEach((t, i) => {
-      const { kind, module, fn, args } = t.call!;
-      if (!slot.shipped.has(module.hash)) {
-        slot.shipped.add(module.hash);
-        modules.push(module);
-      }
-      const [offset, length] = packed.add(args);
-      head.set([t.id, kind, name(module.hash), name(fn), offset, length], i * TASK_FIELDS);
-    });
+    const head = new Float64Array(tasks.length * TASK_FIELDS);
+    let calls = 0;
     for (const t of tasks) {
       t.attempts++;
       slot.inflight.set(t.id, t);
-      if (t.gemm) {
+      if (t.call) {
+        const { kind, module, fn, args } = t.call;
+        if (!slot.shipped.has(module.hash)) {
+          slot.shipped.add(module.hash);
+          modules.push(module);
+        }
+        const [offset, length] = packed.add(args);
+        const h = calls++ * TASK_FIELDS;
+        head[h] = t.id;
+        head[h + 1] = kind;
+        head[h + 2] = name(module.hash);
+        head[h + 3] = name(fn);
+        head[h + 4] = offset;
+        head[h + 5] = length;
+      } else if (t.gemm) {
         // copied, not transferred: the job may have to be sent again if this worker dies
         slot.endpoint.postMessage({ t: "gemm", id: t.id, sync: false, ...t.gemm } satisfies ToWorker);
       }
     }
-    if (calls.length === 0) return;
+    if (calls === 0) return;
     if (modules.length) slot.modulesSent++;
     const data = packed.finish();
-    slot.endpoint.postMessage({ t: "batch", modules, names, head, data } satisfies ToWorker, [head.buffer, data.buffer]);
+    const used = head.subarray(0, calls * TASK_FIELDS);
+    slot.endpoint.postMessage({ t: "batch", modules, names, head: used, data } satisfies ToWorker, [head.buffer, data.buffer]);
   }
 
   /** Those of `modules` a worker has not been sent yet, counted as sent (for a synchronous job's message). */
@@ -302,8 +321,9 @@ export class Pool {
   private receive(slot: WorkerSlot, m: FromWorker): void {
     switch (m.t) {
       case "results": {
-        for (let i = 0; i < m.head.length; i += RESULT_FIELDS) {
-          const [id, ok, offset, length] = m.head.subarray(i, i + RESULT_FIELDS);
+        const head = m.head;
+        for (let i = 0; i < head.length; i += RESULT_FIELDS) {
+          const id = head[i], ok = head[i + 1], offset = head[i + 2], length = head[i + 3];
           const task = slot.inflight.get(id);
           if (!task) continue;
           slot.inflight.delete(id);
@@ -345,6 +365,7 @@ export class Pool {
     const retry = tasks.filter((t) => t.idempotent && t.attempts < 2);
     this.failAll(tasks.filter((t) => !retry.includes(t)), reason);
     this.queue.splice(this.queueHead, 0, ...retry);
+    this.retried += retry.length;
     if (!slot.ready) this.failedStarts++;
     if (this.failedStarts >= MAX_FAILED_STARTS) {
       // workers die as they start: stop replacing them, and fail what waits once none is left

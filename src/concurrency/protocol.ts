@@ -1,7 +1,7 @@
 // Messages between a pool and its workers. Tasks travel in batches: one message carries many
 // tasks, their arguments encoded with the value codec into one buffer that is transferred, not
 // copied; results come back the same way. Module bytes travel once per worker, named by hash.
-import { encodeValue, decodeValue, type StoredValue } from "../store/codec.js";
+import { decodeValue, ValueSequence, type StoredValue } from "../store/codec.js";
 import type { TraceFrame } from "../runtime/runtime-error.js";
 import type { CoreVariant } from "../runtime/core.js";
 
@@ -110,8 +110,16 @@ export class PackedValues {
   }
 }
 
-export function encodeArgs(args: unknown[]): Uint8Array {
-  return encodeValue(args as StoredValue);
+/** Encodes the arguments of many tasks into shared buffers (a new one after each megabyte). */
+export class ArgumentArena {
+  private seq = new ValueSequence();
+
+  /** The encoding of `args`, a view into the arena. */
+  encode(args: unknown[]): Uint8Array {
+    if (this.seq.byteLength > 1 << 20) this.seq = new ValueSequence();
+    const [at, length] = this.seq.add(args as StoredValue);
+    return this.seq.bytes.subarray(at, at + length);
+  }
 }
 
 export function decodeAt(data: Uint8Array, offset: number, length: number): StoredValue {

@@ -7,13 +7,13 @@ import { decodeModule } from "../bytecode/codec.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import { releaseArrays } from "../runtime/host-calls.js";
 import { ERRORS } from "../errors/table.js";
-import { encodeValue, decodeValue, type StoredValue } from "../store/codec.js";
+import { encodeValue, decodeValue, ValueSequence, type StoredValue } from "../store/codec.js";
 import type { NbcModule } from "../bytecode/module.js";
 import type { CoreVariant } from "../runtime/core.js";
 import type { JsValue } from "../runtime/values.js";
 import { KernelVm } from "./kernel-vm.js";
 import {
-  PackedValues, decodeAt, TASK_FIELDS, RESULT_FIELDS, TaskKind,
+  decodeAt, TASK_FIELDS, RESULT_FIELDS, TaskKind,
   type ToWorker, type FromWorker, type ErrorInfo, type ModuleBytes, type GemmJob, type PmapJob, type WorkerStats,
 } from "./protocol.js";
 
@@ -105,7 +105,7 @@ class WorkerHost {
   private async batch(modules: ModuleBytes[], names: string[], head: Float64Array, data: Uint8Array): Promise<void> {
     this.addModules(modules);
     const count = head.length / TASK_FIELDS;
-    const out = new PackedValues();
+    const out = new ValueSequence();
     const results = new Float64Array(count * RESULT_FIELDS);
     const errors: ErrorInfo[] = [];
     for (let i = 0; i < count; i++) {
@@ -114,30 +114,35 @@ class WorkerHost {
       try {
         const program = this.ready.get(hash) ?? (await this.program(hash));
         const value = this.call(program, names[fn], kind as TaskKind, decodeAt(data, offset, length) as StoredValue[]);
-        const [o, l] = out.add(value);
-        results.set([id, 1, o, l], i * RESULT_FIELDS);
+        try {
+          const [o, l] = out.add(value as StoredValue);
+          results.set([id, 1, o, l], i * RESULT_FIELDS);
+        } finally {
+          releaseArrays(value);
+        }
       } catch (e) {
         errors.push(errorInfo(e));
         results.set([id, 0, errors.length - 1, 0], i * RESULT_FIELDS);
       }
       this.stats.tasksRun++;
     }
-    const bytes = out.finish();
+    const bytes = out.bytes;
     this.port.postMessage({ t: "results", head: results, data: bytes, errors }, [results.buffer, bytes.buffer]);
   }
 
-  /** Runs one task; returns its result's encoding. */
-  private call(program: Program, name: string, kind: TaskKind, args: StoredValue[]): Uint8Array {
+  /** Runs one task; returns its result (the caller releases the arrays in it). */
+  private call(program: Program, name: string, kind: TaskKind, args: StoredValue[]): JsValue {
     if (program.failed) throw program.failed;
     const index = program.globals.get(name);
     if (index === undefined) throw new NoodleRuntimeError(ERRORS.UndeclaredName.code, `undeclared name '${name}'`, []);
-    if (kind === TaskKind.Call) return encodeResult(program.vm.callGlobal(index, args));
+    if (kind === TaskKind.Call) return valueOf(program.vm.callGlobal(index, args));
     const items: JsValue[] = [];
     try {
       for (const item of args) items.push(valueOf(program.vm.callGlobal(index, [item])));
-      return encodeValue(items);
-    } finally {
+      return items;
+    } catch (e) {
       releaseArrays(items);
+      throw e;
     }
   }
 
@@ -153,6 +158,7 @@ class WorkerHost {
     try {
       const kernel = await this.kernel(job.variant);
       const c = kernel.product(job.a, job.b, job.m, job.k, job.n);
+      this.stats.tasksRun++;
       if (job.c) {
         job.c.set(c);
         reply({ t: "gemm-done", id: job.id });
@@ -210,15 +216,6 @@ function setGlobals(vm: VM, entries: StoredValue[]): void {
 function valueOf(outcome: ReturnType<VM["callGlobal"]>): JsValue {
   if (!outcome.ok) throw outcome.error;
   return outcome.value;
-}
-
-function encodeResult(outcome: ReturnType<VM["callGlobal"]>): Uint8Array {
-  const value = valueOf(outcome);
-  try {
-    return encodeValue(value);
-  } finally {
-    releaseArrays(value);
-  }
 }
 
 export function errorInfo(e: unknown): ErrorInfo {

@@ -114,9 +114,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** The canonical bytes of a value. Throws TypeError for values that cannot be stored. */
 export function encodeValue(v: StoredValue): Uint8Array {
   const w = new Writer();
-  w.u8(MAGIC0);
-  w.u8(MAGIC1);
-  w.u8(FORMAT_VERSION);
+  w.header();
   w.value(v, 0);
   return w.finish();
 }
@@ -126,10 +124,63 @@ export function valueHash(v: StoredValue): string {
   return contentHash(encodeValue(v));
 }
 
+/**
+ * Encodes values one after another into one growing buffer, each encoding (header and value)
+ * starting at a multiple of 8 bytes, so matrix elements stay aligned: the values of a batch of
+ * messages with one allocation rather than one per value.
+ */
+export class ValueSequence {
+  private readonly w = new Writer();
+
+  /** Appends the encoding of `v`; returns its offset and length. Nothing is appended on a TypeError. */
+  add(v: StoredValue): [number, number] {
+    const at = this.w.align();
+    try {
+      this.w.header();
+      this.w.value(v, 0);
+    } catch (e) {
+      this.w.truncate(at);
+      throw e;
+    }
+    return [at, this.w.length - at];
+  }
+
+  /** Bytes written so far. */
+  get byteLength(): number {
+    return this.w.length;
+  }
+
+  /** The buffer written so far; earlier views stay valid when it grows (into a new buffer). */
+  get bytes(): Uint8Array {
+    return this.w.written();
+  }
+}
+
 class Writer {
   private buf = new Uint8Array(256);
   private view = new DataView(this.buf.buffer);
-  private length = 0;
+  length = 0;
+
+  header(): void {
+    this.u8(MAGIC0);
+    this.u8(MAGIC1);
+    this.u8(FORMAT_VERSION);
+  }
+
+  /** Pads with zeros to a multiple of 8 bytes; returns the new length. */
+  align(): number {
+    const at = this.reserve(padding(this.length));
+    this.buf.fill(0, at, this.length);
+    return this.length;
+  }
+
+  truncate(length: number): void {
+    this.length = length;
+  }
+
+  written(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
 
   finish(): Uint8Array {
     // Starting at offset 0 of its buffer keeps the padding's alignment meaningful. A buffer
@@ -281,7 +332,7 @@ class Writer {
     this.u8(dtype === "f64" ? DTYPE_F64 : DTYPE_F32);
     if (kind === "tensor") this.uleb(shape.length);
     for (const d of shape) this.uleb(d);
-    this.reserve(padding(this.length)); // fresh buffers are zero
+    this.align();
     const at = this.reserve(count * elemSize);
     writeElements(this.buf, this.view, at, data);
   }
