@@ -9,6 +9,8 @@ export interface WorkerEndpoint {
   /** Called once when the worker stops for any reason (exit, crash, terminate). */
   onexit: ((reason: string) => void) | undefined;
   terminate(): void;
+  /** Whether the worker has work: an idle one should not keep the process alive (Node's ref/unref). */
+  hold?(busy: boolean): void;
   /**
    * Blocks the calling thread until the worker's next reply on its synchronous channel, or
    * returns undefined once the worker is found dead. Only where a thread may block and look at

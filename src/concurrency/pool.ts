@@ -102,6 +102,8 @@ export class Pool {
         const msg = m as FromWorker;
         if (msg.t === "ready") {
           slot.ready = true;
+          // an idle pool does not keep the process alive
+          endpoint.hold?.(false);
           this.failedStarts = 0;
           resolve();
           this.schedulePump();
@@ -184,6 +186,7 @@ export class Pool {
     return Promise.all(this.slots.map((slot) => new Promise<WorkerStats>((resolve) => {
       const id = this.nextId++;
       this.pendingStats.set(id, resolve);
+      slot.endpoint.hold?.(true);
       slot.endpoint.postMessage({ t: "stats", id } satisfies ToWorker);
     })));
   }
@@ -281,6 +284,7 @@ export class Pool {
     const packed = new PackedValues();
     const head = new Float64Array(tasks.length * TASK_FIELDS);
     let calls = 0;
+    if (slot.inflight.size === 0 && tasks.length) slot.endpoint.hold?.(true);
     for (const t of tasks) {
       t.attempts++;
       slot.inflight.set(t.id, t);
@@ -350,6 +354,7 @@ export class Pool {
         this.pendingStats.delete(m.id);
         break;
     }
+    if (slot.inflight.size === 0) slot.endpoint.hold?.(false);
     this.schedulePump();
   }
 

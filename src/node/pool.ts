@@ -24,6 +24,7 @@ export function nodeWorkers(script: URL | string = SCRIPT): EndpointFactory {
       onmessage: undefined,
       onexit: undefined,
       terminate: () => void worker.terminate(),
+      hold: (busy) => (busy ? worker.ref() : worker.unref()),
       receiveSync: () => {
         for (;;) {
           const seen = Atomics.load(replies, 0);
