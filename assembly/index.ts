@@ -212,3 +212,5 @@ export function lastFault(): u32 {
 export function raiseFromHost(code: u32): void {
   raise(code);
 }
+
+export { setParallelThreshold, gemmInto, freeTable, closureOf } from "./vm/parallel";

@@ -26,6 +26,10 @@ export {
   type StoreStats, type LogDevice, type StorageEnvironment, type StoredValue,
 } from "./store/index.js";
 export { HostError } from "./runtime/host-calls.js";
+export {
+  Pool, setDefaultEndpoints, webWorkers, serveWorker,
+  type PoolOptions, type CallOptions, type AttachOptions, type MatrixLike, type WorkerEndpoint, type EndpointFactory, type WorkerStats, type WorkerPort,
+} from "./concurrency/index.js";
 
 /**
  * Opens a store: at `path` with the platform's storage (a file in Node), in memory without one.

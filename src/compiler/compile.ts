@@ -104,7 +104,7 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
   const needsPrelude = results.needsPrelude || [...results.uses.values()].some((r) => r.kind === "prelude");
   let newPrelude: ModuleInfo | undefined;
   if (!prelude && needsPrelude) {
-    newPrelude = prelude = load(PRELUDE_FILE, PRELUDE_SOURCE, "<prelude>");
+    newPrelude = prelude = load(PRELUDE_FILE, PRELUDE_SOURCE, "<prelude>", true);
     resolveModule(prelude, { ...ctx, ambient: undefined });
   }
 

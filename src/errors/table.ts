@@ -57,6 +57,8 @@ export const ERRORS = {
   AnnotationFailed: spec(5004, "type annotation", "expected {expected}, got {got}"),
   CategoryLaw: spec(5010, "category law", "{detail}"),
   NotNatural: spec(5011, "naturality", "{detail}"),
+  // 7xxx network and distribution
+  WorkerLost: spec(7001, "worker lost", "worker lost: {detail}"),
   // 8xxx storage and queries
   MissingStoredKey: spec(8001, "key not stored", "no value is stored under key {key}"),
   StoreClosed: spec(8002, "store closed", "the store {name} is closed"),

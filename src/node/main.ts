@@ -2,6 +2,8 @@
 // the core's fused multiply-add build where the engine can run it.
 import "./engine.js";
 import "./storage.js";
+import "./pool.js";
 
 export * from "../index.js";
 export { FileLog } from "./file-log.js";
+export { nodeWorkers } from "./pool.js";

@@ -86,6 +86,8 @@ export const BUILTINS = [
   h("__db_commit", 1),
   h("__db_rollback", 1),
   h("__db_query", 3),
+  // the prelude's pmap: a list of results from a pool's workers, or nil to map sequentially
+  h("__pmap", 2),
 ] as const;
 
 export type BuiltinName = (typeof BUILTINS)[number]["name"];

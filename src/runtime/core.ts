@@ -37,6 +37,10 @@ export interface CoreExports {
   newTensor(ndim: number, shape: number, dtype: number): number;
   lastFault(): number;
   raiseFromHost(code: number): void;
+  setParallelThreshold(work: number): void;
+  gemmInto(a: number, b: number, c: number, m: number, k: number, n: number, dtype: number): void;
+  freeTable(addr: number): void;
+  closureOf(protoIndex: number): bigint;
 }
 
 /** What the core calls back into; a VM fills these in once it has the instance. */
@@ -49,6 +53,8 @@ export interface HostFunctions {
   errorMessage(code: number, argc: number, argsPtr: number): number;
   renderTrace(list: number): number;
   call(id: number, args: number, n: number, out: number): number;
+  /** Computes a large matrix product into C (see assembly/vm/parallel.ts); 1 when done, 0 to decline. */
+  matmul(a: number, b: number, c: number, m: number, k: number, n: number, dtype: number): number;
 }
 
 /** "relaxed": the build with fused multiply-add (relaxed SIMD); "simd": plain SIMD. */
@@ -113,6 +119,7 @@ export async function instantiateCore(host: HostFunctions, variant?: CoreVariant
       errorMessage: (code: number, argc: number, args: number) => host.errorMessage(code, argc, args),
       renderTrace: (list: number) => host.renderTrace(list),
       call: (id: number, args: number, n: number, out: number) => host.call(id, args, n, out),
+      matmul: (a: number, b: number, c: number, m: number, k: number, n: number, dt: number) => host.matmul(a, b, c, m, k, n, dt),
     },
   });
   const exports = instance.exports as unknown as CoreExports;

@@ -19,6 +19,17 @@ export interface NoodleFunctionRef {
   name: string;
 }
 
+/** On a function read from a VM (not enumerable): its function index there, and how many variables it captures. */
+export const FUNCTION_INDEX = Symbol.for("noodle.function.index");
+export const FUNCTION_CAPTURES = Symbol.for("noodle.function.captures");
+
+function closureRef(name: string, index: number, captures: number): NoodleFunctionRef {
+  const f: NoodleFunctionRef = { kind: "function", name };
+  Object.defineProperty(f, FUNCTION_INDEX, { value: index });
+  Object.defineProperty(f, FUNCTION_CAPTURES, { value: captures });
+  return f;
+}
+
 export interface NoodleErrorValue {
   kind: "error";
   code: number;
@@ -124,8 +135,10 @@ export class ValueReader {
         }
         return out;
       }
-      case L.T_CLOSURE:
-        return { kind: "function", name: this.functionName(u32[(p + L.CLO_PROTO) >>> 2]) };
+      case L.T_CLOSURE: {
+        const index = u32[(p + L.CLO_PROTO) >>> 2];
+        return closureRef(this.functionName(index), index, u32[(p + L.CLO_NCAP) >>> 2]);
+      }
       case L.T_NATIVE:
         return { kind: "function", name: this.builtinName(u32[(p + L.NATIVE_ID) >>> 2]) };
       case L.T_MATRIX:

@@ -1,7 +1,7 @@
 // A virtual machine: one instance of the WebAssembly core with the modules loaded into it.
 // Loading writes verified functions, constants and structs into the core's memory; running
 // calls the core's dispatch loop and turns its outcome into JavaScript values or errors.
-import { instantiateCore, type CoreExports, type CoreVariant } from "./core.js";
+import { instantiateCore, bestCoreVariant, type CoreExports, type CoreVariant } from "./core.js";
 import { ValueReader, makeString, objectValue, numberValue, toCore, type JsValue } from "./values.js";
 import { HostError, hostBuiltinId, releaseArrays, type HostFunction } from "./host-calls.js";
 import { NoodleRuntimeError, runtimeMessage, type TraceFrame } from "./runtime-error.js";
@@ -28,6 +28,12 @@ export interface VmOptions extends Limits {
   stderr?: (text: string) => void;
 }
 
+/**
+ * Computes C = A * B for the core: element addresses in the VM's memory, m x k times k x n,
+ * dtype 0 f64 or 1 f32. Returns false to let the core compute it itself.
+ */
+export type ProductHook = (a: number, b: number, c: number, m: number, k: number, n: number, dtype: number) => boolean;
+
 export type RunOutcome = { ok: true; value: JsValue } | { ok: false; error: NoodleRuntimeError };
 
 interface LoadedFunction {
@@ -52,13 +58,21 @@ export class VM {
   readonly reader: ValueReader;
   private stdout: (text: string) => void;
   private stderr: (text: string) => void;
+  /** The modules loaded so far, in order (a replica of this VM loads the same). */
+  readonly modules: NbcModule[] = [];
+  /** Which build of the core this VM runs. */
+  readonly variant: CoreVariant;
+  private productHook: ProductHook | undefined;
 
   private constructor(readonly core: CoreExports, options: VmOptions, hostRef: { vm?: VM }) {
     hostRef.vm = this;
+    this.variant = options.core ?? bestCoreVariant();
     this.stdout = options.stdout ?? ((t) => console.log(t.replace(/\n$/, "")));
     this.stderr = options.stderr ?? ((t) => console.error(t.replace(/\n$/, "")));
     this.reader = new ValueReader(core, (i) => this.functions[i]?.proto.name ?? "?", (id) => BUILTINS[id]?.name ?? "?");
     this.setLimits(options);
+    // without a pool, pmap maps sequentially (see src/concurrency/pmap-host.ts)
+    this.registerHost("__pmap", () => null);
   }
 
   static async create(options: VmOptions = {}): Promise<VM> {
@@ -92,6 +106,7 @@ export class VM {
       },
       renderTrace: (list) => stringOrZero(vm().core, vm().traceOf(list).map((f) => `${f.name} (${f.file}:${f.line}:${f.col})`).join("\n")),
       call: (id, args, n, out) => vm().callHost(id, args, n, out),
+      matmul: (a, b, c, m, k, n, dt) => (vm().productHook?.(a, b, c, m, k, n, dt) ? 1 : 0),
     }, options.core);
     return new VM(core, options, ref);
   }
@@ -148,6 +163,15 @@ export class VM {
   /** A JavaScript value as a value in this VM (see `toCore`); structs keep their type. */
   toValue(v: unknown): bigint {
     return toCore(this.core, v, this.structType);
+  }
+
+  /**
+   * Hands matrix products of at least `work` multiply-adds to `hook` (a pool splitting them
+   * across workers); without a hook every product stays in the core.
+   */
+  shareProducts(hook: ProductHook | undefined, work = 0): void {
+    this.productHook = hook;
+    this.core.setParallelThreshold(hook ? Math.max(1, work) : 0);
   }
 
   /** Implements host builtin `name` (one marked `host` in the builtin table) in this VM. */
@@ -212,6 +236,7 @@ export class VM {
       core.defineProto(code, f.code.length, f.nparams, f.nrequired, f.nregs, f.captures.length, caps, kbase, handlers, f.handlers.length, this.intern(f.name));
       this.functions.push({ proto: f, file: m.files[f.file] ?? "?" });
     }
+    this.modules.push(m);
     return m.entry;
   }
 
@@ -223,6 +248,35 @@ export class VM {
   /** The value of global `index` (a top-level name). */
   global(index: number): JsValue {
     return this.reader.at(this.core.globalsAddress() + index * 8);
+  }
+
+  /** Sets global `index` to a JavaScript value (see `toValue`). */
+  setGlobal(index: number, v: unknown): void {
+    const word = this.toValue(v);
+    new BigUint64Array(this.core.memory.buffer, this.core.globalsAddress() + index * 8, 1)[0] = word;
+  }
+
+  /** Sets global `index` to function `fn` (an index among the loaded functions; it must capture nothing). */
+  setGlobalFunction(index: number, fn: number): void {
+    const word = this.closureOf(fn);
+    new BigUint64Array(this.core.memory.buffer, this.core.globalsAddress() + index * 8, 1)[0] = word;
+  }
+
+  /** Calls function `fn` (an index among the loaded functions; it must capture nothing) with JavaScript arguments. */
+  callFunction(fn: number, args: unknown[]): RunOutcome {
+    const word = this.closureOf(fn);
+    const at = this.argumentsAt(args);
+    this.functionSlot ||= this.table([0, 0]);
+    new BigUint64Array(this.core.memory.buffer, this.functionSlot, 1)[0] = word;
+    return this.outcome(this.finish(this.core.callFunction(this.functionSlot, at, args.length)));
+  }
+  private functionSlot = 0;
+
+  private closureOf(fn: number): bigint {
+    // an i64 export comes back signed
+    const word = BigInt.asUintN(64, this.core.closureOf(fn));
+    if (word === L.NIL) throw new RangeError(`function ${fn} is not loaded, captures variables, or memory is exhausted`);
+    return word;
   }
 
   /** Calls the function held by global `index` with JavaScript arguments. */

@@ -125,7 +125,7 @@ export class ValueEncoder {
   private readonly writer = new Writer();
 
   encode(v: StoredValue): Uint8Array {
-    this.writer.reset();
+    this.writer.truncate(0);
     return this.writer.encode(v).written();
   }
 }
@@ -135,27 +135,68 @@ export function valueHash(v: StoredValue): string {
   return contentHash(encodeValue(v));
 }
 
+/**
+ * Encodes values one after another into one growing buffer, each encoding (header and value)
+ * starting at a multiple of 8 bytes, so matrix elements stay aligned: the values of a batch of
+ * messages with one allocation rather than one per value.
+ */
+export class ValueSequence {
+  private readonly w = new Writer();
+
+  /** Appends the encoding of `v`; returns its offset and length. Nothing is appended on a TypeError. */
+  add(v: StoredValue): [number, number] {
+    const at = this.w.align();
+    try {
+      this.w.encode(v);
+    } catch (e) {
+      this.w.truncate(at);
+      throw e;
+    }
+    return [at, this.w.length - at];
+  }
+
+  /** Bytes written so far. */
+  get byteLength(): number {
+    return this.w.length;
+  }
+
+  /** The buffer written so far; earlier views stay valid when it grows (into a new buffer). */
+  get bytes(): Uint8Array {
+    return this.w.written();
+  }
+}
+
 class Writer {
   private buf = new Uint8Array(256);
   private view = new DataView(this.buf.buffer);
-  private length = 0;
+  length = 0;
 
-  /** Writes the header and the value. */
-  encode(v: StoredValue): this {
+  header(): void {
     this.u8(MAGIC0);
     this.u8(MAGIC1);
     this.u8(FORMAT_VERSION);
-    this.value(v, 0);
-    return this;
   }
 
-  reset(): void {
-    this.length = 0;
+  /** Pads with zeros to a multiple of 8 bytes; returns the new length. */
+  align(): number {
+    const at = this.reserve(padding(this.length));
+    this.buf.fill(0, at, this.length);
+    return this.length;
   }
 
-  /** The bytes written so far, in place. */
+  truncate(length: number): void {
+    this.length = length;
+  }
+
   written(): Uint8Array {
     return this.buf.subarray(0, this.length);
+  }
+
+  /** Writes the header and the value. */
+  encode(v: StoredValue): this {
+    this.header();
+    this.value(v, 0);
+    return this;
   }
 
   finish(): Uint8Array {
@@ -308,8 +349,7 @@ class Writer {
     this.u8(dtype === "f64" ? DTYPE_F64 : DTYPE_F32);
     if (kind === "tensor") this.uleb(shape.length);
     for (const d of shape) this.uleb(d);
-    const pad = padding(this.length);
-    this.buf.fill(0, this.reserve(pad), this.length); // a reused buffer holds old bytes
+    this.align(); // zeros written, not assumed: a reused buffer holds old bytes
     const at = this.reserve(count * elemSize);
     writeElements(this.buf, this.view, at, data);
   }
