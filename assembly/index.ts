@@ -8,10 +8,10 @@ import { allocString as allocStr, finishString as finishStr } from "./objects/st
 import { newList as mkList, listPush as pushList } from "./objects/list";
 import { newMap as mkMap, mapSet as setMap } from "./objects/map";
 import { newStruct as mkStruct, newStructDef } from "./objects/struct";
-import { newError as mkError } from "./vm/builtins";
+import { newError as mkError, nativeValue } from "./vm/builtins";
 import { newMatrix as mkMatrix, newTensor as mkTensor } from "./linalg/matrix";
 import { initNames } from "./vm/names";
-import { faultCode, clearFault } from "./vm/fault";
+import { faultCode, raise, clearFault } from "./vm/fault";
 import {
   initState, addProto, protoAt, ensureGlobals as growGlobals, addStruct, structAt, globals, setMaxDepth, setBudget, stepsLeft as remainingSteps,
   P_CODE, P_LEN, P_NPARAMS, P_NREQUIRED, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME,
@@ -84,9 +84,9 @@ export function defineProto(code: u32, len: u32, nparams: u32, nrequired: u32, n
   return i;
 }
 
-export function defineStruct(name: u32, count: u32, fields: u32): u32 {
+export function defineStruct(name: u32, count: u32, fields: u32, display: u32): u32 {
   const index = addStruct(0);
-  const def = newStructDef(name, count, fields, index);
+  const def = newStructDef(name, count, fields, index, display);
   store<u32>(structTableSlot(index), def);
   return index;
 }
@@ -120,6 +120,13 @@ export function resume(): u32 {
 /** Calls the function value at `fnAddr` with `n` argument values at `args`. */
 export function callFunction(fnAddr: u32, args: u32, n: u32): u32 {
   return call(load<u64>(fnAddr), args, n);
+}
+
+/** Applies builtin `id` to `n` argument values at `args`, as a call of it would (status as a run). */
+export function applyBuiltin(id: u32, args: u32, n: u32): u32 {
+  const f = nativeValue(id);
+  if (faultCode != 0) return 1;
+  return call(f, args, n);
 }
 
 /** Address of a 16-byte slot: the run's result at +0 and its error at +8 after a run. */
@@ -236,3 +243,10 @@ export function lastFault(): u32 {
   clearFault();
   return c;
 }
+
+/** Raises error `code` for a failed host call; the host supplies its message when asked. */
+export function raiseFromHost(code: u32): void {
+  raise(code);
+}
+
+export { setParallelThreshold, gemmInto, freeTable, closureOf } from "./vm/parallel";

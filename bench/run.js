@@ -7,18 +7,21 @@
 // "ok": false, 2 on bad usage.
 
 import { runSuite } from "./harness.js";
-import { parseOptions, suiteNames, usage } from "./node/options.js";
+import { parseOptions, suiteNames, usage, withDefaults } from "./node/options.js";
 import { benchPath, machine } from "./node/host.js";
 import { implsFor } from "./node/impls.js";
 
 const USAGE = usage("node bench/run.js", '; "startup" is the start-up row');
 
-const { args, fail } = parseOptions(process.argv.slice(2), USAGE);
+const parsed = parseOptions(process.argv.slice(2), USAGE);
+const { fail } = parsed;
+let { args } = parsed;
 if (!suiteNames().includes(args.suite)) fail(`no suite ${args.suite}`);
 
 const mod = await import(new URL(`./suites/${args.suite}.js`, import.meta.url).href);
 const suite = { ...(mod.default ?? mod) };
 suite.name ??= args.suite;
+args = withDefaults(args, suite);
 
 let impls = implsFor(suite);
 if (args.impls.length) {

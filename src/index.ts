@@ -9,6 +9,7 @@ import type { NbcModule } from "./bytecode/module.js";
 import type { JsValue } from "./runtime/values.js";
 import { matrixFromArrays, type Matrix, type DType } from "./math/arrays.js";
 import type { CoreVariant } from "./runtime/core.js";
+import { installStorage, openStore as openStoreIn, usesStorage, defaultStorage, type StorageEnvironment, type Store } from "./store/index.js";
 
 export { compile, CompileSession, renderDiagnostic, NoodleRuntimeError, BytecodeError };
 export type { CompileOptions, CompileResult, Diagnostic, NbcModule, JsValue, Limits, CoreVariant, Supervision };
@@ -20,6 +21,23 @@ export { disassemble } from "./bytecode/disasm.js";
 export { ERROR_LIST, errorSpec } from "./errors/table.js";
 export { VM } from "./runtime/vm.js";
 export { Matrix, Tensor, type DType } from "./math/arrays.js";
+export {
+  Store, MemoryLog, prepareStorage, installStorage, setDefaultLogOpener, encodeValue, decodeValue, valueHash, CodecError,
+  type StoreStats, type LogDevice, type StorageEnvironment, type StoredValue,
+} from "./store/index.js";
+export { HostError } from "./runtime/host-calls.js";
+export {
+  Pool, setDefaultEndpoints, webWorkers, serveWorker,
+  type PoolOptions, type CallOptions, type AttachOptions, type MatrixLike, type WorkerEndpoint, type EndpointFactory, type WorkerStats, type WorkerPort,
+} from "./concurrency/index.js";
+
+/**
+ * Opens a store: at `path` with the platform's storage (a file in Node), in memory without one.
+ * Its reads are synchronous; its writes return promises where the storage is asynchronous.
+ */
+export async function openStore(path?: string, storage?: StorageEnvironment): Promise<Store> {
+  return openStoreIn(storage ?? (await defaultStorage()), path);
+}
 
 export interface RunOptions extends Limits {
   /** Which build of the core to use (default: the fastest this engine runs). */
@@ -32,6 +50,8 @@ export interface RunOptions extends Limits {
   /** With source text: its file name and how to read what it imports. */
   file?: string;
   readFile?: (path: string) => string | undefined;
+  /** Where std/db keeps stores (default: the platform's, files in Node). */
+  storage?: StorageEnvironment;
 }
 
 export interface RunResult {
@@ -62,6 +82,7 @@ export async function run(program: string | NbcModule, options: RunOptions = {})
     module = c.module;
   } else module = program;
   const vm = await VM.create(options);
+  if (usesStorage(module)) installStorage(vm, options.storage ?? (await defaultStorage()));
   let o: RunOutcome;
   try {
     o = await vm.runAsync(module);
@@ -89,7 +110,11 @@ export class Noodle {
   ) {}
 
   static async create(options: RunOptions = {}): Promise<Noodle> {
-    return new Noodle(await VM.create(options), options.readFile);
+    // storage loads beside the VM; where it cannot load (a page without sql.js), std/db reports
+    // that it is unavailable rather than the session failing
+    const [vm, storage] = await Promise.all([VM.create(options), options.storage ?? defaultStorage().catch(() => undefined)]);
+    if (storage) installStorage(vm, storage);
+    return new Noodle(vm, options.readFile);
   }
 
   /** Compiles and runs source in this session; the value of a final expression is returned. */

@@ -69,11 +69,12 @@ export const MAP_SIZE: u32 = 32;
 export const STRUCT_DEF: u32 = 8;
 export const STRUCT_FIELDS: u32 = 16;
 
-// STRUCTDEF (pinned): name, field names (interned string pointers)
+// STRUCTDEF (pinned): name, display template (0 when none), field names (interned string pointers)
 export const SDEF_NAME: u32 = 8;
 export const SDEF_COUNT: u32 = 12;
 export const SDEF_INDEX: u32 = 16;
-export const SDEF_FIELDS: u32 = 20;
+export const SDEF_DISPLAY: u32 = 20;
+export const SDEF_FIELDS: u32 = 24;
 
 // CLOSURE: function index and captured boxes
 export const CLO_PROTO: u32 = 8;

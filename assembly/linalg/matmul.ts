@@ -16,8 +16,8 @@ import { allocPinned, freeBlock } from "../heap/alloc";
 }
 
 const MR: u32 = 4; // rows of a micro-tile
-const KC: u32 = 256; // depth of a packed panel
-const MC: u32 = 64; // rows of A packed at once
+const KC: u32 = 384; // depth of a packed panel
+const MC: u32 = 32; // rows of A packed at once
 const NC: u32 = 1024; // columns of B packed at once
 
 // scratch panels, kept between products
@@ -43,15 +43,29 @@ function scratch(bytesA: u32, bytesB: u32): bool {
 
 // ---------------------------------------------------------------- f64
 
-/** Packs rows [i0, i0+mc) x columns [p0, p0+kc) of A (negated when asked) into MR-row panels: panel, then k, then row. */
-function packA64(a: u32, lda: u32, i0: u32, p0: u32, mc: u32, kc: u32, negate: bool): void {
+/** Packs rows [i0, i0+mc) x columns [p0, p0+kc) of A into MR-row panels: panel, then k, then row. */
+function packA64(a: u32, lda: u32, i0: u32, p0: u32, mc: u32, kc: u32): void {
   let dst = packA;
-  const sign: f64 = negate ? -1 : 1;
+  const s = lda << 3;
   for (let ir: u32 = 0; ir < mc; ir += MR) {
     const rows = min(MR, mc - ir);
-    for (let p: u32 = 0; p < kc; p++) {
+    const src = a + (((i0 + ir) * lda + p0) << 3);
+    let p: u32 = 0;
+    if (rows == MR) {
+      // two columns at a time: a 4 x 2 block read as rows, written transposed
+      for (; p + 2 <= kc; p += 2) {
+        const o = src + (p << 3);
+        const x0 = v128.load(o), x1 = v128.load(o + s), x2 = v128.load(o + 2 * s), x3 = v128.load(o + 3 * s);
+        v128.store(dst, v128.shuffle<f64>(x0, x1, 0, 2));
+        v128.store(dst, v128.shuffle<f64>(x2, x3, 0, 2), 16);
+        v128.store(dst, v128.shuffle<f64>(x0, x1, 1, 3), 32);
+        v128.store(dst, v128.shuffle<f64>(x2, x3, 1, 3), 48);
+        dst += 64;
+      }
+    }
+    for (; p < kc; p++) {
       for (let r: u32 = 0; r < MR; r++) {
-        store<f64>(dst, r < rows ? sign * load<f64>(a + (((i0 + ir + r) * lda + p0 + p) << 3)) : 0);
+        store<f64>(dst, r < rows ? load<f64>(src + r * s + (p << 3)) : 0);
         dst += 8;
       }
     }
@@ -76,13 +90,15 @@ function packB64(b: u32, ldb: u32, p0: u32, j0: u32, kc: u32, nc: u32): void {
   }
 }
 
-/** C[0:4, 0:4] += Apanel * Bpanel over kc; c points at the tile, ldc in elements. */
-function kernel64(kc: u32, ap: u32, bp: u32, c: u32, ldc: u32): void {
+/** C[0:4, 0:4] += Apanel * Bpanel over kc (-= when `negate`); c points at the tile, ldc in elements. */
+function kernel64(kc: u32, ap: u32, bp: u32, c: u32, ldc: u32, negate: bool): void {
   let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
   let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
   let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
   let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-  for (let p: u32 = 0; p < kc; p++) {
+  // the loop counts with the A pointer itself: one induction variable fewer per step
+  const aEnd = ap + kc * 32;
+  while (ap < aEnd) {
     const b0 = v128.load(bp), b1 = v128.load(bp, 16);
     const a0 = v128.load64_splat(ap), a1 = v128.load64_splat(ap, 8);
     const a2 = v128.load64_splat(ap, 16), a3 = v128.load64_splat(ap, 24);
@@ -96,6 +112,12 @@ function kernel64(kc: u32, ap: u32, bp: u32, c: u32, ldc: u32): void {
     c31 = madd64(a3, b1, c31);
     ap += 32;
     bp += 32;
+  }
+  if (negate) {
+    c00 = f64x2.neg(c00); c01 = f64x2.neg(c01);
+    c10 = f64x2.neg(c10); c11 = f64x2.neg(c11);
+    c20 = f64x2.neg(c20); c21 = f64x2.neg(c21);
+    c30 = f64x2.neg(c30); c31 = f64x2.neg(c31);
   }
   const r = ldc << 3;
   v128.store(c, f64x2.add(v128.load(c), c00));
@@ -130,7 +152,7 @@ export function gemm64(m: u32, n: u32, k: u32, a: u32, lda: u32, b: u32, ldb: u3
       packB64(b, ldb, pc, jc, kc, nc);
       for (let ic: u32 = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
-        packA64(a, lda, ic, pc, mc, kc, negate);
+        packA64(a, lda, ic, pc, mc, kc);
         for (let jr: u32 = 0; jr < nc; jr += 4) {
           const cols = min(4, nc - jr);
           const bp = packB + jr * kc * 8;
@@ -138,10 +160,10 @@ export function gemm64(m: u32, n: u32, k: u32, a: u32, lda: u32, b: u32, ldb: u3
             const rows = min(MR, mc - ir);
             const ap = packA + ir * kc * 8;
             const ct = c + (((ic + ir) * ldc + jc + jr) << 3);
-            if (rows == MR && cols == 4) kernel64(kc, ap, bp, ct, ldc);
+            if (rows == MR && cols == 4) kernel64(kc, ap, bp, ct, ldc, negate);
             else {
               memory.fill(edge, 0, 4 * 4 * 8);
-              kernel64(kc, ap, bp, edge, 4);
+              kernel64(kc, ap, bp, edge, 4, negate);
               for (let i: u32 = 0; i < rows; i++) {
                 for (let j: u32 = 0; j < cols; j++) {
                   const o = ct + ((i * ldc + j) << 3);
@@ -204,7 +226,8 @@ function kernel32(kc: u32, ap: u32, bp: u32, c: u32, ldc: u32): void {
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let p: u32 = 0; p < kc; p++) {
+  const aEnd = ap + kc * 16;
+  while (ap < aEnd) {
     const b0 = v128.load(bp), b1 = v128.load(bp, 16);
     const a0 = v128.load32_splat(ap), a1 = v128.load32_splat(ap, 4);
     const a2 = v128.load32_splat(ap, 8), a3 = v128.load32_splat(ap, 12);

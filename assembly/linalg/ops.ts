@@ -11,6 +11,7 @@ import {
 } from "./matrix";
 import { matmul } from "./matmul";
 import { luFactor, luSolve } from "./lu";
+import { luInverse } from "./inverse";
 import { newList, listPush, listLen, listGet } from "../objects/list";
 
 const E_SHAPES: u32 = 5002;
@@ -186,7 +187,8 @@ function factor(p: u32, name: u64): bool {
   if (luBlock == 0 || permBlock == 0) return false;
   const a = aligned(luBlock);
   const e = mElems(p), dt = mDtype(p);
-  for (let i: u32 = 0; i < n * n; i++) store<f64>(a + (i << 3), getAt(e, i, dt));
+  if (dt == DTYPE_F32) for (let i: u32 = 0; i < n * n; i++) store<f64>(a + (i << 3), getAt(e, i, dt));
+  else memory.copy(a, e, (n * n) << 3);
   luSign = luFactor(a, n, aligned(permBlock));
   return true;
 }
@@ -227,20 +229,20 @@ export function solveWith(p: u32, b: u32, name: u64): u64 {
   }
   const dt = mDtype(p) == DTYPE_F32 && (b == 0 || mDtype(b) == DTYPE_F32) ? DTYPE_F32 : DTYPE_F64;
   const x = newMatrix(n, nrhs, DTYPE_F64);
-  const work = scratch((n * nrhs) << 3);
+  // the inverse needs one row of scratch, a solve a copy of its right-hand side
+  const work = scratch(((b == 0 ? 1 : n) * nrhs) << 3);
   if (x == 0 || work == 0) {
     release();
     return NIL;
   }
   const ex = mElems(x);
   if (b == 0) {
-    memory.fill(ex, 0, (n * n) << 3);
-    for (let i: u32 = 0; i < n; i++) store<f64>(ex + ((i * n + i) << 3), 1);
+    luInverse(aligned(luBlock), n, aligned(permBlock), ex, aligned(work));
   } else {
     const eb = mElems(b), db = mDtype(b);
     for (let i: u32 = 0; i < n * nrhs; i++) store<f64>(ex + (i << 3), getAt(eb, i, db));
+    luSolve(aligned(luBlock), n, aligned(permBlock), ex, nrhs, aligned(work));
   }
-  luSolve(aligned(luBlock), n, aligned(permBlock), ex, nrhs, aligned(work));
   freeBlock(work);
   release();
   return obj(dt == DTYPE_F32 ? castMatrix(x, DTYPE_F32) : x);

@@ -1,5 +1,5 @@
 // Structs: a definition (pinned: name and field names) and instances holding field values.
-import { HEADER, T_STRUCT, T_STRUCTDEF, F_PINNED, STRUCT_DEF, STRUCT_FIELDS, SDEF_NAME, SDEF_COUNT, SDEF_INDEX, SDEF_FIELDS, setFlags } from "../heap/layout";
+import { HEADER, T_STRUCT, T_STRUCTDEF, F_PINNED, STRUCT_DEF, STRUCT_FIELDS, SDEF_NAME, SDEF_COUNT, SDEF_INDEX, SDEF_DISPLAY, SDEF_FIELDS, setFlags } from "../heap/layout";
 import { allocBlock, allocPinned } from "../heap/alloc";
 import { raise } from "../vm/fault";
 
@@ -17,14 +17,18 @@ export function newStruct(def: u32, src: u32): u32 {
   return p;
 }
 
-/** A pinned struct definition; field name pointers are copied from `fields` (u32 each). */
-export function newStructDef(name: u32, count: u32, fields: u32, index: u32): u32 {
+/**
+ * A pinned struct definition; field name pointers are copied from `fields` (u32 each). `display`
+ * is the interned template its instances print with (see vm/format.ts), or 0.
+ */
+export function newStructDef(name: u32, count: u32, fields: u32, index: u32, display: u32): u32 {
   const p = allocPinned(SDEF_FIELDS - HEADER + (count << 2));
   store<u8>(p, T_STRUCTDEF);
   setFlags(p, F_PINNED);
   store<u32>(p, name, SDEF_NAME);
   store<u32>(p, count, SDEF_COUNT);
   store<u32>(p, index, SDEF_INDEX);
+  store<u32>(p, display, SDEF_DISPLAY);
   memory.copy(p + SDEF_FIELDS, fields, count << 2);
   return p;
 }

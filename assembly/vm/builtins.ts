@@ -6,9 +6,9 @@ import { isNum, isObj, objOf, numOf, num, obj, NIL, TRUE, FALSE, bool_, isTruthy
 import { stringFromBytes, strBytes, strData, strLength } from "../objects/string";
 import { newList, listLen, listGet, listPush, listPop, listInsert, listRemoveAt, listItems } from "../objects/list";
 import { newMap, mapFind, mapSet, mapDelete, mapUsed, mapCount, entryKey, entryValue, TOMBSTONE, isKey } from "../objects/map";
-import { raise, raise1, raise2, raise3, faulted } from "./fault";
+import { raise, raise1, raise2, raise3, faulted, faultCode } from "./fault";
 import { outReset, outValue, outByte, outData, outLen } from "./format";
-import { hostWrite, hostParseNumber, hostClock, hostMath, MATH_SIN, MATH_COS, MATH_TAN, MATH_EXP, MATH_LOG, MATH_ATAN2 } from "./host";
+import { hostWrite, hostParseNumber, hostClock, hostMath, hostCall, MATH_SIN, MATH_COS, MATH_TAN, MATH_EXP, MATH_LOG, MATH_ATAN2 } from "./host";
 import { typeValue, deepCopy, resolveIndex, compareValues, E_OPERANDS, E_INDEX, E_KEY, E_INVALID } from "./ops";
 import { builtinName } from "./builtin-names";
 import { OPS_LT } from "./names";
@@ -22,6 +22,8 @@ const E_ASSERT: u32 = 3007;
 const E_ARITY: u32 = 3005;
 
 const scratch = <u32>memory.data(8);
+const hostResult = <u32>memory.data(8);
+const E_INTERNAL: u32 = 1002;
 
 /** A new error value (trace filled in when it is thrown). */
 export function newError(code: f64, message: u32): u64 {
@@ -242,6 +244,14 @@ function print(args: u32, n: u32): u64 {
   return NIL;
 }
 
+/** A builtin the host implements (storage, ...): its result, or a fault the host raised. */
+function callHost(id: u32, args: u32, n: u32): u64 {
+  store<u64>(hostResult, NIL);
+  if (hostCall(id, args, n, hostResult) == 0) return load<u64>(hostResult);
+  if (faultCode == 0) raise(E_INTERNAL);
+  return NIL;
+}
+
 /** Calls builtin `id` after checking its argument count (for calls through function values). */
 export function callBuiltin(id: u32, args: u32, n: u32): u64 {
   if (id >= B.BI_COUNT) {
@@ -258,6 +268,7 @@ export function callBuiltin(id: u32, args: u32, n: u32): u64 {
 
 /** Calls builtin `id` whose argument count is known to fit. */
 export function runBuiltin(id: u32, args: u32, n: u32): u64 {
+  if (id >= B.BI_FIRST_HOST) return callHost(id, args, n);
   if (id >= B.BI_ZEROS) return callLinalg(id, args, n);
   switch (id) {
     case B.BI_PRINT: return print(args, n);

@@ -1,10 +1,10 @@
 // Text of values as `print` and `str` show them (spec section 7), built in a reusable byte buffer.
-import { HEADER, T_STRING, T_LIST, T_MAP, T_STRUCT, T_CLOSURE, T_NATIVE, T_ERROR, T_BOX, T_FUTURE, T_ACTOR, T_BOUND, ACT_NAME, BM_ACTOR, BM_NAME, typeOf, STRUCT_DEF, STRUCT_FIELDS, SDEF_NAME, SDEF_COUNT, SDEF_FIELDS, CLO_PROTO, NATIVE_ID, ERR_CODE, ERR_MESSAGE } from "../heap/layout";
+import { HEADER, T_STRING, T_LIST, T_MAP, T_STRUCT, T_CLOSURE, T_NATIVE, T_ERROR, T_BOX, T_FUTURE, T_ACTOR, T_BOUND, ACT_NAME, BM_ACTOR, BM_NAME, typeOf, STRUCT_DEF, STRUCT_FIELDS, SDEF_NAME, SDEF_COUNT, SDEF_DISPLAY, SDEF_FIELDS, CLO_PROTO, NATIVE_ID, ERR_CODE, ERR_MESSAGE } from "../heap/layout";
 import { allocPinned, freeBlock } from "../heap/alloc";
 import { isNum, isObj, objOf, numOf, NIL, TRUE, FALSE } from "../heap/value";
-import { strBytes, strData } from "../objects/string";
+import { strBytes, strData, strLength } from "../objects/string";
 import { listLen, listGet } from "../objects/list";
-import { mapUsed, entryKey, entryValue, TOMBSTONE } from "../objects/map";
+import { mapUsed, mapCount, entryKey, entryValue, TOMBSTONE } from "../objects/map";
 import { hostFormatNumber } from "./host";
 import { faultCode, raise1 } from "./fault";
 import { num } from "../heap/value";
@@ -165,6 +165,11 @@ export function outValue(v: u64, quoted: bool, depth: u32): void {
     }
     case T_STRUCT: {
       const def = load<u32>(p, STRUCT_DEF);
+      const display = load<u32>(def, SDEF_DISPLAY);
+      if (display != 0) {
+        outDisplay(p, display, depth);
+        break;
+      }
       outStr(load<u32>(def, SDEF_NAME));
       const n = load<u32>(def, SDEF_COUNT);
       outLiteral(" {");
@@ -244,5 +249,74 @@ export function outValue(v: u64, quoted: bool, depth: u32): void {
       break;
     default:
       outLiteral("<object>");
+  }
+}
+
+// ---------------------------------------------------------------- display templates
+
+// set by fieldAt: whether the path led to a value
+let found = false;
+
+/**
+ * The value at a dotted path of field names (bytes [d, d+n)) starting from struct p; `found`
+ * says whether every step named a field of a struct.
+ */
+function fieldAt(p: u32, d: u32, n: u32): u64 {
+  let v: u64 = NIL;
+  let s: u32 = 0;
+  found = false;
+  while (true) {
+    let e = s;
+    while (e < n && load<u8>(d + e) != 46) e++; // '.'
+    if (typeOf(p) != T_STRUCT) return NIL;
+    const def = load<u32>(p, STRUCT_DEF);
+    const count = load<u32>(def, SDEF_COUNT);
+    let i: u32 = 0;
+    for (; i < count; i++) {
+      const name = load<u32>(def + SDEF_FIELDS + (i << 2));
+      if (strBytes(name) == e - s && memory.compare(strData(name), d + s, e - s) == 0) break;
+    }
+    if (i == count) return NIL;
+    v = load<u64>(p + STRUCT_FIELDS + (i << 3));
+    if (e >= n) break;
+    if (!isObj(v)) return NIL;
+    p = objOf(v);
+    s = e + 1;
+  }
+  found = true;
+  return v;
+}
+
+/**
+ * Appends struct p as its type's display template says: text is copied, "{path}" appends the
+ * value at a dotted path of fields as print shows it at top level, "{#path}" the length of the
+ * list, map or string there. A path that leads nowhere, or a length of something else, is "?".
+ */
+function outDisplay(p: u32, template: u32, depth: u32): void {
+  const d = strData(template), n = strBytes(template);
+  let i: u32 = 0;
+  while (i < n) {
+    const c = <u32>load<u8>(d + i);
+    if (c != 123) { // '{'
+      outByte(c);
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < n && load<u8>(d + j) != 125) j++; // '}'
+    const count = j > i + 1 && load<u8>(d + i + 1) == 35; // '#'
+    const start = count ? i + 2 : i + 1;
+    const v = fieldAt(p, d + start, j - start);
+    if (!found) outByte(63);
+    else if (!count) outValue(v, false, depth + 1);
+    else {
+      const q = isObj(v) ? objOf(v) : 0;
+      const t = q != 0 ? typeOf(q) : 0;
+      if (t == T_LIST) outNumber(<f64>listLen(q));
+      else if (t == T_MAP) outNumber(<f64>mapCount(q));
+      else if (t == T_STRING) outNumber(<f64>strLength(q));
+      else outByte(63);
+    }
+    i = j + 1;
   }
 }

@@ -42,3 +42,11 @@ export const MATH_EXP: u32 = 3;
 export const MATH_LOG: u32 = 4;
 export const MATH_POW: u32 = 5;
 export const MATH_ATAN2: u32 = 6;
+
+/**
+ * Calls host function `id` (a builtin the host implements) with `n` values at `args`. Returns 0
+ * with the result stored at `out`, or nonzero after raising the error through `raiseFromHost`.
+ */
+// @ts-ignore: decorator
+@external("host", "call")
+export declare function hostCall(id: u32, args: u32, n: u32, out: u32): u32;

@@ -11,8 +11,9 @@ import { listLen, listGet, listSet, listConcat, listSlice, newList, listPush } f
 import { newMap, mapFind, mapSet, mapUsed, mapCount, entryKey, entryValue, TOMBSTONE, isKey } from "../objects/map";
 import { raise, raise1, raise2, raise3, faultCode } from "./fault";
 import { isMatrix, isTensor, arrayDtype } from "../linalg/matrix";
-import { elementwise, matrixProduct, arraysEqual, castMatrix, EW_ADD, EW_SUB, EW_MUL, EW_DIV } from "../linalg/ops";
+import { elementwise, arraysEqual, castMatrix, EW_ADD, EW_SUB, EW_MUL, EW_DIV } from "../linalg/ops";
 import { hostMath, MATH_POW } from "./host";
+import { product } from "./parallel";
 import { S_NUMBER, S_STRING, S_NIL, S_BOOL, S_LIST, S_MAP, S_STRUCT, S_FUNC, S_ERROR, S_MATRIX, S_TENSOR, S_FUTURE, S_ACTOR, opSymbol, OPS_ADD, OPS_SUB, OPS_MUL, OPS_DIV, OPS_MOD, OPS_POW, OPS_LT, OPS_LE, OPS_INDEX, OPS_EQ } from "./names";
 
 export const E_DIV_ZERO: u32 = 3001;
@@ -85,7 +86,7 @@ export function arith(op: u32, a: u64, b: u64): u64 {
   }
   if (isMatrix(a) || isMatrix(b) || isTensor(a) || isTensor(b)) {
     let r: u64 = NIL;
-    if (op == OPS_MUL && isMatrix(a) && isMatrix(b)) return matrixProduct(objOf(a), objOf(b));
+    if (op == OPS_MUL && isMatrix(a) && isMatrix(b)) return product(objOf(a), objOf(b));
     if (op == OPS_ADD) r = elementwise(EW_ADD, a, b);
     else if (op == OPS_SUB) r = elementwise(EW_SUB, a, b);
     else if (op == OPS_MUL && (isNum(a) || isNum(b))) r = elementwise(EW_MUL, a, b);

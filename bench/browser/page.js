@@ -111,8 +111,8 @@ window.runBench = async ({ suite: suiteName, runs, warmup, cases = [], impls: on
   // makes every line printed before runBench resolves.
   const delivered = [];
   const { failures } = await runSuite(suite, impls, {
-    runs,
-    warmup,
+    runs: runs ?? suite.defaults?.runs,
+    warmup: warmup ?? suite.defaults?.warmup,
     cases,
     emit: (line) => delivered.push(window.benchEmit(line)),
     progress: (text) => {

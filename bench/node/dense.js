@@ -83,17 +83,18 @@ export function inProcess({ name, lang, load, setup }) {
 
 // ------------------------------------------------------------------ Noodle
 
-const DIST = join(projectRoot, "dist", "index.js");
+// the package's entry in Node (what `import "noodle-lang"` loads there)
+const DIST = join(projectRoot, "dist", "node", "main.js");
 
-/** The Noodle library from dist/index.js, with its version fields. */
+/** The Noodle library from its Node entry, with its version fields. */
 export async function loadNoodle() {
   let lib;
   try {
     lib = await import(pathToFileURL(DIST).href);
   } catch (e) {
-    throw new Error(`Noodle library unavailable (dist/index.js; build it with npm install): ${errorText(e)}`);
+    throw new Error(`Noodle library unavailable (dist/node/main.js; build it with npm install): ${errorText(e)}`);
   }
-  if (typeof lib.Noodle?.create !== "function") throw new Error("dist/index.js does not export the Noodle session class");
+  if (typeof lib.Noodle?.create !== "function") throw new Error("dist/node/main.js does not export the Noodle session class");
   const fields = { version: `noodle-lang ${JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")).version}` };
   try {
     // Which build of the WebAssembly core runs: "relaxed" (fused multiply-add) or "simd".

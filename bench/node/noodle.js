@@ -1,4 +1,4 @@
-// The Noodle implementation under Node: the library from dist/index.js
+// The Noodle implementation under Node: the library from its Node entry (dist/node/main.js)
 // in-process, and the CLI (bin/noodle.js) for the start-up row.
 
 import { existsSync } from "node:fs";
@@ -7,11 +7,12 @@ import { pathToFileURL } from "node:url";
 import { noodleImpl } from "../impls/noodle.js";
 import { processRunner, projectRoot, readText, rootRelative } from "./host.js";
 
-const DIST = join(projectRoot, "dist", "index.js");
+// the package's entry in Node (what `import "noodle-lang"` loads there)
+const DIST = join(projectRoot, "dist", "node", "main.js");
 const BIN = join(projectRoot, "bin", "noodle.js");
 
 async function load() {
-  if (!existsSync(DIST)) throw new Error("dist/index.js does not exist (build it with npm install)");
+  if (!existsSync(DIST)) throw new Error("dist/node/main.js does not exist (build it with npm install)");
   return import(pathToFileURL(DIST).href);
 }
 

@@ -18,19 +18,22 @@ export function suiteNames() {
 export function usage(command, caseNote = "") {
   return `usage: ${command} SUITE [--runs N] [--warmup N] [--case NAME]... [--impl NAME]...
   SUITE      a file in bench/suites/ without .js (${suiteNames().join(", ")})
-  --runs     timed runs per case and implementation (default ${DEFAULTS.runs})
-  --warmup   untimed runs before them (default ${DEFAULTS.warmup})
+  --runs     timed runs per case and implementation (default ${DEFAULTS.runs}, or the suite's own)
+  --warmup   untimed runs before them (default ${DEFAULTS.warmup}, or the suite's own)
   --case     only this case (repeatable, or comma-separated${caseNote})
   --impl     only this implementation: noodle or a peer name (repeatable, or comma-separated)`;
 }
 
-/** Parses argv into { suite, runs, warmup, cases, impls }; prints usage and exits 2 on bad input. */
+/**
+ * Parses argv into { suite, runs, warmup, cases, impls }; prints usage and exits 2 on bad input.
+ * `runs` and `warmup` stay undefined when not given: `withDefaults` fills them in.
+ */
 export function parseOptions(argv, usageText) {
   const fail = (message) => {
     console.error(`${message}\n${usageText}`);
     process.exit(2);
   };
-  const args = { suite: null, runs: DEFAULTS.runs, warmup: DEFAULTS.warmup, cases: [], impls: [] };
+  const args = { suite: null, runs: undefined, warmup: undefined, cases: [], impls: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith("--") ? a.split(/=(.*)/s) : [a];
@@ -71,4 +74,13 @@ export function parseOptions(argv, usageText) {
   }
   if (!args.suite) fail("no suite given");
   return { args, fail };
+}
+
+/** Runs and warm-ups as given, else as the suite asks (slow suites ask for fewer), else the defaults. */
+export function withDefaults(args, suite) {
+  return {
+    ...args,
+    runs: args.runs ?? suite.defaults?.runs ?? DEFAULTS.runs,
+    warmup: args.warmup ?? suite.defaults?.warmup ?? DEFAULTS.warmup,
+  };
 }

@@ -4,7 +4,8 @@
 //   sections, each: u8 id, u32 payload length, payload — all six, in this order:
 //     1 files      count, strings
 //     2 constants  count, then per constant a u8 tag: 0 number (f64) | 1 string
-//     3 structs    structBase, count, then per struct: name, field count, field names
+//     3 structs    structBase, count, then per struct: name, field count, field names,
+//                  display template (empty when none)
 //     4 globals    globalBase, count, names
 //     5 functions  functionBase, count, then per function: name, nparams, nrequired, nregs,
 //                  capture count + descriptors, word count + u32 code words,
@@ -227,6 +228,7 @@ const WRITERS: Record<SectionName, (w: Writer, m: NbcModule) => void> = {
       w.string(s.name);
       w.varint(s.fields.length, "field count");
       for (const f of s.fields) w.string(f);
+      w.string(s.display ?? "");
     }
   },
   globals(w, m) {
@@ -363,7 +365,9 @@ function readConstant(r: Reader): Constant {
 
 function readStruct(r: Reader): StructInfo {
   const name = r.string("struct name");
-  return { name, fields: r.list("field", 1, () => r.string("field name")) };
+  const fields = r.list("field", 1, () => r.string("field name"));
+  const display = r.string("struct display");
+  return display === "" ? { name, fields } : { name, fields, display };
 }
 
 function readHandler(r: Reader): Handler {
@@ -429,7 +433,7 @@ export function decodeModule(bytes: Uint8Array, fileName?: string): NbcModule {
     constants: () => (m.constants = r.list("constant", 2, () => readConstant(r))),
     structs: () => {
       m.structBase = r.varint("structBase");
-      m.structs = r.list("struct", 2, () => readStruct(r));
+      m.structs = r.list("struct", 3, () => readStruct(r));
     },
     globals: () => {
       m.globalBase = r.varint("globalBase");

@@ -100,7 +100,7 @@ function functionListing(m: NbcModule, f: FunctionProto, index: number): string[
 
 export function disassemble(m: NbcModule): string {
   const out = [`; NBC module, version ${m.version}, files: ${m.files.join(", ") || "none"}`];
-  m.structs.forEach((s, i) => out.push(`; struct s${m.structBase + i} ${s.name} { ${s.fields.join(", ")} }`));
+  m.structs.forEach((s, i) => out.push(`; struct s${m.structBase + i} ${s.name} { ${s.fields.join(", ")} }${s.display === undefined ? "" : ` display ${JSON.stringify(s.display)}`}`));
   m.globals.forEach((g, i) => out.push(`; global g${m.globalBase + i} ${g}`));
   m.functions.forEach((f, i) => out.push("", ...functionListing(m, f, m.functionBase + i)));
   return out.join("\n") + "\n";

@@ -1,13 +1,15 @@
 // An NBC module in memory: what the code generator produces, the .nbc codec reads and writes,
 // the verifier checks and the VM loads.
 
-export const NBC_VERSION = 1;
+export const NBC_VERSION = 2;
 
 export type Constant = { kind: "number"; value: number } | { kind: "string"; value: string };
 
 export interface StructInfo {
   name: string;
   fields: string[];
+  /** The template instances print with instead of `Name { ... }` (vm/format.ts), when given. */
+  display?: string;
 }
 
 /** A try region: words [start, end) of the function are guarded; on error jump to target. */

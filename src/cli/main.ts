@@ -1,4 +1,5 @@
 // The `noodle` command: run, compile, disasm, check and repl (spec section 8).
+import "../node/engine.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { compile, type CompileResult } from "../compiler/compile.js";
@@ -10,6 +11,8 @@ import type { NbcModule } from "../bytecode/module.js";
 import { VM, type Limits } from "../runtime/vm.js";
 import { coreModule } from "../runtime/core.js";
 import { readSource } from "../node/files.js";
+import { nodeStorage } from "../node/storage.js";
+import { installStorage, usesStorage } from "../store/db-host.js";
 import { BufferedOutput } from "./output.js";
 
 export const EXIT_OK = 0;
@@ -25,6 +28,9 @@ commands:
   disasm FILE.nbc|FILE.nc   show bytecode as text
   check FILE.nc             report compile errors only
   repl                      interactive session
+  db ls FILE                list a store's keys with their types and shapes
+  db get FILE KEY           print the value stored under KEY
+  db query FILE "SELECT ..." run an MQL query and show the rows as a table
 
 limits (run, repl):
   --max-steps N     instruction budget (error 4002 when spent)
@@ -93,6 +99,7 @@ async function runCommand(path: string, limits: Limits): Promise<number> {
   if (!module) return exit;
   const out = new BufferedOutput(process.stdout);
   const vm = await VM.create({ ...limits, stdout: out.write, stderr: (t) => process.stderr.write(t) });
+  if (usesStorage(module)) installStorage(vm, await nodeStorage());
   try {
     const result = await vm.runAsync(module);
     out.flush();
@@ -167,6 +174,16 @@ export async function main(argv: string[]): Promise<number> {
         const c = compile(readFileOrUsage(file), { file, readFile: readSource });
         printDiagnostics(c);
         return c.ok ? EXIT_OK : EXIT_COMPILE;
+      }
+      case "db": {
+        // loaded on demand, like the REPL
+        const { dbCommand, DbUsageError } = await import("./db.js");
+        try {
+          return await dbCommand(rest, (t) => process.stdout.write(t));
+        } catch (e) {
+          if (e instanceof DbUsageError) throw new UsageError(e.message);
+          throw e;
+        }
       }
       case "repl":
         if (rest.length) throw new UsageError("'repl' takes no file");

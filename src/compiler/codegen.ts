@@ -11,7 +11,7 @@ import type { Binding, FnScope, LocalBinding, ModuleInfo, StructSymbol, TypeRef 
 import type { Constant, FunctionProto } from "../bytecode/module.js";
 import { CAPTURE_FROM_PARENT } from "../bytecode/module.js";
 import type { OpName } from "../bytecode/opcode-table.js";
-import { BUILTIN_ID } from "../runtime/builtin-table.js";
+import { BUILTIN_ID, BUILTINS } from "../runtime/builtin-table.js";
 import { ERRORS } from "../errors/table.js";
 import { SORT_WITH } from "./prelude.js";
 import { actorConstructor } from "./actor.js";
@@ -1001,6 +1001,8 @@ export class CodeGenerator {
       e.args.forEach((a, i) => this.exprTo(a, base + i));
       this.pos(e.span);
       this.b.emit("CALLB", [base, e.args.length, res.id]);
+      // a host builtin may answer with a future (its promise): only this fiber waits for it
+      if (BUILTINS[res.id].host) this.b.emit("AWAIT", [base, base, 0]);
       if (base !== dst) this.b.emit("MOVE", [dst, base, 0]);
       return;
     }

@@ -11,7 +11,7 @@ import { PRELUDE_FILE, PRELUDE_SOURCE } from "./prelude.js";
 import type { GlobalBinding, ModuleInfo, StructSymbol } from "./symbols.js";
 import { NBC_VERSION, type NbcModule } from "../bytecode/module.js";
 import { dirname, joinPath } from "./paths.js";
-import { stdModuleSource, stdModuleNames } from "../std/index.js";
+import { stdModuleSource, stdModuleNames, stdStructDisplay } from "../std/index.js";
 
 export interface CompileOptions {
   /** Name of the main file, used in messages and traces, and as the base of relative imports. */
@@ -61,11 +61,11 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
     ambient: session?.names,
   };
 
-  const load = (path: string, text: string, name: string): ModuleInfo => {
+  const load = (path: string, text: string, name: string, standard = false): ModuleInfo => {
     const file = new SourceFile(path, text);
     sources.set(path, file);
     const program = parse(file, diags);
-    const m: ModuleInfo = { path, source: file, program, exports: new Map(), fn: { name, parent: undefined, isModule: true } };
+    const m: ModuleInfo = { path, standard, source: file, program, exports: new Map(), fn: { name, parent: undefined, isModule: true } };
     modules.set(path, m);
     return m;
   };
@@ -87,7 +87,7 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
           diags.report(m.source, s.pathSpan, "ImportFailed", { path: s.path, detail });
           continue;
         }
-        child = load(path, text, `<module ${path}>`);
+        child = load(path, text, `<module ${path}>`, std);
         resolveTree(child, [...stack, path]);
       }
       imports.set(s, child);
@@ -104,7 +104,7 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
   const needsPrelude = results.needsPrelude || [...results.uses.values()].some((r) => r.kind === "prelude");
   let newPrelude: ModuleInfo | undefined;
   if (!prelude && needsPrelude) {
-    newPrelude = prelude = load(PRELUDE_FILE, PRELUDE_SOURCE, "<prelude>");
+    newPrelude = prelude = load(PRELUDE_FILE, PRELUDE_SOURCE, "<prelude>", true);
     resolveModule(prelude, { ...ctx, ambient: undefined });
   }
 
@@ -130,13 +130,17 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
     for (const [name, sym] of m.exports) if (sym.kind === "global") globals[sym.index - globalBase] = m === main ? name : `${m.path}:${name}`;
   }
   for (const r of results.structs.values()) structs[r.index - structBase] = r;
+  for (const m of modules.values()) {
+    if (!m.path.startsWith("std/")) continue;
+    for (const [name, sym] of m.exports) if (sym.kind === "struct") sym.display = stdStructDisplay(m.path.slice(4), name);
+  }
 
   result.ok = true;
   result.module = {
     version: NBC_VERSION,
     files: out.files,
     constants: out.constants,
-    structs: structs.map((s) => ({ name: s.name, fields: s.fields })),
+    structs: structs.map((s) => (s.display === undefined ? { name: s.name, fields: s.fields } : { name: s.name, fields: s.fields, display: s.display })),
     structBase,
     globals,
     globalBase,

@@ -11,6 +11,14 @@ func map(xs, f) {
   return out
 }
 
+// pmap runs f on a pool's workers when the VM has one attached (src/concurrency/pmap-host.ts);
+// the host answers nil when it cannot, and the items are mapped here with the same results
+func pmap(xs, f) {
+  let r = __pmap(xs, f)
+  if r == nil { return map(xs, f) }
+  return r
+}
+
 func filter(xs, keep) {
   var out = []
   for x in xs { if keep(x) { push(out, x) } }
@@ -77,7 +85,7 @@ func copy_list(xs) {
 `;
 
 /** Names the prelude offers to programs (helpers it uses internally are not visible). */
-export const PRELUDE_NAMES: ReadonlySet<string> = new Set(["map", "filter", "reduce"]);
+export const PRELUDE_NAMES: ReadonlySet<string> = new Set(["map", "pmap", "filter", "reduce"]);
 
 /** The prelude function behind `sort(xs, before)`. */
 export const SORT_WITH = "sort_with";

@@ -4,7 +4,7 @@
 import type * as A from "./ast.js";
 import type { DiagnosticBag } from "./diagnostics.js";
 import { TYPE_CODES } from "../bytecode/opcode-table.js";
-import { BUILTIN_ID, BUILTINS } from "../runtime/builtin-table.js";
+import { BUILTIN_ID, BUILTINS, isHostOnlyName } from "../runtime/builtin-table.js";
 import { PRELUDE_NAMES, SORT_VALUE } from "./prelude.js";
 import { actorConstructor } from "./actor.js";
 import type { Binding, FnScope, GlobalBinding, LocalBinding, ModuleInfo, Resolution, StructSymbol, Symbol, TypeRef } from "./symbols.js";
@@ -414,7 +414,7 @@ class ModuleResolver {
       return res;
     }
     const builtin = BUILTIN_ID.get(id.name);
-    if (builtin !== undefined) {
+    if (builtin !== undefined && (this.module.standard || !isHostOnlyName(id.name))) {
       const res: Resolution = { kind: "builtin", id: builtin, name: id.name };
       this.r.uses.set(id, res);
       return res;

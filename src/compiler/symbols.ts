@@ -54,6 +54,8 @@ export interface StructSymbol {
   /** Absolute struct index in the VM. */
   index: number;
   span: Span;
+  /** The display template of a standard module's struct (bytecode StructInfo.display). */
+  display?: string;
 }
 
 export interface ModuleSymbol {
@@ -72,6 +74,8 @@ export type Resolution =
 
 export interface ModuleInfo {
   path: string;
+  /** A standard module ("std/NAME"): it may call the host builtins that users cannot name. */
+  standard: boolean;
   source: SourceFile;
   program: Program;
   /** Top-level names: globals and structs. */

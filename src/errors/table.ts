@@ -60,13 +60,19 @@ export const ERRORS = {
   CategoryLaw: spec(5010, "category law", "{detail}"),
   NotNatural: spec(5011, "naturality", "{detail}"),
   // 7xxx network and distribution
-  WorkerLost: spec(7001, "worker lost", "worker {worker} was lost while running a task"),
+  WorkerLost: spec(7001, "worker lost", "worker lost: {detail}"),
   Timeout: spec(7002, "timeout", "timed out after {ms} ms; the task was cancelled"),
   ActorStopped: spec(7003, "actor stopped", "actor {name} is stopped: its handlers failed too often"),
   Deadlock: spec(7004, "deadlock", "deadlock: {count} task(s) wait and nothing can wake them"),
   Cancelled: spec(7005, "cancelled", "cancelled: the run it belonged to has ended"),
   // 8xxx storage and queries
+  MissingStoredKey: spec(8001, "key not stored", "no value is stored under key {key}"),
+  StoreClosed: spec(8002, "store closed", "the store {name} is closed"),
+  CommitFailed: spec(8003, "commit failed", "commit failed: {detail}"),
   CorruptData: spec(8004, "corrupt data", "corrupt data: {detail}"),
+  QuerySyntax: spec(8005, "query syntax error", "MQL error at {position}: {detail}"),
+  QueryNotSelect: spec(8006, "not a single SELECT", "MQL takes one SELECT statement: {detail}"),
+  NotStorable: spec(8007, "value not storable", "cannot store the value: {detail}"),
   // 9xxx configuration
   BadOption: spec(9001, "invalid option", "{detail}"),
 } as const;

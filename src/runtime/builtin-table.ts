@@ -8,9 +8,17 @@ export interface BuiltinSpec {
   /** Fewest and most arguments; max -1 means any number. */
   min: number;
   max: number;
+  /** Implemented by the host (TypeScript) rather than the core; see src/runtime/host-calls.ts. */
+  host?: true;
 }
 
 const b = <N extends string>(name: N, min: number, max = min): BuiltinSpec & { name: N } => ({ name, min, max });
+
+/**
+ * A host builtin. Their names start with "__": only standard modules see them, and wrap them in
+ * the functions users call (std/db's `open` returns a store whose methods call these).
+ */
+const h = <N extends `__${string}`>(name: N, min: number, max = min): BuiltinSpec & { name: N } => ({ name, min, max, host: true });
 
 export const BUILTINS = [
   b("print", 0, -1),
@@ -68,8 +76,28 @@ export const BUILTINS = [
   b("reshape", 2),
   b("f32", 1),
   b("f64", 1),
+  // host builtins come last: the core sends every id from the first of them to the host
+  h("__db_open", 1),
+  h("__db_close", 1),
+  h("__db_put", 4),
+  h("__db_get", 2),
+  h("__db_has", 2),
+  h("__db_delete", 2),
+  h("__db_keys", 2),
+  h("__db_begin", 1),
+  h("__db_commit", 1),
+  h("__db_rollback", 1),
+  h("__db_query", 3),
+  // the prelude's pmap: a list of results from a pool's workers, or nil to map sequentially
+  h("__pmap", 2),
 ] as const;
 
 export type BuiltinName = (typeof BUILTINS)[number]["name"];
 
 export const BUILTIN_ID: ReadonlyMap<string, number> = new Map(BUILTINS.map((s, i) => [s.name, i]));
+
+/** Id of the first host builtin: every id from here on is implemented by the host. */
+export const FIRST_HOST_BUILTIN = BUILTINS.findIndex((s: BuiltinSpec) => s.host === true);
+
+/** Whether a builtin name is one only standard modules may use. */
+export const isHostOnlyName = (name: string): boolean => name.startsWith("__");

@@ -8,12 +8,13 @@ export interface CoreExports {
   newString(bytes: number): number;
   finishString(p: number, pinned: number): number;
   defineProto(code: number, len: number, nparams: number, nrequired: number, nregs: number, ncaps: number, caps: number, kbase: number, handlers: number, nhandlers: number, name: number): number;
-  defineStruct(name: number, count: number, fields: number): number;
+  defineStruct(name: number, count: number, fields: number, display: number): number;
   structDef(i: number): number;
   ensureGlobals(n: number): void;
   globalsAddress(): number;
   runFunction(proto: number): number;
   callFunction(fnAddr: number, args: number, n: number): number;
+  applyBuiltin(id: number, args: number, n: number): number;
   resume(): number;
   retain(addr: number): number;
   retainPointer(p: number): number;
@@ -42,6 +43,11 @@ export interface CoreExports {
   nextDeadline(): number;
   abandonRun(): void;
   fiberCount(): number;
+  raiseFromHost(code: number): void;
+  setParallelThreshold(work: number): void;
+  gemmInto(a: number, b: number, c: number, m: number, k: number, n: number, dtype: number): void;
+  freeTable(addr: number): void;
+  closureOf(protoIndex: number): bigint;
 }
 
 /** What the core calls back into; a VM fills these in once it has the instance. */
@@ -53,6 +59,9 @@ export interface HostFunctions {
   math(fn: number, x: number, y: number): number;
   errorMessage(code: number, argc: number, argsPtr: number): number;
   renderTrace(list: number): number;
+  call(id: number, args: number, n: number, out: number): number;
+  /** Computes a large matrix product into C (see assembly/vm/parallel.ts); 1 when done, 0 to decline. */
+  matmul(a: number, b: number, c: number, m: number, k: number, n: number, dtype: number): number;
 }
 
 /** "relaxed": the build with fused multiply-add (relaxed SIMD); "simd": plain SIMD. */
@@ -116,6 +125,8 @@ export async function instantiateCore(host: HostFunctions, variant?: CoreVariant
       math: (fn: number, x: number, y: number) => host.math(fn, x, y),
       errorMessage: (code: number, argc: number, args: number) => host.errorMessage(code, argc, args),
       renderTrace: (list: number) => host.renderTrace(list),
+      call: (id: number, args: number, n: number, out: number) => host.call(id, args, n, out),
+      matmul: (a: number, b: number, c: number, m: number, k: number, n: number, dt: number) => host.matmul(a, b, c, m, k, n, dt),
     },
   });
   const exports = instance.exports as unknown as CoreExports;

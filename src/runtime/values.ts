@@ -30,6 +30,17 @@ export interface NoodleFunctionRef {
   name: string;
 }
 
+/** On a function read from a VM (not enumerable): its function index there, and how many variables it captures. */
+export const FUNCTION_INDEX = Symbol.for("noodle.function.index");
+export const FUNCTION_CAPTURES = Symbol.for("noodle.function.captures");
+
+function closureRef(name: string, index: number, captures: number): NoodleFunctionRef {
+  const f: NoodleFunctionRef = { kind: "function", name };
+  Object.defineProperty(f, FUNCTION_INDEX, { value: index });
+  Object.defineProperty(f, FUNCTION_CAPTURES, { value: captures });
+  return f;
+}
+
 export interface NoodleErrorValue {
   kind: "error";
   code: number;
@@ -135,8 +146,10 @@ export class ValueReader {
         }
         return out;
       }
-      case L.T_CLOSURE:
-        return { kind: "function", name: this.functionName(u32[(p + L.CLO_PROTO) >>> 2]) };
+      case L.T_CLOSURE: {
+        const index = u32[(p + L.CLO_PROTO) >>> 2];
+        return closureRef(this.functionName(index), index, u32[(p + L.CLO_NCAP) >>> 2]);
+      }
       case L.T_NATIVE:
         return { kind: "function", name: this.builtinName(u32[(p + L.NATIVE_ID) >>> 2]) };
       case L.T_MATRIX:
@@ -184,9 +197,29 @@ export function numberValue(x: number): bigint {
   return view.getBigUint64(0, true);
 }
 
-/** Builds a core value from a JavaScript value (arrays become lists, Maps and plain objects maps). */
-export function toCore(core: CoreExports, v: unknown, depth = 0): bigint {
-  if (depth > 100) throw new RangeError("value nested too deeply to convert");
+/** Finds or defines the struct type `name` with these fields in a VM; returns its index. */
+export type StructTypes = (name: string, fields: string[]) => number;
+
+/** A matrix or tensor not tied to a VM (as the value codec decodes them). */
+interface PlainArray {
+  kind: "matrix" | "tensor";
+  shape: number[];
+  dtype: "f64" | "f32";
+  data: Float64Array | Float32Array;
+}
+
+function isPlainArray(v: object): v is PlainArray {
+  const a = v as Partial<PlainArray>;
+  return (a.kind === "matrix" || a.kind === "tensor") && Array.isArray(a.shape) && (a.data instanceof Float64Array || a.data instanceof Float32Array);
+}
+
+/**
+ * Builds a core value from a JavaScript value: arrays become lists, Maps and plain objects maps,
+ * objects named by STRUCT_NAME structs (when `structs` is given), {kind: "error"} errors, and
+ * matrices and tensors (views or plain data) arrays in the core.
+ */
+export function toCore(core: CoreExports, v: unknown, structs?: StructTypes, depth = 0): bigint {
+  if (depth > 1000) throw new RangeError("value nested too deeply to convert");
   if (v === null || v === undefined) return L.NIL;
   if (typeof v === "boolean") return v ? L.TRUE : L.FALSE;
   if (typeof v === "number") return numberValue(v);
@@ -194,16 +227,36 @@ export function toCore(core: CoreExports, v: unknown, depth = 0): bigint {
   if (v instanceof Matrix || v instanceof Tensor) return arrayToCore(core, v);
   if (Array.isArray(v)) {
     const list = core.newList(v.length);
-    for (const item of v) core.listPush(list, toCore(core, item, depth + 1));
+    for (const item of v) core.listPush(list, toCore(core, item, structs, depth + 1));
     return objectValue(list);
+  }
+  if (typeof v === "object" && !(v instanceof Map)) {
+    const rec = v as Record<string | symbol, unknown>;
+    if (isPlainArray(rec)) return arrayToCore(core, rec);
+    if (rec.kind === "error" && typeof rec.code === "number" && typeof rec.message === "string" && !(STRUCT_NAME in rec)) {
+      return core.newError(rec.code, makeString(core, rec.message, false));
+    }
+    if (structs && typeof rec[STRUCT_NAME] === "string") return structToCore(core, rec, structs, depth);
   }
   const entries = v instanceof Map ? [...v.entries()] : Object.entries(v as object);
   const map = core.newMap(entries.length);
   for (const [k, x] of entries) {
     if (typeof k !== "string" && typeof k !== "number") throw new TypeError("map keys must be strings or numbers");
-    core.mapSet(map, toCore(core, k, depth + 1), toCore(core, x, depth + 1));
+    core.mapSet(map, toCore(core, k, structs, depth + 1), toCore(core, x, structs, depth + 1));
   }
   return objectValue(map);
+}
+
+function structToCore(core: CoreExports, rec: Record<string | symbol, unknown>, structs: StructTypes, depth: number): bigint {
+  const fields = Object.keys(rec);
+  const def = structs(rec[STRUCT_NAME] as string, fields);
+  const values = fields.map((f) => toCore(core, rec[f], structs, depth + 1));
+  const src = core.allocTable(Math.max(1, values.length) * 8);
+  if (src === 0) throw new RangeError("out of memory making a struct");
+  new BigUint64Array(core.memory.buffer, src, values.length).set(values);
+  const p = core.newStruct(def, src);
+  if (p === 0) throw new RangeError("out of memory making a struct");
+  return objectValue(p);
 }
 
 const shapeBuffers = new WeakMap<CoreExports, number>();
@@ -218,13 +271,15 @@ function shapeScratch(core: CoreExports): number {
   return p;
 }
 
-/** A matrix or tensor view as a value of `core`: itself when it lives there, else a copy. */
-function arrayToCore(core: CoreExports, v: Matrix | Tensor): bigint {
-  const own = v.valueIn(core);
+/** A matrix or tensor as a value of `core`: a view of it is itself, anything else is copied. */
+function arrayToCore(core: CoreExports, v: Matrix | Tensor | PlainArray): bigint {
+  const own = v instanceof Matrix || v instanceof Tensor ? v.valueIn(core) : undefined;
   if (own !== undefined) return own;
   const dtype = v.dtype === "f32" ? 1 : 0;
+  const isMatrix = v.kind === "matrix";
+  const length = v.shape.reduce((a, b) => a * b, 1);
   let p: number;
-  if (v instanceof Matrix) p = core.newMatrix(v.rows, v.cols, dtype);
+  if (isMatrix) p = core.newMatrix(v.shape[0], v.shape[1], dtype);
   else {
     const shape = shapeScratch(core);
     new Uint32Array(core.memory.buffer, shape, v.shape.length).set(v.shape);
@@ -232,8 +287,8 @@ function arrayToCore(core: CoreExports, v: Matrix | Tensor): bigint {
   }
   if (p === 0) throw new RangeError("out of memory copying an array");
   const u32 = new Uint32Array(core.memory.buffer);
-  const elems = u32[(p + (v instanceof Matrix ? L.MAT_ELEMS : L.TEN_ELEMS)) >>> 2];
-  const target = dtype ? new Float32Array(core.memory.buffer, elems, v.length) : new Float64Array(core.memory.buffer, elems, v.length);
+  const elems = u32[(p + (isMatrix ? L.MAT_ELEMS : L.TEN_ELEMS)) >>> 2];
+  const target = dtype ? new Float32Array(core.memory.buffer, elems, length) : new Float64Array(core.memory.buffer, elems, length);
   target.set(v.data);
   return objectValue(p);
 }

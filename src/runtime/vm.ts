@@ -1,14 +1,16 @@
 // A virtual machine: one instance of the WebAssembly core with the modules loaded into it.
 // Loading writes verified functions, constants and structs into the core's memory; running
 // calls the core's dispatch loop and turns its outcome into JavaScript values or errors.
-import { instantiateCore, type CoreExports, type CoreVariant } from "./core.js";
+import { instantiateCore, bestCoreVariant, type CoreExports, type CoreVariant } from "./core.js";
 import { ValueReader, makeString, objectValue, numberValue, toCore, type JsValue } from "./values.js";
+import { HostError, hostBuiltinId, releaseArrays, type HostFunction } from "./host-calls.js";
 import { NoodleRuntimeError, runtimeMessage, type TraceFrame } from "./runtime-error.js";
-import { BUILTINS } from "./builtin-table.js";
+import { ERRORS, errorSpec, formatError } from "../errors/table.js";
+import { CodecError } from "../store/codec.js";
+import { BUILTINS, BUILTIN_ID } from "./builtin-table.js";
 import * as L from "./heap-layout.generated.js";
 import type { NbcModule, FunctionProto } from "../bytecode/module.js";
 import { verifyModule } from "../bytecode/verifier.js";
-import { errorSpec, formatError } from "../errors/table.js";
 
 export interface Limits {
   /** Deepest call nesting (error 1001 beyond it). */
@@ -36,6 +38,12 @@ export interface VmOptions extends Limits {
   stderr?: (text: string) => void;
 }
 
+/**
+ * Computes C = A * B for the core: element addresses in the VM's memory, m x k times k x n,
+ * dtype 0 f64 or 1 f32. Returns false to let the core compute it itself.
+ */
+export type ProductHook = (a: number, b: number, c: number, m: number, k: number, n: number, dtype: number) => boolean;
+
 export type RunOutcome = { ok: true; value: JsValue } | { ok: false; error: NoodleRuntimeError };
 
 interface LoadedFunction {
@@ -57,19 +65,30 @@ const ASYNC_TURN_MS = 20;
 export class VM {
   private readonly functions: LoadedFunction[] = [];
   private readonly structFieldCounts: number[] = [];
+  /** Struct types by "name(field,field)", for values the host builds (decoded from storage). */
+  private readonly structIndex = new Map<string, number>();
+  private readonly hosts = new Map<number, HostFunction>();
   private globalCount = 0;
   private readonly interned = new Map<string, number>();
   readonly reader: ValueReader;
   private stdout: (text: string) => void;
   private stderr: (text: string) => void;
+  /** The modules loaded so far, in order (a replica of this VM loads the same). */
+  readonly modules: NbcModule[] = [];
+  /** Which build of the core this VM runs. */
+  readonly variant: CoreVariant;
+  private productHook: ProductHook | undefined;
 
   private constructor(readonly core: CoreExports, options: VmOptions, hostRef: { vm?: VM }) {
     hostRef.vm = this;
+    this.variant = options.core ?? bestCoreVariant();
     this.stdout = options.stdout ?? ((t) => console.log(t.replace(/\n$/, "")));
     this.stderr = options.stderr ?? ((t) => console.error(t.replace(/\n$/, "")));
     this.reader = new ValueReader(core, (i) => this.functions[i]?.proto.name ?? "?", (id) => BUILTINS[id]?.name ?? "?");
     this.setLimits(options);
     this.setSupervision(options.supervision ?? {});
+    // without a pool, pmap maps sequentially (see src/concurrency/pmap-host.ts)
+    this.registerHost("__pmap", () => null);
   }
 
   static async create(options: VmOptions = {}): Promise<VM> {
@@ -92,11 +111,18 @@ export class VM {
       clock: () => performance.now(),
       math: (fn, x, y) => (fn === 5 ? Math.pow(x, y) : fn === 6 ? Math.atan2(x, y) : MATH[fn](x)),
       errorMessage: (code, argc, argsPtr) => {
+        const message = vm().hostMessage;
+        if (message !== undefined) {
+          vm().hostMessage = undefined;
+          return stringOrZero(vm().core, message);
+        }
         const args: JsValue[] = [];
         for (let i = 0; i < argc; i++) args.push(vm().reader.forMessage(argsPtr + i * 8));
         return stringOrZero(vm().core, runtimeMessage(code, args));
       },
       renderTrace: (list) => stringOrZero(vm().core, vm().traceOf(list).map((f) => `${f.name} (${f.file}:${f.line}:${f.col})`).join("\n")),
+      call: (id, args, n, out) => vm().callHost(id, args, n, out),
+      matmul: (a, b, c, m, k, n, dt) => (vm().productHook?.(a, b, c, m, k, n, dt) ? 1 : 0),
     }, options.core);
     return new VM(core, options, ref);
   }
@@ -145,6 +171,73 @@ export class VM {
     return addr;
   }
 
+  private defineStruct(name: string, fields: string[], display?: string): number {
+    const index = this.structFieldCounts.length;
+    const template = display === undefined ? 0 : this.intern(display);
+    this.core.defineStruct(this.intern(name), fields.length, this.table(fields.map((f) => this.intern(f))), template);
+    this.structFieldCounts.push(fields.length);
+    const key = `${name}(${fields.join(",")})`;
+    if (!this.structIndex.has(key)) this.structIndex.set(key, index);
+    return index;
+  }
+
+  /** The struct type with this name and these fields: the first loaded one, else a new one. */
+  readonly structType = (name: string, fields: string[]): number =>
+    this.structIndex.get(`${name}(${fields.join(",")})`) ?? this.defineStruct(name, fields);
+
+  /** A JavaScript value as a value in this VM (see `toCore`); structs keep their type. */
+  toValue(v: unknown): bigint {
+    return toCore(this.core, v, this.structType);
+  }
+
+  /**
+   * Hands matrix products of at least `work` multiply-adds to `hook` (a pool splitting them
+   * across workers); without a hook every product stays in the core.
+   */
+  shareProducts(hook: ProductHook | undefined, work = 0): void {
+    this.productHook = hook;
+    this.core.setParallelThreshold(hook ? Math.max(1, work) : 0);
+  }
+
+  /** Implements host builtin `name` (one marked `host` in the builtin table) in this VM. */
+  registerHost(name: string, fn: HostFunction): void {
+    this.hosts.set(hostBuiltinId(name), fn);
+  }
+
+  private callHost(id: number, argsAddr: number, n: number, out: number): number {
+    const args: JsValue[] = [];
+    this.hostMessage = undefined;
+    try {
+      for (let i = 0; i < n; i++) args.push(this.reader.at(argsAddr + i * 8));
+      const fn = this.hosts.get(id);
+      if (!fn) throw HostError.of("UnsupportedFeature", `'${BUILTINS[id]?.name ?? id}' on this platform`);
+      const value = fn(args);
+      // a promise becomes a future; the call is compiled with an await after it, so only the
+      // calling fiber waits for it
+      const result = isThenable(value) ? this.hostFuture(value) : this.toValue(value);
+      new BigUint64Array(this.core.memory.buffer, out, 1)[0] = result;
+      return 0;
+    } catch (e) {
+      this.raiseFromHost(e);
+      return 1;
+    } finally {
+      releaseArrays(args);
+    }
+  }
+
+  /** The message of the error a host function just raised, when it came whole. */
+  private hostMessage: string | undefined;
+
+  /** Turns an exception of a host function into the Noodle error the program sees. */
+  private raiseFromHost(e: unknown): void {
+    const [code, message] =
+      e instanceof HostError || e instanceof CodecError || e instanceof NoodleRuntimeError ? [e.code, e.message]
+      : e instanceof RangeError && /out of memory/.test(e.message) ? [ERRORS.MemoryLimit.code, undefined]
+      : [ERRORS.InternalError.code, `internal error: host function failed: ${e instanceof Error ? e.message : String(e)}`];
+    this.hostMessage = message;
+    this.core.raiseFromHost(code);
+  }
+
   /** Verifies a module against what is loaded and loads it; returns its entry function. */
   load(m: NbcModule): number {
     verifyModule(m, this.loaded);
@@ -156,11 +249,7 @@ export class VM {
       const v = c.kind === "number" ? numberValue(c.value) : objectValue(this.intern(c.value));
       new BigUint64Array(core.memory.buffer, kbase + i * 8, 1)[0] = v;
     });
-    for (const s of m.structs) {
-      const fields = this.table(s.fields.map((f) => this.intern(f)));
-      core.defineStruct(this.intern(s.name), s.fields.length, fields);
-      this.structFieldCounts.push(s.fields.length);
-    }
+    for (const s of m.structs) this.defineStruct(s.name, s.fields, s.display);
     this.globalCount = m.globalBase + m.globals.length;
     core.ensureGlobals(this.globalCount);
     for (const f of m.functions) {
@@ -170,6 +259,7 @@ export class VM {
       core.defineProto(code, f.code.length, f.nparams, f.nrequired, f.nregs, f.captures.length, caps, kbase, handlers, f.handlers.length, this.intern(f.name));
       this.functions.push({ proto: f, file: m.files[f.file] ?? "?" });
     }
+    this.modules.push(m);
     return m.entry;
   }
 
@@ -208,29 +298,68 @@ export class VM {
   }
   private running = false;
 
+
   /** The value of global `index` (a top-level name). */
   global(index: number): JsValue {
     return this.reader.at(this.core.globalsAddress() + index * 8);
   }
 
+  /** Sets global `index` to a JavaScript value (see `toValue`). */
+  setGlobal(index: number, v: unknown): void {
+    const word = this.toValue(v);
+    new BigUint64Array(this.core.memory.buffer, this.core.globalsAddress() + index * 8, 1)[0] = word;
+  }
+
+  /** Sets global `index` to function `fn` (an index among the loaded functions; it must capture nothing). */
+  setGlobalFunction(index: number, fn: number): void {
+    const word = this.closureOf(fn);
+    new BigUint64Array(this.core.memory.buffer, this.core.globalsAddress() + index * 8, 1)[0] = word;
+  }
+
+  /** Calls function `fn` (an index among the loaded functions; it must capture nothing) with JavaScript arguments. */
+  callFunction(fn: number, args: unknown[]): RunOutcome {
+    const word = this.closureOf(fn);
+    const at = this.argumentsAt(args);
+    this.functionSlot ||= this.table([0, 0]);
+    new BigUint64Array(this.core.memory.buffer, this.functionSlot, 1)[0] = word;
+    return this.exclusive(() => this.core.callFunction(this.functionSlot, at, args.length));
+  }
+  private functionSlot = 0;
+
+  private closureOf(fn: number): bigint {
+    // an i64 export comes back signed
+    const word = BigInt.asUintN(64, this.core.closureOf(fn));
+    if (word === L.NIL) throw new RangeError(`function ${fn} is not loaded, captures variables, or memory is exhausted`);
+    return word;
+  }
+
   /** Calls the function held by global `index` with JavaScript arguments (a promise becomes a future). */
   callGlobal(index: number, args: unknown[]): RunOutcome {
-    return this.exclusive(() => this.startCall(index, args));
+    return this.exclusive(() => this.core.callFunction(this.core.globalsAddress() + index * 8, this.argumentsAt(args), args.length));
   }
 
   /** Like callGlobal, but a fiber may wait for host promises. */
   callGlobalAsync(index: number, args: unknown[]): Promise<RunOutcome> {
-    return this.exclusiveAsync(() => this.startCall(index, args));
+    return this.exclusiveAsync(() => this.core.callFunction(this.core.globalsAddress() + index * 8, this.argumentsAt(args), args.length));
   }
 
-  private startCall(index: number, args: unknown[]): number {
-    const values = args.map((a) => (isThenable(a) ? this.hostFuture(a) : toCore(this.core, a)));
+  /** Applies builtin `name` to JavaScript arguments (the host's way to use the core's kernels). */
+  applyBuiltin(name: string, args: unknown[]): RunOutcome {
+    const id = BUILTIN_ID.get(name);
+    if (id === undefined) throw new RangeError(`no builtin '${name}'`);
+    const at = this.argumentsAt(args);
+    return this.exclusive(() => this.core.applyBuiltin(id, at, args.length));
+  }
+
+  /** Writes arguments as core values into a buffer kept for the purpose; returns its address. */
+  private argumentsAt(args: unknown[]): number {
+    const values = args.map((a) => (isThenable(a) ? this.hostFuture(a) : this.toValue(a)));
     if (values.length > this.argsCapacity) {
       this.argsBuffer = this.core.allocTable(values.length * 8);
       this.argsCapacity = values.length;
     }
     new BigUint64Array(this.core.memory.buffer, this.argsBuffer, values.length).set(values);
-    return this.core.callFunction(this.core.globalsAddress() + index * 8, this.argsBuffer, values.length);
+    return this.argsBuffer;
   }
   private argsBuffer = 0;
   private argsCapacity = 0;
@@ -297,7 +426,7 @@ export class VM {
       core.release(handle);
     };
     const wait: Promise<void> = Promise.resolve(promise).then(
-      (v) => settle(toCore(core, v), false),
+      (v) => settle(this.toValue(v), false),
       (e) => settle(this.errorValue(e), true),
     ).finally(() => this.hostWaits.delete(wait));
     this.hostWaits.add(wait);
@@ -321,6 +450,8 @@ export class VM {
   runAsync(m: NbcModule): Promise<RunOutcome> {
     return this.runFunctionAsync(this.load(m));
   }
+
+
 
   private errorAt(addr: number): NoodleRuntimeError {
     const [p, hi] = this.reader.raw(addr);
@@ -367,7 +498,7 @@ function macrotask(): Promise<void> {
   return new Promise((r) => setTimeout(r, 0));
 }
 
-/** A new string in the core, or 0 when its memory is exhausted (the core then uses a fallback). */
+
 function stringOrZero(core: CoreExports, text: string): number {
   try {
     return makeString(core, text, false);

@@ -374,7 +374,7 @@ func identity_nat(F: Functor) {
 // beta.alpha for alpha: F => G and beta: G => H; components beta_a.alpha_a.
 func vertical(beta: Nat, alpha: Nat) {
   if not same_functor(alpha.to, beta.from) {
-    law_error("vertical: \${show(beta)} does not start where \${show(alpha)} ends")
+    law_error("vertical: \${beta} does not start where \${alpha} ends")
   }
   let D = alpha.to.target
   var comps = {}
@@ -388,7 +388,7 @@ func horizontal(beta: Nat, alpha: Nat) {
   let G = alpha.to
   let H = beta.from
   if not same_category(G.target, H.source) {
-    law_error("horizontal: \${show(beta)} does not start in the category where \${show(alpha)} ends")
+    law_error("horizontal: \${beta} does not start in the category where \${alpha} ends")
   }
   let E = H.target
   var comps = {}
@@ -405,16 +405,12 @@ func same_nat(alpha: Nat, beta: Nat) {
   return same_functor(alpha.from, beta.from) and same_functor(alpha.to, beta.to) and
     alpha.components == beta.components
 }
-
-// ---------------------------------------------------------------------------------------------
-// Printing: structs print as Name { ... }, so the short forms come from show.
-
-func show(x) {
-  return match x {
-    case Category { objects, arrows } => "<category \${len(objects)} objects, \${len(arrows)} arrows>"
-    case Functor { name } => "<functor \${name}>"
-    case Nat { from, to } => "<nat \${from.name} => \${to.name}>"
-    case _ => str(x)
-  }
-}
 `;
+
+// How Category, Functor and Nat values print (print, str, interpolation) in place of the usual
+// Name { ... }: "{field}" is a field's text, "{a.b}" a field of a field, "{#field}" a length.
+export const CATEGORY_DISPLAYS: Record<string, string> = {
+  Category: "<category {#objects} objects, {#arrows} arrows>",
+  Functor: "<functor {name}>",
+  Nat: "<nat {from.name} => {to.name}>",
+};

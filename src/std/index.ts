@@ -1,13 +1,30 @@
 // Standard modules: Noodle source shipped with the library, imported as "std/NAME". They are
-// embedded as text so they load the same way in Node and in browsers.
+// embedded as text so they load the same way in Node and in browsers. A module may give some of
+// its struct types a display template: how their values print (see assembly/vm/format.ts).
 
-import { CATEGORY_SOURCE } from "./category.js";
+import { CATEGORY_DISPLAYS, CATEGORY_SOURCE } from "./category.js";
+import { DB_SOURCE } from "./db.js";
 
-const modules = new Map<string, string>([["category", CATEGORY_SOURCE]]);
+interface StdModule {
+  source: string;
+  /** Struct name -> display template. */
+  displays: Record<string, string>;
+}
+
+const modules = new Map<string, StdModule>([
+  ["category", { source: CATEGORY_SOURCE, displays: CATEGORY_DISPLAYS }],
+  ["db", { source: DB_SOURCE, displays: {} }],
+]);
 
 /** The source of a standard module, or undefined when there is none. */
 export function stdModuleSource(name: string): string | undefined {
-  return modules.get(name);
+  return modules.get(name)?.source;
+}
+
+/** The display template of struct `struct` of standard module `name`, if it has one. */
+export function stdStructDisplay(name: string, struct: string): string | undefined {
+  const displays = modules.get(name)?.displays;
+  return displays !== undefined && Object.hasOwn(displays, struct) ? displays[struct] : undefined;
 }
 
 export function stdModuleNames(): string[] {

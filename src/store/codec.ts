@@ -113,12 +113,21 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** The canonical bytes of a value. Throws TypeError for values that cannot be stored. */
 export function encodeValue(v: StoredValue): Uint8Array {
-  const w = new Writer();
-  w.u8(MAGIC0);
-  w.u8(MAGIC1);
-  w.u8(FORMAT_VERSION);
-  w.value(v, 0);
-  return w.finish();
+  return new Writer().encode(v).finish();
+}
+
+/**
+ * Encodes values one after another into one buffer that it keeps: each result is a view that is
+ * valid until the next call. For writers that copy the bytes out at once (a store appending to
+ * its log), this saves allocating and clearing a buffer per value.
+ */
+export class ValueEncoder {
+  private readonly writer = new Writer();
+
+  encode(v: StoredValue): Uint8Array {
+    this.writer.truncate(0);
+    return this.writer.encode(v).written();
+  }
 }
 
 /** A stable hex hash of a value's canonical bytes: equal values have equal hashes. */
@@ -126,21 +135,80 @@ export function valueHash(v: StoredValue): string {
   return contentHash(encodeValue(v));
 }
 
+/**
+ * Encodes values one after another into one growing buffer, each encoding (header and value)
+ * starting at a multiple of 8 bytes, so matrix elements stay aligned: the values of a batch of
+ * messages with one allocation rather than one per value.
+ */
+export class ValueSequence {
+  private readonly w = new Writer();
+
+  /** Appends the encoding of `v`; returns its offset and length. Nothing is appended on a TypeError. */
+  add(v: StoredValue): [number, number] {
+    const at = this.w.align();
+    try {
+      this.w.encode(v);
+    } catch (e) {
+      this.w.truncate(at);
+      throw e;
+    }
+    return [at, this.w.length - at];
+  }
+
+  /** Bytes written so far. */
+  get byteLength(): number {
+    return this.w.length;
+  }
+
+  /** The buffer written so far; earlier views stay valid when it grows (into a new buffer). */
+  get bytes(): Uint8Array {
+    return this.w.written();
+  }
+}
+
 class Writer {
   private buf = new Uint8Array(256);
   private view = new DataView(this.buf.buffer);
-  private length = 0;
+  length = 0;
+
+  header(): void {
+    this.u8(MAGIC0);
+    this.u8(MAGIC1);
+    this.u8(FORMAT_VERSION);
+  }
+
+  /** Pads with zeros to a multiple of 8 bytes; returns the new length. */
+  align(): number {
+    const at = this.reserve(padding(this.length));
+    this.buf.fill(0, at, this.length);
+    return this.length;
+  }
+
+  truncate(length: number): void {
+    this.length = length;
+  }
+
+  written(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+
+  /** Writes the header and the value. */
+  encode(v: StoredValue): this {
+    this.header();
+    this.value(v, 0);
+    return this;
+  }
 
   finish(): Uint8Array {
-    // a copy starting at offset 0 of its own buffer keeps the padding's alignment meaningful
-    return this.buf.slice(0, this.length);
+    // Starting at offset 0 of its buffer keeps the padding's alignment meaningful. A buffer
+    // mostly used is kept rather than copied (large arrays are written at exactly their size).
+    return this.length * 2 >= this.buf.length ? this.buf.subarray(0, this.length) : this.buf.slice(0, this.length);
   }
 
   private reserve(n: number): number {
     const at = this.length;
     if (at + n > this.buf.length) {
-      let size = this.buf.length * 2;
-      while (size < at + n) size *= 2;
+      const size = Math.max(this.buf.length * 2, at + n);
       const next = new Uint8Array(size);
       next.set(this.buf.subarray(0, at));
       this.buf = next;
@@ -284,7 +352,7 @@ class Writer {
     this.u8(dtype === "f64" ? DTYPE_F64 : DTYPE_F32);
     if (kind === "tensor") this.uleb(shape.length);
     for (const d of shape) this.uleb(d);
-    this.reserve(padding(this.length)); // fresh buffers are zero
+    this.align(); // zeros written, not assumed: a reused buffer holds old bytes
     const at = this.reserve(count * elemSize);
     writeElements(this.buf, this.view, at, data);
   }
@@ -295,12 +363,14 @@ function writeElements(buf: Uint8Array, view: DataView, at: number, data: Float6
   const f64 = data instanceof Float64Array;
   if (HOST_LE) {
     // `at` is a multiple of 8 and the buffer starts at offset 0, so a direct view is aligned
-    const out = f64 ? new Float64Array(buf.buffer, at, data.length) : new Float32Array(buf.buffer, at, data.length);
-    out.set(data);
-    for (let i = 0; i < out.length; i++) {
-      const x = out[i];
-      if (x === 0) out[i] = 0;
-      else if (x !== x) setCanonicalNaN(view, at + i * (f64 ? 8 : 4), f64);
+    if (f64) {
+      const out = new Float64Array(buf.buffer, at, data.length);
+      out.set(data);
+      canonicalize64(out, view, at);
+    } else {
+      const out = new Float32Array(buf.buffer, at, data.length);
+      out.set(data);
+      canonicalize32(out, view, at);
     }
     return;
   }
@@ -309,6 +379,24 @@ function writeElements(buf: Uint8Array, view: DataView, at: number, data: Float6
     if (x !== x) setCanonicalNaN(view, p, f64);
     else if (f64) view.setFloat64(p, x === 0 ? 0 : x, true);
     else view.setFloat32(p, x === 0 ? 0 : x, true);
+  }
+}
+
+// Rewrite -0 as +0 and every NaN as the quiet NaN, in place: one loop per array type, so that
+// each stays monomorphic and fast.
+function canonicalize64(out: Float64Array, view: DataView, at: number): void {
+  for (let i = 0; i < out.length; i++) {
+    const x = out[i];
+    if (x === 0) out[i] = 0;
+    else if (x !== x) setCanonicalNaN(view, at + i * 8, true);
+  }
+}
+
+function canonicalize32(out: Float32Array, view: DataView, at: number): void {
+  for (let i = 0; i < out.length; i++) {
+    const x = out[i];
+    if (x === 0) out[i] = 0;
+    else if (x !== x) setCanonicalNaN(view, at + i * 4, false);
   }
 }
 
@@ -345,6 +433,32 @@ export function decodeValue(bytes: Uint8Array): StoredValue {
   const v = r.value(0);
   if (r.pos !== bytes.length) throw new CodecError(`${bytes.length - r.pos} trailing bytes`, r.pos);
   return v;
+}
+
+/** What storage indexes about a value: its type name (as `type` gives it) and array shape. */
+export interface ValueSummary {
+  type: string;
+  dtype?: DType;
+  shape?: number[];
+}
+
+const TYPE_OF_TAG = ["nil", "bool", "bool", "number", "string", "list", "map", "struct", "matrix", "tensor", "error"];
+
+/** Bytes of an encoding's head that always suffice for `summarizeEncoded`. */
+export const SUMMARY_PREFIX = HEADER_SIZE + 2 + 5 * (MAX_TENSOR_DIMS + 1);
+
+/** The summary of an encoded value, read from its first bytes only (SUMMARY_PREFIX suffice). */
+export function summarizeEncoded(head: Uint8Array): ValueSummary {
+  if (head.length < HEADER_SIZE + 1 || head[0] !== MAGIC0 || head[1] !== MAGIC1 || head[2] !== FORMAT_VERSION) {
+    throw new CodecError("not an encoded value (bad header)", 0);
+  }
+  const tag = head[HEADER_SIZE];
+  const type = TYPE_OF_TAG[tag];
+  if (type === undefined) throw new CodecError(`unknown tag ${tag}`, HEADER_SIZE);
+  if (tag !== Tag.Matrix && tag !== Tag.Tensor) return { type };
+  const r = new Reader(head);
+  r.pos = HEADER_SIZE + 1;
+  return r.arrayShape(tag === Tag.Matrix);
 }
 
 class Reader {
@@ -482,13 +596,11 @@ class Reader {
     return out;
   }
 
-  private array(isMatrix: boolean): ArrayValue {
-    const kind = isMatrix ? "matrix" : "tensor";
+  /** An array's dtype and shape: what follows its tag up to the padding. */
+  arrayShape(isMatrix: boolean): { type: "matrix" | "tensor"; dtype: DType; shape: number[] } {
     const dtypeAt = this.pos;
     const dt = this.u8();
     if (dt !== DTYPE_F64 && dt !== DTYPE_F32) this.fail(`unknown dtype ${dt}`, dtypeAt);
-    const f64 = dt === DTYPE_F64;
-    const elemSize = f64 ? 8 : 4;
     let ndim = 2;
     if (!isMatrix) {
       const at = this.pos;
@@ -497,6 +609,14 @@ class Reader {
     }
     const shape: number[] = [];
     for (let i = 0; i < ndim; i++) shape.push(this.uleb());
+    return { type: isMatrix ? "matrix" : "tensor", dtype: dt === DTYPE_F64 ? "f64" : "f32", shape };
+  }
+
+  private array(isMatrix: boolean): ArrayValue {
+    const kind = isMatrix ? "matrix" : "tensor";
+    const { dtype, shape } = this.arrayShape(isMatrix);
+    const f64 = dtype === "f64";
+    const elemSize = f64 ? 8 : 4;
     // computed with an early stop so huge dimensions cannot overflow (0 * Infinity is NaN)
     let count = shape.includes(0) ? 0 : 1;
     for (const d of shape) {

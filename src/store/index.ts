@@ -1,4 +1,5 @@
-// Storage of Noodle values: the value codec (see codec.ts for the format).
+// Storage of Noodle values: the value codec (codec.ts), the log-structured store (store.ts) with
+// its log devices, MQL queries (mql.ts), and std/db's host side (db-host.ts).
 export {
   CORRUPT_DATA,
   CodecError,
@@ -11,3 +12,7 @@ export {
   type ArrayValue,
   type StoredValue,
 } from "./codec.js";
+export { Store, type StoreStats, type StoreEntry } from "./store.js";
+export { MemoryLog, ChunkLog, type LogDevice } from "./log-device.js";
+export { prepareStorage, installStorage, openStore, usesStorage, type StorageEnvironment } from "./db-host.js";
+export { defaultStorage, setDefaultLogOpener } from "./platform.js";

@@ -4,16 +4,9 @@
 //
 // Needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium); without it the
 // tests are skipped.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM_ARGS, PROJECT_ROOT, startStaticServer, type StaticServer } from "./static-server.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-const skipNote = hasChromium ? "" : ` [skipped: ${CHROMIUM} not found; install it with 'apt-get install chromium']`;
+import { hasChromium, openChromiumPage, skipNote, type ChromiumPage } from "./chromium-page.js";
 
 const TEST_TIMEOUT = 60_000;
 /** Upper bound for any single wait on the browser, so a hung worker fails instead of stalling. */
@@ -43,47 +36,17 @@ function withTimeout<T>(what: string, promise: Promise<T>, ms = STEP_TIMEOUT): P
 }
 
 describe("Noodle in a browser Web Worker", () => {
-  let server: StaticServer | undefined;
-  let context: BrowserContext | undefined;
+  let browser: ChromiumPage | undefined;
   let page: Page;
-  let userDataDir: string | undefined;
-  /** Uncaught exceptions, console errors and failed requests, from the page and its worker. */
-  const browserErrors: string[] = [];
 
   beforeAll(async () => {
     if (!hasChromium) return;
-    if (!existsSync(join(PROJECT_ROOT, "dist/index.js"))) {
-      throw new Error("dist/index.js is missing: build the library first (npm run build)");
-    }
-    server = await startStaticServer();
-    userDataDir = mkdtempSync(join(tmpdir(), "noodle-chromium-"));
-    // Playwright manages --user-data-dir itself (the first argument), so it is not in args.
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      timeout: STEP_TIMEOUT,
-      args: CHROMIUM_ARGS,
-    });
-    context.setDefaultTimeout(STEP_TIMEOUT);
-    page = context.pages()[0] ?? (await context.newPage());
-
-    page.on("pageerror", (err) => browserErrors.push(`page error: ${err.message}`));
-    // The worker's console messages arrive here too.
-    page.on("console", (msg) => {
-      if (msg.type() === "error") browserErrors.push(`console error: ${msg.text()}`);
-    });
-    page.on("requestfailed", (req) => browserErrors.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
-    page.on("response", (res) => {
-      if (res.status() >= 400) browserErrors.push(`HTTP ${res.status()}: ${res.url()}`);
-    });
-
-    await page.goto(`${server.origin}/tests/browser/worker-page.html`, { waitUntil: "load" });
+    browser = await openChromiumPage("tests/browser/worker-page.html", ["dist/index.js"], STEP_TIMEOUT);
+    page = browser.page;
   }, TEST_TIMEOUT);
 
   afterAll(async () => {
-    await context?.close().catch(() => {});
-    await server?.close().catch(() => {});
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await browser?.close();
   }, TEST_TIMEOUT);
 
   /** Runs source in the worker; the page enforces its own deadline, this one is a backstop. */
@@ -95,7 +58,7 @@ describe("Noodle in a browser Web Worker", () => {
   }
 
   function expectNoBrowserErrors(): void {
-    expect(browserErrors).toEqual([]);
+    expect(browser?.errors).toEqual([]);
   }
 
   it.skipIf(!hasChromium)(

@@ -271,6 +271,6 @@ describe("verifier rejects", () => {
   });
 
   it("a module of another format version", () => {
-    rejects({ ...single([RET]), version: 2 }, /module version 2, expected 1/);
+    rejects({ ...single([RET]), version: 1 }, /module version 1, expected 2/);
   });
 });

@@ -84,6 +84,20 @@ describe("host promises", () => {
     expect(noodle.call("one")).toBe(1);
   });
 
+  it("a host builtin that answers with a promise suspends only the calling fiber", async () => {
+    const { noodle, output } = await session();
+    // pmap's host side, answering later (as a pool that does not block would)
+    noodle.vm.registerHost("__pmap", ([xs]) => later((xs as number[]).map((x) => x * 10), 5));
+    const r = await noodle.evalAsync(`
+      func other() { print("other ran"); return 1 }
+      let t = spawn other()
+      print(pmap([1, 2, 3], x => x), await t)`);
+    expect(r.ok).toBe(true);
+    expect(output()).toBe("other ran\n[10, 20, 30] 1\n");
+    // a synchronous run cannot wait for it
+    expect(noodle.eval(`pmap([1, 2], x => x)`).error?.code).toBe(1005);
+  });
+
   it("runAsync runs a whole program; vm.run still runs programs that never wait for the host", async () => {
     let out = "";
     const vm = await VM.create({ stdout: (t) => (out += t) });

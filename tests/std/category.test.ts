@@ -75,7 +75,7 @@ describe("categories", () => {
       print(cat.compose(PAIR, "id_C", "h"), cat.compose(PAIR, "h", "id_A"), cat.compose(PAIR, "id_B", "id_B"))
       print(cat.dom(PAIR, "id_B"), cat.cod(PAIR, "id_B"))
       print(cat.hom(PAIR, "A", "C"), cat.hom(PAIR, "A", "A"), cat.hom(PAIR, "C", "A"))
-      print(cat.show(PAIR), cat.show(ARROW), cat.show(SQ), cat.show(ONE), cat.show(Z4))`)).toBe(
+      print(str(PAIR), str(ARROW), str(SQ), str(ONE), str(Z4))`)).toBe(
       "h A B id_A\n" +
         "h h id_B\n" +
         "B B\n" +
@@ -98,7 +98,7 @@ describe("categories", () => {
         "arrows": {"id_A": ["A", "A"], "u": ["A", "B"]},
         "compose": {"id_B.u": "u", "u.id_A": "u"}
       })
-      print(cat.show(C), cat.compose(C, "id_B", "u"), C == ARROW)`)).toBe("<category 2 objects, 3 arrows> u true\n");
+      print(str(C), cat.compose(C, "id_B", "u"), C == ARROW)`)).toBe("<category 2 objects, 3 arrows> u true\n");
   });
 
   it("reads composite keys whose arrow names contain dots", async () => {
@@ -207,7 +207,7 @@ describe("functors", () => {
     expect(await run(FUNCTORS + `
       print(cat.fobj(F, "A"), cat.fobj(F, "C"), cat.farrow(F, "f"), cat.farrow(F, "h"), cat.farrow(F, "id_B"))
       print(cat.farrow(H, "b"), cat.farrow(H, "id_01"), cat.fobj(H, "01"))
-      print(cat.show(F), cat.show(cat.functor(ARROW, PAIR, {"A": "B", "B": "C"}, {"u": "g"})))
+      print(str(F), str(cat.functor(ARROW, PAIR, {"A": "B", "B": "C"}, {"u": "g"})))
       print(failure(() => cat.fobj(F, "Q")), "/", failure(() => cat.farrow(F, "u")))`)).toBe(
       "00 11 a e id_10\n" +
         "id_A id_A A\n" +
@@ -219,11 +219,11 @@ describe("functors", () => {
   it("composition follows both functors and is associative", async () => {
     expect(await run(FUNCTORS + `
       let FG = cat.compose_functors(F, G)
-      print(cat.show(FG), cat.fobj(FG, "B"), cat.farrow(FG, "u"))
+      print(str(FG), cat.fobj(FG, "B"), cat.farrow(FG, "u"))
       let left = cat.compose_functors(H, cat.compose_functors(F, G))
       let right = cat.compose_functors(cat.compose_functors(H, F), G)
       print(cat.farrow(left, "u"), cat.fobj(left, "A"), cat.fobj(left, "B"))
-      print(cat.same_functor(left, right), cat.show(left), cat.show(right))`)).toBe(
+      print(cat.same_functor(left, right), str(left), str(right))`)).toBe(
       "<functor F.G> 10 a\n" + "u A B\n" + "true <functor H.F.G> <functor H.F.G>\n",
     );
   });
@@ -231,7 +231,7 @@ describe("functors", () => {
   it("identity functors are units for composition", async () => {
     expect(await run(FUNCTORS + `
       let I = cat.identity_functor(SQ)
-      print(cat.show(I), cat.farrow(I, "e"), cat.fobj(I, "01"))
+      print(str(I), cat.farrow(I, "e"), cat.fobj(I, "01"))
       print(cat.same_functor(cat.compose_functors(I, F), F), cat.same_functor(cat.compose_functors(H, I), H))
       print(cat.same_functor(cat.compose_functors(F, cat.identity_functor(PAIR)), F))
       // sameness ignores names, not mappings
@@ -290,9 +290,9 @@ let delta = cat.nat(K, L, {"A": "d", "B": "id_11"})
 describe("natural transformations", () => {
   it("have components and print with their functors", async () => {
     expect(await run(SQUARE_NATS + `
-      print(cat.component(gamma, "A"), cat.component(gamma, "B"), cat.show(gamma), cat.show(delta))
+      print(cat.component(gamma, "A"), cat.component(gamma, "B"), str(gamma), str(delta))
       let one = cat.identity_nat(J)
-      print(cat.component(one, "A"), cat.component(one, "B"), cat.show(one))
+      print(cat.component(one, "A"), cat.component(one, "B"), str(one))
       print(failure(() => cat.component(gamma, "C")))`)).toBe(
       "a c <nat J => K> <nat K => L>\nid_00 id_01 <nat J => J>\n3003 the transformation has no component at 'C'\n",
     );
@@ -332,7 +332,7 @@ describe("natural transformations", () => {
       let alpha = cat.nat(FA, FB, {"*": "f"})
       let beta = cat.nat(FB, FC, {"*": "g"})
       let ba = cat.vertical(beta, alpha)
-      print(cat.component(ba, "*"), cat.show(ba))
+      print(cat.component(ba, "*"), str(ba))
       print(cat.same_nat(cat.vertical(alpha, cat.identity_nat(FA)), alpha), cat.same_nat(cat.vertical(cat.identity_nat(FB), alpha), alpha))
       print(failure(() => cat.vertical(alpha, beta)))`)).toBe(
       "h <nat FA => FC>\ntrue true\n5010 vertical: <nat FA => FB> does not start where <nat FB => FC> ends\n",
@@ -342,7 +342,7 @@ describe("natural transformations", () => {
   it("vertical composition in the square", async () => {
     expect(await run(SQUARE_NATS + `
       let dg = cat.vertical(delta, gamma)
-      print(cat.component(dg, "A"), cat.component(dg, "B"), cat.show(dg))`)).toBe("e c <nat J => L>\n");
+      print(cat.component(dg, "A"), cat.component(dg, "B"), str(dg))`)).toBe("e c <nat J => L>\n");
   });
 
   it("horizontal composition has components beta_(G a).H(alpha_a)", async () => {
@@ -352,7 +352,7 @@ describe("natural transformations", () => {
       let FB = cat.functor(ONE, ARROW, {"*": "B"}, {}, {"name": "FB"})
       let alpha = cat.nat(FA, FB, {"*": "u"})
       let ga = cat.horizontal(gamma, alpha)
-      print(cat.component(ga, "*"), cat.show(ga))
+      print(cat.component(ga, "*"), str(ga))
       print(cat.fobj(ga.from, "*"), cat.fobj(ga.to, "*"))
       print(cat.same_functor(ga.from, cat.compose_functors(J, FA)), cat.same_functor(ga.to, cat.compose_functors(K, FB)))
       // whiskering: identity transformations on either side
@@ -378,7 +378,7 @@ describe("natural transformations", () => {
       let beta = cat.nat(F, F, {"*": "r2"})
       // gamma_* . I(alpha_*) = r1 . r3
       print(cat.component(cat.horizontal(gamma, alpha), "*"), cat.component(cat.horizontal(gamma, beta), "*"))
-      print(cat.show(cat.horizontal(gamma, alpha)))`)).toBe("id_* r3\n<nat I.F => I.F>\n");
+      print(str(cat.horizontal(gamma, alpha)))`)).toBe("id_* r3\n<nat I.F => I.F>\n");
   });
 });
 
@@ -393,7 +393,7 @@ describe("the interchange law (delta.gamma)*(beta.alpha) = (delta*beta).(gamma*a
       let left = cat.horizontal(cat.vertical(delta, gamma), cat.vertical(beta, alpha))
       let right = cat.vertical(cat.horizontal(delta, beta), cat.horizontal(gamma, alpha))
       print(cat.component(left, "*"), cat.component(right, "*"), cat.same_nat(left, right))
-      print(cat.show(left), cat.show(right))`)).toBe("e e true\n<nat J.FA => L.FB> <nat J.FA => L.FB>\n");
+      print(str(left), str(right))`)).toBe("e e true\n<nat J.FA => L.FB> <nat J.FA => L.FB>\n");
   });
 
   it("holds in composable pairs: arrows of PAIR whiskered into the square", async () => {
@@ -436,14 +436,37 @@ describe("the interchange law (delta.gamma)*(beta.alpha) = (delta*beta).(gamma*a
 });
 
 describe("printed forms", () => {
-  it("categories, functors and transformations", async () => {
+  it("print, str and interpolation give the short forms, also inside containers", async () => {
     expect(await run(SQUARE_NATS + `
-      print(cat.show(PAIR))
-      print(cat.show(J), cat.show(cat.functor(ARROW, SQ, {"A": "00", "B": "10"}, {"u": "a"})))
-      print(cat.show(gamma), cat.show(cat.identity_nat(cat.functor(ARROW, SQ, {"A": "00", "B": "10"}, {"u": "a"}))))
-      print(cat.show(cat.nat(J, K, {"A": "a", "B": "c"}, {"name": "gamma"})))
-      print(cat.show(42), cat.show([1]))`)).toBe(
-      "<category 3 objects, 6 arrows>\n<functor J> <functor ?>\n<nat J => K> <nat ? => ?>\n<nat J => K>\n42 [1]\n",
+      print(PAIR)
+      print(ONE, SQ)
+      print(J, cat.functor(ARROW, SQ, {"A": "00", "B": "10"}, {"u": "a"}))
+      print(gamma, cat.identity_nat(cat.functor(ARROW, SQ, {"A": "00", "B": "10"}, {"u": "a"})))
+      print(cat.nat(J, K, {"A": "a", "B": "c"}, {"name": "gamma"}))
+      print([ARROW, {"F": K}])
+      print("in \${delta}: " + str(cat.identity_functor(ARROW)))
+      print(cat.compose_functors(cat.identity_functor(SQ), J), cat.vertical(delta, gamma))`)).toBe(
+      "<category 3 objects, 6 arrows>\n" +
+        "<category 1 objects, 1 arrows> <category 4 objects, 9 arrows>\n" +
+        "<functor J> <functor ?>\n" +
+        "<nat J => K> <nat ? => ?>\n" +
+        "<nat J => K>\n" +
+        '[<category 2 objects, 3 arrows>, {"F": <functor K>}]\n' +
+        "in <nat K => L>: <functor Id>\n" +
+        "<functor Id.J> <nat J => L>\n",
+    );
+  });
+
+  it("== still compares field by field, and other structs print as Name { ... }", async () => {
+    expect(await run(SQUARE_NATS + `
+      let ARROW2 = cat.category({"objects": ["A", "B"], "arrows": {"u": ["A", "B"]}})
+      let J2 = cat.functor(ARROW, SQ, {"A": "00", "B": "01"}, {"u": "b"}, {"name": "J"})
+      let J3 = cat.functor(ARROW, SQ, {"A": "00", "B": "01"}, {"u": "b"}, {"name": "J3"})
+      print(ARROW == ARROW2, ARROW == PAIR, J == J2, J == J3, cat.same_functor(J, J3))
+      print(gamma == cat.nat(J, K, {"A": "a", "B": "c"}), gamma == cat.nat(J2, K, {"A": "a", "B": "c"}, {"name": "g"}))
+      struct Category { objects }
+      print(Category { objects: [1] }, [Category { objects: [] }])`)).toBe(
+      "true false true false true\ntrue false\nCategory { objects: [1] } [Category { objects: [] }]\n",
     );
   });
 });

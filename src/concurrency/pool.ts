@@ -1,0 +1,398 @@
+// A pool of workers, each with its own VM: tasks (calls of a module's functions) are scheduled
+// on the least-loaded worker within a window of tasks in flight, sent in batches, and answered
+// in batches. Modules go to each worker once, by hash. A worker that dies is replaced; its
+// tasks fail with 7001, or run again once when they are idempotent. The platform supplies the
+// workers (endpoint.ts); this file is the same in Node and browsers.
+import { NoodleRuntimeError } from "../runtime/runtime-error.js";
+import { ERRORS, formatError } from "../errors/table.js";
+import type { NbcModule } from "../bytecode/module.js";
+import type { VM } from "../runtime/vm.js";
+import { bestCoreVariant } from "../runtime/core.js";
+import type { StoredValue, ArrayValue } from "../store/codec.js";
+import type { DType } from "../math/arrays.js";
+import type { EndpointFactory } from "./endpoint.js";
+import { WorkerSlot } from "./worker-slot.js";
+import type { Task } from "./task.js";
+import { moduleBytes } from "./module-bytes.js";
+import { splitRows } from "./row-split.js";
+import { defaultEndpoints, defaultPoolSize } from "./platform.js";
+import { shareProducts } from "./shared-product.js";
+import { pmapHost } from "./pmap-host.js";
+import {
+  PackedValues, ArgumentArena, decodeAt, TASK_FIELDS, RESULT_FIELDS, TaskKind,
+  type FromWorker, type ErrorInfo, type WorkerStats, type ToWorker, type ModuleBytes,
+} from "./protocol.js";
+
+export interface PoolOptions {
+  /** How many workers (default: the number of cores). */
+  workers?: number;
+  /** Starts a worker (default: the platform's: worker_threads in Node, Web Workers in browsers). */
+  endpoints?: EndpointFactory;
+  /** Most tasks in flight on one worker; more wait in the pool's queue (default 4096). */
+  window?: number;
+  /** Most tasks in one message (default 512). */
+  batch?: number;
+}
+
+export interface CallOptions {
+  /** The task may run twice: when its worker dies it is retried once instead of failing with 7001. */
+  idempotent?: boolean;
+}
+
+export interface AttachOptions {
+  /** Matrix products with at least this many multiply-adds are split across the pool (default 256^3). */
+  productWork?: number;
+}
+
+/** A matrix as the pool takes it: a VM's Matrix view or plain data. */
+export interface MatrixLike {
+  shape: number[];
+  dtype: DType;
+  data: Float64Array | Float32Array;
+}
+
+/** A worker that starts and dies this many times in a row before answering is not replaced again. */
+const MAX_FAILED_STARTS = 3;
+
+export class Pool {
+  private readonly slots: WorkerSlot[] = [];
+  private readonly queue: Task[] = [];
+  private queueHead = 0;
+  private pumpScheduled = false;
+  private nextId = 1;
+  private closed = false;
+  private failedStarts = 0;
+  private retried = 0;
+  private readonly pendingStats = new Map<number, (s: WorkerStats) => void>();
+  private readonly window: number;
+  private readonly batch: number;
+  private readonly arena = new ArgumentArena();
+
+  private constructor(
+    private readonly endpoints: EndpointFactory,
+    options: PoolOptions,
+  ) {
+    this.window = options.window ?? 4096;
+    this.batch = options.batch ?? 512;
+  }
+
+  /** Starts the workers and waits until each is ready. */
+  static async create(options: PoolOptions = {}): Promise<Pool> {
+    const count = options.workers ?? defaultPoolSize();
+    if (!Number.isInteger(count) || count < 1) throw new RangeError(formatError("BadOption", { detail: `a pool needs at least one worker, not ${count}` }));
+    const endpoints = options.endpoints ?? defaultEndpoints();
+    if (!endpoints) throw new Error(formatError("BadOption", { detail: "this platform has no workers to start (pass `endpoints`)" }));
+    const pool = new Pool(endpoints, options);
+    await Promise.all(Array.from({ length: count }, (_, i) => pool.start(i)));
+    return pool;
+  }
+
+  /** The number of workers. */
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Starts worker `index` (anew after a loss); resolves when it is ready. */
+  private start(index: number): Promise<void> {
+    const endpoint = this.endpoints();
+    const slot = new WorkerSlot(endpoint, index);
+    this.slots[index] = slot;
+    return new Promise((resolve) => {
+      endpoint.onmessage = (m) => {
+        const msg = m as FromWorker;
+        if (msg.t === "ready") {
+          slot.ready = true;
+          // an idle pool does not keep the process alive
+          endpoint.hold?.(false);
+          this.failedStarts = 0;
+          resolve();
+          this.schedulePump();
+        } else this.receive(slot, msg);
+      };
+      endpoint.onexit = (reason) => {
+        resolve();
+        this.lose(slot, reason);
+      };
+    });
+  }
+
+  // ---------------------------------------------------------------- the library API
+
+  /**
+   * Calls top-level function `fn` of `module` on a worker with `args` (values the codec can
+   * carry); resolves to its result. The module's top level runs once per worker, before its
+   * first call there. A Noodle error is a NoodleRuntimeError with its code and trace.
+   */
+  call(module: NbcModule, fn: string, args: unknown[] = [], options: CallOptions = {}): Promise<StoredValue> {
+    return this.submit({ call: { kind: TaskKind.Call, module: moduleBytes(module), fn, args: this.arena.encode(args) } }, options) as Promise<StoredValue>;
+  }
+
+  /** `fn` of `module` applied to every item of `xs`, in parallel; the results in order. */
+  async pmap(module: NbcModule, fn: string, xs: unknown[], options: CallOptions = {}): Promise<StoredValue[]> {
+    const shipped = moduleBytes(module);
+    const chunks = Math.min(xs.length, this.size * 4);
+    const per = Math.ceil(xs.length / Math.max(1, chunks));
+    const parts: Promise<unknown>[] = [];
+    for (let i = 0; i < xs.length; i += per) {
+      parts.push(this.submit({ call: { kind: TaskKind.Map, module: shipped, fn, args: this.arena.encode(xs.slice(i, i + per)) } }, options));
+    }
+    return ((await Promise.all(parts)) as StoredValue[][]).flat(1);
+  }
+
+  /** The matrix product A * B with its rows shared among the workers; the same bits as `A * B` in one VM. */
+  async matmul(a: MatrixLike, b: MatrixLike): Promise<ArrayValue> {
+    const [m, k] = a.shape, [k2, n] = b.shape;
+    if (a.shape.length !== 2 || b.shape.length !== 2 || k !== k2) {
+      throw new NoodleRuntimeError(ERRORS.ShapeMismatch.code, formatError("ShapeMismatch", { shapes: `${a.shape.join("x")} and ${b.shape.join("x")}` }), []);
+    }
+    const dtype: DType = a.dtype === "f32" && b.dtype === "f32" ? "f32" : "f64";
+    const Elements = dtype === "f32" ? Float32Array : Float64Array;
+    const shared = typeof SharedArrayBuffer !== "undefined";
+    const array = (count: number) => new Elements((shared ? new SharedArrayBuffer(count * Elements.BYTES_PER_ELEMENT) : new ArrayBuffer(count * Elements.BYTES_PER_ELEMENT)) as ArrayBuffer);
+    // one copy of each operand (converted when the dtypes differ), shared with every worker when the platform allows
+    const aa = array(m * k), bb = array(k * n), c = array(m * n);
+    aa.set(a.data);
+    bb.set(b.data);
+    const variant = bestCoreVariant();
+    await Promise.all(splitRows(m, this.size).map(([r0, r1]) =>
+      this.submit({
+        gemm: {
+          a: shared ? aa.subarray(r0 * k, r1 * k) : aa.slice(r0 * k, r1 * k),
+          b: bb,
+          c: shared ? c.subarray(r0 * n, r1 * n) : undefined,
+          m: r1 - r0, k, n, variant,
+        },
+      }, { idempotent: true }).then((rows) => {
+        if (!shared) c.set(rows as Float64Array | Float32Array, r0 * n);
+      })));
+    return { kind: "matrix", shape: [m, n], dtype, data: c };
+  }
+
+  /**
+   * Lets a VM use this pool from inside its programs: `pmap(xs, f)` runs on the workers, and
+   * large matrix products are split among them. Both block the VM's thread while the workers
+   * run, so they work only where a thread may wait for another (Node); elsewhere `pmap` runs
+   * sequentially and products stay in the VM, with the same results.
+   */
+  attach(vm: VM, options: AttachOptions = {}): void {
+    vm.registerHost("__pmap", pmapHost(this, vm));
+    if (this.slots.some((s) => s.endpoint.receiveSync) && typeof SharedArrayBuffer !== "undefined") {
+      vm.shareProducts(shareProducts(this, vm), options.productWork ?? 256 ** 3);
+    }
+  }
+
+  /** Counts from every worker (modules loaded, tasks run). */
+  workerStats(): Promise<WorkerStats[]> {
+    return Promise.all(this.slots.map((slot) => new Promise<WorkerStats>((resolve) => {
+      const id = this.nextId++;
+      this.pendingStats.set(id, resolve);
+      slot.endpoint.hold?.(true);
+      slot.endpoint.postMessage({ t: "stats", id } satisfies ToWorker);
+    })));
+  }
+
+  /** Messages that carried module bytes to each worker (a module is sent to a worker once). */
+  get modulesSent(): number[] {
+    return this.slots.map((s) => s.modulesSent);
+  }
+
+  /** Tasks in flight on each worker. */
+  get load(): number[] {
+    return this.slots.map((s) => s.inflight.size);
+  }
+
+  /** Tasks run again after their worker died. */
+  get retries(): number {
+    return this.retried;
+  }
+
+  /** Ends worker `index` at once, as a crash would: the pool replaces it. For testing faults. */
+  killWorker(index: number): void {
+    this.slots[index]?.endpoint.terminate();
+  }
+
+  /** Ends every worker; tasks still running fail with 7001. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const slot of this.slots) {
+      slot.lost = true;
+      slot.endpoint.terminate();
+      this.failAll([...slot.inflight.values()], "the pool was closed");
+      slot.inflight.clear();
+    }
+    this.failAll(this.queue.splice(this.queueHead), "the pool was closed");
+    this.queueHead = 0;
+  }
+
+  // ---------------------------------------------------------------- synchronous use (attach)
+
+  /** Up to `count` workers ready for a synchronous job (the caller blocks on their replies). */
+  syncWorkers(count: number): WorkerSlot[] {
+    return this.slots.filter((s) => s.usable && s.endpoint.receiveSync).slice(0, count);
+  }
+
+  /** A fresh id for a message. */
+  newId(): number {
+    return this.nextId++;
+  }
+
+  // ---------------------------------------------------------------- scheduling
+
+  private submit(work: Pick<Task, "call" | "gemm">, options: CallOptions): Promise<unknown> {
+    if (this.closed) return Promise.reject(lostError("the pool was closed"));
+    return new Promise((resolve, reject) => {
+      // a literal of fixed shape: spreading `work` here made submitting several times slower
+      this.queue.push({ call: work.call, gemm: work.gemm, id: this.nextId++, idempotent: options.idempotent === true, attempts: 0, resolve, reject });
+      this.schedulePump();
+    });
+  }
+
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    queueMicrotask(() => this.pump());
+  }
+
+  /** Hands queued tasks to the least-loaded workers, a batch per message. */
+  private pump(): void {
+    this.pumpScheduled = false;
+    while (this.queueHead < this.queue.length) {
+      let slot: WorkerSlot | undefined;
+      for (const s of this.slots) if (s.usable && (!slot || s.inflight.size < slot.inflight.size)) slot = s;
+      if (!slot || slot.inflight.size >= this.window) break;
+      const room = Math.min(this.batch, this.window - slot.inflight.size);
+      const end = Math.min(this.queue.length, this.queueHead + room);
+      this.send(slot, this.queue.slice(this.queueHead, end));
+      this.queueHead = end;
+    }
+    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+      this.queue.splice(0, this.queueHead);
+      this.queueHead = 0;
+    }
+  }
+
+  /** One message of calls to a worker (module bytes first where it lacks them); shares of products go alone. */
+  private send(slot: WorkerSlot, tasks: Task[]): void {
+    const names: string[] = [];
+    const nameIndex = new Map<string, number>();
+    const name = (s: string) => {
+      let i = nameIndex.get(s);
+      if (i === undefined) nameIndex.set(s, (i = names.push(s) - 1));
+      return i;
+    };
+    const modules: ModuleBytes[] = [];
+    const packed = new PackedValues();
+    const head = new Float64Array(tasks.length * TASK_FIELDS);
+    let calls = 0;
+    if (slot.inflight.size === 0 && tasks.length) slot.endpoint.hold?.(true);
+    for (const t of tasks) {
+      t.attempts++;
+      slot.inflight.set(t.id, t);
+      if (t.call) {
+        const { kind, module, fn, args } = t.call;
+        if (!slot.shipped.has(module.hash)) {
+          slot.shipped.add(module.hash);
+          modules.push(module);
+        }
+        const [offset, length] = packed.add(args);
+        const h = calls++ * TASK_FIELDS;
+        head[h] = t.id;
+        head[h + 1] = kind;
+        head[h + 2] = name(module.hash);
+        head[h + 3] = name(fn);
+        head[h + 4] = offset;
+        head[h + 5] = length;
+      } else if (t.gemm) {
+        // copied, not transferred: the job may have to be sent again if this worker dies
+        slot.endpoint.postMessage({ t: "gemm", id: t.id, sync: false, ...t.gemm } satisfies ToWorker);
+      }
+    }
+    if (calls === 0) return;
+    if (modules.length) slot.modulesSent++;
+    const data = packed.finish();
+    const used = head.subarray(0, calls * TASK_FIELDS);
+    slot.endpoint.postMessage({ t: "batch", modules, names, head: used, data } satisfies ToWorker, [head.buffer, data.buffer]);
+  }
+
+  /** Those of `modules` a worker has not been sent yet, counted as sent (for a synchronous job's message). */
+  shipTo(slot: WorkerSlot, modules: NbcModule[]): ModuleBytes[] {
+    const missing = modules.map(moduleBytes).filter((m) => !slot.shipped.has(m.hash));
+    for (const m of missing) slot.shipped.add(m.hash);
+    if (missing.length) slot.modulesSent++;
+    return missing;
+  }
+
+  private receive(slot: WorkerSlot, m: FromWorker): void {
+    switch (m.t) {
+      case "results": {
+        const head = m.head;
+        for (let i = 0; i < head.length; i += RESULT_FIELDS) {
+          const id = head[i], ok = head[i + 1], offset = head[i + 2], length = head[i + 3];
+          const task = slot.inflight.get(id);
+          if (!task) continue;
+          slot.inflight.delete(id);
+          if (ok) {
+            try {
+              task.resolve(decodeAt(m.data, offset, length));
+            } catch (e) {
+              task.reject(e as Error);
+            }
+          } else task.reject(runtimeError(m.errors[offset]));
+        }
+        break;
+      }
+      case "gemm-done": {
+        const task = slot.inflight.get(m.id);
+        if (!task) break;
+        slot.inflight.delete(m.id);
+        if (m.error) task.reject(runtimeError(m.error));
+        else task.resolve(m.c);
+        break;
+      }
+      case "stats":
+        this.pendingStats.get(m.id)?.(m.stats);
+        this.pendingStats.delete(m.id);
+        break;
+    }
+    if (slot.inflight.size === 0) slot.endpoint.hold?.(false);
+    this.schedulePump();
+  }
+
+  // ---------------------------------------------------------------- faults
+
+  /** A worker died: replace it; its tasks run again (idempotent, first loss) or fail with 7001. */
+  private lose(slot: WorkerSlot, reason: string): void {
+    if (this.slots[slot.index] !== slot) return;
+    slot.lost = true;
+    const tasks = [...slot.inflight.values()];
+    slot.inflight.clear();
+    if (this.closed) return this.failAll(tasks, "the pool was closed");
+    const retry = tasks.filter((t) => t.idempotent && t.attempts < 2);
+    this.failAll(tasks.filter((t) => !retry.includes(t)), reason);
+    this.queue.splice(this.queueHead, 0, ...retry);
+    this.retried += retry.length;
+    if (!slot.ready) this.failedStarts++;
+    if (this.failedStarts >= MAX_FAILED_STARTS) {
+      // workers die as they start: stop replacing them, and fail what waits once none is left
+      if (!this.slots.some((s) => !s.lost)) {
+        this.failAll(this.queue.splice(this.queueHead), `workers fail to start (${reason})`);
+        this.queueHead = 0;
+      }
+      return;
+    }
+    void this.start(slot.index);
+    this.schedulePump();
+  }
+
+  private failAll(tasks: Task[], reason: string): void {
+    for (const t of tasks) t.reject(lostError(reason));
+  }
+}
+
+function lostError(reason: string): NoodleRuntimeError {
+  return new NoodleRuntimeError(ERRORS.WorkerLost.code, formatError("WorkerLost", { detail: reason }), []);
+}
+
+export function runtimeError(e: ErrorInfo): NoodleRuntimeError {
+  return new NoodleRuntimeError(e.code, e.message, e.trace);
+}

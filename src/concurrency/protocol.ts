@@ -1,0 +1,127 @@
+// Messages between a pool and its workers. Tasks travel in batches: one message carries many
+// tasks, their arguments encoded with the value codec into one buffer that is transferred, not
+// copied; results come back the same way. Module bytes travel once per worker, named by hash.
+import { decodeValue, ValueSequence, type StoredValue } from "../store/codec.js";
+import type { TraceFrame } from "../runtime/runtime-error.js";
+import type { CoreVariant } from "../runtime/core.js";
+
+export const enum TaskKind {
+  /** Calls a top-level function of a module with the arguments (a list). */
+  Call = 0,
+  /** Calls a top-level function once per item of the argument (a list); the result is the list of results. */
+  Map = 1,
+}
+
+/** Numbers per task in a batch's head: id, kind, module (name index), function (name index), offset, length. */
+export const TASK_FIELDS = 6;
+/** Numbers per result in a results head: id, ok (1 or 0), offset, length. */
+export const RESULT_FIELDS = 4;
+
+export interface ModuleBytes {
+  hash: string;
+  bytes: Uint8Array;
+}
+
+export interface ErrorInfo {
+  code: number;
+  message: string;
+  trace: TraceFrame[];
+}
+
+export type ToWorker =
+  | { t: "batch"; modules: ModuleBytes[]; names: string[]; head: Float64Array; data: Uint8Array }
+  | GemmJob
+  | PmapJob
+  | { t: "stats"; id: number };
+
+/** Rows [0, m) of C = A * B: A holds only those rows; C is shared, or absent to have the rows sent back. */
+export interface GemmJob {
+  t: "gemm";
+  id: number;
+  a: Float64Array | Float32Array;
+  b: Float64Array | Float32Array;
+  c?: Float64Array | Float32Array;
+  m: number;
+  k: number;
+  n: number;
+  variant: CoreVariant;
+  /** Reply on the synchronous channel (the caller is blocked waiting). */
+  sync: boolean;
+}
+
+/** One chunk of an in-program `pmap`: items run through function `proto` of a replica of the caller's VM. */
+export interface PmapJob {
+  t: "pmap";
+  id: number;
+  modules: ModuleBytes[];
+  /** The caller's modules, in load order. */
+  hashes: string[];
+  /** The caller's globals (see pmap-host.ts), with the hash of these bytes. */
+  globals: Uint8Array;
+  globalsHash: string;
+  proto: number;
+  items: Uint8Array;
+}
+
+export type FromWorker =
+  | { t: "ready" }
+  | { t: "results"; head: Float64Array; data: Uint8Array; errors: ErrorInfo[] }
+  | { t: "gemm-done"; id: number; c?: Float64Array | Float32Array; error?: ErrorInfo }
+  | { t: "pmap-done"; id: number; data?: Uint8Array; error?: ErrorInfo }
+  | { t: "stats"; id: number; stats: WorkerStats };
+
+/** What a worker has done, as it counts it. */
+export interface WorkerStats {
+  /** Modules decoded from bytes (each hash once). */
+  modulesLoaded: number;
+  tasksRun: number;
+}
+
+/**
+ * Gathers encoded values into one buffer, each at a multiple of 8 bytes so that matrix data
+ * decodes in place (the codec aligns elements relative to the start of an encoding).
+ */
+export class PackedValues {
+  private parts: Uint8Array[] = [];
+  private size = 0;
+
+  /** Adds a value's encoding; returns [offset, length]. */
+  add(bytes: Uint8Array): [number, number] {
+    const at = this.size;
+    this.parts.push(bytes);
+    this.size = at + ((bytes.length + 7) & ~7);
+    return [at, bytes.length];
+  }
+
+  get length(): number {
+    return this.parts.length;
+  }
+
+  finish(): Uint8Array {
+    const out = new Uint8Array(this.size);
+    let at = 0;
+    for (const p of this.parts) {
+      out.set(p, at);
+      at += (p.length + 7) & ~7;
+    }
+    this.parts = [];
+    this.size = 0;
+    return out;
+  }
+}
+
+/** Encodes the arguments of many tasks into shared buffers (a new one after each megabyte). */
+export class ArgumentArena {
+  private seq = new ValueSequence();
+
+  /** The encoding of `args`, a view into the arena. */
+  encode(args: unknown[]): Uint8Array {
+    if (this.seq.byteLength > 1 << 20) this.seq = new ValueSequence();
+    const [at, length] = this.seq.add(args as StoredValue);
+    return this.seq.bytes.subarray(at, at + length);
+  }
+}
+
+export function decodeAt(data: Uint8Array, offset: number, length: number): StoredValue {
+  return decodeValue(data.subarray(offset, offset + length));
+}

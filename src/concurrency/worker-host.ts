@@ -1,0 +1,227 @@
+// The worker side of a pool, the same in Node and browsers: it keeps the modules it was sent
+// (by hash), one VM per module for calls (its top level run once), replicas of a calling VM for
+// in-program `pmap`, and kernel VMs for shares of matrix products. Each batch of tasks is
+// answered with one message.
+import { VM } from "../runtime/vm.js";
+import { decodeModule } from "../bytecode/codec.js";
+import { NoodleRuntimeError } from "../runtime/runtime-error.js";
+import { releaseArrays } from "../runtime/host-calls.js";
+import { ERRORS } from "../errors/table.js";
+import { encodeValue, decodeValue, ValueSequence, type StoredValue } from "../store/codec.js";
+import type { NbcModule } from "../bytecode/module.js";
+import type { CoreVariant } from "../runtime/core.js";
+import type { JsValue } from "../runtime/values.js";
+import { KernelVm } from "./kernel-vm.js";
+import {
+  decodeAt, TASK_FIELDS, RESULT_FIELDS, TaskKind,
+  type ToWorker, type FromWorker, type ErrorInfo, type ModuleBytes, type GemmJob, type PmapJob, type WorkerStats,
+} from "./protocol.js";
+
+export interface WorkerPort {
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  onMessage(handler: (message: ToWorker) => void): void;
+  /** Answers a caller blocked in WorkerEndpoint.receiveSync, where the platform has that. */
+  replySync?(message: FromWorker, transfer?: Transferable[]): void;
+}
+
+/** A module's VM after its top level ran, with its top-level names. */
+interface Program {
+  vm: VM;
+  globals: Map<string, number>;
+  /** The error its top level ended with, if it failed. */
+  failed?: NoodleRuntimeError;
+}
+
+/** A VM with a caller's modules loaded but not run; its globals are set from the caller's. */
+interface Replica {
+  vm: VM;
+  globalsHash: string;
+}
+
+export function serveWorker(port: WorkerPort): void {
+  const host = new WorkerHost(port);
+  port.onMessage((m) => host.handle(m));
+  port.postMessage({ t: "ready" });
+}
+
+class WorkerHost {
+  private readonly modules = new Map<string, NbcModule>();
+  private readonly programs = new Map<string, Promise<Program>>();
+  private readonly ready = new Map<string, Program>();
+  private readonly replicas = new Map<string, Promise<Replica>>();
+  private readonly kernels = new Map<CoreVariant, Promise<KernelVm>>();
+  private readonly stats: WorkerStats = { modulesLoaded: 0, tasksRun: 0 };
+
+  constructor(private readonly port: WorkerPort) {}
+
+  handle(m: ToWorker): void {
+    switch (m.t) {
+      case "batch":
+        void this.batch(m.modules, m.names, m.head, m.data);
+        return;
+      case "gemm":
+        void this.gemm(m);
+        return;
+      case "pmap":
+        void this.pmap(m);
+        return;
+      case "stats":
+        this.port.postMessage({ t: "stats", id: m.id, stats: { ...this.stats } });
+        return;
+    }
+  }
+
+  private addModules(list: ModuleBytes[]): void {
+    for (const { hash, bytes } of list) {
+      if (this.modules.has(hash)) continue;
+      this.modules.set(hash, decodeModule(bytes));
+      this.stats.modulesLoaded++;
+    }
+  }
+
+  private module(hash: string): NbcModule {
+    const m = this.modules.get(hash);
+    if (!m) throw new NoodleRuntimeError(ERRORS.InternalError.code, `internal error: module ${hash} was never sent to this worker`, []);
+    return m;
+  }
+
+  private program(hash: string): Promise<Program> {
+    let p = this.programs.get(hash);
+    if (!p) {
+      p = (async () => {
+        const module = this.module(hash);
+        const vm = await VM.create();
+        const globals = new Map(module.globals.map((name, i) => [name, module.globalBase + i] as const));
+        const outcome = vm.run(module);
+        const program: Program = { vm, globals, failed: outcome.ok ? undefined : outcome.error };
+        this.ready.set(hash, program);
+        return program;
+      })();
+      this.programs.set(hash, p);
+    }
+    return p;
+  }
+
+  private async batch(modules: ModuleBytes[], names: string[], head: Float64Array, data: Uint8Array): Promise<void> {
+    this.addModules(modules);
+    const count = head.length / TASK_FIELDS;
+    const out = new ValueSequence();
+    const results = new Float64Array(count * RESULT_FIELDS);
+    const errors: ErrorInfo[] = [];
+    for (let i = 0; i < count; i++) {
+      const [id, kind, mod, fn, offset, length] = head.subarray(i * TASK_FIELDS, (i + 1) * TASK_FIELDS);
+      const hash = names[mod];
+      try {
+        const program = this.ready.get(hash) ?? (await this.program(hash));
+        const value = this.call(program, names[fn], kind as TaskKind, decodeAt(data, offset, length) as StoredValue[]);
+        try {
+          const [o, l] = out.add(value as StoredValue);
+          results.set([id, 1, o, l], i * RESULT_FIELDS);
+        } finally {
+          releaseArrays(value);
+        }
+      } catch (e) {
+        errors.push(errorInfo(e));
+        results.set([id, 0, errors.length - 1, 0], i * RESULT_FIELDS);
+      }
+      this.stats.tasksRun++;
+    }
+    const bytes = out.bytes;
+    this.port.postMessage({ t: "results", head: results, data: bytes, errors }, [results.buffer, bytes.buffer]);
+  }
+
+  /** Runs one task; returns its result (the caller releases the arrays in it). */
+  private call(program: Program, name: string, kind: TaskKind, args: StoredValue[]): JsValue {
+    if (program.failed) throw program.failed;
+    const index = program.globals.get(name);
+    if (index === undefined) throw new NoodleRuntimeError(ERRORS.UndeclaredName.code, `undeclared name '${name}'`, []);
+    if (kind === TaskKind.Call) return valueOf(program.vm.callGlobal(index, args));
+    const items: JsValue[] = [];
+    try {
+      for (const item of args) items.push(valueOf(program.vm.callGlobal(index, [item])));
+      return items;
+    } catch (e) {
+      releaseArrays(items);
+      throw e;
+    }
+  }
+
+  private kernel(variant: CoreVariant): Promise<KernelVm> {
+    let k = this.kernels.get(variant);
+    if (!k) this.kernels.set(variant, (k = KernelVm.create(variant)));
+    return k;
+  }
+
+  private async gemm(job: GemmJob): Promise<void> {
+    const reply = (m: FromWorker, transfer: Transferable[] = []) =>
+      job.sync && this.port.replySync ? this.port.replySync(m, transfer) : this.port.postMessage(m, transfer);
+    try {
+      const kernel = await this.kernel(job.variant);
+      const c = kernel.product(job.a, job.b, job.m, job.k, job.n);
+      this.stats.tasksRun++;
+      if (job.c) {
+        job.c.set(c);
+        reply({ t: "gemm-done", id: job.id });
+      } else reply({ t: "gemm-done", id: job.id, c }, [c.buffer]);
+    } catch (e) {
+      reply({ t: "gemm-done", id: job.id, error: errorInfo(e) });
+    }
+  }
+
+  private replica(hashes: string[]): Promise<Replica> {
+    const key = hashes.join(" ");
+    let r = this.replicas.get(key);
+    if (!r) {
+      r = (async () => {
+        const vm = await VM.create();
+        for (const h of hashes) vm.load(this.module(h));
+        return { vm, globalsHash: "" };
+      })();
+      this.replicas.set(key, r);
+    }
+    return r;
+  }
+
+  private async pmap(job: PmapJob): Promise<void> {
+    const reply = (m: FromWorker, transfer: Transferable[] = []) => (this.port.replySync ?? this.port.postMessage.bind(this.port))(m, transfer);
+    const items: JsValue[] = [];
+    try {
+      this.addModules(job.modules);
+      const replica = await this.replica(job.hashes);
+      if (replica.globalsHash !== job.globalsHash) {
+        setGlobals(replica.vm, decodeValue(job.globals) as StoredValue[]);
+        replica.globalsHash = job.globalsHash;
+      }
+      for (const item of decodeValue(job.items) as StoredValue[]) items.push(valueOf(replica.vm.callFunction(job.proto, [item])));
+      this.stats.tasksRun++;
+      const data = encodeValue(items);
+      reply({ t: "pmap-done", id: job.id, data }, [data.buffer]);
+    } catch (e) {
+      reply({ t: "pmap-done", id: job.id, error: errorInfo(e) });
+    } finally {
+      releaseArrays(items);
+    }
+  }
+}
+
+/** A caller's globals as pmap-host.ts sends them: per global nil, ["f", function index] or ["v", value]. */
+function setGlobals(vm: VM, entries: StoredValue[]): void {
+  entries.forEach((e, i) => {
+    if (!Array.isArray(e)) return;
+    if (e[0] === "f") vm.setGlobalFunction(i, e[1] as number);
+    else vm.setGlobal(i, e[1]);
+  });
+}
+
+function valueOf(outcome: ReturnType<VM["callGlobal"]>): JsValue {
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
+}
+
+export function errorInfo(e: unknown): ErrorInfo {
+  if (e instanceof NoodleRuntimeError) return { code: e.code, message: e.message, trace: e.trace };
+  if (e instanceof TypeError) return { code: ERRORS.NotStorable.code, message: `cannot send the value to another worker: ${e.message}`, trace: [] };
+  const code = (e as { code?: unknown })?.code;
+  const message = e instanceof Error ? e.message : String(e);
+  return typeof code === "number" ? { code, message, trace: [] } : { code: ERRORS.InternalError.code, message: `internal error: ${message}`, trace: [] };
+}

@@ -1,0 +1,38 @@
+// The pool's view of one worker: its endpoint, the tasks it holds, the modules it has been
+// sent, and the batch being gathered for it.
+import type { WorkerEndpoint } from "./endpoint.js";
+import type { FromWorker } from "./protocol.js";
+import type { Task } from "./task.js";
+
+export class WorkerSlot {
+  /** Tasks sent and not yet answered, by id. */
+  readonly inflight = new Map<number, Task>();
+  /** Hashes of the modules this worker has been sent. */
+  readonly shipped = new Set<string>();
+  /** Messages that carried module bytes (a module goes to a worker once). */
+  modulesSent = 0;
+  ready = false;
+  /** Found dead (exited, or silent on its synchronous channel). */
+  lost = false;
+
+  constructor(
+    readonly endpoint: WorkerEndpoint,
+    readonly index: number,
+  ) {}
+
+  get usable(): boolean {
+    return this.ready && !this.lost;
+  }
+
+  /** The reply to synchronous job `id`, waiting for it; undefined when the worker died. */
+  awaitSync(id: number): FromWorker | undefined {
+    for (;;) {
+      const m = this.endpoint.receiveSync?.() as (FromWorker & { id?: number }) | undefined;
+      if (m === undefined) {
+        this.lost = true;
+        return undefined;
+      }
+      if (m.id === id) return m;
+    }
+  }
+}

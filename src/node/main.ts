@@ -1,0 +1,9 @@
+// The library's entry point in Node: everything of src/index.ts, with stores kept in files and
+// the core's fused multiply-add build where the engine can run it.
+import "./engine.js";
+import "./storage.js";
+import "./pool.js";
+
+export * from "../index.js";
+export { FileLog } from "./file-log.js";
+export { nodeWorkers } from "./pool.js";

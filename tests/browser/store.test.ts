@@ -1,0 +1,34 @@
+// Stores in a real browser: the bundled library (dist/browser/noodle.js) keeps a store in
+// IndexedDB in headless Chromium; after a page reload the store reopens with its values, metadata
+// and MQL, and a rolled back transaction left nothing behind.
+//
+// Needs Debian's Chromium at /usr/bin/chromium; without it the tests are skipped.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasChromium, openChromiumPage, type ChromiumPage } from "./chromium-page.js";
+
+const TIMEOUT = 60_000;
+
+describe.skipIf(!hasChromium)("a store in IndexedDB", () => {
+  let browser: ChromiumPage;
+
+  beforeAll(async () => {
+    browser = await openChromiumPage("tests/browser/store-page.html", ["dist/browser/noodle.js"], TIMEOUT / 2);
+  }, TIMEOUT);
+
+  afterAll(async () => {
+    await browser?.close();
+  }, TIMEOUT);
+
+  async function visit(which: "firstVisit" | "secondVisit"): Promise<unknown> {
+    const { page } = browser;
+    await page.waitForFunction(() => (window as unknown as { storeReady?: boolean }).storeReady === true);
+    return page.evaluate((name) => (window as unknown as Record<string, () => Promise<unknown>>)[name](), which);
+  }
+
+  it("keeps values, metadata and queries across a page reload", async () => {
+    expect(await visit("firstVisit")).toEqual({ keys: ["B", "A"], dets: [10, -2] });
+    await browser.page.reload({ waitUntil: "load" });
+    expect(await visit("secondVisit")).toEqual({ keys: ["A", "B", "n"], A: ["matrix", "f64", [1, 2, 3, 4]], n: 42, meta: [["tag", "demo"]], tagged: ["A"] });
+    expect(browser.errors).toEqual([]);
+  }, TIMEOUT);
+});

@@ -1,0 +1,42 @@
+// A pool of Web Workers in headless Chromium: the browser bundle's Pool starts module workers
+// running dist/browser/pool-worker.js and runs tasks, pmap, a matrix product and a job that
+// loses a worker. Needs Debian's Chromium at /usr/bin/chromium; without it the test is skipped.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasChromium, openChromiumPage, type ChromiumPage } from "../browser/chromium-page.js";
+
+const TIMEOUT = 60_000;
+
+declare global {
+  interface Window {
+    poolPageReady?: boolean;
+    runPool(): Promise<Record<string, unknown>>;
+  }
+}
+
+describe("a pool of Web Workers", () => {
+  let browser: ChromiumPage | undefined;
+
+  beforeAll(async () => {
+    if (!hasChromium) return;
+    browser = await openChromiumPage("tests/browser/pool-page.html", ["dist/browser/noodle.js", "dist/browser/pool-worker.js"]);
+    await browser.page.waitForFunction(() => window.poolPageReady === true, undefined, { timeout: 25_000 });
+  }, TIMEOUT);
+
+  afterAll(async () => {
+    await browser?.close();
+  }, TIMEOUT);
+
+  it.skipIf(!hasChromium)("runs tasks, pmap and a product on two workers, and survives losing one", async () => {
+    const r = await browser!.page.evaluate(() => window.runPool());
+    expect(r.crossOriginIsolated).toBe(true);
+    expect(r.results).toEqual(Array.from({ length: 200 }, (_, i) => i * 2 + 1));
+    expect(r.error).toEqual({ code: 3001, message: "division by zero" });
+    expect(r.mapped).toEqual([3, 5, 7]);
+    expect(r.grid).toEqual({ shape: [2, 3], length: 6 });
+    expect(r.product).toEqual({ shape: [3, 2], data: [1, 4, 3, 8, 5, 12] });
+    expect(r.loaded).toEqual([1, 1]);
+    expect(r.jobOk).toBe(true);
+    expect(r.size).toBe(2);
+    expect(browser!.errors).toEqual([]);
+  }, TIMEOUT);
+});

@@ -1,0 +1,90 @@
+// The pool's calls: results equal to one VM's, values of every kind across threads, errors
+// with their codes and traces, modules sent to each worker once, and pmap.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Noodle, NoodleRuntimeError, STRUCT_NAME, type Pool } from "../../src/index.js";
+import { moduleOf, startPool } from "./pool-helpers.js";
+
+const SOURCE = `
+let scale = 3
+struct Point { x: number, y: number }
+func f(x) { return x * scale + 1 }
+func same(v) { return v }
+func describe(v) { return type(v) + ":" + str(v) }
+func grid(n) { return rand(n, n + 1, 7) * 2 }
+func fail(x) { return helper(x) }
+func helper(x) { return x / 0 }
+func point(a) { return Point { x: a, y: -a } }
+func spin(n) { var s = 0; for i in 0..n { s += i } return s }
+`;
+
+describe("a pool of two workers", () => {
+  let pool: Pool;
+  let session: Noodle;
+  const module = moduleOf(SOURCE);
+
+  beforeAll(async () => {
+    pool = await startPool(2);
+    session = await Noodle.create();
+    session.eval(SOURCE, "pool.nc");
+  });
+  afterAll(() => pool?.close());
+
+  it("gives the results one VM gives", async () => {
+    const xs = Array.from({ length: 500 }, (_, i) => i - 250.5);
+    const got = await Promise.all(xs.map((x) => pool.call(module, "f", [x])));
+    expect(got).toEqual(xs.map((x) => session.call("f", x)));
+    expect(await pool.call(module, "describe", [[1, "a", null]])).toBe(session.call("describe", [1, "a", null]));
+  });
+
+  it("carries values of every kind both ways", async () => {
+    const values = [
+      null, true, 2.5, "noodle 🍜", [1, [2, [3]]], new Map<string | number, unknown>([["a", 1], [2, "b"]]),
+      { kind: "matrix", shape: [2, 3], dtype: "f64", data: Float64Array.from([1, 2, 3, 4, 5, 6]) },
+      { kind: "matrix", shape: [1, 2], dtype: "f32", data: Float32Array.from([0.5, -1]) },
+      { kind: "tensor", shape: [2, 1, 2], dtype: "f64", data: Float64Array.from([1, 2, 3, 4]) },
+      { kind: "error", code: 3006, message: "thrown" },
+    ];
+    for (const v of values) expect(await pool.call(module, "same", [v])).toEqual(v);
+    const p = (await pool.call(module, "point", [4])) as Record<string | symbol, unknown>;
+    expect(p[STRUCT_NAME]).toBe("Point");
+    expect({ ...p }).toEqual({ x: 4, y: -4 });
+    expect(await pool.call(module, "describe", [p])).toBe("struct:Point { x: 4, y: -4 }");
+  });
+
+  it("returns matrices with the bits one VM computes", async () => {
+    const got = (await pool.call(module, "grid", [6])) as { shape: number[]; data: Float64Array };
+    const want = session.call("grid", 6) as unknown as { shape: number[]; data: Float64Array };
+    expect(got.shape).toEqual([6, 7]);
+    expect(Array.from(got.data)).toEqual(Array.from(want.data));
+  });
+
+  it("reports a Noodle error with its code and trace", async () => {
+    const e = await pool.call(module, "fail", [1]).catch((x) => x);
+    expect(e).toBeInstanceOf(NoodleRuntimeError);
+    expect(e.code).toBe(3001);
+    expect(e.trace.map((f: { name: string }) => f.name)).toEqual(["helper", "fail"]);
+    const missing = await pool.call(module, "nope", []).catch((x) => x);
+    expect(missing.code).toBe(2002);
+  });
+
+  it("sends each module to each worker once", async () => {
+    const other = moduleOf("func g(x) { return x - 1 }", "other.nc");
+    const round = () => Promise.all(Array.from({ length: 2000 }, (_, i) => pool.call(i % 2 ? module : other, i % 2 ? "f" : "g", [i])));
+    const results = await round();
+    expect(results[3]).toBe(10);
+    expect(results[4]).toBe(3);
+    const first = await pool.workerStats();
+    // both workers took tasks of both modules: each decoded each module once
+    expect(first.map((s) => s.modulesLoaded)).toEqual([2, 2]);
+    const sent = pool.modulesSent;
+    await round();
+    expect((await pool.workerStats()).map((s) => s.modulesLoaded)).toEqual([2, 2]);
+    expect(pool.modulesSent).toEqual(sent);
+  });
+
+  it("maps a function over a list in parallel (pmap)", async () => {
+    const xs = Array.from({ length: 101 }, (_, i) => i);
+    expect(await pool.pmap(module, "f", xs)).toEqual(xs.map((x) => x * 3 + 1));
+    expect(await pool.pmap(module, "f", [])).toEqual([]);
+  });
+});
