@@ -11,6 +11,7 @@ import { newStruct as mkStruct, newStructDef } from "./objects/struct";
 import { newError as mkError, nativeValue } from "./vm/builtins";
 import { newMatrix as mkMatrix, newTensor as mkTensor } from "./linalg/matrix";
 import { initNames } from "./vm/names";
+import { current as runningFiber } from "./vm/fiber";
 import { faultCode, raise, clearFault } from "./vm/fault";
 import {
   initState, addProto, protoAt, ensureGlobals as growGlobals, addStruct, structAt, globals, setMaxDepth, setBudget, stepsLeft as remainingSteps,
@@ -250,3 +251,8 @@ export function raiseFromHost(code: u32): void {
 }
 
 export { setParallelThreshold, gemmInto, freeTable, closureOf } from "./vm/parallel";
+
+/** The running fiber (its record's address: unique while it lives), or 0 between runs. */
+export function currentFiber(): u32 {
+  return runningFiber;
+}

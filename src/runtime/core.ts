@@ -43,6 +43,7 @@ export interface CoreExports {
   nextDeadline(): number;
   abandonRun(): void;
   fiberCount(): number;
+  currentFiber(): number;
   raiseFromHost(code: number): void;
   setParallelThreshold(work: number): void;
   gemmInto(a: number, b: number, c: number, m: number, k: number, n: number, dtype: number): void;

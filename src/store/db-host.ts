@@ -2,7 +2,9 @@
 // program sees a store as a number (its handle here) wrapped by std/db's functions.
 import type { VM } from "../runtime/vm.js";
 import { HostError } from "../runtime/host-calls.js";
-import type { JsValue } from "../runtime/values.js";
+import { STRUCT_NAME, type JsValue } from "../runtime/values.js";
+import { Matrix, Tensor } from "../math/arrays.js";
+import { TransactionGate } from "./transaction-gate.js";
 import { Store } from "./store.js";
 import { MemoryLog, type LogDevice } from "./log-device.js";
 import { loadSqlite, type SqlJsStatic, type SqliteOptions } from "./sqlite.js";
@@ -55,40 +57,92 @@ export function usesStorage(m: NbcModule): boolean {
   return m.files.includes("std/db");
 }
 
+/**
+ * A copy of a value that stays valid after the host call returns: matrices and tensors given to a
+ * host function are views into VM memory, released when the call ends, so an operation that has
+ * to wait for another task's transaction keeps their data instead.
+ */
+function detach(v: JsValue): StoredValue {
+  if (v instanceof Matrix || v instanceof Tensor) return { kind: v.kind, shape: [...v.shape], dtype: v.dtype, data: v.data.slice() };
+  if (Array.isArray(v)) return v.map(detach);
+  if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, detach(x)]));
+  if (v !== null && typeof v === "object" && STRUCT_NAME in v) {
+    const out: Record<string | symbol, StoredValue> = {};
+    Object.defineProperty(out, STRUCT_NAME, { value: (v as Record<symbol, unknown>)[STRUCT_NAME], enumerable: false });
+    for (const [k, x] of Object.entries(v)) out[k] = detach(x as JsValue);
+    return out as StoredValue;
+  }
+  return v as StoredValue;
+}
+
 /** Registers std/db's host builtins in `vm`, over stores opened in `env`. */
 export function installStorage(vm: VM, env: StorageEnvironment): void {
-  const stores = new Map<number, Store>();
+  const stores = new Map<number, { store: Store; gate: TransactionGate }>();
   const names = new Map<number, string>();
   let next = 1;
-  const store = (h: JsValue): Store => {
-    const s = typeof h === "number" ? stores.get(h) : undefined;
-    if (!s) throw HostError.of("StoreClosed", names.get(h as number) ?? String(h));
-    return s;
+  const entry = (h: JsValue) => {
+    const e = typeof h === "number" ? stores.get(h) : undefined;
+    if (!e) throw HostError.of("StoreClosed", names.get(h as number) ?? String(h));
+    return e;
   };
   const keep = (s: Store): number => {
-    stores.set(next, s);
+    stores.set(next, { store: s, gate: new TransactionGate() });
     names.set(next, s.name);
     return next++;
   };
+  /** Registers a store operation: it runs for the calling task once no other task's transaction is open. */
+  const op = (name: string, run: (s: Store, gate: TransactionGate, task: number, args: StoredValue[]) => unknown): void => {
+    vm.registerHost(name, ([h, ...rest]) => {
+      const { store, gate } = entry(h);
+      const task = vm.core.currentFiber();
+      return gate.enter(task, () => run(store, gate, task, rest as StoredValue[]));
+    });
+  };
+  const deferring = (args: JsValue[]): StoredValue[] => args.map(detach);
+
   vm.registerHost("__db_open", ([path]) => {
-    const s = openStore(env, path === null ? undefined : text(path, "db.open"));
+    const s = openStore(env, path === null ? undefined : text(path as JsValue, "db.open"));
     return s instanceof Promise ? s.then(keep) : keep(s);
   });
-  vm.registerHost("__db_close", ([h]) => {
-    const s = store(h);
-    stores.delete(h as number);
+  op("__db_close", (s, gate) => {
+    for (const [h, e] of stores) if (e.store === s) stores.delete(h);
+    gate.reset();
     return s.close();
   });
-  vm.registerHost("__db_put", ([h, key, value, meta]) => store(h).put(text(key, "put"), value as StoredValue, meta as StoredValue));
-  vm.registerHost("__db_get", ([h, key]) => store(h).get(text(key, "get")));
-  vm.registerHost("__db_has", ([h, key]) => store(h).has(text(key, "has")));
-  vm.registerHost("__db_delete", ([h, key]) => store(h).delete(text(key, "delete")));
-  vm.registerHost("__db_keys", ([h, prefix]) => store(h).keys(prefix === null ? "" : text(prefix, "keys")));
-  vm.registerHost("__db_begin", ([h]) => store(h).begin());
-  vm.registerHost("__db_commit", ([h]) => store(h).commit());
-  vm.registerHost("__db_rollback", ([h]) => store(h).rollback());
-  vm.registerHost("__db_query", ([h, sql, params]) => {
+  vm.registerHost("__db_put", ([h, key, value, meta]) => {
+    const { store, gate } = entry(h);
+    const task = vm.core.currentFiber();
+    const k = text(key, "put");
+    const put = (v: StoredValue, m: StoredValue) => store.put(k, v, m);
+    if (gate.free(task)) return put(value as StoredValue, meta as StoredValue);
+    const [v, m] = deferring([value, meta]);
+    return gate.enter(task, () => put(v, m));
+  });
+  op("__db_get", (s, _g, _t, [key]) => s.get(text(key as JsValue, "get")));
+  op("__db_has", (s, _g, _t, [key]) => s.has(text(key as JsValue, "has")));
+  op("__db_delete", (s, _g, _t, [key]) => s.delete(text(key as JsValue, "delete")));
+  op("__db_keys", (s, _g, _t, [prefix]) => s.keys(prefix === null ? "" : text(prefix as JsValue, "keys")));
+  op("__db_begin", (s, gate, task) => {
+    s.begin();
+    gate.begin(task);
+  });
+  op("__db_commit", (s, gate) => {
+    let done;
+    try {
+      done = s.commit();
+    } catch (e) {
+      gate.end(); // a failed commit rolled the transaction back
+      throw e;
+    }
+    if (!(done instanceof Promise)) return gate.end();
+    return done.finally(() => gate.end());
+  });
+  op("__db_rollback", (s, gate) => {
+    s.rollback();
+    gate.end();
+  });
+  op("__db_query", (s, _g, _t, [sql, params]) => {
     if (params !== null && !Array.isArray(params)) throw HostError.of("InvalidArgument", "query");
-    return store(h).query(text(sql, "query"), (params ?? []) as StoredValue[]);
+    return s.query(text(sql as JsValue, "query"), (params ?? []) as StoredValue[]);
   });
 }

@@ -100,3 +100,45 @@ describe("std/db", () => {
     expect(r.diagnostics?.[0]?.code).toBe(2002);
   });
 });
+
+describe("std/db with tasks", () => {
+  it("two tasks of 1000 read-modify-write transactions on one key end at 2000", async () => {
+    const out = await output(`
+      let s = db.open(${file("tasks.db")})
+      s.put("k", 0)
+      func nothing() { return nil }
+      func bump(n) {
+        for i in 0..n {
+          s.transaction(() => {
+            let v = s.get("k")
+            await spawn nothing()       // the other task runs here, inside this transaction
+            s.put("k", v + 1)
+          })
+        }
+        return n
+      }
+      print(await all([spawn bump(1000), spawn bump(1000)]), s.get("k"))
+      s.close()
+    `);
+    expect(out).toBe("[1000, 1000] 2000\n");
+  });
+
+  it("a task waiting for another's transaction sees only committed values", async () => {
+    const out = await output(`
+      let s = db.open()
+      s.put("x", 1)
+      func reader() { return s.get("x") }
+      func nothing() { return nil }
+      let r = s.transaction(() => {
+        s.put("x", 2)
+        let r = spawn reader()          // runs while this transaction is open
+        await spawn nothing()
+        await spawn nothing()
+        s.put("x", 3)
+        return r
+      })
+      print(await r)
+    `);
+    expect(out).toBe("3\n");
+  });
+});
