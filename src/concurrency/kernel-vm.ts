@@ -15,8 +15,8 @@ export class KernelVm {
     return new KernelVm(await VM.create({ core: variant }));
   }
 
-  /** C = A * B for A m x k and B k x n (row-major); returns C in a new array. */
-  product(a: Elements, b: Elements, m: number, k: number, n: number): Elements {
+  /** C = A * B for A m x k and B k x n (row-major); C goes into `out` when given, else a new array. */
+  product(a: Elements, b: Elements, m: number, k: number, n: number, out?: Elements): Elements {
     const f32 = a instanceof Float32Array;
     const size = f32 ? 4 : 8;
     const pa = this.table(0, m * k * size), pb = this.table(1, k * n * size), pc = this.table(2, m * n * size);
@@ -26,7 +26,10 @@ export class KernelVm {
     typed(pb, k * n).set(b);
     core.gemmInto(pa, pb, pc, m, k, n, f32 ? 1 : 0);
     // the kernel may have grown memory: views are made after it
-    return typed(pc, m * n).slice();
+    const c = typed(pc, m * n);
+    if (!out) return c.slice();
+    out.set(c);
+    return out;
   }
 
   /** Scratch table `slot` with room for `bytes`, 16-byte aligned like a matrix's elements. */

@@ -9,6 +9,13 @@ import { splitRows } from "./row-split.js";
 import type { ToWorker } from "./protocol.js";
 
 export function shareProducts(pool: Pool, vm: VM): ProductHook {
+  // Shared buffers are kept from one product to the next: fresh memory costs a page fault per
+  // 4 KiB on first touch, a noticeable part of a large product's time.
+  const buffers: SharedArrayBuffer[] = [];
+  const sharedBytes = (slot: number, bytes: number): SharedArrayBuffer => {
+    if (!buffers[slot] || buffers[slot].byteLength < bytes) buffers[slot] = new SharedArrayBuffer(bytes);
+    return buffers[slot];
+  };
   return (a, b, c, m, k, n, dtype) => {
     // the caller is one of the threads: with N workers, N - 1 of them help (at least one)
     const helpers = pool.syncWorkers(Math.max(1, pool.size - 1));
@@ -16,14 +23,14 @@ export function shareProducts(pool: Pool, vm: VM): ProductHook {
     const Elements = dtype === 1 ? Float32Array : Float64Array;
     const size = Elements.BYTES_PER_ELEMENT;
     const core = vm.core;
-    const shared = (count: number) => new Elements(new SharedArrayBuffer(count * size) as unknown as ArrayBuffer);
+    const shared = (slot: number, count: number) => new Elements(sharedBytes(slot, count * size) as unknown as ArrayBuffer, 0, count);
     const view = (addr: number, count: number) => new Elements(core.memory.buffer, addr, count);
     const [own, ...shares] = splitRows(m, helpers.length + 1);
-    const sharedB = shared(k * n);
+    const sharedB = shared(0, k * n);
     sharedB.set(view(b, k * n));
     const jobs = shares.map(([r0, r1], i) => {
       const rows = r1 - r0;
-      const job = { t: "gemm", id: pool.newId(), a: shared(rows * k), b: sharedB, c: shared(rows * n), m: rows, k, n, variant: vm.variant, sync: true } satisfies ToWorker;
+      const job = { t: "gemm", id: pool.newId(), a: shared(1 + 2 * i, rows * k), b: sharedB, c: shared(2 + 2 * i, rows * n), m: rows, k, n, variant: vm.variant, sync: true } satisfies ToWorker;
       job.a.set(view(a + r0 * k * size, rows * k));
       helpers[i].endpoint.postMessage(job);
       return { job, r0, slot: helpers[i] };

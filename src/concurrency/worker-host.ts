@@ -157,12 +157,11 @@ class WorkerHost {
       job.sync && this.port.replySync ? this.port.replySync(m, transfer) : this.port.postMessage(m, transfer);
     try {
       const kernel = await this.kernel(job.variant);
-      const c = kernel.product(job.a, job.b, job.m, job.k, job.n);
+      // a shared C is written in place; otherwise C is a new array, transferred
+      const c = kernel.product(job.a, job.b, job.m, job.k, job.n, job.c);
       this.stats.tasksRun++;
-      if (job.c) {
-        job.c.set(c);
-        reply({ t: "gemm-done", id: job.id });
-      } else reply({ t: "gemm-done", id: job.id, c }, [c.buffer]);
+      if (job.c) reply({ t: "gemm-done", id: job.id });
+      else reply({ t: "gemm-done", id: job.id, c }, [c.buffer]);
     } catch (e) {
       reply({ t: "gemm-done", id: job.id, error: errorInfo(e) });
     }
