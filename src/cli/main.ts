@@ -35,7 +35,10 @@ commands:
 limits (run, repl):
   --max-steps N     instruction budget (error 4002 when spent)
   --max-memory N    heap bytes the program may hold (error 4001); suffixes k, m, g
-  --max-depth N     call depth (error 1001; default 10000)`;
+  --max-depth N     call depth (error 1001; default 10000)
+
+run:
+  --workers N       run pmap and large matrix products on N worker threads`;
 
 class UsageError extends Error {}
 
@@ -55,6 +58,13 @@ function limitsFrom(values: Record<string, string | boolean | undefined>): Limit
     if (limits.maxDepth < 1) throw new UsageError("--max-depth must be at least 1");
   }
   return limits;
+}
+
+function workersFrom(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--workers expects a number of threads from 1 to 256, got '${text}'`);
+  return n;
 }
 
 function readFileOrUsage(path: string): string {
@@ -92,7 +102,17 @@ function loadProgram(path: string): { module?: NbcModule; exit: number } {
   return { module: c.module, exit: EXIT_OK };
 }
 
-async function runCommand(path: string, limits: Limits): Promise<number> {
+/** A pool of `workers` threads attached to `vm`: its programs' pmap and large products use it. */
+async function attachPool(vm: VM, workers: number): Promise<{ close(): Promise<void> }> {
+  // loaded on demand: programs without --workers start no threads and load none of it
+  await import("../node/pool.js");
+  const { Pool } = await import("../concurrency/pool.js");
+  const pool = await Pool.create({ workers });
+  pool.attach(vm);
+  return pool;
+}
+
+async function runCommand(path: string, limits: Limits, workers?: number): Promise<number> {
   // the engine compiles the core on its own threads while the program is compiled here
   void coreModule();
   const { module, exit } = loadProgram(path);
@@ -100,6 +120,7 @@ async function runCommand(path: string, limits: Limits): Promise<number> {
   const out = new BufferedOutput(process.stdout);
   const vm = await VM.create({ ...limits, stdout: out.write, stderr: (t) => process.stderr.write(t) });
   if (usesStorage(module)) installStorage(vm, await nodeStorage());
+  const pool = workers ? await attachPool(vm, workers) : undefined;
   try {
     const result = await vm.runAsync(module);
     out.flush();
@@ -111,6 +132,8 @@ async function runCommand(path: string, limits: Limits): Promise<number> {
     if (!(e instanceof BytecodeError)) throw e;
     process.stderr.write(`error[1004]: ${e.message}\n`);
     return EXIT_RUNTIME;
+  } finally {
+    await pool?.close();
   }
 }
 
@@ -125,6 +148,7 @@ export async function main(argv: string[]): Promise<number> {
         "max-steps": { type: "string" },
         "max-memory": { type: "string" },
         "max-depth": { type: "string" },
+        workers: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -146,7 +170,7 @@ export async function main(argv: string[]): Promise<number> {
     };
     switch (command) {
       case "run":
-        return await runCommand(needFile(), limits);
+        return await runCommand(needFile(), limits, workersFrom(values.workers));
       case "compile": {
         const file = needFile();
         const c = compile(readFileOrUsage(file), { file, readFile: readSource });
