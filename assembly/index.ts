@@ -250,7 +250,7 @@ export function raiseFromHost(code: u32): void {
   raise(code);
 }
 
-export { setParallelThreshold, gemmInto, freeTable, closureOf } from "./vm/parallel";
+export { setParallelThreshold, setSpawnOffers, gemmInto, freeTable, closureOf } from "./vm/parallel";
 
 /** The running fiber (its record's address: unique while it lives), or 0 between runs. */
 export function currentFiber(): u32 {

@@ -41,6 +41,7 @@ import { current, firstFiber, syncCurrent, clearPooledStacks, argCount, argAt, F
 import { FB_REGS, FB_REGCAP, FB_FRAMES, FB_DEPTH } from "./state";
 import { startMain, runLoop, spawnTask, settledFuture, block, takeDeadlockMark, deadlockWaiting, markScheduler, faultError } from "./scheduler";
 import { newActor, boundMethod, send, handlerOf, actorName } from "./actor";
+import { remoteSpawn } from "./parallel";
 
 export const STATUS_DONE: u32 = 0;
 export const STATUS_ERROR: u32 = 1;
@@ -280,6 +281,8 @@ function spawnCall(fv: u64, args: u32, n: u32): u64 {
       raise3(E_ARITY, obj(load<u32>(np, P_NAME)), arityText(np), num(<f64>n));
       return NIL;
     }
+    const remote = remoteSpawn(objOf(fv), args, n);
+    if (remote != 0) return remote;
     const fut = spawnTask(fv, args, n);
     return fut == 0 ? NIL : obj(fut);
   }

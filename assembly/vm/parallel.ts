@@ -55,3 +55,28 @@ export function closureOf(protoIndex: u32): u64 {
   store<u32>(p, 0, CLO_NCAP);
   return obj(p);
 }
+
+/**
+ * Offers the task `spawn f(args)` of a top-level function (prototype `protoIndex`) to the host,
+ * which may run it on a worker: returns 1 with the task's future stored at `out`, or 0 when the
+ * host declines (the task then runs here).
+ */
+// @ts-ignore: decorator
+@external("host", "spawn")
+declare function hostSpawn(protoIndex: u32, args: u32, n: u32, out: u32): u32;
+
+/** Whether spawns are offered to the host (a pool with tasks attached). */
+let offerSpawns = false;
+
+export function setSpawnOffers(on: bool): void {
+  offerSpawns = on;
+}
+
+const spawnOut = <u32>memory.data(8);
+
+/** The future of a task the host took for closure `clo` (capturing nothing), or 0. */
+export function remoteSpawn(clo: u32, args: u32, n: u32): u64 {
+  if (!offerSpawns || load<u32>(clo, CLO_NCAP) != 0) return 0;
+  store<u64>(spawnOut, NIL);
+  return hostSpawn(load<u32>(clo, CLO_PROTO), args, n, spawnOut) != 0 ? load<u64>(spawnOut) : 0;
+}

@@ -38,7 +38,7 @@ limits (run, repl):
   --max-depth N     call depth (error 1001; default 10000)
 
 run:
-  --workers N       run pmap and large matrix products on N worker threads`;
+  --workers N       run spawned tasks, pmap and large matrix products on N worker threads`;
 
 class UsageError extends Error {}
 
@@ -102,13 +102,13 @@ function loadProgram(path: string): { module?: NbcModule; exit: number } {
   return { module: c.module, exit: EXIT_OK };
 }
 
-/** A pool of `workers` threads attached to `vm`: its programs' pmap and large products use it. */
+/** A pool of `workers` threads attached to `vm`: its programs' tasks, pmap and large products use it. */
 async function attachPool(vm: VM, workers: number): Promise<{ close(): Promise<void> }> {
   // loaded on demand: programs without --workers start no threads and load none of it
   await import("../node/pool.js");
   const { Pool } = await import("../concurrency/pool.js");
   const pool = await Pool.create({ workers });
-  pool.attach(vm);
+  pool.attach(vm, { tasks: true });
   return pool;
 }
 

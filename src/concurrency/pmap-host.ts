@@ -32,8 +32,7 @@ export function pmapHost(pool: Pool, vm: VM): HostFunction {
     }
     const workers = pool.syncWorkers(pool.size);
     if (workers.length === 0) return null;
-    const globals = encodeGlobals(vm);
-    const base = { globals, globalsHash: contentHash(globals), hashes: vm.modules.map((m) => moduleBytes(m).hash), proto: fn[FUNCTION_INDEX] };
+    const base = { ...replicaOf(vm), proto: fn[FUNCTION_INDEX] };
     const per = Math.ceil(xs.length / (workers.length * CHUNKS_PER_WORKER));
     const chunks: JsValue[][] = [];
     for (let i = 0; i < xs.length; i += per) chunks.push(xs.slice(i, i + per));
@@ -70,6 +69,12 @@ export function pmapHost(pool: Pool, vm: VM): HostFunction {
     }
     return results.flat(1);
   };
+}
+
+/** What a worker needs to run the caller's functions in a replica: its modules' hashes and globals. */
+export function replicaOf(vm: VM): { globals: Uint8Array; globalsHash: string; hashes: string[] } {
+  const globals = encodeGlobals(vm);
+  return { globals, globalsHash: contentHash(globals), hashes: vm.modules.map((m) => moduleBytes(m).hash) };
 }
 
 /** The caller's globals, encoded for a replica: per global nil, ["f", function index] or ["v", value]. */

@@ -8,7 +8,8 @@ import { ERRORS, formatError } from "../errors/table.js";
 import type { NbcModule } from "../bytecode/module.js";
 import type { VM } from "../runtime/vm.js";
 import { bestCoreVariant } from "../runtime/core.js";
-import type { StoredValue, ArrayValue } from "../store/codec.js";
+import { encodeValue, decodeValue, type StoredValue, type ArrayValue } from "../store/codec.js";
+import type { JsValue } from "../runtime/values.js";
 import type { DType } from "../math/arrays.js";
 import type { EndpointFactory } from "./endpoint.js";
 import { WorkerSlot } from "./worker-slot.js";
@@ -17,7 +18,7 @@ import { moduleBytes } from "./module-bytes.js";
 import { splitRows } from "./row-split.js";
 import { defaultEndpoints, defaultPoolSize } from "./platform.js";
 import { shareProducts } from "./shared-product.js";
-import { pmapHost } from "./pmap-host.js";
+import { pmapHost, replicaOf } from "./pmap-host.js";
 import {
   PackedValues, ArgumentArena, decodeAt, TASK_FIELDS, RESULT_FIELDS, TaskKind,
   type FromWorker, type ErrorInfo, type WorkerStats, type ToWorker, type ModuleBytes,
@@ -42,6 +43,12 @@ export interface CallOptions {
 export interface AttachOptions {
   /** Matrix products with at least this many multiply-adds are split across the pool (default 256^3). */
   productWork?: number;
+  /**
+   * Run the program's `spawn f(args)` of top-level functions on the workers (default false): each
+   * task in a replica with the program's globals as they are at the spawn, its arguments and
+   * result copied. Closures that capture variables, and actors, stay in the VM.
+   */
+  tasks?: boolean;
 }
 
 /** A matrix as the pool takes it: a VM's Matrix view or plain data. */
@@ -176,9 +183,26 @@ export class Pool {
    */
   attach(vm: VM, options: AttachOptions = {}): void {
     vm.registerHost("__pmap", pmapHost(this, vm));
+    if (options.tasks) vm.shareTasks((proto, args) => this.spawnIn(vm, proto, args));
     if (this.slots.some((s) => s.endpoint.receiveSync) && typeof SharedArrayBuffer !== "undefined") {
       vm.shareProducts(shareProducts(this, vm), options.productWork ?? 256 ** 3);
     }
+  }
+
+  /**
+   * Runs `spawn f(args)` of `vm`'s top-level function `proto` on a worker, in a replica of the
+   * program with the globals it has now; undefined when the arguments cannot be copied (the task
+   * then runs in the VM). Not retried on a lost worker: it fails with 7001.
+   */
+  private spawnIn(vm: VM, proto: number, args: JsValue[]): Promise<unknown> | undefined {
+    if (this.closed) return undefined;
+    let items: Uint8Array;
+    try {
+      items = encodeValue([args as StoredValue[]]);
+    } catch {
+      return undefined;
+    }
+    return this.submit({ replica: { modules: vm.modules, ...replicaOf(vm), proto, items, spread: true } }, {});
   }
 
   /** Counts from every worker (modules loaded, tasks run). */
@@ -238,11 +262,11 @@ export class Pool {
 
   // ---------------------------------------------------------------- scheduling
 
-  private submit(work: Pick<Task, "call" | "gemm">, options: CallOptions): Promise<unknown> {
+  private submit(work: Pick<Task, "call" | "gemm" | "replica">, options: CallOptions): Promise<unknown> {
     if (this.closed) return Promise.reject(lostError("the pool was closed"));
     return new Promise((resolve, reject) => {
       // a literal of fixed shape: spreading `work` here made submitting several times slower
-      this.queue.push({ call: work.call, gemm: work.gemm, id: this.nextId++, idempotent: options.idempotent === true, attempts: 0, resolve, reject });
+      this.queue.push({ call: work.call, gemm: work.gemm, replica: work.replica, id: this.nextId++, idempotent: options.idempotent === true, attempts: 0, resolve, reject });
       this.schedulePump();
     });
   }
@@ -305,6 +329,9 @@ export class Pool {
       } else if (t.gemm) {
         // copied, not transferred: the job may have to be sent again if this worker dies
         slot.endpoint.postMessage({ t: "gemm", id: t.id, sync: false, ...t.gemm } satisfies ToWorker);
+      } else if (t.replica) {
+        const { modules: programModules, ...job } = t.replica;
+        slot.endpoint.postMessage({ t: "pmap", id: t.id, sync: false, modules: this.shipTo(slot, programModules), ...job } satisfies ToWorker);
       }
     }
     if (calls === 0) return;
@@ -347,6 +374,20 @@ export class Pool {
         slot.inflight.delete(m.id);
         if (m.error) task.reject(runtimeError(m.error));
         else task.resolve(m.c);
+        break;
+      }
+      case "pmap-done": {
+        const task = slot.inflight.get(m.id);
+        if (!task) break;
+        slot.inflight.delete(m.id);
+        if (m.error) task.reject(runtimeError(m.error));
+        else {
+          try {
+            task.resolve((decodeValue(m.data!) as StoredValue[])[0]);
+          } catch (e) {
+            task.reject(e as Error);
+          }
+        }
         break;
       }
       case "stats":

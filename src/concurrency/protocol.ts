@@ -61,6 +61,10 @@ export interface PmapJob {
   globalsHash: string;
   proto: number;
   items: Uint8Array;
+  /** Each item is a list of arguments (a spawned task) rather than the one argument (pmap). */
+  spread?: boolean;
+  /** Reply on the synchronous channel (default) or, when false, as an ordinary message. */
+  sync?: boolean;
 }
 
 export type FromWorker =

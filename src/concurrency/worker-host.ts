@@ -182,7 +182,8 @@ class WorkerHost {
   }
 
   private async pmap(job: PmapJob): Promise<void> {
-    const reply = (m: FromWorker, transfer: Transferable[] = []) => (this.port.replySync ?? this.port.postMessage.bind(this.port))(m, transfer);
+    const reply = (m: FromWorker, transfer: Transferable[] = []) =>
+      (job.sync !== false && this.port.replySync ? this.port.replySync : this.port.postMessage.bind(this.port))(m, transfer);
     const items: JsValue[] = [];
     try {
       this.addModules(job.modules);
@@ -191,7 +192,9 @@ class WorkerHost {
         setGlobals(replica.vm, decodeValue(job.globals) as StoredValue[]);
         replica.globalsHash = job.globalsHash;
       }
-      for (const item of decodeValue(job.items) as StoredValue[]) items.push(valueOf(replica.vm.callFunction(job.proto, [item])));
+      for (const item of decodeValue(job.items) as StoredValue[]) {
+        items.push(valueOf(replica.vm.callFunction(job.proto, job.spread ? (item as StoredValue[]) : [item])));
+      }
       this.stats.tasksRun++;
       const data = encodeValue(items);
       reply({ t: "pmap-done", id: job.id, data }, [data.buffer]);

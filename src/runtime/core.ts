@@ -44,6 +44,7 @@ export interface CoreExports {
   abandonRun(): void;
   fiberCount(): number;
   currentFiber(): number;
+  setSpawnOffers(on: number): void;
   raiseFromHost(code: number): void;
   setParallelThreshold(work: number): void;
   gemmInto(a: number, b: number, c: number, m: number, k: number, n: number, dtype: number): void;
@@ -63,6 +64,7 @@ export interface HostFunctions {
   call(id: number, args: number, n: number, out: number): number;
   /** Computes a large matrix product into C (see assembly/vm/parallel.ts); 1 when done, 0 to decline. */
   matmul(a: number, b: number, c: number, m: number, k: number, n: number, dtype: number): number;
+  spawn(proto: number, args: number, n: number, out: number): number;
 }
 
 /** "relaxed": the build with fused multiply-add (relaxed SIMD); "simd": plain SIMD. */
@@ -128,6 +130,7 @@ export async function instantiateCore(host: HostFunctions, variant?: CoreVariant
       renderTrace: (list: number) => host.renderTrace(list),
       call: (id: number, args: number, n: number, out: number) => host.call(id, args, n, out),
       matmul: (a: number, b: number, c: number, m: number, k: number, n: number, dt: number) => host.matmul(a, b, c, m, k, n, dt),
+      spawn: (proto: number, args: number, n: number, out: number) => host.spawn(proto, args, n, out),
     },
   });
   const exports = instance.exports as unknown as CoreExports;

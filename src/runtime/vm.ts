@@ -42,6 +42,12 @@ export interface VmOptions extends Limits {
  * Computes C = A * B for the core: element addresses in the VM's memory, m x k times k x n,
  * dtype 0 f64 or 1 f32. Returns false to let the core compute it itself.
  */
+/**
+ * Takes `spawn f(args)` of a top-level function (by prototype index) elsewhere: the promise of
+ * its result, or undefined to run the task in this VM.
+ */
+export type SpawnHook = (proto: number, args: JsValue[]) => Promise<unknown> | undefined;
+
 export type ProductHook = (a: number, b: number, c: number, m: number, k: number, n: number, dtype: number) => boolean;
 
 export type RunOutcome = { ok: true; value: JsValue } | { ok: false; error: NoodleRuntimeError };
@@ -78,6 +84,7 @@ export class VM {
   /** Which build of the core this VM runs. */
   readonly variant: CoreVariant;
   private productHook: ProductHook | undefined;
+  private spawnHook: SpawnHook | undefined;
 
   private constructor(readonly core: CoreExports, options: VmOptions, hostRef: { vm?: VM }) {
     hostRef.vm = this;
@@ -123,6 +130,7 @@ export class VM {
       renderTrace: (list) => stringOrZero(vm().core, vm().traceOf(list).map((f) => `${f.name} (${f.file}:${f.line}:${f.col})`).join("\n")),
       call: (id, args, n, out) => vm().callHost(id, args, n, out),
       matmul: (a, b, c, m, k, n, dt) => (vm().productHook?.(a, b, c, m, k, n, dt) ? 1 : 0),
+      spawn: (proto, args, n, out) => vm().offerSpawn(proto, args, n, out),
     }, options.core);
     return new VM(core, options, ref);
   }
@@ -197,6 +205,27 @@ export class VM {
   shareProducts(hook: ProductHook | undefined, work = 0): void {
     this.productHook = hook;
     this.core.setParallelThreshold(hook ? Math.max(1, work) : 0);
+  }
+
+  /** Offers tasks of top-level functions to `hook` (a pool running them on workers); undefined: none. */
+  shareTasks(hook: SpawnHook | undefined): void {
+    this.spawnHook = hook;
+    this.core.setSpawnOffers(hook ? 1 : 0);
+  }
+
+  private offerSpawn(proto: number, argsAddr: number, n: number, out: number): number {
+    const args: JsValue[] = [];
+    try {
+      for (let i = 0; i < n; i++) args.push(this.reader.at(argsAddr + i * 8));
+      const promise = this.spawnHook?.(proto, args);
+      if (!promise) return 0;
+      new BigUint64Array(this.core.memory.buffer, out, 1)[0] = this.hostFuture(promise);
+      return 1;
+    } catch {
+      return 0; // anything the hook cannot take runs here
+    } finally {
+      releaseArrays(args);
+    }
   }
 
   /** Implements host builtin `name` (one marked `host` in the builtin table) in this VM. */
@@ -434,9 +463,13 @@ export class VM {
   }
   private settleSlot = 0;
 
-  /** A rejection as a Noodle error value. */
+  /**
+   * A rejection as a Noodle error value: a Noodle error (from another VM, say) keeps its code, as
+   * does an error with a code of the table; anything else is 3006.
+   */
   private errorValue(e: unknown): bigint {
-    const code = typeof (e as { code?: unknown })?.code === "number" && errorSpec((e as { code: number }).code) ? (e as { code: number }).code : 3006;
+    const own = (e as { code?: unknown })?.code;
+    const code = typeof own === "number" && (e instanceof NoodleRuntimeError || errorSpec(own)) ? own : 3006;
     const message = e instanceof Error ? e.message : String(e);
     return this.core.newError(code, makeString(this.core, message, false));
   }

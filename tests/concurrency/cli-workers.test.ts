@@ -1,11 +1,11 @@
-// `noodle run --workers N`: the program's pmap and large products run on a pool of threads,
-// with the same output; that they ran elsewhere shows in what a pmap'd function changes in the
-// program's globals (on a worker, it changes a copy).
-import { mkdtempSync, writeFileSync } from "node:fs";
+// `noodle run --workers N`: the program's spawned tasks, pmap and large products run on a pool of
+// threads, with the same output; that they ran elsewhere shows in what a task or a pmap'd
+// function changes in the program's globals (on a worker, it changes a copy).
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli } from "../helpers.js";
+import { cli, CONFORMANCE } from "../helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "noodle-workers-"));
 const program = (name: string, source: string): string => {
@@ -36,6 +36,30 @@ print(pmap(range(0, 50), f)[49], calls)
     expect(cli(["run", path]).stdout).toBe("50 50\n");
     expect(cli(["run", "--workers", "2", path]).stdout).toBe("50 0\n");
   });
+
+  it("runs spawned tasks of top-level functions on the workers, errors keeping their codes", () => {
+    const path = program("tasks.nc", `var seen = 0
+func work(n) { seen += 1; var s = 0; for i in 0..n { s += i }; return s }
+func boom() { throw error(4243, "task failed") }
+print(await all([spawn work(10), spawn work(100), spawn work(1000)]), seen)
+try { await spawn boom() } catch e { print(e.code, e.message) }
+let local = 7
+print(await spawn (() => local * 2)())
+`);
+    expect(cli(["run", path]).stdout).toBe("[45, 4950, 499500] 3\n4243 task failed\n14\n");
+    // on the workers, each task counted in its own copy of the globals; the closure ran here
+    expect(cli(["run", "--workers", "2", path]).stdout).toBe("[45, 4950, 499500] 0\n4243 task failed\n14\n");
+  });
+
+  it("gives every conformance program the same output with 1 and 4 workers as without", () => {
+    const programs = readdirSync(CONFORMANCE).filter((f) => f.endsWith(".nc"));
+    expect(programs.length).toBeGreaterThan(10);
+    for (const name of programs) {
+      const path = join(CONFORMANCE, name);
+      const alone = cli(["run", path]);
+      for (const workers of ["1", "4"]) expect(cli(["run", "--workers", workers, path]), `${name} with ${workers} workers`).toEqual(alone);
+    }
+  }, 120_000);
 
   it("refuses a count that is not a number of threads", () => {
     const r = cli(["run", "--workers", "0", join(dir, "pure.nc")]);
