@@ -8,7 +8,7 @@ import { pinnedLiteral } from "../objects/string";
 import {
   newMatrix, zeroMatrix, newTensor, isMatrix, isTensor, mRows, mCols, mDtype, mElems, arrayCount, arrayElems, arrayDtype, getAt, setAt,
 } from "./matrix";
-import { transpose, determinant, solveWith, luParts, matrixFromLists, castMatrix, shapeText } from "./ops";
+import { transpose, determinant, solveWith, luParts, matrixFromLists, castMatrix, shapeList } from "./ops";
 import * as B from "../vm/opcodes";
 import { builtinName } from "../vm/builtin-names";
 import { typeValue } from "../vm/ops";
@@ -47,19 +47,6 @@ function nextRandom(): f64 {
   z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
   z ^= z >> 31;
   return <f64>(z >> 11) * (1.0 / 9007199254740992.0);
-}
-
-function shapeOf(v: u64): u64 {
-  const p = objOf(v);
-  const list = newList(2);
-  if (isMatrix(v)) {
-    listPush(list, num(<f64>mRows(p)));
-    listPush(list, num(<f64>mCols(p)));
-  } else {
-    const n = load<u32>(p, TEN_NDIM);
-    for (let i: u32 = 0; i < n; i++) listPush(list, num(<f64>load<u32>(p + TEN_SHAPE + (i << 2))));
-  }
-  return obj(list);
 }
 
 /** Reads a shape list into shapeBuf; returns the dimension count or -1. */
@@ -134,7 +121,7 @@ export function callLinalg(id: u32, args: u32, n: u32): u64 {
       return num(<f64>(id == B.BI_ROWS ? mRows(objOf(a0)) : mCols(objOf(a0))));
     case B.BI_SHAPE:
       if (!isMatrix(a0) && !isTensor(a0)) return bad(id, a0);
-      return shapeOf(a0);
+      return shapeList(objOf(a0));
     case B.BI_TRANSPOSE:
       if (!isMatrix(a0)) return bad(id, a0);
       return transpose(objOf(a0));
@@ -154,7 +141,7 @@ export function callLinalg(id: u32, args: u32, n: u32): u64 {
       if (!isMatrix(a0)) return bad(id, a0);
       const p = objOf(a0);
       if (mRows(p) != mCols(p)) {
-        raise2(E_SHAPES, shapeText(p), obj(builtinName(id)));
+        raise2(E_SHAPES, shapeList(p), obj(builtinName(id)));
         return NIL;
       }
       let s: f64 = 0;
@@ -206,7 +193,7 @@ export function callLinalg(id: u32, args: u32, n: u32): u64 {
       let count: u64 = 1;
       for (let i: u32 = 0; i < <u32>nd; i++) count *= <u64>load<u32>(shapeBuf + (i << 2));
       if (count != <u64>arrayCount(p)) {
-        raise2(E_SHAPES, shapeText(p), arg(args, 1));
+        raise2(E_SHAPES, shapeList(p), arg(args, 1));
         return NIL;
       }
       const dt = arrayDtype(p);

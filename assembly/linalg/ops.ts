@@ -1,7 +1,7 @@
 // Operators and built-ins on matrices and tensors: elementwise arithmetic with shapes checked
 // (5002), scalar scaling, the matrix product, transpose, solve, inverse, determinant, LU, and
 // indexing. Results are f32 only when every array operand is f32.
-import { HEADER, T_MATRIX, T_TENSOR, T_RAW, T_LIST, typeOf, DTYPE_F32, DTYPE_F64, TEN_NDIM, TEN_SHAPE, TEN_COUNT, MAX_TENSOR_DIMS } from "../heap/layout";
+import { HEADER, T_MATRIX, T_TENSOR, T_RAW, T_LIST, typeOf, DTYPE_F32, DTYPE_F64, TEN_NDIM, TEN_SHAPE, TEN_COUNT, TEN_DTYPE, TEN_ELEMS, MAX_TENSOR_DIMS } from "../heap/layout";
 import { allocBlock, freeBlock } from "../heap/alloc";
 import { isNum, isObj, objOf, numOf, num, obj, NIL } from "../heap/value";
 import { raise, raise1, raise2 } from "../vm/fault";
@@ -45,11 +45,11 @@ function zipF64(op: u32, a: u32, b: u32, out: u32, n: u32): void {
 }
 
 function shapeError(a: u32, b: u32): void {
-  raise2(E_SHAPES, shapeText(a), shapeText(b));
+  raise2(E_SHAPES, shapeList(a), shapeList(b));
 }
 
-/** "2x3" or "2x3x4" as a value for messages. */
-export function shapeText(p: u32): u64 {
+/** The shape of matrix or tensor p as a list value: `shape(x)`, and the shapes in messages. */
+export function shapeList(p: u32): u64 {
   const list = newList(4);
   if (typeOf(p) == T_MATRIX) {
     listPush(list, num(<f64>mRows(p)));
@@ -179,7 +179,7 @@ let luSign: i32 = 0;
 function factor(p: u32, name: u64): bool {
   const n = mRows(p);
   if (n != mCols(p)) {
-    raise2(E_SHAPES, shapeText(p), name);
+    raise2(E_SHAPES, shapeList(p), name);
     return false;
   }
   luBlock = scratch((n * n) << 3);
@@ -336,22 +336,9 @@ export function getIndexN(t: u64, regs: u32, n: u32, sliceMask: u32): u64 {
   }
   if (isTensor(t) && sliceMask == 0) {
     const p = objOf(t);
-    const nd = load<u32>(p, TEN_NDIM);
-    if (n != nd) {
-      raise2(E_SHAPES, shapeText(p), num(<f64>n));
-      return NIL;
-    }
-    let flat: u32 = 0;
-    for (let d: u32 = 0; d < n; d++) {
-      const len = load<u32>(p + TEN_SHAPE + (d << 2));
-      const k = dimIndex(load<u64>(regs + (d << 4)), len);
-      if (k < 0) {
-        raise2(E_INDEX, load<u64>(regs + (d << 4)), num(<f64>len));
-        return NIL;
-      }
-      flat = flat * len + <u32>k;
-    }
-    return num(getAt(load<u32>(p, 20), flat, load<u32>(p, 16)));
+    const at = tensorOffset(p, regs, n);
+    if (at < 0) return NIL;
+    return num(getAt(load<u32>(p, TEN_ELEMS), <u32>at, load<u32>(p, TEN_DTYPE)));
   }
   raise2(E_OPERANDS, NIL, NIL);
   return NIL;
@@ -375,24 +362,33 @@ export function setIndexN(t: u64, regs: u32, n: u32, v: u64): void {
   }
   if (isTensor(t)) {
     const p = objOf(t);
-    if (n != load<u32>(p, TEN_NDIM)) {
-      raise2(E_SHAPES, shapeText(p), num(<f64>n));
-      return;
-    }
-    let flat: u32 = 0;
-    for (let d: u32 = 0; d < n; d++) {
-      const len = load<u32>(p + TEN_SHAPE + (d << 2));
-      const k = dimIndex(load<u64>(regs + (d << 4)), len);
-      if (k < 0) {
-        raise2(E_INDEX, load<u64>(regs + (d << 4)), num(<f64>len));
-        return;
-      }
-      flat = flat * len + <u32>k;
-    }
-    setAt(load<u32>(p, 20), flat, load<u32>(p, 16), numOf(v));
+    const at = tensorOffset(p, regs, n);
+    if (at >= 0) setAt(load<u32>(p, TEN_ELEMS), <u32>at, load<u32>(p, TEN_DTYPE), numOf(v));
     return;
   }
   raise2(E_OPERANDS, NIL, NIL);
+}
+
+/**
+ * The element offset in tensor p of the `n` plain indices in `regs` (16 bytes apart), or -1 after
+ * raising 5002 (wrong number of indices) or 3002 (an index out of range).
+ */
+function tensorOffset(p: u32, regs: u32, n: u32): i64 {
+  if (n != load<u32>(p, TEN_NDIM)) {
+    raise2(E_SHAPES, shapeList(p), num(<f64>n));
+    return -1;
+  }
+  let flat: i64 = 0;
+  for (let d: u32 = 0; d < n; d++) {
+    const len = load<u32>(p + TEN_SHAPE + (d << 2));
+    const k = dimIndex(load<u64>(regs + (d << 4)), len);
+    if (k < 0) {
+      raise2(E_INDEX, load<u64>(regs + (d << 4)), num(<f64>len));
+      return -1;
+    }
+    flat = flat * <i64>len + k;
+  }
+  return flat;
 }
 
 /** Structural equality of two arrays: same kind, shape and element values. */

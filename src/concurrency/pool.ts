@@ -355,41 +355,17 @@ export class Pool {
         const head = m.head;
         for (let i = 0; i < head.length; i += RESULT_FIELDS) {
           const id = head[i], ok = head[i + 1], offset = head[i + 2], length = head[i + 3];
-          const task = slot.inflight.get(id);
-          if (!task) continue;
-          slot.inflight.delete(id);
-          if (ok) {
-            try {
-              task.resolve(decodeAt(m.data, offset, length));
-            } catch (e) {
-              task.reject(e as Error);
-            }
-          } else task.reject(runtimeError(m.errors[offset]));
+          this.settle(slot, id, ok ? undefined : m.errors[offset], () => decodeAt(m.data, offset, length));
         }
         break;
       }
-      case "gemm-done": {
-        const task = slot.inflight.get(m.id);
-        if (!task) break;
-        slot.inflight.delete(m.id);
-        if (m.error) task.reject(runtimeError(m.error));
-        else task.resolve(m.c);
+      case "gemm-done":
+        this.settle(slot, m.id, m.error, () => m.c);
         break;
-      }
-      case "pmap-done": {
-        const task = slot.inflight.get(m.id);
-        if (!task) break;
-        slot.inflight.delete(m.id);
-        if (m.error) task.reject(runtimeError(m.error));
-        else {
-          try {
-            task.resolve((decodeValue(m.data!) as StoredValue[])[0]);
-          } catch (e) {
-            task.reject(e as Error);
-          }
-        }
+      case "pmap-done":
+        // a spawned task's answer: the list of its one result
+        this.settle(slot, m.id, m.error, () => (decodeValue(m.data!) as StoredValue[])[0]);
         break;
-      }
       case "stats":
         this.pendingStats.get(m.id)?.(m.stats);
         this.pendingStats.delete(m.id);
@@ -397,6 +373,19 @@ export class Pool {
     }
     if (slot.inflight.size === 0) slot.endpoint.hold?.(false);
     this.schedulePump();
+  }
+
+  /** Settles task `id` of `slot` with its error, or with what `read` gives (which may fail). */
+  private settle(slot: WorkerSlot, id: number, error: ErrorInfo | undefined, read: () => unknown): void {
+    const task = slot.inflight.get(id);
+    if (!task) return;
+    slot.inflight.delete(id);
+    if (error) return task.reject(runtimeError(error));
+    try {
+      task.resolve(read());
+    } catch (e) {
+      task.reject(e as Error);
+    }
   }
 
   // ---------------------------------------------------------------- faults
