@@ -1,5 +1,7 @@
 // Shared test helpers: running Noodle source in-process and through the real command line.
 import { spawnSync } from "node:child_process";
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { run, type RunResult } from "../src/index.js";
 
@@ -29,4 +31,18 @@ export async function errorCodeOf(source: string): Promise<number | undefined> {
 export function cli(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [ROOT + "bin/noodle.js", ...args], { encoding: "utf8", input, timeout: 60_000, cwd: ROOT });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Every .ts file under a folder of the project, as [path relative to the root with "/", text]. */
+export function tsFiles(folder: string): [string, string][] {
+  const out: [string, string][] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith(".ts")) out.push([relative(ROOT, path).split(sep).join("/"), readFileSync(path, "utf8")]);
+    }
+  };
+  walk(join(ROOT, folder));
+  return out;
 }

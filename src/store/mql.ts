@@ -13,6 +13,7 @@ import { ARRAY_FUNCTIONS, type ArrayKernels } from "./kernels.js";
 import type { ValueRef } from "./log-format.js";
 import { decodeRef } from "./store.js";
 
+/** What MQL's functions use; one per database (the one given with its first query is kept). */
 export interface QueryContext {
   /** The stored value a `value` reference points at. */
   value(ref: ValueRef): StoredValue;
@@ -168,6 +169,9 @@ function toSql(v: StoredValue): SqlValue {
  * query; the first such exception is kept so that its code (8004 for damaged data, 5002 for a
  * shape that does not fit, ...) reaches the caller.
  */
+/** Databases whose MQL functions are registered, with the list their errors go to. */
+const registered = new WeakMap<Database, unknown[]>();
+
 function registerFunctions(db: Database, ctx: QueryContext, failures: unknown[]): void {
   const define = (name: string, f: (...args: never[]) => SqlValue): void => {
     const guarded = (...args: never[]): SqlValue => {
@@ -235,8 +239,14 @@ function cellValue(ctx: QueryContext, x: SqlValue): StoredValue {
 
 export function runQuery(db: Database, sql: string, params: StoredValue[], ctx: QueryContext): Map<string, StoredValue>[] {
   const { text, tokens } = checkQuery(sql);
-  const failures: unknown[] = [];
-  registerFunctions(db, ctx, failures);
+  // the functions are registered once per database; the errors they record, once per query
+  let failures = registered.get(db);
+  if (!failures) {
+    failures = [];
+    registerFunctions(db, ctx, failures);
+    registered.set(db, failures);
+  }
+  failures.length = 0;
   let stmt;
   try {
     stmt = db.prepare(text);

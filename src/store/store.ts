@@ -17,7 +17,7 @@ import {
 import { checksum } from "./checksum.js";
 import { decodeValue, encodeValue, summarizeEncoded, ValueEncoder, SUMMARY_PREFIX, type StoredValue } from "./codec.js";
 import { HostError } from "../runtime/host-calls.js";
-import { runQuery } from "./mql.js";
+import { runQuery, type QueryContext } from "./mql.js";
 import type { ArrayKernels } from "./kernels.js";
 
 type MaybePromise = void | Promise<void>;
@@ -77,6 +77,8 @@ export class Store {
   private readonly savepoints: (ReturnType<RecordBuilder["mark"]> & { logSize: number })[] = [];
   private liveBytes = 0;
   private closed = false;
+  /** What MQL's functions use: registered with the index database once, at the first query. */
+  private readonly queryContext: QueryContext;
   /** Values are encoded here and written to the log at once, so one buffer serves them all. */
   private readonly encoder = new ValueEncoder();
   /** Prepared statements by their text: preparing one costs more than running it. */
@@ -92,6 +94,7 @@ export class Store {
   ) {
     this.db = new sql.Database();
     this.db.run(SCHEMA);
+    this.queryContext = { value: (ref) => this.decode(this.valueBytes(ref), "?"), kernels };
   }
 
   /** Runs a statement of the index; its first row, if any. */
@@ -296,10 +299,7 @@ export class Store {
   /** Runs an MQL query (a single SELECT over `objects`); rows as maps of column to value. */
   query(sql: string, params: StoredValue[] = []): Map<string, StoredValue>[] {
     this.checkOpen();
-    return runQuery(this.db, sql, params, {
-      value: (ref) => this.decode(this.valueBytes(ref), "?"),
-      kernels: this.kernels,
-    });
+    return runQuery(this.db, sql, params, this.queryContext);
   }
 
   /** What the index knows of every key, in key order, without reading any value. */

@@ -2,10 +2,10 @@
 // file generated from the TypeScript tables, and the host takes its heap offsets from a file
 // generated from the core. These tests fail when a generated file is stale or when the core
 // leaves an opcode or builtin without a handler.
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "../helpers.js";
+import { ROOT, tsFiles } from "../helpers.js";
 import { OPCODES } from "../../src/bytecode/opcode-table.js";
 import { BUILTINS } from "../../src/runtime/builtin-table.js";
 // @ts-expect-error build scripts are plain JavaScript without declarations
@@ -20,19 +20,6 @@ function withoutComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
 }
 
-/** Every .ts file under a folder of the project, as [path relative to the root, text]. */
-function tsFiles(folder: string): [string, string][] {
-  const out: [string, string][] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith(".ts")) out.push([relative(ROOT, path), readFileSync(path, "utf8")]);
-    }
-  };
-  walk(join(ROOT, folder));
-  return out;
-}
 
 /** `export const PREFIX_NAME: u32 = N;` constants of the generated opcode module, in order. */
 function generatedConstants(prefix: string): [string, number][] {
