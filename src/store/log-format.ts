@@ -54,6 +54,27 @@ export interface ValueRef {
   sum: number;
 }
 
+/** In the index, a value is this reference to its place in the log (the `value` column): "NREF", u32 length, f64 log offset, u32 checksum, u32 0. */
+const REF_MAGIC = 0x4645524e;
+const REF_SIZE = 24;
+
+export function encodeRef(r: ValueRef): Uint8Array {
+  const b = new Uint8Array(REF_SIZE);
+  const v = new DataView(b.buffer);
+  v.setUint32(0, REF_MAGIC, true);
+  v.setUint32(4, r.length, true);
+  v.setFloat64(8, r.offset, true);
+  v.setUint32(16, r.sum, true);
+  return b;
+}
+
+export function decodeRef(b: Uint8Array): ValueRef | undefined {
+  if (b.length !== REF_SIZE) return undefined;
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (v.getUint32(0, true) !== REF_MAGIC) return undefined;
+  return { length: v.getUint32(4, true), offset: v.getFloat64(8, true), sum: v.getUint32(16, true) };
+}
+
 /** An operation read back from the log; a put's value is a reference, not the bytes. */
 export type ReadOp =
   | { kind: typeof OP_PUT; key: string; meta: Uint8Array | undefined; created: number; updated: number; ref: ValueRef }

@@ -10,8 +10,7 @@ import { decodeValue, type ArrayValue, type StoredValue } from "./codec.js";
 import { HostError } from "../runtime/host-calls.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import { ARRAY_FUNCTIONS, type ArrayKernels } from "./kernels.js";
-import type { ValueRef } from "./log-format.js";
-import { decodeRef } from "./store.js";
+import { decodeRef, type ValueRef } from "./log-format.js";
 
 /** What MQL's functions use; one per database (the one given with its first query is kept). */
 export interface QueryContext {

@@ -11,7 +11,7 @@
 import type { Database, SqlJsStatic, Statement, SqlValue } from "./sqlite.js";
 import type { LogDevice } from "./log-device.js";
 import {
-  RecordBuilder, checkFileHeader, fileHeader, concatBytes, readDirectory, readRecordHeader,
+  RecordBuilder, checkFileHeader, fileHeader, concatBytes, encodeRef, decodeRef, readDirectory, readRecordHeader,
   FILE_HEADER_SIZE, RECORD_HEADER_SIZE, RECORD_MAGIC, OP_DELETE, OP_PUT, type LogOp, type ReadOp, type ValueRef,
 } from "./log-format.js";
 import { checksum } from "./checksum.js";
@@ -26,26 +26,6 @@ const SCHEMA = `CREATE TABLE objects(
   key TEXT PRIMARY KEY, type TEXT NOT NULL, dtype TEXT, rows INTEGER, cols INTEGER, shape TEXT,
   value BLOB NOT NULL, meta BLOB, created REAL NOT NULL, updated REAL NOT NULL)`;
 
-/** The `value` column holds "NREF", u32 length, f64 log offset, u32 checksum, u32 0. */
-const REF_MAGIC = 0x4645524e;
-const REF_SIZE = 24;
-
-export function encodeRef(r: ValueRef): Uint8Array {
-  const b = new Uint8Array(REF_SIZE);
-  const v = new DataView(b.buffer);
-  v.setUint32(0, REF_MAGIC, true);
-  v.setUint32(4, r.length, true);
-  v.setFloat64(8, r.offset, true);
-  v.setUint32(16, r.sum, true);
-  return b;
-}
-
-export function decodeRef(b: Uint8Array): ValueRef | undefined {
-  if (b.length !== REF_SIZE) return undefined;
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  if (v.getUint32(0, true) !== REF_MAGIC) return undefined;
-  return { length: v.getUint32(4, true), offset: v.getFloat64(8, true), sum: v.getUint32(16, true) };
-}
 
 interface StoredRow {
   ref: ValueRef;
