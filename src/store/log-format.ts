@@ -54,7 +54,10 @@ export interface ValueRef {
   sum: number;
 }
 
-/** In the index, a value is this reference to its place in the log (the `value` column): "NREF", u32 length, f64 log offset, u32 checksum, u32 0. */
+/**
+ * In the index (the `value` column), a value is a reference to its place in the log: "NREF",
+ * u32 length, f64 log offset, u32 checksum, u32 0.
+ */
 const REF_MAGIC = 0x4645524e;
 const REF_SIZE = 24;
 
