@@ -1,7 +1,6 @@
 // The WebAssembly core's exports: loading programs, running them, limits, statistics, and the
 // few constructors and accessors the host needs to exchange values.
 import { HEADER, F_PINNED, setFlags, flagsOf } from "./heap/layout";
-import { TAG_OBJ } from "./heap/value";
 import { initHeap, allocPinned, bytesInUse, setMemoryLimit, memoryBytes, heapTop, heapStart } from "./heap/alloc";
 import { collections } from "./heap/gc";
 import { allocString as allocStr, finishString as finishStr } from "./objects/string";
@@ -17,9 +16,12 @@ import {
   initState, addProto, protoAt, ensureGlobals as growGlobals, addStruct, structAt, globals, setMaxDepth, setBudget, stepsLeft as remainingSteps,
   P_CODE, P_LEN, P_NPARAMS, P_NREQUIRED, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME,
 } from "./vm/state";
-import { runFunction as run, callValue as call, resume as resumeRun, resultValue, thrownValue, collectGarbage } from "./vm/interp";
+import { runFunction as run, callValue as call, runQueued, resume as resumeRun, resultValue, thrownValue, collectGarbage } from "./vm/interp";
 import { newHostFuture as mkHostFuture, settleHostFuture, nextDeadline as deadline, abandonRun as abandon, hostPending, liveFibers } from "./vm/scheduler";
-import { setSupervision as supervise } from "./vm/actor";
+import { setSupervision as supervise, newActor, boundMethod, send } from "./vm/actor";
+import { futureState, futureValue } from "./objects/future";
+import { closureOf } from "./vm/parallel";
+import { TAG_OBJ, isObj, objOf, NIL } from "./heap/value";
 
 import { retain as retainValue, release as releaseHandle, handleAddress as slotOf } from "./vm/handles";
 
@@ -251,6 +253,33 @@ export function raiseFromHost(code: u32): void {
 }
 
 export { setParallelThreshold, setSpawnOffers, gemmInto, freeTable, closureOf } from "./vm/parallel";
+
+// ---- actors served for another VM (a worker hosting a program's actors) ----
+
+/** A new actor of constructor function `protoIndex`; its constructor runs at the next delivery. NIL with a fault. */
+export function spawnActorOf(protoIndex: u32): u64 {
+  const ctor = closureOf(protoIndex);
+  return ctor == NIL ? NIL : newActor(ctor);
+}
+
+/** Queues message `name(args..)` (a string) to actor p; returns its reply's future, 0 with a fault. */
+export function postMessage(p: u32, name: u32, args: u32, n: u32): u32 {
+  const bound = boundMethod(p, name);
+  if (!isObj(bound)) return 0;
+  const fut = send(objOf(bound), args, n);
+  return isObj(fut) ? objOf(fut) : 0;
+}
+
+/** Runs the queued messages, and all they start, until every fiber ended or waits for the host (status as a run). */
+export function deliver(): u32 {
+  return runQueued();
+}
+
+/** Future p's state (0 pending, 1 resolved, 2 failed), with its value stored at `out`. */
+export function futureOutcome(p: u32, out: u32): u32 {
+  store<u64>(out, futureValue(p));
+  return futureState(p);
+}
 
 /** The running fiber (its record's address: unique while it lives), or 0 between runs. */
 export function currentFiber(): u32 {

@@ -133,7 +133,8 @@ export const ACT_BUSY: u32 = 24; // fiber handling a message (or constructing), 
 export const ACT_STOPPED: u32 = 28; // u32: 1 after its supervisor gave up
 export const ACT_RESTARTS: u32 = 32; // list of restart times (ms), or 0
 export const ACT_NAME: u32 = 36; // string
-export const ACT_SIZE: u32 = 40;
+export const ACT_REMOTE: u32 = 40; // u32: the host's id of an actor living on another worker, 0 here
+export const ACT_SIZE: u32 = 48;
 
 // BOUND: actor method as a value
 export const BM_ACTOR: u32 = 8;

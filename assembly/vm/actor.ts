@@ -4,9 +4,10 @@
 // handler that awaits keeps the actor busy until it ends. A handler that throws fails its
 // caller's future and the actor restarts: its constructor runs again, so the state is fresh.
 // Past the supervision limit (restarts within a time window) the actor stops for good (7003).
+// An actor the host placed on another worker is a remote one here: its messages go to the host.
 import {
   HEADER, T_CLOSURE, T_MAP, T_ACTOR, T_BOUND, CLO_PROTO, typeOf,
-  ACT_CTOR, ACT_METHODS, ACT_HEAD, ACT_TAIL, ACT_BUSY, ACT_STOPPED, ACT_RESTARTS, ACT_NAME, ACT_SIZE, BM_ACTOR, BM_NAME, BM_SIZE,
+  ACT_CTOR, ACT_METHODS, ACT_HEAD, ACT_TAIL, ACT_BUSY, ACT_STOPPED, ACT_RESTARTS, ACT_NAME, ACT_REMOTE, ACT_SIZE, BM_ACTOR, BM_NAME, BM_SIZE,
 } from "../heap/layout";
 import { allocBlock } from "../heap/alloc";
 import { writeBarrier } from "../heap/gc";
@@ -21,6 +22,7 @@ import { hostClock } from "./host";
 import { protoAt, P_NAME } from "./state";
 import { settle, pushReady, faultError } from "./scheduler";
 import { typeValue } from "./ops";
+import { remoteActorId, remoteSend } from "./parallel";
 
 const E_MEMORY: u32 = 4001;
 const E_NOT_CALLABLE: u32 = 3004;
@@ -35,12 +37,13 @@ export function setSupervision(restarts: u32, windowMs: f64): void {
   restartWindow = windowMs;
 }
 
-/** spawn Name(): a new actor; its constructor runs as its first work. */
+/** spawn Name(): a new actor; its constructor runs as its first work (here, or where the host placed it). */
 export function newActor(ctor: u64): u64 {
   if (!isObj(ctor) || typeOf(objOf(ctor)) != T_CLOSURE) {
     raise1(E_NOT_CALLABLE, typeValue(ctor));
     return NIL;
   }
+  const remote = remoteActorId(objOf(ctor));
   const p = allocBlock(ACT_SIZE - HEADER, T_ACTOR);
   if (p == 0) {
     raise(E_MEMORY);
@@ -54,7 +57,8 @@ export function newActor(ctor: u64): u64 {
   store<u32>(p, 0, ACT_STOPPED);
   store<u32>(p, 0, ACT_RESTARTS);
   store<u32>(p, load<u32>(protoAt(load<u32>(objOf(ctor), CLO_PROTO)), P_NAME), ACT_NAME);
-  if (!construct(p)) return NIL;
+  store<u32>(p, remote, ACT_REMOTE);
+  if (remote == 0 && !construct(p)) return NIL;
   return obj(p);
 }
 
@@ -86,6 +90,8 @@ export function boundMethod(actor: u32, name: u32): u64 {
 /** Sends message `name(args..)` to the actor of bound method `bound`; returns the reply's future. */
 export function send(bound: u32, args: u32, n: u32): u64 {
   const actor = load<u32>(bound, BM_ACTOR);
+  const remote = load<u32>(actor, ACT_REMOTE);
+  if (remote != 0) return remoteSend(remote, load<u32>(bound, BM_NAME), args, n);
   const fut = newFuture(FK_FIBER);
   if (fut == 0) return NIL;
   if (load<u32>(actor, ACT_STOPPED) != 0) {

@@ -39,7 +39,7 @@ import { DTYPE_F64 } from "../heap/layout";
 import { isFuture, futureState, futureValue, RESOLVED, FAILED as SETTLED_FAILED } from "../objects/future";
 import { current, firstFiber, syncCurrent, clearPooledStacks, argCount, argAt, FB_NARGS, FB_INLINE, FB_FN, FB_ARGS, FB_FUTURE, FB_ACTOR, FB_WAIT, FB_KIND, FB_LNEXT, FK_MESSAGE } from "./fiber";
 import { FB_REGS, FB_REGCAP, FB_FRAMES, FB_DEPTH } from "./state";
-import { startMain, runLoop, spawnTask, settledFuture, block, takeDeadlockMark, deadlockWaiting, markScheduler, faultError } from "./scheduler";
+import { startMain, startDetached, runLoop, spawnTask, settledFuture, block, takeDeadlockMark, deadlockWaiting, markScheduler, faultError } from "./scheduler";
 import { newActor, boundMethod, send, handlerOf, actorName } from "./actor";
 import { remoteSpawn } from "./parallel";
 
@@ -534,6 +534,15 @@ function startRun(fv: u64, args: u32): u32 {
     thrownValue = faultToError(0);
     return STATUS_ERROR;
   }
+  return runLoop();
+}
+
+/** Runs the fibers queued from outside a program (actor messages the host delivered) to their end. */
+export function runQueued(): u32 {
+  resultValue = NIL;
+  thrownValue = NIL;
+  clearFault();
+  startDetached();
   return runLoop();
 }
 

@@ -1,6 +1,7 @@
 // What a pool of workers needs from the core: large matrix products offered to the host (which
 // may split their rows across workers), the product kernel on raw memory for a worker's share,
-// scratch tables it can free, and closures of top-level functions for a replica of a program.
+// scratch tables it can free, closures of top-level functions for a replica of a program, and
+// tasks and actors offered to the host to run elsewhere.
 import { HEADER, T_CLOSURE, DTYPE_F32, CLO_PROTO, CLO_NCAP, CLO_CAPS } from "../heap/layout";
 import { allocBlock, freeBlock } from "../heap/alloc";
 import { obj, NIL } from "../heap/value";
@@ -79,4 +80,32 @@ export function remoteSpawn(clo: u32, args: u32, n: u32): u64 {
   if (!offerSpawns || load<u32>(clo, CLO_NCAP) != 0) return 0;
   store<u64>(spawnOut, NIL);
   return hostSpawn(load<u32>(clo, CLO_PROTO), args, n, spawnOut) != 0 ? load<u64>(spawnOut) : 0;
+}
+
+/**
+ * Offers a new actor of constructor `protoIndex` to the host, which may place it on a worker:
+ * returns the host's id for it, or 0 when the host declines (the actor then lives here).
+ */
+// @ts-ignore: decorator
+@external("host", "spawnActor")
+declare function hostSpawnActor(protoIndex: u32): u32;
+
+/**
+ * Sends message `name(args)` (name a string) to the host's actor `id`: returns 1 with the reply's
+ * future stored at `out`, or 0 with a fault raised.
+ */
+// @ts-ignore: decorator
+@external("host", "sendActor")
+declare function hostSendActor(id: u32, name: u32, args: u32, n: u32, out: u32): u32;
+
+/** The host's id for a new actor of constructor closure `ctor` placed elsewhere, or 0 to keep it here. */
+export function remoteActorId(ctor: u32): u32 {
+  if (!offerSpawns || load<u32>(ctor, CLO_NCAP) != 0) return 0;
+  return hostSpawnActor(load<u32>(ctor, CLO_PROTO));
+}
+
+/** The future of message `name(args)` to the host's actor `id`; NIL with a fault. */
+export function remoteSend(id: u32, name: u32, args: u32, n: u32): u64 {
+  store<u64>(spawnOut, NIL);
+  return hostSendActor(id, name, args, n, spawnOut) != 0 ? load<u64>(spawnOut) : NIL;
 }

@@ -349,6 +349,14 @@ export function startMain(fn: u64, args: u32): bool {
   return true;
 }
 
+/** Starts a run without a main fiber: it runs the fibers queued already (messages the host delivered). */
+export function startDetached(): void {
+  mainFiber = 0;
+  mainDone = true;
+  mainOk = true;
+  mainOutcome = NIL;
+}
+
 /** Runs fibers until the main fiber and every other has ended, or the run must return to the host. */
 export function runLoop(): u32 {
   while (true) {

@@ -18,12 +18,12 @@ import { releaseArrays } from "../runtime/host-calls.js";
 import { moduleBytes } from "./module-bytes.js";
 import { runtimeError } from "./pool.js";
 import type { WorkerSlot } from "./worker-slot.js";
-import type { ToWorker } from "./protocol.js";
+import type { ReplicaSource, ToWorker } from "./protocol.js";
 
 /** Chunks per worker: enough that a worker finishing early gets more. */
 const CHUNKS_PER_WORKER = 4;
 
-export function pmapHost(pool: Pool, vm: VM): HostFunction {
+export function pmapHost(pool: Pool, vm: VM, client: number): HostFunction {
   return ([xs, f]) => {
     const fn = f as Record<symbol, number> | null;
     if (!Array.isArray(xs) || xs.length < 2 || typeof fn?.[FUNCTION_INDEX] !== "number") return null;
@@ -32,7 +32,7 @@ export function pmapHost(pool: Pool, vm: VM): HostFunction {
     }
     const workers = pool.syncWorkers(pool.size);
     if (workers.length === 0) return null;
-    const base = { ...replicaOf(vm), proto: fn[FUNCTION_INDEX] };
+    const base = { ...replicaOf(vm), client, proto: fn[FUNCTION_INDEX] };
     const per = Math.ceil(xs.length / (workers.length * CHUNKS_PER_WORKER));
     const chunks: JsValue[][] = [];
     for (let i = 0; i < xs.length; i += per) chunks.push(xs.slice(i, i + per));
@@ -72,7 +72,7 @@ export function pmapHost(pool: Pool, vm: VM): HostFunction {
 }
 
 /** What a worker needs to run the caller's functions in a replica: its modules' hashes and globals. */
-export function replicaOf(vm: VM): { globals: Uint8Array; globalsHash: string; hashes: string[] } {
+export function replicaOf(vm: VM): ReplicaSource {
   const globals = encodeGlobals(vm);
   return { globals, globalsHash: contentHash(globals), hashes: vm.modules.map((m) => moduleBytes(m).hash) };
 }

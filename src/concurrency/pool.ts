@@ -19,8 +19,9 @@ import { splitRows } from "./row-split.js";
 import { defaultEndpoints, defaultPoolSize } from "./platform.js";
 import { shareProducts } from "./shared-product.js";
 import { pmapHost, replicaOf } from "./pmap-host.js";
+import { ActorDirectory } from "./actor-directory.js";
 import {
-  PackedValues, ArgumentArena, decodeAt, TASK_FIELDS, RESULT_FIELDS, TaskKind,
+  NameTable, PackedValues, ArgumentArena, decodeAt, TASK_FIELDS, RESULT_FIELDS, TaskKind,
   type FromWorker, type ErrorInfo, type WorkerStats, type ToWorker, type ModuleBytes,
 } from "./protocol.js";
 
@@ -44,9 +45,10 @@ export interface AttachOptions {
   /** Matrix products with at least this many multiply-adds are split across the pool (default 256^3). */
   productWork?: number;
   /**
-   * Run the program's `spawn f(args)` of top-level functions on the workers (default false): each
-   * task in a replica with the program's globals as they are at the spawn, its arguments and
-   * result copied. Closures that capture variables, and actors, stay in the VM.
+   * Run the program's `spawn f(args)` of top-level functions, and its actors, on the workers
+   * (default false): each task in a replica with the program's globals as they are at the spawn,
+   * its arguments and result copied; each actor on one worker, where it stays, its messages'
+   * arguments and replies copied. Closures that capture variables stay in the VM.
    */
   tasks?: boolean;
 }
@@ -74,6 +76,9 @@ export class Pool {
   private readonly window: number;
   private readonly batch: number;
   private readonly arena = new ArgumentArena();
+  private readonly actors = new ActorDirectory(this);
+  /** VMs attached with their ids (what replicas of their programs print goes to them). */
+  private readonly clients = new Map<number, VM>();
 
   private constructor(
     private readonly endpoints: EndpointFactory,
@@ -113,6 +118,7 @@ export class Pool {
           endpoint.hold?.(false);
           this.failedStarts = 0;
           resolve();
+          this.actors.ready();
           this.schedulePump();
         } else this.receive(slot, msg);
       };
@@ -182,8 +188,18 @@ export class Pool {
    * sequentially and products stay in the VM, with the same results.
    */
   attach(vm: VM, options: AttachOptions = {}): void {
-    vm.registerHost("__pmap", pmapHost(this, vm));
-    if (options.tasks) vm.shareTasks((proto, args) => this.spawnIn(vm, proto, args));
+    const client = this.nextId++;
+    this.clients.set(client, vm);
+    vm.registerHost("__pmap", pmapHost(this, vm, client));
+    if (options.tasks) {
+      vm.shareTasks({
+        spawn: (proto, args) => this.spawnIn(vm, client, proto, args),
+        spawnActor: (proto) =>
+          this.closed ? undefined : this.actors.spawn({ client, modules: vm.modules, replica: replicaOf(vm), proto, supervision: vm.supervision }),
+        sendActor: (id, name, args) =>
+          new Promise((resolve, reject) => this.actors.send(id, name, args, { id: this.nextId++, idempotent: false, attempts: 0, resolve, reject })),
+      });
+    }
     if (this.slots.some((s) => s.endpoint.receiveSync) && typeof SharedArrayBuffer !== "undefined") {
       vm.shareProducts(shareProducts(this, vm), options.productWork ?? 256 ** 3);
     }
@@ -194,7 +210,7 @@ export class Pool {
    * program with the globals it has now; undefined when the arguments cannot be copied (the task
    * then runs in the VM). Not retried on a lost worker: it fails with 7001.
    */
-  private spawnIn(vm: VM, proto: number, args: JsValue[]): Promise<unknown> | undefined {
+  private spawnIn(vm: VM, client: number, proto: number, args: JsValue[]): Promise<unknown> | undefined {
     if (this.closed) return undefined;
     let items: Uint8Array;
     try {
@@ -202,7 +218,17 @@ export class Pool {
     } catch {
       return undefined;
     }
-    return this.submit({ replica: { modules: vm.modules, ...replicaOf(vm), proto, items, spread: true } }, {});
+    return this.submit({ replica: { modules: vm.modules, ...replicaOf(vm), client, proto, items, spread: true } }, {});
+  }
+
+  /** Workers that can take work now. */
+  usableSlots(): WorkerSlot[] {
+    return this.slots.filter((s) => s.usable);
+  }
+
+  /** Actors placed on each worker. */
+  get actorsPlaced(): number[] {
+    return this.slots.map((s) => this.actors.countOn(s));
   }
 
   /** Counts from every worker (modules loaded, tasks run). */
@@ -245,6 +271,7 @@ export class Pool {
       slot.inflight.clear();
     }
     this.failAll(this.queue.splice(this.queueHead), "the pool was closed");
+    this.failAll(this.actors.drop(), "the pool was closed");
     this.queueHead = 0;
   }
 
@@ -297,13 +324,7 @@ export class Pool {
 
   /** One message of calls to a worker (module bytes first where it lacks them); shares of products go alone. */
   private send(slot: WorkerSlot, tasks: Task[]): void {
-    const names: string[] = [];
-    const nameIndex = new Map<string, number>();
-    const name = (s: string) => {
-      let i = nameIndex.get(s);
-      if (i === undefined) nameIndex.set(s, (i = names.push(s) - 1));
-      return i;
-    };
+    const names = new NameTable();
     const modules: ModuleBytes[] = [];
     const packed = new PackedValues();
     const head = new Float64Array(tasks.length * TASK_FIELDS);
@@ -322,8 +343,8 @@ export class Pool {
         const h = calls++ * TASK_FIELDS;
         head[h] = t.id;
         head[h + 1] = kind;
-        head[h + 2] = name(module.hash);
-        head[h + 3] = name(fn);
+        head[h + 2] = names.of(module.hash);
+        head[h + 3] = names.of(fn);
         head[h + 4] = offset;
         head[h + 5] = length;
       } else if (t.gemm) {
@@ -338,7 +359,7 @@ export class Pool {
     if (modules.length) slot.modulesSent++;
     const data = packed.finish();
     const used = head.subarray(0, calls * TASK_FIELDS);
-    slot.endpoint.postMessage({ t: "batch", modules, names, head: used, data } satisfies ToWorker, [head.buffer, data.buffer]);
+    slot.endpoint.postMessage({ t: "batch", modules, names: names.names, head: used, data } satisfies ToWorker, [head.buffer, data.buffer]);
   }
 
   /** Those of `modules` a worker has not been sent yet, counted as sent (for a synchronous job's message). */
@@ -370,6 +391,9 @@ export class Pool {
         this.pendingStats.get(m.id)?.(m.stats);
         this.pendingStats.delete(m.id);
         break;
+      case "out":
+        this.clients.get(m.client)?.output(m.fd, m.text);
+        return;
     }
     if (slot.inflight.size === 0) slot.endpoint.hold?.(false);
     this.schedulePump();
@@ -401,11 +425,13 @@ export class Pool {
     this.failAll(tasks.filter((t) => !retry.includes(t)), reason);
     this.queue.splice(this.queueHead, 0, ...retry);
     this.retried += retry.length;
+    this.actors.lost(slot);
     if (!slot.ready) this.failedStarts++;
     if (this.failedStarts >= MAX_FAILED_STARTS) {
       // workers die as they start: stop replacing them, and fail what waits once none is left
       if (!this.slots.some((s) => !s.lost)) {
         this.failAll(this.queue.splice(this.queueHead), `workers fail to start (${reason})`);
+        this.failAll(this.actors.drop(), `workers fail to start (${reason})`);
         this.queueHead = 0;
       }
       return;

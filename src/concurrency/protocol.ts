@@ -16,6 +16,8 @@ export const enum TaskKind {
 export const TASK_FIELDS = 6;
 /** Numbers per result in a results head: id, ok (1 or 0), offset, length. */
 export const RESULT_FIELDS = 4;
+/** Numbers per message in a send's head: id, actor, handler (name index), offset, length. */
+export const MESSAGE_FIELDS = 5;
 
 export interface ModuleBytes {
   hash: string;
@@ -32,7 +34,32 @@ export type ToWorker =
   | { t: "batch"; modules: ModuleBytes[]; names: string[]; head: Float64Array; data: Uint8Array }
   | GemmJob
   | PmapJob
+  | ActorJob
+  | { t: "send"; head: Float64Array; names: string[]; data: Uint8Array }
   | { t: "stats"; id: number };
+
+/** What a worker needs to run functions of a caller's program: its modules' hashes and its globals. */
+export interface ReplicaSource {
+  /** The caller's modules, in load order. */
+  hashes: string[];
+  /** The caller's globals (see pmap-host.ts), with the hash of these bytes. */
+  globals: Uint8Array;
+  globalsHash: string;
+}
+
+/**
+ * A new actor of a caller's program, placed on this worker: constructor function `proto` run in
+ * the worker's VM for the caller (`client`), which hosts all its actors there.
+ */
+export interface ActorJob extends ReplicaSource {
+  t: "actor";
+  /** The pool's id for the actor (messages name it). */
+  id: number;
+  client: number;
+  modules: ModuleBytes[];
+  proto: number;
+  supervision: { maxRestarts: number; withinMs: number };
+}
 
 /** Rows [0, m) of C = A * B: A holds only those rows; C is shared, or absent to have the rows sent back. */
 export interface GemmJob {
@@ -50,15 +77,12 @@ export interface GemmJob {
 }
 
 /** One chunk of an in-program `pmap`: items run through function `proto` of a replica of the caller's VM. */
-export interface PmapJob {
+export interface PmapJob extends ReplicaSource {
   t: "pmap";
   id: number;
+  /** The attached VM it runs for: what the function prints goes there. */
+  client: number;
   modules: ModuleBytes[];
-  /** The caller's modules, in load order. */
-  hashes: string[];
-  /** The caller's globals (see pmap-host.ts), with the hash of these bytes. */
-  globals: Uint8Array;
-  globalsHash: string;
   proto: number;
   items: Uint8Array;
   /** Each item is a list of arguments (a spawned task) rather than the one argument (pmap). */
@@ -72,13 +96,28 @@ export type FromWorker =
   | { t: "results"; head: Float64Array; data: Uint8Array; errors: ErrorInfo[] }
   | { t: "gemm-done"; id: number; c?: Float64Array | Float32Array; error?: ErrorInfo }
   | { t: "pmap-done"; id: number; data?: Uint8Array; error?: ErrorInfo }
-  | { t: "stats"; id: number; stats: WorkerStats };
+  | { t: "stats"; id: number; stats: WorkerStats }
+  | { t: "out"; client: number; fd: number; text: string };
 
 /** What a worker has done, as it counts it. */
 export interface WorkerStats {
   /** Modules decoded from bytes (each hash once). */
   modulesLoaded: number;
   tasksRun: number;
+  /** Actors placed here. */
+  actors: number;
+}
+
+/** The strings of a message (module hashes, function names), each sent once and named by its index. */
+export class NameTable {
+  readonly names: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  of(name: string): number {
+    let i = this.index.get(name);
+    if (i === undefined) this.index.set(name, (i = this.names.push(name) - 1));
+    return i;
+  }
 }
 
 /**
@@ -123,6 +162,36 @@ export class ArgumentArena {
     if (this.seq.byteLength > 1 << 20) this.seq = new ValueSequence();
     const [at, length] = this.seq.add(args as StoredValue);
     return this.seq.bytes.subarray(at, at + length);
+  }
+}
+
+/** The answers to many tasks (or messages) in one "results" message, in the order they were added. */
+export class ResultsBuilder {
+  private readonly out = new ValueSequence();
+  private readonly head: Float64Array;
+  private readonly errors: ErrorInfo[] = [];
+  private count = 0;
+
+  constructor(capacity: number) {
+    this.head = new Float64Array(capacity * RESULT_FIELDS);
+  }
+
+  /** Task `id` returned `value`; throws (adding nothing) when the codec cannot carry it. */
+  resolve(id: number, value: StoredValue): void {
+    const [offset, length] = this.out.add(value);
+    this.head.set([id, 1, offset, length], this.count++ * RESULT_FIELDS);
+  }
+
+  reject(id: number, error: ErrorInfo): void {
+    this.errors.push(error);
+    this.head.set([id, 0, this.errors.length - 1, 0], this.count++ * RESULT_FIELDS);
+  }
+
+  /** The message, and the buffers it transfers. */
+  finish(): [FromWorker, Transferable[]] {
+    const head = this.head.subarray(0, this.count * RESULT_FIELDS);
+    const data = this.out.bytes;
+    return [{ t: "results", head, data, errors: this.errors }, [this.head.buffer, data.buffer]];
   }
 }
 

@@ -1,5 +1,6 @@
-// A unit of work the pool schedules: a call (or a map) of a module's function, or a share of a
-// matrix product. Settled once, by its result, its error, or the loss of its worker.
+// A unit of work the pool schedules: a call (or a map) of a module's function, a share of a
+// matrix product, a program's spawned task, or a message to an actor on a worker. Settled once, by its result, its error, or the loss of
+// its worker.
 import type { GemmJob, ModuleBytes, PmapJob, TaskKind } from "./protocol.js";
 import type { NbcModule } from "../bytecode/module.js";
 
@@ -12,6 +13,8 @@ export interface Task {
   gemm?: Omit<GemmJob, "t" | "id" | "sync">;
   /** A call in a replica of a VM's program (a spawned task): its modules go along where missing. */
   replica?: Omit<PmapJob, "t" | "id" | "modules" | "sync"> & { modules: NbcModule[] };
+  /** A message to an actor placed on the worker (see actor-directory.ts): its arguments encoded. */
+  message?: { actor: number; name: string; args: Uint8Array };
   resolve(value: unknown): void;
   reject(error: Error): void;
 }

@@ -1,20 +1,21 @@
 // The worker side of a pool, the same in Node and browsers: it keeps the modules it was sent
 // (by hash), one VM per module for calls (its top level run once), replicas of a calling VM for
-// in-program `pmap`, and kernel VMs for shares of matrix products. Each batch of tasks is
-// answered with one message.
-import { VM } from "../runtime/vm.js";
+// in-program `pmap` and spawned tasks, replicas hosting a calling VM's actors placed here, and
+// kernel VMs for shares of matrix products. Each batch of tasks or messages is answered with one
+// message. What a replica prints goes back to the calling VM.
+import { VM, type ActorMessage } from "../runtime/vm.js";
 import { decodeModule } from "../bytecode/codec.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import { releaseArrays } from "../runtime/host-calls.js";
 import { ERRORS } from "../errors/table.js";
-import { encodeValue, decodeValue, ValueSequence, type StoredValue } from "../store/codec.js";
+import { encodeValue, decodeValue, type StoredValue } from "../store/codec.js";
 import type { NbcModule } from "../bytecode/module.js";
 import type { CoreVariant } from "../runtime/core.js";
 import type { JsValue } from "../runtime/values.js";
 import { KernelVm } from "./kernel-vm.js";
 import {
-  decodeAt, TASK_FIELDS, RESULT_FIELDS, TaskKind,
-  type ToWorker, type FromWorker, type ErrorInfo, type ModuleBytes, type GemmJob, type PmapJob, type WorkerStats,
+  decodeAt, ResultsBuilder, TASK_FIELDS, MESSAGE_FIELDS, TaskKind,
+  type ToWorker, type FromWorker, type ErrorInfo, type ModuleBytes, type GemmJob, type PmapJob, type ActorJob, type WorkerStats,
 } from "./protocol.js";
 
 export interface WorkerPort {
@@ -38,6 +39,9 @@ interface Replica {
   globalsHash: string;
 }
 
+/** An actor placed here: the replica hosting it and its handle there, or why it could not be made. */
+type PlacedActor = { vm: VM; handle: number } | { failed: ErrorInfo };
+
 export function serveWorker(port: WorkerPort): void {
   const host = new WorkerHost(port);
   port.onMessage((m) => host.handle(m));
@@ -50,7 +54,10 @@ class WorkerHost {
   private readonly ready = new Map<string, Program>();
   private readonly replicas = new Map<string, Promise<Replica>>();
   private readonly kernels = new Map<CoreVariant, Promise<KernelVm>>();
-  private readonly stats: WorkerStats = { modulesLoaded: 0, tasksRun: 0 };
+  private readonly actors = new Map<number, PlacedActor>();
+  /** Actors being placed: messages wait for them (a placement may have to make a replica first). */
+  private placing: Promise<void> | undefined;
+  private readonly stats: WorkerStats = { modulesLoaded: 0, tasksRun: 0, actors: 0 };
 
   constructor(private readonly port: WorkerPort) {}
 
@@ -64,6 +71,19 @@ class WorkerHost {
         return;
       case "pmap":
         void this.pmap(m);
+        return;
+      case "actor": {
+        const placed = this.place(m);
+        const before = this.placing;
+        const now: Promise<void> = (before ? before.then(() => placed) : placed).finally(() => {
+          if (this.placing === now) this.placing = undefined;
+        });
+        this.placing = now;
+        return;
+      }
+      case "send":
+        if (this.placing) void this.placing.then(() => this.deliver(m.head, m.names, m.data));
+        else this.deliver(m.head, m.names, m.data);
         return;
       case "stats":
         this.port.postMessage({ t: "stats", id: m.id, stats: { ...this.stats } });
@@ -105,9 +125,7 @@ class WorkerHost {
   private async batch(modules: ModuleBytes[], names: string[], head: Float64Array, data: Uint8Array): Promise<void> {
     this.addModules(modules);
     const count = head.length / TASK_FIELDS;
-    const out = new ValueSequence();
-    const results = new Float64Array(count * RESULT_FIELDS);
-    const errors: ErrorInfo[] = [];
+    const results = new ResultsBuilder(count);
     for (let i = 0; i < count; i++) {
       const [id, kind, mod, fn, offset, length] = head.subarray(i * TASK_FIELDS, (i + 1) * TASK_FIELDS);
       const hash = names[mod];
@@ -115,19 +133,66 @@ class WorkerHost {
         const program = this.ready.get(hash) ?? (await this.program(hash));
         const value = this.call(program, names[fn], kind as TaskKind, decodeAt(data, offset, length) as StoredValue[]);
         try {
-          const [o, l] = out.add(value as StoredValue);
-          results.set([id, 1, o, l], i * RESULT_FIELDS);
+          results.resolve(id, value as StoredValue);
         } finally {
           releaseArrays(value);
         }
       } catch (e) {
-        errors.push(errorInfo(e));
-        results.set([id, 0, errors.length - 1, 0], i * RESULT_FIELDS);
+        results.reject(id, errorInfo(e));
       }
       this.stats.tasksRun++;
     }
-    const bytes = out.bytes;
-    this.port.postMessage({ t: "results", head: results, data: bytes, errors }, [results.buffer, bytes.buffer]);
+    this.port.postMessage(...results.finish());
+  }
+
+  /** Makes actor `job.id` in the replica hosting the caller's actors; its constructor runs now. */
+  private async place(job: ActorJob): Promise<void> {
+    try {
+      this.addModules(job.modules);
+      const replica = await this.replica(job, "actors");
+      this.setGlobals(replica, job);
+      replica.vm.setSupervision(job.supervision);
+      const handle = replica.vm.spawnActor(job.proto);
+      replica.vm.deliver([]);
+      this.actors.set(job.id, { vm: replica.vm, handle });
+      this.stats.actors++;
+    } catch (e) {
+      this.actors.set(job.id, { failed: errorInfo(e) });
+    }
+  }
+
+  /** Messages to actors placed here, each replica's delivered together; one answer for all. */
+  private deliver(head: Float64Array, names: string[], data: Uint8Array): void {
+    const count = head.length / MESSAGE_FIELDS;
+    const byVm = new Map<VM, { id: number; message: ActorMessage }[]>();
+    const results = new ResultsBuilder(count);
+    for (let i = 0; i < count; i++) {
+      const [id, actor, name, offset, length] = head.subarray(i * MESSAGE_FIELDS, (i + 1) * MESSAGE_FIELDS);
+      const placed = this.actors.get(actor);
+      if (!placed || "failed" in placed) {
+        results.reject(id, placed?.failed ?? { code: ERRORS.InternalError.code, message: `internal error: actor ${actor} is not on this worker`, trace: [] });
+        continue;
+      }
+      let list = byVm.get(placed.vm);
+      if (!list) byVm.set(placed.vm, (list = []));
+      list.push({ id, message: { actor: placed.handle, name: names[name], args: decodeAt(data, offset, length) as StoredValue[] } });
+    }
+    for (const [vm, list] of byVm) {
+      const outcomes = vm.deliver(list.map((m) => m.message));
+      outcomes.forEach((o, i) => {
+        const id = list[i].id;
+        if (!o.ok) return results.reject(id, errorInfo(o.error));
+        try {
+          results.resolve(id, o.value as StoredValue);
+        } catch (e) {
+          results.reject(id, errorInfo(e));
+        } finally {
+          releaseArrays(o.value);
+        }
+      });
+      this.stats.tasksRun += list.length;
+    }
+    this.port.postMessage(...results.finish());
   }
 
   /** Runs one task; returns its result (the caller releases the arrays in it). */
@@ -167,18 +232,27 @@ class WorkerHost {
     }
   }
 
-  private replica(hashes: string[]): Promise<Replica> {
-    const key = hashes.join(" ");
+  /** The replica of the caller `job.client`'s program for `purpose` (its tasks, or its actors). */
+  private replica(job: { hashes: string[]; client: number }, purpose: "tasks" | "actors"): Promise<Replica> {
+    const key = `${purpose} ${job.client} ${job.hashes.join(" ")}`;
     let r = this.replicas.get(key);
     if (!r) {
       r = (async () => {
-        const vm = await VM.create();
-        for (const h of hashes) vm.load(this.module(h));
+        const out = (fd: number) => (text: string) => this.port.postMessage({ t: "out", client: job.client, fd, text });
+        const vm = await VM.create({ stdout: out(1), stderr: out(2) });
+        for (const h of job.hashes) vm.load(this.module(h));
         return { vm, globalsHash: "" };
       })();
       this.replicas.set(key, r);
     }
     return r;
+  }
+
+  /** Sets a replica's globals to the caller's, unless they are the ones it has. */
+  private setGlobals(replica: Replica, job: { globals: Uint8Array; globalsHash: string }): void {
+    if (replica.globalsHash === job.globalsHash) return;
+    setGlobals(replica.vm, decodeValue(job.globals) as StoredValue[]);
+    replica.globalsHash = job.globalsHash;
   }
 
   private async pmap(job: PmapJob): Promise<void> {
@@ -187,11 +261,8 @@ class WorkerHost {
     const items: JsValue[] = [];
     try {
       this.addModules(job.modules);
-      const replica = await this.replica(job.hashes);
-      if (replica.globalsHash !== job.globalsHash) {
-        setGlobals(replica.vm, decodeValue(job.globals) as StoredValue[]);
-        replica.globalsHash = job.globalsHash;
-      }
+      const replica = await this.replica(job, "tasks");
+      this.setGlobals(replica, job);
       for (const item of decodeValue(job.items) as StoredValue[]) {
         items.push(valueOf(replica.vm.callFunction(job.proto, job.spread ? (item as StoredValue[]) : [item])));
       }

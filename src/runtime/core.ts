@@ -50,6 +50,10 @@ export interface CoreExports {
   gemmInto(a: number, b: number, c: number, m: number, k: number, n: number, dtype: number): void;
   freeTable(addr: number): void;
   closureOf(protoIndex: number): bigint;
+  spawnActorOf(protoIndex: number): bigint;
+  postMessage(actor: number, name: number, args: number, n: number): number;
+  deliver(): number;
+  futureOutcome(p: number, out: number): number;
 }
 
 /** What the core calls back into; a VM fills these in once it has the instance. */
@@ -65,6 +69,10 @@ export interface HostFunctions {
   /** Computes a large matrix product into C (see assembly/vm/parallel.ts); 1 when done, 0 to decline. */
   matmul(a: number, b: number, c: number, m: number, k: number, n: number, dtype: number): number;
   spawn(proto: number, args: number, n: number, out: number): number;
+  /** A new actor of constructor `proto` placed elsewhere: the host's id for it, or 0 to keep it here. */
+  spawnActor(proto: number): number;
+  /** Message `name(args)` to the host's actor `id`: 1 with its future at `out`, 0 with a fault raised. */
+  sendActor(id: number, name: number, args: number, n: number, out: number): number;
 }
 
 /** "relaxed": the build with fused multiply-add (relaxed SIMD); "simd": plain SIMD. */
@@ -131,6 +139,8 @@ export async function instantiateCore(host: HostFunctions, variant?: CoreVariant
       call: (id: number, args: number, n: number, out: number) => host.call(id, args, n, out),
       matmul: (a: number, b: number, c: number, m: number, k: number, n: number, dt: number) => host.matmul(a, b, c, m, k, n, dt),
       spawn: (proto: number, args: number, n: number, out: number) => host.spawn(proto, args, n, out),
+      spawnActor: (proto: number) => host.spawnActor(proto),
+      sendActor: (id: number, name: number, args: number, n: number, out: number) => host.sendActor(id, name, args, n, out),
     },
   });
   const exports = instance.exports as unknown as CoreExports;

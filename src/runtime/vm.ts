@@ -42,11 +42,25 @@ export interface VmOptions extends Limits {
  * Computes C = A * B for the core: element addresses in the VM's memory, m x k times k x n,
  * dtype 0 f64 or 1 f32. Returns false to let the core compute it itself.
  */
-/**
- * Takes `spawn f(args)` of a top-level function (by prototype index) elsewhere: the promise of
- * its result, or undefined to run the task in this VM.
- */
-export type SpawnHook = (proto: number, args: JsValue[]) => Promise<unknown> | undefined;
+/** Where a VM may send its tasks and actors to run elsewhere (a pool of workers). */
+export interface TaskHost {
+  /**
+   * Takes `spawn f(args)` of a top-level function (by prototype index): the promise of its
+   * result, or undefined to run the task in this VM.
+   */
+  spawn(proto: number, args: JsValue[]): PromiseLike<unknown> | undefined;
+  /** Places a new actor of constructor `proto`: an id for it (> 0), or undefined to keep it in this VM. */
+  spawnActor(proto: number): number | undefined;
+  /** Message `name(args)` to actor `id`: the promise of the handler's result. */
+  sendActor(id: number, name: string, args: JsValue[]): PromiseLike<unknown>;
+}
+
+/** A message for an actor this VM hosts: handler `name` of actor `actor` (from spawnActor) with `args`. */
+export interface ActorMessage {
+  actor: number;
+  name: string;
+  args: unknown[];
+}
 
 export type ProductHook = (a: number, b: number, c: number, m: number, k: number, n: number, dtype: number) => boolean;
 
@@ -84,7 +98,7 @@ export class VM {
   /** Which build of the core this VM runs. */
   readonly variant: CoreVariant;
   private productHook: ProductHook | undefined;
-  private spawnHook: SpawnHook | undefined;
+  private taskHost: TaskHost | undefined;
 
   private constructor(readonly core: CoreExports, options: VmOptions, hostRef: { vm?: VM }) {
     hostRef.vm = this;
@@ -131,6 +145,8 @@ export class VM {
       call: (id, args, n, out) => vm().callHost(id, args, n, out),
       matmul: (a, b, c, m, k, n, dt) => (vm().productHook?.(a, b, c, m, k, n, dt) ? 1 : 0),
       spawn: (proto, args, n, out) => vm().offerSpawn(proto, args, n, out),
+      spawnActor: (proto) => vm().taskHost?.spawnActor(proto) ?? 0,
+      sendActor: (id, name, args, n, out) => vm().sendActor(id, name, args, n, out),
     }, options.core);
     return new VM(core, options, ref);
   }
@@ -146,7 +162,14 @@ export class VM {
       throw new NoodleRuntimeError(9001, formatError("BadOption", { detail: "supervision needs a whole maxRestarts >= 0 and withinMs >= 0" }), []);
     }
     this.core.setSupervision(Math.min(restarts, 0xffffffff), within);
+    this.policy = { maxRestarts: restarts, withinMs: within };
   }
+
+  /** The supervision policy of this VM's actors (actors it places elsewhere keep it). */
+  get supervision(): Required<Supervision> {
+    return { ...this.policy };
+  }
+  private policy = { ...DEFAULT_SUPERVISION };
 
   setOutput(stdout?: (text: string) => void, stderr?: (text: string) => void): void {
     if (stdout) this.stdout = stdout;
@@ -154,7 +177,11 @@ export class VM {
   }
 
   private write(fd: number, ptr: number, len: number): void {
-    const text = decoder.decode(new Uint8Array(this.core.memory.buffer, ptr, len));
+    this.output(fd, decoder.decode(new Uint8Array(this.core.memory.buffer, ptr, len)));
+  }
+
+  /** Writes text to the program's output (fd 1) or error output (fd 2), as its `print` would. */
+  output(fd: number, text: string): void {
     (fd === 2 ? this.stderr : this.stdout)(text);
   }
 
@@ -207,25 +234,111 @@ export class VM {
     this.core.setParallelThreshold(hook ? Math.max(1, work) : 0);
   }
 
-  /** Offers tasks of top-level functions to `hook` (a pool running them on workers); undefined: none. */
-  shareTasks(hook: SpawnHook | undefined): void {
-    this.spawnHook = hook;
-    this.core.setSpawnOffers(hook ? 1 : 0);
+  /**
+   * Offers the program's tasks of top-level functions and its actors to `host` (a pool running
+   * them on workers); undefined: everything runs in this VM.
+   */
+  shareTasks(host: TaskHost | undefined): void {
+    this.taskHost = host;
+    this.core.setSpawnOffers(host ? 1 : 0);
   }
 
   private offerSpawn(proto: number, argsAddr: number, n: number, out: number): number {
-    const args: JsValue[] = [];
+    const args = this.readArguments(argsAddr, n);
     try {
-      for (let i = 0; i < n; i++) args.push(this.reader.at(argsAddr + i * 8));
-      const promise = this.spawnHook?.(proto, args);
+      const promise = this.taskHost?.spawn(proto, args);
       if (!promise) return 0;
       new BigUint64Array(this.core.memory.buffer, out, 1)[0] = this.hostFuture(promise);
       return 1;
     } catch {
-      return 0; // anything the hook cannot take runs here
+      return 0; // anything the host cannot take runs here
     } finally {
       releaseArrays(args);
     }
+  }
+
+  private sendActor(id: number, name: number, argsAddr: number, n: number, out: number): number {
+    const args = this.readArguments(argsAddr, n);
+    try {
+      const reply = this.taskHost!.sendActor(id, this.reader.string(name), args);
+      new BigUint64Array(this.core.memory.buffer, out, 1)[0] = this.hostFuture(reply);
+      return 1;
+    } catch (e) {
+      this.raiseFromHost(e);
+      return 0;
+    } finally {
+      releaseArrays(args);
+    }
+  }
+
+  private readArguments(addr: number, n: number): JsValue[] {
+    const args: JsValue[] = [];
+    for (let i = 0; i < n; i++) args.push(this.reader.at(addr + i * 8));
+    return args;
+  }
+
+  /**
+   * A new actor of constructor function `proto` (an actor declaration) hosted by this VM for
+   * another; its constructor runs with the next delivery. Returns its handle for `deliver`.
+   */
+  spawnActor(proto: number): number {
+    const word = this.core.spawnActorOf(proto);
+    if (BigInt.asUintN(64, word) === L.NIL) throw this.errorOfFault(`function ${proto} is not an actor declaration here, or memory is exhausted`);
+    return this.keep(word);
+  }
+
+  /**
+   * Delivers messages to actors of this VM and runs them (with everything they start) until
+   * every fiber has ended; the outcome of each message, in order. Messages to one actor are
+   * handled in the order given, one at a time; different actors' handlers interleave.
+   */
+  deliver(messages: ActorMessage[]): RunOutcome[] {
+    this.enter();
+    const futures: (number | NoodleRuntimeError)[] = [];
+    try {
+      for (const m of messages) {
+        const actor = this.pointerOf(m.actor);
+        const p = this.core.postMessage(actor, this.intern(m.name), this.argumentsAt(m.args), m.args.length);
+        futures.push(p === 0 ? this.errorOfFault("out of memory delivering a message") : this.core.retainPointer(p));
+      }
+      // a handler waiting for a host promise cannot wait here: its fiber is cancelled (7005)
+      if (this.finish(this.core.deliver()) === STATUS_IDLE) this.core.abandonRun();
+      return futures.map((f) => (typeof f === "number" ? this.settledOutcome(f) : { ok: false, error: f }));
+    } finally {
+      for (const f of futures) if (typeof f === "number") this.core.release(f);
+      this.running = false;
+    }
+  }
+
+  /** The outcome of the settled future a handle holds. */
+  private settledOutcome(handle: number): RunOutcome {
+    this.outSlot ||= this.core.allocTable(8);
+    const state = this.core.futureOutcome(this.pointerOf(handle), this.outSlot);
+    if (state === 1) return { ok: true, value: this.reader.at(this.outSlot) };
+    if (state === 2) return { ok: false, error: this.errorAt(this.outSlot) };
+    return { ok: false, error: new NoodleRuntimeError(ERRORS.Cancelled.code, formatError("Cancelled", {}), []) };
+  }
+  private outSlot = 0;
+
+  /** Keeps a value alive for the host: a handle. */
+  private keep(word: bigint): number {
+    this.keepSlot ||= this.core.allocTable(8);
+    new BigUint64Array(this.core.memory.buffer, this.keepSlot, 1)[0] = word;
+    const handle = this.core.retain(this.keepSlot);
+    if (handle === 0) throw new RangeError("out of memory keeping a value");
+    return handle;
+  }
+  private keepSlot = 0;
+
+  /** The object a handle holds. */
+  private pointerOf(handle: number): number {
+    return this.reader.raw(this.core.handleAddress(handle))[0];
+  }
+
+  /** The core's pending fault as an error (or a memory error with `fallback` when there is none). */
+  private errorOfFault(fallback: string): NoodleRuntimeError {
+    const code = this.core.lastFault();
+    return code !== 0 ? new NoodleRuntimeError(code, runtimeMessage(code, []), []) : new NoodleRuntimeError(ERRORS.MemoryLimit.code, fallback, []);
   }
 
   /** Implements host builtin `name` (one marked `host` in the builtin table) in this VM. */
