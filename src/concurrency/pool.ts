@@ -109,9 +109,11 @@ export class Pool {
     const endpoint = this.endpoints();
     const slot = new WorkerSlot(endpoint, index);
     this.slots[index] = slot;
+    this.actors.connect(slot);
     return new Promise((resolve) => {
       endpoint.onmessage = (m) => {
         const msg = m as FromWorker;
+        if (this.actors.receive(slot, msg)) return;
         if (msg.t === "ready") {
           slot.ready = true;
           // an idle pool does not keep the process alive
@@ -370,7 +372,8 @@ export class Pool {
     return missing;
   }
 
-  private receive(slot: WorkerSlot, m: FromWorker): void {
+  /** A message from a worker (directly, or on its actor lane). */
+  receive(slot: WorkerSlot, m: FromWorker): void {
     switch (m.t) {
       case "results": {
         const head = m.head;
@@ -392,18 +395,24 @@ export class Pool {
         this.pendingStats.delete(m.id);
         break;
       case "out":
-        this.clients.get(m.client)?.output(m.fd, m.text);
+        this.output(m.client, m.fd, m.text);
         return;
     }
     if (slot.inflight.size === 0) slot.endpoint.hold?.(false);
     this.schedulePump();
   }
 
+  /** Text a replica printed for attached VM `client`. */
+  output(client: number, fd: number, text: string): void {
+    this.clients.get(client)?.output(fd, text);
+  }
+
   /** Settles task `id` of `slot` with its error, or with what `read` gives (which may fail). */
-  private settle(slot: WorkerSlot, id: number, error: ErrorInfo | undefined, read: () => unknown): void {
+  settle(slot: WorkerSlot, id: number, error: ErrorInfo | undefined, read: () => unknown): void {
     const task = slot.inflight.get(id);
     if (!task) return;
     slot.inflight.delete(id);
+    if (slot.inflight.size === 0) slot.endpoint.hold?.(false);
     if (error) return task.reject(runtimeError(error));
     try {
       task.resolve(read());

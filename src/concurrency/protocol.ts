@@ -4,6 +4,7 @@
 import { decodeValue, ValueSequence, type StoredValue } from "../store/codec.js";
 import type { TraceFrame } from "../runtime/runtime-error.js";
 import type { CoreVariant } from "../runtime/core.js";
+import type { LaneBuffers, LaneMessage } from "./lane.js";
 
 export const enum TaskKind {
   /** Calls a top-level function of a module with the arguments (a list). */
@@ -16,8 +17,6 @@ export const enum TaskKind {
 export const TASK_FIELDS = 6;
 /** Numbers per result in a results head: id, ok (1 or 0), offset, length. */
 export const RESULT_FIELDS = 4;
-/** Numbers per message in a send's head: id, actor, handler (name index), offset, length. */
-export const MESSAGE_FIELDS = 5;
 
 export interface ModuleBytes {
   hash: string;
@@ -34,8 +33,8 @@ export type ToWorker =
   | { t: "batch"; modules: ModuleBytes[]; names: string[]; head: Float64Array; data: Uint8Array }
   | GemmJob
   | PmapJob
-  | ActorJob
-  | { t: "send"; head: Float64Array; names: string[]; data: Uint8Array }
+  | ({ t: "lanes" } & LaneBuffers)
+  | LaneMessage
   | { t: "stats"; id: number };
 
 /** What a worker needs to run functions of a caller's program: its modules' hashes and its globals. */
@@ -48,7 +47,7 @@ export interface ReplicaSource {
 }
 
 /**
- * A new actor of a caller's program, placed on this worker: constructor function `proto` run in
+ * A new actor of a caller's program, placed on this worker (a message on the actor lane): constructor function `proto` run in
  * the worker's VM for the caller (`client`), which hosts all its actors there.
  */
 export interface ActorJob extends ReplicaSource {
@@ -97,7 +96,8 @@ export type FromWorker =
   | { t: "gemm-done"; id: number; c?: Float64Array | Float32Array; error?: ErrorInfo }
   | { t: "pmap-done"; id: number; data?: Uint8Array; error?: ErrorInfo }
   | { t: "stats"; id: number; stats: WorkerStats }
-  | { t: "out"; client: number; fd: number; text: string };
+  | { t: "out"; client: number; fd: number; text: string }
+  | LaneMessage;
 
 /** What a worker has done, as it counts it. */
 export interface WorkerStats {

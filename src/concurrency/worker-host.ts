@@ -3,7 +3,7 @@
 // in-program `pmap` and spawned tasks, replicas hosting a calling VM's actors placed here, and
 // kernel VMs for shares of matrix products. Each batch of tasks or messages is answered with one
 // message. What a replica prints goes back to the calling VM.
-import { VM, type ActorMessage } from "../runtime/vm.js";
+import { VM } from "../runtime/vm.js";
 import { decodeModule } from "../bytecode/codec.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import { releaseArrays } from "../runtime/host-calls.js";
@@ -13,10 +13,18 @@ import type { NbcModule } from "../bytecode/module.js";
 import type { CoreVariant } from "../runtime/core.js";
 import type { JsValue } from "../runtime/values.js";
 import { KernelVm } from "./kernel-vm.js";
+import { LaneReader, LaneWriter, type LaneBuffers } from "./lane.js";
+import { ActorRecordWriter, readActorMessage, type ActorMessageRecord } from "./actor-records.js";
 import {
-  decodeAt, ResultsBuilder, TASK_FIELDS, MESSAGE_FIELDS, TaskKind,
+  decodeAt, ResultsBuilder, TASK_FIELDS, TaskKind,
   type ToWorker, type FromWorker, type ErrorInfo, type ModuleBytes, type GemmJob, type PmapJob, type ActorJob, type WorkerStats,
 } from "./protocol.js";
+
+/**
+ * How long a worker keeps looking for the next actor message after answering one before it
+ * sleeps: a caller awaiting one call after another then reaches it without a wake-up.
+ */
+const ACTOR_SPIN_MS = 0.05;
 
 export interface WorkerPort {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -55,13 +63,18 @@ class WorkerHost {
   private readonly replicas = new Map<string, Promise<Replica>>();
   private readonly kernels = new Map<CoreVariant, Promise<KernelVm>>();
   private readonly actors = new Map<number, PlacedActor>();
-  /** Actors being placed: messages wait for them (a placement may have to make a replica first). */
-  private placing: Promise<void> | undefined;
+  /** The actor lanes from the pool and back (see lane.ts). */
+  private lanes: { from: LaneReader; records: ActorRecordWriter } | undefined;
+  /** Placements and messages from the lane, in order, not handled yet. */
+  private readonly actorWork: (ActorJob | ActorMessageRecord)[] = [];
+  /** A placement is making its replica: the work behind it waits. */
+  private placing = false;
   private readonly stats: WorkerStats = { modulesLoaded: 0, tasksRun: 0, actors: 0 };
 
   constructor(private readonly port: WorkerPort) {}
 
   handle(m: ToWorker): void {
+    if (this.lanes?.from.receive(m)) return;
     switch (m.t) {
       case "batch":
         void this.batch(m.modules, m.names, m.head, m.data);
@@ -72,18 +85,8 @@ class WorkerHost {
       case "pmap":
         void this.pmap(m);
         return;
-      case "actor": {
-        const placed = this.place(m);
-        const before = this.placing;
-        const now: Promise<void> = (before ? before.then(() => placed) : placed).finally(() => {
-          if (this.placing === now) this.placing = undefined;
-        });
-        this.placing = now;
-        return;
-      }
-      case "send":
-        if (this.placing) void this.placing.then(() => this.deliver(m.head, m.names, m.data));
-        else this.deliver(m.head, m.names, m.data);
+      case "lanes":
+        this.openLanes(m);
         return;
       case "stats":
         this.port.postMessage({ t: "stats", id: m.id, stats: { ...this.stats } });
@@ -145,6 +148,38 @@ class WorkerHost {
     this.port.postMessage(...results.finish());
   }
 
+  private openLanes(buffers: LaneBuffers): void {
+    const to = new LaneWriter(buffers.fromWorker, (m, transfer) => this.port.postMessage(m, transfer));
+    const from = new LaneReader(
+      buffers.toWorker,
+      (bytes, view, at, length) => this.actorWork.push(readActorMessage(bytes, view, at, length)),
+      (job) => this.actorWork.push(job as ActorJob),
+      () => this.runActorWork(),
+      ACTOR_SPIN_MS,
+    );
+    this.lanes = { from, records: new ActorRecordWriter(to) };
+  }
+
+  /** Handles the lane's work in order: runs of messages delivered together, placements one by one. */
+  private runActorWork(): void {
+    const work = this.actorWork;
+    while (!this.placing && work.length) {
+      const first = work[0];
+      if ("t" in first) {
+        work.shift();
+        this.placing = true;
+        void this.place(first).finally(() => {
+          this.placing = false;
+          this.runActorWork();
+        });
+        return;
+      }
+      let end = 1;
+      while (end < work.length && !("t" in work[end])) end++;
+      this.deliver(work.splice(0, end) as ActorMessageRecord[]);
+    }
+  }
+
   /** Makes actor `job.id` in the replica hosting the caller's actors; its constructor runs now. */
   private async place(job: ActorJob): Promise<void> {
     try {
@@ -161,38 +196,34 @@ class WorkerHost {
     }
   }
 
-  /** Messages to actors placed here, each replica's delivered together; one answer for all. */
-  private deliver(head: Float64Array, names: string[], data: Uint8Array): void {
-    const count = head.length / MESSAGE_FIELDS;
-    const byVm = new Map<VM, { id: number; message: ActorMessage }[]>();
-    const results = new ResultsBuilder(count);
-    for (let i = 0; i < count; i++) {
-      const [id, actor, name, offset, length] = head.subarray(i * MESSAGE_FIELDS, (i + 1) * MESSAGE_FIELDS);
-      const placed = this.actors.get(actor);
+  /** Messages to actors placed here, each replica's delivered together; a reply for each. */
+  private deliver(messages: ActorMessageRecord[]): void {
+    const records = this.lanes!.records;
+    const byVm = new Map<VM, ActorMessageRecord[]>();
+    const handles = new Map<ActorMessageRecord, number>();
+    for (const m of messages) {
+      const placed = this.actors.get(m.actor);
       if (!placed || "failed" in placed) {
-        results.reject(id, placed?.failed ?? { code: ERRORS.InternalError.code, message: `internal error: actor ${actor} is not on this worker`, trace: [] });
+        records.error(m.id, placed?.failed ?? { code: ERRORS.InternalError.code, message: `internal error: actor ${m.actor} is not on this worker`, trace: [] });
         continue;
       }
       let list = byVm.get(placed.vm);
       if (!list) byVm.set(placed.vm, (list = []));
-      list.push({ id, message: { actor: placed.handle, name: names[name], args: decodeAt(data, offset, length) as StoredValue[] } });
+      list.push(m);
+      handles.set(m, placed.handle);
     }
     for (const [vm, list] of byVm) {
-      const outcomes = vm.deliver(list.map((m) => m.message));
+      const outcomes = vm.deliver(list.map((m) => ({ actor: handles.get(m)!, name: m.name, args: m.args })));
       outcomes.forEach((o, i) => {
-        const id = list[i].id;
-        if (!o.ok) return results.reject(id, errorInfo(o.error));
+        if (!o.ok) return records.error(list[i].id, errorInfo(o.error));
         try {
-          results.resolve(id, o.value as StoredValue);
-        } catch (e) {
-          results.reject(id, errorInfo(e));
+          records.value(list[i].id, o.value as StoredValue, errorInfo);
         } finally {
           releaseArrays(o.value);
         }
       });
       this.stats.tasksRun += list.length;
     }
-    this.port.postMessage(...results.finish());
   }
 
   /** Runs one task; returns its result (the caller releases the arrays in it). */
@@ -238,7 +269,10 @@ class WorkerHost {
     let r = this.replicas.get(key);
     if (!r) {
       r = (async () => {
-        const out = (fd: number) => (text: string) => this.port.postMessage({ t: "out", client: job.client, fd, text });
+        // an actor's output goes on its lane, so that it arrives before the handler's reply
+        const out = (fd: number) =>
+          purpose === "actors" ? (text: string) => this.lanes!.records.output(job.client, fd, text)
+          : (text: string) => this.port.postMessage({ t: "out", client: job.client, fd, text });
         const vm = await VM.create({ stdout: out(1), stderr: out(2) });
         for (const h of job.hashes) vm.load(this.module(h));
         return { vm, globalsHash: "" };

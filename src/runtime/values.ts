@@ -192,10 +192,12 @@ export function objectValue(p: number): bigint {
 }
 
 export function numberValue(x: number): bigint {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, Number.isNaN(x) ? NaN : x, true);
-  return view.getBigUint64(0, true);
+  numberScratch[0] = Number.isNaN(x) ? NaN : x;
+  return numberBits[0];
 }
+// one scratch word for every conversion: allocating a buffer per number cost microseconds
+const numberScratch = new Float64Array(1);
+const numberBits = new BigUint64Array(numberScratch.buffer);
 
 /** Finds or defines the struct type `name` with these fields in a VM; returns its index. */
 export type StructTypes = (name: string, fields: string[]) => number;

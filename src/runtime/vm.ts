@@ -529,12 +529,12 @@ export class VM {
     let turn = performance.now();
     for (;;) {
       if (status === STATUS_PAUSED) {
-        if (this.hostWaits.size > 0 && performance.now() - turn > ASYNC_TURN_MS) {
+        if (this.hostWaiting > 0 && performance.now() - turn > ASYNC_TURN_MS) {
           await macrotask();
           turn = performance.now();
         }
         status = this.core.resume();
-      } else if (status === STATUS_IDLE && this.hostWaits.size > 0) {
+      } else if (status === STATUS_IDLE && this.hostWaiting > 0) {
         await this.nextSettlement(this.core.nextDeadline());
         turn = performance.now();
         status = this.core.resume();
@@ -544,12 +544,19 @@ export class VM {
 
   /** Waits until a host promise settles, or until `deadline` (host clock) when a timeout is due first. */
   private nextSettlement(deadline: number): Promise<void> {
-    const waits: Promise<unknown>[] = [...this.hostWaits];
-    if (Number.isFinite(deadline)) waits.push(new Promise((r) => setTimeout(r, Math.max(0, deadline - performance.now()))));
-    return Promise.race(waits).then(() => undefined);
+    return new Promise((resolve) => {
+      const timer = Number.isFinite(deadline) ? setTimeout(resolve, Math.max(0, deadline - performance.now())) : undefined;
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
-  private readonly hostWaits = new Set<Promise<void>>();
+  /** Host promises not settled yet. */
+  private hostWaiting = 0;
+  /** Resumes an asynchronous run waiting in nextSettlement. */
+  private wake: (() => void) | undefined;
 
   /**
    * A Noodle future that settles when `promise` does: with its value, or failing with its error
@@ -561,17 +568,28 @@ export class VM {
     const p = core.newHostFuture();
     if (p === 0) throw new RangeError("out of memory making a future");
     const handle = core.retainPointer(p);
-    const settle = (value: bigint, failed: boolean) => {
+    const settle = (outcome: () => bigint, failed: boolean) => {
+      let value: bigint;
+      try {
+        value = outcome();
+      } catch (e) {
+        // a result the VM cannot hold (out of memory, say) fails the future instead
+        [value, failed] = [this.errorValue(e), true];
+      }
       if (this.settleSlot === 0) this.settleSlot = core.allocTable(8);
       new BigUint64Array(core.memory.buffer, this.settleSlot, 1)[0] = value;
       core.settleFuture(p, this.settleSlot, failed ? 1 : 0);
       core.release(handle);
+      this.hostWaiting--;
+      const wake = this.wake;
+      this.wake = undefined;
+      wake?.();
     };
-    const wait: Promise<void> = Promise.resolve(promise).then(
-      (v) => settle(this.toValue(v), false),
-      (e) => settle(this.errorValue(e), true),
-    ).finally(() => this.hostWaits.delete(wait));
-    this.hostWaits.add(wait);
+    this.hostWaiting++;
+    promise.then(
+      (v) => settle(() => this.toValue(v), false),
+      (e) => settle(() => this.errorValue(e), true),
+    );
     return objectValue(p);
   }
   private settleSlot = 0;

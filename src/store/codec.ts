@@ -423,10 +423,11 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 
 /**
  * The value encoded in `bytes`; CodecError (8004) for anything that is not a canonical encoding.
- * Matrix and tensor data may be views over `bytes`' buffer (see the top of this file).
+ * Matrix and tensor data may be views over `bytes`' buffer (see the top of this file), unless
+ * `copyArrays` asks for copies (bytes in a buffer that will be reused).
  */
-export function decodeValue(bytes: Uint8Array): StoredValue {
-  const r = new Reader(bytes);
+export function decodeValue(bytes: Uint8Array, copyArrays = false): StoredValue {
+  const r = new Reader(bytes, copyArrays);
   if (bytes.length < HEADER_SIZE || bytes[0] !== MAGIC0 || bytes[1] !== MAGIC1) throw new CodecError("not an encoded value (bad magic)", 0);
   if (bytes[2] !== FORMAT_VERSION) throw new CodecError(`unsupported format version ${bytes[2]}`, 2);
   r.pos = HEADER_SIZE;
@@ -465,7 +466,10 @@ class Reader {
   pos = 0;
   private readonly view: DataView;
 
-  constructor(private readonly bytes: Uint8Array) {
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly copyArrays = false,
+  ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
@@ -641,6 +645,7 @@ class Reader {
     let data: Float64Array | Float32Array;
     if (HOST_LE && abs % elemSize === 0) {
       data = f64 ? new Float64Array(this.bytes.buffer, abs, count) : new Float32Array(this.bytes.buffer, abs, count);
+      if (this.copyArrays) data = data.slice();
     } else {
       data = f64 ? new Float64Array(count) : new Float32Array(count);
       for (let i = 0; i < count; i++) {
