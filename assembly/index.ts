@@ -17,8 +17,8 @@ import {
   P_CODE, P_LEN, P_NPARAMS, P_NREQUIRED, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME,
 } from "./vm/state";
 import { runFunction as run, callValue as call, runQueued, resume as resumeRun, resultValue, thrownValue, collectGarbage } from "./vm/interp";
-import { newHostFuture as mkHostFuture, settleHostFuture, nextDeadline as deadline, abandonRun as abandon, hostPending, liveFibers } from "./vm/scheduler";
-import { setSupervision as supervise, newActor, boundMethod, send } from "./vm/actor";
+import { spawnTask, newHostFuture as mkHostFuture, settleHostFuture, nextDeadline as deadline, abandonRun as abandon, hostPending, liveFibers } from "./vm/scheduler";
+import { setSupervision as supervise, newActor, remoteActorValue, boundMethod, send } from "./vm/actor";
 import { futureState, futureValue } from "./objects/future";
 import { closureOf } from "./vm/parallel";
 import { TAG_OBJ, isObj, objOf, NIL } from "./heap/value";
@@ -260,6 +260,17 @@ export { setParallelThreshold, setSpawnOffers, gemmInto, freeTable, closureOf } 
 export function spawnActorOf(protoIndex: u32): u64 {
   const ctor = closureOf(protoIndex);
   return ctor == NIL ? NIL : newActor(ctor);
+}
+
+/** An actor the host placed elsewhere (its id there), named `name`: messages to it go to the host. */
+export function remoteActor(id: u32, name: u32): u64 {
+  return remoteActorValue(id, name);
+}
+
+/** Starts function `protoIndex` (capturing nothing) on the n arguments at `args` as a task; its future, 0 with a fault. */
+export function spawnTaskOf(protoIndex: u32, args: u32, n: u32): u32 {
+  const fn = closureOf(protoIndex);
+  return fn == NIL ? 0 : spawnTask(fn, args, n);
 }
 
 /** Queues message `name(args..)` (a string) to actor p; returns its reply's future, 0 with a fault. */

@@ -62,6 +62,19 @@ export function newActor(ctor: u64): u64 {
   return obj(p);
 }
 
+/** An actor living elsewhere: the host's id for it, and its name; NIL with a fault. */
+export function remoteActorValue(id: u32, name: u32): u64 {
+  const p = allocBlock(ACT_SIZE - HEADER, T_ACTOR);
+  if (p == 0) {
+    raise(E_MEMORY);
+    return NIL;
+  }
+  memory.fill(p + ACT_CTOR, 0, ACT_SIZE - ACT_CTOR);
+  store<u32>(p, name, ACT_NAME);
+  store<u32>(p, id, ACT_REMOTE);
+  return obj(p);
+}
+
 /** Runs the actor's constructor next (before any waiting message). */
 function construct(p: u32): bool {
   const f = newFiber(FK_INIT, obj(load<u32>(p, ACT_CTOR)), 0, p);

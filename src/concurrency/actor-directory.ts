@@ -1,17 +1,21 @@
 // Actors a program placed on the pool's workers. Each lives on one worker, chosen when it is
-// spawned (the one hosting fewest actors), and stays there. Placements, messages, replies and
+// spawned (the one hosting fewest actors), and stays there. Placements, messages, answers and
 // what handlers print travel on each worker's two lanes (lane.ts), which keep them in order: a
-// sender's messages arrive in the order sent, and a handler's output before its reply. When its
-// worker dies, the messages it held fail with 7001 and the actor starts again, with its initial
-// state, on another worker.
+// sender's messages arrive in the order sent, and a handler's output before its answer. A task
+// or actor on a worker that calls an actor (a reference copied with the globals or a message)
+// sends the message to the pool, which passes it on and returns the answer. When its worker
+// dies, the messages it held fail with 7001 and the actor starts again, with its initial state,
+// on another worker.
 import type { NbcModule } from "../bytecode/module.js";
 import type { Supervision } from "../runtime/vm.js";
-import { encodeValue, ValueEncoder, type StoredValue } from "../store/codec.js";
+import { ValueEncoder, WIRE, type StoredValue } from "../store/codec.js";
+import { HostError } from "../runtime/host-calls.js";
+import { ERRORS } from "../errors/table.js";
 import type { WorkerSlot } from "./worker-slot.js";
 import type { Task } from "./task.js";
 import { LaneReader, LaneWriter, laneBuffers } from "./lane.js";
-import { ActorRecordWriter, readActorReply } from "./actor-records.js";
-import type { ActorJob, ErrorInfo, FromWorker, ModuleBytes, ReplicaSource, ToWorker } from "./protocol.js";
+import { ActorRecordWriter, encodeForWire, readActorRecord, type ActorRecord } from "./actor-records.js";
+import { errorInfo, type ActorJob, type ErrorInfo, type FromWorker, type ModuleBytes, type ReplicaSource, type ToWorker } from "./protocol.js";
 
 /** What the directory needs of its pool. */
 export interface ActorPool {
@@ -55,7 +59,6 @@ interface Lanes {
 export class ActorDirectory {
   private readonly actors = new Map<number, PlacedActor>();
   private readonly lanes = new Map<WorkerSlot, Lanes>();
-  private readonly encoder = new ValueEncoder();
 
   constructor(private readonly pool: ActorPool) {}
 
@@ -66,14 +69,32 @@ export class ActorDirectory {
     const to = new LaneWriter(buffers.toWorker, (m, transfer) => slot.endpoint.postMessage(m, transfer));
     const from = new LaneReader(
       buffers.fromWorker,
-      (bytes, view, at, length) => {
-        const r = readActorReply(bytes, view, at, length);
-        if (r.kind === "output") this.pool.output(r.client, r.fd, r.text);
-        else this.pool.settle(slot, r.id, r.kind === "error" ? r.error : undefined, () => (r.kind === "value" ? r.value : undefined));
-      },
+      (bytes, view, at, length) => this.record(slot, readActorRecord(bytes, view, at, length)),
       (message) => this.pool.receive(slot, message as FromWorker),
     );
     this.lanes.set(slot, { to, records: new ActorRecordWriter(to), from });
+  }
+
+  private record(slot: WorkerSlot, r: ActorRecord): void {
+    switch (r.kind) {
+      case "value":
+        return this.pool.settle(slot, r.id, undefined, () => r.value);
+      case "error":
+        return this.pool.settle(slot, r.id, r.error, () => undefined);
+      case "output":
+        return this.pool.output(r.client, r.fd, r.text);
+      case "message":
+        return this.passOn(slot, r);
+    }
+  }
+
+  /** A worker's task or actor calls an actor: the message goes to that actor, the answer back. */
+  private passOn(from: WorkerSlot, r: Extract<ActorRecord, { kind: "message" }>): void {
+    const answer = () => this.lanes.get(from)?.records;
+    new Promise((resolve, reject) => this.send(r.actor, r.name, r.args, { id: this.pool.newId(), idempotent: false, attempts: 0, resolve, reject })).then(
+      (v) => answer()?.value(r.id, v as StoredValue, errorInfo),
+      (e) => answer()?.error(r.id, errorInfo(e)),
+    );
   }
 
   /** Takes a worker's lane messages (true), leaving the others to the pool (false). */
@@ -90,19 +111,21 @@ export class ActorDirectory {
   }
 
   /**
-   * Sends message `name(args)` to actor `id` as `task` (settled by the worker's reply or its
-   * loss). Throws (a TypeError) when the codec cannot carry the arguments.
+   * Sends message `name(args)` to actor `id` as `task` (settled by the worker's answer or its
+   * loss). Throws error 8007 when the arguments cannot be sent.
    */
   send(id: number, name: string, args: unknown[], task: Task): void {
     const actor = this.actors.get(id);
-    if (!actor) throw new RangeError(`no actor ${id} in this pool`);
-    if (!actor.slot) {
-      task.message = { actor: id, name, args: encodeValue(args as StoredValue[]) };
+    if (!actor) throw new HostError(ERRORS.ActorStopped.code, [], `actor ${id} is not in this pool (it was closed)`);
+    const slot = actor.slot;
+    if (!slot) {
+      task.message = { actor: id, name, args: encodeForWire(this.wire, args as StoredValue[]).slice() };
       actor.backlog.push(task);
       return;
     }
-    this.write(actor.slot, task, id, name, this.encoder.encode(args as StoredValue[]));
+    this.write(slot, task, id, name, encodeForWire(this.lanes.get(slot)!.records.encoder, args as StoredValue[]));
   }
+  private readonly wire = new ValueEncoder(WIRE);
 
   /** Actors placed on this worker. */
   countOn(slot: WorkerSlot): number {

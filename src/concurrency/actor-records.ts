@@ -1,17 +1,30 @@
-// The records of the actor lanes (lane.ts), in a small binary form that is written straight into
-// a ring. To a worker: a message (id, actor, handler name, arguments). From a worker: a reply
-// (id and the value or the error) or output printed by an actor's handler. Values use the value
-// codec; names and text are UTF-8.
-import { decodeValue, ValueEncoder, type StoredValue } from "../store/codec.js";
+// The records of the actor lanes (lane.ts), in a small binary form written straight into a ring.
+// Both directions use the same kinds: a message (a call of an actor's handler: from the pool to
+// the actor's worker, or from a worker's task or actor to the pool, which passes it on), the
+// value or the error answering a message, and output printed by an actor's handler. Values use
+// the value codec's wire flavour (actor references included); names and text are UTF-8.
+import { decodeValue, ValueEncoder, WIRE, type CodecOptions, type StoredValue } from "../store/codec.js";
+import { HostError } from "../runtime/host-calls.js";
+import { ERRORS } from "../errors/table.js";
 import type { ErrorInfo } from "./protocol.js";
 import type { LaneWriter } from "./lane.js";
 
-const enum Reply {
-  Value = 1,
-  Error = 2,
-  Output = 3,
+const enum Kind {
+  Message = 1,
+  Value = 2,
+  Error = 3,
+  Output = 4,
 }
 
+export type ActorRecord =
+  /** Call handler `name` of actor `actor` with `args`; the answer names `id`. */
+  | { kind: "message"; id: number; actor: number; name: string; args: StoredValue[] }
+  | { kind: "value"; id: number; value: StoredValue }
+  | { kind: "error"; id: number; error: ErrorInfo }
+  /** Text an actor's handler printed for attached VM `client`. */
+  | { kind: "output"; client: number; fd: number; text: string };
+
+const COPIED: CodecOptions = { ...WIRE, copyArrays: true };
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
 const names = new Map<string, Uint8Array>();
@@ -22,59 +35,62 @@ function nameBytes(name: string): Uint8Array {
   return b;
 }
 
-/** A message to an actor on a worker. */
-export interface ActorMessageRecord {
-  id: number;
-  actor: number;
-  name: string;
-  args: StoredValue[];
+/** Copies of values for another worker: actor references cross, functions and local actors do not (8007). */
+export function encodeForWire(encoder: ValueEncoder, v: StoredValue): Uint8Array {
+  try {
+    return encoder.encode(v);
+  } catch (e) {
+    if (e instanceof TypeError) throw new HostError(ERRORS.NotStorable.code, [], `cannot send the value to another worker: ${e.message}`);
+    throw e;
+  }
 }
 
-/** Writes message records; one encoder's buffer serves every message (it is copied into the lane). */
+/** Writes records on a lane; one encoder's buffer serves every value (it is copied into the lane). */
 export class ActorRecordWriter {
-  private readonly encoder = new ValueEncoder();
+  readonly encoder = new ValueEncoder(WIRE);
 
   constructor(private readonly lane: LaneWriter) {}
 
-  /** Message `name(args)` to `actor`; args are already encoded (see ActorDirectory.send). */
+  /** Message `name(args)` to `actor`, with its arguments already encoded (encodeForWire). */
   message(id: number, actor: number, name: string, args: Uint8Array): void {
     const n = nameBytes(name);
-    this.lane.bytes(14 + n.length + args.length, (bytes, view, at) => {
-      view.setFloat64(at, id, true);
-      view.setUint32(at + 8, actor, true);
-      view.setUint16(at + 12, n.length, true);
-      bytes.set(n, at + 14);
-      bytes.set(args, at + 14 + n.length);
+    this.lane.bytes(15 + n.length + args.length, (bytes, view, at) => {
+      bytes[at] = Kind.Message;
+      view.setFloat64(at + 1, id, true);
+      view.setUint32(at + 9, actor, true);
+      view.setUint16(at + 13, n.length, true);
+      bytes.set(n, at + 15);
+      bytes.set(args, at + 15 + n.length);
     });
   }
 
-  /** The reply to message `id`: its value, or (when the codec cannot carry the value) that error. */
+  /** The answer to message `id`: its value, or (when the value cannot be sent) the error `failed` makes of that. */
   value(id: number, value: StoredValue, failed: (e: unknown) => ErrorInfo): void {
     let bytes: Uint8Array;
     try {
-      bytes = this.encoder.encode(value);
+      bytes = encodeForWire(this.encoder, value);
     } catch (e) {
       return this.error(id, failed(e));
     }
-    this.reply(Reply.Value, id, bytes);
+    this.answer(Kind.Value, id, bytes);
   }
 
   error(id: number, e: ErrorInfo): void {
     const trace = e.trace.map((f) => [f.name, f.file, f.line, f.col]);
-    this.reply(Reply.Error, id, this.encoder.encode([e.code, e.message, trace]));
+    this.answer(Kind.Error, id, this.encoder.encode([e.code, e.message, trace]));
   }
 
   output(client: number, fd: number, text: string): void {
     const t = utf8.encode(text);
     this.lane.bytes(6 + t.length, (bytes, view, at) => {
-      bytes[at] = Reply.Output;
+      bytes[at] = Kind.Output;
       view.setUint32(at + 1, client, true);
       bytes[at + 5] = fd;
       bytes.set(t, at + 6);
     });
   }
 
-  private reply(kind: Reply, id: number, value: Uint8Array): void {
+  private answer(kind: Kind, id: number, value: Uint8Array): void {
     this.lane.bytes(9 + value.length, (bytes, view, at) => {
       bytes[at] = kind;
       view.setFloat64(at + 1, id, true);
@@ -83,28 +99,29 @@ export class ActorRecordWriter {
   }
 }
 
-export function readActorMessage(bytes: Uint8Array, view: DataView, at: number, length: number): ActorMessageRecord {
-  const nameLength = view.getUint16(at + 12, true);
-  return {
-    id: view.getFloat64(at, true),
-    actor: view.getUint32(at + 8, true),
-    name: fromUtf8.decode(bytes.subarray(at + 14, at + 14 + nameLength)),
-    args: decodeValue(bytes.subarray(at + 14 + nameLength, at + length), true) as StoredValue[],
-  };
-}
-
-/** What a worker's lane record says: a reply to message `id`, or output for VM `client`. */
-export type ActorReplyRecord =
-  | { kind: "value"; id: number; value: StoredValue }
-  | { kind: "error"; id: number; error: ErrorInfo }
-  | { kind: "output"; client: number; fd: number; text: string };
-
-export function readActorReply(bytes: Uint8Array, view: DataView, at: number, length: number): ActorReplyRecord {
+/** The record of `length` bytes at `at` (array data copied out: the ring's bytes will be reused). */
+export function readActorRecord(bytes: Uint8Array, view: DataView, at: number, length: number): ActorRecord {
   const end = at + length;
-  if (bytes[at] === Reply.Output) return { kind: "output", client: view.getUint32(at + 1, true), fd: bytes[at + 5], text: fromUtf8.decode(bytes.subarray(at + 6, end)) };
-  const id = view.getFloat64(at + 1, true);
-  const value = decodeValue(bytes.subarray(at + 9, end), true);
-  if (bytes[at] === Reply.Value) return { kind: "value", id, value };
-  const [code, message, trace] = value as [number, string, [string, string, number, number][]];
-  return { kind: "error", id, error: { code, message, trace: trace.map(([name, file, line, col]) => ({ name, file, line, col })) } };
+  switch (bytes[at]) {
+    case Kind.Message: {
+      const nameLength = view.getUint16(at + 13, true);
+      return {
+        kind: "message",
+        id: view.getFloat64(at + 1, true),
+        actor: view.getUint32(at + 9, true),
+        name: fromUtf8.decode(bytes.subarray(at + 15, at + 15 + nameLength)),
+        args: decodeValue(bytes.subarray(at + 15 + nameLength, end), COPIED) as StoredValue[],
+      };
+    }
+    case Kind.Output:
+      return { kind: "output", client: view.getUint32(at + 1, true), fd: bytes[at + 5], text: fromUtf8.decode(bytes.subarray(at + 6, end)) };
+    case Kind.Value:
+      return { kind: "value", id: view.getFloat64(at + 1, true), value: decodeValue(bytes.subarray(at + 9, end), COPIED) };
+    case Kind.Error: {
+      const [code, message, trace] = decodeValue(bytes.subarray(at + 9, end), COPIED) as [number, string, [string, string, number, number][]];
+      return { kind: "error", id: view.getFloat64(at + 1, true), error: { code, message, trace: trace.map(([name, file, line, col]) => ({ name, file, line, col })) } };
+    }
+    default:
+      throw new RangeError(`unknown actor record kind ${bytes[at]}`);
+  }
 }

@@ -12,7 +12,7 @@ import type { HostFunction } from "../runtime/host-calls.js";
 import { HostError } from "../runtime/host-calls.js";
 import { FUNCTION_INDEX, FUNCTION_CAPTURES, type JsValue } from "../runtime/values.js";
 import { ERRORS } from "../errors/table.js";
-import { encodeValue, decodeValue, type StoredValue } from "../store/codec.js";
+import { encodeValue, decodeValue, WIRE, type StoredValue } from "../store/codec.js";
 import { contentHash } from "../bytecode/codec.js";
 import { releaseArrays } from "../runtime/host-calls.js";
 import { moduleBytes } from "./module-bytes.js";
@@ -41,7 +41,7 @@ export function pmapHost(pool: Pool, vm: VM, client: number): HostFunction {
     const running: { slot: WorkerSlot; id: number; chunk: number }[] = [];
     const post = (slot: WorkerSlot, chunk: number) => {
       const id = pool.newId();
-      const job: ToWorker = { t: "pmap", id, modules: pool.shipTo(slot, vm.modules), items: encodeValue(chunks[chunk]), ...base };
+      const job: ToWorker = { t: "pmap", id, modules: pool.shipTo(slot, vm.modules), items: encodeValue(chunks[chunk], WIRE), ...base };
       slot.endpoint.postMessage(job);
       running.push({ slot, id, chunk });
     };
@@ -55,7 +55,7 @@ export function pmapHost(pool: Pool, vm: VM, client: number): HostFunction {
         retry.push(chunk);
       } else if (reply.t === "pmap-done") {
         if (reply.error) throw runtimeError(reply.error);
-        results[chunk] = decodeValue(reply.data!) as StoredValue[];
+        results[chunk] = decodeValue(reply.data!, WIRE) as StoredValue[];
         if (!slot.lost) {
           const again = retry.shift() ?? (next < chunks.length ? next++ : undefined);
           if (again !== undefined) post(slot, again);
@@ -90,10 +90,10 @@ function encodeGlobals(vm: VM): Uint8Array {
   }
   try {
     try {
-      return encodeValue(entries);
+      return encodeValue(entries, WIRE);
     } catch {
       // some global cannot be copied (a list holding a function, ...): it stays nil over there
-      return encodeValue(entries.map((e) => (copyable(e) ? e : null)));
+      return encodeValue(entries.map((e) => (copyable(e) ? e : null)), WIRE);
     }
   } finally {
     releaseArrays(read);
@@ -102,7 +102,7 @@ function encodeGlobals(vm: VM): Uint8Array {
 
 function copyable(v: StoredValue): boolean {
   try {
-    encodeValue(v);
+    encodeValue(v, WIRE);
     return true;
   } catch {
     return false;

@@ -8,7 +8,7 @@ import { ERRORS, formatError } from "../errors/table.js";
 import type { NbcModule } from "../bytecode/module.js";
 import type { VM } from "../runtime/vm.js";
 import { bestCoreVariant } from "../runtime/core.js";
-import { encodeValue, decodeValue, type StoredValue, type ArrayValue } from "../store/codec.js";
+import { encodeValue, decodeValue, WIRE, type StoredValue, type ArrayValue } from "../store/codec.js";
 import type { JsValue } from "../runtime/values.js";
 import type { DType } from "../math/arrays.js";
 import type { EndpointFactory } from "./endpoint.js";
@@ -216,7 +216,7 @@ export class Pool {
     if (this.closed) return undefined;
     let items: Uint8Array;
     try {
-      items = encodeValue([args as StoredValue[]]);
+      items = encodeValue([args as StoredValue[]], WIRE);
     } catch {
       return undefined;
     }
@@ -388,7 +388,7 @@ export class Pool {
         break;
       case "pmap-done":
         // a spawned task's answer: the list of its one result
-        this.settle(slot, m.id, m.error, () => (decodeValue(m.data!) as StoredValue[])[0]);
+        this.settle(slot, m.id, m.error, () => (decodeValue(m.data!, WIRE) as StoredValue[])[0]);
         break;
       case "stats":
         this.pendingStats.get(m.id)?.(m.stats);

@@ -1,8 +1,9 @@
 // Messages between a pool and its workers. Tasks travel in batches: one message carries many
 // tasks, their arguments encoded with the value codec into one buffer that is transferred, not
 // copied; results come back the same way. Module bytes travel once per worker, named by hash.
-import { decodeValue, ValueSequence, type StoredValue } from "../store/codec.js";
-import type { TraceFrame } from "../runtime/runtime-error.js";
+import { decodeValue, ValueSequence, WIRE, type StoredValue } from "../store/codec.js";
+import { NoodleRuntimeError, type TraceFrame } from "../runtime/runtime-error.js";
+import { ERRORS } from "../errors/table.js";
 import type { CoreVariant } from "../runtime/core.js";
 import type { LaneBuffers, LaneMessage } from "./lane.js";
 
@@ -84,7 +85,10 @@ export interface PmapJob extends ReplicaSource {
   modules: ModuleBytes[];
   proto: number;
   items: Uint8Array;
-  /** Each item is a list of arguments (a spawned task) rather than the one argument (pmap). */
+  /**
+   * A spawned task rather than a chunk of pmap: `items` is [its arguments], and it runs as a
+   * fiber of the VM hosting the program's tasks and actors (so it may wait for them).
+   */
   spread?: boolean;
   /** Reply on the synchronous channel (default) or, when false, as an ordinary message. */
   sync?: boolean;
@@ -155,11 +159,11 @@ export class PackedValues {
 
 /** Encodes the arguments of many tasks into shared buffers (a new one after each megabyte). */
 export class ArgumentArena {
-  private seq = new ValueSequence();
+  private seq = new ValueSequence(WIRE);
 
   /** The encoding of `args`, a view into the arena. */
   encode(args: unknown[]): Uint8Array {
-    if (this.seq.byteLength > 1 << 20) this.seq = new ValueSequence();
+    if (this.seq.byteLength > 1 << 20) this.seq = new ValueSequence(WIRE);
     const [at, length] = this.seq.add(args as StoredValue);
     return this.seq.bytes.subarray(at, at + length);
   }
@@ -167,7 +171,7 @@ export class ArgumentArena {
 
 /** The answers to many tasks (or messages) in one "results" message, in the order they were added. */
 export class ResultsBuilder {
-  private readonly out = new ValueSequence();
+  private readonly out = new ValueSequence(WIRE);
   private readonly head: Float64Array;
   private readonly errors: ErrorInfo[] = [];
   private count = 0;
@@ -196,5 +200,14 @@ export class ResultsBuilder {
 }
 
 export function decodeAt(data: Uint8Array, offset: number, length: number): StoredValue {
-  return decodeValue(data.subarray(offset, offset + length));
+  return decodeValue(data.subarray(offset, offset + length), WIRE);
+}
+
+/** An exception as the error a task or message failed with, to send back to the caller. */
+export function errorInfo(e: unknown): ErrorInfo {
+  if (e instanceof NoodleRuntimeError) return { code: e.code, message: e.message, trace: e.trace };
+  if (e instanceof TypeError) return { code: ERRORS.NotStorable.code, message: `cannot send the value to another worker: ${e.message}`, trace: [] };
+  const code = (e as { code?: unknown })?.code;
+  const message = e instanceof Error ? e.message : String(e);
+  return typeof code === "number" ? { code, message, trace: [] } : { code: ERRORS.InternalError.code, message: `internal error: ${message}`, trace: [] };
 }

@@ -1,30 +1,23 @@
 // The worker side of a pool, the same in Node and browsers: it keeps the modules it was sent
-// (by hash), one VM per module for calls (its top level run once), replicas of a calling VM for
-// in-program `pmap` and spawned tasks, replicas hosting a calling VM's actors placed here, and
-// kernel VMs for shares of matrix products. Each batch of tasks or messages is answered with one
-// message. What a replica prints goes back to the calling VM.
+// (by hash), one VM per module for calls (its top level run once), replicas of a calling VM (one
+// for in-program `pmap`, one hosting the program's spawned tasks and actors placed here), and
+// kernel VMs for shares of matrix products. Each batch of tasks is answered with one message.
+// What a replica prints goes back to the calling VM.
 import { VM } from "../runtime/vm.js";
 import { decodeModule } from "../bytecode/codec.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import { releaseArrays } from "../runtime/host-calls.js";
 import { ERRORS } from "../errors/table.js";
-import { encodeValue, decodeValue, type StoredValue } from "../store/codec.js";
+import { encodeValue, decodeValue, WIRE, type StoredValue } from "../store/codec.js";
 import type { NbcModule } from "../bytecode/module.js";
 import type { CoreVariant } from "../runtime/core.js";
 import type { JsValue } from "../runtime/values.js";
 import { KernelVm } from "./kernel-vm.js";
-import { LaneReader, LaneWriter, type LaneBuffers } from "./lane.js";
-import { ActorRecordWriter, readActorMessage, type ActorMessageRecord } from "./actor-records.js";
+import { WorkerActors } from "./worker-actors.js";
 import {
-  decodeAt, ResultsBuilder, TASK_FIELDS, TaskKind,
-  type ToWorker, type FromWorker, type ErrorInfo, type ModuleBytes, type GemmJob, type PmapJob, type ActorJob, type WorkerStats,
+  decodeAt, errorInfo, ResultsBuilder, TASK_FIELDS, TaskKind,
+  type ToWorker, type FromWorker, type ModuleBytes, type GemmJob, type PmapJob, type ReplicaSource, type WorkerStats,
 } from "./protocol.js";
-
-/**
- * How long a worker keeps looking for the next actor message after answering one before it
- * sleeps: a caller awaiting one call after another then reaches it without a wake-up.
- */
-const ACTOR_SPIN_MS = 0.05;
 
 export interface WorkerPort {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -47,8 +40,8 @@ interface Replica {
   globalsHash: string;
 }
 
-/** An actor placed here: the replica hosting it and its handle there, or why it could not be made. */
-type PlacedActor = { vm: VM; handle: number } | { failed: ErrorInfo };
+/** What a replica is for: `pmap` (called synchronously), or hosting spawned tasks and actors (fibers). */
+type Purpose = "pmap" | "hosted";
 
 export function serveWorker(port: WorkerPort): void {
   const host = new WorkerHost(port);
@@ -62,19 +55,24 @@ class WorkerHost {
   private readonly ready = new Map<string, Program>();
   private readonly replicas = new Map<string, Promise<Replica>>();
   private readonly kernels = new Map<CoreVariant, Promise<KernelVm>>();
-  private readonly actors = new Map<number, PlacedActor>();
-  /** The actor lanes from the pool and back (see lane.ts). */
-  private lanes: { from: LaneReader; records: ActorRecordWriter } | undefined;
-  /** Placements and messages from the lane, in order, not handled yet. */
-  private readonly actorWork: (ActorJob | ActorMessageRecord)[] = [];
-  /** A placement is making its replica: the work behind it waits. */
-  private placing = false;
   private readonly stats: WorkerStats = { modulesLoaded: 0, tasksRun: 0, actors: 0 };
+  private readonly actors: WorkerActors;
 
-  constructor(private readonly port: WorkerPort) {}
+  constructor(private readonly port: WorkerPort) {
+    this.actors = new WorkerActors({
+      hostedVm: async (job) => {
+        this.addModules(job.modules);
+        const replica = await this.replica(job, "hosted");
+        this.setGlobals(replica, job);
+        return replica.vm;
+      },
+      post: (m, transfer) => port.postMessage(m, transfer),
+      placed: () => this.stats.actors++,
+    });
+  }
 
   handle(m: ToWorker): void {
-    if (this.lanes?.from.receive(m)) return;
+    if (this.actors.receive(m)) return;
     switch (m.t) {
       case "batch":
         void this.batch(m.modules, m.names, m.head, m.data);
@@ -83,10 +81,10 @@ class WorkerHost {
         void this.gemm(m);
         return;
       case "pmap":
-        void this.pmap(m);
+        void (m.spread ? this.task(m) : this.pmap(m));
         return;
       case "lanes":
-        this.openLanes(m);
+        this.actors.open(m);
         return;
       case "stats":
         this.port.postMessage({ t: "stats", id: m.id, stats: { ...this.stats } });
@@ -148,84 +146,6 @@ class WorkerHost {
     this.port.postMessage(...results.finish());
   }
 
-  private openLanes(buffers: LaneBuffers): void {
-    const to = new LaneWriter(buffers.fromWorker, (m, transfer) => this.port.postMessage(m, transfer));
-    const from = new LaneReader(
-      buffers.toWorker,
-      (bytes, view, at, length) => this.actorWork.push(readActorMessage(bytes, view, at, length)),
-      (job) => this.actorWork.push(job as ActorJob),
-      () => this.runActorWork(),
-      ACTOR_SPIN_MS,
-    );
-    this.lanes = { from, records: new ActorRecordWriter(to) };
-  }
-
-  /** Handles the lane's work in order: runs of messages delivered together, placements one by one. */
-  private runActorWork(): void {
-    const work = this.actorWork;
-    while (!this.placing && work.length) {
-      const first = work[0];
-      if ("t" in first) {
-        work.shift();
-        this.placing = true;
-        void this.place(first).finally(() => {
-          this.placing = false;
-          this.runActorWork();
-        });
-        return;
-      }
-      let end = 1;
-      while (end < work.length && !("t" in work[end])) end++;
-      this.deliver(work.splice(0, end) as ActorMessageRecord[]);
-    }
-  }
-
-  /** Makes actor `job.id` in the replica hosting the caller's actors; its constructor runs now. */
-  private async place(job: ActorJob): Promise<void> {
-    try {
-      this.addModules(job.modules);
-      const replica = await this.replica(job, "actors");
-      this.setGlobals(replica, job);
-      replica.vm.setSupervision(job.supervision);
-      const handle = replica.vm.spawnActor(job.proto);
-      replica.vm.deliver([]);
-      this.actors.set(job.id, { vm: replica.vm, handle });
-      this.stats.actors++;
-    } catch (e) {
-      this.actors.set(job.id, { failed: errorInfo(e) });
-    }
-  }
-
-  /** Messages to actors placed here, each replica's delivered together; a reply for each. */
-  private deliver(messages: ActorMessageRecord[]): void {
-    const records = this.lanes!.records;
-    const byVm = new Map<VM, ActorMessageRecord[]>();
-    const handles = new Map<ActorMessageRecord, number>();
-    for (const m of messages) {
-      const placed = this.actors.get(m.actor);
-      if (!placed || "failed" in placed) {
-        records.error(m.id, placed?.failed ?? { code: ERRORS.InternalError.code, message: `internal error: actor ${m.actor} is not on this worker`, trace: [] });
-        continue;
-      }
-      let list = byVm.get(placed.vm);
-      if (!list) byVm.set(placed.vm, (list = []));
-      list.push(m);
-      handles.set(m, placed.handle);
-    }
-    for (const [vm, list] of byVm) {
-      const outcomes = vm.deliver(list.map((m) => ({ actor: handles.get(m)!, name: m.name, args: m.args })));
-      outcomes.forEach((o, i) => {
-        if (!o.ok) return records.error(list[i].id, errorInfo(o.error));
-        try {
-          records.value(list[i].id, o.value as StoredValue, errorInfo);
-        } finally {
-          releaseArrays(o.value);
-        }
-      });
-      this.stats.tasksRun += list.length;
-    }
-  }
-
   /** Runs one task; returns its result (the caller releases the arrays in it). */
   private call(program: Program, name: string, kind: TaskKind, args: StoredValue[]): JsValue {
     if (program.failed) throw program.failed;
@@ -263,18 +183,19 @@ class WorkerHost {
     }
   }
 
-  /** The replica of the caller `job.client`'s program for `purpose` (its tasks, or its actors). */
-  private replica(job: { hashes: string[]; client: number }, purpose: "tasks" | "actors"): Promise<Replica> {
+  /** The replica of the caller `job.client`'s program for `purpose`. */
+  private replica(job: { hashes: string[]; client: number }, purpose: Purpose): Promise<Replica> {
     const key = `${purpose} ${job.client} ${job.hashes.join(" ")}`;
     let r = this.replicas.get(key);
     if (!r) {
       r = (async () => {
-        // an actor's output goes on its lane, so that it arrives before the handler's reply
+        // hosted output goes on the actor lane, so that it comes before the answers after it
         const out = (fd: number) =>
-          purpose === "actors" ? (text: string) => this.lanes!.records.output(job.client, fd, text)
+          purpose === "hosted" ? (text: string) => this.actors.output(job.client, fd, text)
           : (text: string) => this.port.postMessage({ t: "out", client: job.client, fd, text });
         const vm = await VM.create({ stdout: out(1), stderr: out(2) });
         for (const h of job.hashes) vm.load(this.module(h));
+        if (purpose === "hosted") vm.shareTasks(this.actors.taskHost);
         return { vm, globalsHash: "" };
       })();
       this.replicas.set(key, r);
@@ -285,8 +206,33 @@ class WorkerHost {
   /** Sets a replica's globals to the caller's, unless they are the ones it has. */
   private setGlobals(replica: Replica, job: { globals: Uint8Array; globalsHash: string }): void {
     if (replica.globalsHash === job.globalsHash) return;
-    setGlobals(replica.vm, decodeValue(job.globals) as StoredValue[]);
+    setGlobals(replica.vm, decodeValue(job.globals, WIRE) as StoredValue[]);
     replica.globalsHash = job.globalsHash;
+  }
+
+  /** A program's spawned task: a fiber of the VM hosting its tasks and actors, answered when it ends. */
+  private async task(job: PmapJob): Promise<void> {
+    const reply = (m: FromWorker, transfer: Transferable[] = []) => this.port.postMessage(m, transfer);
+    try {
+      this.addModules(job.modules);
+      const replica = await this.replica(job, "hosted");
+      this.setGlobals(replica, job);
+      const [args] = decodeValue(job.items, WIRE) as StoredValue[][];
+      replica.vm.runHosted({ proto: job.proto, args }, (o) => {
+        this.stats.tasksRun++;
+        if (!o.ok) return reply({ t: "pmap-done", id: job.id, error: errorInfo(o.error) });
+        try {
+          const data = encodeValue([o.value as StoredValue], WIRE);
+          reply({ t: "pmap-done", id: job.id, data }, [data.buffer]);
+        } catch (e) {
+          reply({ t: "pmap-done", id: job.id, error: errorInfo(e) });
+        } finally {
+          releaseArrays(o.value);
+        }
+      });
+    } catch (e) {
+      reply({ t: "pmap-done", id: job.id, error: errorInfo(e) });
+    }
   }
 
   private async pmap(job: PmapJob): Promise<void> {
@@ -295,13 +241,11 @@ class WorkerHost {
     const items: JsValue[] = [];
     try {
       this.addModules(job.modules);
-      const replica = await this.replica(job, "tasks");
+      const replica = await this.replica(job, "pmap");
       this.setGlobals(replica, job);
-      for (const item of decodeValue(job.items) as StoredValue[]) {
-        items.push(valueOf(replica.vm.callFunction(job.proto, job.spread ? (item as StoredValue[]) : [item])));
-      }
+      for (const item of decodeValue(job.items, WIRE) as StoredValue[]) items.push(valueOf(replica.vm.callFunction(job.proto, [item])));
       this.stats.tasksRun++;
-      const data = encodeValue(items);
+      const data = encodeValue(items, WIRE);
       reply({ t: "pmap-done", id: job.id, data }, [data.buffer]);
     } catch (e) {
       reply({ t: "pmap-done", id: job.id, error: errorInfo(e) });
@@ -323,12 +267,4 @@ function setGlobals(vm: VM, entries: StoredValue[]): void {
 function valueOf(outcome: ReturnType<VM["callGlobal"]>): JsValue {
   if (!outcome.ok) throw outcome.error;
   return outcome.value;
-}
-
-export function errorInfo(e: unknown): ErrorInfo {
-  if (e instanceof NoodleRuntimeError) return { code: e.code, message: e.message, trace: e.trace };
-  if (e instanceof TypeError) return { code: ERRORS.NotStorable.code, message: `cannot send the value to another worker: ${e.message}`, trace: [] };
-  const code = (e as { code?: unknown })?.code;
-  const message = e instanceof Error ? e.message : String(e);
-  return typeof code === "number" ? { code, message, trace: [] } : { code: ERRORS.InternalError.code, message: `internal error: ${message}`, trace: [] };
 }

@@ -51,6 +51,8 @@ export interface CoreExports {
   freeTable(addr: number): void;
   closureOf(protoIndex: number): bigint;
   spawnActorOf(protoIndex: number): bigint;
+  remoteActor(id: number, name: number): bigint;
+  spawnTaskOf(protoIndex: number, args: number, n: number): number;
   postMessage(actor: number, name: number, args: number, n: number): number;
   deliver(): number;
   futureOutcome(p: number, out: number): number;

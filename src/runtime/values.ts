@@ -25,6 +25,16 @@ export interface NoodleActorRef {
   name: string;
 }
 
+/** On an actor that lives on a pool's worker (not enumerable): the pool's id for it. */
+export const ACTOR_ID = Symbol.for("noodle.actor.id");
+
+/** A reference to actor `id` of a pool, as a VM reads it and the wire codec carries it. */
+export function actorRef(id: number, name: string): NoodleActorRef {
+  const a: NoodleActorRef = { kind: "actor", name };
+  Object.defineProperty(a, ACTOR_ID, { value: id });
+  return a;
+}
+
 export interface NoodleFunctionRef {
   kind: "function";
   name: string;
@@ -160,8 +170,11 @@ export class ValueReader {
         const st = u32[(p + L.FUT_STATE) >>> 2];
         return { kind: "future", state: st === 0 ? "pending" : st === 1 ? "resolved" : "failed" };
       }
-      case L.T_ACTOR:
-        return { kind: "actor", name: this.string(u32[(p + L.ACT_NAME) >>> 2]) };
+      case L.T_ACTOR: {
+        const name = this.string(u32[(p + L.ACT_NAME) >>> 2]);
+        const remote = u32[(p + L.ACT_REMOTE) >>> 2];
+        return remote !== 0 ? actorRef(remote, name) : { kind: "actor", name };
+      }
       case L.T_BOUND:
         return { kind: "function", name: `${this.string(u32[(u32[(p + L.BM_ACTOR) >>> 2] + L.ACT_NAME) >>> 2])}.${this.string(u32[(p + L.BM_NAME) >>> 2])}` };
       case L.T_ERROR:
@@ -239,6 +252,11 @@ export function toCore(core: CoreExports, v: unknown, structs?: StructTypes, dep
       return core.newError(rec.code, makeString(core, rec.message, false));
     }
     if (structs && typeof rec[STRUCT_NAME] === "string") return structToCore(core, rec, structs, depth);
+    if (rec.kind === "actor" && typeof rec[ACTOR_ID] === "number" && typeof rec.name === "string") {
+      const actor = core.remoteActor(rec[ACTOR_ID] as number, makeString(core, rec.name, false));
+      if (BigInt.asUintN(64, actor) === L.NIL) throw new RangeError("out of memory making an actor reference");
+      return actor;
+    }
   }
   const entries = v instanceof Map ? [...v.entries()] : Object.entries(v as object);
   const map = core.newMap(entries.length);

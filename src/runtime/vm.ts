@@ -48,19 +48,18 @@ export interface TaskHost {
    * Takes `spawn f(args)` of a top-level function (by prototype index): the promise of its
    * result, or undefined to run the task in this VM.
    */
-  spawn(proto: number, args: JsValue[]): PromiseLike<unknown> | undefined;
+  spawn?(proto: number, args: JsValue[]): PromiseLike<unknown> | undefined;
   /** Places a new actor of constructor `proto`: an id for it (> 0), or undefined to keep it in this VM. */
-  spawnActor(proto: number): number | undefined;
+  spawnActor?(proto: number): number | undefined;
   /** Message `name(args)` to actor `id`: the promise of the handler's result. */
   sendActor(id: number, name: string, args: JsValue[]): PromiseLike<unknown>;
 }
 
-/** A message for an actor this VM hosts: handler `name` of actor `actor` (from spawnActor) with `args`. */
-export interface ActorMessage {
-  actor: number;
-  name: string;
-  args: unknown[];
-}
+/**
+ * Work a VM runs for another: handler `name` of its actor `actor` (a handle from spawnActor), or
+ * function `proto` (capturing nothing) as a task; with `args`.
+ */
+export type HostedWork = { actor: number; name: string; args: unknown[] } | { proto: number; args: unknown[] };
 
 export type ProductHook = (a: number, b: number, c: number, m: number, k: number, n: number, dtype: number) => boolean;
 
@@ -145,7 +144,7 @@ export class VM {
       call: (id, args, n, out) => vm().callHost(id, args, n, out),
       matmul: (a, b, c, m, k, n, dt) => (vm().productHook?.(a, b, c, m, k, n, dt) ? 1 : 0),
       spawn: (proto, args, n, out) => vm().offerSpawn(proto, args, n, out),
-      spawnActor: (proto) => vm().taskHost?.spawnActor(proto) ?? 0,
+      spawnActor: (proto) => vm().taskHost?.spawnActor?.(proto) ?? 0,
       sendActor: (id, name, args, n, out) => vm().sendActor(id, name, args, n, out),
     }, options.core);
     return new VM(core, options, ref);
@@ -240,13 +239,13 @@ export class VM {
    */
   shareTasks(host: TaskHost | undefined): void {
     this.taskHost = host;
-    this.core.setSpawnOffers(host ? 1 : 0);
+    this.core.setSpawnOffers(host?.spawn || host?.spawnActor ? 1 : 0);
   }
 
   private offerSpawn(proto: number, argsAddr: number, n: number, out: number): number {
     const args = this.readArguments(argsAddr, n);
     try {
-      const promise = this.taskHost?.spawn(proto, args);
+      const promise = this.taskHost?.spawn?.(proto, args);
       if (!promise) return 0;
       new BigUint64Array(this.core.memory.buffer, out, 1)[0] = this.hostFuture(promise);
       return 1;
@@ -260,7 +259,8 @@ export class VM {
   private sendActor(id: number, name: number, argsAddr: number, n: number, out: number): number {
     const args = this.readArguments(argsAddr, n);
     try {
-      const reply = this.taskHost!.sendActor(id, this.reader.string(name), args);
+      if (!this.taskHost) throw new HostError(ERRORS.ActorStopped.code, [], "this actor lives on a worker pool that this VM is not attached to");
+      const reply = this.taskHost.sendActor(id, this.reader.string(name), args);
       new BigUint64Array(this.core.memory.buffer, out, 1)[0] = this.hostFuture(reply);
       return 1;
     } catch (e) {
@@ -277,48 +277,106 @@ export class VM {
     return args;
   }
 
+  // ---------------------------------------------------------------- work hosted for another VM
+
   /**
    * A new actor of constructor function `proto` (an actor declaration) hosted by this VM for
-   * another; its constructor runs with the next delivery. Returns its handle for `deliver`.
+   * another; its constructor starts at once. Returns its handle for `runHosted`.
    */
   spawnActor(proto: number): number {
     const word = this.core.spawnActorOf(proto);
     if (BigInt.asUintN(64, word) === L.NIL) throw this.errorOfFault(`function ${proto} is not an actor declaration here, or memory is exhausted`);
-    return this.keep(word);
+    const handle = this.keep(word);
+    this.driveHosted();
+    return handle;
   }
 
   /**
-   * Delivers messages to actors of this VM and runs them (with everything they start) until
-   * every fiber has ended; the outcome of each message, in order. Messages to one actor are
-   * handled in the order given, one at a time; different actors' handlers interleave.
+   * Runs work for another VM: a message to an actor of this VM (from spawnActor), or a call of
+   * function `proto` as a task. `done` gets its outcome. Hosted work runs as fibers, so a
+   * handler or task waiting for a host promise lets the others run, and work that comes while
+   * they wait joins them; messages to one actor are handled in the order they came.
    */
-  deliver(messages: ActorMessage[]): RunOutcome[] {
+  runHosted(work: HostedWork, done: (outcome: RunOutcome) => void): void {
+    const at = this.argumentsAt(work.args);
+    const p = "actor" in work
+      ? this.core.postMessage(this.pointerOf(work.actor), this.intern(work.name), at, work.args.length)
+      : this.core.spawnTaskOf(work.proto, at, work.args.length);
+    if (p === 0) return done({ ok: false, error: this.errorOfFault("out of memory starting hosted work") });
+    this.hosted.set(this.core.retainPointer(p), done);
+    this.driveHosted();
+  }
+
+  /** Hosted work not finished: its future's handle, and whom to tell. */
+  private readonly hosted = new Map<number, (outcome: RunOutcome) => void>();
+  /** "running": the hosted fibers are running (new ones join); "waiting": they wait for the host. */
+  private hostedState: "idle" | "running" | "waiting" = "idle";
+
+  /** Runs hosted fibers until all have ended, reporting each piece of work as it finishes. */
+  private driveHosted(): void {
+    if (this.hostedState === "waiting") return this.wakeUp();
+    if (this.hostedState === "running") return;
     this.enter();
-    const futures: (number | NoodleRuntimeError)[] = [];
+    this.hostedState = "running";
+    void this.hostedRun(this.core.deliver());
+  }
+
+  private async hostedRun(status: number): Promise<void> {
     try {
-      for (const m of messages) {
-        const actor = this.pointerOf(m.actor);
-        const p = this.core.postMessage(actor, this.intern(m.name), this.argumentsAt(m.args), m.args.length);
-        futures.push(p === 0 ? this.errorOfFault("out of memory delivering a message") : this.core.retainPointer(p));
+      let turn = performance.now();
+      for (;;) {
+        this.reportHosted();
+        if (status === STATUS_PAUSED) {
+          if (performance.now() - turn > ASYNC_TURN_MS) {
+            this.hostedState = "waiting";
+            await macrotask();
+            this.hostedState = "running";
+            turn = performance.now();
+          }
+          status = this.core.resume();
+        } else if (status === STATUS_IDLE && this.hostWaiting > 0) {
+          this.hostedState = "waiting";
+          await this.nextSettlement(this.core.nextDeadline());
+          this.hostedState = "running";
+          turn = performance.now();
+          status = this.core.resume();
+        } else break;
       }
-      // a handler waiting for a host promise cannot wait here: its fiber is cancelled (7005)
-      if (this.finish(this.core.deliver()) === STATUS_IDLE) this.core.abandonRun();
-      return futures.map((f) => (typeof f === "number" ? this.settledOutcome(f) : { ok: false, error: f }));
+      if (status === STATUS_IDLE) this.core.abandonRun();
+      this.reportHosted();
     } finally {
-      for (const f of futures) if (typeof f === "number") this.core.release(f);
+      this.hostedState = "idle";
       this.running = false;
     }
   }
 
-  /** The outcome of the settled future a handle holds. */
-  private settledOutcome(handle: number): RunOutcome {
+  /** Tells the owners of finished hosted work; work cut short by the run's end is cancelled (7005). */
+  private reportHosted(): void {
+    for (const [handle, done] of this.hosted) {
+      const outcome = this.settledOutcome(handle);
+      if (!outcome) continue;
+      this.hosted.delete(handle);
+      this.core.release(handle);
+      done(outcome);
+    }
+  }
+
+  /** The outcome of the future a handle holds, or undefined while it is pending. */
+  private settledOutcome(handle: number): RunOutcome | undefined {
     this.outSlot ||= this.core.allocTable(8);
     const state = this.core.futureOutcome(this.pointerOf(handle), this.outSlot);
     if (state === 1) return { ok: true, value: this.reader.at(this.outSlot) };
     if (state === 2) return { ok: false, error: this.errorAt(this.outSlot) };
-    return { ok: false, error: new NoodleRuntimeError(ERRORS.Cancelled.code, formatError("Cancelled", {}), []) };
+    return undefined;
   }
   private outSlot = 0;
+
+  /** Resumes a run waiting in nextSettlement (a host promise settled, or hosted work came). */
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
 
   /** Keeps a value alive for the host: a handle. */
   private keep(word: bigint): number {
@@ -581,9 +639,7 @@ export class VM {
       core.settleFuture(p, this.settleSlot, failed ? 1 : 0);
       core.release(handle);
       this.hostWaiting--;
-      const wake = this.wake;
-      this.wake = undefined;
-      wake?.();
+      this.wakeUp();
     };
     this.hostWaiting++;
     promise.then(

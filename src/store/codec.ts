@@ -1,6 +1,7 @@
 // The value codec: every storable Noodle value (all but functions, actors and futures) to bytes
 // and back, in the JavaScript representation of src/runtime/values.ts. Storage uses it for the
-// values it keeps; the same bytes are meant to carry values between workers and nodes.
+// values it keeps; the same bytes, plus references to a pool's actors, carry values between
+// workers.
 //
 // Layout (all integers little-endian; "uleb" is unsigned LEB128, minimal, at most 32 bits):
 //
@@ -18,6 +19,8 @@
 //                bytes from the start of the encoding, rows*cols elements row-major
 //     9 tensor   u8 dtype, uleb ndim (<= 32), uleb dims, zero padding as for matrices, elements
 //    10 error    f64 code, string message (uleb length, UTF-8)
+//    11 actor    uleb id, string name: a reference to an actor of a worker pool. Only the wire
+//                flavour (WIRE, between workers) writes or reads it; storage refuses actors.
 //
 // The encoding is canonical: equal values give equal bytes, so a hash of the bytes identifies the
 // value. Noodle's `==` treats -0 as 0 and maps as equal regardless of insertion order, so -0 is
@@ -33,7 +36,7 @@
 // input's alignment allows it (no copy), so such a value shares memory with the input bytes.
 import { ERRORS, formatError } from "../errors/table.js";
 import type { JsValue, NoodleErrorValue } from "../runtime/values.js";
-import { STRUCT_NAME } from "../runtime/values.js";
+import { STRUCT_NAME, ACTOR_ID, actorRef } from "../runtime/values.js";
 import type { DType } from "../math/arrays.js";
 import { contentHash } from "../bytecode/codec.js";
 
@@ -66,7 +69,19 @@ const enum Tag {
   Matrix = 8,
   Tensor = 9,
   Error = 10,
+  Actor = 11,
 }
+
+export interface CodecOptions {
+  /** References to a pool's actors may be written and read (between workers, never in storage). */
+  actors?: boolean;
+  /** Decoding: matrix and tensor data are copies, not views of the input (which will be reused). */
+  copyArrays?: boolean;
+}
+
+/** The flavour that carries values between workers. */
+export const WIRE: CodecOptions = { actors: true };
+const NONE: CodecOptions = {};
 
 const DTYPE_F64 = 0;
 const DTYPE_F32 = 1;
@@ -112,8 +127,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 // ---------------------------------------------------------------- encoding
 
 /** The canonical bytes of a value. Throws TypeError for values that cannot be stored. */
-export function encodeValue(v: StoredValue): Uint8Array {
-  return new Writer().encode(v).finish();
+export function encodeValue(v: StoredValue, options: CodecOptions = NONE): Uint8Array {
+  return new Writer(options).encode(v).finish();
 }
 
 /**
@@ -122,7 +137,11 @@ export function encodeValue(v: StoredValue): Uint8Array {
  * its log), this saves allocating and clearing a buffer per value.
  */
 export class ValueEncoder {
-  private readonly writer = new Writer();
+  private readonly writer: Writer;
+
+  constructor(options: CodecOptions = NONE) {
+    this.writer = new Writer(options);
+  }
 
   encode(v: StoredValue): Uint8Array {
     this.writer.truncate(0);
@@ -141,7 +160,11 @@ export function valueHash(v: StoredValue): string {
  * messages with one allocation rather than one per value.
  */
 export class ValueSequence {
-  private readonly w = new Writer();
+  private readonly w: Writer;
+
+  constructor(options: CodecOptions = NONE) {
+    this.w = new Writer(options);
+  }
 
   /** Appends the encoding of `v`; returns its offset and length. Nothing is appended on a TypeError. */
   add(v: StoredValue): [number, number] {
@@ -170,6 +193,8 @@ class Writer {
   private buf = new Uint8Array(256);
   private view = new DataView(this.buf.buffer);
   length = 0;
+
+  constructor(private readonly options: CodecOptions) {}
 
   header(): void {
     this.u8(MAGIC0);
@@ -285,8 +310,14 @@ class Writer {
     switch (o.kind) {
       case "function":
         throw new TypeError("functions cannot be stored");
-      case "future":
       case "actor":
+        if (this.options.actors && typeof o[ACTOR_ID] === "number") {
+          this.u8(Tag.Actor);
+          this.uleb(o[ACTOR_ID] as number);
+          return this.string(o.name as string);
+        }
+      // falls through: an actor that lives in one VM cannot leave it
+      case "future":
         throw new TypeError(`${o.kind === "future" ? "futures" : "actors"} cannot be stored: they live in one VM`);
       case "error":
         if (typeof o.code !== "number" || typeof o.message !== "string") throw new TypeError("an error value needs a numeric code and a string message");
@@ -306,7 +337,7 @@ class Writer {
   private map(entries: [StoredValue, StoredValue][], depth: number): void {
     const keyed = entries.map(([k, x]) => {
       if (typeof k !== "string" && typeof k !== "number") throw new TypeError("map keys must be strings or numbers");
-      const kw = new Writer();
+      const kw = new Writer(NONE);
       kw.value(k, depth + 1);
       return { key: kw.finish(), value: x };
     });
@@ -424,10 +455,10 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 /**
  * The value encoded in `bytes`; CodecError (8004) for anything that is not a canonical encoding.
  * Matrix and tensor data may be views over `bytes`' buffer (see the top of this file), unless
- * `copyArrays` asks for copies (bytes in a buffer that will be reused).
+ * the options ask for copies (bytes in a buffer that will be reused).
  */
-export function decodeValue(bytes: Uint8Array, copyArrays = false): StoredValue {
-  const r = new Reader(bytes, copyArrays);
+export function decodeValue(bytes: Uint8Array, options: CodecOptions = NONE): StoredValue {
+  const r = new Reader(bytes, options);
   if (bytes.length < HEADER_SIZE || bytes[0] !== MAGIC0 || bytes[1] !== MAGIC1) throw new CodecError("not an encoded value (bad magic)", 0);
   if (bytes[2] !== FORMAT_VERSION) throw new CodecError(`unsupported format version ${bytes[2]}`, 2);
   r.pos = HEADER_SIZE;
@@ -468,7 +499,7 @@ class Reader {
 
   constructor(
     private readonly bytes: Uint8Array,
-    private readonly copyArrays = false,
+    private readonly options: CodecOptions = NONE,
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
@@ -555,6 +586,9 @@ class Reader {
       case Tag.Matrix:
       case Tag.Tensor:
         return this.array(tag === Tag.Matrix);
+      case Tag.Actor:
+        if (!this.options.actors) break;
+        return actorRef(this.uleb(), this.string());
     }
     if (tag !== Tag.List && tag !== Tag.Map && tag !== Tag.Struct) this.fail(`unknown tag ${tag}`, at);
     if (depth >= MAX_DEPTH) this.fail(`values nested more than ${MAX_DEPTH} deep`, at);
@@ -645,7 +679,7 @@ class Reader {
     let data: Float64Array | Float32Array;
     if (HOST_LE && abs % elemSize === 0) {
       data = f64 ? new Float64Array(this.bytes.buffer, abs, count) : new Float32Array(this.bytes.buffer, abs, count);
-      if (this.copyArrays) data = data.slice();
+      if (this.options.copyArrays) data = data.slice();
     } else {
       data = f64 ? new Float64Array(count) : new Float32Array(count);
       for (let i = 0; i < count; i++) {
