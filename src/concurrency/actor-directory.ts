@@ -93,7 +93,7 @@ export class ActorDirectory {
     const answer = () => this.lanes.get(from)?.records;
     new Promise((resolve, reject) => this.send(r.actor, r.name, r.args, { id: this.pool.newId(), idempotent: false, attempts: 0, resolve, reject })).then(
       (v) => answer()?.value(r.id, v as StoredValue, errorInfo),
-      (e) => answer()?.error(r.id, errorInfo(e)),
+      (e) => answer()?.error(r.id, errorInfo(e, true)),
     );
   }
 

@@ -77,7 +77,7 @@ export class ActorRecordWriter {
 
   error(id: number, e: ErrorInfo): void {
     const trace = e.trace.map((f) => [f.name, f.file, f.line, f.col]);
-    this.answer(Kind.Error, id, this.encoder.encode([e.code, e.message, trace]));
+    this.answer(Kind.Error, id, this.encoder.encode([e.code, e.message, trace, e.frames ?? null]));
   }
 
   output(client: number, fd: number, text: string): void {
@@ -118,8 +118,9 @@ export function readActorRecord(bytes: Uint8Array, view: DataView, at: number, l
     case Kind.Value:
       return { kind: "value", id: view.getFloat64(at + 1, true), value: decodeValue(bytes.subarray(at + 9, end), COPIED) };
     case Kind.Error: {
-      const [code, message, trace] = decodeValue(bytes.subarray(at + 9, end), COPIED) as [number, string, [string, string, number, number][]];
-      return { kind: "error", id: view.getFloat64(at + 1, true), error: { code, message, trace: trace.map(([name, file, line, col]) => ({ name, file, line, col })) } };
+      const [code, message, trace, frames] = decodeValue(bytes.subarray(at + 9, end), COPIED) as [number, string, [string, string, number, number][], number[] | null];
+      const error: ErrorInfo = { code, message, trace: trace.map(([name, file, line, col]) => ({ name, file, line, col })), frames: frames ?? undefined };
+      return { kind: "error", id: view.getFloat64(at + 1, true), error };
     }
     default:
       throw new RangeError(`unknown actor record kind ${bytes[at]}`);

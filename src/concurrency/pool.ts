@@ -459,5 +459,5 @@ function lostError(reason: string): NoodleRuntimeError {
 }
 
 export function runtimeError(e: ErrorInfo): NoodleRuntimeError {
-  return new NoodleRuntimeError(e.code, e.message, e.trace);
+  return new NoodleRuntimeError(e.code, e.message, e.trace, e.frames);
 }

@@ -28,6 +28,8 @@ export interface ErrorInfo {
   code: number;
   message: string;
   trace: TraceFrame[];
+  /** The raw trace (see NoodleRuntimeError.frames), from a replica of the caller's program. */
+  frames?: number[];
 }
 
 export type ToWorker =
@@ -203,9 +205,12 @@ export function decodeAt(data: Uint8Array, offset: number, length: number): Stor
   return decodeValue(data.subarray(offset, offset + length), WIRE);
 }
 
-/** An exception as the error a task or message failed with, to send back to the caller. */
-export function errorInfo(e: unknown): ErrorInfo {
-  if (e instanceof NoodleRuntimeError) return { code: e.code, message: e.message, trace: e.trace };
+/**
+ * An exception as the error a task or message failed with, to send back to the caller; with its
+ * raw trace when it comes from a replica of the caller's program (`replica`).
+ */
+export function errorInfo(e: unknown, replica = false): ErrorInfo {
+  if (e instanceof NoodleRuntimeError) return { code: e.code, message: e.message, trace: e.trace, frames: replica ? e.frames : undefined };
   if (e instanceof TypeError) return { code: ERRORS.NotStorable.code, message: `cannot send the value to another worker: ${e.message}`, trace: [] };
   const code = (e as { code?: unknown })?.code;
   const message = e instanceof Error ? e.message : String(e);

@@ -89,7 +89,7 @@ export class WorkerActors {
         const call = this.calls.get(r.id);
         this.calls.delete(r.id);
         if (r.kind === "value") call?.resolve(r.value);
-        else call?.reject(new NoodleRuntimeError(r.error.code, r.error.message, r.error.trace));
+        else call?.reject(new NoodleRuntimeError(r.error.code, r.error.message, r.error.trace, r.error.frames));
         return;
       }
     }
@@ -131,7 +131,7 @@ export class WorkerActors {
       return records.error(m.id, placed?.failed ?? { code: ERRORS.InternalError.code, message: `internal error: actor ${m.actor} is not on this worker`, trace: [] });
     }
     placed.vm.runHosted({ actor: placed.handle, name: m.name, args: m.args }, (o) => {
-      if (!o.ok) return records.error(m.id, errorInfo(o.error));
+      if (!o.ok) return records.error(m.id, errorInfo(o.error, true));
       try {
         records.value(m.id, o.value as StoredValue, errorInfo);
       } finally {

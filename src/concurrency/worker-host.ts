@@ -220,7 +220,7 @@ class WorkerHost {
       const [args] = decodeValue(job.items, WIRE) as StoredValue[][];
       replica.vm.runHosted({ proto: job.proto, args }, (o) => {
         this.stats.tasksRun++;
-        if (!o.ok) return reply({ t: "pmap-done", id: job.id, error: errorInfo(o.error) });
+        if (!o.ok) return reply({ t: "pmap-done", id: job.id, error: errorInfo(o.error, true) });
         try {
           const data = encodeValue([o.value as StoredValue], WIRE);
           reply({ t: "pmap-done", id: job.id, data }, [data.buffer]);

@@ -15,6 +15,11 @@ export class NoodleRuntimeError extends Error {
     readonly code: number,
     message: string,
     readonly trace: TraceFrame[],
+    /**
+     * The trace as the VM keeps it (function index, word offset, ...): meaningful in any VM with
+     * the same modules loaded in the same order (a replica on a worker and its caller).
+     */
+    readonly frames?: number[],
   ) {
     super(message);
     this.name = "NoodleRuntimeError";

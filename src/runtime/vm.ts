@@ -658,7 +658,16 @@ export class VM {
     const own = (e as { code?: unknown })?.code;
     const code = typeof own === "number" && (e instanceof NoodleRuntimeError || errorSpec(own)) ? own : 3006;
     const message = e instanceof Error ? e.message : String(e);
-    return this.core.newError(code, makeString(this.core, message, false));
+    const error = this.core.newError(code, makeString(this.core, message, false));
+    if (e instanceof NoodleRuntimeError && e.frames && BigInt.asUintN(64, error) !== L.NIL) {
+      // the trace of a replica's error names the same functions here
+      const list = this.core.newList(e.frames.length);
+      if (list !== 0) {
+        for (const x of e.frames) this.core.listPush(list, numberValue(x));
+        new Uint32Array(this.core.memory.buffer)[(Number(error & 0xffffffffn) + L.ERR_TRACE) >>> 2] = list;
+      }
+    }
+    return error;
   }
 
   /** Loads and runs a module's entry. */
@@ -681,7 +690,8 @@ export class VM {
     const u32 = new Uint32Array(this.core.memory.buffer);
     const code = new Float64Array(this.core.memory.buffer)[(p + L.ERR_CODE) >>> 3];
     const message = this.reader.string(u32[(p + L.ERR_MESSAGE) >>> 2]);
-    return new NoodleRuntimeError(code, message, this.traceOf(u32[(p + L.ERR_TRACE) >>> 2]));
+    const list = u32[(p + L.ERR_TRACE) >>> 2];
+    return new NoodleRuntimeError(code, message, this.traceOf(list), list === 0 ? [] : (this.reader.object(list, 0) as number[]));
   }
 
   /** Frames of a raw trace: a list of numbers [function, word offset, ...]. */
