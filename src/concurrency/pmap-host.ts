@@ -21,7 +21,7 @@ import type { WorkerSlot } from "./worker-slot.js";
 import type { ReplicaSource, ToWorker } from "./protocol.js";
 
 /** Chunks per worker: enough that a worker finishing early gets more. */
-const CHUNKS_PER_WORKER = 4;
+export const CHUNKS_PER_WORKER = 4;
 
 export function pmapHost(pool: Pool, vm: VM, client: number): HostFunction {
   return ([xs, f]) => {
@@ -30,6 +30,8 @@ export function pmapHost(pool: Pool, vm: VM, client: number): HostFunction {
     if (fn[FUNCTION_CAPTURES] > 0) {
       throw new HostError(ERRORS.InvalidArgument.code, [], "invalid argument to pmap: a function that captures variables cannot run on another worker");
     }
+    // a run that may wait gets a promise (only the calling task waits); others block the thread
+    if (vm.mayWait && pool.size > 0) return pool.mapInReplicas(vm, client, fn[FUNCTION_INDEX], xs);
     const workers = pool.syncWorkers(pool.size);
     if (workers.length === 0) return null;
     const base = { ...replicaOf(vm), client, proto: fn[FUNCTION_INDEX] };

@@ -18,7 +18,7 @@ import { moduleBytes } from "./module-bytes.js";
 import { splitRows } from "./row-split.js";
 import { defaultEndpoints, defaultPoolSize } from "./platform.js";
 import { shareProducts } from "./shared-product.js";
-import { pmapHost, replicaOf } from "./pmap-host.js";
+import { pmapHost, replicaOf, CHUNKS_PER_WORKER } from "./pmap-host.js";
 import { ActorDirectory } from "./actor-directory.js";
 import {
   NameTable, PackedValues, ArgumentArena, decodeAt, TASK_FIELDS, RESULT_FIELDS, TaskKind,
@@ -220,7 +220,21 @@ export class Pool {
     } catch {
       return undefined;
     }
-    return this.submit({ replica: { modules: vm.modules, ...replicaOf(vm), client, proto, items, spread: true } }, {});
+    return this.submit({ replica: { modules: vm.modules, ...replicaOf(vm), client, proto, items, spread: true } }, {}).then((r) => (r as StoredValue[])[0]);
+  }
+
+  /**
+   * `pmap(xs, f)` of `vm`'s function `proto` in replicas of its program, without blocking: chunks
+   * of items go to the workers as tasks (idempotent: f should be a function of its argument).
+   */
+  async mapInReplicas(vm: VM, client: number, proto: number, xs: JsValue[]): Promise<StoredValue[]> {
+    const replica = { modules: vm.modules, ...replicaOf(vm), client, proto };
+    const per = Math.ceil(xs.length / (this.size * CHUNKS_PER_WORKER));
+    const chunks: Promise<unknown>[] = [];
+    for (let i = 0; i < xs.length; i += per) {
+      chunks.push(this.submit({ replica: { ...replica, items: encodeValue(xs.slice(i, i + per) as StoredValue[], WIRE) } }, { idempotent: true }));
+    }
+    return ((await Promise.all(chunks)) as StoredValue[][]).flat(1);
   }
 
   /** Workers that can take work now. */
@@ -387,8 +401,8 @@ export class Pool {
         this.settle(slot, m.id, m.error, () => m.c);
         break;
       case "pmap-done":
-        // a spawned task's answer: the list of its one result
-        this.settle(slot, m.id, m.error, () => (decodeValue(m.data!, WIRE) as StoredValue[])[0]);
+        // a list of results: a chunk's, or a spawned task's one
+        this.settle(slot, m.id, m.error, () => decodeValue(m.data!, WIRE));
         break;
       case "stats":
         this.pendingStats.get(m.id)?.(m.stats);

@@ -317,6 +317,7 @@ export class VM {
     if (this.hostedState === "waiting") return this.wakeUp();
     if (this.hostedState === "running") return;
     this.enter();
+    this.waiting = true;
     this.hostedState = "running";
     void this.hostedRun(this.core.deliver());
   }
@@ -347,6 +348,7 @@ export class VM {
     } finally {
       this.hostedState = "idle";
       this.running = false;
+      this.waiting = false;
     }
   }
 
@@ -485,12 +487,20 @@ export class VM {
 
   private async exclusiveAsync(start: () => number): Promise<RunOutcome> {
     this.enter();
+    this.waiting = true;
     try {
       return this.outcome(await this.finishAsync(start()));
     } finally {
       this.running = false;
+      this.waiting = false;
     }
   }
+
+  /** Whether the run going on may wait for host promises (an asynchronous run, or hosted work). */
+  get mayWait(): boolean {
+    return this.waiting;
+  }
+  private waiting = false;
 
   private enter(): void {
     if (this.running) throw new Error("the VM is already running a program (an asynchronous run has not finished)");

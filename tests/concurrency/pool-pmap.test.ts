@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VM, type Pool } from "../../src/index.js";
 import { moduleOf, printed, startPool } from "./pool-helpers.js";
+import { nodeWorkers } from "../../src/node/pool.js";
 import { outputOf, errorCodeOf } from "../helpers.js";
 
 const PROGRAM = `
@@ -82,4 +83,34 @@ print(run())`;
     pools[0].attach(vm);
     expect(vm.run(moduleOf("func g(x) { return pmap([x, x + 1], y => y * 3) }\nprint(g(1))")).ok).toBe(true);
   });
+
+  it("runs on the workers without blocking in an asynchronous run, also where no thread may block (browsers)", async () => {
+    // endpoints without the synchronous channel, as Web Workers are
+    const pool = await startPool(2, {
+      endpoints: () => {
+        const e = nodeWorkers()();
+        delete e.receiveSync;
+        return e;
+      },
+    });
+    try {
+      const module = moduleOf(`var calls = 0
+func f(x) { calls += 1; return x * 3 }
+func bad(x) { if x == 7 { throw error(4250, "seven") } return x }
+let t = spawn f(1)
+print(pmap(range(0, 40), f)[39], calls, await t)
+try { pmap(range(0, 20), bad) } catch e { print(e.code, e.message) }
+`);
+      let out = "";
+      const vm = await VM.create({ stdout: (t) => (out += t) });
+      pool.attach(vm);
+      const r = await vm.runAsync(module);
+      if (!r.ok) throw r.error;
+      // the spawned task ran here (calls 1), the mapped calls on the workers
+      expect(out).toBe("117 1 3\n4250 seven\n");
+    } finally {
+      await pool.close();
+    }
+  });
 });
+
