@@ -3,7 +3,7 @@
 // the actor's worker, or from a worker's task or actor to the pool, which passes it on), the
 // value or the error answering a message, and output printed by an actor's handler. Values use
 // the value codec's wire flavour (actor references included); names and text are UTF-8.
-import { decodeValue, ValueEncoder, WIRE, type CodecOptions, type StoredValue } from "../store/codec.js";
+import { decodeValue, unshared, ValueEncoder, WIRE, type CodecOptions, type StoredValue } from "../store/codec.js";
 import { HostError } from "../runtime/host-calls.js";
 import { ERRORS } from "../errors/table.js";
 import type { ErrorInfo } from "./protocol.js";
@@ -109,12 +109,12 @@ export function readActorRecord(bytes: Uint8Array, view: DataView, at: number, l
         kind: "message",
         id: view.getFloat64(at + 1, true),
         actor: view.getUint32(at + 9, true),
-        name: fromUtf8.decode(bytes.subarray(at + 15, at + 15 + nameLength)),
+        name: fromUtf8.decode(unshared(bytes.subarray(at + 15, at + 15 + nameLength))),
         args: decodeValue(bytes.subarray(at + 15 + nameLength, end), COPIED) as StoredValue[],
       };
     }
     case Kind.Output:
-      return { kind: "output", client: view.getUint32(at + 1, true), fd: bytes[at + 5], text: fromUtf8.decode(bytes.subarray(at + 6, end)) };
+      return { kind: "output", client: view.getUint32(at + 1, true), fd: bytes[at + 5], text: fromUtf8.decode(unshared(bytes.subarray(at + 6, end))) };
     case Kind.Value:
       return { kind: "value", id: view.getFloat64(at + 1, true), value: decodeValue(bytes.subarray(at + 9, end), COPIED) };
     case Kind.Error: {

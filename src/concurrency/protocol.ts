@@ -112,6 +112,8 @@ export interface WorkerStats {
   tasksRun: number;
   /** Actors placed here. */
   actors: number;
+  /** Messages their handlers took. */
+  messages: number;
 }
 
 /** The strings of a message (module hashes, function names), each sent once and named by its index. */

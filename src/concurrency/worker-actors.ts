@@ -23,8 +23,8 @@ export interface ActorWorker {
   /** The VM hosting the tasks and actors of a caller's program, with the job's globals set. */
   hostedVm(job: ActorJob): Promise<VM>;
   post(message: FromWorker, transfer?: Transferable[]): void;
-  /** Counts an actor placed here. */
-  placed(): void;
+  /** Counts an actor placed here, or a message handled. */
+  count(what: "actors" | "messages"): void;
 }
 
 /** An actor placed here: the VM hosting it and its handle there, or why it could not be made. */
@@ -118,7 +118,7 @@ export class WorkerActors {
       const vm = await this.worker.hostedVm(job);
       vm.setSupervision(job.supervision);
       this.actors.set(job.id, { vm, handle: vm.spawnActor(job.proto) });
-      this.worker.placed();
+      this.worker.count("actors");
     } catch (e) {
       this.actors.set(job.id, { failed: errorInfo(e) });
     }
@@ -131,6 +131,7 @@ export class WorkerActors {
       return records.error(m.id, placed?.failed ?? { code: ERRORS.InternalError.code, message: `internal error: actor ${m.actor} is not on this worker`, trace: [] });
     }
     placed.vm.runHosted({ actor: placed.handle, name: m.name, args: m.args }, (o) => {
+      this.worker.count("messages");
       if (!o.ok) return records.error(m.id, errorInfo(o.error, true));
       try {
         records.value(m.id, o.value as StoredValue, errorInfo);

@@ -55,7 +55,7 @@ class WorkerHost {
   private readonly ready = new Map<string, Program>();
   private readonly replicas = new Map<string, Promise<Replica>>();
   private readonly kernels = new Map<CoreVariant, Promise<KernelVm>>();
-  private readonly stats: WorkerStats = { modulesLoaded: 0, tasksRun: 0, actors: 0 };
+  private readonly stats: WorkerStats = { modulesLoaded: 0, tasksRun: 0, actors: 0, messages: 0 };
   private readonly actors: WorkerActors;
 
   constructor(private readonly port: WorkerPort) {
@@ -67,7 +67,7 @@ class WorkerHost {
         return replica.vm;
       },
       post: (m, transfer) => port.postMessage(m, transfer),
-      placed: () => this.stats.actors++,
+      count: (what) => this.stats[what]++,
     });
   }
 

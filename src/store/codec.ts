@@ -440,6 +440,11 @@ function setCanonicalNaN(view: DataView, at: number, f64: boolean): void {
   }
 }
 
+/** Bytes TextDecoder accepts: browsers refuse views of shared memory, so those are copied. */
+export function unshared(bytes: Uint8Array): Uint8Array {
+  return typeof SharedArrayBuffer !== "undefined" && bytes.buffer instanceof SharedArrayBuffer ? bytes.slice() : bytes;
+}
+
 function padding(offset: number): number {
   return (ALIGN - (offset % ALIGN)) % ALIGN;
 }
@@ -559,7 +564,7 @@ class Reader {
     const at = this.pos;
     this.pos += n;
     try {
-      return utf8dec.decode(this.bytes.subarray(at, at + n));
+      return utf8dec.decode(unshared(this.bytes.subarray(at, at + n)));
     } catch {
       return this.fail("invalid UTF-8", at);
     }

@@ -1,6 +1,6 @@
 // A pool of Web Workers in headless Chromium: the browser bundle's Pool starts module workers
 // running dist/browser/pool-worker.js and runs tasks, pmap, a matrix product and a job that
-// loses a worker. Needs Debian's Chromium at /usr/bin/chromium; without it the test is skipped.
+// loses a worker, and a program whose tasks, actors and pmap run on the workers. Needs Debian's Chromium at /usr/bin/chromium; without it the test is skipped.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasChromium, openChromiumPage, type ChromiumPage } from "../browser/chromium-page.js";
 
@@ -10,6 +10,7 @@ declare global {
   interface Window {
     poolPageReady?: boolean;
     runPool(): Promise<Record<string, unknown>>;
+    runProgram(): Promise<Record<string, unknown>>;
   }
 }
 
@@ -37,6 +38,17 @@ describe("a pool of Web Workers", () => {
     expect(r.loaded).toEqual([1, 1]);
     expect(r.jobOk).toBe(true);
     expect(r.size).toBe(2);
+    expect(browser!.errors).toEqual([]);
+  }, TIMEOUT);
+
+  it.skipIf(!hasChromium)("runs a program's tasks, actors and pmap on Web Workers", async () => {
+    const r = await browser!.page.evaluate(() => window.runProgram());
+    expect(r.error).toBeUndefined();
+    expect(r.out).toBe("count is 4950\n[1, 4] 4953\n328350\n");
+    expect(r.actors).toBe(1);
+    // the 100 + 1 messages of the program and the 2 of its tasks; the 2 tasks and 8 pmap chunks
+    expect(r.messages).toBe(104);
+    expect(r.tasks).toBe(10);
     expect(browser!.errors).toEqual([]);
   }, TIMEOUT);
 });
