@@ -18,7 +18,8 @@ import { moduleBytes } from "./module-bytes.js";
 import { splitRows } from "./row-split.js";
 import { defaultEndpoints, defaultPoolSize } from "./platform.js";
 import { shareProducts } from "./shared-product.js";
-import { pmapHost, replicaOf, CHUNKS_PER_WORKER } from "./pmap-host.js";
+import { pmapHost, CHUNKS_PER_WORKER } from "./pmap-host.js";
+import { replicaOf } from "./replica-source.js";
 import { ActorDirectory } from "./actor-directory.js";
 import {
   NameTable, PackedValues, ArgumentArena, decodeAt, TASK_FIELDS, RESULT_FIELDS, TaskKind,
@@ -197,7 +198,7 @@ export class Pool {
       vm.shareTasks({
         spawn: (proto, args) => this.spawnIn(vm, client, proto, args),
         spawnActor: (proto) =>
-          this.closed ? undefined : this.actors.spawn({ client, modules: vm.modules, replica: replicaOf(vm), proto, supervision: vm.supervision }),
+          this.closed ? undefined : this.actors.spawn({ client, modules: vm.modules, replica: replicaOf(vm, proto), proto, supervision: vm.supervision }),
         sendActor: (id, name, args) =>
           new Promise((resolve, reject) => this.actors.send(id, name, args, { id: this.nextId++, idempotent: false, attempts: 0, resolve, reject })),
       });
@@ -220,7 +221,7 @@ export class Pool {
     } catch {
       return undefined;
     }
-    return this.submit({ replica: { modules: vm.modules, ...replicaOf(vm), client, proto, items, spread: true } }, {}).then((r) => (r as StoredValue[])[0]);
+    return this.submit({ replica: { modules: vm.modules, ...replicaOf(vm, proto), client, proto, items, spread: true } }, {}).then((r) => (r as StoredValue[])[0]);
   }
 
   /**
@@ -228,7 +229,7 @@ export class Pool {
    * of items go to the workers as tasks (idempotent: f should be a function of its argument).
    */
   async mapInReplicas(vm: VM, client: number, proto: number, xs: JsValue[]): Promise<StoredValue[]> {
-    const replica = { modules: vm.modules, ...replicaOf(vm), client, proto };
+    const replica = { modules: vm.modules, ...replicaOf(vm, proto), client, proto };
     const per = Math.ceil(xs.length / (this.size * CHUNKS_PER_WORKER));
     const chunks: Promise<unknown>[] = [];
     for (let i = 0; i < xs.length; i += per) {

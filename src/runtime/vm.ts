@@ -514,6 +514,13 @@ export class VM {
     return this.reader.at(this.core.globalsAddress() + index * 8);
   }
 
+  /** The function (its index) global `index` holds, when it holds one. */
+  globalFunction(index: number): number | undefined {
+    const [p, hi] = this.reader.raw(this.core.globalsAddress() + index * 8);
+    if (hi !== Number(L.TAG_OBJ >> 32n) || new Uint8Array(this.core.memory.buffer)[p] !== L.T_CLOSURE) return undefined;
+    return new Uint32Array(this.core.memory.buffer)[(p + L.CLO_PROTO) >>> 2];
+  }
+
   /** Sets global `index` to a JavaScript value (see `toValue`). */
   setGlobal(index: number, v: unknown): void {
     const word = this.toValue(v);

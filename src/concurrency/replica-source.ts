@@ -1,0 +1,116 @@
+// What a worker needs to run one of a caller's functions in a replica of its program: the
+// caller's modules (loaded in the same order, so functions and globals keep their indices) and
+// the globals that function can reach, copied with the value codec. A function reaches the
+// globals its code names, those of the functions it creates, and through globals holding
+// top-level functions, those of the functions it calls. Copying only these keeps a spawn cheap
+// when the program holds large data elsewhere. What cannot be copied (a closure that captures
+// variables, a value the codec does not carry) stays nil in the replica.
+import type { VM } from "../runtime/vm.js";
+import type { NbcModule } from "../bytecode/module.js";
+import { decodeAt } from "../bytecode/instruction.js";
+import { contentHash } from "../bytecode/codec.js";
+import { releaseArrays } from "../runtime/host-calls.js";
+import { FUNCTION_INDEX, FUNCTION_CAPTURES, type JsValue } from "../runtime/values.js";
+import { encodeValue, WIRE, type StoredValue } from "../store/codec.js";
+import { moduleBytes } from "./module-bytes.js";
+import type { ReplicaSource } from "./protocol.js";
+
+/** The replica a worker needs for `vm`'s function `proto`. */
+export function replicaOf(vm: VM, proto: number): ReplicaSource {
+  const globals = encodeGlobals(vm, reachableGlobals(vm, proto));
+  return { globals, globalsHash: contentHash(globals), hashes: vm.modules.map((m) => moduleBytes(m).hash) };
+}
+
+/** What one function's code names: globals, and functions it makes closures of. */
+interface Names {
+  globals: number[];
+  functions: number[];
+}
+
+const namesOf = new WeakMap<NbcModule, Names[]>();
+
+function names(vm: VM, fn: number): Names | undefined {
+  for (const m of vm.modules) {
+    const i = fn - m.functionBase;
+    if (i < 0 || i >= m.functions.length) continue;
+    let table = namesOf.get(m);
+    if (!table) namesOf.set(m, (table = m.functions.map((f) => scan(f.code))));
+    return table[i];
+  }
+  return undefined;
+}
+
+function scan(code: Uint32Array): Names {
+  const found: Names = { globals: [], functions: [] };
+  for (let at = 0; at < code.length; ) {
+    const ins = decodeAt(code, at);
+    if (!ins) break;
+    ins.spec.operands.forEach((role, i) => {
+      if (role === "g") found.globals.push(ins.operands[i]);
+      else if (role === "p") found.functions.push(ins.operands[i]);
+    });
+    if (ins.spec.ext === "g") found.globals.push(ins.ext!);
+    at += ins.size;
+  }
+  return found;
+}
+
+/** The globals function `proto` of `vm` can reach now. */
+export function reachableGlobals(vm: VM, proto: number): Set<number> {
+  const globals = new Set<number>();
+  const seen = new Set<number>([proto]);
+  const todo = [proto];
+  const visit = (fn: number | undefined) => {
+    if (fn !== undefined && !seen.has(fn)) {
+      seen.add(fn);
+      todo.push(fn);
+    }
+  };
+  while (todo.length) {
+    const n = names(vm, todo.pop()!);
+    if (!n) continue;
+    n.functions.forEach(visit);
+    for (const g of n.globals) {
+      if (globals.has(g)) continue;
+      globals.add(g);
+      visit(vm.globalFunction(g));
+    }
+  }
+  return globals;
+}
+
+/** The globals `only` of the caller, encoded for a replica: per global nil, ["f", function index] or ["v", value]. */
+function encodeGlobals(vm: VM, only: Set<number>): Uint8Array {
+  const read: JsValue[] = [];
+  const entries: StoredValue[] = [];
+  for (let i = 0; i < vm.loaded.globals; i++) {
+    if (!only.has(i)) {
+      entries.push(null);
+      continue;
+    }
+    const v = vm.global(i);
+    read.push(v);
+    const fn = v as Record<symbol, number> | null;
+    if (typeof fn?.[FUNCTION_INDEX] === "number") entries.push(fn[FUNCTION_CAPTURES] === 0 ? ["f", fn[FUNCTION_INDEX]] : null);
+    else entries.push(["v", v as StoredValue]);
+  }
+  try {
+    try {
+      return encodeValue(entries, WIRE);
+    } catch {
+      // some global cannot be copied (a list holding a function, ...): it stays nil over there
+      return encodeValue(entries.map((e) => (copyable(e) ? e : null)), WIRE);
+    }
+  } finally {
+    releaseArrays(read);
+  }
+}
+
+function copyable(v: StoredValue): boolean {
+  try {
+    encodeValue(v, WIRE);
+    return true;
+  } catch {
+    return false;
+  }
+}
