@@ -20,7 +20,7 @@ import { defaultEndpoints, defaultPoolSize } from "./platform.js";
 import { shareProducts } from "./shared-product.js";
 import { pmapHost, CHUNKS_PER_WORKER } from "./pmap-host.js";
 import { replicaOf } from "./replica-source.js";
-import { ActorDirectory } from "./actor-directory.js";
+import { HostedWork } from "./hosted-work.js";
 import {
   NameTable, PackedValues, ArgumentArena, decodeAt, TASK_FIELDS, RESULT_FIELDS, TaskKind,
   type FromWorker, type ErrorInfo, type WorkerStats, type ToWorker, type ModuleBytes,
@@ -77,7 +77,7 @@ export class Pool {
   private readonly window: number;
   private readonly batch: number;
   private readonly arena = new ArgumentArena();
-  private readonly actors = new ActorDirectory(this);
+  private readonly hosted = new HostedWork(this);
   /** VMs attached with their ids (what replicas of their programs print goes to them). */
   private readonly clients = new Map<number, VM>();
 
@@ -110,18 +110,18 @@ export class Pool {
     const endpoint = this.endpoints();
     const slot = new WorkerSlot(endpoint, index);
     this.slots[index] = slot;
-    this.actors.connect(slot);
+    this.hosted.connect(slot);
     return new Promise((resolve) => {
       endpoint.onmessage = (m) => {
         const msg = m as FromWorker;
-        if (this.actors.receive(slot, msg)) return;
+        if (this.hosted.receive(slot, msg)) return;
         if (msg.t === "ready") {
           slot.ready = true;
           // an idle pool does not keep the process alive
           endpoint.hold?.(false);
           this.failedStarts = 0;
           resolve();
-          this.actors.ready();
+          this.hosted.ready();
           this.schedulePump();
         } else this.receive(slot, msg);
       };
@@ -198,9 +198,9 @@ export class Pool {
       vm.shareTasks({
         spawn: (proto, args) => this.spawnIn(vm, client, proto, args),
         spawnActor: (proto) =>
-          this.closed ? undefined : this.actors.spawn({ client, modules: vm.modules, replica: replicaOf(vm, proto), proto, supervision: vm.supervision }),
+          this.closed ? undefined : this.hosted.spawn({ client, modules: vm.modules, replica: replicaOf(vm, proto), proto, supervision: vm.supervision }),
         sendActor: (id, name, args) =>
-          new Promise((resolve, reject) => this.actors.send(id, name, args, { id: this.nextId++, idempotent: false, attempts: 0, resolve, reject })),
+          new Promise((resolve, reject) => this.hosted.send(id, name, args, { id: this.nextId++, idempotent: false, attempts: 0, resolve, reject })),
       });
     }
     if (this.slots.some((s) => s.endpoint.receiveSync) && typeof SharedArrayBuffer !== "undefined") {
@@ -215,13 +215,7 @@ export class Pool {
    */
   private spawnIn(vm: VM, client: number, proto: number, args: JsValue[]): Promise<unknown> | undefined {
     if (this.closed) return undefined;
-    let items: Uint8Array;
-    try {
-      items = encodeValue([args as StoredValue[]], WIRE);
-    } catch {
-      return undefined;
-    }
-    return this.submit({ replica: { modules: vm.modules, ...replicaOf(vm, proto), client, proto, items, spread: true } }, {}).then((r) => (r as StoredValue[])[0]);
+    return this.hosted.spawnTask({ client, modules: vm.modules, replica: replicaOf(vm, proto), proto }, args);
   }
 
   /**
@@ -245,7 +239,7 @@ export class Pool {
 
   /** Actors placed on each worker. */
   get actorsPlaced(): number[] {
-    return this.slots.map((s) => this.actors.countOn(s));
+    return this.slots.map((s) => this.hosted.countOn(s));
   }
 
   /** Counts from every worker (modules loaded, tasks run). */
@@ -288,7 +282,7 @@ export class Pool {
       slot.inflight.clear();
     }
     this.failAll(this.queue.splice(this.queueHead), "the pool was closed");
-    this.failAll(this.actors.drop(), "the pool was closed");
+    this.failAll(this.hosted.drop(), "the pool was closed");
     this.queueHead = 0;
   }
 
@@ -402,7 +396,6 @@ export class Pool {
         this.settle(slot, m.id, m.error, () => m.c);
         break;
       case "pmap-done":
-        // a list of results: a chunk's, or a spawned task's one
         this.settle(slot, m.id, m.error, () => decodeValue(m.data!, WIRE));
         break;
       case "stats":
@@ -449,13 +442,13 @@ export class Pool {
     this.failAll(tasks.filter((t) => !retry.includes(t)), reason);
     this.queue.splice(this.queueHead, 0, ...retry);
     this.retried += retry.length;
-    this.actors.lost(slot);
+    this.hosted.lost(slot);
     if (!slot.ready) this.failedStarts++;
     if (this.failedStarts >= MAX_FAILED_STARTS) {
       // workers die as they start: stop replacing them, and fail what waits once none is left
       if (!this.slots.some((s) => !s.lost)) {
         this.failAll(this.queue.splice(this.queueHead), `workers fail to start (${reason})`);
-        this.failAll(this.actors.drop(), `workers fail to start (${reason})`);
+        this.failAll(this.hosted.drop(), `workers fail to start (${reason})`);
         this.queueHead = 0;
       }
       return;

@@ -50,15 +50,21 @@ export interface ReplicaSource {
 }
 
 /**
- * A new actor of a caller's program, placed on this worker (a message on the actor lane): constructor function `proto` run in
- * the worker's VM for the caller (`client`), which hosts all its actors there.
+ * A caller's program on this worker (a message on the lane): the VM hosting its spawned tasks
+ * and actors here, with the globals the coming work can reach as the caller had them.
  */
-export interface ActorJob extends ReplicaSource {
+export interface HostedJob extends ReplicaSource {
+  t: "hosted";
+  client: number;
+  modules: ModuleBytes[];
+}
+
+/** A new actor of a caller's program (in the VM hosting it here): constructor function `proto`. */
+export interface ActorJob {
   t: "actor";
   /** The pool's id for the actor (messages name it). */
   id: number;
   client: number;
-  modules: ModuleBytes[];
   proto: number;
   supervision: { maxRestarts: number; withinMs: number };
 }
@@ -87,11 +93,6 @@ export interface PmapJob extends ReplicaSource {
   modules: ModuleBytes[];
   proto: number;
   items: Uint8Array;
-  /**
-   * A spawned task rather than a chunk of pmap: `items` is [its arguments], and it runs as a
-   * fiber of the VM hosting the program's tasks and actors (so it may wait for them).
-   */
-  spread?: boolean;
   /** Reply on the synchronous channel (default) or, when false, as an ordinary message. */
   sync?: boolean;
 }

@@ -13,7 +13,7 @@ import type { NbcModule } from "../bytecode/module.js";
 import type { CoreVariant } from "../runtime/core.js";
 import type { JsValue } from "../runtime/values.js";
 import { KernelVm } from "./kernel-vm.js";
-import { WorkerActors } from "./worker-actors.js";
+import { HostedOnWorker } from "./hosted-on-worker.js";
 import {
   decodeAt, errorInfo, ResultsBuilder, TASK_FIELDS, TaskKind,
   type ToWorker, type FromWorker, type ModuleBytes, type GemmJob, type PmapJob, type ReplicaSource, type WorkerStats,
@@ -56,10 +56,10 @@ class WorkerHost {
   private readonly replicas = new Map<string, Promise<Replica>>();
   private readonly kernels = new Map<CoreVariant, Promise<KernelVm>>();
   private readonly stats: WorkerStats = { modulesLoaded: 0, tasksRun: 0, actors: 0, messages: 0 };
-  private readonly actors: WorkerActors;
+  private readonly actors: HostedOnWorker;
 
   constructor(private readonly port: WorkerPort) {
-    this.actors = new WorkerActors({
+    this.actors = new HostedOnWorker({
       hostedVm: async (job) => {
         this.addModules(job.modules);
         const replica = await this.replica(job, "hosted");
@@ -81,7 +81,7 @@ class WorkerHost {
         void this.gemm(m);
         return;
       case "pmap":
-        void (m.spread ? this.task(m) : this.pmap(m));
+        void this.pmap(m);
         return;
       case "lanes":
         this.actors.open(m);
@@ -208,31 +208,6 @@ class WorkerHost {
     if (replica.globalsHash === job.globalsHash) return;
     setGlobals(replica.vm, decodeValue(job.globals, WIRE) as StoredValue[]);
     replica.globalsHash = job.globalsHash;
-  }
-
-  /** A program's spawned task: a fiber of the VM hosting its tasks and actors, answered when it ends. */
-  private async task(job: PmapJob): Promise<void> {
-    const reply = (m: FromWorker, transfer: Transferable[] = []) => this.port.postMessage(m, transfer);
-    try {
-      this.addModules(job.modules);
-      const replica = await this.replica(job, "hosted");
-      this.setGlobals(replica, job);
-      const [args] = decodeValue(job.items, WIRE) as StoredValue[][];
-      replica.vm.runHosted({ proto: job.proto, args }, (o) => {
-        this.stats.tasksRun++;
-        if (!o.ok) return reply({ t: "pmap-done", id: job.id, error: errorInfo(o.error, true) });
-        try {
-          const data = encodeValue([o.value as StoredValue], WIRE);
-          reply({ t: "pmap-done", id: job.id, data }, [data.buffer]);
-        } catch (e) {
-          reply({ t: "pmap-done", id: job.id, error: errorInfo(e) });
-        } finally {
-          releaseArrays(o.value);
-        }
-      });
-    } catch (e) {
-      reply({ t: "pmap-done", id: job.id, error: errorInfo(e) });
-    }
   }
 
   private async pmap(job: PmapJob): Promise<void> {

@@ -1,11 +1,13 @@
-// Actors a program placed on the pool's workers. Each lives on one worker, chosen when it is
-// spawned (the one hosting fewest actors), and stays there. Placements, messages, answers and
-// what handlers print travel on each worker's two lanes (lane.ts), which keep them in order: a
-// sender's messages arrive in the order sent, and a handler's output before its answer. A task
-// or actor on a worker that calls an actor (a reference copied with the globals or a message)
-// sends the message to the pool, which passes it on and returns the answer. When its worker
-// dies, the messages it held fail with 7001 and the actor starts again, with its initial state,
-// on another worker.
+// What programs run on the pool's workers besides pmap: their spawned tasks and their actors.
+// On each worker a VM hosts a program's tasks and actors as fibers; the pool prepares it with
+// the program's modules and the globals the work can reach, and sends that again only when they
+// changed. A task goes to the least-loaded worker; an actor lives on one worker, chosen when it
+// is spawned (the one hosting fewest actors), and stays there. All of it travels on each
+// worker's two lanes (lane.ts), which keep it in order: a sender's messages arrive in the order
+// sent, and a handler's output before its answer. A task or actor on a worker that calls an
+// actor sends the message to the pool, which passes it on and returns the answer. When a
+// worker dies, the tasks and messages it held fail with 7001 and its actors start again, with
+// their initial state, on another worker.
 import type { NbcModule } from "../bytecode/module.js";
 import type { Supervision } from "../runtime/vm.js";
 import { ValueEncoder, WIRE, type StoredValue } from "../store/codec.js";
@@ -14,11 +16,12 @@ import { ERRORS } from "../errors/table.js";
 import type { WorkerSlot } from "./worker-slot.js";
 import type { Task } from "./task.js";
 import { LaneReader, LaneWriter, laneBuffers } from "./lane.js";
-import { ActorRecordWriter, encodeForWire, readActorRecord, type ActorRecord } from "./actor-records.js";
-import { errorInfo, type ActorJob, type ErrorInfo, type FromWorker, type ModuleBytes, type ReplicaSource, type ToWorker } from "./protocol.js";
+import { LaneRecordWriter, encodeForWire, readLaneRecord, type LaneRecord } from "./lane-records.js";
+import { errorInfo, type ActorJob, type ErrorInfo, type FromWorker, type HostedJob, type ModuleBytes, type ReplicaSource, type ToWorker } from "./protocol.js";
+import type { JsValue } from "../runtime/values.js";
 
 /** What the directory needs of its pool. */
-export interface ActorPool {
+export interface HostedWorkPool {
   /** Workers that can take work now. */
   usableSlots(): WorkerSlot[];
   /** Those of `modules` the worker lacks, counted as sent. */
@@ -32,12 +35,15 @@ export interface ActorPool {
   output(client: number, fd: number, text: string): void;
 }
 
-/** Where an actor comes from: its program, the program's globals when it was spawned, its constructor. */
-export interface ActorOrigin {
+/** Where a task or an actor comes from: its program, the globals it can reach as they were at the spawn, its function. */
+export interface Origin {
   client: number;
   modules: NbcModule[];
   replica: ReplicaSource;
   proto: number;
+}
+
+export interface ActorOrigin extends Origin {
   supervision: Required<Supervision>;
 }
 
@@ -52,15 +58,17 @@ interface PlacedActor extends ActorOrigin {
 /** A worker's two lanes: to it (records written through `records`), and back. */
 interface Lanes {
   to: LaneWriter;
-  records: ActorRecordWriter;
+  records: LaneRecordWriter;
   from: LaneReader;
+  /** For each program (client) hosted there, the hash of the globals it was last sent. */
+  programs: Map<number, string>;
 }
 
-export class ActorDirectory {
+export class HostedWork {
   private readonly actors = new Map<number, PlacedActor>();
   private readonly lanes = new Map<WorkerSlot, Lanes>();
 
-  constructor(private readonly pool: ActorPool) {}
+  constructor(private readonly pool: HostedWorkPool) {}
 
   /** Opens the lanes of a worker that just started. */
   connect(slot: WorkerSlot): void {
@@ -69,13 +77,13 @@ export class ActorDirectory {
     const to = new LaneWriter(buffers.toWorker, (m, transfer) => slot.endpoint.postMessage(m, transfer));
     const from = new LaneReader(
       buffers.fromWorker,
-      (bytes, view, at, length) => this.record(slot, readActorRecord(bytes, view, at, length)),
+      (bytes, view, at, length) => this.record(slot, readLaneRecord(bytes, view, at, length)),
       (message) => this.pool.receive(slot, message as FromWorker),
     );
-    this.lanes.set(slot, { to, records: new ActorRecordWriter(to), from });
+    this.lanes.set(slot, { to, records: new LaneRecordWriter(to), from, programs: new Map() });
   }
 
-  private record(slot: WorkerSlot, r: ActorRecord): void {
+  private record(slot: WorkerSlot, r: LaneRecord): void {
     switch (r.kind) {
       case "value":
         return this.pool.settle(slot, r.id, undefined, () => r.value);
@@ -85,11 +93,13 @@ export class ActorDirectory {
         return this.pool.output(r.client, r.fd, r.text);
       case "message":
         return this.passOn(slot, r);
+      case "task":
+        throw new RangeError("a worker sent a task record"); // tasks go to workers, not from them
     }
   }
 
   /** A worker's task or actor calls an actor: the message goes to that actor, the answer back. */
-  private passOn(from: WorkerSlot, r: Extract<ActorRecord, { kind: "message" }>): void {
+  private passOn(from: WorkerSlot, r: Extract<LaneRecord, { kind: "message" }>): void {
     const answer = () => this.lanes.get(from)?.records;
     new Promise((resolve, reject) => this.send(r.actor, r.name, r.args, { id: this.pool.newId(), idempotent: false, attempts: 0, resolve, reject })).then(
       (v) => answer()?.value(r.id, v as StoredValue, errorInfo),
@@ -100,6 +110,32 @@ export class ActorDirectory {
   /** Takes a worker's lane messages (true), leaving the others to the pool (false). */
   receive(slot: WorkerSlot, message: { t: string }): boolean {
     return this.lanes.get(slot)?.from.receive(message) ?? false;
+  }
+
+  /**
+   * Runs `spawn f(args)` on the least-loaded worker: the promise of its result, or undefined when
+   * no worker can take it now. Throws error 8007 when the arguments cannot be sent.
+   */
+  spawnTask(origin: Origin, args: JsValue[]): Promise<unknown> | undefined {
+    let slot: WorkerSlot | undefined;
+    for (const s of this.pool.usableSlots()) if (this.lanes.has(s) && (!slot || s.inflight.size < slot.inflight.size)) slot = s;
+    if (!slot) return undefined;
+    const lanes = this.lanes.get(slot)!;
+    this.prepare(slot, lanes, origin);
+    const bytes = encodeForWire(lanes.records.encoder, args as StoredValue[]);
+    return new Promise((resolve, reject) => {
+      const task: Task = { id: this.pool.newId(), idempotent: false, attempts: 0, resolve, reject };
+      this.track(slot, task);
+      lanes.records.task(task.id, origin.client, origin.proto, bytes);
+    });
+  }
+
+  /** Brings the worker's VM hosting the program up to the globals `origin` needs, when they changed. */
+  private prepare(slot: WorkerSlot, lanes: Lanes, { client, modules, replica }: Origin): void {
+    if (lanes.programs.get(client) === replica.globalsHash) return;
+    lanes.programs.set(client, replica.globalsHash);
+    const job: HostedJob = { t: "hosted", client, modules: this.pool.shipTo(slot, modules), ...replica };
+    lanes.to.message(job);
   }
 
   /** Places a new actor; returns its id. */
@@ -165,16 +201,22 @@ export class ActorDirectory {
     }
     if (!best) return;
     actor.slot = best;
-    const { client, proto, supervision, replica } = actor;
-    const job: ActorJob = { t: "actor", id: actor.id, client, proto, supervision, modules: this.pool.shipTo(best, actor.modules), ...replica };
-    this.lanes.get(best)!.to.message(job);
+    const lanes = this.lanes.get(best)!;
+    this.prepare(best, lanes, actor);
+    const { id, client, proto, supervision } = actor;
+    lanes.to.message({ t: "actor", id, client, proto, supervision } satisfies ActorJob);
     for (const t of actor.backlog.splice(0)) this.write(best, t, actor.id, t.message!.name, t.message!.args);
   }
 
   private write(slot: WorkerSlot, task: Task, actor: number, name: string, args: Uint8Array): void {
+    this.track(slot, task);
+    this.lanes.get(slot)!.records.message(task.id, actor, name, args);
+  }
+
+  /** The worker holds the task now: its loss fails it. */
+  private track(slot: WorkerSlot, task: Task): void {
     if (slot.inflight.size === 0) slot.endpoint.hold?.(true);
     task.attempts++;
     slot.inflight.set(task.id, task);
-    this.lanes.get(slot)!.records.message(task.id, actor, name, args);
   }
 }

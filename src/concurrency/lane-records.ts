@@ -1,8 +1,9 @@
-// The records of the actor lanes (lane.ts), in a small binary form written straight into a ring.
-// Both directions use the same kinds: a message (a call of an actor's handler: from the pool to
-// the actor's worker, or from a worker's task or actor to the pool, which passes it on), the
-// value or the error answering a message, and output printed by an actor's handler. Values use
-// the value codec's wire flavour (actor references included); names and text are UTF-8.
+// The records of the lanes between the pool and a worker (lane.ts), in a small binary form
+// written straight into a ring. Both directions use the same kinds: a message (a call of an
+// actor's handler: from the pool to the actor's worker, or from a worker's task or actor to the
+// pool, which passes it on), a spawned task (to a worker), the value or the error answering a
+// message or task, and output printed by hosted work. Values use the value codec's wire flavour
+// (actor references included); names and text are UTF-8.
 import { decodeValue, unshared, ValueEncoder, WIRE, type CodecOptions, type StoredValue } from "../store/codec.js";
 import { HostError } from "../runtime/host-calls.js";
 import { ERRORS } from "../errors/table.js";
@@ -14,15 +15,18 @@ const enum Kind {
   Value = 2,
   Error = 3,
   Output = 4,
+  Task = 5,
 }
 
-export type ActorRecord =
+export type LaneRecord =
   /** Call handler `name` of actor `actor` with `args`; the answer names `id`. */
   | { kind: "message"; id: number; actor: number; name: string; args: StoredValue[] }
   | { kind: "value"; id: number; value: StoredValue }
   | { kind: "error"; id: number; error: ErrorInfo }
-  /** Text an actor's handler printed for attached VM `client`. */
-  | { kind: "output"; client: number; fd: number; text: string };
+  /** Text hosted work printed for attached VM `client`. */
+  | { kind: "output"; client: number; fd: number; text: string }
+  /** Run function `proto` of `client`'s program with `args` as a task; the answer names `id`. */
+  | { kind: "task"; id: number; client: number; proto: number; args: StoredValue[] };
 
 const COPIED: CodecOptions = { ...WIRE, copyArrays: true };
 const utf8 = new TextEncoder();
@@ -46,7 +50,7 @@ export function encodeForWire(encoder: ValueEncoder, v: StoredValue): Uint8Array
 }
 
 /** Writes records on a lane; one encoder's buffer serves every value (it is copied into the lane). */
-export class ActorRecordWriter {
+export class LaneRecordWriter {
   readonly encoder = new ValueEncoder(WIRE);
 
   constructor(private readonly lane: LaneWriter) {}
@@ -61,6 +65,17 @@ export class ActorRecordWriter {
       view.setUint16(at + 13, n.length, true);
       bytes.set(n, at + 15);
       bytes.set(args, at + 15 + n.length);
+    });
+  }
+
+  /** Task `id`: function `proto` of `client`'s program on `args` (encoded with encodeForWire). */
+  task(id: number, client: number, proto: number, args: Uint8Array): void {
+    this.lane.bytes(17 + args.length, (bytes, view, at) => {
+      bytes[at] = Kind.Task;
+      view.setFloat64(at + 1, id, true);
+      view.setUint32(at + 9, client, true);
+      view.setUint32(at + 13, proto, true);
+      bytes.set(args, at + 17);
     });
   }
 
@@ -100,7 +115,7 @@ export class ActorRecordWriter {
 }
 
 /** The record of `length` bytes at `at` (array data copied out: the ring's bytes will be reused). */
-export function readActorRecord(bytes: Uint8Array, view: DataView, at: number, length: number): ActorRecord {
+export function readLaneRecord(bytes: Uint8Array, view: DataView, at: number, length: number): LaneRecord {
   const end = at + length;
   switch (bytes[at]) {
     case Kind.Message: {
@@ -113,6 +128,14 @@ export function readActorRecord(bytes: Uint8Array, view: DataView, at: number, l
         args: decodeValue(bytes.subarray(at + 15 + nameLength, end), COPIED) as StoredValue[],
       };
     }
+    case Kind.Task:
+      return {
+        kind: "task",
+        id: view.getFloat64(at + 1, true),
+        client: view.getUint32(at + 9, true),
+        proto: view.getUint32(at + 13, true),
+        args: decodeValue(bytes.subarray(at + 17, end), COPIED) as StoredValue[],
+      };
     case Kind.Output:
       return { kind: "output", client: view.getUint32(at + 1, true), fd: bytes[at + 5], text: fromUtf8.decode(unshared(bytes.subarray(at + 6, end))) };
     case Kind.Value:

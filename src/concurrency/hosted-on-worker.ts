@@ -1,0 +1,175 @@
+// A worker's side of the lanes (hosted-work.ts is the pool's side): the VMs hosting callers'
+// programs here, the tasks and actors they run, and the messages those send to actors anywhere in
+// the pool. Lane work is handled in the order it came; preparing a program's VM may take a
+// while (making the VM), and what comes after waits for it. Tasks and messages run as fibers of
+// the program's VM (VM.runHosted), so one waiting for an answer from elsewhere lets the others run.
+import type { VM, TaskHost } from "../runtime/vm.js";
+import { releaseArrays } from "../runtime/host-calls.js";
+import { ERRORS } from "../errors/table.js";
+import type { StoredValue } from "../store/codec.js";
+import { NoodleRuntimeError } from "../runtime/runtime-error.js";
+import { LaneReader, LaneWriter, type LaneBuffers } from "./lane.js";
+import { LaneRecordWriter, encodeForWire, readLaneRecord, type LaneRecord } from "./lane-records.js";
+import { errorInfo, type ActorJob, type ErrorInfo, type FromWorker, type HostedJob } from "./protocol.js";
+import type { RunOutcome } from "../runtime/vm.js";
+
+/**
+ * How long a worker keeps looking for the next record after handling one before it sleeps: a
+ * caller awaiting one call after another then reaches it without a wake-up.
+ */
+const SPIN_MS = 0.05;
+
+/** What hosted work needs of its worker. */
+export interface HostedWorker {
+  /** The VM hosting a caller's program here, with the job's globals set. */
+  hostedVm(job: HostedJob): Promise<VM>;
+  post(message: FromWorker, transfer?: Transferable[]): void;
+  count(what: "actors" | "messages" | "tasksRun"): void;
+}
+
+/** An actor placed here: the VM hosting it and its handle there, or why it could not be made. */
+type PlacedActor = { vm: VM; handle: number } | { failed: ErrorInfo };
+
+type Work = HostedJob | ActorJob | Extract<LaneRecord, { kind: "message" | "task" }>;
+
+export class HostedOnWorker {
+  /** Each caller's program here (by client): its VM, or why it could not be made. */
+  private readonly programs = new Map<number, VM | ErrorInfo>();
+  private readonly actors = new Map<number, PlacedActor>();
+  private lanes: { from: LaneReader; records: LaneRecordWriter } | undefined;
+  /** Lane work in order, not handled yet. */
+  private readonly work: Work[] = [];
+  /** A program's VM is being prepared: the work behind it waits. */
+  private preparing = false;
+  /** Calls this worker's tasks and actors made to actors, waiting for their answers. */
+  private readonly calls = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private nextCall = 1;
+
+  /** For the VMs hosting programs here: their messages to actors go to the pool. */
+  readonly taskHost: TaskHost = {
+    sendActor: (actor, name, args) => {
+      const records = this.lanes?.records;
+      if (!records) throw new NoodleRuntimeError(ERRORS.WorkerLost.code, "this worker has no lane to the pool", []);
+      const bytes = encodeForWire(records.encoder, args as StoredValue[]);
+      const id = this.nextCall++;
+      records.message(id, actor, name, bytes);
+      return new Promise((resolve, reject) => this.calls.set(id, { resolve, reject }));
+    },
+  };
+
+  constructor(private readonly worker: HostedWorker) {}
+
+  open(buffers: LaneBuffers): void {
+    const to = new LaneWriter(buffers.fromWorker, (m, transfer) => this.worker.post(m as FromWorker, transfer));
+    const from = new LaneReader(
+      buffers.toWorker,
+      (bytes, view, at, length) => this.record(readLaneRecord(bytes, view, at, length)),
+      (job) => this.work.push(job as HostedJob | ActorJob),
+      () => this.run(),
+      SPIN_MS,
+    );
+    this.lanes = { from, records: new LaneRecordWriter(to) };
+  }
+
+  /** Takes the lane's port messages (true), leaving the others (false). */
+  receive(m: { t: string }): boolean {
+    return this.lanes?.from.receive(m) ?? false;
+  }
+
+  /** Text a hosted VM printed for caller `client`: on the lane, so that it comes before the answers after it. */
+  output(client: number, fd: number, text: string): void {
+    this.lanes?.records.output(client, fd, text);
+  }
+
+  private record(r: LaneRecord): void {
+    switch (r.kind) {
+      case "message":
+      case "task":
+        this.work.push(r);
+        return;
+      case "value":
+      case "error": {
+        const call = this.calls.get(r.id);
+        this.calls.delete(r.id);
+        if (r.kind === "value") call?.resolve(r.value);
+        else call?.reject(new NoodleRuntimeError(r.error.code, r.error.message, r.error.trace, r.error.frames));
+        return;
+      }
+    }
+  }
+
+  /** Handles the work in order; a program being prepared holds up what follows. */
+  private run(): void {
+    const work = this.work;
+    while (!this.preparing && work.length) {
+      const next = work.shift()!;
+      if ("t" in next && next.t === "hosted") {
+        this.preparing = true;
+        void this.prepare(next).finally(() => {
+          this.preparing = false;
+          this.run();
+        });
+        return;
+      }
+      if ("t" in next) this.place(next);
+      else if (next.kind === "task") this.task(next);
+      else this.deliver(next);
+    }
+  }
+
+  private async prepare(job: HostedJob): Promise<void> {
+    try {
+      this.programs.set(job.client, await this.worker.hostedVm(job));
+    } catch (e) {
+      this.programs.set(job.client, errorInfo(e));
+    }
+  }
+
+  /** The VM of `client`'s program here, or why there is none. */
+  private program(client: number): VM | ErrorInfo {
+    return this.programs.get(client) ?? { code: ERRORS.InternalError.code, message: `internal error: no program ${client} on this worker`, trace: [] };
+  }
+
+  /** Makes actor `job.id` in the VM hosting its program; its constructor starts now. */
+  private place(job: ActorJob): void {
+    const vm = this.program(job.client);
+    if (!("runHosted" in vm)) return void this.actors.set(job.id, { failed: vm });
+    try {
+      vm.setSupervision(job.supervision);
+      this.actors.set(job.id, { vm, handle: vm.spawnActor(job.proto) });
+      this.worker.count("actors");
+    } catch (e) {
+      this.actors.set(job.id, { failed: errorInfo(e) });
+    }
+  }
+
+  private task(t: Extract<LaneRecord, { kind: "task" }>): void {
+    const vm = this.program(t.client);
+    if (!("runHosted" in vm)) return this.lanes!.records.error(t.id, vm);
+    vm.runHosted({ proto: t.proto, args: t.args }, (o) => {
+      this.worker.count("tasksRun");
+      this.answer(t.id, o);
+    });
+  }
+
+  private deliver(m: Extract<LaneRecord, { kind: "message" }>): void {
+    const placed = this.actors.get(m.actor);
+    if (!placed || "failed" in placed) {
+      return this.lanes!.records.error(m.id, placed?.failed ?? { code: ERRORS.InternalError.code, message: `internal error: actor ${m.actor} is not on this worker`, trace: [] });
+    }
+    placed.vm.runHosted({ actor: placed.handle, name: m.name, args: m.args }, (o) => {
+      this.worker.count("messages");
+      this.answer(m.id, o);
+    });
+  }
+
+  private answer(id: number, o: RunOutcome): void {
+    const records = this.lanes!.records;
+    if (!o.ok) return records.error(id, errorInfo(o.error, true));
+    try {
+      records.value(id, o.value as StoredValue, errorInfo);
+    } finally {
+      releaseArrays(o.value);
+    }
+  }
+}
