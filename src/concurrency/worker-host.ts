@@ -56,10 +56,10 @@ class WorkerHost {
   private readonly replicas = new Map<string, Promise<Replica>>();
   private readonly kernels = new Map<CoreVariant, Promise<KernelVm>>();
   private readonly stats: WorkerStats = { modulesLoaded: 0, tasksRun: 0, actors: 0, messages: 0 };
-  private readonly actors: HostedOnWorker;
+  private readonly hosted: HostedOnWorker;
 
   constructor(private readonly port: WorkerPort) {
-    this.actors = new HostedOnWorker({
+    this.hosted = new HostedOnWorker({
       hostedVm: async (job) => {
         this.addModules(job.modules);
         const replica = await this.replica(job, "hosted");
@@ -72,7 +72,7 @@ class WorkerHost {
   }
 
   handle(m: ToWorker): void {
-    if (this.actors.receive(m)) return;
+    if (this.hosted.receive(m)) return;
     switch (m.t) {
       case "batch":
         void this.batch(m.modules, m.names, m.head, m.data);
@@ -84,7 +84,7 @@ class WorkerHost {
         void this.pmap(m);
         return;
       case "lanes":
-        this.actors.open(m);
+        this.hosted.open(m);
         return;
       case "stats":
         this.port.postMessage({ t: "stats", id: m.id, stats: { ...this.stats } });
@@ -191,11 +191,11 @@ class WorkerHost {
       r = (async () => {
         // hosted output goes on the actor lane, so that it comes before the answers after it
         const out = (fd: number) =>
-          purpose === "hosted" ? (text: string) => this.actors.output(job.client, fd, text)
+          purpose === "hosted" ? (text: string) => this.hosted.output(job.client, fd, text)
           : (text: string) => this.port.postMessage({ t: "out", client: job.client, fd, text });
         const vm = await VM.create({ stdout: out(1), stderr: out(2) });
         for (const h of job.hashes) vm.load(this.module(h));
-        if (purpose === "hosted") vm.shareTasks(this.actors.taskHost);
+        if (purpose === "hosted") vm.shareTasks(this.hosted.taskHost);
         return { vm, globalsHash: "" };
       })();
       this.replicas.set(key, r);
