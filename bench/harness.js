@@ -96,6 +96,12 @@ function clip(s, n = 200) {
  *             for one (`suite.startup`). `baselines` maps a field name to a
  *             run function whose median is reported in that field.
  *
+ * Implementations may share a name: they are then one implementation with
+ * several ways of running (Noodle on one VM, and on a pool of workers), and
+ * each case runs on the first of them whose `lang` it has a source for (or is
+ * skipped with that one's reason when it did not start). So a case has one
+ * line per name, and the summary's ratios compare by name.
+ *
  * Options: warmup, runs, cases (names to keep, empty = all), emit(line),
  * machine (object for the summary line), progress(text) (optional).
  * Returns { failures }: the number of lines with ok: false.
@@ -115,6 +121,7 @@ export async function runSuite(suite, impls, options) {
   const results = []; // lines with a time, for the ratios
 
   const ready = [];
+  const unready = []; // { impl, reason }: for the cases another way of the same name would run
   for (const impl of impls) {
     progress(`${suite.name}: init ${impl.name}`);
     let init;
@@ -125,6 +132,7 @@ export async function runSuite(suite, impls, options) {
     }
     if (!init.ok) {
       emit({ ...base, impl: impl.name, skipped: true, reason: init.reason });
+      unready.push({ impl, reason: init.reason });
       continue;
     }
     let overhead = null;
@@ -153,11 +161,13 @@ export async function runSuite(suite, impls, options) {
     }
   }
 
+  const names = [...new Set(ready.map((e) => e.impl.name))];
   for (const c of cases) {
     const lines = [];
-    for (const entry of ready) {
-      progress(`${suite.name}: ${c.name} ${entry.impl.name}`);
-      lines.push(await caseLine(suite, c, entry, opts));
+    for (const name of names) {
+      progress(`${suite.name}: ${c.name} ${name}`);
+      const ways = [...ready, ...unready].filter((e) => e.impl.name === name);
+      lines.push(await caseLine(suite, c, ways, opts));
     }
     checkOutputs(c, lines);
     for (const { line } of lines) {
@@ -167,17 +177,23 @@ export async function runSuite(suite, impls, options) {
     }
   }
 
-  const peerNames = ready.map((e) => e.impl.name).filter((n) => n !== "noodle");
+  const peerNames = names.filter((n) => n !== "noodle");
   emit({ ...base, summary: true, ratios: ratios(results, peerNames), failures, warmup, runs, machine });
   return { failures };
 }
 
-async function caseLine(suite, c, { impl, fields, overhead }, opts) {
+// `ways`: the implementations of one name, ready ones first; one that did not start has a
+// `reason`, which a case it would run is skipped with.
+async function caseLine(suite, c, ways, opts) {
+  const way = ways.find((e) => c.sources?.[e.impl.lang]);
+  const { impl, fields, overhead } = way ?? ways[0];
   const line = { suite: suite.name, case: c.name, impl: impl.name, ...(c.params ?? {}) };
-  const source = c.sources?.[impl.lang];
-  if (!source) {
-    return { line: { ...line, skipped: true, reason: `no ${impl.lang} program for this case` } };
+  if (!way) {
+    const langs = [...new Set(ways.map((e) => e.impl.lang))].join(" or ");
+    return { line: { ...line, skipped: true, reason: `no ${langs} program for this case` } };
   }
+  if (way.reason !== undefined) return { line: { ...line, skipped: true, reason: way.reason } };
+  const source = c.sources[impl.lang];
   let prepared;
   try {
     prepared = await impl.prepare(c, source);

@@ -25,7 +25,7 @@ args = withDefaults(args, suite);
 
 let impls = implsFor(suite);
 if (args.impls.length) {
-  const known = impls.map((i) => i.name);
+  const known = [...new Set(impls.map((i) => i.name))];
   const unknown = args.impls.filter((n) => !known.includes(n));
   if (unknown.length) fail(`suite ${suite.name} has no implementation ${unknown.join(", ")} (has ${known.join(", ")})`);
   impls = impls.filter((i) => args.impls.includes(i.name));

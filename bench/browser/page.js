@@ -14,6 +14,7 @@
 import { runSuite } from "../harness.js";
 import { jsImpl } from "../impls/js.js";
 import { noodleImpl } from "../impls/noodle.js";
+import { selectImpls } from "../impls/select.js";
 
 /** bench/ and the project root, as URLs; suites name their files relative to bench/. */
 const benchUrl = new URL("../", import.meta.url);
@@ -79,32 +80,17 @@ function processPeer(name, lang) {
   };
 }
 
-const PEERS = {
+const BUILT_IN = {
+  noodle: () => noodleImpl({ load: loadNoodle, readText, fileName: (path) => `bench/${path}`, startup: noodleStartup }),
   js: () => jsImpl({ moduleUrl: urlOf, version: `${info.browser} ${info.version}` }),
   "lua5.4": () => processPeer("lua5.4", "lua"),
 };
-
-function unknownPeer(name) {
-  return {
-    name,
-    lang: name,
-    async init() {
-      return { ok: false, reason: `unknown peer ${name}; known: ${Object.keys(PEERS).join(", ")}` };
-    },
-  };
-}
-
-function implsFor(suite) {
-  const noodle = noodleImpl({ load: loadNoodle, readText, fileName: (path) => `bench/${path}`, startup: noodleStartup });
-  const peers = (suite.peers ?? []).map((p) => (typeof p === "string" ? (PEERS[p] ?? (() => unknownPeer(p)))() : p));
-  return [noodle, ...peers];
-}
 
 window.runBench = async ({ suite: suiteName, runs, warmup, cases = [], impls: only = [], machine = {} }) => {
   const mod = await import(urlOf(`suites/${suiteName}.js`));
   const suite = { ...(mod.default ?? mod) };
   suite.name ??= suiteName;
-  let impls = implsFor(suite);
+  let impls = selectImpls(suite, BUILT_IN);
   if (only.length) impls = impls.filter((i) => only.includes(i.name));
 
   // Each emit is a round trip to the driver; waiting for them all at the end

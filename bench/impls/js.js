@@ -15,11 +15,12 @@ export function formatValue(v) {
  * @param {object} host
  * @param {(path: string) => string} host.moduleUrl URL of a file given relative to bench/
  * @param {string} host.version the JavaScript engine, for the `version` field
+ * @param {string} [host.lang] the key of a case's `sources` it runs
  */
-export function jsImpl({ moduleUrl, version }) {
+export function jsImpl({ moduleUrl, version, lang = "js" }) {
   return {
     name: "js",
-    lang: "js",
+    lang,
     async init() {
       return { ok: true, fields: { version } };
     },

@@ -2,7 +2,8 @@
 //
 // Cases:
 //   round-trip      2 000 calls of an empty function, each awaited before the next: the median
-//                   latency of one call (median_us); the peer calls it in its own thread
+//                   latency of one call (median_us, with p10_us and p90_us); the peer calls it
+//                   in its own thread
 //   tiny-tasks-100k 100 000 calls of `x + 1` submitted at once, then awaited (tasks_per_s)
 //   matmul-2048     C = A * B for 2048 x 2048 f64 matrices inside a program, on a VM with the
 //                   pool attached (the calling thread and one helper) against the same VM
@@ -10,15 +11,14 @@
 //
 // Implementations: `noodle` is the pool of WORKERS workers (2 unless POOL_WORKERS says
 // otherwise); `one-thread` does the same on one VM in the calling thread. Outputs are digests
-// of the results, so both must agree.
+// of the results, so both must agree. The concurrency suite runs the last two cases too.
 
-import { moduleUrl } from "../node/host.js";
-import { median } from "../harness.js";
+import { compiled, library, sharedPool, WORKERS } from "../impls/noodle-pool.js";
+import { recordLatencies, takeLatencyFields } from "../latencies.js";
 
 export const name = "pool";
 export const defaults = { warmup: 1, runs: 5 };
 
-const WORKERS = Number(process.env.POOL_WORKERS ?? 2);
 const ROUND_TRIPS = 2_000;
 const TINY = 100_000;
 const N = 2048;
@@ -33,23 +33,13 @@ let B = rand(${N}, ${N}, 2)
 func product() { let C = A * B; return C[0, 0] + C[${N - 1}, ${N - 1}] + C[${N >> 1}, 7] }
 `;
 
-let lastLatencies = [];
-
-async function library() {
-  return import(moduleUrl("../dist/node/main.js"));
-}
-
-function compiled(lib, source) {
-  const c = lib.compile(source, { file: "pool-bench.nc" });
-  if (!c.ok) throw new Error(c.diagnostics.map((d) => d.message).join("; "));
-  return c.module;
-}
+const FILE = "pool-bench.nc";
 
 /** A VM that ran `source`; `call(name, args)` calls one of its functions. */
 async function session(lib, source, pool) {
   const vm = await lib.VM.create();
   if (pool) pool.attach(vm);
-  const m = compiled(lib, source);
+  const m = compiled(lib, source, FILE);
   const out = vm.run(m);
   if (!out.ok) throw out.error;
   const index = new Map(m.globals.map((g, i) => [g, m.globalBase + i]));
@@ -71,7 +61,7 @@ function impl(implName, usePool) {
         await call("empty", []);
         times.push(performance.now() - t0);
       }
-      lastLatencies = times;
+      recordLatencies(times);
       return `${times.length} calls\n`;
     },
     "tiny-tasks-100k": async () => {
@@ -87,10 +77,9 @@ function impl(implName, usePool) {
     lang: "pool",
     async init() {
       lib = await library();
-      module = compiled(lib, SOURCE);
-      if (usePool) pool = await lib.Pool.create({ workers: WORKERS });
+      module = compiled(lib, SOURCE, FILE);
+      if (usePool) pool = await sharedPool(lib);
       else local = await session(lib, SOURCE);
-      process.once("beforeExit", () => pool?.close());
       return { ok: true, fields: { workers: usePool ? WORKERS : 0 } };
     },
     async prepare(c) {
@@ -109,7 +98,7 @@ export const cases = [
     name: "round-trip",
     params: { count: ROUND_TRIPS },
     sources: SOURCES,
-    derive: () => ({ median_us: Math.round(median(lastLatencies) * 1000 * 10) / 10 }),
+    derive: takeLatencyFields,
   },
   {
     name: "tiny-tasks-100k",
