@@ -10,7 +10,7 @@ var latencies = []
 func main() {
   let a = spawn Echo()
   for i in 0..2000 { await a.echo(i) }
-  // kept in a local until the end, as spawn_await_workers.nc must (there a spawn copies the globals)
+  // kept in a local until the end, as in spawn_await_workers.nc
   var times = []
   var sum = 0
   for i in 0..5000 {

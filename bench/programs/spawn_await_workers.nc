@@ -7,7 +7,7 @@ var latencies = []
 
 func main() {
   for i in 0..2000 { await spawn nothing() }
-  // kept in a local until the end: each spawn copies the program's globals to the worker
+  // kept in a local until the end: the globals a task can reach travel with it when they change
   var times = []
   var n = 0
   for i in 0..5000 {
