@@ -243,38 +243,45 @@ export class VM {
   }
 
   private offerSpawn(proto: number, argsAddr: number, n: number, out: number): number {
-    const args = this.readArguments(argsAddr, n);
-    try {
-      const promise = this.taskHost?.spawn?.(proto, args);
-      if (!promise) return 0;
-      new BigUint64Array(this.core.memory.buffer, out, 1)[0] = this.hostFuture(promise);
-      return 1;
-    } catch {
-      return 0; // anything the host cannot take runs here
-    } finally {
-      releaseArrays(args);
-    }
+    return this.fromCore(argsAddr, n, 0, (args) => {
+      try {
+        const promise = this.taskHost?.spawn?.(proto, args);
+        if (!promise) return 0;
+        this.writeWord(out, this.hostFuture(promise));
+        return 1;
+      } catch {
+        return 0; // anything the host cannot take runs here
+      }
+    });
   }
 
   private sendActor(id: number, name: number, argsAddr: number, n: number, out: number): number {
-    const args = this.readArguments(argsAddr, n);
-    try {
+    return this.fromCore(argsAddr, n, 0, (args) => {
       if (!this.taskHost) throw new HostError(ERRORS.ActorStopped.code, [], "this actor lives on a worker pool that this VM is not attached to");
-      const reply = this.taskHost.sendActor(id, this.reader.string(name), args);
-      new BigUint64Array(this.core.memory.buffer, out, 1)[0] = this.hostFuture(reply);
+      this.writeWord(out, this.hostFuture(this.taskHost.sendActor(id, this.reader.string(name), args)));
       return 1;
+    });
+  }
+
+  /**
+   * A call from the core with the n values at `addr`, as JavaScript values (released after):
+   * `body`'s status, or `failed` with the program's error raised when it throws.
+   */
+  private fromCore(addr: number, n: number, failed: number, body: (args: JsValue[]) => number): number {
+    const args: JsValue[] = [];
+    try {
+      for (let i = 0; i < n; i++) args.push(this.reader.at(addr + i * 8));
+      return body(args);
     } catch (e) {
       this.raiseFromHost(e);
-      return 0;
+      return failed;
     } finally {
       releaseArrays(args);
     }
   }
 
-  private readArguments(addr: number, n: number): JsValue[] {
-    const args: JsValue[] = [];
-    for (let i = 0; i < n; i++) args.push(this.reader.at(addr + i * 8));
-    return args;
+  private writeWord(addr: number, word: bigint): void {
+    new BigUint64Array(this.core.memory.buffer, addr, 1)[0] = word;
   }
 
   // ---------------------------------------------------------------- work hosted for another VM
@@ -383,7 +390,7 @@ export class VM {
   /** Keeps a value alive for the host: a handle. */
   private keep(word: bigint): number {
     this.keepSlot ||= this.core.allocTable(8);
-    new BigUint64Array(this.core.memory.buffer, this.keepSlot, 1)[0] = word;
+    this.writeWord(this.keepSlot, word);
     const handle = this.core.retain(this.keepSlot);
     if (handle === 0) throw new RangeError("out of memory keeping a value");
     return handle;
@@ -407,24 +414,16 @@ export class VM {
   }
 
   private callHost(id: number, argsAddr: number, n: number, out: number): number {
-    const args: JsValue[] = [];
     this.hostMessage = undefined;
-    try {
-      for (let i = 0; i < n; i++) args.push(this.reader.at(argsAddr + i * 8));
+    return this.fromCore(argsAddr, n, 1, (args) => {
       const fn = this.hosts.get(id);
       if (!fn) throw HostError.of("UnsupportedFeature", `'${BUILTINS[id]?.name ?? id}' on this platform`);
       const value = fn(args);
       // a promise becomes a future; the call is compiled with an await after it, so only the
       // calling fiber waits for it
-      const result = isThenable(value) ? this.hostFuture(value) : this.toValue(value);
-      new BigUint64Array(this.core.memory.buffer, out, 1)[0] = result;
+      this.writeWord(out, isThenable(value) ? this.hostFuture(value) : this.toValue(value));
       return 0;
-    } catch (e) {
-      this.raiseFromHost(e);
-      return 1;
-    } finally {
-      releaseArrays(args);
-    }
+    });
   }
 
   /** The message of the error a host function just raised, when it came whole. */
@@ -538,7 +537,7 @@ export class VM {
     const word = this.closureOf(fn);
     const at = this.argumentsAt(args);
     this.functionSlot ||= this.table([0, 0]);
-    new BigUint64Array(this.core.memory.buffer, this.functionSlot, 1)[0] = word;
+    this.writeWord(this.functionSlot, word);
     return this.exclusive(() => this.core.callFunction(this.functionSlot, at, args.length));
   }
   private functionSlot = 0;
