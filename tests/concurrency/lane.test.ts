@@ -357,6 +357,106 @@ describe("LaneReader's last look before it sleeps", () => {
   });
 });
 
+describe("LaneReader when a callback throws", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  /** A lane whose reader throws once, when it is given record `bad` (counted from 0). */
+  function throwingLane(bad: number, where: "bytes" | "message" | "drained" = "bytes") {
+    const buffer = ByteRing.allocate(1024);
+    const queue: LaneMessage[] = [];
+    const c = collector();
+    let thrown = false;
+    const once = () => {
+      if (c.got.length - 1 !== bad || thrown) return;
+      thrown = true;
+      throw new Error("callback failed");
+    };
+    const writer = new LaneWriter(buffer, (m, transfer) => queue.push(structuredClone(m, { transfer })));
+    const reader = new LaneReader(
+      buffer,
+      (...args) => {
+        c.onBytes(...args);
+        if (where === "bytes") once();
+      },
+      (m) => {
+        c.onMessage(m);
+        if (where === "message") once();
+      },
+      () => {
+        c.onDrained();
+        if (where === "drained") once();
+      },
+    );
+    /** Delivers the first `n` queued messages (all by default); true when the reader threw. */
+    const deliver = (n = Infinity): boolean => {
+      let threw = false;
+      for (; n > 0 && queue.length; n--) {
+        try {
+          reader.receive(queue.shift()!);
+        } catch (e) {
+          expect(String(e)).toContain("callback failed");
+          threw = true;
+        }
+      }
+      return threw;
+    };
+    return { writer, queue, got: c.got, deliver };
+  }
+
+  it("the records after the one whose callback threw are read all the same", () => {
+    const lane = throwingLane(2);
+    const items = Array.from({ length: 6 }, (_, n) => small(n));
+    for (const item of items) write(lane.writer, item);
+    expect(lane.deliver()).toBe(true);
+    expect(lane.got).toEqual(items.slice(0, 3));
+    vi.advanceTimersByTime(1);
+    expect(lane.got).toEqual(items);
+    // and it sleeps again: the next record wakes it
+    write(lane.writer, small(6));
+    expect(lane.queue.map((m) => m.t)).toEqual(["lane-ring"]);
+    lane.deliver();
+    expect(lane.got).toEqual([...items, small(6)]);
+  });
+
+  it("the same when a port record's callback throws", () => {
+    const lane = throwingLane(1, "message");
+    const items = [small(0), message(1), small(2), large(3, 900), message(4)];
+    for (const item of items) write(lane.writer, item);
+    expect(lane.deliver()).toBe(true);
+    vi.advanceTimersByTime(1);
+    lane.deliver();
+    expect(lane.got).toEqual(items);
+  });
+
+  it("a reader that threw at its last record is woken by the next", () => {
+    const lane = throwingLane(3);
+    const items = Array.from({ length: 4 }, (_, n) => small(n));
+    for (const item of items) write(lane.writer, item);
+    expect(lane.deliver()).toBe(true);
+    expect(lane.got).toEqual(items);
+    expect(vi.getTimerCount()).toBe(0);
+    write(lane.writer, small(4));
+    expect(lane.queue.map((m) => m.t)).toEqual(["lane-ring"]);
+    lane.deliver();
+    expect(lane.got).toEqual([...items, small(4)]);
+  });
+
+  it("onDrained throwing where the reader waits for a port record: that record resumes it", () => {
+    const lane = throwingLane(0, "drained");
+    const items = [small(0), message(1), small(2)];
+    for (const item of items) write(lane.writer, item);
+    expect(lane.queue.map((m) => m.t)).toEqual(["lane-ring", "lane"]);
+    // the wake-up: it reads record 0 and stops at message 1, whose port record has not come
+    expect(lane.deliver(1)).toBe(true);
+    expect(lane.got).toEqual(items.slice(0, 1));
+    // nothing to retry: the port record's arrival is what resumes it
+    expect(vi.getTimerCount()).toBe(0);
+    expect(lane.deliver()).toBe(false);
+    expect(lane.got).toEqual(items);
+  });
+});
+
 describe("LaneWriter's wake-ups", () => {
   const doorbellsIn = (queue: LaneMessage[]) => queue.filter((m) => m.t === "lane-ring").length;
 
