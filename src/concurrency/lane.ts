@@ -143,6 +143,18 @@ export class LaneReader {
 
   /** Reads the ring's records in order, stopping at a port record that has not arrived yet. */
   private drain(): void {
+    try {
+      this.read();
+    } catch (e) {
+      // a callback threw: nobody would wake the reader for the records after it (its writer
+      // sees it awake), so it looks again soon, or sleeps when none is left. Stopped at a port
+      // record, it waits for that record as before.
+      if (this.waitingFor < 0 && !this.ring!.sleep()) setTimeout(() => this.drain(), 0);
+      throw e;
+    }
+  }
+
+  private read(): void {
     const ring = this.ring!;
     for (;;) {
       for (let at = ring.next(); at >= 0; at = ring.next()) {
