@@ -20,7 +20,7 @@ import { LaneRecordWriter, encodeForWire, readLaneRecord, type LaneRecord } from
 import { errorInfo, type ActorJob, type ErrorInfo, type FromWorker, type HostedJob, type ModuleBytes, type ReplicaSource, type ToWorker } from "./protocol.js";
 import type { JsValue } from "../runtime/values.js";
 
-/** What the directory needs of its pool. */
+/** What hosted work needs of its pool. */
 export interface HostedWorkPool {
   /** Workers that can take work now. */
   usableSlots(): WorkerSlot[];
@@ -77,7 +77,15 @@ export class HostedWork {
     const to = new LaneWriter(buffers.toWorker, (m, transfer) => slot.endpoint.postMessage(m, transfer));
     const from = new LaneReader(
       buffers.fromWorker,
-      (bytes, view, at, length) => this.record(slot, readLaneRecord(bytes, view, at, length)),
+      (bytes, view, at, length) => {
+        let r: LaneRecord;
+        try {
+          r = readLaneRecord(bytes, view, at, length);
+        } catch {
+          return this.broken(slot);
+        }
+        this.record(slot, r);
+      },
       (message) => this.pool.receive(slot, message as FromWorker),
     );
     this.lanes.set(slot, { to, records: new LaneRecordWriter(to), from, programs: new Map() });
@@ -94,8 +102,13 @@ export class HostedWork {
       case "message":
         return this.passOn(slot, r);
       case "task":
-        throw new RangeError("a worker sent a task record"); // tasks go to workers, not from them
+        return this.broken(slot); // tasks go to workers, not from them
     }
+  }
+
+  /** A worker that sends what no worker should is ended (and replaced, as a crash would be). */
+  private broken(slot: WorkerSlot): void {
+    slot.endpoint.terminate();
   }
 
   /** A worker's task or actor calls an actor: the message goes to that actor, the answer back. */
