@@ -207,9 +207,10 @@ export class HostedWork {
   }
 
   private place(actor: PlacedActor): void {
+    // the worker hosting fewest actors, and of those the one with least work in flight
     let best: WorkerSlot | undefined, fewest = Infinity;
     for (const s of this.pool.usableSlots()) {
-      const n = this.countOn(s);
+      const n = this.countOn(s) * 1e9 + s.inflight.size;
       if (n < fewest && this.lanes.has(s)) [best, fewest] = [s, n];
     }
     if (!best) return;
