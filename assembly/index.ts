@@ -17,7 +17,7 @@ import {
   P_CODE, P_LEN, P_NPARAMS, P_NREQUIRED, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME,
 } from "./vm/state";
 import { runFunction as run, callValue as call, runQueued, resume as resumeRun, resultValue, thrownValue, collectGarbage } from "./vm/interp";
-import { spawnTask, newHostFuture as mkHostFuture, settleHostFuture, nextDeadline as deadline, abandonRun as abandon, hostPending, liveFibers } from "./vm/scheduler";
+import { spawnTask, cancelTaskOf, newHostFuture as mkHostFuture, settleHostFuture, nextDeadline as deadline, abandonRun as abandon, hostPending, liveFibers } from "./vm/scheduler";
 import { setSupervision as supervise, newActor, remoteActorValue, boundMethod, send } from "./vm/actor";
 import { futureState, futureValue } from "./objects/future";
 import { closureOf } from "./vm/parallel";
@@ -279,6 +279,11 @@ export function postMessage(p: u32, name: u32, args: u32, n: u32): u32 {
   if (!isObj(bound)) return 0;
   const fut = send(objOf(bound), args, n);
   return isObj(fut) ? objOf(fut) : 0;
+}
+
+/** Cancels hosted work whose future is p (a task, or a message not started); 0 when it cannot be. */
+export function cancelHosted(p: u32): u32 {
+  return cancelTaskOf(p) ? 1 : 0;
 }
 
 /** Runs the queued messages, and all they start, until every fiber ended or waits for the host (status as a run). */

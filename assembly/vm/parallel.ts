@@ -98,6 +98,15 @@ declare function hostSpawnActor(protoIndex: u32): u32;
 @external("host", "sendActor")
 declare function hostSendActor(id: u32, name: u32, args: u32, n: u32, out: u32): u32;
 
+/** Tells the host that nobody waits for host future p any more (a timeout cancelled its work). */
+// @ts-ignore: decorator
+@external("host", "cancel")
+declare function hostCancel(p: u32): void;
+
+export function cancelRemote(p: u32): void {
+  hostCancel(p);
+}
+
 /** The host's id for a new actor of constructor closure `ctor` placed elsewhere, or 0 to keep it here. */
 export function remoteActorId(ctor: u32): u32 {
   if (!offerSpawns || load<u32>(ctor, CLO_NCAP) != 0) return 0;

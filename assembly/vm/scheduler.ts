@@ -27,6 +27,7 @@ import { execute, beginFiber, isLimitError, resultValue, thrownValue, setOutcome
 import { actorFiberEnded, removeFromMailbox } from "./actor";
 import { fuel, setFuel } from "./state";
 import { listLength, pointerAt, setPointer, setListLength, pushPointer } from "./pointer-list";
+import { cancelRemote } from "./parallel";
 
 /** Nothing is ready and the host owes the run a result: it settles a host future, then resumes. */
 export const STATUS_IDLE: u32 = 4;
@@ -191,6 +192,18 @@ export function cancelFiber(f: u32, err: u64): void {
   freeFiber(f);
 }
 
+/**
+ * Cancels the task (or message not started) whose future is p, failing it with 7005; false when
+ * there is none or it cannot be cancelled any more (the host cancelling work it hosts).
+ */
+export function cancelTaskOf(p: u32): bool {
+  const task = futureState(p) == PENDING ? load<u32>(p, FUT_TASK) : 0;
+  if (task == 0 || !cancellable(task)) return false;
+  raise1(E_CANCELLED, num(0));
+  cancelFiber(task, faultError());
+  return true;
+}
+
 /** Tasks, and messages not started, can be cancelled; a handler that started runs to its end. */
 function cancellable(f: u32): bool {
   const kind = load<u32>(f, FB_KIND);
@@ -284,6 +297,11 @@ function fireTimers(now: f64): u32 {
     const src = load<u32>(p, FUT_SOURCE);
     const task = futureState(src) == PENDING ? load<u32>(src, FUT_TASK) : 0;
     if (task != 0 && cancellable(task)) cancelFiber(task, err);
+    else if (futureState(src) == PENDING && futureKind(src) == FK_HOST) {
+      // work the host runs elsewhere (a task on a worker): it fails here and is cancelled there
+      settle(src, false, err);
+      cancelRemote(src);
+    }
   }
   // settling can add no timers, so the list was not touched while it was walked
   setListLength(timers, w);

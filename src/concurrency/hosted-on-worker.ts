@@ -11,7 +11,7 @@ import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import { LaneReader, LaneWriter, type LaneBuffers } from "./lane.js";
 import { LaneRecordWriter, encodeForWire, readLaneRecord, type LaneRecord } from "./lane-records.js";
 import { errorInfo, type ActorJob, type ErrorInfo, type FromWorker, type HostedJob } from "./protocol.js";
-import type { RunOutcome } from "../runtime/vm.js";
+import type { RunOutcome, HostedCall } from "../runtime/vm.js";
 
 /**
  * How long a worker keeps looking for the next record after handling one before it sleeps: a
@@ -30,7 +30,7 @@ export interface HostedWorker {
 /** An actor placed here: the VM hosting it and its handle there, or why it could not be made. */
 type PlacedActor = { vm: VM; handle: number } | { failed: ErrorInfo };
 
-type Work = HostedJob | ActorJob | Extract<LaneRecord, { kind: "message" | "task" }>;
+type Work = HostedJob | ActorJob | Extract<LaneRecord, { kind: "message" | "task" | "cancel" }>;
 
 export class HostedOnWorker {
   /** Each caller's program here (by client): its VM, or why it could not be made. */
@@ -41,6 +41,8 @@ export class HostedOnWorker {
   private readonly work: Work[] = [];
   /** A program's VM is being prepared: the work behind it waits. */
   private preparing = false;
+  /** How to cancel the tasks and messages running here, by id. */
+  private readonly running = new Map<number, () => void>();
   /** Calls this worker's tasks and actors made to actors, waiting for their answers. */
   private readonly calls = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private nextCall = 1;
@@ -85,6 +87,7 @@ export class HostedOnWorker {
     switch (r.kind) {
       case "message":
       case "task":
+      case "cancel":
         this.work.push(r);
         return;
       case "value":
@@ -113,6 +116,7 @@ export class HostedOnWorker {
       }
       if ("t" in next) this.place(next);
       else if (next.kind === "task") this.task(next);
+      else if (next.kind === "cancel") this.running.get(next.id)?.();
       else this.deliver(next);
     }
   }
@@ -146,10 +150,7 @@ export class HostedOnWorker {
   private task(t: Extract<LaneRecord, { kind: "task" }>): void {
     const vm = this.program(t.client);
     if (!("runHosted" in vm)) return this.lanes!.records.error(t.id, vm);
-    vm.runHosted({ proto: t.proto, args: t.args }, (o) => {
-      this.worker.count("tasksRun");
-      this.answer(t.id, o);
-    });
+    this.host(t.id, vm, { proto: t.proto, args: t.args }, "tasksRun");
   }
 
   private deliver(m: Extract<LaneRecord, { kind: "message" }>): void {
@@ -157,10 +158,19 @@ export class HostedOnWorker {
     if (!placed || "failed" in placed) {
       return this.lanes!.records.error(m.id, placed?.failed ?? { code: ERRORS.InternalError.code, message: `internal error: actor ${m.actor} is not on this worker`, trace: [] });
     }
-    placed.vm.runHosted({ actor: placed.handle, name: m.name, args: m.args }, (o) => {
-      this.worker.count("messages");
-      this.answer(m.id, o);
+    this.host(m.id, placed.vm, { actor: placed.handle, name: m.name, args: m.args }, "messages");
+  }
+
+  /** Runs work `id` in a program's VM; answers when it ends, and can be cancelled until then. */
+  private host(id: number, vm: VM, work: HostedCall, counted: "tasksRun" | "messages"): void {
+    let ended = false;
+    const cancel = vm.runHosted(work, (o) => {
+      ended = true;
+      this.running.delete(id);
+      this.worker.count(counted);
+      this.answer(id, o);
     });
+    if (!ended) this.running.set(id, cancel);
   }
 
   private answer(id: number, o: RunOutcome): void {

@@ -102,7 +102,8 @@ export class HostedWork {
       case "message":
         return this.passOn(slot, r);
       case "task":
-        return this.broken(slot); // tasks go to workers, not from them
+      case "cancel":
+        return this.broken(slot); // these go to workers, not from them
     }
   }
 
@@ -136,11 +137,36 @@ export class HostedWork {
     const lanes = this.lanes.get(slot)!;
     this.prepare(slot, lanes, origin);
     const bytes = encodeForWire(lanes.records.encoder, args as StoredValue[]);
-    return new Promise((resolve, reject) => {
-      const task: Task = { id: this.pool.newId(), idempotent: false, attempts: 0, resolve, reject };
+    return this.cancellable((task) => {
       this.track(slot, task);
       lanes.records.task(task.id, origin.client, origin.proto, bytes);
     });
+  }
+
+  /** A message to actor `id` (see send): its answer's promise, which can be cancelled. */
+  call(id: number, name: string, args: unknown[]): Promise<unknown> {
+    return this.cancellable((task) => this.send(id, name, args, task));
+  }
+
+  /** The promise of a task `start` sends, with a `cancel` method (a timeout gave up on it). */
+  private cancellable(start: (task: Task) => void): Promise<unknown> {
+    let task: Task | undefined;
+    const promise = new Promise((resolve, reject) => {
+      task = { id: this.pool.newId(), idempotent: false, attempts: 0, resolve, reject };
+      start(task);
+    });
+    return Object.assign(promise, { cancel: () => this.cancel(task!) });
+  }
+
+  /** Cancels a task or message not answered yet: dropped if it waits for a worker, else its worker is told. */
+  private cancel(task: Task): void {
+    for (const a of this.actors.values()) {
+      const i = a.backlog.indexOf(task);
+      if (i < 0) continue;
+      a.backlog.splice(i, 1);
+      return task.reject(new HostError(ERRORS.Cancelled.code, []));
+    }
+    for (const [slot, lanes] of this.lanes) if (slot.inflight.get(task.id) === task) lanes.records.cancel(task.id);
   }
 
   /** Brings the worker's VM hosting the program up to the globals `origin` needs, when they changed. */

@@ -1,8 +1,8 @@
 // The records of the lanes between the pool and a worker (lane.ts), in a small binary form
 // written straight into a ring. Both directions use the same kinds: a message (a call of an
 // actor's handler: from the pool to the actor's worker, or from a worker's task or actor to the
-// pool, which passes it on), a spawned task (to a worker), the value or the error answering a
-// message or task, and output printed by hosted work. Values use the value codec's wire flavour
+// pool, which passes it on), a spawned task (to a worker), the cancelling of either, the value
+// or the error answering a message or task, and output printed by hosted work. Values use the value codec's wire flavour
 // (actor references included); names and text are UTF-8.
 import { decodeValue, unshared, ValueEncoder, WIRE, type CodecOptions, type StoredValue } from "../store/codec.js";
 import { HostError } from "../runtime/host-calls.js";
@@ -16,6 +16,7 @@ const enum Kind {
   Error = 3,
   Output = 4,
   Task = 5,
+  Cancel = 6,
 }
 
 export type LaneRecord =
@@ -26,7 +27,9 @@ export type LaneRecord =
   /** Text hosted work printed for attached VM `client`. */
   | { kind: "output"; client: number; fd: number; text: string }
   /** Run function `proto` of `client`'s program with `args` as a task; the answer names `id`. */
-  | { kind: "task"; id: number; client: number; proto: number; args: StoredValue[] };
+  | { kind: "task"; id: number; client: number; proto: number; args: StoredValue[] }
+  /** Nobody waits for task or message `id` any more: cancel it if it can still be. */
+  | { kind: "cancel"; id: number };
 
 const COPIED: CodecOptions = { ...WIRE, copyArrays: true };
 const utf8 = new TextEncoder();
@@ -76,6 +79,13 @@ export class LaneRecordWriter {
       view.setUint32(at + 9, client, true);
       view.setUint32(at + 13, proto, true);
       bytes.set(args, at + 17);
+    });
+  }
+
+  cancel(id: number): void {
+    this.lane.bytes(9, (bytes, view, at) => {
+      bytes[at] = Kind.Cancel;
+      view.setFloat64(at + 1, id, true);
     });
   }
 
@@ -136,6 +146,8 @@ export function readLaneRecord(bytes: Uint8Array, view: DataView, at: number, le
         proto: view.getUint32(at + 13, true),
         args: decodeValue(bytes.subarray(at + 17, end), COPIED) as StoredValue[],
       };
+    case Kind.Cancel:
+      return { kind: "cancel", id: view.getFloat64(at + 1, true) };
     case Kind.Output:
       return { kind: "output", client: view.getUint32(at + 1, true), fd: bytes[at + 5], text: fromUtf8.decode(unshared(bytes.subarray(at + 6, end))) };
     case Kind.Value:

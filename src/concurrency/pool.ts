@@ -199,8 +199,7 @@ export class Pool {
         spawn: (proto, args) => this.spawnIn(vm, client, proto, args),
         spawnActor: (proto) =>
           this.closed ? undefined : this.hosted.spawn({ client, modules: vm.modules, replica: replicaOf(vm, proto), proto, supervision: vm.supervision }),
-        sendActor: (id, name, args) =>
-          new Promise((resolve, reject) => this.hosted.send(id, name, args, { id: this.nextId++, idempotent: false, attempts: 0, resolve, reject })),
+        sendActor: (id, name, args) => this.hosted.call(id, name, args),
       });
     }
     if (this.slots.some((s) => s.endpoint.receiveSync) && typeof SharedArrayBuffer !== "undefined") {

@@ -55,6 +55,7 @@ export interface CoreExports {
   spawnTaskOf(protoIndex: number, args: number, n: number): number;
   postMessage(actor: number, name: number, args: number, n: number): number;
   deliver(): number;
+  cancelHosted(p: number): number;
   futureOutcome(p: number, out: number): number;
 }
 
@@ -75,6 +76,8 @@ export interface HostFunctions {
   spawnActor(proto: number): number;
   /** Message `name(args)` to the host's actor `id`: 1 with its future at `out`, 0 with a fault raised. */
   sendActor(id: number, name: number, args: number, n: number, out: number): number;
+  /** Nobody waits for host future p any more: the host may cancel the work behind it. */
+  cancel(p: number): void;
 }
 
 /** "relaxed": the build with fused multiply-add (relaxed SIMD); "simd": plain SIMD. */
@@ -143,6 +146,7 @@ export async function instantiateCore(host: HostFunctions, variant?: CoreVariant
       spawn: (proto: number, args: number, n: number, out: number) => host.spawn(proto, args, n, out),
       spawnActor: (proto: number) => host.spawnActor(proto),
       sendActor: (id: number, name: number, args: number, n: number, out: number) => host.sendActor(id, name, args, n, out),
+      cancel: (p: number) => host.cancel(p),
     },
   });
   const exports = instance.exports as unknown as CoreExports;

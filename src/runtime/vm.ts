@@ -56,10 +56,10 @@ export interface TaskHost {
 }
 
 /**
- * Work a VM runs for another: handler `name` of its actor `actor` (a handle from spawnActor), or
- * function `proto` (capturing nothing) as a task; with `args`.
+ * A call a VM runs for another: handler `name` of its actor `actor` (a handle from spawnActor),
+ * or function `proto` (capturing nothing) as a task; with `args`.
  */
-export type HostedWork = { actor: number; name: string; args: unknown[] } | { proto: number; args: unknown[] };
+export type HostedCall = { actor: number; name: string; args: unknown[] } | { proto: number; args: unknown[] };
 
 export type ProductHook = (a: number, b: number, c: number, m: number, k: number, n: number, dtype: number) => boolean;
 
@@ -146,6 +146,7 @@ export class VM {
       spawn: (proto, args, n, out) => vm().offerSpawn(proto, args, n, out),
       spawnActor: (proto) => vm().taskHost?.spawnActor?.(proto) ?? 0,
       sendActor: (id, name, args, n, out) => vm().sendActor(id, name, args, n, out),
+      cancel: (p) => vm().cancelHostFuture(p),
     }, options.core);
     return new VM(core, options, ref);
   }
@@ -304,14 +305,27 @@ export class VM {
    * handler or task waiting for a host promise lets the others run, and work that comes while
    * they wait joins them; messages to one actor are handled in the order they came.
    */
-  runHosted(work: HostedWork, done: (outcome: RunOutcome) => void): void {
+  runHosted(work: HostedCall, done: (outcome: RunOutcome) => void): () => void {
     const at = this.argumentsAt(work.args);
     const p = "actor" in work
       ? this.core.postMessage(this.pointerOf(work.actor), this.intern(work.name), at, work.args.length)
       : this.core.spawnTaskOf(work.proto, at, work.args.length);
-    if (p === 0) return done({ ok: false, error: this.errorOfFault("out of memory starting hosted work") });
-    this.hosted.set(this.core.retainPointer(p), done);
+    if (p === 0) {
+      done({ ok: false, error: this.errorOfFault("out of memory starting hosted work") });
+      return () => {};
+    }
+    const handle = this.core.retainPointer(p);
+    this.hosted.set(handle, done);
     this.driveHosted();
+    return () => this.cancelHosted(handle);
+  }
+
+  /** Cancels hosted work not finished (a task, or a message whose handler has not started). */
+  private cancelHosted(handle: number): void {
+    if (!this.hosted.has(handle) || this.core.cancelHosted(this.pointerOf(handle)) === 0) return;
+    // its future failed: a drive reports it when it next looks; without one, report it now
+    if (this.hostedState === "idle") this.reportHosted();
+    else this.wakeUp();
   }
 
   /** Hosted work not finished: its future's handle, and whom to tell. */
@@ -629,13 +643,23 @@ export class VM {
 
   /** Host promises not settled yet. */
   private hostWaiting = 0;
+  /** How to cancel the work behind host futures whose promise can be cancelled (a `cancel` method). */
+  private readonly cancels = new Map<number, () => void>();
+
+  /** A timeout gave up on host future p: the work behind it is cancelled, when it can be. */
+  private cancelHostFuture(p: number): void {
+    const cancel = this.cancels.get(p);
+    this.cancels.delete(p);
+    cancel?.();
+  }
   /** Resumes an asynchronous run waiting in nextSettlement. */
   private wake: (() => void) | undefined;
 
   /**
    * A Noodle future that settles when `promise` does: with its value, or failing with its error
    * (its `code` when it is a Noodle error code, else 3006). A fiber that awaits it suspends until
-   * then; run the program with an async method so the VM can wait.
+   * then; run the program with an async method so the VM can wait. When a `timeout` gives up on
+   * the future, the promise's `cancel` method is called, if it has one.
    */
   hostFuture(promise: PromiseLike<unknown>): bigint {
     const core = this.core;
@@ -654,10 +678,13 @@ export class VM {
       new BigUint64Array(core.memory.buffer, this.settleSlot, 1)[0] = value;
       core.settleFuture(p, this.settleSlot, failed ? 1 : 0);
       core.release(handle);
+      this.cancels.delete(p);
       this.hostWaiting--;
       this.wakeUp();
     };
     this.hostWaiting++;
+    const cancel = (promise as { cancel?: unknown }).cancel;
+    if (typeof cancel === "function") this.cancels.set(p, () => cancel.call(promise));
     promise.then(
       (v) => settle(() => this.toValue(v), false),
       (e) => settle(() => this.errorValue(e), true),

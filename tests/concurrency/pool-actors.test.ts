@@ -160,4 +160,26 @@ print(await a.bump())
       await pool.close();
     }
   });
+
+  it("cancels a task or a waiting message on a worker when a timeout gives up on it (7002)", async () => {
+    const module = moduleOf(`
+func slow(n) { var s = 0; for i in 0..n { s += i } return s }
+try { await timeout(spawn slow(1e10), 50) } catch e { print(e.code) }
+actor A {
+  func spin(n) { var s = 0; for i in 0..n { s += i } return s }
+  func hi() { return "hi" }
+}
+let a = spawn A()
+a.spin(5e7)
+try { await timeout(a.spin(1e10), 50) } catch e { print(e.code) }
+print(await a.hi())
+`);
+    const pool = pools[0];
+    // the second spin waits behind the first when the timeout gives up on it: without the
+    // cancelling, it would hold the actor for minutes before "hi"
+    expect(await run(module, pool)).toBe("7002\n7002\nhi\n");
+    // and the slow task would keep its worker busy
+    await until(() => pool.load.every((n) => n === 0));
+  });
 });
+
