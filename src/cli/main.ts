@@ -38,7 +38,7 @@ limits (run, repl):
   --max-depth N     call depth (error 1001; default 10000)
 
 run:
-  --workers N       run spawned tasks, pmap and large matrix products on N worker threads`;
+  --workers N       run spawned tasks, actors, pmap and large matrix products on N worker threads`;
 
 class UsageError extends Error {}
 
