@@ -86,9 +86,11 @@ function hashBytes(bytes: Uint8Array, end: number): Uint8Array {
   return out;
 }
 
+const HEX_DIGITS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
 function hex(bytes: Uint8Array): string {
   let s = "";
-  for (const b of bytes) s += b.toString(16).padStart(2, "0");
+  for (const b of bytes) s += HEX_DIGITS[b];
   return s;
 }
 

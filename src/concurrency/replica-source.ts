@@ -17,14 +17,32 @@ import type { ReplicaSource } from "./protocol.js";
 
 /** The replica a worker needs for `vm`'s function `proto`. */
 export function replicaOf(vm: VM, proto: number): ReplicaSource {
-  const globals = encodeGlobals(vm, reachableGlobals(vm, proto));
-  return { globals, globalsHash: contentHash(globals), hashes: vm.modules.map((m) => moduleBytes(m).hash) };
+  const hashes = moduleHashes(vm);
+  const reached = reachableGlobals(vm, proto);
+  // a function of its arguments alone (the usual task) needs no globals: nothing to encode
+  if (reached.size === 0) return { globals: NO_GLOBALS, globalsHash: NO_GLOBALS_HASH, hashes };
+  const globals = encodeGlobals(vm, reached);
+  return { globals, globalsHash: contentHash(globals), hashes };
 }
+
+const NO_GLOBALS = encodeValue([], WIRE);
+const NO_GLOBALS_HASH = contentHash(NO_GLOBALS);
+const NOTHING: ReadonlySet<number> = new Set();
+
+/** The hashes of a VM's modules in load order (modules are only ever added). */
+function moduleHashes(vm: VM): string[] {
+  let hashes = hashesOf.get(vm);
+  if (!hashes || hashes.length !== vm.modules.length) hashesOf.set(vm, (hashes = vm.modules.map((m) => moduleBytes(m).hash)));
+  return hashes;
+}
+const hashesOf = new WeakMap<VM, string[]>();
 
 /** What one function's code names: globals, and functions it makes closures of. */
 interface Names {
   globals: number[];
   functions: number[];
+  /** Whether it, or a function it makes closures of (at any depth), names any global. */
+  namesGlobals?: boolean;
 }
 
 const namesOf = new WeakMap<NbcModule, Names[]>();
@@ -55,8 +73,19 @@ function scan(code: Uint32Array): Names {
   return found;
 }
 
+/** Whether function `fn`'s code, or that of the functions it makes closures of, names a global. */
+function namesGlobals(vm: VM, fn: number, depth = 0): boolean {
+  const n = names(vm, fn);
+  if (!n) return false;
+  // closures nest as deep as the source does; past a bound, just say yes and look
+  n.namesGlobals ??= n.globals.length > 0 || depth > 64 || n.functions.some((f) => namesGlobals(vm, f, depth + 1));
+  return n.namesGlobals;
+}
+
 /** The globals function `proto` of `vm` can reach now. */
-export function reachableGlobals(vm: VM, proto: number): Set<number> {
+export function reachableGlobals(vm: VM, proto: number): ReadonlySet<number> {
+  // a task of its arguments alone (the common case) is decided without a walk
+  if (!namesGlobals(vm, proto)) return NOTHING;
   const globals = new Set<number>();
   const seen = new Set<number>([proto]);
   const todo = [proto];
@@ -79,27 +108,27 @@ export function reachableGlobals(vm: VM, proto: number): Set<number> {
   return globals;
 }
 
-/** The globals `only` of the caller, encoded for a replica: per global nil, ["f", function index] or ["v", value]. */
-function encodeGlobals(vm: VM, only: Set<number>): Uint8Array {
+/**
+ * The globals `only` of the caller, encoded for a replica: a list of [index, "f", function index]
+ * (a top-level function) or [index, "v", value]; those that cannot be copied are left out.
+ */
+function encodeGlobals(vm: VM, only: ReadonlySet<number>): Uint8Array {
   const read: JsValue[] = [];
   const entries: StoredValue[] = [];
-  for (let i = 0; i < vm.loaded.globals; i++) {
-    if (!only.has(i)) {
-      entries.push(null);
-      continue;
-    }
+  for (const i of [...only].sort((a, b) => a - b)) {
     const v = vm.global(i);
     read.push(v);
     const fn = v as Record<symbol, number> | null;
-    if (typeof fn?.[FUNCTION_INDEX] === "number") entries.push(fn[FUNCTION_CAPTURES] === 0 ? ["f", fn[FUNCTION_INDEX]] : null);
-    else entries.push(["v", v as StoredValue]);
+    if (typeof fn?.[FUNCTION_INDEX] === "number") {
+      if (fn[FUNCTION_CAPTURES] === 0) entries.push([i, "f", fn[FUNCTION_INDEX]]);
+    } else entries.push([i, "v", v as StoredValue]);
   }
   try {
     try {
       return encodeValue(entries, WIRE);
     } catch {
       // some global cannot be copied (a list holding a function, ...): it stays nil over there
-      return encodeValue(entries.map((e) => (copyable(e) ? e : null)), WIRE);
+      return encodeValue(entries.filter(copyable), WIRE);
     }
   } finally {
     releaseArrays(read);

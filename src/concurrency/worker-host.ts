@@ -230,13 +230,13 @@ class WorkerHost {
   }
 }
 
-/** A caller's globals as pmap-host.ts sends them: per global nil, ["f", function index] or ["v", value]. */
+/** A caller's globals as replica-source.ts sends them: [index, "f", function index] or [index, "v", value]. */
 function setGlobals(vm: VM, entries: StoredValue[]): void {
-  entries.forEach((e, i) => {
-    if (!Array.isArray(e)) return;
-    if (e[0] === "f") vm.setGlobalFunction(i, e[1] as number);
-    else vm.setGlobal(i, e[1]);
-  });
+  for (const e of entries) {
+    const [i, kind, value] = e as [number, string, StoredValue];
+    if (kind === "f") vm.setGlobalFunction(i, value as number);
+    else vm.setGlobal(i, value);
+  }
 }
 
 function valueOf(outcome: ReturnType<VM["callGlobal"]>): JsValue {
