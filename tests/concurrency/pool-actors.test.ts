@@ -181,5 +181,18 @@ print(await a.hi())
     // and the slow task would keep its worker busy
     await until(() => pool.load.every((n) => n === 0));
   });
+
+  it("keeps spawns in the VM while every worker is busy, so a burst of tiny tasks stays cheap", async () => {
+    const module = moduleOf(`
+var here = 0
+func tiny(i) { here += 1; return i }
+var fs = []
+for i in 0..200 { fs = push(fs, spawn tiny(i)) }
+print(sum(await all(fs)))
+print(here > 0, here < 200)
+`);
+    // some tasks went to the workers (their counts stayed there), the rest ran here
+    expect(await run(module, pools[0])).toBe("19900\ntrue true\n");
+  });
 });
 
