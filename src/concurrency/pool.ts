@@ -319,9 +319,16 @@ export class Pool {
     this.pumpScheduled = false;
     while (this.queueHead < this.queue.length) {
       let slot: WorkerSlot | undefined;
-      for (const s of this.slots) if (s.usable && (!slot || s.inflight.size < slot.inflight.size)) slot = s;
+      let usable = 0;
+      for (const s of this.slots) {
+        if (!s.usable) continue;
+        usable++;
+        if (!slot || s.inflight.size < slot.inflight.size) slot = s;
+      }
       if (!slot || slot.inflight.size >= this.window) break;
-      const room = Math.min(this.batch, this.window - slot.inflight.size);
+      // a fair share of what waits, so a few large tasks spread over the workers too
+      const share = Math.ceil((this.queue.length - this.queueHead) / usable);
+      const room = Math.min(this.batch, this.window - slot.inflight.size, share);
       const end = Math.min(this.queue.length, this.queueHead + room);
       this.send(slot, this.queue.slice(this.queueHead, end));
       this.queueHead = end;

@@ -1,5 +1,6 @@
 // The pool's calls: results equal to one VM's, values of every kind across threads, errors
-// with their codes and traces, modules sent to each worker once, and pmap.
+// with their codes and traces, modules sent to each worker once, tasks spread over the workers,
+// and pmap.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Noodle, NoodleRuntimeError, STRUCT_NAME, type Pool } from "../../src/index.js";
 import { moduleOf, startPool } from "./pool-helpers.js";
@@ -87,4 +88,12 @@ describe("a pool of two workers", () => {
     expect(await pool.pmap(module, "f", xs)).toEqual(xs.map((x) => x * 3 + 1));
     expect(await pool.pmap(module, "f", [])).toEqual([]);
   });
+
+  it("spreads a few tasks submitted together over the workers", async () => {
+    const before = (await pool.workerStats()).map((s) => s.tasksRun);
+    await Promise.all(Array.from({ length: 8 }, () => pool.call(module, "spin", [1000])));
+    const after = (await pool.workerStats()).map((s) => s.tasksRun);
+    expect(after.map((n, i) => n - before[i])).toEqual([4, 4]);
+  });
 });
+
