@@ -17,7 +17,7 @@ import type { WorkerSlot } from "./worker-slot.js";
 import type { Task } from "./task.js";
 import { LaneReader, LaneWriter, laneBuffers } from "./lane.js";
 import { LaneRecordWriter, encodeForWire, readLaneRecord, type LaneRecord } from "./lane-records.js";
-import { errorInfo, type ActorJob, type ErrorInfo, type FromWorker, type HostedJob, type ModuleBytes, type ReplicaSource, type ToWorker } from "./protocol.js";
+import { errorInfo, type ActorJob, type ErrorInfo, type FromWorker, type HostedJob, type HostedLimits, type ModuleBytes, type ReplicaSource, type ToWorker } from "./protocol.js";
 import type { JsValue } from "../runtime/values.js";
 
 /** What hosted work needs of its pool. */
@@ -41,6 +41,8 @@ export interface Origin {
   modules: NbcModule[];
   replica: ReplicaSource;
   proto: number;
+  /** The program VM's limits that hold on the workers too. */
+  limits: HostedLimits;
 }
 
 export interface ActorOrigin extends Origin {
@@ -178,10 +180,10 @@ export class HostedWork {
   }
 
   /** Brings the worker's VM hosting the program up to the globals `origin` needs, when they changed. */
-  private prepare(slot: WorkerSlot, lanes: Lanes, { client, modules, replica }: Origin): void {
+  private prepare(slot: WorkerSlot, lanes: Lanes, { client, modules, replica, limits }: Origin): void {
     if (lanes.programs.get(client) === replica.globalsHash) return;
     lanes.programs.set(client, replica.globalsHash);
-    const job: HostedJob = { t: "hosted", client, modules: this.pool.shipTo(slot, modules), ...replica };
+    const job: HostedJob = { t: "hosted", client, modules: this.pool.shipTo(slot, modules), limits, ...replica };
     lanes.to.message(job);
   }
 

@@ -23,7 +23,7 @@ import { replicaOf } from "./replica-source.js";
 import { HostedWork } from "./hosted-work.js";
 import {
   NameTable, PackedValues, ArgumentArena, decodeAt, TASK_FIELDS, RESULT_FIELDS, TaskKind,
-  type FromWorker, type ErrorInfo, type WorkerStats, type ToWorker, type ModuleBytes,
+  type FromWorker, type ErrorInfo, type WorkerStats, type ToWorker, type ModuleBytes, type HostedLimits,
 } from "./protocol.js";
 
 export interface PoolOptions {
@@ -198,7 +198,7 @@ export class Pool {
       vm.shareTasks({
         spawn: (proto, args) => this.spawnIn(vm, client, proto, args),
         spawnActor: (proto) =>
-          this.closed ? undefined : this.hosted.spawn({ client, modules: vm.modules, replica: replicaOf(vm, proto), proto, supervision: vm.supervision }),
+          this.closed ? undefined : this.hosted.spawn({ client, modules: vm.modules, replica: replicaOf(vm, proto), proto, supervision: vm.supervision, limits: hostedLimits(vm) }),
         sendActor: (id, name, args) => this.hosted.call(id, name, args),
       });
     }
@@ -214,7 +214,7 @@ export class Pool {
    */
   private spawnIn(vm: VM, client: number, proto: number, args: JsValue[]): Promise<unknown> | undefined {
     if (this.closed) return undefined;
-    return this.hosted.spawnTask({ client, modules: vm.modules, replica: replicaOf(vm, proto), proto }, args);
+    return this.hosted.spawnTask({ client, modules: vm.modules, replica: replicaOf(vm, proto), proto, limits: hostedLimits(vm) }, args);
   }
 
   /**
@@ -466,6 +466,11 @@ export class Pool {
   private failAll(tasks: Task[], reason: string): void {
     for (const t of tasks) t.reject(lostError(reason));
   }
+}
+
+function hostedLimits(vm: VM): HostedLimits {
+  const { maxMemory, maxDepth } = vm.limits;
+  return { maxMemory, maxDepth };
 }
 
 function lostError(reason: string): NoodleRuntimeError {

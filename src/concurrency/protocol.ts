@@ -57,6 +57,16 @@ export interface HostedJob extends ReplicaSource {
   t: "hosted";
   client: number;
   modules: ModuleBytes[];
+  limits: HostedLimits;
+}
+
+/**
+ * The caller's limits that the VM hosting its program on a worker keeps: heap bytes and call
+ * depth (the instruction budget belongs to the caller's run, and stays there).
+ */
+export interface HostedLimits {
+  maxMemory?: number;
+  maxDepth?: number;
 }
 
 /** A new actor of a caller's program (in the VM hosting it here): constructor function `proto`. */

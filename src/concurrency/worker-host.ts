@@ -64,6 +64,7 @@ class WorkerHost {
         this.addModules(job.modules);
         const replica = await this.replica(job, "hosted");
         this.setGlobals(replica, job);
+        replica.vm.setLimits(job.limits);
         return replica.vm;
       },
       post: (m, transfer) => port.postMessage(m, transfer),

@@ -153,7 +153,14 @@ export class VM {
 
   setLimits(limits: Limits): void {
     this.core.setLimits(limits.maxDepth ?? DEFAULT_MAX_DEPTH, limits.maxSteps ?? 0, limits.maxMemory ?? 0);
+    this.limitsSet = { ...limits };
   }
+
+  /** The limits this VM runs with (the VMs hosting its work on a pool's workers get its memory and depth limits). */
+  get limits(): Limits {
+    return { ...this.limitsSet };
+  }
+  private limitsSet: Limits = {};
 
   setSupervision(s: Supervision): void {
     const restarts = s.maxRestarts ?? DEFAULT_SUPERVISION.maxRestarts;

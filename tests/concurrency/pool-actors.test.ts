@@ -194,5 +194,25 @@ print(here > 0, here < 200)
     // some tasks went to the workers (their counts stayed there), the rest ran here
     expect(await run(module, pools[0])).toBe("19900\ntrue true\n");
   });
-});
 
+  it("keeps the program's memory limit on the workers: 4001 ends the run, as in one VM", async () => {
+    const module = moduleOf(`
+func big() { let m = zeros(3000, 3000); return rows(m) }
+try { print(await spawn big()) } catch e { print("caught", e.code) }
+`);
+    const limited = async (pool?: Pool) => {
+      const vm = await VM.create({ maxMemory: 32 * 2 ** 20 });
+      if (pool) pool.attach(vm, { tasks: true });
+      const r = await vm.runAsync(module);
+      return r.ok ? "no error" : r.error.code;
+    };
+    expect(await limited()).toBe(4001);
+    const pool = await startPool(1);
+    try {
+      // without the limit there, the worker would make the 72 MB matrix and print 3000
+      expect(await limited(pool)).toBe(4001);
+    } finally {
+      await pool.close();
+    }
+  });
+});
