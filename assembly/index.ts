@@ -259,7 +259,7 @@ export { setParallelThreshold, setSpawnOffers, gemmInto, freeTable, closureOf } 
 /** A new actor of constructor function `protoIndex`; its constructor runs at the next delivery. NIL with a fault. */
 export function spawnActorOf(protoIndex: u32): u64 {
   const ctor = closureOf(protoIndex);
-  return ctor == NIL ? NIL : newActor(ctor);
+  return ctor == NIL ? NIL : newActor(ctor, true);
 }
 
 /** An actor the host placed elsewhere (its id there), named `name`: messages to it go to the host. */

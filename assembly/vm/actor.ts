@@ -37,13 +37,16 @@ export function setSupervision(restarts: u32, windowMs: f64): void {
   restartWindow = windowMs;
 }
 
-/** spawn Name(): a new actor; its constructor runs as its first work (here, or where the host placed it). */
-export function newActor(ctor: u64): u64 {
+/**
+ * spawn Name(): a new actor; its constructor runs as its first work (here, or where the host
+ * placed it). `here`: the host asks for it, so it is not offered back.
+ */
+export function newActor(ctor: u64, here: bool = false): u64 {
   if (!isObj(ctor) || typeOf(objOf(ctor)) != T_CLOSURE) {
     raise1(E_NOT_CALLABLE, typeValue(ctor));
     return NIL;
   }
-  const remote = remoteActorId(objOf(ctor));
+  const remote = here ? 0 : remoteActorId(objOf(ctor));
   const p = allocBlock(ACT_SIZE - HEADER, T_ACTOR);
   if (p == 0) {
     raise(E_MEMORY);

@@ -10,7 +10,7 @@ import type { StoredValue } from "../store/codec.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import { LaneReader, LaneWriter, type LaneBuffers } from "./lane.js";
 import { LaneRecordWriter, encodeForWire, readLaneRecord, type LaneRecord } from "./lane-records.js";
-import { errorInfo, type ActorJob, type ErrorInfo, type FromWorker, type HostedJob } from "./protocol.js";
+import { errorInfo, type ActorIdBlock, type ActorJob, type ErrorInfo, type FromWorker, type HostedJob } from "./protocol.js";
 import type { RunOutcome, HostedCall } from "../runtime/vm.js";
 
 /**
@@ -47,21 +47,37 @@ export class HostedOnWorker {
   private readonly calls = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private nextCall = 1;
 
-  /** For the VMs hosting programs here: their messages to actors go to the pool. */
-  readonly taskHost: TaskHost = {
-    sendActor: (actor, name, args) => {
-      const records = this.lanes?.records;
-      if (!records) throw new NoodleRuntimeError(ERRORS.WorkerLost.code, "this worker has no lane to the pool", []);
-      const bytes = encodeForWire(records.encoder, args as StoredValue[]);
-      const id = this.nextCall++;
-      records.message(id, actor, name, bytes);
-      return new Promise((resolve, reject) => this.calls.set(id, { resolve, reject }));
-    },
-  };
+  /** The ids this worker gives the actors its work spawns (see hosted-work.ts). */
+  private actorIds = { next: 0, end: 0 };
+
+  /**
+   * For the VM hosting `client`'s program here: its messages to actors go to the pool, and the
+   * actors it spawns are the pool's, placed like the program's own.
+   */
+  taskHostFor(client: number): TaskHost {
+    return {
+      sendActor: (actor, name, args) => {
+        const records = this.lanes?.records;
+        if (!records) throw new NoodleRuntimeError(ERRORS.WorkerLost.code, "this worker has no lane to the pool", []);
+        const bytes = encodeForWire(records.encoder, args as StoredValue[]);
+        const id = this.nextCall++;
+        records.message(id, actor, name, bytes);
+        return new Promise((resolve, reject) => this.calls.set(id, { resolve, reject }));
+      },
+      spawnActor: (proto) => {
+        const records = this.lanes?.records;
+        if (!records || this.actorIds.next >= this.actorIds.end) return undefined; // it lives here
+        const id = this.actorIds.next++;
+        records.spawn(id, client, proto);
+        return id;
+      },
+    };
+  }
 
   constructor(private readonly worker: HostedWorker) {}
 
-  open(buffers: LaneBuffers): void {
+  open({ actorIds, ...buffers }: LaneBuffers & { actorIds: ActorIdBlock }): void {
+    this.actorIds = { next: actorIds.first, end: actorIds.first + actorIds.count };
     const to = new LaneWriter(buffers.fromWorker, (m, transfer) => this.worker.post(m as FromWorker, transfer));
     const from = new LaneReader(
       buffers.toWorker,
@@ -90,6 +106,8 @@ export class HostedOnWorker {
       case "cancel":
         this.work.push(r);
         return;
+      case "spawn":
+        return; // actors are spawned by the pool, not on its say
       case "value":
       case "error": {
         const call = this.calls.get(r.id);

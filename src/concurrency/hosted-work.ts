@@ -33,7 +33,16 @@ export interface HostedWorkPool {
   receive(slot: WorkerSlot, message: FromWorker): void;
   /** Text a replica printed for attached VM `client`. */
   output(client: number, fd: number, text: string): void;
+  /** Where a new actor of attached VM `client`'s function `proto` comes from; undefined once that VM is gone. */
+  actorOrigin(client: number, proto: number): ActorOrigin | undefined;
 }
+
+/**
+ * Ids of actors that work on a worker spawns: each worker gets a block of its own when it starts
+ * (above those the pool gives out itself), so it can name a new actor at once.
+ */
+const WORKER_IDS_FROM = 2 ** 31;
+const WORKER_ID_BLOCK = 2 ** 16;
 
 /** Where a task or an actor comes from: its program, the globals it can reach as they were at the spawn, its function. */
 export interface Origin {
@@ -76,13 +85,16 @@ const BUSY = 8;
 export class HostedWork {
   private readonly actors = new Map<number, PlacedActor>();
   private readonly lanes = new Map<WorkerSlot, Lanes>();
+  private idBlocks = 0;
 
   constructor(private readonly pool: HostedWorkPool) {}
 
   /** Opens the lanes of a worker that just started. */
   connect(slot: WorkerSlot): void {
     const buffers = laneBuffers();
-    slot.endpoint.postMessage({ t: "lanes", ...buffers } satisfies ToWorker);
+    const first = WORKER_IDS_FROM + this.idBlocks++ * WORKER_ID_BLOCK;
+    const actorIds = { first, count: first + WORKER_ID_BLOCK <= 2 ** 32 ? WORKER_ID_BLOCK : 0 };
+    slot.endpoint.postMessage({ t: "lanes", actorIds, ...buffers } satisfies ToWorker);
     const to = new LaneWriter(buffers.toWorker, (m, transfer) => slot.endpoint.postMessage(m, transfer));
     const from = new LaneReader(
       buffers.fromWorker,
@@ -110,6 +122,11 @@ export class HostedWork {
         return this.pool.output(r.client, r.fd, r.text);
       case "message":
         return this.passOn(slot, r);
+      case "spawn": {
+        const origin = this.pool.actorOrigin(r.client, r.proto);
+        if (origin) this.add({ ...origin, id: r.id, slot: undefined, backlog: [] });
+        return;
+      }
       case "task":
       case "cancel":
         return this.broken(slot); // these go to workers, not from them
@@ -189,7 +206,10 @@ export class HostedWork {
 
   /** Places a new actor; returns its id. */
   spawn(origin: ActorOrigin): number {
-    const actor: PlacedActor = { ...origin, id: this.pool.newId(), slot: undefined, backlog: [] };
+    return this.add({ ...origin, id: this.pool.newId(), slot: undefined, backlog: [] });
+  }
+
+  private add(actor: PlacedActor): number {
     this.actors.set(actor.id, actor);
     this.place(actor);
     return actor.id;

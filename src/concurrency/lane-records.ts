@@ -1,8 +1,9 @@
 // The records of the lanes between the pool and a worker (lane.ts), in a small binary form
 // written straight into a ring. Both directions use the same kinds: a message (a call of an
 // actor's handler: from the pool to the actor's worker, or from a worker's task or actor to the
-// pool, which passes it on), a spawned task (to a worker), the cancelling of either, the value
-// or the error answering a message or task, and output printed by hosted work. Values use the value codec's wire flavour
+// pool, which passes it on), a spawned task (to a worker), the cancelling of either, an actor a
+// worker's work spawned (to the pool, which places it), the value or the error answering a
+// message or task, and output printed by hosted work. Values use the value codec's wire flavour
 // (actor references included); names and text are UTF-8.
 import { decodeValue, unshared, ValueEncoder, WIRE, type CodecOptions, type StoredValue } from "../store/codec.js";
 import { HostError } from "../runtime/host-calls.js";
@@ -17,6 +18,7 @@ const enum Kind {
   Output = 4,
   Task = 5,
   Cancel = 6,
+  Spawn = 7,
 }
 
 export type LaneRecord =
@@ -29,7 +31,9 @@ export type LaneRecord =
   /** Run function `proto` of `client`'s program with `args` as a task; the answer names `id`. */
   | { kind: "task"; id: number; client: number; proto: number; args: StoredValue[] }
   /** Nobody waits for task or message `id` any more: cancel it if it can still be. */
-  | { kind: "cancel"; id: number };
+  | { kind: "cancel"; id: number }
+  /** A worker's task or actor spawned actor `id` (an id of the worker's block) of `client`'s function `proto`. */
+  | { kind: "spawn"; id: number; client: number; proto: number };
 
 const COPIED: CodecOptions = { ...WIRE, copyArrays: true };
 const utf8 = new TextEncoder();
@@ -79,6 +83,15 @@ export class LaneRecordWriter {
       view.setUint32(at + 9, client, true);
       view.setUint32(at + 13, proto, true);
       bytes.set(args, at + 17);
+    });
+  }
+
+  spawn(id: number, client: number, proto: number): void {
+    this.lane.bytes(17, (bytes, view, at) => {
+      bytes[at] = Kind.Spawn;
+      view.setFloat64(at + 1, id, true);
+      view.setUint32(at + 9, client, true);
+      view.setUint32(at + 13, proto, true);
     });
   }
 
@@ -146,6 +159,8 @@ export function readLaneRecord(bytes: Uint8Array, view: DataView, at: number, le
         proto: view.getUint32(at + 13, true),
         args: decodeValue(bytes.subarray(at + 17, end), COPIED) as StoredValue[],
       };
+    case Kind.Spawn:
+      return { kind: "spawn", id: view.getFloat64(at + 1, true), client: view.getUint32(at + 9, true), proto: view.getUint32(at + 13, true) };
     case Kind.Cancel:
       return { kind: "cancel", id: view.getFloat64(at + 1, true) };
     case Kind.Output:

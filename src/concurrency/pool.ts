@@ -20,7 +20,7 @@ import { defaultEndpoints, defaultPoolSize } from "./platform.js";
 import { shareProducts } from "./shared-product.js";
 import { pmapHost, CHUNKS_PER_WORKER } from "./pmap-host.js";
 import { replicaOf } from "./replica-source.js";
-import { HostedWork } from "./hosted-work.js";
+import { HostedWork, type ActorOrigin } from "./hosted-work.js";
 import {
   NameTable, PackedValues, ArgumentArena, decodeAt, TASK_FIELDS, RESULT_FIELDS, TaskKind,
   type FromWorker, type ErrorInfo, type WorkerStats, type ToWorker, type ModuleBytes, type HostedLimits,
@@ -197,8 +197,7 @@ export class Pool {
     if (options.tasks) {
       vm.shareTasks({
         spawn: (proto, args) => this.spawnIn(vm, client, proto, args),
-        spawnActor: (proto) =>
-          this.closed ? undefined : this.hosted.spawn({ client, modules: vm.modules, replica: replicaOf(vm, proto), proto, supervision: vm.supervision, limits: hostedLimits(vm) }),
+        spawnActor: (proto) => (this.closed ? undefined : this.hosted.spawn(this.actorOrigin(client, proto)!)),
         sendActor: (id, name, args) => this.hosted.call(id, name, args),
       });
     }
@@ -229,6 +228,12 @@ export class Pool {
       chunks.push(this.submit({ replica: { ...replica, items: encodeValue(xs.slice(i, i + per) as StoredValue[], WIRE) } }, { idempotent: true }));
     }
     return ((await Promise.all(chunks)) as StoredValue[][]).flat(1);
+  }
+
+  actorOrigin(client: number, proto: number): ActorOrigin | undefined {
+    const vm = this.clients.get(client);
+    if (!vm) return undefined;
+    return { client, modules: vm.modules, replica: replicaOf(vm, proto), proto, supervision: vm.supervision, limits: hostedLimits(vm) };
   }
 
   /** Workers that can take work now. */

@@ -36,7 +36,7 @@ export type ToWorker =
   | { t: "batch"; modules: ModuleBytes[]; names: string[]; head: Float64Array; data: Uint8Array }
   | GemmJob
   | PmapJob
-  | ({ t: "lanes" } & LaneBuffers)
+  | ({ t: "lanes"; actorIds: ActorIdBlock } & LaneBuffers)
   | LaneMessage
   | { t: "stats"; id: number };
 
@@ -53,6 +53,12 @@ export interface ReplicaSource {
  * A caller's program on this worker (a message on the lane): the VM hosting its spawned tasks
  * and actors here, with the globals the coming work can reach as the caller had them.
  */
+/** Ids a worker gives the actors its work spawns: [first, first + count). */
+export interface ActorIdBlock {
+  first: number;
+  count: number;
+}
+
 export interface HostedJob extends ReplicaSource {
   t: "hosted";
   client: number;

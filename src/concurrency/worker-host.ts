@@ -196,7 +196,7 @@ class WorkerHost {
           : (text: string) => this.port.postMessage({ t: "out", client: job.client, fd, text });
         const vm = await VM.create({ stdout: out(1), stderr: out(2) });
         for (const h of job.hashes) vm.load(this.module(h));
-        if (purpose === "hosted") vm.shareTasks(this.hosted.taskHost);
+        if (purpose === "hosted") vm.shareTasks(this.hosted.taskHostFor(job.client));
         return { vm, globalsHash: "" };
       })();
       this.replicas.set(key, r);

@@ -145,7 +145,8 @@ export async function instantiateCore(host: HostFunctions, variant?: CoreVariant
       matmul: (a: number, b: number, c: number, m: number, k: number, n: number, dt: number) => host.matmul(a, b, c, m, k, n, dt),
       spawn: (proto: number, args: number, n: number, out: number) => host.spawn(proto, args, n, out),
       spawnActor: (proto: number) => host.spawnActor(proto),
-      sendActor: (id: number, name: number, args: number, n: number, out: number) => host.sendActor(id, name, args, n, out),
+      // ids are u32, which arrive here as signed numbers
+      sendActor: (id: number, name: number, args: number, n: number, out: number) => host.sendActor(id >>> 0, name, args, n, out),
       cancel: (p: number) => host.cancel(p),
     },
   });

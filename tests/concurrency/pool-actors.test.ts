@@ -130,6 +130,36 @@ print(sort(await log.all()))
     expect(await run(module, pools[1])).toBe(alone);
   });
 
+  it("makes actors spawned by work on the workers the pool's too, callable from anywhere", async () => {
+    const module = moduleOf(`
+actor Counter {
+  var n = 0
+  func inc() { n += 1; return n }
+}
+func make() { let c = spawn Counter(); await c.inc(); return c }
+let cs = await all([spawn make(), spawn make()])
+print(await cs[0].inc(), await cs[1].inc(), type(cs[0]))
+actor Parent {
+  var kids = []
+  func adopt() { let k = spawn Counter(); kids = push(kids, k); return await k.inc() }
+  func first() { return kids[0] }
+}
+let p = spawn Parent()
+await p.adopt()
+await p.adopt()
+let k = await p.first()
+print(await k.inc())
+`);
+    const alone = await run(module);
+    expect(alone).toBe("2 2 actor\n2\n");
+    const pool = pools[1];
+    const placed = () => pool.actorsPlaced.reduce((a, b) => a + b, 0);
+    const before = placed();
+    expect(await run(module, pool)).toBe(alone);
+    // the program's Parent, and the four counters its tasks and the Parent spawned on the workers
+    expect(placed() - before).toBe(5);
+  });
+
   it("starts an actor again elsewhere when its worker dies: the message in flight fails with 7001", async () => {
     const pool = await startPool(2);
     try {
