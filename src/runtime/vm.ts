@@ -331,53 +331,44 @@ export class VM {
   private cancelHosted(handle: number): void {
     if (!this.hosted.has(handle) || this.core.cancelHosted(this.pointerOf(handle)) === 0) return;
     // its future failed: a drive reports it when it next looks; without one, report it now
-    if (this.hostedState === "idle") this.reportHosted();
-    else this.wakeUp();
+    if (this.hostedDrive) this.wakeUp();
+    else this.reportHosted();
   }
 
   /** Hosted work not finished: its future's handle, and whom to tell. */
   private readonly hosted = new Map<number, (outcome: RunOutcome) => void>();
-  /** "running": the hosted fibers are running (new ones join); "waiting": they wait for the host. */
-  private hostedState: "idle" | "running" | "waiting" = "idle";
+  /** Whether hosted fibers are being run (new work joins them). */
+  private hostedDrive = false;
 
   /** Runs hosted fibers until all have ended, reporting each piece of work as it finishes. */
   private driveHosted(): void {
-    if (this.hostedState === "waiting") return this.wakeUp();
-    if (this.hostedState === "running") return;
+    if (this.hostedDrive) return this.wakeUp(); // waiting for the host: the new fibers run when it resumes
     this.enter();
     this.waiting = true;
-    this.hostedState = "running";
-    void this.hostedRun(this.core.deliver());
+    this.hostedDrive = true;
+    this.hostedRun(this.core.deliver());
   }
 
-  private async hostedRun(status: number): Promise<void> {
+  /** Ends the drive at once when nothing waits (the usual case), else once the host has answered. */
+  private hostedRun(status: number): void {
+    if (status !== STATUS_PAUSED && !(status === STATUS_IDLE && this.hostWaiting > 0)) return this.endHosted(status);
+    let end = STATUS_IDLE;
+    this.finishAsync(status)
+      .then((s) => (end = s))
+      .finally(() => this.endHosted(end));
+  }
+
+  private endHosted(status: number): void {
     try {
-      let turn = performance.now();
-      for (;;) {
-        this.reportHosted();
-        if (status === STATUS_PAUSED) {
-          if (performance.now() - turn > ASYNC_TURN_MS) {
-            this.hostedState = "waiting";
-            await macrotask();
-            this.hostedState = "running";
-            turn = performance.now();
-          }
-          status = this.core.resume();
-        } else if (status === STATUS_IDLE && this.hostWaiting > 0) {
-          this.hostedState = "waiting";
-          await this.nextSettlement(this.core.nextDeadline());
-          this.hostedState = "running";
-          turn = performance.now();
-          status = this.core.resume();
-        } else break;
-      }
       if (status === STATUS_IDLE) this.core.abandonRun();
       this.reportHosted();
     } finally {
-      this.hostedState = "idle";
+      this.hostedDrive = false;
       this.running = false;
       this.waiting = false;
     }
+    // work that came while the drive was ending
+    if (this.hosted.size > 0) this.driveHosted();
   }
 
   /** Tells the owners of finished hosted work; work cut short by the run's end is cancelled (7005). */
@@ -393,13 +384,12 @@ export class VM {
 
   /** The outcome of the future a handle holds, or undefined while it is pending. */
   private settledOutcome(handle: number): RunOutcome | undefined {
-    this.outSlot ||= this.core.allocTable(8);
-    const state = this.core.futureOutcome(this.pointerOf(handle), this.outSlot);
-    if (state === 1) return { ok: true, value: this.reader.at(this.outSlot) };
-    if (state === 2) return { ok: false, error: this.errorAt(this.outSlot) };
+    const slot = this.scratchWord();
+    const state = this.core.futureOutcome(this.pointerOf(handle), slot);
+    if (state === 1) return { ok: true, value: this.reader.at(slot) };
+    if (state === 2) return { ok: false, error: this.errorAt(slot) };
     return undefined;
   }
-  private outSlot = 0;
 
   /** Resumes a run waiting in nextSettlement (a host promise settled, or hosted work came). */
   private wakeUp(): void {
@@ -410,13 +400,19 @@ export class VM {
 
   /** Keeps a value alive for the host: a handle. */
   private keep(word: bigint): number {
-    this.keepSlot ||= this.core.allocTable(8);
-    this.writeWord(this.keepSlot, word);
-    const handle = this.core.retain(this.keepSlot);
+    const slot = this.scratchWord();
+    this.writeWord(slot, word);
+    const handle = this.core.retain(slot);
     if (handle === 0) throw new RangeError("out of memory keeping a value");
     return handle;
   }
-  private keepSlot = 0;
+
+  /** A word of the core's memory for handing one value over, read back at once. */
+  private scratchWord(): number {
+    this.scratch ||= this.core.allocTable(8);
+    return this.scratch;
+  }
+  private scratch = 0;
 
   /** The object a handle holds. */
   private pointerOf(handle: number): number {
@@ -623,8 +619,10 @@ export class VM {
   private async finishAsync(status: number): Promise<number> {
     let turn = performance.now();
     for (;;) {
+      // hosted work is reported as it finishes; while some is left, new work may come any time
+      this.reportHosted();
       if (status === STATUS_PAUSED) {
-        if (this.hostWaiting > 0 && performance.now() - turn > ASYNC_TURN_MS) {
+        if ((this.hostWaiting > 0 || this.hosted.size > 0) && performance.now() - turn > ASYNC_TURN_MS) {
           await macrotask();
           turn = performance.now();
         }
@@ -681,9 +679,9 @@ export class VM {
         // a result the VM cannot hold (out of memory, say) fails the future instead
         [value, failed] = [this.errorValue(e), true];
       }
-      if (this.settleSlot === 0) this.settleSlot = core.allocTable(8);
-      new BigUint64Array(core.memory.buffer, this.settleSlot, 1)[0] = value;
-      core.settleFuture(p, this.settleSlot, failed ? 1 : 0);
+      const slot = this.scratchWord();
+      this.writeWord(slot, value);
+      core.settleFuture(p, slot, failed ? 1 : 0);
       core.release(handle);
       this.cancels.delete(p);
       this.hostWaiting--;
@@ -698,7 +696,6 @@ export class VM {
     );
     return objectValue(p);
   }
-  private settleSlot = 0;
 
   /**
    * A rejection as a Noodle error value: a Noodle error (from another VM, say) keeps its code, as
