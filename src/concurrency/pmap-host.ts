@@ -16,9 +16,8 @@ import { runtimeError } from "./pool.js";
 import type { WorkerSlot } from "./worker-slot.js";
 import type { ToWorker } from "./protocol.js";
 import { replicaOf } from "./replica-source.js";
+import { chunksFor } from "./chunks.js";
 
-/** Chunks per worker: enough that a worker finishing early gets more. */
-export const CHUNKS_PER_WORKER = 4;
 
 export function pmapHost(pool: Pool, vm: VM, client: number): HostFunction {
   return ([xs, f]) => {
@@ -32,9 +31,7 @@ export function pmapHost(pool: Pool, vm: VM, client: number): HostFunction {
     const workers = pool.syncWorkers(pool.size);
     if (workers.length === 0) return null;
     const base = { ...replicaOf(vm, fn[FUNCTION_INDEX]), client, proto: fn[FUNCTION_INDEX] };
-    const per = Math.ceil(xs.length / (workers.length * CHUNKS_PER_WORKER));
-    const chunks: JsValue[][] = [];
-    for (let i = 0; i < xs.length; i += per) chunks.push(xs.slice(i, i + per));
+    const chunks = chunksFor(xs, workers.length);
     const results: StoredValue[][] = new Array(chunks.length);
     let next = 0;
     const running: { slot: WorkerSlot; id: number; chunk: number }[] = [];

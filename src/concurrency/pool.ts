@@ -18,7 +18,8 @@ import { moduleBytes } from "./module-bytes.js";
 import { splitRows } from "./row-split.js";
 import { defaultEndpoints, defaultPoolSize } from "./platform.js";
 import { shareProducts } from "./shared-product.js";
-import { pmapHost, CHUNKS_PER_WORKER } from "./pmap-host.js";
+import { pmapHost } from "./pmap-host.js";
+import { chunksFor } from "./chunks.js";
 import { replicaOf } from "./replica-source.js";
 import { HostedWork, type ActorOrigin } from "./hosted-work.js";
 import {
@@ -146,12 +147,7 @@ export class Pool {
   /** `fn` of `module` applied to every item of `xs`, in parallel; the results in order. */
   async pmap(module: NbcModule, fn: string, xs: unknown[], options: CallOptions = {}): Promise<StoredValue[]> {
     const shipped = moduleBytes(module);
-    const chunks = Math.min(xs.length, this.size * 4);
-    const per = Math.ceil(xs.length / Math.max(1, chunks));
-    const parts: Promise<unknown>[] = [];
-    for (let i = 0; i < xs.length; i += per) {
-      parts.push(this.submit({ call: { kind: TaskKind.Map, module: shipped, fn, args: this.arena.encode(xs.slice(i, i + per)) } }, options));
-    }
+    const parts = chunksFor(xs, this.size).map((chunk) => this.submit({ call: { kind: TaskKind.Map, module: shipped, fn, args: this.arena.encode(chunk) } }, options));
     return ((await Promise.all(parts)) as StoredValue[][]).flat(1);
   }
 
@@ -222,12 +218,9 @@ export class Pool {
    */
   async mapInReplicas(vm: VM, client: number, proto: number, xs: JsValue[]): Promise<StoredValue[]> {
     const replica = { modules: vm.modules, ...replicaOf(vm, proto), client, proto };
-    const per = Math.ceil(xs.length / (this.size * CHUNKS_PER_WORKER));
-    const chunks: Promise<unknown>[] = [];
-    for (let i = 0; i < xs.length; i += per) {
-      chunks.push(this.submit({ replica: { ...replica, items: encodeValue(xs.slice(i, i + per) as StoredValue[], WIRE) } }, { idempotent: true }));
-    }
-    return ((await Promise.all(chunks)) as StoredValue[][]).flat(1);
+    const parts = chunksFor(xs, this.size).map((chunk) =>
+      this.submit({ replica: { ...replica, items: encodeValue(chunk as StoredValue[], WIRE) } }, { idempotent: true }));
+    return ((await Promise.all(parts)) as StoredValue[][]).flat(1);
   }
 
   actorOrigin(client: number, proto: number): ActorOrigin | undefined {
