@@ -7,7 +7,7 @@ import type { VM } from "../runtime/vm.js";
 import type { Pool } from "./pool.js";
 import type { HostFunction } from "../runtime/host-calls.js";
 import { HostError } from "../runtime/host-calls.js";
-import { FUNCTION_INDEX, FUNCTION_CAPTURES, type JsValue } from "../runtime/values.js";
+import { FUNCTION_INDEX, FUNCTION_CAPTURES } from "../runtime/values.js";
 import { ERRORS } from "../errors/table.js";
 import { encodeValue, decodeValue, WIRE, type StoredValue } from "../store/codec.js";
 import { releaseArrays } from "../runtime/host-calls.js";
