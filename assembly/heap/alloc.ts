@@ -35,8 +35,9 @@ export function setNextCollect(bytes: u64): void {
   collectRequested = bytesInUse >= nextCollectAt;
 }
 
-export function initHeap(): void {
-  heapStart = (<u32>__heap_base + 15) & ~15;
+/** `start`: where the heap begins; 0 is just above the static data (unit specs start it above their runtime's memory). */
+export function initHeap(start: u32 = 0): void {
+  heapStart = ((start != 0 ? start : <u32>__heap_base) + 15) & ~15;
   heapTop = heapStart;
   heapEnd = <u32>memory.size() << 16;
   memory.fill(smallHeads, 0, SMALL_CLASSES * 4);
@@ -131,7 +132,8 @@ function bump(size: u32): u32 {
     const want = max<u64>(need - heapEnd, <u64>heapEnd >> 2);
     let pages = <i32>((want + 0xFFFF) >> 16);
     if (<u64>heapEnd + (<u64>pages << 16) > 0xFFFF_0000) pages = <i32>((need - heapEnd + 0xFFFF) >> 16);
-    if (<u64>heapEnd + (<u64>pages << 16) > 0xFFFF_0000 || memory.grow(pages) < 0) {
+    // the heap must stay one run: memory grown by anyone else (none in the VM) ends it
+    if (<u64>heapEnd + (<u64>pages << 16) > 0xFFFF_0000 || <u32>memory.grow(pages) << 16 != heapEnd) {
       outOfMemory = true;
       return 0;
     }
