@@ -5,6 +5,7 @@
 // sink for the result lines and the machine facts. Times come from
 // performance.now(), which Node and browsers both provide.
 
+/** @type {Readonly<{ warmup: number, runs: number }>} */
 export const DEFAULTS = Object.freeze({ warmup: 1, runs: 5 });
 
 // Fixed costs (process start, an empty run) are cheap, so they get at least

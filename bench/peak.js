@@ -105,7 +105,7 @@ for (const fused of [false, true]) {
     try {
       instance = new WebAssembly.Instance(new WebAssembly.Module(probeModule(dtype, fused)));
     } catch (e) {
-      console.log(JSON.stringify({ probe, skipped: true, reason: `${e.message} (Node 20: --experimental-wasm-relaxed-simd)` }));
+      console.log(JSON.stringify({ probe, skipped: true, reason: `${/** @type {Error} */ (e).message} (Node 20: --experimental-wasm-relaxed-simd)` }));
       continue;
     }
     const flops = UNROLL * CHAINS * OP[dtype].lanes * 2;

@@ -16,7 +16,7 @@ const USAGE = usage("node bench/run.js", '; "startup" is the start-up row');
 const parsed = parseOptions(process.argv.slice(2), USAGE);
 const { fail } = parsed;
 let { args } = parsed;
-if (!suiteNames().includes(args.suite)) fail(`no suite ${args.suite}`);
+if (args.suite === null || !suiteNames().includes(args.suite)) fail(`no suite ${args.suite}`);
 
 const mod = await import(new URL(`./suites/${args.suite}.js`, import.meta.url).href);
 const suite = { ...(mod.default ?? mod) };

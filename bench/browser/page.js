@@ -32,7 +32,8 @@ async function readText(path) {
 // version, so the full one is asked of the client hints first.
 async function browserInfo() {
   try {
-    const { fullVersionList } = await navigator.userAgentData.getHighEntropyValues(["fullVersionList"]);
+    // no client hints (other engines): the catch below falls back to the user-agent string
+    const { fullVersionList } = await /** @type {NonNullable<Navigator["userAgentData"]>} */ (navigator.userAgentData).getHighEntropyValues(["fullVersionList"]);
     const entry =
       fullVersionList.find((b) => b.brand === "Chromium") ??
       fullVersionList.find((b) => /chrom/i.test(b.brand) && !/not.a.brand/i.test(b.brand));

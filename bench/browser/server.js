@@ -109,14 +109,14 @@ export async function startStaticServer(root) {
       else res.destroy();
     });
   });
-  await new Promise((done, fail) => {
+  await /** @type {Promise<void>} */ (new Promise((done, fail) => {
     server.once("error", fail);
     server.listen(0, "127.0.0.1", () => {
       server.off("error", fail);
       done();
     });
-  });
-  const { port } = server.address();
+  }));
+  const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
   return {
     origin: `http://127.0.0.1:${port}`,
     close: () =>

@@ -5,6 +5,7 @@ import { jsImpl } from "./js.js";
 import { nodeHost } from "./node-host.js";
 
 export function jsWorkersImpl() {
+  /** @type {any} */
   let impl = null;
   return {
     name: "js",

@@ -33,6 +33,7 @@ export function parseOptions(argv, usageText) {
     console.error(`${message}\n${usageText}`);
     process.exit(2);
   };
+  /** @type {{ suite: string | null, runs: number | undefined, warmup: number | undefined, cases: string[], impls: string[] }} */
   const args = { suite: null, runs: undefined, warmup: undefined, cases: [], impls: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];

@@ -52,7 +52,7 @@ export const peers = [
   poolImpl("one-thread"),
 ];
 
-const tiny = poolCase("tiny-tasks-100k");
+const tiny = /** @type {NonNullable<ReturnType<typeof poolCase>>} */ (poolCase("tiny-tasks-100k"));
 
 export const cases = [
   {

@@ -123,7 +123,7 @@ function probe(script, args) {
   if (r.error) return { error: r.error.message };
   if (r.status !== 0) return { error: `probe exited with ${r.status ?? r.signal}: ${r.stderr.trim().slice(0, 300)}` };
   try {
-    return JSON.parse(r.stdout.trim().split("\n").pop());
+    return JSON.parse(r.stdout.trim().split("\n").pop() ?? "");
   } catch {
     return { error: `probe printed no result: ${r.stdout.slice(0, 300)}` };
   }

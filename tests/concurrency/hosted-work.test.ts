@@ -26,6 +26,7 @@ function setUp() {
     shipTo: () => [],
     newId: () => 1,
     settle: (_s, id) => settled.push(id),
+    actorOrigin: () => undefined,
     receive: () => {},
     output: () => {},
   };

@@ -16,8 +16,8 @@ function matrix(rows: number[][], dtype: "f64" | "f32" = "f64"): StoredValue {
 beforeAll(async () => {
   const env = await prepareStorage();
   s = Store.open(new MemoryLog(), env.sqlite, env.kernels);
-  s.put("A", matrix([[1, 2], [3, 4]]), new Map([["tag", "demo"], ["run", 1]]));
-  s.put("B", matrix([[2, 0], [0, 5]]), new Map([["tag", "demo"], ["run", 2]]));
+  s.put("A", matrix([[1, 2], [3, 4]]), new Map<StoredValue, StoredValue>([["tag", "demo"], ["run", 1]]));
+  s.put("B", matrix([[2, 0], [0, 5]]), new Map<StoredValue, StoredValue>([["tag", "demo"], ["run", 2]]));
   s.put("C", matrix([[1, 2, 3]]));
   s.put("F", matrix([[4, 1], [1, 3]], "f32"));
   s.put("T", { kind: "tensor", shape: [2, 2, 2], dtype: "f64", data: Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8]) });

@@ -79,7 +79,7 @@ describe("values", () => {
     expect(row.get("updated")).toBe(2000);
     // metadata belongs to the put that stored it
     expect(row.get("meta")).toBeNull();
-    t.put("B", 3, new Map([["tag", "x"], ["n", 4]]));
+    t.put("B", 3, new Map<StoredValue, StoredValue>([["tag", "x"], ["n", 4]]));
     expect(t.meta("B")).toEqual(new Map<StoredValue, StoredValue>([["n", 4], ["tag", "x"]]));
     t.close();
   });

@@ -6,6 +6,7 @@
  * C = A * B for n x n matrices, in i-k-j order so that the inner loop walks a
  * row of B and a row of C contiguously. `Type` is Float64Array or Float32Array
  * (with Float32Array every update of C is rounded to f32).
+ * @param {Float64ArrayConstructor | Float32ArrayConstructor} [Type]
  */
 export function matmul(a, b, n, Type = Float64Array) {
   const c = new Type(n * n);

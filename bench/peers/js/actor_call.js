@@ -3,6 +3,7 @@
 
 class Counter {
   count = 0;
+  /** @type {Promise<unknown>} */
   tail = Promise.resolve();
   inc() {
     const reply = this.tail.then(() => {
