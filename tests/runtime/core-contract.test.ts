@@ -1,0 +1,64 @@
+// The host-core contract: what the WebAssembly core exports and imports is declared once, by the
+// CoreExports and HostFunctions interfaces of src/runtime/core.ts. These tests read those
+// declarations and fail when the built core disagrees: a name missing on either side, or a
+// different number of parameters.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import ts from "typescript";
+import { ROOT } from "../helpers.js";
+import { coreModule } from "../../src/runtime/core.js";
+
+/** Method name -> parameter count of an interface declared in `file`. */
+function interfaceMethods(file: string, name: string): Map<string, number> {
+  const source = ts.createSourceFile(file, readFileSync(ROOT + file, "utf8"), ts.ScriptTarget.ES2022, true);
+  const methods = new Map<string, number>();
+  source.forEachChild((node) => {
+    if (!ts.isInterfaceDeclaration(node) || node.name.text !== name) return;
+    for (const member of node.members) {
+      if (ts.isMethodSignature(member)) methods.set(member.name.getText(source), member.parameters.length);
+    }
+  });
+  return methods;
+}
+
+/** Import name -> parameter count, from the text form of the release build. */
+function watImports(): Map<string, number> {
+  const wat = readFileSync(ROOT + "build/core.wat", "utf8");
+  const imports = new Map<string, number>();
+  for (const m of wat.matchAll(/\(import "host" "(\w+)" \(func \$\S+((?: \(param[^)]*\))?)/g)) {
+    imports.set(m[1], m[2].trim() === "" ? 0 : m[2].replace(/^ \(param|\)$/g, "").trim().split(/\s+/).length);
+  }
+  return imports;
+}
+
+describe("host-core contract", async () => {
+  const module = await coreModule("simd");
+  const exported = WebAssembly.Module.exports(module);
+  const declaredExports = interfaceMethods("src/runtime/core.ts", "CoreExports");
+  const declaredImports = interfaceMethods("src/runtime/core.ts", "HostFunctions");
+
+  it("reads the declarations", () => {
+    expect(declaredExports.size).toBeGreaterThan(40);
+    expect(declaredImports.size).toBeGreaterThan(10);
+  });
+
+  it("the core exports exactly the declared functions, and its memory", () => {
+    const functions = exported.filter((e) => e.kind === "function").map((e) => e.name).sort();
+    expect(functions).toEqual([...declaredExports.keys()].sort());
+    expect(exported.filter((e) => e.kind !== "function")).toEqual([{ name: "memory", kind: "memory" }]);
+  });
+
+  it("each export takes the declared number of parameters", async () => {
+    // an exported WebAssembly function's length is its parameter count
+    const instance = await WebAssembly.instantiate(module, { host: new Proxy({}, { get: () => () => 0 }) });
+    const arity = Object.fromEntries(Object.entries(instance.exports).map(([name, fn]) => [name, (fn as { length?: number }).length]));
+    for (const [name, count] of declaredExports) expect([name, arity[name]]).toEqual([name, count]);
+  });
+
+  it("the core imports exactly the declared host functions, with their parameter counts", () => {
+    const imported = WebAssembly.Module.imports(module);
+    expect(imported.every((i) => i.module === "host" && i.kind === "function")).toBe(true);
+    expect(imported.map((i) => i.name).sort()).toEqual([...declaredImports.keys()].sort());
+    expect(new Map([...watImports()].sort())).toEqual(new Map([...declaredImports].sort()));
+  });
+});
