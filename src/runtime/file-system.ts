@@ -2,6 +2,7 @@
 // registers one (src/node/file-system.ts); browsers have none, so there std/fs fails with 6003.
 // Every path given to these functions other than `resolve` has been resolved by `resolve` and
 // allowed by the program's permissions (permissions.ts).
+import { joinPath } from "../compiler/paths.js";
 
 export interface FileSystem {
   /** The absolute path with `..` and symbolic links resolved; for a path that does not exist yet, its nearest existing folder is resolved and the rest appended. */
@@ -27,4 +28,12 @@ export function setPlatformFileSystem(fs: FileSystem): void {
 /** The file system of this platform, if it has one. */
 export function platformFileSystem(): FileSystem | undefined {
   return platform;
+}
+
+/**
+ * `path` resolved for a permission check: by the platform's file system, or where there is none
+ * (store names in browsers) with `.` and `..` taken out, so they cannot climb out of a root either.
+ */
+export function resolvedPath(path: string): string {
+  return platform ? platform.resolve(path) : joinPath("", path);
 }

@@ -12,7 +12,7 @@ import * as L from "./heap-layout.generated.js";
 import type { NbcModule, FunctionProto } from "../bytecode/module.js";
 import { verifyModule } from "../bytecode/verifier.js";
 import { Permissions, type PermissionOptions } from "./permissions.js";
-import { platformFileSystem } from "./file-system.js";
+import { resolvedPath } from "./file-system.js";
 import { installSystem } from "./system-host.js";
 
 export interface Limits {
@@ -125,7 +125,7 @@ export class VM {
 
   /** What programs in this VM may touch outside it, and their arguments (std/fs, std/sys, std/db, imports). */
   setCapabilities(permissions: PermissionOptions | Permissions | undefined, args: string[]): void {
-    this.permissionsSet = Permissions.of(permissions, platformFileSystem()?.resolve);
+    this.permissionsSet = Permissions.of(permissions, resolvedPath);
     this.argsSet = [...args];
   }
 
