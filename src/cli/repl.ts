@@ -88,6 +88,11 @@ export async function startRepl(limits: Limits, permissions: Permissions): Promi
         // history is a convenience; a read-only home folder must not stop the session
       }
       const r = noodle.eval(text, `<repl:${++entry}>`);
+      if (r.exitCode !== undefined) {
+        // sys.exit ends the session as it ends a program
+        rl.close();
+        return r.exitCode;
+      }
       if (r.diagnostics?.length) process.stderr.write(r.render!() + "\n");
       else if (r.error) process.stderr.write(r.error.render() + "\n");
       else if (r.value !== null && r.value !== undefined) process.stdout.write(displayValue(r.value, true) + "\n");

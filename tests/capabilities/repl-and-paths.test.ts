@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { Permissions, isWithin } from "../../src/runtime/permissions.js";
 import { ROOT } from "../helpers.js";
 
-function repl(args: string[], lines: string[], cwd: string): string {
+function repl(args: string[], lines: string[], cwd: string, status?: { code: number | null }): string {
   const r = spawnSync(process.execPath, [join(ROOT, "bin/noodle.js"), "repl", ...args], {
     input: lines.map((l) => l + "\n").join(""),
     encoding: "utf8",
@@ -16,6 +16,7 @@ function repl(args: string[], lines: string[], cwd: string): string {
     cwd,
     env: { ...process.env, HOME: cwd, USERPROFILE: cwd, NOODLE_REPL_CAPS: "seen" },
   });
+  if (status) status.code = r.status;
   return r.stdout.replace(/noodle> |\.\.\. {5}/g, "") + r.stderr;
 }
 
@@ -40,6 +41,14 @@ describe("noodle repl", () => {
     expect(allowed).toMatch(/^there$/m);
     expect(allowed).toMatch(/^seen$/m);
     expect(allowed).not.toContain("6001");
+  });
+  it("ends the session with sys.exit's code", () => {
+    const cwd = realpathSync(mkdtempSync(join(tmpdir(), "noodle-repl-exit-")));
+    const status = { code: null as number | null };
+    const out = repl([], [`print("one")`, `import "std/sys" as sys; sys.exit(4)`, `print("two")`], cwd, status);
+    expect(status.code).toBe(4);
+    expect(out).toContain("one");
+    expect(out).not.toContain("two");
   });
 });
 

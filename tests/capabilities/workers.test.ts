@@ -64,6 +64,20 @@ var i = 0
 while i < 300000000 { i += 1 }
 print("after")`);
     expect(cli(["run", "--workers", "2", unawaited])).toEqual({ code: 8, stdout: "before\n", stderr: "" });
+    // and from an actor's handler on a worker
+    const actor = join(dir, "exit-actor.nc");
+    writeFileSync(actor, `import "std/sys" as sys
+actor A {
+  func quit(c) { sys.exit(c) }
+  func ping() { return "pong" }
+}
+let a = spawn A()
+print(await a.ping())
+a.quit(4)
+var i = 0
+while i < 300000000 { i += 1 }
+print("after")`);
+    expect(cli(["run", "--workers", "2", actor])).toEqual({ code: 4, stdout: "pong\n", stderr: "" });
   });
 });
 
