@@ -146,7 +146,6 @@ async function runCommand(path: string, limits: Limits, workers: number | undefi
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let parsed;
   const options = {
     output: { type: "string", short: "o" },
     "max-steps": { type: "string" },
@@ -158,6 +157,7 @@ export async function main(argv: string[]): Promise<number> {
   } as const;
   // `run FILE ARGS...`: what follows the file is the program's
   const { own, program: programArgs } = splitProgramArgs(argv, options);
+  let parsed;
   try {
     parsed = parseArgs({ args: own, allowPositionals: true, options });
   } catch (e) {
