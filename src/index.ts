@@ -9,6 +9,7 @@ import type { NbcModule } from "./bytecode/module.js";
 import type { JsValue } from "./runtime/values.js";
 import { matrixFromArrays, type Matrix, type DType } from "./math/arrays.js";
 import type { CoreVariant } from "./runtime/core.js";
+import type { Permissions, PermissionOptions } from "./runtime/permissions.js";
 import { installStorage, openStore as openStoreIn, usesStorage, defaultStorage, type StorageEnvironment, type Store } from "./store/index.js";
 
 export { compile, CompileSession, renderDiagnostic, NoodleRuntimeError, BytecodeError };
@@ -20,6 +21,8 @@ export { verifyModule } from "./bytecode/verifier.js";
 export { disassemble } from "./bytecode/disasm.js";
 export { ERROR_LIST, errorSpec } from "./errors/table.js";
 export { VM } from "./runtime/vm.js";
+export { Permissions, type PermissionOptions } from "./runtime/permissions.js";
+export { setPlatformFileSystem, type FileSystem } from "./runtime/file-system.js";
 export { Matrix, Tensor, type DType } from "./math/arrays.js";
 export {
   Store, MemoryLog, prepareStorage, installStorage, setDefaultLogOpener, encodeValue, decodeValue, valueHash, CodecError,
@@ -52,6 +55,13 @@ export interface RunOptions extends Limits {
   readFile?: (path: string) => string | undefined;
   /** Where std/db keeps stores (default: the platform's, files in Node). */
   storage?: StorageEnvironment;
+  /**
+   * What the program may read, write and see of the environment (std/fs, std/sys, stores with a
+   * path). Default: nothing (stores only in memory); see docs/capabilities.md.
+   */
+  permissions?: PermissionOptions | Permissions;
+  /** The program's arguments, `sys.args` (default: none). */
+  args?: string[];
 }
 
 export interface RunResult {
@@ -62,10 +72,13 @@ export interface RunResult {
   diagnostics?: Diagnostic[];
   /** The runtime error that ended the run (or 1004 for a malformed module). */
   error?: NoodleRuntimeError;
+  /** The code the program gave `sys.exit`, when it ended that way. */
+  exitCode?: number;
 }
 
 function outcome(o: RunOutcome): RunResult {
-  return o.ok ? { ok: true, value: o.value } : { ok: false, error: o.error };
+  if (!o.ok) return { ok: false, error: o.error };
+  return o.exitCode === undefined ? { ok: true, value: o.value } : { ok: true, value: o.value, exitCode: o.exitCode };
 }
 
 function bytecodeFailure(e: unknown): RunResult {

@@ -60,9 +60,10 @@ const E_NOT_CALLABLE: u32 = 3004;
 const E_ARITY: u32 = 3005;
 const E_THROWN: u32 = 3006;
 const E_NO_MATCH: u32 = 3008;
-const E_NO_FIELD: u32 = 3012;
+const E_NO_FIELD: u32 = 3013;
 const E_MEMORY: u32 = 4001;
 const E_STEPS: u32 = 4002;
+const E_EXIT: u32 = 3014;
 const E_ANNOTATION: u32 = 5004;
 const E_DEADLOCK: u32 = 7004;
 
@@ -172,10 +173,11 @@ function faultToError(pc: u32): u64 {
   return e;
 }
 
-export function isLimitError(e: u64): bool {
+/** Whether error e ends the whole run, past every handler: a limit, or the program's exit (std/sys). */
+export function endsRun(e: u64): bool {
   if (!isObj(e) || typeOf(objOf(e)) != T_ERROR) return false;
   const c = numOf(load<u64>(objOf(e), ERR_CODE));
-  return c == <f64>E_MEMORY || c == <f64>E_STEPS;
+  return c == <f64>E_MEMORY || c == <f64>E_STEPS || c == <f64>E_EXIT;
 }
 
 /**
@@ -184,7 +186,7 @@ export function isLimitError(e: u64): bool {
  */
 function unwind(err: u64, pc: u32, stopDepth: u32): u32 {
   thrownValue = err;
-  const catchable = !isLimitError(err);
+  const catchable = !endsRun(err);
   let at = pc;
   while (frameCount > stopDepth) {
     const fr = frameAt(frameCount - 1);

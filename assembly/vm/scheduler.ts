@@ -23,7 +23,7 @@ import { typeValue, E_OPERANDS } from "./ops";
 import { builtinName } from "./builtin-names";
 import { outOfMemoryError, S_OUT_OF_MEMORY } from "./names";
 import * as B from "./opcodes";
-import { execute, beginFiber, isLimitError, resultValue, thrownValue, setOutcome, STATUS_DONE, STATUS_ERROR, STATUS_YIELD, STATUS_BLOCKED } from "./interp";
+import { execute, beginFiber, endsRun, resultValue, thrownValue, setOutcome, STATUS_DONE, STATUS_ERROR, STATUS_YIELD, STATUS_BLOCKED } from "./interp";
 import { actorFiberEnded, removeFromMailbox } from "./actor";
 import { fuel, setFuel } from "./state";
 import { listLength, pointerAt, setPointer, setListLength, pushPointer } from "./pointer-list";
@@ -423,8 +423,8 @@ function runFiber(f: u32): u32 {
 
 /** Fiber f ended with value or error v (`early`: before its function started). */
 function ended(f: u32, ok: bool, v: u64, early: bool): u32 {
-  if (!ok && isLimitError(v)) {
-    // the budget and the memory limit belong to the whole run
+  if (!ok && endsRun(v)) {
+    // the budget, the memory limit and an exit belong to the whole run
     if (f != mainFiber) cancelFiber(f, v);
     abort(v);
     return STATUS_ERROR;

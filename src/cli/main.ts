@@ -10,7 +10,9 @@ import { BytecodeError } from "../bytecode/errors.js";
 import type { NbcModule } from "../bytecode/module.js";
 import { VM, type Limits } from "../runtime/vm.js";
 import { coreModule } from "../runtime/core.js";
-import { readSource } from "../node/files.js";
+import { readSource, importReader } from "../node/files.js";
+import type { Permissions } from "../runtime/permissions.js";
+import { CAPABILITY_OPTIONS, CAPABILITY_USAGE, notAProgram, permissionsFor, splitProgramArgs } from "./capabilities.js";
 import { nodeStorage } from "../node/storage.js";
 import { installStorage, usesStorage } from "../store/db-host.js";
 import { BufferedOutput } from "./output.js";
@@ -38,7 +40,9 @@ limits (run, repl):
   --max-depth N     call depth (error 1001; default 10000)
 
 run:
-  --workers N       run spawned tasks, actors, pmap and large matrix products on N worker threads`;
+  --workers N       run spawned tasks, actors, pmap and large matrix products on N worker threads
+
+${CAPABILITY_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -49,7 +53,7 @@ function parseSize(text: string, flag: string): number {
   return Math.floor(Number(m[1]) * scale);
 }
 
-function limitsFrom(values: Record<string, string | boolean | undefined>): Limits {
+function limitsFrom(values: Record<string, string | string[] | boolean | undefined>): Limits {
   const limits: Limits = {};
   if (typeof values["max-steps"] === "string") limits.maxSteps = parseSize(values["max-steps"], "--max-steps");
   if (typeof values["max-memory"] === "string") limits.maxMemory = parseSize(values["max-memory"], "--max-memory");
@@ -68,6 +72,8 @@ function workersFrom(text: string | undefined): number | undefined {
 }
 
 function readFileOrUsage(path: string): string {
+  const refused = notAProgram(path, false);
+  if (refused !== undefined) throw new UsageError(refused);
   const text = readSource(path);
   if (text === undefined) throw new UsageError(`cannot read '${path}'`);
   return text;
@@ -78,7 +84,9 @@ function printDiagnostics(c: CompileResult): void {
 }
 
 /** Compiles a .nc file, or decodes a .nbc file; undefined (with messages printed) on failure. */
-function loadProgram(path: string): { module?: NbcModule; exit: number } {
+function loadProgram(path: string, permissions: Permissions): { module?: NbcModule; exit: number } {
+  const refused = notAProgram(path, true);
+  if (refused !== undefined) throw new UsageError(refused);
   if (path.endsWith(".nbc")) {
     let bytes: Uint8Array;
     try {
@@ -94,7 +102,7 @@ function loadProgram(path: string): { module?: NbcModule; exit: number } {
       return { exit: EXIT_RUNTIME };
     }
   }
-  const c = compile(readFileOrUsage(path), { file: path, readFile: readSource });
+  const c = compile(readFileOrUsage(path), { file: path, readFile: importReader(permissions) });
   if (!c.ok) {
     printDiagnostics(c);
     return { exit: EXIT_COMPILE };
@@ -112,19 +120,19 @@ async function attachPool(vm: VM, workers: number): Promise<{ close(): Promise<v
   return pool;
 }
 
-async function runCommand(path: string, limits: Limits, workers?: number): Promise<number> {
+async function runCommand(path: string, limits: Limits, workers: number | undefined, permissions: Permissions, args: string[]): Promise<number> {
   // the engine compiles the core on its own threads while the program is compiled here
   void coreModule();
-  const { module, exit } = loadProgram(path);
+  const { module, exit } = loadProgram(path, permissions);
   if (!module) return exit;
   const out = new BufferedOutput(process.stdout);
-  const vm = await VM.create({ ...limits, stdout: out.write, stderr: (t) => process.stderr.write(t) });
+  const vm = await VM.create({ ...limits, permissions, args, stdout: out.write, stderr: (t) => process.stderr.write(t) });
   if (usesStorage(module)) installStorage(vm, await nodeStorage());
   const pool = workers ? await attachPool(vm, workers) : undefined;
   try {
     const result = await vm.runAsync(module);
     out.flush();
-    if (result.ok) return EXIT_OK;
+    if (result.ok) return result.exitCode ?? EXIT_OK;
     process.stderr.write(result.error.render() + "\n");
     return EXIT_RUNTIME;
   } catch (e) {
@@ -138,20 +146,20 @@ async function runCommand(path: string, limits: Limits, workers?: number): Promi
 }
 
 export async function main(argv: string[]): Promise<number> {
+  const options = {
+    output: { type: "string", short: "o" },
+    "max-steps": { type: "string" },
+    "max-memory": { type: "string" },
+    "max-depth": { type: "string" },
+    workers: { type: "string" },
+    help: { type: "boolean", short: "h" },
+    ...CAPABILITY_OPTIONS,
+  } as const;
+  // `run FILE ARGS...`: what follows the file is the program's
+  const { own, program: programArgs } = splitProgramArgs(argv, options);
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        output: { type: "string", short: "o" },
-        "max-steps": { type: "string" },
-        "max-memory": { type: "string" },
-        "max-depth": { type: "string" },
-        workers: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
+    parsed = parseArgs({ args: own, allowPositionals: true, options });
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
     return EXIT_USAGE;
@@ -169,11 +177,13 @@ export async function main(argv: string[]): Promise<number> {
       return rest[0];
     };
     switch (command) {
-      case "run":
-        return await runCommand(needFile(), limits, workersFrom(values.workers));
+      case "run": {
+        const file = needFile();
+        return await runCommand(file, limits, workersFrom(values.workers), permissionsFor(values, file), programArgs);
+      }
       case "compile": {
         const file = needFile();
-        const c = compile(readFileOrUsage(file), { file, readFile: readSource });
+        const c = compile(readFileOrUsage(file), { file, readFile: importReader(permissionsFor(values, file)) });
         if (!c.ok || !c.module) {
           printDiagnostics(c);
           return EXIT_COMPILE;
@@ -188,14 +198,15 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT_OK;
       }
       case "disasm": {
-        const { module, exit } = loadProgram(needFile());
+        const file = needFile();
+        const { module, exit } = loadProgram(file, permissionsFor(values, file));
         if (!module) return exit;
         process.stdout.write(disassemble(module));
         return EXIT_OK;
       }
       case "check": {
         const file = needFile();
-        const c = compile(readFileOrUsage(file), { file, readFile: readSource });
+        const c = compile(readFileOrUsage(file), { file, readFile: importReader(permissionsFor(values, file)) });
         printDiagnostics(c);
         return c.ok ? EXIT_OK : EXIT_COMPILE;
       }
@@ -212,7 +223,7 @@ export async function main(argv: string[]): Promise<number> {
       case "repl":
         if (rest.length) throw new UsageError("'repl' takes no file");
         // loaded on demand: running a file should not pay for the line editor
-        return await (await import("./repl.js")).startRepl(limits);
+        return await (await import("./repl.js")).startRepl(limits, permissionsFor(values));
       case undefined:
         throw new UsageError("missing command");
       default:

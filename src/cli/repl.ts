@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { Noodle } from "../index.js";
 import { displayValue } from "../runtime/values.js";
 import type { Limits } from "../runtime/vm.js";
-import { readSource } from "../node/files.js";
+import { importReader } from "../node/files.js";
+import type { Permissions } from "../runtime/permissions.js";
 
 const HISTORY_FILE = join(homedir(), ".noodle_history");
 const HISTORY_SIZE = 1000;
@@ -49,10 +50,11 @@ function loadHistory(): string[] {
   }
 }
 
-export async function startRepl(limits: Limits): Promise<number> {
+export async function startRepl(limits: Limits, permissions: Permissions): Promise<number> {
   const noodle = await Noodle.create({
     ...limits,
-    readFile: readSource,
+    permissions,
+    readFile: importReader(permissions),
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
   });
@@ -86,6 +88,11 @@ export async function startRepl(limits: Limits): Promise<number> {
         // history is a convenience; a read-only home folder must not stop the session
       }
       const r = noodle.eval(text, `<repl:${++entry}>`);
+      if (r.exitCode !== undefined) {
+        // sys.exit ends the session as it ends a program
+        rl.close();
+        return r.exitCode;
+      }
       if (r.diagnostics?.length) process.stderr.write(r.render!() + "\n");
       else if (r.error) process.stderr.write(r.error.render() + "\n");
       else if (r.value !== null && r.value !== undefined) process.stdout.write(displayValue(r.value, true) + "\n");

@@ -12,11 +12,16 @@ import type { GlobalBinding, ModuleInfo, StructSymbol } from "./symbols.js";
 import { NBC_VERSION, type NbcModule } from "../bytecode/module.js";
 import { dirname, joinPath } from "./paths.js";
 import { stdModuleSource, stdModuleNames, stdStructDisplay } from "../std/index.js";
+import { errorSpec } from "../errors/table.js";
 
 export interface CompileOptions {
   /** Name of the main file, used in messages and traces, and as the base of relative imports. */
   file?: string;
-  /** Source text of an imported file by its resolved path, or undefined when there is none. */
+  /**
+   * Source text of an imported file (always a .nc path) by its resolved path, or undefined when
+   * there is none. It may refuse with an error that has a `code` of the error table (6001 for a
+   * file outside the read roots), which becomes the import's diagnostic.
+   */
   readFile?: (path: string) => string | undefined;
   /** Continue a session (a REPL): names and code loaded earlier stay visible. */
   session?: CompileSession;
@@ -81,7 +86,20 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
       }
       let child = modules.get(path);
       if (!child) {
-        const text = std ? stdModuleSource(path.slice(4)) : options.readFile?.(path);
+        if (!std && !path.endsWith(".nc")) {
+          // never read: the content of a file that is not Noodle source must not end up in a diagnostic
+          diags.report(m.source, s.pathSpan, "ImportFailed", { path: s.path, detail: "an import names a Noodle source file (.nc) or a standard module (std/NAME)" });
+          continue;
+        }
+        let text: string | undefined;
+        try {
+          text = std ? stdModuleSource(path.slice(4)) : options.readFile?.(path);
+        } catch (e) {
+          const code = (e as { code?: unknown }).code;
+          if (typeof code !== "number" || !errorSpec(code)) throw e;
+          diags.reportMessage(m.source, s.pathSpan, code, (e as Error).message);
+          continue;
+        }
         if (text === undefined) {
           const detail = std ? `there is no standard module '${path}' (there are: ${stdModuleNames().join(", ") || "none"})` : `no such file '${path}'`;
           diags.report(m.source, s.pathSpan, "ImportFailed", { path: s.path, detail });

@@ -43,6 +43,11 @@ export class DiagnosticBag {
     const { line, col } = source.position(span.start);
     this.items.push({ code: ERRORS[name].code, message: formatError(name, args), file: source.name, span, line, col });
   }
+  /** Reports an error whose message was made elsewhere (a refused import read, say). */
+  reportMessage(source: SourceFile, span: Span, code: number, message: string): void {
+    const { line, col } = source.position(span.start);
+    this.items.push({ code, message, file: source.name, span, line, col });
+  }
   get hasErrors(): boolean {
     return this.items.length > 0;
   }

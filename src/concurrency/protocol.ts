@@ -5,6 +5,7 @@ import { decodeValue, ValueSequence, WIRE, type StoredValue } from "../store/cod
 import { NoodleRuntimeError, type TraceFrame } from "../runtime/runtime-error.js";
 import { ERRORS } from "../errors/table.js";
 import type { CoreVariant } from "../runtime/core.js";
+import type { PermissionOptions } from "../runtime/permissions.js";
 import type { LaneBuffers, LaneMessage } from "./lane.js";
 
 export const enum TaskKind {
@@ -47,6 +48,8 @@ export interface ReplicaSource {
   /** The caller's globals (see pmap-host.ts), with the hash of these bytes. */
   globals: Uint8Array;
   globalsHash: string;
+  /** The caller's permissions (roots resolved) and arguments: std/fs and std/sys obey them on the worker too. */
+  capabilities: { permissions: PermissionOptions; args: string[] };
 }
 
 /**

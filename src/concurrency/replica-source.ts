@@ -20,9 +20,10 @@ export function replicaOf(vm: VM, proto: number): ReplicaSource {
   const hashes = moduleHashes(vm);
   const reached = reachableGlobals(vm, proto);
   // a function of its arguments alone (the usual task) needs no globals: nothing to encode
-  if (reached.size === 0) return { globals: NO_GLOBALS, globalsHash: NO_GLOBALS_HASH, hashes };
+  const capabilities = { permissions: vm.permissions.toOptions(), args: [...vm.args] };
+  if (reached.size === 0) return { globals: NO_GLOBALS, globalsHash: NO_GLOBALS_HASH, hashes, capabilities };
   const globals = encodeGlobals(vm, reached);
-  return { globals, globalsHash: contentHash(globals), hashes };
+  return { globals, globalsHash: contentHash(globals), hashes, capabilities };
 }
 
 const NO_GLOBALS = encodeValue([], WIRE);

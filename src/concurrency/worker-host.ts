@@ -7,7 +7,7 @@ import { VM } from "../runtime/vm.js";
 import { decodeModule } from "../bytecode/codec.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import { releaseArrays } from "../runtime/host-calls.js";
-import { ERRORS } from "../errors/table.js";
+import { ERRORS, formatError } from "../errors/table.js";
 import { encodeValue, decodeValue, WIRE, type StoredValue } from "../store/codec.js";
 import type { NbcModule } from "../bytecode/module.js";
 import type { CoreVariant } from "../runtime/core.js";
@@ -65,6 +65,7 @@ class WorkerHost {
         const replica = await this.replica(job, "hosted");
         this.setGlobals(replica, job);
         replica.vm.setLimits(job.limits);
+        replica.vm.setCapabilities(job.capabilities.permissions, job.capabilities.args);
         return replica.vm;
       },
       post: (m, transfer) => port.postMessage(m, transfer),
@@ -219,6 +220,7 @@ class WorkerHost {
       this.addModules(job.modules);
       const replica = await this.replica(job, "pmap");
       this.setGlobals(replica, job);
+      replica.vm.setCapabilities(job.capabilities.permissions, job.capabilities.args);
       for (const item of decodeValue(job.items, WIRE) as StoredValue[]) items.push(valueOf(replica.vm.callFunction(job.proto, [item])));
       this.stats.tasksRun++;
       const data = encodeValue(items, WIRE);
@@ -242,5 +244,7 @@ function setGlobals(vm: VM, entries: StoredValue[]): void {
 
 function valueOf(outcome: ReturnType<VM["callGlobal"]>): JsValue {
   if (!outcome.ok) throw outcome.error;
+  // sys.exit here ends the caller's run: it travels back as the exit error
+  if (outcome.exitCode !== undefined) throw new NoodleRuntimeError(ERRORS.Exit.code, formatError("Exit", { code: outcome.exitCode }), []);
   return outcome.value;
 }

@@ -48,7 +48,10 @@ export const ERRORS = {
   NotANumber: spec(3009, "not a number", "cannot parse {value} as a number"),
   SingularMatrix: spec(3010, "singular matrix", "matrix is singular"),
   InvalidArgument: spec(3011, "invalid argument", "invalid argument to {name}"),
-  NoField: spec(3012, "no such field", "{type} has no field '{name}'"),
+  MissingFile: spec(3012, "missing file", "no such file '{path}'"),
+  NoField: spec(3013, "no such field", "{type} has no field '{name}'"),
+  Exit: spec(3014, "program exit", "the program exited with code {code}"),
+  FileFailed: spec(3015, "file operation failed", "cannot {action} '{path}': {detail}"),
   // 4xxx memory and limits
   MemoryLimit: spec(4001, "memory limit exceeded", "memory limit exceeded ({limit} bytes)"),
   StepLimit: spec(4002, "instruction budget exhausted", "instruction budget exhausted ({limit} steps)"),
@@ -59,6 +62,9 @@ export const ERRORS = {
   AnnotationFailed: spec(5004, "type annotation", "expected {expected}, got {got}"),
   CategoryLaw: spec(5010, "category law", "{detail}"),
   NotNatural: spec(5011, "naturality", "{detail}"),
+  // 6xxx security
+  AccessDenied: spec(6001, "access denied", "{what} is not allowed: {why} (allow it with {flag})"),
+  NoFileSystem: spec(6003, "no file system", "cannot {action} '{path}': there is no file system on this platform"),
   // 7xxx network and distribution
   WorkerLost: spec(7001, "worker lost", "worker lost: {detail}"),
   Timeout: spec(7002, "timeout", "timed out after {ms} ms; the task was cancelled"),

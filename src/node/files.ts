@@ -1,5 +1,8 @@
 // Reading programs from the file system (Node only).
 import { readFileSync, existsSync, statSync } from "node:fs";
+import { HostError } from "../runtime/host-calls.js";
+import type { Permissions } from "../runtime/permissions.js";
+import { resolvePath } from "./file-system.js";
 
 /** Source text of a file for imports, or undefined when there is no such file. */
 export function readSource(path: string): string | undefined {
@@ -9,4 +12,17 @@ export function readSource(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * How a program's imports are read: only under the read roots (6001), and only Noodle source,
+ * also once symbolic links are followed (2008), so no other file's lines reach a diagnostic.
+ */
+export function importReader(permissions: Permissions): (path: string) => string | undefined {
+  return (path) => {
+    const resolved = resolvePath(path);
+    permissions.check("read", resolved, path);
+    if (!resolved.endsWith(".nc")) throw HostError.of("ImportFailed", path, `it leads to '${resolved}', which is not Noodle source (.nc)`);
+    return readSource(resolved);
+  };
 }

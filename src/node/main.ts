@@ -1,6 +1,7 @@
-// The library's entry point in Node: everything of src/index.ts, with stores kept in files and
-// the core's fused multiply-add build where the engine can run it.
+// The library's entry point in Node: everything of src/index.ts, with stores kept in files, std/fs
+// over Node's file system (under the permissions a caller gives) and the core's fused multiply-add build where the engine can run it.
 import "./engine.js";
+import "./file-system.js";
 import "./storage.js";
 import "./pool.js";
 

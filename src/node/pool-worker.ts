@@ -2,6 +2,8 @@
 // replies on the private channel (see pool.ts).
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { serveWorker } from "../concurrency/worker-host.js";
+// std/fs in programs running here, under the permissions their caller sends
+import "./file-system.js";
 
 const { syncPort, replies } = workerData as { syncPort: MessagePort; replies: Int32Array };
 const port = parentPort!;

@@ -90,6 +90,16 @@ export const BUILTINS = [
   h("__db_query", 3),
   // the prelude's pmap: a list of results from a pool's workers, or nil to map sequentially
   h("__pmap", 2),
+  // std/fs and std/sys (src/runtime/system-host.ts)
+  h("__fs_read", 1),
+  h("__fs_write", 2),
+  h("__fs_append", 2),
+  h("__fs_exists", 1),
+  h("__fs_list", 1),
+  h("__sys_args", 0),
+  h("__sys_env", 1),
+  h("__sys_exit", 1),
+  h("__sys_now", 0),
 ] as const;
 
 export type BuiltinName = (typeof BUILTINS)[number]["name"];

@@ -11,6 +11,9 @@ import { BUILTINS, BUILTIN_ID } from "./builtin-table.js";
 import * as L from "./heap-layout.generated.js";
 import type { NbcModule, FunctionProto } from "../bytecode/module.js";
 import { verifyModule } from "../bytecode/verifier.js";
+import { Permissions, type PermissionOptions } from "./permissions.js";
+import { resolvedPath } from "./file-system.js";
+import { installSystem } from "./system-host.js";
 
 export interface Limits {
   /** Deepest call nesting (error 1001 beyond it). */
@@ -36,6 +39,10 @@ export interface VmOptions extends Limits {
   core?: CoreVariant;
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
+  /** What the program may read, write and see of the environment (default: nothing; see docs/capabilities.md). */
+  permissions?: PermissionOptions | Permissions;
+  /** The program's arguments, `sys.args` (default: none). */
+  args?: string[];
 }
 
 /**
@@ -63,7 +70,8 @@ export type HostedCall = { actor: number; name: string; args: unknown[] } | { pr
 
 export type ProductHook = (a: number, b: number, c: number, m: number, k: number, n: number, dtype: number) => boolean;
 
-export type RunOutcome = { ok: true; value: JsValue } | { ok: false; error: NoodleRuntimeError };
+/** How a run ended: with a value, with `sys.exit(code)` (`exitCode`), or with an error. */
+export type RunOutcome = { ok: true; value: JsValue; exitCode?: number } | { ok: false; error: NoodleRuntimeError };
 
 interface LoadedFunction {
   proto: FunctionProto;
@@ -78,6 +86,8 @@ const STATUS_DONE = 0;
 const STATUS_PAUSED = 2;
 /** Every fiber waits and a host future is pending: the host must settle one, then resume. */
 const STATUS_IDLE = 4;
+/** The host ended the run because the program called sys.exit in a task elsewhere (never a core status). */
+const STATUS_EXITED = -1;
 /** How long an asynchronous run computes before it lets the host's event loop turn. */
 const ASYNC_TURN_MS = 20;
 
@@ -109,7 +119,32 @@ export class VM {
     this.setSupervision(options.supervision ?? {});
     // without a pool, pmap maps sequentially (see src/concurrency/pmap-host.ts)
     this.registerHost("__pmap", () => null);
+    this.setCapabilities(options.permissions, options.args ?? []);
+    installSystem(this);
   }
+
+  /** What programs in this VM may touch outside it, and their arguments (std/fs, std/sys, std/db, imports). */
+  setCapabilities(permissions: PermissionOptions | Permissions | undefined, args: string[]): void {
+    this.permissionsSet = Permissions.of(permissions, resolvedPath);
+    this.argsSet = [...args];
+  }
+
+  get permissions(): Permissions {
+    return this.permissionsSet;
+  }
+  private permissionsSet = Permissions.NONE;
+
+  get args(): readonly string[] {
+    return this.argsSet;
+  }
+  private argsSet: string[] = [];
+
+  /** Called by `sys.exit(code)`: the run ends at once, reporting `code`. */
+  requestExit(code: number): void {
+    this.exitCode ??= code;
+  }
+  /** The exit code the running program asked for, if it did. */
+  private exitCode: number | undefined;
 
   static async create(options: VmOptions = {}): Promise<VM> {
     const ref: { vm?: VM } = {};
@@ -521,6 +556,7 @@ export class VM {
   private enter(): void {
     if (this.running) throw new Error("the VM is already running a program (an asynchronous run has not finished)");
     this.running = true;
+    this.exitCode = undefined;
   }
   private running = false;
 
@@ -604,9 +640,19 @@ export class VM {
       this.core.abandonRun();
       return { ok: false, error: new NoodleRuntimeError(1005, formatError("HostWait", { count: pending }), []) };
     }
+    if (status === STATUS_EXITED) return this.exited();
     const slot = this.core.resultSlot();
     if (status === STATUS_DONE) return { ok: true, value: this.reader.at(slot) };
-    return { ok: false, error: this.errorAt(slot + 8) };
+    const error = this.errorAt(slot + 8);
+    if (error.code === ERRORS.Exit.code) return this.exited(error);
+    return { ok: false, error };
+  }
+
+  /** The outcome of a run the program ended with sys.exit (here, or in a task on a worker: `error`). */
+  private exited(error?: NoodleRuntimeError): RunOutcome {
+    const code = this.exitCode ?? (error ? exitCodeOf(error.message) : 1);
+    this.exitCode = undefined;
+    return { ok: true, value: null, exitCode: code };
   }
 
   /** Resumes a run that paused at the end of a time slice until it finishes or waits for the host. */
@@ -621,6 +667,11 @@ export class VM {
     for (;;) {
       // hosted work is reported as it finishes; while some is left, new work may come any time
       this.reportHosted();
+      if (this.exitCode !== undefined && (status === STATUS_PAUSED || status === STATUS_IDLE)) {
+        // a task on a worker called sys.exit: the run ends here too, every fiber with it
+        this.core.abandonRun();
+        return STATUS_EXITED;
+      }
       if (status === STATUS_PAUSED) {
         if ((this.hostWaiting > 0 || this.hosted.size > 0) && performance.now() - turn > ASYNC_TURN_MS) {
           await macrotask();
@@ -692,7 +743,10 @@ export class VM {
     if (typeof cancel === "function") this.cancels.set(p, () => cancel.call(promise));
     promise.then(
       (v) => settle(() => this.toValue(v), false),
-      (e) => settle(() => this.errorValue(e), true),
+      (e) => {
+        if ((e as { code?: unknown })?.code === ERRORS.Exit.code) this.requestExit(exitCodeOf((e as Error).message));
+        settle(() => this.errorValue(e), true);
+      },
     );
     return objectValue(p);
   }
@@ -805,4 +859,10 @@ export function parseNumber(text: string): number | undefined {
   const body = clean.replace(/^[+-]/, "");
   const x = /^0[xXbBoO]/.test(body) ? sign * Number(body) : Number(clean);
   return Number.isNaN(x) ? undefined : x;
+}
+
+/** The code in an exit error's message ("... exited with code N"). */
+function exitCodeOf(message: string): number {
+  const m = /(\d+)$/.exec(message);
+  return m ? Number(m[1]) : 1;
 }

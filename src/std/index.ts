@@ -4,6 +4,8 @@
 
 import { CATEGORY_DISPLAYS, CATEGORY_SOURCE } from "./category.js";
 import { DB_SOURCE } from "./db.js";
+import { FS_SOURCE } from "./fs.js";
+import { SYS_SOURCE } from "./sys.js";
 
 interface StdModule {
   source: string;
@@ -14,6 +16,8 @@ interface StdModule {
 const modules = new Map<string, StdModule>([
   ["category", { source: CATEGORY_SOURCE, displays: CATEGORY_DISPLAYS }],
   ["db", { source: DB_SOURCE, displays: {} }],
+  ["fs", { source: FS_SOURCE, displays: {} }],
+  ["sys", { source: SYS_SOURCE, displays: {} }],
 ]);
 
 /** The source of a standard module, or undefined when there is none. */

@@ -2,6 +2,7 @@
 // program sees a store as a number (its handle here) wrapped by std/db's functions.
 import type { VM } from "../runtime/vm.js";
 import { HostError } from "../runtime/host-calls.js";
+import { resolvedPath } from "../runtime/file-system.js";
 import { STRUCT_NAME, type JsValue } from "../runtime/values.js";
 import { Matrix, Tensor } from "../math/arrays.js";
 import { TransactionGate } from "./transaction-gate.js";
@@ -101,7 +102,10 @@ export function installStorage(vm: VM, env: StorageEnvironment): void {
   const deferring = (args: JsValue[]): StoredValue[] => args.map(detach);
 
   vm.registerHost("__db_open", ([path]) => {
-    const s = openStore(env, path === null ? undefined : text(path as JsValue, "db.open"));
+    const name = path === null ? undefined : text(path as JsValue, "db.open");
+    // a store with a name is kept outside the VM: only under the write roots (spec section 8)
+    if (name !== undefined) vm.permissions.check("write", resolvedPath(name), name);
+    const s = openStore(env, name);
     return s instanceof Promise ? s.then(keep) : keep(s);
   });
   op("__db_close", (s, gate) => {

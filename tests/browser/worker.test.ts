@@ -131,4 +131,21 @@ describe("Noodle in a browser Web Worker", () => {
     },
     TEST_TIMEOUT,
   );
+
+  it.skipIf(!hasChromium)(
+    `has no file system for std/fs (6003), no environment without permission (6001) and no arguments by default${skipNote}`,
+    async () => {
+      const result = await runInWorker(`import "std/fs" as fs
+import "std/sys" as sys
+try { fs.read("a.txt") } catch e { print(e.code) }
+try { sys.env("HOME") } catch e { print(e.code) }
+print(sys.args, sys.now() > 0)
+sys.exit(3)
+print("not printed")`);
+      expect(result.output).toBe("6003\n6001\n[] true\n");
+      expect(result.ok).toBe(true);
+      expectNoBrowserErrors();
+    },
+    TEST_TIMEOUT,
+  );
 });

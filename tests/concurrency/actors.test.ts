@@ -48,13 +48,13 @@ describe("messages", () => {
       print(await m("d"))`)).toBe("[3, 1]\n4\n");
   });
 
-  it("fail with 3012 for a handler the actor does not have, without restarting it", async () => {
+  it("fail with 3013 for a handler the actor does not have, without restarting it", async () => {
     expect(await outputOf(`${LOG}
       let l = spawn Log()
       l.add(1)
       try { await l.missing() } catch e { print(e.code, e.message) }
       try { await l.add(1, 2) } catch e { print(e.code) }
-      print(await l.all())`)).toBe("3012 Log has no field 'missing'\n3005\n[1]\n");
+      print(await l.all())`)).toBe("3013 Log has no field 'missing'\n3005\n[1]\n");
   });
 
   it("can be spawned as tasks too", async () => {

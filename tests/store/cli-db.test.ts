@@ -24,7 +24,7 @@ print("stored", len(s.keys()))
 s.close()
 `,
   );
-  const r = cli(["run", program]);
+  const r = cli(["run", "--allow-write", dir, program]);
   expect([r.stdout, r.stderr]).toEqual(["stored 4\n", ""]);
 });
 

@@ -17,7 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), "noodle-stddb-"));
 const file = (name: string): string => JSON.stringify(join(dir, name));
 
 async function output(source: string): Promise<string> {
-  const r = await runSource(`import "std/db" as db\n${source}`, { storage });
+  const r = await runSource(`import "std/db" as db\n${source}`, { storage, permissions: { write: [dir] } });
   if (!r.ok) throw new Error(r.error?.render() ?? r.diagnostics?.map((d) => d.message).join("\n"));
   return r.output;
 }

@@ -1,0 +1,39 @@
+// The file system and environment a platform offers std/fs, std/sys, imports and stores. Node
+// registers one (src/node/file-system.ts); browsers have none, so there std/fs fails with 6003.
+// Every path given to these functions other than `resolve` has been resolved by `resolve` and
+// allowed by the program's permissions (permissions.ts).
+import { joinPath } from "../compiler/paths.js";
+
+export interface FileSystem {
+  /** The absolute path with `..` and symbolic links resolved; for a path that does not exist yet, its nearest existing folder is resolved and the rest appended. */
+  resolve(path: string): string;
+  /** The text of a file (UTF-8); 3012 when there is none, 3015 when it cannot be read. */
+  read(path: string): string;
+  write(path: string, text: string): void;
+  append(path: string, text: string): void;
+  exists(path: string): boolean;
+  /** The names in a folder, sorted; 3012 when there is no such folder. */
+  list(path: string): string[];
+  /** An environment variable, undefined when unset. */
+  env(name: string): string | undefined;
+}
+
+let platform: FileSystem | undefined;
+
+/** Sets the file system of this platform (done once, by the platform's entry point). */
+export function setPlatformFileSystem(fs: FileSystem): void {
+  platform = fs;
+}
+
+/** The file system of this platform, if it has one. */
+export function platformFileSystem(): FileSystem | undefined {
+  return platform;
+}
+
+/**
+ * `path` resolved for a permission check: by the platform's file system, or where there is none
+ * (store names in browsers) with `.` and `..` taken out, so they cannot climb out of a root either.
+ */
+export function resolvedPath(path: string): string {
+  return platform ? platform.resolve(path) : joinPath("", path);
+}
