@@ -19,6 +19,7 @@ export const ERRORS = {
   UnsupportedFeature: spec(1003, "unsupported feature", "{feature} is not supported yet"),
   MalformedBytecode: spec(1004, "malformed bytecode", "malformed bytecode: {detail}"),
   HostWait: spec(1005, "host wait in a synchronous run", "the program waits for {count} host operation(s); run it with runAsync"),
+  SleepCannotBlock: spec(1008, "sleep in a synchronous run", "the program sleeps, and a synchronous run cannot wait on this thread; run it with runAsync"),
   // 2xxx compilation
   SyntaxError: spec(2001, "syntax error", "{detail}"),
   UndeclaredName: spec(2002, "undeclared name", "undeclared name '{name}'"),
@@ -49,6 +50,7 @@ export const ERRORS = {
   SingularMatrix: spec(3010, "singular matrix", "matrix is singular"),
   InvalidArgument: spec(3011, "invalid argument", "invalid argument to {name}"),
   NoField: spec(3012, "no such field", "{type} has no field '{name}'"),
+  ArgumentRange: spec(3017, "argument out of range", "{name}: {what} must be {expected}, got {value}"),
   // 4xxx memory and limits
   MemoryLimit: spec(4001, "memory limit exceeded", "memory limit exceeded ({limit} bytes)"),
   StepLimit: spec(4002, "instruction budget exhausted", "instruction budget exhausted ({limit} steps)"),

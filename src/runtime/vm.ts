@@ -8,6 +8,7 @@ import { NoodleRuntimeError, runtimeMessage, type TraceFrame } from "./runtime-e
 import { ERRORS, errorSpec, formatError } from "../errors/table.js";
 import { CodecError } from "../store/codec.js";
 import { BUILTINS, BUILTIN_ID } from "./builtin-table.js";
+import { blockUntil } from "./block.js";
 import * as L from "./heap-layout.generated.js";
 import type { NbcModule, FunctionProto } from "../bytecode/module.js";
 import { verifyModule } from "../bytecode/verifier.js";
@@ -351,7 +352,7 @@ export class VM {
 
   /** Ends the drive at once when nothing waits (the usual case), else once the host has answered. */
   private hostedRun(status: number): void {
-    if (status !== STATUS_PAUSED && !(status === STATUS_IDLE && this.hostWaiting > 0)) return this.endHosted(status);
+    if (status !== STATUS_PAUSED && !this.waitsInIdle(status)) return this.endHosted(status);
     let end = STATUS_IDLE;
     this.finishAsync(status)
       .then((s) => (end = s))
@@ -602,6 +603,7 @@ export class VM {
       // a synchronous run cannot wait for the host: its fibers are cancelled
       const pending = this.core.pendingHostFutures();
       this.core.abandonRun();
+      if (pending === 0) return { ok: false, error: new NoodleRuntimeError(ERRORS.SleepCannotBlock.code, formatError("SleepCannotBlock"), []) };
       return { ok: false, error: new NoodleRuntimeError(1005, formatError("HostWait", { count: pending }), []) };
     }
     const slot = this.core.resultSlot();
@@ -609,10 +611,21 @@ export class VM {
     return { ok: false, error: this.errorAt(slot + 8) };
   }
 
-  /** Resumes a run that paused at the end of a time slice until it finishes or waits for the host. */
+  /**
+   * Resumes a run that paused at the end of a time slice until it finishes or waits for the host.
+   * A run that only waits for a sleep blocks the thread until the sleep is over, where it may.
+   */
   private finish(status: number): number {
-    while (status === STATUS_PAUSED) status = this.core.resume();
-    return status;
+    for (;;) {
+      while (status === STATUS_PAUSED) status = this.core.resume();
+      if (status !== STATUS_IDLE || this.hostWaiting > 0 || !blockUntil(this.core.nextDeadline())) return status;
+      status = this.core.resume();
+    }
+  }
+
+  /** Whether an idle run waits for something that will come: a host promise, or a sleep's end. */
+  private waitsInIdle(status: number): boolean {
+    return status === STATUS_IDLE && (this.hostWaiting > 0 || Number.isFinite(this.core.nextDeadline()));
   }
 
   /** Drives a run to its end, letting the event loop turn while it waits for host promises. */
@@ -627,7 +640,7 @@ export class VM {
           turn = performance.now();
         }
         status = this.core.resume();
-      } else if (status === STATUS_IDLE && this.hostWaiting > 0) {
+      } else if (this.waitsInIdle(status)) {
         await this.nextSettlement(this.core.nextDeadline());
         turn = performance.now();
         status = this.core.resume();
