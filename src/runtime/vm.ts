@@ -4,7 +4,7 @@
 import { instantiateCore, bestCoreVariant, type CoreExports, type CoreVariant } from "./core.js";
 import { ValueReader, makeString, objectValue, numberValue, toCore, type JsValue } from "./values.js";
 import { HostError, hostBuiltinId, releaseArrays, type HostFunction } from "./host-calls.js";
-import { NoodleRuntimeError, runtimeMessage, type TraceFrame } from "./runtime-error.js";
+import { NoodleRuntimeError, runtimeMessage, traceLines, type TraceFrame } from "./runtime-error.js";
 import { ERRORS, errorSpec, formatError } from "../errors/table.js";
 import { CodecError } from "../store/codec.js";
 import { BUILTINS, BUILTIN_ID } from "./builtin-table.js";
@@ -141,7 +141,7 @@ export class VM {
         for (let i = 0; i < argc; i++) args.push(vm().reader.forMessage(argsPtr + i * 8));
         return stringOrZero(vm().core, runtimeMessage(code, args));
       },
-      renderTrace: (list) => stringOrZero(vm().core, vm().traceOf(list).map((f) => `${f.name} (${f.file}:${f.line}:${f.col})`).join("\n")),
+      renderTrace: (list) => stringOrZero(vm().core, traceLines(vm().traceOf(list), "").join("\n")),
       call: (id, args, n, out) => vm().callHost(id, args, n, out),
       matmul: (a, b, c, m, k, n, dt) => (vm().productHook?.(a, b, c, m, k, n, dt) ? 1 : 0),
       spawn: (proto, args, n, out) => vm().offerSpawn(proto, args, n, out),
@@ -754,16 +754,23 @@ export class VM {
     return new NoodleRuntimeError(code, message, this.traceOf(list), list === 0 ? [] : (this.reader.object(list, 0) as number[]));
   }
 
-  /** Frames of a raw trace: a list of numbers [function, word offset, ...]. */
+  /**
+   * Frames of a raw trace: a list of numbers [function, word offset, count, ...], where a record
+   * stands for `count` identical consecutive frames, and function -1 for `count` frames left out.
+   */
   traceOf(list: number): TraceFrame[] {
     if (list === 0) return [];
     const raw = this.reader.object(list, 0) as number[];
     const frames: TraceFrame[] = [];
-    for (let i = 0; i + 1 < raw.length; i += 2) {
+    for (let i = 0; i + 2 < raw.length; i += 3) {
+      if (raw[i] === -1) {
+        frames.push({ name: "", file: "", line: 0, col: 0, omitted: raw[i + 2] });
+        continue;
+      }
       const fn = this.functions[raw[i]];
       if (!fn) continue;
       const { line, col } = positionOf(fn.proto, raw[i + 1]);
-      frames.push({ name: fn.proto.name, file: fn.file, line, col });
+      frames.push({ name: fn.proto.name, file: fn.file, line, col, ...(raw[i + 2] > 1 ? { calls: raw[i + 2] } : {}) });
     }
     return frames;
   }
