@@ -52,7 +52,7 @@ export const ERRORS = {
   NoField: spec(3012, "no such field", "{type} has no field '{name}'"),
   ArgumentRange: spec(3017, "argument out of range", "{name}: {what} must be {expected}, got {value}"),
   // 4xxx memory and limits
-  MemoryLimit: spec(4001, "memory limit exceeded", "memory limit exceeded ({limit} bytes)"),
+  MemoryLimit: spec(4001, "memory limit exceeded", "memory limit exceeded ({detail})"),
   StepLimit: spec(4002, "instruction budget exhausted", "instruction budget exhausted ({limit} steps)"),
   // 5xxx types and shapes
   OperandTypes: spec(5001, "operand types", "unsupported operand types for {op}: {types}"),

@@ -1,6 +1,6 @@
 // Runtime errors as the host reports them: code, message, and the stack of frames where the
 // error was raised, printed the way the spec's section 8 shows them.
-import { errorSpec, fillPositional } from "../errors/table.js";
+import { errorSpec, fillPositional, formatError } from "../errors/table.js";
 import { displayValue, type JsValue } from "./values.js";
 
 export interface TraceFrame {
@@ -74,6 +74,15 @@ export function traceLines(trace: TraceFrame[], at: string): string[] {
     if (shown < calls) lines.push(`${indent}... ${grouped(calls - shown)} more calls of ${f.name}`);
   }
   return lines;
+}
+
+/**
+ * The message of 4001: the limit when one was set, else how far the heap grew before memory
+ * could not be had (WebAssembly's 4 GiB, or less where the engine gives less).
+ */
+export function memoryLimitMessage(limit: number | undefined, reached: number): string {
+  const detail = limit ? `${limit} bytes` : `no limit was set; the heap reached ${reached} bytes and could not grow`;
+  return formatError("MemoryLimit", { detail });
 }
 
 /** A message from the error table for a code the VM raised with these argument values. */

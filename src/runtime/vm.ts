@@ -4,7 +4,7 @@
 import { instantiateCore, bestCoreVariant, type CoreExports, type CoreVariant } from "./core.js";
 import { ValueReader, makeString, objectValue, numberValue, toCore, type JsValue } from "./values.js";
 import { HostError, hostBuiltinId, releaseArrays, type HostFunction } from "./host-calls.js";
-import { NoodleRuntimeError, runtimeMessage, traceLines, type TraceFrame } from "./runtime-error.js";
+import { NoodleRuntimeError, memoryLimitMessage, runtimeMessage, traceLines, type TraceFrame } from "./runtime-error.js";
 import { ERRORS, errorSpec, formatError } from "../errors/table.js";
 import { CodecError } from "../store/codec.js";
 import { BUILTINS, BUILTIN_ID } from "./builtin-table.js";
@@ -137,6 +137,7 @@ export class VM {
           vm().hostMessage = undefined;
           return stringOrZero(vm().core, message);
         }
+        if (code === ERRORS.MemoryLimit.code) return stringOrZero(vm().core, vm().memoryMessage());
         const args: JsValue[] = [];
         for (let i = 0; i < argc; i++) args.push(vm().reader.forMessage(argsPtr + i * 8));
         return stringOrZero(vm().core, runtimeMessage(code, args));
@@ -155,6 +156,11 @@ export class VM {
   setLimits(limits: Limits): void {
     this.core.setLimits(limits.maxDepth ?? DEFAULT_MAX_DEPTH, limits.maxSteps ?? 0, limits.maxMemory ?? 0);
     this.limitsSet = { ...limits };
+  }
+
+  /** The message of 4001 in this VM: its limit, or the size its heap reached. */
+  memoryMessage(): string {
+    return memoryLimitMessage(this.limitsSet.maxMemory, this.core.heapCommitted());
   }
 
   /** The limits this VM runs with (the VMs hosting its work on a pool's workers get its memory and depth limits). */
@@ -423,6 +429,7 @@ export class VM {
   /** The core's pending fault as an error (or a memory error with `fallback` when there is none). */
   private errorOfFault(fallback: string): NoodleRuntimeError {
     const code = this.core.lastFault();
+    if (code === ERRORS.MemoryLimit.code) return new NoodleRuntimeError(code, this.memoryMessage(), []);
     return code !== 0 ? new NoodleRuntimeError(code, runtimeMessage(code, []), []) : new NoodleRuntimeError(ERRORS.MemoryLimit.code, fallback, []);
   }
 
