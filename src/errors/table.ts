@@ -59,12 +59,13 @@ export const ERRORS = {
   ShapeMismatch: spec(5002, "shape mismatch", "shapes do not fit: {shapes}"),
   NotIndexable: spec(5003, "not indexable", "{type} cannot be indexed"),
   AnnotationFailed: spec(5004, "type annotation", "expected {expected}, got {got}"),
+  ElementType: spec(5005, "element type", "{kind} elements are numbers: cannot store a value of type {type} at {index}"),
   CategoryLaw: spec(5010, "category law", "{detail}"),
   NotNatural: spec(5011, "naturality", "{detail}"),
   // 7xxx network and distribution
   WorkerLost: spec(7001, "worker lost", "worker lost: {detail}"),
   Timeout: spec(7002, "timeout", "timed out after {ms} ms; the task was cancelled"),
-  ActorStopped: spec(7003, "actor stopped", "actor {name} is stopped: its handlers failed too often"),
+  ActorStopped: spec(7003, "actor stopped", "actor {name} is stopped: {reason}"),
   Deadlock: spec(7004, "deadlock", "deadlock: {count} task(s) wait and nothing can wake them"),
   Cancelled: spec(7005, "cancelled", "cancelled: the run it belonged to has ended"),
   // 8xxx storage and queries

@@ -756,7 +756,9 @@ export class VM {
     }
     const u32 = new Uint32Array(this.core.memory.buffer);
     const code = new Float64Array(this.core.memory.buffer)[(p + L.ERR_CODE) >>> 3];
-    const message = this.reader.string(u32[(p + L.ERR_MESSAGE) >>> 2]);
+    let message = this.reader.string(u32[(p + L.ERR_MESSAGE) >>> 2]);
+    // with memory exhausted the core could not make the message and used the bare name
+    if (code === ERRORS.MemoryLimit.code && message === ERRORS.MemoryLimit.name) message = this.memoryMessage();
     const list = u32[(p + L.ERR_TRACE) >>> 2];
     return new NoodleRuntimeError(code, message, this.traceOf(list), list === 0 ? [] : (this.reader.object(list, 0) as number[]));
   }
