@@ -4,7 +4,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { codeOf } from "./error-code.js";
 import { MemoryLog, Store, prepareStorage, type StorageEnvironment } from "../../src/store/index.js";
-import { runSource } from "../helpers.js";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cli, runSource } from "../helpers.js";
 
 let env: StorageEnvironment;
 let s: Store;
@@ -77,5 +80,17 @@ describe("SQLite's memory under a limit", () => {
     expect(r.output).toBe(`${ROWS}\n`);
     expect(r.error?.code).toBe(4001);
     expect(r.error?.message).toBe(`memory limit exceeded (${LIMIT} bytes): the query needs more`);
+  });
+
+  it("noodle run --max-memory 64m ends such a query with 4001", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "noodle-mql-")), "sort.nc");
+    writeFileSync(path, `import "std/db" as db
+let s = db.open(nil)
+s.transaction(() => { for i in 0..${ROWS} { s.put("k" + str(i), i) } })
+print(s.query("${HUGE_SORT}"))
+`);
+    const r = cli(["run", "--max-memory", "64m", path]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split("\n")[0]).toBe(`error[4001]: memory limit exceeded (${LIMIT} bytes): the query needs more`);
   });
 });
