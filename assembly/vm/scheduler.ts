@@ -299,6 +299,8 @@ export function sleepFor(ms: u64): u64 {
   const fut = newFuture(FK_SLEEP);
   if (fut == 0) return NIL;
   store<f64>(fut, hostClock() + numOf(ms), FUT_DEADLINE);
+  // a sleep without end never settles: awaiting only it is a deadlock, not a wait
+  if (numOf(ms) == Infinity) return obj(fut);
   if (!pushPointer(timers, fut)) {
     raise(E_MEMORY);
     return NIL;

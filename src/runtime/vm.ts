@@ -79,6 +79,8 @@ const STATUS_DONE = 0;
 const STATUS_PAUSED = 2;
 /** Every fiber waits and a host future is pending: the host must settle one, then resume. */
 const STATUS_IDLE = 4;
+/** The longest delay setTimeout takes. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** How long an asynchronous run computes before it lets the host's event loop turn. */
 const ASYNC_TURN_MS = 20;
 
@@ -658,7 +660,8 @@ export class VM {
   /** Waits until a host promise settles, or until `deadline` (host clock) when a timeout is due first. */
   private nextSettlement(deadline: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = Number.isFinite(deadline) ? setTimeout(resolve, Math.max(0, deadline - performance.now())) : undefined;
+      // timers take at most 2^31 - 1 ms (a longer delay would fire at once): the run looks again then
+      const timer = Number.isFinite(deadline) ? setTimeout(resolve, Math.min(MAX_TIMER_MS, Math.max(0, deadline - performance.now()))) : undefined;
       this.wake = () => {
         clearTimeout(timer);
         resolve();

@@ -76,6 +76,14 @@ describe("sleep", () => {
     expect(r.output).toBe("40\n7002\n");
   });
 
+  it("a sleep without end is a deadlock when it is all that is awaited; a very long one can be timed out", async () => {
+    const r = await runSource(`
+      try { await sleep(num("Infinity")) } catch e { print(e.code) }
+      try { await timeout(sleep(1e12), 20) } catch e { print(e.code) }
+    `);
+    expect(r.output).toBe("7004\n7002\n");
+  });
+
   it("a negative or NaN time is a value error, a string an operand error", async () => {
     const r = await runSource(`
       try { sleep(-1) } catch e { print(e) }
