@@ -3,7 +3,10 @@
 import { describe, expect, it } from "vitest";
 import { FileLog } from "../../src/node/file-log.js";
 import { prepareStorage } from "../../src/store/index.js";
-import { runSource } from "../helpers.js";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cli, runSource } from "../helpers.js";
 
 /** What a program prints, each caught error printed as `error[CODE]: MESSAGE`. */
 async function printed(source: string): Promise<string> {
@@ -81,6 +84,14 @@ describe("messages", () => {
     expect(r.output).toBe("error[7003]: actor Broken is stopped: its initialiser failed with error[3001]: division by zero\n");
     expect(r.error?.code).toBe(7003);
     expect(r.error?.message).toBe("actor Broken is stopped: its initialiser failed with error[3001]: division by zero");
+  });
+
+  it("an actor placed on a worker reports its initialiser's error the same way", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "noodle-messages-")), "actor.nc");
+    writeFileSync(path, "actor A {\n  var x = 1 / 0\n  func get() { return x }\n}\nlet a = spawn A()\ntry { await a.get() } catch e { print(e) }\n");
+    const expected = "error[7003]: actor A is stopped: its initialiser failed with error[3001]: division by zero\n";
+    expect(cli(["run", path]).stdout).toBe(expected);
+    expect(cli(["run", "--workers", "2", path]).stdout).toBe(expected);
   });
 
   it("storing a value that contains itself is 8007, not an internal error", async () => {
