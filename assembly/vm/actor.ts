@@ -20,7 +20,7 @@ import { FUT_TASK } from "../heap/layout";
 import { newFiber, freeFiber, setFiberState, setArgs, FB_NEXT, FB_FUTURE, FB_ACTOR, FB_KIND, FS_NEW, FS_MAILBOX, FK_INIT, FK_MESSAGE } from "./fiber";
 import { raise, raise1, raise2 } from "./fault";
 import { strConcat } from "../objects/string";
-import { S_FAILED_TOO_OFTEN, S_INIT_FAILED } from "./names";
+import { S_FAILED_TOO_OFTEN, S_INIT_FAILED, S_INIT_FAILED_WITH } from "./names";
 import { toStr } from "./builtins";
 import { hostClock } from "./host";
 import { protoAt, P_NAME } from "./state";
@@ -251,8 +251,10 @@ function stoppedError(actor: u32): u64 {
   const cause = load<u32>(actor, ACT_CAUSE);
   let reason = S_FAILED_TOO_OFTEN;
   if (cause != 0) {
+    // "its initialiser failed with error[3001]: ...", or without the error when memory is short
+    reason = S_INIT_FAILED;
     const text = toStr(obj(cause));
-    const joined = isObj(text) ? strConcat(S_INIT_FAILED, objOf(text)) : 0;
+    const joined = isObj(text) && objOf(text) != 0 ? strConcat(S_INIT_FAILED_WITH, objOf(text)) : 0;
     if (joined != 0) reason = joined;
   }
   raise2(E_STOPPED, obj(load<u32>(actor, ACT_NAME)), obj(reason));

@@ -34,6 +34,7 @@ export let S_NUMBER_FROM_0: u32 = 0;
 // why an actor stopped (error 7003)
 export let S_FAILED_TOO_OFTEN: u32 = 0;
 export let S_INIT_FAILED: u32 = 0;
+export let S_INIT_FAILED_WITH: u32 = 0;
 /** A pinned error for when memory is too exhausted to make one. */
 export let outOfMemoryError: u32 = 0;
 
@@ -85,7 +86,8 @@ export function initNames(): void {
   S_WHOLE_FROM_0 = pinnedLiteral("a non-negative integer");
   S_NUMBER_FROM_0 = pinnedLiteral("a non-negative number");
   S_FAILED_TOO_OFTEN = pinnedLiteral("its handlers failed too often");
-  S_INIT_FAILED = pinnedLiteral("its initialiser failed with ");
+  S_INIT_FAILED = pinnedLiteral("its initialiser failed");
+  S_INIT_FAILED_WITH = pinnedLiteral("its initialiser failed with ");
   setSymbol(OPS_ADD, "+");
   setSymbol(OPS_SUB, "-");
   setSymbol(OPS_MUL, "*");
