@@ -134,6 +134,7 @@ export const ACT_STOPPED: u32 = 28; // u32: 1 after its supervisor gave up
 export const ACT_RESTARTS: u32 = 32; // list of restart times (ms), or 0
 export const ACT_NAME: u32 = 36; // string
 export const ACT_REMOTE: u32 = 40; // u32: the host's id of an actor living on another worker, 0 here
+export const ACT_CAUSE: u32 = 44; // the error its constructor failed with (it stopped then), or 0
 export const ACT_SIZE: u32 = 48;
 
 // BOUND: actor method as a value

@@ -1,7 +1,8 @@
 // Built-in functions of spec section 5 (linear algebra) and the array cases of sum and mean.
 import { T_LIST, typeOf, DTYPE_F32, DTYPE_F64, TEN_NDIM, TEN_SHAPE, MAX_TENSOR_DIMS } from "../heap/layout";
 import { isNum, isObj, objOf, numOf, num, obj, NIL } from "../heap/value";
-import { raise, raise1, raise2 } from "../vm/fault";
+import { raise, raise1, raise2, raise4 } from "../vm/fault";
+import { S_ROWS, S_COLS, S_SIZE, S_WHOLE_FROM_0 } from "../vm/names";
 import { newList, listPush, listLen, listGet } from "../objects/list";
 import { newMap, mapSet } from "../objects/map";
 import { pinnedLiteral } from "../objects/string";
@@ -16,6 +17,7 @@ import { typeValue } from "../vm/ops";
 const E_OPERANDS: u32 = 5001;
 const E_SHAPES: u32 = 5002;
 const E_INVALID: u32 = 3011;
+const E_RANGE: u32 = 3017;
 
 const scratch = <u32>memory.data(16);
 const shapeBuf = <u32>memory.data(4 * 32);
@@ -28,6 +30,13 @@ let S_L: u32 = 0, S_U: u32 = 0, S_P: u32 = 0;
 
 function bad(id: u32, v: u64): u64 {
   raise2(E_OPERANDS, obj(builtinName(id)), typeValue(v));
+  return NIL;
+}
+
+/** A size argument that is not a whole number from 0 up: 3017 for a number, else 5001. */
+function badSize(id: u32, v: u64, what: u32): u64 {
+  if (!isNum(v)) return bad(id, v);
+  raise4(E_RANGE, obj(builtinName(id)), obj(what), obj(S_WHOLE_FROM_0), v);
   return NIL;
 }
 
@@ -85,7 +94,7 @@ export function callLinalg(id: u32, args: u32, n: u32): u64 {
     case B.BI_ZEROS:
     case B.BI_ONES: {
       const r = dim(a0), c = dim(arg(args, 1));
-      if (r < 0 || c < 0) return bad(id, r < 0 ? a0 : arg(args, 1));
+      if (r < 0 || c < 0) return r < 0 ? badSize(id, a0, S_ROWS) : badSize(id, arg(args, 1), S_COLS);
       const m = zeroMatrix(<u32>r, <u32>c, DTYPE_F64);
       if (m == 0) return NIL;
       if (id == B.BI_ONES) for (let i: u32 = 0; i < <u32>(r * c); i++) store<f64>(mElems(m) + (i << 3), 1);
@@ -93,7 +102,7 @@ export function callLinalg(id: u32, args: u32, n: u32): u64 {
     }
     case B.BI_EYE: {
       const k = dim(a0);
-      if (k < 0) return bad(id, a0);
+      if (k < 0) return badSize(id, a0, S_SIZE);
       const m = zeroMatrix(<u32>k, <u32>k, DTYPE_F64);
       if (m == 0) return NIL;
       for (let i: u32 = 0; i < <u32>k; i++) store<f64>(mElems(m) + ((i * <u32>k + i) << 3), 1);
@@ -101,7 +110,7 @@ export function callLinalg(id: u32, args: u32, n: u32): u64 {
     }
     case B.BI_RAND: {
       const r = dim(a0), c = dim(arg(args, 1));
-      if (r < 0 || c < 0) return bad(id, r < 0 ? a0 : arg(args, 1));
+      if (r < 0 || c < 0) return r < 0 ? badSize(id, a0, S_ROWS) : badSize(id, arg(args, 1), S_COLS);
       const seed = arg(args, 2);
       if (!isNum(seed)) return bad(id, seed);
       rngState = reinterpret<u64>(numOf(seed));

@@ -4,7 +4,9 @@
 import { HEADER, T_MATRIX, T_TENSOR, T_RAW, T_LIST, typeOf, DTYPE_F32, DTYPE_F64, TEN_NDIM, TEN_SHAPE, TEN_COUNT, TEN_DTYPE, TEN_ELEMS, MAX_TENSOR_DIMS } from "../heap/layout";
 import { allocBlock, freeBlock } from "../heap/alloc";
 import { isNum, isObj, objOf, numOf, num, obj, NIL } from "../heap/value";
-import { raise, raise1, raise2 } from "../vm/fault";
+import { raise, raise1, raise2, raise3 } from "../vm/fault";
+import { opSymbol, OPS_INDEX, S_MATRIX, S_TENSOR } from "../vm/names";
+import { typeValue } from "../vm/ops";
 import {
   newMatrix, zeroMatrix, newTensor, isMatrix, isTensor, mRows, mCols, mDtype, mElems, arrayCount, arrayElems, arrayDtype,
   getAt, setAt, sameShape, shapesEqual,
@@ -18,6 +20,7 @@ const E_SHAPES: u32 = 5002;
 const E_SINGULAR: u32 = 3010;
 const E_OPERANDS: u32 = 5001;
 const E_INDEX: u32 = 3002;
+const E_ELEMENT: u32 = 5005;
 const E_MEMORY: u32 = 4001;
 
 // elementwise operation codes
@@ -346,8 +349,12 @@ export function getIndexN(t: u64, regs: u32, n: u32, sliceMask: u32): u64 {
 
 /** A[i, j] = v (plain indices only). */
 export function setIndexN(t: u64, regs: u32, n: u32, v: u64): void {
+  if (!(isMatrix(t) && n == 2) && !isTensor(t)) {
+    raise2(E_OPERANDS, obj(opSymbol(OPS_INDEX)), typeValue(t));
+    return;
+  }
   if (!isNum(v)) {
-    raise2(E_OPERANDS, NIL, NIL);
+    elementTypeError(t, regs, n, v);
     return;
   }
   if (isMatrix(t) && n == 2) {
@@ -367,6 +374,14 @@ export function setIndexN(t: u64, regs: u32, n: u32, v: u64): void {
     return;
   }
   raise2(E_OPERANDS, NIL, NIL);
+}
+
+/** 5005: a value that is not a number stored in a matrix or tensor; names the place it was stored at. */
+function elementTypeError(t: u64, regs: u32, n: u32, v: u64): void {
+  const at = newList(n);
+  if (at == 0) return;
+  for (let k: u32 = 0; k < n; k++) listPush(at, load<u64>(regs + (k << 4)));
+  raise3(E_ELEMENT, obj(isMatrix(t) ? S_MATRIX : S_TENSOR), typeValue(v), obj(at));
 }
 
 /**

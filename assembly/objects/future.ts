@@ -19,6 +19,7 @@ export const FK_FIBER: u32 = 0; // a task or message fiber (FUT_TASK)
 export const FK_ALL: u32 = 1;
 export const FK_TIMEOUT: u32 = 2;
 export const FK_HOST: u32 = 3;
+export const FK_SLEEP: u32 = 4; // sleep(ms): resolves to nil at FUT_DEADLINE
 
 const E_MEMORY: u32 = 4001;
 
@@ -93,6 +94,12 @@ export function removeWaiter(p: u32, who: u64): void {
     w += 2;
   }
   while (listLen(list) > w) listPop(list);
+}
+
+/** Whether a fiber or a combinator waits for future p. */
+export function hasWaiters(p: u32): bool {
+  const list = load<u32>(p, FUT_WAITERS);
+  return load<u32>(p, FUT_FIBER) != 0 || (list != 0 && listLen(list) > 0);
 }
 
 /** Takes the fiber waiting in the field away (the caller wakes it); 0 when there is none. */

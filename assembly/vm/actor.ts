@@ -3,11 +3,12 @@
 // in the actor's mailbox; the actor handles one at a time, in the order they were sent, and a
 // handler that awaits keeps the actor busy until it ends. A handler that throws fails its
 // caller's future and the actor restarts: its constructor runs again, so the state is fresh.
-// Past the supervision limit (restarts within a time window) the actor stops for good (7003).
+// Past the supervision limit (restarts within a time window), or when its constructor throws, the
+// actor stops for good (7003, naming the constructor's error).
 // An actor the host placed on another worker is a remote one here: its messages go to the host.
 import {
   HEADER, T_CLOSURE, T_MAP, T_ACTOR, T_BOUND, CLO_PROTO, typeOf,
-  ACT_CTOR, ACT_METHODS, ACT_HEAD, ACT_TAIL, ACT_BUSY, ACT_STOPPED, ACT_RESTARTS, ACT_NAME, ACT_REMOTE, ACT_SIZE, BM_ACTOR, BM_NAME, BM_SIZE,
+  ACT_CTOR, ACT_METHODS, ACT_HEAD, ACT_TAIL, ACT_BUSY, ACT_STOPPED, ACT_RESTARTS, ACT_NAME, ACT_REMOTE, ACT_CAUSE, ACT_SIZE, BM_ACTOR, BM_NAME, BM_SIZE,
 } from "../heap/layout";
 import { allocBlock } from "../heap/alloc";
 import { writeBarrier } from "../heap/gc";
@@ -17,7 +18,10 @@ import { mapFind, entryValue } from "../objects/map";
 import { newFuture, FK_FIBER } from "../objects/future";
 import { FUT_TASK } from "../heap/layout";
 import { newFiber, freeFiber, setFiberState, setArgs, FB_NEXT, FB_FUTURE, FB_ACTOR, FB_KIND, FS_NEW, FS_MAILBOX, FK_INIT, FK_MESSAGE } from "./fiber";
-import { raise, raise1 } from "./fault";
+import { raise, raise1, raise2 } from "./fault";
+import { strConcat } from "../objects/string";
+import { S_FAILED_TOO_OFTEN, S_INIT_FAILED, S_INIT_FAILED_WITH } from "./names";
+import { toStr } from "./builtins";
 import { hostClock } from "./host";
 import { protoAt, P_NAME } from "./state";
 import { settle, pushReady, faultError } from "./scheduler";
@@ -61,6 +65,7 @@ export function newActor(ctor: u64, here: bool = false): u64 {
   store<u32>(p, 0, ACT_RESTARTS);
   store<u32>(p, load<u32>(protoAt(load<u32>(objOf(ctor), CLO_PROTO)), P_NAME), ACT_NAME);
   store<u32>(p, remote, ACT_REMOTE);
+  store<u32>(p, 0, ACT_CAUSE);
   if (remote == 0 && !construct(p)) return NIL;
   return obj(p);
 }
@@ -185,7 +190,14 @@ export function actorFiberEnded(f: u32, ok: bool, v: u64, early: bool): void {
     if (ok && isObj(v) && typeOf(objOf(v)) == T_MAP) {
       writeBarrier(actor, v);
       store<u32>(actor, objOf(v), ACT_METHODS);
-    } else stop(actor);
+    } else {
+      // the constructor's error is why the actor stopped: its callers are told
+      if (!ok && isObj(v)) {
+        writeBarrier(actor, v);
+        store<u32>(actor, objOf(v), ACT_CAUSE);
+      }
+      stop(actor);
+    }
   } else {
     settle(fut, ok, v);
     if (!ok && !early) restart(actor);
@@ -236,6 +248,15 @@ function stop(actor: u32): void {
 }
 
 function stoppedError(actor: u32): u64 {
-  raise1(E_STOPPED, obj(load<u32>(actor, ACT_NAME)));
+  const cause = load<u32>(actor, ACT_CAUSE);
+  let reason = S_FAILED_TOO_OFTEN;
+  if (cause != 0) {
+    // "its initialiser failed with error[3001]: ...", or without the error when memory is short
+    reason = S_INIT_FAILED;
+    const text = toStr(obj(cause));
+    const joined = isObj(text) && objOf(text) != 0 ? strConcat(S_INIT_FAILED_WITH, objOf(text)) : 0;
+    if (joined != 0) reason = joined;
+  }
+  raise2(E_STOPPED, obj(load<u32>(actor, ACT_NAME)), obj(reason));
   return faultError();
 }

@@ -15,7 +15,7 @@ import { OPS_LT } from "./names";
 import * as B from "./opcodes";
 import { callLinalg, arrayTotal } from "../linalg/builtins";
 import { isMatrix, isTensor } from "../linalg/matrix";
-import { allOf, timeoutOf } from "./scheduler";
+import { allOf, timeoutOf, sleepFor } from "./scheduler";
 
 const E_NUM_PARSE: u32 = 3009;
 const E_ASSERT: u32 = 3007;
@@ -359,6 +359,7 @@ export function runBuiltin(id: u32, args: u32, n: u32): u64 {
     case B.BI_SORT: return sortList(arg(args, 0));
     case B.BI_ALL: return allOf(arg(args, 0));
     case B.BI_TIMEOUT: return timeoutOf(arg(args, 0), arg(args, 1));
+    case B.BI_SLEEP: return sleepFor(arg(args, 0));
     case B.BI_COMPARE: {
       const c = compareValues(OPS_LT, arg(args, 0), arg(args, 1));
       return num(c == 2 ? 0 : <f64>c);

@@ -32,6 +32,12 @@ export function raise3(code: u32, a: u64, b: u64, c: u64): void {
   faultArgc = 3;
 }
 
+export function raise4(code: u32, a: u64, b: u64, c: u64, d: u64): void {
+  raise3(code, a, b, c);
+  store<u64>(faultArgs, d, 24);
+  faultArgc = 4;
+}
+
 export function clearFault(): void {
   faultCode = 0;
   faultArgc = 0;

@@ -144,16 +144,66 @@ function exitRegionsTo(depth: u32): void {
 
 // ---------------------------------------------------------------- errors
 
-/** A list of numbers [function, word offset, ...] for the frames from the innermost out. */
+/**
+ * Frames a trace keeps at each end: past TRACE_ENDS * 2 records, the middle ones are left out
+ * and counted, so a deep stack never makes a huge trace.
+ */
+const TRACE_ENDS: u32 = 16;
+/** The function index of a record that stands for frames left out (its count says how many). */
+const TRACE_GAP: f64 = -1;
+
+/** The function and word offset of frame i, for a trace. */
+function traceSite(i: u32, topPc: u32): u64 {
+  const fr = frameAt(i);
+  const proto = load<u32>(fr, FR_PROTO);
+  const pc = i == frameCount - 1 ? topPc : load<u32>(fr, FR_PC) - 4;
+  return (<u64>((proto - protos) / PROTO_SIZE) << 32) | <u64>((pc - load<u32>(proto, P_CODE)) >> 2);
+}
+
+/**
+ * A list of numbers [function, word offset, count, ...] for the frames from the innermost out: a
+ * record stands for `count` identical consecutive frames (deep recursion makes one record), and
+ * beyond TRACE_ENDS records at each end the rest become one record [TRACE_GAP, 0, frames].
+ */
 function captureTrace(topPc: u32): u32 {
-  const list = newList(frameCount * 2);
-  if (list == 0) return 0;
+  // first count the records, to know which ones are left out
+  let records: u32 = 0;
+  let last: u64 = U64.MAX_VALUE;
   for (let f = <i32>frameCount - 1; f >= 0; f--) {
-    const fr = frameAt(<u32>f);
-    const proto = load<u32>(fr, FR_PROTO);
-    const pc = f == <i32>frameCount - 1 ? topPc : load<u32>(fr, FR_PC) - 4;
-    listPush(list, num(<f64>((proto - protos) / PROTO_SIZE)));
-    listPush(list, num(<f64>((pc - load<u32>(proto, P_CODE)) >> 2)));
+    const site = traceSite(<u32>f, topPc);
+    if (site != last) records++;
+    last = site;
+  }
+  const kept = min(records, TRACE_ENDS * 2 + 1);
+  const list = newList(kept * 3);
+  if (list == 0) return 0;
+  let record: u32 = 0;
+  let skipped: u32 = 0;
+  last = U64.MAX_VALUE;
+  for (let f = <i32>frameCount - 1; f >= 0; f--) {
+    const site = traceSite(<u32>f, topPc);
+    if (site != last) record++;
+    last = site;
+    if (records > kept && record > TRACE_ENDS && record <= records - TRACE_ENDS) {
+      if (skipped++ == 0) {
+        listPush(list, num(TRACE_GAP));
+        listPush(list, num(0));
+        listPush(list, num(0));
+      }
+      continue;
+    }
+    const n = listLen(list);
+    if (n > 0 && skipped == 0 && listGet(list, n - 3) == num(<f64>(site >> 32)) && listGet(list, n - 2) == num(<f64>(site & 0xFFFFFFFF))) {
+      listSet(list, n - 1, num(numOf(listGet(list, n - 1)) + 1));
+      continue;
+    }
+    if (skipped > 0) {
+      listSet(list, n - 1, num(<f64>skipped));
+      skipped = 0;
+    }
+    listPush(list, num(<f64>(site >> 32)));
+    listPush(list, num(<f64>(site & 0xFFFFFFFF)));
+    listPush(list, num(1));
   }
   return list;
 }

@@ -24,6 +24,17 @@ export let S_MESSAGE: u32 = 0;
 export let S_TRACE: u32 = 0;
 export let S_INT: u32 = 0;
 export let S_OUT_OF_MEMORY: u32 = 0;
+// what an argument out of range stands for, and what it must be (error 3017)
+export let S_ROWS: u32 = 0;
+export let S_COLS: u32 = 0;
+export let S_SIZE: u32 = 0;
+export let S_MILLISECONDS: u32 = 0;
+export let S_WHOLE_FROM_0: u32 = 0;
+export let S_NUMBER_FROM_0: u32 = 0;
+// why an actor stopped (error 7003)
+export let S_FAILED_TOO_OFTEN: u32 = 0;
+export let S_INIT_FAILED: u32 = 0;
+export let S_INIT_FAILED_WITH: u32 = 0;
 /** A pinned error for when memory is too exhausted to make one. */
 export let outOfMemoryError: u32 = 0;
 
@@ -68,6 +79,15 @@ export function initNames(): void {
   S_INT = pinnedLiteral("int");
   S_OUT_OF_MEMORY = pinnedLiteral("memory limit exceeded");
   outOfMemoryError = pinnedError(4001, S_OUT_OF_MEMORY);
+  S_ROWS = pinnedLiteral("the number of rows");
+  S_COLS = pinnedLiteral("the number of columns");
+  S_SIZE = pinnedLiteral("the size");
+  S_MILLISECONDS = pinnedLiteral("the time in milliseconds");
+  S_WHOLE_FROM_0 = pinnedLiteral("a non-negative integer");
+  S_NUMBER_FROM_0 = pinnedLiteral("a non-negative number");
+  S_FAILED_TOO_OFTEN = pinnedLiteral("its handlers failed too often");
+  S_INIT_FAILED = pinnedLiteral("its initialiser failed");
+  S_INIT_FAILED_WITH = pinnedLiteral("its initialiser failed with ");
   setSymbol(OPS_ADD, "+");
   setSymbol(OPS_SUB, "-");
   setSymbol(OPS_MUL, "*");

@@ -90,7 +90,11 @@ export function arith(op: u32, a: u64, b: u64): u64 {
     if (op == OPS_ADD) r = elementwise(EW_ADD, a, b);
     else if (op == OPS_SUB) r = elementwise(EW_SUB, a, b);
     else if (op == OPS_MUL && (isNum(a) || isNum(b))) r = elementwise(EW_MUL, a, b);
-    else if (op == OPS_DIV && isNum(b)) r = elementwise(EW_DIV, a, b);
+    else if (op == OPS_DIV && isNum(b)) {
+      // `/` by the number 0 is 3001 whatever the dividend, as for numbers (`./` is elementwise IEEE)
+      if (numOf(b) == 0) { raise(E_DIV_ZERO); return NIL; }
+      r = elementwise(EW_DIV, a, b);
+    }
     if (r != NIL || faultCode != 0) return r;
   }
   if (op == OPS_ADD && isObj(a) && isObj(b)) {

@@ -1,27 +1,28 @@
 // The scheduler: one run queue of fibers, served in order. A fiber runs until it ends, blocks on
 // a future, or spends its slice of the instruction budget (then it goes to the back of the queue
 // and the run returns to the host, which resumes it). Settling a future wakes the fibers and
-// combinators waiting on it. When nothing is ready the run waits for the host (status IDLE), fires
-// the earliest timer (nothing else could happen first), or breaks a deadlock by failing one await.
+// combinators waiting on it. When nothing is ready the run waits for the host or for a sleep that
+// someone awaits (status IDLE), fires the earliest timeout (nothing else could happen first), or
+// breaks a deadlock by failing one await.
 import { T_LIST, T_FUTURE, FUT_TASK, FUT_COUNT, FUT_SOURCE, FUT_DEADLINE, FUT_STATE, HEADER, ACT_BUSY, typeOf } from "../heap/layout";
 import { markPtr, markValue } from "../heap/gc";
 import { isNum, isObj, objOf, numOf, num, obj, NIL } from "../heap/value";
 import { newList, listLen, listGet, listSet, listPush } from "../objects/list";
 import {
   newFuture, isFuture, futureState, futureValue, futureKind, setFutureValue, addWaiter, removeWaiter, takeWaiters, takeFiberWaiter,
-  PENDING, RESOLVED, FAILED, FK_FIBER, FK_ALL, FK_TIMEOUT, FK_HOST,
+  hasWaiters, PENDING, RESOLVED, FAILED, FK_FIBER, FK_ALL, FK_TIMEOUT, FK_HOST, FK_SLEEP,
 } from "../objects/future";
 import {
   newFiber, freeFiber, switchTo, detach, fiberState, setFiberState, fiberCount, firstFiber,
   FB_KIND, FB_FLAGS, FB_FUTURE, FB_ACTOR, FB_WAIT, FB_NEXT, FB_PREV, FB_LNEXT, FB_ARGS, setArgs,
   FS_NEW, FS_READY, FS_RUNNING, FS_BLOCKED, FS_MAILBOX, FK_MAIN, FK_TASK, FK_INIT, FK_MESSAGE, FF_DEADLOCK,
 } from "./fiber";
-import { raise, raise1, raise2, faultCode, faultArgc, faultArgs, clearFault } from "./fault";
+import { raise, raise1, raise2, raise4, faultCode, faultArgc, faultArgs, clearFault } from "./fault";
 import { hostClock, hostErrorMessage } from "./host";
 import { newError } from "./builtins";
 import { typeValue, E_OPERANDS } from "./ops";
 import { builtinName } from "./builtin-names";
-import { outOfMemoryError, S_OUT_OF_MEMORY } from "./names";
+import { outOfMemoryError, S_OUT_OF_MEMORY, S_MILLISECONDS, S_NUMBER_FROM_0 } from "./names";
 import * as B from "./opcodes";
 import { execute, beginFiber, endsRun, resultValue, thrownValue, setOutcome, STATUS_DONE, STATUS_ERROR, STATUS_YIELD, STATUS_BLOCKED } from "./interp";
 import { actorFiberEnded, removeFromMailbox } from "./actor";
@@ -33,6 +34,7 @@ import { cancelRemote } from "./parallel";
 export const STATUS_IDLE: u32 = 4;
 
 const E_MEMORY: u32 = 4001;
+const E_RANGE: u32 = 3017;
 const E_TIMEOUT: u32 = 7002;
 const E_CANCELLED: u32 = 7005;
 
@@ -55,7 +57,7 @@ let mainDone = false;
 let mainOk = false;
 let mainOutcome: u64 = NIL;
 
-// pending `timeout` futures, and host futures of this run
+// pending `timeout` and `sleep` futures, and host futures of this run
 const timers = <u32>memory.data(12);
 const hostFutures = <u32>memory.data(12);
 
@@ -251,10 +253,7 @@ export function allOf(xs: u64): u64 {
 
 /** timeout(f, ms): settles as f does, or fails with 7002 after ms and cancels f's task. */
 export function timeoutOf(v: u64, ms: u64): u64 {
-  if (!isNum(ms) || !(numOf(ms) >= 0)) {
-    raise2(E_OPERANDS, obj(builtinName(B.BI_TIMEOUT)), typeValue(ms));
-    return NIL;
-  }
+  if (!milliseconds(ms, B.BI_TIMEOUT)) return NIL;
   const fut = newFuture(FK_TIMEOUT);
   if (fut == 0) return NIL;
   if (!isFuture(v)) {
@@ -277,7 +276,39 @@ export function timeoutOf(v: u64, ms: u64): u64 {
   return obj(fut);
 }
 
-/** Fails the timeouts due by `now` (and drops settled ones); returns how many fired. */
+/** A number of milliseconds for builtin `id`: 5001 when not a number, 3017 when negative or NaN. */
+function milliseconds(ms: u64, id: u32): bool {
+  if (!isNum(ms)) {
+    raise2(E_OPERANDS, obj(builtinName(id)), typeValue(ms));
+    return false;
+  }
+  if (!(numOf(ms) >= 0)) {
+    raise4(E_RANGE, obj(builtinName(id)), obj(S_MILLISECONDS), obj(S_NUMBER_FROM_0), ms);
+    return false;
+  }
+  return true;
+}
+
+/**
+ * sleep(ms): a future that resolves to nil once ms milliseconds have passed. Only the fibers
+ * awaiting it wait; when nothing else is ready the run returns IDLE so that the host waits for
+ * the deadline (see runLoop).
+ */
+export function sleepFor(ms: u64): u64 {
+  if (!milliseconds(ms, B.BI_SLEEP)) return NIL;
+  const fut = newFuture(FK_SLEEP);
+  if (fut == 0) return NIL;
+  store<f64>(fut, hostClock() + numOf(ms), FUT_DEADLINE);
+  // a sleep without end never settles: awaiting only it is a deadlock, not a wait
+  if (numOf(ms) == Infinity) return obj(fut);
+  if (!pushPointer(timers, fut)) {
+    raise(E_MEMORY);
+    return NIL;
+  }
+  return obj(fut);
+}
+
+/** Resolves the sleeps and fails the timeouts due by `now` (and drops settled ones); returns how many fired. */
 function fireTimers(now: f64): u32 {
   let fired: u32 = 0;
   let w: u32 = 0;
@@ -290,6 +321,10 @@ function fireTimers(now: f64): u32 {
       continue;
     }
     fired++;
+    if (futureKind(p) == FK_SLEEP) {
+      settle(p, true, NIL);
+      continue;
+    }
     setFuel(fuel - WAKE_COST);
     raise1(E_TIMEOUT, num(<f64>load<u32>(p, FUT_COUNT)));
     const err = faultError();
@@ -317,7 +352,16 @@ function earliestDeadline(): f64 {
   return t;
 }
 
-/** When the earliest pending timeout fails (host clock), or Infinity; for a host waiting in IDLE. */
+/** Whether a fiber (or a combinator) waits for a sleep: then the run must wait for real time. */
+function awaitedSleep(): bool {
+  for (let i: u32 = 0; i < listLength(timers); i++) {
+    const p = pointerAt(timers, i);
+    if (futureKind(p) == FK_SLEEP && futureState(p) == PENDING && hasWaiters(p)) return true;
+  }
+  return false;
+}
+
+/** When the earliest pending timer fires (host clock), or Infinity; for a host waiting in IDLE. */
 export function nextDeadline(): f64 {
   return earliestDeadline();
 }
@@ -382,7 +426,8 @@ export function runLoop(): u32 {
     const f = popReady();
     if (f == 0) {
       if (mainDone && fiberCount == 0) return finishRun();
-      if (hostPending > 0) return STATUS_IDLE;
+      // a sleep nobody awaits keeps no run alive; one that is awaited is waited for in real time
+      if (hostPending > 0 || awaitedSleep()) return STATUS_IDLE;
       if (listLength(timers) > 0 && fireTimers(earliestDeadline()) > 0) continue;
       if (breakDeadlock()) continue;
       return finishRun();

@@ -9,6 +9,7 @@ import { decodeValue, unshared, ValueEncoder, WIRE, type CodecOptions, type Stor
 import { HostError } from "../runtime/host-calls.js";
 import { ERRORS } from "../errors/table.js";
 import type { ErrorInfo } from "./protocol.js";
+import type { TraceFrame } from "../runtime/runtime-error.js";
 import type { LaneWriter } from "./lane.js";
 
 const enum Kind {
@@ -114,7 +115,7 @@ export class LaneRecordWriter {
   }
 
   error(id: number, e: ErrorInfo): void {
-    const trace = e.trace.map((f) => [f.name, f.file, f.line, f.col]);
+    const trace = e.trace.map((f) => [f.name, f.file, f.line, f.col, f.calls ?? 1, f.omitted ?? -1]);
     this.answer(Kind.Error, id, this.encoder.encode([e.code, e.message, trace, e.frames ?? null]));
   }
 
@@ -168,11 +169,16 @@ export function readLaneRecord(bytes: Uint8Array, view: DataView, at: number, le
     case Kind.Value:
       return { kind: "value", id: view.getFloat64(at + 1, true), value: decodeValue(bytes.subarray(at + 9, end), COPIED) };
     case Kind.Error: {
-      const [code, message, trace, frames] = decodeValue(bytes.subarray(at + 9, end), COPIED) as [number, string, [string, string, number, number][], number[] | null];
-      const error: ErrorInfo = { code, message, trace: trace.map(([name, file, line, col]) => ({ name, file, line, col })), frames: frames ?? undefined };
+      const [code, message, trace, frames] = decodeValue(bytes.subarray(at + 9, end), COPIED) as [number, string, [string, string, number, number, number, number][], number[] | null];
+      const error: ErrorInfo = { code, message, trace: trace.map(traceFrame), frames: frames ?? undefined };
       return { kind: "error", id: view.getFloat64(at + 1, true), error };
     }
     default:
       throw new RangeError(`unknown actor record kind ${bytes[at]}`);
   }
+}
+
+/** A frame of an error's trace as a lane carries it: name, file, line, column, calls, omitted (or -1). */
+function traceFrame([name, file, line, col, calls, omitted]: [string, string, number, number, number, number]): TraceFrame {
+  return { name, file, line, col, ...(calls > 1 ? { calls } : {}), ...(omitted >= 0 ? { omitted } : {}) };
 }

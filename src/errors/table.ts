@@ -19,6 +19,7 @@ export const ERRORS = {
   UnsupportedFeature: spec(1003, "unsupported feature", "{feature} is not supported yet"),
   MalformedBytecode: spec(1004, "malformed bytecode", "malformed bytecode: {detail}"),
   HostWait: spec(1005, "host wait in a synchronous run", "the program waits for {count} host operation(s); run it with runAsync"),
+  SleepCannotBlock: spec(1008, "sleep in a synchronous run", "the program sleeps, and a synchronous run cannot wait on this thread; run it with runAsync"),
   // 2xxx compilation
   SyntaxError: spec(2001, "syntax error", "{detail}"),
   UndeclaredName: spec(2002, "undeclared name", "undeclared name '{name}'"),
@@ -52,14 +53,16 @@ export const ERRORS = {
   NoField: spec(3013, "no such field", "{type} has no field '{name}'"),
   Exit: spec(3014, "program exit", "the program exited with code {code}"),
   FileFailed: spec(3015, "file operation failed", "cannot {action} '{path}': {detail}"),
+  ArgumentRange: spec(3017, "argument out of range", "{name}: {what} must be {expected}, got {value}"),
   // 4xxx memory and limits
-  MemoryLimit: spec(4001, "memory limit exceeded", "memory limit exceeded ({limit} bytes)"),
+  MemoryLimit: spec(4001, "memory limit exceeded", "memory limit exceeded ({detail})"),
   StepLimit: spec(4002, "instruction budget exhausted", "instruction budget exhausted ({limit} steps)"),
   // 5xxx types and shapes
   OperandTypes: spec(5001, "operand types", "unsupported operand types for {op}: {types}"),
   ShapeMismatch: spec(5002, "shape mismatch", "shapes do not fit: {shapes}"),
   NotIndexable: spec(5003, "not indexable", "{type} cannot be indexed"),
   AnnotationFailed: spec(5004, "type annotation", "expected {expected}, got {got}"),
+  ElementType: spec(5005, "element type", "{kind} elements are numbers: cannot store a value of type {type} at {index}"),
   CategoryLaw: spec(5010, "category law", "{detail}"),
   NotNatural: spec(5011, "naturality", "{detail}"),
   // 6xxx security
@@ -68,7 +71,7 @@ export const ERRORS = {
   // 7xxx network and distribution
   WorkerLost: spec(7001, "worker lost", "worker lost: {detail}"),
   Timeout: spec(7002, "timeout", "timed out after {ms} ms; the task was cancelled"),
-  ActorStopped: spec(7003, "actor stopped", "actor {name} is stopped: its handlers failed too often"),
+  ActorStopped: spec(7003, "actor stopped", "actor {name} is stopped: {reason}"),
   Deadlock: spec(7004, "deadlock", "deadlock: {count} task(s) wait and nothing can wake them"),
   Cancelled: spec(7005, "cancelled", "cancelled: the run it belonged to has ended"),
   // 8xxx storage and queries

@@ -57,6 +57,7 @@ export const BUILTINS = [
   b("sort", 1),
   b("all", 1),
   b("timeout", 2),
+  b("sleep", 1),
   b("zeros", 2),
   b("ones", 2),
   b("eye", 1),

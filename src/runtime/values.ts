@@ -3,6 +3,7 @@
 import * as L from "./heap-layout.generated.js";
 import type { CoreExports } from "./core.js";
 import { Matrix, Tensor, retainObject } from "../math/arrays.js";
+import { HostError } from "./host-calls.js";
 
 const utf8 = new TextDecoder();
 const utf8enc = new TextEncoder();
@@ -60,6 +61,9 @@ export interface NoodleErrorValue {
 const TAG_HI = Number(L.TAG_OBJ >> 32n);
 const NIL_HI = Number(L.NIL >> 32n);
 
+/** How deep a value the host reads may nest (8007 beyond). */
+const MAX_DEPTH = 100;
+
 /** A part of a value left out of a message (too deep, or a cycle); shown as `...`. */
 export class Elided {}
 
@@ -67,6 +71,9 @@ export class Elided {}
 export class ValueReader {
   /** When set, deep or cyclic parts are elided instead of failing (for error messages). */
   private brief: { seen: Set<number>; depth: number } | undefined;
+
+  /** The objects being read, by depth (to tell a cycle from a deep value). */
+  private readonly path: number[] = [];
 
   /** A value for an error message: at most a few levels deep, cycles cut. */
   forMessage(addr: number): JsValue {
@@ -114,7 +121,12 @@ export class ValueReader {
   object(p: number, depth: number): JsValue {
     const brief = this.brief;
     if (brief && (depth > brief.depth || brief.seen.has(p))) return new Elided() as unknown as JsValue;
-    if (depth > 100) throw new RangeError("value nested too deeply to convert");
+    if (depth > MAX_DEPTH) {
+      // a value that holds itself nests without end: say so rather than only "too deep"
+      const cyclic = this.path.lastIndexOf(p, depth - 1) >= 0;
+      throw HostError.of("NotStorable", cyclic ? "it contains itself" : `it is nested more than ${MAX_DEPTH} levels deep`);
+    }
+    this.path[depth] = p;
     brief?.seen.add(p);
     try {
       return this.read(p, depth);

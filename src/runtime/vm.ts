@@ -4,10 +4,11 @@
 import { instantiateCore, bestCoreVariant, type CoreExports, type CoreVariant } from "./core.js";
 import { ValueReader, makeString, objectValue, numberValue, toCore, type JsValue } from "./values.js";
 import { HostError, hostBuiltinId, releaseArrays, type HostFunction } from "./host-calls.js";
-import { NoodleRuntimeError, runtimeMessage, type TraceFrame } from "./runtime-error.js";
+import { NoodleRuntimeError, memoryLimitMessage, runtimeMessage, traceLines, type TraceFrame } from "./runtime-error.js";
 import { ERRORS, errorSpec, formatError } from "../errors/table.js";
 import { CodecError } from "../store/codec.js";
 import { BUILTINS, BUILTIN_ID } from "./builtin-table.js";
+import { blockUntil } from "./block.js";
 import * as L from "./heap-layout.generated.js";
 import type { NbcModule, FunctionProto } from "../bytecode/module.js";
 import { verifyModule } from "../bytecode/verifier.js";
@@ -88,6 +89,8 @@ const STATUS_PAUSED = 2;
 const STATUS_IDLE = 4;
 /** The host ended the run because the program called sys.exit in a task elsewhere (never a core status). */
 const STATUS_EXITED = -1;
+/** The longest delay setTimeout takes. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** How long an asynchronous run computes before it lets the host's event loop turn. */
 const ASYNC_TURN_MS = 20;
 
@@ -171,11 +174,12 @@ export class VM {
           vm().hostMessage = undefined;
           return stringOrZero(vm().core, message);
         }
+        if (code === ERRORS.MemoryLimit.code) return stringOrZero(vm().core, vm().memoryMessage());
         const args: JsValue[] = [];
         for (let i = 0; i < argc; i++) args.push(vm().reader.forMessage(argsPtr + i * 8));
         return stringOrZero(vm().core, runtimeMessage(code, args));
       },
-      renderTrace: (list) => stringOrZero(vm().core, vm().traceOf(list).map((f) => `${f.name} (${f.file}:${f.line}:${f.col})`).join("\n")),
+      renderTrace: (list) => stringOrZero(vm().core, traceLines(vm().traceOf(list), "").join("\n")),
       call: (id, args, n, out) => vm().callHost(id, args, n, out),
       matmul: (a, b, c, m, k, n, dt) => (vm().productHook?.(a, b, c, m, k, n, dt) ? 1 : 0),
       spawn: (proto, args, n, out) => vm().offerSpawn(proto, args, n, out),
@@ -189,6 +193,11 @@ export class VM {
   setLimits(limits: Limits): void {
     this.core.setLimits(limits.maxDepth ?? DEFAULT_MAX_DEPTH, limits.maxSteps ?? 0, limits.maxMemory ?? 0);
     this.limitsSet = { ...limits };
+  }
+
+  /** The message of 4001 in this VM: its limit, or the size its heap reached. */
+  memoryMessage(): string {
+    return memoryLimitMessage(this.limitsSet.maxMemory, this.core.heapCommitted());
   }
 
   /** The limits this VM runs with (the VMs hosting its work on a pool's workers get its memory and depth limits). */
@@ -386,7 +395,7 @@ export class VM {
 
   /** Ends the drive at once when nothing waits (the usual case), else once the host has answered. */
   private hostedRun(status: number): void {
-    if (status !== STATUS_PAUSED && !(status === STATUS_IDLE && this.hostWaiting > 0)) return this.endHosted(status);
+    if (status !== STATUS_PAUSED && !this.waitsInIdle(status)) return this.endHosted(status);
     let end = STATUS_IDLE;
     this.finishAsync(status)
       .then((s) => (end = s))
@@ -457,6 +466,7 @@ export class VM {
   /** The core's pending fault as an error (or a memory error with `fallback` when there is none). */
   private errorOfFault(fallback: string): NoodleRuntimeError {
     const code = this.core.lastFault();
+    if (code === ERRORS.MemoryLimit.code) return new NoodleRuntimeError(code, this.memoryMessage(), []);
     return code !== 0 ? new NoodleRuntimeError(code, runtimeMessage(code, []), []) : new NoodleRuntimeError(ERRORS.MemoryLimit.code, fallback, []);
   }
 
@@ -638,6 +648,7 @@ export class VM {
       // a synchronous run cannot wait for the host: its fibers are cancelled
       const pending = this.core.pendingHostFutures();
       this.core.abandonRun();
+      if (pending === 0) return { ok: false, error: new NoodleRuntimeError(ERRORS.SleepCannotBlock.code, formatError("SleepCannotBlock"), []) };
       return { ok: false, error: new NoodleRuntimeError(1005, formatError("HostWait", { count: pending }), []) };
     }
     if (status === STATUS_EXITED) return this.exited();
@@ -655,10 +666,21 @@ export class VM {
     return { ok: true, value: null, exitCode: code };
   }
 
-  /** Resumes a run that paused at the end of a time slice until it finishes or waits for the host. */
+  /**
+   * Resumes a run that paused at the end of a time slice until it finishes or waits for the host.
+   * A run that only waits for a sleep blocks the thread until the sleep is over, where it may.
+   */
   private finish(status: number): number {
-    while (status === STATUS_PAUSED) status = this.core.resume();
-    return status;
+    for (;;) {
+      while (status === STATUS_PAUSED) status = this.core.resume();
+      if (status !== STATUS_IDLE || this.hostWaiting > 0 || !blockUntil(this.core.nextDeadline())) return status;
+      status = this.core.resume();
+    }
+  }
+
+  /** Whether an idle run waits for something that will come: a host promise, or a sleep's end. */
+  private waitsInIdle(status: number): boolean {
+    return status === STATUS_IDLE && (this.hostWaiting > 0 || Number.isFinite(this.core.nextDeadline()));
   }
 
   /** Drives a run to its end, letting the event loop turn while it waits for host promises. */
@@ -678,7 +700,7 @@ export class VM {
           turn = performance.now();
         }
         status = this.core.resume();
-      } else if (status === STATUS_IDLE && this.hostWaiting > 0) {
+      } else if (this.waitsInIdle(status)) {
         await this.nextSettlement(this.core.nextDeadline());
         turn = performance.now();
         status = this.core.resume();
@@ -689,7 +711,8 @@ export class VM {
   /** Waits until a host promise settles, or until `deadline` (host clock) when a timeout is due first. */
   private nextSettlement(deadline: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = Number.isFinite(deadline) ? setTimeout(resolve, Math.max(0, deadline - performance.now())) : undefined;
+      // timers take at most 2^31 - 1 ms (a longer delay would fire at once): the run looks again then
+      const timer = Number.isFinite(deadline) ? setTimeout(resolve, Math.min(MAX_TIMER_MS, Math.max(0, deadline - performance.now()))) : undefined;
       this.wake = () => {
         clearTimeout(timer);
         resolve();
@@ -790,21 +813,30 @@ export class VM {
     }
     const u32 = new Uint32Array(this.core.memory.buffer);
     const code = new Float64Array(this.core.memory.buffer)[(p + L.ERR_CODE) >>> 3];
-    const message = this.reader.string(u32[(p + L.ERR_MESSAGE) >>> 2]);
+    let message = this.reader.string(u32[(p + L.ERR_MESSAGE) >>> 2]);
+    // with memory exhausted the core could not make the message and used the bare name
+    if (code === ERRORS.MemoryLimit.code && message === ERRORS.MemoryLimit.name) message = this.memoryMessage();
     const list = u32[(p + L.ERR_TRACE) >>> 2];
     return new NoodleRuntimeError(code, message, this.traceOf(list), list === 0 ? [] : (this.reader.object(list, 0) as number[]));
   }
 
-  /** Frames of a raw trace: a list of numbers [function, word offset, ...]. */
+  /**
+   * Frames of a raw trace: a list of numbers [function, word offset, count, ...], where a record
+   * stands for `count` identical consecutive frames, and function -1 for `count` frames left out.
+   */
   traceOf(list: number): TraceFrame[] {
     if (list === 0) return [];
     const raw = this.reader.object(list, 0) as number[];
     const frames: TraceFrame[] = [];
-    for (let i = 0; i + 1 < raw.length; i += 2) {
+    for (let i = 0; i + 2 < raw.length; i += 3) {
+      if (raw[i] === -1) {
+        frames.push({ name: "", file: "", line: 0, col: 0, omitted: raw[i + 2] });
+        continue;
+      }
       const fn = this.functions[raw[i]];
       if (!fn) continue;
       const { line, col } = positionOf(fn.proto, raw[i + 1]);
-      frames.push({ name: fn.proto.name, file: fn.file, line, col });
+      frames.push({ name: fn.proto.name, file: fn.file, line, col, ...(raw[i + 2] > 1 ? { calls: raw[i + 2] } : {}) });
     }
     return frames;
   }

@@ -147,6 +147,6 @@ export function installStorage(vm: VM, env: StorageEnvironment): void {
   });
   op("__db_query", (s, _g, _t, [sql, params]) => {
     if (params !== null && !Array.isArray(params)) throw HostError.of("InvalidArgument", "query");
-    return s.query(text(sql as JsValue, "query"), (params ?? []) as StoredValue[]);
+    return s.query(text(sql as JsValue, "query"), (params ?? []) as StoredValue[], vm.limits.maxMemory ?? 0);
   });
 }

@@ -2,13 +2,16 @@
 //
 // A query must be one SELECT statement (8006); it runs on the store's index database, which holds
 // nothing but `objects`, and names of SQLite's own tables and table-valued functions are refused
-// (8006), so a query reaches only that table. SQLite's syntax and name errors become 8005 with a
+// (8006), so a query reaches only that table. `WITH` is refused anywhere (8006): a recursive
+// common table expression could run for ever. Under a memory limit, SQLite's heap and the rows
+// a query returns stay within it (4001). SQLite's syntax and name errors become 8005 with a
 // line:column position found by tokenizing the query. In results, `value` references and any
 // blob holding codec bytes (`meta`) come back as Noodle values.
 import type { Database } from "./sqlite.js";
 import { decodeValue, type ArrayValue, type StoredValue } from "./codec.js";
 import { HostError } from "../runtime/host-calls.js";
-import { NoodleRuntimeError } from "../runtime/runtime-error.js";
+import { NoodleRuntimeError, memoryLimitMessage } from "../runtime/runtime-error.js";
+import { ERRORS } from "../errors/table.js";
 import { ARRAY_FUNCTIONS, type ArrayKernels } from "./kernels.js";
 import { decodeRef, type ValueRef } from "./log-format.js";
 
@@ -120,6 +123,10 @@ export function checkQuery(sql: string): { text: string; tokens: Token[] } {
     const name = nameOf(t);
     if (name && (name.startsWith("sqlite_") || name.startsWith("pragma_"))) {
       throw HostError.of("QueryNotSelect", `${t.text} at ${position(sql, t.at)}: MQL reads only the objects table`);
+    }
+    // a common table expression can recurse without end, even inside a subquery
+    if (t.kind === "word" && name === "with") {
+      throw HostError.of("QueryNotSelect", `${t.text} at ${position(sql, t.at)}: MQL takes no WITH clauses (common table expressions)`);
     }
   }
   const body = semi >= 0 ? tokens.slice(0, semi) : tokens;
@@ -236,7 +243,21 @@ function cellValue(ctx: QueryContext, x: SqlValue): StoredValue {
   return Array.from(x);
 }
 
-export function runQuery(db: Database, sql: string, params: StoredValue[], ctx: QueryContext): Map<string, StoredValue>[] {
+/** Bytes a result row is counted as beyond its cells' own (a map and its entries). */
+const ROW_OVERHEAD = 64;
+/** Bytes a number, nil or reference cell is counted as. */
+const CELL_BYTES = 16;
+
+/** 4001 for a query that needs more memory than `limit` bytes. */
+function memoryError(limit: number): HostError {
+  return new HostError(ERRORS.MemoryLimit.code, [], `${memoryLimitMessage(limit, 0)}: the query needs more`);
+}
+
+/**
+ * Runs an MQL query. `memoryLimit` (bytes, 0 for none): SQLite's heap may not grow past it while
+ * the query runs (its sorts and temporary tables included), nor may the rows it returns.
+ */
+export function runQuery(db: Database, sql: string, params: StoredValue[], ctx: QueryContext, memoryLimit = 0): Map<string, StoredValue>[] {
   const { text, tokens } = checkQuery(sql);
   // the functions are registered once per database; the errors they record, once per query
   let failures = registered.get(db);
@@ -244,21 +265,33 @@ export function runQuery(db: Database, sql: string, params: StoredValue[], ctx: 
     failures = [];
     registerFunctions(db, ctx, failures);
     registered.set(db, failures);
+    // sorts and temporary tables in SQLite's heap, where the limit counts them, not in files
+    db.run("PRAGMA temp_store = MEMORY");
   }
   failures.length = 0;
+  // the limit is SQLite's, for every database of this sql.js instance: set for this query only
+  db.run(`PRAGMA hard_heap_limit = ${Math.max(0, Math.floor(memoryLimit))}`);
   let stmt;
   try {
     stmt = db.prepare(text);
   } catch (e) {
+    db.run("PRAGMA hard_heap_limit = 0");
+    if (memoryLimit > 0 && /out of memory/i.test((e as Error).message)) throw memoryError(memoryLimit);
     throw sqliteError(sql, tokens, (e as Error).message);
   }
   const rows: Map<string, StoredValue>[] = [];
+  let bytes = 0;
   try {
     checkParameterCount(sql, tokens, params.length);
     stmt.bind(params.map((p, i) => bindable(p, i, sql)));
     const columns = stmt.getColumnNames();
     while (stmt.step()) {
       const values = stmt.get() as SqlValue[];
+      if (memoryLimit > 0) {
+        bytes += ROW_OVERHEAD;
+        for (const v of values) bytes += typeof v === "string" ? 2 * v.length : v instanceof Uint8Array ? v.length : CELL_BYTES;
+        if (bytes > memoryLimit) throw memoryError(memoryLimit);
+      }
       rows.push(new Map(columns.map((c, i) => [c, cellValue(ctx, values[i])])));
     }
   } catch (e) {
@@ -266,9 +299,11 @@ export function runQuery(db: Database, sql: string, params: StoredValue[], ctx: 
     const cause = failures[0];
     if (cause instanceof HostError) throw cause;
     if (cause instanceof NoodleRuntimeError) throw new HostError(cause.code, [], cause.message);
+    if (memoryLimit > 0 && /out of memory/i.test((e as Error).message)) throw memoryError(memoryLimit);
     throw sqliteError(sql, tokens, (e as Error).message);
   } finally {
     stmt.free();
+    db.run("PRAGMA hard_heap_limit = 0");
   }
   return rows;
 }

@@ -276,10 +276,13 @@ export class Store {
     return this.rows("SELECT key FROM objects WHERE substr(key, 1, ?) = ? ORDER BY key", [prefix.length, prefix]).map((r) => r[0] as string);
   }
 
-  /** Runs an MQL query (a single SELECT over `objects`); rows as maps of column to value. */
-  query(sql: string, params: StoredValue[] = []): Map<string, StoredValue>[] {
+  /**
+   * Runs an MQL query (a single SELECT over `objects`); rows as maps of column to value. With a
+   * memory limit (bytes), a query that needs more fails with 4001.
+   */
+  query(sql: string, params: StoredValue[] = [], memoryLimit = 0): Map<string, StoredValue>[] {
     this.checkOpen();
-    return runQuery(this.db, sql, params, this.queryContext);
+    return runQuery(this.db, sql, params, this.queryContext, memoryLimit);
   }
 
   /** What the index knows of every key, in key order, without reading any value. */
