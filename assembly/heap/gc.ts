@@ -17,7 +17,6 @@ import {
   releaseRegionBlock, setNextCollect, clearCollectRequest,
 } from "./alloc";
 
-
 let markStack: u32 = 0;
 let markCap: u32 = 0;
 let markLen: u32 = 0;

@@ -13,11 +13,7 @@ import { transpose, determinant, solveWith, luParts, matrixFromLists, castMatrix
 import * as B from "../vm/opcodes";
 import { builtinName } from "../vm/builtin-names";
 import { typeValue } from "../vm/ops";
-
-const E_OPERANDS: u32 = 5001;
-const E_SHAPES: u32 = 5002;
-const E_INVALID: u32 = 3011;
-const E_RANGE: u32 = 3017;
+import { E_ARGUMENT_RANGE, E_INVALID_ARGUMENT, E_OPERAND_TYPES, E_SHAPE_MISMATCH } from "../vm/contract";
 
 const scratch = <u32>memory.data(16);
 const shapeBuf = <u32>memory.data(4 * 32);
@@ -29,14 +25,14 @@ let S_L: u32 = 0, S_U: u32 = 0, S_P: u32 = 0;
 }
 
 function bad(id: u32, v: u64): u64 {
-  raise2(E_OPERANDS, obj(builtinName(id)), typeValue(v));
+  raise2(E_OPERAND_TYPES, obj(builtinName(id)), typeValue(v));
   return NIL;
 }
 
 /** A size argument that is not a whole number from 0 up: 3017 for a number, else 5001. */
 function badSize(id: u32, v: u64, what: u32): u64 {
   if (!isNum(v)) return bad(id, v);
-  raise4(E_RANGE, obj(builtinName(id)), obj(what), obj(S_WHOLE_FROM_0), v);
+  raise4(E_ARGUMENT_RANGE, obj(builtinName(id)), obj(what), obj(S_WHOLE_FROM_0), v);
   return NIL;
 }
 
@@ -80,7 +76,7 @@ export function arrayTotal(v: u64, mean: bool): u64 {
   for (let i: u32 = 0; i < n; i++) s += getAt(e, i, dt);
   if (mean) {
     if (n == 0) {
-      raise1(E_INVALID, obj(builtinName(B.BI_MEAN)));
+      raise1(E_INVALID_ARGUMENT, obj(builtinName(B.BI_MEAN)));
       return NIL;
     }
     return num(s / <f64>n);
@@ -150,7 +146,7 @@ export function callLinalg(id: u32, args: u32, n: u32): u64 {
       if (!isMatrix(a0)) return bad(id, a0);
       const p = objOf(a0);
       if (mRows(p) != mCols(p)) {
-        raise2(E_SHAPES, shapeList(p), obj(builtinName(id)));
+        raise2(E_SHAPE_MISMATCH, shapeList(p), obj(builtinName(id)));
         return NIL;
       }
       let s: f64 = 0;
@@ -202,7 +198,7 @@ export function callLinalg(id: u32, args: u32, n: u32): u64 {
       let count: u64 = 1;
       for (let i: u32 = 0; i < <u32>nd; i++) count *= <u64>load<u32>(shapeBuf + (i << 2));
       if (count != <u64>arrayCount(p)) {
-        raise2(E_SHAPES, shapeList(p), arg(args, 1));
+        raise2(E_SHAPE_MISMATCH, shapeList(p), arg(args, 1));
         return NIL;
       }
       const dt = arrayDtype(p);

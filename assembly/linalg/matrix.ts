@@ -10,15 +10,15 @@ import { allocBlock } from "../heap/alloc";
 import { isObj, objOf } from "../heap/value";
 import { allocStorage } from "../objects/list";
 import { raise } from "../vm/fault";
+import { E_MEMORY_LIMIT } from "../vm/contract";
 
-const E_MEMORY: u32 = 4001;
 /** Largest element count of one matrix or tensor (keeps byte sizes within 32 bits). */
 export const MAX_ELEMENTS: u64 = 0x1000_0000;
 
 /** Storage for `count` elements of `dtype`; returns the aligned address of element 0 (0 on failure). */
 function allocElements(owner: u32, count: u64, dtype: u32, blockField: u32): u32 {
   if (count > MAX_ELEMENTS) {
-    raise(E_MEMORY);
+    raise(E_MEMORY_LIMIT);
     return 0;
   }
   const bytes = <u32>count << (dtype == DTYPE_F32 ? 2 : 3);
@@ -31,7 +31,7 @@ function allocElements(owner: u32, count: u64, dtype: u32, blockField: u32): u32
 export function newMatrix(rows: u32, cols: u32, dtype: u32): u32 {
   const p = allocBlock(MAT_SIZE - HEADER, T_MATRIX);
   if (p == 0) {
-    raise(E_MEMORY);
+    raise(E_MEMORY_LIMIT);
     return 0;
   }
   store<u32>(p, 0, MAT_BLOCK);
@@ -55,7 +55,7 @@ export function zeroMatrix(rows: u32, cols: u32, dtype: u32): u32 {
 export function newTensor(ndim: u32, shape: u32, dtype: u32): u32 {
   const p = allocBlock(TEN_SHAPE - HEADER + (ndim << 2), T_TENSOR);
   if (p == 0) {
-    raise(E_MEMORY);
+    raise(E_MEMORY_LIMIT);
     return 0;
   }
   let count: u64 = 1;

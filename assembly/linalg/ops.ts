@@ -15,13 +15,7 @@ import { matmul } from "./matmul";
 import { luFactor, luSolve } from "./lu";
 import { luInverse } from "./inverse";
 import { newList, listPush, listLen, listGet } from "../objects/list";
-
-const E_SHAPES: u32 = 5002;
-const E_SINGULAR: u32 = 3010;
-const E_OPERANDS: u32 = 5001;
-const E_INDEX: u32 = 3002;
-const E_ELEMENT: u32 = 5005;
-const E_MEMORY: u32 = 4001;
+import { E_ELEMENT_TYPE, E_INDEX_OUT_OF_RANGE, E_MEMORY_LIMIT, E_OPERAND_TYPES, E_SHAPE_MISMATCH, E_SINGULAR_MATRIX } from "../vm/contract";
 
 // elementwise operation codes
 export const EW_ADD: u32 = 0;
@@ -48,7 +42,7 @@ function zipF64(op: u32, a: u32, b: u32, out: u32, n: u32): void {
 }
 
 function shapeError(a: u32, b: u32): void {
-  raise2(E_SHAPES, shapeList(a), shapeList(b));
+  raise2(E_SHAPE_MISMATCH, shapeList(a), shapeList(b));
 }
 
 /** The shape of matrix or tensor p as a list value: `shape(x)`, and the shapes in messages. */
@@ -167,7 +161,7 @@ export function transpose(p: u32): u64 {
 /** A scratch f64 block of n doubles (freed by the caller with freeBlock). */
 function scratch(bytes: u32): u32 {
   const p = allocBlock(bytes + 8, T_RAW);
-  if (p == 0) raise(E_MEMORY);
+  if (p == 0) raise(E_MEMORY_LIMIT);
   return p;
 }
 
@@ -182,7 +176,7 @@ let luSign: i32 = 0;
 function factor(p: u32, name: u64): bool {
   const n = mRows(p);
   if (n != mCols(p)) {
-    raise2(E_SHAPES, shapeList(p), name);
+    raise2(E_SHAPE_MISMATCH, shapeList(p), name);
     return false;
   }
   luBlock = scratch((n * n) << 3);
@@ -221,7 +215,7 @@ export function solveWith(p: u32, b: u32, name: u64): u64 {
   const n = mRows(p);
   if (luSign == 0) {
     release();
-    raise(E_SINGULAR);
+    raise(E_SINGULAR_MATRIX);
     return NIL;
   }
   const nrhs = b == 0 ? n : mCols(b);
@@ -324,7 +318,7 @@ export function getIndexN(t: u64, regs: u32, n: u32, sliceMask: u32): u64 {
       c1 = c0 + 1;
     }
     if (r0 < 0 || c0 < 0 || r1 < 0 || c1 < 0) {
-      raise2(E_INDEX, (sliceMask & 1) == 0 && r0 < 0 ? load<u64>(regs) : load<u64>(regs, 16), num(<f64>((sliceMask & 1) == 0 && r0 < 0 ? R : C)));
+      raise2(E_INDEX_OUT_OF_RANGE, (sliceMask & 1) == 0 && r0 < 0 ? load<u64>(regs) : load<u64>(regs, 16), num(<f64>((sliceMask & 1) == 0 && r0 < 0 ? R : C)));
       return NIL;
     }
     if (sliceMask == 0) return num(getAt(e, <u32>(r0 * C + c0), dt));
@@ -343,14 +337,14 @@ export function getIndexN(t: u64, regs: u32, n: u32, sliceMask: u32): u64 {
     if (at < 0) return NIL;
     return num(getAt(load<u32>(p, TEN_ELEMS), <u32>at, load<u32>(p, TEN_DTYPE)));
   }
-  raise2(E_OPERANDS, NIL, NIL);
+  raise2(E_OPERAND_TYPES, NIL, NIL);
   return NIL;
 }
 
 /** A[i, j] = v (plain indices only). */
 export function setIndexN(t: u64, regs: u32, n: u32, v: u64): void {
   if (!(isMatrix(t) && n == 2) && !isTensor(t)) {
-    raise2(E_OPERANDS, obj(opSymbol(OPS_INDEX)), typeValue(t));
+    raise2(E_OPERAND_TYPES, obj(opSymbol(OPS_INDEX)), typeValue(t));
     return;
   }
   if (!isNum(v)) {
@@ -361,7 +355,7 @@ export function setIndexN(t: u64, regs: u32, n: u32, v: u64): void {
     const p = objOf(t);
     const i = dimIndex(load<u64>(regs), mRows(p)), j = dimIndex(load<u64>(regs, 16), mCols(p));
     if (i < 0 || j < 0) {
-      raise2(E_INDEX, i < 0 ? load<u64>(regs) : load<u64>(regs, 16), num(<f64>(i < 0 ? mRows(p) : mCols(p))));
+      raise2(E_INDEX_OUT_OF_RANGE, i < 0 ? load<u64>(regs) : load<u64>(regs, 16), num(<f64>(i < 0 ? mRows(p) : mCols(p))));
       return;
     }
     setAt(mElems(p), <u32>(i * mCols(p) + j), mDtype(p), numOf(v));
@@ -373,7 +367,7 @@ export function setIndexN(t: u64, regs: u32, n: u32, v: u64): void {
     if (at >= 0) setAt(load<u32>(p, TEN_ELEMS), <u32>at, load<u32>(p, TEN_DTYPE), numOf(v));
     return;
   }
-  raise2(E_OPERANDS, NIL, NIL);
+  raise2(E_OPERAND_TYPES, NIL, NIL);
 }
 
 /** 5005: a value that is not a number stored in a matrix or tensor; names the place it was stored at. */
@@ -381,7 +375,7 @@ function elementTypeError(t: u64, regs: u32, n: u32, v: u64): void {
   const at = newList(n);
   if (at == 0) return;
   for (let k: u32 = 0; k < n; k++) listPush(at, load<u64>(regs + (k << 4)));
-  raise3(E_ELEMENT, obj(isMatrix(t) ? S_MATRIX : S_TENSOR), typeValue(v), obj(at));
+  raise3(E_ELEMENT_TYPE, obj(isMatrix(t) ? S_MATRIX : S_TENSOR), typeValue(v), obj(at));
 }
 
 /**
@@ -390,7 +384,7 @@ function elementTypeError(t: u64, regs: u32, n: u32, v: u64): void {
  */
 function tensorOffset(p: u32, regs: u32, n: u32): i64 {
   if (n != load<u32>(p, TEN_NDIM)) {
-    raise2(E_SHAPES, shapeList(p), num(<f64>n));
+    raise2(E_SHAPE_MISMATCH, shapeList(p), num(<f64>n));
     return -1;
   }
   let flat: i64 = 0;
@@ -398,7 +392,7 @@ function tensorOffset(p: u32, regs: u32, n: u32): i64 {
     const len = load<u32>(p + TEN_SHAPE + (d << 2));
     const k = dimIndex(load<u64>(regs + (d << 4)), len);
     if (k < 0) {
-      raise2(E_INDEX, load<u64>(regs + (d << 4)), num(<f64>len));
+      raise2(E_INDEX_OUT_OF_RANGE, load<u64>(regs + (d << 4)), num(<f64>len));
       return -1;
     }
     flat = flat * <i64>len + k;
@@ -421,13 +415,13 @@ export function matrixFromLists(v: u64): u64 {
   for (let i: u32 = 0; i < rows; i++) {
     const row = listGet(objOf(v), i);
     if (!isObj(row) || typeOf(objOf(row)) != T_LIST) {
-      raise2(E_OPERANDS, NIL, NIL);
+      raise2(E_OPERAND_TYPES, NIL, NIL);
       return NIL;
     }
     const n = listLen(objOf(row));
     if (i == 0) cols = n;
     else if (n != cols) {
-      raise2(E_SHAPES, num(<f64>cols), num(<f64>n));
+      raise2(E_SHAPE_MISMATCH, num(<f64>cols), num(<f64>n));
       return NIL;
     }
   }
@@ -439,7 +433,7 @@ export function matrixFromLists(v: u64): u64 {
     for (let j: u32 = 0; j < cols; j++) {
       const x = listGet(row, j);
       if (!isNum(x)) {
-        raise2(E_OPERANDS, NIL, NIL);
+        raise2(E_OPERAND_TYPES, NIL, NIL);
         return NIL;
       }
       store<f64>(e + ((i * cols + j) << 3), numOf(x));

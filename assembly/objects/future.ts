@@ -9,6 +9,7 @@ import { writeBarrier } from "../heap/gc";
 import { isObj, isNum, objOf, numOf, obj, NIL } from "../heap/value";
 import { newList, listPush, listPop, listLen, listGet, listSet } from "./list";
 import { raise } from "../vm/fault";
+import { E_MEMORY_LIMIT } from "../vm/contract";
 
 export const PENDING: u32 = 0;
 export const RESOLVED: u32 = 1;
@@ -21,13 +22,11 @@ export const FK_TIMEOUT: u32 = 2;
 export const FK_HOST: u32 = 3;
 export const FK_SLEEP: u32 = 4; // sleep(ms): resolves to nil at FUT_DEADLINE
 
-const E_MEMORY: u32 = 4001;
-
 /** A pending future; 0 (with 4001 raised) when out of memory. */
 export function newFuture(kind: u32): u32 {
   const p = allocBlock(FUT_SIZE - HEADER, T_FUTURE);
   if (p == 0) {
-    raise(E_MEMORY);
+    raise(E_MEMORY_LIMIT);
     return 0;
   }
   store<u32>(p, PENDING, FUT_STATE);
@@ -66,7 +65,7 @@ export function addWaiter(p: u32, who: u64, detail: u64): bool {
   if (list == 0) {
     list = newList(2);
     if (list == 0) {
-      raise(E_MEMORY);
+      raise(E_MEMORY_LIMIT);
       return false;
     }
     writeBarrier(p, obj(list));

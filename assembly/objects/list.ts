@@ -3,8 +3,7 @@ import { HEADER, T_LIST, T_RAW, F_REGION, LIST_LEN, LIST_CAP, LIST_DATA, LIST_SI
 import { allocBlock, freeBlock, regionDepth, setRegionDepth } from "../heap/alloc";
 import { writeBarrier } from "../heap/gc";
 import { raise } from "../vm/fault";
-
-const ERR_MEMORY: u32 = 4001;
+import { E_MEMORY_LIMIT } from "../vm/contract";
 
 /**
  * Storage for an object's items. Storage of an object that lives outside the open regions is
@@ -20,14 +19,14 @@ export function allocStorage(owner: u32, bytes: u32): u32 {
   } else {
     p = allocBlock(bytes, T_RAW);
   }
-  if (p == 0) raise(ERR_MEMORY);
+  if (p == 0) raise(E_MEMORY_LIMIT);
   return p;
 }
 
 export function newList(cap: u32): u32 {
   const p = allocBlock(LIST_SIZE - HEADER, T_LIST);
   if (p == 0) {
-    raise(ERR_MEMORY);
+    raise(E_MEMORY_LIMIT);
     return 0;
   }
   store<u32>(p, 0, LIST_LEN);

@@ -8,14 +8,14 @@ import { isNum, isObj, objOf, numOf } from "../heap/value";
 import { strHash, strEquals } from "./string";
 import { allocStorage } from "./list";
 import { raise } from "../vm/fault";
+import { E_MEMORY_LIMIT } from "../vm/contract";
 
 export const TOMBSTONE: u64 = 0xFFFE_0000_0000_00FF;
-const ERR_MEMORY: u32 = 4001;
 
 export function newMap(cap: u32): u32 {
   const p = allocBlock(MAP_SIZE - HEADER, T_MAP);
   if (p == 0) {
-    raise(ERR_MEMORY);
+    raise(E_MEMORY_LIMIT);
     return 0;
   }
   store<u32>(p, 0, MAP_COUNT);

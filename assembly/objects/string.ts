@@ -3,14 +3,13 @@
 import { HEADER, T_STRING, F_PINNED, STR_BYTES, STR_CPS, STR_HASH, STR_DATA, STR_ASCII, auxOf, setAux, setFlags, flagsOf } from "../heap/layout";
 import { allocBlock } from "../heap/alloc";
 import { raise } from "../vm/fault";
-
-export const ERR_MEMORY: u32 = 4001;
+import { E_MEMORY_LIMIT } from "../vm/contract";
 
 /** A string of `n` bytes whose contents the caller writes, then calls finishString. 0 on OOM. */
 export function allocString(n: u32): u32 {
   const p = allocBlock(STR_DATA - HEADER + n, T_STRING);
   if (p == 0) {
-    raise(ERR_MEMORY);
+    raise(E_MEMORY_LIMIT);
     return 0;
   }
   store<u32>(p, n, STR_BYTES);

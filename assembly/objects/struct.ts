@@ -2,13 +2,14 @@
 import { HEADER, T_STRUCT, T_STRUCTDEF, F_PINNED, STRUCT_DEF, STRUCT_FIELDS, SDEF_NAME, SDEF_COUNT, SDEF_INDEX, SDEF_DISPLAY, SDEF_FIELDS, setFlags } from "../heap/layout";
 import { allocBlock, allocPinned } from "../heap/alloc";
 import { raise } from "../vm/fault";
+import { E_MEMORY_LIMIT } from "../vm/contract";
 
 /** A struct instance of `def` with field values copied from `src` (u64 each). */
 export function newStruct(def: u32, src: u32): u32 {
   const n = load<u32>(def, SDEF_COUNT);
   const p = allocBlock(STRUCT_FIELDS - HEADER + (n << 3), T_STRUCT);
   if (p == 0) {
-    raise(4001);
+    raise(E_MEMORY_LIMIT);
     return 0;
   }
   store<u32>(p, def, STRUCT_DEF);

@@ -27,10 +27,7 @@ import { protoAt, P_NAME } from "./state";
 import { settle, pushReady, faultError } from "./scheduler";
 import { typeValue } from "./ops";
 import { remoteActorId, remoteSend } from "./parallel";
-
-const E_MEMORY: u32 = 4001;
-const E_NOT_CALLABLE: u32 = 3004;
-const E_STOPPED: u32 = 7003;
+import { E_ACTOR_STOPPED, E_MEMORY_LIMIT, E_NOT_CALLABLE } from "./contract";
 
 /** Supervision: an actor restarts at most this many times within this many milliseconds. */
 export let maxRestarts: u32 = 3;
@@ -53,7 +50,7 @@ export function newActor(ctor: u64, here: bool = false): u64 {
   const remote = here ? 0 : remoteActorId(objOf(ctor));
   const p = allocBlock(ACT_SIZE - HEADER, T_ACTOR);
   if (p == 0) {
-    raise(E_MEMORY);
+    raise(E_MEMORY_LIMIT);
     return NIL;
   }
   store<u32>(p, objOf(ctor), ACT_CTOR);
@@ -74,7 +71,7 @@ export function newActor(ctor: u64, here: bool = false): u64 {
 export function remoteActorValue(id: u32, name: u32): u64 {
   const p = allocBlock(ACT_SIZE - HEADER, T_ACTOR);
   if (p == 0) {
-    raise(E_MEMORY);
+    raise(E_MEMORY_LIMIT);
     return NIL;
   }
   memory.fill(p + ACT_CTOR, 0, ACT_SIZE - ACT_CTOR);
@@ -87,7 +84,7 @@ export function remoteActorValue(id: u32, name: u32): u64 {
 function construct(p: u32): bool {
   const f = newFiber(FK_INIT, obj(load<u32>(p, ACT_CTOR)), 0, p);
   if (f == 0) {
-    raise(E_MEMORY);
+    raise(E_MEMORY_LIMIT);
     return false;
   }
   store<u32>(p, f, ACT_BUSY);
@@ -100,7 +97,7 @@ function construct(p: u32): bool {
 export function boundMethod(actor: u32, name: u32): u64 {
   const p = allocBlock(BM_SIZE - HEADER, T_BOUND);
   if (p == 0) {
-    raise(E_MEMORY);
+    raise(E_MEMORY_LIMIT);
     return NIL;
   }
   store<u32>(p, actor, BM_ACTOR);
@@ -122,7 +119,7 @@ export function send(bound: u32, args: u32, n: u32): u64 {
   const f = newFiber(FK_MESSAGE, obj(load<u32>(bound, BM_NAME)), fut, actor);
   if (f == 0 || !setArgs(f, args, n)) {
     if (f != 0) freeFiber(f);
-    raise(E_MEMORY);
+    raise(E_MEMORY_LIMIT);
     return NIL;
   }
   store<u32>(fut, f, FUT_TASK);
@@ -257,6 +254,6 @@ function stoppedError(actor: u32): u64 {
     const joined = isObj(text) && objOf(text) != 0 ? strConcat(S_INIT_FAILED_WITH, objOf(text)) : 0;
     if (joined != 0) reason = joined;
   }
-  raise2(E_STOPPED, obj(load<u32>(actor, ACT_NAME)), obj(reason));
+  raise2(E_ACTOR_STOPPED, obj(load<u32>(actor, ACT_NAME)), obj(reason));
   return faultError();
 }

@@ -9,27 +9,23 @@ import { newMap, mapFind, mapSet, mapDelete, mapUsed, mapCount, entryKey, entryV
 import { raise, raise1, raise2, raise3, faulted, faultCode } from "./fault";
 import { outReset, outValue, outByte, outData, outLen } from "./format";
 import { hostWrite, hostParseNumber, hostClock, hostMath, hostCall, MATH_SIN, MATH_COS, MATH_TAN, MATH_EXP, MATH_LOG, MATH_ATAN2 } from "./host";
-import { typeValue, deepCopy, resolveIndex, compareValues, E_OPERANDS, E_INDEX, E_KEY, E_INVALID } from "./ops";
+import { typeValue, deepCopy, resolveIndex, compareValues } from "./ops";
 import { builtinName } from "./builtin-names";
 import { OPS_LT } from "./names";
 import * as B from "./opcodes";
 import { callLinalg, arrayTotal } from "../linalg/builtins";
 import { isMatrix, isTensor } from "../linalg/matrix";
 import { allOf, timeoutOf, sleepFor } from "./scheduler";
-
-const E_NUM_PARSE: u32 = 3009;
-const E_ASSERT: u32 = 3007;
-const E_ARITY: u32 = 3005;
+import { E_ASSERTION_FAILED, E_INDEX_OUT_OF_RANGE, E_INTERNAL_ERROR, E_INVALID_ARGUMENT, E_MEMORY_LIMIT, E_MISSING_KEY, E_NOT_A_NUMBER, E_OPERAND_TYPES, E_WRONG_ARG_COUNT } from "./contract";
 
 const scratch = <u32>memory.data(8);
 const hostResult = <u32>memory.data(8);
-const E_INTERNAL: u32 = 1002;
 
 /** A new error value (trace filled in when it is thrown). */
 export function newError(code: f64, message: u32): u64 {
   const p = allocBlock(ERR_SIZE - HEADER, T_ERROR);
   if (p == 0) {
-    raise(4001);
+    raise(E_MEMORY_LIMIT);
     return NIL;
   }
   store<u64>(p, num(code), ERR_CODE);
@@ -41,7 +37,7 @@ export function newError(code: f64, message: u32): u64 {
 export function nativeValue(id: u32): u64 {
   const p = allocBlock(NATIVE_SIZE - HEADER, T_NATIVE);
   if (p == 0) {
-    raise(4001);
+    raise(E_MEMORY_LIMIT);
     return NIL;
   }
   store<u32>(p, id, NATIVE_ID);
@@ -63,13 +59,13 @@ export function toStr(v: u64): u64 {
 
 function wantNumber(v: u64, name: u32): bool {
   if (isNum(v)) return true;
-  raise2(E_OPERANDS, obj(builtinName(name)), typeValue(v));
+  raise2(E_OPERAND_TYPES, obj(builtinName(name)), typeValue(v));
   return false;
 }
 
 function wantType(v: u64, t: u8, name: u32): bool {
   if (isObj(v) && typeOf(objOf(v)) == t) return true;
-  raise2(E_OPERANDS, obj(builtinName(name)), typeValue(v));
+  raise2(E_OPERAND_TYPES, obj(builtinName(name)), typeValue(v));
   return false;
 }
 
@@ -101,7 +97,7 @@ function extreme(id: u32, args: u32, n: u32): u64 {
     items = listItems(objOf(v));
     count = listLen(objOf(v));
     if (count == 0) {
-      raise1(E_INVALID, obj(builtinName(id)));
+      raise1(E_INVALID_ARGUMENT, obj(builtinName(id)));
       return NIL;
     }
   }
@@ -130,7 +126,7 @@ function sumOf(id: u32, v: u64): u64 {
   }
   if (id == B.BI_MEAN) {
     if (n == 0) {
-      raise1(E_INVALID, obj(builtinName(id)));
+      raise1(E_INVALID_ARGUMENT, obj(builtinName(id)));
       return NIL;
     }
     return num(s / <f64>n);
@@ -148,12 +144,12 @@ function rangeList(args: u32, n: u32): u64 {
     if (n == 3) step = numOf(arg(args, 2));
   }
   if (step == 0 || step != step) {
-    raise1(E_INVALID, obj(builtinName(B.BI_RANGE)));
+    raise1(E_INVALID_ARGUMENT, obj(builtinName(B.BI_RANGE)));
     return NIL;
   }
   const count = step > 0 ? Math.ceil((b - a) / step) : Math.ceil((a - b) / -step);
   if (count > 1e8) {
-    raise(4001);
+    raise(E_MEMORY_LIMIT);
     return NIL;
   }
   const c = count > 0 ? <u32>count : 0;
@@ -216,7 +212,7 @@ function length(v: u64): u64 {
       case T_MAP: return num(<f64>mapCount(p));
     }
   }
-  raise2(E_OPERANDS, obj(builtinName(B.BI_LEN)), typeValue(v));
+  raise2(E_OPERAND_TYPES, obj(builtinName(B.BI_LEN)), typeValue(v));
   return NIL;
 }
 
@@ -226,7 +222,7 @@ function parseNum(v: u64): u64 {
   const p = objOf(v);
   const x = hostParseNumber(strData(p), strBytes(p), scratch);
   if (load<u32>(scratch) == 0) {
-    raise1(E_NUM_PARSE, v);
+    raise1(E_NOT_A_NUMBER, v);
     return NIL;
   }
   return num(x);
@@ -248,19 +244,19 @@ function print(args: u32, n: u32): u64 {
 function callHost(id: u32, args: u32, n: u32): u64 {
   store<u64>(hostResult, NIL);
   if (hostCall(id, args, n, hostResult) == 0) return load<u64>(hostResult);
-  if (faultCode == 0) raise(E_INTERNAL);
+  if (faultCode == 0) raise(E_INTERNAL_ERROR);
   return NIL;
 }
 
 /** Calls builtin `id` after checking its argument count (for calls through function values). */
 export function callBuiltin(id: u32, args: u32, n: u32): u64 {
   if (id >= B.BI_COUNT) {
-    raise1(E_INVALID, num(<f64>id));
+    raise1(E_INVALID_ARGUMENT, num(<f64>id));
     return NIL;
   }
   const lo = B.builtinMinArgs(id), hi = B.builtinMaxArgs(id);
   if (<i32>n < lo || (hi >= 0 && <i32>n > hi)) {
-    raise3(E_ARITY, obj(builtinName(id)), num(<f64>lo), num(<f64>n));
+    raise3(E_WRONG_ARG_COUNT, obj(builtinName(id)), num(<f64>lo), num(<f64>n));
     return NIL;
   }
   return runBuiltin(id, args, n);
@@ -288,7 +284,7 @@ export function runBuiltin(id: u32, args: u32, n: u32): u64 {
       const xs = arg(args, 0);
       if (!wantType(xs, T_LIST, id)) return NIL;
       if (listLen(objOf(xs)) == 0) {
-        raise2(E_INDEX, num(-1), num(0));
+        raise2(E_INDEX_OUT_OF_RANGE, num(-1), num(0));
         return NIL;
       }
       return listPop(objOf(xs));
@@ -299,7 +295,7 @@ export function runBuiltin(id: u32, args: u32, n: u32): u64 {
       const len = listLen(objOf(xs));
       const k = isNum(i) && numOf(i) == <f64>len ? <i64>len : resolveIndex(i, len);
       if (k < 0) {
-        raise2(E_INDEX, i, num(<f64>len));
+        raise2(E_INDEX_OUT_OF_RANGE, i, num(<f64>len));
         return NIL;
       }
       listInsert(objOf(xs), <u32>k, arg(args, 2));
@@ -310,7 +306,7 @@ export function runBuiltin(id: u32, args: u32, n: u32): u64 {
       if (isObj(c) && typeOf(objOf(c)) == T_MAP) {
         const v = isKey(k) ? mapDelete(objOf(c), k) : TOMBSTONE;
         if (v == TOMBSTONE) {
-          raise1(E_KEY, k);
+          raise1(E_MISSING_KEY, k);
           return NIL;
         }
         return v;
@@ -319,7 +315,7 @@ export function runBuiltin(id: u32, args: u32, n: u32): u64 {
       const len = listLen(objOf(c));
       const i = resolveIndex(k, len);
       if (i < 0) {
-        raise2(E_INDEX, k, num(<f64>len));
+        raise2(E_INDEX_OUT_OF_RANGE, k, num(<f64>len));
         return NIL;
       }
       return listRemoveAt(objOf(c), <u32>i);
@@ -345,8 +341,8 @@ export function runBuiltin(id: u32, args: u32, n: u32): u64 {
     case B.BI_MEAN: return sumOf(id, arg(args, 0));
     case B.BI_ASSERT: {
       if (isTruthy(arg(args, 0))) return NIL;
-      if (n > 1) raise1(E_ASSERT, toStr(arg(args, 1)));
-      else raise(E_ASSERT);
+      if (n > 1) raise1(E_ASSERTION_FAILED, toStr(arg(args, 1)));
+      else raise(E_ASSERTION_FAILED);
       return NIL;
     }
     case B.BI_ERROR: {

@@ -12,6 +12,7 @@ import { protoAt, P_NAME } from "./state";
 import { builtinName } from "./builtin-names";
 import { T_MATRIX, T_TENSOR, TEN_NDIM, TEN_SHAPE, DTYPE_F32 } from "../heap/layout";
 import { mRows, mCols, mDtype, mElems, getAt, arrayDtype, arrayElems, arrayCount } from "../linalg/matrix";
+import { E_MEMORY_LIMIT } from "./contract";
 
 let buf: u32 = 0; // pinned block
 let cap: u32 = 0;
@@ -35,7 +36,7 @@ export function outReset(): void {
 function reserve(n: u32): bool {
   if (<u64>outLen + n <= <u64>cap) return true;
   if (<u64>outLen + n > <u64>MAX_TEXT) {
-    if (faultCode == 0) raise1(4001, num(<f64>MAX_TEXT));
+    if (faultCode == 0) raise1(E_MEMORY_LIMIT, num(<f64>MAX_TEXT));
     outLen = 0;
     return false;
   }
@@ -44,7 +45,7 @@ function reserve(n: u32): bool {
   const fresh = allocPinned(ncap);
   if (fresh == 0) {
     // the memory limit: the text is dropped, and the writes that follow go nowhere
-    if (faultCode == 0) raise1(4001, num(<f64>ncap));
+    if (faultCode == 0) raise1(E_MEMORY_LIMIT, num(<f64>ncap));
     outLen = 0;
     return false;
   }

@@ -16,10 +16,7 @@ import { newList, listLen, listGet, listSet, listPush, listFrom } from "../objec
 import { newMap, mapSet, mapUsed, entryKey, entryValue, TOMBSTONE, isKey } from "../objects/map";
 import { newStruct } from "../objects/struct";
 import { faultCode, faultArgc, faultArgs, raise, raise1, raise2, raise3, clearFault } from "./fault";
-import {
-  arith, lessThan, lessEqual, valuesEqual, getIndex, setIndex, slice, typeName, typeValue, fieldIndex, operandError, fmod, charAt,
-  E_OPERANDS, E_INVALID,
-} from "./ops";
+import { arith, lessThan, lessEqual, valuesEqual, getIndex, setIndex, slice, typeName, typeValue, fieldIndex, operandError, fmod, charAt } from "./ops";
 import { callBuiltin, runBuiltin, newError, nativeValue, toStr } from "./builtins";
 import { outReset, outValue, outData, outLen, outNumber, outLiteral } from "./format";
 import { hostErrorMessage, hostMath, hostRenderTrace, MATH_POW } from "./host";
@@ -42,30 +39,11 @@ import { FB_REGS, FB_REGCAP, FB_FRAMES, FB_DEPTH } from "./state";
 import { startMain, startDetached, runLoop, spawnTask, settledFuture, block, takeDeadlockMark, deadlockWaiting, markScheduler, faultError } from "./scheduler";
 import { newActor, boundMethod, send, handlerOf, actorName } from "./actor";
 import { remoteSpawn } from "./parallel";
-
-export const STATUS_DONE: u32 = 0;
-export const STATUS_ERROR: u32 = 1;
-/** The run paused at a safe point; `resume` continues it. */
-export const STATUS_YIELD: u32 = 2;
-/** The fiber waits on a future (the scheduler runs others meanwhile). */
-export const STATUS_BLOCKED: u32 = 3;
+import { E_ANNOTATION_FAILED, E_DEADLOCK, E_EXIT, E_INVALID_ARGUMENT, E_MALFORMED_BYTECODE, E_MEMORY_LIMIT, E_NOT_CALLABLE, E_NO_FIELD, E_OPERAND_TYPES, E_STACK_OVERFLOW, E_STEP_LIMIT, E_THROWN, E_WRONG_ARG_COUNT, STATUS_BLOCKED, STATUS_DONE, STATUS_ERROR, STATUS_PAUSED } from "./contract";
 
 const GO_ON: u32 = 0;
 const PAUSE: u32 = 1;
 const FAILED: u32 = 2;
-
-const E_STACK: u32 = 1001;
-const E_MALFORMED: u32 = 1004;
-const E_NOT_CALLABLE: u32 = 3004;
-const E_ARITY: u32 = 3005;
-const E_THROWN: u32 = 3006;
-const E_NO_MATCH: u32 = 3008;
-const E_NO_FIELD: u32 = 3013;
-const E_MEMORY: u32 = 4001;
-const E_STEPS: u32 = 4002;
-const E_EXIT: u32 = 3014;
-const E_ANNOTATION: u32 = 5004;
-const E_DEADLOCK: u32 = 7004;
 
 /** The value of a finished run, or the error of a failed one. Both are GC roots. */
 export let resultValue: u64 = NIL;
@@ -227,7 +205,7 @@ function faultToError(pc: u32): u64 {
 export function endsRun(e: u64): bool {
   if (!isObj(e) || typeOf(objOf(e)) != T_ERROR) return false;
   const c = numOf(load<u64>(objOf(e), ERR_CODE));
-  return c == <f64>E_MEMORY || c == <f64>E_STEPS || c == <f64>E_EXIT;
+  return c == <f64>E_MEMORY_LIMIT || c == <f64>E_STEP_LIMIT || c == <f64>E_EXIT;
 }
 
 /**
@@ -272,13 +250,13 @@ function safePoint(fr: u32, pc: u32): u32 {
   if (collectRequested) {
     collectGarbage();
     if (memoryLimit != 0 && bytesInUse > memoryLimit) {
-      raise1(E_MEMORY, num(<f64>memoryLimit));
+      raise1(E_MEMORY_LIMIT, num(<f64>memoryLimit));
       return FAILED;
     }
   }
   if (fuel < 0) {
     if (!nextSlice()) {
-      raise1(E_STEPS, num(<f64>stepLimit));
+      raise1(E_STEP_LIMIT, num(<f64>stepLimit));
       return FAILED;
     }
     return PAUSE;
@@ -294,7 +272,7 @@ function refuel(): bool {
 
 /** Ends the run with 4002 (which no handler catches). */
 function failOnBudget(pc: u32, stopDepth: u32): u32 {
-  raise1(E_STEPS, num(<f64>stepLimit));
+  raise1(E_STEP_LIMIT, num(<f64>stepLimit));
   unwind(faultToError(pc), pc, stopDepth);
   return STATUS_ERROR;
 }
@@ -330,7 +308,7 @@ function spawnCall(fv: u64, args: u32, n: u32): u64 {
     const np = protoAt(load<u32>(objOf(fv), CLO_PROTO));
     const nparams = load<u32>(np, P_NPARAMS);
     if (n > nparams || n < load<u32>(np, P_NREQUIRED)) {
-      raise3(E_ARITY, obj(load<u32>(np, P_NAME)), arityText(np), num(<f64>n));
+      raise3(E_WRONG_ARG_COUNT, obj(load<u32>(np, P_NAME)), arityText(np), num(<f64>n));
       return NIL;
     }
     const remote = remoteSpawn(objOf(fv), args, n);
@@ -376,13 +354,13 @@ export function beginFiber(f: u32): bool {
   const proto = protoAt(load<u32>(clo, CLO_PROTO));
   const nparams = load<u32>(proto, P_NPARAMS);
   if (n > nparams || n < load<u32>(proto, P_NREQUIRED)) {
-    raise3(E_ARITY, obj(load<u32>(proto, P_NAME)), arityText(proto), num(<f64>n));
+    raise3(E_WRONG_ARG_COUNT, obj(load<u32>(proto, P_NAME)), arityText(proto), num(<f64>n));
     thrownValue = faultToError(0);
     return false;
   }
   const nregs = load<u32>(proto, P_NREGS);
   if (!ensureRegisters(nregs + 1) || !ensureFrames(1)) {
-    raise1(E_MEMORY, NIL);
+    raise1(E_MEMORY_LIMIT, NIL);
     thrownValue = faultToError(0);
     return false;
   }
@@ -484,7 +462,7 @@ function concat(base: u32, from: u32, n: u32): u64 {
 function newBox(v: u64): u64 {
   const p = allocBlock(BOX_SIZE - HEADER, T_BOX);
   if (p == 0) {
-    raise(E_MEMORY);
+    raise(E_MEMORY_LIMIT);
     return NIL;
   }
   store<u64>(p, v, BOX_VALUE);
@@ -496,7 +474,7 @@ function newClosure(protoIndex: u32, current: u32, base: u32): u64 {
   const n = load<u32>(proto, P_NCAPS);
   const p = allocBlock(CLO_CAPS - HEADER + (n << 2), T_CLOSURE);
   if (p == 0) {
-    raise(E_MEMORY);
+    raise(E_MEMORY_LIMIT);
     return NIL;
   }
   store<u32>(p, protoIndex, CLO_PROTO);
@@ -513,7 +491,7 @@ function newClosure(protoIndex: u32, current: u32, base: u32): u64 {
       if (isType(v, T_BOX)) box = objOf(v);
     }
     if (box == 0) {
-      raise1(E_MALFORMED, num(<f64>protoIndex));
+      raise1(E_MALFORMED_BYTECODE, num(<f64>protoIndex));
       return NIL;
     }
     store<u32>(p + CLO_CAPS + (i << 2), box);
@@ -582,7 +560,7 @@ export function runFunction(protoIndex: u32): u32 {
 /** Runs `fv` on a new main fiber with the arguments in list `args`, with every fiber it starts. */
 function startRun(fv: u64, args: u32): u32 {
   if (!startMain(fv, args)) {
-    raise1(E_MEMORY, NIL);
+    raise1(E_MEMORY_LIMIT, NIL);
     thrownValue = faultToError(0);
     return STATUS_ERROR;
   }
@@ -658,13 +636,13 @@ export function execute(stopDepth: u32): u32 {
       }
       case O.OP_GETBOX: {
         const b = R(base, (ins >> 16) & 0xFF);
-        if (!isType(b, T_BOX)) { raise1(E_MALFORMED, num(<f64>((ipc - load<u32>(proto, P_CODE)) >> 2))); break; }
+        if (!isType(b, T_BOX)) { raise1(E_MALFORMED_BYTECODE, num(<f64>((ipc - load<u32>(proto, P_CODE)) >> 2))); break; }
         setR(base, a, load<u64>(objOf(b), BOX_VALUE));
         continue;
       }
       case O.OP_SETBOX: {
         const b = R(base, a);
-        if (!isType(b, T_BOX)) { raise1(E_MALFORMED, num(<f64>((ipc - load<u32>(proto, P_CODE)) >> 2))); break; }
+        if (!isType(b, T_BOX)) { raise1(E_MALFORMED_BYTECODE, num(<f64>((ipc - load<u32>(proto, P_CODE)) >> 2))); break; }
         const v = R(base, (ins >> 16) & 0xFF);
         writeBarrier(objOf(b), v);
         store<u64>(objOf(b), v, BOX_VALUE);
@@ -817,7 +795,7 @@ export function execute(stopDepth: u32): u32 {
             setFuel(left);
             const s = safePoint(fr, pc);
             left = fuel;
-            if (s == PAUSE) return STATUS_YIELD;
+            if (s == PAUSE) return STATUS_PAUSED;
             if (s == FAILED) break;
           }
         }
@@ -915,15 +893,15 @@ export function execute(stopDepth: u32): u32 {
           const np = protoAt(load<u32>(fp, CLO_PROTO));
           const nparams = load<u32>(np, P_NPARAMS);
           if (nparams != nargs && (nargs > nparams || nargs < load<u32>(np, P_NREQUIRED))) {
-            raise3(E_ARITY, obj(load<u32>(np, P_NAME)), arityText(np), num(<f64>nargs));
+            raise3(E_WRONG_ARG_COUNT, obj(load<u32>(np, P_NAME)), arityText(np), num(<f64>nargs));
             break;
           }
           store<u32>(fr, pc, FR_PC);
           const nregs = load<u32>(np, P_NREGS);
           let newBase = base + ((a + 1) << 3);
           if (frameCount >= frameLimit || newBase + (nregs << 3) > regsEnd) {
-            if (frameCount >= maxDepth) { raise1(E_STACK, num(<f64>maxDepth)); break; }
-            if (!ensureRegisters(((newBase - regs) >> 3) + nregs) || !ensureFrames(frameCount + 1)) { raise1(E_MEMORY, NIL); break; }
+            if (frameCount >= maxDepth) { raise1(E_STACK_OVERFLOW, num(<f64>maxDepth)); break; }
+            if (!ensureRegisters(((newBase - regs) >> 3) + nregs) || !ensureFrames(frameCount + 1)) { raise1(E_MEMORY_LIMIT, NIL); break; }
             // the registers may have moved, and the frames with them
             fr = frameAt(frameCount - 1);
             newBase = load<u32>(fr, FR_BASE) + ((a + 1) << 3);
@@ -945,7 +923,7 @@ export function execute(stopDepth: u32): u32 {
             setFuel(left);
             const s = safePoint(fr, pc);
             left = fuel;
-            if (s == PAUSE) return STATUS_YIELD;
+            if (s == PAUSE) return STATUS_PAUSED;
             if (s == FAILED) { ipc = pc; break; }
           }
           continue;
@@ -1058,7 +1036,7 @@ export function execute(stopDepth: u32): u32 {
 
       case O.OP_FAIL: {
         const code = ins >> 16;
-        raise1(code == 0 ? E_MALFORMED : code, R(base, a));
+        raise1(code == 0 ? E_MALFORMED_BYTECODE : code, R(base, a));
         break;
       }
 
@@ -1075,7 +1053,7 @@ export function execute(stopDepth: u32): u32 {
         if (faultCode != 0) break;
         for (let i: u32 = 0; i < n; i++) {
           const k = R(base, from + 2 * i);
-          if (!isKey(k)) { raise2(E_OPERANDS, obj(opSymbol(OPS_INDEX)), typeValue(k)); break; }
+          if (!isKey(k)) { raise2(E_OPERAND_TYPES, obj(opSymbol(OPS_INDEX)), typeValue(k)); break; }
           mapSet(m, k, R(base, from + 2 * i + 1));
         }
         if (faultCode != 0) break;
@@ -1095,7 +1073,7 @@ export function execute(stopDepth: u32): u32 {
         pc += 4;
         const from = (ins >> 16) & 0xFF, count = ins >> 24;
         const cols = rows == 0 ? 0 : count / rows;
-        if (rows * cols != count) { raise1(E_MALFORMED, num(<f64>count)); break; }
+        if (rows * cols != count) { raise1(E_MALFORMED_BYTECODE, num(<f64>count)); break; }
         const m = newMatrix(rows, cols, DTYPE_F64);
         if (faultCode != 0) break;
         for (let i: u32 = 0; i < count; i++) {
@@ -1192,7 +1170,7 @@ export function execute(stopDepth: u32): u32 {
         const sdef = code == O.TY_STRUCT ? structAt(ext) : 0;
         const v = R(base, a);
         if (checkType(v, code, sdef)) continue;
-        raise2(E_ANNOTATION, obj(sdef != 0 ? load<u32>(sdef, SDEF_NAME) : typeCodeName(code)), typeValue(v));
+        raise2(E_ANNOTATION_FAILED, obj(sdef != 0 ? load<u32>(sdef, SDEF_NAME) : typeCodeName(code)), typeValue(v));
         break;
       }
       case O.OP_ISSTRUCT: {
@@ -1217,7 +1195,7 @@ export function execute(stopDepth: u32): u32 {
           operandError(OPS_RANGE, !isNum(s) ? s : !isNum(l) ? l : st, !isNum(s) ? s : !isNum(l) ? l : st);
           break;
         }
-        if (numOf(st) == 0 || numOf(st) != numOf(st)) { raise1(E_INVALID, obj(opSymbol(OPS_RANGE))); break; }
+        if (numOf(st) == 0 || numOf(st) != numOf(st)) { raise1(E_INVALID_ARGUMENT, obj(opSymbol(OPS_RANGE))); break; }
         if (!forContinues(numOf(s), numOf(l), numOf(st), ((ins >> 16) & 1) != 0)) pc += off << 2;
         continue;
       }
@@ -1235,7 +1213,7 @@ export function execute(stopDepth: u32): u32 {
             setFuel(left);
             const s = safePoint(fr, pc);
             left = fuel;
-            if (s == PAUSE) return STATUS_YIELD;
+            if (s == PAUSE) return STATUS_PAUSED;
             if (s == FAILED) break;
           }
         }
@@ -1254,7 +1232,7 @@ export function execute(stopDepth: u32): u32 {
             setFuel(left);
             const s = safePoint(fr, pc);
             left = fuel;
-            if (s == PAUSE) return STATUS_YIELD;
+            if (s == PAUSE) return STATUS_PAUSED;
             if (s == FAILED) break;
           }
         }
@@ -1271,7 +1249,7 @@ export function execute(stopDepth: u32): u32 {
         pc += 4;
         const v = R(base, a);
         if (!isType(v, T_LIST) && !isType(v, T_MAP) && !isType(v, T_STRING) || !isNum(R(base, a + 1))) {
-          raise1(E_MALFORMED, num(<f64>((ipc - load<u32>(proto, P_CODE)) >> 2)));
+          raise1(E_MALFORMED_BYTECODE, num(<f64>((ipc - load<u32>(proto, P_CODE)) >> 2)));
           break;
         }
         if (!iterNext(base, a, ((ins >> 16) & 1) != 0)) pc += off << 2;
@@ -1279,7 +1257,7 @@ export function execute(stopDepth: u32): u32 {
         continue;
       }
       case O.OP_REGIONENTER: {
-        if (!enterRegion()) { raise1(E_MEMORY, NIL); break; }
+        if (!enterRegion()) { raise1(E_MEMORY_LIMIT, NIL); break; }
         continue;
       }
       case O.OP_REGIONEXIT: {
@@ -1293,7 +1271,7 @@ export function execute(stopDepth: u32): u32 {
         continue;
       }
       default:
-        raise1(E_MALFORMED, num(<f64>(ins & 0xFF)));
+        raise1(E_MALFORMED_BYTECODE, num(<f64>(ins & 0xFF)));
         break;
     }
 
@@ -1305,7 +1283,7 @@ export function execute(stopDepth: u32): u32 {
       if (outOfMemory) {
         clearOutOfMemory();
         clearFault();
-        raise1(E_MEMORY, num(<f64>memoryLimit));
+        raise1(E_MEMORY_LIMIT, num(<f64>memoryLimit));
       }
       err = faultToError(ipc);
     }

@@ -16,13 +16,6 @@ import { hostMath, MATH_POW } from "./host";
 import { product } from "./parallel";
 import { S_NUMBER, S_STRING, S_NIL, S_BOOL, S_LIST, S_MAP, S_STRUCT, S_FUNC, S_ERROR, S_MATRIX, S_TENSOR, S_FUTURE, S_ACTOR, opSymbol, OPS_ADD, OPS_SUB, OPS_MUL, OPS_DIV, OPS_MOD, OPS_POW, OPS_LT, OPS_LE, OPS_INDEX, OPS_EQ } from "./names";
 
-export const E_DIV_ZERO: u32 = 3001;
-export const E_INDEX: u32 = 3002;
-export const E_KEY: u32 = 3003;
-export const E_OPERANDS: u32 = 5001;
-export const E_NOT_INDEXABLE: u32 = 5003;
-export const E_INVALID: u32 = 3011;
-
 /** The type name of v as a Noodle string (what `type(v)` returns). */
 export function typeName(v: u64): u32 {
   if (isNum(v)) return S_NUMBER;
@@ -51,7 +44,7 @@ export function typeName(v: u64): u32 {
 }
 
 export function operandError(op: u32, a: u64, b: u64): void {
-  raise3(E_OPERANDS, obj(opSymbol(op)), typeValue(a), typeValue(b));
+  raise3(E_OPERAND_TYPES, obj(opSymbol(op)), typeValue(a), typeValue(b));
 }
 
 // @ts-ignore: decorator
@@ -74,10 +67,10 @@ export function arith(op: u32, a: u64, b: u64): u64 {
       case OPS_SUB: return num(x - y);
       case OPS_MUL: return num(x * y);
       case OPS_DIV:
-        if (y == 0) { raise(E_DIV_ZERO); return NIL; }
+        if (y == 0) { raise(E_DIVISION_BY_ZERO); return NIL; }
         return num(x / y);
       case OPS_MOD: {
-        if (y == 0) { raise(E_DIV_ZERO); return NIL; }
+        if (y == 0) { raise(E_DIVISION_BY_ZERO); return NIL; }
         if (!isFinite(y) && isFinite(x)) return num(x);
         return num(x % y);
       }
@@ -92,7 +85,7 @@ export function arith(op: u32, a: u64, b: u64): u64 {
     else if (op == OPS_MUL && (isNum(a) || isNum(b))) r = elementwise(EW_MUL, a, b);
     else if (op == OPS_DIV && isNum(b)) {
       // `/` by the number 0 is 3001 whatever the dividend, as for numbers (`./` is elementwise IEEE)
-      if (numOf(b) == 0) { raise(E_DIV_ZERO); return NIL; }
+      if (numOf(b) == 0) { raise(E_DIVISION_BY_ZERO); return NIL; }
       r = elementwise(EW_DIV, a, b);
     }
     if (r != NIL || faultCode != 0) return r;
@@ -138,7 +131,7 @@ export function valuesEqual(a: u64, b: u64): bool {
 function equalAt(a: u64, b: u64, depth: u32): bool {
   if (isNum(a) || isNum(b)) return isNum(a) && isNum(b) && numOf(a) == numOf(b);
   if (depth > MAX_NESTING) {
-    if (faultCode == 0) raise1(E_INVALID, obj(opSymbol(OPS_EQ)));
+    if (faultCode == 0) raise1(E_INVALID_ARGUMENT, obj(opSymbol(OPS_EQ)));
     return false;
   }
   if (a == b) return true;
@@ -196,8 +189,8 @@ export function resolveIndex(i: u64, n: u32): i64 {
 }
 
 function indexError(i: u64, n: u32): void {
-  if (!isNum(i) || numOf(i) != Math.floor(numOf(i))) raise2(E_OPERANDS, obj(opSymbol(OPS_INDEX)), typeValue(i));
-  else raise2(E_INDEX, i, num(<f64>n));
+  if (!isNum(i) || numOf(i) != Math.floor(numOf(i))) raise2(E_OPERAND_TYPES, obj(opSymbol(OPS_INDEX)), typeValue(i));
+  else raise2(E_INDEX_OUT_OF_RANGE, i, num(<f64>n));
 }
 
 /** One code point of string p at code point index k, as a new string. */
@@ -222,7 +215,7 @@ export function getIndex(t: u64, i: u64): u64 {
     }
     case T_MAP: {
       const e = isKey(i) ? mapFind(p, i) : -1;
-      if (e < 0) { raise1(E_KEY, i); return NIL; }
+      if (e < 0) { raise1(E_MISSING_KEY, i); return NIL; }
       return entryValue(p, <u32>e);
     }
     case T_STRING: {
@@ -248,7 +241,7 @@ export function setIndex(t: u64, i: u64, v: u64): void {
       return;
     }
     if (ty == T_MAP) {
-      if (!isKey(i)) { raise2(E_OPERANDS, obj(opSymbol(OPS_INDEX)), typeValue(i)); return; }
+      if (!isKey(i)) { raise2(E_OPERAND_TYPES, obj(opSymbol(OPS_INDEX)), typeValue(i)); return; }
       mapSet(p, i, v);
       return;
     }
@@ -275,7 +268,7 @@ export function slice(t: u64, from: u64, to: u64): u64 {
       const n = ty == T_LIST ? listLen(p) : strLength(p);
       const a = sliceBound(from, n, 0), b = sliceBound(to, n, n);
       if (a < 0 || b < 0) {
-        raise2(E_OPERANDS, obj(opSymbol(OPS_INDEX)), typeValue(a < 0 ? from : to));
+        raise2(E_OPERAND_TYPES, obj(opSymbol(OPS_INDEX)), typeValue(a < 0 ? from : to));
         return NIL;
       }
       const lo = <u32>a, hi = b < a ? <u32>a : <u32>b;
@@ -303,7 +296,7 @@ function copyInto(v: u64, memo: u32, depth: u32): u64 {
   const t = typeOf(p);
   if (t != T_LIST && t != T_MAP && t != T_STRUCT && t != T_MATRIX && t != T_TENSOR) return v;
   if (depth > MAX_NESTING) {
-    raise1(E_INVALID, obj(opSymbol(OPS_INDEX)));
+    raise1(E_INVALID_ARGUMENT, obj(opSymbol(OPS_INDEX)));
     return NIL;
   }
   const key = num(<f64>p);
@@ -355,6 +348,7 @@ function copyInto(v: u64, memo: u32, depth: u32): u64 {
 export const MAX_NESTING: u32 = 1000;
 
 import { newStruct } from "../objects/struct";
+import { E_DIVISION_BY_ZERO, E_INDEX_OUT_OF_RANGE, E_INVALID_ARGUMENT, E_MISSING_KEY, E_NOT_INDEXABLE, E_OPERAND_TYPES } from "./contract";
 
 function copyStruct(p: u32): u32 {
   const def = load<u32>(p, STRUCT_DEF);

@@ -20,23 +20,16 @@ import {
 import { raise, raise1, raise2, raise4, faultCode, faultArgc, faultArgs, clearFault } from "./fault";
 import { hostClock, hostErrorMessage } from "./host";
 import { newError } from "./builtins";
-import { typeValue, E_OPERANDS } from "./ops";
+import { typeValue } from "./ops";
 import { builtinName } from "./builtin-names";
 import { outOfMemoryError, S_OUT_OF_MEMORY, S_MILLISECONDS, S_NUMBER_FROM_0 } from "./names";
 import * as B from "./opcodes";
-import { execute, beginFiber, endsRun, resultValue, thrownValue, setOutcome, STATUS_DONE, STATUS_ERROR, STATUS_YIELD, STATUS_BLOCKED } from "./interp";
+import { execute, beginFiber, endsRun, resultValue, thrownValue, setOutcome } from "./interp";
 import { actorFiberEnded, removeFromMailbox } from "./actor";
 import { fuel, setFuel } from "./state";
 import { listLength, pointerAt, setPointer, setListLength, pushPointer } from "./pointer-list";
 import { cancelRemote } from "./parallel";
-
-/** Nothing is ready and the host owes the run a result: it settles a host future, then resumes. */
-export const STATUS_IDLE: u32 = 4;
-
-const E_MEMORY: u32 = 4001;
-const E_RANGE: u32 = 3017;
-const E_TIMEOUT: u32 = 7002;
-const E_CANCELLED: u32 = 7005;
+import { E_ARGUMENT_RANGE, E_CANCELLED, E_MEMORY_LIMIT, E_OPERAND_TYPES, E_TIMEOUT, STATUS_BLOCKED, STATUS_DONE, STATUS_ERROR, STATUS_IDLE, STATUS_PAUSED } from "./contract";
 
 /**
  * Instruction steps a broken deadlock or a fired timeout costs: each makes an error through the
@@ -164,7 +157,7 @@ export function spawnTask(fn: u64, args: u32, n: u32): u32 {
   const f = newFiber(FK_TASK, fn, fut, 0);
   if (f == 0 || !setArgs(f, args, n)) {
     if (f != 0) freeFiber(f);
-    raise(E_MEMORY);
+    raise(E_MEMORY_LIMIT);
     return 0;
   }
   store<u32>(fut, f, FUT_TASK);
@@ -217,7 +210,7 @@ function cancellable(f: u32): bool {
 /** all(xs): a future of the list of the values of xs, failing with the first failure. */
 export function allOf(xs: u64): u64 {
   if (!isObj(xs) || typeOf(objOf(xs)) != T_LIST) {
-    raise2(E_OPERANDS, obj(builtinName(B.BI_ALL)), typeValue(xs));
+    raise2(E_OPERAND_TYPES, obj(builtinName(B.BI_ALL)), typeValue(xs));
     return NIL;
   }
   const items = objOf(xs);
@@ -270,7 +263,7 @@ export function timeoutOf(v: u64, ms: u64): u64 {
   store<f64>(fut, hostClock() + numOf(ms), FUT_DEADLINE);
   if (!addWaiter(src, obj(fut), NIL)) return NIL;
   if (!pushPointer(timers, fut)) {
-    raise(E_MEMORY);
+    raise(E_MEMORY_LIMIT);
     return NIL;
   }
   return obj(fut);
@@ -279,11 +272,11 @@ export function timeoutOf(v: u64, ms: u64): u64 {
 /** A number of milliseconds for builtin `id`: 5001 when not a number, 3017 when negative or NaN. */
 function milliseconds(ms: u64, id: u32): bool {
   if (!isNum(ms)) {
-    raise2(E_OPERANDS, obj(builtinName(id)), typeValue(ms));
+    raise2(E_OPERAND_TYPES, obj(builtinName(id)), typeValue(ms));
     return false;
   }
   if (!(numOf(ms) >= 0)) {
-    raise4(E_RANGE, obj(builtinName(id)), obj(S_MILLISECONDS), obj(S_NUMBER_FROM_0), ms);
+    raise4(E_ARGUMENT_RANGE, obj(builtinName(id)), obj(S_MILLISECONDS), obj(S_NUMBER_FROM_0), ms);
     return false;
   }
   return true;
@@ -302,7 +295,7 @@ export function sleepFor(ms: u64): u64 {
   // a sleep without end never settles: awaiting only it is a deadlock, not a wait
   if (numOf(ms) == Infinity) return obj(fut);
   if (!pushPointer(timers, fut)) {
-    raise(E_MEMORY);
+    raise(E_MEMORY_LIMIT);
     return NIL;
   }
   return obj(fut);
@@ -433,7 +426,7 @@ export function runLoop(): u32 {
       return finishRun();
     }
     const s = runFiber(f);
-    if (s == STATUS_YIELD) return STATUS_YIELD;
+    if (s == STATUS_PAUSED) return STATUS_PAUSED;
     if (s == STATUS_ERROR && mainDone && !mainOk) return finishRun();
   }
   return STATUS_ERROR;
@@ -446,7 +439,7 @@ function runFiber(f: u32): u32 {
   setFiberState(f, FS_RUNNING);
   if (!switchTo(f)) {
     detach();
-    raise(E_MEMORY);
+    raise(E_MEMORY_LIMIT);
     abort(faultError());
     return STATUS_ERROR;
   }
@@ -455,7 +448,7 @@ function runFiber(f: u32): u32 {
     return ended(f, false, thrownValue, true);
   }
   const s = execute(0);
-  if (s == STATUS_YIELD) {
+  if (s == STATUS_PAUSED) {
     detach();
     setFiberState(f, FS_READY);
     pushReady(f);

@@ -15,6 +15,7 @@ import { verifyModule } from "../bytecode/verifier.js";
 import { Permissions, type PermissionOptions } from "./permissions.js";
 import { resolvedPath } from "./file-system.js";
 import { installSystem } from "./system-host.js";
+import { CORE_STATUS } from "./core-status.js";
 
 export interface Limits {
   /** Deepest call nesting (error 1001 beyond it). */
@@ -83,10 +84,9 @@ const MATH = [Math.sin, Math.cos, Math.tan, Math.exp, Math.log];
 const decoder = new TextDecoder();
 
 export const DEFAULT_MAX_DEPTH = 10_000;
-const STATUS_DONE = 0;
-const STATUS_PAUSED = 2;
-/** Every fiber waits and a host future is pending: the host must settle one, then resume. */
-const STATUS_IDLE = 4;
+const STATUS_DONE: number = CORE_STATUS.DONE;
+const STATUS_PAUSED: number = CORE_STATUS.PAUSED;
+const STATUS_IDLE: number = CORE_STATUS.IDLE;
 /** The host ended the run because the program called sys.exit in a task elsewhere (never a core status). */
 const STATUS_EXITED = -1;
 /** The longest delay setTimeout takes. */

@@ -1,12 +1,16 @@
-// The host-core contract: what the WebAssembly core exports and imports is declared once, by the
-// CoreExports and HostFunctions interfaces of src/runtime/core.ts. These tests read those
-// declarations and fail when the built core disagrees: a name missing on either side, or a
-// different number of parameters.
-import { readFileSync } from "node:fs";
+// The host-core contract, each part declared once: what the WebAssembly core exports and imports
+// (the CoreExports and HostFunctions interfaces of src/runtime/core.ts), the statuses a run returns
+// (src/runtime/core-status.ts) and the error codes (src/errors/table.ts), the last two reaching the
+// core through the generated assembly/vm/contract.ts. These tests fail when the built core or its
+// sources disagree with a declaration.
+import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import ts from "typescript";
 import { ROOT } from "../helpers.js";
 import { coreModule } from "../../src/runtime/core.js";
+import { ERROR_LIST } from "../../src/errors/table.js";
+// @ts-expect-error build scripts are plain JavaScript without declarations
+import { renderContractModule } from "../../scripts/gen-contract.js";
 
 /** Method name -> parameter count of an interface declared in `file`. */
 function interfaceMethods(file: string, name: string): Map<string, number> {
@@ -60,5 +64,37 @@ describe("host-core contract", async () => {
     expect(imported.every((i) => i.module === "host" && i.kind === "function")).toBe(true);
     expect(imported.map((i) => i.name).sort()).toEqual([...declaredImports.keys()].sort());
     expect(new Map([...watImports()].sort())).toEqual(new Map([...declaredImports].sort()));
+  });
+});
+
+describe("statuses and error codes", () => {
+  const read = (path: string) => readFileSync(ROOT + path, "utf8");
+  const coreSources = () => {
+    const out: [string, string][] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(ROOT + dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) walk(`${dir}/${entry.name}`);
+        else if (entry.name.endsWith(".ts") && entry.name !== "contract.ts") out.push([`${dir}/${entry.name}`, read(`${dir}/${entry.name}`)]);
+      }
+    };
+    walk("assembly");
+    return out;
+  };
+
+  it("assembly/vm/contract.ts is what scripts/gen-contract.js renders (run `npm run build:opcodes`)", async () => {
+    expect(read("assembly/vm/contract.ts")).toBe(await renderContractModule());
+  });
+
+  it("the core takes every status and error code from the generated contract", () => {
+    for (const [file, text] of coreSources()) {
+      // a code of its own, or a literal code where an error is raised, would escape the error table
+      expect([file, text.match(/const (?:(?:E|ERR)_\w*: u32 = \d{4}\b|STATUS_\w*: u32 = \d+)/)?.[0]]).toEqual([file, undefined]);
+      expect([file, text.match(/raise\d?\(\d+/)?.[0]]).toEqual([file, undefined]);
+    }
+  });
+
+  it("every error code the core names is in the error table", () => {
+    const codes = new Set(ERROR_LIST.map((e) => e.code));
+    for (const m of read("assembly/vm/contract.ts").matchAll(/E_\w+: u32 = (\d+)/g)) expect(codes.has(Number(m[1]))).toBe(true);
   });
 });
