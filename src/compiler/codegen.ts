@@ -15,6 +15,7 @@ import { BUILTIN_ID, BUILTINS } from "../runtime/builtin-table.js";
 import { ERRORS } from "../errors/table.js";
 import { SORT_WITH } from "./prelude.js";
 import { actorConstructor } from "./actor.js";
+import { chainLinks, type ChainLink } from "./chains.js";
 
 /** What the generator adds to as it goes: one pool of constants and functions for the module. */
 export class ModuleOutput {
@@ -729,15 +730,23 @@ export class CodeGenerator {
   private condJump(e: A.Expr, label: Label, when: boolean): void {
     const mark = this.b.top;
     if (e.kind === "Logical") {
-      const both = e.op === "and";
-      if (both !== when) {
-        // and-false / or-true: either side decides
-        this.condJump(e.left, label, when);
-        this.condJump(e.right, label, when);
+      // `a and b and c ...` as its operands in order, so a long chain is a loop, not recursion
+      const operands: A.Expr[] = [e.right];
+      let head = e.left;
+      while (head.kind === "Logical" && head.op === e.op) {
+        operands.push(head.right);
+        head = head.left;
+      }
+      operands.push(head);
+      operands.reverse();
+      if ((e.op === "and") !== when) {
+        // and-false / or-true: any operand decides
+        for (const x of operands) this.condJump(x, label, when);
       } else {
+        // and-true / or-false: all must agree; the first that does not skips the jump
         const skip = new Label();
-        this.condJump(e.left, skip, !when);
-        this.condJump(e.right, label, when);
+        for (let i = 0; i < operands.length - 1; i++) this.condJump(operands[i], skip, !when);
+        this.condJump(operands[operands.length - 1], label, when);
         this.b.place(skip);
       }
     } else if (e.kind === "Unary" && e.op === "not") {
@@ -801,6 +810,8 @@ export class CodeGenerator {
   }
 
   private exprInner(e: A.Expr, dst: number): void {
+    const links = chainLinks(e);
+    if (links) return this.chain(links, dst);
     switch (e.kind) {
       case "Number":
         return this.loadConstant(dst, { kind: "number", value: e.value });
@@ -892,6 +903,53 @@ export class CodeGenerator {
     }
   }
 
+  /**
+   * A chain of links into dst: the first link as usual, then each further one applied to the
+   * value so far, which stays in one register (so a long chain needs neither host stack nor
+   * registers in proportion to its length).
+   */
+  private chain(links: ChainLink[], dst: number): void {
+    // a variable's own register is written only at the end: the chain may still read it
+    const acc = this.isLocalReg(dst) ? this.b.alloc() : dst;
+    this.exprTo(links[0], acc);
+    for (let i = 1; i < links.length; i++) {
+      const link = links[i];
+      const mark = this.b.top;
+      this.pos(link.span);
+      switch (link.kind) {
+        case "Binary":
+          this.binary(link, acc, acc);
+          break;
+        case "Logical": {
+          const end = new Label();
+          this.b.jumpIf(link.op === "and" ? "JMPIFNOT" : "JMPIF", [acc, 0, 0], end);
+          this.exprTo(link.right, acc);
+          this.b.place(end);
+          break;
+        }
+        case "Call": {
+          const base = this.callBase(acc, link.args.length + 1);
+          if (base !== acc) this.b.emit("MOVE", [base, acc, 0]);
+          this.callWithCallee(link, base);
+          if (base !== acc) this.b.emit("MOVE", [acc, base, 0]);
+          break;
+        }
+        case "Index":
+          this.index(link, acc, acc);
+          break;
+        case "Member":
+          this.pos(link.nameSpan);
+          this.b.emit("GETFIELD", [acc, acc, 0], this.env.out.constant({ kind: "string", value: link.name }));
+          break;
+        case "Transpose":
+          this.b.emit("TRANSPOSE", [acc, acc, 0]);
+          break;
+      }
+      this.b.release(mark);
+    }
+    if (acc !== dst) this.b.emit("MOVE", [dst, acc, 0]);
+  }
+
   private loadName(e: A.Ident, dst: number): void {
     const res = this.r.uses.get(e);
     if (!res) return;
@@ -976,15 +1034,16 @@ export class CodeGenerator {
     this.b.emit(op, [dst, l, r]);
   }
 
-  private binary(e: A.Binary, dst: number): void {
+  /** e into dst; `left` is a register already holding the left side's value, if any. */
+  private binary(e: A.Binary, dst: number, left?: number): void {
     // x + 1, x - 2: an immediate operand saves a register and a load
     if ((e.op === "+" || e.op === "-") && e.right.kind === "Number" && isSmallInt(e.op === "+" ? e.right.value : -e.right.value, 8)) {
-      const l = this.exprAny(e.left);
+      const l = left ?? this.exprAny(e.left);
       this.pos(e.opSpan);
       this.b.emit("ADDI", [dst, l, e.op === "+" ? e.right.value : -e.right.value]);
       return;
     }
-    const l = this.exprAny(e.left);
+    const l = left ?? this.exprAny(e.left);
     const r = this.exprAny(e.right);
     this.pos(e.opSpan);
     if (e.op === ">") this.b.emit("LT", [dst, r, l]);
@@ -1015,11 +1074,16 @@ export class CodeGenerator {
       : callee.kind === "Member" ? this.r.qualified.get(callee)?.index
       : undefined;
     if (global === undefined) this.exprTo(callee, base);
+    this.callWithCallee(e, base, global);
+    if (base !== dst) this.b.emit("MOVE", [dst, base, 0]);
+  }
+
+  /** The call with its callee in register base (or in a global): arguments above it, then the call. */
+  private callWithCallee(e: A.Call, base: number, global?: number): void {
     e.args.forEach((a, i) => this.exprTo(a, base + 1 + i));
     this.pos(e.span);
     if (global !== undefined) this.b.emit("CALLG", [base, e.args.length, 0], global);
     else this.b.emit("CALL", [base, e.args.length, 0]);
-    if (base !== dst) this.b.emit("MOVE", [dst, base, 0]);
   }
 
   /** spawn f(args): like a call, but the callee runs as a task; spawn Name() makes an actor. */
@@ -1089,18 +1153,20 @@ export class CodeGenerator {
     return this.b.alloc(n);
   }
 
-  private index(e: A.Index, dst: number): void {
+  /** e into dst; `target` is a register already holding the indexed value, if any. */
+  private index(e: A.Index, dst: number, target?: number): void {
     if (e.indices.length !== 1) {
       if (e.indices.length > 32) return this.unsupported("more than 32 indices", dst, e.span);
       const base = this.b.alloc(1 + 2 * e.indices.length);
-      this.exprTo(e.target, base);
+      if (target !== undefined) this.b.emit("MOVE", [base, target, 0]);
+      else this.exprTo(e.target, base);
       const mask = this.indexPairs(e.indices, base);
       this.pos(e.span);
       this.b.emit("GETINDEXN", [dst, base, e.indices.length], mask);
       return;
     }
     const i = e.indices[0];
-    const target = this.exprAny(e.target);
+    const t = target ?? this.exprAny(e.target);
     if (i.kind === "SliceBounds") {
       const bounds = this.b.alloc(2);
       if (i.from) this.exprTo(i.from, bounds);
@@ -1108,17 +1174,17 @@ export class CodeGenerator {
       if (i.to) this.exprTo(i.to, bounds + 1);
       else this.b.emit("LOADNIL", [bounds + 1, 0, 0]);
       this.pos(e.span);
-      this.b.emit("SLICE", [dst, target, bounds]);
+      this.b.emit("SLICE", [dst, t, bounds]);
       return;
     }
     if (i.kind === "Number" && Number.isInteger(i.value) && i.value >= 0 && i.value < 256) {
       this.pos(e.span);
-      this.b.emit("GETINDEXI", [dst, target, i.value]);
+      this.b.emit("GETINDEXI", [dst, t, i.value]);
       return;
     }
     const idx = this.exprAny(i);
     this.pos(e.span);
-    this.b.emit("GETINDEX", [dst, target, idx]);
+    this.b.emit("GETINDEX", [dst, t, idx]);
   }
 
   private match(e: A.MatchExpr, dst: number): void {
