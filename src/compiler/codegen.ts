@@ -184,13 +184,14 @@ export class CodeGenerator {
     return index;
   }
 
-  /** Runs `body`, turning a register or size overflow into a diagnostic for `span`. */
+  /** Runs `body`, turning a register or size overflow into a diagnostic where it happened (else at `span`). */
   private guarded(span: A.Span, body: () => void): void {
+    this.lastSpan = undefined;
     try {
       body();
     } catch (e) {
       if (!(e instanceof RegisterOverflow)) throw e;
-      this.env.diags.report(this.source, span, "TooComplex", { detail: e.message });
+      this.env.diags.report(this.source, this.lastSpan ?? span, "TooComplex", { detail: e.message });
     }
   }
 
@@ -265,7 +266,11 @@ export class CodeGenerator {
 
   // ---------------------------------------------------------------- positions and helpers
 
+  /** The construct being compiled, where a register overflow is reported. */
+  private lastSpan: A.Span | undefined;
+
   private pos(span: A.Span): void {
+    this.lastSpan = span;
     const { line, col } = this.source.position(span.start);
     this.b.at(line, col);
   }

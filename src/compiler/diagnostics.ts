@@ -57,12 +57,29 @@ export class SourceFile {
   }
 }
 
+/**
+ * At most this many errors are reported; a last one (2018) says how many more there were. Past
+ * the first few, errors are mostly consequences of earlier ones (clang stops at 20 too).
+ */
+export const MAX_ERRORS = 20;
+
 /** Collects the diagnostics of one compilation. */
 export class DiagnosticBag {
   readonly items: Diagnostic[] = [];
+  private suppressed = 0;
   report(source: SourceFile, span: Span, name: ErrorName, args: Record<string, string | number> = {}): void {
+    if (this.items.length >= MAX_ERRORS) {
+      // the first error past the limit gives the summary its position; later ones only count
+      this.suppressed++;
+      if (this.items.length === MAX_ERRORS) this.items.push(this.make(source, span, "TooManyErrors", { count: 1 }));
+      else this.items[MAX_ERRORS].message = formatError("TooManyErrors", { count: this.suppressed });
+      return;
+    }
+    this.items.push(this.make(source, span, name, args));
+  }
+  private make(source: SourceFile, span: Span, name: ErrorName, args: Record<string, string | number>): Diagnostic {
     const { line, col } = source.position(span.start);
-    this.items.push({ code: ERRORS[name].code, message: formatError(name, args), file: source.name, span, line, col });
+    return { code: ERRORS[name].code, message: formatError(name, args), file: source.name, span, line, col };
   }
   get hasErrors(): boolean {
     return this.items.length > 0;

@@ -3,6 +3,9 @@
 // position, never a host exception.
 import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compiler/compile.js";
+import { MAX_ERRORS } from "../../src/compiler/diagnostics.js";
+import { MAX_NESTING } from "../../src/compiler/parser.js";
+import { Noodle } from "../../src/index.js";
 import { outputOf } from "../helpers.js";
 
 const N = 5000;
@@ -67,5 +70,109 @@ describe("positions", () => {
     expect(r.diagnostics.map((d) => `${d.code} ${d.line}:${d.col}`)).toEqual(["2002 1:16"]);
     const s = compile(`let s = "\u{1F600}\u{1F600}\ud800" + "😀" +\n  nope`, { file: "t.nc" });
     expect(s.diagnostics.map((d) => `${d.code} ${d.line}:${d.col}`)).toEqual(["2002 2:3"]);
+  });
+});
+
+describe("compile() reports, never throws", () => {
+  it("nesting past the limit is 2017 at the point where it goes too deep", () => {
+    const deep = "(".repeat(10_000) + "1" + ")".repeat(10_000);
+    const r = compile(`let x = ${deep}`, { file: "t.nc" });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.line}:${d.col} ${d.message}`)).toEqual([
+      `2017 1:${9 + MAX_NESTING - 1} the program is nested too deeply: more than ${MAX_NESTING} levels`,
+    ]);
+    const blocks = compile("if true {\n".repeat(5000) + "}\n".repeat(5000), { file: "t.nc" });
+    expect(blocks.diagnostics.map((d) => d.code)).toEqual([2017]);
+  });
+
+  it("nesting within the limit compiles and runs", async () => {
+    const n = MAX_NESTING - 10;
+    expect(await outputOf(`print(${"(".repeat(n)}1${")".repeat(n)})`)).toBe("1\n");
+    expect(await outputOf(`let f = ${"x => ".repeat(n)}7\nprint(f${"(0)".repeat(n)})`)).toBe("7\n");
+  });
+
+  it("a host stack that runs out is 2017 at the deepest nesting, not a RangeError", () => {
+    const source = `let x = 1\nprint(${"(".repeat(300)}x${")".repeat(300)})`;
+    // compile with less and less stack left; some depth leaves too little for the tree walks
+    const outcomes = new Set<string>();
+    const nested = (n: number): string => {
+      if (n > 0) return nested(n - 1);
+      const r = compile(source, { file: "t.nc" });
+      return r.ok ? "ok" : r.diagnostics.map((d) => `${d.code} ${d.line}:${d.col} ${d.message}`).join("; ");
+    };
+    for (let n = 0; n < 100_000; n += 25) {
+      let outcome: string;
+      try {
+        outcome = nested(n);
+      } catch {
+        break; // too little stack even to start (the recursion above, not the compiler)
+      }
+      outcomes.add(outcome);
+      if (outcome !== "ok") break;
+    }
+    // where it ran out depends on how much stack there was: somewhere inside the parentheses
+    const [first, last, ...rest] = [...outcomes];
+    expect([first, rest]).toEqual(["ok", []]);
+    const m = /^2017 2:(\d+) the program is nested too deeply: the compiler ran out of stack here$/.exec(last);
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThanOrEqual(7);
+    expect(Number(m![1])).toBeLessThanOrEqual(307);
+  });
+
+  it("a failure inside the compiler is 1002 with the file's position", () => {
+    const r = compile(`import "lib.nc" as lib\nprint(lib.x)`, {
+      file: "main.nc",
+      readFile: () => {
+        throw new Error("the disk is gone");
+      },
+    });
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.file}:${d.line}:${d.col} ${d.message}`)).toEqual([
+      "1002 main.nc:1:1 internal error: the disk is gone",
+    ]);
+  });
+
+  it("a session goes on after input that used to throw", async () => {
+    const noodle = await Noodle.create();
+    const r = noodle.eval(`var n = 1\nn = n${" + 1".repeat(N)}\nn`);
+    expect(r.value).toBe(N + 1);
+    expect(noodle.eval("n * 2").value).toBe(2 * (N + 1));
+  });
+});
+
+describe("the number of errors is capped", () => {
+  it("random bytes give at most MAX_ERRORS errors and a count of the rest", () => {
+    let seed = 42;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
+    const bytes = Buffer.from(Array.from({ length: 4096 }, () => Math.floor(random() * 256)));
+    const r = compile(bytes.toString("latin1"), { file: "t.nc" });
+    expect(r.diagnostics).toHaveLength(MAX_ERRORS + 1);
+    const last = r.diagnostics[MAX_ERRORS];
+    expect(last.code).toBe(2018);
+    expect(last.message).toMatch(/^\d+ more error\(s\) not shown$/);
+    expect(Number(last.message.split(" ")[0])).toBeGreaterThan(20);
+  });
+
+  it("exactly MAX_ERRORS errors are all shown, one more is summarised", () => {
+    const names = (n: number) => Array.from({ length: n }, (_, i) => `print(nope${i})`).join("\n");
+    expect(compile(names(MAX_ERRORS), { file: "t.nc" }).diagnostics.map((d) => d.code)).toEqual(new Array(MAX_ERRORS).fill(2002));
+    const over = compile(names(MAX_ERRORS + 3), { file: "t.nc" }).diagnostics;
+    expect(over.map((d) => d.code)).toEqual([...new Array(MAX_ERRORS).fill(2002), 2018]);
+    expect(over[MAX_ERRORS]).toMatchObject({ line: MAX_ERRORS + 1, col: 7, message: "3 more error(s) not shown" });
+  });
+
+  it("a long chain of comparisons is one error, found in linear time", () => {
+    const r = compile(`print(1${" == 1".repeat(20_000)})`, { file: "t.nc" });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.line}:${d.col}`)).toEqual(["2001 1:14"]);
+  });
+});
+
+describe("limits that remain", () => {
+  it("running out of registers is 2013 where it happens", () => {
+    const deep = "[".repeat(400) + "1" + "]".repeat(400);
+    const r = compile(`let a = 1\nlet xs = ${deep}`, { file: "t.nc" });
+    const d = r.diagnostics.map((x) => `${x.code} ${x.line}:${x.col} ${x.message}`);
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatch(/^2013 2:(\d+) function '<main>' needs more than 256 registers$/);
+    expect(r.diagnostics[0].col).toBeGreaterThan(200);
   });
 });
