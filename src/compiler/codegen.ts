@@ -127,6 +127,12 @@ const BI_PUSH = BUILTIN_ID.get("push")!;
 const BI_SORT = BUILTIN_ID.get("sort")!;
 const BI_MATRIX = BUILTIN_ID.get("matrix")!;
 
+/**
+ * Literals (lists, maps, matrices, interpolated strings) take at most this many registers for
+ * their items at once; longer ones are built in steps, so their length is not limited.
+ */
+const LITERAL_CHUNK = 64;
+
 const isSmallInt = (x: number, bits: number) => Number.isInteger(x) && !Object.is(x, -0) && x >= -(2 ** (bits - 1)) && x < 2 ** (bits - 1);
 
 export class CodeGenerator {
@@ -975,45 +981,62 @@ export class CodeGenerator {
 
   private interp(e: A.InterpString, dst: number): void {
     const parts = e.parts.filter((p) => p !== "");
-    if (parts.length > 255) return this.unsupported("strings with more than 255 parts", dst, e.span);
-    const base = this.b.alloc(Math.max(parts.length, 1));
-    parts.forEach((p, i) => {
-      if (typeof p === "string") this.loadConstant(base + i, { kind: "string", value: p });
-      else this.exprTo(p, base + i);
-    });
-    this.pos(e.span);
-    this.b.emit("CONCAT", [dst, base, parts.length]);
+    // in chunks, each joined after the text so far: a long string needs few registers
+    const acc = this.isLocalReg(dst) ? this.b.alloc() : dst;
+    for (let at = 0; at === 0 || at < parts.length; at += LITERAL_CHUNK) {
+      const chunk = parts.slice(at, at + LITERAL_CHUNK);
+      const mark = this.b.top;
+      const joined = at > 0 ? 1 : 0;
+      const base = this.b.alloc(Math.max(chunk.length + joined, 1));
+      if (joined) this.b.emit("MOVE", [base, acc, 0]);
+      chunk.forEach((p, i) => {
+        if (typeof p === "string") this.loadConstant(base + joined + i, { kind: "string", value: p });
+        else this.exprTo(p, base + joined + i);
+      });
+      this.pos(e.span);
+      this.b.emit("CONCAT", [acc, base, chunk.length + joined]);
+      this.b.release(mark);
+    }
+    if (acc !== dst) this.b.emit("MOVE", [dst, acc, 0]);
   }
 
   private list(items: A.Expr[], dst: number): void {
-    const first = Math.min(items.length, 255);
+    // a long literal is made in steps: a variable's own register is written only at the end
+    const acc = items.length > LITERAL_CHUNK && this.isLocalReg(dst) ? this.b.alloc() : dst;
+    const first = Math.min(items.length, LITERAL_CHUNK);
     const base = this.b.alloc(Math.max(first, 1));
     for (let i = 0; i < first; i++) this.exprTo(items[i], base + i);
-    this.b.emit("NEWLIST", [dst, base, first]);
+    this.b.emit("NEWLIST", [acc, base, first]);
     // long literals: the rest one push at a time
     for (let i = first; i < items.length; i++) {
       const args = this.b.alloc(2);
-      this.b.emit("MOVE", [args, dst, 0]);
+      this.b.emit("MOVE", [args, acc, 0]);
       this.exprTo(items[i], args + 1);
       this.b.emit("CALLB", [args, 2, BI_PUSH]);
       this.b.release(args);
     }
+    if (acc !== dst) this.b.emit("MOVE", [dst, acc, 0]);
   }
 
   private map(e: A.MapLit, dst: number): void {
-    const first = Math.min(e.entries.length, 127);
+    const first = Math.min(e.entries.length, LITERAL_CHUNK / 2);
+    // a long literal is made in steps: a variable's own register is written only at the end
+    const acc = e.entries.length > first && this.isLocalReg(dst) ? this.b.alloc() : dst;
     const base = this.b.alloc(Math.max(first * 2, 1));
     for (let i = 0; i < first; i++) {
       this.exprTo(e.entries[i].key, base + 2 * i);
       this.exprTo(e.entries[i].value, base + 2 * i + 1);
     }
     this.pos(e.span);
-    this.b.emit("NEWMAP", [dst, base, first]);
+    this.b.emit("NEWMAP", [acc, base, first]);
     for (let i = first; i < e.entries.length; i++) {
+      const mark = this.b.top;
       const k = this.exprAny(e.entries[i].key);
       const v = this.exprAny(e.entries[i].value);
-      this.b.emit("SETINDEX", [dst, k, v]);
+      this.b.emit("SETINDEX", [acc, k, v]);
+      this.b.release(mark);
     }
+    if (acc !== dst) this.b.emit("MOVE", [dst, acc, 0]);
   }
 
   private structLit(e: A.StructLit, dst: number): void {
@@ -1112,7 +1135,7 @@ export class CodeGenerator {
   /** [1, 2; 3, 4]: small literals in one instruction, larger ones through matrix(list of rows). */
   private matrixLit(e: A.MatrixLit, dst: number): void {
     const count = e.rows.reduce((n, r) => n + r.length, 0);
-    if (count <= 255) {
+    if (count <= LITERAL_CHUNK) {
       const base = this.b.alloc(Math.max(count, 1));
       let i = 0;
       for (const row of e.rows) for (const x of row) this.exprTo(x, base + i++);

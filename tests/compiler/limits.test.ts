@@ -176,3 +176,37 @@ describe("limits that remain", () => {
     expect(r.diagnostics[0].col).toBeGreaterThan(200);
   });
 });
+
+describe("literals and concatenations of any length", () => {
+  it("a 300-element list", async () => {
+    const src = `let xs = [${range(300).join(", ")}]\nprint(len(xs), xs[0], xs[150], xs[299])`;
+    expect(await outputOf(src)).toBe("300 0 150 299\n");
+  });
+
+  it("a 1 000-entry map, a later duplicate key winning", async () => {
+    const entries = range(1000).map((i) => `"k${i}": ${i}`);
+    const src = `let m = {${entries.join(", ")}, "k3": -3}\nprint(len(m), m["k0"], m["k3"], m["k999"])`;
+    expect(await outputOf(src)).toBe("1000 0 -3 999\n");
+  });
+
+  it("long literals assigned to a variable they read", async () => {
+    const src = `func f() {\n  var xs = [1]\n  xs = [${range(100).map(() => "len(xs)").join(", ")}]\n  print(len(xs), xs[99])\n  var m = {"a": 1}\n  m = {${range(100).map((i) => `"k${i}": len(m)`).join(", ")}}\n  print(len(m), m["k99"])\n}\nf()`;
+    expect(await outputOf(src)).toBe("100 1\n100 1\n");
+  });
+
+  it("a 3 000-term string concatenation", async () => {
+    const src = `let s = "ab"\nlet t = ${range(3000).map(() => "s").join(" + ")}\nprint(len(t), t[0:5])`;
+    expect(await outputOf(src)).toBe("6000 ababa\n");
+  });
+
+  it("an interpolated string of 1 000 parts", async () => {
+    const src = `let x = 1\nvar s = "${range(500).map((i) => `${i}:\${x}`).join("")}"\nprint(len(s))\ns = "<\${s}\${s}>"\nprint(len(s))`;
+    const one = range(500).map((i) => `${i}:1`).join("").length;
+    expect(await outputOf(src)).toBe(`${one}\n${2 * one + 2}\n`);
+  });
+
+  it("a 100-element matrix", async () => {
+    const rows = range(10).map((r) => range(10).map((c) => r * 10 + c).join(", ")).join("; ");
+    expect(await outputOf(`let m = [${rows}]\nprint(m[9, 9], m[3, 4])`)).toBe("99 34\n");
+  });
+});
