@@ -133,6 +133,18 @@ const BI_MATRIX = BUILTIN_ID.get("matrix")!;
  */
 const LITERAL_CHUNK = 64;
 
+/** A call with more arguments than this passes them in a list (CALLV), so it needs two registers. */
+const CALL_ARGS = 64;
+
+/**
+ * A function with more parameters than this keeps the rest past register 255 (moved there on
+ * entry, read and written with GETR and SETR), so the low registers stay free for temporaries.
+ */
+const LOW_PARAMS = 128;
+
+/** Registers from here up are reached only through GETR and SETR. */
+const WIDE_REGISTERS = 256;
+
 const isSmallInt = (x: number, bits: number) => Number.isInteger(x) && !Object.is(x, -0) && x >= -(2 ** (bits - 1)) && x < 2 ** (bits - 1);
 
 export class CodeGenerator {
@@ -172,7 +184,7 @@ export class CodeGenerator {
         const mark = this.b.top;
         const t = this.b.alloc();
         this.closure(s.kind === "Actor" ? actorConstructor(s) : s, s.name, t);
-        this.b.emit("SETGLOBAL", [t, g.index]);
+        this.setGlobal(t, g.index);
         this.b.release(mark);
       }
       const body = module.program.body;
@@ -215,10 +227,19 @@ export class CodeGenerator {
     const index = this.env.out.reserve();
     const parent = this.fn;
     const savedLocalsTop = this.localsTop;
-    this.localsTop = f.params.length;
+    const n = f.params.length;
+    const low = Math.min(n, LOW_PARAMS);
+    this.localsTop = low;
     const returnType = f.kind === "Func" && f.returnType ? this.r.types.get(f.returnType) : undefined;
     const required = f.params.filter((p) => !p.default).length;
-    this.fn = new FnContext(scope, parent, name, f.params.length, this.fileIndex, returnType, required);
+    this.fn = new FnContext(scope, parent, name, n, this.fileIndex, returnType, required);
+    // the parameters past `low` move to registers from `wide` up, beyond every incoming one
+    const wide = Math.max(WIDE_REGISTERS, n);
+    const paramReg = (i: number) => (i < low ? i : wide + i - low);
+    if (n > low) {
+      this.b.top = low;
+      this.b.maxRegs = wide + n - low;
+    }
     this.guarded(f.span, () => {
       if (f.kind === "Func" && f.isAsync) {
         // called, it returns a future at once and runs this body as a task
@@ -226,19 +247,37 @@ export class CodeGenerator {
         this.b.emit("ASYNC", [t, 0, 0]);
         this.b.release(t);
       }
+      if (n > low) {
+        // in order, so register `low` is free by the time it carries the ones already wide
+        for (let i = low; i < n; i++) {
+          if (i < WIDE_REGISTERS) this.b.emit("SETR", [i, paramReg(i)]);
+          else {
+            this.b.emit("GETR", [low, i]);
+            this.b.emit("SETR", [low, paramReg(i)]);
+          }
+        }
+      }
       f.params.forEach((p, i) => {
         const binding = this.r.decls.get(p) as LocalBinding | undefined;
         if (!binding) return;
-        binding.reg = i;
+        binding.reg = paramReg(i);
+        if (!p.default && !binding.type && !binding.captured) return;
+        // a wide parameter is prepared in a low register and put back
+        const r = binding.reg < WIDE_REGISTERS ? binding.reg : this.b.alloc();
+        if (r !== binding.reg) this.b.emit("GETR", [r, binding.reg]);
         if (p.default) {
           // a left-out argument gets its default here, at the call
           const given = new Label();
-          this.b.jumpIf("JGIVEN", [i, 0, 0], given);
-          this.exprTo(p.default, i);
+          this.b.jumpIf("JGIVEN", [r, 0, 0], given);
+          this.exprTo(p.default, r);
           this.b.place(given);
         }
-        if (binding.type) this.checkType(i, binding.type, p.span);
-        if (binding.captured) this.b.emit("NEWBOX", [i, i, 0]);
+        if (binding.type) this.checkType(r, binding.type, p.span);
+        if (binding.captured) this.b.emit("NEWBOX", [r, r, 0]);
+        if (r !== binding.reg) {
+          this.b.emit("SETR", [r, binding.reg]);
+          this.b.release(r);
+        }
       });
       if (f.body.kind === "Block") {
         this.blockBody(f.body.body);
@@ -279,6 +318,17 @@ export class CodeGenerator {
     this.lastSpan = span;
     const { line, col } = this.source.position(span.start);
     this.b.at(line, col);
+  }
+
+  /** Globals past the first 65536 take an extension word. */
+  private getGlobal(dst: number, index: number): void {
+    if (index <= 0xffff) this.b.emit("GETGLOBAL", [dst, index]);
+    else this.b.emit("GETGLOBALX", [dst, 0, 0], index);
+  }
+
+  private setGlobal(src: number, index: number): void {
+    if (index <= 0xffff) this.b.emit("SETGLOBAL", [src, index]);
+    else this.b.emit("SETGLOBALX", [src, 0, 0], index);
   }
 
   private loadConstant(dst: number, c: Constant): void {
@@ -408,7 +458,7 @@ export class CodeGenerator {
       const t = this.b.alloc();
       this.exprTo(s.init, t);
       if (binding.type) this.checkType(t, binding.type, s.span);
-      this.b.emit("SETGLOBAL", [t, binding.index]);
+      this.setGlobal(t, binding.index);
       this.b.release(t);
       return;
     }
@@ -423,8 +473,14 @@ export class CodeGenerator {
   /** Stores register `value` into a variable. */
   private storeVar(binding: Binding, value: number, span: A.Span): void {
     if (binding.type) this.checkType(value, binding.type, span);
-    if (binding.kind === "global") this.b.emit("SETGLOBAL", [value, binding.index]);
+    if (binding.kind === "global") this.setGlobal(value, binding.index);
     else if (binding.fn !== this.fn.scope) this.b.emit("SETCAP", [this.capture(this.fn, binding), value, 0]);
+    else if (binding.reg >= WIDE_REGISTERS && binding.captured) {
+      const box = this.b.alloc();
+      this.b.emit("GETR", [box, binding.reg]);
+      this.b.emit("SETBOX", [box, value, 0]);
+      this.b.release(box);
+    } else if (binding.reg >= WIDE_REGISTERS) this.b.emit("SETR", [value, binding.reg]);
     else if (binding.captured) this.b.emit("SETBOX", [binding.reg, value, 0]);
     else if (binding.reg !== value) this.b.emit("MOVE", [binding.reg, value, 0]);
   }
@@ -436,7 +492,7 @@ export class CodeGenerator {
       const res = this.r.uses.get(t);
       if (!res || res.kind !== "binding") return;
       const binding = res.binding;
-      const direct = binding.kind === "local" && binding.fn === this.fn.scope && !binding.captured && !binding.type;
+      const direct = binding.kind === "local" && binding.fn === this.fn.scope && !binding.captured && !binding.type && binding.reg < WIDE_REGISTERS;
       if (compound) {
         const cur = this.exprAny(t);
         const v = this.exprAny(s.value);
@@ -459,12 +515,12 @@ export class CodeGenerator {
         const v = this.b.alloc();
         if (compound) {
           const cur = this.b.alloc();
-          this.b.emit("GETGLOBAL", [cur, g.index]);
+          this.getGlobal(cur, g.index);
           const x = this.exprAny(s.value);
           this.arith(compound, v, cur, x, s.value);
         } else this.exprTo(s.value, v);
         if (g.type) this.checkType(v, g.type, s.span);
-        this.b.emit("SETGLOBAL", [v, g.index]);
+        this.setGlobal(v, g.index);
         return;
       }
       const obj = this.exprAny(t.target);
@@ -559,7 +615,8 @@ export class CodeGenerator {
     const first = this.r.decls.get(s);
     const second = this.r.secondDecls.get(s);
     const numeric = second === undefined && (it.kind === "Range" || this.isBuiltinCall(it, "range"));
-    const base = this.b.alloc(4);
+    // a numeric loop: start (the variable), limit, step, a box; else the iterable, cursor, key, value, index
+    const base = this.b.alloc(numeric ? 4 : 5);
     if (numeric) {
       let inclusive = 0;
       if (it.kind === "Range") {
@@ -805,7 +862,8 @@ export class CodeGenerator {
   private exprAny(e: A.Expr): number {
     if (e.kind === "Ident") {
       const res = this.r.uses.get(e);
-      if (res?.kind === "binding" && res.binding.kind === "local" && res.binding.fn === this.fn.scope && !res.binding.captured) return res.binding.reg;
+      const b = res?.kind === "binding" ? res.binding : undefined;
+      if (b?.kind === "local" && b.fn === this.fn.scope && !b.captured && b.reg < WIDE_REGISTERS) return b.reg;
     }
     const t = this.b.alloc();
     this.exprTo(e, t);
@@ -880,7 +938,7 @@ export class CodeGenerator {
       case "Member": {
         const g = this.r.qualified.get(e);
         if (g) {
-          this.b.emit("GETGLOBAL", [dst, g.index]);
+          this.getGlobal(dst, g.index);
           return;
         }
         const obj = this.exprAny(e.target);
@@ -939,7 +997,7 @@ export class CodeGenerator {
           break;
         }
         case "Call": {
-          const base = this.callBase(acc, link.args.length + 1);
+          const base = this.callBase(acc, this.callWidth(link.args.length));
           if (base !== acc) this.b.emit("MOVE", [base, acc, 0]);
           this.callWithCallee(link, base);
           if (base !== acc) this.b.emit("MOVE", [acc, base, 0]);
@@ -969,13 +1027,16 @@ export class CodeGenerator {
       return;
     }
     if (res.kind === "prelude") {
-      this.b.emit("GETGLOBAL", [dst, this.env.preludeGlobal(res.name)!]);
+      this.getGlobal(dst, this.env.preludeGlobal(res.name)!);
       return;
     }
     const binding = res.binding;
-    if (binding.kind === "global") this.b.emit("GETGLOBAL", [dst, binding.index]);
+    if (binding.kind === "global") this.getGlobal(dst, binding.index);
     else if (binding.fn !== this.fn.scope) this.b.emit("GETCAP", [dst, this.capture(this.fn, binding), 0]);
-    else if (binding.captured) this.b.emit("GETBOX", [dst, binding.reg, 0]);
+    else if (binding.reg >= WIDE_REGISTERS) {
+      this.b.emit("GETR", [dst, binding.reg]);
+      if (binding.captured) this.b.emit("GETBOX", [dst, dst, 0]);
+    } else if (binding.captured) this.b.emit("GETBOX", [dst, binding.reg, 0]);
     else if (binding.reg !== dst) this.b.emit("MOVE", [dst, binding.reg, 0]);
   }
 
@@ -1082,7 +1143,15 @@ export class CodeGenerator {
   private call(e: A.Call, dst: number): void {
     const callee = e.callee;
     const res = callee.kind === "Ident" ? this.r.uses.get(callee) : undefined;
-    if (e.args.length > 254) return this.unsupported("calls with more than 254 arguments", dst, e.span);
+    if (res?.kind === "builtin" && e.args.length > CALL_ARGS) {
+      // the builtin as a value, called with its arguments in a list
+      const base = this.callBase(dst, 2);
+      this.b.emit("LOADBUILTIN", [base, res.id]);
+      this.callWithCallee(e, base);
+      if (BUILTINS[res.id].host) this.b.emit("AWAIT", [base, base, 0]);
+      if (base !== dst) this.b.emit("MOVE", [dst, base, 0]);
+      return;
+    }
     if (res?.kind === "builtin" && !(res.id === BI_SORT && e.args.length === 2)) {
       const base = this.callBase(dst, Math.max(e.args.length, 1));
       e.args.forEach((a, i) => this.exprTo(a, base + i));
@@ -1093,7 +1162,7 @@ export class CodeGenerator {
       if (base !== dst) this.b.emit("MOVE", [dst, base, 0]);
       return;
     }
-    const base = this.callBase(dst, e.args.length + 1);
+    const base = this.callBase(dst, this.callWidth(e.args.length));
     // a function in a global is called straight from it
     const global =
       res?.kind === "builtin" ? this.env.preludeGlobal(SORT_WITH)
@@ -1106,8 +1175,20 @@ export class CodeGenerator {
     if (base !== dst) this.b.emit("MOVE", [dst, base, 0]);
   }
 
+  /** Registers a call takes: the callee and its arguments, or the callee and a list of them. */
+  private callWidth(args: number): number {
+    return args > CALL_ARGS ? 2 : args + 1;
+  }
+
   /** The call with its callee in register base (or in a global): arguments above it, then the call. */
   private callWithCallee(e: A.Call, base: number, global?: number): void {
+    if (e.args.length > CALL_ARGS) {
+      if (global !== undefined) this.getGlobal(base, global);
+      this.list(e.args, base + 1);
+      this.pos(e.span);
+      this.b.emit("CALLV", [base, 0, 0]);
+      return;
+    }
     e.args.forEach((a, i) => this.exprTo(a, base + 1 + i));
     this.pos(e.span);
     if (global !== undefined) this.b.emit("CALLG", [base, e.args.length, 0], global);
@@ -1123,12 +1204,17 @@ export class CodeGenerator {
       this.b.emit("NEWACTOR", [dst, 0, 0]);
       return;
     }
-    if (call.args.length > 254) return this.unsupported("calls with more than 254 arguments", dst, e.span);
-    const base = this.callBase(dst, call.args.length + 1);
+    const base = this.callBase(dst, this.callWidth(call.args.length));
     this.exprTo(call.callee, base);
-    call.args.forEach((a, i) => this.exprTo(a, base + 1 + i));
-    this.pos(e.span);
-    this.b.emit("SPAWN", [base, call.args.length, 0]);
+    if (call.args.length > CALL_ARGS) {
+      this.list(call.args, base + 1);
+      this.pos(e.span);
+      this.b.emit("SPAWNV", [base, 0, 0]);
+    } else {
+      call.args.forEach((a, i) => this.exprTo(a, base + 1 + i));
+      this.pos(e.span);
+      this.b.emit("SPAWN", [base, call.args.length, 0]);
+    }
     if (base !== dst) this.b.emit("MOVE", [dst, base, 0]);
   }
 

@@ -210,3 +210,51 @@ describe("literals and concatenations of any length", () => {
     expect(await outputOf(`let m = [${rows}]\nprint(m[9, 9], m[3, 4])`)).toBe("99 34\n");
   });
 });
+
+describe("many globals, parameters and arguments", () => {
+  it("70 000 globals", async () => {
+    const src = `${range(70_000).map((i) => `var g${i} = ${i}`).join("\n")}\ng69999 += 1\nprint(g0, g65535, g65536, g69999)`;
+    expect(await outputOf(src)).toBe("0 65535 65536 70000\n");
+  }, 60_000);
+
+  it("a function of 300 parameters called with 300 arguments", async () => {
+    const params = range(300).map((i) => `p${i}`);
+    const src = `func f(${params.join(", ")}) {\n  return p0 + p127 + p128 + p255 + p256 + p299\n}\nprint(f(${range(300).join(", ")}))`;
+    expect(await outputOf(src)).toBe(`${0 + 127 + 128 + 255 + 256 + 299}\n`);
+  });
+
+  it("wide parameters: defaults, types, assignment, capture, async", async () => {
+    const params = range(300).map((i) => (i === 299 ? "p299: number = 7" : i === 298 ? "p298: int" : `p${i}`));
+    const args = range(299).join(", ");
+    const src = [
+      `func f(${params.join(", ")}) {`,
+      "  p200 += 1",
+      "  let get = () => p250 + p298",
+      "  p250 = 1000",
+      "  return [p200, p299, get(), p0]",
+      "}",
+      `print(f(${args}))`,
+      `print(f(${args}, 9)[1])`,
+      `async func g(${range(200).map((i) => `q${i}`).join(", ")}) { return q0 + q199 }`,
+      `print(await g(${range(200).join(", ")}))`,
+      `try { f(${range(298).join(", ")}, "x") } catch e { print(e.code) }`,
+    ].join("\n");
+    expect(await outputOf(src)).toBe(`[201, 7, 1298, 0]\n9\n199\n5004\n`);
+  });
+
+  it("300 arguments to a builtin, a closure, a chain link and a task", async () => {
+    const args = range(300).join(", ");
+    const src = [
+      `print(len([${args}]))`,
+      `print(${args})`,
+      `let sum = (${range(300).map((i) => `a${i}`).join(", ")}) => a0 + a299`,
+      `print(sum(${args}))`,
+      "func pick() { return sum }",
+      `print(pick()(${args}))`,
+      `func twice(${range(300).map((i) => `b${i}`).join(", ")}) { return b299 * 2 }`,
+      `print(await spawn twice(${args}))`,
+      `try { sum(${range(301).join(", ")}) } catch e { print(e.code) }`,
+    ].join("\n");
+    expect(await outputOf(src)).toBe(`300\n${range(300).join(" ")}\n299\n299\n598\n3005\n`);
+  });
+});
