@@ -145,6 +145,9 @@ const LOW_PARAMS = 128;
 /** Registers from here up are reached only through GETR and SETR. */
 const WIDE_REGISTERS = 256;
 
+/** Registers a frame can have: GETR and SETR name them in 16 bits. */
+const MAX_FRAME = 65_536;
+
 const isSmallInt = (x: number, bits: number) => Number.isInteger(x) && !Object.is(x, -0) && x >= -(2 ** (bits - 1)) && x < 2 ** (bits - 1);
 
 export class CodeGenerator {
@@ -223,6 +226,8 @@ export class CodeGenerator {
 
   /** Compiles a func or lambda as a new function and puts its closure in register dst. */
   private closure(f: A.FuncDecl | A.Lambda, name: string, dst: number): void {
+    const maxParams = (MAX_FRAME + LOW_PARAMS) >> 1;
+    if (f.params.length > maxParams) return this.limit(f.span, `a function has at most ${maxParams} parameters, this one has ${f.params.length}`);
     const scope = this.r.functions.get(f)!;
     const index = this.env.out.reserve();
     const parent = this.fn;
@@ -340,6 +345,11 @@ export class CodeGenerator {
     if (t.name === "any") return;
     this.pos(span);
     this.b.emit("CHECKTYPE", [reg, t.code, 0], t.struct?.index ?? 0);
+  }
+
+  /** A limit of the bytecode the program goes past: a compile error (2019) where it does. */
+  private limit(span: A.Span, detail: string): void {
+    this.env.diags.report(this.source, span, "LimitExceeded", { detail });
   }
 
   /** A runtime error for a construct this build cannot run yet. */
@@ -1270,7 +1280,7 @@ export class CodeGenerator {
   /** e into dst; `target` is a register already holding the indexed value, if any. */
   private index(e: A.Index, dst: number, target?: number): void {
     if (e.indices.length !== 1) {
-      if (e.indices.length > 32) return this.unsupported("more than 32 indices", dst, e.span);
+      if (e.indices.length > 32) return this.limit(e.span, `an index has at most 32 dimensions, this one has ${e.indices.length}`);
       const base = this.b.alloc(1 + 2 * e.indices.length);
       if (target !== undefined) this.b.emit("MOVE", [base, target, 0]);
       else this.exprTo(e.target, base);
@@ -1360,7 +1370,7 @@ export class CodeGenerator {
       }
       case "PList": {
         const t = this.b.alloc();
-        if (p.items.length > 255) return this.unsupported("list patterns longer than 255", t, p.span);
+        if (p.items.length > 255) return this.limit(p.span, `a list pattern has at most 255 items, this one has ${p.items.length}`);
         this.b.emit("ISLIST", [t, value, p.items.length]);
         this.b.jumpIf("JMPIFNOT", [t, 0, 0], fail);
         p.items.forEach((item, i) => {

@@ -258,3 +258,21 @@ describe("many globals, parameters and arguments", () => {
     expect(await outputOf(src)).toBe(`300\n${range(300).join(" ")}\n299\n299\n598\n3005\n`);
   });
 });
+
+describe("limits of the bytecode", () => {
+  const codes = (src: string) => compile(src, { file: "t.nc" }).diagnostics.map((d) => `${d.code} ${d.line}:${d.col} ${d.message}`);
+
+  it("more than 32 768 parameters, 32 indices or 255 list pattern items are 2019 where they are", () => {
+    const params = range(40_000).map((i) => `p${i}`).join(", ");
+    expect(codes(`let a = 1\nfunc f(${params}) { return p0 }`)).toEqual(["2019 2:1 a function has at most 32832 parameters, this one has 40000"]);
+    expect(codes(`let m = [1]\nprint(m[${range(33).map(() => "0").join(", ")}])`)).toEqual(["2019 2:7 an index has at most 32 dimensions, this one has 33"]);
+    expect(codes(`let v = [1]\nprint(match v { case [${range(256).map(() => "_").join(", ")}] => 1 case _ => 2 })`)).toEqual([
+      "2019 2:22 a list pattern has at most 255 items, this one has 256",
+    ]);
+  });
+
+  it("a function at the parameter limit compiles", () => {
+    const params = range(32_832).map((i) => `p${i}`).join(", ");
+    expect(codes(`func f(${params}) { return p32831 }`)).toEqual([]);
+  });
+});
