@@ -6,7 +6,10 @@ import { compile } from "../../src/compiler/compile.js";
 import { MAX_ERRORS } from "../../src/compiler/diagnostics.js";
 import { MAX_NESTING } from "../../src/compiler/parser.js";
 import { Noodle } from "../../src/index.js";
-import { outputOf } from "../helpers.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cli, outputOf } from "../helpers.js";
 
 const N = 5000;
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -274,5 +277,26 @@ describe("limits of the bytecode", () => {
   it("a function at the parameter limit compiles", () => {
     const params = range(32_832).map((i) => `p${i}`).join(", ");
     expect(codes(`func f(${params}) { return p32831 }`)).toEqual([]);
+  });
+});
+
+describe("one semantics with workers", () => {
+  it("wide parameters, spread arguments and string pairs print the same with --workers 2", () => {
+    const dir = mkdtempSync(join(tmpdir(), "noodle-limits-"));
+    try {
+      const file = join(dir, "wide.nc");
+      const src = [
+        `func f(${range(300).map((i) => `p${i}`).join(", ")}) { return p0 + p299 }`,
+        `let ts = [spawn f(${range(300).join(", ")}), spawn f(${range(300).map((i) => i + 1).join(", ")})]`,
+        "print(await all(ts))",
+        `for i, c in "hé🍜" { print(i, c) }`,
+      ].join("\n");
+      writeFileSync(file, src);
+      const expected = "[299, 301]\n0 h\n1 é\n2 🍜\n";
+      expect(cli(["run", file])).toMatchObject({ code: 0, stdout: expected });
+      expect(cli(["run", "--workers", "2", file])).toMatchObject({ code: 0, stdout: expected });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
