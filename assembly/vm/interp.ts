@@ -524,7 +524,14 @@ function iterNext(base: u32, a: u32, pair: bool): bool {
       // the cursor counts bytes
       if (cursor >= strBytes(p)) return false;
       const n = utf8Len(load<u8>(strData(p) + cursor));
-      setR(base, a + 2, obj(stringFromBytes(strData(p) + cursor, n)));
+      const ch = obj(stringFromBytes(strData(p) + cursor, n));
+      if (pair) {
+        // the pair's index counts code points, kept apart from the byte cursor
+        const index = numOf(R(base, a + 4));
+        setR(base, a + 2, num(index));
+        setR(base, a + 3, ch);
+        setR(base, a + 4, num(index + 1));
+      } else setR(base, a + 2, ch);
       setR(base, a + 1, num(<f64>(cursor + n)));
       return true;
     }
@@ -540,6 +547,24 @@ function iterNext(base: u32, a: u32, pair: bool): bool {
     }
   }
   return false;
+}
+
+/**
+ * CALLV and SPAWNV: the arguments come as a list in R[A+1], spread here over R[A+1] .. as CALL
+ * and SPAWN have them. Returns their number, or -1 with a fault raised. The registers may move:
+ * the caller reloads its frame's base.
+ */
+function spreadArguments(base: u32, a: u32, codeOffset: u32): i32 {
+  const list = R(base, a + 1);
+  if (!isType(list, T_LIST)) { raise1(E_MALFORMED_BYTECODE, num(<f64>(codeOffset >> 2))); return -1; }
+  const lp = objOf(list);
+  const n = listLen(lp);
+  if (base + ((a + 1 + n) << 3) > regsEnd) {
+    if (!ensureRegisters(((base - regs) >> 3) + a + 1 + n)) { raise1(E_MEMORY_LIMIT, NIL); return -1; }
+    base = load<u32>(frameAt(frameCount - 1), FR_BASE);
+  }
+  for (let i: u32 = 0; i < n; i++) setR(base, a + 1 + i, listGet(lp, i));
+  return <i32>n;
 }
 
 // ---------------------------------------------------------------- entry
@@ -627,7 +652,11 @@ export function execute(stopDepth: u32): u32 {
       case O.OP_LOADTRUE: setR(base, a, TRUE); continue;
       case O.OP_LOADFALSE: setR(base, a, FALSE); continue;
       case O.OP_GETGLOBAL: setR(base, a, load<u64>(globals + ((ins >> 16) << 3))); continue;
+      case O.OP_GETGLOBALX: setR(base, a, load<u64>(globals + (load<u32>(pc) << 3))); pc += 4; continue;
+      case O.OP_GETR: setR(base, a, R(base, ins >> 16)); continue;
+      case O.OP_SETR: setR(base, ins >> 16, R(base, a)); continue;
       case O.OP_SETGLOBAL: store<u64>(globals + ((ins >> 16) << 3), R(base, a)); continue;
+      case O.OP_SETGLOBALX: store<u64>(globals + (load<u32>(pc) << 3), R(base, a)); pc += 4; continue;
       case O.OP_NEWBOX: {
         const v = newBox(R(base, (ins >> 16) & 0xFF));
         if (faultCode != 0) break;
@@ -878,14 +907,22 @@ export function execute(stopDepth: u32): u32 {
         continue;
       }
 
+      case O.OP_CALLV:
       case O.OP_CALLG:
       case O.OP_CALL: {
-        const nargs = (ins >> 16) & 0xFF;
+        let nargs = (ins >> 16) & 0xFF;
         let fv: u64;
         if ((ins & 0xFF) == O.OP_CALLG) {
           fv = load<u64>(globals + (load<u32>(pc) << 3));
           pc += 4;
         } else fv = R(base, a);
+        if ((ins & 0xFF) == O.OP_CALLV) {
+          const n = spreadArguments(base, a, ipc - load<u32>(proto, P_CODE));
+          if (n < 0) break;
+          nargs = <u32>n;
+          fr = frameAt(frameCount - 1);
+          base = load<u32>(fr, FR_BASE);
+        }
         if (!isObj(fv)) { raise1(E_NOT_CALLABLE, typeValue(fv)); break; }
         const fp = objOf(fv);
         const t = typeOf(fp);
@@ -943,8 +980,17 @@ export function execute(stopDepth: u32): u32 {
         raise1(E_NOT_CALLABLE, typeValue(fv));
         break;
       }
+      case O.OP_SPAWNV:
       case O.OP_SPAWN: {
-        const v = spawnCall(R(base, a), base + ((a + 1) << 3), (ins >> 16) & 0xFF);
+        let nargs = (ins >> 16) & 0xFF;
+        if ((ins & 0xFF) == O.OP_SPAWNV) {
+          const n = spreadArguments(base, a, ipc - load<u32>(proto, P_CODE));
+          if (n < 0) break;
+          nargs = <u32>n;
+          fr = frameAt(frameCount - 1);
+          base = load<u32>(fr, FR_BASE);
+        }
+        const v = spawnCall(R(base, a), base + ((a + 1) << 3), nargs);
         if (faultCode != 0) break;
         setR(base, a, v);
         continue;
@@ -1242,13 +1288,14 @@ export function execute(stopDepth: u32): u32 {
         const v = R(base, a);
         if (!isType(v, T_LIST) && !isType(v, T_MAP) && !isType(v, T_STRING)) { operandError(OPS_ITERATE, v, v); break; }
         setR(base, a + 1, num(0));
+        setR(base, a + 4, num(0));
         continue;
       }
       case O.OP_ITERNEXT: {
         const off = load<i32>(pc);
         pc += 4;
         const v = R(base, a);
-        if (!isType(v, T_LIST) && !isType(v, T_MAP) && !isType(v, T_STRING) || !isNum(R(base, a + 1))) {
+        if (!isType(v, T_LIST) && !isType(v, T_MAP) && !isType(v, T_STRING) || !isNum(R(base, a + 1)) || !isNum(R(base, a + 4))) {
           raise1(E_MALFORMED_BYTECODE, num(<f64>((ipc - load<u32>(proto, P_CODE)) >> 2)));
           break;
         }

@@ -1,7 +1,7 @@
 // An NBC module in memory: what the code generator produces, the .nbc codec reads and writes,
 // the verifier checks and the VM loads.
 
-export const NBC_VERSION = 2;
+export const NBC_VERSION = 3;
 
 export type Constant = { kind: "number"; value: number } | { kind: "string"; value: string };
 

@@ -144,12 +144,12 @@ export const OPCODES = [
     ext: "j",
     ranges: [{ base: 0, count: 2, fixed: true }],
   }),
-  op("ITERPREP", "ABC", ["r", "-", "-"], "check R[A] is iterable (list, string, map); R[A+1] = cursor 0", {
-    ranges: [{ base: 0, count: 2, fixed: true }],
+  op("ITERPREP", "ABC", ["r", "-", "-"], "check R[A] is iterable (list, string, map); R[A+1] = cursor 0, R[A+4] = index 0", {
+    ranges: [{ base: 0, count: 5, fixed: true }],
   }),
-  op("ITERNEXT", "ABC", ["r", "f", "-"], "next item of R[A] into R[A+2] (key, and value into R[A+3] when B); pc += ext when done", {
+  op("ITERNEXT", "ABC", ["r", "f", "-"], "next item of R[A] into R[A+2] (key, and value into R[A+3] when B; a string's index counts in R[A+4]); pc += ext when done", {
     ext: "j",
-    ranges: [{ base: 0, count: 4, fixed: true }],
+    ranges: [{ base: 0, count: 5, fixed: true }],
   }),
   op("REGIONENTER", "ABC", ["-", "-", "-"], "open a memory region"),
   op("REGIONEXIT", "ABC", ["n", "-", "-"], "close the innermost region, freeing what did not escape; registers from A up are dead"),
@@ -158,6 +158,17 @@ export const OPCODES = [
   op("NEWACTOR", "ABC", ["r", "-", "-"], "R[A] = a new actor whose constructor is the closure R[A]"),
   op("AWAIT", "ABC", ["r", "r", "-"], "R[A] = the value of future R[B] (suspends the fiber until it settles; re-throws its error); a non-future is its own value"),
   op("ASYNC", "ABC", ["r", "-", "-"], "unless this frame is its fiber's first, R[A] = a future of this function run as a task with the current parameters, and return R[A]"),
+
+  op("GETGLOBALX", "ABC", ["r", "-", "-"], "R[A] = G[ext] (a global past the first 65536)", { ext: "g" }),
+  op("SETGLOBALX", "ABC", ["r", "-", "-"], "G[ext] = R[A] (a global past the first 65536)", { ext: "g" }),
+  op("GETR", "ABx", ["r", "r"], "R[A] = R[Bx] (a register past the first 256)"),
+  op("SETR", "ABx", ["r", "r"], "R[Bx] = R[A] (a register past the first 256)"),
+  op("CALLV", "ABC", ["r", "-", "-"], "R[A] = R[A](the items of the list R[A+1]): a call with many arguments", {
+    ranges: [{ base: 0, count: 2, fixed: true }],
+  }),
+  op("SPAWNV", "ABC", ["r", "-", "-"], "R[A] = a future of R[A](the items of the list R[A+1]) run as a new task", {
+    ranges: [{ base: 0, count: 2, fixed: true }],
+  }),
 ] as const;
 
 export type OpName = (typeof OPCODES)[number]["name"];

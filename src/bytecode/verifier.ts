@@ -9,8 +9,8 @@ import { decodeAt, extRole, jumpTarget, type DecodedInstruction } from "./instru
 import { CAPTURE_FROM_PARENT, NBC_VERSION, type FunctionProto, type NbcModule } from "./module.js";
 import { OPCODES, TYPE_CODES, type Format, type OpName, type Role } from "./opcode-table.js";
 
-/** Registers are named by 8-bit operands. */
-export const MAX_REGISTERS = 256;
+/** A frame has at most this many registers: most operands name the first 256, GETR and SETR the rest. */
+export const MAX_REGISTERS = 65_536;
 
 /** Instructions after which execution never continues with the next word. */
 const TERMINATORS: ReadonlySet<OpName> = new Set<OpName>(["RETURN", "RETURNNIL", "THROW", "FAIL", "JMP"]);

@@ -154,4 +154,5 @@ export interface TryStmt { kind: "Try"; body: Block; catchName?: string; catchSp
 export interface RegionStmt { kind: "Region"; body: Block; span: Span }
 export interface Block { kind: "Block"; body: Stmt[]; span: Span }
 
-export interface Program { kind: "Program"; body: Stmt[]; span: Span }
+/** `deepest`: how deep the source nests, and the offset where it does (where a stack overflow is reported). */
+export interface Program { kind: "Program"; body: Stmt[]; span: Span; deepest: { depth: number; at: number } }

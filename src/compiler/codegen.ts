@@ -15,6 +15,7 @@ import { BUILTIN_ID, BUILTINS } from "../runtime/builtin-table.js";
 import { ERRORS } from "../errors/table.js";
 import { SORT_WITH } from "./prelude.js";
 import { actorConstructor } from "./actor.js";
+import { chainLinks, type ChainLink } from "./chains.js";
 
 /** What the generator adds to as it goes: one pool of constants and functions for the module. */
 export class ModuleOutput {
@@ -126,6 +127,27 @@ const BI_PUSH = BUILTIN_ID.get("push")!;
 const BI_SORT = BUILTIN_ID.get("sort")!;
 const BI_MATRIX = BUILTIN_ID.get("matrix")!;
 
+/**
+ * Literals (lists, maps, matrices, interpolated strings) take at most this many registers for
+ * their items at once; longer ones are built in steps, so their length is not limited.
+ */
+const LITERAL_CHUNK = 64;
+
+/** A call with more arguments than this passes them in a list (CALLV), so it needs two registers. */
+const CALL_ARGS = 64;
+
+/**
+ * A function with more parameters than this keeps the rest past register 255 (moved there on
+ * entry, read and written with GETR and SETR), so the low registers stay free for temporaries.
+ */
+const LOW_PARAMS = 128;
+
+/** Registers from here up are reached only through GETR and SETR. */
+const WIDE_REGISTERS = 256;
+
+/** Registers a frame can have: GETR and SETR name them in 16 bits. */
+const MAX_FRAME = 65_536;
+
 const isSmallInt = (x: number, bits: number) => Number.isInteger(x) && !Object.is(x, -0) && x >= -(2 ** (bits - 1)) && x < 2 ** (bits - 1);
 
 export class CodeGenerator {
@@ -165,7 +187,7 @@ export class CodeGenerator {
         const mark = this.b.top;
         const t = this.b.alloc();
         this.closure(s.kind === "Actor" ? actorConstructor(s) : s, s.name, t);
-        this.b.emit("SETGLOBAL", [t, g.index]);
+        this.setGlobal(t, g.index);
         this.b.release(mark);
       }
       const body = module.program.body;
@@ -183,13 +205,14 @@ export class CodeGenerator {
     return index;
   }
 
-  /** Runs `body`, turning a register or size overflow into a diagnostic for `span`. */
+  /** Runs `body`, turning a register or size overflow into a diagnostic where it happened (else at `span`). */
   private guarded(span: A.Span, body: () => void): void {
+    this.lastSpan = undefined;
     try {
       body();
     } catch (e) {
       if (!(e instanceof RegisterOverflow)) throw e;
-      this.env.diags.report(this.source, span, "TooComplex", { detail: e.message });
+      this.env.diags.report(this.source, this.lastSpan ?? span, "TooComplex", { detail: e.message });
     }
   }
 
@@ -203,14 +226,25 @@ export class CodeGenerator {
 
   /** Compiles a func or lambda as a new function and puts its closure in register dst. */
   private closure(f: A.FuncDecl | A.Lambda, name: string, dst: number): void {
+    const maxParams = (MAX_FRAME + LOW_PARAMS) >> 1;
+    if (f.params.length > maxParams) return this.limit(f.span, `a function has at most ${maxParams} parameters, this one has ${f.params.length}`);
     const scope = this.r.functions.get(f)!;
     const index = this.env.out.reserve();
     const parent = this.fn;
     const savedLocalsTop = this.localsTop;
-    this.localsTop = f.params.length;
+    const n = f.params.length;
+    const low = Math.min(n, LOW_PARAMS);
+    this.localsTop = low;
     const returnType = f.kind === "Func" && f.returnType ? this.r.types.get(f.returnType) : undefined;
     const required = f.params.filter((p) => !p.default).length;
-    this.fn = new FnContext(scope, parent, name, f.params.length, this.fileIndex, returnType, required);
+    this.fn = new FnContext(scope, parent, name, n, this.fileIndex, returnType, required);
+    // the parameters past `low` move to registers from `wide` up, beyond every incoming one
+    const wide = Math.max(WIDE_REGISTERS, n);
+    const paramReg = (i: number) => (i < low ? i : wide + i - low);
+    if (n > low) {
+      this.b.top = low;
+      this.b.maxRegs = wide + n - low;
+    }
     this.guarded(f.span, () => {
       if (f.kind === "Func" && f.isAsync) {
         // called, it returns a future at once and runs this body as a task
@@ -218,19 +252,37 @@ export class CodeGenerator {
         this.b.emit("ASYNC", [t, 0, 0]);
         this.b.release(t);
       }
+      if (n > low) {
+        // in order, so register `low` is free by the time it carries the ones already wide
+        for (let i = low; i < n; i++) {
+          if (i < WIDE_REGISTERS) this.b.emit("SETR", [i, paramReg(i)]);
+          else {
+            this.b.emit("GETR", [low, i]);
+            this.b.emit("SETR", [low, paramReg(i)]);
+          }
+        }
+      }
       f.params.forEach((p, i) => {
         const binding = this.r.decls.get(p) as LocalBinding | undefined;
         if (!binding) return;
-        binding.reg = i;
+        binding.reg = paramReg(i);
+        if (!p.default && !binding.type && !binding.captured) return;
+        // a wide parameter is prepared in a low register and put back
+        const r = binding.reg < WIDE_REGISTERS ? binding.reg : this.b.alloc();
+        if (r !== binding.reg) this.b.emit("GETR", [r, binding.reg]);
         if (p.default) {
           // a left-out argument gets its default here, at the call
           const given = new Label();
-          this.b.jumpIf("JGIVEN", [i, 0, 0], given);
-          this.exprTo(p.default, i);
+          this.b.jumpIf("JGIVEN", [r, 0, 0], given);
+          this.exprTo(p.default, r);
           this.b.place(given);
         }
-        if (binding.type) this.checkType(i, binding.type, p.span);
-        if (binding.captured) this.b.emit("NEWBOX", [i, i, 0]);
+        if (binding.type) this.checkType(r, binding.type, p.span);
+        if (binding.captured) this.b.emit("NEWBOX", [r, r, 0]);
+        if (r !== binding.reg) {
+          this.b.emit("SETR", [r, binding.reg]);
+          this.b.release(r);
+        }
       });
       if (f.body.kind === "Block") {
         this.blockBody(f.body.body);
@@ -264,9 +316,24 @@ export class CodeGenerator {
 
   // ---------------------------------------------------------------- positions and helpers
 
+  /** The construct being compiled, where a register overflow is reported. */
+  private lastSpan: A.Span | undefined;
+
   private pos(span: A.Span): void {
+    this.lastSpan = span;
     const { line, col } = this.source.position(span.start);
     this.b.at(line, col);
+  }
+
+  /** Globals past the first 65536 take an extension word. */
+  private getGlobal(dst: number, index: number): void {
+    if (index <= 0xffff) this.b.emit("GETGLOBAL", [dst, index]);
+    else this.b.emit("GETGLOBALX", [dst, 0, 0], index);
+  }
+
+  private setGlobal(src: number, index: number): void {
+    if (index <= 0xffff) this.b.emit("SETGLOBAL", [src, index]);
+    else this.b.emit("SETGLOBALX", [src, 0, 0], index);
   }
 
   private loadConstant(dst: number, c: Constant): void {
@@ -278,6 +345,11 @@ export class CodeGenerator {
     if (t.name === "any") return;
     this.pos(span);
     this.b.emit("CHECKTYPE", [reg, t.code, 0], t.struct?.index ?? 0);
+  }
+
+  /** A limit of the bytecode the program goes past: a compile error (2019) where it does. */
+  private limit(span: A.Span, detail: string): void {
+    this.env.diags.report(this.source, span, "LimitExceeded", { detail });
   }
 
   /** A runtime error for a construct this build cannot run yet. */
@@ -396,7 +468,7 @@ export class CodeGenerator {
       const t = this.b.alloc();
       this.exprTo(s.init, t);
       if (binding.type) this.checkType(t, binding.type, s.span);
-      this.b.emit("SETGLOBAL", [t, binding.index]);
+      this.setGlobal(t, binding.index);
       this.b.release(t);
       return;
     }
@@ -411,8 +483,14 @@ export class CodeGenerator {
   /** Stores register `value` into a variable. */
   private storeVar(binding: Binding, value: number, span: A.Span): void {
     if (binding.type) this.checkType(value, binding.type, span);
-    if (binding.kind === "global") this.b.emit("SETGLOBAL", [value, binding.index]);
+    if (binding.kind === "global") this.setGlobal(value, binding.index);
     else if (binding.fn !== this.fn.scope) this.b.emit("SETCAP", [this.capture(this.fn, binding), value, 0]);
+    else if (binding.reg >= WIDE_REGISTERS && binding.captured) {
+      const box = this.b.alloc();
+      this.b.emit("GETR", [box, binding.reg]);
+      this.b.emit("SETBOX", [box, value, 0]);
+      this.b.release(box);
+    } else if (binding.reg >= WIDE_REGISTERS) this.b.emit("SETR", [value, binding.reg]);
     else if (binding.captured) this.b.emit("SETBOX", [binding.reg, value, 0]);
     else if (binding.reg !== value) this.b.emit("MOVE", [binding.reg, value, 0]);
   }
@@ -424,7 +502,7 @@ export class CodeGenerator {
       const res = this.r.uses.get(t);
       if (!res || res.kind !== "binding") return;
       const binding = res.binding;
-      const direct = binding.kind === "local" && binding.fn === this.fn.scope && !binding.captured && !binding.type;
+      const direct = binding.kind === "local" && binding.fn === this.fn.scope && !binding.captured && !binding.type && binding.reg < WIDE_REGISTERS;
       if (compound) {
         const cur = this.exprAny(t);
         const v = this.exprAny(s.value);
@@ -447,12 +525,12 @@ export class CodeGenerator {
         const v = this.b.alloc();
         if (compound) {
           const cur = this.b.alloc();
-          this.b.emit("GETGLOBAL", [cur, g.index]);
+          this.getGlobal(cur, g.index);
           const x = this.exprAny(s.value);
           this.arith(compound, v, cur, x, s.value);
         } else this.exprTo(s.value, v);
         if (g.type) this.checkType(v, g.type, s.span);
-        this.b.emit("SETGLOBAL", [v, g.index]);
+        this.setGlobal(v, g.index);
         return;
       }
       const obj = this.exprAny(t.target);
@@ -547,7 +625,8 @@ export class CodeGenerator {
     const first = this.r.decls.get(s);
     const second = this.r.secondDecls.get(s);
     const numeric = second === undefined && (it.kind === "Range" || this.isBuiltinCall(it, "range"));
-    const base = this.b.alloc(4);
+    // a numeric loop: start (the variable), limit, step, a box; else the iterable, cursor, key, value, index
+    const base = this.b.alloc(numeric ? 4 : 5);
     if (numeric) {
       let inclusive = 0;
       if (it.kind === "Range") {
@@ -729,15 +808,23 @@ export class CodeGenerator {
   private condJump(e: A.Expr, label: Label, when: boolean): void {
     const mark = this.b.top;
     if (e.kind === "Logical") {
-      const both = e.op === "and";
-      if (both !== when) {
-        // and-false / or-true: either side decides
-        this.condJump(e.left, label, when);
-        this.condJump(e.right, label, when);
+      // `a and b and c ...` as its operands in order, so a long chain is a loop, not recursion
+      const operands: A.Expr[] = [e.right];
+      let head = e.left;
+      while (head.kind === "Logical" && head.op === e.op) {
+        operands.push(head.right);
+        head = head.left;
+      }
+      operands.push(head);
+      operands.reverse();
+      if ((e.op === "and") !== when) {
+        // and-false / or-true: any operand decides
+        for (const x of operands) this.condJump(x, label, when);
       } else {
+        // and-true / or-false: all must agree; the first that does not skips the jump
         const skip = new Label();
-        this.condJump(e.left, skip, !when);
-        this.condJump(e.right, label, when);
+        for (let i = 0; i < operands.length - 1; i++) this.condJump(operands[i], skip, !when);
+        this.condJump(operands[operands.length - 1], label, when);
         this.b.place(skip);
       }
     } else if (e.kind === "Unary" && e.op === "not") {
@@ -785,7 +872,8 @@ export class CodeGenerator {
   private exprAny(e: A.Expr): number {
     if (e.kind === "Ident") {
       const res = this.r.uses.get(e);
-      if (res?.kind === "binding" && res.binding.kind === "local" && res.binding.fn === this.fn.scope && !res.binding.captured) return res.binding.reg;
+      const b = res?.kind === "binding" ? res.binding : undefined;
+      if (b?.kind === "local" && b.fn === this.fn.scope && !b.captured && b.reg < WIDE_REGISTERS) return b.reg;
     }
     const t = this.b.alloc();
     this.exprTo(e, t);
@@ -801,6 +889,8 @@ export class CodeGenerator {
   }
 
   private exprInner(e: A.Expr, dst: number): void {
+    const links = chainLinks(e);
+    if (links) return this.chain(links, dst);
     switch (e.kind) {
       case "Number":
         return this.loadConstant(dst, { kind: "number", value: e.value });
@@ -858,7 +948,7 @@ export class CodeGenerator {
       case "Member": {
         const g = this.r.qualified.get(e);
         if (g) {
-          this.b.emit("GETGLOBAL", [dst, g.index]);
+          this.getGlobal(dst, g.index);
           return;
         }
         const obj = this.exprAny(e.target);
@@ -892,6 +982,53 @@ export class CodeGenerator {
     }
   }
 
+  /**
+   * A chain of links into dst: the first link as usual, then each further one applied to the
+   * value so far, which stays in one register (so a long chain needs neither host stack nor
+   * registers in proportion to its length).
+   */
+  private chain(links: ChainLink[], dst: number): void {
+    // a variable's own register is written only at the end: the chain may still read it
+    const acc = this.isLocalReg(dst) ? this.b.alloc() : dst;
+    this.exprTo(links[0], acc);
+    for (let i = 1; i < links.length; i++) {
+      const link = links[i];
+      const mark = this.b.top;
+      this.pos(link.span);
+      switch (link.kind) {
+        case "Binary":
+          this.binary(link, acc, acc);
+          break;
+        case "Logical": {
+          const end = new Label();
+          this.b.jumpIf(link.op === "and" ? "JMPIFNOT" : "JMPIF", [acc, 0, 0], end);
+          this.exprTo(link.right, acc);
+          this.b.place(end);
+          break;
+        }
+        case "Call": {
+          const base = this.callBase(acc, this.callWidth(link.args.length));
+          if (base !== acc) this.b.emit("MOVE", [base, acc, 0]);
+          this.callWithCallee(link, base);
+          if (base !== acc) this.b.emit("MOVE", [acc, base, 0]);
+          break;
+        }
+        case "Index":
+          this.index(link, acc, acc);
+          break;
+        case "Member":
+          this.pos(link.nameSpan);
+          this.b.emit("GETFIELD", [acc, acc, 0], this.env.out.constant({ kind: "string", value: link.name }));
+          break;
+        case "Transpose":
+          this.b.emit("TRANSPOSE", [acc, acc, 0]);
+          break;
+      }
+      this.b.release(mark);
+    }
+    if (acc !== dst) this.b.emit("MOVE", [dst, acc, 0]);
+  }
+
   private loadName(e: A.Ident, dst: number): void {
     const res = this.r.uses.get(e);
     if (!res) return;
@@ -900,57 +1037,77 @@ export class CodeGenerator {
       return;
     }
     if (res.kind === "prelude") {
-      this.b.emit("GETGLOBAL", [dst, this.env.preludeGlobal(res.name)!]);
+      this.getGlobal(dst, this.env.preludeGlobal(res.name)!);
       return;
     }
     const binding = res.binding;
-    if (binding.kind === "global") this.b.emit("GETGLOBAL", [dst, binding.index]);
+    if (binding.kind === "global") this.getGlobal(dst, binding.index);
     else if (binding.fn !== this.fn.scope) this.b.emit("GETCAP", [dst, this.capture(this.fn, binding), 0]);
-    else if (binding.captured) this.b.emit("GETBOX", [dst, binding.reg, 0]);
+    else if (binding.reg >= WIDE_REGISTERS) {
+      this.b.emit("GETR", [dst, binding.reg]);
+      if (binding.captured) this.b.emit("GETBOX", [dst, dst, 0]);
+    } else if (binding.captured) this.b.emit("GETBOX", [dst, binding.reg, 0]);
     else if (binding.reg !== dst) this.b.emit("MOVE", [dst, binding.reg, 0]);
   }
 
   private interp(e: A.InterpString, dst: number): void {
     const parts = e.parts.filter((p) => p !== "");
-    if (parts.length > 255) return this.unsupported("strings with more than 255 parts", dst, e.span);
-    const base = this.b.alloc(Math.max(parts.length, 1));
-    parts.forEach((p, i) => {
-      if (typeof p === "string") this.loadConstant(base + i, { kind: "string", value: p });
-      else this.exprTo(p, base + i);
-    });
-    this.pos(e.span);
-    this.b.emit("CONCAT", [dst, base, parts.length]);
+    // in chunks, each joined after the text so far: a long string needs few registers
+    const acc = this.isLocalReg(dst) ? this.b.alloc() : dst;
+    for (let at = 0; at === 0 || at < parts.length; at += LITERAL_CHUNK) {
+      const chunk = parts.slice(at, at + LITERAL_CHUNK);
+      const mark = this.b.top;
+      const joined = at > 0 ? 1 : 0;
+      const base = this.b.alloc(Math.max(chunk.length + joined, 1));
+      if (joined) this.b.emit("MOVE", [base, acc, 0]);
+      chunk.forEach((p, i) => {
+        if (typeof p === "string") this.loadConstant(base + joined + i, { kind: "string", value: p });
+        else this.exprTo(p, base + joined + i);
+      });
+      this.pos(e.span);
+      this.b.emit("CONCAT", [acc, base, chunk.length + joined]);
+      this.b.release(mark);
+    }
+    if (acc !== dst) this.b.emit("MOVE", [dst, acc, 0]);
   }
 
   private list(items: A.Expr[], dst: number): void {
-    const first = Math.min(items.length, 255);
+    // a long literal is made in steps: a variable's own register is written only at the end
+    const acc = items.length > LITERAL_CHUNK && this.isLocalReg(dst) ? this.b.alloc() : dst;
+    const first = Math.min(items.length, LITERAL_CHUNK);
     const base = this.b.alloc(Math.max(first, 1));
     for (let i = 0; i < first; i++) this.exprTo(items[i], base + i);
-    this.b.emit("NEWLIST", [dst, base, first]);
+    this.b.emit("NEWLIST", [acc, base, first]);
     // long literals: the rest one push at a time
     for (let i = first; i < items.length; i++) {
       const args = this.b.alloc(2);
-      this.b.emit("MOVE", [args, dst, 0]);
+      this.b.emit("MOVE", [args, acc, 0]);
       this.exprTo(items[i], args + 1);
       this.b.emit("CALLB", [args, 2, BI_PUSH]);
       this.b.release(args);
     }
+    if (acc !== dst) this.b.emit("MOVE", [dst, acc, 0]);
   }
 
   private map(e: A.MapLit, dst: number): void {
-    const first = Math.min(e.entries.length, 127);
+    const first = Math.min(e.entries.length, LITERAL_CHUNK / 2);
+    // a long literal is made in steps: a variable's own register is written only at the end
+    const acc = e.entries.length > first && this.isLocalReg(dst) ? this.b.alloc() : dst;
     const base = this.b.alloc(Math.max(first * 2, 1));
     for (let i = 0; i < first; i++) {
       this.exprTo(e.entries[i].key, base + 2 * i);
       this.exprTo(e.entries[i].value, base + 2 * i + 1);
     }
     this.pos(e.span);
-    this.b.emit("NEWMAP", [dst, base, first]);
+    this.b.emit("NEWMAP", [acc, base, first]);
     for (let i = first; i < e.entries.length; i++) {
+      const mark = this.b.top;
       const k = this.exprAny(e.entries[i].key);
       const v = this.exprAny(e.entries[i].value);
-      this.b.emit("SETINDEX", [dst, k, v]);
+      this.b.emit("SETINDEX", [acc, k, v]);
+      this.b.release(mark);
     }
+    if (acc !== dst) this.b.emit("MOVE", [dst, acc, 0]);
   }
 
   private structLit(e: A.StructLit, dst: number): void {
@@ -976,15 +1133,16 @@ export class CodeGenerator {
     this.b.emit(op, [dst, l, r]);
   }
 
-  private binary(e: A.Binary, dst: number): void {
+  /** e into dst; `left` is a register already holding the left side's value, if any. */
+  private binary(e: A.Binary, dst: number, left?: number): void {
     // x + 1, x - 2: an immediate operand saves a register and a load
     if ((e.op === "+" || e.op === "-") && e.right.kind === "Number" && isSmallInt(e.op === "+" ? e.right.value : -e.right.value, 8)) {
-      const l = this.exprAny(e.left);
+      const l = left ?? this.exprAny(e.left);
       this.pos(e.opSpan);
       this.b.emit("ADDI", [dst, l, e.op === "+" ? e.right.value : -e.right.value]);
       return;
     }
-    const l = this.exprAny(e.left);
+    const l = left ?? this.exprAny(e.left);
     const r = this.exprAny(e.right);
     this.pos(e.opSpan);
     if (e.op === ">") this.b.emit("LT", [dst, r, l]);
@@ -995,7 +1153,15 @@ export class CodeGenerator {
   private call(e: A.Call, dst: number): void {
     const callee = e.callee;
     const res = callee.kind === "Ident" ? this.r.uses.get(callee) : undefined;
-    if (e.args.length > 254) return this.unsupported("calls with more than 254 arguments", dst, e.span);
+    if (res?.kind === "builtin" && e.args.length > CALL_ARGS) {
+      // the builtin as a value, called with its arguments in a list
+      const base = this.callBase(dst, 2);
+      this.b.emit("LOADBUILTIN", [base, res.id]);
+      this.callWithCallee(e, base);
+      if (BUILTINS[res.id].host) this.b.emit("AWAIT", [base, base, 0]);
+      if (base !== dst) this.b.emit("MOVE", [dst, base, 0]);
+      return;
+    }
     if (res?.kind === "builtin" && !(res.id === BI_SORT && e.args.length === 2)) {
       const base = this.callBase(dst, Math.max(e.args.length, 1));
       e.args.forEach((a, i) => this.exprTo(a, base + i));
@@ -1006,7 +1172,7 @@ export class CodeGenerator {
       if (base !== dst) this.b.emit("MOVE", [dst, base, 0]);
       return;
     }
-    const base = this.callBase(dst, e.args.length + 1);
+    const base = this.callBase(dst, this.callWidth(e.args.length));
     // a function in a global is called straight from it
     const global =
       res?.kind === "builtin" ? this.env.preludeGlobal(SORT_WITH)
@@ -1015,11 +1181,28 @@ export class CodeGenerator {
       : callee.kind === "Member" ? this.r.qualified.get(callee)?.index
       : undefined;
     if (global === undefined) this.exprTo(callee, base);
+    this.callWithCallee(e, base, global);
+    if (base !== dst) this.b.emit("MOVE", [dst, base, 0]);
+  }
+
+  /** Registers a call takes: the callee and its arguments, or the callee and a list of them. */
+  private callWidth(args: number): number {
+    return args > CALL_ARGS ? 2 : args + 1;
+  }
+
+  /** The call with its callee in register base (or in a global): arguments above it, then the call. */
+  private callWithCallee(e: A.Call, base: number, global?: number): void {
+    if (e.args.length > CALL_ARGS) {
+      if (global !== undefined) this.getGlobal(base, global);
+      this.list(e.args, base + 1);
+      this.pos(e.span);
+      this.b.emit("CALLV", [base, 0, 0]);
+      return;
+    }
     e.args.forEach((a, i) => this.exprTo(a, base + 1 + i));
     this.pos(e.span);
     if (global !== undefined) this.b.emit("CALLG", [base, e.args.length, 0], global);
     else this.b.emit("CALL", [base, e.args.length, 0]);
-    if (base !== dst) this.b.emit("MOVE", [dst, base, 0]);
   }
 
   /** spawn f(args): like a call, but the callee runs as a task; spawn Name() makes an actor. */
@@ -1031,19 +1214,24 @@ export class CodeGenerator {
       this.b.emit("NEWACTOR", [dst, 0, 0]);
       return;
     }
-    if (call.args.length > 254) return this.unsupported("calls with more than 254 arguments", dst, e.span);
-    const base = this.callBase(dst, call.args.length + 1);
+    const base = this.callBase(dst, this.callWidth(call.args.length));
     this.exprTo(call.callee, base);
-    call.args.forEach((a, i) => this.exprTo(a, base + 1 + i));
-    this.pos(e.span);
-    this.b.emit("SPAWN", [base, call.args.length, 0]);
+    if (call.args.length > CALL_ARGS) {
+      this.list(call.args, base + 1);
+      this.pos(e.span);
+      this.b.emit("SPAWNV", [base, 0, 0]);
+    } else {
+      call.args.forEach((a, i) => this.exprTo(a, base + 1 + i));
+      this.pos(e.span);
+      this.b.emit("SPAWN", [base, call.args.length, 0]);
+    }
     if (base !== dst) this.b.emit("MOVE", [dst, base, 0]);
   }
 
   /** [1, 2; 3, 4]: small literals in one instruction, larger ones through matrix(list of rows). */
   private matrixLit(e: A.MatrixLit, dst: number): void {
     const count = e.rows.reduce((n, r) => n + r.length, 0);
-    if (count <= 255) {
+    if (count <= LITERAL_CHUNK) {
       const base = this.b.alloc(Math.max(count, 1));
       let i = 0;
       for (const row of e.rows) for (const x of row) this.exprTo(x, base + i++);
@@ -1089,18 +1277,20 @@ export class CodeGenerator {
     return this.b.alloc(n);
   }
 
-  private index(e: A.Index, dst: number): void {
+  /** e into dst; `target` is a register already holding the indexed value, if any. */
+  private index(e: A.Index, dst: number, target?: number): void {
     if (e.indices.length !== 1) {
-      if (e.indices.length > 32) return this.unsupported("more than 32 indices", dst, e.span);
+      if (e.indices.length > 32) return this.limit(e.span, `an index has at most 32 dimensions, this one has ${e.indices.length}`);
       const base = this.b.alloc(1 + 2 * e.indices.length);
-      this.exprTo(e.target, base);
+      if (target !== undefined) this.b.emit("MOVE", [base, target, 0]);
+      else this.exprTo(e.target, base);
       const mask = this.indexPairs(e.indices, base);
       this.pos(e.span);
       this.b.emit("GETINDEXN", [dst, base, e.indices.length], mask);
       return;
     }
     const i = e.indices[0];
-    const target = this.exprAny(e.target);
+    const t = target ?? this.exprAny(e.target);
     if (i.kind === "SliceBounds") {
       const bounds = this.b.alloc(2);
       if (i.from) this.exprTo(i.from, bounds);
@@ -1108,17 +1298,17 @@ export class CodeGenerator {
       if (i.to) this.exprTo(i.to, bounds + 1);
       else this.b.emit("LOADNIL", [bounds + 1, 0, 0]);
       this.pos(e.span);
-      this.b.emit("SLICE", [dst, target, bounds]);
+      this.b.emit("SLICE", [dst, t, bounds]);
       return;
     }
     if (i.kind === "Number" && Number.isInteger(i.value) && i.value >= 0 && i.value < 256) {
       this.pos(e.span);
-      this.b.emit("GETINDEXI", [dst, target, i.value]);
+      this.b.emit("GETINDEXI", [dst, t, i.value]);
       return;
     }
     const idx = this.exprAny(i);
     this.pos(e.span);
-    this.b.emit("GETINDEX", [dst, target, idx]);
+    this.b.emit("GETINDEX", [dst, t, idx]);
   }
 
   private match(e: A.MatchExpr, dst: number): void {
@@ -1180,7 +1370,7 @@ export class CodeGenerator {
       }
       case "PList": {
         const t = this.b.alloc();
-        if (p.items.length > 255) return this.unsupported("list patterns longer than 255", t, p.span);
+        if (p.items.length > 255) return this.limit(p.span, `a list pattern has at most 255 items, this one has ${p.items.length}`);
         this.b.emit("ISLIST", [t, value, p.items.length]);
         this.b.jumpIf("JMPIFNOT", [t, 0, 0], fail);
         p.items.forEach((item, i) => {

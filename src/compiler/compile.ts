@@ -46,12 +46,44 @@ export class CompileSession {
   prelude?: ModuleInfo;
 }
 
+/**
+ * Compiles a program. It never throws: a failure inside the compiler itself is reported as a
+ * diagnostic, 2017 when the host stack ran out (at the deepest nesting of the source), else 1002.
+ */
 export function compile(source: string, options: CompileOptions = {}): CompileResult {
   const diags = new DiagnosticBag();
-  const results = new Resolutions();
-  const session = options.session;
   const sources = new Map<string, SourceFile>();
   const modules = new Map<string, ModuleInfo>();
+  try {
+    return compileModules(source, options, diags, sources, modules);
+  } catch (e) {
+    const mainPath = options.file ?? "<input>";
+    const main = sources.get(mainPath) ?? new SourceFile(mainPath, source);
+    sources.set(mainPath, main);
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      // the deepest file decides where the report points
+      let at = { file: main, offset: 0, depth: -1 };
+      for (const m of modules.values()) {
+        const { depth, at: offset } = m.program.deepest;
+        if (depth > at.depth) at = { file: m.source, offset, depth };
+      }
+      diags.report(at.file, { start: at.offset, end: at.offset }, "NestingTooDeep", { detail: "the compiler ran out of stack here" });
+    } else {
+      diags.report(main, { start: 0, end: 0 }, "InternalError", { detail: e instanceof Error ? e.message : String(e) });
+    }
+    return { ok: false, diagnostics: diags.items, sources };
+  }
+}
+
+function compileModules(
+  source: string,
+  options: CompileOptions,
+  diags: DiagnosticBag,
+  sources: Map<string, SourceFile>,
+  modules: Map<string, ModuleInfo>,
+): CompileResult {
+  const results = new Resolutions();
+  const session = options.session;
   const imports = new Map<A.ImportStmt, ModuleInfo>();
   const structs: StructSymbol[] = [];
   let nextGlobal = session?.globals ?? 0;

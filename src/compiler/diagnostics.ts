@@ -15,6 +15,8 @@ export interface Diagnostic {
 /** A source file with its line starts, so offsets become line:col quickly. */
 export class SourceFile {
   readonly lineStarts: number[] = [0];
+  /** For each offset, how many surrogate pairs end before it; made on first need (null: the text has none). */
+  private pairsBefore: Uint32Array | null | undefined;
   constructor(readonly name: string, readonly text: string) {
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
   }
@@ -26,8 +28,27 @@ export class SourceFile {
       if (this.lineStarts[mid] <= offset) lo = mid; else hi = mid - 1;
     }
     const start = this.lineStarts[lo];
-    const col = [...this.text.slice(start, offset)].length + 1;
+    // constant time, not a scan of the line: a long line has many positions asked for
+    const pairs = this.surrogatePairs();
+    const end = Math.max(start, Math.min(offset, this.text.length));
+    const col = end - start - (pairs ? pairs[end] - pairs[start] : 0) + 1;
     return { line: lo + 1, col };
+  }
+
+  private surrogatePairs(): Uint32Array | null {
+    if (this.pairsBefore !== undefined) return this.pairsBefore;
+    this.pairsBefore = null;
+    if (/[\uD800-\uDBFF][\uDC00-\uDFFF]/.test(this.text)) {
+      const text = this.text;
+      const pairs = new Uint32Array(text.length + 1);
+      for (let i = 0, n = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0xdc00 && c <= 0xdfff && i > 0 && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800) n++;
+        pairs[i + 1] = n;
+      }
+      this.pairsBefore = pairs;
+    }
+    return this.pairsBefore;
   }
   lineText(line: number): string {
     const start = this.lineStarts[line - 1] ?? this.text.length;
@@ -36,12 +57,29 @@ export class SourceFile {
   }
 }
 
+/**
+ * At most this many errors are reported; a last one (2018) says how many more there were. Past
+ * the first few, errors are mostly consequences of earlier ones (clang stops at 20 too).
+ */
+export const MAX_ERRORS = 20;
+
 /** Collects the diagnostics of one compilation. */
 export class DiagnosticBag {
   readonly items: Diagnostic[] = [];
+  private suppressed = 0;
   report(source: SourceFile, span: Span, name: ErrorName, args: Record<string, string | number> = {}): void {
+    if (this.items.length >= MAX_ERRORS) {
+      // the first error past the limit gives the summary its position; later ones only count
+      this.suppressed++;
+      if (this.items.length === MAX_ERRORS) this.items.push(this.make(source, span, "TooManyErrors", { count: 1 }));
+      else this.items[MAX_ERRORS].message = formatError("TooManyErrors", { count: this.suppressed });
+      return;
+    }
+    this.items.push(this.make(source, span, name, args));
+  }
+  private make(source: SourceFile, span: Span, name: ErrorName, args: Record<string, string | number>): Diagnostic {
     const { line, col } = source.position(span.start);
-    this.items.push({ code: ERRORS[name].code, message: formatError(name, args), file: source.name, span, line, col });
+    return { code: ERRORS[name].code, message: formatError(name, args), file: source.name, span, line, col };
   }
   /** Reports an error whose message was made elsewhere (a refused import read, say). */
   reportMessage(source: SourceFile, span: Span, code: number, message: string): void {

@@ -4,6 +4,7 @@
 // checked, and it rewrites the tree in place, so every node it keeps keeps its resolution. It
 // never changes what a program does: operations that would fail at run time are left alone.
 import type * as A from "./ast.js";
+import { chainLinks, setChainHead, type ChainLink } from "./chains.js";
 
 export function optimize(p: A.Program): void {
   p.body = statements(p.body);
@@ -127,33 +128,31 @@ function fold(op: A.BinaryOp, l: A.Expr, r: A.Expr, span: A.Span): A.Expr | unde
 
 /** The expression optimised in place, or a literal that replaces it. */
 function expr(e: A.Expr): A.Expr {
+  const links = chainLinks(e);
+  if (!links) return single(e);
+  // a chain, link by link from the innermost: no recursion along its length
+  let value = single(links[0]);
+  for (let i = 1; i < links.length; i++) {
+    setChainHead(links[i], value);
+    value = linkRest(links[i]);
+  }
+  return value;
+}
+
+/** A chain link whose head is already optimised: the rest of it, folded when it can be. */
+function linkRest(e: ChainLink): A.Expr {
   switch (e.kind) {
     case "Binary":
-      e.left = expr(e.left);
       e.right = expr(e.right);
       return fold(e.op, e.left, e.right, e.span) ?? e;
-    case "Unary": {
-      e.operand = expr(e.operand);
-      if (e.op === "-" && e.operand.kind === "Number") return num(-e.operand.value, e.span);
-      const t = e.op === "not" ? literalTruth(e.operand) : undefined;
-      return t === undefined ? e : { kind: "Bool", value: !t, span: e.span };
-    }
     case "Logical": {
-      e.left = expr(e.left);
       e.right = expr(e.right);
       const t = literalTruth(e.left);
       if (t !== undefined) return (e.op === "and") === t ? e.right : e.left;
       return e;
     }
-    case "Interp": e.parts = e.parts.map((p) => (typeof p === "string" ? p : expr(p))); return e;
-    case "List": e.items = e.items.map(expr); return e;
-    case "Matrix": e.rows = e.rows.map((r) => r.map(expr)); return e;
-    case "Map": e.entries.forEach((en) => { en.key = expr(en.key); en.value = expr(en.value); }); return e;
-    case "StructLit": e.fields.forEach((f) => { f.value = expr(f.value); }); return e;
-    case "Range": e.from = expr(e.from); e.to = expr(e.to); return e;
-    case "Call": e.callee = expr(e.callee); e.args = e.args.map(expr); return e;
+    case "Call": e.args = e.args.map(expr); return e;
     case "Index":
-      e.target = expr(e.target);
       e.indices = e.indices.map((i) => {
         if (i.kind !== "SliceBounds") return expr(i);
         if (i.from) i.from = expr(i.from);
@@ -161,8 +160,28 @@ function expr(e: A.Expr): A.Expr {
         return i;
       });
       return e;
-    case "Member": e.target = expr(e.target); return e;
-    case "Transpose": e.operand = expr(e.operand); return e;
+    case "Member": case "Transpose": return e;
+  }
+}
+
+function single(e: A.Expr): A.Expr {
+  switch (e.kind) {
+    case "Binary": case "Logical": e.left = expr(e.left); return linkRest(e);
+    case "Call": e.callee = expr(e.callee); return linkRest(e);
+    case "Index": case "Member": e.target = expr(e.target); return linkRest(e);
+    case "Transpose": e.operand = expr(e.operand); return linkRest(e);
+    case "Unary": {
+      e.operand = expr(e.operand);
+      if (e.op === "-" && e.operand.kind === "Number") return num(-e.operand.value, e.span);
+      const t = e.op === "not" ? literalTruth(e.operand) : undefined;
+      return t === undefined ? e : { kind: "Bool", value: !t, span: e.span };
+    }
+    case "Interp": e.parts = e.parts.map((p) => (typeof p === "string" ? p : expr(p))); return e;
+    case "List": e.items = e.items.map(expr); return e;
+    case "Matrix": e.rows = e.rows.map((r) => r.map(expr)); return e;
+    case "Map": e.entries.forEach((en) => { en.key = expr(en.key); en.value = expr(en.value); }); return e;
+    case "StructLit": e.fields.forEach((f) => { f.value = expr(f.value); }); return e;
+    case "Range": e.from = expr(e.from); e.to = expr(e.to); return e;
     case "Lambda":
       defaults(e.params);
       if (e.body.kind === "Block") block(e.body);

@@ -22,8 +22,11 @@ export function parse(source: SourceFile, diags: DiagnosticBag): Program {
 /** Thrown to abandon a construct after its error is reported; not an Error, so no stack is captured. */
 class ParseError {}
 
-/** Nesting deeper than this is reported rather than recursed into (it would overflow the stack). */
-const MAX_DEPTH = 200;
+/**
+ * Nesting deeper than this is reported (2017) rather than recursed into: each level costs host
+ * stack here and in the tree walks after, and a default Node.js stack holds about twice this.
+ */
+export const MAX_NESTING = 500;
 
 // Binding powers, lowest to highest (spec section 4). Prefix `not` and `-` parse their operand at
 // their own level, so `not a == b` is `not (a == b)` and `-2 ** 2` is `-(2 ** 2)`.
@@ -80,6 +83,9 @@ class Parser {
   private prevEnd = 0;
   private prevKind: TokenKind | undefined;
   private lastErrorAt = -1;
+  /** The deepest nesting reached, and where. */
+  private deepest = 0;
+  private deepestAt = 0;
   /** Set while skipping what is most likely the rest of an already reported error. */
   private silent = false;
   private ctx: Context;
@@ -168,13 +174,21 @@ class Parser {
     }
   }
 
-  private deeper<T>(fn: () => T): T {
-    if (this.depth >= MAX_DEPTH) this.fail("the program is nested too deeply");
+  /**
+   * One more level of nesting, or 2017 past the limit. Callers undo it with `this.depth--` in a
+   * `finally` (inline, not through a callback: every host frame per level counts).
+   */
+  private enter(): void {
+    if (this.depth >= MAX_NESTING) {
+      const at = this.peek();
+      if (!this.silent) this.diags.report(this.source, at.span, "NestingTooDeep", { detail: `more than ${MAX_NESTING} levels` });
+      this.silent = true;
+      throw new ParseError();
+    }
     this.depth++;
-    try {
-      return fn();
-    } finally {
-      this.depth--;
+    if (this.depth > this.deepest) {
+      this.deepest = this.depth;
+      this.deepestAt = this.peek().span.start;
     }
   }
 
@@ -204,8 +218,15 @@ class Parser {
   // ---------- statements ----------
 
   program(): Program {
-    const body = this.statements(() => this.statement(), false);
-    return { kind: "Program", body, span: { start: 0, end: this.source.text.length } };
+    let body: Stmt[] = [];
+    try {
+      body = this.statements(() => this.statement(), false);
+    } catch (e) {
+      // the host stack ran out before the nesting limit (a smaller stack than Node's default)
+      if (!(e instanceof RangeError)) throw e;
+      this.diags.report(this.source, { start: this.deepestAt, end: this.deepestAt }, "NestingTooDeep", { detail: "the compiler ran out of stack here" });
+    }
+    return { kind: "Program", body, span: { start: 0, end: this.source.text.length }, deepest: { depth: this.deepest, at: this.deepestAt } };
   }
 
   /**
@@ -298,7 +319,8 @@ class Parser {
   }
 
   private statement(): Stmt {
-    return this.deeper(() => {
+    this.enter();
+    try {
       switch (this.peek().kind) {
         case "let":
         case "var":
@@ -350,7 +372,9 @@ class Parser {
         default:
           return this.exprOrAssign();
       }
-    });
+    } finally {
+      this.depth--;
+    }
   }
 
   private exprOrAssign(): Stmt {
@@ -537,12 +561,15 @@ class Parser {
   }
 
   private block(): Block {
-    return this.deeper(() => {
+    this.enter();
+    try {
       const start = this.expect("{").span.start;
       const body = this.within({ newlines: true }, () => this.statements(() => this.statement()));
       this.expect("}");
       return { kind: "Block", body, span: this.spanFrom(start) };
-    });
+    } finally {
+      this.depth--;
+    }
   }
 
   /** The condition of if/elif/while, the iterable of for, the subject of match. */
@@ -553,7 +580,8 @@ class Parser {
   // ---------- expressions ----------
 
   private expr(minPrec = OR): Expr {
-    return this.deeper(() => {
+    this.enter();
+    try {
       const start = this.peek().span.start;
       let left = this.prefix(minPrec);
       let lastNonAssoc = 0;
@@ -566,15 +594,18 @@ class Parser {
         const right = this.expr(prec === POWER ? PREFIX : prec + 1);
         const span = this.spanFrom(start);
         if ((prec === COMPARE || prec === RANGE) && lastNonAssoc === prec) {
+          // one report per chain, however long
           const what = prec === COMPARE ? "comparison operators cannot be chained; combine them with 'and'" : "range operators cannot be chained";
-          this.error(op.span, what);
+          if (left.kind !== "ErrorExpr") this.error(op.span, what);
           left = { kind: "ErrorExpr", span };
           continue;
         }
         lastNonAssoc = prec === COMPARE || prec === RANGE ? prec : 0;
         left = this.binary(op, left, right, span);
       }
-    });
+    } finally {
+      this.depth--;
+    }
   }
 
   private binary(op: Token, left: Expr, right: Expr, span: Span): Expr {
@@ -897,7 +928,8 @@ class Parser {
   }
 
   private pattern(): Pattern {
-    return this.deeper((): Pattern => {
+    this.enter();
+    try {
       const t = this.peek();
       switch (t.kind) {
         case "number":
@@ -938,7 +970,9 @@ class Parser {
         default:
           return this.fail(`expected a pattern but found ${describe(t)}`);
       }
-    });
+    } finally {
+      this.depth--;
+    }
   }
 
   /** `Point { x, y: 0 }`: a field without a pattern binds a variable of the same name. */

@@ -7,6 +7,7 @@ import { TYPE_CODES } from "../bytecode/opcode-table.js";
 import { BUILTIN_ID, BUILTINS, isHostOnlyName } from "../runtime/builtin-table.js";
 import { PRELUDE_NAMES, SORT_VALUE } from "./prelude.js";
 import { actorConstructor } from "./actor.js";
+import { chainLinks, type ChainLink } from "./chains.js";
 import type { Binding, FnScope, GlobalBinding, LocalBinding, ModuleInfo, Resolution, StructSymbol, Symbol, TypeRef } from "./symbols.js";
 
 /** The resolver's findings for one compilation (all modules). */
@@ -466,6 +467,36 @@ class ModuleResolver {
   }
 
   private expr(e: A.Expr): void {
+    const links = chainLinks(e);
+    if (!links) return this.single(e);
+    // a chain, link by link from the innermost: no recursion along its length
+    this.single(links[0]);
+    for (let i = 1; i < links.length; i++) this.linkRest(links[i]);
+  }
+
+  /** What a chain link holds besides its head (a head that is a link has no special meaning). */
+  private linkRest(e: ChainLink): void {
+    switch (e.kind) {
+      case "Binary": case "Logical":
+        this.expr(e.right);
+        return;
+      case "Call":
+        e.args.forEach((a) => this.expr(a));
+        return;
+      case "Index":
+        for (const i of e.indices) {
+          if (i.kind === "SliceBounds") {
+            if (i.from) this.expr(i.from);
+            if (i.to) this.expr(i.to);
+          } else this.expr(i);
+        }
+        return;
+      case "Member": case "Transpose":
+        return;
+    }
+  }
+
+  private single(e: A.Expr): void {
     switch (e.kind) {
       case "Number": case "String": case "Bool": case "Nil": case "ErrorExpr":
         return;
@@ -511,8 +542,7 @@ class ModuleResolver {
         return;
       case "Binary": case "Logical":
         this.expr(e.left);
-        this.expr(e.right);
-        return;
+        return this.linkRest(e);
       case "Range":
         this.expr(e.from);
         this.expr(e.to);
@@ -529,13 +559,7 @@ class ModuleResolver {
       }
       case "Index":
         this.expr(e.target);
-        for (const i of e.indices) {
-          if (i.kind === "SliceBounds") {
-            if (i.from) this.expr(i.from);
-            if (i.to) this.expr(i.to);
-          } else this.expr(i);
-        }
-        return;
+        return this.linkRest(e);
       case "Member":
         if (!this.qualifiedMember(e)) this.expr(e.target);
         return;

@@ -37,6 +37,9 @@ export const ERRORS = {
   ModuleAsValue: spec(2014, "module used as a value", "module '{name}' can only be used as '{name}.member'"),
   BuiltinArity: spec(2015, "builtin argument count", "{name} takes {expected} argument(s), not {got}"),
   ActorMisuse: spec(2016, "actor misuse", "{detail}"),
+  NestingTooDeep: spec(2017, "nesting too deep", "the program is nested too deeply: {detail}"),
+  TooManyErrors: spec(2018, "too many errors", "{count} more error(s) not shown"),
+  LimitExceeded: spec(2019, "limit exceeded", "{detail}"),
   // 3xxx execution
   DivisionByZero: spec(3001, "division by zero", "division by zero"),
   IndexOutOfRange: spec(3002, "index out of range", "index {index} out of range for length {length}"),

@@ -42,7 +42,7 @@ describe(".nbc codec", () => {
 
   it("starts with the magic, version and flags and ends with the content hash", () => {
     const bytes = encodeModule(sampleModule());
-    expect([...bytes.subarray(0, 8)]).toEqual([0x4e, 0x42, 0x43, 0x00, 2, 0, 0, 0]);
+    expect([...bytes.subarray(0, 8)]).toEqual([0x4e, 0x42, 0x43, 0x00, 3, 0, 0, 0]);
     const hash = contentHash(bytes.subarray(0, bytes.length - 32));
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
     expect(Buffer.from(bytes.subarray(bytes.length - 32)).toString("hex")).toBe(hash);

@@ -7,7 +7,7 @@ describe("disassembler", () => {
   it("lists each function with its header and one line per instruction", () => {
     expect(disassemble(sampleModule())).toBe(
       [
-        "; NBC module, version 2, files: main.nd, lib/util.nd",
+        "; NBC module, version 3, files: main.nd, lib/util.nd",
         "; struct s0 Point { x, y }",
         "; global g0 counter",
         "; global g1 total",
@@ -55,7 +55,7 @@ describe("disassembler", () => {
     );
     expect(disassemble(m)).toBe(
       [
-        "; NBC module, version 2, files: main.nd",
+        "; NBC module, version 3, files: main.nd",
         "; global g4 here",
         "",
         "function f5 broken (entry): params 0, registers 8, file #3",

@@ -37,6 +37,13 @@ function session(lines: string[]): { code: number; stdout: string; stderr: strin
 }
 
 describe("repl over piped input", () => {
+  it("goes on after entries that used to stop it: a 5 000-term chain, nesting past the limit", () => {
+    const r = session([`let x = 1${" + 1".repeat(5000)}`, "x", `${"(".repeat(3000)}1${")".repeat(3000)}`, "x * 2"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toEqual(["5001", "10002"]);
+    expect(r.stderr).toContain("error[2017]: the program is nested too deeply: more than 500 levels");
+  });
+
   it("keeps bindings between entries", () => {
     const r = session(["let x = 2", "x * 21"]);
     expect(r.out).toEqual(["42"]);

@@ -683,7 +683,7 @@ describe("error recovery", () => {
 
   it("survives deep nesting", () => {
     const deep = "(".repeat(5000) + "1" + ")".repeat(5000);
-    expect(errors(`x = ${deep}`)).toEqual(["2001 1:204 the program is nested too deeply"]);
+    expect(errors(`x = ${deep}`)).toEqual(["2017 1:504 the program is nested too deeply: more than 500 levels"]);
     const blocks = "{".repeat(3000) + "}".repeat(3000);
     expect(run(blocks).diags.items.length).toBeGreaterThan(0);
     expect(ex("(".repeat(50) + "1" + ")".repeat(50))).toBe("1");
