@@ -2,8 +2,8 @@
 // the build, so a test run can tell whether dist/ is stale and which build brings it up to date.
 //
 //   core   the WebAssembly core and everything generated before TypeScript compiles: assembly/,
-//          scripts/, asconfig.json, package.json and the tables the generators read
-//          (a change needs `npm run build`)
+//          scripts/, asconfig.json, the tables the generators read, and package.json's build
+//          scripts and dependencies (a change needs `npm run build`)
 //   ts     the TypeScript sources and their config (a change needs `npm run build:ts`)
 //
 // `node scripts/build-stamp.js` stamps both (after a full build); `node scripts/build-stamp.js ts`
@@ -34,12 +34,24 @@ function filesUnder(root, path, out) {
   }
 }
 
+/** What of package.json the build depends on: its build scripts and dependencies, not the rest. */
+function buildPart(path) {
+  let pkg;
+  try {
+    pkg = JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    return readFileSync(path);
+  }
+  const scripts = Object.entries(pkg.scripts ?? {}).filter(([name]) => name.startsWith("build") || name === "prepare");
+  return JSON.stringify([scripts, pkg.dependencies ?? {}, pkg.devDependencies ?? {}]);
+}
+
 /** The content hash of one part's inputs under `root`. */
 export function inputsHash(root, part) {
   const files = [];
   for (const path of INPUTS[part]) filesUnder(root, path, files);
   const h = createHash("sha256");
-  for (const f of files) h.update(f).update("\0").update(readFileSync(join(root, f))).update("\0");
+  for (const f of files) h.update(f).update("\0").update(f === "package.json" ? buildPart(join(root, f)) : readFileSync(join(root, f))).update("\0");
   return h.digest("hex");
 }
 

@@ -21,7 +21,7 @@ beforeEach(() => {
   write("src/bytecode/opcode-table.ts", "export const OPCODES = [];\n");
   write("assembly/index.ts", "export function f(): i32 { return 1; }\n");
   write("scripts/gen-opcodes.js", "// generator\n");
-  write("package.json", "{}\n");
+  write("package.json", JSON.stringify({ scripts: { build: "tsc", test: "vitest run" } }));
   write("tsconfig.json", "{}\n");
   write("asconfig.json", "{}\n");
   write("dist/bundle/noodle-cli.js", "// built\n");
@@ -58,6 +58,15 @@ describe("the build stamp", () => {
       write(path, "// changed\n");
       expect(staleBuild(root), path).toBe("build");
     }
+    writeStamp(root);
+    write("package.json", JSON.stringify({ scripts: { build: "tsc -p ." } }));
+    expect(staleBuild(root)).toBe("build");
+  });
+
+  it("ignores package.json's other scripts", () => {
+    writeStamp(root);
+    write("package.json", JSON.stringify({ scripts: { build: "tsc", test: "vitest run", fuzz: "vitest run fuzz" } }));
+    expect(staleBuild(root)).toBeUndefined();
   });
 
   it("ignores the files the build generates", () => {

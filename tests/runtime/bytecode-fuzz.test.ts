@@ -32,12 +32,15 @@ const OUTPUT_CAP = 4096;
  * do, so allow generous slack before calling a run a hang.
  */
 const RUN_LIMIT_MS = 5_000;
-// Fixed by default so that a failure reproduces; FUZZ_SEED and FUZZ_SCALE (a multiplier of the
-// run counts) explore further, e.g. FUZZ_SEED=7 FUZZ_SCALE=10 npx vitest run tests/runtime/bytecode-fuzz.test.ts
-const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed_2024);
-const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
-const STRUCTURED_RUNS = Math.round(6_000 * SCALE);
-const BYTE_RUNS = Math.round(1_500 * SCALE);
+// Fixed by default so that a failure reproduces; NOODLE_FUZZ_SEED explores further and
+// NOODLE_FUZZ_RUNS sets the cases of each property, as for every fuzzer (`npm run fuzz` runs
+// 100 000), e.g. NOODLE_FUZZ_SEED=7 NOODLE_FUZZ_RUNS=20000 npx vitest run tests/runtime/bytecode-fuzz.test.ts
+const SEED = Number(process.env.NOODLE_FUZZ_SEED) || 0x5eed_2024;
+const RUNS = Number(process.env.NOODLE_FUZZ_RUNS) || 0;
+const STRUCTURED_RUNS = RUNS || 6_000;
+const BYTE_RUNS = RUNS || 2_000;
+/** A property's time limit, in proportion to its cases. */
+const PROPERTY_TIMEOUT = 300_000 + Math.max(STRUCTURED_RUNS, BYTE_RUNS) * 10;
 
 // ---------------------------------------------------------------- seed programs
 
@@ -619,7 +622,7 @@ describe("bytecode fuzz", () => {
       }),
       { numRuns: STRUCTURED_RUNS, seed: SEED, endOnFailure: true },
     );
-  }, 300_000);
+  }, PROPERTY_TIMEOUT);
 
   it("damaged .nbc encodings are rejected with 1004 or decode to modules that behave", async () => {
     const encodings = () => SEEDS.map((s) => encodeModule(s.module));
@@ -645,7 +648,7 @@ describe("bytecode fuzz", () => {
       }),
       { numRuns: BYTE_RUNS, seed: SEED + 1, endOnFailure: true },
     );
-  }, 300_000);
+  }, PROPERTY_TIMEOUT);
 });
 
 // Ways past the VM's guarantees that fuzzing found, each pinned by a test.
