@@ -1,12 +1,37 @@
 // Shared test helpers: running Noodle source in-process and through the real command line.
 import { spawnSync } from "node:child_process";
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { run, type RunResult } from "../src/index.js";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
-export const CONFORMANCE = fileURLToPath(new URL("../../shared/conformance/", import.meta.url));
+
+/** A folder of conformance programs: `NAME.nc` with `NAME.out` and, for failing ones, `NAME.err`. */
+export interface ConformanceSuite {
+  name: string;
+  dir: string;
+  /** Program names without `.nc`, sorted. */
+  programs: string[];
+}
+
+/** The project's own conformance programs, one or more per section of the language contract. */
+export const OWN_CONFORMANCE = join(ROOT, "tests", "conformance", "programs");
+
+/** The spec's conformance programs beside the project, when they are there (a plain clone has none). */
+export const SHARED_CONFORMANCE = resolve(ROOT, process.env.NOODLE_SHARED_CONFORMANCE ?? "../shared/conformance");
+
+function suite(name: string, dir: string): ConformanceSuite {
+  const programs = readdirSync(dir).filter((f) => f.endsWith(".nc")).map((f) => f.slice(0, -3)).sort();
+  return { name, dir, programs };
+}
+
+/** The suites to run: the project's own always, the shared one when present. */
+export function conformanceSuites(shared = SHARED_CONFORMANCE): ConformanceSuite[] {
+  const suites = [suite("tests/conformance/programs", OWN_CONFORMANCE)];
+  if (existsSync(shared)) suites.push(suite("../shared/conformance", shared));
+  return suites;
+}
 
 /** Runs source in a fresh VM and returns what it printed with the result. */
 export async function runSource(source: string, options: Parameters<typeof run>[1] = {}): Promise<RunResult & { output: string }> {

@@ -5,7 +5,7 @@
 // worker's work spawned (to the pool, which places it), the value or the error answering a
 // message or task, and output printed by hosted work. Values use the value codec's wire flavour
 // (actor references included); names and text are UTF-8.
-import { decodeValue, unshared, ValueEncoder, WIRE, type CodecOptions, type StoredValue } from "../store/codec.js";
+import { CodecError, decodeValue, unshared, ValueEncoder, WIRE, type CodecOptions, type StoredValue } from "../store/codec.js";
 import { HostError } from "../runtime/host-calls.js";
 import { ERRORS } from "../errors/table.js";
 import type { ErrorInfo } from "./protocol.js";
@@ -38,7 +38,6 @@ export type LaneRecord =
 
 const COPIED: CodecOptions = { ...WIRE, copyArrays: true };
 const utf8 = new TextEncoder();
-const fromUtf8 = new TextDecoder();
 const names = new Map<string, Uint8Array>();
 
 function nameBytes(name: string): Uint8Array {
@@ -138,47 +137,84 @@ export class LaneRecordWriter {
   }
 }
 
-/** The record of `length` bytes at `at` (array data copied out: the ring's bytes will be reused). */
+/** Bytes of each kind's fixed part, its kind byte included. */
+const FIXED_SIZE: Record<Kind, number> = {
+  [Kind.Message]: 15,
+  [Kind.Value]: 9,
+  [Kind.Error]: 9,
+  [Kind.Output]: 6,
+  [Kind.Task]: 17,
+  [Kind.Cancel]: 9,
+  [Kind.Spawn]: 17,
+};
+
+// fatal: a record's text is the writer's own UTF-8; anything else means the record is damaged
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * The record of `length` bytes at `at` (array data copied out: the ring's bytes will be reused).
+ * Records come from another thread, so anything that is not a record a writer could have made is
+ * refused with 8004 (CodecError), read only from the record's own bytes.
+ */
 export function readLaneRecord(bytes: Uint8Array, view: DataView, at: number, length: number): LaneRecord {
   const end = at + length;
-  switch (bytes[at]) {
+  const fail = (detail: string, offset = 0): never => {
+    throw new CodecError(`lane record: ${detail}`, offset);
+  };
+  const kind = length > 0 ? (bytes[at] as Kind) : fail("empty");
+  const fixed = FIXED_SIZE[kind] ?? fail(`unknown kind ${kind}`);
+  if (length < fixed) fail(`${length} bytes, fewer than the ${fixed} of its kind`);
+  if ((kind === Kind.Spawn || kind === Kind.Cancel) && length !== fixed) fail(`${length - fixed} trailing bytes`, fixed);
+  const text = (from: number, to: number): string => {
+    try {
+      return strictUtf8.decode(unshared(bytes.subarray(from, to)));
+    } catch {
+      return fail("invalid UTF-8", from - at);
+    }
+  };
+  const value = (from: number): StoredValue => decodeValue(bytes.subarray(from, end), COPIED);
+  const list = (from: number): StoredValue[] => {
+    const v = value(from);
+    return Array.isArray(v) ? v : fail("arguments are not a list", from - at);
+  };
+  const id = kind === Kind.Output ? 0 : view.getFloat64(at + 1, true); // output names no id
+  if (!Number.isSafeInteger(id) || id < 0) fail(`id ${id} is not a whole number`, 1);
+  switch (kind) {
     case Kind.Message: {
-      const nameLength = view.getUint16(at + 13, true);
-      return {
-        kind: "message",
-        id: view.getFloat64(at + 1, true),
-        actor: view.getUint32(at + 9, true),
-        name: fromUtf8.decode(unshared(bytes.subarray(at + 15, at + 15 + nameLength))),
-        args: decodeValue(bytes.subarray(at + 15 + nameLength, end), COPIED) as StoredValue[],
-      };
+      const nameEnd = at + 15 + view.getUint16(at + 13, true);
+      if (nameEnd > end) fail("handler name runs past the end", 13);
+      return { kind: "message", id, actor: view.getUint32(at + 9, true), name: text(at + 15, nameEnd), args: list(nameEnd) };
     }
     case Kind.Task:
-      return {
-        kind: "task",
-        id: view.getFloat64(at + 1, true),
-        client: view.getUint32(at + 9, true),
-        proto: view.getUint32(at + 13, true),
-        args: decodeValue(bytes.subarray(at + 17, end), COPIED) as StoredValue[],
-      };
+      return { kind: "task", id, client: view.getUint32(at + 9, true), proto: view.getUint32(at + 13, true), args: list(at + 17) };
     case Kind.Spawn:
-      return { kind: "spawn", id: view.getFloat64(at + 1, true), client: view.getUint32(at + 9, true), proto: view.getUint32(at + 13, true) };
+      return { kind: "spawn", id, client: view.getUint32(at + 9, true), proto: view.getUint32(at + 13, true) };
     case Kind.Cancel:
-      return { kind: "cancel", id: view.getFloat64(at + 1, true) };
-    case Kind.Output:
-      return { kind: "output", client: view.getUint32(at + 1, true), fd: bytes[at + 5], text: fromUtf8.decode(unshared(bytes.subarray(at + 6, end))) };
-    case Kind.Value:
-      return { kind: "value", id: view.getFloat64(at + 1, true), value: decodeValue(bytes.subarray(at + 9, end), COPIED) };
-    case Kind.Error: {
-      const [code, message, trace, frames] = decodeValue(bytes.subarray(at + 9, end), COPIED) as [number, string, [string, string, number, number, number, number][], number[] | null];
-      const error: ErrorInfo = { code, message, trace: trace.map(traceFrame), frames: frames ?? undefined };
-      return { kind: "error", id: view.getFloat64(at + 1, true), error };
+      return { kind: "cancel", id };
+    case Kind.Output: {
+      const fd = bytes[at + 5];
+      if (fd !== 1 && fd !== 2) fail(`output to descriptor ${fd}`, 5);
+      return { kind: "output", client: view.getUint32(at + 1, true), fd, text: text(at + 6, end) };
     }
-    default:
-      throw new RangeError(`unknown actor record kind ${bytes[at]}`);
+    case Kind.Value:
+      return { kind: "value", id, value: value(at + 9) };
+    case Kind.Error:
+      return { kind: "error", id, error: errorInfo(value(at + 9)) ?? fail("not an error", 9) };
   }
 }
 
-/** A frame of an error's trace as a lane carries it: name, file, line, column, calls, omitted (or -1). */
-function traceFrame([name, file, line, col, calls, omitted]: [string, string, number, number, number, number]): TraceFrame {
-  return { name, file, line, col, ...(calls > 1 ? { calls } : {}), ...(omitted >= 0 ? { omitted } : {}) };
+/** The error an Error record carries: [code, message, trace of [name, file, line, col, calls, omitted or -1], frames or nil]. */
+function errorInfo(v: StoredValue): ErrorInfo | undefined {
+  if (!Array.isArray(v) || v.length !== 4) return undefined;
+  const [code, message, trace, frames] = v;
+  if (typeof code !== "number" || typeof message !== "string" || !Array.isArray(trace)) return undefined;
+  if (frames !== null && !(Array.isArray(frames) && frames.every((f) => typeof f === "number"))) return undefined;
+  const frameList: TraceFrame[] = [];
+  for (const f of trace) {
+    if (!Array.isArray(f) || f.length !== 6 || !f.slice(2).every((n) => typeof n === "number")) return undefined;
+    const [name, file, line, col, calls, omitted] = f as [string, string, number, number, number, number];
+    if (typeof name !== "string" || typeof file !== "string") return undefined;
+    frameList.push({ name, file, line, col, ...(calls > 1 ? { calls } : {}), ...(omitted >= 0 ? { omitted } : {}) });
+  }
+  return frames === null ? { code, message, trace: frameList } : { code, message, trace: frameList, frames: frames as number[] };
 }

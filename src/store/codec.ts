@@ -14,7 +14,8 @@
 //     6 map      uleb count, (key value)* with keys (strings or numbers) sorted by their encoded
 //                bytes, no duplicates
 //     7 struct   string name (uleb length, UTF-8), uleb field count, (field name, value)* in
-//                declaration order, no duplicate names
+//                declaration order, no duplicate names; field names are identifiers (a name such
+//                as "1" would change places in a JavaScript object, losing the order)
 //     8 matrix   u8 dtype (0 f64, 1 f32), uleb rows, uleb cols, zero padding to a multiple of 8
 //                bytes from the start of the encoding, rows*cols elements row-major
 //     9 tensor   u8 dtype, uleb ndim (<= 32), uleb dims, zero padding as for matrices, elements
@@ -120,6 +121,9 @@ const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const utf8enc = new TextEncoder();
 // fatal: invalid UTF-8 is an error, not U+FFFD; ignoreBOM: a leading U+FEFF is content, not a mark.
 const utf8dec = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+// What the language allows as a struct field's name.
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 // A lone surrogate cannot be written as UTF-8; TextEncoder would silently replace it.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -360,6 +364,7 @@ class Writer {
     this.string(name);
     this.uleb(fields.length);
     for (const f of fields) {
+      if (!FIELD_NAME.test(f)) throw new TypeError(`a struct field must be named by an identifier, not ${JSON.stringify(f)}`);
       this.string(f);
       this.value(o[f] as StoredValue, depth + 1);
     }
@@ -632,6 +637,7 @@ class Reader {
     for (let i = 0; i < n; i++) {
       const at = this.pos;
       const field = this.string();
+      if (!FIELD_NAME.test(field)) this.fail(`struct field name ${JSON.stringify(field)} is not an identifier`, at);
       if (Object.prototype.hasOwnProperty.call(out, field)) this.fail(`struct field '${field}' repeated`, at);
       // defineProperty, because assigning a field named "__proto__" would set the prototype
       Object.defineProperty(out, field, { value: this.value(depth + 1), enumerable: true, writable: true, configurable: true });

@@ -1,33 +1,66 @@
-// Every program of the shared conformance suite, run through the real `noodle run` command:
-// standard output must match exactly, and the exit status and first stderr line must be as the
-// suite's README says.
+// Conformance programs, run through the real `noodle run` command: standard output must match
+// exactly, and the exit status and first stderr line must be as the program's `.err` says (exit 2
+// for a compile error, 1 for any other; no `.err`: exit 0 and nothing on stderr). The project's own
+// programs always run; the spec's shared programs beside the project run when they are there.
 import { describe, it, expect } from "vitest";
-import { readdirSync, readFileSync, existsSync } from "node:fs";
-import { cli, CONFORMANCE } from "../helpers.js";
+import { readFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { cli, conformanceSuites, OWN_CONFORMANCE, SHARED_CONFORMANCE } from "../helpers.js";
+import { AWAITING } from "./awaiting.js";
 
-/** Programs that need features another issue delivers. */
-const AWAITING = new Map<string, string>([]);
+// The lines after an error's first: a runtime error's trace, a compile error's place.
+const TRACE_LINE = /^  at \S.* \(.+:\d+:\d+\)$/;
+const PLACE_LINE = /^  --> .+:\d+:\d+$/;
 
-const programs = readdirSync(CONFORMANCE).filter((f) => f.endsWith(".nc")).map((f) => f.slice(0, -3)).sort();
-
-describe("conformance", () => {
-  it("finds the suite", () => {
-    expect(programs.length).toBeGreaterThanOrEqual(17);
-  });
-  for (const name of programs) {
-    const test = AWAITING.has(name) ? it.fails : it;
-    test(`${name}${AWAITING.has(name) ? ` (awaits ${AWAITING.get(name)})` : ""}`, () => {
-      const base = CONFORMANCE + name;
-      const r = cli(["run", base + ".nc"]);
-      expect(r.stdout).toBe(readFileSync(base + ".out", "utf8"));
-      if (existsSync(base + ".err")) {
-        const want = readFileSync(base + ".err", "utf8").trim();
-        expect(r.stderr.split("\n")[0].startsWith(want)).toBe(true);
-        expect(r.code).toBe(want.startsWith("error[2") ? 2 : 1);
-      } else {
-        expect(r.stderr).toBe("");
-        expect(r.code).toBe(0);
-      }
-    });
+function check(dir: string, name: string): void {
+  const base = join(dir, name);
+  const r = cli(["run", base + ".nc"]);
+  expect(r.stdout).toBe(readFileSync(base + ".out", "utf8"));
+  if (existsSync(base + ".err")) {
+    // each line of the .err starts one of the errors reported, in order (a compile error reports all of a file's)
+    const want = readFileSync(base + ".err", "utf8").trim().split("\n");
+    const lines = r.stderr.trimEnd().split("\n");
+    const errors = lines.filter((l) => l.startsWith("error["));
+    expect(lines[0].startsWith(want[0]), r.stderr).toBe(true);
+    want.forEach((w, i) => expect(errors[i]?.startsWith(w), r.stderr).toBe(true));
+    const compile = want[0].startsWith("error[2");
+    expect(r.code).toBe(compile ? 2 : 1);
+    if (compile) expect(lines[1], r.stderr).toMatch(PLACE_LINE);
+    else expect(lines.slice(1).every((l) => TRACE_LINE.test(l)) && lines.length > 1, r.stderr).toBe(true);
+  } else {
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
   }
+}
+
+const suites = conformanceSuites();
+
+for (const suite of suites) {
+  const own = suite.dir === OWN_CONFORMANCE;
+  describe(`conformance: ${suite.name}`, () => {
+    it("finds the programs", () => {
+      expect(suite.programs.length).toBeGreaterThanOrEqual(own ? 40 : 17);
+    });
+    for (const name of suite.programs) {
+      const awaits = own ? AWAITING.get(name) : undefined;
+      const test = awaits ? it.fails : it;
+      test(`${name}${awaits ? ` (awaits ${awaits})` : ""}`, () => check(suite.dir, name));
+    }
+  });
+}
+
+describe("conformance suites", () => {
+  // a plain clone has no ../shared: the run says so and passes
+  if (suites.length === 1) it.skip("../shared/conformance is not present beside the project", () => {});
+
+  it("run without the shared programs when they are missing", () => {
+    const names = conformanceSuites(join(OWN_CONFORMANCE, "no-such-folder")).map((s) => s.name);
+    expect(names).toEqual(["tests/conformance/programs"]);
+    expect(conformanceSuites(SHARED_CONFORMANCE).length).toBe(existsSync(SHARED_CONFORMANCE) ? 2 : 1);
+  });
+
+  it("list no awaited program that does not exist", () => {
+    const own = suites[0].programs;
+    expect([...AWAITING.keys()].filter((name) => !own.includes(name))).toEqual([]);
+  });
 });

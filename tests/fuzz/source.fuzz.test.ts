@@ -17,10 +17,11 @@ import { MAX_ERRORS } from "../../src/compiler/diagnostics.js";
 import { decodeModule, encodeModule } from "../../src/bytecode/codec.js";
 import { verifyModule } from "../../src/bytecode/verifier.js";
 import { VM } from "../../src/runtime/vm.js";
-import { CONFORMANCE, ROOT } from "../helpers.js";
+import { OWN_CONFORMANCE, SHARED_CONFORMANCE, ROOT } from "../helpers.js";
+import { FUZZ_RUNS, FUZZ_SEED } from "./fuzz.js";
 
-const RUNS = Number(process.env.NOODLE_FUZZ_RUNS) || 2000;
-const SEED = Number(process.env.FUZZ_SEED ?? 0x50_07ce);
+const RUNS = FUZZ_RUNS;
+const SEED = FUZZ_SEED;
 const LIMITS = { maxSteps: 20_000, maxDepth: 64, maxMemory: 32 * 1024 * 1024 };
 /** A run ends by its step budget long before this; only a hang would take it. */
 const RUN_LIMIT_MS = 10_000;
@@ -36,7 +37,7 @@ function programsIn(dir: string): string[] {
     .map((f) => readFileSync(join(dir, f), "utf8"));
 }
 
-const SEEDS = [...programsIn(join(ROOT, "examples")), ...programsIn(join(ROOT, "bench/programs")), ...programsIn(CONFORMANCE)];
+const SEEDS = [...programsIn(join(ROOT, "examples")), ...programsIn(join(ROOT, "bench/programs")), ...programsIn(OWN_CONFORMANCE), ...programsIn(SHARED_CONFORMANCE)];
 
 const TOKENS = [
   "let ", "var ", "func ", "async ", "struct ", "actor ", "import ", "if ", "elif ", "else ", "while ", "for ", " in ",

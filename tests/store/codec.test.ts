@@ -105,6 +105,14 @@ describe("value codec: round trips", () => {
     expect(bytes).not.toEqual(encodeValue(struct("S", { a: 2, b: 1 })));
   });
 
+  it("takes only identifiers as struct field names, whose order a JavaScript object keeps", () => {
+    // fields "b" then "1": an object would list "1" first, so the bytes would not come back
+    expect(corrupt(hex("4e56 01 07 0150 02 0162 00 0131 00")).detail).toMatch(/struct field name "1" is not an identifier/);
+    expect(corrupt(hex("4e56 01 07 0150 01 00 00")).detail).toMatch(/not an identifier/);
+    expect(() => encodeValue(struct("S", { b: 1, "1": 2 }))).toThrow(/identifier/);
+    expect(() => encodeValue(struct("S", { "a b": 1 }))).toThrow(TypeError);
+  });
+
   it("keeps error values", () => {
     roundTrip({ kind: "error", code: 3006, message: "boom ✗" });
     roundTrip([{ kind: "error", code: 8001, message: "" }]);

@@ -1,9 +1,12 @@
 // Damaged logs never crash the host: thousands of truncated, bit-flipped, overwritten and random
 // logs either open (and then every key reads back a value or 8004) or fail with 8004. Nothing
-// else may be thrown, nothing may hang.
+// else may be thrown, nothing may hang. NOODLE_FUZZ_RUNS sets the number of damaged copies
+// (`npm run fuzz` runs 100 000).
 import { beforeAll, describe, expect, it } from "vitest";
 import { MemoryLog, Store, prepareStorage, type StorageEnvironment } from "../../src/store/index.js";
 import { HostError } from "../../src/runtime/host-calls.js";
+
+const RUNS = Number(process.env.NOODLE_FUZZ_RUNS) || 3000;
 
 let env: StorageEnvironment;
 let valid: Uint8Array;
@@ -52,10 +55,10 @@ function outcome(bytes: Uint8Array): string {
 }
 
 describe("damaged logs", () => {
-  it("open or give 8004, for 3000 damaged copies of a valid log", () => {
-    const next = random(7);
+  it(`open or give 8004, for ${RUNS} damaged copies of a valid log`, () => {
+    const next = random(Number(process.env.NOODLE_FUZZ_SEED) || 7);
     const seen = new Map<string, number>();
-    for (let i = 0; i < 3000; i++) {
+    for (let i = 0; i < RUNS; i++) {
       const bytes = valid.slice();
       let damaged: Uint8Array;
       switch (i % 4) {
@@ -87,7 +90,7 @@ describe("damaged logs", () => {
     expect(seen.get("ok")).toBeGreaterThan(0);
     expect(seen.get("8004")).toBeGreaterThan(0);
     expect(seen.get("ok, some values 8004")).toBeGreaterThan(0);
-  });
+  }, 30_000 + RUNS * 10);
 
   it("an undamaged copy opens with every value", () => {
     expect(outcome(valid)).toBe("ok");

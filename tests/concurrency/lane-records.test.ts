@@ -1,0 +1,60 @@
+// A damaged lane record is refused with 8004, read from its own bytes only: each case here was
+// once read as a record with fields from the bytes after it, or threw a RangeError or TypeError.
+import { describe, expect, it } from "vitest";
+import { readLaneRecord } from "../../src/concurrency/lane-records.js";
+import { encodeValue, WIRE } from "../../src/store/codec.js";
+
+function readAt(record: number[] | Uint8Array): string {
+  // the record sits among bytes of a valid-looking neighbour, as in a ring
+  const bytes = new Uint8Array(record.length + 32).fill(0x01);
+  bytes.set(record, 8);
+  try {
+    return readLaneRecord(bytes, new DataView(bytes.buffer), 8, record.length).kind;
+  } catch (e) {
+    return `${(e as { code?: number }).code} ${(e as Error).message}`;
+  }
+}
+
+const f64 = (x: number) => [...new Uint8Array(new Float64Array([x]).buffer)];
+
+describe("lane records: damaged", () => {
+  it("refuses an unknown kind or an empty record", () => {
+    expect(readAt([8])).toMatch(/^8004 .*lane record: unknown kind 8/);
+    expect(readAt([])).toMatch(/^8004 .*empty/);
+  });
+
+  it("refuses a record shorter than its kind's fixed part, or longer where it has no tail", () => {
+    expect(readAt([6, 0, 0])).toMatch(/^8004 .*3 bytes, fewer than the 9 of its kind/);
+    expect(readAt([7, ...f64(1), 0, 0, 0, 0])).toMatch(/^8004 .*fewer than the 17/);
+    expect(readAt([6, ...f64(1), 0])).toMatch(/^8004 .*1 trailing bytes/);
+    expect(readAt([6, ...f64(1)])).toBe("cancel");
+  });
+
+  it("refuses ids that are not whole numbers", () => {
+    expect(readAt([6, ...f64(NaN)])).toMatch(/^8004 .*id NaN/);
+    expect(readAt([6, ...f64(-1)])).toMatch(/^8004 .*id -1/);
+  });
+
+  it("refuses a handler name past the end, and arguments that are not a list", () => {
+    const args = [...encodeValue([1], WIRE)];
+    const message = (nameLength: number, tail: number[]) => [1, ...f64(1), 0, 0, 0, 0, nameLength, 0, ...tail];
+    expect(readAt(message(1, [0x66, ...args]))).toBe("message");
+    expect(readAt(message(200, [0x66, ...args]))).toMatch(/^8004 .*handler name runs past the end/);
+    expect(readAt(message(1, [0x66, ...encodeValue(1, WIRE)]))).toMatch(/^8004 .*arguments are not a list/);
+    expect(readAt(message(1, [0xff, ...args]))).toMatch(/^8004 .*invalid UTF-8/);
+  });
+
+  it("refuses an error record that does not carry an error", () => {
+    const error = (v: unknown) => [3, ...f64(1), ...encodeValue(v as never, WIRE)];
+    expect(readAt(error([3001, "division by zero", [["f", "a.nc", 1, 2]], null]))).toBe("error");
+    expect(readAt(error([3001, "m", "no trace", null]))).toMatch(/^8004 .*not an error/);
+    expect(readAt(error([3001, "m", [["f", "a.nc", 1]], null]))).toMatch(/^8004 .*not an error/);
+    expect(readAt(error("text"))).toMatch(/^8004 .*not an error/);
+  });
+
+  it("refuses output to a descriptor other than 1 or 2, or text that is not UTF-8", () => {
+    expect(readAt([4, 0, 0, 0, 0, 1, 0x68, 0x69])).toBe("output");
+    expect(readAt([4, 0, 0, 0, 0, 7, 0x68])).toMatch(/^8004 .*descriptor 7/);
+    expect(readAt([4, 0, 0, 0, 0, 2, 0xc3])).toMatch(/^8004 .*invalid UTF-8/);
+  });
+});

@@ -1,0 +1,3 @@
+// rows of unequal length in a matrix literal are compile error 2001
+print("never printed")
+let M = [1, 2; 3]
