@@ -1,21 +1,43 @@
 // The file system of std/fs, std/sys, imports and stores in Node. Importing this module makes it
 // the platform's (see src/runtime/file-system.ts).
-import { readFileSync, writeFileSync, appendFileSync, existsSync, readdirSync, realpathSync } from "node:fs";
+import { readFileSync, writeFileSync, appendFileSync, existsSync, readdirSync, realpathSync, lstatSync, readlinkSync } from "node:fs";
 import { resolve as absolute, dirname, basename, join } from "node:path";
 import { HostError } from "../runtime/host-calls.js";
 import { setPlatformFileSystem, type FileSystem } from "../runtime/file-system.js";
 
-/** `path` made absolute with `..` and symbolic links resolved, through its nearest existing ancestor when it does not exist yet. */
+/**
+ * `path` made absolute with `..` and symbolic links resolved, through its nearest existing ancestor
+ * when it does not exist yet. A link whose target does not exist yet resolves to that target, since
+ * writing through it would create the file there.
+ */
 export function resolvePath(path: string): string {
-  const full = absolute(path);
+  return resolveFrom(absolute(path), 0);
+}
+
+/** Links followed at most, as the system does (a longer chain or a loop cannot be opened anyway). */
+const MAX_LINKS = 40;
+
+function resolveFrom(full: string, links: number): string {
   const rest: string[] = [];
   for (let at = full; ; at = dirname(at)) {
     try {
       return join(realpathSync(at), ...rest);
     } catch {
+      const target = links < MAX_LINKS ? linkTarget(at) : undefined;
+      if (target !== undefined) return resolveFrom(join(target, ...rest), links + 1);
       if (dirname(at) === at) return full;
       rest.unshift(basename(at));
     }
+  }
+}
+
+/** Where the symbolic link at `path` points (absolute), or undefined when `path` is not a link. */
+function linkTarget(path: string): string | undefined {
+  try {
+    if (!lstatSync(path).isSymbolicLink()) return undefined;
+    return absolute(realpathSync(dirname(path)), readlinkSync(path));
+  } catch {
+    return undefined;
   }
 }
 
