@@ -1,6 +1,7 @@
 // The file system of std/fs, std/sys, imports and stores in Node. Importing this module makes it
 // the platform's (see src/runtime/file-system.ts).
-import { readFileSync, writeFileSync, appendFileSync, existsSync, readdirSync, realpathSync, lstatSync, readlinkSync } from "node:fs";
+import { readFileSync, writeFileSync, existsSync, readdirSync, realpathSync, lstatSync, readlinkSync, openSync, closeSync, fstatSync, constants } from "node:fs";
+import { constants as buffers } from "node:buffer";
 import { resolve as absolute, dirname, basename, join } from "node:path";
 import { HostError } from "../runtime/host-calls.js";
 import { setPlatformFileSystem, type FileSystem } from "../runtime/file-system.js";
@@ -43,9 +44,15 @@ function linkTarget(path: string): string | undefined {
 
 /** A Node file error as the Noodle error a program sees: 3012 for a missing file, else 3015. */
 function failed(action: string, path: string, e: unknown): HostError {
+  if (e instanceof HostError) return e;
   const code = (e as { code?: string }).code;
   if (code === "ENOENT") return HostError.of("MissingFile", path);
-  const detail = code === "EISDIR" ? "it is a folder" : code === "ENOTDIR" ? "it is not a folder" : code === "EACCES" ? "the system denies access" : (e as Error).message;
+  const detail =
+    code === "EISDIR" ? "it is a folder"
+    : code === "ENOTDIR" ? "it is not a folder"
+    : code === "EACCES" ? "the system denies access"
+    : code === "ENXIO" ? NOT_REGULAR
+    : (e as Error).message;
   return HostError.of("FileFailed", action, path, detail);
 }
 
@@ -57,11 +64,43 @@ function attempt<T>(action: string, path: string, body: () => T): T {
   }
 }
 
+const NOT_REGULAR = "it is not a regular file";
+const { O_RDONLY, O_WRONLY, O_CREAT, O_TRUNC, O_APPEND } = constants;
+// never wait to open (a FIFO with nobody at the other end) and never follow a link put in place of the checked file
+const SAFELY = (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0);
+
+/**
+ * Does `body` with `path` open as a regular file. Devices and FIFOs are refused: they may never
+ * end (/dev/zero) or wait forever (/dev/stdin, a FIFO), and the program would hang.
+ */
+function withRegularFile<T>(action: string, path: string, flags: number, body: (fd: number, size: number) => T): T {
+  return attempt(action, path, () => {
+    const fd = openSync(path, flags | SAFELY);
+    try {
+      const stat = fstatSync(fd);
+      if (stat.isDirectory()) throw HostError.of("FileFailed", action, path, "it is a folder");
+      if (!stat.isFile()) throw HostError.of("FileFailed", action, path, NOT_REGULAR);
+      return body(fd, stat.size);
+    } finally {
+      closeSync(fd);
+    }
+  });
+}
+
+/** The text of the file at `path`, refused before it is read when it cannot fit: in `maxBytes`, or in a string at all. */
+function readText(path: string, maxBytes?: number): string {
+  return withRegularFile("read", path, O_RDONLY, (fd, size) => {
+    if (maxBytes !== undefined && maxBytes > 0 && size > maxBytes) throw HostError.of("MemoryLimit", String(maxBytes));
+    if (size > buffers.MAX_STRING_LENGTH) throw HostError.of("FileFailed", "read", path, `it is too large to read as text (${size} bytes)`);
+    return readFileSync(fd, "utf8");
+  });
+}
+
 export const nodeFileSystem: FileSystem = {
   resolve: resolvePath,
-  read: (path) => attempt("read", path, () => readFileSync(path, "utf8")),
-  write: (path, text) => attempt("write", path, () => writeFileSync(path, text)),
-  append: (path, text) => attempt("append to", path, () => appendFileSync(path, text)),
+  read: readText,
+  write: (path, text) => withRegularFile("write", path, O_WRONLY | O_CREAT | O_TRUNC, (fd) => writeFileSync(fd, text)),
+  append: (path, text) => withRegularFile("append to", path, O_WRONLY | O_CREAT | O_APPEND, (fd) => writeFileSync(fd, text)),
   exists: (path) => existsSync(path),
   list: (path) => attempt("list", path, () => readdirSync(path).sort()),
   env: (name) => process.env[name],

@@ -7,8 +7,8 @@ import { joinPath } from "../compiler/paths.js";
 export interface FileSystem {
   /** The absolute path with `..` and symbolic links resolved; for a path that does not exist yet, its nearest existing folder is resolved and the rest appended. */
   resolve(path: string): string;
-  /** The text of a file (UTF-8); 3012 when there is none, 3015 when it cannot be read. */
-  read(path: string): string;
+  /** The text of a file (UTF-8); 3012 when there is none, 3015 when it cannot be read, 4001 when it is bigger than `maxBytes`. */
+  read(path: string, maxBytes?: number): string;
   write(path: string, text: string): void;
   append(path: string, text: string): void;
   exists(path: string): boolean;

@@ -33,7 +33,8 @@ export function installSystem(vm: VM): void {
 
   vm.registerHost("__fs_read", ([path]) => {
     const [fs, at] = allowed("read", "read", path, "fs.read");
-    return fs.read(at);
+    // a file bigger than the program may hold is refused before the host reads it
+    return fs.read(at, vm.limits.maxMemory);
   });
   vm.registerHost("__fs_write", ([path, data]) => {
     const content = text(data, "fs.write");

@@ -1,11 +1,14 @@
 // Paths a hostile program (or a hostile folder) might use to get past the capability checks:
 // symbolic links whose target does not exist yet, devices and FIFOs, files too big to hold, and
 // refusals that must not tell anything about what lies outside the roots.
-import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, existsSync, realpathSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, existsSync, realpathSync, truncateSync } from "node:fs";
+import { constants as buffers } from "node:buffer";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { run, type PermissionOptions } from "../../src/node/main.js";
+import { ROOT } from "../helpers.js";
 
 // base/root: the only root; base/outside: outside every root
 let base: string, root: string, outside: string;
@@ -21,6 +24,7 @@ beforeAll(() => {
   symlinkSync("../outside/relative.txt", join(root, "relative.txt"));
   // a chain: a dangling link to a dangling link
   symlinkSync(join(root, "dangling.txt"), join(root, "chain.txt"));
+  spawnSync("mkfifo", [join(root, "fifo.txt")]);
 });
 
 /** Runs source with std/fs and std/db imported, allowed to read and write `root` only. */
@@ -47,5 +51,50 @@ try { db.open(${q(join(root, "dangling.db"))}) } catch e { print(e.code) }`);
     const r = await runIn(`fs.write(${q(join(root, "to-later.txt"))}, "made")\nprint(fs.read(${q(join(root, "later.txt"))}))`);
     expect(r.error).toBeUndefined();
     expect(r.output).toBe("made\n");
+  });
+});
+
+/** Runs `noodle run FLAGS FILE` in `root` (a process, so that a read that blocks is ended by the timeout). */
+function noodleRun(flags: string[], source: string): { code: number | null; stdout: string; stderr: string } {
+  const file = join(root, "prog.nc");
+  writeFileSync(file, `import "std/fs" as fs\n${source}`);
+  const r = spawnSync(process.execPath, [ROOT + "bin/noodle.js", "run", ...flags, file], { encoding: "utf8", timeout: 30_000, cwd: root });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("files that are not regular files", () => {
+  it("a FIFO is 3015 for reading, writing and appending, at once rather than waiting for the other end", () => {
+    const r = noodleRun([], `
+try { fs.read("fifo.txt") } catch e { print(e.code, e.message) }
+try { fs.write("fifo.txt", "x") } catch e { print(e.code) }
+try { fs.append("fifo.txt", "x") } catch e { print(e.code) }
+print(fs.exists("fifo.txt"))`);
+    expect(r).toEqual({ code: 0, stdout: `3015 cannot read '${join(root, "fifo.txt")}': it is not a regular file\n3015\n3015\ntrue\n`, stderr: "" });
+  });
+
+  it("a device is 3015 even when everything is allowed: /dev/zero never ends", () => {
+    const r = noodleRun(["--allow-all"], `
+try { fs.read("/dev/zero") } catch e { print(e.code, e.message) }
+try { fs.append("/dev/null", "x") } catch e { print(e.code) }`);
+    expect(r).toEqual({ code: 0, stdout: "3015 cannot read '/dev/zero': it is not a regular file\n3015\n", stderr: "" });
+  });
+});
+
+describe("a file too big to hold", () => {
+  it("is 4001 when it is bigger than the memory limit, before it is read", async () => {
+    const big = join(root, "big.txt");
+    writeFileSync(big, "");
+    truncateSync(big, 2 ** 31 + 1); // sparse; more than Node reads into one buffer
+    const r = await run(`import "std/fs" as fs\nfs.read(${q(big)})`, { file: "big.nc", permissions: { read: [root] }, maxMemory: 16 * 1024 * 1024 });
+    expect(r.error?.code).toBe(4001);
+    expect(r.error?.message).toBe(`memory limit exceeded (${16 * 1024 * 1024} bytes)`);
+  });
+
+  it("is 3015 when it is longer than any text can be, before it is read", async () => {
+    const huge = join(outside, "huge.txt");
+    writeFileSync(huge, "");
+    truncateSync(huge, buffers.MAX_STRING_LENGTH + 1);
+    const r = await runIn(`try { fs.read(${q(huge)}) } catch e { print(e.code, e.message) }`, { read: [outside] });
+    expect(r.output).toBe(`3015 cannot read '${huge}': it is too large to read as text (${buffers.MAX_STRING_LENGTH + 1} bytes)\n`);
   });
 });
