@@ -80,6 +80,19 @@ try { fs.append("/dev/null", "x") } catch e { print(e.code) }`);
   });
 });
 
+describe("a store at a path that is not a regular file", () => {
+  it("is 8003 at once, not a wait for a FIFO's other end nor a failure inside the host", () => {
+    const file = join(root, "store.nc");
+    writeFileSync(file, `import "std/db" as db\ntry { db.open("fifo.txt") } catch e { print(e.code, e.message) }\ntry { db.open("/dev/zero") } catch e { print(e.code, e.message) }`);
+    const r = spawnSync(process.execPath, [ROOT + "bin/noodle.js", "run", "--allow-all", file], { encoding: "utf8", timeout: 30_000, cwd: root });
+    expect({ code: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({
+      code: 0,
+      stdout: "8003 commit failed: cannot open 'fifo.txt': it is not a regular file\n8003 commit failed: cannot open '/dev/zero': it is not a regular file\n",
+      stderr: "",
+    });
+  });
+});
+
 describe("a file too big to hold", () => {
   it("is 4001 when it is bigger than the memory limit, before it is read", async () => {
     const big = join(root, "big.txt");
