@@ -98,6 +98,7 @@ function readText(path: string, maxBytes?: number): string {
 
 export const nodeFileSystem: FileSystem = {
   resolve: resolvePath,
+  absolute: (path) => absolute(path),
   read: readText,
   write: (path, text) => withRegularFile("write", path, O_WRONLY | O_CREAT | O_TRUNC, (fd) => writeFileSync(fd, text)),
   append: (path, text) => withRegularFile("append to", path, O_WRONLY | O_CREAT | O_APPEND, (fd) => writeFileSync(fd, text)),

@@ -7,6 +7,8 @@ import { joinPath } from "../compiler/paths.js";
 export interface FileSystem {
   /** The absolute path with `..` and symbolic links resolved; for a path that does not exist yet, its nearest existing folder is resolved and the rest appended. */
   resolve(path: string): string;
+  /** The absolute path with `.` and `..` taken out, symbolic links not followed (how a refusal names it). */
+  absolute?(path: string): string;
   /** The text of a file (UTF-8); 3012 when there is none, 3015 when it cannot be read, 4001 when it is bigger than `maxBytes`. */
   read(path: string, maxBytes?: number): string;
   write(path: string, text: string): void;
@@ -36,4 +38,9 @@ export function platformFileSystem(): FileSystem | undefined {
  */
 export function resolvedPath(path: string): string {
   return platform ? platform.resolve(path) : joinPath("", path);
+}
+
+/** `path` made absolute without following links, as a refusal names it (see Permissions.check). */
+export function absolutePath(path: string): string {
+  return platform?.absolute?.(path) ?? resolvedPath(path);
 }

@@ -53,12 +53,16 @@ export class Permissions {
     return roots.some((root) => isWithin(resolved, root));
   }
 
-  /** Throws 6001 unless `resolved` may be accessed so; `shown` is the path as the program gave it. */
-  check(access: Access, resolved: string, shown = resolved): void {
+  /**
+   * Throws 6001 unless `resolved` may be accessed so; `shown` is the path as the program gave it and
+   * `given` that path made absolute without following links. When a link was followed, the error
+   * names `given`, not where the link leads: that may be outside every root, none of the program's business.
+   */
+  check(access: Access, resolved: string, shown = resolved, given = resolved): void {
     if (this.allows(access, resolved)) return;
     const what = access === "read" ? `reading '${shown}'` : `writing '${shown}'`;
-    const why = `${resolved} is outside the allowed ${access} roots`;
-    throw HostError.of("AccessDenied", what, why, `--allow-${access} ${resolved}`);
+    const why = given === resolved ? `${resolved} is outside the allowed ${access} roots` : `${given} leads outside the allowed ${access} roots`;
+    throw HostError.of("AccessDenied", what, why, `--allow-${access} ${given}`);
   }
 
   /** Throws 6001 unless environment variables may be read. */

@@ -27,7 +27,7 @@ export function installSystem(vm: VM): void {
     const fs = platformFileSystem();
     if (!fs) throw HostError.of("NoFileSystem", action, shown);
     const resolved = fs.resolve(shown);
-    vm.permissions.check(access, resolved, shown);
+    vm.permissions.check(access, resolved, shown, fs.absolute?.(shown) ?? resolved);
     return [fs, resolved];
   };
 

@@ -25,6 +25,11 @@ beforeAll(() => {
   // a chain: a dangling link to a dangling link
   symlinkSync(join(root, "dangling.txt"), join(root, "chain.txt"));
   spawnSync("mkfifo", [join(root, "fifo.txt")]);
+  // links outside every root, whose targets are nobody's business
+  mkdirSync(join(outside, "hidden-folder"));
+  writeFileSync(join(outside, "hidden-folder", "hidden-name.nc"), "let x = 1\n");
+  symlinkSync(join(outside, "hidden-folder", "hidden-name.nc"), join(outside, "link.nc"));
+  symlinkSync(join(outside, "hidden-folder"), join(outside, "door"));
 });
 
 /** Runs source with std/fs and std/db imported, allowed to read and write `root` only. */
@@ -42,7 +47,7 @@ try { fs.append(${q(join(root, "chain.txt"))}, "x") } catch e { print(e.code) }
 try { fs.write(${q(join(root, "relative.txt"))}, "x") } catch e { print(e.code, e.message) }
 try { db.open(${q(join(root, "dangling.db"))}) } catch e { print(e.code) }`);
     expect(r.error).toBeUndefined();
-    expect(r.output).toBe(`6001\n6001\n6001 writing '${join(root, "relative.txt")}' is not allowed: ${join(outside, "relative.txt")} is outside the allowed write roots (allow it with --allow-write ${join(outside, "relative.txt")})\n6001\n`);
+    expect(r.output).toBe(`6001\n6001\n6001 writing '${join(root, "relative.txt")}' is not allowed: ${join(root, "relative.txt")} leads outside the allowed write roots (allow it with --allow-write ${join(root, "relative.txt")})\n6001\n`);
     for (const f of ["planted.txt", "relative.txt", "planted.db"]) expect(existsSync(join(outside, f))).toBe(false);
   });
 
@@ -51,6 +56,41 @@ try { db.open(${q(join(root, "dangling.db"))}) } catch e { print(e.code) }`);
     const r = await runIn(`fs.write(${q(join(root, "to-later.txt"))}, "made")\nprint(fs.read(${q(join(root, "later.txt"))}))`);
     expect(r.error).toBeUndefined();
     expect(r.output).toBe("made\n");
+  });
+});
+
+describe("a refusal", () => {
+  it("never tells where a symbolic link leads: a path through a link is named as the program gave it", async () => {
+    const r = await runIn(`
+try { fs.read(${q(join(outside, "link.nc"))}) } catch e { print(e.message) }
+try { fs.list(${q(join(outside, "door"))}) } catch e { print(e.message) }
+try { fs.write(${q(join(outside, "door", "new.txt"))}, "x") } catch e { print(e.message) }
+try { db.open(${q(join(outside, "door", "new.db"))}) } catch e { print(e.message) }`);
+    expect(r.error).toBeUndefined();
+    expect(r.output).toBe(
+      [
+        `reading '${join(outside, "link.nc")}' is not allowed: ${join(outside, "link.nc")} leads outside the allowed read roots (allow it with --allow-read ${join(outside, "link.nc")})`,
+        `reading '${join(outside, "door")}' is not allowed: ${join(outside, "door")} leads outside the allowed read roots (allow it with --allow-read ${join(outside, "door")})`,
+        `writing '${join(outside, "door", "new.txt")}' is not allowed: ${join(outside, "door", "new.txt")} leads outside the allowed write roots (allow it with --allow-write ${join(outside, "door", "new.txt")})`,
+        `writing '${join(outside, "door", "new.db")}' is not allowed: ${join(outside, "door", "new.db")} leads outside the allowed write roots (allow it with --allow-write ${join(outside, "door", "new.db")})`,
+        "",
+      ].join("\n"),
+    );
+    expect(r.output).not.toContain("hidden");
+  });
+
+  it("of an import through a link does not tell where the link leads either", () => {
+    const file = join(root, "imports.nc");
+    writeFileSync(file, `import ${q(join(outside, "link.nc"))} as l\nprint(l.x)\n`);
+    const r = spawnSync(process.execPath, [ROOT + "bin/noodle.js", "run", file], { encoding: "utf8", timeout: 30_000, cwd: root });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("error[6001]");
+    expect(r.stderr).not.toContain("hidden");
+  });
+
+  it("lets the path as given be allowed", async () => {
+    const r = await runIn(`print(fs.list(${q(join(outside, "door"))}))`, { read: [join(outside, "door")] });
+    expect(r.output).toBe(`["hidden-name.nc"]\n`);
   });
 });
 
