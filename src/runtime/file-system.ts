@@ -3,6 +3,7 @@
 // Every path given to these functions other than `resolve` has been resolved by `resolve` and
 // allowed by the program's permissions (permissions.ts).
 import { joinPath } from "../compiler/paths.js";
+import { HostError } from "./host-calls.js";
 
 export interface FileSystem {
   /** The absolute path with `..` and symbolic links resolved; for a path that does not exist yet, its nearest existing folder is resolved and the rest appended. */
@@ -43,4 +44,10 @@ export function resolvedPath(path: string): string {
 /** `path` made absolute without following links, as a refusal names it (see Permissions.check). */
 export function absolutePath(path: string): string {
   return platform?.absolute?.(path) ?? resolvedPath(path);
+}
+
+/** `path` unless it has a NUL character, which no file system can name (3011, before any check). */
+export function validPath(path: string, fn: string): string {
+  if (path.includes("\0")) throw HostError.of("InvalidArgument", `${fn} (a path cannot contain a NUL character)`);
+  return path;
 }

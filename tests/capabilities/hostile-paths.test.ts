@@ -94,6 +94,20 @@ try { db.open(${q(join(outside, "door", "new.db"))}) } catch e { print(e.message
   });
 });
 
+describe("a path with a NUL character", () => {
+  it("is 3011 for every file operation and for a store, whatever the roots", async () => {
+    const r = await runIn(`
+let nul = "\\u{0}"
+try { fs.read("a" + nul + "b") } catch e { print(e.code, e.message) }
+try { fs.write(${q(root)} + "/a" + nul, "x") } catch e { print(e.code) }
+try { fs.exists("/etc/passwd" + nul) } catch e { print(e.code) }
+try { fs.list(${q(root)} + nul) } catch e { print(e.code) }
+try { db.open("s" + nul + ".db") } catch e { print(e.code, e.message) }`);
+    expect(r.error).toBeUndefined();
+    expect(r.output).toBe("3011 invalid argument to fs.read (a path cannot contain a NUL character)\n3011\n3011\n3011\n3011 invalid argument to db.open (a path cannot contain a NUL character)\n");
+  });
+});
+
 /** Runs `noodle run FLAGS FILE` in `root` (a process, so that a read that blocks is ended by the timeout). */
 function noodleRun(flags: string[], source: string): { code: number | null; stdout: string; stderr: string } {
   const file = join(root, "prog.nc");
