@@ -147,6 +147,25 @@ describe("a store at a path that is not a regular file", () => {
   });
 });
 
+describe("a store whose lock file is not a regular file", () => {
+  it("is 8003 at once: a FIFO is not waited on, and a link is not followed to what it leads to", () => {
+    spawnSync("mkfifo", [join(root, "piped.db.lock")]);
+    // a file outside the roots holding the id of a live process: the lock must not read it
+    writeFileSync(join(outside, "pid.txt"), String(process.pid));
+    symlinkSync(join(outside, "pid.txt"), join(root, "linked.db.lock"));
+    const file = join(root, "locks.nc");
+    writeFileSync(file, `import "std/db" as db\ntry { db.open("piped.db") } catch e { print(e.code, e.message) }\ntry { db.open("linked.db") } catch e { print(e.code, e.message) }`);
+    const r = spawnSync(process.execPath, [ROOT + "bin/noodle.js", "run", file], { encoding: "utf8", timeout: 30_000, cwd: root });
+    expect({ code: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({
+      code: 0,
+      stdout:
+        "8003 commit failed: cannot open 'piped.db': piped.db: could not take its lock file piped.db.lock\n" +
+        "8003 commit failed: cannot open 'linked.db': linked.db: could not take its lock file linked.db.lock\n",
+      stderr: "",
+    });
+  });
+});
+
 describe("a file too big to hold", () => {
   it("is 4001 when it is bigger than the memory limit, before it is read", async () => {
     const big = join(root, "big.txt");
