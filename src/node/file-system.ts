@@ -2,7 +2,7 @@
 // the platform's (see src/runtime/file-system.ts).
 import { readFileSync, writeFileSync, existsSync, readdirSync, realpathSync, lstatSync, readlinkSync, openSync, closeSync, fstatSync, constants } from "node:fs";
 import { constants as buffers } from "node:buffer";
-import { resolve as absolute, dirname, basename, join } from "node:path";
+import { resolve as absolute, dirname, join, parse, sep } from "node:path";
 import { HostError } from "../runtime/host-calls.js";
 import { setPlatformFileSystem, type FileSystem } from "../runtime/file-system.js";
 
@@ -19,17 +19,30 @@ export function resolvePath(path: string): string {
 const MAX_LINKS = 40;
 
 function resolveFrom(full: string, links: number): string {
-  const rest: string[] = [];
-  for (let at = full; ; at = dirname(at)) {
+  const { root } = parse(full);
+  const names = full.slice(root.length).split(sep).filter((n) => n !== "");
+  const real = (k: number): string | undefined => {
     try {
-      return join(realpathSync(at), ...rest);
+      return realpathSync(join(root, ...names.slice(0, k)));
     } catch {
-      const target = links < MAX_LINKS ? linkTarget(at) : undefined;
-      if (target !== undefined) return resolveFrom(join(target, ...rest), links + 1);
-      if (dirname(at) === at) return full;
-      rest.unshift(basename(at));
+      return undefined;
     }
+  };
+  // The longest leading part that exists: a part resolves only when every shorter one does, so it
+  // is found by bisection, in a few steps however many parts a path has.
+  let found = real(0);
+  if (found === undefined) return full;
+  let [lo, hi] = [0, names.length + 1];
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    const r = real(mid);
+    if (r === undefined) hi = mid;
+    else [lo, found] = [mid, r];
   }
+  if (lo === names.length) return found;
+  const target = links < MAX_LINKS ? linkTarget(join(root, ...names.slice(0, lo + 1))) : undefined;
+  if (target !== undefined) return resolveFrom(join(target, ...names.slice(lo + 1)), links + 1);
+  return join(found, ...names.slice(lo));
 }
 
 /** Where the symbolic link at `path` points (absolute), or undefined when `path` is not a link. */
