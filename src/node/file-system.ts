@@ -65,6 +65,8 @@ function failed(action: string, path: string, e: unknown): HostError {
     : code === "ENOTDIR" ? "it is not a folder"
     : code === "EACCES" ? "the system denies access"
     : code === "ENXIO" ? NOT_REGULAR
+    : code === "ENAMETOOLONG" ? "its name is too long"
+    : code === "ELOOP" ? "it leads through too many symbolic links"
     : (e as Error).message;
   return HostError.of("FileFailed", action, path, detail);
 }

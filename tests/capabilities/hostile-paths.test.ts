@@ -159,6 +159,18 @@ try { fs.read("/x/" + p) } catch e { print(e.code) }`);
   });
 });
 
+describe("a name the system cannot take", () => {
+  it("is 3015 saying so, without the system's own message", async () => {
+    symlinkSync("loop-b.txt", join(root, "loop-a.txt"));
+    symlinkSync("loop-a.txt", join(root, "loop-b.txt"));
+    const long = join(root, "n".repeat(300));
+    const r = await runIn(`
+try { fs.read(${q(long)}) } catch e { print(e.code, e.message) }
+try { fs.write(${q(join(root, "loop-a.txt"))}, "x") } catch e { print(e.code, e.message) }`);
+    expect(r.output).toBe(`3015 cannot read '${long}': its name is too long\n3015 cannot write '${join(root, "loop-a.txt")}': it leads through too many symbolic links\n`);
+  });
+});
+
 describe("a store whose lock file is not a regular file", () => {
   it("is 8003 at once: a FIFO is not waited on, and a link is not followed to what it leads to", () => {
     spawnSync("mkfifo", [join(root, "piped.db.lock")]);
