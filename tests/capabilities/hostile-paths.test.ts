@@ -108,6 +108,20 @@ try { db.open("s" + nul + ".db") } catch e { print(e.code, e.message) }`);
   });
 });
 
+describe("the environment as a file", () => {
+  it.skipIf(process.platform !== "linux")("/proc/self/environ needs the env permission too, even where /proc may be read", async () => {
+    const source = `
+try { print(len(fs.read("/proc/self/environ")) > 0) } catch e { print(e.code, e.message) }
+try { print(len(fs.read("/proc/" + ${q(String(process.pid))} + "/task/" + ${q(String(process.pid))} + "/environ")) > 0) } catch e { print(e.code) }
+try { print(len(fs.read("/proc/thread-self/environ")) > 0) } catch e { print(e.code) }`;
+    const refused = await runIn(source, { read: ["/"] });
+    expect(refused.output).toBe(
+      `6001 reading '/proc/self/environ' is not allowed: it holds the environment variables, and environment access is off (allow it with --allow-env)\n6001\n6001\n`,
+    );
+    expect((await runIn(source, { read: ["/"], env: true })).output).toBe("true\ntrue\ntrue\n");
+  });
+});
+
 /** Runs `noodle run FLAGS FILE` in `root` (a process, so that a read that blocks is ended by the timeout). */
 function noodleRun(flags: string[], source: string): { code: number | null; stdout: string; stderr: string } {
   const file = join(root, "prog.nc");
