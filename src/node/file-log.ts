@@ -1,7 +1,20 @@
 // A store's log as a file (Node). Writes go to the end of the file, straight from the caller's
 // buffers; `sync` flushes them with fdatasync. Compaction writes a new file beside it, syncs it
 // and renames it over the old one, so a crash leaves one whole log or the other.
-import { openSync, closeSync, readSync, writeSync, writevSync, fdatasyncSync, fsyncSync, ftruncateSync, fstatSync, renameSync, unlinkSync, constants } from "node:fs";
+import {
+  openSync,
+  closeSync,
+  readSync,
+  writeSync,
+  writevSync,
+  fdatasyncSync,
+  fsyncSync,
+  ftruncateSync,
+  fstatSync,
+  renameSync,
+  unlinkSync,
+  constants,
+} from "node:fs";
 import { dirname } from "node:path";
 import type { LogDevice } from "../store/log-device.js";
 import { lockStore } from "./store-lock.js";

@@ -1,6 +1,18 @@
 // The file system of std/fs, std/sys, imports and stores in Node. Importing this module makes it
 // the platform's (see src/runtime/file-system.ts).
-import { readFileSync, writeFileSync, existsSync, readdirSync, realpathSync, lstatSync, readlinkSync, openSync, closeSync, fstatSync, constants } from "node:fs";
+import {
+  readFileSync,
+  writeFileSync,
+  existsSync,
+  readdirSync,
+  realpathSync,
+  lstatSync,
+  readlinkSync,
+  openSync,
+  closeSync,
+  fstatSync,
+  constants,
+} from "node:fs";
 import { constants as buffers } from "node:buffer";
 import { resolve as absolute, dirname, join, parse, sep } from "node:path";
 import { HostError } from "../runtime/host-calls.js";
@@ -20,7 +32,10 @@ const MAX_LINKS = 40;
 
 function resolveFrom(full: string, links: number): string {
   const { root } = parse(full);
-  const names = full.slice(root.length).split(sep).filter((n) => n !== "");
+  const names = full
+    .slice(root.length)
+    .split(sep)
+    .filter((n) => n !== "");
   const real = (k: number): string | undefined => {
     try {
       return realpathSync(join(root, ...names.slice(0, k)));
@@ -55,19 +70,24 @@ function linkTarget(path: string): string | undefined {
   }
 }
 
+const NOT_REGULAR = "it is not a regular file";
+
+/** What a system error means, said for a program's user rather than in the system's words. */
+const DETAILS: Record<string, string> = {
+  EISDIR: "it is a folder",
+  ENOTDIR: "it is not a folder",
+  EACCES: "the system denies access",
+  ENXIO: NOT_REGULAR,
+  ENAMETOOLONG: "its name is too long",
+  ELOOP: "it leads through too many symbolic links",
+};
+
 /** A Node file error as the Noodle error a program sees: 3012 for a missing file, else 3015. */
 function failed(action: string, path: string, e: unknown): HostError {
   if (e instanceof HostError) return e;
   const code = (e as { code?: string }).code;
   if (code === "ENOENT") return HostError.of("MissingFile", path);
-  const detail =
-    code === "EISDIR" ? "it is a folder"
-    : code === "ENOTDIR" ? "it is not a folder"
-    : code === "EACCES" ? "the system denies access"
-    : code === "ENXIO" ? NOT_REGULAR
-    : code === "ENAMETOOLONG" ? "its name is too long"
-    : code === "ELOOP" ? "it leads through too many symbolic links"
-    : (e as Error).message;
+  const detail = (code !== undefined && DETAILS[code]) || (e as Error).message;
   return HostError.of("FileFailed", action, path, detail);
 }
 
@@ -79,7 +99,6 @@ function attempt<T>(action: string, path: string, body: () => T): T {
   }
 }
 
-const NOT_REGULAR = "it is not a regular file";
 const { O_RDONLY, O_WRONLY, O_CREAT, O_TRUNC, O_APPEND } = constants;
 // never wait to open (a FIFO with nobody at the other end) and never follow a link put in place of the checked file
 const SAFELY = (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0);

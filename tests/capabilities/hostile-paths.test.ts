@@ -1,13 +1,14 @@
 // Paths a hostile program (or a hostile folder) might use to get past the capability checks:
 // symbolic links whose target does not exist yet, devices and FIFOs, files too big to hold, and
 // refusals that must not tell anything about what lies outside the roots.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, existsSync, realpathSync, truncateSync } from "node:fs";
+
 import { constants as buffers } from "node:buffer";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { run, type PermissionOptions } from "../../src/node/main.js";
+import { type PermissionOptions, run } from "../../src/node/main.js";
 import { ROOT } from "../helpers.js";
 
 // base/root: the only root; base/outside: outside every root
@@ -47,7 +48,9 @@ try { fs.append(${q(join(root, "chain.txt"))}, "x") } catch e { print(e.code) }
 try { fs.write(${q(join(root, "relative.txt"))}, "x") } catch e { print(e.code, e.message) }
 try { db.open(${q(join(root, "dangling.db"))}) } catch e { print(e.code) }`);
     expect(r.error).toBeUndefined();
-    expect(r.output).toBe(`6001\n6001\n6001 writing '${join(root, "relative.txt")}' is not allowed: ${join(root, "relative.txt")} leads outside the allowed write roots (allow it with --allow-write ${join(root, "relative.txt")})\n6001\n`);
+    expect(r.output).toBe(
+      `6001\n6001\n6001 writing '${join(root, "relative.txt")}' is not allowed: ${join(root, "relative.txt")} leads outside the allowed write roots (allow it with --allow-write ${join(root, "relative.txt")})\n6001\n`,
+    );
     for (const f of ["planted.txt", "relative.txt", "planted.db"]) expect(existsSync(join(outside, f))).toBe(false);
   });
 
@@ -104,7 +107,9 @@ try { fs.exists("/etc/passwd" + nul) } catch e { print(e.code) }
 try { fs.list(${q(root)} + nul) } catch e { print(e.code) }
 try { db.open("s" + nul + ".db") } catch e { print(e.code, e.message) }`);
     expect(r.error).toBeUndefined();
-    expect(r.output).toBe("3011 invalid argument to fs.read (a path cannot contain a NUL character)\n3011\n3011\n3011\n3011 invalid argument to db.open (a path cannot contain a NUL character)\n");
+    expect(r.output).toBe(
+      "3011 invalid argument to fs.read (a path cannot contain a NUL character)\n3011\n3011\n3011\n3011 invalid argument to db.open (a path cannot contain a NUL character)\n",
+    );
   });
 });
 
@@ -132,18 +137,24 @@ function noodleRun(flags: string[], source: string): { code: number | null; stdo
 
 describe("files that are not regular files", () => {
   it("a FIFO is 3015 for reading, writing and appending, at once rather than waiting for the other end", () => {
-    const r = noodleRun([], `
+    const r = noodleRun(
+      [],
+      `
 try { fs.read("fifo.txt") } catch e { print(e.code, e.message) }
 try { fs.write("fifo.txt", "x") } catch e { print(e.code) }
 try { fs.append("fifo.txt", "x") } catch e { print(e.code) }
-print(fs.exists("fifo.txt"))`);
+print(fs.exists("fifo.txt"))`,
+    );
     expect(r).toEqual({ code: 0, stdout: `3015 cannot read '${join(root, "fifo.txt")}': it is not a regular file\n3015\n3015\ntrue\n`, stderr: "" });
   });
 
   it("a device is 3015 even when everything is allowed: /dev/zero never ends", () => {
-    const r = noodleRun(["--allow-all"], `
+    const r = noodleRun(
+      ["--allow-all"],
+      `
 try { fs.read("/dev/zero") } catch e { print(e.code, e.message) }
-try { fs.append("/dev/null", "x") } catch e { print(e.code) }`);
+try { fs.append("/dev/null", "x") } catch e { print(e.code) }`,
+    );
     expect(r).toEqual({ code: 0, stdout: "3015 cannot read '/dev/zero': it is not a regular file\n3015\n", stderr: "" });
   });
 });
@@ -151,7 +162,10 @@ try { fs.append("/dev/null", "x") } catch e { print(e.code) }`);
 describe("a store at a path that is not a regular file", () => {
   it("is 8003 at once, not a wait for a FIFO's other end nor a failure inside the host", () => {
     const file = join(root, "store.nc");
-    writeFileSync(file, `import "std/db" as db\ntry { db.open("fifo.txt") } catch e { print(e.code, e.message) }\ntry { db.open("/dev/zero") } catch e { print(e.code, e.message) }`);
+    writeFileSync(
+      file,
+      `import "std/db" as db\ntry { db.open("fifo.txt") } catch e { print(e.code, e.message) }\ntry { db.open("/dev/zero") } catch e { print(e.code, e.message) }`,
+    );
     const r = spawnSync(process.execPath, [ROOT + "bin/noodle.js", "run", "--allow-all", file], { encoding: "utf8", timeout: 30_000, cwd: root });
     expect({ code: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({
       code: 0,
@@ -163,12 +177,15 @@ describe("a store at a path that is not a regular file", () => {
 
 describe("a path of very many parts", () => {
   it("is looked at in a few steps, not one per part (which took minutes for 65 536 parts)", () => {
-    const r = noodleRun(["--max-steps", "100000"], `
+    const r = noodleRun(
+      ["--max-steps", "100000"],
+      `
 var p = "a/"
 for i in 0..16 { p = p + p }
 print(len(p), fs.exists(p))
 try { fs.read(p) } catch e { print(e.code) }
-try { fs.read("/x/" + p) } catch e { print(e.code) }`);
+try { fs.read("/x/" + p) } catch e { print(e.code) }`,
+    );
     expect(r).toEqual({ code: 0, stdout: "131072 false\n3015\n6001\n", stderr: "" });
   });
 });
@@ -181,7 +198,9 @@ describe("a name the system cannot take", () => {
     const r = await runIn(`
 try { fs.read(${q(long)}) } catch e { print(e.code, e.message) }
 try { fs.write(${q(join(root, "loop-a.txt"))}, "x") } catch e { print(e.code, e.message) }`);
-    expect(r.output).toBe(`3015 cannot read '${long}': its name is too long\n3015 cannot write '${join(root, "loop-a.txt")}': it leads through too many symbolic links\n`);
+    expect(r.output).toBe(
+      `3015 cannot read '${long}': its name is too long\n3015 cannot write '${join(root, "loop-a.txt")}': it leads through too many symbolic links\n`,
+    );
   });
 });
 
@@ -192,7 +211,10 @@ describe("a store whose lock file is not a regular file", () => {
     writeFileSync(join(outside, "pid.txt"), String(process.pid));
     symlinkSync(join(outside, "pid.txt"), join(root, "linked.db.lock"));
     const file = join(root, "locks.nc");
-    writeFileSync(file, `import "std/db" as db\ntry { db.open("piped.db") } catch e { print(e.code, e.message) }\ntry { db.open("linked.db") } catch e { print(e.code, e.message) }`);
+    writeFileSync(
+      file,
+      `import "std/db" as db\ntry { db.open("piped.db") } catch e { print(e.code, e.message) }\ntry { db.open("linked.db") } catch e { print(e.code, e.message) }`,
+    );
     const r = spawnSync(process.execPath, [ROOT + "bin/noodle.js", "run", file], { encoding: "utf8", timeout: 30_000, cwd: root });
     expect({ code: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({
       code: 0,
