@@ -1,13 +1,15 @@
-// Paths a hostile program (or a hostile folder) might use to get past the capability checks:
-// symbolic links whose target does not exist yet, devices and FIFOs, files too big to hold, and
-// refusals that must not tell anything about what lies outside the roots.
+// Paths a hostile program (or a hostile folder) might use to get past the capability checks or to
+// hang the host: symbolic links whose target does not exist yet, devices and FIFOs (for files,
+// stores and their lock files), files too big to hold, NUL characters, names too long, paths of
+// very many parts, the environment as a file, and refusals that must not tell anything about what
+// lies outside the roots.
 
 import { constants as buffers } from "node:buffer";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PermissionOptions, run } from "../../src/node/main.js";
 import { ROOT } from "../helpers.js";
 
@@ -32,6 +34,9 @@ beforeAll(() => {
   symlinkSync(join(outside, "hidden-folder", "hidden-name.nc"), join(outside, "link.nc"));
   symlinkSync(join(outside, "hidden-folder"), join(outside, "door"));
 });
+
+// the sparse files of several gigabytes are not left behind
+afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 /** Runs source with std/fs and std/db imported, allowed to read and write `root` only. */
 async function runIn(source: string, permissions: PermissionOptions = { read: [root], write: [root] }) {
