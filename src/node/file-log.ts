@@ -1,7 +1,20 @@
 // A store's log as a file (Node). Writes go to the end of the file, straight from the caller's
 // buffers; `sync` flushes them with fdatasync. Compaction writes a new file beside it, syncs it
 // and renames it over the old one, so a crash leaves one whole log or the other.
-import { openSync, closeSync, readSync, writeSync, writevSync, fdatasyncSync, fsyncSync, ftruncateSync, fstatSync, renameSync, unlinkSync } from "node:fs";
+import {
+  openSync,
+  closeSync,
+  readSync,
+  writeSync,
+  writevSync,
+  fdatasyncSync,
+  fsyncSync,
+  ftruncateSync,
+  fstatSync,
+  renameSync,
+  unlinkSync,
+  constants,
+} from "node:fs";
 import { dirname } from "node:path";
 import type { LogDevice } from "../store/log-device.js";
 import { lockStore } from "./store-lock.js";
@@ -26,11 +39,11 @@ export class FileLog implements LogDevice {
    * opened, and never changes the file).
    */
   static open(path: string, options: { readOnly?: boolean } = {}): FileLog {
-    if (options.readOnly) return new FileLog(path, openSync(path, "r"), true, () => {});
+    if (options.readOnly) return new FileLog(path, openRegular(path, constants.O_RDONLY), true, () => {});
     const unlock = lockStore(path);
     try {
-      closeSync(openSync(path, "a")); // create it; writes below give their positions (no O_APPEND)
-      const log = new FileLog(path, openSync(path, "r+"), false, unlock);
+      // created when missing; writes below give their positions (no O_APPEND)
+      const log = new FileLog(path, openRegular(path, constants.O_RDWR | constants.O_CREAT), false, unlock);
       if (log.size === 0) syncDirectory(path); // a new file's name is durable once its directory is
       return log;
     } catch (e) {
@@ -98,6 +111,19 @@ export class FileLog implements LogDevice {
     this.fd = -1;
     this.unlock();
   }
+}
+
+/**
+ * Opens the regular file at `path`. Anything else is refused: a FIFO would wait for its other end
+ * (so it is opened without waiting) and a device is no place for a log.
+ */
+function openRegular(path: string, flags: number): number {
+  const fd = openSync(path, flags | (constants.O_NONBLOCK ?? 0));
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new Error("it is not a regular file");
+  }
+  return fd;
 }
 
 function syncDirectory(path: string): void {

@@ -1,5 +1,6 @@
 // Reading programs from the file system (Node only).
 import { readFileSync, existsSync, statSync } from "node:fs";
+import { resolve as absolute } from "node:path";
 import { HostError } from "../runtime/host-calls.js";
 import type { Permissions } from "../runtime/permissions.js";
 import { resolvePath } from "./file-system.js";
@@ -21,7 +22,7 @@ export function readSource(path: string): string | undefined {
 export function importReader(permissions: Permissions): (path: string) => string | undefined {
   return (path) => {
     const resolved = resolvePath(path);
-    permissions.check("read", resolved, path);
+    permissions.check("read", resolved, path, absolute(path));
     if (!resolved.endsWith(".nc")) throw HostError.of("ImportFailed", path, `it leads to '${resolved}', which is not Noodle source (.nc)`);
     return readSource(resolved);
   };

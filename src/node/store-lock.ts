@@ -2,7 +2,7 @@
 // A lock whose process is gone (killed, crashed) is stale and is taken over; a live one, this
 // process's own included, makes the open fail, so no two writers ever append to one log. Locks
 // still held when the process exits are removed then.
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync, fstatSync, constants } from "node:fs";
 
 export class StoreLockedError extends Error {}
 
@@ -32,6 +32,20 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * The process id written in lock file `lock`. Only a regular file there is read: a symbolic link
+ * is not followed (its target may be outside the roots) and a FIFO not waited on; both throw.
+ */
+function holderOf(lock: string): number {
+  const fd = openSync(lock, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error(`${lock} is not a regular file`);
+    return Number(readFileSync(fd, "utf8"));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Takes the lock of the store at `path`; returns its release. */
 export function lockStore(path: string): () => void {
   const lock = `${path}.lock`;
@@ -55,9 +69,9 @@ export function lockStore(path: string): () => void {
     }
     let holder = NaN;
     try {
-      holder = Number(readFileSync(lock, "utf8"));
+      holder = holderOf(lock);
     } catch {
-      continue; // released meanwhile
+      continue; // released meanwhile, or not a lock file at all
     }
     if (Number.isInteger(holder) && holder > 0 && alive(holder)) {
       throw new StoreLockedError(`${path} is open for writing ${holder === process.pid ? "in this process already" : `in process ${holder}`}`);

@@ -53,12 +53,19 @@ export class Permissions {
     return roots.some((root) => isWithin(resolved, root));
   }
 
-  /** Throws 6001 unless `resolved` may be accessed so; `shown` is the path as the program gave it. */
-  check(access: Access, resolved: string, shown = resolved): void {
-    if (this.allows(access, resolved)) return;
+  /**
+   * Throws 6001 unless `resolved` may be accessed so; `shown` is the path as the program gave it and
+   * `given` that path made absolute without following links. When a link was followed, the error
+   * names `given`, not where the link leads: that may be outside every root, none of the program's business.
+   */
+  check(access: Access, resolved: string, shown = resolved, given = resolved): void {
     const what = access === "read" ? `reading '${shown}'` : `writing '${shown}'`;
-    const why = `${resolved} is outside the allowed ${access} roots`;
-    throw HostError.of("AccessDenied", what, why, `--allow-${access} ${resolved}`);
+    if (!this.all && !this.env && ENVIRONMENT_FILE.test(resolved)) {
+      throw HostError.of("AccessDenied", what, "it holds the environment variables, and environment access is off", "--allow-env");
+    }
+    if (this.allows(access, resolved)) return;
+    const why = given === resolved ? `${resolved} is outside the allowed ${access} roots` : `${given} leads outside the allowed ${access} roots`;
+    throw HostError.of("AccessDenied", what, why, `--allow-${access} ${given}`);
   }
 
   /** Throws 6001 unless environment variables may be read. */
@@ -67,6 +74,13 @@ export class Permissions {
     throw HostError.of("AccessDenied", `reading the environment variable '${name}'`, "environment access is off", "--allow-env");
   }
 }
+
+/**
+ * A process's environment as a Linux file (/proc/PID/environ, of a task or thread too): reading it
+ * is reading environment variables, so a read root that covers /proc (the working directory `/`,
+ * common in containers) must not give them without the env permission.
+ */
+const ENVIRONMENT_FILE = /^\/proc\/(?:[^/]+\/)*environ$/;
 
 /** Whether resolved path `path` is `root` or inside it ('/' or '\' separated). */
 export function isWithin(path: string, root: string): boolean {

@@ -2,7 +2,7 @@
 // platform's file system (file-system.ts) and under the VM's permissions (permissions.ts). Every
 // path is resolved before it is checked, so `..` and symbolic links cannot leave a root.
 import { HostError } from "./host-calls.js";
-import { platformFileSystem, type FileSystem } from "./file-system.js";
+import { platformFileSystem, validPath, type FileSystem } from "./file-system.js";
 import type { Access } from "./permissions.js";
 import type { JsValue } from "./values.js";
 import type { VM } from "./vm.js";
@@ -23,17 +23,18 @@ function text(v: JsValue, fn: string): string {
 export function installSystem(vm: VM): void {
   /** The resolved path of `path` once the program may access it so, with the file system to use. */
   const allowed = (access: Access, action: string, path: JsValue, fn: string): [FileSystem, string] => {
-    const shown = text(path, fn);
+    const shown = validPath(text(path, fn), fn);
     const fs = platformFileSystem();
     if (!fs) throw HostError.of("NoFileSystem", action, shown);
     const resolved = fs.resolve(shown);
-    vm.permissions.check(access, resolved, shown);
+    vm.permissions.check(access, resolved, shown, fs.absolute?.(shown) ?? resolved);
     return [fs, resolved];
   };
 
   vm.registerHost("__fs_read", ([path]) => {
     const [fs, at] = allowed("read", "read", path, "fs.read");
-    return fs.read(at);
+    // a file bigger than the program may hold is refused before the host reads it
+    return fs.read(at, vm.limits.maxMemory);
   });
   vm.registerHost("__fs_write", ([path, data]) => {
     const content = text(data, "fs.write");

@@ -2,7 +2,7 @@
 // program sees a store as a number (its handle here) wrapped by std/db's functions.
 import type { VM } from "../runtime/vm.js";
 import { HostError } from "../runtime/host-calls.js";
-import { resolvedPath } from "../runtime/file-system.js";
+import { resolvedPath, absolutePath, validPath } from "../runtime/file-system.js";
 import { STRUCT_NAME, type JsValue } from "../runtime/values.js";
 import { Matrix, Tensor } from "../math/arrays.js";
 import { TransactionGate } from "./transaction-gate.js";
@@ -102,9 +102,9 @@ export function installStorage(vm: VM, env: StorageEnvironment): void {
   const deferring = (args: JsValue[]): StoredValue[] => args.map(detach);
 
   vm.registerHost("__db_open", ([path]) => {
-    const name = path === null ? undefined : text(path as JsValue, "db.open");
+    const name = path === null ? undefined : validPath(text(path as JsValue, "db.open"), "db.open");
     // a store with a name is kept outside the VM: only under the write roots (spec section 8)
-    if (name !== undefined) vm.permissions.check("write", resolvedPath(name), name);
+    if (name !== undefined) vm.permissions.check("write", resolvedPath(name), name, absolutePath(name));
     const s = openStore(env, name);
     return s instanceof Promise ? s.then(keep) : keep(s);
   });
