@@ -124,7 +124,7 @@ function withRegularFile<T>(action: string, path: string, flags: number, body: (
 /** The text of the file at `path`, refused before it is read when it cannot fit: in `maxBytes`, or in a string at all. */
 function readText(path: string, maxBytes?: number): string {
   return withRegularFile("read", path, O_RDONLY, (fd, size) => {
-    if (maxBytes !== undefined && maxBytes > 0 && size > maxBytes) throw HostError.of("MemoryLimit", String(maxBytes));
+    if (maxBytes !== undefined && maxBytes > 0 && size > maxBytes) throw HostError.of("MemoryLimit", `${maxBytes} bytes`);
     if (size > buffers.MAX_STRING_LENGTH) throw HostError.of("FileFailed", "read", path, `it is too large to read as text (${size} bytes)`);
     return readFileSync(fd, "utf8");
   });

@@ -46,7 +46,8 @@ describe("lane records: damaged", () => {
 
   it("refuses an error record that does not carry an error", () => {
     const error = (v: unknown) => [3, ...f64(1), ...encodeValue(v as never, WIRE)];
-    expect(readAt(error([3001, "division by zero", [["f", "a.nc", 1, 2]], null]))).toBe("error");
+    expect(readAt(error([3001, "division by zero", [["f", "a.nc", 1, 2, 1, -1]], null]))).toBe("error");
+    expect(readAt(error([3001, "division by zero", [["f", "a.nc", 1, 2]], null]))).toMatch(/^8004 .*not an error/);
     expect(readAt(error([3001, "m", "no trace", null]))).toMatch(/^8004 .*not an error/);
     expect(readAt(error([3001, "m", [["f", "a.nc", 1]], null]))).toMatch(/^8004 .*not an error/);
     expect(readAt(error("text"))).toMatch(/^8004 .*not an error/);
