@@ -13,7 +13,7 @@ import { coreModule } from "../runtime/core.js";
 import { readSource } from "../node/files.js";
 import { nodeStorage } from "../node/storage.js";
 import { installStorage, usesStorage } from "../store/db-host.js";
-import { StreamedOutput, type OutputEnd } from "./output.js";
+import { StreamedOutput, describeWriteError, type OutputEnd } from "./output.js";
 import { UsageError, type CommandSpec, commandHelp, generalHelp, parseCommandLine, usageLine, version, type OptionValues } from "./options.js";
 import { formatError } from "../errors/table.js";
 
@@ -178,10 +178,24 @@ function compileCommand(file: string, output: string | undefined): number {
   return EXIT_OK;
 }
 
+/**
+ * Standard output of the commands other than `run` (which streams through StreamedOutput): a
+ * reader that goes away (`noodle disasm f.nc | head`) ends the command quietly, as for `run`,
+ * and a failed write with 1007.
+ */
+function endOnFailedOutput(): void {
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(EXIT_OK);
+    process.stderr.write(`error[1007]: ${formatError("OutputFailed", { detail: describeWriteError(e) })}\n`);
+    process.exit(EXIT_RUNTIME);
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
   let command: CommandSpec | undefined;
   try {
     const line = parseCommandLine(argv);
+    if (line.kind !== "command" || line.command.name !== "run") endOnFailedOutput();
     if (line.kind === "help") {
       process.stdout.write((line.command ? commandHelp(line.command) : generalHelp()) + "\n");
       return EXIT_OK;

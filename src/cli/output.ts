@@ -65,7 +65,7 @@ export class StreamedOutput {
 }
 
 /** A write error as a short phrase: "no space left on device (ENOSPC)", without Node's syscall prefix. */
-function describeWriteError(e: Error): string {
+export function describeWriteError(e: Error): string {
   const code = (e as NodeJS.ErrnoException).code;
   const text = e.message.replace(/^\w+: /, "").replace(/, write$/, "");
   return code && !text.includes(code) ? `${text} (${code})` : text;

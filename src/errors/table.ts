@@ -20,7 +20,7 @@ export const ERRORS = {
   MalformedBytecode: spec(1004, "malformed bytecode", "malformed bytecode: {detail}"),
   HostWait: spec(1005, "host wait in a synchronous run", "the program waits for {count} host operation(s); run it with runAsync"),
   Interrupted: spec(1006, "interrupted", "interrupted"),
-  OutputFailed: spec(1007, "output failed", "cannot write the program's output: {detail}"),
+  OutputFailed: spec(1007, "output failed", "cannot write to standard output: {detail}"),
   // 2xxx compilation
   SyntaxError: spec(2001, "syntax error", "{detail}"),
   UndeclaredName: spec(2002, "undeclared name", "undeclared name '{name}'"),

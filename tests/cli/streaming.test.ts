@@ -131,7 +131,7 @@ describe("noodle run when its output goes nowhere", () => {
       encoding: "utf8",
       timeout: 60_000,
     });
-    expect(r.stderr).toMatch(/^error\[1007\]: cannot write the program's output: .*ENOSPC.*\nstatus 1\n$/);
+    expect(r.stderr).toMatch(/^error\[1007\]: cannot write to standard output: .*ENOSPC.*\nstatus 1\n$/);
     expect(r.stderr).not.toMatch(JS_STACK);
   });
 
@@ -142,5 +142,17 @@ describe("noodle run when its output goes nowhere", () => {
       timeout: 60_000,
     });
     expect(r.stderr).toMatch(/^error\[1007\]: .*\nstatus 1\n$/);
+  });
+
+  it("the other commands end quietly on a closed pipe and with 1007 on a full device", () => {
+    const path = file("listing.nc", `for i in 0..1000 { print(i * 2) }\n`);
+    const sh = (command: string) => spawnSync("bash", ["-c", command], { encoding: "utf8", timeout: 60_000 });
+    const noodle = `'${process.execPath}' '${NOODLE}'`;
+    // a session whose reader leaves after three bytes, while it has far more than a pipe holds to write
+    const repl = sh(`printf 'for i in 0..100000 { print(i) }\\n' | ${noodle} repl | head -c 3; echo " status \${PIPESTATUS[1]}" >&2`);
+    expect(repl.stdout).toBe("noo");
+    expect(repl.stderr).toBe(" status 0\n");
+    const disasm = sh(`${noodle} disasm '${path}' > /dev/full; echo "status $?" >&2`);
+    expect(disasm.stderr).toMatch(/^error\[1007\]: cannot write to standard output: .*ENOSPC.*\nstatus 1\n$/);
   });
 });
