@@ -162,8 +162,9 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
     for (const [name, sym] of main.exports) session.names.set(name, sym);
     for (const m of modules.values()) if (m !== main) session.modules.set(m.path, m);
     for (const s of main.program.body) {
-      const m = s.kind === "Import" ? imports.get(s) : undefined;
-      if (m && s.kind === "Import") session.names.set(s.alias, { kind: "module", module: m, span: s.aliasSpan });
+      if (s.kind !== "Import") continue;
+      const m = imports.get(s);
+      if (m) session.names.set(s.alias, { kind: "module", module: m, span: s.aliasSpan });
     }
     session.prelude = prelude;
   }
