@@ -85,6 +85,8 @@ const BUILT_IN = {
   noodle: () => noodleImpl({ load: loadNoodle, readText, fileName: (path) => `bench/${path}`, startup: noodleStartup }),
   js: () => jsImpl({ moduleUrl: urlOf, version: `${info.browser} ${info.version}` }),
   "lua5.4": () => processPeer("lua5.4", "lua"),
+  "noodle-cli": () => processPeer("noodle", "noodle_cli"),
+  "noodle-baseline": () => processPeer("noodle-baseline", "noodle_cli"),
 };
 
 window.runBench = async ({ suite: suiteName, runs, warmup, cases = [], impls: only = [], machine = {} }) => {

@@ -5,11 +5,14 @@ import { selectImpls } from "../impls/select.js";
 import { moduleUrl } from "./host.js";
 import { luaImpl } from "./lua.js";
 import { noodleNode } from "./noodle.js";
+import { noodleCliBaseline, noodleCliHere } from "./noodle-cli.js";
 
 const BUILT_IN = {
   noodle: noodleNode,
   js: () => jsImpl({ moduleUrl, version: `node ${process.version}` }),
   "lua5.4": () => luaImpl("lua5.4"),
+  "noodle-cli": noodleCliHere,
+  "noodle-baseline": noodleCliBaseline,
 };
 
 export function implsFor(suite) {

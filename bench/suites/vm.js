@@ -1,7 +1,9 @@
 // The `vm` suite: interpreter speed on small classic programs, Noodle against
 // plain JavaScript (in-process, JIT) and Lua 5.4 (a bytecode interpreter).
 // Each program exists three times: programs/NAME.nc, peers/js/NAME.js and
-// peers/lua/NAME.lua, all printing `expected`.
+// peers/lua/NAME.lua, all printing `expected`. `print1m` runs through the real command
+// line instead, its output read from a pipe (node/noodle-cli.js), on this tree's build and,
+// when NOODLE_BASELINE_BIN names one, on another.
 
 const sources = (name) => ({
   noodle: `programs/${name}.nc`,
@@ -12,10 +14,11 @@ const sources = (name) => ({
 // Calls made by the naive fib(n): 2 * fib(n + 1) - 1.
 const FIB30_CALLS = 2 * 1346269 - 1;
 const LOOP_ITERATIONS = 1e8;
+const PRINTS = 1e6;
 
 export const name = "vm";
 
-export const peers = ["js", "lua5.4"];
+export const peers = ["noodle", "noodle-cli", "noodle-baseline", "js", "lua5.4"];
 
 // The case-independent start-up row: running a one-line program through the CLI.
 export const startup = { sources: { noodle: "programs/hello.nc" }, expected: "hello\n" };
@@ -62,5 +65,12 @@ export const cases = [
     params: { n: 100 },
     sources: sources("spectralnorm"),
     expected: "1.274219991\n",
+  },
+  {
+    name: "print1m",
+    params: { prints: PRINTS },
+    sources: { noodle_cli: "programs/print1m.nc" },
+    expected: Array.from({ length: PRINTS }, (_, i) => `${i}\n`).join(""),
+    derive: (line) => ({ mprints_per_s: Math.round((PRINTS / line.ms / 1e3) * 100) / 100 }),
   },
 ];

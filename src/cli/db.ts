@@ -1,12 +1,13 @@
 // `noodle db ls|get|query FILE ...`: looking into a store from the command line. Values print as
 // Noodle prints them; listings and query results as a table.
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { nodeStorage } from "../node/storage.js";
 import { Store } from "../store/store.js";
 import { FileLog } from "../node/file-log.js";
 import type { StoredValue } from "../store/codec.js";
 import { VM } from "../runtime/vm.js";
 import { HostError } from "../runtime/host-calls.js";
+import { formatError } from "../errors/table.js";
 
 /** Widest a table cell is shown; longer text is cut with an ellipsis. */
 const MAX_CELL = 60;
@@ -21,6 +22,11 @@ export async function dbCommand(args: string[], out: (text: string) => void): Pr
   if (!path || rest.length !== wanted) throw new DbUsageError(`'db ${sub}' takes ${wanted === 0 ? "a FILE" : sub === "get" ? "a FILE and a KEY" : "a FILE and a query"}`);
   // reading must never create a store where there was none
   if (!existsSync(path)) throw new DbUsageError(`no store at '${path}'`);
+  if (statSync(path).isDirectory()) {
+    // a store is one file; a folder is reported as any other file that is not a store
+    process.stderr.write(`error[8004]: ${formatError("CorruptData", { detail: `${path}: a directory, not a Noodle store` })}\n`);
+    return 1;
+  }
   const [storage, vm] = await Promise.all([nodeStorage(), VM.create({ stdout: () => {}, stderr: () => {} })]);
   // as `str` shows it: strings raw, everything else as printed
   const show = (v: StoredValue): string => {

@@ -1,7 +1,7 @@
 // The `noodle` command: run, compile, disasm, check and repl (spec section 8).
 import "../node/engine.js";
-import { readFileSync, writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { compile, type CompileResult } from "../compiler/compile.js";
 import { renderDiagnostic } from "../compiler/diagnostics.js";
 import { encodeModule, decodeModule } from "../bytecode/codec.js";
@@ -12,71 +12,61 @@ import { VM, type Limits } from "../runtime/vm.js";
 import { coreModule } from "../runtime/core.js";
 import { readSource, importReader } from "../node/files.js";
 import type { Permissions } from "../runtime/permissions.js";
-import { CAPABILITY_OPTIONS, CAPABILITY_USAGE, notAProgram, permissionsFor, splitProgramArgs } from "./capabilities.js";
+import { notAProgram, permissionsFor } from "./capabilities.js";
 import { nodeStorage } from "../node/storage.js";
 import { installStorage, usesStorage } from "../store/db-host.js";
-import { BufferedOutput } from "./output.js";
+import { StreamedOutput, describeWriteError, type OutputEnd } from "./output.js";
+import { UsageError, type CommandSpec, commandHelp, generalHelp, parseCommandLine, usageLine, version, type OptionValues } from "./options.js";
+import { formatError } from "../errors/table.js";
 
 export const EXIT_OK = 0;
 export const EXIT_RUNTIME = 1;
 export const EXIT_COMPILE = 2;
 export const EXIT_USAGE = 64;
 
-const USAGE = `usage: noodle <command> [options]
-
-commands:
-  run FILE.nc|FILE.nbc      run a program
-  compile FILE.nc -o OUT    compile to bytecode (.nbc)
-  disasm FILE.nbc|FILE.nc   show bytecode as text
-  check FILE.nc             report compile errors only
-  repl                      interactive session
-  db ls FILE                list a store's keys with their types and shapes
-  db get FILE KEY           print the value stored under KEY
-  db query FILE "SELECT ..." run an MQL query and show the rows as a table
-
-limits (run, repl):
-  --max-steps N     instruction budget (error 4002 when spent)
-  --max-memory N    heap bytes the program may hold (error 4001); suffixes k, m, g
-  --max-depth N     call depth (error 1001; default 10000)
-
-run:
-  --workers N       run spawned tasks, actors, pmap and large matrix products on N worker threads
-
-${CAPABILITY_USAGE}`;
-
-class UsageError extends Error {}
+/** Ended by a signal: the shell's convention, 128 plus the signal's number. */
+const EXIT_SIGNAL = { SIGINT: 130, SIGTERM: 143 } as const;
 
 function parseSize(text: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)([kmg]?)b?$/i.exec(text.trim());
-  if (!m) throw new UsageError(`${flag} expects a number, got '${text}'`);
+  if (!m) throw UsageError.of("BadOption", { detail: `${flag} expects a number, got '${text}'` });
   const scale = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2].toLowerCase() as "" | "k" | "m" | "g"];
   return Math.floor(Number(m[1]) * scale);
 }
 
-function limitsFrom(values: Record<string, string | string[] | boolean | undefined>): Limits {
+function limitsFrom(values: OptionValues): Limits {
   const limits: Limits = {};
   if (typeof values["max-steps"] === "string") limits.maxSteps = parseSize(values["max-steps"], "--max-steps");
   if (typeof values["max-memory"] === "string") limits.maxMemory = parseSize(values["max-memory"], "--max-memory");
   if (typeof values["max-depth"] === "string") {
     limits.maxDepth = parseSize(values["max-depth"], "--max-depth");
-    if (limits.maxDepth < 1) throw new UsageError("--max-depth must be at least 1");
+    if (limits.maxDepth < 1) throw UsageError.of("BadOption", { detail: "--max-depth must be at least 1" });
   }
   return limits;
 }
 
-function workersFrom(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
+function workersFrom(text: OptionValues[string]): number | undefined {
+  if (typeof text !== "string") return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--workers expects a number of threads from 1 to 256, got '${text}'`);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw UsageError.of("BadOption", { detail: `--workers expects a number of threads from 1 to 256, got '${text}'` });
   return n;
 }
 
 function readFileOrUsage(path: string): string {
   const refused = notAProgram(path, false);
-  if (refused !== undefined) throw new UsageError(refused);
+  if (refused !== undefined) throw UsageError.of("BadArguments", { detail: refused });
   const text = readSource(path);
-  if (text === undefined) throw new UsageError(`cannot read '${path}'`);
+  if (text === undefined) throw UsageError.of("CannotRead", { path, detail: whyUnreadable(path) });
   return text;
+}
+
+/** Why a file could not be read, in a few words. */
+function whyUnreadable(path: string): string {
+  try {
+    return statSync(path).isDirectory() ? "it is a directory" : "it is not readable";
+  } catch {
+    return "no such file";
+  }
 }
 
 function printDiagnostics(c: CompileResult): void {
@@ -86,13 +76,13 @@ function printDiagnostics(c: CompileResult): void {
 /** Compiles a .nc file, or decodes a .nbc file; undefined (with messages printed) on failure. */
 function loadProgram(path: string, permissions: Permissions): { module?: NbcModule; exit: number } {
   const refused = notAProgram(path, true);
-  if (refused !== undefined) throw new UsageError(refused);
+  if (refused !== undefined) throw UsageError.of("BadArguments", { detail: refused });
   if (path.endsWith(".nbc")) {
     let bytes: Uint8Array;
     try {
       bytes = new Uint8Array(readFileSync(path));
     } catch {
-      throw new UsageError(`cannot read '${path}'`);
+      throw UsageError.of("CannotRead", { path, detail: whyUnreadable(path) });
     }
     try {
       return { module: decodeModule(bytes, path), exit: EXIT_OK };
@@ -120,18 +110,44 @@ async function attachPool(vm: VM, workers: number): Promise<{ close(): Promise<v
   return pool;
 }
 
-async function runCommand(path: string, limits: Limits, workers: number | undefined, permissions: Permissions, args: string[]): Promise<number> {
+/**
+ * `noodle run`: output streams as the program prints (see output.ts). SIGINT and SIGTERM stop the
+ * run at its next pause, with what it printed written out, and exit 130 or 143; a reader that
+ * goes away (`| head -1`) ends the run quietly with 0; output that cannot be written ends it
+ * with 1007 and exit 1; `sys.exit(code)` ends it with its code.
+ */
+async function runCommand(path: string, limits: Limits, workers: number | undefined, permissions: Permissions, programArgs: string[]): Promise<number> {
   // the engine compiles the core on its own threads while the program is compiled here
   void coreModule();
   const { module, exit } = loadProgram(path, permissions);
   if (!module) return exit;
-  const out = new BufferedOutput(process.stdout);
-  const vm = await VM.create({ ...limits, permissions, args, stdout: out.write, stderr: (t) => process.stderr.write(t) });
-  if (usesStorage(module)) installStorage(vm, await nodeStorage());
-  const pool = workers ? await attachPool(vm, workers) : undefined;
+  let vm: VM | undefined;
+  const out = new StreamedOutput(process.stdout, (end: OutputEnd) => {
+    if (end.kind === "failed") {
+      process.stderr.write(`error[1007]: ${formatError("OutputFailed", { detail: end.detail })}\n`);
+      // the failure may come after the run has returned its code
+      process.exitCode = EXIT_RUNTIME;
+    }
+    vm?.interrupt();
+  });
+  let signalled: number | undefined;
+  const onSignal = (signal: keyof typeof EXIT_SIGNAL): void => {
+    out.flush();
+    // a second signal, or one that comes while no run can be interrupted, ends the process now
+    if (signalled !== undefined || !vm?.interrupt()) process.exit(EXIT_SIGNAL[signal]);
+    signalled = EXIT_SIGNAL[signal];
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  let pool: { close(): Promise<void> } | undefined;
   try {
+    vm = await VM.create({ ...limits, permissions, args: programArgs, stdout: out.write, stderr: (t) => process.stderr.write(t) });
+    if (usesStorage(module)) installStorage(vm, await nodeStorage());
+    pool = workers ? await attachPool(vm, workers) : undefined;
     const result = await vm.runAsync(module);
     out.flush();
+    if (signalled !== undefined) return signalled;
+    if (out.ended) return out.ended.kind === "closed" ? EXIT_OK : EXIT_RUNTIME;
     if (result.ok) return result.exitCode ?? EXIT_OK;
     process.stderr.write(result.error.render() + "\n");
     return EXIT_RUNTIME;
@@ -141,71 +157,73 @@ async function runCommand(path: string, limits: Limits, workers: number | undefi
     process.stderr.write(`error[1004]: ${e.message}\n`);
     return EXIT_RUNTIME;
   } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     await pool?.close();
   }
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const options = {
-    output: { type: "string", short: "o" },
-    "max-steps": { type: "string" },
-    "max-memory": { type: "string" },
-    "max-depth": { type: "string" },
-    workers: { type: "string" },
-    help: { type: "boolean", short: "h" },
-    ...CAPABILITY_OPTIONS,
-  } as const;
-  // `run FILE ARGS...`: what follows the file is the program's
-  const { own, program: programArgs } = splitProgramArgs(argv, options);
-  let parsed;
+/** `noodle compile`: never over its own source, and a directory is not a file to write. */
+function compileCommand(file: string, output: string | undefined, permissions: Permissions): number {
+  const c = compile(readFileOrUsage(file), { file, readFile: importReader(permissions) });
+  if (!c.ok || !c.module) {
+    printDiagnostics(c);
+    return EXIT_COMPILE;
+  }
+  const outPath = output ?? file.replace(/\.nc$/, "") + ".nbc";
+  if (resolve(outPath) === resolve(file)) throw UsageError.of("OverwriteSource", { path: file });
   try {
-    parsed = parseArgs({ args: own, allowPositionals: true, options });
+    writeFileSync(outPath, encodeModule(c.module));
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
-    return EXIT_USAGE;
+    const err = e as NodeJS.ErrnoException;
+    const detail = err.code === "EISDIR" ? "it is a directory" : err.code === "ENOENT" ? "no such folder" : (err.message.replace(/^\w+: /, "").split(",")[0]);
+    process.stderr.write(`noodle: error[9006]: ${formatError("CannotWrite", { path: outPath, detail })}\n`);
+    return EXIT_RUNTIME;
   }
-  const { values, positionals } = parsed;
-  const [command, ...rest] = positionals;
-  if (values.help) {
-    process.stdout.write(USAGE + "\n");
-    return EXIT_OK;
-  }
+  return EXIT_OK;
+}
+
+/**
+ * Standard output of the commands other than `run` (which streams through StreamedOutput): a
+ * reader that goes away (`noodle disasm f.nc | head`) ends the command quietly, as for `run`,
+ * and a failed write with 1007.
+ */
+function endOnFailedOutput(): void {
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(EXIT_OK);
+    process.stderr.write(`error[1007]: ${formatError("OutputFailed", { detail: describeWriteError(e) })}\n`);
+    process.exit(EXIT_RUNTIME);
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let command: CommandSpec | undefined;
   try {
-    const limits = limitsFrom(values);
-    const needFile = (): string => {
-      if (rest.length !== 1) throw new UsageError(`'${command}' takes one file`);
-      return rest[0];
-    };
-    switch (command) {
-      case "run": {
-        const file = needFile();
-        return await runCommand(file, limits, workersFrom(values.workers), permissionsFor(values, file), programArgs);
-      }
-      case "compile": {
-        const file = needFile();
-        const c = compile(readFileOrUsage(file), { file, readFile: importReader(permissionsFor(values, file)) });
-        if (!c.ok || !c.module) {
-          printDiagnostics(c);
-          return EXIT_COMPILE;
-        }
-        const outPath = values.output ?? file.replace(/\.nc$/, "") + ".nbc";
-        try {
-          writeFileSync(outPath, encodeModule(c.module));
-        } catch (e) {
-          process.stderr.write(`noodle: cannot write '${outPath}': ${(e as Error).message}\n`);
-          return EXIT_RUNTIME;
-        }
-        return EXIT_OK;
-      }
+    const line = parseCommandLine(argv);
+    if (line.kind !== "command" || line.command.name !== "run") endOnFailedOutput();
+    if (line.kind === "help") {
+      process.stdout.write((line.command ? commandHelp(line.command) : generalHelp()) + "\n");
+      return EXIT_OK;
+    }
+    if (line.kind === "version") {
+      process.stdout.write(`noodle ${version()}\n`);
+      return EXIT_OK;
+    }
+    const { values, operands, programArgs } = line;
+    command = line.command;
+    switch (command.name) {
+      case "run":
+        return await runCommand(operands[0], limitsFrom(values), workersFrom(values.workers), permissionsFor(values, operands[0]), programArgs);
+      case "compile":
+        return compileCommand(operands[0], values.output as string | undefined, permissionsFor(values, operands[0]));
       case "disasm": {
-        const file = needFile();
-        const { module, exit } = loadProgram(file, permissionsFor(values, file));
+        const { module, exit } = loadProgram(operands[0], permissionsFor(values, operands[0]));
         if (!module) return exit;
         process.stdout.write(disassemble(module));
         return EXIT_OK;
       }
       case "check": {
-        const file = needFile();
+        const file = operands[0];
         const c = compile(readFileOrUsage(file), { file, readFile: importReader(permissionsFor(values, file)) });
         printDiagnostics(c);
         return c.ok ? EXIT_OK : EXIT_COMPILE;
@@ -214,24 +232,23 @@ export async function main(argv: string[]): Promise<number> {
         // loaded on demand, like the REPL
         const { dbCommand, DbUsageError } = await import("./db.js");
         try {
-          return await dbCommand(rest, (t) => process.stdout.write(t));
+          return await dbCommand(operands, (t) => process.stdout.write(t));
         } catch (e) {
-          if (e instanceof DbUsageError) throw new UsageError(e.message);
+          if (e instanceof DbUsageError) throw new UsageError(9003, e.message, command);
           throw e;
         }
       }
       case "repl":
-        if (rest.length) throw new UsageError("'repl' takes no file");
         // loaded on demand: running a file should not pay for the line editor
-        return await (await import("./repl.js")).startRepl(limits, permissionsFor(values));
-      case undefined:
-        throw new UsageError("missing command");
+        return await (await import("./repl.js")).startRepl(limitsFrom(values), permissionsFor(values));
       default:
-        throw new UsageError(`unknown command '${command}'`);
+        throw new Error(`no handler for the command '${command.name}'`);
     }
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`noodle: ${e.message}\n${USAGE}\n`);
+    const about = e.command ?? command;
+    const help = about ? `noodle ${about.name} --help` : "noodle --help";
+    process.stderr.write(`noodle: error[${e.code}]: ${e.message}\n${usageLine(about)}\nRun '${help}' for more.\n`);
     return EXIT_USAGE;
   }
 }

@@ -1,7 +1,9 @@
 // The interactive session: line editing and history (kept in ~/.noodle_history), input that
-// continues over several lines while brackets are open, top-level names that persist between
-// entries, and errors that are reported without ending the session.
-import { createInterface } from "node:readline";
+// continues over several lines while brackets are open, top-level names, imports, structs and
+// actors that persist between entries, and errors that are reported without ending the session.
+// Ctrl-C stops a running entry (error 1006) and keeps the session; at a prompt it drops what was
+// typed so far.
+import { createInterface, type Interface } from "node:readline";
 import { readFileSync, appendFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +16,11 @@ import type { Permissions } from "../runtime/permissions.js";
 const HISTORY_FILE = join(homedir(), ".noodle_history");
 const HISTORY_SIZE = 1000;
 
-/** Whether the text so far leaves a bracket, string or block comment open, or ends mid-expression. */
+/**
+ * Whether the text so far leaves a bracket or block comment open, or ends mid-expression. A
+ * string ends at a line break, as the lexer has it, so an unterminated string is submitted and
+ * reported rather than waiting for its quote.
+ */
 export function needsMore(text: string): boolean {
   let depth = 0;
   let inString = false;
@@ -27,8 +33,8 @@ export function needsMore(text: string): boolean {
         i++;
       }
     } else if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
+      if (c === "\\" && text[i + 1] !== "\n") i++;
+      else if (c === '"' || c === "\n") inString = false;
     } else if (c === '"') inString = true;
     else if (c === "/" && text[i + 1] === "/") {
       while (i < text.length && text[i] !== "\n") i++;
@@ -38,7 +44,8 @@ export function needsMore(text: string): boolean {
     } else if ("([{".includes(c)) depth++;
     else if (")]}".includes(c)) depth--;
   }
-  if (inString || inComment || depth > 0) return true;
+  if (inComment || depth > 0) return true;
+  if (inString) return false;
   return /(\+|-|\*|\/|%|=|,|\band|\bor|&&|\|\||=>|\.)\s*$/.test(text) && !/\/\/.*$/.test(text.split("\n").pop() ?? "");
 }
 
@@ -68,18 +75,37 @@ export async function startRepl(limits: Limits, permissions: Permissions): Promi
   });
   let pending = "";
   let entry = 0;
-  if (process.stdin.isTTY) process.stdout.write("Noodle REPL. Ctrl-D to leave.\n");
-  rl.prompt();
+  let evaluating = false;
+  const showPrompt = (more: boolean): void => {
+    rl.setPrompt(more ? "...     " : "noodle> ");
+    rl.prompt();
+  };
+  rl.on("SIGINT", () => {
+    // a running entry stops at its next pause and reports 1006; its prompt follows
+    if (evaluating) {
+      noodle.vm.interrupt();
+      return;
+    }
+    pending = "";
+    clearLine(rl);
+    showPrompt(false);
+  });
+  // without a terminal, Ctrl-C arrives as a signal
+  const onSignal = (): void => {
+    if (evaluating) noodle.vm.interrupt();
+    else process.exit(130);
+  };
+  if (!rl.terminal) process.on("SIGINT", onSignal);
+  if (process.stdin.isTTY) process.stdout.write("Noodle REPL. Ctrl-C stops a running entry, Ctrl-D leaves.\n");
+  showPrompt(false);
   for await (const line of rl) {
     pending = pending ? `${pending}\n${line}` : line;
     if (needsMore(pending)) {
-      rl.setPrompt("...     ");
-      rl.prompt();
+      showPrompt(true);
       continue;
     }
     const text = pending;
     pending = "";
-    rl.setPrompt("noodle> ");
     if (text.trim() !== "") {
       try {
         // one history line per input line, as the line editor recalls them
@@ -87,17 +113,32 @@ export async function startRepl(limits: Limits, permissions: Permissions): Promi
       } catch {
         // history is a convenience; a read-only home folder must not stop the session
       }
-      const r = noodle.eval(text, `<repl:${++entry}>`);
+      evaluating = true;
+      let r;
+      try {
+        r = await noodle.evalAsync(text, `<repl:${++entry}>`);
+      } finally {
+        evaluating = false;
+      }
       if (r.exitCode !== undefined) {
         // sys.exit ends the session as it ends a program
         rl.close();
+        process.off("SIGINT", onSignal);
         return r.exitCode;
       }
       if (r.diagnostics?.length) process.stderr.write(r.render!() + "\n");
       else if (r.error) process.stderr.write(r.error.render() + "\n");
       else if (r.value !== null && r.value !== undefined) process.stdout.write(displayValue(r.value, true) + "\n");
     }
-    rl.prompt();
+    showPrompt(false);
   }
+  process.off("SIGINT", onSignal);
   return 0;
+}
+
+/** Ends the line being edited and forgets its text (readline's own, not in its typings). */
+function clearLine(rl: Interface): void {
+  const editor = rl as unknown as { clearLine?: () => void };
+  if (typeof editor.clearLine === "function") editor.clearLine();
+  else process.stdout.write("\n");
 }

@@ -8,7 +8,7 @@ import { Resolutions, resolveModule } from "./resolver.js";
 import { CodeGenerator, ModuleOutput } from "./codegen.js";
 import { optimize } from "./optimizer.js";
 import { PRELUDE_FILE, PRELUDE_SOURCE } from "./prelude.js";
-import type { GlobalBinding, ModuleInfo, StructSymbol } from "./symbols.js";
+import type { GlobalBinding, ModuleInfo, ModuleSymbol, StructSymbol } from "./symbols.js";
 import { NBC_VERSION, type NbcModule } from "../bytecode/module.js";
 import { dirname, joinPath } from "./paths.js";
 import { stdModuleSource, stdModuleNames, stdStructDisplay } from "../std/index.js";
@@ -42,7 +42,9 @@ export class CompileSession {
   functions = 0;
   structs = 0;
   globals = 0;
-  readonly names = new Map<string, GlobalBinding | StructSymbol>();
+  readonly names = new Map<string, GlobalBinding | StructSymbol | ModuleSymbol>();
+  /** Modules imported by earlier entries, by path: they are loaded and have run, so later imports reuse them. */
+  readonly modules = new Map<string, ModuleInfo>();
   prelude?: ModuleInfo;
 }
 
@@ -114,6 +116,11 @@ function compileModules(
       const path = std ? s.path : joinPath(dirname(m.path), s.path);
       if (stack.includes(path)) {
         diags.report(m.source, s.pathSpan, "ImportFailed", { path: s.path, detail: "modules import each other in a cycle" });
+        continue;
+      }
+      const earlier = session?.modules.get(path);
+      if (earlier) {
+        imports.set(s, earlier);
         continue;
       }
       let child = modules.get(path);
@@ -203,6 +210,12 @@ function compileModules(
     session.structs += structs.length;
     session.globals = nextGlobal;
     for (const [name, sym] of main.exports) session.names.set(name, sym);
+    for (const m of modules.values()) if (m !== main) session.modules.set(m.path, m);
+    for (const s of main.program.body) {
+      if (s.kind !== "Import") continue;
+      const m = imports.get(s);
+      if (m) session.names.set(s.alias, { kind: "module", module: m, span: s.aliasSpan });
+    }
     session.prelude = prelude;
   }
   return result;

@@ -8,7 +8,7 @@ import { BUILTIN_ID, BUILTINS, isHostOnlyName } from "../runtime/builtin-table.j
 import { PRELUDE_NAMES, SORT_VALUE } from "./prelude.js";
 import { actorConstructor } from "./actor.js";
 import { chainLinks, type ChainLink } from "./chains.js";
-import type { Binding, FnScope, GlobalBinding, LocalBinding, ModuleInfo, Resolution, StructSymbol, Symbol, TypeRef } from "./symbols.js";
+import type { Binding, FnScope, GlobalBinding, LocalBinding, ModuleInfo, ModuleSymbol, Resolution, StructSymbol, Symbol, TypeRef } from "./symbols.js";
 
 /** The resolver's findings for one compilation (all modules). */
 export class Resolutions {
@@ -37,7 +37,7 @@ export interface ResolveContext {
   /** The module an import statement names (already resolved), or undefined when it failed. */
   importedModule: (stmt: A.ImportStmt) => ModuleInfo | undefined;
   /** Names visible to every module before builtins (a REPL's earlier lines). */
-  ambient?: Map<string, GlobalBinding | StructSymbol>;
+  ambient?: Map<string, GlobalBinding | StructSymbol | ModuleSymbol>;
 }
 
 class Scope {
@@ -186,7 +186,7 @@ class ModuleResolver {
   }
 
   private qualifiedStruct(alias: string, name: string, span: A.Span): StructSymbol | undefined {
-    const m = this.scope.lookup(alias);
+    const m = this.named(alias);
     if (m?.kind !== "module") {
       this.error(span, "UndeclaredName", { name: alias });
       return undefined;
@@ -404,7 +404,12 @@ class ModuleResolver {
       return res;
     }
     const ambient = this.ctx.ambient?.get(id.name);
+    if (ambient?.kind === "module") {
+      this.error(id.span, "ModuleAsValue", { name: id.name });
+      return undefined;
+    }
     if (ambient && ambient.kind === "global") {
+      if (ambient.actor && !this.spawning) this.actorMisuse(id.span, id.name);
       const res: Resolution = { kind: "binding", binding: ambient };
       this.r.uses.set(id, res);
       return res;
@@ -436,7 +441,7 @@ class ModuleResolver {
   /** `alias.name` where alias is an imported module: records the export it names. */
   private qualifiedMember(m: A.Member): boolean {
     if (m.target.kind !== "Ident") return false;
-    const sym = this.scope.lookup(m.target.name);
+    const sym = this.named(m.target.name);
     if (sym?.kind !== "module") return false;
     const exp = sym.module.exports.get(m.name);
     if (!exp || exp.kind !== "global") {
@@ -448,6 +453,11 @@ class ModuleResolver {
     return true;
   }
 
+  /** A name in scope, or else one an earlier entry of the session declared (a REPL's). */
+  private named(name: string): Symbol | undefined {
+    return this.scope.lookup(name) ?? this.ctx.ambient?.get(name);
+  }
+
   private actorMisuse(span: A.Span, name: string): void {
     this.error(span, "ActorMisuse", { detail: `actor '${name}' can only be created with 'spawn ${name}()'` });
   }
@@ -455,11 +465,11 @@ class ModuleResolver {
   /** Whether `callee` names an actor (here or in an imported module). */
   private isActor(callee: A.Expr): boolean {
     if (callee.kind === "Ident") {
-      const sym = this.scope.lookup(callee.name);
+      const sym = this.named(callee.name);
       return sym?.kind === "global" && sym.actor === true;
     }
     if (callee.kind === "Member" && callee.target.kind === "Ident") {
-      const m = this.scope.lookup(callee.target.name);
+      const m = this.named(callee.target.name);
       const exp = m?.kind === "module" ? m.module.exports.get(callee.name) : undefined;
       return exp?.kind === "global" && exp.actor === true;
     }

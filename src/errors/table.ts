@@ -19,6 +19,8 @@ export const ERRORS = {
   UnsupportedFeature: spec(1003, "unsupported feature", "{feature} is not supported yet"),
   MalformedBytecode: spec(1004, "malformed bytecode", "malformed bytecode: {detail}"),
   HostWait: spec(1005, "host wait in a synchronous run", "the program waits for {count} host operation(s); run it with runAsync"),
+  Interrupted: spec(1006, "interrupted", "interrupted"),
+  OutputFailed: spec(1007, "output failed", "cannot write to standard output: {detail}"),
   SleepCannotBlock: spec(1008, "sleep in a synchronous run", "the program sleeps, and a synchronous run cannot wait on this thread; run it with runAsync"),
   // 2xxx compilation
   SyntaxError: spec(2001, "syntax error", "{detail}"),
@@ -87,6 +89,11 @@ export const ERRORS = {
   NotStorable: spec(8007, "value not storable", "cannot store the value: {detail}"),
   // 9xxx configuration
   BadOption: spec(9001, "invalid option", "{detail}"),
+  UnknownOption: spec(9002, "unknown option", "unknown option '{option}' for '{command}'"),
+  BadArguments: spec(9003, "bad arguments", "{detail}"),
+  CannotRead: spec(9004, "cannot read file", "cannot read '{path}': {detail}"),
+  OverwriteSource: spec(9005, "output would overwrite the source", "'{path}' is the source file; write the bytecode elsewhere (-o OUT)"),
+  CannotWrite: spec(9006, "cannot write file", "cannot write '{path}': {detail}"),
 } as const;
 
 export type ErrorName = keyof typeof ERRORS;

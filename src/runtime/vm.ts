@@ -89,6 +89,8 @@ const STATUS_PAUSED: number = CORE_STATUS.PAUSED;
 const STATUS_IDLE: number = CORE_STATUS.IDLE;
 /** The host ended the run because the program called sys.exit in a task elsewhere (never a core status). */
 const STATUS_EXITED = -1;
+/** The host interrupted the run (`interrupt`): its fibers were cancelled. Never a core status. */
+const STATUS_INTERRUPTED = -2;
 /** The longest delay setTimeout takes. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** How long an asynchronous run computes before it lets the host's event loop turn. */
@@ -554,6 +556,7 @@ export class VM {
     } finally {
       this.running = false;
       this.waiting = false;
+      this.interruptRequested = false;
     }
   }
 
@@ -644,6 +647,7 @@ export class VM {
   private argsCapacity = 0;
 
   private outcome(status: number): RunOutcome {
+    if (status === STATUS_INTERRUPTED) return { ok: false, error: new NoodleRuntimeError(ERRORS.Interrupted.code, formatError("Interrupted", {}), []) };
     if (status === STATUS_IDLE) {
       // a synchronous run cannot wait for the host: its fibers are cancelled
       const pending = this.core.pendingHostFutures();
@@ -694,19 +698,41 @@ export class VM {
         this.core.abandonRun();
         return STATUS_EXITED;
       }
+      if (this.interruptRequested && (status === STATUS_PAUSED || status === STATUS_IDLE)) {
+        this.interruptRequested = false;
+        this.core.abandonRun();
+        return STATUS_INTERRUPTED;
+      }
       if (status === STATUS_PAUSED) {
-        if ((this.hostWaiting > 0 || this.hosted.size > 0) && performance.now() - turn > ASYNC_TURN_MS) {
-          await macrotask();
+        if (performance.now() - turn > ASYNC_TURN_MS) {
+          // timers, I/O and signals get their turn even while the program only computes; an
+          // immediate costs microseconds where a timeout would cost a millisecond
+          await (this.hostWaiting > 0 || this.hosted.size > 0 ? macrotask() : immediate());
           turn = performance.now();
+          if (this.interruptRequested) continue;
         }
         status = this.core.resume();
       } else if (this.waitsInIdle(status)) {
         await this.nextSettlement(this.core.nextDeadline());
         turn = performance.now();
+        if (this.interruptRequested) continue;
         status = this.core.resume();
       } else return status;
     }
   }
+
+  /**
+   * Stops the asynchronous run going on at its next pause (slices end every few milliseconds,
+   * and a run waiting for the host stops at once): its fibers are cancelled and it fails with
+   * 1006. False when no asynchronous run is going on.
+   */
+  interrupt(): boolean {
+    if (!this.waiting) return false;
+    this.interruptRequested = true;
+    this.wakeUp();
+    return true;
+  }
+  private interruptRequested = false;
 
   /** Waits until a host promise settles, or until `deadline` (host clock) when a timeout is due first. */
   private nextSettlement(deadline: number): Promise<void> {
@@ -854,6 +880,11 @@ export class VM {
 
 function isThenable(x: unknown): x is PromiseLike<unknown> {
   return typeof (x as { then?: unknown })?.then === "function";
+}
+
+/** Resolves after the event loop has polled for I/O and signals once. */
+function immediate(): Promise<void> {
+  return typeof setImmediate === "function" ? new Promise((r) => setImmediate(r)) : macrotask();
 }
 
 /** Resolves after the event loop has turned once (timers and I/O callbacks get to run). */

@@ -384,7 +384,7 @@ describe("usage", () => {
     ["no command", () => []],
     ["an unknown command", () => ["frobnicate"]],
     ["a missing file argument", () => ["run"]],
-    // (after `run FILE` further arguments are the program's: see tests/capabilities)
+    // after run's file come the program's own arguments; check takes exactly one file
     ["two file arguments", () => ["check", file("u1.nc", ""), file("u2.nc", "")]],
     ["a non-numeric --max-steps", () => ["run", "--max-steps", "abc", file("u3.nc", `print(1)\n`)]],
     ["a bad --max-memory suffix", () => ["run", "--max-memory", "12q", file("u4.nc", `print(1)\n`)]],

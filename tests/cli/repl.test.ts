@@ -1,11 +1,12 @@
 // `noodle repl`: driven through piped stdin (no terminal) for what a session keeps and prints,
 // and through a real terminal under tmux, when tmux is installed, for line editing and history.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers.js";
+import { needsMore } from "../../src/cli/repl.js";
 
 const NOODLE = join(ROOT, "bin/noodle.js");
 
@@ -127,6 +128,78 @@ describe("repl over piped input", () => {
   });
 });
 
+describe("repl: what one entry declares, the next can use", () => {
+  it("uses a module imported by an earlier entry, which runs once, even when imported again", () => {
+    writeFileSync(join(home, "lib.nc"), `print("lib runs")\nfunc sq(x) { return x * x }\nstruct Pt { x, y }\n`);
+    const r = session(['import "lib.nc" as lib', "lib.sq(4)", 'import "lib.nc" as again', "again.sq(5)", "lib.Pt { x: 1, y: 2 }", "func area(p: lib.Pt) { return p.x * p.y }", "area(lib.Pt { x: 3, y: 4 })"]);
+    expect(r.stderr).toBe("");
+    expect(r.out).toEqual(["lib runs", "16", "25", "Pt { x: 1, y: 2 }", "12"]);
+  });
+
+  it("uses a standard module imported by an earlier entry", () => {
+    const r = session(['import "std/category" as cat', "cat.compose != nil"]);
+    expect(r.stderr).toBe("");
+    expect(r.out).toEqual(["true"]);
+  });
+
+  it("reports a module used as a value in a later entry as it would in the same one", () => {
+    const r = session(['import "std/category" as cat', "cat"]);
+    expect(r.stderr).toMatch(/^error\[2014\]/);
+  });
+
+  it("builds a struct declared by an earlier entry", () => {
+    const r = session(["struct P { x, y }", "let p = P { x: 1, y: 2 }", "p.x + p.y", "P { x: 3, y: 4 }"]);
+    expect(r.stderr).toBe("");
+    expect(r.out).toEqual(["3", "P { x: 3, y: 4 }"]);
+  });
+
+  it("spawns an actor declared by an earlier entry and keeps its state between entries", () => {
+    const r = session(["actor Counter {", "  var n = 0", "  func inc() {", "    n += 1", "    return n", "  }", "}", "let c = spawn Counter()", "await c.inc()", "await c.inc()"]);
+    expect(r.stderr).toBe("");
+    expect(r.out).toEqual(["1", "2"]);
+  });
+
+  it("refuses an actor of an earlier entry used other than by spawn, as in the same entry", () => {
+    const r = session(["actor A {", "  func f() { return 1 }", "}", "A()"]);
+    expect(r.stderr).toMatch(/^error\[2016\]: actor 'A' can only be created with 'spawn A\(\)'/);
+  });
+});
+
+describe("repl: input that cannot be completed", () => {
+  it("reports an unterminated string at the end of its line, and the session goes on", () => {
+    const r = session(['let s = "abc', "1 + 1"]);
+    expect(r.stderr).toMatch(/^error\[2001\]: unterminated string/);
+    expect(r.out).toEqual(["2"]);
+  });
+
+  it("does not count a quote inside a comment or a closed string as open", () => {
+    expect(needsMore('let s = "a\\"b"')).toBe(false);
+    expect(needsMore('"abc')).toBe(false);
+    expect(needsMore('print("a",')).toBe(true);
+    expect(needsMore('let xs = ["a\n')).toBe(true);
+  });
+});
+
+describe("repl: SIGINT without a terminal", () => {
+  it("interrupts a running entry with 1006 and keeps the session", async () => {
+    const child = spawn(process.execPath, [NOODLE, "repl"], { cwd: home, env: { ...process.env, HOME: home } });
+    let out = "";
+    let err = "";
+    child.stdout.setEncoding("utf8").on("data", (t: string) => (out += t));
+    child.stderr.setEncoding("utf8").on("data", (t: string) => (err += t));
+    const exit = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    child.stdin.write('let x = 41\nprint("looping")\nwhile true { }\n');
+    const deadline = Date.now() + 30_000;
+    while (!out.includes("looping") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    child.kill("SIGINT");
+    while (!err.includes("error[") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    child.stdin.end("x + 1\n");
+    expect(await exit).toBe(0);
+    expect(err).toBe("error[1006]: interrupted\n");
+    expect(out.replace(/noodle> /g, "").split("\n").filter(Boolean)).toEqual(["looping", "42"]);
+  }, 60_000);
+});
+
 // A real terminal: tmux runs the REPL in a pane, keys are sent to it and the screen is read back.
 const HAVE_TMUX = spawnSync("tmux", ["-V"]).status === 0;
 
@@ -188,6 +261,50 @@ describe.skipIf(!HAVE_TMUX)("repl in a terminal", () => {
     keys("Up", "Enter");
     const text = await waitFor((t) => count(t, "42") === 1, "the recalled entry's result");
     expect(text).toContain("noodle> 6 * 7");
+  });
+
+  it("Ctrl-C stops a running entry with 1006, and the session keeps its names", async () => {
+    start();
+    await waitFor(hasPrompt, "the prompt");
+    keys("let kept = 20", "Enter");
+    keys("var i = 0", "Enter");
+    await waitFor((t) => count(t, "noodle>") === 1, "the prompt after two entries");
+    keys("while true { i += 1 }", "Enter");
+    await waitFor((t) => count(t, "noodle> while true { i += 1 }") === 1, "the running entry");
+    keys("C-c");
+    await waitFor((t) => t.includes("error[1006]: interrupted"), "the interruption");
+    keys("kept + 22", "Enter");
+    await waitFor((t) => count(t, "42") === 1, "an entry after the interruption");
+    keys("i > 0", "Enter");
+    await waitFor((t) => count(t, "true") === 1, "the loop's progress, kept");
+  });
+
+  it("Ctrl-C at a continuation prompt drops the pending entry", async () => {
+    start();
+    await waitFor(hasPrompt, "the prompt");
+    keys("let xs = [1,", "Enter");
+    await waitFor((t) => /^\.\.\./m.test(t), "the continuation prompt");
+    keys("2,", "Enter");
+    keys("C-c");
+    keys("40 + 2", "Enter");
+    const text = await waitFor((t) => count(t, "42") === 1 || t.includes("error["), "the next entry's result");
+    expect(text).not.toContain("error[");
+    // xs was never declared
+    keys("xs", "Enter");
+    await waitFor((t) => t.includes("error[2002]: undeclared name 'xs'"), "xs undeclared");
+  });
+
+  it("Ctrl-C drops a line being typed, and an unterminated string is reported, not waited on", async () => {
+    start();
+    await waitFor(hasPrompt, "the prompt");
+    keys("this is not noodle");
+    keys("C-c");
+    keys('"abc', "Enter");
+    await waitFor((t) => t.includes("error[2001]: unterminated string"), "the unterminated string's error");
+    keys("6 * 7", "Enter");
+    const text = await waitFor((t) => count(t, "42") === 1, "the next entry's result");
+    expect(text).not.toContain("error[2001]: expected");
+    expect(text.match(/error\[/g)).toHaveLength(1);
   });
 
   it("leaves on Ctrl-D", async () => {
