@@ -7,9 +7,9 @@
 // "ok": false, 2 on bad usage.
 
 import { runSuite } from "./harness.js";
-import { parseOptions, suiteNames, usage, withDefaults } from "./node/options.js";
-import { benchPath, machine } from "./node/host.js";
+import { machine } from "./node/host.js";
 import { implsFor } from "./node/impls.js";
+import { parseOptions, suiteNames, usage, withDefaults } from "./node/options.js";
 
 const USAGE = usage("node bench/run.js", '; "startup" is the start-up row');
 

@@ -9,7 +9,7 @@
 // `node scripts/build-stamp.js` stamps both (after a full build); `node scripts/build-stamp.js ts`
 // only the TypeScript part (after build:ts, which leaves the core as it was).
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -51,7 +51,11 @@ export function inputsHash(root, part) {
   const files = [];
   for (const path of INPUTS[part]) filesUnder(root, path, files);
   const h = createHash("sha256");
-  for (const f of files) h.update(f).update("\0").update(f === "package.json" ? buildPart(join(root, f)) : readFileSync(join(root, f))).update("\0");
+  for (const f of files)
+    h.update(f)
+      .update("\0")
+      .update(f === "package.json" ? buildPart(join(root, f)) : readFileSync(join(root, f)))
+      .update("\0");
   return h.digest("hex");
 }
 

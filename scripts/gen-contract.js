@@ -8,7 +8,11 @@ import { importTs } from "./load-ts.js";
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 /** "StackOverflow" -> "STACK_OVERFLOW" */
-const upperSnake = (name) => name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2").toUpperCase();
+const upperSnake = (name) =>
+  name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z])([A-Z][a-z])/g, "$1_$2")
+    .toUpperCase();
 
 export async function renderContractModule() {
   const { CORE_STATUS } = await importTs(root + "src/runtime/core-status.ts");

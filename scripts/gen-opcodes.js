@@ -16,8 +16,15 @@ export async function renderOpcodesModule() {
   BUILTINS.forEach((b, i) => lines.push(`export const BI_${b.name.toUpperCase()}: u32 = ${i};`));
   lines.push(`export const BI_COUNT: u32 = ${BUILTINS.length};`);
   lines.push(`export const BI_FIRST_HOST: u32 = ${FIRST_HOST_BUILTIN < 0 ? BUILTINS.length : FIRST_HOST_BUILTIN};`, "");
-  const table = (fn, type, pick) =>
-    [`export function ${fn}(id: u32): ${type} {`, "  switch (id) {", ...BUILTINS.map((b, i) => `    case ${i}: return ${pick(b)};`), `    default: return ${type === "string" ? '""' : "0"};`, "  }", "}", ""];
+  const table = (fn, type, pick) => [
+    `export function ${fn}(id: u32): ${type} {`,
+    "  switch (id) {",
+    ...BUILTINS.map((b, i) => `    case ${i}: return ${pick(b)};`),
+    `    default: return ${type === "string" ? '""' : "0"};`,
+    "  }",
+    "}",
+    "",
+  ];
   lines.push(...table("builtinNameLiteral", "string", (b) => JSON.stringify(b.name)));
   lines.push(...table("builtinMinArgs", "i32", (b) => b.min));
   lines.push(...table("builtinMaxArgs", "i32", (b) => b.max));

@@ -1,38 +1,60 @@
 // The Noodle library: compile source to NBC modules, run them on the WebAssembly VM, and
 // exchange values with JavaScript. The same API works in Node, browsers and workers.
-import { compile, CompileSession, type CompileOptions, type CompileResult } from "./compiler/compile.js";
-import { renderDiagnostic, type Diagnostic } from "./compiler/diagnostics.js";
-import { VM, type Limits, type RunOutcome, type Supervision } from "./runtime/vm.js";
-import { NoodleRuntimeError } from "./runtime/runtime-error.js";
+
 import { BytecodeError } from "./bytecode/errors.js";
 import type { NbcModule } from "./bytecode/module.js";
-import type { JsValue } from "./runtime/values.js";
-import { matrixFromArrays, type Matrix, type DType } from "./math/arrays.js";
+import { type CompileOptions, type CompileResult, CompileSession, compile } from "./compiler/compile.js";
+import { type Diagnostic, renderDiagnostic } from "./compiler/diagnostics.js";
+import { type DType, type Matrix, matrixFromArrays } from "./math/arrays.js";
 import type { CoreVariant } from "./runtime/core.js";
-import type { Permissions, PermissionOptions } from "./runtime/permissions.js";
-import { installStorage, openStore as openStoreIn, usesStorage, defaultStorage, type StorageEnvironment, type Store } from "./store/index.js";
+import type { PermissionOptions, Permissions } from "./runtime/permissions.js";
+import { NoodleRuntimeError } from "./runtime/runtime-error.js";
+import type { JsValue } from "./runtime/values.js";
+import { type Limits, type RunOutcome, type Supervision, VM } from "./runtime/vm.js";
+import { defaultStorage, installStorage, openStore as openStoreIn, type StorageEnvironment, type Store, usesStorage } from "./store/index.js";
 
-export { compile, CompileSession, renderDiagnostic, NoodleRuntimeError, BytecodeError };
-export type { CompileOptions, CompileResult, Diagnostic, NbcModule, JsValue, Limits, CoreVariant, Supervision };
-export { bestCoreVariant } from "./runtime/core.js";
-export { STRUCT_NAME } from "./runtime/values.js";
-export { encodeModule, decodeModule, moduleHash } from "./bytecode/codec.js";
-export { verifyModule } from "./bytecode/verifier.js";
+export { decodeModule, encodeModule, moduleHash } from "./bytecode/codec.js";
 export { disassemble } from "./bytecode/disasm.js";
-export { ERROR_LIST, errorSpec } from "./errors/table.js";
-export { VM } from "./runtime/vm.js";
-export { Permissions, type PermissionOptions } from "./runtime/permissions.js";
-export { setPlatformFileSystem, type FileSystem } from "./runtime/file-system.js";
-export { Matrix, Tensor, type DType } from "./math/arrays.js";
+export { verifyModule } from "./bytecode/verifier.js";
 export {
-  Store, MemoryLog, prepareStorage, installStorage, setDefaultLogOpener, encodeValue, decodeValue, valueHash, CodecError,
-  type StoreStats, type LogDevice, type StorageEnvironment, type StoredValue,
-} from "./store/index.js";
-export { HostError } from "./runtime/host-calls.js";
-export {
-  Pool, setDefaultEndpoints, webWorkers, serveWorker,
-  type PoolOptions, type CallOptions, type AttachOptions, type MatrixLike, type WorkerEndpoint, type EndpointFactory, type WorkerStats, type WorkerPort,
+  type AttachOptions,
+  type CallOptions,
+  type EndpointFactory,
+  type MatrixLike,
+  Pool,
+  type PoolOptions,
+  serveWorker,
+  setDefaultEndpoints,
+  type WorkerEndpoint,
+  type WorkerPort,
+  type WorkerStats,
+  webWorkers,
 } from "./concurrency/index.js";
+export { ERROR_LIST, errorSpec } from "./errors/table.js";
+export { type DType, Matrix, Tensor } from "./math/arrays.js";
+export { bestCoreVariant } from "./runtime/core.js";
+export { type FileSystem, setPlatformFileSystem } from "./runtime/file-system.js";
+export { HostError } from "./runtime/host-calls.js";
+export { type PermissionOptions, Permissions } from "./runtime/permissions.js";
+export { STRUCT_NAME } from "./runtime/values.js";
+export { VM } from "./runtime/vm.js";
+export {
+  CodecError,
+  decodeValue,
+  encodeValue,
+  installStorage,
+  type LogDevice,
+  MemoryLog,
+  prepareStorage,
+  type StorageEnvironment,
+  Store,
+  type StoredValue,
+  type StoreStats,
+  setDefaultLogOpener,
+  valueHash,
+} from "./store/index.js";
+export type { CompileOptions, CompileResult, CoreVariant, Diagnostic, JsValue, Limits, NbcModule, Supervision };
+export { BytecodeError, CompileSession, compile, NoodleRuntimeError, renderDiagnostic };
 
 /**
  * Opens a store: at `path` with the platform's storage (a file in Node), in memory without one.
@@ -163,14 +185,14 @@ export class Noodle {
   /** The current value of a top-level name, as JavaScript. */
   get(name: string): JsValue {
     const sym = this.session.names.get(name);
-    if (!sym || sym.kind !== "global") throw new ReferenceError(`no top-level name '${name}'`);
+    if (sym?.kind !== "global") throw new ReferenceError(`no top-level name '${name}'`);
     return this.vm.global(sym.index);
   }
 
   /** Calls a top-level Noodle function with JavaScript arguments; a Noodle error is thrown. */
   call(name: string, ...args: unknown[]): JsValue {
     const sym = this.session.names.get(name);
-    if (!sym || sym.kind !== "global") throw new ReferenceError(`no top-level name '${name}'`);
+    if (sym?.kind !== "global") throw new ReferenceError(`no top-level name '${name}'`);
     const o = this.vm.callGlobal(sym.index, args);
     if (!o.ok) throw o.error;
     return o.value;
@@ -182,7 +204,7 @@ export class Noodle {
    */
   async callAsync(name: string, ...args: unknown[]): Promise<JsValue> {
     const sym = this.session.names.get(name);
-    if (!sym || sym.kind !== "global") throw new ReferenceError(`no top-level name '${name}'`);
+    if (sym?.kind !== "global") throw new ReferenceError(`no top-level name '${name}'`);
     const o = await this.vm.callGlobalAsync(sym.index, args);
     if (!o.ok) throw o.error;
     return o.value;

@@ -1,6 +1,6 @@
 // The design rule that keeps one core for Node and the browser: nothing in src/ outside src/node/
 // and src/cli/ imports a Node-only module or touches Node's globals.
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join, relative, sep } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -135,7 +135,23 @@ describe("portable sources", () => {
   });
 
   it("recognises the Node built-in names the rule is about", () => {
-    for (const name of ["fs", "path", "os", "child_process", "worker_threads", "util", "url", "http", "crypto", "stream", "events", "readline", "process", "node:fs", "fs/promises"]) {
+    for (const name of [
+      "fs",
+      "path",
+      "os",
+      "child_process",
+      "worker_threads",
+      "util",
+      "url",
+      "http",
+      "crypto",
+      "stream",
+      "events",
+      "readline",
+      "process",
+      "node:fs",
+      "fs/promises",
+    ]) {
       expect(isNodeModule(name), name).toBe(true);
     }
     expect(isNodeModule("./values.js")).toBe(false);

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 // @ts-expect-error: plain JavaScript shared with the npm build scripts
-import { staleBuild, writeStamp, readStamp } from "../scripts/build-stamp.js";
+import { readStamp, staleBuild, writeStamp } from "../scripts/build-stamp.js";
 import { ROOT } from "./helpers.js";
 
 let root: string;

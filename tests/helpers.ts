@@ -1,9 +1,9 @@
 // Shared test helpers: running Noodle source in-process and through the real command line.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { run, type RunResult } from "../src/index.js";
+import { type RunResult, run } from "../src/index.js";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -22,7 +22,10 @@ export const OWN_CONFORMANCE = join(ROOT, "tests", "conformance", "programs");
 export const SHARED_CONFORMANCE = resolve(ROOT, process.env.NOODLE_SHARED_CONFORMANCE ?? "../shared/conformance");
 
 function suite(name: string, dir: string): ConformanceSuite {
-  const programs = readdirSync(dir).filter((f) => f.endsWith(".nc")).map((f) => f.slice(0, -3)).sort();
+  const programs = readdirSync(dir)
+    .filter((f) => f.endsWith(".nc"))
+    .map((f) => f.slice(0, -3))
+    .sort();
   return { name, dir, programs };
 }
 

@@ -1,10 +1,10 @@
 // The library API: compile, run and sessions, and values exchanged with JavaScript.
-import { describe, it, expect } from "vitest";
-import { compile, run, Noodle, STRUCT_NAME, encodeModule, decodeModule, renderDiagnostic, Matrix, Tensor } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { compile, decodeModule, encodeModule, Matrix, Noodle, renderDiagnostic, run, STRUCT_NAME, type Tensor } from "../src/index.js";
 
 describe("compile and run", () => {
   it("compiles to a module that runs, also after a trip through .nbc bytes", async () => {
-    const c = compile('func sq(x) { return x * x }\nprint(sq(7))', { file: "sq.nc" });
+    const c = compile("func sq(x) { return x * x }\nprint(sq(7))", { file: "sq.nc" });
     expect(c.ok).toBe(true);
     let out = "";
     expect((await run(c.module!, { stdout: (t) => (out += t) })).ok).toBe(true);
@@ -26,7 +26,10 @@ describe("compile and run", () => {
     const r = await run("func f(x) { return x / 0 }\nf(1)", { file: "t.nc", stdout: () => {} });
     expect(r.ok).toBe(false);
     expect(r.error?.code).toBe(3001);
-    expect(r.error?.trace.map((f) => [f.name, f.line])).toEqual([["f", 1], ["<main>", 2]]);
+    expect(r.error?.trace.map((f) => [f.name, f.line])).toEqual([
+      ["f", 1],
+      ["<main>", 2],
+    ]);
   });
 
   it("applies limits from the options", async () => {
@@ -36,7 +39,7 @@ describe("compile and run", () => {
   });
 
   it("compiles imports through readFile", async () => {
-    const files: Record<string, string> = { "lib/m.nc": "func twice(x) { return 2 * x }\nlet name = \"m\"" };
+    const files: Record<string, string> = { "lib/m.nc": 'func twice(x) { return 2 * x }\nlet name = "m"' };
     let out = "";
     const r = await run('import "lib/m.nc" as m\nprint(m.twice(21), m.name)', {
       file: "main.nc",
@@ -74,7 +77,10 @@ describe("sessions", () => {
     expect(s.call("describe", [1, [true, null]])).toEqual(["list", [1, [true, null]]]);
     const m = s.call("describe", { a: 1, b: "x" }) as [string, Map<unknown, unknown>];
     expect(m[0]).toBe("map");
-    expect([...m[1].entries()]).toEqual([["a", 1], ["b", "x"]]);
+    expect([...m[1].entries()]).toEqual([
+      ["a", 1],
+      ["b", "x"],
+    ]);
     const p = s.call("point", 3, 4) as Record<string | symbol, unknown>;
     expect(p).toEqual({ x: 3, y: 4 });
     expect(p[STRUCT_NAME]).toBe("Point");
@@ -105,10 +111,18 @@ describe("matrix and tensor views", () => {
     s.call("churn");
     s.call("make", 800); // grows memory
     expect(A.data[1]).toBe(1000);
-    expect(s.call("total", A)).toBeCloseTo(Array.from(A.data).reduce((x, y) => x + y, 0), 6);
+    expect(s.call("total", A)).toBeCloseTo(
+      Array.from(A.data).reduce((x, y) => x + y, 0),
+      6,
+    );
     const T = s.call("cube") as Tensor;
     expect(T.shape).toEqual([1, 2, 2]);
-    expect(T.toArrays()).toEqual([[[1, 2], [3, 4]]]);
+    expect(T.toArrays()).toEqual([
+      [
+        [1, 2],
+        [3, 4],
+      ],
+    ]);
     A.dispose();
     expect(() => A.data).toThrow(/disposed/);
   });
@@ -116,14 +130,29 @@ describe("matrix and tensor views", () => {
   it("convert from and to nested arrays, f64 and f32", async () => {
     const s = await Noodle.create({ stdout: () => {} });
     s.eval("func mul(A, B) { return A * B }");
-    const A = s.matrix([[1, 2], [3, 4]]);
-    const B = s.matrix([[5, 6], [7, 8]], "f32");
-    expect((s.call("mul", A, A) as Matrix).toArrays()).toEqual([[7, 10], [15, 22]]);
+    const A = s.matrix([
+      [1, 2],
+      [3, 4],
+    ]);
+    const B = s.matrix(
+      [
+        [5, 6],
+        [7, 8],
+      ],
+      "f32",
+    );
+    expect((s.call("mul", A, A) as Matrix).toArrays()).toEqual([
+      [7, 10],
+      [15, 22],
+    ]);
     expect(B.data).toBeInstanceOf(Float32Array);
     expect((s.call("mul", B, B) as Matrix).dtype).toBe("f32");
     // a view from another session is copied in
     const other = await Noodle.create({ stdout: () => {} });
     other.eval("func twice(A) { return 2 * A }");
-    expect((other.call("twice", A) as Matrix).toArrays()).toEqual([[2, 4], [6, 8]]);
+    expect((other.call("twice", A) as Matrix).toArrays()).toEqual([
+      [2, 4],
+      [6, 8],
+    ]);
   });
 });

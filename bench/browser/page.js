@@ -33,10 +33,10 @@ async function readText(path) {
 async function browserInfo() {
   try {
     // no client hints (other engines): the catch below falls back to the user-agent string
-    const { fullVersionList } = await /** @type {NonNullable<Navigator["userAgentData"]>} */ (navigator.userAgentData).getHighEntropyValues(["fullVersionList"]);
-    const entry =
-      fullVersionList.find((b) => b.brand === "Chromium") ??
-      fullVersionList.find((b) => /chrom/i.test(b.brand) && !/not.a.brand/i.test(b.brand));
+    const { fullVersionList } = await /** @type {NonNullable<Navigator["userAgentData"]>} */ (navigator.userAgentData).getHighEntropyValues([
+      "fullVersionList",
+    ]);
+    const entry = fullVersionList.find((b) => b.brand === "Chromium") ?? fullVersionList.find((b) => /chrom/i.test(b.brand) && !/not.a.brand/i.test(b.brand));
     if (entry) return { browser: entry.brand, version: entry.version };
   } catch {
     // no client hints: fall back to the user-agent string

@@ -13,8 +13,8 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { machine, projectRoot } from "../node/host.js";
 import { parseOptions, suiteNames, usage } from "../node/options.js";
-import { benchPath, machine, projectRoot } from "../node/host.js";
 import { CHROMIUM, CHROMIUM_ARGS, startStaticServer } from "./server.js";
 
 /** Bound for each step of setting up and tearing down: launch, page load, close. */
@@ -147,7 +147,10 @@ async function main() {
   try {
     await page.goto(`${server.origin}/bench/browser/index.html`, { waitUntil: "load" });
     await page.waitForFunction(() => "benchReady" in window);
-    const ready = await withTimeout("the page", page.evaluate(() => window.benchReady));
+    const ready = await withTimeout(
+      "the page",
+      page.evaluate(() => window.benchReady),
+    );
     env = { env: "chromium", browser_version: ready.version };
     if (!ready.crossOriginIsolated) note("the page is not cross-origin isolated: timer resolution is coarser");
 

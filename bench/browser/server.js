@@ -109,13 +109,15 @@ export async function startStaticServer(root) {
       else res.destroy();
     });
   });
-  await /** @type {Promise<void>} */ (new Promise((done, fail) => {
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      server.off("error", fail);
-      done();
-    });
-  }));
+  await /** @type {Promise<void>} */ (
+    new Promise((done, fail) => {
+      server.once("error", fail);
+      server.listen(0, "127.0.0.1", () => {
+        server.off("error", fail);
+        done();
+      });
+    })
+  );
   const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
   return {
     origin: `http://127.0.0.1:${port}`,

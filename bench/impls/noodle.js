@@ -23,7 +23,7 @@ export function noodleImpl({ load, readText, fileName, startup }) {
         out += text;
       },
     });
-    if (!r || !r.ok) {
+    if (!r?.ok) {
       const err = r?.error;
       throw new Error(err ? `run failed: error[${err.code}]: ${err.message}` : "run failed");
     }

@@ -154,7 +154,11 @@ export async function noodleSession(lib) {
 export function parsePrintedMatrix(text) {
   const body = text.trim().replace(/^f(32|64)/, "");
   if (!body.startsWith("[") || !body.endsWith("]")) throw new Error(`not a printed matrix: ${body.slice(0, 40)}`);
-  const items = body.slice(1, -1).split(/[,;]/).map((s) => s.trim()).filter(Boolean);
+  const items = body
+    .slice(1, -1)
+    .split(/[,;]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   return Float64Array.from(items, Number);
 }
 

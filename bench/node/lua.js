@@ -15,7 +15,10 @@ export function luaImpl(command = "lua5.4") {
       exe = which(command);
       if (!exe) return { ok: false, reason: `${command} not found on PATH` };
       const v = spawnSync(exe, ["-v"], { encoding: "utf8" });
-      const version = `${v.stdout ?? ""}${v.stderr ?? ""}`.trim().split("\n")[0].replace(/\s+Copyright.*$/, "");
+      const version = `${v.stdout ?? ""}${v.stderr ?? ""}`
+        .trim()
+        .split("\n")[0]
+        .replace(/\s+Copyright.*$/, "");
       return { ok: true, fields: { version }, overhead: { run: probe() } };
     },
     async prepare(_case, path) {

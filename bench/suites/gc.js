@@ -42,10 +42,7 @@ const LISTS = 10_000_000;
 
 const sources = {
   lists10m: {
-    noodle: program(
-      "lists10m.nc",
-      `func churn() {\n  for i in 0..${LISTS} { let xs = [i, i + 1] }\n}\nchurn()\nprint("done")\n`,
-    ),
+    noodle: program("lists10m.nc", `func churn() {\n  for i in 0..${LISTS} { let xs = [i, i + 1] }\n}\nchurn()\nprint("done")\n`),
     // V8 would drop an array nobody reads (escape analysis), so the JavaScript loop keeps the
     // last one in a module variable: every iteration really allocates.
     js: program(

@@ -32,7 +32,7 @@ const OPS = {
   inverse: {
     flops: (n) => 2 * n ** 3,
     residualOf: "max |A X - I|",
-    noodle: { fn: "inverse_of_A", statement: "X = inv(A)", result: (s, n) => parsePrintedMatrix(s.print("print(X)")) },
+    noodle: { fn: "inverse_of_A", statement: "X = inv(A)", result: (s, _n) => parsePrintedMatrix(s.print("print(X)")) },
   },
   solve: {
     flops: (n) => (2 / 3) * n ** 3 + 2 * n ** 2,
@@ -176,8 +176,7 @@ function tfjsPeer(backend) {
       const { tf } = await loadTfjs(backend);
       const has = Object.keys(tf.linalg ?? {});
       throw new Error(
-        `@tensorflow/tfjs-core ${tf.version_core} has no matrix inverse, solve or determinant ` +
-          `(tf.linalg offers ${has.join(", ") || "nothing"})`,
+        `@tensorflow/tfjs-core ${tf.version_core} has no matrix inverse, solve or determinant ` + `(tf.linalg offers ${has.join(", ") || "nothing"})`,
       );
     },
     setup() {

@@ -62,7 +62,16 @@ function inputs(n, dtype) {
 /** Where C is probed: the corners (edge tiles of blocked kernels) and a few inner entries. */
 function probes(n) {
   const m = n - 1;
-  return [[0, 0], [0, m], [m, 0], [m, m], [n >> 1, (n / 3) | 0], [(n / 3) | 0, ((2 * n) / 3) | 0], [1, m - 1], [m - 2, 3]];
+  return [
+    [0, 0],
+    [0, m],
+    [m, 0],
+    [m, m],
+    [n >> 1, (n / 3) | 0],
+    [(n / 3) | 0, ((2 * n) / 3) | 0],
+    [1, m - 1],
+    [m - 2, 3],
+  ];
 }
 
 function reference(a, b, n) {
@@ -91,8 +100,7 @@ function summarise(c, n) {
   return { checksum, entries: probes(n).map(([i, j]) => c[i * n + j]) };
 }
 
-const agreeText = (c) =>
-  `C agrees with the reference (sum and ${probes(c.params.n).length} entries within ${TOLERANCE[c.params.dtype]} relative)\n`;
+const agreeText = (c) => `C agrees with the reference (sum and ${probes(c.params.n).length} entries within ${TOLERANCE[c.params.dtype]} relative)\n`;
 
 /**
  * The verdict on one implementation's result: the output text the harness
@@ -128,7 +136,11 @@ const noodle = inProcess({
     const s = await noodleSession(lib);
     s.eval(`let n = ${n}\nlet single = ${dtype === "f32"}\nlet seed_a = ${SEED_A}\nlet seed_b = ${SEED_B}`, "<params>");
     s.eval(await readText(path), rootRelative(path));
-    const values = s.eval(`[sum(C), ${probes(n).map(([i, j]) => `C[${i}, ${j}]`).join(", ")}]`);
+    const values = s.eval(
+      `[sum(C), ${probes(n)
+        .map(([i, j]) => `C[${i}, ${j}]`)
+        .join(", ")}]`,
+    );
     const check = verdict(c, { checksum: values[0], entries: values.slice(1) });
 
     // The kernel figure: products in a Noodle loop, as tightly as Noodle code

@@ -17,7 +17,7 @@
 // a digest of what it stored or read, so both must agree. New stores get a new file name each
 // run, so deleting the last run's file is not timed.
 
-import { mkdtempSync, rmSync, writeFileSync, readFileSync, openSync, fsyncSync, closeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { moduleUrl } from "../node/host.js";
@@ -240,7 +240,13 @@ export const cases = [
     derive: perTransaction,
     sources: { store: "suites/store.js" },
   },
-  { name: "single-puts-100", params: { count: SHORT_SINGLES, n: N, dtype: "f64" }, expected: "stored one per transaction\n", derive: perTransaction, sources: BOTH },
+  {
+    name: "single-puts-100",
+    params: { count: SHORT_SINGLES, n: N, dtype: "f64" },
+    expected: "stored one per transaction\n",
+    derive: perTransaction,
+    sources: BOTH,
+  },
   { name: "commit-300mb", params: { count: 1, n: N, dtype: "f64", store_values: COUNT }, expected: "committed\n", sources: BOTH },
   { name: "get-random", params: { count: GETS, n: N, dtype: "f64" }, sources: BOTH },
   { name: "mql-det", params: { count: COUNT, n: N, dtype: "f64" }, sources: BOTH },

@@ -17,8 +17,9 @@
 // Counts and small numbers are unsigned LEB128 varints (at most 32 bits); a string is a varint
 // byte length and UTF-8 bytes. The decoder treats its input as hostile: every length is checked
 // against the bytes left before anything is allocated, and any defect is a BytecodeError (1004).
-import { NBC_VERSION, type Constant, type FunctionProto, type Handler, type NbcModule, type StructInfo } from "./module.js";
+
 import { BytecodeError } from "./errors.js";
+import { type Constant, type FunctionProto, type Handler, NBC_VERSION, type NbcModule, type StructInfo } from "./module.js";
 
 const MAGIC = [0x4e, 0x42, 0x43, 0x00];
 const HEADER_SIZE = 8;

@@ -1,11 +1,12 @@
 // A readable listing of an NBC module: a header per function, then one line per instruction with
 // its word offset, source line, mnemonic and operands rendered by their role in the opcode table.
 // It never throws, so it can show unverified or damaged code too.
-import { BUILTINS } from "../runtime/builtin-table.js";
+
 import { errorSpec } from "../errors/table.js";
-import { decodeAt, extRole, jumpTarget, type DecodedInstruction } from "./instruction.js";
+import { BUILTINS } from "../runtime/builtin-table.js";
+import { type DecodedInstruction, decodeAt, extRole, jumpTarget } from "./instruction.js";
 import { CAPTURE_FROM_PARENT, type Constant, type FunctionProto, type NbcModule } from "./module.js";
-import { TYPE_CODES, type Role } from "./opcode-table.js";
+import { type Role, TYPE_CODES } from "./opcode-table.js";
 
 const MNEMONIC_WIDTH = 12;
 
@@ -79,7 +80,9 @@ function captureText(d: number): string {
 
 function functionListing(m: NbcModule, f: FunctionProto, index: number): string[] {
   const tags = index === m.entry ? " (entry)" : "";
-  const out = [`function f${index} ${f.name}${tags}: params ${f.nparams}${f.nrequired < f.nparams ? ` (${f.nrequired} required)` : ""}, registers ${f.nregs}, file ${m.files[f.file] ?? `#${f.file}`}`];
+  const out = [
+    `function f${index} ${f.name}${tags}: params ${f.nparams}${f.nrequired < f.nparams ? ` (${f.nrequired} required)` : ""}, registers ${f.nregs}, file ${m.files[f.file] ?? `#${f.file}`}`,
+  ];
   if (f.captures.length > 0) out.push(`  captures: ${f.captures.map(captureText).join(", ")}`);
   for (const h of f.handlers) out.push(`  handler [${word(h.start)}, ${word(h.end)}) -> ${word(h.target)}, error in r${h.reg}, region ${h.region}`);
 
@@ -100,7 +103,9 @@ function functionListing(m: NbcModule, f: FunctionProto, index: number): string[
 
 export function disassemble(m: NbcModule): string {
   const out = [`; NBC module, version ${m.version}, files: ${m.files.join(", ") || "none"}`];
-  m.structs.forEach((s, i) => out.push(`; struct s${m.structBase + i} ${s.name} { ${s.fields.join(", ")} }${s.display === undefined ? "" : ` display ${JSON.stringify(s.display)}`}`));
+  m.structs.forEach((s, i) =>
+    out.push(`; struct s${m.structBase + i} ${s.name} { ${s.fields.join(", ")} }${s.display === undefined ? "" : ` display ${JSON.stringify(s.display)}`}`),
+  );
   m.globals.forEach((g, i) => out.push(`; global g${m.globalBase + i} ${g}`));
   m.functions.forEach((f, i) => out.push("", ...functionListing(m, f, m.functionBase + i)));
   return out.join("\n") + "\n";

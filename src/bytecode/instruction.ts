@@ -1,7 +1,7 @@
 // One NBC instruction as 32-bit words: building them for the code generator and reading them back
 // for the verifier and the disassembler. Field positions and signedness come from each opcode's
 // format and operand roles in the opcode table; nothing here names an opcode.
-import { OPCODES, OPCODE_BY_NAME, TYPE_CODES, type Format, type OpName, type OpcodeSpec, type Role } from "./opcode-table.js";
+import { type Format, OPCODE_BY_NAME, OPCODES, type OpcodeSpec, type OpName, type Role, TYPE_CODES } from "./opcode-table.js";
 
 export interface DecodedInstruction {
   opcode: number;
@@ -16,9 +16,19 @@ export interface DecodedInstruction {
 
 /** Where each operand of a format sits in the word: [shift, width in bits]. */
 const FIELDS: Record<Format, readonly (readonly [number, number])[]> = {
-  ABC: [[8, 8], [16, 8], [24, 8]],
-  ABx: [[8, 8], [16, 16]],
-  AsBx: [[8, 8], [16, 16]],
+  ABC: [
+    [8, 8],
+    [16, 8],
+    [24, 8],
+  ],
+  ABx: [
+    [8, 8],
+    [16, 16],
+  ],
+  AsBx: [
+    [8, 8],
+    [16, 16],
+  ],
   sJ: [[8, 24]],
 };
 

@@ -117,10 +117,16 @@ export const OPCODES = [
   }),
   op("NEWMATRIX", "ABC", ["r", "r", "n"], "R[A] = matrix of ext rows from the C numbers R[B] ..", { ext: "n", ranges: [{ base: 1, count: 2 }] }),
   op("GETINDEX", "ABC", ["r", "r", "r"], "R[A] = R[B][R[C]]"),
-  op("GETINDEXN", "ABC", ["r", "r", "n"], "R[A] = R[B][C indices]: pairs R[B+1], R[B+2] ..; a pair is a slice (from, to) when its bit in ext is set, else (index, -)", {
-    ext: "n",
-    ranges: [{ base: 1, count: 2, pairs: true, extra: 1 }],
-  }),
+  op(
+    "GETINDEXN",
+    "ABC",
+    ["r", "r", "n"],
+    "R[A] = R[B][C indices]: pairs R[B+1], R[B+2] ..; a pair is a slice (from, to) when its bit in ext is set, else (index, -)",
+    {
+      ext: "n",
+      ranges: [{ base: 1, count: 2, pairs: true, extra: 1 }],
+    },
+  ),
   op("SETINDEXN", "ABC", ["r", "n", "r"], "R[A][B indices in pairs R[A+1] ..] = R[C]", { ranges: [{ base: 0, count: 1, pairs: true, extra: 1 }] }),
   op("SETINDEX", "ABC", ["r", "r", "r"], "R[A][R[B]] = R[C]"),
   op("GETINDEXI", "ABC", ["r", "r", "n"], "R[A] = R[B][C]"),
@@ -132,10 +138,16 @@ export const OPCODES = [
   op("ISSTRUCT", "ABC", ["r", "r", "-"], "R[A] = R[B] is a struct of type ext", { ext: "s" }),
   op("ISLIST", "ABC", ["r", "r", "n"], "R[A] = R[B] is a list of length C"),
 
-  op("FORPREP", "ABC", ["r", "f", "-"], "check R[A] start (the loop variable), R[A+1] limit, R[A+2] step; pc += ext when the loop is empty (limit inclusive when B)", {
-    ext: "j",
-    ranges: [{ base: 0, count: 3, fixed: true }],
-  }),
+  op(
+    "FORPREP",
+    "ABC",
+    ["r", "f", "-"],
+    "check R[A] start (the loop variable), R[A+1] limit, R[A+2] step; pc += ext when the loop is empty (limit inclusive when B)",
+    {
+      ext: "j",
+      ranges: [{ base: 0, count: 3, fixed: true }],
+    },
+  ),
   op("FORLOOP", "ABC", ["r", "f", "-"], "R[A] += R[A+2]; while within R[A+1] (inclusive when B): pc += ext", {
     ext: "j",
     ranges: [{ base: 0, count: 3, fixed: true }],
@@ -147,17 +159,33 @@ export const OPCODES = [
   op("ITERPREP", "ABC", ["r", "-", "-"], "check R[A] is iterable (list, string, map); R[A+1] = cursor 0, R[A+4] = index 0", {
     ranges: [{ base: 0, count: 5, fixed: true }],
   }),
-  op("ITERNEXT", "ABC", ["r", "f", "-"], "next item of R[A] into R[A+2] (key, and value into R[A+3] when B; a string's index counts in R[A+4]); pc += ext when done", {
-    ext: "j",
-    ranges: [{ base: 0, count: 5, fixed: true }],
-  }),
+  op(
+    "ITERNEXT",
+    "ABC",
+    ["r", "f", "-"],
+    "next item of R[A] into R[A+2] (key, and value into R[A+3] when B; a string's index counts in R[A+4]); pc += ext when done",
+    {
+      ext: "j",
+      ranges: [{ base: 0, count: 5, fixed: true }],
+    },
+  ),
   op("REGIONENTER", "ABC", ["-", "-", "-"], "open a memory region"),
   op("REGIONEXIT", "ABC", ["n", "-", "-"], "close the innermost region, freeing what did not escape; registers from A up are dead"),
 
   op("SPAWN", "ABC", ["r", "n", "-"], "R[A] = a future of R[A](R[A+1] .. R[A+B]) run as a new task", { ranges: [{ base: 0, count: 1, extra: 1 }] }),
   op("NEWACTOR", "ABC", ["r", "-", "-"], "R[A] = a new actor whose constructor is the closure R[A]"),
-  op("AWAIT", "ABC", ["r", "r", "-"], "R[A] = the value of future R[B] (suspends the fiber until it settles; re-throws its error); a non-future is its own value"),
-  op("ASYNC", "ABC", ["r", "-", "-"], "unless this frame is its fiber's first, R[A] = a future of this function run as a task with the current parameters, and return R[A]"),
+  op(
+    "AWAIT",
+    "ABC",
+    ["r", "r", "-"],
+    "R[A] = the value of future R[B] (suspends the fiber until it settles; re-throws its error); a non-future is its own value",
+  ),
+  op(
+    "ASYNC",
+    "ABC",
+    ["r", "-", "-"],
+    "unless this frame is its fiber's first, R[A] = a future of this function run as a task with the current parameters, and return R[A]",
+  ),
 
   op("GETGLOBALX", "ABC", ["r", "-", "-"], "R[A] = G[ext] (a global past the first 65536)", { ext: "g" }),
   op("SETGLOBALX", "ABC", ["r", "-", "-"], "G[ext] = R[A] (a global past the first 65536)", { ext: "g" }),

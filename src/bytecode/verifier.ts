@@ -2,12 +2,13 @@
 // captures without bounds checks. So before a module is loaded, every index an instruction can
 // use is checked here against the tables it will index, and control flow is checked to stay on
 // instruction boundaries inside its function. What an operand means comes from the opcode table.
-import { BUILTINS } from "../runtime/builtin-table.js";
+
 import { errorSpec } from "../errors/table.js";
+import { BUILTINS } from "../runtime/builtin-table.js";
 import { BytecodeError } from "./errors.js";
-import { decodeAt, extRole, jumpTarget, type DecodedInstruction } from "./instruction.js";
-import { CAPTURE_FROM_PARENT, NBC_VERSION, type FunctionProto, type NbcModule } from "./module.js";
-import { OPCODES, TYPE_CODES, type Format, type OpName, type Role } from "./opcode-table.js";
+import { type DecodedInstruction, decodeAt, extRole, jumpTarget } from "./instruction.js";
+import { CAPTURE_FROM_PARENT, type FunctionProto, NBC_VERSION, type NbcModule } from "./module.js";
+import { type Format, OPCODES, type OpName, type Role, TYPE_CODES } from "./opcode-table.js";
 
 /** A frame has at most this many registers: most operands name the first 256, GETR and SETR the rest. */
 export const MAX_REGISTERS = 65_536;
@@ -110,7 +111,8 @@ class FunctionVerifier {
     if (f.nrequired > f.nparams) this.fail(`nrequired ${f.nrequired} exceeds nparams ${f.nparams}`);
     if (f.file >= this.scope.m.files.length) this.fail(`file index ${f.file} out of range (${this.scope.m.files.length} files)`);
     f.captures.forEach((d, i) => {
-      if (d < CAPTURE_FROM_PARENT && d >= MAX_REGISTERS) this.fail(`capture ${i} names register ${d}, beyond the ${MAX_REGISTERS} registers a function can have`);
+      if (d < CAPTURE_FROM_PARENT && d >= MAX_REGISTERS)
+        this.fail(`capture ${i} names register ${d}, beyond the ${MAX_REGISTERS} registers a function can have`);
     });
     const [decoded, offsets] = this.decodeAll();
     for (let i = 0; i < decoded.length; i++) this.instruction(decoded[i], offsets[i]);

@@ -2,8 +2,8 @@
 // program of `run`, `repl`, `check`, `compile` and `disasm` read, write and see, and which files
 // may be programs at all.
 import { dirname } from "node:path";
-import { Permissions } from "../runtime/permissions.js";
 import { resolvePath } from "../node/file-system.js";
+import { Permissions } from "../runtime/permissions.js";
 import type { OptionValues } from "./options.js";
 
 /** The permissions of a program run from the command line: the spec's defaults plus the flags. */

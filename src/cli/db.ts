@@ -1,13 +1,13 @@
 // `noodle db ls|get|query FILE ...`: looking into a store from the command line. Values print as
 // Noodle prints them; listings and query results as a table.
 import { existsSync, statSync } from "node:fs";
-import { nodeStorage } from "../node/storage.js";
-import { Store } from "../store/store.js";
-import { FileLog } from "../node/file-log.js";
-import type { StoredValue } from "../store/codec.js";
-import { VM } from "../runtime/vm.js";
-import { HostError } from "../runtime/host-calls.js";
 import { formatError } from "../errors/table.js";
+import { FileLog } from "../node/file-log.js";
+import { nodeStorage } from "../node/storage.js";
+import { HostError } from "../runtime/host-calls.js";
+import { VM } from "../runtime/vm.js";
+import type { StoredValue } from "../store/codec.js";
+import { Store } from "../store/store.js";
 
 /** Widest a table cell is shown; longer text is cut with an ellipsis. */
 const MAX_CELL = 60;
@@ -19,7 +19,8 @@ export async function dbCommand(args: string[], out: (text: string) => void): Pr
   const [sub, path, ...rest] = args;
   const wanted = { ls: 0, get: 1, query: 1 }[sub as "ls" | "get" | "query"];
   if (wanted === undefined) throw new DbUsageError(sub ? `unknown db command '${sub}'` : "missing db command");
-  if (!path || rest.length !== wanted) throw new DbUsageError(`'db ${sub}' takes ${wanted === 0 ? "a FILE" : sub === "get" ? "a FILE and a KEY" : "a FILE and a query"}`);
+  if (!path || rest.length !== wanted)
+    throw new DbUsageError(`'db ${sub}' takes ${wanted === 0 ? "a FILE" : sub === "get" ? "a FILE and a KEY" : "a FILE and a query"}`);
   // reading must never create a store where there was none
   if (!existsSync(path)) throw new DbUsageError(`no store at '${path}'`);
   if (statSync(path).isDirectory()) {
@@ -42,7 +43,12 @@ export async function dbCommand(args: string[], out: (text: string) => void): Pr
     else {
       const rows = store.query(rest[0]);
       const columns = rows.length ? [...rows[0].keys()] : [];
-      out(table(columns, rows.map((r) => columns.map((c) => show(r.get(c) ?? null)))));
+      out(
+        table(
+          columns,
+          rows.map((r) => columns.map((c) => show(r.get(c) ?? null))),
+        ),
+      );
       out(`(${rows.length} row${rows.length === 1 ? "" : "s"})\n`);
     }
     return 0;
@@ -64,6 +70,10 @@ function table(columns: string[], rows: string[][]): string {
   const cut = (s: string) => (s.length > MAX_CELL ? s.slice(0, MAX_CELL - 1) + "…" : s).replace(/\n/g, " ");
   const cells = rows.map((r) => r.map(cut));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd() + "\n";
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd() + "\n";
   return line(columns) + line(widths.map((w) => "-".repeat(w))) + cells.map(line).join("");
 }

@@ -2,22 +2,22 @@
 import "../node/engine.js";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { compile, type CompileResult } from "../compiler/compile.js";
-import { renderDiagnostic } from "../compiler/diagnostics.js";
-import { encodeModule, decodeModule } from "../bytecode/codec.js";
+import { decodeModule, encodeModule } from "../bytecode/codec.js";
 import { disassemble } from "../bytecode/disasm.js";
 import { BytecodeError } from "../bytecode/errors.js";
 import type { NbcModule } from "../bytecode/module.js";
-import { VM, type Limits } from "../runtime/vm.js";
-import { coreModule } from "../runtime/core.js";
-import { readSource, importReader } from "../node/files.js";
-import type { Permissions } from "../runtime/permissions.js";
-import { notAProgram, permissionsFor } from "./capabilities.js";
-import { nodeStorage } from "../node/storage.js";
-import { installStorage, usesStorage } from "../store/db-host.js";
-import { StreamedOutput, describeWriteError, type OutputEnd } from "./output.js";
-import { UsageError, type CommandSpec, commandHelp, generalHelp, parseCommandLine, usageLine, version, type OptionValues } from "./options.js";
+import { type CompileResult, compile } from "../compiler/compile.js";
+import { renderDiagnostic } from "../compiler/diagnostics.js";
 import { formatError } from "../errors/table.js";
+import { importReader, readSource } from "../node/files.js";
+import { nodeStorage } from "../node/storage.js";
+import { coreModule } from "../runtime/core.js";
+import type { Permissions } from "../runtime/permissions.js";
+import { type Limits, VM } from "../runtime/vm.js";
+import { installStorage, usesStorage } from "../store/db-host.js";
+import { notAProgram, permissionsFor } from "./capabilities.js";
+import { type CommandSpec, commandHelp, generalHelp, type OptionValues, parseCommandLine, UsageError, usageLine, version } from "./options.js";
+import { describeWriteError, type OutputEnd, StreamedOutput } from "./output.js";
 
 export const EXIT_OK = 0;
 export const EXIT_RUNTIME = 1;
@@ -48,7 +48,8 @@ function limitsFrom(values: OptionValues): Limits {
 function workersFrom(text: OptionValues[string]): number | undefined {
   if (typeof text !== "string") return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw UsageError.of("BadOption", { detail: `--workers expects a number of threads from 1 to 256, got '${text}'` });
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw UsageError.of("BadOption", { detail: `--workers expects a number of threads from 1 to 256, got '${text}'` });
   return n;
 }
 
@@ -176,7 +177,7 @@ function compileCommand(file: string, output: string | undefined, permissions: P
     writeFileSync(outPath, encodeModule(c.module));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    const detail = err.code === "EISDIR" ? "it is a directory" : err.code === "ENOENT" ? "no such folder" : (err.message.replace(/^\w+: /, "").split(",")[0]);
+    const detail = err.code === "EISDIR" ? "it is a directory" : err.code === "ENOENT" ? "no such folder" : err.message.replace(/^\w+: /, "").split(",")[0];
     process.stderr.write(`noodle: error[9006]: ${formatError("CannotWrite", { path: outPath, detail })}\n`);
     return EXIT_RUNTIME;
   }

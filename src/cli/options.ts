@@ -2,7 +2,7 @@
 // that reads a command line against it. A subcommand accepts only the options of its own entry,
 // so a flag it would ignore is refused; adding an option to a subcommand is one line here.
 import { readFileSync } from "node:fs";
-import { ERRORS, formatError, type ErrorName } from "../errors/table.js";
+import { ERRORS, type ErrorName, formatError } from "../errors/table.js";
 
 export interface OptionSpec {
   name: string;
@@ -53,7 +53,12 @@ export const COMMANDS: CommandSpec[] = [
     name: "run",
     synopsis: "[options] FILE.nc|FILE.nbc [ARGS...]",
     summary: "run a program",
-    options: [...LIMITS, { name: "workers", value: "N", help: "run spawned tasks, actors, pmap and large matrix products on N worker threads" }, ...CAPABILITIES, HELP],
+    options: [
+      ...LIMITS,
+      { name: "workers", value: "N", help: "run spawned tasks, actors, pmap and large matrix products on N worker threads" },
+      ...CAPABILITIES,
+      HELP,
+    ],
     operands: { min: 1, max: 1 },
     programArgs: true,
     details: [

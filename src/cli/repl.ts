@@ -3,15 +3,16 @@
 // actors that persist between entries, and errors that are reported without ending the session.
 // Ctrl-C stops a running entry (error 1006) and keeps the session; at a prompt it drops what was
 // typed so far.
-import { createInterface, type Interface } from "node:readline";
-import { readFileSync, appendFileSync } from "node:fs";
+
+import { appendFileSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { createInterface, type Interface } from "node:readline";
 import { Noodle } from "../index.js";
-import { displayValue } from "../runtime/values.js";
-import type { Limits } from "../runtime/vm.js";
 import { importReader } from "../node/files.js";
 import type { Permissions } from "../runtime/permissions.js";
+import { displayValue } from "../runtime/values.js";
+import type { Limits } from "../runtime/vm.js";
 
 const HISTORY_FILE = join(homedir(), ".noodle_history");
 const HISTORY_SIZE = 1000;
@@ -114,7 +115,7 @@ export async function startRepl(limits: Limits, permissions: Permissions): Promi
         // history is a convenience; a read-only home folder must not stop the session
       }
       evaluating = true;
-      let r;
+      let r: Awaited<ReturnType<typeof noodle.evalAsync>>;
       try {
         r = await noodle.evalAsync(text, `<repl:${++entry}>`);
       } finally {

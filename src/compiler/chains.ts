@@ -10,20 +10,37 @@ export type ChainLink = A.Binary | A.Logical | A.Call | A.Index | A.Member | A.T
 /** The expression a link continues (its left side, callee, target or operand), or undefined. */
 export function chainHead(e: A.Expr): A.Expr | undefined {
   switch (e.kind) {
-    case "Binary": case "Logical": return e.left;
-    case "Call": return e.callee;
-    case "Index": case "Member": return e.target;
-    case "Transpose": return e.operand;
-    default: return undefined;
+    case "Binary":
+    case "Logical":
+      return e.left;
+    case "Call":
+      return e.callee;
+    case "Index":
+    case "Member":
+      return e.target;
+    case "Transpose":
+      return e.operand;
+    default:
+      return undefined;
   }
 }
 
 export function setChainHead(e: ChainLink, head: A.Expr): void {
   switch (e.kind) {
-    case "Binary": case "Logical": e.left = head; return;
-    case "Call": e.callee = head; return;
-    case "Index": case "Member": e.target = head; return;
-    case "Transpose": e.operand = head; return;
+    case "Binary":
+    case "Logical":
+      e.left = head;
+      return;
+    case "Call":
+      e.callee = head;
+      return;
+    case "Index":
+    case "Member":
+      e.target = head;
+      return;
+    case "Transpose":
+      e.operand = head;
+      return;
   }
 }
 

@@ -3,19 +3,20 @@
 // `finally` blocks are compiled inline at every exit from their `try` (normal end, return,
 // break, continue) and once more in a catch-all handler that re-throws, so the VM needs no
 // special finally machinery — only handler ranges, which are split around the inline copies.
-import type * as A from "./ast.js";
-import type { DiagnosticBag, SourceFile } from "./diagnostics.js";
-import { FunctionBuilder, Label, RegisterOverflow } from "./function-builder.js";
-import type { Resolutions } from "./resolver.js";
-import type { Binding, FnScope, LocalBinding, ModuleInfo, StructSymbol, TypeRef } from "./symbols.js";
+
 import type { Constant, FunctionProto } from "../bytecode/module.js";
 import { CAPTURE_FROM_PARENT } from "../bytecode/module.js";
 import type { OpName } from "../bytecode/opcode-table.js";
-import { BUILTIN_ID, BUILTINS } from "../runtime/builtin-table.js";
 import { ERRORS } from "../errors/table.js";
-import { SORT_WITH } from "./prelude.js";
+import { BUILTIN_ID, BUILTINS } from "../runtime/builtin-table.js";
 import { actorConstructor } from "./actor.js";
-import { chainLinks, type ChainLink } from "./chains.js";
+import type * as A from "./ast.js";
+import { type ChainLink, chainLinks } from "./chains.js";
+import type { DiagnosticBag, SourceFile } from "./diagnostics.js";
+import { FunctionBuilder, Label, RegisterOverflow } from "./function-builder.js";
+import { SORT_WITH } from "./prelude.js";
+import type { Resolutions } from "./resolver.js";
+import type { Binding, FnScope, LocalBinding, ModuleInfo, StructSymbol, TypeRef } from "./symbols.js";
 
 /** What the generator adds to as it goes: one pool of constants and functions for the module. */
 export class ModuleOutput {
@@ -60,9 +61,7 @@ export class ModuleOutput {
 }
 
 /** A pending action at an early exit: run a finally block, or close a region. */
-type ExitAction =
-  | { kind: "finally"; body: A.Block; guards: Guard[]; loopDepth: number }
-  | { kind: "region"; loopDepth: number; firstDead: number };
+type ExitAction = { kind: "finally"; body: A.Block; guards: Guard[]; loopDepth: number } | { kind: "region"; loopDepth: number; firstDead: number };
 
 /** A set of word ranges protected by one handler; closed while inline finally code is emitted. */
 class Guard {
@@ -116,8 +115,19 @@ export interface CodegenEnv {
 }
 
 const BINARY_OPS: Partial<Record<A.BinaryOp, OpName>> = {
-  "+": "ADD", "-": "SUB", "*": "MUL", "/": "DIV", "%": "MOD", "**": "POW", ".*": "EMUL", "./": "EDIV", "\\": "LDIV",
-  "==": "EQ", "!=": "NE", "<": "LT", "<=": "LE",
+  "+": "ADD",
+  "-": "SUB",
+  "*": "MUL",
+  "/": "DIV",
+  "%": "MOD",
+  "**": "POW",
+  ".*": "EMUL",
+  "./": "EDIV",
+  "\\": "LDIV",
+  "==": "EQ",
+  "!=": "NE",
+  "<": "LT",
+  "<=": "LE",
 };
 
 const COMPOUND_OPS: Record<string, OpName> = { "+=": "ADD", "-=": "SUB", "*=": "MUL", "/=": "DIV" };
@@ -183,7 +193,7 @@ export class CodeGenerator {
       for (const s of module.program.body) {
         if (s.kind !== "Func" && s.kind !== "Actor") continue;
         const g = this.r.decls.get(s);
-        if (!g || g.kind !== "global") continue;
+        if (g?.kind !== "global") continue;
         const mark = this.b.top;
         const t = this.b.alloc();
         this.closure(s.kind === "Actor" ? actorConstructor(s) : s, s.name, t);
@@ -372,7 +382,7 @@ export class CodeGenerator {
     for (const s of body) {
       if (s.kind !== "Func") continue;
       const binding = this.r.decls.get(s);
-      if (!binding || binding.kind !== "local") continue;
+      if (binding?.kind !== "local") continue;
       binding.reg = this.b.alloc();
       // registers start with whatever they held: a call before the declaration finds nil
       this.b.emit("LOADNIL", [binding.reg, 0, 0]);
@@ -500,7 +510,7 @@ export class CodeGenerator {
     const compound = s.op === "=" ? undefined : COMPOUND_OPS[s.op];
     if (t.kind === "Ident") {
       const res = this.r.uses.get(t);
-      if (!res || res.kind !== "binding") return;
+      if (res?.kind !== "binding") return;
       const binding = res.binding;
       const direct = binding.kind === "local" && binding.fn === this.fn.scope && !binding.captured && !binding.type && binding.reg < WIDE_REGISTERS;
       if (compound) {
@@ -615,7 +625,7 @@ export class CodeGenerator {
 
   /** A for loop's variable: bound to `reg` (boxed when a closure captures it). */
   private bindLoopVar(binding: Binding | undefined, reg: number): void {
-    if (!binding || binding.kind !== "local") return;
+    if (binding?.kind !== "local") return;
     binding.reg = reg;
     if (binding.captured) this.b.emit("NEWBOX", [reg, reg, 0]);
   }
@@ -704,10 +714,14 @@ export class CodeGenerator {
       this.b.emit("LOADNIL", [reg, 0, 0]);
     }
     if (this.fn.returnType) this.checkType(reg, this.fn.returnType, s.span);
-    this.runExits(0, () => {
-      this.pos(s.span);
-      this.b.emit("RETURN", [reg, 0, 0]);
-    }, true);
+    this.runExits(
+      0,
+      () => {
+        this.pos(s.span);
+        this.b.emit("RETURN", [reg, 0, 0]);
+      },
+      true,
+    );
   }
 
   /**
@@ -834,7 +848,8 @@ export class CodeGenerator {
     } else if (e.kind === "Binary" && !when && ["<", "<=", ">", ">=", "==", "!="].includes(e.op)) {
       this.compareJump(e, label);
     } else if (e.kind === "Binary" && when && (e.op === "==" || e.op === "!=")) {
-      const l = this.exprAny(e.left), r = this.exprAny(e.right);
+      const l = this.exprAny(e.left),
+        r = this.exprAny(e.right);
       this.pos(e.opSpan);
       this.b.jumpIf(e.op === "==" ? "JEQ" : "JNE", [l, r, 0], label);
     } else {
@@ -854,15 +869,22 @@ export class CodeGenerator {
       this.b.jumpIf(op, [l, imm], label);
       return;
     }
-    const l = this.exprAny(e.left), r = this.exprAny(e.right);
+    const l = this.exprAny(e.left),
+      r = this.exprAny(e.right);
     this.pos(e.opSpan);
     switch (e.op) {
-      case "<": return this.b.jumpIf("JNLT", [l, r, 0], label);
-      case "<=": return this.b.jumpIf("JNLE", [l, r, 0], label);
-      case ">": return this.b.jumpIf("JNLT", [r, l, 0], label);
-      case ">=": return this.b.jumpIf("JNLE", [r, l, 0], label);
-      case "==": return this.b.jumpIf("JNE", [l, r, 0], label);
-      default: return this.b.jumpIf("JEQ", [l, r, 0], label);
+      case "<":
+        return this.b.jumpIf("JNLT", [l, r, 0], label);
+      case "<=":
+        return this.b.jumpIf("JNLE", [l, r, 0], label);
+      case ">":
+        return this.b.jumpIf("JNLT", [r, l, 0], label);
+      case ">=":
+        return this.b.jumpIf("JNLE", [r, l, 0], label);
+      case "==":
+        return this.b.jumpIf("JNE", [l, r, 0], label);
+      default:
+        return this.b.jumpIf("JEQ", [l, r, 0], label);
     }
   }
 
@@ -1175,11 +1197,15 @@ export class CodeGenerator {
     const base = this.callBase(dst, this.callWidth(e.args.length));
     // a function in a global is called straight from it
     const global =
-      res?.kind === "builtin" ? this.env.preludeGlobal(SORT_WITH)
-      : res?.kind === "prelude" ? this.env.preludeGlobal(res.name)
-      : res?.kind === "binding" && res.binding.kind === "global" ? res.binding.index
-      : callee.kind === "Member" ? this.r.qualified.get(callee)?.index
-      : undefined;
+      res?.kind === "builtin"
+        ? this.env.preludeGlobal(SORT_WITH)
+        : res?.kind === "prelude"
+          ? this.env.preludeGlobal(res.name)
+          : res?.kind === "binding" && res.binding.kind === "global"
+            ? res.binding.index
+            : callee.kind === "Member"
+              ? this.r.qualified.get(callee)?.index
+              : undefined;
     if (global === undefined) this.exprTo(callee, base);
     this.callWithCallee(e, base, global);
     if (base !== dst) this.b.emit("MOVE", [dst, base, 0]);
@@ -1240,7 +1266,10 @@ export class CodeGenerator {
       return;
     }
     const base = this.b.alloc(1);
-    this.list(e.rows.map((items) => ({ kind: "List", items, span: e.span }) as A.ListLit), base);
+    this.list(
+      e.rows.map((items) => ({ kind: "List", items, span: e.span }) as A.ListLit),
+      base,
+    );
     this.pos(e.span);
     this.b.emit("CALLB", [base, 1, BI_MATRIX]);
     this.b.emit("MOVE", [dst, base, 0]);
@@ -1354,7 +1383,7 @@ export class CodeGenerator {
         return;
       case "PBind": {
         const binding = this.r.decls.get(p);
-        if (!binding || binding.kind !== "local") return;
+        if (binding?.kind !== "local") return;
         binding.reg = this.b.alloc();
         this.b.emit("MOVE", [binding.reg, value, 0]);
         if (binding.captured) this.b.emit("NEWBOX", [binding.reg, binding.reg, 0]);

@@ -1,18 +1,19 @@
 // The compiler driver: parses the main file and everything it imports, resolves names across
 // modules, and generates one NBC module whose entry runs the main file. All diagnostics of all
 // files are collected; code is generated only when there are none.
-import type * as A from "./ast.js";
-import { DiagnosticBag, SourceFile, type Diagnostic } from "./diagnostics.js";
-import { parse } from "./parser.js";
-import { Resolutions, resolveModule } from "./resolver.js";
-import { CodeGenerator, ModuleOutput } from "./codegen.js";
-import { optimize } from "./optimizer.js";
-import { PRELUDE_FILE, PRELUDE_SOURCE } from "./prelude.js";
-import type { GlobalBinding, ModuleInfo, ModuleSymbol, StructSymbol } from "./symbols.js";
+
 import { NBC_VERSION, type NbcModule } from "../bytecode/module.js";
-import { dirname, joinPath } from "./paths.js";
-import { stdModuleSource, stdModuleNames, stdStructDisplay } from "../std/index.js";
 import { errorSpec } from "../errors/table.js";
+import { stdModuleNames, stdModuleSource, stdStructDisplay } from "../std/index.js";
+import type * as A from "./ast.js";
+import { CodeGenerator, ModuleOutput } from "./codegen.js";
+import { type Diagnostic, DiagnosticBag, SourceFile } from "./diagnostics.js";
+import { optimize } from "./optimizer.js";
+import { parse } from "./parser.js";
+import { dirname, joinPath } from "./paths.js";
+import { PRELUDE_FILE, PRELUDE_SOURCE } from "./prelude.js";
+import { Resolutions, resolveModule } from "./resolver.js";
+import type { GlobalBinding, ModuleInfo, ModuleSymbol, StructSymbol } from "./symbols.js";
 
 export interface CompileOptions {
   /** Name of the main file, used in messages and traces, and as the base of relative imports. */
@@ -127,7 +128,10 @@ function compileModules(
       if (!child) {
         if (!std && !path.endsWith(".nc")) {
           // never read: the content of a file that is not Noodle source must not end up in a diagnostic
-          diags.report(m.source, s.pathSpan, "ImportFailed", { path: s.path, detail: "an import names a Noodle source file (.nc) or a standard module (std/NAME)" });
+          diags.report(m.source, s.pathSpan, "ImportFailed", {
+            path: s.path,
+            detail: "an import names a Noodle source file (.nc) or a standard module (std/NAME)",
+          });
           continue;
         }
         let text: string | undefined;

@@ -1,7 +1,8 @@
 // Compile-time diagnostics: an error code, a message and a span in one source file, rendered the
 // way the spec's section 8 shows them.
+
+import { ERRORS, type ErrorName, formatError } from "../errors/table.js";
 import type { Span } from "./ast.js";
-import { ERRORS, formatError, type ErrorName } from "../errors/table.js";
 
 export interface Diagnostic {
   code: number;
@@ -17,15 +18,20 @@ export class SourceFile {
   readonly lineStarts: number[] = [0];
   /** For each offset, how many surrogate pairs end before it; made on first need (null: the text has none). */
   private pairsBefore: Uint32Array | null | undefined;
-  constructor(readonly name: string, readonly text: string) {
+  constructor(
+    readonly name: string,
+    readonly text: string,
+  ) {
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
   }
   /** 1-based line and column (columns count code points) of a UTF-16 offset. */
   position(offset: number): { line: number; col: number } {
-    let lo = 0, hi = this.lineStarts.length - 1;
+    let lo = 0,
+      hi = this.lineStarts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid] <= offset) lo = mid; else hi = mid - 1;
+      if (this.lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
     }
     const start = this.lineStarts[lo];
     // constant time, not a scan of the line: a long line has many positions asked for

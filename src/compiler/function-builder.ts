@@ -2,8 +2,8 @@
 // above, stack discipline), jump labels patched when their target is known, the debug table of
 // source positions and the exception handler table.
 import { encode } from "../bytecode/instruction.js";
-import type { OpName } from "../bytecode/opcode-table.js";
 import type { FunctionProto, Handler } from "../bytecode/module.js";
+import type { OpName } from "../bytecode/opcode-table.js";
 
 export const MAX_REGISTERS = 256;
 

@@ -2,7 +2,7 @@
 // goes on, so the parser still sees the rest of the file.
 import type { Span } from "./ast.js";
 import type { DiagnosticBag, SourceFile } from "./diagnostics.js";
-import { PUNCTUATORS, isKeyword, type Punctuator, type TemplatePart, type Token, type TokenKind } from "./tokens.js";
+import { isKeyword, PUNCTUATORS, type Punctuator, type TemplatePart, type Token, type TokenKind } from "./tokens.js";
 
 /** Deeper interpolation than this ("${"${"${...}"}"}") is reported instead of recursed into. */
 const MAX_INTERPOLATION_DEPTH = 32;
@@ -10,9 +10,7 @@ const MAX_INTERPOLATION_DEPTH = 32;
 /** A `'` right after one of these (with no space) is a transpose. */
 const TRANSPOSABLE: ReadonlySet<TokenKind> = new Set<TokenKind>(["ident", "number", ")", "]", "'"]);
 
-const punctuatorsByLength: ReadonlySet<string>[] = [1, 2, 3].map(
-  (n) => new Set<string>(PUNCTUATORS.filter((p) => p.length === n)),
-);
+const punctuatorsByLength: ReadonlySet<string>[] = [1, 2, 3].map((n) => new Set<string>(PUNCTUATORS.filter((p) => p.length === n)));
 
 const isDigit = (c: string) => c >= "0" && c <= "9";
 const isIdentStart = (c: string) => (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_";
@@ -21,7 +19,12 @@ const isLineBreak = (c: string) => c === "\n" || c === "\r";
 const isSpace = (c: string) => c === " " || c === "\t" || c === "\f" || c === "\v" || c === "\ufeff";
 
 const SIMPLE_ESCAPES: ReadonlyMap<string, string> = new Map([
-  ["n", "\n"], ["t", "\t"], ["r", "\r"], ["\\", "\\"], ['"', '"'], ["$", "$"],
+  ["n", "\n"],
+  ["t", "\t"],
+  ["r", "\r"],
+  ["\\", "\\"],
+  ['"', '"'],
+  ["$", "$"],
 ]);
 
 export function lex(source: SourceFile, diags: DiagnosticBag): Token[] {
@@ -35,7 +38,10 @@ class Lexer {
   /** Where the last reported unterminated string stopped, so enclosing strings stay quiet. */
   private unterminatedAt = -1;
 
-  constructor(private readonly source: SourceFile, private readonly diags: DiagnosticBag) {
+  constructor(
+    private readonly source: SourceFile,
+    private readonly diags: DiagnosticBag,
+  ) {
     this.text = source.text;
   }
 
@@ -126,10 +132,7 @@ class Lexer {
     if (c === "'") {
       this.pos++;
       if (prev && prev.span.end === start && TRANSPOSABLE.has(prev.kind)) return this.token("'", start, newlineBefore);
-      this.error(
-        { start, end: this.pos },
-        "unexpected \"'\": strings use double quotes, and a transpose ' must directly follow its operand",
-      );
+      this.error({ start, end: this.pos }, "unexpected \"'\": strings use double quotes, and a transpose ' must directly follow its operand");
       return this.token("invalid", start, newlineBefore);
     }
     for (let n = 3; n >= 1; n--) {

@@ -4,7 +4,7 @@
 // checked, and it rewrites the tree in place, so every node it keeps keeps its resolution. It
 // never changes what a program does: operations that would fail at run time are left alone.
 import type * as A from "./ast.js";
-import { chainLinks, setChainHead, type ChainLink } from "./chains.js";
+import { type ChainLink, chainLinks, setChainHead } from "./chains.js";
 
 export function optimize(p: A.Program): void {
   p.body = statements(p.body);
@@ -30,9 +30,16 @@ function block(b: A.Block): A.Block {
 /** The statement optimised in place, a replacement, or undefined when it can never run. */
 function stmt(s: A.Stmt): A.Stmt | undefined {
   switch (s.kind) {
-    case "Let": s.init = expr(s.init); return s;
-    case "Func": defaults(s.params); block(s.body); return s;
-    case "ExprStmt": s.expr = expr(s.expr); return s;
+    case "Let":
+      s.init = expr(s.init);
+      return s;
+    case "Func":
+      defaults(s.params);
+      block(s.body);
+      return s;
+    case "ExprStmt":
+      s.expr = expr(s.expr);
+      return s;
     case "Assign":
       s.value = expr(s.value);
       if (s.target.kind !== "Ident") s.target = expr(s.target);
@@ -63,18 +70,31 @@ function stmt(s: A.Stmt): A.Stmt | undefined {
       if (literalTruth(s.cond) === false) return undefined;
       block(s.body);
       return s;
-    case "For": s.iterable = expr(s.iterable); block(s.body); return s;
-    case "Return": if (s.value) s.value = expr(s.value); return s;
-    case "Throw": s.value = expr(s.value); return s;
+    case "For":
+      s.iterable = expr(s.iterable);
+      block(s.body);
+      return s;
+    case "Return":
+      if (s.value) s.value = expr(s.value);
+      return s;
+    case "Throw":
+      s.value = expr(s.value);
+      return s;
     case "Try":
       block(s.body);
       if (s.catchBody) block(s.catchBody);
       if (s.finallyBody) block(s.finallyBody);
       return s;
-    case "Region": block(s.body); return s;
-    case "Block": return block(s);
-    case "Actor": s.methods.forEach((m) => block(m.body)); return s;
-    default: return s;
+    case "Region":
+      block(s.body);
+      return s;
+    case "Block":
+      return block(s);
+    case "Actor":
+      s.methods.forEach((m) => block(m.body));
+      return s;
+    default:
+      return s;
   }
 }
 
@@ -85,10 +105,15 @@ function defaults(params: A.Param[]): void {
 /** true/false when e is a literal whose truth is known (only false and nil are false). */
 function literalTruth(e: A.Expr): boolean | undefined {
   switch (e.kind) {
-    case "Bool": return e.value;
-    case "Nil": return false;
-    case "Number": case "String": return true;
-    default: return undefined;
+    case "Bool":
+      return e.value;
+    case "Nil":
+      return false;
+    case "Number":
+    case "String":
+      return true;
+    default:
+      return undefined;
   }
 }
 
@@ -98,29 +123,47 @@ function num(value: number, span: A.Span): A.Expr {
 
 function fold(op: A.BinaryOp, l: A.Expr, r: A.Expr, span: A.Span): A.Expr | undefined {
   if (l.kind === "Number" && r.kind === "Number") {
-    const x = l.value, y = r.value;
+    const x = l.value,
+      y = r.value;
     switch (op) {
-      case "+": return num(x + y, span);
-      case "-": return num(x - y, span);
-      case "*": return num(x * y, span);
-      case "/": return y === 0 ? undefined : num(x / y, span);
-      case "%": return y === 0 ? undefined : num(x % y, span);
-      case "**": return num(x ** y, span);
-      case "<": return { kind: "Bool", value: x < y, span };
-      case "<=": return { kind: "Bool", value: x <= y, span };
-      case ">": return { kind: "Bool", value: x > y, span };
-      case ">=": return { kind: "Bool", value: x >= y, span };
-      case "==": return { kind: "Bool", value: x === y, span };
-      case "!=": return { kind: "Bool", value: x !== y, span };
-      default: return undefined;
+      case "+":
+        return num(x + y, span);
+      case "-":
+        return num(x - y, span);
+      case "*":
+        return num(x * y, span);
+      case "/":
+        return y === 0 ? undefined : num(x / y, span);
+      case "%":
+        return y === 0 ? undefined : num(x % y, span);
+      case "**":
+        return num(x ** y, span);
+      case "<":
+        return { kind: "Bool", value: x < y, span };
+      case "<=":
+        return { kind: "Bool", value: x <= y, span };
+      case ">":
+        return { kind: "Bool", value: x > y, span };
+      case ">=":
+        return { kind: "Bool", value: x >= y, span };
+      case "==":
+        return { kind: "Bool", value: x === y, span };
+      case "!=":
+        return { kind: "Bool", value: x !== y, span };
+      default:
+        return undefined;
     }
   }
   if (l.kind === "String" && r.kind === "String") {
     switch (op) {
-      case "+": return { kind: "String", value: l.value + r.value, span };
-      case "==": return { kind: "Bool", value: l.value === r.value, span };
-      case "!=": return { kind: "Bool", value: l.value !== r.value, span };
-      default: return undefined;
+      case "+":
+        return { kind: "String", value: l.value + r.value, span };
+      case "==":
+        return { kind: "Bool", value: l.value === r.value, span };
+      case "!=":
+        return { kind: "Bool", value: l.value !== r.value, span };
+      default:
+        return undefined;
     }
   }
   return undefined;
@@ -151,7 +194,9 @@ function linkRest(e: ChainLink): A.Expr {
       if (t !== undefined) return (e.op === "and") === t ? e.right : e.left;
       return e;
     }
-    case "Call": e.args = e.args.map(expr); return e;
+    case "Call":
+      e.args = e.args.map(expr);
+      return e;
     case "Index":
       e.indices = e.indices.map((i) => {
         if (i.kind !== "SliceBounds") return expr(i);
@@ -160,28 +205,58 @@ function linkRest(e: ChainLink): A.Expr {
         return i;
       });
       return e;
-    case "Member": case "Transpose": return e;
+    case "Member":
+    case "Transpose":
+      return e;
   }
 }
 
 function single(e: A.Expr): A.Expr {
   switch (e.kind) {
-    case "Binary": case "Logical": e.left = expr(e.left); return linkRest(e);
-    case "Call": e.callee = expr(e.callee); return linkRest(e);
-    case "Index": case "Member": e.target = expr(e.target); return linkRest(e);
-    case "Transpose": e.operand = expr(e.operand); return linkRest(e);
+    case "Binary":
+    case "Logical":
+      e.left = expr(e.left);
+      return linkRest(e);
+    case "Call":
+      e.callee = expr(e.callee);
+      return linkRest(e);
+    case "Index":
+    case "Member":
+      e.target = expr(e.target);
+      return linkRest(e);
+    case "Transpose":
+      e.operand = expr(e.operand);
+      return linkRest(e);
     case "Unary": {
       e.operand = expr(e.operand);
       if (e.op === "-" && e.operand.kind === "Number") return num(-e.operand.value, e.span);
       const t = e.op === "not" ? literalTruth(e.operand) : undefined;
       return t === undefined ? e : { kind: "Bool", value: !t, span: e.span };
     }
-    case "Interp": e.parts = e.parts.map((p) => (typeof p === "string" ? p : expr(p))); return e;
-    case "List": e.items = e.items.map(expr); return e;
-    case "Matrix": e.rows = e.rows.map((r) => r.map(expr)); return e;
-    case "Map": e.entries.forEach((en) => { en.key = expr(en.key); en.value = expr(en.value); }); return e;
-    case "StructLit": e.fields.forEach((f) => { f.value = expr(f.value); }); return e;
-    case "Range": e.from = expr(e.from); e.to = expr(e.to); return e;
+    case "Interp":
+      e.parts = e.parts.map((p) => (typeof p === "string" ? p : expr(p)));
+      return e;
+    case "List":
+      e.items = e.items.map(expr);
+      return e;
+    case "Matrix":
+      e.rows = e.rows.map((r) => r.map(expr));
+      return e;
+    case "Map":
+      e.entries.forEach((en) => {
+        en.key = expr(en.key);
+        en.value = expr(en.value);
+      });
+      return e;
+    case "StructLit":
+      e.fields.forEach((f) => {
+        f.value = expr(f.value);
+      });
+      return e;
+    case "Range":
+      e.from = expr(e.from);
+      e.to = expr(e.to);
+      return e;
     case "Lambda":
       defaults(e.params);
       if (e.body.kind === "Block") block(e.body);
@@ -195,6 +270,7 @@ function single(e: A.Expr): A.Expr {
         else c.body = expr(c.body);
       }
       return e;
-    default: return e;
+    default:
+      return e;
   }
 }

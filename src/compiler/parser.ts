@@ -5,8 +5,22 @@
 // statement boundary and goes on. The aim is one diagnostic per broken statement: follow-on
 // errors of the same mistake are kept quiet (see `statements` and `synchronize`).
 import type {
-  BinaryOp, Block, Expr, FuncDecl, Index, LetStmt, MatchCase, MatchExpr, Param, Pattern, Program, SliceBounds, Span,
-  Stmt, StructLit, TypeName,
+  BinaryOp,
+  Block,
+  Expr,
+  FuncDecl,
+  Index,
+  LetStmt,
+  MatchCase,
+  MatchExpr,
+  Param,
+  Pattern,
+  Program,
+  SliceBounds,
+  Span,
+  Stmt,
+  StructLit,
+  TypeName,
 } from "./ast.js";
 import type { DiagnosticBag, SourceFile } from "./diagnostics.js";
 import { lex } from "./lexer.js";
@@ -30,14 +44,37 @@ export const MAX_NESTING = 500;
 
 // Binding powers, lowest to highest (spec section 4). Prefix `not` and `-` parse their operand at
 // their own level, so `not a == b` is `not (a == b)` and `-2 ** 2` is `-(2 ** 2)`.
-const OR = 1, AND = 2, NOT = 3, COMPARE = 4, RANGE = 5, ADD = 6, MUL = 7, PREFIX = 8, POWER = 9;
+const OR = 1,
+  AND = 2,
+  NOT = 3,
+  COMPARE = 4,
+  RANGE = 5,
+  ADD = 6,
+  MUL = 7,
+  PREFIX = 8,
+  POWER = 9;
 
 const BINARY_PREC: Partial<Record<TokenKind, number>> = {
-  or: OR, "||": OR, and: AND, "&&": AND,
-  "==": COMPARE, "!=": COMPARE, "<": COMPARE, "<=": COMPARE, ">": COMPARE, ">=": COMPARE,
-  "..": RANGE, "..=": RANGE,
-  "+": ADD, "-": ADD,
-  "*": MUL, "/": MUL, "%": MUL, ".*": MUL, "./": MUL, "\\": MUL,
+  or: OR,
+  "||": OR,
+  and: AND,
+  "&&": AND,
+  "==": COMPARE,
+  "!=": COMPARE,
+  "<": COMPARE,
+  "<=": COMPARE,
+  ">": COMPARE,
+  ">=": COMPARE,
+  "..": RANGE,
+  "..=": RANGE,
+  "+": ADD,
+  "-": ADD,
+  "*": MUL,
+  "/": MUL,
+  "%": MUL,
+  ".*": MUL,
+  "./": MUL,
+  "\\": MUL,
   "**": POWER,
 };
 
@@ -45,20 +82,59 @@ const ASSIGN_OPS: ReadonlySet<TokenKind> = new Set<TokenKind>(["=", "+=", "-=", 
 
 /** Keywords that only start statements; error recovery resumes at one that begins a line. */
 const STATEMENT_KEYWORDS: ReadonlySet<TokenKind> = new Set<TokenKind>([
-  "let", "var", "func", "async", "struct", "actor", "import", "if", "while", "for", "return", "break",
-  "continue", "throw", "try", "region",
+  "let",
+  "var",
+  "func",
+  "async",
+  "struct",
+  "actor",
+  "import",
+  "if",
+  "while",
+  "for",
+  "return",
+  "break",
+  "continue",
+  "throw",
+  "try",
+  "region",
 ]);
 
 /** Tokens that can begin a statement. */
 const STATEMENT_STARTS: ReadonlySet<TokenKind> = new Set<TokenKind>([
-  ...STATEMENT_KEYWORDS, "ident", "number", "string", "template", "invalid", "(", "[", "{", "-", "!", "not", "true",
-  "false", "nil", "match", "spawn", "await",
+  ...STATEMENT_KEYWORDS,
+  "ident",
+  "number",
+  "string",
+  "template",
+  "invalid",
+  "(",
+  "[",
+  "{",
+  "-",
+  "!",
+  "not",
+  "true",
+  "false",
+  "nil",
+  "match",
+  "spawn",
+  "await",
 ]);
 
 /** After these a `{` opens a map literal (unless it ends its line), elsewhere mostly a block; for error recovery. */
 const OPERAND_EXPECTED: ReadonlySet<TokenKind> = new Set<TokenKind>([
-  ...(Object.keys(BINARY_PREC) as TokenKind[]), ...ASSIGN_OPS, "(", "[", ",", ":", "not", "!", "return",
-  "throw", "await",
+  ...(Object.keys(BINARY_PREC) as TokenKind[]),
+  ...ASSIGN_OPS,
+  "(",
+  "[",
+  ",",
+  ":",
+  "not",
+  "!",
+  "return",
+  "throw",
+  "await",
 ]);
 
 const OPENERS: Partial<Record<TokenKind, TokenKind>> = { ")": "(", "]": "[", "}": "{" };
@@ -299,7 +375,7 @@ class Parser {
     const errorAt = this.pos;
     for (let i = start; i < errorAt; i++) track(i);
     let i = errorAt;
-    for (;; i++) {
+    for (; ; i++) {
       const t = this.tokens[i];
       if (t.kind === "eof") break;
       if (t.kind === "}" && inBlock && !stack.some((s) => s === "{" || s === "block")) break;

@@ -1,13 +1,14 @@
 // The resolver: walks a module's tree once, binds every name to what it means, marks variables
 // that closures capture (they will live in boxes), and reports the static errors of the 2xxx
 // range. Its tables are what the code generator reads.
-import type * as A from "./ast.js";
-import type { DiagnosticBag } from "./diagnostics.js";
+
 import { TYPE_CODES } from "../bytecode/opcode-table.js";
 import { BUILTIN_ID, BUILTINS, isHostOnlyName } from "../runtime/builtin-table.js";
-import { PRELUDE_NAMES, SORT_VALUE } from "./prelude.js";
 import { actorConstructor } from "./actor.js";
-import { chainLinks, type ChainLink } from "./chains.js";
+import type * as A from "./ast.js";
+import { type ChainLink, chainLinks } from "./chains.js";
+import type { DiagnosticBag } from "./diagnostics.js";
+import { PRELUDE_NAMES, SORT_VALUE } from "./prelude.js";
 import type { Binding, FnScope, GlobalBinding, LocalBinding, ModuleInfo, ModuleSymbol, Resolution, StructSymbol, Symbol, TypeRef } from "./symbols.js";
 
 /** The resolver's findings for one compilation (all modules). */
@@ -104,7 +105,14 @@ class ModuleResolver {
           this.error(s.nameSpan, "Redeclared", { name: s.name });
           return;
         }
-        const sym: StructSymbol = { kind: "struct", name: s.name, fields: s.fields.map((f) => f.name), fieldTypes: [], index: this.ctx.nextStruct(), span: s.nameSpan };
+        const sym: StructSymbol = {
+          kind: "struct",
+          name: s.name,
+          fields: s.fields.map((f) => f.name),
+          fieldTypes: [],
+          index: this.ctx.nextStruct(),
+          span: s.nameSpan,
+        };
         const seen = new Set<string>();
         for (const f of s.fields) {
           if (seen.has(f.name)) this.error(f.span, "Redeclared", { name: f.name });
@@ -367,14 +375,23 @@ class ModuleResolver {
   private checkLiteralType(ref: TypeRef | undefined, init: A.Expr): void {
     if (!ref || ref.name === "any") return;
     const literal: string | undefined =
-      init.kind === "Number" ? (Number.isInteger(init.value) ? "int" : "number")
-      : init.kind === "String" || init.kind === "Interp" ? "string"
-      : init.kind === "Bool" ? "bool"
-      : init.kind === "Nil" ? "nil"
-      : init.kind === "List" ? "list"
-      : init.kind === "Map" ? "map"
-      : init.kind === "Lambda" ? "func"
-      : undefined;
+      init.kind === "Number"
+        ? Number.isInteger(init.value)
+          ? "int"
+          : "number"
+        : init.kind === "String" || init.kind === "Interp"
+          ? "string"
+          : init.kind === "Bool"
+            ? "bool"
+            : init.kind === "Nil"
+              ? "nil"
+              : init.kind === "List"
+                ? "list"
+                : init.kind === "Map"
+                  ? "map"
+                  : init.kind === "Lambda"
+                    ? "func"
+                    : undefined;
     if (literal === undefined) return;
     const fits = literal === ref.name || (literal === "int" && ref.name === "number") || (ref.name === "int" && literal === "int");
     if (!fits) this.error(init.span, "TypeMismatch", { detail: `expected ${ref.name}, found a ${literal === "int" ? "number" : literal} literal` });
@@ -444,7 +461,7 @@ class ModuleResolver {
     const sym = this.named(m.target.name);
     if (sym?.kind !== "module") return false;
     const exp = sym.module.exports.get(m.name);
-    if (!exp || exp.kind !== "global") {
+    if (exp?.kind !== "global") {
       this.error(m.nameSpan, "UnknownMember", { detail: `module '${m.target.name}' has no export '${m.name}'` });
       return true;
     }
@@ -487,7 +504,8 @@ class ModuleResolver {
   /** What a chain link holds besides its head (a head that is a link has no special meaning). */
   private linkRest(e: ChainLink): void {
     switch (e.kind) {
-      case "Binary": case "Logical":
+      case "Binary":
+      case "Logical":
         this.expr(e.right);
         return;
       case "Call":
@@ -501,14 +519,19 @@ class ModuleResolver {
           } else this.expr(i);
         }
         return;
-      case "Member": case "Transpose":
+      case "Member":
+      case "Transpose":
         return;
     }
   }
 
   private single(e: A.Expr): void {
     switch (e.kind) {
-      case "Number": case "String": case "Bool": case "Nil": case "ErrorExpr":
+      case "Number":
+      case "String":
+      case "Bool":
+      case "Nil":
+      case "ErrorExpr":
         return;
       case "Interp":
         for (const p of e.parts) if (typeof p !== "string") this.expr(p);
@@ -542,7 +565,10 @@ class ModuleResolver {
             given.add(f.name);
           }
           const missing = sym.fields.filter((f) => !given.has(f));
-          if (missing.length) this.error(e.nameSpan, "StructFields", { detail: `missing field${missing.length > 1 ? "s" : ""} ${missing.map((m) => `'${m}'`).join(", ")} of struct ${sym.name}` });
+          if (missing.length)
+            this.error(e.nameSpan, "StructFields", {
+              detail: `missing field${missing.length > 1 ? "s" : ""} ${missing.map((m) => `'${m}'`).join(", ")} of struct ${sym.name}`,
+            });
         }
         e.fields.forEach((f) => this.expr(f.value));
         return;
@@ -550,7 +576,8 @@ class ModuleResolver {
       case "Unary":
         this.expr(e.operand);
         return;
-      case "Binary": case "Logical":
+      case "Binary":
+      case "Logical":
         this.expr(e.left);
         return this.linkRest(e);
       case "Range":
@@ -613,7 +640,8 @@ class ModuleResolver {
 
   private pattern(p: A.Pattern): void {
     switch (p.kind) {
-      case "PWildcard": case "PLiteral":
+      case "PWildcard":
+      case "PLiteral":
         return;
       case "PBind":
         this.declareLocal(p, p.name, p.span, false);

@@ -67,10 +67,7 @@ export interface ModuleSymbol {
 export type Symbol = Binding | StructSymbol | ModuleSymbol;
 
 /** What a name at a use site refers to. */
-export type Resolution =
-  | { kind: "binding"; binding: Binding }
-  | { kind: "builtin"; id: number; name: string }
-  | { kind: "prelude"; name: string };
+export type Resolution = { kind: "binding"; binding: Binding } | { kind: "builtin"; id: number; name: string } | { kind: "prelude"; name: string };
 
 export interface ModuleInfo {
   path: string;

@@ -3,18 +3,81 @@
 import type { Span } from "./ast.js";
 
 export const KEYWORDS = [
-  "let", "var", "func", "return", "if", "elif", "else", "while", "for", "in", "break", "continue",
-  "match", "case", "true", "false", "nil", "try", "catch", "finally", "throw", "import", "as",
-  "struct", "actor", "spawn", "async", "await", "region", "and", "or", "not",
+  "let",
+  "var",
+  "func",
+  "return",
+  "if",
+  "elif",
+  "else",
+  "while",
+  "for",
+  "in",
+  "break",
+  "continue",
+  "match",
+  "case",
+  "true",
+  "false",
+  "nil",
+  "try",
+  "catch",
+  "finally",
+  "throw",
+  "import",
+  "as",
+  "struct",
+  "actor",
+  "spawn",
+  "async",
+  "await",
+  "region",
+  "and",
+  "or",
+  "not",
 ] as const;
 export type Keyword = (typeof KEYWORDS)[number];
 
 /** Every operator and delimiter, longest first so the scanner can match greedily. */
 export const PUNCTUATORS = [
   "..=",
-  "**", ".*", "./", "..", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "=>", "->", "&&", "||",
-  "+", "-", "*", "/", "%", "\\", "<", ">", "=", "!", "(", ")", "[", "]", "{", "}", ",", ";", ":",
-  ".", "'",
+  "**",
+  ".*",
+  "./",
+  "..",
+  "==",
+  "!=",
+  "<=",
+  ">=",
+  "+=",
+  "-=",
+  "*=",
+  "/=",
+  "=>",
+  "->",
+  "&&",
+  "||",
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+  "\\",
+  "<",
+  ">",
+  "=",
+  "!",
+  "(",
+  ")",
+  "[",
+  "]",
+  "{",
+  "}",
+  ",",
+  ";",
+  ":",
+  ".",
+  "'",
 ] as const;
 export type Punctuator = (typeof PUNCTUATORS)[number];
 
@@ -33,9 +96,7 @@ export type TokenKind =
  * with text (possibly empty). An expression part holds the tokens between `${` and `}`, with
  * offsets into the whole source, terminated by an "eof" token placed on the closing `}`.
  */
-export type TemplatePart =
-  | { kind: "text"; value: string; span: Span }
-  | { kind: "expr"; tokens: Token[]; span: Span };
+export type TemplatePart = { kind: "text"; value: string; span: Span } | { kind: "expr"; tokens: Token[]; span: Span };
 
 export interface Token {
   kind: TokenKind;

@@ -31,7 +31,8 @@ export class ByteRing {
 
   /** A new ring's memory: `capacity` bytes of records, a power of two (positions wrap at 2^32). */
   static allocate(capacity: number): SharedArrayBuffer {
-    if (!Number.isInteger(capacity) || capacity < 64 || (capacity & (capacity - 1)) !== 0) throw new RangeError(`a ring's capacity must be a power of two, not ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 64 || (capacity & (capacity - 1)) !== 0)
+      throw new RangeError(`a ring's capacity must be a power of two, not ${capacity}`);
     return new SharedArrayBuffer(CONTROL_BYTES + capacity);
   }
 

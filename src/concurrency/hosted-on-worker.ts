@@ -3,15 +3,15 @@
 // the pool. Lane work is handled in the order it came; preparing a program's VM may take a
 // while (making the VM), and what comes after waits for it. Tasks and messages run as fibers of
 // the program's VM (VM.runHosted), so one waiting for an answer from elsewhere lets the others run.
-import type { VM, TaskHost } from "../runtime/vm.js";
-import { releaseArrays } from "../runtime/host-calls.js";
+
 import { ERRORS } from "../errors/table.js";
-import type { StoredValue } from "../store/codec.js";
+import { releaseArrays } from "../runtime/host-calls.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
-import { LaneReader, LaneWriter, type LaneBuffers } from "./lane.js";
-import { LaneRecordWriter, encodeForWire, readLaneRecord, type LaneRecord } from "./lane-records.js";
-import { errorInfo, type ActorIdBlock, type ActorJob, type ErrorInfo, type FromWorker, type HostedJob } from "./protocol.js";
-import type { RunOutcome, HostedCall } from "../runtime/vm.js";
+import type { HostedCall, RunOutcome, TaskHost, VM } from "../runtime/vm.js";
+import type { StoredValue } from "../store/codec.js";
+import { type LaneBuffers, LaneReader, LaneWriter } from "./lane.js";
+import { encodeForWire, type LaneRecord, LaneRecordWriter, readLaneRecord } from "./lane-records.js";
+import { type ActorIdBlock, type ActorJob, type ErrorInfo, errorInfo, type FromWorker, type HostedJob } from "./protocol.js";
 
 /**
  * How long a worker keeps looking for the next record after handling one before it sleeps: a
@@ -174,7 +174,10 @@ export class HostedOnWorker {
   private deliver(m: Extract<LaneRecord, { kind: "message" }>): void {
     const placed = this.actors.get(m.actor);
     if (!placed || "failed" in placed) {
-      return this.lanes!.records.error(m.id, placed?.failed ?? { code: ERRORS.InternalError.code, message: `internal error: actor ${m.actor} is not on this worker`, trace: [] });
+      return this.lanes!.records.error(
+        m.id,
+        placed?.failed ?? { code: ERRORS.InternalError.code, message: `internal error: actor ${m.actor} is not on this worker`, trace: [] },
+      );
     }
     this.host(m.id, placed.vm, { actor: placed.handle, name: m.name, args: m.args }, "messages");
   }

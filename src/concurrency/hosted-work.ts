@@ -9,16 +9,26 @@
 // worker dies, the tasks and messages it held fail with 7001 and its actors start again, with
 // their initial state, on another worker.
 import type { NbcModule } from "../bytecode/module.js";
-import type { Supervision } from "../runtime/vm.js";
-import { ValueEncoder, WIRE, type StoredValue } from "../store/codec.js";
-import { HostError } from "../runtime/host-calls.js";
 import { ERRORS } from "../errors/table.js";
-import type { WorkerSlot } from "./worker-slot.js";
-import type { Task } from "./task.js";
-import { LaneReader, LaneWriter, laneBuffers } from "./lane.js";
-import { LaneRecordWriter, encodeForWire, readLaneRecord, type LaneRecord } from "./lane-records.js";
-import { errorInfo, type ActorJob, type ErrorInfo, type FromWorker, type HostedJob, type HostedLimits, type ModuleBytes, type ReplicaSource, type ToWorker } from "./protocol.js";
+import { HostError } from "../runtime/host-calls.js";
 import type { JsValue } from "../runtime/values.js";
+import type { Supervision } from "../runtime/vm.js";
+import { type StoredValue, ValueEncoder, WIRE } from "../store/codec.js";
+import { LaneReader, LaneWriter, laneBuffers } from "./lane.js";
+import { encodeForWire, type LaneRecord, LaneRecordWriter, readLaneRecord } from "./lane-records.js";
+import {
+  type ActorJob,
+  type ErrorInfo,
+  errorInfo,
+  type FromWorker,
+  type HostedJob,
+  type HostedLimits,
+  type ModuleBytes,
+  type ReplicaSource,
+  type ToWorker,
+} from "./protocol.js";
+import type { Task } from "./task.js";
+import type { WorkerSlot } from "./worker-slot.js";
 
 /** What hosted work needs of its pool. */
 export interface HostedWorkPool {
@@ -264,7 +274,8 @@ export class HostedWork {
 
   private place(actor: PlacedActor): void {
     // the worker hosting fewest actors, and of those the one with least work in flight
-    let best: WorkerSlot | undefined, fewest = Infinity;
+    let best: WorkerSlot | undefined,
+      fewest = Infinity;
     for (const s of this.pool.usableSlots()) {
       const n = this.countOn(s) * 1e9 + s.inflight.size;
       if (n < fewest && this.lanes.has(s)) [best, fewest] = [s, n];

@@ -1,8 +1,9 @@
 // A worker's share of a matrix product: the rows it was given, computed by the core's own
 // kernel (the one behind `*`) in a VM kept for the purpose, so every share gives the very bits
 // the whole product would. Its scratch tables are kept between products and grow as needed.
-import { VM } from "../runtime/vm.js";
+
 import type { CoreVariant } from "../runtime/core.js";
+import { VM } from "../runtime/vm.js";
 
 type Elements = Float64Array | Float32Array;
 
@@ -19,9 +20,12 @@ export class KernelVm {
   product(a: Elements, b: Elements, m: number, k: number, n: number, out?: Elements): Elements {
     const f32 = a instanceof Float32Array;
     const size = f32 ? 4 : 8;
-    const pa = this.table(0, m * k * size), pb = this.table(1, k * n * size), pc = this.table(2, m * n * size);
+    const pa = this.table(0, m * k * size),
+      pb = this.table(1, k * n * size),
+      pc = this.table(2, m * n * size);
     const core = this.vm.core;
-    const typed = (addr: number, count: number) => (f32 ? new Float32Array(core.memory.buffer, addr, count) : new Float64Array(core.memory.buffer, addr, count));
+    const typed = (addr: number, count: number) =>
+      f32 ? new Float32Array(core.memory.buffer, addr, count) : new Float64Array(core.memory.buffer, addr, count);
     typed(pa, m * k).set(a);
     typed(pb, k * n).set(b);
     core.gemmInto(pa, pb, pc, m, k, n, f32 ? 1 : 0);

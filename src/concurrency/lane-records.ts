@@ -5,12 +5,13 @@
 // worker's work spawned (to the pool, which places it), the value or the error answering a
 // message or task, and output printed by hosted work. Values use the value codec's wire flavour
 // (actor references included); names and text are UTF-8.
-import { CodecError, decodeValue, unshared, ValueEncoder, WIRE, type CodecOptions, type StoredValue } from "../store/codec.js";
-import { HostError } from "../runtime/host-calls.js";
+
 import { ERRORS } from "../errors/table.js";
-import type { ErrorInfo } from "./protocol.js";
+import { HostError } from "../runtime/host-calls.js";
 import type { TraceFrame } from "../runtime/runtime-error.js";
+import { CodecError, type CodecOptions, decodeValue, type StoredValue, unshared, ValueEncoder, WIRE } from "../store/codec.js";
 import type { LaneWriter } from "./lane.js";
+import type { ErrorInfo } from "./protocol.js";
 
 const enum Kind {
   Message = 1,

@@ -3,21 +3,19 @@
 // calling VM (replica-source.ts). A function that captures variables is error 3011. In a run
 // that may wait, the chunks go to the pool as tasks and pmap answers a promise; otherwise items
 // are sent in chunks, a new chunk to each worker that answers, while the caller's thread waits.
-import type { VM } from "../runtime/vm.js";
-import type { Pool } from "./pool.js";
+
+import { ERRORS } from "../errors/table.js";
 import type { HostFunction } from "../runtime/host-calls.js";
 import { HostError } from "../runtime/host-calls.js";
-import { FUNCTION_INDEX, FUNCTION_CAPTURES } from "../runtime/values.js";
-import { ERRORS } from "../errors/table.js";
-import { encodeValue, decodeValue, WIRE, type StoredValue } from "../store/codec.js";
-import { releaseArrays } from "../runtime/host-calls.js";
-import { moduleBytes } from "./module-bytes.js";
+import { FUNCTION_CAPTURES, FUNCTION_INDEX } from "../runtime/values.js";
+import type { VM } from "../runtime/vm.js";
+import { decodeValue, encodeValue, type StoredValue, WIRE } from "../store/codec.js";
+import { chunksFor } from "./chunks.js";
+import type { Pool } from "./pool.js";
 import { runtimeError } from "./pool.js";
-import type { WorkerSlot } from "./worker-slot.js";
 import type { ToWorker } from "./protocol.js";
 import { replicaOf } from "./replica-source.js";
-import { chunksFor } from "./chunks.js";
-
+import type { WorkerSlot } from "./worker-slot.js";
 
 export function pmapHost(pool: Pool, vm: VM, client: number): HostFunction {
   return ([xs, f]) => {

@@ -3,29 +3,41 @@
 // in batches. Modules go to each worker once, by hash. A worker that dies is replaced; its
 // tasks fail with 7001, or run again once when they are idempotent. The platform supplies the
 // workers (endpoint.ts); this file is the same in Node and browsers.
-import { NoodleRuntimeError } from "../runtime/runtime-error.js";
-import { ERRORS, formatError } from "../errors/table.js";
+
 import type { NbcModule } from "../bytecode/module.js";
-import type { VM } from "../runtime/vm.js";
-import { bestCoreVariant } from "../runtime/core.js";
-import { encodeValue, decodeValue, WIRE, type StoredValue, type ArrayValue } from "../store/codec.js";
-import type { JsValue } from "../runtime/values.js";
+import { ERRORS, formatError } from "../errors/table.js";
 import type { DType } from "../math/arrays.js";
-import type { EndpointFactory } from "./endpoint.js";
-import { WorkerSlot } from "./worker-slot.js";
-import type { Task } from "./task.js";
-import { moduleBytes } from "./module-bytes.js";
-import { splitRows } from "./row-split.js";
-import { defaultEndpoints, defaultPoolSize } from "./platform.js";
-import { shareProducts } from "./shared-product.js";
-import { pmapHost } from "./pmap-host.js";
+import { bestCoreVariant } from "../runtime/core.js";
+import { NoodleRuntimeError } from "../runtime/runtime-error.js";
+import type { JsValue } from "../runtime/values.js";
+import type { VM } from "../runtime/vm.js";
+import { type ArrayValue, decodeValue, encodeValue, type StoredValue, WIRE } from "../store/codec.js";
 import { chunksFor } from "./chunks.js";
-import { replicaOf } from "./replica-source.js";
-import { HostedWork, type ActorOrigin } from "./hosted-work.js";
+import type { EndpointFactory } from "./endpoint.js";
+import { type ActorOrigin, HostedWork } from "./hosted-work.js";
+import { moduleBytes } from "./module-bytes.js";
+import { defaultEndpoints, defaultPoolSize } from "./platform.js";
+import { pmapHost } from "./pmap-host.js";
 import {
-  NameTable, PackedValues, ArgumentArena, decodeAt, TASK_FIELDS, RESULT_FIELDS, TaskKind,
-  type FromWorker, type ErrorInfo, type WorkerStats, type ToWorker, type ModuleBytes, type HostedLimits,
+  ArgumentArena,
+  decodeAt,
+  type ErrorInfo,
+  type FromWorker,
+  type HostedLimits,
+  type ModuleBytes,
+  NameTable,
+  PackedValues,
+  RESULT_FIELDS,
+  TASK_FIELDS,
+  TaskKind,
+  type ToWorker,
+  type WorkerStats,
 } from "./protocol.js";
+import { replicaOf } from "./replica-source.js";
+import { splitRows } from "./row-split.js";
+import { shareProducts } from "./shared-product.js";
+import type { Task } from "./task.js";
+import { WorkerSlot } from "./worker-slot.js";
 
 export interface PoolOptions {
   /** How many workers (default: the number of cores). */
@@ -147,36 +159,51 @@ export class Pool {
   /** `fn` of `module` applied to every item of `xs`, in parallel; the results in order. */
   async pmap(module: NbcModule, fn: string, xs: unknown[], options: CallOptions = {}): Promise<StoredValue[]> {
     const shipped = moduleBytes(module);
-    const parts = chunksFor(xs, this.size).map((chunk) => this.submit({ call: { kind: TaskKind.Map, module: shipped, fn, args: this.arena.encode(chunk) } }, options));
+    const parts = chunksFor(xs, this.size).map((chunk) =>
+      this.submit({ call: { kind: TaskKind.Map, module: shipped, fn, args: this.arena.encode(chunk) } }, options),
+    );
     return ((await Promise.all(parts)) as StoredValue[][]).flat(1);
   }
 
   /** The matrix product A * B with its rows shared among the workers; the same bits as `A * B` in one VM. */
   async matmul(a: MatrixLike, b: MatrixLike): Promise<ArrayValue> {
-    const [m, k] = a.shape, [k2, n] = b.shape;
+    const [m, k] = a.shape,
+      [k2, n] = b.shape;
     if (a.shape.length !== 2 || b.shape.length !== 2 || k !== k2) {
       throw new NoodleRuntimeError(ERRORS.ShapeMismatch.code, formatError("ShapeMismatch", { shapes: `${a.shape.join("x")} and ${b.shape.join("x")}` }), []);
     }
     const dtype: DType = a.dtype === "f32" && b.dtype === "f32" ? "f32" : "f64";
     const Elements = dtype === "f32" ? Float32Array : Float64Array;
     const shared = typeof SharedArrayBuffer !== "undefined";
-    const array = (count: number) => new Elements((shared ? new SharedArrayBuffer(count * Elements.BYTES_PER_ELEMENT) : new ArrayBuffer(count * Elements.BYTES_PER_ELEMENT)) as ArrayBuffer);
+    const array = (count: number) =>
+      new Elements((shared ? new SharedArrayBuffer(count * Elements.BYTES_PER_ELEMENT) : new ArrayBuffer(count * Elements.BYTES_PER_ELEMENT)) as ArrayBuffer);
     // one copy of each operand (converted when the dtypes differ), shared with every worker when the platform allows
-    const aa = array(m * k), bb = array(k * n), c = array(m * n);
+    const aa = array(m * k),
+      bb = array(k * n),
+      c = array(m * n);
     aa.set(a.data);
     bb.set(b.data);
     const variant = bestCoreVariant();
-    await Promise.all(splitRows(m, this.size).map(([r0, r1]) =>
-      this.submit({
-        gemm: {
-          a: shared ? aa.subarray(r0 * k, r1 * k) : aa.slice(r0 * k, r1 * k),
-          b: bb,
-          c: shared ? c.subarray(r0 * n, r1 * n) : undefined,
-          m: r1 - r0, k, n, variant,
-        },
-      }, { idempotent: true }).then((rows) => {
-        if (!shared) c.set(rows as Float64Array | Float32Array, r0 * n);
-      })));
+    await Promise.all(
+      splitRows(m, this.size).map(([r0, r1]) =>
+        this.submit(
+          {
+            gemm: {
+              a: shared ? aa.subarray(r0 * k, r1 * k) : aa.slice(r0 * k, r1 * k),
+              b: bb,
+              c: shared ? c.subarray(r0 * n, r1 * n) : undefined,
+              m: r1 - r0,
+              k,
+              n,
+              variant,
+            },
+          },
+          { idempotent: true },
+        ).then((rows) => {
+          if (!shared) c.set(rows as Float64Array | Float32Array, r0 * n);
+        }),
+      ),
+    );
     return { kind: "matrix", shape: [m, n], dtype, data: c };
   }
 
@@ -219,7 +246,8 @@ export class Pool {
   async mapInReplicas(vm: VM, client: number, proto: number, xs: JsValue[]): Promise<StoredValue[]> {
     const replica = { modules: vm.modules, ...replicaOf(vm, proto), client, proto };
     const parts = chunksFor(xs, this.size).map((chunk) =>
-      this.submit({ replica: { ...replica, items: encodeValue(chunk as StoredValue[], WIRE) } }, { idempotent: true }));
+      this.submit({ replica: { ...replica, items: encodeValue(chunk as StoredValue[], WIRE) } }, { idempotent: true }),
+    );
     return ((await Promise.all(parts)) as StoredValue[][]).flat(1);
   }
 
@@ -241,12 +269,17 @@ export class Pool {
 
   /** Counts from every worker (modules loaded, tasks run). */
   workerStats(): Promise<WorkerStats[]> {
-    return Promise.all(this.slots.map((slot) => new Promise<WorkerStats>((resolve) => {
-      const id = this.nextId++;
-      this.pendingStats.set(id, resolve);
-      slot.endpoint.hold?.(true);
-      slot.endpoint.postMessage({ t: "stats", id } satisfies ToWorker);
-    })));
+    return Promise.all(
+      this.slots.map(
+        (slot) =>
+          new Promise<WorkerStats>((resolve) => {
+            const id = this.nextId++;
+            this.pendingStats.set(id, resolve);
+            slot.endpoint.hold?.(true);
+            slot.endpoint.postMessage({ t: "stats", id } satisfies ToWorker);
+          }),
+      ),
+    );
   }
 
   /** Messages that carried module bytes to each worker (a module is sent to a worker once). */
@@ -301,7 +334,16 @@ export class Pool {
     if (this.closed) return Promise.reject(lostError("the pool was closed"));
     return new Promise((resolve, reject) => {
       // a literal of fixed shape: spreading `work` here made submitting several times slower
-      this.queue.push({ call: work.call, gemm: work.gemm, replica: work.replica, id: this.nextId++, idempotent: options.idempotent === true, attempts: 0, resolve, reject });
+      this.queue.push({
+        call: work.call,
+        gemm: work.gemm,
+        replica: work.replica,
+        id: this.nextId++,
+        idempotent: options.idempotent === true,
+        attempts: 0,
+        resolve,
+        reject,
+      });
       this.schedulePump();
     });
   }
@@ -391,7 +433,10 @@ export class Pool {
       case "results": {
         const head = m.head;
         for (let i = 0; i < head.length; i += RESULT_FIELDS) {
-          const id = head[i], ok = head[i + 1], offset = head[i + 2], length = head[i + 3];
+          const id = head[i],
+            ok = head[i + 1],
+            offset = head[i + 2],
+            length = head[i + 3];
           this.settle(slot, id, ok ? undefined : m.errors[offset], () => decodeAt(m.data, offset, length));
         }
         break;
@@ -443,7 +488,10 @@ export class Pool {
     slot.inflight.clear();
     if (this.closed) return this.failAll(tasks, "the pool was closed");
     const retry = tasks.filter((t) => t.idempotent && t.attempts < 2);
-    this.failAll(tasks.filter((t) => !retry.includes(t)), reason);
+    this.failAll(
+      tasks.filter((t) => !retry.includes(t)),
+      reason,
+    );
     this.queue.splice(this.queueHead, 0, ...retry);
     this.retried += retry.length;
     this.hosted.lost(slot);

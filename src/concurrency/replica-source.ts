@@ -5,13 +5,14 @@
 // top-level functions, those of the functions it calls. Copying only these keeps a spawn cheap
 // when the program holds large data elsewhere. What cannot be copied (a closure that captures
 // variables, a value the codec does not carry) stays nil in the replica.
-import type { VM } from "../runtime/vm.js";
-import type { NbcModule } from "../bytecode/module.js";
-import { decodeAt } from "../bytecode/instruction.js";
+
 import { contentHash } from "../bytecode/codec.js";
+import { decodeAt } from "../bytecode/instruction.js";
+import type { NbcModule } from "../bytecode/module.js";
 import { releaseArrays } from "../runtime/host-calls.js";
-import { FUNCTION_INDEX, FUNCTION_CAPTURES, type JsValue } from "../runtime/values.js";
-import { encodeValue, WIRE, type StoredValue } from "../store/codec.js";
+import { FUNCTION_CAPTURES, FUNCTION_INDEX, type JsValue } from "../runtime/values.js";
+import type { VM } from "../runtime/vm.js";
+import { encodeValue, type StoredValue, WIRE } from "../store/codec.js";
 import { moduleBytes } from "./module-bytes.js";
 import type { ReplicaSource } from "./protocol.js";
 

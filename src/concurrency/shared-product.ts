@@ -3,10 +3,10 @@
 // rows of A and all of B in shared buffers, computes its block of C with the same kernel and
 // answers on its synchronous channel; the caller copies those blocks into C. A helper that dies
 // leaves its rows to the caller, so the product is always complete.
-import type { VM, ProductHook } from "../runtime/vm.js";
+import type { ProductHook, VM } from "../runtime/vm.js";
 import type { Pool } from "./pool.js";
-import { splitRows } from "./row-split.js";
 import type { ToWorker } from "./protocol.js";
+import { splitRows } from "./row-split.js";
 
 export function shareProducts(pool: Pool, vm: VM): ProductHook {
   // Shared buffers are kept from one product to the next: fresh memory costs a page fault per
@@ -30,7 +30,18 @@ export function shareProducts(pool: Pool, vm: VM): ProductHook {
     sharedB.set(view(b, k * n));
     const jobs = shares.map(([r0, r1], i) => {
       const rows = r1 - r0;
-      const job = { t: "gemm", id: pool.newId(), a: shared(1 + 2 * i, rows * k), b: sharedB, c: shared(2 + 2 * i, rows * n), m: rows, k, n, variant: vm.variant, sync: true } satisfies ToWorker;
+      const job = {
+        t: "gemm",
+        id: pool.newId(),
+        a: shared(1 + 2 * i, rows * k),
+        b: sharedB,
+        c: shared(2 + 2 * i, rows * n),
+        m: rows,
+        k,
+        n,
+        variant: vm.variant,
+        sync: true,
+      } satisfies ToWorker;
       job.a.set(view(a + r0 * k * size, rows * k));
       helpers[i].endpoint.postMessage(job);
       return { job, r0, slot: helpers[i] };

@@ -1,8 +1,9 @@
 // A unit of work the pool schedules: a call (or a map) of a module's function, a share of a
 // matrix product, a program's spawned task, or a message to an actor on a worker. Settled once, by its result, its error, or the loss of
 // its worker.
-import type { GemmJob, ModuleBytes, PmapJob, TaskKind } from "./protocol.js";
+
 import type { NbcModule } from "../bytecode/module.js";
+import type { GemmJob, ModuleBytes, PmapJob, TaskKind } from "./protocol.js";
 
 export interface Task {
   id: number;

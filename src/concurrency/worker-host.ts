@@ -3,20 +3,30 @@
 // for in-program `pmap`, one hosting the program's spawned tasks and actors placed here), and
 // kernel VMs for shares of matrix products. Each batch of tasks is answered with one message.
 // What a replica prints goes back to the calling VM.
-import { VM } from "../runtime/vm.js";
+
 import { decodeModule } from "../bytecode/codec.js";
-import { NoodleRuntimeError } from "../runtime/runtime-error.js";
-import { releaseArrays } from "../runtime/host-calls.js";
-import { ERRORS, formatError } from "../errors/table.js";
-import { encodeValue, decodeValue, WIRE, type StoredValue } from "../store/codec.js";
 import type { NbcModule } from "../bytecode/module.js";
+import { ERRORS, formatError } from "../errors/table.js";
 import type { CoreVariant } from "../runtime/core.js";
+import { releaseArrays } from "../runtime/host-calls.js";
+import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import type { JsValue } from "../runtime/values.js";
-import { KernelVm } from "./kernel-vm.js";
+import { VM } from "../runtime/vm.js";
+import { decodeValue, encodeValue, type StoredValue, WIRE } from "../store/codec.js";
 import { HostedOnWorker } from "./hosted-on-worker.js";
+import { KernelVm } from "./kernel-vm.js";
 import {
-  decodeAt, errorInfo, ResultsBuilder, TASK_FIELDS, TaskKind,
-  type ToWorker, type FromWorker, type ModuleBytes, type GemmJob, type PmapJob, type ReplicaSource, type WorkerStats,
+  decodeAt,
+  errorInfo,
+  type FromWorker,
+  type GemmJob,
+  type ModuleBytes,
+  type PmapJob,
+  ResultsBuilder,
+  TASK_FIELDS,
+  TaskKind,
+  type ToWorker,
+  type WorkerStats,
 } from "./protocol.js";
 
 export interface WorkerPort {
@@ -193,8 +203,9 @@ class WorkerHost {
       r = (async () => {
         // hosted output goes on the actor lane, so that it comes before the answers after it
         const out = (fd: number) =>
-          purpose === "hosted" ? (text: string) => this.hosted.output(job.client, fd, text)
-          : (text: string) => this.port.postMessage({ t: "out", client: job.client, fd, text });
+          purpose === "hosted"
+            ? (text: string) => this.hosted.output(job.client, fd, text)
+            : (text: string) => this.port.postMessage({ t: "out", client: job.client, fd, text });
         const vm = await VM.create({ stdout: out(1), stderr: out(2) });
         for (const h of job.hashes) vm.load(this.module(h));
         if (purpose === "hosted") vm.shareTasks(this.hosted.taskHostFor(job.client));

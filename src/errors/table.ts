@@ -115,7 +115,7 @@ export function fillPositional(spec: ErrorSpec, args: string[]): string {
   if (args.length === 0) return spec.name;
   const names = [...new Set([...spec.template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))];
   const values = new Map<string, string>();
-  names.forEach((n, i) => values.set(n, i === names.length - 1 ? args.slice(i).join(" and ") : args[i] ?? "?"));
+  names.forEach((n, i) => values.set(n, i === names.length - 1 ? args.slice(i).join(" and ") : (args[i] ?? "?")));
   return spec.template.replace(/\{(\w+)\}/g, (m, k: string) => values.get(k) ?? m);
 }
 

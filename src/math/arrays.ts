@@ -3,8 +3,9 @@
 // disposed or garbage collected in JavaScript. The collector never moves objects, so a view stays
 // valid; `data` makes a fresh typed array each time because the memory's buffer changes when it
 // grows.
-import * as L from "../runtime/heap-layout.generated.js";
+
 import type { CoreExports } from "../runtime/core.js";
+import * as L from "../runtime/heap-layout.generated.js";
 
 export type DType = "f64" | "f32";
 
@@ -93,7 +94,8 @@ export class Tensor extends ArrayView {
 
 /** A matrix made in a VM from nested arrays (rows of equal length). */
 export function matrixFromArrays(core: CoreExports, rows: ArrayLike<number>[], dtype: DType = "f64"): Matrix {
-  const r = rows.length, c = r > 0 ? rows[0].length : 0;
+  const r = rows.length,
+    c = r > 0 ? rows[0].length : 0;
   for (const row of Array.from(rows)) if (row.length !== c) throw new RangeError("matrix rows must have equal lengths");
   const p = core.newMatrix(r, c, dtype === "f32" ? 1 : 0);
   if (p === 0) throw new RangeError("out of memory making a matrix");

@@ -2,18 +2,18 @@
 // buffers; `sync` flushes them with fdatasync. Compaction writes a new file beside it, syncs it
 // and renames it over the old one, so a crash leaves one whole log or the other.
 import {
-  openSync,
   closeSync,
-  readSync,
-  writeSync,
-  writevSync,
+  constants,
   fdatasyncSync,
+  fstatSync,
   fsyncSync,
   ftruncateSync,
-  fstatSync,
+  openSync,
+  readSync,
   renameSync,
   unlinkSync,
-  constants,
+  writeSync,
+  writevSync,
 } from "node:fs";
 import { dirname } from "node:path";
 import type { LogDevice } from "../store/log-device.js";

@@ -1,22 +1,23 @@
 // The file system of std/fs, std/sys, imports and stores in Node. Importing this module makes it
 // the platform's (see src/runtime/file-system.ts).
-import {
-  readFileSync,
-  writeFileSync,
-  existsSync,
-  readdirSync,
-  realpathSync,
-  lstatSync,
-  readlinkSync,
-  openSync,
-  closeSync,
-  fstatSync,
-  constants,
-} from "node:fs";
+
 import { constants as buffers } from "node:buffer";
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  writeFileSync,
+} from "node:fs";
 import { resolve as absolute, dirname, join, parse, sep } from "node:path";
+import { type FileSystem, setPlatformFileSystem } from "../runtime/file-system.js";
 import { HostError } from "../runtime/host-calls.js";
-import { setPlatformFileSystem, type FileSystem } from "../runtime/file-system.js";
 
 /**
  * `path` made absolute with `..` and symbolic links resolved, through its nearest existing ancestor

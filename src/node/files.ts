@@ -1,5 +1,5 @@
 // Reading programs from the file system (Node only).
-import { readFileSync, existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve as absolute } from "node:path";
 import { HostError } from "../runtime/host-calls.js";
 import type { Permissions } from "../runtime/permissions.js";

@@ -1,6 +1,6 @@
 // The script of a pool's worker thread: serves the pool over the parent port, with synchronous
 // replies on the private channel (see pool.ts).
-import { parentPort, workerData, type MessagePort } from "node:worker_threads";
+import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { serveWorker } from "../concurrency/worker-host.js";
 // std/fs in programs running here, under the permissions their caller sends
 import "./file-system.js";

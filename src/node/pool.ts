@@ -1,8 +1,9 @@
 // worker_threads as pool workers, and the pool's default in Node. Each worker gets a private
 // channel with a shared counter for synchronous replies: a thread that must block (a VM
 // running `pmap` or a large `A * B`) waits on the counter and reads the reply at once.
-import { Worker, MessageChannel, receiveMessageOnPort } from "node:worker_threads";
+
 import { availableParallelism } from "node:os";
+import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { EndpointFactory, WorkerEndpoint } from "../concurrency/endpoint.js";
 import { setDefaultEndpoints } from "../concurrency/platform.js";
 

@@ -1,7 +1,8 @@
 // Storage in Node: stores are files (see file-log.ts). Importing this module makes files the
 // default for every store opened with a path.
-import { setDefaultLogOpener, defaultStorage } from "../store/platform.js";
+
 import type { StorageEnvironment } from "../store/db-host.js";
+import { defaultStorage, setDefaultLogOpener } from "../store/platform.js";
 import { FileLog } from "./file-log.js";
 
 setDefaultLogOpener((path) => FileLog.open(path));

@@ -2,7 +2,7 @@
 // A lock whose process is gone (killed, crashed) is stale and is taken over; a live one, this
 // process's own included, makes the open fail, so no two writers ever append to one log. Locks
 // still held when the process exits are removed then.
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync, fstatSync, constants } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 
 export class StoreLockedError extends Error {}
 

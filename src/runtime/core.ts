@@ -7,7 +7,19 @@ export interface CoreExports {
   allocTable(bytes: number): number;
   newString(bytes: number): number;
   finishString(p: number, pinned: number): number;
-  defineProto(code: number, len: number, nparams: number, nrequired: number, nregs: number, ncaps: number, caps: number, kbase: number, handlers: number, nhandlers: number, name: number): number;
+  defineProto(
+    code: number,
+    len: number,
+    nparams: number,
+    nrequired: number,
+    nregs: number,
+    ncaps: number,
+    caps: number,
+    kbase: number,
+    handlers: number,
+    nhandlers: number,
+    name: number,
+  ): number;
   defineStruct(name: number, count: number, fields: number, display: number): number;
   structDef(i: number): number;
   ensureGlobals(n: number): void;
@@ -96,7 +108,8 @@ function decodeBase64(text: string): Uint8Array {
   const out = new Uint8Array((text.length / 4) * 3 - padding);
   let o = 0;
   for (let i = 0; i < text.length; i += 4) {
-    const n = (SEXTETS[text.charCodeAt(i)] << 18) | (SEXTETS[text.charCodeAt(i + 1)] << 12) | (SEXTETS[text.charCodeAt(i + 2)] << 6) | SEXTETS[text.charCodeAt(i + 3)];
+    const n =
+      (SEXTETS[text.charCodeAt(i)] << 18) | (SEXTETS[text.charCodeAt(i + 1)] << 12) | (SEXTETS[text.charCodeAt(i + 2)] << 6) | SEXTETS[text.charCodeAt(i + 3)];
     out[o++] = n >> 16;
     if (o < out.length) out[o++] = (n >> 8) & 0xff;
     if (o < out.length) out[o++] = n & 0xff;
@@ -106,12 +119,35 @@ function decodeBase64(text: string): Uint8Array {
 
 /** A minimal module using one relaxed-SIMD instruction (f32x4.relaxed_madd), to test for support. */
 const RELAXED_SIMD_PROBE = Uint8Array.from([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
-  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type: () -> v128
-  0x03, 0x02, 0x01, 0x00, // one function of that type
-  0x0a, 0x3d, 0x01, 0x3b, 0x00, // code: one body of 59 bytes, no locals
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // magic, version
+  0x01,
+  0x05,
+  0x01,
+  0x60,
+  0x00,
+  0x01,
+  0x7b, // type: () -> v128
+  0x03,
+  0x02,
+  0x01,
+  0x00, // one function of that type
+  0x0a,
+  0x3d,
+  0x01,
+  0x3b,
+  0x00, // code: one body of 59 bytes, no locals
   ...[0, 1, 2].flatMap(() => [0xfd, 0x0c, ...new Array(16).fill(0)]), // three v128.const 0
-  0xfd, 0x85, 0x02, 0x0b, // f32x4.relaxed_madd, end
+  0xfd,
+  0x85,
+  0x02,
+  0x0b, // f32x4.relaxed_madd, end
 ]);
 
 /** The relaxed build where this engine supports relaxed SIMD, else the plain one. */

@@ -3,9 +3,9 @@
 // runs the registered function and writes its result back as a core value. A HostError becomes
 // a Noodle error with its code, catchable like any other; any other exception is reported as
 // an internal error (1002) rather than escaping into the dispatch loop.
-import { ERRORS, errorSpec, fillPositional, type ErrorName } from "../errors/table.js";
-import { BUILTIN_ID, BUILTINS } from "./builtin-table.js";
+import { ERRORS, type ErrorName, errorSpec, fillPositional } from "../errors/table.js";
 import { Matrix, Tensor } from "../math/arrays.js";
+import { BUILTIN_ID, BUILTINS } from "./builtin-table.js";
 import type { JsValue } from "./values.js";
 
 /** A host builtin's implementation: JavaScript arguments in, a value for `toCore` out. */
@@ -44,6 +44,10 @@ export function releaseArrays(v: unknown, depth = 0): void {
   if (depth > 100) return;
   if (v instanceof Matrix || v instanceof Tensor) v.dispose();
   else if (Array.isArray(v)) for (const x of v) releaseArrays(x, depth + 1);
-  else if (v instanceof Map) for (const [k, x] of v) (releaseArrays(k, depth + 1), releaseArrays(x, depth + 1));
+  else if (v instanceof Map)
+    for (const [k, x] of v) {
+      releaseArrays(k, depth + 1);
+      releaseArrays(x, depth + 1);
+    }
   else if (v !== null && typeof v === "object") for (const x of Object.values(v)) releaseArrays(x, depth + 1);
 }

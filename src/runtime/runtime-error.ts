@@ -58,7 +58,15 @@ export function traceLines(trace: TraceFrame[], at: string): string[] {
   const runs: TraceFrame[] = [];
   for (const f of trace) {
     const prev = runs[runs.length - 1];
-    if (prev && f.omitted === undefined && prev.omitted === undefined && prev.name === f.name && prev.file === f.file && prev.line === f.line && prev.col === f.col) {
+    if (
+      prev &&
+      f.omitted === undefined &&
+      prev.omitted === undefined &&
+      prev.name === f.name &&
+      prev.file === f.file &&
+      prev.line === f.line &&
+      prev.col === f.col
+    ) {
       runs[runs.length - 1] = { ...prev, calls: (prev.calls ?? 1) + (f.calls ?? 1) };
     } else runs.push(f);
   }

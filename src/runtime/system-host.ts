@@ -1,8 +1,9 @@
 // The host side of std/fs and std/sys: the `__fs_*` and `__sys_*` host builtins, over the
 // platform's file system (file-system.ts) and under the VM's permissions (permissions.ts). Every
 // path is resolved before it is checked, so `..` and symbolic links cannot leave a root.
+
+import { type FileSystem, platformFileSystem, validPath } from "./file-system.js";
 import { HostError } from "./host-calls.js";
-import { platformFileSystem, validPath, type FileSystem } from "./file-system.js";
 import type { Access } from "./permissions.js";
 import type { JsValue } from "./values.js";
 import type { VM } from "./vm.js";
@@ -10,7 +11,8 @@ import type { VM } from "./vm.js";
 /** The exit code of `sys.exit(code)`: nil is 0; else a whole number from 0 to 255. */
 function exitCode(code: JsValue): number {
   if (code === null) return 0;
-  if (typeof code !== "number" || !Number.isInteger(code) || code < 0 || code > 255) throw HostError.of("InvalidArgument", "sys.exit (an exit code is a whole number from 0 to 255)");
+  if (typeof code !== "number" || !Number.isInteger(code) || code < 0 || code > 255)
+    throw HostError.of("InvalidArgument", "sys.exit (an exit code is a whole number from 0 to 255)");
   return code;
 }
 

@@ -1,8 +1,9 @@
 // Values across the boundary. The host reads Noodle values straight from WebAssembly memory
 // using the core's own layout, and builds values for the core through its constructors.
-import * as L from "./heap-layout.generated.js";
+
+import { Matrix, retainObject, Tensor } from "../math/arrays.js";
 import type { CoreExports } from "./core.js";
-import { Matrix, Tensor, retainObject } from "../math/arrays.js";
+import * as L from "./heap-layout.generated.js";
 import { HostError } from "./host-calls.js";
 
 const utf8 = new TextDecoder();
@@ -12,8 +13,19 @@ const utf8enc = new TextEncoder();
 export const STRUCT_NAME = Symbol.for("noodle.struct");
 
 export type JsValue =
-  | null | boolean | number | string | JsValue[] | Map<JsValue, JsValue> | { [k: string]: JsValue }
-  | NoodleFunctionRef | NoodleErrorValue | NoodleFutureRef | NoodleActorRef | Matrix | Tensor;
+  | null
+  | boolean
+  | number
+  | string
+  | JsValue[]
+  | Map<JsValue, JsValue>
+  | { [k: string]: JsValue }
+  | NoodleFunctionRef
+  | NoodleErrorValue
+  | NoodleFutureRef
+  | NoodleActorRef
+  | Matrix
+  | Tensor;
 
 /** A future as JavaScript sees it: its state, and its value or error once settled. */
 export interface NoodleFutureRef {
@@ -104,7 +116,8 @@ export class ValueReader {
   /** The value stored at byte address `addr`. */
   at(addr: number, depth = 0): JsValue {
     const u32 = this.u32;
-    const lo = u32[addr >>> 2], hi = u32[(addr >>> 2) + 1];
+    const lo = u32[addr >>> 2],
+      hi = u32[(addr >>> 2) + 1];
     if (hi < 0xfffc0000) return this.f64[addr >>> 3];
     if (hi === NIL_HI) return lo === 0 ? null : lo === 2;
     if (hi === TAG_HI) return this.object(lo, depth);
@@ -136,7 +149,8 @@ export class ValueReader {
   }
 
   private read(p: number, depth: number): JsValue {
-    const u8 = this.u8, u32 = this.u32;
+    const u8 = this.u8,
+      u32 = this.u32;
     switch (u8[p]) {
       case L.T_STRING:
         return this.string(p);
@@ -334,8 +348,15 @@ export function displayValue(v: JsValue, quoted = false): string {
   if (typeof v === "string") return quoted ? JSON.stringify(v) : v;
   if (Array.isArray(v)) return `[${v.map((x) => displayValue(x, true)).join(", ")}]`;
   if (v instanceof Map) return `{${[...v].map(([k, x]) => `${displayValue(k, true)}: ${displayValue(x, true)}`).join(", ")}}`;
-  if (v instanceof Matrix) return `[${v.toArrays().map((r) => r.map((x) => displayValue(x)).join(", ")).join("; ")}${v.rows === 1 ? ";" : ""}]`;
-  if (v instanceof Tensor) return `tensor([${v.shape.join(", ")}], [${Array.from(v.data).map((x) => displayValue(x)).join(", ")}])`;
+  if (v instanceof Matrix)
+    return `[${v
+      .toArrays()
+      .map((r) => r.map((x) => displayValue(x)).join(", "))
+      .join("; ")}${v.rows === 1 ? ";" : ""}]`;
+  if (v instanceof Tensor)
+    return `tensor([${v.shape.join(", ")}], [${Array.from(v.data)
+      .map((x) => displayValue(x))
+      .join(", ")}])`;
   const rec = v as Record<string | symbol, unknown>;
   if (rec.kind === "function" && typeof rec.name === "string" && !(STRUCT_NAME in rec)) return `<func ${rec.name}>`;
   if (rec.kind === "error" && typeof rec.code === "number" && !(STRUCT_NAME in rec)) return `error[${rec.code}]: ${String(rec.message)}`;

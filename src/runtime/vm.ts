@@ -1,21 +1,22 @@
 // A virtual machine: one instance of the WebAssembly core with the modules loaded into it.
 // Loading writes verified functions, constants and structs into the core's memory; running
 // calls the core's dispatch loop and turns its outcome into JavaScript values or errors.
-import { instantiateCore, bestCoreVariant, type CoreExports, type CoreVariant } from "./core.js";
-import { ValueReader, makeString, objectValue, numberValue, toCore, type JsValue } from "./values.js";
-import { HostError, hostBuiltinId, releaseArrays, type HostFunction } from "./host-calls.js";
-import { NoodleRuntimeError, memoryLimitMessage, runtimeMessage, traceLines, type TraceFrame } from "./runtime-error.js";
+
+import type { FunctionProto, NbcModule } from "../bytecode/module.js";
+import { verifyModule } from "../bytecode/verifier.js";
 import { ERRORS, errorSpec, formatError } from "../errors/table.js";
 import { CodecError } from "../store/codec.js";
-import { BUILTINS, BUILTIN_ID } from "./builtin-table.js";
 import { blockUntil } from "./block.js";
-import * as L from "./heap-layout.generated.js";
-import type { NbcModule, FunctionProto } from "../bytecode/module.js";
-import { verifyModule } from "../bytecode/verifier.js";
-import { Permissions, type PermissionOptions } from "./permissions.js";
-import { resolvedPath } from "./file-system.js";
-import { installSystem } from "./system-host.js";
+import { BUILTIN_ID, BUILTINS } from "./builtin-table.js";
+import { bestCoreVariant, type CoreExports, type CoreVariant, instantiateCore } from "./core.js";
 import { CORE_STATUS } from "./core-status.js";
+import { resolvedPath } from "./file-system.js";
+import * as L from "./heap-layout.generated.js";
+import { HostError, type HostFunction, hostBuiltinId, releaseArrays } from "./host-calls.js";
+import { type PermissionOptions, Permissions } from "./permissions.js";
+import { memoryLimitMessage, NoodleRuntimeError, runtimeMessage, type TraceFrame, traceLines } from "./runtime-error.js";
+import { installSystem } from "./system-host.js";
+import { type JsValue, makeString, numberValue, objectValue, toCore, ValueReader } from "./values.js";
 
 export interface Limits {
   /** Deepest call nesting (error 1001 beyond it). */
@@ -114,12 +115,20 @@ export class VM {
   private productHook: ProductHook | undefined;
   private taskHost: TaskHost | undefined;
 
-  private constructor(readonly core: CoreExports, options: VmOptions, hostRef: { vm?: VM }) {
+  private constructor(
+    readonly core: CoreExports,
+    options: VmOptions,
+    hostRef: { vm?: VM },
+  ) {
     hostRef.vm = this;
     this.variant = options.core ?? bestCoreVariant();
     this.stdout = options.stdout ?? ((t) => console.log(t.replace(/\n$/, "")));
     this.stderr = options.stderr ?? ((t) => console.error(t.replace(/\n$/, "")));
-    this.reader = new ValueReader(core, (i) => this.functions[i]?.proto.name ?? "?", (id) => BUILTINS[id]?.name ?? "?");
+    this.reader = new ValueReader(
+      core,
+      (i) => this.functions[i]?.proto.name ?? "?",
+      (id) => BUILTINS[id]?.name ?? "?",
+    );
     this.setLimits(options);
     this.setSupervision(options.supervision ?? {});
     // without a pool, pmap maps sequentially (see src/concurrency/pmap-host.ts)
@@ -154,41 +163,44 @@ export class VM {
   static async create(options: VmOptions = {}): Promise<VM> {
     const ref: { vm?: VM } = {};
     const vm = () => ref.vm!;
-    const core = await instantiateCore({
-      write: (fd, ptr, len) => vm().write(fd, ptr, len),
-      formatNumber: (x, out) => {
-        const s = String(x);
-        const bytes = new Uint8Array(vm().core.memory.buffer, out, s.length);
-        for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
-        return s.length;
+    const core = await instantiateCore(
+      {
+        write: (fd, ptr, len) => vm().write(fd, ptr, len),
+        formatNumber: (x, out) => {
+          const s = String(x);
+          const bytes = new Uint8Array(vm().core.memory.buffer, out, s.length);
+          for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+          return s.length;
+        },
+        parseNumber: (ptr, len, okOut) => {
+          const text = decoder.decode(new Uint8Array(vm().core.memory.buffer, ptr, len));
+          const x = parseNumber(text);
+          new Uint32Array(vm().core.memory.buffer, okOut, 1)[0] = x === undefined ? 0 : 1;
+          return x ?? 0;
+        },
+        clock: () => performance.now(),
+        math: (fn, x, y) => (fn === 5 ? x ** y : fn === 6 ? Math.atan2(x, y) : MATH[fn](x)),
+        errorMessage: (code, argc, argsPtr) => {
+          const message = vm().hostMessage;
+          if (message !== undefined) {
+            vm().hostMessage = undefined;
+            return stringOrZero(vm().core, message);
+          }
+          if (code === ERRORS.MemoryLimit.code) return stringOrZero(vm().core, vm().memoryMessage());
+          const args: JsValue[] = [];
+          for (let i = 0; i < argc; i++) args.push(vm().reader.forMessage(argsPtr + i * 8));
+          return stringOrZero(vm().core, runtimeMessage(code, args));
+        },
+        renderTrace: (list) => stringOrZero(vm().core, traceLines(vm().traceOf(list), "").join("\n")),
+        call: (id, args, n, out) => vm().callHost(id, args, n, out),
+        matmul: (a, b, c, m, k, n, dt) => (vm().productHook?.(a, b, c, m, k, n, dt) ? 1 : 0),
+        spawn: (proto, args, n, out) => vm().offerSpawn(proto, args, n, out),
+        spawnActor: (proto) => vm().taskHost?.spawnActor?.(proto) ?? 0,
+        sendActor: (id, name, args, n, out) => vm().sendActor(id, name, args, n, out),
+        cancel: (p) => vm().cancelHostFuture(p),
       },
-      parseNumber: (ptr, len, okOut) => {
-        const text = decoder.decode(new Uint8Array(vm().core.memory.buffer, ptr, len));
-        const x = parseNumber(text);
-        new Uint32Array(vm().core.memory.buffer, okOut, 1)[0] = x === undefined ? 0 : 1;
-        return x ?? 0;
-      },
-      clock: () => performance.now(),
-      math: (fn, x, y) => (fn === 5 ? Math.pow(x, y) : fn === 6 ? Math.atan2(x, y) : MATH[fn](x)),
-      errorMessage: (code, argc, argsPtr) => {
-        const message = vm().hostMessage;
-        if (message !== undefined) {
-          vm().hostMessage = undefined;
-          return stringOrZero(vm().core, message);
-        }
-        if (code === ERRORS.MemoryLimit.code) return stringOrZero(vm().core, vm().memoryMessage());
-        const args: JsValue[] = [];
-        for (let i = 0; i < argc; i++) args.push(vm().reader.forMessage(argsPtr + i * 8));
-        return stringOrZero(vm().core, runtimeMessage(code, args));
-      },
-      renderTrace: (list) => stringOrZero(vm().core, traceLines(vm().traceOf(list), "").join("\n")),
-      call: (id, args, n, out) => vm().callHost(id, args, n, out),
-      matmul: (a, b, c, m, k, n, dt) => (vm().productHook?.(a, b, c, m, k, n, dt) ? 1 : 0),
-      spawn: (proto, args, n, out) => vm().offerSpawn(proto, args, n, out),
-      spawnActor: (proto) => vm().taskHost?.spawnActor?.(proto) ?? 0,
-      sendActor: (id, name, args, n, out) => vm().sendActor(id, name, args, n, out),
-      cancel: (p) => vm().cancelHostFuture(p),
-    }, options.core);
+      options.core,
+    );
     return new VM(core, options, ref);
   }
 
@@ -270,8 +282,7 @@ export class VM {
   }
 
   /** The struct type with this name and these fields: the first loaded one, else a new one. */
-  readonly structType = (name: string, fields: string[]): number =>
-    this.structIndex.get(`${name}(${fields.join(",")})`) ?? this.defineStruct(name, fields);
+  readonly structType = (name: string, fields: string[]): number => this.structIndex.get(`${name}(${fields.join(",")})`) ?? this.defineStruct(name, fields);
 
   /** A JavaScript value as a value in this VM (see `toCore`); structs keep their type. */
   toValue(v: unknown): bigint {
@@ -360,9 +371,10 @@ export class VM {
    */
   runHosted(work: HostedCall, done: (outcome: RunOutcome) => void): () => void {
     const at = this.argumentsAt(work.args);
-    const p = "actor" in work
-      ? this.core.postMessage(this.pointerOf(work.actor), this.intern(work.name), at, work.args.length)
-      : this.core.spawnTaskOf(work.proto, at, work.args.length);
+    const p =
+      "actor" in work
+        ? this.core.postMessage(this.pointerOf(work.actor), this.intern(work.name), at, work.args.length)
+        : this.core.spawnTaskOf(work.proto, at, work.args.length);
     if (p === 0) {
       done({ ok: false, error: this.errorOfFault("out of memory starting hosted work") });
       return () => {};
@@ -496,9 +508,11 @@ export class VM {
   /** Turns an exception of a host function into the Noodle error the program sees. */
   private raiseFromHost(e: unknown): void {
     const [code, message] =
-      e instanceof HostError || e instanceof CodecError || e instanceof NoodleRuntimeError ? [e.code, e.message]
-      : e instanceof RangeError && /out of memory/.test(e.message) ? [ERRORS.MemoryLimit.code, undefined]
-      : [ERRORS.InternalError.code, `internal error: host function failed: ${e instanceof Error ? e.message : String(e)}`];
+      e instanceof HostError || e instanceof CodecError || e instanceof NoodleRuntimeError
+        ? [e.code, e.message]
+        : e instanceof RangeError && /out of memory/.test(e.message)
+          ? [ERRORS.MemoryLimit.code, undefined]
+          : [ERRORS.InternalError.code, `internal error: host function failed: ${e instanceof Error ? e.message : String(e)}`];
     this.hostMessage = message;
     this.core.raiseFromHost(code);
   }
@@ -572,7 +586,6 @@ export class VM {
     this.exitCode = undefined;
   }
   private running = false;
-
 
   /** The value of global `index` (a top-level name). */
   global(index: number): JsValue {
@@ -830,8 +843,6 @@ export class VM {
     return this.runFunctionAsync(this.load(m));
   }
 
-
-
   private errorAt(addr: number): NoodleRuntimeError {
     const [p, hi] = this.reader.raw(addr);
     if (hi !== Number(L.TAG_OBJ >> 32n) || new Uint8Array(this.core.memory.buffer)[p] !== L.T_ERROR) {
@@ -892,7 +903,6 @@ function macrotask(): Promise<void> {
   return new Promise((r) => setTimeout(r, 0));
 }
 
-
 function stringOrZero(core: CoreExports, text: string): number {
   try {
     return makeString(core, text, false);
@@ -904,7 +914,8 @@ function stringOrZero(core: CoreExports, text: string): number {
 
 /** The source position of a word offset, from a function's debug table. */
 export function positionOf(f: FunctionProto, offset: number): { line: number; col: number } {
-  let line = 0, col = 0;
+  let line = 0,
+    col = 0;
   for (let i = 0; i + 2 < f.lines.length && f.lines[i] <= offset; i += 3) {
     line = f.lines[i + 1];
     col = f.lines[i + 2];

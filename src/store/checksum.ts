@@ -13,8 +13,14 @@ export function checksum(bytes: Uint8Array, start = 0, end = bytes.length): numb
   const at = bytes.byteOffset + start;
   const w = at % 4 === 0 ? new Uint32Array(bytes.buffer, at, n4) : new Uint32Array(bytes.slice(start, start + n4 * 4).buffer);
   // seeds as signed 32-bit integers, so every lane stays a small integer to the compiler
-  let a = 0x9e3779b9 | 0, b = 0x85ebca6b | 0, c = 0xc2b2ae35 | 0, d = 0x27d4eb2f | 0;
-  let e = 0x165667b1 | 0, f = 0xd3a2646c | 0, g = 0xfd7046c5 | 0, h = 0xb55a4f09 | 0;
+  let a = 0x9e3779b9 | 0,
+    b = 0x85ebca6b | 0,
+    c = 0xc2b2ae35 | 0,
+    d = 0x27d4eb2f | 0;
+  let e = 0x165667b1 | 0,
+    f = 0xd3a2646c | 0,
+    g = 0xfd7046c5 | 0,
+    h = 0xb55a4f09 | 0;
   let i = 0;
   for (; i + 8 <= n4; i += 8) {
     a = (Math.imul(a ^ w[i], PRIME) + STEP) | 0;

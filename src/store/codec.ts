@@ -35,11 +35,12 @@
 // by the input size), nesting is limited to MAX_DEPTH and the input is read strictly forward.
 // Matrix and tensor elements come back as a typed array over the input's own buffer when the
 // input's alignment allows it (no copy), so such a value shares memory with the input bytes.
-import { ERRORS, formatError } from "../errors/table.js";
-import type { JsValue, NoodleErrorValue } from "../runtime/values.js";
-import { STRUCT_NAME, ACTOR_ID, actorRef } from "../runtime/values.js";
-import type { DType } from "../math/arrays.js";
+
 import { contentHash } from "../bytecode/codec.js";
+import { ERRORS, formatError } from "../errors/table.js";
+import type { DType } from "../math/arrays.js";
+import type { JsValue, NoodleErrorValue } from "../runtime/values.js";
+import { ACTOR_ID, actorRef, STRUCT_NAME } from "../runtime/values.js";
 
 export const FORMAT_VERSION = 1;
 
@@ -97,8 +98,16 @@ export interface ArrayValue {
 
 /** What the codec stores: the VM's JavaScript values, plus decoded (VM-free) matrices and tensors. */
 export type StoredValue =
-  | null | boolean | number | string | StoredValue[] | Map<StoredValue, StoredValue> | { [k: string]: StoredValue }
-  | NoodleErrorValue | ArrayValue | JsValue;
+  | null
+  | boolean
+  | number
+  | string
+  | StoredValue[]
+  | Map<StoredValue, StoredValue>
+  | { [k: string]: StoredValue }
+  | NoodleErrorValue
+  | ArrayValue
+  | JsValue;
 
 /** Bytes that are not a valid encoding of a value (error 8004). */
 export class CodecError extends Error {
@@ -320,9 +329,10 @@ class Writer {
           this.uleb(o[ACTOR_ID] as number);
           return this.string(o.name as string);
         }
-      // falls through: an actor that lives in one VM cannot leave it
+        // an actor that lives in one VM cannot leave it
+        throw new TypeError("actors cannot be stored: they live in one VM");
       case "future":
-        throw new TypeError(`${o.kind === "future" ? "futures" : "actors"} cannot be stored: they live in one VM`);
+        throw new TypeError("futures cannot be stored: they live in one VM");
       case "error":
         if (typeof o.code !== "number" || typeof o.message !== "string") throw new TypeError("an error value needs a numeric code and a string message");
         this.u8(Tag.Error);
@@ -411,7 +421,8 @@ function writeElements(buf: Uint8Array, view: DataView, at: number, data: Float6
     return;
   }
   for (let i = 0; i < data.length; i++) {
-    const x = data[i], p = at + i * (f64 ? 8 : 4);
+    const x = data[i],
+      p = at + i * (f64 ? 8 : 4);
     if (x !== x) setCanonicalNaN(view, p, f64);
     else if (f64) view.setFloat64(p, x === 0 ? 0 : x, true);
     else view.setFloat32(p, x === 0 ? 0 : x, true);
@@ -533,7 +544,8 @@ class Reader {
 
   private uleb(): number {
     const start = this.pos;
-    let x = 0, scale = 1;
+    let x = 0,
+      scale = 1;
     for (let i = 0; i < 5; i++) {
       const b = this.u8();
       x += (b & 0x7f) * scale;
@@ -638,7 +650,7 @@ class Reader {
       const at = this.pos;
       const field = this.string();
       if (!FIELD_NAME.test(field)) this.fail(`struct field name ${JSON.stringify(field)} is not an identifier`, at);
-      if (Object.prototype.hasOwnProperty.call(out, field)) this.fail(`struct field '${field}' repeated`, at);
+      if (Object.hasOwn(out, field)) this.fail(`struct field '${field}' repeated`, at);
       // defineProperty, because assigning a field named "__proto__" would set the prototype
       Object.defineProperty(out, field, { value: this.value(depth + 1), enumerable: true, writable: true, configurable: true });
     }

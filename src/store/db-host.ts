@@ -1,17 +1,18 @@
 // The host side of `std/db`: the `__db_*` host builtins a VM calls, over stores it opened. A
 // program sees a store as a number (its handle here) wrapped by std/db's functions.
-import type { VM } from "../runtime/vm.js";
-import { HostError } from "../runtime/host-calls.js";
-import { resolvedPath, absolutePath, validPath } from "../runtime/file-system.js";
-import { STRUCT_NAME, type JsValue } from "../runtime/values.js";
-import { Matrix, Tensor } from "../math/arrays.js";
-import { TransactionGate } from "./transaction-gate.js";
-import { Store } from "./store.js";
-import { MemoryLog, type LogDevice } from "./log-device.js";
-import { loadSqlite, type SqlJsStatic, type SqliteOptions } from "./sqlite.js";
-import { ArrayKernels } from "./kernels.js";
-import type { StoredValue } from "./codec.js";
+
 import type { NbcModule } from "../bytecode/module.js";
+import { Matrix, Tensor } from "../math/arrays.js";
+import { absolutePath, resolvedPath, validPath } from "../runtime/file-system.js";
+import { HostError } from "../runtime/host-calls.js";
+import { type JsValue, STRUCT_NAME } from "../runtime/values.js";
+import type { VM } from "../runtime/vm.js";
+import type { StoredValue } from "./codec.js";
+import { ArrayKernels } from "./kernels.js";
+import { type LogDevice, MemoryLog } from "./log-device.js";
+import { loadSqlite, type SqliteOptions, type SqlJsStatic } from "./sqlite.js";
+import { Store } from "./store.js";
+import { TransactionGate } from "./transaction-gate.js";
 
 /** What storage needs on a platform: how to open a named store's log, sql.js, the kernels. */
 export interface StorageEnvironment {
@@ -131,7 +132,7 @@ export function installStorage(vm: VM, env: StorageEnvironment): void {
     gate.begin(task);
   });
   op("__db_commit", (s, gate) => {
-    let done;
+    let done: ReturnType<typeof s.commit>;
     try {
       done = s.commit();
     } catch (e) {

@@ -2,9 +2,9 @@
 // last one as one entry, keyed by their offset in the log, in a transaction with strict
 // durability; the whole log is read into memory when the store opens, so reads are synchronous.
 // An IndexedDB transaction commits entirely or not at all, so the log never has a torn tail.
-import { openDB, type IDBPDatabase } from "idb";
-import { ChunkLog, type LogDevice } from "./log-device.js";
+import { type IDBPDatabase, openDB } from "idb";
 import { HostError } from "../runtime/host-calls.js";
+import { ChunkLog, type LogDevice } from "./log-device.js";
 import { concatBytes } from "./log-format.js";
 
 const ENTRIES = "log";

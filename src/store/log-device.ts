@@ -52,7 +52,8 @@ export class ChunkLog {
 
   /** Index of the chunk holding byte `offset` (binary search). */
   private chunkAt(offset: number): number {
-    let lo = 0, hi = this.chunks.length - 1;
+    let lo = 0,
+      hi = this.chunks.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (this.chunks[mid].offset <= offset) lo = mid;

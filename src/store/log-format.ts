@@ -217,7 +217,8 @@ export interface RecordHeader {
 export function readRecordHeader(h: Uint8Array): RecordHeader | string {
   const view = new DataView(h.buffer, h.byteOffset, h.byteLength);
   if (h.length < RECORD_HEADER_SIZE || view.getUint32(0, true) !== RECORD_MAGIC) return "bad record header";
-  const dataBytes = view.getUint32(4, true), dirBytes = view.getUint32(8, true);
+  const dataBytes = view.getUint32(4, true),
+    dirBytes = view.getUint32(8, true);
   if (dirBytes % 8 !== 0 || dataBytes % 8 !== 0 || view.getUint32(20, true) !== 0) return "bad record header";
   return { dirBytes, dataBytes, dirCrc: view.getUint32(12, true), count: view.getUint32(16, true), size: RECORD_HEADER_SIZE + dirBytes + dataBytes };
 }
@@ -231,7 +232,8 @@ export function readDirectory(header: RecordHeader, dir: Uint8Array, at: number)
   let p = 0;
   for (let i = 0; i < header.count; i++) {
     if (p + ENTRY_FIXED > dir.length) return "record directory is truncated";
-    const kind = view.getUint8(p), keyLen = view.getUint32(p + 4, true);
+    const kind = view.getUint8(p),
+      keyLen = view.getUint32(p + 4, true);
     const metaLen = kind === OP_PUT ? view.getUint32(p + 8, true) : 0;
     const end = p + ENTRY_FIXED + keyLen + metaLen;
     if ((kind !== OP_PUT && kind !== OP_DELETE) || end > dir.length) return "bad record directory entry";
@@ -243,7 +245,8 @@ export function readDirectory(header: RecordHeader, dir: Uint8Array, at: number)
     }
     if (kind === OP_DELETE) ops.push({ kind, key });
     else {
-      const length = view.getUint32(p + 12, true), offset = view.getUint32(p + 20, true);
+      const length = view.getUint32(p + 12, true),
+        offset = view.getUint32(p + 20, true);
       if (offset % 8 !== 0 || offset + length > header.dataBytes) return "value outside its record";
       ops.push({
         kind,

@@ -7,13 +7,14 @@
 // a query returns stay within it (4001). SQLite's syntax and name errors become 8005 with a
 // line:column position found by tokenizing the query. In results, `value` references and any
 // blob holding codec bytes (`meta`) come back as Noodle values.
-import type { Database } from "./sqlite.js";
-import { decodeValue, type ArrayValue, type StoredValue } from "./codec.js";
-import { HostError } from "../runtime/host-calls.js";
-import { NoodleRuntimeError, memoryLimitMessage } from "../runtime/runtime-error.js";
+
 import { ERRORS } from "../errors/table.js";
+import { HostError } from "../runtime/host-calls.js";
+import { memoryLimitMessage, NoodleRuntimeError } from "../runtime/runtime-error.js";
+import { type ArrayValue, decodeValue, type StoredValue } from "./codec.js";
 import { ARRAY_FUNCTIONS, type ArrayKernels } from "./kernels.js";
 import { decodeRef, type ValueRef } from "./log-format.js";
+import type { Database } from "./sqlite.js";
 
 /** What MQL's functions use; one per database (the one given with its first query is kept). */
 export interface QueryContext {
@@ -90,11 +91,16 @@ export function tokenize(sql: string): Token[] {
       continue;
     }
     const word = match(WORD);
-    const token = word !== undefined ? { text: word, kind: "word" as const }
-      : match(NUMBER) !== undefined ? { text: match(NUMBER)!, kind: "number" as const }
-      : match(PARAM) !== undefined ? { text: match(PARAM)!, kind: "param" as const }
-      : match(PUNCT) !== undefined ? { text: match(PUNCT)!, kind: "punct" as const }
-      : undefined;
+    const token =
+      word !== undefined
+        ? { text: word, kind: "word" as const }
+        : match(NUMBER) !== undefined
+          ? { text: match(NUMBER)!, kind: "number" as const }
+          : match(PARAM) !== undefined
+            ? { text: match(PARAM)!, kind: "param" as const }
+            : match(PUNCT) !== undefined
+              ? { text: match(PUNCT)!, kind: "punct" as const }
+              : undefined;
     if (!token) throw syntaxError(sql, i, `unexpected character ${JSON.stringify(c)}`);
     out.push({ ...token, at: i });
     i += token.text.length;
@@ -114,7 +120,8 @@ export function checkQuery(sql: string): { text: string; tokens: Token[] } {
   const tokens = tokenize(sql);
   if (tokens.length === 0) throw HostError.of("QueryNotSelect", "the query is empty");
   const semi = tokens.findIndex((t) => t.text === ";");
-  if (semi >= 0 && semi < tokens.length - 1) throw HostError.of("QueryNotSelect", `more than one statement (a second one starts at ${position(sql, tokens[semi + 1].at)})`);
+  if (semi >= 0 && semi < tokens.length - 1)
+    throw HostError.of("QueryNotSelect", `more than one statement (a second one starts at ${position(sql, tokens[semi + 1].at)})`);
   const first = tokens[0];
   if (nameOf(first) !== "select" || first.kind !== "word") {
     throw HostError.of("QueryNotSelect", `${JSON.stringify(first.text)} at ${position(sql, first.at)} does not start a SELECT`);
@@ -157,7 +164,12 @@ function argValue(ctx: QueryContext, x: unknown, fn: string): StoredValue {
 
 function arrayArg(ctx: QueryContext, x: unknown, fn: string): ArrayValue {
   const v = argValue(ctx, x, fn) as ArrayValue;
-  if (v === null || typeof v !== "object" || (v.kind !== "matrix" && v.kind !== "tensor") || !(v.data instanceof Float64Array || v.data instanceof Float32Array)) {
+  if (
+    v === null ||
+    typeof v !== "object" ||
+    (v.kind !== "matrix" && v.kind !== "tensor") ||
+    !(v.data instanceof Float64Array || v.data instanceof Float32Array)
+  ) {
     throw new Error(`${fn} takes a matrix or tensor`);
   }
   return v;
@@ -271,7 +283,7 @@ export function runQuery(db: Database, sql: string, params: StoredValue[], ctx: 
   failures.length = 0;
   // the limit is SQLite's, for every database of this sql.js instance: set for this query only
   db.run(`PRAGMA hard_heap_limit = ${Math.max(0, Math.floor(memoryLimit))}`);
-  let stmt;
+  let stmt: ReturnType<typeof db.prepare>;
   try {
     stmt = db.prepare(text);
   } catch (e) {

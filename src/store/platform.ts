@@ -6,8 +6,7 @@ import type { LogDevice } from "./log-device.js";
 type Opener = (path: string) => LogDevice | Promise<LogDevice>;
 
 /** IndexedDB where there is one; loaded only when a store is opened. */
-const indexedDbOpener: Opener | undefined =
-  "indexedDB" in globalThis ? (path) => import("./idb-log.js").then(({ IdbLog }) => IdbLog.open(path)) : undefined;
+const indexedDbOpener: Opener | undefined = "indexedDB" in globalThis ? (path) => import("./idb-log.js").then(({ IdbLog }) => IdbLog.open(path)) : undefined;
 
 let opener: Opener | undefined = indexedDbOpener;
 let prepared: Promise<StorageEnvironment> | undefined;

@@ -3,7 +3,7 @@
 // the bundle, unless told where to fetch it from.
 import type { SqlJsStatic } from "sql.js";
 
-export type { SqlJsStatic, Database, Statement, SqlValue } from "sql.js";
+export type { Database, SqlJsStatic, SqlValue, Statement } from "sql.js";
 
 export interface SqliteOptions {
   /** Where the browser build fetches `sql-wasm-browser.wasm` from (a URL). */
@@ -20,12 +20,16 @@ const besideBundle = (): string => new URL("./sql-wasm-browser.wasm", import.met
 
 export function loadSqlite(options: SqliteOptions = {}): Promise<SqlJsStatic> {
   const wasmUrl = options.wasmUrl ?? (inBrowser && !options.wasmBinary ? besideBundle() : undefined);
-  loading ??= import("sql.js").then(({ default: initSqlJs }) => initSqlJs({
-    ...(options.wasmBinary ? { wasmBinary: options.wasmBinary } : {}),
-    ...(wasmUrl ? { locateFile: () => wasmUrl } : {}),
-  })).catch((e: unknown) => {
-    loading = undefined;
-    throw e;
-  });
+  loading ??= import("sql.js")
+    .then(({ default: initSqlJs }) =>
+      initSqlJs({
+        ...(options.wasmBinary ? { wasmBinary: options.wasmBinary } : {}),
+        ...(wasmUrl ? { locateFile: () => wasmUrl } : {}),
+      }),
+    )
+    .catch((e: unknown) => {
+      loading = undefined;
+      throw e;
+    });
   return loading;
 }

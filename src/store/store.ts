@@ -8,24 +8,38 @@
 // Transactions are SQLite transactions on the index plus a record being built; nested ones are
 // savepoints. Callers that interleave (async code, tasks) go through `transaction`, which runs
 // one transaction at a time: serializable by construction.
-import type { Database, SqlJsStatic, Statement, SqlValue } from "./sqlite.js";
+
+import { HostError } from "../runtime/host-calls.js";
+import { checksum } from "./checksum.js";
+import { decodeValue, encodeValue, type StoredValue, SUMMARY_PREFIX, summarizeEncoded, ValueEncoder } from "./codec.js";
+import type { ArrayKernels } from "./kernels.js";
 import type { LogDevice } from "./log-device.js";
 import {
-  RecordBuilder, checkFileHeader, fileHeader, concatBytes, encodeRef, decodeRef, readDirectory, readRecordHeader,
-  FILE_HEADER_SIZE, RECORD_HEADER_SIZE, RECORD_MAGIC, OP_DELETE, OP_PUT, type LogOp, type ReadOp, type ValueRef,
+  checkFileHeader,
+  concatBytes,
+  decodeRef,
+  encodeRef,
+  FILE_HEADER_SIZE,
+  fileHeader,
+  type LogOp,
+  OP_DELETE,
+  OP_PUT,
+  RECORD_HEADER_SIZE,
+  RECORD_MAGIC,
+  type ReadOp,
+  RecordBuilder,
+  readDirectory,
+  readRecordHeader,
+  type ValueRef,
 } from "./log-format.js";
-import { checksum } from "./checksum.js";
-import { decodeValue, encodeValue, summarizeEncoded, ValueEncoder, SUMMARY_PREFIX, type StoredValue } from "./codec.js";
-import { HostError } from "../runtime/host-calls.js";
-import { runQuery, type QueryContext } from "./mql.js";
-import type { ArrayKernels } from "./kernels.js";
+import { type QueryContext, runQuery } from "./mql.js";
+import type { Database, SqlJsStatic, SqlValue, Statement } from "./sqlite.js";
 
 type MaybePromise = void | Promise<void>;
 
 const SCHEMA = `CREATE TABLE objects(
   key TEXT PRIMARY KEY, type TEXT NOT NULL, dtype TEXT, rows INTEGER, cols INTEGER, shape TEXT,
   value BLOB NOT NULL, meta BLOB, created REAL NOT NULL, updated REAL NOT NULL)`;
-
 
 interface StoredRow {
   ref: ValueRef;
@@ -69,7 +83,7 @@ export class Store {
   private constructor(
     sql: SqlJsStatic,
     private readonly device: LogDevice,
-    private readonly kernels: ArrayKernels,
+    readonly kernels: ArrayKernels,
     private readonly now: () => number,
   ) {
     this.db = new sql.Database();
@@ -193,7 +207,7 @@ export class Store {
       return;
     }
     const head = this.device.read(op.ref.offset, Math.min(op.ref.length, SUMMARY_PREFIX));
-    let summary;
+    let summary: ReturnType<typeof summarizeEncoded>;
     try {
       summary = summarizeEncoded(head);
     } catch (e) {
@@ -203,12 +217,28 @@ export class Store {
   }
 
   /** Sets a key's row; `old` is its current row (looked up by the caller, who needed it too). */
-  private writeRow(key: string, s: ReturnType<typeof summarizeEncoded>, ref: ValueRef, meta: Uint8Array | undefined, created: number, updated: number, old: StoredRow | undefined): void {
+  private writeRow(
+    key: string,
+    s: ReturnType<typeof summarizeEncoded>,
+    ref: ValueRef,
+    meta: Uint8Array | undefined,
+    created: number,
+    updated: number,
+    old: StoredRow | undefined,
+  ): void {
     if (old) this.liveBytes -= old.ref.length;
     const matrix = s.type === "matrix" && s.shape;
     this.sql("INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-      key, s.type, s.dtype ?? null, matrix ? s.shape![0] : null, matrix ? s.shape![1] : null,
-      s.shape ? JSON.stringify(s.shape) : null, encodeRef(ref), meta ?? null, created, updated,
+      key,
+      s.type,
+      s.dtype ?? null,
+      matrix ? s.shape![0] : null,
+      matrix ? s.shape![1] : null,
+      s.shape ? JSON.stringify(s.shape) : null,
+      encodeRef(ref),
+      meta ?? null,
+      created,
+      updated,
     ]);
     this.liveBytes += ref.length;
   }

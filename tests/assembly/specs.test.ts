@@ -1,19 +1,29 @@
 // The unit specs of the WebAssembly core (allocator, collector, kernels) run under as-pect, the
 // AssemblyScript test runner; each spec file is one test here, failing with as-pect's report.
-import { describe, it, expect, beforeAll } from "vitest";
+
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers.js";
 
-const specs = readdirSync(ROOT + "tests/assembly").filter((f) => f.endsWith(".spec.ts")).sort();
+const specs = readdirSync(ROOT + "tests/assembly")
+  .filter((f) => f.endsWith(".spec.ts"))
+  .sort();
 
 describe("as-pect specs of the core", () => {
   let report = "";
   beforeAll(() => {
-    const r = spawnSync(process.execPath, [ROOT + "node_modules/@as-pect/cli/bin/asp.js", "--config", "tests/assembly/as-pect.config.js", "--as-config", "tests/assembly/as-pect.asconfig.json"], {
-      cwd: ROOT, encoding: "utf8", timeout: 120_000, env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },
-    });
-    // eslint-disable-next-line no-control-regex
+    const r = spawnSync(
+      process.execPath,
+      [ROOT + "node_modules/@as-pect/cli/bin/asp.js", "--config", "tests/assembly/as-pect.config.js", "--as-config", "tests/assembly/as-pect.asconfig.json"],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+        timeout: 120_000,
+        env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },
+      },
+    );
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape sequences of colored output
     report = (r.stdout + r.stderr).replace(/\x1b\[[0-9;]*m/g, "");
   }, 150_000);
 

@@ -35,15 +35,27 @@ describe("implementations sharing a name", () => {
     ];
     const lines = await linesOf(cases, [fake("noodle", "x"), fake("noodle", "y"), fake("js", "js")]);
     const byCase = (c: string) => lines.filter((l) => l.case === c).map((l) => [l.impl, l.way ?? l.reason]);
-    expect(byCase("one")).toEqual([["noodle", "x"], ["js", "js"]]);
-    expect(byCase("two")).toEqual([["noodle", "y"], ["js", "no js program for this case"]]);
-    expect(byCase("three")).toEqual([["noodle", "no x or y program for this case"], ["js", "no js program for this case"]]);
+    expect(byCase("one")).toEqual([
+      ["noodle", "x"],
+      ["js", "js"],
+    ]);
+    expect(byCase("two")).toEqual([
+      ["noodle", "y"],
+      ["js", "no js program for this case"],
+    ]);
+    expect(byCase("three")).toEqual([
+      ["noodle", "no x or y program for this case"],
+      ["js", "no js program for this case"],
+    ]);
     const summary = lines.at(-1)!;
     expect(Object.keys(summary.ratios as object)).toEqual(["js"]);
   });
 
   it("skip a case with the reason of the way that would run it when that way did not start", async () => {
-    const cases = [{ name: "one", sources: { x: "1.x" } }, { name: "two", sources: { y: "2.y" } }];
+    const cases = [
+      { name: "one", sources: { x: "1.x" } },
+      { name: "two", sources: { y: "2.y" } },
+    ];
     const lines = await linesOf(cases, [fake("noodle", "x"), fake("noodle", "y", "runs under Node only")]);
     expect(lines[0]).toMatchObject({ impl: "noodle", skipped: true, reason: "runs under Node only" });
     expect(lines.filter((l) => l.case).map((l) => [l.case, l.ok ?? l.reason])).toEqual([

@@ -5,8 +5,8 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { CHROMIUM_ARGS, PROJECT_ROOT, startStaticServer, type StaticServer } from "./static-server.js";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { CHROMIUM_ARGS, PROJECT_ROOT, type StaticServer, startStaticServer } from "./static-server.js";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const hasChromium = existsSync(CHROMIUM);

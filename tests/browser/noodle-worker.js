@@ -72,8 +72,7 @@ async function runProgram({ source, options = {} }) {
  */
 async function findUnloadableImports(entryUrl) {
   // Static imports and re-exports at the start of a line (as tsc emits them), or import("x").
-  const importPattern =
-    /^[ \t]*(?:import|export)\s*(?:[\w*{}\s,$]+?\s*from\s*)?["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/gm;
+  const importPattern = /^[ \t]*(?:import|export)\s*(?:[\w*{}\s,$]+?\s*from\s*)?["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/gm;
   const origin = self.location.origin;
   const seen = new Set([entryUrl]);
   const queue = [entryUrl];

@@ -4,7 +4,7 @@
 //
 // Needs Debian's Chromium at /usr/bin/chromium; without it the tests are skipped.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasChromium, openChromiumPage, type ChromiumPage } from "./chromium-page.js";
+import { type ChromiumPage, hasChromium, openChromiumPage } from "./chromium-page.js";
 
 const TIMEOUT = 60_000;
 
@@ -20,32 +20,40 @@ describe.skipIf(!hasChromium)("sleep in a page", () => {
     await browser?.close();
   }, TIMEOUT);
 
-  it("an asynchronous run waits real time and runs other tasks meanwhile", async () => {
-    const source = `
+  it(
+    "an asynchronous run waits real time and runs other tasks meanwhile",
+    async () => {
+      const source = `
       var ticks = 0
       async func tick() { for i in 0..3 { ticks += 1; await sleep(5) } }
       let t0 = clock()
       let t = tick()
       await sleep(100)
       print(ticks, clock() - t0 >= 99)`;
-    const [output, elapsed] = await browser.page.evaluate(async (src) => {
-      const started = performance.now();
-      const out = await (window as unknown as { runProgram(s: string): Promise<string> }).runProgram(src);
-      return [out, performance.now() - started] as const;
-    }, source);
-    expect(output).toBe("3 true\n");
-    expect(elapsed).toBeGreaterThanOrEqual(90);
-    expect(browser.errors).toEqual([]);
-  }, TIMEOUT);
+      const [output, elapsed] = await browser.page.evaluate(async (src) => {
+        const started = performance.now();
+        const out = await (window as unknown as { runProgram(s: string): Promise<string> }).runProgram(src);
+        return [out, performance.now() - started] as const;
+      }, source);
+      expect(output).toBe("3 true\n");
+      expect(elapsed).toBeGreaterThanOrEqual(90);
+      expect(browser.errors).toEqual([]);
+    },
+    TIMEOUT,
+  );
 
-  it("a synchronous eval on the main thread cannot block: 1008", async () => {
-    // as text: the test runner would rewrite a dynamic import written in a function
-    const result = await browser.page.evaluate(`(async () => {
+  it(
+    "a synchronous eval on the main thread cannot block: 1008",
+    async () => {
+      // as text: the test runner would rewrite a dynamic import written in a function
+      const result = await browser.page.evaluate(`(async () => {
       const lib = await import("/dist/browser/noodle.js");
       const session = await lib.Noodle.create({ stdout: () => {} });
       const r = session.eval("await sleep(10)\\n1");
       return [r.ok, r.error?.code, r.error?.message];
     })()`);
-    expect(result).toEqual([false, 1008, "the program sleeps, and a synchronous run cannot wait on this thread; run it with runAsync"]);
-  }, TIMEOUT);
+      expect(result).toEqual([false, 1008, "the program sleeps, and a synchronous run cannot wait on this thread; run it with runAsync"]);
+    },
+    TIMEOUT,
+  );
 });

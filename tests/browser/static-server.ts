@@ -3,7 +3,7 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 // @ts-expect-error: plain JavaScript shared with the browser benchmark runner
-import { startStaticServer as start, CHROMIUM_ARGS as ARGS } from "../../bench/browser/server.js";
+import { CHROMIUM_ARGS as ARGS, startStaticServer as start } from "../../bench/browser/server.js";
 
 /** The flags headless Chromium runs with in these tests and the browser benchmarks. */
 export const CHROMIUM_ARGS: string[] = ARGS;

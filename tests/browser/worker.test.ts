@@ -6,7 +6,7 @@
 // tests are skipped.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasChromium, openChromiumPage, skipNote, type ChromiumPage } from "./chromium-page.js";
+import { type ChromiumPage, hasChromium, openChromiumPage, skipNote } from "./chromium-page.js";
 
 const TEST_TIMEOUT = 60_000;
 /** Upper bound for any single wait on the browser, so a hung worker fails instead of stalling. */
@@ -64,7 +64,10 @@ describe("Noodle in a browser Web Worker", () => {
   it.skipIf(!hasChromium)(
     `loads dist/index.js in a cross-origin isolated module worker${skipNote}`,
     async () => {
-      const ready = await withTimeout("library load in the worker", page.evaluate(() => window.noodleReady));
+      const ready = await withTimeout(
+        "library load in the worker",
+        page.evaluate(() => window.noodleReady),
+      );
       // COOP/COEP from the static server; later tests rely on SharedArrayBuffer being there.
       expect(ready).toEqual({ crossOriginIsolated: true });
       expectNoBrowserErrors();

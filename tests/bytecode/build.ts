@@ -1,8 +1,8 @@
 // Hand-built modules for the bytecode tests.
 import { contentHash } from "../../src/bytecode/codec.js";
 import { encode } from "../../src/bytecode/instruction.js";
-import { NBC_VERSION, type FunctionProto, type NbcModule } from "../../src/bytecode/module.js";
-import { OPCODES, TYPE_CODES, type OpName, type Role } from "../../src/bytecode/opcode-table.js";
+import { type FunctionProto, NBC_VERSION, type NbcModule } from "../../src/bytecode/module.js";
+import { OPCODES, type OpName, type Role, TYPE_CODES } from "../../src/bytecode/opcode-table.js";
 import { BUILTIN_ID } from "../../src/runtime/builtin-table.js";
 
 /** Concatenates encoded instructions into a code array. */
@@ -89,8 +89,20 @@ export function sampleModule(): NbcModule {
 
 /** A valid operand value for each role, in a frame of 16 registers with one capture. */
 const SAMPLE_OPERAND: Record<Role, number> = {
-  r: 1, k: 1, g: 0, p: 1, c: 0, s: 0, b: BUILTIN_ID.get("print")!, t: TYPE_CODES.indexOf("struct"),
-  i: -3, n: 2, j: 0, f: 1, e: 3001, "-": 0,
+  r: 1,
+  k: 1,
+  g: 0,
+  p: 1,
+  c: 0,
+  s: 0,
+  b: BUILTIN_ID.get("print")!,
+  t: TYPE_CODES.indexOf("struct"),
+  i: -3,
+  n: 2,
+  j: 0,
+  f: 1,
+  e: 3001,
+  "-": 0,
 };
 
 /** A module whose function f1 uses every opcode of the table once, with valid operands. */
@@ -106,7 +118,10 @@ export function everyOpcodeModule(): NbcModule {
   const main = fn("main", code(encode("NEWBOX", [1, 0]), encode("CLOSURE", [0, 1]), encode("RETURN", [0, 0, 0])), { nregs: 2 });
   const all = fn("all", Uint32Array.from(words), { nregs: 16, captures: [1] });
   return mod([main, all], {
-    constants: [{ kind: "number", value: 1 }, { kind: "string", value: "x" }],
+    constants: [
+      { kind: "number", value: 1 },
+      { kind: "string", value: "x" },
+    ],
     structs: [{ name: "Point", fields: ["x", "y"] }],
     globals: ["g"],
   });

@@ -29,7 +29,10 @@ describe(".nbc codec", () => {
       functionBase: 7,
       entry: 7,
       structBase: 2,
-      structs: [{ name: "Empty", fields: [] }, { name: "Shown", fields: ["a", "b"], display: "<shown {a} {#b}>" }],
+      structs: [
+        { name: "Empty", fields: [] },
+        { name: "Shown", fields: ["a", "b"], display: "<shown {a} {#b}>" },
+      ],
       globalBase: 300,
       globals: ["x"],
       files: ["<repl>"],

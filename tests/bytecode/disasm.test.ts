@@ -45,11 +45,10 @@ describe("disassembler", () => {
   it("shows damaged code and unknown references without throwing", () => {
     const m = mod(
       [
-        fn(
-          "broken",
-          code(encode("LOADK", [0, 9]), encode("GETGLOBAL", [1, 4]), [0xee], encode("JMPIF", [0], 0).slice(0, 1)),
-          { captures: [0x8000_0002], file: 3 },
-        ),
+        fn("broken", code(encode("LOADK", [0, 9]), encode("GETGLOBAL", [1, 4]), [0xee], encode("JMPIF", [0], 0).slice(0, 1)), {
+          captures: [0x8000_0002],
+          file: 3,
+        }),
       ],
       { functionBase: 5, entry: 5, globalBase: 4, globals: ["here"] },
     );

@@ -5,13 +5,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, tsFiles } from "../helpers.js";
-import { OPCODES } from "../../src/bytecode/opcode-table.js";
-import { BUILTINS } from "../../src/runtime/builtin-table.js";
-// @ts-expect-error build scripts are plain JavaScript without declarations
-import { renderOpcodesModule } from "../../scripts/gen-opcodes.js";
 // @ts-expect-error build scripts are plain JavaScript without declarations
 import { renderLayoutModule } from "../../scripts/gen-layout.js";
+// @ts-expect-error build scripts are plain JavaScript without declarations
+import { renderOpcodesModule } from "../../scripts/gen-opcodes.js";
+import { OPCODES } from "../../src/bytecode/opcode-table.js";
+import { BUILTINS } from "../../src/runtime/builtin-table.js";
+import { ROOT, tsFiles } from "../helpers.js";
 
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
 
@@ -19,7 +19,6 @@ const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
 function withoutComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
 }
-
 
 /** `export const PREFIX_NAME: u32 = N;` constants of the generated opcode module, in order. */
 function generatedConstants(prefix: string): [string, number][] {
@@ -96,7 +95,9 @@ describe("builtins", () => {
       }
       for (const c of code.matchAll(/case BI_(\w+)\s*:/g)) handled.add(c[1]);
     }
-    const missing = BUILTINS.filter((b) => !b.host).map((b) => b.name.toUpperCase()).filter((n) => !handled.has(n));
+    const missing = BUILTINS.filter((b) => !b.host)
+      .map((b) => b.name.toUpperCase())
+      .filter((n) => !handled.has(n));
     expect(missing, "builtins with no case in assembly/").toEqual([]);
   });
 

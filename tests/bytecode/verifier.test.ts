@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { BytecodeError } from "../../src/bytecode/errors.js";
 import { encode } from "../../src/bytecode/instruction.js";
 import { CAPTURE_FROM_PARENT, type FunctionProto, type NbcModule } from "../../src/bytecode/module.js";
-import { Op, TYPE_CODES, type OpName } from "../../src/bytecode/opcode-table.js";
-import { verifyModule, type VerifyEnv } from "../../src/bytecode/verifier.js";
-import { BUILTINS, BUILTIN_ID } from "../../src/runtime/builtin-table.js";
+import { Op, type OpName, TYPE_CODES } from "../../src/bytecode/opcode-table.js";
+import { type VerifyEnv, verifyModule } from "../../src/bytecode/verifier.js";
+import { BUILTIN_ID, BUILTINS } from "../../src/runtime/builtin-table.js";
 import { code, everyOpcodeModule, fn, mod, sampleModule } from "./build.js";
 
 const RET = encode("RETURNNIL", []);
@@ -17,7 +17,10 @@ function raw(op: OpName, a: number, b: number, c: number): number[] {
 /** A module whose entry function runs `body` in 8 registers. */
 function single(body: number[][], more: Partial<FunctionProto> = {}, moduleMore: Partial<NbcModule> = {}): NbcModule {
   return mod([fn("main", code(...body), more)], {
-    constants: [{ kind: "number", value: 1 }, { kind: "string", value: "x" }],
+    constants: [
+      { kind: "number", value: 1 },
+      { kind: "string", value: "x" },
+    ],
     structs: [{ name: "Point", fields: ["x", "y"] }],
     globals: ["a", "b"],
     ...moduleMore,
@@ -263,7 +266,11 @@ describe("verifier rejects", () => {
   });
 
   it("a module that does not start where the loaded tables end", () => {
-    rejects(single([RET], {}, { structBase: 0, structs: [] }), /structBase is 0 but the VM has 2 structs loaded/, { functions: 0, structs: [2, 2], globals: 0 });
+    rejects(single([RET], {}, { structBase: 0, structs: [] }), /structBase is 0 but the VM has 2 structs loaded/, {
+      functions: 0,
+      structs: [2, 2],
+      globals: 0,
+    });
   });
 
   it("a file index out of range", () => {

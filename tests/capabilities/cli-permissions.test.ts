@@ -3,7 +3,7 @@
 // --allow-write; the environment with --allow-env; --allow-all; `..` and symbolic links resolved
 // before the check; imports only of .nc files, and never a line of another file printed.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, existsSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -17,7 +17,10 @@ function noodle(args: string[], cwd: string, env: Record<string, string> = {}): 
 
 // base/work: the working directory; base/prog: the program's folder; base/outside: neither
 let base: string, work: string, prog: string, outside: string;
-const write = (path: string, text: string): string => (writeFileSync(path, text), path);
+const write = (path: string, text: string): string => {
+  writeFileSync(path, text);
+  return path;
+};
 
 beforeAll(() => {
   base = realpathSync(mkdtempSync(join(tmpdir(), "noodle-caps-")));
@@ -114,7 +117,10 @@ describe("writing files and opening stores", () => {
     expect(noodle(["run", "--allow-write", outside, p], work).stdout).toBe("1\n");
     expect(existsSync(store)).toBe(true);
     // in the working directory, and in memory, it needs no flag
-    const local = write(join(prog, "local.nc"), `import "std/db" as db\nlet s = db.open("here.db")\ns.put("k", 2)\nlet m = db.open()\nm.put("k", 3)\nprint(s.get("k"), m.get("k"))`);
+    const local = write(
+      join(prog, "local.nc"),
+      `import "std/db" as db\nlet s = db.open("here.db")\ns.put("k", 2)\nlet m = db.open()\nm.put("k", 3)\nprint(s.get("k"), m.get("k"))`,
+    );
     expect(noodle(["run", local], work).stdout).toBe("2 3\n");
   });
 });

@@ -1,11 +1,11 @@
 // The library takes the same permissions as options (spec section 8): `run()`, `Noodle.create()`
 // and `VM.create()`. Without them a program touches nothing outside its VM: no file reads, no
 // writes, no environment, stores only in memory.
-import { mkdtempSync, writeFileSync, existsSync, realpathSync } from "node:fs";
+import { existsSync, mkdtempSync, realpathSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { run, compile, Noodle, VM, type RunOptions } from "../../src/node/main.js";
+import { compile, Noodle, type RunOptions, run, VM } from "../../src/node/main.js";
 
 const dir = realpathSync(mkdtempSync(join(tmpdir(), "noodle-caps-lib-")));
 const other = realpathSync(mkdtempSync(join(tmpdir(), "noodle-caps-other-")));

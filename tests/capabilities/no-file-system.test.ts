@@ -6,11 +6,14 @@ import { runSource } from "../helpers.js";
 
 describe("without a file system", () => {
   it("fails every std/fs call with 6003, catchable", async () => {
-    const r = await runSource(`import "std/fs" as fs
+    const r = await runSource(
+      `import "std/fs" as fs
 for f in [() => fs.read("a.txt"), () => fs.write("a.txt", "x"), () => fs.exists("a.txt"), () => fs.list(".")] {
   try { f() } catch e { print(e.code) }
 }
-try { fs.read("a.txt") } catch e { print(e.message) }`, { permissions: { all: true } });
+try { fs.read("a.txt") } catch e { print(e.message) }`,
+      { permissions: { all: true } },
+    );
     expect(r.output).toBe("6003\n6003\n6003\n6003\ncannot read 'a.txt': there is no file system on this platform\n");
   });
 

@@ -1,11 +1,11 @@
 // The REPL takes the same capability flags as `run`; the pure path logic of permissions.ts
 // compares whole path components, so a root does not admit its namesakes.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, realpathSync } from "node:fs";
+import { mkdtempSync, realpathSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Permissions, isWithin } from "../../src/runtime/permissions.js";
+import { isWithin, Permissions } from "../../src/runtime/permissions.js";
 import { ROOT } from "../helpers.js";
 
 function repl(args: string[], lines: string[], cwd: string, status?: { code: number | null }): string {

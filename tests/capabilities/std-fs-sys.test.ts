@@ -1,7 +1,7 @@
 // std/fs and std/sys (spec section 9): files read, written, appended, looked for and listed, with
 // 3012 for a missing file; the program's arguments after its file on the command line; sys.exit
 // ending the whole run with its code after the output so far, past every try/catch; sys.now.
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, realpathSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -15,7 +15,10 @@ const q = (path: string): string => JSON.stringify(path);
 async function runIn(source: string, args: string[] = []) {
   let output = "";
   const r = await run(`import "std/fs" as fs\nimport "std/sys" as sys\n${source}`, {
-    file: "fs.nc", args, permissions: { read: [dir], write: [dir] }, stdout: (t) => (output += t),
+    file: "fs.nc",
+    args,
+    permissions: { read: [dir], write: [dir] },
+    stdout: (t) => (output += t),
   });
   return { ...r, output };
 }
@@ -72,14 +75,17 @@ describe("std/sys", () => {
   });
 
   it("exits with the code given, after everything printed before, and try/catch does not stop it", () => {
-    const p = programFile("exit.nc", `
+    const p = programFile(
+      "exit.nc",
+      `
 for i in range(2000) { print("line", i) }
 try {
   sys.exit(3)
 } catch e {
   print("caught", e.code)
 }
-print("after exit")`);
+print("after exit")`,
+    );
     const r = cli(["run", p]);
     expect(r.code).toBe(3);
     const lines = r.stdout.split("\n");
@@ -93,20 +99,26 @@ print("after exit")`);
   it("exits with 0 by default, and ends every task with the run", () => {
     const quiet = programFile("exit0.nc", `print("bye")\nsys.exit()\nprint("no")`);
     expect(cli(["run", quiet])).toEqual({ code: 0, stdout: "bye\n", stderr: "" });
-    const awaited = programFile("exit-task.nc", `
+    const awaited = programFile(
+      "exit-task.nc",
+      `
 func quit() { sys.exit(5) }
 let t = spawn quit()
 print("main")
 try { await t } catch e { print("caught", e.code) }
-print("not after the exit")`);
+print("not after the exit")`,
+    );
     expect(cli(["run", awaited])).toEqual({ code: 5, stdout: "main\n", stderr: "" });
     // a task that never ends does not keep the run going past another task's exit
-    const endless = programFile("exit-endless.nc", `
+    const endless = programFile(
+      "exit-endless.nc",
+      `
 func forever() { var i = 0\n while true { i += 1 } }
 func quit() { sys.exit(6) }
 spawn forever()
 spawn quit()
-print("main")`);
+print("main")`,
+    );
     expect(cli(["run", endless])).toEqual({ code: 6, stdout: "main\n", stderr: "" });
   });
 

@@ -1,11 +1,11 @@
 // Permissions and arguments travel with the program to a pool's workers and hold there: tasks,
 // actors and pmap on workers read what the program may read, no more, see the same sys.args,
 // and sys.exit there ends the run with its code, as in one VM.
-import { mkdtempSync, writeFileSync, realpathSync } from "node:fs";
+import { mkdtempSync, realpathSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compile, VM, type Pool, type PermissionOptions } from "../../src/node/main.js";
+import { compile, type PermissionOptions, type Pool, VM } from "../../src/node/main.js";
 import { startPool } from "../concurrency/pool-helpers.js";
 import { cli } from "../helpers.js";
 
@@ -29,14 +29,17 @@ func argsHere(x) { return sys.args }
 describe("with --workers", () => {
   it("tasks, actors and pmap on workers keep the program's permissions and arguments", () => {
     const program = join(dir, "workers.nc");
-    writeFileSync(program, `${reader}
+    writeFileSync(
+      program,
+      `${reader}
 let near = ${q(join(dir, "near.txt"))}
 let far = ${q(join(other, "far.txt"))}
 print(await all([spawn readIt(near), spawn readIt(far)]))
 let r = spawn Reader()
 print(await r.read(near), await r.read(far))
 print(pmap([near, far, near, far], readIt))
-print(await spawn argsHere(0))`);
+print(await spawn argsHere(0))`,
+    );
     const denied = cli(["run", "--workers", "2", program, "a1"]);
     expect(denied.stderr).toBe("");
     expect(denied.stdout).toBe(`["near", 6001]\nnear 6001\n["near", 6001, "near", 6001]\n["a1"]\n`);
@@ -48,25 +51,33 @@ print(await spawn argsHere(0))`);
 
   it("sys.exit in a task on a worker ends the run with its code", () => {
     const program = join(dir, "exit-worker.nc");
-    writeFileSync(program, `import "std/sys" as sys
+    writeFileSync(
+      program,
+      `import "std/sys" as sys
 func quit(code) { sys.exit(code) }
 print("before")
 try { await spawn quit(9) } catch e { print("caught", e.code) }
-print("after")`);
+print("after")`,
+    );
     expect(cli(["run", "--workers", "2", program])).toEqual({ code: 9, stdout: "before\n", stderr: "" });
     // not awaited: the exit still ends the main program's long loop (which would take seconds)
     const unawaited = join(dir, "exit-unawaited.nc");
-    writeFileSync(unawaited, `import "std/sys" as sys
+    writeFileSync(
+      unawaited,
+      `import "std/sys" as sys
 func quit(code) { sys.exit(code) }
 print("before")
 spawn quit(8)
 var i = 0
 while i < 300000000 { i += 1 }
-print("after")`);
+print("after")`,
+    );
     expect(cli(["run", "--workers", "2", unawaited])).toEqual({ code: 8, stdout: "before\n", stderr: "" });
     // and from an actor's handler on a worker
     const actor = join(dir, "exit-actor.nc");
-    writeFileSync(actor, `import "std/sys" as sys
+    writeFileSync(
+      actor,
+      `import "std/sys" as sys
 actor A {
   func quit(c) { sys.exit(c) }
   func ping() { return "pong" }
@@ -76,7 +87,8 @@ print(await a.ping())
 a.quit(4)
 var i = 0
 while i < 300000000 { i += 1 }
-print("after")`);
+print("after")`,
+    );
     expect(cli(["run", "--workers", "2", actor])).toEqual({ code: 4, stdout: "pong\n", stderr: "" });
   });
 });

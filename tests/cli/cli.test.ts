@@ -1,12 +1,12 @@
 // The `noodle` command as a user meets it (spec section 8): output, exit codes, the shape of
 // runtime and compile error reports, bytecode files, limits and usage errors. Every test runs
 // the real command in a child process.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cli } from "../helpers.js";
 import { OPCODE_BY_NAME } from "../../src/bytecode/opcode-table.js";
+import { cli } from "../helpers.js";
 
 const EXIT_OK = 0;
 const EXIT_RUNTIME = 1;

@@ -1,11 +1,11 @@
 // The `noodle` command line: each subcommand's options and help, the version, and the coded
 // messages for what a subcommand does not take. Every test runs the real command.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, cli } from "../helpers.js";
+import { cli, ROOT } from "../helpers.js";
 
 const EXIT_USAGE = 64;
 const JS_STACK = /^\s+at .*(\.js|\.ts|node:internal)|^\w*Error: /m;

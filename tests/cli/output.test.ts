@@ -2,7 +2,7 @@
 // stream ends it. A stand-in stream records each write.
 import { EventEmitter } from "node:events";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { StreamedOutput, type OutputEnd } from "../../src/cli/output.js";
+import { type OutputEnd, StreamedOutput } from "../../src/cli/output.js";
 
 class FakeStream extends EventEmitter {
   writes: string[] = [];

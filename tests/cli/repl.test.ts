@@ -5,8 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ROOT } from "../helpers.js";
 import { needsMore } from "../../src/cli/repl.js";
+import { ROOT } from "../helpers.js";
 
 const NOODLE = join(ROOT, "bin/noodle.js");
 
@@ -79,7 +79,7 @@ describe("repl over piped input", () => {
   });
 
   it("prints the value of an expression, and nothing for nil or a statement", () => {
-    const r = session(['"text"', "[1, \"b\"]", "nil", "let quiet = 5", 'print("said")', "true"]);
+    const r = session(['"text"', '[1, "b"]', "nil", "let quiet = 5", 'print("said")', "true"]);
     expect(r.out).toEqual(['"text"', '[1, "b"]', "said", "true"]);
   });
 
@@ -131,7 +131,15 @@ describe("repl over piped input", () => {
 describe("repl: what one entry declares, the next can use", () => {
   it("uses a module imported by an earlier entry, which runs once, even when imported again", () => {
     writeFileSync(join(home, "lib.nc"), `print("lib runs")\nfunc sq(x) { return x * x }\nstruct Pt { x, y }\n`);
-    const r = session(['import "lib.nc" as lib', "lib.sq(4)", 'import "lib.nc" as again', "again.sq(5)", "lib.Pt { x: 1, y: 2 }", "func area(p: lib.Pt) { return p.x * p.y }", "area(lib.Pt { x: 3, y: 4 })"]);
+    const r = session([
+      'import "lib.nc" as lib',
+      "lib.sq(4)",
+      'import "lib.nc" as again',
+      "again.sq(5)",
+      "lib.Pt { x: 1, y: 2 }",
+      "func area(p: lib.Pt) { return p.x * p.y }",
+      "area(lib.Pt { x: 3, y: 4 })",
+    ]);
     expect(r.stderr).toBe("");
     expect(r.out).toEqual(["lib runs", "16", "25", "Pt { x: 1, y: 2 }", "12"]);
   });
@@ -154,7 +162,18 @@ describe("repl: what one entry declares, the next can use", () => {
   });
 
   it("spawns an actor declared by an earlier entry and keeps its state between entries", () => {
-    const r = session(["actor Counter {", "  var n = 0", "  func inc() {", "    n += 1", "    return n", "  }", "}", "let c = spawn Counter()", "await c.inc()", "await c.inc()"]);
+    const r = session([
+      "actor Counter {",
+      "  var n = 0",
+      "  func inc() {",
+      "    n += 1",
+      "    return n",
+      "  }",
+      "}",
+      "let c = spawn Counter()",
+      "await c.inc()",
+      "await c.inc()",
+    ]);
     expect(r.stderr).toBe("");
     expect(r.out).toEqual(["1", "2"]);
   });
@@ -196,7 +215,12 @@ describe("repl: SIGINT without a terminal", () => {
     child.stdin.end("x + 1\n");
     expect(await exit).toBe(0);
     expect(err).toBe("error[1006]: interrupted\n");
-    expect(out.replace(/noodle> /g, "").split("\n").filter(Boolean)).toEqual(["looping", "42"]);
+    expect(
+      out
+        .replace(/noodle> /g, "")
+        .split("\n")
+        .filter(Boolean),
+    ).toEqual(["looping", "42"]);
   }, 60_000);
 });
 
@@ -218,10 +242,7 @@ describe.skipIf(!HAVE_TMUX)("repl in a terminal", () => {
   });
 
   function start(): void {
-    const r = tmux(
-      "new-session", "-d", "-s", "repl", "-x", "100", "-y", "40",
-      `env HOME='${home}' '${process.execPath}' '${NOODLE}' repl`,
-    );
+    const r = tmux("new-session", "-d", "-s", "repl", "-x", "100", "-y", "40", `env HOME='${home}' '${process.execPath}' '${NOODLE}' repl`);
     expect(r.status, r.stderr).toBe(0);
   }
 

@@ -1,7 +1,7 @@
 // `noodle run` output as it streams (spec section 8): printed text reaches the reader while the
 // program still runs, survives SIGINT and SIGTERM, and a reader that goes away or a device that
 // is full ends the run without a JavaScript stack trace. Every test runs the real command.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

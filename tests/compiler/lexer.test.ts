@@ -89,8 +89,14 @@ describe("numbers", () => {
   it("reports malformed numbers and goes on", () => {
     for (const bad of ["1_", "1__0", "0x", "0b102", "12abc", "1e", "0xFG"]) {
       const { tokens, diags } = run(`${bad} + 1`);
-      expect(diags.items.map((d) => d.message), bad).toEqual([`invalid number '${bad}'`]);
-      expect(tokens.map((t) => t.kind), bad).toEqual(["number", "+", "number", "eof"]);
+      expect(
+        diags.items.map((d) => d.message),
+        bad,
+      ).toEqual([`invalid number '${bad}'`]);
+      expect(
+        tokens.map((t) => t.kind),
+        bad,
+      ).toEqual(["number", "+", "number", "eof"]);
     }
   });
 });
@@ -208,7 +214,12 @@ describe("comments and newlines", () => {
   it("flags tokens that follow a line break", () => {
     const ts = tokens("a b\nc /* x\n */ d /* */ e\r\n\r\nf");
     expect(ts.map((t) => [t.text, t.newlineBefore])).toEqual([
-      ["a", false], ["b", false], ["c", true], ["d", true], ["e", false], ["f", true],
+      ["a", false],
+      ["b", false],
+      ["c", true],
+      ["d", true],
+      ["e", false],
+      ["f", true],
     ]);
   });
 

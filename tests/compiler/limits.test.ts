@@ -1,14 +1,15 @@
 // Ordinary code of any size compiles and runs: long flat chains, many globals, parameters and
 // arguments, long literals and concatenations. What must stay limited is a compile error with a
 // position, never a host exception.
+
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compiler/compile.js";
 import { MAX_ERRORS } from "../../src/compiler/diagnostics.js";
 import { MAX_NESTING } from "../../src/compiler/parser.js";
 import { Noodle } from "../../src/index.js";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { cli, outputOf } from "../helpers.js";
 
 const N = 5000;
@@ -129,9 +130,7 @@ describe("compile() reports, never throws", () => {
       },
     });
     expect(r.ok).toBe(false);
-    expect(r.diagnostics.map((d) => `${d.code} ${d.file}:${d.line}:${d.col} ${d.message}`)).toEqual([
-      "1002 main.nc:1:1 internal error: the disk is gone",
-    ]);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.file}:${d.line}:${d.col} ${d.message}`)).toEqual(["1002 main.nc:1:1 internal error: the disk is gone"]);
   });
 
   it("a session goes on after input that used to throw", async () => {
@@ -193,30 +192,48 @@ describe("literals and concatenations of any length", () => {
   });
 
   it("long literals assigned to a variable they read", async () => {
-    const src = `func f() {\n  var xs = [1]\n  xs = [${range(100).map(() => "len(xs)").join(", ")}]\n  print(len(xs), xs[99])\n  var m = {"a": 1}\n  m = {${range(100).map((i) => `"k${i}": len(m)`).join(", ")}}\n  print(len(m), m["k99"])\n}\nf()`;
+    const src = `func f() {\n  var xs = [1]\n  xs = [${range(100)
+      .map(() => "len(xs)")
+      .join(", ")}]\n  print(len(xs), xs[99])\n  var m = {"a": 1}\n  m = {${range(100)
+      .map((i) => `"k${i}": len(m)`)
+      .join(", ")}}\n  print(len(m), m["k99"])\n}\nf()`;
     expect(await outputOf(src)).toBe("100 1\n100 1\n");
   });
 
   it("a 3 000-term string concatenation", async () => {
-    const src = `let s = "ab"\nlet t = ${range(3000).map(() => "s").join(" + ")}\nprint(len(t), t[0:5])`;
+    const src = `let s = "ab"\nlet t = ${range(3000)
+      .map(() => "s")
+      .join(" + ")}\nprint(len(t), t[0:5])`;
     expect(await outputOf(src)).toBe("6000 ababa\n");
   });
 
   it("an interpolated string of 1 000 parts", async () => {
-    const src = `let x = 1\nvar s = "${range(500).map((i) => `${i}:\${x}`).join("")}"\nprint(len(s))\ns = "<\${s}\${s}>"\nprint(len(s))`;
-    const one = range(500).map((i) => `${i}:1`).join("").length;
+    const src = `let x = 1\nvar s = "${range(500)
+      .map((i) => `${i}:\${x}`)
+      .join("")}"\nprint(len(s))\ns = "<\${s}\${s}>"\nprint(len(s))`;
+    const one = range(500)
+      .map((i) => `${i}:1`)
+      .join("").length;
     expect(await outputOf(src)).toBe(`${one}\n${2 * one + 2}\n`);
   });
 
   it("a 100-element matrix", async () => {
-    const rows = range(10).map((r) => range(10).map((c) => r * 10 + c).join(", ")).join("; ");
+    const rows = range(10)
+      .map((r) =>
+        range(10)
+          .map((c) => r * 10 + c)
+          .join(", "),
+      )
+      .join("; ");
     expect(await outputOf(`let m = [${rows}]\nprint(m[9, 9], m[3, 4])`)).toBe("99 34\n");
   });
 });
 
 describe("many globals, parameters and arguments", () => {
   it("70 000 globals", async () => {
-    const src = `${range(70_000).map((i) => `var g${i} = ${i}`).join("\n")}\ng69999 += 1\nprint(g0, g65535, g65536, g69999)`;
+    const src = `${range(70_000)
+      .map((i) => `var g${i} = ${i}`)
+      .join("\n")}\ng69999 += 1\nprint(g0, g65535, g65536, g69999)`;
     expect(await outputOf(src)).toBe("0 65535 65536 70000\n");
   }, 60_000);
 
@@ -238,7 +255,9 @@ describe("many globals, parameters and arguments", () => {
       "}",
       `print(f(${args}))`,
       `print(f(${args}, 9)[1])`,
-      `async func g(${range(200).map((i) => `q${i}`).join(", ")}) { return q0 + q199 }`,
+      `async func g(${range(200)
+        .map((i) => `q${i}`)
+        .join(", ")}) { return q0 + q199 }`,
       `print(await g(${range(200).join(", ")}))`,
       `try { f(${range(298).join(", ")}, "x") } catch e { print(e.code) }`,
     ].join("\n");
@@ -250,11 +269,15 @@ describe("many globals, parameters and arguments", () => {
     const src = [
       `print(len([${args}]))`,
       `print(${args})`,
-      `let sum = (${range(300).map((i) => `a${i}`).join(", ")}) => a0 + a299`,
+      `let sum = (${range(300)
+        .map((i) => `a${i}`)
+        .join(", ")}) => a0 + a299`,
       `print(sum(${args}))`,
       "func pick() { return sum }",
       `print(pick()(${args}))`,
-      `func twice(${range(300).map((i) => `b${i}`).join(", ")}) { return b299 * 2 }`,
+      `func twice(${range(300)
+        .map((i) => `b${i}`)
+        .join(", ")}) { return b299 * 2 }`,
       `print(await spawn twice(${args}))`,
       `try { sum(${range(301).join(", ")}) } catch e { print(e.code) }`,
     ].join("\n");
@@ -266,16 +289,30 @@ describe("limits of the bytecode", () => {
   const codes = (src: string) => compile(src, { file: "t.nc" }).diagnostics.map((d) => `${d.code} ${d.line}:${d.col} ${d.message}`);
 
   it("more than 32 768 parameters, 32 indices or 255 list pattern items are 2019 where they are", () => {
-    const params = range(40_000).map((i) => `p${i}`).join(", ");
+    const params = range(40_000)
+      .map((i) => `p${i}`)
+      .join(", ");
     expect(codes(`let a = 1\nfunc f(${params}) { return p0 }`)).toEqual(["2019 2:1 a function has at most 32832 parameters, this one has 40000"]);
-    expect(codes(`let m = [1]\nprint(m[${range(33).map(() => "0").join(", ")}])`)).toEqual(["2019 2:7 an index has at most 32 dimensions, this one has 33"]);
-    expect(codes(`let v = [1]\nprint(match v { case [${range(256).map(() => "_").join(", ")}] => 1 case _ => 2 })`)).toEqual([
-      "2019 2:22 a list pattern has at most 255 items, this one has 256",
-    ]);
+    expect(
+      codes(
+        `let m = [1]\nprint(m[${range(33)
+          .map(() => "0")
+          .join(", ")}])`,
+      ),
+    ).toEqual(["2019 2:7 an index has at most 32 dimensions, this one has 33"]);
+    expect(
+      codes(
+        `let v = [1]\nprint(match v { case [${range(256)
+          .map(() => "_")
+          .join(", ")}] => 1 case _ => 2 })`,
+      ),
+    ).toEqual(["2019 2:22 a list pattern has at most 255 items, this one has 256"]);
   });
 
   it("a function at the parameter limit compiles", () => {
-    const params = range(32_832).map((i) => `p${i}`).join(", ");
+    const params = range(32_832)
+      .map((i) => `p${i}`)
+      .join(", ");
     expect(codes(`func f(${params}) { return p32831 }`)).toEqual([]);
   });
 });
@@ -286,8 +323,12 @@ describe("one semantics with workers", () => {
     try {
       const file = join(dir, "wide.nc");
       const src = [
-        `func f(${range(300).map((i) => `p${i}`).join(", ")}) { return p0 + p299 }`,
-        `let ts = [spawn f(${range(300).join(", ")}), spawn f(${range(300).map((i) => i + 1).join(", ")})]`,
+        `func f(${range(300)
+          .map((i) => `p${i}`)
+          .join(", ")}) { return p0 + p299 }`,
+        `let ts = [spawn f(${range(300).join(", ")}), spawn f(${range(300)
+          .map((i) => i + 1)
+          .join(", ")})]`,
         "print(await all(ts))",
         `for i, c in "hé🍜" { print(i, c) }`,
       ].join("\n");

@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import type { Block, Expr, Pattern, Program, SliceBounds, Stmt } from "../../src/compiler/ast.js";
 import { DiagnosticBag, SourceFile } from "../../src/compiler/diagnostics.js";
 import { parse } from "../../src/compiler/parser.js";
-import { conformanceSuites, ROOT } from "../helpers.js";
 import { AWAITING } from "../conformance/awaiting.js";
+import { conformanceSuites, ROOT } from "../helpers.js";
 
 function run(text: string): { program: Program; diags: DiagnosticBag } {
   const diags = new DiagnosticBag();
@@ -266,10 +266,7 @@ describe("statement termination", () => {
   it("separates statements by newlines inside blocks, also inside parentheses", () => {
     const e = stmt("push(fs, () => {\n  c += 1\n  return c\n})", "ExprStmt").expr;
     const lambda = e.kind === "Call" ? e.args[1] : e;
-    expect(lambda.kind === "Lambda" && lambda.body.kind === "Block" && lambda.body.body.map((s) => s.kind)).toEqual([
-      "Assign",
-      "Return",
-    ]);
+    expect(lambda.kind === "Lambda" && lambda.body.kind === "Block" && lambda.body.body.map((s) => s.kind)).toEqual(["Assign", "Return"]);
   });
 });
 
@@ -355,9 +352,7 @@ describe("lists and matrices", () => {
   });
 
   it("reports literal rows of unequal length", () => {
-    expect(errors("let m = [1, 2; 3]")).toEqual([
-      "2001 1:16 matrix rows must have equal lengths: row 1 has 2 elements, row 2 has 1",
-    ]);
+    expect(errors("let m = [1, 2; 3]")).toEqual(["2001 1:16 matrix rows must have equal lengths: row 1 has 2 elements, row 2 has 1"]);
     expect(errors("let m = [1; 2, 3; 4]")).toHaveLength(1);
   });
 
@@ -417,9 +412,7 @@ describe("match", () => {
   it("accepts cases on one line and a guard that ends in a name", () => {
     expect(ex("match v { case 0 => a  case n if ok => b }")).toBe("(match v (case 0 a) (case $n if ok b))");
     expect(ex("match v { case n if (ok) => b }")).toBe("(match v (case $n if ok b))");
-    expect(ex("match v { case n if all(xs, x => x > n) => b }")).toBe(
-      "(match v (case $n if (call all xs (=> (x) (> x n))) b))",
-    );
+    expect(ex("match v { case n if all(xs, x => x > n) => b }")).toBe("(match v (case $n if (call all xs (=> (x) (> x n))) b))");
     expect(ex("match v {}")).toBe("(match v )");
   });
 
@@ -474,7 +467,10 @@ describe("statements", () => {
   it("parses function declarations", () => {
     const f = stmt("func add(a: number, b: int) -> number { return a + b }", "Func");
     expect(f).toMatchObject({ name: "add", isAsync: false, returnType: { name: "number" } });
-    expect(f.params.map((p) => [p.name, p.type?.name])).toEqual([["a", "number"], ["b", "int"]]);
+    expect(f.params.map((p) => [p.name, p.type?.name])).toEqual([
+      ["a", "number"],
+      ["b", "int"],
+    ]);
     expect(f.body.body.map((s) => s.kind)).toEqual(["Return"]);
     const g = stmt("async func load(n) {\n  return n * 2\n}", "Func");
     expect(g).toMatchObject({ name: "load", isAsync: true, returnType: undefined });
@@ -484,12 +480,13 @@ describe("statements", () => {
 
   it("parses struct declarations with commas or newlines between fields", () => {
     const s = stmt("struct Point { x: number, y: number }", "Struct");
-    expect(s.fields.map((f) => [f.name, f.type?.name])).toEqual([["x", "number"], ["y", "number"]]);
+    expect(s.fields.map((f) => [f.name, f.type?.name])).toEqual([
+      ["x", "number"],
+      ["y", "number"],
+    ]);
     expect(stmt("struct P {\n  x: number\n  y\n  z: list,\n}", "Struct").fields.map((f) => f.name)).toEqual(["x", "y", "z"]);
     expect(stmt("struct E {}", "Struct").fields).toEqual([]);
-    expect(errors("struct P { x: number y: number }")).toEqual([
-      "2001 1:22 expected ',' or a newline between fields but found 'y'",
-    ]);
+    expect(errors("struct P { x: number y: number }")).toEqual(["2001 1:22 expected ',' or a newline between fields but found 'y'"]);
   });
 
   it("parses actors", () => {
@@ -499,10 +496,11 @@ describe("statements", () => {
     );
     expect(a.name).toBe("Counter");
     expect(a.state.map((s) => s.name)).toEqual(["count", "step"]);
-    expect(a.methods.map((m) => [m.name, m.isAsync])).toEqual([["inc", false], ["get", true]]);
-    expect(errors("actor A {\n  print(1)\n  func f() {}\n}")).toEqual([
-      "2001 2:3 expected 'var', 'let' or 'func' in an actor but found 'print'",
+    expect(a.methods.map((m) => [m.name, m.isAsync])).toEqual([
+      ["inc", false],
+      ["get", true],
     ]);
+    expect(errors("actor A {\n  print(1)\n  func f() {}\n}")).toEqual(["2001 2:3 expected 'var', 'let' or 'func' in an actor but found 'print'"]);
   });
 
   it("parses imports", () => {
@@ -587,16 +585,7 @@ describe("conformance programs", () => {
 
 describe("error recovery", () => {
   it("reports every broken statement once, at the right line and column", () => {
-    const src = [
-      "let a = 1",
-      "let b = 2 +* 3",
-      "print(a)",
-      "let c = 3 4",
-      "func f(x) {",
-      "  return x +* 2",
-      "}",
-      "print(f(c))",
-    ].join("\n");
+    const src = ["let a = 1", "let b = 2 +* 3", "print(a)", "let c = 3 4", "func f(x) {", "  return x +* 2", "}", "print(f(c))"].join("\n");
     const { program, diags } = run(src);
     expect(diags.items.map((d) => `${d.code} ${d.line}:${d.col} ${d.message}`)).toEqual([
       "2001 2:12 expected an expression but found '*'",
@@ -663,9 +652,7 @@ describe("error recovery", () => {
 
   it("closes an actor whose } is missing at the next line indented like it", () => {
     const { program, diags } = run("actor A {\n  var n = 0\n  func f() { n += 1 }\nprint(1)\nlet a = spawn A()");
-    expect(diags.items.map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual([
-      "4:1 expected '}' to close actor 'A' but found 'print'",
-    ]);
+    expect(diags.items.map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual(["4:1 expected '}' to close actor 'A' but found 'print'"]);
     expect(program.body.map((s) => s.kind)).toEqual(["Actor", "ExprStmt", "Let"]);
     // members need not be indented
     expect(stmt("actor B {\nvar n = 0\nfunc f() { }\n}", "Actor").methods).toHaveLength(1);
@@ -679,10 +666,7 @@ describe("error recovery", () => {
   it("turns a broken interpolation into an ErrorExpr and goes on", () => {
     const { program, diags } = run('print("a ${1 +} b ${x} c")\nlet ok = 1');
     expect(diags.items.map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual(["1:15 expected an expression but found '}'"]);
-    expect(program.body.map((s) => (s.kind === "ExprStmt" ? show(s.expr) : s.kind))).toEqual([
-      '(call print (interp "a " <error> " b " x " c"))',
-      "Let",
-    ]);
+    expect(program.body.map((s) => (s.kind === "ExprStmt" ? show(s.expr) : s.kind))).toEqual(['(call print (interp "a " <error> " b " x " c"))', "Let"]);
     expect(errors('"${}"')).toEqual(["2001 1:4 expected an expression but found '}'"]);
     expect(errors('"${a b}"')).toEqual(["2001 1:6 expected '}' but found 'b'"]);
   });
@@ -706,7 +690,7 @@ describe("error recovery", () => {
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
     const pick = <T>(xs: ArrayLike<T>): T => xs[Math.floor(random() * xs.length)];
-    const alphabet = '(){}[];,:."\'$\\=+-*/<>!&|\n x1_A0.5e}{';
+    const alphabet = "(){}[];,:.\"'$\\=+-*/<>!&|\n x1_A0.5e}{";
     const started = Date.now();
     for (let i = 0; i < 2000; i++) {
       let text = pick(sources);

@@ -1,10 +1,11 @@
 // The shared byte ring: records come out in order with their bytes across many wrap-arounds,
 // a full ring refuses and takes records again once read, and the producer is told to wake the
 // consumer exactly when it went to sleep; also between two real threads.
-import { describe, expect, it } from "vitest";
-import fc from "fast-check";
+
 import { Worker } from "node:worker_threads";
 import { buildSync } from "esbuild";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
 import { ByteRing } from "../../src/concurrency/byte-ring.js";
 import { ROOT } from "../helpers.js";
 
@@ -114,12 +115,16 @@ describe("ByteRing", () => {
     const step = fc.record({ writes: fc.nat({ max: 24 }), reads: fc.nat({ max: 24 }) });
     const sizes = (largest: number) =>
       fc.array(fc.oneof(fc.nat({ max: largest }), fc.constantFrom(0, 1, 7, 8, 9, largest - 1, largest)), { minLength: 1, maxLength: 600 });
-    const run = fc.constantFrom(64, 128, 256, 1024).chain((capacity) => fc.tuple(fc.constant(capacity), sizes(capacity / 4), fc.array(step, { minLength: 1, maxLength: 80 })));
+    const run = fc
+      .constantFrom(64, 128, 256, 1024)
+      .chain((capacity) => fc.tuple(fc.constant(capacity), sizes(capacity / 4), fc.array(step, { minLength: 1, maxLength: 80 })));
     fc.assert(
       fc.property(run, ([capacity, lengths, steps]) => {
         const { producer, consumer } = ringPair(capacity);
         const largest = producer.largest;
-        let written = 0, readCount = 0, unreadBytes = 0;
+        let written = 0,
+          readCount = 0,
+          unreadBytes = 0;
         const write1 = (): boolean => {
           const length = lengths[written];
           const at = producer.reserve(length);
@@ -167,7 +172,8 @@ describe("ByteRing", () => {
 
   it("goes around a small ring thousands of times", () => {
     const { producer, consumer } = ringPair(256);
-    let total = 0, readCount = 0;
+    let total = 0,
+      readCount = 0;
     const lengthOf = (n: number) => (n * 37) % (producer.largest + 1);
     for (let n = 0; n < 20_000; n++) {
       while (!write(producer, recordBytes(n, lengthOf(n)))) {
@@ -202,7 +208,8 @@ describe("ByteRing", () => {
     }
     // then a ring kept partly full carries records of every size across the boundary
     const lengths = Array.from({ length: 120 }, (_, i) => (i % 3 === 0 ? i : (i * 7919) % (largest + 1)));
-    let w = 0, r = 0;
+    let w = 0,
+      r = 0;
     while (r < lengths.length) {
       while (w < lengths.length && write(producer, recordBytes(w, lengths[w]))) w++;
       for (let k = 0; k < 2 && r < w; k++, r++) expect(Buffer.compare(read(consumer)!, recordBytes(r, lengths[r])), `record ${r}`).toBe(0);
@@ -282,7 +289,14 @@ const { sizeOf, byteOf } = new Function(`${RECORDS_JS}\nreturn { sizeOf, byteOf 
 
 /** A worker script: ByteRing (bundled from the source) and then `body`. */
 function ringWorkerScript(body: string): string {
-  const ring = buildSync({ entryPoints: [ROOT + "src/concurrency/byte-ring.ts"], bundle: true, format: "iife", globalName: "ringModule", write: false, target: "node20" });
+  const ring = buildSync({
+    entryPoints: [ROOT + "src/concurrency/byte-ring.ts"],
+    bundle: true,
+    format: "iife",
+    globalName: "ringModule",
+    write: false,
+    target: "node20",
+  });
   return `${ring.outputFiles[0].text}\n${RECORDS_JS}\n${body}`;
 }
 
@@ -321,7 +335,9 @@ describe("ByteRing between two threads", () => {
       const buffer = ByteRing.allocate(capacity);
       const ring = new ByteRing(buffer);
       const worker = new Worker(ringWorkerScript(PRODUCER), { eval: true, workerData: { buffer, count, deadline: Date.now() + 20_000 } });
-      let wakesSeen = 0, failure: string | undefined, producerWakes = -1;
+      let wakesSeen = 0,
+        failure: string | undefined,
+        producerWakes = -1;
       let notify: (() => void) | undefined;
       worker.on("message", (m: { t: string; wakes?: number; at?: number }) => {
         if (m.t === "wake") wakesSeen++;
@@ -342,7 +358,9 @@ describe("ByteRing between two threads", () => {
           };
         });
       try {
-        let expected = 0, sleeps = 0, wakesUsed = 0;
+        let expected = 0,
+          sleeps = 0,
+          wakesUsed = 0;
         while (expected < count) {
           for (let at = ring.next(); at >= 0; at = ring.next()) {
             const length = ring.length;

@@ -1,8 +1,8 @@
 // Fibers waiting for the host: a JavaScript promise handed to Noodle is a future; the fiber that
 // awaits it suspends while other fibers run, and resumes (or throws) when the promise settles.
 import { describe, expect, it } from "vitest";
-import { Noodle } from "../../src/index.js";
 import { compile } from "../../src/compiler/compile.js";
+import { Noodle } from "../../src/index.js";
 import { VM } from "../../src/runtime/vm.js";
 
 async function session() {
@@ -66,7 +66,9 @@ describe("host promises", () => {
     let settle: (v: unknown) => void = () => {};
     expect(await noodle.callAsync("keep", new Promise((r) => (settle = r)))).toBe(1);
     // a deadlock now is a deadlock, not a wait for the earlier promise
-    const r = await noodle.evalAsync(`var me = nil\nfunc waitMe() { return await me }\nme = spawn waitMe()\ntry { await me } catch e { print(e.code) }\ntry { await kept } catch e { print(e.code) }`);
+    const r = await noodle.evalAsync(
+      `var me = nil\nfunc waitMe() { return await me }\nme = spawn waitMe()\ntry { await me } catch e { print(e.code) }\ntry { await kept } catch e { print(e.code) }`,
+    );
     expect(r.ok).toBe(true);
     settle(5); // too late: ignored
     await later(0, 1);
@@ -87,7 +89,12 @@ describe("host promises", () => {
   it("a host builtin that answers with a promise suspends only the calling fiber", async () => {
     const { noodle, output } = await session();
     // pmap's host side, answering later (as a pool that does not block would)
-    noodle.vm.registerHost("__pmap", ([xs]) => later((xs as number[]).map((x) => x * 10), 5));
+    noodle.vm.registerHost("__pmap", ([xs]) =>
+      later(
+        (xs as number[]).map((x) => x * 10),
+        5,
+      ),
+    );
     const r = await noodle.evalAsync(`
       func other() { print("other ran"); return 1 }
       let t = spawn other()

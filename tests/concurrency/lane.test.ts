@@ -2,12 +2,13 @@
 // messages come out in the order written, however the port's messages and the ring's records
 // interleave, with a full ring and without shared memory; the reader is woken by a message
 // only when it may be asleep.
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import fc from "fast-check";
+
 import { MessageChannel, Worker } from "node:worker_threads";
 import { buildSync } from "esbuild";
-import { LaneReader, LaneWriter, type LaneMessage } from "../../src/concurrency/lane.js";
+import fc from "fast-check";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ByteRing } from "../../src/concurrency/byte-ring.js";
+import { type LaneMessage, LaneReader, LaneWriter } from "../../src/concurrency/lane.js";
 import { ROOT } from "../helpers.js";
 
 /** What was written to a lane, and what comes out of it. */
@@ -108,7 +109,10 @@ function channelLane(buffer: SharedArrayBuffer | undefined) {
     doorbells: () => doorbells,
     async expectAll(items: Item[]) {
       try {
-        await until(() => c.got.length >= items.length, () => `${c.got.length} of ${items.length} records came`);
+        await until(
+          () => c.got.length >= items.length,
+          () => `${c.got.length} of ${items.length} records came`,
+        );
         // nothing more comes after a turn of the event loop
         await new Promise((r) => setTimeout(r, 5));
         expect(c.got).toEqual(items);
@@ -180,7 +184,11 @@ describe("LaneReader and LaneWriter through a port", () => {
       // transferred: the writer's copy is gone
       expect(payload.length).toBe(0);
       lane.deliverAll();
-      expect(lane.got).toEqual([{ bytes: new Uint8Array([1, 2, 3]) }, { message: { payload: new Float64Array([1.5, -2, 3]) } }, { bytes: new Uint8Array([4, 5]) }]);
+      expect(lane.got).toEqual([
+        { bytes: new Uint8Array([1, 2, 3]) },
+        { message: { payload: new Float64Array([1.5, -2, 3]) } },
+        { bytes: new Uint8Array([4, 5]) },
+      ]);
     }
   });
 });
@@ -553,7 +561,14 @@ if (role === "writer") {
 }`;
 
 function laneWorker(role: "writer" | "reader", workerData: object): Worker {
-  const lane = buildSync({ entryPoints: [ROOT + "src/concurrency/lane.ts"], bundle: true, format: "iife", globalName: "laneModule", write: false, target: "node20" });
+  const lane = buildSync({
+    entryPoints: [ROOT + "src/concurrency/lane.ts"],
+    bundle: true,
+    format: "iife",
+    globalName: "laneModule",
+    write: false,
+    target: "node20",
+  });
   return new Worker(`${lane.outputFiles[0].text}\n${ITEMS_JS}\n${LANE_WORKER}`, { eval: true, workerData: { role, ...workerData } });
 }
 
@@ -569,7 +584,11 @@ describe("a lane between two threads", () => {
     worker.on("message", (m: LaneMessage) => reader.receive(m));
     worker.on("error", (e) => (error = e));
     try {
-      await until(() => c.got.length >= count || error !== undefined, () => `${c.got.length} of ${count} records came`, 20_000);
+      await until(
+        () => c.got.length >= count || error !== undefined,
+        () => `${c.got.length} of ${count} records came`,
+        20_000,
+      );
       expect(error).toBeUndefined();
       for (let n = 0; n < count; n++) if (!sameItem(c.got[n], itemOf(n, 1024))) expect(c.got[n], `record ${n}`).toEqual(itemOf(n, 1024));
       expect(c.got.length).toBe(count);
@@ -591,7 +610,11 @@ describe("a lane between two threads", () => {
         write(writer, item);
         if (n % 200 === 199) await new Promise((r) => setTimeout(r, n % 1000 === 999 ? 1 : 0));
       }
-      await until(() => report !== undefined || error !== undefined, () => "the worker did not finish reading", 20_000);
+      await until(
+        () => report !== undefined || error !== undefined,
+        () => "the worker did not finish reading",
+        20_000,
+      );
       expect(error).toBeUndefined();
       expect(report).toEqual({ t: "read", n: count, wrong: -1 });
     } finally {

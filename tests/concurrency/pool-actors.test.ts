@@ -3,7 +3,7 @@
 // VM, tasks and actors on workers call actors anywhere, and an actor whose worker dies starts
 // again elsewhere.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { VM, type Pool, type NbcModule } from "../../src/index.js";
+import { type NbcModule, type Pool, VM } from "../../src/index.js";
 import { moduleOf, startPool } from "./pool-helpers.js";
 
 /** Runs a module on a fresh VM, with `pool` running its tasks and actors when given; what it printed. */
@@ -80,13 +80,16 @@ try { await f.hit() } catch e { print(e.code) }
   });
 
   it("re-throws a handler's error with its code and the handler in the trace", async () => {
-    const module = moduleOf(`
+    const module = moduleOf(
+      `
 actor A {
   func fail(x) { throw error(4300 + x, "failed " + str(x)) }
 }
 let a = spawn A()
 await a.fail(7)
-`, "trace.nc");
+`,
+      "trace.nc",
+    );
     for (const pool of [undefined, pools[0]]) {
       const e = await run(module, pool).catch((x) => x);
       expect(e.code).toBe(4307);
@@ -103,7 +106,7 @@ var k = 3
 try { print(await e.back(x => x + k)) } catch err { print(err.code) }
 print(await e.back([1, "two", [3; 4]]))
 `);
-    expect(await run(module, pools[0])).toBe("8007\n[1, \"two\", [3; 4]]\n");
+    expect(await run(module, pools[0])).toBe('8007\n[1, "two", [3; 4]]\n');
   });
 
   it("lets tasks and actors on workers call actors anywhere, actors passed around included", async () => {
@@ -126,7 +129,7 @@ print(await spawn through(log, "via an argument"))
 print(sort(await log.all()))
 `);
     const alone = await run(module);
-    expect(alone).toBe("[1, 4, 9]\nhello ann\ndone\n5\n[\"hi ann\", \"task 1\", \"task 2\", \"task 3\", \"via an argument\"]\n");
+    expect(alone).toBe('[1, 4, 9]\nhello ann\ndone\n5\n["hi ann", "task 1", "task 2", "task 3", "via an argument"]\n');
     expect(await run(module, pools[1])).toBe(alone);
   });
 

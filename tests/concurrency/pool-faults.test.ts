@@ -30,7 +30,8 @@ describe("a pool losing workers", () => {
           pool!.killWorker(0);
         }
         return v;
-      }));
+      }),
+    );
     const results = await Promise.all(job);
     expect(killed).toBe(true);
     expect(pool.retries).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 // Shared by the pool tests: pools of real worker threads (running dist/node/pool-worker.js, so
 // the library must be built), modules compiled from source, and single-VM reference results.
 import { existsSync } from "node:fs";
-import { compile, Pool, VM, type NbcModule, type PoolOptions } from "../../src/index.js";
+import { compile, type NbcModule, Pool, type PoolOptions, VM } from "../../src/index.js";
 import { nodeWorkers } from "../../src/node/pool.js";
 import { ROOT } from "../helpers.js";
 

@@ -2,10 +2,17 @@
 // library (pool.matmul) and inside programs (a VM with the pool attached), for square and
 // non-square shapes and row counts that do not divide evenly among the workers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { VM, type Matrix, type Pool } from "../../src/index.js";
+import { type Matrix, type Pool, VM } from "../../src/index.js";
 import { moduleOf, printed, startPool } from "./pool-helpers.js";
 
-const SHAPES: [number, number, number][] = [[5, 7, 3], [1, 4, 9], [2, 3, 2], [33, 17, 65], [130, 64, 31], [97, 101, 103]];
+const SHAPES: [number, number, number][] = [
+  [5, 7, 3],
+  [1, 4, 9],
+  [2, 3, 2],
+  [33, 17, 65],
+  [130, 64, 31],
+  [97, 101, 103],
+];
 
 /** A * B in one VM without a pool, and the operands, from rand with fixed seeds. */
 async function reference(m: number, k: number, n: number, dtype: "f64" | "f32") {
@@ -41,7 +48,10 @@ describe("matrix products on a pool", () => {
   });
 
   it("splits A * B inside a program and prints what one VM prints", async () => {
-    const lines = SHAPES.map(([m, k, n], i) => `let C${i} = rand(${m}, ${k}, ${i}) * rand(${k}, ${n}, ${i + 10})\nprint(sum(C${i}), C${i}[${m - 1}, ${n - 1}], str(C${i}) == str(rand(${m}, ${k}, ${i}) * rand(${k}, ${n}, ${i + 10})))`);
+    const lines = SHAPES.map(
+      ([m, k, n], i) =>
+        `let C${i} = rand(${m}, ${k}, ${i}) * rand(${k}, ${n}, ${i + 10})\nprint(sum(C${i}), C${i}[${m - 1}, ${n - 1}], str(C${i}) == str(rand(${m}, ${k}, ${i}) * rand(${k}, ${n}, ${i + 10})))`,
+    );
     const module = moduleOf(lines.join("\n") + "\nprint(f32(rand(40, 9, 1)) * f32(rand(9, 13, 2)))");
     const before = (await pool.workerStats()).map((s) => s.tasksRun);
     // every product of at least one multiply-add goes to the pool

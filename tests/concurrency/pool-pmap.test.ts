@@ -1,10 +1,10 @@
 // `pmap(xs, f)` in programs: on a pool's workers when the VM has one attached, sequentially
 // otherwise, with the same output either way and with 1 or 4 workers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { VM, type Pool } from "../../src/index.js";
-import { moduleOf, printed, startPool } from "./pool-helpers.js";
+import { type Pool, VM } from "../../src/index.js";
 import { nodeWorkers } from "../../src/node/pool.js";
-import { outputOf, errorCodeOf } from "../helpers.js";
+import { errorCodeOf, outputOf } from "../helpers.js";
+import { moduleOf, printed, startPool } from "./pool-helpers.js";
 
 const PROGRAM = `
 struct P { x: number, y: number }
@@ -113,4 +113,3 @@ try { pmap(range(0, 20), bad) } catch e { print(e.code, e.message) }
     }
   });
 });
-

@@ -2,7 +2,7 @@
 // with their codes and traces, modules sent to each worker once, tasks spread over the workers,
 // and pmap.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Noodle, NoodleRuntimeError, STRUCT_NAME, type Pool } from "../../src/index.js";
+import { Noodle, NoodleRuntimeError, type Pool, STRUCT_NAME } from "../../src/index.js";
 import { moduleOf, startPool } from "./pool-helpers.js";
 
 const SOURCE = `
@@ -39,7 +39,15 @@ describe("a pool of two workers", () => {
 
   it("carries values of every kind both ways", async () => {
     const values = [
-      null, true, 2.5, "noodle 🍜", [1, [2, [3]]], new Map<string | number, unknown>([["a", 1], [2, "b"]]),
+      null,
+      true,
+      2.5,
+      "noodle 🍜",
+      [1, [2, [3]]],
+      new Map<string | number, unknown>([
+        ["a", 1],
+        [2, "b"],
+      ]),
       { kind: "matrix", shape: [2, 3], dtype: "f64", data: Float64Array.from([1, 2, 3, 4, 5, 6]) },
       { kind: "matrix", shape: [1, 2], dtype: "f32", data: Float32Array.from([0.5, -1]) },
       { kind: "tensor", shape: [2, 1, 2], dtype: "f64", data: Float64Array.from([1, 2, 3, 4]) },
@@ -96,4 +104,3 @@ describe("a pool of two workers", () => {
     expect(after.map((n, i) => n - before[i])).toEqual([4, 4]);
   });
 });
-

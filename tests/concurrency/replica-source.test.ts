@@ -1,8 +1,8 @@
 // A replica gets only the globals the function it runs can reach, so a task does not copy the
 // program's unrelated (maybe large) data.
 import { describe, expect, it } from "vitest";
-import { VM } from "../../src/index.js";
 import { reachableGlobals, replicaOf } from "../../src/concurrency/replica-source.js";
+import { VM } from "../../src/index.js";
 import { decodeValue, WIRE } from "../../src/store/codec.js";
 import { moduleOf } from "./pool-helpers.js";
 
@@ -43,7 +43,12 @@ describe("the globals a replica gets", () => {
     const { vm, fn } = await loaded();
     const copied = (proto: number) => (decodeValue(replicaOf(vm, proto).globals, WIRE) as unknown[]).filter((e) => e !== null);
     expect(copied(fn("alone"))).toEqual([]);
-    expect(copied(fn("task"))).toEqual([[module.globals.indexOf("helper") + module.globalBase, "f", fn("helper")], [module.globals.indexOf("scale") + module.globalBase, "v", 3]].sort((a, b) => (a[0] as number) - (b[0] as number)));
+    expect(copied(fn("task"))).toEqual(
+      [
+        [module.globals.indexOf("helper") + module.globalBase, "f", fn("helper")],
+        [module.globals.indexOf("scale") + module.globalBase, "v", 3],
+      ].sort((a, b) => (a[0] as number) - (b[0] as number)),
+    );
     // the large list goes only with the function that uses it
     expect(replicaOf(vm, fn("task")).globals.length).toBeLessThan(200);
     expect(replicaOf(vm, fn("writes")).globals.length).toBeGreaterThan(100000);

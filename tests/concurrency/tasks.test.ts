@@ -6,28 +6,34 @@ import { outputOf, runSource } from "../helpers.js";
 
 describe("spawn and await", () => {
   it("runs a task and returns its value", async () => {
-    expect(await outputOf(`
+    expect(
+      await outputOf(`
       func sq(x) { return x * x }
       let t = spawn sq(7)
       print(t, type(t))
-      print(await t)`)).toBe("<future> future\n49\n");
+      print(await t)`),
+    ).toBe("<future> future\n49\n");
   });
 
   it("runs tasks in the order they were spawned, each until it waits", async () => {
-    expect(await outputOf(`
+    expect(
+      await outputOf(`
       func say(x) { print("start", x); return x }
       let a = spawn say(1)
       let b = spawn say(2)
       print("main")
-      print(await b, await a)`)).toBe("main\nstart 1\nstart 2\n2 1\n");
+      print(await b, await a)`),
+    ).toBe("main\nstart 1\nstart 2\n2 1\n");
   });
 
   it("awaits a future that finished long ago, as often as asked", async () => {
-    expect(await outputOf(`
+    expect(
+      await outputOf(`
       func one() { return 1 }
       let t = spawn one()
       print(await t)
-      print(await t + await t)`)).toBe("1\n2\n");
+      print(await t + await t)`),
+    ).toBe("1\n2\n");
   });
 
   it("awaits a plain value as itself", async () => {
@@ -35,14 +41,17 @@ describe("spawn and await", () => {
   });
 
   it("passes default parameters and closures to tasks", async () => {
-    expect(await outputOf(`
+    expect(
+      await outputOf(`
       var hits = 0
       func add(a, b = 10) { hits += 1; return a + b }
-      print(await spawn add(1), await spawn add(1, 2), hits)`)).toBe("11 3 2\n");
+      print(await spawn add(1), await spawn add(1, 2), hits)`),
+    ).toBe("11 3 2\n");
   });
 
   it("spawns lambdas, builtins and tasks that spawn tasks", async () => {
-    expect(await outputOf(`
+    expect(
+      await outputOf(`
       func fib(n) {
         if n < 2 { return n }
         let a = spawn fib(n - 1)
@@ -50,7 +59,8 @@ describe("spawn and await", () => {
         return await a + await b
       }
       print(await spawn fib(12))
-      print(await spawn ((x) => x + 1)(1), await spawn len([1, 2, 3]))`)).toBe("144\n2 3\n");
+      print(await spawn ((x) => x + 1)(1), await spawn len([1, 2, 3]))`),
+    ).toBe("144\n2 3\n");
   });
 
   it("checks a spawned call's argument count at the spawn", async () => {
@@ -59,26 +69,31 @@ describe("spawn and await", () => {
   });
 
   it("type() and == treat futures by identity", async () => {
-    expect(await outputOf(`
+    expect(
+      await outputOf(`
       func f() { return 1 }
       let a = spawn f()
       let b = spawn f()
-      print(a == a, a == b, type(a), str(a))`)).toBe("true false future <future>\n");
+      print(a == a, a == b, type(a), str(a))`),
+    ).toBe("true false future <future>\n");
   });
 
   it("async functions return a future and run as a task", async () => {
-    expect(await outputOf(`
+    expect(
+      await outputOf(`
       async func load(n) { print("loading", n); return n * 2 }
       let f = load(21)
       print("called", type(f))
       print(await f)
-      print(await spawn load(1))`)).toBe("called future\nloading 21\n42\nloading 1\n2\n");
+      print(await spawn load(1))`),
+    ).toBe("called future\nloading 21\n42\nloading 1\n2\n");
   });
 });
 
 describe("await in every kind of place", () => {
   it("inside try, catch and finally, loops, matches and closures", async () => {
-    expect(await outputOf(`
+    expect(
+      await outputOf(`
       func v(x) { return x }
       func bad() { throw error(4310, "b") }
       var log = []
@@ -93,41 +108,50 @@ describe("await in every kind of place", () => {
       for i in 0..3 { push(log, await spawn v(i * 10)) }
       let m = match await spawn v(2) { case 2 => "two"  case _ => "other" }
       let fs = map([1, 2, 3], x => spawn v(x * x))
-      print(log, m, await all(fs))`)).toBe(`[1, 4310, "fin", 0, 10, 20] two [1, 4, 9]\n`);
+      print(log, m, await all(fs))`),
+    ).toBe(`[1, 4310, "fin", 0, 10, 20] two [1, 4, 9]\n`);
   });
 
   it("each loop iteration's variable is the task's own", async () => {
-    expect(await outputOf(`
+    expect(
+      await outputOf(`
       var fs = []
       for i in 0..4 { push(fs, spawn (() => i * i)()) }
-      print(await all(fs))`)).toBe("[0, 1, 4, 9]\n");
+      print(await all(fs))`),
+    ).toBe("[0, 1, 4, 9]\n");
   });
 
   it("inside a region, with values the task makes escaping through its result", async () => {
-    expect(await outputOf(`
+    expect(
+      await outputOf(`
       func make(n) { return range(0, n) }
       var kept = nil
       region {
         let t = spawn make(5)
         kept = await t
       }
-      print(kept)`)).toBe("[0, 1, 2, 3, 4]\n");
+      print(kept)`),
+    ).toBe("[0, 1, 2, 3, 4]\n");
   });
 });
 
 describe("all", () => {
   it("gives the values in the order of the list", async () => {
-    expect(await outputOf(`
+    expect(
+      await outputOf(`
       func slow(n) { var s = 0; for i in 0..n { s += 1 } return n }
       print(await all([spawn slow(3000), spawn slow(10), 7, spawn slow(500)]))
-      print(await all([]))`)).toBe("[3000, 10, 7, 500]\n[]\n");
+      print(await all([]))`),
+    ).toBe("[3000, 10, 7, 500]\n[]\n");
   });
 
   it("fails with the first failure", async () => {
-    expect(await outputOf(`
+    expect(
+      await outputOf(`
       func ok(n) { return n }
       func bad(code) { throw error(code, "bad " + str(code)) }
-      try { await all([spawn ok(1), spawn bad(4301), spawn bad(4302)]) } catch e { print(e.code, e.message) }`)).toBe("4301 bad 4301\n");
+      try { await all([spawn ok(1), spawn bad(4301), spawn bad(4302)]) } catch e { print(e.code, e.message) }`),
+    ).toBe("4301 bad 4301\n");
   });
 
   it("rejects what is not a list", async () => {
@@ -154,62 +178,75 @@ waiter()`);
   });
 
   it("catches a task's runtime error by code, and the trace text names both sides", async () => {
-    expect(await outputOf(`
+    expect(
+      await outputOf(`
       func div(a, b) { return a / b }
       try { await spawn div(1, 0) } catch e {
         print(e.code, e.message)
         print(len(e.trace) > 0)
-      }`)).toBe("3001 division by zero\ntrue\n");
+      }`),
+    ).toBe("3001 division by zero\ntrue\n");
   });
 
   it("an error in a task nobody awaits does not end the program", async () => {
-    expect(await outputOf(`
+    expect(
+      await outputOf(`
       func boom() { throw error(4260, "unseen") }
       let t = spawn boom()
-      print("fine")`)).toBe("fine\n");
+      print("fine")`),
+    ).toBe("fine\n");
   });
 });
 
 describe("timeouts", () => {
   it("fails with 7002 and cancels the task", async () => {
-    expect(await outputOf(`
+    expect(
+      await outputOf(`
       var steps = 0
       func forever() { while true { steps += 1 } }
       let t = spawn forever()
       try { await timeout(t, 30) } catch e { print(e.code) }
       try { await t } catch e { print("task", e.code) }
-      print(steps > 0)`)).toBe("7002\ntask 7002\ntrue\n");
+      print(steps > 0)`),
+    ).toBe("7002\ntask 7002\ntrue\n");
   });
 
   it("settles as its future does when that comes first", async () => {
-    expect(await outputOf(`
+    expect(
+      await outputOf(`
       func quick() { return "done" }
       func bad() { throw error(4270, "no") }
       print(await timeout(spawn quick(), 10000))
       try { await timeout(spawn bad(), 10000) } catch e { print(e.code) }
-      print(await timeout(5, 10))`)).toBe("done\n4270\n5\n");
+      print(await timeout(5, 10))`),
+    ).toBe("done\n4270\n5\n");
   });
 
   it("cancels a task that is itself waiting", async () => {
-    expect(await outputOf(`
+    expect(
+      await outputOf(`
       func never() { while true { } }
       let stuck = spawn never()
       func waiter() { return await stuck }
       try { await timeout(spawn waiter(), 20) } catch e { print(e.code) }
-      try { await timeout(stuck, 20) } catch e { print(e.code) }`)).toBe("7002\n7002\n");
+      try { await timeout(stuck, 20) } catch e { print(e.code) }`),
+    ).toBe("7002\n7002\n");
   });
 });
 
 describe("limits", () => {
   it("a task that spends the budget ends the whole run with 4002, whoever waits", async () => {
-    const r = await runSource(`
+    const r = await runSource(
+      `
       func spin() { while true { } }
       actor A { func spin() { while true { } } }
       let a = spawn A()
       a.spin()
       let t = spawn spin()
       print("before")
-      await t`, { maxSteps: 100_000 });
+      await t`,
+      { maxSteps: 100_000 },
+    );
     expect(r.error?.code).toBe(4002);
     expect(r.output).toBe("before\n");
   });
@@ -241,25 +278,29 @@ describe("deadlocks", () => {
   });
 
   it("lets the program catch 7004 and go on", async () => {
-    expect(await outputOf(`
+    expect(
+      await outputOf(`
       var f = nil
       func waitSelf() { return await f }
       f = spawn waitSelf()
       try { await f } catch e { print("caught", e.code) }
-      print("after")`)).toBe("caught 7004\nafter\n");
+      print("after")`),
+    ).toBe("caught 7004\nafter\n");
   });
 });
 
 describe("many fibers", () => {
   it("completes 10 000 spawned tasks", async () => {
-    expect(await outputOf(`
+    expect(
+      await outputOf(`
       func work(i) { return i * 2 }
       var fs = []
       for i in 0..10000 { push(fs, spawn work(i)) }
       var total = 0
       for f in fs { total += await f }
       print(total)
-      print(sum(await all(fs)))`)).toBe("99990000\n99990000\n");
+      print(sum(await all(fs)))`),
+    ).toBe("99990000\n99990000\n");
   });
 
   it("keeps suspended fibers' values through collections", async () => {
@@ -306,12 +347,14 @@ describe("many fibers", () => {
   });
 
   it("runs tasks with regions while others wait", async () => {
-    expect(await outputOf(`
+    expect(
+      await outputOf(`
       func part(k) {
         var t = 0
         for i in 0..50 { region { let xs = [k, i, [i]]; t += xs[1] } }
         return t
       }
-      print(await all([spawn part(1), spawn part(2), spawn part(3)]))`)).toBe("[1225, 1225, 1225]\n");
+      print(await all([spawn part(1), spawn part(2), spawn part(3)]))`),
+    ).toBe("[1225, 1225, 1225]\n");
   });
 });

@@ -2,15 +2,16 @@
 // exactly, and the exit status and first stderr line must be as the program's `.err` says (exit 2
 // for a compile error, 1 for any other; no `.err`: exit 0 and nothing on stderr). The project's own
 // programs always run; the spec's shared programs beside the project run when they are there.
-import { describe, it, expect } from "vitest";
-import { readFileSync, existsSync } from "node:fs";
+
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { cli, conformanceSuites, OWN_CONFORMANCE, SHARED_CONFORMANCE } from "../helpers.js";
 import { AWAITING } from "./awaiting.js";
 
 // The lines after an error's first: a runtime error's trace, a compile error's place.
-const TRACE_LINE = /^  at \S.* \(.+:\d+:\d+\)$/;
-const PLACE_LINE = /^  --> .+:\d+:\d+$/;
+const TRACE_LINE = /^ {2}at \S.* \(.+:\d+:\d+\)$/;
+const PLACE_LINE = /^ {2}--> .+:\d+:\d+$/;
 
 function check(dir: string, name: string): void {
   const base = join(dir, name);
@@ -18,7 +19,9 @@ function check(dir: string, name: string): void {
   expect(r.stdout).toBe(readFileSync(base + ".out", "utf8"));
   if (existsSync(base + ".err")) {
     // each line of the .err starts one of the errors reported, in order (a compile error reports all of a file's)
-    const want = readFileSync(base + ".err", "utf8").trim().split("\n");
+    const want = readFileSync(base + ".err", "utf8")
+      .trim()
+      .split("\n");
     const lines = r.stderr.trimEnd().split("\n");
     const errors = lines.filter((l) => l.startsWith("error["));
     expect(lines[0].startsWith(want[0]), r.stderr).toBe(true);

@@ -4,8 +4,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ERROR_LIST, ERRORS, type ErrorName, errorSpec, fillPositional, formatError } from "../../src/errors/table.js";
 import { ROOT, tsFiles } from "../helpers.js";
-import { ERRORS, ERROR_LIST, errorSpec, fillPositional, formatError, type ErrorName } from "../../src/errors/table.js";
 
 /** What each leading digit stands for. */
 const RANGES: Record<string, RegExp> = {
@@ -111,7 +111,6 @@ describe("the error table", () => {
     }
   });
 });
-
 
 /**
  * The ways source code names an error code by number: a constant named E_ / ERR_, a call of the

@@ -4,10 +4,10 @@
 // around the record.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LaneRecordWriter, readLaneRecord, type LaneRecord } from "../../src/concurrency/lane-records.js";
 import type { LaneWriter } from "../../src/concurrency/lane.js";
+import { type LaneRecord, LaneRecordWriter, readLaneRecord } from "../../src/concurrency/lane-records.js";
 import type { ErrorInfo } from "../../src/concurrency/protocol.js";
-import { CodecError, type StoredValue } from "../../src/store/codec.js";
+import { CodecError } from "../../src/store/codec.js";
 import { FUZZ_TIMEOUT, fuzzParameters, mutated } from "./fuzz.js";
 import { plain, values } from "./values.js";
 
@@ -66,58 +66,87 @@ const name = fc.oneof(fc.stringMatching(/^[a-z_][a-z0-9_]{0,10}$/), fc.string({ 
 const args = fc.array(values(true), { maxLength: 4 });
 const frame = fc.record({ name, file: fc.string({ maxLength: 12 }), line: fc.nat(10_000), col: fc.nat(500) });
 const errorInfo: fc.Arbitrary<ErrorInfo> = fc
-  .record({ code: fc.integer({ min: 1000, max: 9999 }), message: fc.string({ maxLength: 30 }), trace: fc.array(frame, { maxLength: 3 }), frames: fc.option(fc.array(fc.nat(), { maxLength: 6 }), { nil: undefined }) })
+  .record({
+    code: fc.integer({ min: 1000, max: 9999 }),
+    message: fc.string({ maxLength: 30 }),
+    trace: fc.array(frame, { maxLength: 3 }),
+    frames: fc.option(fc.array(fc.nat(), { maxLength: 6 }), { nil: undefined }),
+  })
   .map((e) => (e.frames === undefined ? { code: e.code, message: e.message, trace: e.trace } : e));
 
 /** A record as a writer would make it, with the record it stands for. */
 const written: fc.Arbitrary<[LaneRecord, Uint8Array]> = fc.oneof(
-  fc.tuple(id, u32, name, args).map(([i, actor, n, a]): [LaneRecord, Uint8Array] => [
-    { kind: "message", id: i, actor, name: n, args: a },
-    recordBytes((w) => w.message(i, actor, n, w.encoder.encode(a).slice())),
-  ]),
-  fc.tuple(id, u32, u32, args).map(([i, client, proto, a]): [LaneRecord, Uint8Array] => [
-    { kind: "task", id: i, client, proto, args: a },
-    recordBytes((w) => w.task(i, client, proto, w.encoder.encode(a).slice())),
-  ]),
-  fc.tuple(id, u32, u32).map(([i, client, proto]): [LaneRecord, Uint8Array] => [{ kind: "spawn", id: i, client, proto }, recordBytes((w) => w.spawn(i, client, proto))]),
+  fc
+    .tuple(id, u32, name, args)
+    .map(([i, actor, n, a]): [LaneRecord, Uint8Array] => [
+      { kind: "message", id: i, actor, name: n, args: a },
+      recordBytes((w) => w.message(i, actor, n, w.encoder.encode(a).slice())),
+    ]),
+  fc
+    .tuple(id, u32, u32, args)
+    .map(([i, client, proto, a]): [LaneRecord, Uint8Array] => [
+      { kind: "task", id: i, client, proto, args: a },
+      recordBytes((w) => w.task(i, client, proto, w.encoder.encode(a).slice())),
+    ]),
+  fc
+    .tuple(id, u32, u32)
+    .map(([i, client, proto]): [LaneRecord, Uint8Array] => [{ kind: "spawn", id: i, client, proto }, recordBytes((w) => w.spawn(i, client, proto))]),
   id.map((i): [LaneRecord, Uint8Array] => [{ kind: "cancel", id: i }, recordBytes((w) => w.cancel(i))]),
-  fc.tuple(id, values(true)).map(([i, v]): [LaneRecord, Uint8Array] => [{ kind: "value", id: i, value: v }, recordBytes((w) => w.value(i, v, () => { throw new Error("not sendable"); }))]),
-  fc.tuple(id, errorInfo).map(([i, e]): [LaneRecord, Uint8Array] => [{ kind: "error", id: i, error: e }, recordBytes((w) => w.error(i, e))]),
-  fc.tuple(u32, fc.constantFrom(1, 2), fc.string({ unit: "grapheme", maxLength: 40 })).map(([client, fd, text]): [LaneRecord, Uint8Array] => [
-    { kind: "output", client, fd, text },
-    recordBytes((w) => w.output(client, fd, text)),
+  fc.tuple(id, values(true)).map(([i, v]): [LaneRecord, Uint8Array] => [
+    { kind: "value", id: i, value: v },
+    recordBytes((w) =>
+      w.value(i, v, () => {
+        throw new Error("not sendable");
+      }),
+    ),
   ]),
+  fc.tuple(id, errorInfo).map(([i, e]): [LaneRecord, Uint8Array] => [{ kind: "error", id: i, error: e }, recordBytes((w) => w.error(i, e))]),
+  fc
+    .tuple(u32, fc.constantFrom(1, 2), fc.string({ unit: "grapheme", maxLength: 40 }))
+    .map(([client, fd, text]): [LaneRecord, Uint8Array] => [{ kind: "output", client, fd, text }, recordBytes((w) => w.output(client, fd, text))]),
 );
 
 describe("lane records", () => {
-  it("read back as they were written", () => {
-    fc.assert(
-      fc.property(written, ([record, bytes]) => {
-        expect(outcome(bytes)).toEqual(plainRecord(record));
-      }),
-      fuzzParameters(21),
-    );
-  }, FUZZ_TIMEOUT);
+  it(
+    "read back as they were written",
+    () => {
+      fc.assert(
+        fc.property(written, ([record, bytes]) => {
+          expect(outcome(bytes)).toEqual(plainRecord(record));
+        }),
+        fuzzParameters(21),
+      );
+    },
+    FUZZ_TIMEOUT,
+  );
 
-  it("read damaged records as records or refuse them with 8004", () => {
-    const seen = { record: 0, refused: 0 };
-    fc.assert(
-      fc.property(mutated(written.map(([, bytes]) => bytes)), (bytes) => {
-        if (outcome(bytes) === "8004") seen.refused++;
-        else seen.record++;
-      }),
-      fuzzParameters(22),
-    );
-    expect(seen.refused).toBeGreaterThan(0);
-    expect(seen.record).toBeGreaterThan(0);
-  }, FUZZ_TIMEOUT);
+  it(
+    "read damaged records as records or refuse them with 8004",
+    () => {
+      const seen = { record: 0, refused: 0 };
+      fc.assert(
+        fc.property(mutated(written.map(([, bytes]) => bytes)), (bytes) => {
+          if (outcome(bytes) === "8004") seen.refused++;
+          else seen.record++;
+        }),
+        fuzzParameters(22),
+      );
+      expect(seen.refused).toBeGreaterThan(0);
+      expect(seen.record).toBeGreaterThan(0);
+    },
+    FUZZ_TIMEOUT,
+  );
 
-  it("read random bytes as records or refuse them with 8004", () => {
-    fc.assert(
-      fc.property(fc.nat(8), fc.uint8Array({ maxLength: 64 }), (kind, body) => {
-        outcome(Uint8Array.of(kind, ...body));
-      }),
-      fuzzParameters(23),
-    );
-  }, FUZZ_TIMEOUT);
+  it(
+    "read random bytes as records or refuse them with 8004",
+    () => {
+      fc.assert(
+        fc.property(fc.nat(8), fc.uint8Array({ maxLength: 64 }), (kind, body) => {
+          outcome(Uint8Array.of(kind, ...body));
+        }),
+        fuzzParameters(23),
+      );
+    },
+    FUZZ_TIMEOUT,
+  );
 });

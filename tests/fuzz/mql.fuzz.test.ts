@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ERRORS } from "../../src/errors/table.js";
 import { HostError } from "../../src/runtime/host-calls.js";
-import { MemoryLog, Store, prepareStorage, type StoredValue } from "../../src/store/index.js";
+import { MemoryLog, prepareStorage, Store, type StoredValue } from "../../src/store/index.js";
 import { FUZZ_TIMEOUT, fuzzParameters } from "./fuzz.js";
 
 let s: Store;
@@ -19,7 +19,14 @@ function matrix(r: number, c: number, values: number[], dtype: "f64" | "f32" = "
 beforeAll(async () => {
   const env = await prepareStorage();
   s = Store.open(new MemoryLog(), env.sqlite, env.kernels);
-  s.put("A", matrix(2, 2, [1, 2, 3, 4]), new Map<StoredValue, StoredValue>([["tag", "demo"], ["run", 1]]));
+  s.put(
+    "A",
+    matrix(2, 2, [1, 2, 3, 4]),
+    new Map<StoredValue, StoredValue>([
+      ["tag", "demo"],
+      ["run", 1],
+    ]),
+  );
   s.put("B", matrix(2, 2, [2, 0, 0, 5], "f32"), new Map<StoredValue, StoredValue>([["tag", "é🍜"]]));
   s.put("C", matrix(1, 3, [1, 2, 3]));
   s.put("E", matrix(0, 0, []));
@@ -38,7 +45,10 @@ function outcome(sql: string, params: StoredValue[] = []): string {
   try {
     rows = s.query(sql, params);
   } catch (e) {
-    if (!(e instanceof HostError) || !CODES.has(e.code)) throw new Error(`${JSON.stringify(sql)} threw ${e instanceof Error ? `${e.constructor.name} ${(e as { code?: number }).code ?? ""}: ${e.message}` : String(e)}`);
+    if (!(e instanceof HostError) || !CODES.has(e.code))
+      throw new Error(
+        `${JSON.stringify(sql)} threw ${e instanceof Error ? `${e.constructor.name} ${(e as { code?: number }).code ?? ""}: ${e.message}` : String(e)}`,
+      );
     return String(e.code);
   }
   if (!Array.isArray(rows) || !rows.every((r) => r instanceof Map)) throw new Error(`${JSON.stringify(sql)} gave ${String(rows)}`);
@@ -62,11 +72,19 @@ const { expr } = fc.letrec<{ expr: string }>((tie) => ({
     literal,
     fc.constant("?"),
     // the value functions mostly on values (where they fail with a code less often)
-    fc.tuple(fc.constantFrom("det", "trace", "norm", "sum", "mean"), fc.oneof({ weight: 4, arbitrary: fc.constant("value") }, tie("expr"))).map(([f, x]) => `${f}(${x})`),
+    fc
+      .tuple(fc.constantFrom("det", "trace", "norm", "sum", "mean"), fc.oneof({ weight: 4, arbitrary: fc.constant("value") }, tie("expr")))
+      .map(([f, x]) => `${f}(${x})`),
     fc.tuple(fc.constantFrom("abs", "length", "upper", "typeof", "hex", "count", "max", "min", "total", "quote"), tie("expr")).map(([f, x]) => `${f}(${x})`),
-    fc.tuple(fc.oneof({ weight: 4, arbitrary: fc.constant("value") }, tie("expr")), fc.integer({ min: -1, max: 2 }), fc.integer({ min: -1, max: 2 })).map(([x, i, j]) => `elem(${x}, ${i}, ${j})`),
-    fc.tuple(fc.oneof({ weight: 4, arbitrary: fc.constant("meta") }, tie("expr")), fc.constantFrom("'tag'", "'run'", "1", "NULL")).map(([x, f]) => `meta(${x}, ${f})`),
-    fc.tuple(tie("expr"), fc.constantFrom("+", "-", "*", "/", "%", "||", "=", "<>", "<", ">=", "AND", "OR", "LIKE", "IS", "IS NOT"), tie("expr")).map(([a, op, b]) => `(${a} ${op} ${b})`),
+    fc
+      .tuple(fc.oneof({ weight: 4, arbitrary: fc.constant("value") }, tie("expr")), fc.integer({ min: -1, max: 2 }), fc.integer({ min: -1, max: 2 }))
+      .map(([x, i, j]) => `elem(${x}, ${i}, ${j})`),
+    fc
+      .tuple(fc.oneof({ weight: 4, arbitrary: fc.constant("meta") }, tie("expr")), fc.constantFrom("'tag'", "'run'", "1", "NULL"))
+      .map(([x, f]) => `meta(${x}, ${f})`),
+    fc
+      .tuple(tie("expr"), fc.constantFrom("+", "-", "*", "/", "%", "||", "=", "<>", "<", ">=", "AND", "OR", "LIKE", "IS", "IS NOT"), tie("expr"))
+      .map(([a, op, b]) => `(${a} ${op} ${b})`),
     fc.tuple(tie("expr"), tie("expr"), tie("expr")).map(([a, b, c]) => `CASE WHEN ${a} THEN ${b} ELSE ${c} END`),
     fc.tuple(tie("expr"), tie("expr")).map(([a, b]) => `substr(${a}, ${b})`),
     fc.tuple(tie("expr"), fc.constantFrom("INTEGER", "TEXT", "REAL", "BLOB")).map(([a, t]) => `CAST(${a} AS ${t})`),
@@ -78,7 +96,7 @@ const { expr } = fc.letrec<{ expr: string }>((tie) => ({
 const query = fc
   .record({
     distinct: fc.boolean(),
-    columns: fc.array(fc.tuple(expr, fc.option(fc.constantFrom("d", "x", "\"quoted name\"", "[br]"), { nil: undefined })), { minLength: 1, maxLength: 3 }),
+    columns: fc.array(fc.tuple(expr, fc.option(fc.constantFrom("d", "x", '"quoted name"', "[br]"), { nil: undefined })), { minLength: 1, maxLength: 3 }),
     from: fc.constantFrom("objects", "objects o", "objects a, objects b", "(SELECT * FROM objects)", "objects JOIN objects AS p ON objects.key = p.key", ""),
     where: fc.option(expr, { nil: undefined }),
     group: fc.option(expr, { nil: undefined }),
@@ -111,14 +129,70 @@ function withParams(q: fc.Arbitrary<string>): fc.Arbitrary<[string, StoredValue[
 // ---------------------------------------------------------------- damage
 
 const HOSTILE = [
-  ";", "; DELETE FROM objects", "; SELECT 1", "--", "/*", "*/", "'", "\"", "[", "]", "`", "(", ")", ",", "?", "?7", ":name", "@p", "$v",
-  "ATTACH 'x.db' AS x", "DETACH x", "PRAGMA writable_schema = 1", "VACUUM", "INSERT INTO objects(key) VALUES ('z')",
-  "UPDATE objects SET key = 'z'", "DROP TABLE objects", "CREATE TABLE t(x)", "sqlite_master", "sqlite_schema", "pragma_table_info('objects')",
-  "UNION ALL SELECT * FROM sqlite_master", "UNION SELECT 1", "load_extension('x')", "x'00'", "x'4e56'", "é", "🍜", "\u0000", "\u202e", "\ufeff",
-  "\n", "\t", " OR 1=1", "NOT", "NULL", "*", "%", "||", "->", "->>", "ESCAPE", "COLLATE NOCASE", "GLOB", "REGEXP", "MATCH", "zeroblob(4)", "randomblob(4)",
+  ";",
+  "; DELETE FROM objects",
+  "; SELECT 1",
+  "--",
+  "/*",
+  "*/",
+  "'",
+  '"',
+  "[",
+  "]",
+  "`",
+  "(",
+  ")",
+  ",",
+  "?",
+  "?7",
+  ":name",
+  "@p",
+  "$v",
+  "ATTACH 'x.db' AS x",
+  "DETACH x",
+  "PRAGMA writable_schema = 1",
+  "VACUUM",
+  "INSERT INTO objects(key) VALUES ('z')",
+  "UPDATE objects SET key = 'z'",
+  "DROP TABLE objects",
+  "CREATE TABLE t(x)",
+  "sqlite_master",
+  "sqlite_schema",
+  "pragma_table_info('objects')",
+  "UNION ALL SELECT * FROM sqlite_master",
+  "UNION SELECT 1",
+  "load_extension('x')",
+  "x'00'",
+  "x'4e56'",
+  "é",
+  "🍜",
+  "\u0000",
+  "\u202e",
+  "\ufeff",
+  "\n",
+  "\t",
+  " OR 1=1",
+  "NOT",
+  "NULL",
+  "*",
+  "%",
+  "||",
+  "->",
+  "->>",
+  "ESCAPE",
+  "COLLATE NOCASE",
+  "GLOB",
+  "REGEXP",
+  "MATCH",
+  "zeroblob(4)",
+  "randomblob(4)",
 ];
 
-type Edit = { op: "insert"; at: number; text: string } | { op: "delete"; at: number; n: number } | { op: "duplicate"; at: number; n: number } | { op: "char"; at: number; c: string };
+type Edit =
+  | { op: "insert"; at: number; text: string }
+  | { op: "delete"; at: number; n: number }
+  | { op: "duplicate"; at: number; n: number }
+  | { op: "char"; at: number; c: string };
 
 const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ op: fc.constant("insert" as const), at: fc.nat(), text: fc.constantFrom(...HOSTILE) }),
@@ -148,46 +222,69 @@ function applyEdit(sql: string, e: Edit): string {
 const unbounded = (sql: string) => /\bwith\b/i.test(sql) || /(zeroblob|randomblob|printf|format)\s*\(\s*[^)]*\d{5}/i.test(sql);
 
 describe("MQL", () => {
-  it("answers random queries with rows or a coded error", () => {
-    const seen = new Map<string, number>();
-    fc.assert(
-      fc.property(withParams(query), ([sql, params]) => {
-        const o = outcome(sql, params);
-        seen.set(o, (seen.get(o) ?? 0) + 1);
-      }),
-      fuzzParameters(31),
-    );
-    expect(seen.get("rows")).toBeGreaterThan(0);
-    expect(seen.get("8005")).toBeGreaterThan(0);
-    expect(s.keys().length).toBe(8);
-  }, FUZZ_TIMEOUT);
+  it(
+    "answers random queries with rows or a coded error",
+    () => {
+      const seen = new Map<string, number>();
+      fc.assert(
+        fc.property(withParams(query), ([sql, params]) => {
+          const o = outcome(sql, params);
+          seen.set(o, (seen.get(o) ?? 0) + 1);
+        }),
+        fuzzParameters(31),
+      );
+      expect(seen.get("rows")).toBeGreaterThan(0);
+      expect(seen.get("8005")).toBeGreaterThan(0);
+      expect(s.keys().length).toBe(8);
+    },
+    FUZZ_TIMEOUT,
+  );
 
-  it("answers damaged queries with rows or a coded error, and never writes", () => {
-    const seen = new Map<string, number>();
-    const damaged = fc.tuple(query, fc.array(edit, { minLength: 1, maxLength: 4 })).map(([sql, edits]) => edits.reduce(applyEdit, sql)).filter((sql) => !unbounded(sql));
-    fc.assert(
-      fc.property(withParams(damaged), ([sql, params]) => {
-        const o = outcome(sql, params);
-        seen.set(o, (seen.get(o) ?? 0) + 1);
-      }),
-      fuzzParameters(32),
-    );
-    expect(seen.get("rows")).toBeGreaterThan(0);
-    expect(seen.get("8005")).toBeGreaterThan(0);
-    expect(seen.get("8006")).toBeGreaterThan(0);
-    expect(s.keys().length).toBe(8);
-    expect(outcome("SELECT count(*) FROM objects")).toBe("rows");
-  }, FUZZ_TIMEOUT);
+  it(
+    "answers damaged queries with rows or a coded error, and never writes",
+    () => {
+      const seen = new Map<string, number>();
+      const damaged = fc
+        .tuple(query, fc.array(edit, { minLength: 1, maxLength: 4 }))
+        .map(([sql, edits]) => edits.reduce(applyEdit, sql))
+        .filter((sql) => !unbounded(sql));
+      fc.assert(
+        fc.property(withParams(damaged), ([sql, params]) => {
+          const o = outcome(sql, params);
+          seen.set(o, (seen.get(o) ?? 0) + 1);
+        }),
+        fuzzParameters(32),
+      );
+      expect(seen.get("rows")).toBeGreaterThan(0);
+      expect(seen.get("8005")).toBeGreaterThan(0);
+      expect(seen.get("8006")).toBeGreaterThan(0);
+      expect(s.keys().length).toBe(8);
+      expect(outcome("SELECT count(*) FROM objects")).toBe("rows");
+    },
+    FUZZ_TIMEOUT,
+  );
 
-  it("answers random text with rows or a coded error", () => {
-    fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: "binary", maxLength: 40 }).map((t) => "SELECT " + t)).filter((sql) => !unbounded(sql)), (sql) => {
-        outcome(sql);
-      }),
-      fuzzParameters(33),
-    );
-    expect(s.keys().length).toBe(8);
-  }, FUZZ_TIMEOUT);
+  it(
+    "answers random text with rows or a coded error",
+    () => {
+      fc.assert(
+        fc.property(
+          fc
+            .oneof(
+              fc.string({ maxLength: 40 }),
+              fc.string({ unit: "binary", maxLength: 40 }).map((t) => "SELECT " + t),
+            )
+            .filter((sql) => !unbounded(sql)),
+          (sql) => {
+            outcome(sql);
+          },
+        ),
+        fuzzParameters(33),
+      );
+      expect(s.keys().length).toBe(8);
+    },
+    FUZZ_TIMEOUT,
+  );
 
   it("refuses hostile statements with 8006 and leaves the store as it was", () => {
     for (const sql of [
@@ -198,7 +295,7 @@ describe("MQL", () => {
       "SELECT 1; ATTACH ':memory:' AS x",
       "SELECT * FROM sqlite_master",
       "SELECT * FROM pragma_table_info('objects')",
-      "SELECT name FROM \"sqlite_schema\"",
+      'SELECT name FROM "sqlite_schema"',
       "SELECT * FROM [sqlite_temp_master]",
       "/* only a comment */",
       "-- only a comment",
@@ -207,7 +304,13 @@ describe("MQL", () => {
     ]) {
       expect(outcome(sql), sql).toBe("8006");
     }
-    for (const sql of ["SELECT 'é🍜' AS ü", "SELECT key FROM objects WHERE key = '\u202e'", "SELECT length(zeroblob(4))", "SELECT hex(randomblob(4)) IS NOT NULL", "SELECT 1 /* c */ -- d"]) {
+    for (const sql of [
+      "SELECT 'é🍜' AS ü",
+      "SELECT key FROM objects WHERE key = '\u202e'",
+      "SELECT length(zeroblob(4))",
+      "SELECT hex(randomblob(4)) IS NOT NULL",
+      "SELECT 1 /* c */ -- d",
+    ]) {
       expect(outcome(sql), sql).toBe("rows");
     }
     for (const sql of ["SELECT load_extension('x')", "SELECT det(x'4e5601')", "SELECT * FROM objects WHERE", "SELECT 'unterminated", "SELECT \u0000"]) {

@@ -8,16 +8,16 @@
 // Cases per property: NOODLE_FUZZ_RUNS (default 2000), a quarter of that for the deeply nested
 // programs (each costs tens of ordinary cases); the seed is fixed, FUZZ_SEED changes it.
 // The long run: NOODLE_FUZZ_RUNS=100000 npx vitest run tests/fuzz
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { compile } from "../../src/compiler/compile.js";
-import { MAX_ERRORS } from "../../src/compiler/diagnostics.js";
 import { decodeModule, encodeModule } from "../../src/bytecode/codec.js";
 import { verifyModule } from "../../src/bytecode/verifier.js";
+import { compile } from "../../src/compiler/compile.js";
+import { MAX_ERRORS } from "../../src/compiler/diagnostics.js";
 import { VM } from "../../src/runtime/vm.js";
-import { OWN_CONFORMANCE, SHARED_CONFORMANCE, ROOT } from "../helpers.js";
+import { OWN_CONFORMANCE, ROOT, SHARED_CONFORMANCE } from "../helpers.js";
 import { FUZZ_RUNS, FUZZ_SEED } from "./fuzz.js";
 
 const RUNS = FUZZ_RUNS;
@@ -37,15 +37,103 @@ function programsIn(dir: string): string[] {
     .map((f) => readFileSync(join(dir, f), "utf8"));
 }
 
-const SEEDS = [...programsIn(join(ROOT, "examples")), ...programsIn(join(ROOT, "bench/programs")), ...programsIn(OWN_CONFORMANCE), ...programsIn(SHARED_CONFORMANCE)];
+const SEEDS = [
+  ...programsIn(join(ROOT, "examples")),
+  ...programsIn(join(ROOT, "bench/programs")),
+  ...programsIn(OWN_CONFORMANCE),
+  ...programsIn(SHARED_CONFORMANCE),
+];
 
 const TOKENS = [
-  "let ", "var ", "func ", "async ", "struct ", "actor ", "import ", "if ", "elif ", "else ", "while ", "for ", " in ",
-  "return ", "break", "continue", "throw ", "try ", "catch ", "finally ", "region ", "match ", "case ", "spawn ",
-  "await ", "not ", " and ", " or ", "true", "false", "nil", "x", "y", "f", "print", "len", "_", "0", "1", "2.5",
-  "1e309", '"s"', '"${x}"', "'", "(", ")", "[", "]", "{", "}", ",", ";", ":", ".", "..", "..=", "=>", "->", "=",
-  "+=", "==", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "**", ".*", "./", "\\", "!", "&&", "||", "\n",
-  " ", "\t", "#", "//", "/*", "*/", "`", "@", "\u{1F35C}", "\ud800",
+  "let ",
+  "var ",
+  "func ",
+  "async ",
+  "struct ",
+  "actor ",
+  "import ",
+  "if ",
+  "elif ",
+  "else ",
+  "while ",
+  "for ",
+  " in ",
+  "return ",
+  "break",
+  "continue",
+  "throw ",
+  "try ",
+  "catch ",
+  "finally ",
+  "region ",
+  "match ",
+  "case ",
+  "spawn ",
+  "await ",
+  "not ",
+  " and ",
+  " or ",
+  "true",
+  "false",
+  "nil",
+  "x",
+  "y",
+  "f",
+  "print",
+  "len",
+  "_",
+  "0",
+  "1",
+  "2.5",
+  "1e309",
+  '"s"',
+  '"${x}"',
+  "'",
+  "(",
+  ")",
+  "[",
+  "]",
+  "{",
+  "}",
+  ",",
+  ";",
+  ":",
+  ".",
+  "..",
+  "..=",
+  "=>",
+  "->",
+  "=",
+  "+=",
+  "==",
+  "!=",
+  "<",
+  "<=",
+  ">",
+  ">=",
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+  "**",
+  ".*",
+  "./",
+  "\\",
+  "!",
+  "&&",
+  "||",
+  "\n",
+  " ",
+  "\t",
+  "#",
+  "//",
+  "/*",
+  "*/",
+  "`",
+  "@",
+  "\u{1F35C}",
+  "\ud800",
 ];
 
 // ---------------------------------------------------------------- the properties
@@ -129,10 +217,18 @@ function mutate(text: string, edits: { kind: string; at: number; length: number;
     const to = e.to % n;
     const piece = text.slice(at, end);
     switch (e.kind) {
-      case "delete": text = text.slice(0, at) + text.slice(end); break;
-      case "duplicate": text = text.slice(0, to) + piece + text.slice(to); break;
-      case "insert": text = text.slice(0, at) + e.token + text.slice(at); break;
-      case "replace": text = text.slice(0, at) + e.token + text.slice(end); break;
+      case "delete":
+        text = text.slice(0, at) + text.slice(end);
+        break;
+      case "duplicate":
+        text = text.slice(0, to) + piece + text.slice(to);
+        break;
+      case "insert":
+        text = text.slice(0, at) + e.token + text.slice(at);
+        break;
+      case "replace":
+        text = text.slice(0, at) + e.token + text.slice(end);
+        break;
       case "swap": {
         const rest = text.slice(0, at) + text.slice(end);
         const where = to % (rest.length + 1);
@@ -194,7 +290,9 @@ const nested = fc
 
 describe("fuzzing source text", () => {
   afterAll(() => {
-    console.log(`source fuzz: ${JSON.stringify({ runsPerProperty: RUNS, seed: SEED, seeds: SEEDS.length, ...tally, slowestCompileMs: Math.round(tally.slowestCompileMs) })}`);
+    console.log(
+      `source fuzz: ${JSON.stringify({ runsPerProperty: RUNS, seed: SEED, seeds: SEEDS.length, ...tally, slowestCompileMs: Math.round(tally.slowestCompileMs) })}`,
+    );
   });
 
   it("random text compiles or is rejected with positioned 2xxx errors", { timeout: TIMEOUT }, async () => {

@@ -2,7 +2,7 @@
 // of any Unicode, nested lists, maps and structs, errors, f64 and f32 matrices and tensors, and
 // (for the wire flavour) references to a pool's actors; and a comparable form of a value.
 import fc from "fast-check";
-import { STRUCT_NAME, actorRef, ACTOR_ID } from "../../src/runtime/values.js";
+import { ACTOR_ID, actorRef, STRUCT_NAME } from "../../src/runtime/values.js";
 import type { ArrayValue, StoredValue } from "../../src/store/index.js";
 
 function struct(name: string, fields: [string, StoredValue][]): StoredValue {
@@ -25,9 +25,12 @@ const elements = (n: number) => fc.array(number, { minLength: n, maxLength: n })
 
 const array: fc.Arbitrary<StoredValue> = fc.oneof(
   fc.tuple(fc.nat(5), fc.nat(5), fc.boolean()).chain(([r, c, f32]) => elements(r * c).map((xs) => arrayOf([r, c], f32, xs))),
-  fc.tuple(fc.array(fc.nat(3), { maxLength: 5 }).filter((s) => s.length !== 2), fc.boolean()).chain(([shape, f32]) =>
-    elements(shape.reduce((a, b) => a * b, 1)).map((xs) => ({ ...arrayOf(shape, f32, xs), kind: "tensor" as const })),
-  ),
+  fc
+    .tuple(
+      fc.array(fc.nat(3), { maxLength: 5 }).filter((s) => s.length !== 2),
+      fc.boolean(),
+    )
+    .chain(([shape, f32]) => elements(shape.reduce((a, b) => a * b, 1)).map((xs) => ({ ...arrayOf(shape, f32, xs), kind: "tensor" as const }))),
 );
 
 /** Any storable value; with `actors`, references to a pool's actors too (the wire flavour). */

@@ -1,26 +1,35 @@
 // The linear-algebra kernels against plain references: products on random shapes (fast-check)
 // for both builds of the core, and inverse/solve residuals on well-conditioned matrices.
-import { describe, it, expect } from "vitest";
-import fc from "fast-check";
+
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { Noodle, type Matrix } from "../../src/index.js";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type Matrix, Noodle } from "../../src/index.js";
 import { ROOT } from "../helpers.js";
 // @ts-expect-error: plain JavaScript shared with a child process
 import { checkProducts, randomMatrix } from "./fixtures/products.mjs";
 
 const shape = fc.record({ m: fc.integer({ min: 1, max: 37 }), k: fc.integer({ min: 1, max: 37 }), n: fc.integer({ min: 1, max: 37 }) });
 const EDGES = [
-  { m: 1, k: 1, n: 1 }, { m: 1, k: 50, n: 9 }, { m: 9, k: 50, n: 1 },
-  { m: 5, k: 300, n: 7 }, { m: 65, k: 257, n: 33 }, { m: 130, k: 20, n: 1030 }, { m: 37, k: 800, n: 11 },
+  { m: 1, k: 1, n: 1 },
+  { m: 1, k: 50, n: 9 },
+  { m: 9, k: 50, n: 1 },
+  { m: 5, k: 300, n: 7 },
+  { m: 65, k: 257, n: 33 },
+  { m: 130, k: 20, n: 1030 },
+  { m: 37, k: 800, n: 11 },
 ];
 
 describe("matrix product", () => {
   it("f64 products of integer matrices are exact, on random and edge shapes", async () => {
     const s = await Noodle.create({ core: "simd", stdout: () => {} });
-    fc.assert(fc.property(fc.array(shape, { minLength: 1, maxLength: 4 }), (shapes) => {
-      expect(checkProducts(s, shapes, "f64", true).exactFailures).toBe(0);
-    }), { numRuns: 60, seed: 42 });
+    fc.assert(
+      fc.property(fc.array(shape, { minLength: 1, maxLength: 4 }), (shapes) => {
+        expect(checkProducts(s, shapes, "f64", true).exactFailures).toBe(0);
+      }),
+      { numRuns: 60, seed: 42 },
+    );
     expect(checkProducts(s, EDGES, "f64", true).exactFailures).toBe(0);
   });
 
@@ -38,7 +47,10 @@ describe("matrix product", () => {
   // The relaxed build fuses multiply-adds; Node 20 runs it only with a flag, browsers by default.
   it("the relaxed-SIMD build gives the same results", () => {
     if (!existsSync(ROOT + "dist/index.js")) throw new Error("build first: npm run build");
-    const r = spawnSync(process.execPath, ["--experimental-wasm-relaxed-simd", ROOT + "tests/linalg/fixtures/relaxed-products.mjs", JSON.stringify(EDGES)], { encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync(process.execPath, ["--experimental-wasm-relaxed-simd", ROOT + "tests/linalg/fixtures/relaxed-products.mjs", JSON.stringify(EDGES)], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.variant).toBe("relaxed");
@@ -111,7 +123,9 @@ describe("inverse", () => {
       const a = randomMatrix(n, n, 3 * n, false).map((row: number[], i: number) => row.map((v, j) => (j === (i + 5) % n ? v + 3 : v)));
       const x = (s.call("inverse", s.matrix(a)) as Matrix).toArrays();
       const want = gaussJordan(a);
-      let diff = 0, scale = 0, residual = 0;
+      let diff = 0,
+        scale = 0,
+        residual = 0;
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < n; j++) {
           diff = Math.max(diff, Math.abs(x[i][j] - want[i][j]));
@@ -151,9 +165,11 @@ describe("element-wise operations and reductions", () => {
   it("follow the reference on random matrices", async () => {
     const s = await Noodle.create({ stdout: () => {} });
     s.eval("func ops(A, B) { return [A + B, A - B, A .* B, A ./ B, 2 * A, A / 4, -A, A', sum(A), mean(A), trace(A * B'), norm(A)] }");
-    const a = randomMatrix(5, 7, 1, false), b = randomMatrix(5, 7, 2, false).map((r: number[]) => r.map((v) => v + 3));
+    const a = randomMatrix(5, 7, 1, false),
+      b = randomMatrix(5, 7, 2, false).map((r: number[]) => r.map((v) => v + 3));
     const [add, sub, mul, div, scale, quarter, neg, tr, total, mean, traceAB, norm] = s.call("ops", s.matrix(a), s.matrix(b)) as unknown[];
-    const each = (m: unknown, f: (i: number, j: number) => number) => (m as Matrix).toArrays().every((row, i) => row.every((v, j) => Math.abs(v - f(i, j)) < 1e-12));
+    const each = (m: unknown, f: (i: number, j: number) => number) =>
+      (m as Matrix).toArrays().every((row, i) => row.every((v, j) => Math.abs(v - f(i, j)) < 1e-12));
     expect(each(add, (i, j) => a[i][j] + b[i][j])).toBe(true);
     expect(each(sub, (i, j) => a[i][j] - b[i][j])).toBe(true);
     expect(each(mul, (i, j) => a[i][j] * b[i][j])).toBe(true);
@@ -163,7 +179,10 @@ describe("element-wise operations and reductions", () => {
     expect(each(neg, (i, j) => -a[i][j])).toBe(true);
     expect(each(tr, (i, j) => a[j][i])).toBe(true);
     const flat = a.flat();
-    expect(total as number).toBeCloseTo(flat.reduce((x: number, y: number) => x + y, 0), 12);
+    expect(total as number).toBeCloseTo(
+      flat.reduce((x: number, y: number) => x + y, 0),
+      12,
+    );
     expect(mean as number).toBeCloseTo(flat.reduce((x: number, y: number) => x + y, 0) / flat.length, 12);
     let t = 0;
     for (let i = 0; i < 5; i++) for (let p = 0; p < 7; p++) t += a[i][p] * b[i][p];
@@ -178,7 +197,8 @@ describe("transpose, element-wise operations and reductions on random shapes", (
     s.eval("func ops(A, B) { return [A', A + B, A .* B, A - 2 * B, sum(A), det(A * A' + eye(rows(A)))] }");
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 1000 }), (m, n, seed) => {
-        const a = randomMatrix(m, n, seed, true), b = randomMatrix(m, n, seed + 1, true);
+        const a = randomMatrix(m, n, seed, true),
+          b = randomMatrix(m, n, seed + 1, true);
         const [tr, add, mul, sub, total] = s.call("ops", s.matrix(a), s.matrix(b)) as [Matrix, Matrix, Matrix, Matrix, number];
         expect(tr.toArrays()).toEqual(Array.from({ length: n }, (_, j) => Array.from({ length: m }, (_, i) => a[i][j])));
         expect(add.toArrays()).toEqual(a.map((row: number[], i: number) => row.map((v, j) => v + b[i][j])));

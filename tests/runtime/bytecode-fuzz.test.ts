@@ -11,15 +11,15 @@
 // encoded .nbc bytes and decodes them. Runs are seeded, so a failure reproduces.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compile } from "../../src/compiler/compile.js";
 import { decodeModule, encodeModule } from "../../src/bytecode/codec.js";
 import { BytecodeError } from "../../src/bytecode/errors.js";
 import { decodeAt, encode, extRole, jumpTarget } from "../../src/bytecode/instruction.js";
 import { CAPTURE_FROM_PARENT, type Constant, type NbcModule } from "../../src/bytecode/module.js";
-import { OPCODES, TYPE_CODES, type Format, type Role } from "../../src/bytecode/opcode-table.js";
+import { type Format, OPCODES, type Role, TYPE_CODES } from "../../src/bytecode/opcode-table.js";
 import { verifyModule } from "../../src/bytecode/verifier.js";
+import { compile } from "../../src/compiler/compile.js";
 import { ERROR_LIST } from "../../src/errors/table.js";
-import { BUILTINS, BUILTIN_ID } from "../../src/runtime/builtin-table.js";
+import { BUILTIN_ID, BUILTINS } from "../../src/runtime/builtin-table.js";
 import { VM } from "../../src/runtime/vm.js";
 import { code, everyOpcodeModule, fn, mod, reseal } from "../bytecode/build.js";
 import { runSource } from "../helpers.js";
@@ -201,7 +201,10 @@ function isMalformed(e: unknown): boolean {
 /** An exception with the top of its stack, which says whether it came from the core or the host. */
 function describeThrown(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
-  const frames = (e.stack ?? "").split("\n").filter((l) => l.trim().startsWith("at ")).slice(0, 6);
+  const frames = (e.stack ?? "")
+    .split("\n")
+    .filter((l) => l.trim().startsWith("at "))
+    .slice(0, 6);
   return [`${e.constructor.name}: ${e.message}`, ...frames].join("\n");
 }
 
@@ -230,7 +233,7 @@ async function verifyAndRun(m: NbcModule): Promise<Outcome> {
   }
   const { vm } = await freshVm();
   const started = performance.now();
-  let result;
+  let result: ReturnType<typeof vm.run>;
   try {
     result = vm.run(m);
     vm.collect();
@@ -286,9 +289,19 @@ function instructionStarts(code: Uint32Array): number[] {
 
 /** Where each operand of a format sits in the instruction word: [shift, width]. */
 const FIELDS: Record<Format, [number, number][]> = {
-  ABC: [[8, 8], [16, 8], [24, 8]],
-  ABx: [[8, 8], [16, 16]],
-  AsBx: [[8, 8], [16, 16]],
+  ABC: [
+    [8, 8],
+    [16, 8],
+    [24, 8],
+  ],
+  ABx: [
+    [8, 8],
+    [16, 16],
+  ],
+  AsBx: [
+    [8, 8],
+    [16, 16],
+  ],
   sJ: [[8, 24]],
 };
 
@@ -306,7 +319,9 @@ const smallInt = fc.oneof(
   fc.integer({ min: -300, max: 300 }),
 );
 const constantValue: fc.Arbitrary<Constant> = fc.oneof(
-  fc.constantFrom(0, -0, 1, -1, 0.5, 3, 255, 65536, 2 ** 31, 2 ** 32 + 1, 1e300, -1e300, NaN, Infinity, -Infinity).map((value): Constant => ({ kind: "number", value })),
+  fc
+    .constantFrom(0, -0, 1, -1, 0.5, 3, 255, 65536, 2 ** 31, 2 ** 32 + 1, 1e300, -1e300, NaN, Infinity, -Infinity)
+    .map((value): Constant => ({ kind: "number", value })),
   fc.integer({ min: -1000, max: 1000 }).map((value): Constant => ({ kind: "number", value })),
   fc.constantFrom("", "x", "y", "code", "message", "trace", "k1", "🍜", "a\u0000b", "é".repeat(300)).map((value): Constant => ({ kind: "string", value })),
 );
@@ -335,7 +350,10 @@ const mutation = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("dropWord" as const), fn: anyIndex, at: anyIndex }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("nregs" as const), fn: anyIndex, value: smallInt, relative: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("nparams" as const), fn: anyIndex, value: smallInt }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("constant" as const), at: anyIndex, value: constantValue, op: fc.constantFrom("set", "append", "drop") }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant("constant" as const), at: anyIndex, value: constantValue, op: fc.constantFrom("set", "append", "drop") }),
+  },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -379,19 +397,32 @@ type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
 function validFor(role: Role, pick: number, m: NbcModule, nregs: number, ncaps: number): number {
   const within = (n: number) => (n > 0 ? pick % n : 0);
   switch (role) {
-    case "r": return within(nregs);
-    case "k": return within(m.constants.length);
-    case "g": return within(m.globals.length);
-    case "p": return within(m.functions.length);
-    case "c": return within(ncaps);
-    case "s": return within(m.structs.length);
-    case "b": return within(BUILTINS.length);
-    case "t": return within(TYPE_CODES.length);
-    case "e": return ERROR_LIST[within(ERROR_LIST.length)].code;
-    case "f": return pick & 1;
-    case "n": return pick % 5;
-    case "i": return (pick % 601) - 300;
-    default: return 0;
+    case "r":
+      return within(nregs);
+    case "k":
+      return within(m.constants.length);
+    case "g":
+      return within(m.globals.length);
+    case "p":
+      return within(m.functions.length);
+    case "c":
+      return within(ncaps);
+    case "s":
+      return within(m.structs.length);
+    case "b":
+      return within(BUILTINS.length);
+    case "t":
+      return within(TYPE_CODES.length);
+    case "e":
+      return ERROR_LIST[within(ERROR_LIST.length)].code;
+    case "f":
+      return pick & 1;
+    case "n":
+      return pick % 5;
+    case "i":
+      return (pick % 601) - 300;
+    default:
+      return 0;
   }
 }
 
@@ -482,7 +513,8 @@ function mutate(m: NbcModule, mu: Mutation): void {
     }
     case "swap": {
       const f = fnOf(mu.fn);
-      const a = mu.a % f.code.length, b = mu.b % f.code.length;
+      const a = mu.a % f.code.length,
+        b = mu.b % f.code.length;
       [f.code[a], f.code[b]] = [f.code[b], f.code[a]];
       return;
     }
@@ -515,7 +547,7 @@ function mutate(m: NbcModule, mu: Mutation): void {
       const value = mu.toInstruction !== null && starts.length ? starts[mu.toInstruction % starts.length] : mu.value;
       if (mu.op === "add" || f.handlers.length === 0) {
         const start = starts.length ? starts[mu.which % starts.length] : 0;
-        f.handlers.push({ start, end: f.code.length, target: value < 0 ? 0 : value, reg: Math.max(0, f.nregs - 1), region: 0 });
+        f.handlers.push({ start, end: f.code.length, target: Math.max(value, 0), reg: Math.max(0, f.nregs - 1), region: 0 });
       } else if (mu.op === "drop") f.handlers.splice(mu.which % f.handlers.length, 1);
       else f.handlers[mu.which % f.handlers.length][mu.field] = value >>> 0;
       return;
@@ -591,7 +623,10 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  const errors = [...tally.errors].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${code}: ${n}`).join(", ");
+  const errors = [...tally.errors]
+    .sort((a, b) => b[1] - a[1])
+    .map(([code, n]) => `${code}: ${n}`)
+    .join(", ");
   console.log(
     [
       `bytecode fuzz: ${tally.structured} structured mutants, ${tally.bytes} damaged encodings`,
@@ -612,44 +647,52 @@ describe("bytecode fuzz", () => {
     }
   });
 
-  it("mutated modules are rejected with 1004 or run to a value or an error", async () => {
-    const seedIndex = fc.nat({ max: 1 << 20 });
-    await fc.assert(
-      fc.asyncProperty(seedIndex, fc.array(mutation, { minLength: 1, maxLength: 4 }), async (s, mutations) => {
-        const m = cloneModule(SEEDS[s % SEEDS.length].module);
-        for (const mu of mutations) mutate(m, mu);
-        tally.structured++;
-        count(await verifyAndRun(m));
-      }),
-      { numRuns: STRUCTURED_RUNS, seed: SEED, endOnFailure: true },
-    );
-  }, PROPERTY_TIMEOUT);
+  it(
+    "mutated modules are rejected with 1004 or run to a value or an error",
+    async () => {
+      const seedIndex = fc.nat({ max: 1 << 20 });
+      await fc.assert(
+        fc.asyncProperty(seedIndex, fc.array(mutation, { minLength: 1, maxLength: 4 }), async (s, mutations) => {
+          const m = cloneModule(SEEDS[s % SEEDS.length].module);
+          for (const mu of mutations) mutate(m, mu);
+          tally.structured++;
+          count(await verifyAndRun(m));
+        }),
+        { numRuns: STRUCTURED_RUNS, seed: SEED, endOnFailure: true },
+      );
+    },
+    PROPERTY_TIMEOUT,
+  );
 
-  it("damaged .nbc encodings are rejected with 1004 or decode to modules that behave", async () => {
-    const encodings = () => SEEDS.map((s) => encodeModule(s.module));
-    let encoded: Uint8Array[] | undefined;
-    await fc.assert(
-      fc.asyncProperty(fc.nat({ max: 1 << 20 }), fc.array(byteDamage, { minLength: 1, maxLength: 6 }), fc.boolean(), async (s, damages, sealed) => {
-        encoded ??= encodings();
-        let bytes = encoded[s % encoded.length];
-        for (const d of damages) bytes = damage(bytes, d);
-        // resealed files get past the content hash and exercise the parser and the VM; the
-        // rest show that the hash catches the damage
-        if (sealed) bytes = reseal(bytes);
-        tally.bytes++;
-        let m: NbcModule;
-        try {
-          m = decodeModule(bytes, "fuzz.nbc");
-        } catch (e) {
-          if (!isMalformed(e)) throw new Error(`the decoder threw something other than a BytecodeError 1004: ${describeThrown(e)}`);
-          tally.decoderRejected++;
-          return;
-        }
-        count(await verifyAndRun(m));
-      }),
-      { numRuns: BYTE_RUNS, seed: SEED + 1, endOnFailure: true },
-    );
-  }, PROPERTY_TIMEOUT);
+  it(
+    "damaged .nbc encodings are rejected with 1004 or decode to modules that behave",
+    async () => {
+      const encodings = () => SEEDS.map((s) => encodeModule(s.module));
+      let encoded: Uint8Array[] | undefined;
+      await fc.assert(
+        fc.asyncProperty(fc.nat({ max: 1 << 20 }), fc.array(byteDamage, { minLength: 1, maxLength: 6 }), fc.boolean(), async (s, damages, sealed) => {
+          encoded ??= encodings();
+          let bytes = encoded[s % encoded.length];
+          for (const d of damages) bytes = damage(bytes, d);
+          // resealed files get past the content hash and exercise the parser and the VM; the
+          // rest show that the hash catches the damage
+          if (sealed) bytes = reseal(bytes);
+          tally.bytes++;
+          let m: NbcModule;
+          try {
+            m = decodeModule(bytes, "fuzz.nbc");
+          } catch (e) {
+            if (!isMalformed(e)) throw new Error(`the decoder threw something other than a BytecodeError 1004: ${describeThrown(e)}`);
+            tally.decoderRejected++;
+            return;
+          }
+          count(await verifyAndRun(m));
+        }),
+        { numRuns: BYTE_RUNS, seed: SEED + 1, endOnFailure: true },
+      );
+    },
+    PROPERTY_TIMEOUT,
+  );
 });
 
 // Ways past the VM's guarantees that fuzzing found, each pinned by a test.
@@ -703,10 +746,13 @@ describe("defects found by fuzzing", () => {
   // wake makes an error through the host, so it is charged steps, and such a loop ends on its
   // budget in about the time the budget allows.
   it("a task that keeps catching its deadlock ends on the instruction budget", async () => {
-    const r = await runSource(`
+    const r = await runSource(
+      `
       var f = nil
       func waitF() { while true { try { return await f } catch e { } } }
-      f = spawn waitF()`, { maxSteps: 200_000 });
+      f = spawn waitF()`,
+      { maxSteps: 200_000 },
+    );
     expect(r.error?.code).toBe(4002);
   });
 
@@ -714,9 +760,12 @@ describe("defects found by fuzzing", () => {
   // output buffer's growth fail; the buffer then pointed at address 0 and the next write went
   // out of bounds. Now the text is dropped and the run ends with 4001.
   it("text larger than the memory limit ends the run with 4001", async () => {
-    const r = await runSource(`
+    const r = await runSource(
+      `
       var m = {"a": 1}
-      for i in 0..30 { m["k" + str(m)] = i }`, { maxMemory: 64 * 1024 * 1024 });
+      for i in 0..30 { m["k" + str(m)] = i }`,
+      { maxMemory: 64 * 1024 * 1024 },
+    );
     expect(r.error?.code).toBe(4001);
   });
 
@@ -728,9 +777,11 @@ describe("defects found by fuzzing", () => {
 
   // A message shows the values it names only a few levels deep, and cuts cycles.
   it("a match failure on a cyclic value reports 3008", async () => {
-    expect(await outcomeOf(`
+    expect(
+      await outcomeOf(`
       var xs = [1]
       push(xs, xs)
-      match xs { case 1 => 2 }`)).toBe(3008);
+      match xs { case 1 => 2 }`),
+    ).toBe(3008);
   });
 });

@@ -3,14 +3,14 @@
 // (src/runtime/core-status.ts) and the error codes (src/errors/table.ts), the last two reaching the
 // core through the generated assembly/vm/contract.ts. These tests fail when the built core or its
 // sources disagree with a declaration.
-import { readFileSync, readdirSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { readdirSync, readFileSync } from "node:fs";
 import ts from "typescript";
-import { ROOT } from "../helpers.js";
-import { coreModule } from "../../src/runtime/core.js";
-import { ERROR_LIST } from "../../src/errors/table.js";
+import { describe, expect, it } from "vitest";
 // @ts-expect-error build scripts are plain JavaScript without declarations
 import { renderContractModule } from "../../scripts/gen-contract.js";
+import { ERROR_LIST } from "../../src/errors/table.js";
+import { coreModule } from "../../src/runtime/core.js";
+import { ROOT } from "../helpers.js";
 
 /** Method name -> parameter count of an interface declared in `file`. */
 function interfaceMethods(file: string, name: string): Map<string, number> {
@@ -30,7 +30,15 @@ function watImports(): Map<string, number> {
   const wat = readFileSync(ROOT + "build/core.wat", "utf8");
   const imports = new Map<string, number>();
   for (const m of wat.matchAll(/\(import "host" "(\w+)" \(func \$\S+((?: \(param[^)]*\))?)/g)) {
-    imports.set(m[1], m[2].trim() === "" ? 0 : m[2].replace(/^ \(param|\)$/g, "").trim().split(/\s+/).length);
+    imports.set(
+      m[1],
+      m[2].trim() === ""
+        ? 0
+        : m[2]
+            .replace(/^ \(param|\)$/g, "")
+            .trim()
+            .split(/\s+/).length,
+    );
   }
   return imports;
 }
@@ -47,7 +55,10 @@ describe("host-core contract", async () => {
   });
 
   it("the core exports exactly the declared functions, and its memory", () => {
-    const functions = exported.filter((e) => e.kind === "function").map((e) => e.name).sort();
+    const functions = exported
+      .filter((e) => e.kind === "function")
+      .map((e) => e.name)
+      .sort();
     expect(functions).toEqual([...declaredExports.keys()].sort());
     expect(exported.filter((e) => e.kind !== "function")).toEqual([{ name: "memory", kind: "memory" }]);
   });

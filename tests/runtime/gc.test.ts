@@ -2,8 +2,8 @@
 // a structure built by one eval is checked by later ones, with collections forced in between
 // by garbage-heavy code and by `vm.collect()` from the host; `heapStats()` shows what is held.
 import { describe, expect, it } from "vitest";
-import { Noodle, type RunOptions } from "../../src/index.js";
 import { compile } from "../../src/compiler/compile.js";
+import { Noodle, type RunOptions } from "../../src/index.js";
 import { VM } from "../../src/runtime/vm.js";
 import { runSource } from "../helpers.js";
 

@@ -1,10 +1,10 @@
 // An asynchronous run shares its thread: between slices the event loop turns, so timers and
 // signals are handled while a program computes, and the host can interrupt the run (1006).
 import { describe, expect, it } from "vitest";
-import { compile } from "../../src/compiler/compile.js";
-import { VM } from "../../src/runtime/vm.js";
-import { Noodle } from "../../src/index.js";
 import type { NbcModule } from "../../src/bytecode/module.js";
+import { compile } from "../../src/compiler/compile.js";
+import { Noodle } from "../../src/index.js";
+import { VM } from "../../src/runtime/vm.js";
 
 function moduleOf(source: string): NbcModule {
   const c = compile(source, { file: "interrupt.nc" });

@@ -1,10 +1,11 @@
 // Bounded failure: recursion with a depth limit too large to reach ends with a coded memory
 // error and a short trace (it used to end in a V8 heap abort while the host read a trace of
 // millions of frames), and 4001 without a limit says how large the heap grew.
-import { describe, expect, it } from "vitest";
+
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compiler/compile.js";
 import { VM } from "../../src/runtime/vm.js";
 import { cli } from "../helpers.js";

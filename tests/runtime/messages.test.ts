@@ -1,11 +1,12 @@
 // Errors say what went wrong and what was expected: each case here once gave a bare or wrong
 // message ("operand types", "(0 bytes)", 1002 "internal error") or no error at all.
-import { describe, expect, it } from "vitest";
-import { FileLog } from "../../src/node/file-log.js";
-import { prepareStorage } from "../../src/store/index.js";
+
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { FileLog } from "../../src/node/file-log.js";
+import { prepareStorage } from "../../src/store/index.js";
 import { cli, runSource } from "../helpers.js";
 
 /** What a program prints, each caught error printed as `error[CODE]: MESSAGE`. */
@@ -17,13 +18,15 @@ async function printed(source: string): Promise<string> {
 
 describe("messages", () => {
   it("a negative or fractional size is a value error naming the argument", async () => {
-    expect(await printed(`
+    expect(
+      await printed(`
       try { zeros(-1, 2) } catch e { print(e) }
       try { ones(2, 1.5) } catch e { print(e) }
       try { eye(-2) } catch e { print(e) }
       try { rand(3, -4, 7) } catch e { print(e) }
       try { zeros("2", 2) } catch e { print(e) }
-    `)).toBe(
+    `),
+    ).toBe(
       "error[3017]: zeros: the number of rows must be a non-negative integer, got -1\n" +
         "error[3017]: ones: the number of columns must be a non-negative integer, got 1.5\n" +
         "error[3017]: eye: the size must be a non-negative integer, got -2\n" +
@@ -39,7 +42,8 @@ describe("messages", () => {
   });
 
   it("storing something that is not a number in a matrix or tensor says what was expected", async () => {
-    expect(await printed(`
+    expect(
+      await printed(`
       let A = zeros(2, 2)
       try { A[0, 0] = "x" } catch e { print(e) }
       try { A[1, 1] = nil } catch e { print(e) }
@@ -48,7 +52,8 @@ describe("messages", () => {
       try { let xs = [1]; xs[0, 0] = 1 } catch e { print(e) }
       A[1, 0] = 5
       print(A)
-    `)).toBe(
+    `),
+    ).toBe(
       "error[5005]: matrix elements are numbers: cannot store a value of type string at [0, 0]\n" +
         "error[5005]: matrix elements are numbers: cannot store a value of type nil at [1, 1]\n" +
         "error[5005]: tensor elements are numbers: cannot store a value of type list at [1, 0, 1]\n" +
@@ -58,16 +63,15 @@ describe("messages", () => {
   });
 
   it("a matrix divided by the number 0 is 3001, as 1 / 0 is; ./ stays elementwise", async () => {
-    expect(await printed(`
+    expect(
+      await printed(`
       try { print(1 / 0) } catch e { print(e) }
       try { print([1, 2; 3, 4] / 0) } catch e { print(e) }
       try { print(tensor([2, 2], 1) / 0) } catch e { print(e) }
       print([1, 2; 3, 4] / 2)
       print([1, -1;] ./ 0)
-    `)).toBe(
-      "error[3001]: division by zero\nerror[3001]: division by zero\nerror[3001]: division by zero\n" +
-        "[0.5, 1; 1.5, 2]\n[Infinity, -Infinity;]\n",
-    );
+    `),
+    ).toBe("error[3001]: division by zero\nerror[3001]: division by zero\nerror[3001]: division by zero\n" + "[0.5, 1; 1.5, 2]\n[Infinity, -Infinity;]\n");
   });
 
   it("an actor whose initialiser throws tells its callers why it stopped", async () => {

@@ -1,13 +1,14 @@
 // sleep(ms): a future that resolves to nil after ms milliseconds of real time. It suspends only
 // the task awaiting it, in an asynchronous run, in a synchronous one (which blocks its thread
 // while nothing else can run) and in tasks on a pool's workers.
+
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compiler/compile.js";
 import { VM } from "../../src/runtime/vm.js";
 import { cli, runSource } from "../helpers.js";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
 const TASKS = `
 async func worker(name, ms) {
@@ -125,7 +126,9 @@ describe("sleep", () => {
   it("a task placed on a worker sleeps there for real", () => {
     const dir = mkdtempSync(join(tmpdir(), "noodle-sleep-"));
     const file = join(dir, "placed.nc");
-    writeFileSync(file, `
+    writeFileSync(
+      file,
+      `
       var hits = 0
       func napper(ms) {
         let t = clock()
@@ -135,7 +138,8 @@ describe("sleep", () => {
       }
       print(await all([spawn napper(80), spawn napper(20)]))
       print(hits)
-    `);
+    `,
+    );
     expect(cli(["run", file]).stdout).toBe("[true, true]\n2\n");
     // on the workers each task counts in its own copy of the globals: 0 here shows they ran there
     expect(cli(["run", "--workers", "2", file]).stdout).toBe("[true, true]\n0\n");

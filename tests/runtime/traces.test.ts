@@ -1,9 +1,10 @@
 // Traces of deep stacks stay short: a run of identical consecutive frames shows its first ones and
 // a line counting the rest, and the VM keeps at most a few dozen records of any trace.
-import { describe, expect, it } from "vitest";
+
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { cli, runSource } from "../helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "noodle-traces-"));
@@ -20,7 +21,9 @@ describe("traces of deep stacks", () => {
     expect(r.code).toBe(1);
     const at = `  at f (${path}:1:20)`;
     expect(r.stderr).toBe(
-      ["error[1001]: stack overflow (call depth limit 10000)", ...Array(10).fill(at), "  ... 9 989 more calls of f", `  at <main> (${path}:2:1)`, ""].join("\n"),
+      ["error[1001]: stack overflow (call depth limit 10000)", ...Array(10).fill(at), "  ... 9 989 more calls of f", `  at <main> (${path}:2:1)`, ""].join(
+        "\n",
+      ),
     );
   });
 

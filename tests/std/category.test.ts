@@ -2,7 +2,7 @@
 // small worked examples: the walking arrow, a composable pair, a commuting square (two parallel
 // paths that compose equally), the same square when it does not commute, and cyclic groups seen
 // as one-object categories.
-import { describe, it, expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { outputOf, runSource } from "../helpers.js";
 
 // The example categories every program below can use.
@@ -70,12 +70,14 @@ async function failureOf(body: string): Promise<{ code: number | undefined; mess
 
 describe("categories", () => {
   it("builds a category with implicit identities and composes arrows", async () => {
-    expect(await run(`
+    expect(
+      await run(`
       print(cat.compose(PAIR, "g", "f"), cat.dom(PAIR, "f"), cat.cod(PAIR, "f"), cat.id(PAIR, "A"))
       print(cat.compose(PAIR, "id_C", "h"), cat.compose(PAIR, "h", "id_A"), cat.compose(PAIR, "id_B", "id_B"))
       print(cat.dom(PAIR, "id_B"), cat.cod(PAIR, "id_B"))
       print(cat.hom(PAIR, "A", "C"), cat.hom(PAIR, "A", "A"), cat.hom(PAIR, "C", "A"))
-      print(str(PAIR), str(ARROW), str(SQ), str(ONE), str(Z4))`)).toBe(
+      print(str(PAIR), str(ARROW), str(SQ), str(ONE), str(Z4))`),
+    ).toBe(
       "h A B id_A\n" +
         "h h id_B\n" +
         "B B\n" +
@@ -86,37 +88,45 @@ describe("categories", () => {
   });
 
   it("composes in the commuting square and in a cyclic group", async () => {
-    expect(await run(`
+    expect(
+      await run(`
       print(cat.compose(SQ, "d", "a"), cat.compose(SQ, "c", "b"), cat.compose(SQ2, "d", "a"), cat.compose(SQ2, "c", "b"))
-      print(cat.compose(Z4, "r3", "r2"), cat.compose(Z4, "r2", "r2"), cat.compose(Z2, "r1", "r1"))`)).toBe("e e e1 e2\nr1 id_* id_*\n");
+      print(cat.compose(Z4, "r3", "r2"), cat.compose(Z4, "r2", "r2"), cat.compose(Z2, "r1", "r1"))`),
+    ).toBe("e e e1 e2\nr1 id_* id_*\n");
   });
 
   it("accepts identities listed explicitly, and composites with identities that obey the laws", async () => {
-    expect(await run(`
+    expect(
+      await run(`
       let C = cat.category({
         "objects": ["A", "B"],
         "arrows": {"id_A": ["A", "A"], "u": ["A", "B"]},
         "compose": {"id_B.u": "u", "u.id_A": "u"}
       })
-      print(str(C), cat.compose(C, "id_B", "u"), C == ARROW)`)).toBe("<category 2 objects, 3 arrows> u true\n");
+      print(str(C), cat.compose(C, "id_B", "u"), C == ARROW)`),
+    ).toBe("<category 2 objects, 3 arrows> u true\n");
   });
 
   it("reads composite keys whose arrow names contain dots", async () => {
-    expect(await run(`
+    expect(
+      await run(`
       let C = cat.category({
         "objects": ["A", "B", "C"],
         "arrows": {"x.1": ["A", "B"], "y": ["B", "C"], "z": ["A", "C"]},
         "compose": {"y.x.1": "z"}
       })
-      print(cat.compose(C, "y", "x.1"))`)).toBe("z\n");
+      print(cat.compose(C, "y", "x.1"))`),
+    ).toBe("z\n");
   });
 
   it("rejects composing arrows whose ends do not meet (5010) and unknown names (3003)", async () => {
-    expect(await run(`
+    expect(
+      await run(`
       print(failure(() => cat.compose(PAIR, "f", "g")))
       print(failure(() => cat.compose(PAIR, "f", "nope")))
       print(failure(() => cat.id(PAIR, "Q")))
-      print(failure(() => cat.dom(PAIR, "k")))`)).toBe(
+      print(failure(() => cat.dom(PAIR, "k")))`),
+    ).toBe(
       "5010 compose: g: B -> C and f: A -> B do not compose\n" +
         "3003 the category has no arrow 'nope'\n" +
         "3003 the category has no object 'Q'\n" +
@@ -145,10 +155,12 @@ describe("category laws are checked (5010)", () => {
   });
 
   it("a composite listed for arrows that do not compose, or naming no arrows", async () => {
-    expect(await run(`
+    expect(
+      await run(`
       print(failure(() => cat.category({"objects": ["A", "B"], "arrows": {"u": ["A", "B"]}, "compose": {"u.u": "u"}})))
       print(failure(() => cat.category({"objects": ["A", "B"], "arrows": {"u": ["A", "B"]}, "compose": {"u.v": "u"}})))
-      print(failure(() => cat.category({"objects": ["A"], "arrows": {"u": ["A", "B"]}})))`)).toBe(
+      print(failure(() => cat.category({"objects": ["A"], "arrows": {"u": ["A", "B"]}})))`),
+    ).toBe(
       "5010 category: u.u is listed, but u: A -> B and u: A -> B do not compose\n" +
         "5010 category: composite 'u.v' does not name two arrows 'g.f'\n" +
         "5010 category: arrow u goes A -> B, but B is not an object\n",
@@ -180,12 +192,14 @@ describe("category laws are checked (5010)", () => {
   });
 
   it("an identity failure", async () => {
-    expect(await run(`
+    expect(
+      await run(`
       print(failure(() => cat.category({
         "objects": ["A", "B"], "arrows": {"u": ["A", "B"], "v": ["A", "B"]}, "compose": {"id_B.u": "v"}})))
       print(failure(() => cat.category({
         "objects": ["A", "B"], "arrows": {"u": ["A", "B"], "v": ["A", "B"]}, "compose": {"u.id_A": "v"}})))
-      print(failure(() => cat.category({"objects": ["A", "B"], "arrows": {"id_A": ["A", "B"]}})))`)).toBe(
+      print(failure(() => cat.category({"objects": ["A", "B"], "arrows": {"id_A": ["A", "B"]}})))`),
+    ).toBe(
       "5010 category: identity law fails: id_B.u = v, expected u\n" +
         "5010 category: identity law fails: u.id_A = v, expected u\n" +
         "5010 category: id_A is the identity A -> A, not an arrow A -> B\n",
@@ -204,11 +218,16 @@ let H = cat.functor(SQ, ARROW, {"00": "A", "01": "A", "10": "B", "11": "B"},
 
 describe("functors", () => {
   it("map objects and arrows, identities to identities", async () => {
-    expect(await run(FUNCTORS + `
+    expect(
+      await run(
+        FUNCTORS +
+          `
       print(cat.fobj(F, "A"), cat.fobj(F, "C"), cat.farrow(F, "f"), cat.farrow(F, "h"), cat.farrow(F, "id_B"))
       print(cat.farrow(H, "b"), cat.farrow(H, "id_01"), cat.fobj(H, "01"))
       print(str(F), str(cat.functor(ARROW, PAIR, {"A": "B", "B": "C"}, {"u": "g"})))
-      print(failure(() => cat.fobj(F, "Q")), "/", failure(() => cat.farrow(F, "u")))`)).toBe(
+      print(failure(() => cat.fobj(F, "Q")), "/", failure(() => cat.farrow(F, "u")))`,
+      ),
+    ).toBe(
       "00 11 a e id_10\n" +
         "id_A id_A A\n" +
         "<functor F> <functor ?>\n" +
@@ -217,19 +236,25 @@ describe("functors", () => {
   });
 
   it("composition follows both functors and is associative", async () => {
-    expect(await run(FUNCTORS + `
+    expect(
+      await run(
+        FUNCTORS +
+          `
       let FG = cat.compose_functors(F, G)
       print(str(FG), cat.fobj(FG, "B"), cat.farrow(FG, "u"))
       let left = cat.compose_functors(H, cat.compose_functors(F, G))
       let right = cat.compose_functors(cat.compose_functors(H, F), G)
       print(cat.farrow(left, "u"), cat.fobj(left, "A"), cat.fobj(left, "B"))
-      print(cat.same_functor(left, right), str(left), str(right))`)).toBe(
-      "<functor F.G> 10 a\n" + "u A B\n" + "true <functor H.F.G> <functor H.F.G>\n",
-    );
+      print(cat.same_functor(left, right), str(left), str(right))`,
+      ),
+    ).toBe("<functor F.G> 10 a\n" + "u A B\n" + "true <functor H.F.G> <functor H.F.G>\n");
   });
 
   it("identity functors are units for composition", async () => {
-    expect(await run(FUNCTORS + `
+    expect(
+      await run(
+        FUNCTORS +
+          `
       let I = cat.identity_functor(SQ)
       print(str(I), cat.farrow(I, "e"), cat.fobj(I, "01"))
       print(cat.same_functor(cat.compose_functors(I, F), F), cat.same_functor(cat.compose_functors(H, I), H))
@@ -238,9 +263,9 @@ describe("functors", () => {
       let F2 = cat.functor(PAIR, SQ, {"A": "00", "B": "10", "C": "11"}, {"f": "a", "g": "d", "h": "e"})
       let F3 = cat.functor(PAIR, SQ, {"A": "00", "B": "01", "C": "11"}, {"f": "b", "g": "c", "h": "e"})
       print(cat.same_functor(F, F2), cat.same_functor(F, F3))
-      print(failure(() => cat.compose_functors(F, H)))`)).toBe(
-      "<functor Id> e 01\n" + "true true\n" + "true\n" + "true false\n" + "5010 compose_functors: F does not start where H ends\n",
-    );
+      print(failure(() => cat.compose_functors(F, H)))`,
+      ),
+    ).toBe("<functor Id> e 01\n" + "true true\n" + "true\n" + "true false\n" + "5010 compose_functors: F does not start where H ends\n");
   });
 
   it("functoriality is checked: F(g.f) = F(g).F(f)", async () => {
@@ -252,13 +277,15 @@ describe("functors", () => {
   });
 
   it("domains, codomains, identities and totality are checked", async () => {
-    expect(await run(`
+    expect(
+      await run(`
       print(failure(() => cat.functor(PAIR, SQ, {"A": "00", "B": "01", "C": "11"}, {"f": "a", "g": "c", "h": "e"})))
       print(failure(() => cat.functor(PAIR, SQ, {"A": "00", "B": "10", "C": "11"}, {"f": "a", "h": "e"})))
       print(failure(() => cat.functor(PAIR, SQ, {"A": "00", "B": "10"}, {"f": "a", "g": "d", "h": "e"})))
       print(failure(() => cat.functor(ARROW, SQ, {"A": "00", "B": "10"}, {"u": "a", "id_A": "b"})))
       print(failure(() => cat.functor(ARROW, SQ, {"A": "00", "B": "10"}, {"u": "a", "w": "b"})))
-      print(failure(() => cat.functor(ARROW, SQ, {"A": "00", "B": "99"}, {"u": "a"})))`)).toBe(
+      print(failure(() => cat.functor(ARROW, SQ, {"A": "00", "B": "99"}, {"u": "a"})))`),
+    ).toBe(
       "5010 functor ?: f: A -> B maps to a: 00 -> 10, expected 00 -> 01\n" +
         "5010 functor ?: arrow g is not mapped\n" +
         "5010 functor ?: object C is not mapped\n" +
@@ -269,12 +296,12 @@ describe("functors", () => {
   });
 
   it("group homomorphisms are functors between one-object categories", async () => {
-    expect(await run(`
+    expect(
+      await run(`
       let inv = cat.functor(Z4, Z4, {"*": "*"}, {"r1": "r3", "r2": "r2", "r3": "r1"})
       print(cat.same_functor(cat.compose_functors(inv, inv), cat.identity_functor(Z4)))
-      print(failure(() => cat.functor(Z4, Z4, {"*": "*"}, {"r1": "r2", "r2": "r2", "r3": "r2"})))`)).toBe(
-      "true\n5010 functor ?: F(r1.r1) = F(r2) = r2 but F(r1).F(r1) = r2.r2 = id_*\n",
-    );
+      print(failure(() => cat.functor(Z4, Z4, {"*": "*"}, {"r1": "r2", "r2": "r2", "r3": "r2"})))`),
+    ).toBe("true\n5010 functor ?: F(r1.r1) = F(r2) = r2 but F(r1).F(r1) = r2.r2 = id_*\n");
   });
 });
 
@@ -289,13 +316,16 @@ let delta = cat.nat(K, L, {"A": "d", "B": "id_11"})
 
 describe("natural transformations", () => {
   it("have components and print with their functors", async () => {
-    expect(await run(SQUARE_NATS + `
+    expect(
+      await run(
+        SQUARE_NATS +
+          `
       print(cat.component(gamma, "A"), cat.component(gamma, "B"), str(gamma), str(delta))
       let one = cat.identity_nat(J)
       print(cat.component(one, "A"), cat.component(one, "B"), str(one))
-      print(failure(() => cat.component(gamma, "C")))`)).toBe(
-      "a c <nat J => K> <nat K => L>\nid_00 id_01 <nat J => J>\n3003 the transformation has no component at 'C'\n",
-    );
+      print(failure(() => cat.component(gamma, "C")))`,
+      ),
+    ).toBe("a c <nat J => K> <nat K => L>\nid_00 id_01 <nat J => J>\n3003 the transformation has no component at 'C'\n");
   });
 
   it("a naturality square that does not commute is 5011 naming its arrows", async () => {
@@ -304,18 +334,21 @@ describe("natural transformations", () => {
       let K = cat.functor(ARROW, SQ2, {"A": "10", "B": "11"}, {"u": "d"}, {"name": "K"})
       cat.nat(J, K, {"A": "a", "B": "c"})`);
     expect(e.code).toBe(5011);
-    expect(e.message).toBe(
-      "nat J => K: the naturality square of u: A -> B does not commute: K(u).a = d.a = e1 but c.J(u) = c.b = e2",
-    );
+    expect(e.message).toBe("nat J => K: the naturality square of u: A -> B does not commute: K(u).a = d.a = e1 but c.J(u) = c.b = e2");
   });
 
   it("components must exist and go from F(a) to G(a)", async () => {
-    expect(await run(SQUARE_NATS + `
+    expect(
+      await run(
+        SQUARE_NATS +
+          `
       print(failure(() => cat.nat(J, K, {"A": "a"})))
       print(failure(() => cat.nat(J, K, {"A": "a", "B": "d"})))
       print(failure(() => cat.nat(J, K, {"A": "a", "B": "zz"})))
       let P = cat.functor(PAIR, SQ, {"A": "00", "B": "10", "C": "11"}, {"f": "a", "g": "d", "h": "e"}, {"name": "P"})
-      print(failure(() => cat.nat(J, P, {"A": "a", "B": "c"})))`)).toBe(
+      print(failure(() => cat.nat(J, P, {"A": "a", "B": "c"})))`,
+      ),
+    ).toBe(
       "5010 nat J => K: no component at B\n" +
         "5010 nat J => K: the component at B is d: 10 -> 11, expected 01 -> 11\n" +
         "5010 nat J => K: the component at B, zz, is not an arrow of the target\n" +
@@ -325,7 +358,8 @@ describe("natural transformations", () => {
 
   it("vertical composition composes components", async () => {
     // functors ONE -> PAIR pick objects; transformations between them pick arrows
-    expect(await run(`
+    expect(
+      await run(`
       let FA = cat.functor(ONE, PAIR, {"*": "A"}, {}, {"name": "FA"})
       let FB = cat.functor(ONE, PAIR, {"*": "B"}, {}, {"name": "FB"})
       let FC = cat.functor(ONE, PAIR, {"*": "C"}, {}, {"name": "FC"})
@@ -334,20 +368,27 @@ describe("natural transformations", () => {
       let ba = cat.vertical(beta, alpha)
       print(cat.component(ba, "*"), str(ba))
       print(cat.same_nat(cat.vertical(alpha, cat.identity_nat(FA)), alpha), cat.same_nat(cat.vertical(cat.identity_nat(FB), alpha), alpha))
-      print(failure(() => cat.vertical(alpha, beta)))`)).toBe(
-      "h <nat FA => FC>\ntrue true\n5010 vertical: <nat FA => FB> does not start where <nat FB => FC> ends\n",
-    );
+      print(failure(() => cat.vertical(alpha, beta)))`),
+    ).toBe("h <nat FA => FC>\ntrue true\n5010 vertical: <nat FA => FB> does not start where <nat FB => FC> ends\n");
   });
 
   it("vertical composition in the square", async () => {
-    expect(await run(SQUARE_NATS + `
+    expect(
+      await run(
+        SQUARE_NATS +
+          `
       let dg = cat.vertical(delta, gamma)
-      print(cat.component(dg, "A"), cat.component(dg, "B"), str(dg))`)).toBe("e c <nat J => L>\n");
+      print(cat.component(dg, "A"), cat.component(dg, "B"), str(dg))`,
+      ),
+    ).toBe("e c <nat J => L>\n");
   });
 
   it("horizontal composition has components beta_(G a).H(alpha_a)", async () => {
     // alpha: FA => FB (ONE -> ARROW) picks u; gamma: J => K (ARROW -> SQ)
-    expect(await run(SQUARE_NATS + `
+    expect(
+      await run(
+        SQUARE_NATS +
+          `
       let FA = cat.functor(ONE, ARROW, {"*": "A"}, {}, {"name": "FA"})
       let FB = cat.functor(ONE, ARROW, {"*": "B"}, {}, {"name": "FB"})
       let alpha = cat.nat(FA, FB, {"*": "u"})
@@ -358,7 +399,9 @@ describe("natural transformations", () => {
       // whiskering: identity transformations on either side
       print(cat.component(cat.horizontal(cat.identity_nat(J), alpha), "*"))
       print(cat.component(cat.horizontal(gamma, cat.identity_nat(FA)), "*"))
-      print(failure(() => cat.horizontal(alpha, gamma)))`)).toBe(
+      print(failure(() => cat.horizontal(alpha, gamma)))`,
+      ),
+    ).toBe(
       "e <nat J.FA => K.FB>\n" +
         "00 11\n" +
         "true true\n" +
@@ -370,7 +413,8 @@ describe("natural transformations", () => {
 
   it("horizontal composition in groups uses the functor on the inner component", async () => {
     // alpha: F => F (Z2 -> Z4, s to r2) with component r1; gamma: I => I (Z4 -> Z4, inversion) with r1
-    expect(await run(`
+    expect(
+      await run(`
       let F = cat.functor(Z2, Z4, {"*": "*"}, {"r1": "r2"}, {"name": "F"})
       let I = cat.functor(Z4, Z4, {"*": "*"}, {"r1": "r3", "r2": "r2", "r3": "r1"}, {"name": "I"})
       let alpha = cat.nat(F, F, {"*": "r1"})
@@ -378,14 +422,18 @@ describe("natural transformations", () => {
       let beta = cat.nat(F, F, {"*": "r2"})
       // gamma_* . I(alpha_*) = r1 . r3
       print(cat.component(cat.horizontal(gamma, alpha), "*"), cat.component(cat.horizontal(gamma, beta), "*"))
-      print(str(cat.horizontal(gamma, alpha)))`)).toBe("id_* r3\n<nat I.F => I.F>\n");
+      print(str(cat.horizontal(gamma, alpha)))`),
+    ).toBe("id_* r3\n<nat I.F => I.F>\n");
   });
 });
 
 describe("the interchange law (delta.gamma)*(beta.alpha) = (delta*beta).(gamma*alpha)", () => {
   it("holds on the square", async () => {
     // alpha: FA => FB picks u, beta: FB => FB is the identity (ONE -> ARROW); gamma, delta in SQ
-    expect(await run(SQUARE_NATS + `
+    expect(
+      await run(
+        SQUARE_NATS +
+          `
       let FA = cat.functor(ONE, ARROW, {"*": "A"}, {}, {"name": "FA"})
       let FB = cat.functor(ONE, ARROW, {"*": "B"}, {}, {"name": "FB"})
       let alpha = cat.nat(FA, FB, {"*": "u"})
@@ -393,12 +441,15 @@ describe("the interchange law (delta.gamma)*(beta.alpha) = (delta*beta).(gamma*a
       let left = cat.horizontal(cat.vertical(delta, gamma), cat.vertical(beta, alpha))
       let right = cat.vertical(cat.horizontal(delta, beta), cat.horizontal(gamma, alpha))
       print(cat.component(left, "*"), cat.component(right, "*"), cat.same_nat(left, right))
-      print(str(left), str(right))`)).toBe("e e true\n<nat J.FA => L.FB> <nat J.FA => L.FB>\n");
+      print(str(left), str(right))`,
+      ),
+    ).toBe("e e true\n<nat J.FA => L.FB> <nat J.FA => L.FB>\n");
   });
 
   it("holds in composable pairs: arrows of PAIR whiskered into the square", async () => {
     // ONE -> PAIR: alpha picks f, beta picks g; PAIR -> SQ: three functors joined by gamma, delta
-    expect(await run(`
+    expect(
+      await run(`
       let FA = cat.functor(ONE, PAIR, {"*": "A"}, {}, {"name": "FA"})
       let FB = cat.functor(ONE, PAIR, {"*": "B"}, {}, {"name": "FB"})
       let FC = cat.functor(ONE, PAIR, {"*": "C"}, {}, {"name": "FC"})
@@ -413,13 +464,13 @@ describe("the interchange law (delta.gamma)*(beta.alpha) = (delta*beta).(gamma*a
       let left = cat.horizontal(cat.vertical(delta, gamma), cat.vertical(beta, alpha))
       let right = cat.vertical(cat.horizontal(delta, beta), cat.horizontal(gamma, alpha))
       print(cat.component(left, "*"), cat.component(right, "*"), cat.same_nat(left, right))
-      print(cat.component(cat.horizontal(gamma, alpha), "*"), cat.component(cat.horizontal(delta, beta), "*"))`)).toBe(
-      "e e true\na d\n",
-    );
+      print(cat.component(cat.horizontal(gamma, alpha), "*"), cat.component(cat.horizontal(delta, beta), "*"))`),
+    ).toBe("e e true\na d\n");
   });
 
   it("holds in cyclic groups, where the transformations are not determined by their ends", async () => {
-    expect(await run(`
+    expect(
+      await run(`
       let F = cat.functor(Z2, Z4, {"*": "*"}, {"r1": "r2"}, {"name": "F"})
       let J = cat.functor(Z4, Z4, {"*": "*"}, {"r1": "r3", "r2": "r2", "r3": "r1"}, {"name": "J"})
       let alpha = cat.nat(F, F, {"*": "r1"})
@@ -429,15 +480,17 @@ describe("the interchange law (delta.gamma)*(beta.alpha) = (delta*beta).(gamma*a
       let left = cat.horizontal(cat.vertical(delta, gamma), cat.vertical(beta, alpha))
       let right = cat.vertical(cat.horizontal(delta, beta), cat.horizontal(gamma, alpha))
       print(cat.component(left, "*"), cat.component(right, "*"), cat.same_nat(left, right))
-      print(cat.component(cat.horizontal(delta, beta), "*"), cat.component(cat.horizontal(gamma, alpha), "*"))`)).toBe(
-      "r3 r3 true\nr3 id_*\n",
-    );
+      print(cat.component(cat.horizontal(delta, beta), "*"), cat.component(cat.horizontal(gamma, alpha), "*"))`),
+    ).toBe("r3 r3 true\nr3 id_*\n");
   });
 });
 
 describe("printed forms", () => {
   it("print, str and interpolation give the short forms, also inside containers", async () => {
-    expect(await run(SQUARE_NATS + `
+    expect(
+      await run(
+        SQUARE_NATS +
+          `
       print(PAIR)
       print(ONE, SQ)
       print(J, cat.functor(ARROW, SQ, {"A": "00", "B": "10"}, {"u": "a"}))
@@ -445,7 +498,9 @@ describe("printed forms", () => {
       print(cat.nat(J, K, {"A": "a", "B": "c"}, {"name": "gamma"}))
       print([ARROW, {"F": K}])
       print("in \${delta}: " + str(cat.identity_functor(ARROW)))
-      print(cat.compose_functors(cat.identity_functor(SQ), J), cat.vertical(delta, gamma))`)).toBe(
+      print(cat.compose_functors(cat.identity_functor(SQ), J), cat.vertical(delta, gamma))`,
+      ),
+    ).toBe(
       "<category 3 objects, 6 arrows>\n" +
         "<category 1 objects, 1 arrows> <category 4 objects, 9 arrows>\n" +
         "<functor J> <functor ?>\n" +
@@ -458,15 +513,18 @@ describe("printed forms", () => {
   });
 
   it("== still compares field by field, and other structs print as Name { ... }", async () => {
-    expect(await run(SQUARE_NATS + `
+    expect(
+      await run(
+        SQUARE_NATS +
+          `
       let ARROW2 = cat.category({"objects": ["A", "B"], "arrows": {"u": ["A", "B"]}})
       let J2 = cat.functor(ARROW, SQ, {"A": "00", "B": "01"}, {"u": "b"}, {"name": "J"})
       let J3 = cat.functor(ARROW, SQ, {"A": "00", "B": "01"}, {"u": "b"}, {"name": "J3"})
       print(ARROW == ARROW2, ARROW == PAIR, J == J2, J == J3, cat.same_functor(J, J3))
       print(gamma == cat.nat(J, K, {"A": "a", "B": "c"}), gamma == cat.nat(J2, K, {"A": "a", "B": "c"}, {"name": "g"}))
       struct Category { objects }
-      print(Category { objects: [1] }, [Category { objects: [] }])`)).toBe(
-      "true false true false true\ntrue false\nCategory { objects: [1] } [Category { objects: [] }]\n",
-    );
+      print(Category { objects: [1] }, [Category { objects: [] }])`,
+      ),
+    ).toBe("true false true false true\ntrue false\nCategory { objects: [1] } [Category { objects: [] }]\n");
   });
 });

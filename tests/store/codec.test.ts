@@ -1,15 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { STRUCT_NAME } from "../../src/runtime/values.js";
-import {
-  CodecError,
-  MAX_DEPTH,
-  decodeValue,
-  encodeValue,
-  valueHash,
-  type ArrayValue,
-  type StoredValue,
-} from "../../src/store/index.js";
+import { type ArrayValue, CodecError, decodeValue, encodeValue, MAX_DEPTH, type StoredValue, valueHash } from "../../src/store/index.js";
 
 function struct(name: string, fields: Record<string, StoredValue>): StoredValue {
   const o: Record<string, StoredValue> = {};
@@ -67,7 +59,13 @@ function corrupt(bytes: Uint8Array): CodecError {
   throw new Error("decodeValue accepted the input");
 }
 
-const hex = (s: string) => Uint8Array.from(s.replace(/\s+/g, "").match(/../g)!.map((b) => parseInt(b, 16)));
+const hex = (s: string) =>
+  Uint8Array.from(
+    s
+      .replace(/\s+/g, "")
+      .match(/../g)!
+      .map((b) => parseInt(b, 16)),
+  );
 
 describe("value codec: round trips", () => {
   it("keeps scalars", () => {
@@ -91,7 +89,14 @@ describe("value codec: round trips", () => {
     roundTrip(new Map());
     roundTrip(struct("Unit", {}));
     roundTrip([1, "two", [3, [4, [], new Map()]], null, true]);
-    roundTrip(new Map<StoredValue, StoredValue>([["a", 1], [2, "b"], ["nested", new Map([["x", [1, 2]]])], [-3.5, null]]));
+    roundTrip(
+      new Map<StoredValue, StoredValue>([
+        ["a", 1],
+        [2, "b"],
+        ["nested", new Map([["x", [1, 2]]])],
+        [-3.5, null],
+      ]),
+    );
     const p = roundTrip(struct("Point", { x: 1, y: struct("Inner", { z: [1, 2], ["__proto__"]: "field, not prototype" }) })) as Record<string, StoredValue>;
     expect((p as Record<symbol, unknown>)[STRUCT_NAME]).toBe("Point");
     expect(Object.keys(p)).toEqual(["x", "y"]);
@@ -119,7 +124,14 @@ describe("value codec: round trips", () => {
   });
 
   it("stores plain objects as maps with string keys", () => {
-    expect(encodeValue({ b: 1, a: "x" })).toEqual(encodeValue(new Map<StoredValue, StoredValue>([["a", "x"], ["b", 1]])));
+    expect(encodeValue({ b: 1, a: "x" })).toEqual(
+      encodeValue(
+        new Map<StoredValue, StoredValue>([
+          ["a", "x"],
+          ["b", 1],
+        ]),
+      ),
+    );
   });
 
   it("keeps large lists", () => {
@@ -135,7 +147,12 @@ describe("value codec: round trips", () => {
     roundTrip(matrix(2, 2, [1.5, -2, Infinity, 1e-300], "f32"));
     roundTrip(matrix(0, 0, []));
     roundTrip(matrix(0, 7, [], "f32"));
-    roundTrip(tensor([2, 3, 4], Array.from({ length: 24 }, (_, i) => i / 7)));
+    roundTrip(
+      tensor(
+        [2, 3, 4],
+        Array.from({ length: 24 }, (_, i) => i / 7),
+      ),
+    );
     roundTrip(tensor([2, 0, 5], [], "f32"));
     roundTrip(tensor([], [42]));
     roundTrip([matrix(1, 1, [1]), "between", tensor([3], [1, 2, 3], "f32"), struct("M", { m: matrix(1, 2, [7, 8], "f32") })]);
@@ -173,12 +190,10 @@ describe("value codec: canonical bytes", () => {
   const key = fc.oneof(fc.string({ unit: "grapheme", maxLength: 6 }), fc.double(), fc.integer({ min: -5, max: 5 }));
   const floats = (n: number) => fc.array(fc.double(), { minLength: n, maxLength: n });
   const arrayValue = fc.oneof(
-    fc.tuple(fc.nat(4), fc.nat(4), fc.boolean()).chain(([r, c, f32]) =>
-      floats(r * c).map((xs) => matrix(r, c, xs, f32 ? "f32" : "f64")),
-    ),
-    fc.tuple(fc.array(fc.nat(3), { maxLength: 4 }), fc.boolean()).chain(([shape, f32]) =>
-      floats(shape.reduce((a, b) => a * b, 1)).map((xs) => tensor(shape, xs, f32 ? "f32" : "f64")),
-    ),
+    fc.tuple(fc.nat(4), fc.nat(4), fc.boolean()).chain(([r, c, f32]) => floats(r * c).map((xs) => matrix(r, c, xs, f32 ? "f32" : "f64"))),
+    fc
+      .tuple(fc.array(fc.nat(3), { maxLength: 4 }), fc.boolean())
+      .chain(([shape, f32]) => floats(shape.reduce((a, b) => a * b, 1)).map((xs) => tensor(shape, xs, f32 ? "f32" : "f64"))),
   );
   // field names are identifiers (JavaScript would reorder integer-like object keys)
   const { value } = fc.letrec<{ value: StoredValue }>((tie) => ({
@@ -193,7 +208,10 @@ describe("value codec: canonical bytes", () => {
       fc.array(tie("value"), { maxLength: 5 }),
       fc.array(fc.tuple(key, tie("value")), { maxLength: 5 }).map((es) => new Map<StoredValue, StoredValue>(es)),
       fc
-        .tuple(fc.string({ minLength: 1, maxLength: 8 }), fc.uniqueArray(fc.tuple(fc.stringMatching(/^[a-z_][a-z0-9_]{0,5}$/), tie("value")), { selector: (e) => e[0], maxLength: 4 }))
+        .tuple(
+          fc.string({ minLength: 1, maxLength: 8 }),
+          fc.uniqueArray(fc.tuple(fc.stringMatching(/^[a-z_][a-z0-9_]{0,5}$/), tie("value")), { selector: (e) => e[0], maxLength: 4 }),
+        )
         .map(([name, fields]) => struct(name, Object.fromEntries(fields))),
     ),
   }));
@@ -218,8 +236,16 @@ describe("value codec: canonical bytes", () => {
       }),
       { numRuns: 200 },
     );
-    const a = new Map<StoredValue, StoredValue>([["x", 1], [2, "y"], ["a", [1]]]);
-    const b = new Map<StoredValue, StoredValue>([["a", [1]], ["x", 1], [2, "y"]]);
+    const a = new Map<StoredValue, StoredValue>([
+      ["x", 1],
+      [2, "y"],
+      ["a", [1]],
+    ]);
+    const b = new Map<StoredValue, StoredValue>([
+      ["a", [1]],
+      ["x", 1],
+      [2, "y"],
+    ]);
     expect(encodeValue(a)).toEqual(encodeValue(b));
     expect(valueHash(a)).toBe(valueHash(b));
   });
@@ -235,7 +261,11 @@ describe("value codec: canonical bytes", () => {
 describe("value codec: matrices without copying", () => {
   it("returns a view over the input's buffer", () => {
     const n = 256;
-    const m = matrix(n, n, Array.from({ length: n * n }, (_, i) => i));
+    const m = matrix(
+      n,
+      n,
+      Array.from({ length: n * n }, (_, i) => i),
+    );
     const bytes = encodeValue(m);
     const back = decodeValue(bytes) as ArrayValue;
     expect(back.data.buffer).toBe(bytes.buffer);
@@ -353,7 +383,11 @@ describe("value codec: fuzz", () => {
     3.25,
     "strings — ünïcödé 🍜",
     [1, [2, [3, []]], "x", true, false, null],
-    new Map<StoredValue, StoredValue>([["a", 1], [2, [3]], ["c", new Map([["d", "e"]])]]),
+    new Map<StoredValue, StoredValue>([
+      ["a", 1],
+      [2, [3]],
+      ["c", new Map([["d", "e"]])],
+    ]),
     struct("Point", { x: 1, y: -2, tags: ["a", "b"] }),
     { kind: "error", code: 3006, message: "boom" },
     matrix(3, 3, [1, 2, 3, 4, 5, 6, 7, 8, 9]),
@@ -398,8 +432,10 @@ describe("value codec: fuzz", () => {
       run(b);
     }
     for (let i = 0; i < 1000; i++) {
-      const a = samples[rand(samples.length)], b = samples[rand(samples.length)];
-      const cut = rand(a.length + 1), from = 3 + rand(b.length - 2);
+      const a = samples[rand(samples.length)],
+        b = samples[rand(samples.length)];
+      const cut = rand(a.length + 1),
+        from = 3 + rand(b.length - 2);
       const spliced = new Uint8Array(cut + b.length - from);
       spliced.set(a.subarray(0, cut));
       spliced.set(b.subarray(from), cut);

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FileLog } from "../../src/node/file-log.js";
-import { Store, prepareStorage, type StorageEnvironment } from "../../src/store/index.js";
+import { prepareStorage, type StorageEnvironment, Store } from "../../src/store/index.js";
 import { ROOT } from "../helpers.js";
 
 const KILLS = 25;
@@ -20,7 +20,7 @@ beforeAll(async () => {
 /** A seeded generator, so a failing run can be repeated. */
 function random(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** Starts the writer, kills it after `afterLines` reports plus `delayMs`; resolves with the reports. */

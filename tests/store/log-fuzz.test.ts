@@ -3,8 +3,8 @@
 // else may be thrown, nothing may hang. NOODLE_FUZZ_RUNS sets the number of damaged copies
 // (`npm run fuzz` runs 100 000).
 import { beforeAll, describe, expect, it } from "vitest";
-import { MemoryLog, Store, prepareStorage, type StorageEnvironment } from "../../src/store/index.js";
 import { HostError } from "../../src/runtime/host-calls.js";
+import { MemoryLog, prepareStorage, type StorageEnvironment, Store } from "../../src/store/index.js";
 
 const RUNS = Number(process.env.NOODLE_FUZZ_RUNS) || 3000;
 
@@ -27,7 +27,7 @@ beforeAll(async () => {
 
 function random(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** Opens a log holding `bytes` and reads every key; "ok", "8004", or what else happened. */
@@ -55,42 +55,46 @@ function outcome(bytes: Uint8Array): string {
 }
 
 describe("damaged logs", () => {
-  it(`open or give 8004, for ${RUNS} damaged copies of a valid log`, () => {
-    const next = random(Number(process.env.NOODLE_FUZZ_SEED) || 7);
-    const seen = new Map<string, number>();
-    for (let i = 0; i < RUNS; i++) {
-      const bytes = valid.slice();
-      let damaged: Uint8Array;
-      switch (i % 4) {
-        case 0: // truncated anywhere
-          damaged = bytes.subarray(0, Math.floor(next() * bytes.length));
-          break;
-        case 1: // a few bytes flipped
-          for (let k = 0; k < 1 + next() * 4; k++) bytes[Math.floor(next() * bytes.length)] ^= 1 << Math.floor(next() * 8);
-          damaged = bytes;
-          break;
-        case 2: // a run overwritten with random bytes
-          {
-            const at = Math.floor(next() * bytes.length);
-            for (let k = at; k < Math.min(bytes.length, at + 1 + next() * 64); k++) bytes[k] = Math.floor(next() * 256);
-          }
-          damaged = bytes;
-          break;
-        default: // random bytes after a valid file header
-          damaged = new Uint8Array(16 + Math.floor(next() * 400));
-          damaged.set(valid.subarray(0, 16));
-          for (let k = 16; k < damaged.length; k++) damaged[k] = Math.floor(next() * 256);
+  it(
+    `open or give 8004, for ${RUNS} damaged copies of a valid log`,
+    () => {
+      const next = random(Number(process.env.NOODLE_FUZZ_SEED) || 7);
+      const seen = new Map<string, number>();
+      for (let i = 0; i < RUNS; i++) {
+        const bytes = valid.slice();
+        let damaged: Uint8Array;
+        switch (i % 4) {
+          case 0: // truncated anywhere
+            damaged = bytes.subarray(0, Math.floor(next() * bytes.length));
+            break;
+          case 1: // a few bytes flipped
+            for (let k = 0; k < 1 + next() * 4; k++) bytes[Math.floor(next() * bytes.length)] ^= 1 << Math.floor(next() * 8);
+            damaged = bytes;
+            break;
+          case 2: // a run overwritten with random bytes
+            {
+              const at = Math.floor(next() * bytes.length);
+              for (let k = at; k < Math.min(bytes.length, at + 1 + next() * 64); k++) bytes[k] = Math.floor(next() * 256);
+            }
+            damaged = bytes;
+            break;
+          default: // random bytes after a valid file header
+            damaged = new Uint8Array(16 + Math.floor(next() * 400));
+            damaged.set(valid.subarray(0, 16));
+            for (let k = 16; k < damaged.length; k++) damaged[k] = Math.floor(next() * 256);
+        }
+        const o = outcome(damaged);
+        seen.set(o.startsWith("unexpected") ? o : o, (seen.get(o) ?? 0) + 1);
       }
-      const o = outcome(damaged);
-      seen.set(o.startsWith("unexpected") ? o : o, (seen.get(o) ?? 0) + 1);
-    }
-    const unexpected = [...seen.keys()].filter((k) => k.startsWith("unexpected"));
-    expect(unexpected).toEqual([]);
-    // the damage was varied enough to reach every outcome
-    expect(seen.get("ok")).toBeGreaterThan(0);
-    expect(seen.get("8004")).toBeGreaterThan(0);
-    expect(seen.get("ok, some values 8004")).toBeGreaterThan(0);
-  }, 30_000 + RUNS * 10);
+      const unexpected = [...seen.keys()].filter((k) => k.startsWith("unexpected"));
+      expect(unexpected).toEqual([]);
+      // the damage was varied enough to reach every outcome
+      expect(seen.get("ok")).toBeGreaterThan(0);
+      expect(seen.get("8004")).toBeGreaterThan(0);
+      expect(seen.get("ok, some values 8004")).toBeGreaterThan(0);
+    },
+    30_000 + RUNS * 10,
+  );
 
   it("an undamaged copy opens with every value", () => {
     expect(outcome(valid)).toBe("ok");

@@ -1,13 +1,14 @@
 // MQL's bounds: WITH is refused wherever it appears (a recursive common table expression inside a
 // subquery would otherwise run for ever), and under a memory limit a query whose sort or result
 // would outgrow it ends with 4001 instead of growing SQLite's heap.
-import { beforeAll, describe, expect, it } from "vitest";
-import { codeOf } from "./error-code.js";
-import { MemoryLog, Store, prepareStorage, type StorageEnvironment } from "../../src/store/index.js";
+
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { MemoryLog, prepareStorage, type StorageEnvironment, Store } from "../../src/store/index.js";
 import { cli, runSource } from "../helpers.js";
+import { codeOf } from "./error-code.js";
 
 let env: StorageEnvironment;
 let s: Store;
@@ -84,11 +85,14 @@ describe("SQLite's memory under a limit", () => {
 
   it("noodle run --max-memory 64m ends such a query with 4001", () => {
     const path = join(mkdtempSync(join(tmpdir(), "noodle-mql-")), "sort.nc");
-    writeFileSync(path, `import "std/db" as db
+    writeFileSync(
+      path,
+      `import "std/db" as db
 let s = db.open(nil)
 s.transaction(() => { for i in 0..${ROWS} { s.put("k" + str(i), i) } })
 print(s.query("${HUGE_SORT}"))
-`);
+`,
+    );
     const r = cli(["run", "--max-memory", "64m", path]);
     expect(r.code).toBe(1);
     expect(r.stderr.split("\n")[0]).toBe(`error[4001]: memory limit exceeded (${LIMIT} bytes): the query needs more`);

@@ -1,13 +1,14 @@
 // MQL: SELECT over objects with the mathematical functions computed on the stored values, results
 // as maps of Noodle values, and only a single SELECT over objects accepted (8005, 8006).
 import { beforeAll, describe, expect, it } from "vitest";
+import { MemoryLog, prepareStorage, Store, type StoredValue } from "../../src/store/index.js";
 import { codeOf } from "./error-code.js";
-import { MemoryLog, Store, prepareStorage, type StoredValue } from "../../src/store/index.js";
 
 let s: Store;
 
 function matrix(rows: number[][], dtype: "f64" | "f32" = "f64"): StoredValue {
-  const r = rows.length, c = rows[0]?.length ?? 0;
+  const r = rows.length,
+    c = rows[0]?.length ?? 0;
   const data = dtype === "f64" ? new Float64Array(r * c) : new Float32Array(r * c);
   rows.forEach((row, i) => data.set(row, i * c));
   return { kind: "matrix", shape: [r, c], dtype, data };
@@ -16,10 +17,39 @@ function matrix(rows: number[][], dtype: "f64" | "f32" = "f64"): StoredValue {
 beforeAll(async () => {
   const env = await prepareStorage();
   s = Store.open(new MemoryLog(), env.sqlite, env.kernels);
-  s.put("A", matrix([[1, 2], [3, 4]]), new Map<StoredValue, StoredValue>([["tag", "demo"], ["run", 1]]));
-  s.put("B", matrix([[2, 0], [0, 5]]), new Map<StoredValue, StoredValue>([["tag", "demo"], ["run", 2]]));
+  s.put(
+    "A",
+    matrix([
+      [1, 2],
+      [3, 4],
+    ]),
+    new Map<StoredValue, StoredValue>([
+      ["tag", "demo"],
+      ["run", 1],
+    ]),
+  );
+  s.put(
+    "B",
+    matrix([
+      [2, 0],
+      [0, 5],
+    ]),
+    new Map<StoredValue, StoredValue>([
+      ["tag", "demo"],
+      ["run", 2],
+    ]),
+  );
   s.put("C", matrix([[1, 2, 3]]));
-  s.put("F", matrix([[4, 1], [1, 3]], "f32"));
+  s.put(
+    "F",
+    matrix(
+      [
+        [4, 1],
+        [1, 3],
+      ],
+      "f32",
+    ),
+  );
   s.put("T", { kind: "tensor", shape: [2, 2, 2], dtype: "f64", data: Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8]) });
   s.put("n", 7);
   s.put("text", "hello");
@@ -27,11 +57,13 @@ beforeAll(async () => {
 
 const q = (sql: string, params: StoredValue[] = []) => s.query(sql, params);
 
-
 describe("queries", () => {
   it("order square matrices by determinant with a parameter", () => {
     const rows = q("SELECT key, det(value) AS d FROM objects WHERE type = 'matrix' AND rows = cols ORDER BY d DESC LIMIT ?", [2]);
-    expect(rows.map((r) => [r.get("key"), r.get("d")])).toEqual([["F", 11], ["B", 10]]);
+    expect(rows.map((r) => [r.get("key"), r.get("d")])).toEqual([
+      ["F", 11],
+      ["B", 10],
+    ]);
   });
 
   it("compute trace, norm, sum, mean and elem on the stored values", () => {
@@ -48,8 +80,18 @@ describe("queries", () => {
   it("read metadata fields and return values and metadata as Noodle values", () => {
     const rows = q("SELECT key, value, meta, meta(meta, 'run') AS run FROM objects WHERE meta(meta, 'tag') = 'demo' ORDER BY key");
     expect(rows.map((r) => r.get("key"))).toEqual(["A", "B"]);
-    expect(rows[0].get("value")).toEqual(matrix([[1, 2], [3, 4]]));
-    expect(rows[1].get("meta")).toEqual(new Map<StoredValue, StoredValue>([["run", 2], ["tag", "demo"]]));
+    expect(rows[0].get("value")).toEqual(
+      matrix([
+        [1, 2],
+        [3, 4],
+      ]),
+    );
+    expect(rows[1].get("meta")).toEqual(
+      new Map<StoredValue, StoredValue>([
+        ["run", 2],
+        ["tag", "demo"],
+      ]),
+    );
     expect(rows[1].get("run")).toBe(2);
   });
 
@@ -74,8 +116,20 @@ describe("queries", () => {
 
 describe("refusals", () => {
   it("anything but one SELECT is 8006", () => {
-    for (const sql of ["DELETE FROM objects", "UPDATE objects SET key = 'x'", "DROP TABLE objects", "SELECT 1; DELETE FROM objects", "", "PRAGMA table_info(objects)", "ATTACH 'x.db' AS x", "WITH t AS (SELECT 1) SELECT * FROM t"]) {
-      expect(codeOf(() => q(sql)), sql).toBe(8006);
+    for (const sql of [
+      "DELETE FROM objects",
+      "UPDATE objects SET key = 'x'",
+      "DROP TABLE objects",
+      "SELECT 1; DELETE FROM objects",
+      "",
+      "PRAGMA table_info(objects)",
+      "ATTACH 'x.db' AS x",
+      "WITH t AS (SELECT 1) SELECT * FROM t",
+    ]) {
+      expect(
+        codeOf(() => q(sql)),
+        sql,
+      ).toBe(8006);
     }
     expect(s.keys().length).toBe(7);
   });

@@ -68,9 +68,7 @@ describe("std/db", () => {
       s.close()
       try { s.get("x") } catch e { print(e.code) }
     `);
-    expect(out).toBe(
-      `8001 no value is stored under key "nothing"\n8007\n8006\n8005 MQL error at 1:8: no such column: nope\n3011\n8002\n`,
-    );
+    expect(out).toBe(`8001 no value is stored under key "nothing"\n8007\n8006\n8005 MQL error at 1:8: no such column: nope\n3011\n8002\n`);
   });
 
   it("rolls a transaction back when it throws, and nests savepoints", async () => {

@@ -1,15 +1,15 @@
 // The store on real files: values and metadata round-trip and survive reopening, transactions
 // commit, roll back and nest, a torn last record is dropped, damage is 8004 naming the file, and
 // concurrent async read-modify-write transactions are serializable.
-import { mkdtempSync, readFileSync, writeFileSync, appendFileSync, statSync, truncateSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { codeOf } from "./error-code.js";
 import { FileLog } from "../../src/node/file-log.js";
-import { MemoryLog, Store, prepareStorage, type StorageEnvironment, type StoredValue } from "../../src/store/index.js";
-import { STRUCT_NAME } from "../../src/runtime/values.js";
 import { HostError } from "../../src/runtime/host-calls.js";
+import { STRUCT_NAME } from "../../src/runtime/values.js";
+import { MemoryLog, prepareStorage, type StorageEnvironment, Store, type StoredValue } from "../../src/store/index.js";
+import { codeOf } from "./error-code.js";
 
 let env: StorageEnvironment;
 beforeAll(async () => {
@@ -33,14 +33,19 @@ function point(x: number, y: number): StoredValue {
   return o;
 }
 
-
 const SAMPLES: [string, StoredValue][] = [
   ["nil", null],
   ["bool", true],
   ["number", -2.5],
   ["string", "héllo"],
   ["list", [1, "two", [3], null]],
-  ["map", new Map<StoredValue, StoredValue>([["a", 1], [2, "b"]])],
+  [
+    "map",
+    new Map<StoredValue, StoredValue>([
+      ["a", 1],
+      [2, "b"],
+    ]),
+  ],
   ["struct", point(1, 2)],
   ["matrix", matrix(3, 4, (i, j) => i * 4 + j)],
   ["f32 matrix", matrix(2, 2, (i, j) => i - j / 2, "f32")],
@@ -79,8 +84,20 @@ describe("values", () => {
     expect(row.get("updated")).toBe(2000);
     // metadata belongs to the put that stored it
     expect(row.get("meta")).toBeNull();
-    t.put("B", 3, new Map<StoredValue, StoredValue>([["tag", "x"], ["n", 4]]));
-    expect(t.meta("B")).toEqual(new Map<StoredValue, StoredValue>([["n", 4], ["tag", "x"]]));
+    t.put(
+      "B",
+      3,
+      new Map<StoredValue, StoredValue>([
+        ["tag", "x"],
+        ["n", 4],
+      ]),
+    );
+    expect(t.meta("B")).toEqual(
+      new Map<StoredValue, StoredValue>([
+        ["n", 4],
+        ["tag", "x"],
+      ]),
+    );
     t.close();
   });
 
@@ -169,7 +186,11 @@ describe("damage", () => {
   function storeWith(n: number): string {
     const path = freshPath();
     const s = open(path);
-    for (let i = 0; i < n; i++) s.put(`k${i}`, matrix(8, 8, () => i));
+    for (let i = 0; i < n; i++)
+      s.put(
+        `k${i}`,
+        matrix(8, 8, () => i),
+      );
     s.close();
     return path;
   }
@@ -178,7 +199,10 @@ describe("damage", () => {
     const path = storeWith(3);
     const whole = statSync(path).size;
     const s = open(path);
-    s.put("k3", matrix(8, 8, () => 3));
+    s.put(
+      "k3",
+      matrix(8, 8, () => 3),
+    );
     s.close();
     truncateSync(path, statSync(path).size - 100); // the last append stopped part way
     const t = open(path);
@@ -235,7 +259,12 @@ describe("compaction", () => {
   it("keeps only current values and gives the space back", async () => {
     const path = freshPath();
     const s = open(path);
-    for (let round = 0; round < 10; round++) for (let i = 0; i < 20; i++) s.put(`k${i}`, matrix(16, 16, () => round * 100 + i));
+    for (let round = 0; round < 10; round++)
+      for (let i = 0; i < 20; i++)
+        s.put(
+          `k${i}`,
+          matrix(16, 16, () => round * 100 + i),
+        );
     s.delete("k0");
     const before = statSync(path).size;
     await s.compact();

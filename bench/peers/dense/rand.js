@@ -5,18 +5,28 @@
 // 64-bit arithmetic is done on pairs of unsigned 32-bit halves, since BigInt
 // is several times slower for the millions of values a 1024 x 1024 matrix needs.
 
-const GOLDEN_HI = 0x9e3779b9, GOLDEN_LO = 0x7f4a7c15;
-const MIX1_HI = 0xbf58476d, MIX1_LO = 0x1ce4e5b9;
-const MIX2_HI = 0x94d049bb, MIX2_LO = 0x133111eb;
+const GOLDEN_HI = 0x9e3779b9,
+  GOLDEN_LO = 0x7f4a7c15;
+const MIX1_HI = 0xbf58476d,
+  MIX1_LO = 0x1ce4e5b9;
+const MIX2_HI = 0x94d049bb,
+  MIX2_LO = 0x133111eb;
 const TWO_POW_21 = 2 ** 21;
 const TWO_POW_MINUS_53 = 2 ** -53;
 
 // (hi, lo) of the product of two 64-bit numbers, modulo 2^64.
-let mulHi = 0, mulLo = 0;
+let mulHi = 0,
+  mulLo = 0;
 function mul64(ah, al, bh, bl) {
   // al * bl exactly, from 16-bit pieces (every partial product fits a double)
-  const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
-  const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  const a0 = al & 0xffff,
+    a1 = al >>> 16,
+    b0 = bl & 0xffff,
+    b1 = bl >>> 16;
+  const p00 = a0 * b0,
+    p01 = a0 * b1,
+    p10 = a1 * b0,
+    p11 = a1 * b1;
   const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
   mulLo = (((mid & 0xffff) << 16) | (p00 & 0xffff)) >>> 0;
   const hi = p11 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
@@ -26,7 +36,8 @@ function mul64(ah, al, bh, bl) {
 /** The elements of Noodle's rand(rows, cols, seed), row-major, uniform in [0, 1). */
 export function noodleRand(rows, cols, seed) {
   const bits = new Uint32Array(new Float64Array([seed]).buffer); // little-endian: [lo, hi]
-  let sLo = bits[0], sHi = bits[1];
+  let sLo = bits[0],
+    sHi = bits[1];
   const out = new Float64Array(rows * cols);
   for (let i = 0; i < out.length; i++) {
     // state += golden gamma

@@ -1,7 +1,7 @@
 // spectral-norm, n = 100 (see bench/programs/spectralnorm.nc).
 
 function evalA(i, j) {
-  return 1 / ((i + j) * (i + j + 1) / 2 + i + 1);
+  return 1 / (((i + j) * (i + j + 1)) / 2 + i + 1);
 }
 
 function multiplyAv(n, v, av) {
