@@ -264,15 +264,15 @@ function safePoint(fr: u32, pc: u32): u32 {
   return GO_ON;
 }
 
-/** After a caught error spent the slice: charges it and starts a new one; false when the budget is gone. */
-function refuel(): bool {
-  setFuel(-1);
-  return nextSlice();
-}
+/**
+ * What a caught error costs of the budget, besides one step per frame on the stack where it was
+ * raised: making it (its message is written by the host) takes the time of thousands of
+ * instructions, so a loop through a handler would otherwise spend far more time than its budget.
+ */
+const ERROR_STEPS: i64 = 64;
 
-/** Ends the run with 4002 (which no handler catches). */
-function failOnBudget(pc: u32, stopDepth: u32): u32 {
-  raise1(E_STEP_LIMIT, num(<f64>stepLimit));
+/** Ends the run with the limit a safe point raised (4001 or 4002, which no handler catches). */
+function failAtLimit(pc: u32, stopDepth: u32): u32 {
   unwind(faultToError(pc), pc, stopDepth);
   return STATUS_ERROR;
 }
@@ -1334,6 +1334,8 @@ export function execute(stopDepth: u32): u32 {
       }
       err = faultToError(ipc);
     }
+    // the trace walked every frame, and unwinding pops up to as many
+    left -= ERROR_STEPS + <i64>frameCount;
     setFuel(left);
     const target = unwind(err, ipc, stopDepth);
     if (target == 0) return STATUS_ERROR;
@@ -1343,9 +1345,12 @@ export function execute(stopDepth: u32): u32 {
     base = load<u32>(fr, FR_BASE);
     kbase = load<u32>(proto, P_KBASE);
     pc = target;
-    if (--left < 0) {
-      if (!refuel()) return failOnBudget(pc, stopDepth);
+    // a handler can close a loop with no back edge in it: catching is a safe point too
+    if (left < 0 || collectRequested) {
+      const s = safePoint(fr, pc);
       left = fuel;
+      if (s == PAUSE) return STATUS_PAUSED;
+      if (s == FAILED) return failAtLimit(pc, stopDepth);
     }
   }
   return STATUS_ERROR;

@@ -113,10 +113,28 @@ export function errorSpec(code: number): ErrorSpec | undefined {
  */
 export function fillPositional(spec: ErrorSpec, args: string[]): string {
   if (args.length === 0) return spec.name;
-  const names = [...new Set([...spec.template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))];
+  const { pieces, names } = parsedTemplate(spec);
   const values = new Map<string, string>();
   names.forEach((n, i) => values.set(n, i === names.length - 1 ? args.slice(i).join(" and ") : (args[i] ?? "?")));
-  return spec.template.replace(/\{(\w+)\}/g, (m, k: string) => values.get(k) ?? m);
+  let text = pieces[0];
+  for (let i = 1; i < pieces.length; i += 2) text += values.get(pieces[i])! + pieces[i + 1];
+  return text;
+}
+
+/**
+ * A template split into text and placeholder names (text, name, text, ...), with its distinct
+ * names in order. Kept per template: a program that catches errors in a loop formats thousands.
+ */
+const parsed = new Map<ErrorSpec, { pieces: string[]; names: string[] }>();
+
+export function parsedTemplate(spec: ErrorSpec): { pieces: string[]; names: string[] } {
+  let p = parsed.get(spec);
+  if (!p) {
+    const pieces = spec.template.split(/\{(\w+)\}/);
+    p = { pieces, names: [...new Set(pieces.filter((_, i) => i % 2 === 1))] };
+    parsed.set(spec, p);
+  }
+  return p;
 }
 
 /** Fills a template's {placeholders}; unknown ones are left as written. */

@@ -1,6 +1,6 @@
 // Runtime errors as the host reports them: code, message, and the stack of frames where the
 // error was raised, printed the way the spec's section 8 shows them.
-import { errorSpec, fillPositional, formatError } from "../errors/table.js";
+import { errorSpec, fillPositional, formatError, parsedTemplate } from "../errors/table.js";
 import { displayValue, type JsValue } from "./values.js";
 
 export interface TraceFrame {
@@ -97,7 +97,7 @@ export function memoryLimitMessage(limit: number | undefined, reached: number): 
 export function runtimeMessage(code: number, args: JsValue[]): string {
   const spec = errorSpec(code);
   if (!spec) return args.map((a) => displayValue(a)).join(" ") || `error ${code}`;
-  const names = [...spec.template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+  const names = parsedTemplate(spec).pieces.filter((_, i) => i % 2 === 1);
   // values named as data are shown as they would be inside a container (strings quoted)
   const quotedNames = new Set(["key", "value"]);
   const text = args.filter((a) => a !== null || args.length === 1).map((a, i) => displayValue(a, quotedNames.has(names[i] ?? "")));

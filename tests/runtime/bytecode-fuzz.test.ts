@@ -742,6 +742,39 @@ describe("defects found by fuzzing", () => {
     expect(() => verifyModule(m)).toThrow(/lies inside the words it guards/);
   });
 
+  // A handler whose target lies before the code it guards closes a loop with no back edge in
+  // it. Each turn here makes a string one character longer and then fails on nil[1]. Catching
+  // used to cost one step and was no safe point: the collector never ran, 200 000 steps took
+  // minutes and the heap reached 4 GiB before 4001. Now a catch is a safe point and costs what
+  // making the error costs, so the run ends on its budget.
+  it("a loop through a handler that precedes what it guards ends on the instruction budget", async () => {
+    const m = mod(
+      [
+        fn(
+          "main",
+          code(
+            /* 0 */ encode("LOADK", [0, 0]),
+            /* 1 */ encode("LOADK", [1, 1]),
+            /* 2 */ encode("ADD", [0, 1, 0]), // the handler's target
+            /* 3 */ encode("GETINDEXI", [2, 3, 1]), // r3 is nil: fails
+            /* 4 */ encode("RETURN", [0, 0, 0]),
+          ),
+          { nregs: 5, handlers: [{ start: 3, end: 4, target: 2, reg: 4, region: 0 }] },
+        ),
+      ],
+      {
+        constants: [
+          { kind: "string", value: "" },
+          { kind: "string", value: "a" },
+        ],
+      },
+    );
+    verifyModule(m);
+    const { vm } = await freshVm();
+    const r = vm.run(m);
+    expect(r.ok ? "ok" : r.error.code).toBe(4002);
+  });
+
   // A fiber that catches the deadlock error and waits again is woken again and again; each
   // wake makes an error through the host, so it is charged steps, and such a loop ends on its
   // budget in about the time the budget allows.

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compiler/compile.js";
 import { VM } from "../../src/runtime/vm.js";
-import { cli } from "../helpers.js";
+import { cli, runSource } from "../helpers.js";
 
 const RECURSION = "func f(n) { return f(n + 1) + 1 }\nf(0)\n";
 
@@ -56,5 +56,29 @@ describe("bounded failure", () => {
     expect(error?.code).toBe(4001);
     expect(error?.message).not.toContain("(0 bytes)");
     expect(error?.message).toBe(`memory limit exceeded (no limit was set; the heap reached ${vm.heapStats().committed} bytes and could not grow)`);
+  });
+
+  // Making an error (its message, its trace) and unwinding to a handler takes the time of
+  // thousands of instructions, so a caught error costs 64 steps and one per frame on the stack.
+  const CATCHES = `
+    var caught = 0
+    var z = nil
+    func at(depth) { if depth == 0 { return z[1] } return at(depth - 1) }
+    while caught < 2000 { try { at(DEPTH) } catch e { caught += 1 } }
+    print(caught)`;
+
+  it("a caught error costs the budget what it takes to make, not one step", async () => {
+    // a turn takes 80 steps (160 000 in all), of which 66 for the catch; 30 000 when a catch took one
+    const shallow = await runSource(CATCHES.replace("DEPTH", "0"), { maxSteps: 100_000 });
+    expect(shallow.error?.code).toBe(4002);
+    expect(shallow.output).toBe("");
+    expect((await runSource(CATCHES.replace("DEPTH", "0"), { maxSteps: 200_000 })).output).toBe("2000\n");
+  });
+
+  it("a caught error raised deep in the stack costs a step per frame it walks", async () => {
+    // a turn takes 280 steps (560 000 in all): 101 calls down, 13 for the loop, 64 and one per
+    // frame (102) for the catch; 360 000 in all if the frames were not counted
+    expect((await runSource(CATCHES.replace("DEPTH", "100"), { maxSteps: 450_000 })).output).toBe("");
+    expect((await runSource(CATCHES.replace("DEPTH", "100"), { maxSteps: 1_000_000 })).output).toBe("2000\n");
   });
 });
