@@ -19,7 +19,16 @@ const STAMP = "dist/.build-stamp";
 const GENERATED = [/^assembly\/vm\/opcodes\.ts$/, /^src\/runtime\/core-.*\.generated\.ts$/, /^src\/runtime\/heap-layout\.generated\.ts$/];
 
 const INPUTS = {
-  core: ["assembly", "scripts", "asconfig.json", "package.json", "src/bytecode/opcode-table.ts", "src/runtime/builtin-table.ts"],
+  core: [
+    "assembly",
+    "scripts",
+    "asconfig.json",
+    "package.json",
+    "src/bytecode/opcode-table.ts",
+    "src/bytecode/builtin-table.ts",
+    "src/runtime/core-status.ts",
+    "src/errors/table.ts",
+  ],
   ts: ["src", "tsconfig.json"],
 };
 

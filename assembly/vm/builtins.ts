@@ -1,4 +1,4 @@
-// Builtin functions implemented in the core (the ids come from src/runtime/builtin-table.ts).
+// Builtin functions implemented in the core (the ids come from src/bytecode/builtin-table.ts).
 // Arguments are `n` values at address `args`; the result is returned, or a fault is raised.
 import { T_STRING, T_LIST, T_MAP, T_ERROR, T_NATIVE, typeOf, ERR_CODE, ERR_MESSAGE, ERR_TRACE, ERR_SIZE, HEADER, NATIVE_ID, NATIVE_SIZE, LIST_LEN } from "../heap/layout";
 import { allocBlock } from "../heap/alloc";

@@ -3,7 +3,7 @@
 // It never throws, so it can show unverified or damaged code too.
 
 import { errorSpec } from "../errors/table.js";
-import { BUILTINS } from "../runtime/builtin-table.js";
+import { BUILTINS } from "./builtin-table.js";
 import { type DecodedInstruction, decodeAt, extRole, jumpTarget } from "./instruction.js";
 import { CAPTURE_FROM_PARENT, type Constant, type FunctionProto, type NbcModule } from "./module.js";
 import { type Role, TYPE_CODES } from "./opcode-table.js";

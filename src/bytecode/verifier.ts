@@ -4,7 +4,7 @@
 // instruction boundaries inside its function. What an operand means comes from the opcode table.
 
 import { errorSpec } from "../errors/table.js";
-import { BUILTINS } from "../runtime/builtin-table.js";
+import { BUILTINS } from "./builtin-table.js";
 import { BytecodeError } from "./errors.js";
 import { type DecodedInstruction, decodeAt, extRole, jumpTarget } from "./instruction.js";
 import { CAPTURE_FROM_PARENT, type FunctionProto, NBC_VERSION, type NbcModule } from "./module.js";

@@ -1,12 +1,12 @@
 // `noodle db ls|get|query FILE ...`: looking into a store from the command line. Values print as
 // Noodle prints them; listings and query results as a table.
 import { existsSync, statSync } from "node:fs";
+import type { StoredValue } from "../codec/value-codec.js";
 import { formatError } from "../errors/table.js";
 import { FileLog } from "../node/file-log.js";
 import { nodeStorage } from "../node/storage.js";
 import { HostError } from "../runtime/host-calls.js";
 import { VM } from "../runtime/vm.js";
-import type { StoredValue } from "../store/codec.js";
 import { Store } from "../store/store.js";
 
 /** Widest a table cell is shown; longer text is cut with an ellipsis. */

@@ -4,11 +4,11 @@
 // break, continue) and once more in a catch-all handler that re-throws, so the VM needs no
 // special finally machinery — only handler ranges, which are split around the inline copies.
 
+import { BUILTIN_ID, BUILTINS } from "../bytecode/builtin-table.js";
 import type { Constant, FunctionProto } from "../bytecode/module.js";
 import { CAPTURE_FROM_PARENT } from "../bytecode/module.js";
 import type { OpName } from "../bytecode/opcode-table.js";
 import { ERRORS } from "../errors/table.js";
-import { BUILTIN_ID, BUILTINS } from "../runtime/builtin-table.js";
 import { actorConstructor } from "./actor.js";
 import type * as A from "./ast.js";
 import { type ChainLink, chainLinks } from "./chains.js";

@@ -2,8 +2,8 @@
 // that closures capture (they will live in boxes), and reports the static errors of the 2xxx
 // range. Its tables are what the code generator reads.
 
+import { BUILTIN_ID, BUILTINS, isHostOnlyName } from "../bytecode/builtin-table.js";
 import { TYPE_CODES } from "../bytecode/opcode-table.js";
-import { BUILTIN_ID, BUILTINS, isHostOnlyName } from "../runtime/builtin-table.js";
 import { actorConstructor } from "./actor.js";
 import type * as A from "./ast.js";
 import { type ChainLink, chainLinks } from "./chains.js";

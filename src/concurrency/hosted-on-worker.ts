@@ -4,11 +4,11 @@
 // while (making the VM), and what comes after waits for it. Tasks and messages run as fibers of
 // the program's VM (VM.runHosted), so one waiting for an answer from elsewhere lets the others run.
 
+import type { StoredValue } from "../codec/value-codec.js";
 import { ERRORS } from "../errors/table.js";
 import { releaseArrays } from "../runtime/host-calls.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import type { HostedCall, RunOutcome, TaskHost, VM } from "../runtime/vm.js";
-import type { StoredValue } from "../store/codec.js";
 import { type LaneBuffers, LaneReader, LaneWriter } from "./lane.js";
 import { encodeForWire, type LaneRecord, LaneRecordWriter, readLaneRecord } from "./lane-records.js";
 import { type ActorIdBlock, type ActorJob, type ErrorInfo, errorInfo, type FromWorker, type HostedJob } from "./protocol.js";

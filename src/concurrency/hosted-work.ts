@@ -9,11 +9,11 @@
 // worker dies, the tasks and messages it held fail with 7001 and its actors start again, with
 // their initial state, on another worker.
 import type { NbcModule } from "../bytecode/module.js";
+import { type StoredValue, ValueEncoder, WIRE } from "../codec/value-codec.js";
 import { ERRORS } from "../errors/table.js";
 import { HostError } from "../runtime/host-calls.js";
 import type { JsValue } from "../runtime/values.js";
 import type { Supervision } from "../runtime/vm.js";
-import { type StoredValue, ValueEncoder, WIRE } from "../store/codec.js";
 import { LaneReader, LaneWriter, laneBuffers } from "./lane.js";
 import { encodeForWire, type LaneRecord, LaneRecordWriter, readLaneRecord } from "./lane-records.js";
 import {

@@ -6,10 +6,10 @@
 // message or task, and output printed by hosted work. Values use the value codec's wire flavour
 // (actor references included); names and text are UTF-8.
 
+import { CodecError, type CodecOptions, decodeValue, type StoredValue, unshared, ValueEncoder, WIRE } from "../codec/value-codec.js";
 import { ERRORS } from "../errors/table.js";
 import { HostError } from "../runtime/host-calls.js";
 import type { TraceFrame } from "../runtime/runtime-error.js";
-import { CodecError, type CodecOptions, decodeValue, type StoredValue, unshared, ValueEncoder, WIRE } from "../store/codec.js";
 import type { LaneWriter } from "./lane.js";
 import type { ErrorInfo } from "./protocol.js";
 

@@ -4,12 +4,12 @@
 // that may wait, the chunks go to the pool as tasks and pmap answers a promise; otherwise items
 // are sent in chunks, a new chunk to each worker that answers, while the caller's thread waits.
 
+import { decodeValue, encodeValue, type StoredValue, WIRE } from "../codec/value-codec.js";
 import { ERRORS } from "../errors/table.js";
 import type { HostFunction } from "../runtime/host-calls.js";
 import { HostError } from "../runtime/host-calls.js";
 import { FUNCTION_CAPTURES, FUNCTION_INDEX } from "../runtime/values.js";
 import type { VM } from "../runtime/vm.js";
-import { decodeValue, encodeValue, type StoredValue, WIRE } from "../store/codec.js";
 import { chunksFor } from "./chunks.js";
 import type { Pool } from "./pool.js";
 import { runtimeError } from "./pool.js";

@@ -5,13 +5,13 @@
 // workers (endpoint.ts); this file is the same in Node and browsers.
 
 import type { NbcModule } from "../bytecode/module.js";
+import { type ArrayValue, decodeValue, encodeValue, type StoredValue, WIRE } from "../codec/value-codec.js";
 import { ERRORS, formatError } from "../errors/table.js";
 import type { DType } from "../math/arrays.js";
 import { bestCoreVariant } from "../runtime/core.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import type { JsValue } from "../runtime/values.js";
 import type { VM } from "../runtime/vm.js";
-import { type ArrayValue, decodeValue, encodeValue, type StoredValue, WIRE } from "../store/codec.js";
 import { chunksFor } from "./chunks.js";
 import type { EndpointFactory } from "./endpoint.js";
 import { type ActorOrigin, HostedWork } from "./hosted-work.js";

@@ -2,11 +2,11 @@
 // tasks, their arguments encoded with the value codec into one buffer that is transferred, not
 // copied; results come back the same way. Module bytes travel once per worker, named by hash.
 
+import { decodeValue, type StoredValue, ValueSequence, WIRE } from "../codec/value-codec.js";
 import { ERRORS } from "../errors/table.js";
 import type { CoreVariant } from "../runtime/core.js";
 import type { PermissionOptions } from "../runtime/permissions.js";
 import { NoodleRuntimeError, type TraceFrame } from "../runtime/runtime-error.js";
-import { decodeValue, type StoredValue, ValueSequence, WIRE } from "../store/codec.js";
 import type { LaneBuffers, LaneMessage } from "./lane.js";
 
 export const enum TaskKind {

@@ -9,10 +9,10 @@
 import { contentHash } from "../bytecode/codec.js";
 import { decodeAt } from "../bytecode/instruction.js";
 import type { NbcModule } from "../bytecode/module.js";
+import { encodeValue, type StoredValue, WIRE } from "../codec/value-codec.js";
 import { releaseArrays } from "../runtime/host-calls.js";
 import { FUNCTION_CAPTURES, FUNCTION_INDEX, type JsValue } from "../runtime/values.js";
 import type { VM } from "../runtime/vm.js";
-import { encodeValue, type StoredValue, WIRE } from "../store/codec.js";
 import { moduleBytes } from "./module-bytes.js";
 import type { ReplicaSource } from "./protocol.js";
 

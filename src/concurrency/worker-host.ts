@@ -6,13 +6,13 @@
 
 import { decodeModule } from "../bytecode/codec.js";
 import type { NbcModule } from "../bytecode/module.js";
+import { decodeValue, encodeValue, type StoredValue, WIRE } from "../codec/value-codec.js";
 import { ERRORS, formatError } from "../errors/table.js";
 import type { CoreVariant } from "../runtime/core.js";
 import { releaseArrays } from "../runtime/host-calls.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import type { JsValue } from "../runtime/values.js";
 import { VM } from "../runtime/vm.js";
-import { decodeValue, encodeValue, type StoredValue, WIRE } from "../store/codec.js";
 import { HostedOnWorker } from "./hosted-on-worker.js";
 import { KernelVm } from "./kernel-vm.js";
 import {

@@ -3,9 +3,10 @@
 // runs the registered function and writes its result back as a core value. A HostError becomes
 // a Noodle error with its code, catchable like any other; any other exception is reported as
 // an internal error (1002) rather than escaping into the dispatch loop.
+
+import { BUILTIN_ID, BUILTINS } from "../bytecode/builtin-table.js";
 import { ERRORS, type ErrorName, errorSpec, fillPositional } from "../errors/table.js";
 import { Matrix, Tensor } from "../math/arrays.js";
-import { BUILTIN_ID, BUILTINS } from "./builtin-table.js";
 import type { JsValue } from "./values.js";
 
 /** A host builtin's implementation: JavaScript arguments in, a value for `toCore` out. */

@@ -2,12 +2,12 @@
 // Loading writes verified functions, constants and structs into the core's memory; running
 // calls the core's dispatch loop and turns its outcome into JavaScript values or errors.
 
+import { BUILTIN_ID, BUILTINS } from "../bytecode/builtin-table.js";
 import type { FunctionProto, NbcModule } from "../bytecode/module.js";
 import { verifyModule } from "../bytecode/verifier.js";
+import { CodecError } from "../codec/value-codec.js";
 import { ERRORS, errorSpec, formatError } from "../errors/table.js";
-import { CodecError } from "../store/codec.js";
 import { blockUntil } from "./block.js";
-import { BUILTIN_ID, BUILTINS } from "./builtin-table.js";
 import { bestCoreVariant, type CoreExports, type CoreVariant, instantiateCore } from "./core.js";
 import { CORE_STATUS } from "./core-status.js";
 import { resolvedPath } from "./file-system.js";

@@ -2,12 +2,12 @@
 // program sees a store as a number (its handle here) wrapped by std/db's functions.
 
 import type { NbcModule } from "../bytecode/module.js";
+import type { StoredValue } from "../codec/value-codec.js";
 import { Matrix, Tensor } from "../math/arrays.js";
 import { absolutePath, resolvedPath, validPath } from "../runtime/file-system.js";
 import { HostError } from "../runtime/host-calls.js";
 import { type JsValue, STRUCT_NAME } from "../runtime/values.js";
 import type { VM } from "../runtime/vm.js";
-import type { StoredValue } from "./codec.js";
 import { ArrayKernels } from "./kernels.js";
 import { type LogDevice, MemoryLog } from "./log-device.js";
 import { loadSqlite, type SqliteOptions, type SqlJsStatic } from "./sqlite.js";

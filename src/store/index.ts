@@ -11,7 +11,7 @@ export {
   MAX_TENSOR_DIMS,
   type StoredValue,
   valueHash,
-} from "./codec.js";
+} from "../codec/value-codec.js";
 export { installStorage, openStore, prepareStorage, type StorageEnvironment, usesStorage } from "./db-host.js";
 export { ChunkLog, type LogDevice, MemoryLog } from "./log-device.js";
 export { defaultStorage, setDefaultLogOpener } from "./platform.js";

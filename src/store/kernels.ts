@@ -1,8 +1,9 @@
 // The numeric functions MQL offers over stored matrices and tensors (det, trace, norm, sum,
 // mean), computed by the VM core's own kernels: a query decodes a value, copies its elements
 // into a core of its own in one block, and applies the builtin there.
+
+import type { ArrayValue } from "../codec/value-codec.js";
 import { VM } from "../runtime/vm.js";
-import type { ArrayValue } from "./codec.js";
 
 export const ARRAY_FUNCTIONS = ["det", "trace", "norm", "sum", "mean"] as const;
 export type ArrayFunction = (typeof ARRAY_FUNCTIONS)[number];

@@ -8,10 +8,10 @@
 // line:column position found by tokenizing the query. In results, `value` references and any
 // blob holding codec bytes (`meta`) come back as Noodle values.
 
+import { type ArrayValue, decodeValue, type StoredValue } from "../codec/value-codec.js";
 import { ERRORS } from "../errors/table.js";
 import { HostError } from "../runtime/host-calls.js";
 import { memoryLimitMessage, NoodleRuntimeError } from "../runtime/runtime-error.js";
-import { type ArrayValue, decodeValue, type StoredValue } from "./codec.js";
 import { ARRAY_FUNCTIONS, type ArrayKernels } from "./kernels.js";
 import { decodeRef, type ValueRef } from "./log-format.js";
 import type { Database } from "./sqlite.js";

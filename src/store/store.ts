@@ -9,9 +9,9 @@
 // savepoints. Callers that interleave (async code, tasks) go through `transaction`, which runs
 // one transaction at a time: serializable by construction.
 
+import { decodeValue, encodeValue, type StoredValue, SUMMARY_PREFIX, summarizeEncoded, ValueEncoder } from "../codec/value-codec.js";
 import { HostError } from "../runtime/host-calls.js";
 import { checksum } from "./checksum.js";
-import { decodeValue, encodeValue, type StoredValue, SUMMARY_PREFIX, summarizeEncoded, ValueEncoder } from "./codec.js";
 import type { ArrayKernels } from "./kernels.js";
 import type { LogDevice } from "./log-device.js";
 import {

@@ -1,9 +1,10 @@
 // Hand-built modules for the bytecode tests.
+
+import { BUILTIN_ID } from "../../src/bytecode/builtin-table.js";
 import { contentHash } from "../../src/bytecode/codec.js";
 import { encode } from "../../src/bytecode/instruction.js";
 import { type FunctionProto, NBC_VERSION, type NbcModule } from "../../src/bytecode/module.js";
 import { OPCODES, type OpName, type Role, TYPE_CODES } from "../../src/bytecode/opcode-table.js";
-import { BUILTIN_ID } from "../../src/runtime/builtin-table.js";
 
 /** Concatenates encoded instructions into a code array. */
 export function code(...instructions: number[][]): Uint32Array {

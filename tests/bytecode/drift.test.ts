@@ -9,8 +9,8 @@ import { describe, expect, it } from "vitest";
 import { renderLayoutModule } from "../../scripts/gen-layout.js";
 // @ts-expect-error build scripts are plain JavaScript without declarations
 import { renderOpcodesModule } from "../../scripts/gen-opcodes.js";
+import { BUILTINS } from "../../src/bytecode/builtin-table.js";
 import { OPCODES } from "../../src/bytecode/opcode-table.js";
-import { BUILTINS } from "../../src/runtime/builtin-table.js";
 import { ROOT, tsFiles } from "../helpers.js";
 
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
@@ -65,7 +65,7 @@ describe("opcodes", () => {
 });
 
 describe("builtins", () => {
-  it("numbers the generated constants in the order of src/runtime/builtin-table.ts", () => {
+  it("numbers the generated constants in the order of src/bytecode/builtin-table.ts", () => {
     expect(generatedConstants("BI")).toEqual(BUILTINS.map((b, i) => [b.name.toUpperCase(), i]));
     expect(read("assembly/vm/opcodes.ts")).toContain(`export const BI_COUNT: u32 = ${BUILTINS.length};`);
   });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { BUILTIN_ID, BUILTINS } from "../../src/bytecode/builtin-table.js";
 import { BytecodeError } from "../../src/bytecode/errors.js";
 import { encode } from "../../src/bytecode/instruction.js";
 import { CAPTURE_FROM_PARENT, type FunctionProto, type NbcModule } from "../../src/bytecode/module.js";
 import { Op, type OpName, TYPE_CODES } from "../../src/bytecode/opcode-table.js";
 import { type VerifyEnv, verifyModule } from "../../src/bytecode/verifier.js";
-import { BUILTIN_ID, BUILTINS } from "../../src/runtime/builtin-table.js";
 import { code, everyOpcodeModule, fn, mod, sampleModule } from "./build.js";
 
 const RET = encode("RETURNNIL", []);

@@ -1,12 +1,12 @@
 // The pool's side of the lanes treats a worker that sends a malformed record as broken: it ends
 // that worker (the pool replaces it as after a crash) instead of letting the error reach the host.
 import { describe, expect, it } from "vitest";
+import { encodeValue, WIRE } from "../../src/codec/value-codec.js";
 import type { WorkerEndpoint } from "../../src/concurrency/endpoint.js";
 import { HostedWork, type HostedWorkPool } from "../../src/concurrency/hosted-work.js";
 import { type LaneBuffers, type LaneMessage, LaneWriter } from "../../src/concurrency/lane.js";
 import { readLaneRecord } from "../../src/concurrency/lane-records.js";
 import { WorkerSlot } from "../../src/concurrency/worker-slot.js";
-import { encodeValue, WIRE } from "../../src/store/codec.js";
 
 function setUp() {
   const posted: unknown[] = [];

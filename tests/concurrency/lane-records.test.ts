@@ -1,8 +1,8 @@
 // A damaged lane record is refused with 8004, read from its own bytes only: each case here was
 // once read as a record with fields from the bytes after it, or threw a RangeError or TypeError.
 import { describe, expect, it } from "vitest";
+import { encodeValue, WIRE } from "../../src/codec/value-codec.js";
 import { readLaneRecord } from "../../src/concurrency/lane-records.js";
-import { encodeValue, WIRE } from "../../src/store/codec.js";
 
 function readAt(record: number[] | Uint8Array): string {
   // the record sits among bytes of a valid-looking neighbour, as in a ring

@@ -1,9 +1,9 @@
 // A replica gets only the globals the function it runs can reach, so a task does not copy the
 // program's unrelated (maybe large) data.
 import { describe, expect, it } from "vitest";
+import { decodeValue, WIRE } from "../../src/codec/value-codec.js";
 import { reachableGlobals, replicaOf } from "../../src/concurrency/replica-source.js";
 import { VM } from "../../src/index.js";
-import { decodeValue, WIRE } from "../../src/store/codec.js";
 import { moduleOf } from "./pool-helpers.js";
 
 const module = moduleOf(`

@@ -1,8 +1,8 @@
 // Futures, actors and their methods as JavaScript sees them, and where they cannot go.
 import { describe, expect, it } from "vitest";
+import { encodeValue } from "../../src/codec/value-codec.js";
 import { Noodle } from "../../src/index.js";
 import { displayValue } from "../../src/runtime/values.js";
-import { encodeValue } from "../../src/store/codec.js";
 
 describe("futures and actors in JavaScript", () => {
   it("read as descriptions, shown as print shows them", async () => {

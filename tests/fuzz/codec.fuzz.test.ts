@@ -5,7 +5,16 @@
 // within the size of its input, whatever lengths the bytes claim.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CodecError, type CodecOptions, decodeValue, encodeValue, type StoredValue, SUMMARY_PREFIX, summarizeEncoded, WIRE } from "../../src/store/codec.js";
+import {
+  CodecError,
+  type CodecOptions,
+  decodeValue,
+  encodeValue,
+  type StoredValue,
+  SUMMARY_PREFIX,
+  summarizeEncoded,
+  WIRE,
+} from "../../src/codec/value-codec.js";
 import { FUZZ_TIMEOUT, fuzzParameters, mutated, sameBytes, uleb } from "./fuzz.js";
 import { decodedSize, plain, values } from "./values.js";
 

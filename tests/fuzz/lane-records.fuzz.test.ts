@@ -4,10 +4,10 @@
 // around the record.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { CodecError } from "../../src/codec/value-codec.js";
 import type { LaneWriter } from "../../src/concurrency/lane.js";
 import { type LaneRecord, LaneRecordWriter, readLaneRecord } from "../../src/concurrency/lane-records.js";
 import type { ErrorInfo } from "../../src/concurrency/protocol.js";
-import { CodecError } from "../../src/store/codec.js";
 import { FUZZ_TIMEOUT, fuzzParameters, mutated } from "./fuzz.js";
 import { plain, values } from "./values.js";
 

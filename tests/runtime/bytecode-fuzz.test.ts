@@ -11,6 +11,7 @@
 // encoded .nbc bytes and decodes them. Runs are seeded, so a failure reproduces.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BUILTIN_ID, BUILTINS } from "../../src/bytecode/builtin-table.js";
 import { decodeModule, encodeModule } from "../../src/bytecode/codec.js";
 import { BytecodeError } from "../../src/bytecode/errors.js";
 import { decodeAt, encode, extRole, jumpTarget } from "../../src/bytecode/instruction.js";
@@ -19,7 +20,6 @@ import { type Format, OPCODES, type Role, TYPE_CODES } from "../../src/bytecode/
 import { verifyModule } from "../../src/bytecode/verifier.js";
 import { compile } from "../../src/compiler/compile.js";
 import { ERROR_LIST } from "../../src/errors/table.js";
-import { BUILTIN_ID, BUILTINS } from "../../src/runtime/builtin-table.js";
 import { VM } from "../../src/runtime/vm.js";
 import { code, everyOpcodeModule, fn, mod, reseal } from "../bytecode/build.js";
 import { runSource } from "../helpers.js";

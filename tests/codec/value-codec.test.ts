@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { type ArrayValue, CodecError, decodeValue, encodeValue, MAX_DEPTH, type StoredValue, valueHash } from "../../src/codec/index.js";
 import { STRUCT_NAME } from "../../src/runtime/values.js";
-import { type ArrayValue, CodecError, decodeValue, encodeValue, MAX_DEPTH, type StoredValue, valueHash } from "../../src/store/index.js";
 
 function struct(name: string, fields: Record<string, StoredValue>): StoredValue {
   const o: Record<string, StoredValue> = {};
