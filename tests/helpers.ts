@@ -1,8 +1,10 @@
 // Shared test helpers: running Noodle source in-process and through the real command line.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll } from "vitest";
 import { type RunResult, run } from "../src/index.js";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -73,4 +75,26 @@ export function tsFiles(folder: string): [string, string][] {
   };
   walk(join(ROOT, folder));
   return out;
+}
+
+/**
+ * A temporary folder for the programs of one test file: made before its tests, removed after
+ * them. `file` writes a program there and returns its path.
+ */
+export function scratchFolder(prefix: string): { readonly dir: string; file(name: string, content: string): string } {
+  let dir = "";
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return {
+    get dir() {
+      return dir;
+    },
+    file(name, content) {
+      const path = join(dir, name);
+      writeFileSync(path, content);
+      return path;
+    },
+  };
 }

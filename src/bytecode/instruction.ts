@@ -15,7 +15,7 @@ export interface DecodedInstruction {
 }
 
 /** Where each operand of a format sits in the word: [shift, width in bits]. */
-const FIELDS: Record<Format, readonly (readonly [number, number])[]> = {
+export const FIELDS: Record<Format, readonly (readonly [number, number])[]> = {
   ABC: [
     [8, 8],
     [16, 8],

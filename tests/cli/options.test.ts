@@ -1,31 +1,17 @@
 // The `noodle` command line: each subcommand's options and help, the version, and the coded
 // messages for what a subcommand does not take. Every test runs the real command.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cli, ROOT } from "../helpers.js";
+import { describe, expect, it } from "vitest";
+import { cli, ROOT, scratchFolder } from "../helpers.js";
 
 const EXIT_USAGE = 64;
 const JS_STACK = /^\s+at .*(\.js|\.ts|node:internal)|^\w*Error: /m;
 const COMMANDS = ["run", "compile", "disasm", "check", "repl", "db"];
 
-let dir: string;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "noodle-options-"));
-});
-
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function file(name: string, content: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
+const scratch = scratchFolder("noodle-options-");
+const file = scratch.file;
 
 /** A usage error: exit 64, the coded message first, then the command's usage line and where to find help. */
 function expectUsageError(r: { code: number; stdout: string; stderr: string }, code: number, message: string, command?: string): void {
@@ -98,7 +84,7 @@ describe("options a subcommand does not take", () => {
 
   it("'repl' refuses --workers and 'db' refuses the limits", () => {
     expectUsageError(cli(["repl", "--workers", "2"]), 9002, "unknown option '--workers' for 'repl'", "repl");
-    expectUsageError(cli(["db", "ls", "--max-steps", "3", join(dir, "s.db")]), 9002, "unknown option '--max-steps' for 'db'", "db");
+    expectUsageError(cli(["db", "ls", "--max-steps", "3", join(scratch.dir, "s.db")]), 9002, "unknown option '--max-steps' for 'db'", "db");
   });
 
   it("an option before any subcommand is refused for 'noodle'", () => {
@@ -132,7 +118,7 @@ describe("noodle run's arguments", () => {
 
   it("reads a file named like an option after '--'", () => {
     file("-dash.nc", `print("dash")\n`);
-    expect(spawnIn(dir, ["run", "--", "-dash.nc"])).toEqual({ code: 0, stdout: "dash\n", stderr: "" });
+    expect(spawnIn(scratch.dir, ["run", "--", "-dash.nc"])).toEqual({ code: 0, stdout: "dash\n", stderr: "" });
   });
 });
 
@@ -142,14 +128,14 @@ describe("noodle compile's output path", () => {
     expectUsageError(cli(["compile", src, "-o", src]), 9005, `'${src}' is the source file; write the bytecode elsewhere (-o OUT)`, "compile");
     expect(readFileSync(src, "utf8")).toBe(`print("self")\n`);
     // the same file by another spelling
-    const r = spawnIn(dir, ["compile", "self.nc", "-o", "./self.nc"]);
+    const r = spawnIn(scratch.dir, ["compile", "self.nc", "-o", "./self.nc"]);
     expect(r.code).toBe(EXIT_USAGE);
     expect(r.stderr).toMatch(/^noodle: error\[9005\]/);
     expect(readFileSync(src, "utf8")).toBe(`print("self")\n`);
   });
 
   it("reports an output path that is a directory with 9006, exit 1, and writes nothing into it", () => {
-    const out = join(dir, "outdir");
+    const out = join(scratch.dir, "outdir");
     mkdirSync(out);
     const r = cli(["compile", file("todir.nc", `print(1)\n`), "-o", out]);
     expect(r.code).toBe(1);
@@ -158,22 +144,22 @@ describe("noodle compile's output path", () => {
   });
 
   it("reports a source that is a directory with 9004", () => {
-    const folder = join(dir, "folder.nc");
+    const folder = join(scratch.dir, "folder.nc");
     mkdirSync(folder, { recursive: true });
     expectUsageError(cli(["check", folder]), 9004, `cannot read '${folder}': it is a directory`, "check");
   });
 
   it("refuses a file that is not Noodle source with 9003, unread", () => {
-    expectUsageError(cli(["check", dir]), 9003, `'${dir}' is not a Noodle program: expected a .nc file`, "check");
+    expectUsageError(cli(["check", scratch.dir]), 9003, `'${scratch.dir}' is not a Noodle program: expected a .nc file`, "check");
   });
 });
 
 describe("noodle db on a directory", () => {
   it("is a coded error (8004), exit 1, not an EISDIR trace", () => {
-    const r = cli(["db", "ls", dir]);
+    const r = cli(["db", "ls", scratch.dir]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toBe(`error[8004]: corrupt data: ${dir}: a directory, not a Noodle store\n`);
+    expect(r.stderr).toBe(`error[8004]: corrupt data: ${scratch.dir}: a directory, not a Noodle store\n`);
     expect(r.stderr).not.toContain("EISDIR");
   });
 });

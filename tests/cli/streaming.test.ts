@@ -2,30 +2,15 @@
 // program still runs, survives SIGINT and SIGTERM, and a reader that goes away or a device that
 // is full ends the run without a JavaScript stack trace. Every test runs the real command.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../helpers.js";
+import { describe, expect, it } from "vitest";
+import { ROOT, scratchFolder } from "../helpers.js";
 
 const NOODLE = join(ROOT, "bin/noodle.js");
 const JS_STACK = /^\s+at .*(\.js|\.ts|node:internal)|^\w*Error: /m;
 
-let dir: string;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "noodle-stream-"));
-});
-
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function file(name: string, content: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
+const scratch = scratchFolder("noodle-stream-");
+const file = scratch.file;
 
 /** A running `noodle run`, with what it has written so far. */
 interface Running {

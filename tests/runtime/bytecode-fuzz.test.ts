@@ -14,9 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILTIN_ID, BUILTINS } from "../../src/bytecode/builtin-table.js";
 import { decodeModule, encodeModule } from "../../src/bytecode/codec.js";
 import { BytecodeError } from "../../src/bytecode/errors.js";
-import { decodeAt, encode, extRole, jumpTarget } from "../../src/bytecode/instruction.js";
+import { decodeAt, encode, extRole, FIELDS, jumpTarget } from "../../src/bytecode/instruction.js";
 import { CAPTURE_FROM_PARENT, type Constant, type NbcModule } from "../../src/bytecode/module.js";
-import { type Format, OPCODES, type Role, TYPE_CODES } from "../../src/bytecode/opcode-table.js";
+import { OPCODES, type Role, TYPE_CODES } from "../../src/bytecode/opcode-table.js";
 import { verifyModule } from "../../src/bytecode/verifier.js";
 import { compile } from "../../src/compiler/compile.js";
 import { ERROR_LIST } from "../../src/errors/table.js";
@@ -286,24 +286,6 @@ function instructionStarts(code: Uint32Array): number[] {
   }
   return starts;
 }
-
-/** Where each operand of a format sits in the instruction word: [shift, width]. */
-const FIELDS: Record<Format, [number, number][]> = {
-  ABC: [
-    [8, 8],
-    [16, 8],
-    [24, 8],
-  ],
-  ABx: [
-    [8, 8],
-    [16, 16],
-  ],
-  AsBx: [
-    [8, 8],
-    [16, 16],
-  ],
-  sJ: [[8, 24]],
-};
 
 function withField(word: number, shift: number, width: number, value: number): number {
   const mask = 2 ** width - 1;
