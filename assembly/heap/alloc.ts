@@ -3,6 +3,7 @@
 // first fit and splitting; new space is bumped from the top of memory, which grows on demand.
 // Blocks allocated while a region is open are logged so that region exit can free them.
 import { HEADER, T_FREE, F_PINNED, F_REGION, sizeOf, flagsOf } from "./layout";
+import { pushPointer } from "./pointer-list";
 
 const SMALL_MAX: u32 = 256;
 const SMALL_CLASSES: u32 = SMALL_MAX / 8 + 1;
@@ -47,37 +48,16 @@ export function initHeap(start: u32 = 0): void {
 // ---------- region log: every block allocated while a region is open ----------
 
 export let regionDepth: u32 = 0;
-let regionLog: u32 = 0; // pinned RAW block of u32 pointers
-let regionLogCap: u32 = 0;
-export let regionLogLen: u32 = 0;
+/** A pointer list of the blocks allocated while a region is open, oldest first. */
+export const regionLog = <u32>memory.data(12);
 
 export function setRegionDepth(d: u32): void {
   regionDepth = d;
 }
-export function setRegionLogLen(n: u32): void {
-  regionLogLen = n;
-}
-// @ts-ignore: decorator
-@inline export function regionLogAt(i: u32): u32 {
-  return load<u32>(regionLog + HEADER + (i << 2));
-}
-// @ts-ignore: decorator
-@inline export function setRegionLogAt(i: u32, p: u32): void {
-  store<u32>(regionLog + HEADER + (i << 2), p);
-}
 
 function logRegionBlock(p: u32): void {
-  if (regionLogLen == regionLogCap) {
-    const cap = regionLogCap == 0 ? 1024 : regionLogCap * 2;
-    const fresh = allocPinned(cap << 2);
-    if (regionLog != 0) {
-      memory.copy(fresh + HEADER, regionLog + HEADER, regionLogLen << 2);
-      freeBlock(regionLog);
-    }
-    regionLog = fresh;
-    regionLogCap = cap;
-  }
-  setRegionLogAt(regionLogLen++, p);
+  // a block the log cannot hold could not be freed with its region: the run ends with 4001
+  if (!pushPointer(regionLog, p, 1024)) outOfMemory = true;
 }
 
 // ---------- allocation ----------
@@ -239,6 +219,10 @@ export function subtractInUse(bytes: u64): void {
 
 export function clearCollectRequest(): void {
   collectRequested = false;
+}
+
+export function setOutOfMemory(): void {
+  outOfMemory = true;
 }
 
 export function clearOutOfMemory(): void {

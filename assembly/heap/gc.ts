@@ -12,20 +12,18 @@ import {
 } from "./layout";
 import { isObj, objOf } from "./value";
 import {
-  allocPinned, freeBlock, heapStart, heapTop, bytesInUse, clearFreeLists, reclaimRun, subtractInUse,
-  regionDepth, setRegionDepth, regionLogLen, setRegionLogLen, regionLogAt, setRegionLogAt,
+  freeBlock, heapStart, heapTop, bytesInUse, clearFreeLists, reclaimRun, subtractInUse,
+  regionDepth, setRegionDepth, regionLog, setOutOfMemory,
   releaseRegionBlock, setNextCollect, clearCollectRequest,
 } from "./alloc";
+import { listLength, pointerAt, popPointer, pushPointer, setListLength, setPointer } from "./pointer-list";
 
-let markStack: u32 = 0;
-let markCap: u32 = 0;
-let markLen: u32 = 0;
+/** Objects marked whose references are still to be traced (a pointer list). */
+const markStack = <u32>memory.data(12);
 let regionOnly: bool = false;
 
-// write barrier: region values stored into memory older than the region
-let remembered: u32 = 0;
-let rememberedCap: u32 = 0;
-let rememberedLen: u32 = 0;
+/** The write barrier's record: region values stored into memory older than the region (a pointer list). */
+const remembered = <u32>memory.data(12);
 
 const regionStarts = <u32>memory.data(4 * 256);
 export const MAX_REGION_DEPTH: u32 = 256;
@@ -34,17 +32,8 @@ export let collections: u32 = 0;
 export let lastPauseBytes: u64 = 0;
 
 function push(p: u32): void {
-  if (markLen == markCap) {
-    const cap = markCap == 0 ? 4096 : markCap * 2;
-    const fresh = allocPinned(cap << 2);
-    if (markStack != 0) {
-      memory.copy(fresh + HEADER, markStack + HEADER, markLen << 2);
-      freeBlock(markStack);
-    }
-    markStack = fresh;
-    markCap = cap;
-  }
-  store<u32>(markStack + HEADER + (markLen++ << 2), p);
+  // where the stack cannot grow, the object is traced at once (deeper on the host stack)
+  if (!pushPointer(markStack, p, 4096)) trace(p);
 }
 
 /** Marks one object (and, later, what it references). */
@@ -127,7 +116,7 @@ function trace(p: u32): void {
 }
 
 function drain(): void {
-  while (markLen > 0) trace(load<u32>(markStack + HEADER + (--markLen << 2)));
+  while (listLength(markStack) > 0) trace(popPointer(markStack));
 }
 
 // ---------- write barrier ----------
@@ -140,17 +129,8 @@ function drain(): void {
 
 function rememberSlow(container: u32, target: u32): void {
   if (!(flagsOf(target) & F_REGION) || (flagsOf(container) & F_REGION)) return;
-  if (rememberedLen == rememberedCap) {
-    const cap = rememberedCap == 0 ? 256 : rememberedCap * 2;
-    const fresh = allocPinned(cap << 2);
-    if (remembered != 0) {
-      memory.copy(fresh + HEADER, remembered + HEADER, rememberedLen << 2);
-      freeBlock(remembered);
-    }
-    remembered = fresh;
-    rememberedCap = cap;
-  }
-  store<u32>(remembered + HEADER + (rememberedLen++ << 2), target);
+  // a store the barrier cannot record could let the region free a live value: the run ends with 4001
+  if (!pushPointer(remembered, target, 256)) setOutOfMemory();
 }
 
 // ---------- collections ----------
@@ -158,9 +138,9 @@ function rememberSlow(container: u32, target: u32): void {
 /** Starts a collection; the VM then marks its roots and calls finishFull() or finishRegion(). */
 export function beginMark(regionCollection: bool): void {
   regionOnly = regionCollection;
-  markLen = 0;
+  setListLength(markStack, 0);
   if (regionCollection) {
-    for (let i: u32 = 0; i < rememberedLen; i++) markPtr(load<u32>(remembered + HEADER + (i << 2)));
+    for (let i: u32 = 0; i < listLength(remembered); i++) markPtr(pointerAt(remembered, i));
   }
 }
 
@@ -170,21 +150,22 @@ export function finishFull(): void {
   // each region's start down by the entries dropped before it
   let w: u32 = 0;
   let d: u32 = 0;
-  for (let i: u32 = 0; i < regionLogLen; i++) {
+  const logged = listLength(regionLog);
+  for (let i: u32 = 0; i < logged; i++) {
     while (d < regionDepth && load<u32>(regionStarts + (d << 2)) == i) store<u32>(regionStarts + (d++ << 2), w);
-    const p = regionLogAt(i);
+    const p = pointerAt(regionLog, i);
     const f = flagsOf(p);
     if (typeOf(p) == T_FREE) setFlags(p, f & ~F_REGION);
-    else if (f & F_MARK) setRegionLogAt(w++, p);
+    else if (f & F_MARK) setPointer(regionLog, w++, p);
   }
   while (d < regionDepth) store<u32>(regionStarts + (d++ << 2), w);
-  setRegionLogLen(w);
+  setListLength(regionLog, w);
   w = 0;
-  for (let i: u32 = 0; i < rememberedLen; i++) {
-    const p = load<u32>(remembered + HEADER + (i << 2));
-    if (flagsOf(p) & F_MARK) store<u32>(remembered + HEADER + (w++ << 2), p);
+  for (let i: u32 = 0; i < listLength(remembered); i++) {
+    const p = pointerAt(remembered, i);
+    if (flagsOf(p) & F_MARK) setPointer(remembered, w++, p);
   }
-  rememberedLen = w;
+  setListLength(remembered, w);
   sweep();
   collections++;
 }
@@ -230,7 +211,7 @@ function sweep(): void {
 
 export function enterRegion(): bool {
   if (regionDepth >= MAX_REGION_DEPTH) return false;
-  store<u32>(regionStarts + (regionDepth << 2), regionLogLen);
+  store<u32>(regionStarts + (regionDepth << 2), listLength(regionLog));
   setRegionDepth(regionDepth + 1);
   return true;
 }
@@ -241,8 +222,9 @@ export function finishRegion(): void {
   const depth = regionDepth;
   const start = load<u32>(regionStarts + ((depth - 1) << 2));
   let w = start;
-  for (let i = start; i < regionLogLen; i++) {
-    const p = regionLogAt(i);
+  const logged = listLength(regionLog);
+  for (let i = start; i < logged; i++) {
+    const p = pointerAt(regionLog, i);
     const f = flagsOf(p);
     if (typeOf(p) == T_FREE) {
       setFlags(p, 0);
@@ -251,7 +233,7 @@ export function finishRegion(): void {
       if (depth == 1) setFlags(p, f & ~(F_MARK | F_REGION));
       else {
         setFlags(p, f & ~F_MARK);
-        setRegionLogAt(w++, p);
+        setPointer(regionLog, w++, p);
       }
     } else {
       setFlags(p, 0);
@@ -260,12 +242,12 @@ export function finishRegion(): void {
   }
   // objects of outer regions reached by this mark keep no mark
   for (let i: u32 = 0; i < start; i++) {
-    const p = regionLogAt(i);
+    const p = pointerAt(regionLog, i);
     setFlags(p, flagsOf(p) & ~F_MARK);
   }
-  setRegionLogLen(w);
+  setListLength(regionLog, w);
   setRegionDepth(depth - 1);
-  if (depth == 1) rememberedLen = 0;
+  if (depth == 1) setListLength(remembered, 0);
   regionOnly = false;
 }
 

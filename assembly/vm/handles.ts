@@ -2,13 +2,14 @@
 // this table, which the collector treats as roots, until the host releases it.
 import { HEADER } from "../heap/layout";
 import { allocPinned, freeBlock } from "../heap/alloc";
+import { listLength, popPointer, pushPointer } from "../heap/pointer-list";
 import { NIL } from "../heap/value";
 
 let table: u32 = 0; // pinned block of u64 slots
 let capacity: u32 = 0;
 let used: u32 = 0; // slots ever handed out; free ones hold NIL and are listed below
-let freeList: u32 = 0; // pinned block of u32 slot numbers
-let freeCount: u32 = 0;
+/** The numbers of free slots (a pointer list). */
+const freeSlots = <u32>memory.data(12);
 
 // @ts-ignore: decorator
 @inline export function handleSlots(): u32 { return table + HEADER; }
@@ -18,16 +19,12 @@ let freeCount: u32 = 0;
 function grow(): bool {
   const cap = capacity == 0 ? 64 : capacity * 2;
   const fresh = allocPinned(cap << 3);
-  const freshFree = allocPinned(cap << 2);
-  if (fresh == 0 || freshFree == 0) return false;
+  if (fresh == 0) return false;
   if (table != 0) {
     memory.copy(fresh + HEADER, table + HEADER, used << 3);
-    memory.copy(freshFree + HEADER, freeList + HEADER, freeCount << 2);
     freeBlock(table);
-    freeBlock(freeList);
   }
   table = fresh;
-  freeList = freshFree;
   capacity = cap;
   return true;
 }
@@ -35,7 +32,7 @@ function grow(): bool {
 /** Keeps v alive; returns its handle (a slot number + 1), or 0 when out of memory. */
 export function retain(v: u64): u32 {
   let slot: u32;
-  if (freeCount > 0) slot = load<u32>(freeList + HEADER + (--freeCount << 2));
+  if (listLength(freeSlots) > 0) slot = popPointer(freeSlots);
   else {
     if (used == capacity && !grow()) return 0;
     slot = used++;
@@ -48,7 +45,8 @@ export function release(handle: u32): void {
   if (handle == 0 || handle > used) return;
   const slot = handle - 1;
   store<u64>(table + HEADER + (slot << 3), NIL);
-  store<u32>(freeList + HEADER + (freeCount++ << 2), slot);
+  // a slot that cannot be listed as free (memory exhausted) is never handed out again
+  pushPointer(freeSlots, slot, 64);
 }
 
 export function handleAddress(handle: u32): u32 {

@@ -27,7 +27,7 @@ import * as B from "./opcodes";
 import { execute, beginFiber, endsRun, resultValue, thrownValue, setOutcome } from "./interp";
 import { actorFiberEnded, removeFromMailbox } from "./actor";
 import { fuel, setFuel } from "./state";
-import { listLength, pointerAt, setPointer, setListLength, pushPointer } from "./pointer-list";
+import { listLength, pointerAt, setPointer, setListLength, pushPointer } from "../heap/pointer-list";
 import { cancelRemote } from "./parallel";
 import { E_ARGUMENT_RANGE, E_CANCELLED, E_MEMORY_LIMIT, E_OPERAND_TYPES, E_TIMEOUT, STATUS_BLOCKED, STATUS_DONE, STATUS_ERROR, STATUS_IDLE, STATUS_PAUSED } from "./contract";
 
