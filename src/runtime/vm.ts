@@ -13,6 +13,7 @@ import { CORE_STATUS } from "./core-status.js";
 import { resolvedPath } from "./file-system.js";
 import * as L from "./heap-layout.generated.js";
 import { HostError, type HostFunction, hostBuiltinId, releaseArrays } from "./host-calls.js";
+import { HostedRuns } from "./hosted-runs.js";
 import { type PermissionOptions, Permissions } from "./permissions.js";
 import { memoryLimitMessage, NoodleRuntimeError, runtimeMessage, type TraceFrame, traceLines } from "./runtime-error.js";
 import { installSystem } from "./system-host.js";
@@ -135,6 +136,26 @@ export class VM {
     this.registerHost("__pmap", () => null);
     this.setCapabilities(options.permissions, options.args ?? []);
     installSystem(this);
+    this.hosted = new HostedRuns({
+      core: this.core,
+      keep: (word) => this.keep(word),
+      pointerOf: (handle) => this.pointerOf(handle),
+      intern: (text) => this.intern(text),
+      argumentsAt: (args) => this.argumentsAt(args),
+      errorOfFault: (fallback) => this.errorOfFault(fallback),
+      settledOutcome: (handle) => this.settledOutcome(handle),
+      beginDrive: () => {
+        this.enter();
+        this.waiting = true;
+      },
+      endDrive: () => {
+        this.running = false;
+        this.waiting = false;
+      },
+      waitsInIdle: (status) => this.waitsInIdle(status),
+      finishAsync: (status) => this.finishAsync(status),
+      wakeUp: () => this.wakeUp(),
+    });
   }
 
   /** What programs in this VM may touch outside it, and their arguments (std/fs, std/sys, std/db, imports). */
@@ -356,89 +377,18 @@ export class VM {
    * another; its constructor starts at once. Returns its handle for `runHosted`.
    */
   spawnActor(proto: number): number {
-    const word = this.core.spawnActorOf(proto);
-    if (BigInt.asUintN(64, word) === L.NIL) throw this.errorOfFault(`function ${proto} is not an actor declaration here, or memory is exhausted`);
-    const handle = this.keep(word);
-    this.driveHosted();
-    return handle;
+    return this.hosted.spawnActor(proto);
   }
 
   /**
    * Runs work for another VM: a message to an actor of this VM (from spawnActor), or a call of
-   * function `proto` as a task. `done` gets its outcome. Hosted work runs as fibers, so a
-   * handler or task waiting for a host promise lets the others run, and work that comes while
-   * they wait joins them; messages to one actor are handled in the order they came.
+   * function `proto` as a task. `done` gets its outcome (see hosted-runs.ts). Returns a cancel.
    */
   runHosted(work: HostedCall, done: (outcome: RunOutcome) => void): () => void {
-    const at = this.argumentsAt(work.args);
-    const p =
-      "actor" in work
-        ? this.core.postMessage(this.pointerOf(work.actor), this.intern(work.name), at, work.args.length)
-        : this.core.spawnTaskOf(work.proto, at, work.args.length);
-    if (p === 0) {
-      done({ ok: false, error: this.errorOfFault("out of memory starting hosted work") });
-      return () => {};
-    }
-    const handle = this.core.retainPointer(p);
-    this.hosted.set(handle, done);
-    this.driveHosted();
-    return () => this.cancelHosted(handle);
+    return this.hosted.run(work, done);
   }
 
-  /** Cancels hosted work not finished (a task, or a message whose handler has not started). */
-  private cancelHosted(handle: number): void {
-    if (!this.hosted.has(handle) || this.core.cancelHosted(this.pointerOf(handle)) === 0) return;
-    // its future failed: a drive reports it when it next looks; without one, report it now
-    if (this.hostedDrive) this.wakeUp();
-    else this.reportHosted();
-  }
-
-  /** Hosted work not finished: its future's handle, and whom to tell. */
-  private readonly hosted = new Map<number, (outcome: RunOutcome) => void>();
-  /** Whether hosted fibers are being run (new work joins them). */
-  private hostedDrive = false;
-
-  /** Runs hosted fibers until all have ended, reporting each piece of work as it finishes. */
-  private driveHosted(): void {
-    if (this.hostedDrive) return this.wakeUp(); // waiting for the host: the new fibers run when it resumes
-    this.enter();
-    this.waiting = true;
-    this.hostedDrive = true;
-    this.hostedRun(this.core.deliver());
-  }
-
-  /** Ends the drive at once when nothing waits (the usual case), else once the host has answered. */
-  private hostedRun(status: number): void {
-    if (status !== STATUS_PAUSED && !this.waitsInIdle(status)) return this.endHosted(status);
-    let end = STATUS_IDLE;
-    this.finishAsync(status)
-      .then((s) => (end = s))
-      .finally(() => this.endHosted(end));
-  }
-
-  private endHosted(status: number): void {
-    try {
-      if (status === STATUS_IDLE) this.core.abandonRun();
-      this.reportHosted();
-    } finally {
-      this.hostedDrive = false;
-      this.running = false;
-      this.waiting = false;
-    }
-    // work that came while the drive was ending
-    if (this.hosted.size > 0) this.driveHosted();
-  }
-
-  /** Tells the owners of finished hosted work; work cut short by the run's end is cancelled (7005). */
-  private reportHosted(): void {
-    for (const [handle, done] of this.hosted) {
-      const outcome = this.settledOutcome(handle);
-      if (!outcome) continue;
-      this.hosted.delete(handle);
-      this.core.release(handle);
-      done(outcome);
-    }
-  }
+  private readonly hosted: HostedRuns;
 
   /** The outcome of the future a handle holds, or undefined while it is pending. */
   private settledOutcome(handle: number): RunOutcome | undefined {
@@ -705,7 +655,7 @@ export class VM {
     let turn = performance.now();
     for (;;) {
       // hosted work is reported as it finishes; while some is left, new work may come any time
-      this.reportHosted();
+      this.hosted.report();
       if (this.exitCode !== undefined && (status === STATUS_PAUSED || status === STATUS_IDLE)) {
         // a task on a worker called sys.exit: the run ends here too, every fiber with it
         this.core.abandonRun();
