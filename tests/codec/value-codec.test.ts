@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type ArrayValue, CodecError, decodeValue, encodeValue, MAX_DEPTH, type StoredValue, valueHash } from "../../src/codec/index.js";
 import { STRUCT_NAME } from "../../src/runtime/values.js";
+import { plain } from "../fuzz/values.js";
 
 function struct(name: string, fields: Record<string, StoredValue>): StoredValue {
   const o: Record<string, StoredValue> = {};
@@ -18,26 +19,6 @@ function matrix(rows: number, cols: number, values: number[], dtype: "f64" | "f3
 function tensor(shape: number[], values: number[], dtype: "f64" | "f32" = "f64"): ArrayValue {
   const data = dtype === "f64" ? Float64Array.from(values) : Float32Array.from(values);
   return { kind: "tensor", shape, dtype, data };
-}
-
-/** A comparable form of a value: struct names made visible, -0 as 0, typed arrays as arrays. */
-function plain(v: StoredValue): unknown {
-  if (typeof v === "number") return v === 0 ? 0 : v;
-  if (v === null || typeof v !== "object") return v;
-  if (Array.isArray(v)) return v.map(plain);
-  if (v instanceof Map) {
-    // maps are equal whatever their order
-    const entries = [...v.entries()].map(([k, x]) => [plain(k), plain(x)] as const);
-    const order = ([k]: readonly [unknown, unknown]) => `${typeof k}:${String(k)}`;
-    return { map: entries.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0)) };
-  }
-  const o = v as Record<string | symbol, unknown>;
-  if (STRUCT_NAME in o) return { struct: o[STRUCT_NAME], fields: Object.entries(o).map(([k, x]) => [k, plain(x as StoredValue)]) };
-  if (o.kind === "matrix" || o.kind === "tensor") {
-    const a = v as ArrayValue;
-    return { kind: a.kind, shape: a.shape, dtype: a.dtype, data: Array.from(a.data, (x) => (x === 0 ? 0 : x)) };
-  }
-  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, plain(x as StoredValue)]));
 }
 
 function roundTrip(v: StoredValue): StoredValue {
