@@ -63,15 +63,9 @@ function probeModule(dtype, fused) {
   body.push(0x0b);
   const locals = vec([[...uleb(2 + CHAINS), 0x7b]]);
   const code = [...locals, ...body];
+  const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]; // magic, version
   return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
+    ...header,
     ...section(1, vec([[0x60, 0x01, 0x7f, 0x01, 0x7c]])), // type (i32) -> f64
     ...section(3, vec([[0x00]])), // one function of type 0
     ...section(7, vec([[...vec([..."run"].map((c) => c.charCodeAt(0))), 0x00, 0x00]])), // export "run"

@@ -118,36 +118,14 @@ function decodeBase64(text: string): Uint8Array {
 }
 
 /** A minimal module using one relaxed-SIMD instruction (f32x4.relaxed_madd), to test for support. */
+// biome-ignore format: one line per part of the module, with what it is
 const RELAXED_SIMD_PROBE = Uint8Array.from([
-  0x00,
-  0x61,
-  0x73,
-  0x6d,
-  0x01,
-  0x00,
-  0x00,
-  0x00, // magic, version
-  0x01,
-  0x05,
-  0x01,
-  0x60,
-  0x00,
-  0x01,
-  0x7b, // type: () -> v128
-  0x03,
-  0x02,
-  0x01,
-  0x00, // one function of that type
-  0x0a,
-  0x3d,
-  0x01,
-  0x3b,
-  0x00, // code: one body of 59 bytes, no locals
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type: () -> v128
+  0x03, 0x02, 0x01, 0x00, // one function of that type
+  0x0a, 0x3d, 0x01, 0x3b, 0x00, // code: one body of 59 bytes, no locals
   ...[0, 1, 2].flatMap(() => [0xfd, 0x0c, ...new Array(16).fill(0)]), // three v128.const 0
-  0xfd,
-  0x85,
-  0x02,
-  0x0b, // f32x4.relaxed_madd, end
+  0xfd, 0x85, 0x02, 0x0b, // f32x4.relaxed_madd, end
 ]);
 
 /** The relaxed build where this engine supports relaxed SIMD, else the plain one. */

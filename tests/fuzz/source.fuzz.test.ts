@@ -16,6 +16,7 @@ import { decodeModule, encodeModule } from "../../src/bytecode/codec.js";
 import { verifyModule } from "../../src/bytecode/verifier.js";
 import { compile } from "../../src/compiler/compile.js";
 import { MAX_ERRORS } from "../../src/compiler/diagnostics.js";
+import { PUNCTUATORS } from "../../src/compiler/tokens.js";
 import { VM } from "../../src/runtime/vm.js";
 import { OWN_CONFORMANCE, ROOT, SHARED_CONFORMANCE } from "../helpers.js";
 import { FUZZ_RUNS, FUZZ_SEED } from "./fuzz.js";
@@ -88,41 +89,6 @@ const TOKENS = [
   "1e309",
   '"s"',
   '"${x}"',
-  "'",
-  "(",
-  ")",
-  "[",
-  "]",
-  "{",
-  "}",
-  ",",
-  ";",
-  ":",
-  ".",
-  "..",
-  "..=",
-  "=>",
-  "->",
-  "=",
-  "+=",
-  "==",
-  "!=",
-  "<",
-  "<=",
-  ">",
-  ">=",
-  "+",
-  "-",
-  "*",
-  "/",
-  "%",
-  "**",
-  ".*",
-  "./",
-  "\\",
-  "!",
-  "&&",
-  "||",
   "\n",
   " ",
   "\t",
@@ -134,6 +100,7 @@ const TOKENS = [
   "@",
   "\u{1F35C}",
   "\ud800",
+  ...PUNCTUATORS,
 ];
 
 // ---------------------------------------------------------------- the properties
