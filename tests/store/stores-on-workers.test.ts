@@ -93,6 +93,26 @@ describe("stores from tasks and actors with noodle run --workers", () => {
     expect(outputs[2]).toEqual(outputs[0]);
   });
 
+  it("maps with pmap in the VM when the function may use a store, on the workers otherwise", () => {
+    const program = scratch.file(
+      "pmap.nc",
+      `import "std/db" as db
+let s = db.open()
+s.put("k", 10)
+var calls = 0
+func viaGlobal(x) { calls += 1; return x + s.get("k") }
+func opening(x) { calls += 1; let t = db.open(); t.put("a", x); return t.get("a") }
+func viaItem(st) { calls += 1; return st.get("k") }
+func pure(x) { calls += 1; return x * 2 }
+print(pmap([1, 2, 3], viaGlobal), pmap([1, 2], opening), pmap([s, s], viaItem), calls)
+print(pmap([1, 2, 3], pure), calls)
+`,
+    );
+    expect(cli(["run", program])).toEqual({ code: 0, stdout: "[11, 12, 13] [1, 2] [10, 10] 7\n[2, 4, 6] 10\n", stderr: "" });
+    // a store's calls wait for the program, which pmap's replicas cannot: those maps ran here
+    expect(cli(["run", "--workers", "2", program])).toEqual({ code: 0, stdout: "[11, 12, 13] [1, 2] [10, 10] 7\n[2, 4, 6] 7\n", stderr: "" });
+  });
+
   it("opens a store on a worker only under the program's write roots (6001), as one VM", () => {
     const program = scratch.file(
       "outside.nc",
