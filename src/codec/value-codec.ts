@@ -325,7 +325,9 @@ class Writer {
     }
     if (v instanceof Map) return this.map([...v.entries()], depth);
     const o = v as Record<string | symbol, unknown>;
-    if (this.options.stores && typeof o[STORE_HANDLE] === "number") {
+    if (typeof o[STORE_HANDLE] === "number") {
+      // a store's functions cannot be stored, wherever the store came from
+      if (!this.options.stores) throw new TypeError("functions cannot be stored");
       this.u8(Tag.Store);
       this.uleb(o[STORE_HANDLE] as number);
       return this.value((o.path ?? null) as StoredValue, depth + 1);

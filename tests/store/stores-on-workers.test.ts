@@ -4,8 +4,10 @@
 // owns it), under its permissions; a worker that dies in a transaction leaves nothing of it.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeValue, encodeValue, WIRE } from "../../src/codec/value-codec.js";
 import { compile, type NbcModule, type Pool, VM } from "../../src/index.js";
 import { FileLog } from "../../src/node/file-log.js";
+import { STORE_HANDLE, storeRef } from "../../src/runtime/values.js";
 import { installStorage, openStore, prepareStorage, type StorageEnvironment } from "../../src/store/index.js";
 import { startPool } from "../concurrency/pool-helpers.js";
 import { cli, scratchFolder } from "../helpers.js";
@@ -54,6 +56,8 @@ func echo(x) { return x }
 print(await spawn sameStore(s), (await spawn echo(t)) == t)
 func notStorable() { s.put("f", opener) }
 try { await spawn notStorable() } catch e { print(e.code, e.message) }
+func selfish() { s.put("self", [s]) }
+try { await spawn selfish() } catch e { print(e.code, e.message) }
 func missing() { return s.get("missing") }
 try { await spawn missing() } catch e { print(e.code, e.message) }
 print(s.keys(), s.query("SELECT key FROM objects WHERE type = 'matrix'"))
@@ -73,10 +77,21 @@ false
 {"deep": [1]} ${join(dir, "opened.db")}
 true true
 8007 cannot store the value: functions cannot be stored
+8007 cannot store the value: functions cannot be stored
 8001 no value is stored under key "missing"
 ["arg", "k1", "n"] [{"key": "k1"}]
 8002
 `;
+
+describe("a store in the wire codec", () => {
+  it("crosses as a reference to its handle, and is refused by storage (8007) and by the storage decoder (8004)", () => {
+    const bytes = encodeValue([storeRef(3, "a.db")], WIRE);
+    const [back] = decodeValue(bytes, WIRE) as Record<string | symbol, unknown>[];
+    expect([back[STORE_HANDLE], back.path]).toEqual([3, "a.db"]);
+    expect(() => encodeValue(storeRef(3, null))).toThrow("functions cannot be stored");
+    expect(() => decodeValue(bytes)).toThrow(/unknown tag 12/);
+  });
+});
 
 describe("stores from tasks and actors with noodle run --workers", () => {
   it("gives one VM's output for a store in a global, as an argument, returned, and opened on a worker", () => {
@@ -172,7 +187,7 @@ describe("stores from tasks and actors with a pool attached", () => {
     expect(pooled.replaceAll("pooled-", "")).toBe(SHARED_OUTPUT(scratch.dir));
     const after = await pool.workerStats();
     const count = (stats: typeof after, what: "tasksRun" | "messages") => stats.reduce((n, s) => n + s[what], 0);
-    expect(count(after, "tasksRun") - count(before, "tasksRun")).toBe(10);
+    expect(count(after, "tasksRun") - count(before, "tasksRun")).toBe(11);
     expect(count(after, "messages") - count(before, "messages")).toBe(4);
   });
 
