@@ -122,7 +122,7 @@ export class ProgramStores {
   call(caller: StoreCaller, op: StoreOp, args: JsValue[], local: boolean): unknown {
     if (op === "open") return this.open(args[0]);
     const { store, gate } = this.entry(args[0]);
-    if (op === "put" && gate.free(caller)) return this.run(store, gate, caller, op, args.slice(1) as StoredValue[]);
+    // an operation that waits keeps copies of the VM's arrays, which go when this call returns
     const rest = local && !gate.free(caller) ? args.slice(1).map(detach) : (args.slice(1) as StoredValue[]);
     return gate.enter(caller, () => {
       if (typeof caller === "string" && this.gone.has(workerOf(caller))) throw HostError.of("WorkerLost", "the caller's worker was lost");

@@ -8,6 +8,7 @@ import { decodeValue, encodeValue, WIRE } from "../../src/codec/value-codec.js";
 import { compile, type NbcModule, type Pool, VM } from "../../src/index.js";
 import { FileLog } from "../../src/node/file-log.js";
 import { STORE_HANDLE, storeRef } from "../../src/runtime/values.js";
+import { storesOf } from "../../src/store/db-host.js";
 import { installStorage, openStore, prepareStorage, type StorageEnvironment } from "../../src/store/index.js";
 import { startPool } from "../concurrency/pool-helpers.js";
 import { cli, scratchFolder } from "../helpers.js";
@@ -90,6 +91,28 @@ describe("a store in the wire codec", () => {
     expect([back[STORE_HANDLE], back.path]).toEqual([3, "a.db"]);
     expect(() => encodeValue(storeRef(3, null))).toThrow("functions cannot be stored");
     expect(() => decodeValue(bytes)).toThrow(/unknown tag 12/);
+  });
+});
+
+describe("the program's stores, called from workers", () => {
+  it("roll back what a lost worker's transaction wrote, refuse its waiting calls, and let the others go on", async () => {
+    const vm = await VM.create();
+    installStorage(vm, await prepareStorage());
+    const stores = storesOf(vm)!;
+    const h = stores.call(1, "open", [null], false) as number;
+    stores.call(1, "put", [h, "kept", 1], false);
+    stores.call("worker 3/17", "begin", [h], false);
+    stores.call("worker 3/17", "put", [h, "lost", 2], false);
+    // another worker's task and the program's own wait for the transaction to end
+    const waitingHere = stores.call(1, "keys", [h], false) as Promise<string[]>;
+    const waitingLost = stores.call("worker 3/18", "get", [h, "kept"], false) as Promise<unknown>;
+    const waitingOther = stores.call("worker 4/17", "has", [h, "lost"], false) as Promise<boolean>;
+    stores.workerLost("worker 3");
+    expect(await waitingHere).toEqual(["kept"]);
+    expect(await waitingOther).toBe(false);
+    await expect(waitingLost).rejects.toMatchObject({ code: 7001 });
+    // the replacement worker's callers are others
+    expect(stores.call("worker 5/17", "get", [h, "kept"], false)).toBe(1);
   });
 });
 
