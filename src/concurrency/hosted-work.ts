@@ -179,7 +179,8 @@ export class HostedWork {
     let result: unknown;
     try {
       const stores = this.pool.stores(r.client);
-      if (!stores) throw HostError.of("UnsupportedFeature", "std/db without storage in the program");
+      // as in the program's VM when it has no storage installed
+      if (!stores) throw HostError.of("UnsupportedFeature", `'__db_${STORE_OPS[r.op]}' on this platform`);
       result = stores.call(`${lanes.callers}/${r.fiber}`, STORE_OPS[r.op], r.args as JsValue[], false);
     } catch (e) {
       return void fail(e);
