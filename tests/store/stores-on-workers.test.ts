@@ -117,8 +117,8 @@ describe("the program's stores, called from workers", () => {
 });
 
 describe("stores from tasks and actors with noodle run --workers", () => {
-  it("gives one VM's output for a store in a global, as an argument, returned, and opened on a worker", () => {
-    const outputs = [[], ["--workers", "2"], ["--workers", "4"]].map((workers, i) => {
+  it("gives one VM's output for a store in a global, as an argument, returned, and opened on a worker", { timeout: 60_000 }, () => {
+    const outputs = [[], ["--workers", "1"], ["--workers", "2"], ["--workers", "4"]].map((workers, i) => {
       const program = scratch.file(
         `shared${i}.nc`,
         SHARED((name) => path(`${i}-${name}`)),
@@ -127,8 +127,7 @@ describe("stores from tasks and actors with noodle run --workers", () => {
       return { ...r, stdout: r.stdout.replaceAll(`${i}-`, "") };
     });
     expect(outputs[0]).toEqual({ code: 0, stdout: SHARED_OUTPUT(scratch.dir), stderr: "" });
-    expect(outputs[1]).toEqual(outputs[0]);
-    expect(outputs[2]).toEqual(outputs[0]);
+    for (const pooled of outputs.slice(1)) expect(pooled).toEqual(outputs[0]);
   });
 
   it("maps with pmap in the VM when the function may use a store, on the workers otherwise", () => {
