@@ -253,6 +253,7 @@ export function raiseFromHost(code: u32): void {
 }
 
 export { setParallelThreshold, setSpawnOffers, gemmInto, freeTable, closureOf } from "./vm/parallel";
+export { closureOver } from "./vm/parallel";
 
 // ---- actors served for another VM (a worker hosting a program's actors) ----
 

@@ -2,7 +2,7 @@
 // may split their rows across workers), the product kernel on raw memory for a worker's share,
 // scratch tables it can free, closures of top-level functions for a replica of a program, and
 // tasks and actors offered to the host to run elsewhere.
-import { HEADER, T_CLOSURE, DTYPE_F32, CLO_PROTO, CLO_NCAP, CLO_CAPS } from "../heap/layout";
+import { HEADER, T_CLOSURE, T_BOX, BOX_SIZE, BOX_VALUE, DTYPE_F32, CLO_PROTO, CLO_NCAP, CLO_CAPS } from "../heap/layout";
 import { allocBlock, freeBlock } from "../heap/alloc";
 import { obj, NIL } from "../heap/value";
 import { newMatrix, mRows, mCols, mDtype, mElems } from "../linalg/matrix";
@@ -54,6 +54,28 @@ export function closureOf(protoIndex: u32): u64 {
   if (p == 0) return NIL;
   store<u32>(p, protoIndex, CLO_PROTO);
   store<u32>(p, 0, CLO_NCAP);
+  return obj(p);
+}
+
+/**
+ * A closure of function `protoIndex`, which captures exactly n variables, each a new variable
+ * holding one of the n values at `values`: how a VM rebuilds a value made of closures over
+ * constants (a store of std/db) that crossed from another VM. NIL when the function captures
+ * another number of variables or memory is out. Nothing is collected here (no safe point).
+ */
+export function closureOver(protoIndex: u32, values: u32, n: u32): u64 {
+  if (protoIndex >= protoCount || load<u32>(protoAt(protoIndex), P_NCAPS) != n) return NIL;
+  const p = allocBlock(CLO_CAPS - HEADER + (n << 2), T_CLOSURE);
+  if (p == 0) return NIL;
+  store<u32>(p, protoIndex, CLO_PROTO);
+  store<u32>(p, 0, CLO_NCAP);
+  for (let i: u32 = 0; i < n; i++) {
+    const box = allocBlock(BOX_SIZE - HEADER, T_BOX);
+    if (box == 0) return NIL;
+    store<u64>(box, load<u64>(values + (i << 3)), BOX_VALUE);
+    store<u32>(p + CLO_CAPS + (i << 2), box);
+    store<u32>(p, i + 1, CLO_NCAP);
+  }
   return obj(p);
 }
 

@@ -22,6 +22,9 @@
 //    10 error    f64 code, string message (uleb length, UTF-8)
 //    11 actor    uleb id, string name: a reference to an actor of a worker pool. Only the wire
 //                flavour (WIRE, between workers) writes or reads it; storage refuses actors.
+//    12 store    uleb handle, value path: a reference to a store of std/db held by the VM that
+//                opened it (runtime/store-values.ts). Only the wire flavour writes or reads it;
+//                storage refuses stores (their functions cannot be stored).
 //
 // The encoding is canonical: equal values give equal bytes, so a hash of the bytes identifies the
 // value. Noodle's `==` treats -0 as 0 and maps as equal regardless of insertion order, so -0 is
@@ -40,7 +43,7 @@ import { contentHash } from "../bytecode/codec.js";
 import { ERRORS, formatError } from "../errors/table.js";
 import type { DType } from "../math/arrays.js";
 import type { JsValue, NoodleErrorValue } from "../runtime/values.js";
-import { ACTOR_ID, actorRef, STRUCT_NAME } from "../runtime/values.js";
+import { ACTOR_ID, actorRef, STORE_HANDLE, STRUCT_NAME, storeRef } from "../runtime/values.js";
 
 export const FORMAT_VERSION = 1;
 
@@ -72,17 +75,20 @@ const enum Tag {
   Tensor = 9,
   Error = 10,
   Actor = 11,
+  Store = 12,
 }
 
 export interface CodecOptions {
   /** References to a pool's actors may be written and read (between workers, never in storage). */
   actors?: boolean;
+  /** References to a program's stores may be written and read (between workers, never in storage). */
+  stores?: boolean;
   /** Decoding: matrix and tensor data are copies, not views of the input (which will be reused). */
   copyArrays?: boolean;
 }
 
 /** The flavour that carries values between workers. */
-export const WIRE: CodecOptions = { actors: true };
+export const WIRE: CodecOptions = { actors: true, stores: true };
 const NONE: CodecOptions = {};
 
 const DTYPE_F64 = 0;
@@ -319,6 +325,13 @@ class Writer {
     }
     if (v instanceof Map) return this.map([...v.entries()], depth);
     const o = v as Record<string | symbol, unknown>;
+    if (typeof o[STORE_HANDLE] === "number") {
+      // a store's functions cannot be stored, wherever the store came from
+      if (!this.options.stores) throw new TypeError("functions cannot be stored");
+      this.u8(Tag.Store);
+      this.uleb(o[STORE_HANDLE] as number);
+      return this.value((o.path ?? null) as StoredValue, depth + 1);
+    }
     if (STRUCT_NAME in o) return this.struct(o, depth);
     switch (o.kind) {
       case "function":
@@ -611,6 +624,12 @@ class Reader {
       case Tag.Actor:
         if (!this.options.actors) break;
         return actorRef(this.uleb(), this.string());
+      case Tag.Store: {
+        if (!this.options.stores) break;
+        if (depth >= MAX_DEPTH) this.fail(`values nested more than ${MAX_DEPTH} deep`, at);
+        const handle = this.uleb();
+        return storeRef(handle, this.value(depth + 1) as JsValue);
+      }
     }
     if (tag !== Tag.List && tag !== Tag.Map && tag !== Tag.Struct) this.fail(`unknown tag ${tag}`, at);
     if (depth >= MAX_DEPTH) this.fail(`values nested more than ${MAX_DEPTH} deep`, at);

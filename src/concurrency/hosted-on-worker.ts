@@ -6,7 +6,7 @@
 
 import type { StoredValue } from "../codec/value-codec.js";
 import { ERRORS } from "../errors/table.js";
-import { releaseArrays } from "../runtime/host-calls.js";
+import { HostError, releaseArrays } from "../runtime/host-calls.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import type { HostedCall, RunOutcome, TaskHost, VM } from "../runtime/vm.js";
 import { type LaneBuffers, LaneReader, LaneWriter } from "./lane.js";
@@ -74,6 +74,26 @@ export class HostedOnWorker {
     };
   }
 
+  /**
+   * A call of std/db by fiber `fiber` of `client`'s program here: it goes to the pool, which runs
+   * it on the program's store; the promise of its answer.
+   */
+  storeCall(client: number, fiber: number, op: number, args: unknown[]): Promise<unknown> {
+    const records = this.lanes?.records;
+    if (!records) throw new NoodleRuntimeError(ERRORS.WorkerLost.code, "this worker has no lane to the pool", []);
+    let bytes: Uint8Array;
+    try {
+      bytes = records.encoder.encode(args as StoredValue[]);
+    } catch (e) {
+      // what the store itself would say of a value it cannot keep
+      if (e instanceof TypeError) throw HostError.of("NotStorable", e.message);
+      throw e;
+    }
+    const id = this.nextCall++;
+    records.store(id, client, fiber, op, bytes);
+    return new Promise((resolve, reject) => this.calls.set(id, { resolve, reject }));
+  }
+
   constructor(private readonly worker: HostedWorker) {}
 
   open({ actorIds, ...buffers }: LaneBuffers & { actorIds: ActorIdBlock }): void {
@@ -107,7 +127,8 @@ export class HostedOnWorker {
         this.work.push(r);
         return;
       case "spawn":
-        return; // actors are spawned by the pool, not on its say
+      case "store":
+        return; // actors are spawned by the pool, not on its say; stores are the program's
       case "value":
       case "error": {
         const call = this.calls.get(r.id);

@@ -14,6 +14,8 @@ import { ERRORS } from "../errors/table.js";
 import { HostError } from "../runtime/host-calls.js";
 import type { JsValue } from "../runtime/values.js";
 import type { Supervision } from "../runtime/vm.js";
+import type { ProgramStores } from "../store/db-host.js";
+import { STORE_OPS } from "../store/store-ops.js";
 import { LaneReader, LaneWriter, laneBuffers } from "./lane.js";
 import { encodeForWire, type LaneRecord, LaneRecordWriter, readLaneRecord } from "./lane-records.js";
 import {
@@ -45,6 +47,10 @@ export interface HostedWorkPool {
   output(client: number, fd: number, text: string): void;
   /** Where a new actor of attached VM `client`'s function `proto` comes from; undefined once that VM is gone. */
   actorOrigin(client: number, proto: number): ActorOrigin | undefined;
+  /** The stores of attached VM `client`'s program, when it has std/db. */
+  stores(client: number): ProgramStores | undefined;
+  /** A worker whose callers the stores know as `callers` was lost (ProgramStores.workerLost). */
+  storesLost(callers: string): void;
 }
 
 /**
@@ -83,6 +89,8 @@ interface Lanes {
   from: LaneReader;
   /** For each program (client) hosted there, the hash of the globals it was last sent. */
   programs: Map<number, string>;
+  /** How the program's stores name this worker's callers (unique to this worker, replacements included). */
+  callers: string;
 }
 
 /**
@@ -119,7 +127,7 @@ export class HostedWork {
       },
       (message) => this.pool.receive(slot, message as FromWorker),
     );
-    this.lanes.set(slot, { to, records: new LaneRecordWriter(to), from, programs: new Map() });
+    this.lanes.set(slot, { to, records: new LaneRecordWriter(to), from, programs: new Map(), callers: `worker ${this.idBlocks}` });
   }
 
   private record(slot: WorkerSlot, r: LaneRecord): void {
@@ -132,6 +140,8 @@ export class HostedWork {
         return this.pool.output(r.client, r.fd, r.text);
       case "message":
         return this.passOn(slot, r);
+      case "store":
+        return this.storeCall(slot, r);
       case "spawn": {
         const origin = this.pool.actorOrigin(r.client, r.proto);
         if (origin) this.add({ ...origin, id: r.id, slot: undefined, backlog: [] });
@@ -155,6 +165,28 @@ export class HostedWork {
       (v) => answer()?.value(r.id, v as StoredValue, errorInfo),
       (e) => answer()?.error(r.id, errorInfo(e, true)),
     );
+  }
+
+  /**
+   * A worker's task or actor calls std/db: the call runs on the program's store, here, and the
+   * answer goes back (at once when the store answers at once).
+   */
+  private storeCall(from: WorkerSlot, r: Extract<LaneRecord, { kind: "store" }>): void {
+    const lanes = this.lanes.get(from);
+    if (!lanes) return;
+    const answer = (v: unknown) => this.lanes.get(from)?.records.value(r.id, (v ?? null) as StoredValue, errorInfo);
+    const fail = (e: unknown) => this.lanes.get(from)?.records.error(r.id, errorInfo(e));
+    let result: unknown;
+    try {
+      const stores = this.pool.stores(r.client);
+      // as in the program's VM when it has no storage installed
+      if (!stores) throw HostError.of("UnsupportedFeature", `'__db_${STORE_OPS[r.op]}' on this platform`);
+      result = stores.call(`${lanes.callers}/${r.fiber}`, STORE_OPS[r.op], r.args as JsValue[], false);
+    } catch (e) {
+      return void fail(e);
+    }
+    if (result instanceof Promise) result.then(answer, fail);
+    else answer(result);
   }
 
   /** Takes a worker's lane messages (true), leaving the others to the pool (false). */
@@ -251,7 +283,10 @@ export class HostedWork {
 
   /** A worker died (the pool failed what it held): its actors start again on the others. */
   lost(slot: WorkerSlot): void {
+    const callers = this.lanes.get(slot)?.callers;
     this.lanes.delete(slot);
+    // transactions its tasks and actors had open on the programs' stores roll back
+    if (callers !== undefined) this.pool.storesLost(callers);
     for (const a of this.actors.values()) {
       if (a.slot !== slot) continue;
       a.slot = undefined;

@@ -3,13 +3,15 @@
 // actor's handler: from the pool to the actor's worker, or from a worker's task or actor to the
 // pool, which passes it on), a spawned task (to a worker), the cancelling of either, an actor a
 // worker's work spawned (to the pool, which places it), the value or the error answering a
-// message or task, and output printed by hosted work. Values use the value codec's wire flavour
+// message or task, output printed by hosted work, and a call of std/db by hosted work (to the
+// pool, which runs it on the program's store and answers with a value or error record). Values use the value codec's wire flavour
 // (actor references included); names and text are UTF-8.
 
 import { CodecError, type CodecOptions, decodeValue, type StoredValue, unshared, ValueEncoder, WIRE } from "../codec/value-codec.js";
 import { ERRORS } from "../errors/table.js";
 import { HostError } from "../runtime/host-calls.js";
 import type { TraceFrame } from "../runtime/runtime-error.js";
+import { STORE_OPS } from "../store/store-ops.js";
 import type { LaneWriter } from "./lane.js";
 import type { ErrorInfo } from "./protocol.js";
 
@@ -21,6 +23,7 @@ const enum Kind {
   Task = 5,
   Cancel = 6,
   Spawn = 7,
+  Store = 8,
 }
 
 export type LaneRecord =
@@ -35,7 +38,9 @@ export type LaneRecord =
   /** Nobody waits for task or message `id` any more: cancel it if it can still be. */
   | { kind: "cancel"; id: number }
   /** A worker's task or actor spawned actor `id` (an id of the worker's block) of `client`'s function `proto`. */
-  | { kind: "spawn"; id: number; client: number; proto: number };
+  | { kind: "spawn"; id: number; client: number; proto: number }
+  /** Fiber `fiber` of `client`'s program on a worker calls std/db's operation number `op` (store-ops.ts) with `args`; the answer names `id`. */
+  | { kind: "store"; id: number; client: number; fiber: number; op: number; args: StoredValue[] };
 
 const COPIED: CodecOptions = { ...WIRE, copyArrays: true };
 const utf8 = new TextEncoder();
@@ -96,6 +101,18 @@ export class LaneRecordWriter {
     });
   }
 
+  /** Store call `id` of fiber `fiber` of `client`'s program: operation `op` on `args` (encoded with encodeForWire). */
+  store(id: number, client: number, fiber: number, op: number, args: Uint8Array): void {
+    this.lane.bytes(18 + args.length, (bytes, view, at) => {
+      bytes[at] = Kind.Store;
+      view.setFloat64(at + 1, id, true);
+      view.setUint32(at + 9, client, true);
+      view.setUint32(at + 13, fiber, true);
+      bytes[at + 17] = op;
+      bytes.set(args, at + 18);
+    });
+  }
+
   cancel(id: number): void {
     this.lane.bytes(9, (bytes, view, at) => {
       bytes[at] = Kind.Cancel;
@@ -147,6 +164,7 @@ const FIXED_SIZE: Record<Kind, number> = {
   [Kind.Task]: 17,
   [Kind.Cancel]: 9,
   [Kind.Spawn]: 17,
+  [Kind.Store]: 18,
 };
 
 // fatal: a record's text is the writer's own UTF-8; anything else means the record is damaged
@@ -192,6 +210,11 @@ export function readLaneRecord(bytes: Uint8Array, view: DataView, at: number, le
       return { kind: "spawn", id, client: view.getUint32(at + 9, true), proto: view.getUint32(at + 13, true) };
     case Kind.Cancel:
       return { kind: "cancel", id };
+    case Kind.Store: {
+      const op = bytes[at + 17];
+      if (op >= STORE_OPS.length) fail(`store operation ${op}`, 17);
+      return { kind: "store", id, client: view.getUint32(at + 9, true), fiber: view.getUint32(at + 13, true), op, args: list(at + 18) };
+    }
     case Kind.Output: {
       const fd = bytes[at + 5];
       if (fd !== 1 && fd !== 2) fail(`output to descriptor ${fd}`, 5);

@@ -10,11 +10,12 @@ import type { HostFunction } from "../runtime/host-calls.js";
 import { HostError } from "../runtime/host-calls.js";
 import { FUNCTION_CAPTURES, FUNCTION_INDEX } from "../runtime/values.js";
 import type { VM } from "../runtime/vm.js";
+import { storesOf } from "../store/db-host.js";
 import { chunksFor } from "./chunks.js";
 import type { Pool } from "./pool.js";
 import { runtimeError } from "./pool.js";
 import type { ToWorker } from "./protocol.js";
-import { replicaOf } from "./replica-source.js";
+import { reachesStores, replicaOf } from "./replica-source.js";
 import type { WorkerSlot } from "./worker-slot.js";
 
 export function pmapHost(pool: Pool, vm: VM, client: number): HostFunction {
@@ -24,6 +25,8 @@ export function pmapHost(pool: Pool, vm: VM, client: number): HostFunction {
     if (fn[FUNCTION_CAPTURES] > 0) {
       throw new HostError(ERRORS.InvalidArgument.code, [], "invalid argument to pmap: a function that captures variables cannot run on another worker");
     }
+    // a store's calls wait for the program, which pmap's replicas cannot: such a map runs here
+    if (storesOf(vm) && reachesStores(vm, fn[FUNCTION_INDEX], xs)) return null;
     // a run that may wait gets a promise (only the calling task waits); others block the thread
     if (vm.mayWait && pool.size > 0) return pool.mapInReplicas(vm, client, fn[FUNCTION_INDEX], xs);
     const workers = pool.syncWorkers(pool.size);

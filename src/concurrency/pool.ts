@@ -12,6 +12,7 @@ import { bestCoreVariant } from "../runtime/core.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import type { JsValue } from "../runtime/values.js";
 import type { VM } from "../runtime/vm.js";
+import { type ProgramStores, storesOf } from "../store/db-host.js";
 import { chunksFor } from "./chunks.js";
 import type { EndpointFactory } from "./endpoint.js";
 import { type ActorOrigin, HostedWork } from "./hosted-work.js";
@@ -255,6 +256,15 @@ export class Pool {
     const vm = this.clients.get(client);
     if (!vm) return undefined;
     return { client, modules: vm.modules, replica: replicaOf(vm, proto), proto, supervision: vm.supervision, limits: hostedLimits(vm) };
+  }
+
+  stores(client: number): ProgramStores | undefined {
+    const vm = this.clients.get(client);
+    return vm && storesOf(vm);
+  }
+
+  storesLost(callers: string): void {
+    for (const vm of this.clients.values()) storesOf(vm)?.workerLost(callers);
   }
 
   /** Workers that can take work now. */

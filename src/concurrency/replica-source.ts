@@ -11,7 +11,7 @@ import { decodeAt } from "../bytecode/instruction.js";
 import type { NbcModule } from "../bytecode/module.js";
 import { encodeValue, type StoredValue, WIRE } from "../codec/value-codec.js";
 import { releaseArrays } from "../runtime/host-calls.js";
-import { FUNCTION_CAPTURES, FUNCTION_INDEX, type JsValue } from "../runtime/values.js";
+import { FUNCTION_CAPTURES, FUNCTION_INDEX, type JsValue, STORE_HANDLE, STRUCT_NAME } from "../runtime/values.js";
 import type { VM } from "../runtime/vm.js";
 import { moduleBytes } from "./module-bytes.js";
 import type { ReplicaSource } from "./protocol.js";
@@ -108,6 +108,46 @@ export function reachableGlobals(vm: VM, proto: number): ReadonlySet<number> {
     }
   }
   return globals;
+}
+
+/**
+ * Whether `vm`'s function `proto` on `items` may use a store of std/db: a store among the items
+ * or the globals it reaches, or a function of std/db among those (db.open). Only a replica that
+ * can wait for the store's owner (one hosting tasks, not pmap's) can run it.
+ */
+export function reachesStores(vm: VM, proto: number, items: JsValue[]): boolean {
+  if (holdsStore(items)) return true;
+  for (const g of reachableGlobals(vm, proto)) {
+    const fn = vm.globalFunction(g);
+    if (fn !== undefined) {
+      if (fileOf(vm, fn) === "std/db") return true;
+      continue;
+    }
+    const value = vm.global(g);
+    try {
+      if (holdsStore(value)) return true;
+    } finally {
+      releaseArrays(value);
+    }
+  }
+  return false;
+}
+
+function fileOf(vm: VM, fn: number): string | undefined {
+  for (const m of vm.modules) {
+    const f = m.functions[fn - m.functionBase];
+    if (f) return m.files[f.file];
+  }
+  return undefined;
+}
+
+function holdsStore(v: JsValue, depth = 0): boolean {
+  if (v === null || typeof v !== "object" || depth > 100) return false;
+  if (Array.isArray(v)) return v.some((x) => holdsStore(x, depth + 1));
+  if (v instanceof Map) return [...v.values()].some((x) => holdsStore(x, depth + 1));
+  const o = v as Record<string | symbol, JsValue>;
+  if (typeof o[STORE_HANDLE] === "number") return true;
+  return STRUCT_NAME in o && Object.values(o).some((x) => holdsStore(x, depth + 1));
 }
 
 /**

@@ -13,6 +13,7 @@ import { releaseArrays } from "../runtime/host-calls.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import type { JsValue } from "../runtime/values.js";
 import { VM } from "../runtime/vm.js";
+import { forwardStoreCalls } from "../store/store-ops.js";
 import { HostedOnWorker } from "./hosted-on-worker.js";
 import { KernelVm } from "./kernel-vm.js";
 import {
@@ -208,7 +209,11 @@ class WorkerHost {
             : (text: string) => this.port.postMessage({ t: "out", client: job.client, fd, text });
         const vm = await VM.create({ stdout: out(1), stderr: out(2) });
         for (const h of job.hashes) vm.load(this.module(h));
-        if (purpose === "hosted") vm.shareTasks(this.hosted.taskHostFor(job.client));
+        if (purpose === "hosted") {
+          vm.shareTasks(this.hosted.taskHostFor(job.client));
+          // the program's stores live with the program: calls of std/db go there
+          forwardStoreCalls(vm, (fiber, op, args) => this.hosted.storeCall(job.client, fiber, op, args));
+        }
         return { vm, globalsHash: "" };
       })();
       this.replicas.set(key, r);

@@ -62,6 +62,8 @@ export interface CoreExports {
   gemmInto(a: number, b: number, c: number, m: number, k: number, n: number, dtype: number): void;
   freeTable(addr: number): void;
   closureOf(protoIndex: number): bigint;
+  /** A closure of function `protoIndex` over n new variables holding the n values at `values`; NIL when it captures another number. */
+  closureOver(protoIndex: number, values: number, n: number): bigint;
   spawnActorOf(protoIndex: number): bigint;
   remoteActor(id: number, name: number): bigint;
   spawnTaskOf(protoIndex: number, args: number, n: number): number;

@@ -48,6 +48,21 @@ export function actorRef(id: number, name: string): NoodleActorRef {
   return a;
 }
 
+/**
+ * On a store of std/db read from a VM (not enumerable): its handle with the VM that owns it. The
+ * wire codec carries such a struct as a reference, and a VM taking it in makes a store of its
+ * own over the same handle (src/runtime/store-values.ts).
+ */
+export const STORE_HANDLE = Symbol.for("noodle.store.handle");
+
+/** A reference to store `handle` (named `path`), as the wire codec decodes it. */
+export function storeRef(handle: number, path: JsValue): { [k: string]: JsValue } {
+  const s: { [k: string]: JsValue } = { path };
+  Object.defineProperty(s, STRUCT_NAME, { value: "Store", enumerable: false });
+  Object.defineProperty(s, STORE_HANDLE, { value: handle });
+  return s;
+}
+
 export interface NoodleFunctionRef {
   kind: "function";
   name: string;
@@ -101,6 +116,8 @@ export class ValueReader {
     private readonly core: CoreExports,
     private readonly functionName: (protoIndex: number) => string,
     private readonly builtinName: (id: number) => string,
+    /** The handle of the store struct p is, when it is one (store-values.ts). */
+    private readonly storeHandle?: (p: number) => number | undefined,
   ) {}
 
   private get u32(): Uint32Array {
@@ -180,6 +197,8 @@ export class ValueReader {
         for (let i = 0; i < count; i++) {
           out[this.string(u32[(def + L.SDEF_FIELDS + i * 4) >>> 2])] = this.at(p + L.STRUCT_FIELDS + i * 8, depth + 1);
         }
+        const store = this.storeHandle?.(p);
+        if (store !== undefined) Object.defineProperty(out, STORE_HANDLE, { value: store });
         return out;
       }
       case L.T_CLOSURE: {
@@ -238,8 +257,11 @@ export function numberValue(x: number): bigint {
 const numberScratch = new Float64Array(1);
 const numberBits = new BigUint64Array(numberScratch.buffer);
 
-/** Finds or defines the struct type `name` with these fields in a VM; returns its index. */
-export type StructTypes = (name: string, fields: string[]) => number;
+/**
+ * Finds or defines the struct type `name` with these fields in a VM; returns its index. `store`,
+ * when the VM has std/db, makes a store over another VM's handle (store-values.ts).
+ */
+export type StructTypes = ((name: string, fields: string[]) => number) & { store?: (handle: number, path: JsValue) => bigint };
 
 /** A matrix or tensor not tied to a VM (as the value codec decodes them). */
 interface PlainArray {
@@ -277,6 +299,7 @@ export function toCore(core: CoreExports, v: unknown, structs?: StructTypes, dep
     if (rec.kind === "error" && typeof rec.code === "number" && typeof rec.message === "string" && !(STRUCT_NAME in rec)) {
       return core.newError(rec.code, makeString(core, rec.message, false));
     }
+    if (typeof rec[STORE_HANDLE] === "number" && structs?.store) return structs.store(rec[STORE_HANDLE] as number, (rec.path ?? null) as JsValue);
     if (structs && typeof rec[STRUCT_NAME] === "string") return structToCore(core, rec, structs, depth);
     if (rec.kind === "actor" && typeof rec[ACTOR_ID] === "number" && typeof rec.name === "string") {
       const actor = core.remoteActor(rec[ACTOR_ID] as number, makeString(core, rec.name, false));

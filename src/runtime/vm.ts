@@ -16,8 +16,9 @@ import { HostError, type HostFunction, hostBuiltinId, releaseArrays } from "./ho
 import { HostedRuns } from "./hosted-runs.js";
 import { type PermissionOptions, Permissions } from "./permissions.js";
 import { memoryLimitMessage, NoodleRuntimeError, runtimeMessage, type TraceFrame, traceLines } from "./runtime-error.js";
+import { StoreValues } from "./store-values.js";
 import { installSystem } from "./system-host.js";
-import { type JsValue, makeString, numberValue, objectValue, toCore, ValueReader } from "./values.js";
+import { type JsValue, makeString, numberValue, objectValue, type StructTypes, toCore, ValueReader } from "./values.js";
 
 export interface Limits {
   /** Deepest call nesting (error 1001 beyond it). */
@@ -129,7 +130,14 @@ export class VM {
       core,
       (i) => this.functions[i]?.proto.name ?? "?",
       (id) => BUILTINS[id]?.name ?? "?",
+      (p) => this.storeValues.handleOf(p),
     );
+    this.storeValues = new StoreValues({
+      core,
+      loadedFunctions: () => this.functions,
+      structType: (name, fields) => this.structType(name, fields),
+      toValue: (v) => this.toValue(v),
+    });
     this.setLimits(options);
     this.setSupervision(options.supervision ?? {});
     // without a pool, pmap maps sequentially (see src/concurrency/pmap-host.ts)
@@ -303,7 +311,13 @@ export class VM {
   }
 
   /** The struct type with this name and these fields: the first loaded one, else a new one. */
-  readonly structType = (name: string, fields: string[]): number => this.structIndex.get(`${name}(${fields.join(",")})`) ?? this.defineStruct(name, fields);
+  readonly structType: StructTypes = Object.assign(
+    (name: string, fields: string[]): number => this.structIndex.get(`${name}(${fields.join(",")})`) ?? this.defineStruct(name, fields),
+    { store: (handle: number, path: JsValue) => this.storeValues.make(handle, path) },
+  );
+
+  /** Stores of std/db as values crossing to and from other VMs (store-values.ts). */
+  private readonly storeValues: StoreValues;
 
   /** A JavaScript value as a value in this VM (see `toCore`); structs keep their type. */
   toValue(v: unknown): bigint {

@@ -12,6 +12,7 @@ import { ArrayKernels } from "./kernels.js";
 import { type LogDevice, MemoryLog } from "./log-device.js";
 import { loadSqlite, type SqliteOptions, type SqlJsStatic } from "./sqlite.js";
 import { Store } from "./store.js";
+import { STORE_OPS, type StoreOp } from "./store-ops.js";
 import { TransactionGate } from "./transaction-gate.js";
 
 /** What storage needs on a platform: how to open a named store's log, sql.js, the kernels. */
@@ -77,77 +78,138 @@ function detach(v: JsValue): StoredValue {
   return v as StoredValue;
 }
 
+/**
+ * Who calls a store operation: a task of the program's own VM (its fiber), or a task or actor
+ * the program runs on a pool's worker (a text naming the worker and its fiber there).
+ */
+export type StoreCaller = number | string;
+
+/**
+ * The stores a program opened, and std/db's operations on them for any caller: the program's
+ * own tasks, and its tasks and actors on a pool's workers, whose calls travel here
+ * (store-ops.ts). A store is named by its handle here, wherever the call comes from.
+ */
+export class ProgramStores {
+  private readonly stores = new Map<number, { store: Store; gate: TransactionGate }>();
+  private readonly names = new Map<number, string>();
+  private next = 1;
+  /** Callers whose worker was lost: what they still asked is refused. */
+  private readonly gone = new Set<string>();
+
+  constructor(
+    private readonly vm: VM,
+    private readonly env: StorageEnvironment,
+  ) {}
+
+  private entry(h: unknown) {
+    const e = typeof h === "number" ? this.stores.get(h) : undefined;
+    if (!e) throw HostError.of("StoreClosed", this.names.get(h as number) ?? String(h));
+    return e;
+  }
+
+  private keep = (s: Store): number => {
+    this.stores.set(this.next, { store: s, gate: new TransactionGate() });
+    this.names.set(this.next, s.name);
+    return this.next++;
+  };
+
+  /**
+   * Runs std/db's operation `op` with `args` (the store's handle first, but for `open`) for
+   * `caller`: at once, or once no other caller's transaction is open on the store; a promise
+   * when it waits or the store answers later. `local`: the arguments are views into the VM's
+   * memory, valid only during the call.
+   */
+  call(caller: StoreCaller, op: StoreOp, args: JsValue[], local: boolean): unknown {
+    if (op === "open") return this.open(args[0]);
+    const { store, gate } = this.entry(args[0]);
+    // an operation that waits keeps copies of the VM's arrays, which go when this call returns
+    const rest = local && !gate.free(caller) ? args.slice(1).map(detach) : (args.slice(1) as StoredValue[]);
+    return gate.enter(caller, () => {
+      if (typeof caller === "string" && this.gone.has(workerOf(caller))) throw HostError.of("WorkerLost", "the caller's worker was lost");
+      return this.run(store, gate, caller, op, rest);
+    });
+  }
+
+  private open(path: JsValue): number | Promise<number> {
+    const name = path === null || path === undefined ? undefined : validPath(text(path, "db.open"), "db.open");
+    // a store with a name is kept outside the VM: only under the write roots (spec section 8)
+    if (name !== undefined) this.vm.permissions.check("write", resolvedPath(name), name, absolutePath(name));
+    const s = openStore(this.env, name);
+    return s instanceof Promise ? s.then(this.keep) : this.keep(s);
+  }
+
+  private run(s: Store, gate: TransactionGate, caller: StoreCaller, op: StoreOp, args: StoredValue[]): unknown {
+    switch (op) {
+      case "close":
+        for (const [h, e] of this.stores) if (e.store === s) this.stores.delete(h);
+        gate.reset();
+        return s.close();
+      case "put":
+        return s.put(text(args[0] as JsValue, "put"), args[1], args[2]);
+      case "get":
+        return s.get(text(args[0] as JsValue, "get"));
+      case "has":
+        return s.has(text(args[0] as JsValue, "has"));
+      case "delete":
+        return s.delete(text(args[0] as JsValue, "delete"));
+      case "keys":
+        return s.keys(args[0] === null || args[0] === undefined ? "" : text(args[0] as JsValue, "keys"));
+      case "begin":
+        s.begin();
+        return gate.begin(caller);
+      case "commit": {
+        let done: ReturnType<typeof s.commit>;
+        try {
+          done = s.commit();
+        } catch (e) {
+          gate.end(); // a failed commit rolled the transaction back
+          throw e;
+        }
+        if (!(done instanceof Promise)) return gate.end();
+        return done.finally(() => gate.end());
+      }
+      case "rollback":
+        s.rollback();
+        return gate.end();
+      case "query": {
+        const [sql, params] = args;
+        if (params !== null && params !== undefined && !Array.isArray(params)) throw HostError.of("InvalidArgument", "query");
+        return s.query(text(sql as JsValue, "query"), (params ?? []) as StoredValue[], this.vm.limits.maxMemory ?? 0);
+      }
+    }
+  }
+
+  /**
+   * A worker was lost (`worker`, as its callers are named): the transactions its tasks and
+   * actors had open roll back, as if their calls had never come, and what it still asked is
+   * refused; the other callers go on.
+   */
+  workerLost(worker: string): void {
+    this.gone.add(worker);
+    for (const { store, gate } of this.stores.values()) {
+      const owner = gate.holder;
+      if (typeof owner !== "string" || workerOf(owner) !== worker) continue;
+      while (store.inProgress) store.rollback();
+      gate.reset();
+    }
+  }
+}
+
+/** The worker a remote caller's name starts with ("worker/fiber"). */
+function workerOf(caller: string): string {
+  return caller.slice(0, caller.indexOf("/"));
+}
+
+const programStores = new WeakMap<VM, ProgramStores>();
+
+/** The stores of the program `vm` runs, when it has std/db installed. */
+export function storesOf(vm: VM): ProgramStores | undefined {
+  return programStores.get(vm);
+}
+
 /** Registers std/db's host builtins in `vm`, over stores opened in `env`. */
 export function installStorage(vm: VM, env: StorageEnvironment): void {
-  const stores = new Map<number, { store: Store; gate: TransactionGate }>();
-  const names = new Map<number, string>();
-  let next = 1;
-  const entry = (h: JsValue) => {
-    const e = typeof h === "number" ? stores.get(h) : undefined;
-    if (!e) throw HostError.of("StoreClosed", names.get(h as number) ?? String(h));
-    return e;
-  };
-  const keep = (s: Store): number => {
-    stores.set(next, { store: s, gate: new TransactionGate() });
-    names.set(next, s.name);
-    return next++;
-  };
-  /** Registers a store operation: it runs for the calling task once no other task's transaction is open. */
-  const op = (name: string, run: (s: Store, gate: TransactionGate, task: number, args: StoredValue[]) => unknown): void => {
-    vm.registerHost(name, ([h, ...rest]) => {
-      const { store, gate } = entry(h);
-      const task = vm.core.currentFiber();
-      return gate.enter(task, () => run(store, gate, task, rest as StoredValue[]));
-    });
-  };
-  const deferring = (args: JsValue[]): StoredValue[] => args.map(detach);
-
-  vm.registerHost("__db_open", ([path]) => {
-    const name = path === null ? undefined : validPath(text(path as JsValue, "db.open"), "db.open");
-    // a store with a name is kept outside the VM: only under the write roots (spec section 8)
-    if (name !== undefined) vm.permissions.check("write", resolvedPath(name), name, absolutePath(name));
-    const s = openStore(env, name);
-    return s instanceof Promise ? s.then(keep) : keep(s);
-  });
-  op("__db_close", (s, gate) => {
-    for (const [h, e] of stores) if (e.store === s) stores.delete(h);
-    gate.reset();
-    return s.close();
-  });
-  vm.registerHost("__db_put", ([h, key, value, meta]) => {
-    const { store, gate } = entry(h);
-    const task = vm.core.currentFiber();
-    const k = text(key, "put");
-    const put = (v: StoredValue, m: StoredValue) => store.put(k, v, m);
-    if (gate.free(task)) return put(value as StoredValue, meta as StoredValue);
-    const [v, m] = deferring([value, meta]);
-    return gate.enter(task, () => put(v, m));
-  });
-  op("__db_get", (s, _g, _t, [key]) => s.get(text(key as JsValue, "get")));
-  op("__db_has", (s, _g, _t, [key]) => s.has(text(key as JsValue, "has")));
-  op("__db_delete", (s, _g, _t, [key]) => s.delete(text(key as JsValue, "delete")));
-  op("__db_keys", (s, _g, _t, [prefix]) => s.keys(prefix === null ? "" : text(prefix as JsValue, "keys")));
-  op("__db_begin", (s, gate, task) => {
-    s.begin();
-    gate.begin(task);
-  });
-  op("__db_commit", (s, gate) => {
-    let done: ReturnType<typeof s.commit>;
-    try {
-      done = s.commit();
-    } catch (e) {
-      gate.end(); // a failed commit rolled the transaction back
-      throw e;
-    }
-    if (!(done instanceof Promise)) return gate.end();
-    return done.finally(() => gate.end());
-  });
-  op("__db_rollback", (s, gate) => {
-    s.rollback();
-    gate.end();
-  });
-  op("__db_query", (s, _g, _t, [sql, params]) => {
-    if (params !== null && !Array.isArray(params)) throw HostError.of("InvalidArgument", "query");
-    return s.query(text(sql as JsValue, "query"), (params ?? []) as StoredValue[], vm.limits.maxMemory ?? 0);
-  });
+  const stores = new ProgramStores(vm, env);
+  programStores.set(vm, stores);
+  for (const op of STORE_OPS) vm.registerHost(`__db_${op}`, (args) => stores.call(vm.core.currentFiber(), op, args, true));
 }

@@ -29,6 +29,8 @@ function setUp() {
     actorOrigin: () => undefined,
     receive: () => {},
     output: () => {},
+    stores: () => undefined,
+    storesLost: () => {},
   };
   const hosted = new HostedWork(pool);
   hosted.connect(slot);

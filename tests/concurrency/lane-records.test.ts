@@ -19,7 +19,7 @@ const f64 = (x: number) => [...new Uint8Array(new Float64Array([x]).buffer)];
 
 describe("lane records: damaged", () => {
   it("refuses an unknown kind or an empty record", () => {
-    expect(readAt([8])).toMatch(/^8004 .*lane record: unknown kind 8/);
+    expect(readAt([9])).toMatch(/^8004 .*lane record: unknown kind 9/);
     expect(readAt([])).toMatch(/^8004 .*empty/);
   });
 
@@ -51,6 +51,14 @@ describe("lane records: damaged", () => {
     expect(readAt(error([3001, "m", "no trace", null]))).toMatch(/^8004 .*not an error/);
     expect(readAt(error([3001, "m", [["f", "a.nc", 1]], null]))).toMatch(/^8004 .*not an error/);
     expect(readAt(error("text"))).toMatch(/^8004 .*not an error/);
+  });
+
+  it("refuses a store call of an operation std/db does not have, and arguments that are not a list", () => {
+    const call = (op: number, tail: number[]) => [8, ...f64(1), 1, 0, 0, 0, 5, 0, 0, 0, op, ...tail];
+    expect(readAt(call(2, [...encodeValue([1, "k", 2], WIRE)]))).toBe("store");
+    expect(readAt(call(11, [...encodeValue([1], WIRE)]))).toMatch(/^8004 .*store operation 11/);
+    expect(readAt(call(2, [...encodeValue("k", WIRE)]))).toMatch(/^8004 .*arguments are not a list/);
+    expect(readAt(call(2, []))).toMatch(/^8004 /);
   });
 
   it("refuses output to a descriptor other than 1 or 2, or text that is not UTF-8", () => {

@@ -8,6 +8,7 @@ import { CodecError } from "../../src/codec/value-codec.js";
 import type { LaneWriter } from "../../src/concurrency/lane.js";
 import { type LaneRecord, LaneRecordWriter, readLaneRecord } from "../../src/concurrency/lane-records.js";
 import type { ErrorInfo } from "../../src/concurrency/protocol.js";
+import { STORE_OPS } from "../../src/store/store-ops.js";
 import { FUZZ_TIMEOUT, fuzzParameters, mutated } from "./fuzz.js";
 import { plain, values } from "./values.js";
 
@@ -37,6 +38,7 @@ function plainRecord(r: LaneRecord): unknown {
   switch (r.kind) {
     case "message":
     case "task":
+    case "store":
       return { ...r, args: plain(r.args) };
     case "value":
       return { ...r, value: plain(r.value) };
@@ -92,6 +94,12 @@ const written: fc.Arbitrary<[LaneRecord, Uint8Array]> = fc.oneof(
     .tuple(id, u32, u32)
     .map(([i, client, proto]): [LaneRecord, Uint8Array] => [{ kind: "spawn", id: i, client, proto }, recordBytes((w) => w.spawn(i, client, proto))]),
   id.map((i): [LaneRecord, Uint8Array] => [{ kind: "cancel", id: i }, recordBytes((w) => w.cancel(i))]),
+  fc
+    .tuple(id, u32, u32, fc.nat(STORE_OPS.length - 1), args)
+    .map(([i, client, fiber, op, a]): [LaneRecord, Uint8Array] => [
+      { kind: "store", id: i, client, fiber, op, args: a },
+      recordBytes((w) => w.store(i, client, fiber, op, w.encoder.encode(a).slice())),
+    ]),
   fc.tuple(id, values(true)).map(([i, v]): [LaneRecord, Uint8Array] => [
     { kind: "value", id: i, value: v },
     recordBytes((w) =>
@@ -141,7 +149,7 @@ describe("lane records", () => {
     "read random bytes as records or refuse them with 8004",
     () => {
       fc.assert(
-        fc.property(fc.nat(8), fc.uint8Array({ maxLength: 64 }), (kind, body) => {
+        fc.property(fc.nat(9), fc.uint8Array({ maxLength: 64 }), (kind, body) => {
           outcome(Uint8Array.of(kind, ...body));
         }),
         fuzzParameters(23),

@@ -2,7 +2,7 @@
 // of any Unicode, nested lists, maps and structs, errors, f64 and f32 matrices and tensors, and
 // (for the wire flavour) references to a pool's actors; and a comparable form of a value.
 import fc from "fast-check";
-import { ACTOR_ID, actorRef, STRUCT_NAME } from "../../src/runtime/values.js";
+import { ACTOR_ID, actorRef, STORE_HANDLE, STRUCT_NAME, storeRef } from "../../src/runtime/values.js";
 import type { ArrayValue, StoredValue } from "../../src/store/index.js";
 
 function struct(name: string, fields: [string, StoredValue][]): StoredValue {
@@ -33,7 +33,7 @@ const array: fc.Arbitrary<StoredValue> = fc.oneof(
     .chain(([shape, f32]) => elements(shape.reduce((a, b) => a * b, 1)).map((xs) => ({ ...arrayOf(shape, f32, xs), kind: "tensor" as const }))),
 );
 
-/** Any storable value; with `actors`, references to a pool's actors too (the wire flavour). */
+/** Any storable value; with `actors`, references to a pool's actors and a program's stores too (the wire flavour). */
 export function values(actors: boolean): fc.Arbitrary<StoredValue> {
   const leaf = fc.oneof(
     fc.constant(null),
@@ -42,7 +42,12 @@ export function values(actors: boolean): fc.Arbitrary<StoredValue> {
     text,
     array,
     fc.record({ kind: fc.constant("error" as const), code: fc.integer({ min: 1000, max: 9999 }), message: text }),
-    ...(actors ? [fc.tuple(fc.nat(), identifier).map(([id, name]) => actorRef(id, name) as StoredValue)] : []),
+    ...(actors
+      ? [
+          fc.tuple(fc.nat(), identifier).map(([id, name]) => actorRef(id, name) as StoredValue),
+          fc.tuple(fc.nat(), fc.option(text, { nil: null })).map(([handle, path]) => storeRef(handle, path) as StoredValue),
+        ]
+      : []),
   );
   const { value } = fc.letrec<{ value: StoredValue }>((tie) => ({
     value: fc.oneof(
@@ -67,6 +72,7 @@ export function plain(v: StoredValue): unknown {
     return { map: entries.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0)) };
   }
   const o = v as Record<string | symbol, unknown>;
+  if (STORE_HANDLE in o) return { store: o[STORE_HANDLE], path: o.path };
   if (STRUCT_NAME in o) return { struct: o[STRUCT_NAME], fields: Object.entries(o).map(([k, x]) => [k, plain(x as StoredValue)]) };
   if (o.kind === "matrix" || o.kind === "tensor") {
     const a = v as ArrayValue;
