@@ -2,7 +2,7 @@
 // (one VM, no workers); every other must give its exact stdout, stderr and exit code. `args` go
 // to `noodle run` before the file; `workers` is the same configuration for the in-process runner
 // (a pool of that many workers attached with tasks). A configuration with `args` only (a cluster,
-// say) runs through the command line alone.
+// say) runs through the command line alone, generated programs included.
 
 export interface RunConfiguration {
   /** A short name for test titles and the known-differences table. */

@@ -90,6 +90,7 @@ export interface Plan {
 export interface GeneratedProgram {
   source: string;
   features: Feature[];
+  [fc.toStringMethod]: () => string;
 }
 
 // ---------------------------------------------------------------- what a task does, statically
@@ -333,7 +334,9 @@ export function render(plan: Plan): GeneratedProgram {
   for (let i = 0; i < actors; i++) parts.push(renderActor(plan, i, usesGlobalActor));
   for (let i = 0; i < actors; i++) parts.push(`let ${actorName(i)} = spawn A${i}()`);
   parts.push(...main);
-  return { source: parts.join("\n") + "\n", features: FEATURES.filter((f) => features.has(f)) };
+  const source = parts.join("\n") + "\n";
+  // fast-check shows a failing program as its source
+  return { source, features: FEATURES.filter((f) => features.has(f)), [fc.toStringMethod]: () => `\n${source}` };
 }
 
 /**
