@@ -1,5 +1,5 @@
 // Random concurrent programs whose output in one VM is fully determined: tasks (spawned, async,
-// nested, in `all`), actors (state, handlers that print, throw, sleep or call other actors),
+// nested, in `all`, spawning actors of their own), actors (state, handlers that print, throw, sleep or call other actors),
 // messages awaited and not, errors caught and uncaught, `timeout`, `sleep` and un-awaited work.
 //
 // What one VM's scheduler guarantees, and so what another configuration must keep, is the order
@@ -35,7 +35,7 @@ export type Feature = (typeof FEATURES)[number];
 
 // ---------------------------------------------------------------- the plan
 
-type TaskKind = "pure" | "print" | "throw" | "sleep" | "nested" | "nestedPrint" | "pair" | "callActor" | "callActorPrint";
+type TaskKind = "pure" | "print" | "throw" | "sleep" | "nested" | "nestedPrint" | "pair" | "callActor" | "callActorPrint" | "ownActor";
 interface TaskSpec {
   kind: TaskKind;
   /** A constant of the body (a factor, a threshold, a sleep). */
@@ -122,6 +122,7 @@ function effects(plan: Plan, i: number, x: number): Effects {
   switch (kindOf(plan, i)) {
     case "pure":
     case "sleep":
+    case "ownActor":
       return { prints: false, throws: false, usesActor: false };
     case "print":
       return { prints: true, throws: false, usesActor: false };
@@ -188,6 +189,9 @@ function renderTask(plan: Plan, i: number): string {
       return `${head} {\n  return await all([${call("x")}, ${call("x + 1")}])\n}`;
     case "callActor":
       return `${head} {\n  return await act.add(x)\n}`;
+    case "ownActor":
+      // an actor of the task's own, which no one else reaches
+      return `${head} {\n  let mine = spawn A0()\n  mine.add(x)\n  return await mine.add(${k})\n}`;
     case "callActorPrint":
       return `${head} {\n  let v = await act.say(x)\n  print("${taskName(i)} heard", v)\n  return v\n}`;
   }
@@ -421,7 +425,7 @@ const small = fc.nat(9);
 const index = fc.nat(7);
 
 const taskSpec: fc.Arbitrary<TaskSpec> = fc.record({
-  kind: fc.constantFrom<TaskKind>("pure", "print", "throw", "sleep", "nested", "nestedPrint", "pair", "callActor", "callActorPrint"),
+  kind: fc.constantFrom<TaskKind>("pure", "print", "throw", "sleep", "nested", "nestedPrint", "pair", "callActor", "callActorPrint", "ownActor"),
   k: small,
   callee: index,
   async: fc.boolean(),

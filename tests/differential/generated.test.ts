@@ -116,7 +116,8 @@ describe("differential: generated concurrent programs", () => {
   it("generates programs of every kind of step and ending", () => {
     const sample = fc.sample(programs(new Set(FEATURES)), { numRuns: 300, seed: FUZZ_SEED });
     const text = sample.map((p) => p.source).join("\n");
-    for (const piece of ["spawn t", "await all([", ".say(", ".fail(", "relay(", "timeout(", "sleep(", "async func", "catch e"]) expect(text).toContain(piece);
+    for (const piece of ["spawn t", "await all([", ".say(", ".fail(", "relay(", "timeout(", "sleep(", "async func", "catch e", "let mine = spawn"])
+      expect(text).toContain(piece);
     for (const feature of FEATURES)
       expect(
         sample.some((p) => p.features.includes(feature)),
