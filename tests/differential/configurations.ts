@@ -1,0 +1,24 @@
+// The configurations every program of the differential suite runs in. The first is the reference
+// (one VM, no workers); every other must give its exact stdout, stderr and exit code. `args` go
+// to `noodle run` before the file; `workers` is the same configuration for the in-process runner
+// (a pool of that many workers attached with tasks). A configuration with `args` only (a cluster,
+// say) runs through the command line alone, generated programs included.
+
+export interface RunConfiguration {
+  /** A short name for test titles and the known-differences table. */
+  name: string;
+  /** Options of `noodle run`, before the program's path. */
+  args: string[];
+  /** For the in-process runner: the size of the pool attached to the VM (none without). */
+  workers?: number;
+}
+
+export const REFERENCE: RunConfiguration = { name: "one VM", args: [] };
+
+export const CONFIGURATIONS: RunConfiguration[] = [
+  { name: "1 worker", args: ["--workers", "1"], workers: 1 },
+  { name: "4 workers", args: ["--workers", "4"], workers: 4 },
+];
+
+/** Configurations the in-process runner can reproduce. */
+export const LIBRARY_CONFIGURATIONS = CONFIGURATIONS.filter((c) => c.workers !== undefined);
