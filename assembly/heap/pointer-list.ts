@@ -19,27 +19,37 @@ export function setListLength(list: u32, n: u32): void {
 }
 
 /** Appends p; false when memory is exhausted. `first`: the capacity of its first block. */
-export function pushPointer(list: u32, p: u32, first: u32 = 16): bool {
+// @ts-ignore: decorator
+@inline export function pushPointer(list: u32, p: u32, first: u32 = 16): bool {
+  // the common case, room left, stays inline: the collector pushes every object it marks
+  const n = listLength(list);
+  if (n == load<u32>(list, 4)) return pushGrowing(list, p, first);
+  store<u32>(load<u32>(list) + HEADER + (n << 2), p);
+  store<u32>(list, n + 1, 8);
+  return true;
+}
+
+/** pushPointer when the block is full: doubles it first. */
+function pushGrowing(list: u32, p: u32, first: u32): bool {
   const n = listLength(list),
     cap = load<u32>(list, 4);
-  if (n == cap) {
-    const fresh = allocPinned((cap == 0 ? first : cap * 2) << 2);
-    if (fresh == 0) return false;
-    const old = load<u32>(list);
-    if (old != 0) {
-      memory.copy(fresh + HEADER, old + HEADER, n << 2);
-      freeBlock(old);
-    }
-    store<u32>(list, fresh);
-    store<u32>(list, cap == 0 ? first : cap * 2, 4);
+  const fresh = allocPinned((cap == 0 ? first : cap * 2) << 2);
+  if (fresh == 0) return false;
+  const old = load<u32>(list);
+  if (old != 0) {
+    memory.copy(fresh + HEADER, old + HEADER, n << 2);
+    freeBlock(old);
   }
+  store<u32>(list, fresh);
+  store<u32>(list, cap == 0 ? first : cap * 2, 4);
   setPointer(list, n, p);
   setListLength(list, n + 1);
   return true;
 }
 
 /** Removes and returns the last pointer; the caller checks the list is not empty. */
-export function popPointer(list: u32): u32 {
+// @ts-ignore: decorator
+@inline export function popPointer(list: u32): u32 {
   const n = listLength(list) - 1;
   setListLength(list, n);
   return pointerAt(list, n);

@@ -394,6 +394,14 @@ function arityText(proto: u32): u64 {
 @inline function R(base: u32, i: u32): u64 { return load<u64>(base + (i << 3)); }
 // @ts-ignore: decorator
 @inline function setR(base: u32, i: u32, v: u64): void { store<u64>(base + (i << 3), v); }
+/**
+ * A register read as a double. Every tagged value is a NaN, and so is any sum, difference or
+ * product with one: an arithmetic result that is not a NaN came from two numbers, one test for both.
+ */
+// @ts-ignore: decorator
+@inline function F(base: u32, i: u32): f64 { return load<f64>(base + (i << 3)); }
+// @ts-ignore: decorator
+@inline function setF(base: u32, i: u32, v: f64): void { store<f64>(base + (i << 3), v); }
 
 function isType(v: u64, t: u8): bool {
   return isObj(v) && typeOf(objOf(v)) == t;
@@ -549,6 +557,15 @@ function iterNext(base: u32, a: u32, pair: bool): bool {
   return false;
 }
 
+/** `==`: nil, true and false (and a missing argument) equal only themselves, so a test against one needs no call. */
+// @ts-ignore: decorator
+@inline function equal(x: u64, y: u64): bool {
+  return x >= NIL || y >= NIL ? x == y : valuesEqual(x, y);
+}
+
+/** The number of arguments CALLV spread, for the CALL it continues as. */
+let spreadCount: u32 = 0;
+
 /**
  * CALLV and SPAWNV: the arguments come as a list in R[A+1], spread here over R[A+1] .. as CALL
  * and SPAWN have them. Returns their number, or -1 with a fault raised. The registers may move:
@@ -703,33 +720,34 @@ export function execute(stopDepth: u32): u32 {
       }
 
       case O.OP_ADD: {
-        const x = R(base, (ins >> 16) & 0xFF), y = R(base, ins >> 24);
-        if (isNum(x) && isNum(y)) { setR(base, a, reinterpret<u64>(numOf(x) + numOf(y))); continue; }
-        const v = arith(OPS_ADD, x, y);
+        const r = F(base, (ins >> 16) & 0xFF) + F(base, ins >> 24);
+        if (r == r) { setF(base, a, r); continue; }
+        const v = arith(OPS_ADD, R(base, (ins >> 16) & 0xFF), R(base, ins >> 24));
         if (faultCode != 0) break;
         setR(base, a, v);
         continue;
       }
       case O.OP_SUB: {
-        const x = R(base, (ins >> 16) & 0xFF), y = R(base, ins >> 24);
-        if (isNum(x) && isNum(y)) { setR(base, a, reinterpret<u64>(numOf(x) - numOf(y))); continue; }
-        const v = arith(OPS_SUB, x, y);
+        const r = F(base, (ins >> 16) & 0xFF) - F(base, ins >> 24);
+        if (r == r) { setF(base, a, r); continue; }
+        const v = arith(OPS_SUB, R(base, (ins >> 16) & 0xFF), R(base, ins >> 24));
         if (faultCode != 0) break;
         setR(base, a, v);
         continue;
       }
       case O.OP_MUL: {
-        const x = R(base, (ins >> 16) & 0xFF), y = R(base, ins >> 24);
-        if (isNum(x) && isNum(y)) { setR(base, a, reinterpret<u64>(numOf(x) * numOf(y))); continue; }
-        const v = arith(OPS_MUL, x, y);
+        const r = F(base, (ins >> 16) & 0xFF) * F(base, ins >> 24);
+        if (r == r) { setF(base, a, r); continue; }
+        const v = arith(OPS_MUL, R(base, (ins >> 16) & 0xFF), R(base, ins >> 24));
         if (faultCode != 0) break;
         setR(base, a, v);
         continue;
       }
       case O.OP_DIV: {
-        const x = R(base, (ins >> 16) & 0xFF), y = R(base, ins >> 24);
-        if (isNum(x) && isNum(y) && numOf(y) != 0) { setR(base, a, reinterpret<u64>(numOf(x) / numOf(y))); continue; }
-        const v = arith(OPS_DIV, x, y);
+        const fy = F(base, ins >> 24);
+        const r = F(base, (ins >> 16) & 0xFF) / fy;
+        if (r == r && fy != 0) { setF(base, a, r); continue; }
+        const v = arith(OPS_DIV, R(base, (ins >> 16) & 0xFF), R(base, ins >> 24));
         if (faultCode != 0) break;
         setR(base, a, v);
         continue;
@@ -767,10 +785,10 @@ export function execute(stopDepth: u32): u32 {
         continue;
       }
       case O.OP_ADDI: {
-        const x = R(base, (ins >> 16) & 0xFF);
         const imm = <f64>(<i32>ins >> 24);
-        if (isNum(x)) { setR(base, a, reinterpret<u64>(numOf(x) + imm)); continue; }
-        const v = arith(OPS_ADD, x, num(imm));
+        const r = F(base, (ins >> 16) & 0xFF) + imm;
+        if (r == r) { setF(base, a, r); continue; }
+        const v = arith(OPS_ADD, R(base, (ins >> 16) & 0xFF), num(imm));
         if (faultCode != 0) break;
         setR(base, a, v);
         continue;
@@ -796,20 +814,24 @@ export function execute(stopDepth: u32): u32 {
         setR(base, a, v);
         continue;
       }
-      case O.OP_EQ: setR(base, a, bool_(valuesEqual(R(base, (ins >> 16) & 0xFF), R(base, ins >> 24)))); continue;
-      case O.OP_NE: setR(base, a, bool_(!valuesEqual(R(base, (ins >> 16) & 0xFF), R(base, ins >> 24)))); continue;
+      case O.OP_EQ: setR(base, a, bool_(equal(R(base, (ins >> 16) & 0xFF), R(base, ins >> 24)))); continue;
+      case O.OP_NE: setR(base, a, bool_(!equal(R(base, (ins >> 16) & 0xFF), R(base, ins >> 24)))); continue;
       case O.OP_LT: {
-        const x = R(base, (ins >> 16) & 0xFF), y = R(base, ins >> 24);
-        if (isNum(x) && isNum(y)) { setR(base, a, bool_(numOf(x) < numOf(y))); continue; }
-        const r = lessThan(x, y);
+        const fx = F(base, (ins >> 16) & 0xFF), fy = F(base, ins >> 24);
+        // a comparison with a NaN, or a tagged value, is false both ways: only then look closer
+        if (fx < fy) { setR(base, a, TRUE); continue; }
+        if (fx >= fy) { setR(base, a, FALSE); continue; }
+        const r = lessThan(R(base, (ins >> 16) & 0xFF), R(base, ins >> 24));
         if (faultCode != 0) break;
         setR(base, a, bool_(r));
         continue;
       }
       case O.OP_LE: {
-        const x = R(base, (ins >> 16) & 0xFF), y = R(base, ins >> 24);
-        if (isNum(x) && isNum(y)) { setR(base, a, bool_(numOf(x) <= numOf(y))); continue; }
-        const r = lessEqual(x, y);
+        const fx = F(base, (ins >> 16) & 0xFF), fy = F(base, ins >> 24);
+        // a comparison with a NaN, or a tagged value, is false both ways: only then look closer
+        if (fx <= fy) { setR(base, a, TRUE); continue; }
+        if (fx > fy) { setR(base, a, FALSE); continue; }
+        const r = lessEqual(R(base, (ins >> 16) & 0xFF), R(base, ins >> 24));
         if (faultCode != 0) break;
         setR(base, a, bool_(r));
         continue;
@@ -845,11 +867,12 @@ export function execute(stopDepth: u32): u32 {
       case O.OP_JNLT: {
         const off = load<i32>(pc);
         pc += 4;
-        const x = R(base, a), y = R(base, (ins >> 16) & 0xFF);
+        const fx = F(base, a), fy = F(base, (ins >> 16) & 0xFF);
         let r: bool;
-        if (isNum(x) && isNum(y)) r = numOf(x) < numOf(y);
+        if (fx < fy) r = true;
+        else if (fx >= fy) r = false;
         else {
-          r = lessThan(x, y);
+          r = lessThan(R(base, a), R(base, (ins >> 16) & 0xFF));
           if (faultCode != 0) break;
         }
         if (!r) pc += off << 2;
@@ -858,11 +881,12 @@ export function execute(stopDepth: u32): u32 {
       case O.OP_JNLE: {
         const off = load<i32>(pc);
         pc += 4;
-        const x = R(base, a), y = R(base, (ins >> 16) & 0xFF);
+        const fx = F(base, a), fy = F(base, (ins >> 16) & 0xFF);
         let r: bool;
-        if (isNum(x) && isNum(y)) r = numOf(x) <= numOf(y);
+        if (fx <= fy) r = true;
+        else if (fx > fy) r = false;
         else {
-          r = lessEqual(x, y);
+          r = lessEqual(R(base, a), R(base, (ins >> 16) & 0xFF));
           if (faultCode != 0) break;
         }
         if (!r) pc += off << 2;
@@ -877,13 +901,13 @@ export function execute(stopDepth: u32): u32 {
       case O.OP_JEQ: {
         const off = load<i32>(pc);
         pc += 4;
-        if (valuesEqual(R(base, a), R(base, (ins >> 16) & 0xFF))) pc += off << 2;
+        if (equal(R(base, a), R(base, (ins >> 16) & 0xFF))) pc += off << 2;
         continue;
       }
       case O.OP_JNE: {
         const off = load<i32>(pc);
         pc += 4;
-        if (!valuesEqual(R(base, a), R(base, (ins >> 16) & 0xFF))) pc += off << 2;
+        if (!equal(R(base, a), R(base, (ins >> 16) & 0xFF))) pc += off << 2;
         continue;
       }
       case O.OP_JNLTI:
@@ -892,14 +916,14 @@ export function execute(stopDepth: u32): u32 {
       case O.OP_JNGEI: {
         const off = load<i32>(pc);
         pc += 4;
-        const x = R(base, a);
+        const v = F(base, a);
         const imm = <f64>(<i32>ins >> 16);
         const op = ins & 0xFF;
         let r = false;
-        if (isNum(x)) {
-          const v = numOf(x);
-          r = op == O.OP_JNLTI ? v < imm : op == O.OP_JNLEI ? v <= imm : op == O.OP_JNGTI ? v > imm : v >= imm;
-        } else {
+        // a register that is not a NaN holds a number; a NaN compares false, a tagged value is an error
+        if (v == v) r = op == O.OP_JNLTI ? v < imm : op == O.OP_JNLEI ? v <= imm : op == O.OP_JNGTI ? v > imm : v >= imm;
+        else if (!isNum(R(base, a))) {
+          const x = R(base, a);
           operandError(op == O.OP_JNLEI || op == O.OP_JNGEI ? OPS_LE : OPS_LT, x, num(imm));
           break;
         }
@@ -907,22 +931,22 @@ export function execute(stopDepth: u32): u32 {
         continue;
       }
 
-      case O.OP_CALLV:
+      case O.OP_CALLV: {
+        // spread the list over the argument registers, then call as CALL does
+        const n = spreadArguments(base, a, ipc - load<u32>(proto, P_CODE));
+        if (n < 0) break;
+        spreadCount = <u32>n;
+        fr = frameAt(frameCount - 1);
+        base = load<u32>(fr, FR_BASE);
+      }
       case O.OP_CALLG:
       case O.OP_CALL: {
-        let nargs = (ins >> 16) & 0xFF;
+        const nargs = (ins & 0xFF) == O.OP_CALLV ? spreadCount : (ins >> 16) & 0xFF;
         let fv: u64;
         if ((ins & 0xFF) == O.OP_CALLG) {
           fv = load<u64>(globals + (load<u32>(pc) << 3));
           pc += 4;
         } else fv = R(base, a);
-        if ((ins & 0xFF) == O.OP_CALLV) {
-          const n = spreadArguments(base, a, ipc - load<u32>(proto, P_CODE));
-          if (n < 0) break;
-          nargs = <u32>n;
-          fr = frameAt(frameCount - 1);
-          base = load<u32>(fr, FR_BASE);
-        }
         if (!isObj(fv)) { raise1(E_NOT_CALLABLE, typeValue(fv)); break; }
         const fp = objOf(fv);
         const t = typeOf(fp);
