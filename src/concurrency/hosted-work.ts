@@ -269,6 +269,7 @@ export class HostedWork {
 
   /** A worker died (the pool failed what it held): its actors start again on the others. */
   lost(slot: WorkerSlot): void {
+    this.lanes.get(slot)?.to.close();
     this.lanes.delete(slot);
     this.hosting.delete(slot);
     for (const a of this.actors.values()) {
@@ -289,6 +290,7 @@ export class HostedWork {
     this.actors.clear();
     this.lastOrigin = undefined;
     this.hosting.clear();
+    for (const lanes of this.lanes.values()) lanes.to.close();
     this.lanes.clear();
     return left;
   }

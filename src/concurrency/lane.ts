@@ -54,6 +54,7 @@ export class LaneWriter {
   private waitingFrom = 0;
   private waitingTo = 0;
   private retrying = false;
+  private closed = false;
   /** The reader may be asleep with records waiting: a wake-up is owed. */
   private wakeOwed = false;
   private wakeScheduled = false;
@@ -139,6 +140,7 @@ export class LaneWriter {
 
   /** Keeps a ring record of `length` bytes (written by `fill`) until the ring has room for it. */
   private wait(length: number, fill: RecordFill): void {
+    if (this.closed) return;
     const need = 4 + length;
     if (this.waitingTo + need > this.waiting.length) {
       const kept = this.waitingTo - this.waitingFrom;
@@ -181,8 +183,19 @@ export class LaneWriter {
     this.retrying = true;
     setTimeout(() => {
       this.retrying = false;
-      if (!this.flush(this.ring!)) this.retry();
+      if (!this.closed && !this.flush(this.ring!)) this.retry();
     }, FULL_RETRY_MS);
+  }
+
+  /**
+   * The reader is gone (its worker died, or the pool closed): records still waiting are dropped
+   * and the writer stops retrying, which would otherwise keep the process alive for ever.
+   */
+  close(): void {
+    this.closed = true;
+    this.waiting = new Uint8Array(0);
+    this.waitingView = new DataView(this.waiting.buffer);
+    this.waitingFrom = this.waitingTo = 0;
   }
 }
 

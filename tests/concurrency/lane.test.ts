@@ -281,6 +281,19 @@ describe("LaneReader's order when the port and the ring interleave", () => {
       expect(vi.getTimerCount()).toBe(0);
     });
 
+    it("a closed writer drops the records waiting in it and stops retrying", () => {
+      const lane = manualLane(ByteRing.allocate(64));
+      for (let n = 0; n < 40; n++) write(lane.writer, small(n, 8));
+      expect(vi.getTimerCount()).toBe(1);
+      lane.writer.close();
+      vi.advanceTimersByTime(1);
+      expect(vi.getTimerCount()).toBe(0);
+      write(lane.writer, small(40, 8));
+      expect(vi.getTimerCount()).toBe(0);
+      lane.deliverAll();
+      expect(lane.got.length).toBeLessThan(40);
+    });
+
     it("any interleaving of writes, deliveries, extra wake-ups and retries keeps the order", () => {
       type Op = { op: "write"; kind: number; size: number } | { op: "deliver"; n: number } | { op: "wake" } | { op: "tick" };
       const op: fc.Arbitrary<Op> = fc.oneof(
