@@ -79,7 +79,9 @@ export class HostedOnWorker {
 
   open({ actorIds, ...buffers }: LaneBuffers & { actorIds: ActorIdBlock }): void {
     this.actorIds = { next: actorIds.first, end: actorIds.first + actorIds.count };
-    const to = new LaneWriter(buffers.fromWorker, (m, transfer) => this.worker.post(m as FromWorker, transfer));
+    // answers wake the pool at once: a worker's microtasks wait for its spin, so a wake-up left
+    // to one would be late, and the pool's thread, busy running its program, seldom sleeps in a burst
+    const to = new LaneWriter(buffers.fromWorker, (m, transfer) => this.worker.post(m as FromWorker, transfer), 0);
     const from = new LaneReader(
       buffers.toWorker,
       (bytes, view, at, length) => this.record(readLaneRecord(bytes, view, at, length)),
