@@ -137,7 +137,7 @@ export class HostedWork {
         return this.passOn(slot, r);
       case "spawn": {
         const origin = this.pool.actorOrigin(r.client, r.proto);
-        if (origin) this.add({ origin, id: r.id, slot: undefined, backlog: [] });
+        if (origin) this.add({ origin: this.shared(origin), id: r.id, slot: undefined, backlog: [] });
         return;
       }
       case "task":
@@ -231,10 +231,15 @@ export class HostedWork {
 
   /** Places a new actor; returns its id. */
   spawn(origin: ActorOrigin): number {
+    return this.add({ origin: this.shared(origin), id: this.pool.newId(), slot: undefined, backlog: [] });
+  }
+
+  /** The origin of the last actor spawned when `origin` is alike (the usual burst), else `origin`, remembered as the last. */
+  private shared(origin: ActorOrigin): ActorOrigin {
     const last = this.lastOrigin;
-    if (last && sameOrigin(last, origin)) origin = last;
-    else this.lastOrigin = origin;
-    return this.add({ origin, id: this.pool.newId(), slot: undefined, backlog: [] });
+    if (last && sameOrigin(last, origin)) return last;
+    this.lastOrigin = origin;
+    return origin;
   }
   /** The origin of the last actor spawned: the next, when alike (the usual burst), shares it. */
   private lastOrigin: ActorOrigin | undefined;
