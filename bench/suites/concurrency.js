@@ -8,6 +8,10 @@
 //                 runs on a worker: the median of 5 000 awaited ones after 2 000 warm-up ones
 //                 (median_us, p10_us, p90_us), against a worker_threads pool or actor called by
 //                 postMessage, and against the same program on one VM (`one-thread`)
+//   actors-100k, tasks-1m
+//                 work at scale, with a pool of WORKERS attached (`noodle`) and on one VM
+//                 (`one-thread`): 100 000 actors spawned and sent one message each, then all
+//                 awaited; 1 000 000 tiny tasks spawned, then awaited at once
 //   tiny-tasks-100k, matmul-2048
 //                 the pool suite's throughput and product cases, run as it runs them (`noodle`
 //                 on the pool, `one-thread` on one VM), the first also against a worker_threads
@@ -33,6 +37,7 @@ const acrossWorkers = (name) => ({
 });
 
 const N = 100000;
+const TASKS_1M = 1000000;
 const TIMED = 5000;
 const WARMUP = 2000;
 const round1 = (x) => Math.round(x * 10) / 10;
@@ -89,6 +94,20 @@ export const cases = [
     sources: acrossWorkers("actor_call"),
     expected: `${(TIMED * (TIMED - 1)) / 2}\n`,
     derive: takeLatencyFields,
+  },
+  {
+    name: "actors-100k",
+    params: { actors: N },
+    sources: { workers: "programs/actors_100k.nc" },
+    expected: `${(N * (N + 1)) / 2}\n`,
+    derive: (line) => ({ us_per_actor: round1((line.ms * 1000) / N) }),
+  },
+  {
+    name: "tasks-1m",
+    params: { tasks: TASKS_1M },
+    sources: { workers: "programs/tasks_1m.nc" },
+    expected: `${(TASKS_1M * (TASKS_1M - 1)) / 2}\n`,
+    derive: (line) => ({ ktasks_per_s: round1(TASKS_1M / line.ms) }),
   },
   { ...tiny, sources: { ...tiny.sources, "js-workers": "peers/js/tasks_100k_workers.js" } },
   poolCase("matmul-2048"),

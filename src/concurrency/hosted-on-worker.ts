@@ -11,7 +11,7 @@ import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import type { HostedCall, RunOutcome, TaskHost, VM } from "../runtime/vm.js";
 import { type LaneBuffers, LaneReader, LaneWriter } from "./lane.js";
 import { encodeForWire, type LaneRecord, LaneRecordWriter, readLaneRecord } from "./lane-records.js";
-import { type ActorIdBlock, type ActorJob, type ErrorInfo, errorInfo, type FromWorker, type HostedJob } from "./protocol.js";
+import { type ActorIdBlock, type ErrorInfo, errorInfo, type FromWorker, type HostedJob } from "./protocol.js";
 
 /**
  * How long a worker keeps looking for the next record after handling one before it sleeps: a
@@ -30,15 +30,16 @@ export interface HostedWorker {
 /** An actor placed here: the VM hosting it and its handle there, or why it could not be made. */
 type PlacedActor = { vm: VM; handle: number } | { failed: ErrorInfo };
 
-type Work = HostedJob | ActorJob | Extract<LaneRecord, { kind: "message" | "task" | "cancel" }>;
+type Work = HostedJob | Extract<LaneRecord, { kind: "actor" | "message" | "task" | "cancel" }>;
 
 export class HostedOnWorker {
   /** Each caller's program here (by client): its VM, or why it could not be made. */
   private readonly programs = new Map<number, VM | ErrorInfo>();
   private readonly actors = new Map<number, PlacedActor>();
   private lanes: { from: LaneReader; records: LaneRecordWriter } | undefined;
-  /** Lane work in order, not handled yet. */
+  /** Lane work in order; what is before `next` was handled (a queue of 100 000 must not be shifted one by one). */
   private readonly work: Work[] = [];
+  private next = 0;
   /** A program's VM is being prepared: the work behind it waits. */
   private preparing = false;
   /** How to cancel the tasks and messages running here, by id. */
@@ -98,11 +99,13 @@ export class HostedOnWorker {
 
   open({ actorIds, ...buffers }: LaneBuffers & { actorIds: ActorIdBlock }): void {
     this.actorIds = { next: actorIds.first, end: actorIds.first + actorIds.count };
-    const to = new LaneWriter(buffers.fromWorker, (m, transfer) => this.worker.post(m as FromWorker, transfer));
+    // answers wake the pool at once: a worker's microtasks wait for its spin, so a wake-up left
+    // to one would be late, and the pool's thread, busy running its program, seldom sleeps in a burst
+    const to = new LaneWriter(buffers.fromWorker, (m, transfer) => this.worker.post(m as FromWorker, transfer), 0);
     const from = new LaneReader(
       buffers.toWorker,
       (bytes, view, at, length) => this.record(readLaneRecord(bytes, view, at, length)),
-      (job) => this.work.push(job as HostedJob | ActorJob),
+      (job) => this.work.push(job as HostedJob),
       () => this.run(),
       SPIN_MS,
     );
@@ -121,6 +124,7 @@ export class HostedOnWorker {
 
   private record(r: LaneRecord): void {
     switch (r.kind) {
+      case "actor":
       case "message":
       case "task":
       case "cancel":
@@ -143,9 +147,13 @@ export class HostedOnWorker {
   /** Handles the work in order; a program being prepared holds up what follows. */
   private run(): void {
     const work = this.work;
-    while (!this.preparing && work.length) {
-      const next = work.shift()!;
-      if ("t" in next && next.t === "hosted") {
+    while (!this.preparing && this.next < work.length) {
+      const next = work[this.next++];
+      if (this.next === work.length) {
+        work.length = 0;
+        this.next = 0;
+      }
+      if ("t" in next) {
         this.preparing = true;
         void this.prepare(next).finally(() => {
           this.preparing = false;
@@ -153,7 +161,7 @@ export class HostedOnWorker {
         });
         return;
       }
-      if ("t" in next) this.place(next);
+      if (next.kind === "actor") this.place(next);
       else if (next.kind === "task") this.task(next);
       else if (next.kind === "cancel") this.running.get(next.id)?.();
       else this.deliver(next);
@@ -174,7 +182,7 @@ export class HostedOnWorker {
   }
 
   /** Makes actor `job.id` in the VM hosting its program; its constructor starts now. */
-  private place(job: ActorJob): void {
+  private place(job: Extract<LaneRecord, { kind: "actor" }>): void {
     const vm = this.program(job.client);
     if (!("runHosted" in vm)) return void this.actors.set(job.id, { failed: vm });
     try {

@@ -19,7 +19,6 @@ import { STORE_OPS } from "../store/store-ops.js";
 import { LaneReader, LaneWriter, laneBuffers } from "./lane.js";
 import { encodeForWire, type LaneRecord, LaneRecordWriter, readLaneRecord } from "./lane-records.js";
 import {
-  type ActorJob,
   type ErrorInfo,
   errorInfo,
   type FromWorker,
@@ -74,8 +73,10 @@ export interface ActorOrigin extends Origin {
   supervision: Required<Supervision>;
 }
 
-interface PlacedActor extends ActorOrigin {
+interface PlacedActor {
   id: number;
+  /** Shared by reference, not copied: placing many actors of one program costs no copy each. */
+  origin: ActorOrigin;
   /** Its worker; undefined while no worker can take it. */
   slot: WorkerSlot | undefined;
   /** Messages waiting for it to have a worker. */
@@ -102,6 +103,8 @@ const BUSY = 8;
 
 export class HostedWork {
   private readonly actors = new Map<number, PlacedActor>();
+  /** How many actors each worker hosts (placing one must not count them all). */
+  private readonly hosting = new Map<WorkerSlot, number>();
   private readonly lanes = new Map<WorkerSlot, Lanes>();
   private idBlocks = 0;
 
@@ -144,11 +147,12 @@ export class HostedWork {
         return this.storeCall(slot, r);
       case "spawn": {
         const origin = this.pool.actorOrigin(r.client, r.proto);
-        if (origin) this.add({ ...origin, id: r.id, slot: undefined, backlog: [] });
+        if (origin) this.add({ origin: this.shared(origin), id: r.id, slot: undefined, backlog: [] });
         return;
       }
       case "task":
       case "cancel":
+      case "actor":
         return this.broken(slot); // these go to workers, not from them
     }
   }
@@ -200,9 +204,8 @@ export class HostedWork {
    * Throws error 8007 when the arguments cannot be sent.
    */
   spawnTask(origin: Origin, args: JsValue[]): Promise<unknown> | undefined {
-    let slot: WorkerSlot | undefined;
-    for (const s of this.pool.usableSlots()) if (this.lanes.has(s) && (!slot || s.inflight.size < slot.inflight.size)) slot = s;
-    if (!slot || slot.inflight.size >= BUSY) return undefined;
+    const slot = this.leastLoaded();
+    if (!slot) return undefined;
     const lanes = this.lanes.get(slot)!;
     this.prepare(slot, lanes, origin);
     const bytes = encodeForWire(lanes.records.encoder, args as StoredValue[]);
@@ -210,6 +213,18 @@ export class HostedWork {
       this.track(slot, task);
       lanes.records.task(task.id, origin.client, origin.proto, bytes);
     });
+  }
+
+  /** Whether every worker is busy (or none is up): a task spawned now runs in the program's VM. */
+  busy(): boolean {
+    return this.leastLoaded() === undefined;
+  }
+
+  /** The worker with the least work in flight, unless even that one is busy. */
+  private leastLoaded(): WorkerSlot | undefined {
+    let slot: WorkerSlot | undefined;
+    for (const s of this.pool.usableSlots()) if (this.lanes.has(s) && (!slot || s.inflight.size < slot.inflight.size)) slot = s;
+    return slot && slot.inflight.size < BUSY ? slot : undefined;
   }
 
   /** A message to actor `id` (see send): its answer's promise, which can be cancelled. */
@@ -248,8 +263,18 @@ export class HostedWork {
 
   /** Places a new actor; returns its id. */
   spawn(origin: ActorOrigin): number {
-    return this.add({ ...origin, id: this.pool.newId(), slot: undefined, backlog: [] });
+    return this.add({ origin: this.shared(origin), id: this.pool.newId(), slot: undefined, backlog: [] });
   }
+
+  /** The origin of the last actor spawned when `origin` is alike (the usual burst), else `origin`, remembered as the last. */
+  private shared(origin: ActorOrigin): ActorOrigin {
+    const last = this.lastOrigin;
+    if (last && sameOrigin(last, origin)) return last;
+    this.lastOrigin = origin;
+    return origin;
+  }
+  /** The origin of the last actor spawned: the next, when alike (the usual burst), shares it. */
+  private lastOrigin: ActorOrigin | undefined;
 
   private add(actor: PlacedActor): number {
     this.actors.set(actor.id, actor);
@@ -276,17 +301,17 @@ export class HostedWork {
 
   /** Actors placed on this worker. */
   countOn(slot: WorkerSlot): number {
-    let n = 0;
-    for (const a of this.actors.values()) if (a.slot === slot) n++;
-    return n;
+    return this.hosting.get(slot) ?? 0;
   }
 
   /** A worker died (the pool failed what it held): its actors start again on the others. */
   lost(slot: WorkerSlot): void {
-    const callers = this.lanes.get(slot)?.callers;
+    const lanes = this.lanes.get(slot);
+    lanes?.to.close();
     this.lanes.delete(slot);
+    this.hosting.delete(slot);
     // transactions its tasks and actors had open on the programs' stores roll back
-    if (callers !== undefined) this.pool.storesLost(callers);
+    if (lanes !== undefined) this.pool.storesLost(lanes.callers);
     for (const a of this.actors.values()) {
       if (a.slot !== slot) continue;
       a.slot = undefined;
@@ -303,6 +328,9 @@ export class HostedWork {
   drop(): Task[] {
     const left = [...this.actors.values()].flatMap((a) => a.backlog);
     this.actors.clear();
+    this.lastOrigin = undefined;
+    this.hosting.clear();
+    for (const lanes of this.lanes.values()) lanes.to.close();
     this.lanes.clear();
     return left;
   }
@@ -317,10 +345,11 @@ export class HostedWork {
     }
     if (!best) return;
     actor.slot = best;
+    this.hosting.set(best, this.countOn(best) + 1);
     const lanes = this.lanes.get(best)!;
-    this.prepare(best, lanes, actor);
-    const { id, client, proto, supervision } = actor;
-    lanes.to.message({ t: "actor", id, client, proto, supervision } satisfies ActorJob);
+    const { origin } = actor;
+    this.prepare(best, lanes, origin);
+    lanes.records.actor(actor.id, origin.client, origin.proto, origin.supervision);
     for (const t of actor.backlog.splice(0)) this.write(best, t, actor.id, t.message!.name, t.message!.args);
   }
 
@@ -335,4 +364,20 @@ export class HostedWork {
     task.attempts++;
     slot.inflight.set(task.id, task);
   }
+}
+
+/** Whether two origins place an actor alike (the same program, function, globals, policy and limits). */
+function sameOrigin(a: ActorOrigin, b: ActorOrigin): boolean {
+  return (
+    a.client === b.client &&
+    a.proto === b.proto &&
+    a.modules === b.modules &&
+    a.replica.globalsHash === b.replica.globalsHash &&
+    a.replica.hashes === b.replica.hashes &&
+    a.replica.capabilities === b.replica.capabilities &&
+    a.supervision.maxRestarts === b.supervision.maxRestarts &&
+    a.supervision.withinMs === b.supervision.withinMs &&
+    a.limits.maxMemory === b.limits.maxMemory &&
+    a.limits.maxDepth === b.limits.maxDepth
+  );
 }

@@ -2,9 +2,10 @@
 // written straight into a ring. Both directions use the same kinds: a message (a call of an
 // actor's handler: from the pool to the actor's worker, or from a worker's task or actor to the
 // pool, which passes it on), a spawned task (to a worker), the cancelling of either, an actor a
-// worker's work spawned (to the pool, which places it), the value or the error answering a
-// message or task, output printed by hosted work, and a call of std/db by hosted work (to the
-// pool, which runs it on the program's store and answers with a value or error record). Values use the value codec's wire flavour
+// worker's work spawned (to the pool, which places it), an actor the pool places on a worker, the
+// value or the error answering a message or task, output printed by hosted work, and a call of
+// std/db by hosted work (to the pool, which runs it on the program's store and answers with a
+// value or error record). Values use the value codec's wire flavour
 // (actor references included); names and text are UTF-8.
 
 import { CodecError, type CodecOptions, decodeValue, type StoredValue, unshared, ValueEncoder, WIRE } from "../codec/value-codec.js";
@@ -24,6 +25,7 @@ const enum Kind {
   Cancel = 6,
   Spawn = 7,
   Store = 8,
+  Actor = 9,
 }
 
 export type LaneRecord =
@@ -40,7 +42,9 @@ export type LaneRecord =
   /** A worker's task or actor spawned actor `id` (an id of the worker's block) of `client`'s function `proto`. */
   | { kind: "spawn"; id: number; client: number; proto: number }
   /** Fiber `fiber` of `client`'s program on a worker calls std/db's operation number `op` (store-ops.ts) with `args`; the answer names `id`. */
-  | { kind: "store"; id: number; client: number; fiber: number; op: number; args: StoredValue[] };
+  | { kind: "store"; id: number; client: number; fiber: number; op: number; args: StoredValue[] }
+  /** Make actor `id` of `client`'s constructor function `proto` here, under that supervision. */
+  | { kind: "actor"; id: number; client: number; proto: number; supervision: { maxRestarts: number; withinMs: number } };
 
 const COPIED: CodecOptions = { ...WIRE, copyArrays: true };
 const utf8 = new TextEncoder();
@@ -113,6 +117,18 @@ export class LaneRecordWriter {
     });
   }
 
+  /** A placement: a record in the ring, as cheap as a message, so placing many actors costs no port message each. */
+  actor(id: number, client: number, proto: number, supervision: { maxRestarts: number; withinMs: number }): void {
+    this.lane.bytes(33, (bytes, view, at) => {
+      bytes[at] = Kind.Actor;
+      view.setFloat64(at + 1, id, true);
+      view.setUint32(at + 9, client, true);
+      view.setUint32(at + 13, proto, true);
+      view.setFloat64(at + 17, supervision.maxRestarts, true);
+      view.setFloat64(at + 25, supervision.withinMs, true);
+    });
+  }
+
   cancel(id: number): void {
     this.lane.bytes(9, (bytes, view, at) => {
       bytes[at] = Kind.Cancel;
@@ -165,6 +181,7 @@ const FIXED_SIZE: Record<Kind, number> = {
   [Kind.Cancel]: 9,
   [Kind.Spawn]: 17,
   [Kind.Store]: 18,
+  [Kind.Actor]: 33,
 };
 
 // fatal: a record's text is the writer's own UTF-8; anything else means the record is damaged
@@ -183,7 +200,7 @@ export function readLaneRecord(bytes: Uint8Array, view: DataView, at: number, le
   const kind = length > 0 ? (bytes[at] as Kind) : fail("empty");
   const fixed = FIXED_SIZE[kind] ?? fail(`unknown kind ${kind}`);
   if (length < fixed) fail(`${length} bytes, fewer than the ${fixed} of its kind`);
-  if ((kind === Kind.Spawn || kind === Kind.Cancel) && length !== fixed) fail(`${length - fixed} trailing bytes`, fixed);
+  if ((kind === Kind.Spawn || kind === Kind.Cancel || kind === Kind.Actor) && length !== fixed) fail(`${length - fixed} trailing bytes`, fixed);
   const text = (from: number, to: number): string => {
     try {
       return strictUtf8.decode(unshared(bytes.subarray(from, to)));
@@ -208,6 +225,12 @@ export function readLaneRecord(bytes: Uint8Array, view: DataView, at: number, le
       return { kind: "task", id, client: view.getUint32(at + 9, true), proto: view.getUint32(at + 13, true), args: list(at + 17) };
     case Kind.Spawn:
       return { kind: "spawn", id, client: view.getUint32(at + 9, true), proto: view.getUint32(at + 13, true) };
+    case Kind.Actor: {
+      const supervision = { maxRestarts: view.getFloat64(at + 17, true), withinMs: view.getFloat64(at + 25, true) };
+      if (!Number.isSafeInteger(supervision.maxRestarts) || supervision.maxRestarts < 0 || !(supervision.withinMs >= 0))
+        fail(`supervision ${supervision.maxRestarts} restarts within ${supervision.withinMs} ms`, 17);
+      return { kind: "actor", id, client: view.getUint32(at + 9, true), proto: view.getUint32(at + 13, true), supervision };
+    }
     case Kind.Cancel:
       return { kind: "cancel", id };
     case Kind.Store: {

@@ -22,6 +22,13 @@ const INLINE = 1;
 const PORTED = 2;
 /** How long a writer whose ring is full waits before it tries again (ms). */
 const FULL_RETRY_MS = 1;
+/**
+ * Least time between two wake-ups of a reader (ms). A burst of records to a reader that keeps
+ * falling asleep (it reads faster than they come) would otherwise cost a port message per
+ * record; within the gap the wake-up waits for the writer's next record after it, or for the end
+ * of the writer's current task (a microtask), whichever comes first.
+ */
+const WAKE_GAP_MS = 1;
 
 export function laneBuffers(capacity = 1 << 20): LaneBuffers {
   if (typeof SharedArrayBuffer === "undefined") return {};
@@ -36,13 +43,27 @@ export type RecordRead = (bytes: Uint8Array, view: DataView, at: number, length:
 export class LaneWriter {
   private readonly ring: ByteRing | undefined;
   private seq = 0;
-  /** Ring records that did not fit yet, in order: while any wait, every record waits behind them. */
-  private readonly backlog: ((ring: ByteRing) => boolean)[] = [];
+  /**
+   * Ring records that did not fit yet, in order, as the ring would hold them (kind byte first),
+   * each after its length (u32): while any wait, every record waits behind them. They move into
+   * the ring as it frees room, at the next write or retry, so a burst larger than the ring costs
+   * a copy per record, not a port message each.
+   */
+  private waiting = new Uint8Array(0);
+  private waitingView = new DataView(this.waiting.buffer);
+  private waitingFrom = 0;
+  private waitingTo = 0;
   private retrying = false;
+  private closed = false;
+  /** The reader may be asleep with records waiting: a wake-up is owed. */
+  private wakeOwed = false;
+  private wakeScheduled = false;
+  private wokeAt = -Infinity;
 
   constructor(
     buffer: SharedArrayBuffer | undefined,
     private readonly post: (m: LaneMessage, transfer?: Transferable[]) => void,
+    private readonly wakeGapMs = WAKE_GAP_MS,
   ) {
     this.ring = buffer && new ByteRing(buffer);
   }
@@ -50,7 +71,13 @@ export class LaneWriter {
   /** A record of `length` bytes, written by `fill`. */
   bytes(length: number, fill: RecordFill): void {
     const ring = this.ring;
-    if (ring && this.backlog.length === 0 && this.inline(ring, length, fill)) return;
+    if (ring && length + 1 <= ring.largest) {
+      if (this.flush(ring) && this.inline(ring, length, fill)) return;
+      return this.wait(length + 1, (bytes, view, at) => {
+        bytes[at] = INLINE;
+        fill(bytes, view, at + 1);
+      });
+    }
     const bytes = new Uint8Array(length);
     fill(bytes, new DataView(bytes.buffer), 0);
     this.ported({ bytes }, [bytes.buffer]);
@@ -66,7 +93,7 @@ export class LaneWriter {
     if (at < 0) return false;
     ring.bytes[at] = INLINE;
     fill(ring.bytes, ring.words, at + 1);
-    if (ring.publish()) this.post({ t: "lane-ring" });
+    this.publish(ring);
     return true;
   }
 
@@ -74,18 +101,80 @@ export class LaneWriter {
   private ported(content: { bytes?: Uint8Array; message?: unknown }, transfer: Transferable[]): void {
     const seq = this.seq++;
     this.post({ t: "lane", seq, ...content }, transfer);
-    if (!this.ring) return;
-    const mark = (ring: ByteRing) => {
-      const at = ring.reserve(5);
-      if (at < 0) return false;
-      ring.bytes[at] = PORTED;
-      ring.words.setUint32(at + 1, seq, true);
-      if (ring.publish()) this.post({ t: "lane-ring" });
-      return true;
+    const ring = this.ring;
+    if (!ring) return;
+    const mark: RecordFill = (bytes, view, at) => {
+      bytes[at] = PORTED;
+      view.setUint32(at + 1, seq, true);
     };
-    if (this.backlog.length === 0 && mark(this.ring)) return;
-    this.backlog.push(mark);
+    if (this.flush(ring)) {
+      const at = ring.reserve(5);
+      if (at >= 0) {
+        mark(ring.bytes, ring.words, at);
+        this.publish(ring);
+        return;
+      }
+    }
+    this.wait(5, mark);
+  }
+
+  /** Makes the reserved record visible, and sees that a reader that may be asleep is woken. */
+  private publish(ring: ByteRing): void {
+    if (ring.publish()) this.wakeOwed = true;
+    if (!this.wakeOwed) return;
+    const now = performance.now();
+    if (now - this.wokeAt >= this.wakeGapMs) return this.wake(now);
+    if (this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    queueMicrotask(() => {
+      this.wakeScheduled = false;
+      if (this.wakeOwed) this.wake(performance.now());
+    });
+  }
+
+  private wake(now: number): void {
+    this.wakeOwed = false;
+    this.wokeAt = now;
+    this.post({ t: "lane-ring" });
+  }
+
+  /** Keeps a ring record of `length` bytes (written by `fill`) until the ring has room for it. */
+  private wait(length: number, fill: RecordFill): void {
+    if (this.closed) return;
+    const need = 4 + length;
+    if (this.waitingTo + need > this.waiting.length) {
+      const kept = this.waitingTo - this.waitingFrom;
+      if (kept + need <= this.waiting.length / 2) this.waiting.copyWithin(0, this.waitingFrom, this.waitingTo);
+      else {
+        const grown = new Uint8Array(Math.max(1024, 2 * (kept + need)));
+        grown.set(this.waiting.subarray(this.waitingFrom, this.waitingTo));
+        this.waiting = grown;
+        this.waitingView = new DataView(grown.buffer);
+      }
+      this.waitingFrom = 0;
+      this.waitingTo = kept;
+    }
+    this.waitingView.setUint32(this.waitingTo, length, true);
+    fill(this.waiting, this.waitingView, this.waitingTo + 4);
+    this.waitingTo += need;
     this.retry();
+  }
+
+  /** Moves waiting records into the ring while they fit; true when none is left waiting. */
+  private flush(ring: ByteRing): boolean {
+    if (this.waitingFrom === this.waitingTo) return true;
+    while (this.waitingFrom < this.waitingTo) {
+      const length = this.waitingView.getUint32(this.waitingFrom, true);
+      const at = ring.reserve(length);
+      if (at < 0) break;
+      const from = this.waitingFrom + 4;
+      ring.bytes.set(this.waiting.subarray(from, from + length), at);
+      this.publish(ring);
+      this.waitingFrom = from + length;
+    }
+    if (this.waitingFrom < this.waitingTo) return false;
+    this.waitingFrom = this.waitingTo = 0;
+    return true;
   }
 
   /** The reader is far behind (the ring is full): try again shortly. */
@@ -94,9 +183,19 @@ export class LaneWriter {
     this.retrying = true;
     setTimeout(() => {
       this.retrying = false;
-      while (this.backlog.length && this.backlog[0](this.ring!)) this.backlog.shift();
-      if (this.backlog.length) this.retry();
+      if (!this.closed && !this.flush(this.ring!)) this.retry();
     }, FULL_RETRY_MS);
+  }
+
+  /**
+   * The reader is gone (its worker died, or the pool closed): records still waiting are dropped
+   * and the writer stops retrying, which would otherwise keep the process alive for ever.
+   */
+  close(): void {
+    this.closed = true;
+    this.waiting = new Uint8Array(0);
+    this.waitingView = new DataView(this.waiting.buffer);
+    this.waitingFrom = this.waitingTo = 0;
   }
 }
 

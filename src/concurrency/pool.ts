@@ -221,6 +221,7 @@ export class Pool {
     if (options.tasks) {
       vm.shareTasks({
         spawn: (proto, args) => this.spawnIn(vm, client, proto, args),
+        refusesTasks: () => this.closed || this.hosted.busy(),
         spawnActor: (proto) => (this.closed ? undefined : this.hosted.spawn(this.actorOrigin(client, proto)!)),
         sendActor: (id, name, args) => this.hosted.call(id, name, args),
       });

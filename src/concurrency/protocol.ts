@@ -79,16 +79,6 @@ export interface HostedLimits {
   maxDepth?: number;
 }
 
-/** A new actor of a caller's program (in the VM hosting it here): constructor function `proto`. */
-export interface ActorJob {
-  t: "actor";
-  /** The pool's id for the actor (messages name it). */
-  id: number;
-  client: number;
-  proto: number;
-  supervision: { maxRestarts: number; withinMs: number };
-}
-
 /** Rows [0, m) of C = A * B: A holds only those rows; C is shared, or absent to have the rows sent back. */
 export interface GemmJob {
   t: "gemm";

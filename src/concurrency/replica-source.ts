@@ -21,11 +21,21 @@ export function replicaOf(vm: VM, proto: number): ReplicaSource {
   const hashes = moduleHashes(vm);
   const reached = reachableGlobals(vm, proto);
   // a function of its arguments alone (the usual task) needs no globals: nothing to encode
-  const capabilities = { permissions: vm.permissions.toOptions(), args: [...vm.args] };
+  const capabilities = capabilitiesOf(vm);
   if (reached.size === 0) return { globals: NO_GLOBALS, globalsHash: NO_GLOBALS_HASH, hashes, capabilities };
   const globals = encodeGlobals(vm, reached);
   return { globals, globalsHash: contentHash(globals), hashes, capabilities };
 }
+
+/** What the replica may do, as the VM's; one object while they stay the same, so replicas alike compare as alike cheaply. */
+function capabilitiesOf(vm: VM): ReplicaSource["capabilities"] {
+  const known = capabilitiesFor.get(vm);
+  if (known?.permissions === vm.permissions && known.args === vm.args) return known.value;
+  const value = { permissions: vm.permissions.toOptions(), args: [...vm.args] };
+  capabilitiesFor.set(vm, { permissions: vm.permissions, args: vm.args, value });
+  return value;
+}
+const capabilitiesFor = new WeakMap<VM, { permissions: VM["permissions"]; args: VM["args"]; value: ReplicaSource["capabilities"] }>();
 
 const NO_GLOBALS = encodeValue([], WIRE);
 const NO_GLOBALS_HASH = contentHash(NO_GLOBALS);

@@ -61,6 +61,8 @@ export interface TaskHost {
    * result, or undefined to run the task in this VM.
    */
   spawn?(proto: number, args: JsValue[]): PromiseLike<unknown> | undefined;
+  /** Whether `spawn` would refuse a task now (every worker busy): the VM keeps it without reading its arguments. */
+  refusesTasks?(): boolean;
   /** Places a new actor of constructor `proto`: an id for it (> 0), or undefined to keep it in this VM. */
   spawnActor?(proto: number): number | undefined;
   /** Message `name(args)` to actor `id`: the promise of the handler's result. */
@@ -343,6 +345,7 @@ export class VM {
   }
 
   private offerSpawn(proto: number, argsAddr: number, n: number, out: number): number {
+    if (this.taskHost?.refusesTasks?.()) return 0;
     return this.fromCore(argsAddr, n, 0, (args) => {
       try {
         const promise = this.taskHost?.spawn?.(proto, args);

@@ -52,16 +52,21 @@ function collector() {
 
 /**
  * A lane through a port the test drives: posted messages wait in `queue` (cloned, with their
- * transfers, as a real port would) until delivered.
+ * transfers, as a real port would) until delivered. Its writer wakes the reader at once each time
+ * it may be asleep (no least gap between wake-ups) unless `wakeGapMs` is given.
  */
-function manualLane(buffer: SharedArrayBuffer | undefined, spinMs = 0) {
+function manualLane(buffer: SharedArrayBuffer | undefined, spinMs = 0, wakeGapMs = 0) {
   const queue: LaneMessage[] = [];
   let doorbells = 0;
   const c = collector();
-  const writer = new LaneWriter(buffer, (m, transfer) => {
-    if (m.t === "lane-ring") doorbells++;
-    queue.push(structuredClone(m, { transfer }));
-  });
+  const writer = new LaneWriter(
+    buffer,
+    (m, transfer) => {
+      if (m.t === "lane-ring") doorbells++;
+      queue.push(structuredClone(m, { transfer }));
+    },
+    wakeGapMs,
+  );
   const reader = new LaneReader(buffer, c.onBytes, c.onMessage, c.onDrained, spinMs);
   const deliver = (m: LaneMessage) => expect(reader.receive(m)).toBe(true);
   return {
@@ -257,8 +262,9 @@ describe("LaneReader's order when the port and the ring interleave", () => {
       const lane = manualLane(ByteRing.allocate(64));
       const items = Array.from({ length: 40 }, (_, n) => small(n, 4 + (n % 8)));
       for (const item of items) write(lane.writer, item);
+      // the ring took only the first few; the rest wait in the writer, not as port messages
+      expect(lane.queue.map((m) => m.t)).toEqual(["lane-ring"]);
       lane.deliverAll();
-      // the ring took only the first few; the rest came as port messages waiting for their place
       const first = lane.got.length;
       expect(first).toBeGreaterThan(0);
       expect(first).toBeLessThan(items.length);
@@ -273,6 +279,19 @@ describe("LaneReader's order when the port and the ring interleave", () => {
       expect(ticks).toBeGreaterThan(0);
       // nothing is left to retry
       expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it("a closed writer drops the records waiting in it and stops retrying", () => {
+      const lane = manualLane(ByteRing.allocate(64));
+      for (let n = 0; n < 40; n++) write(lane.writer, small(n, 8));
+      expect(vi.getTimerCount()).toBe(1);
+      lane.writer.close();
+      vi.advanceTimersByTime(1);
+      expect(vi.getTimerCount()).toBe(0);
+      write(lane.writer, small(40, 8));
+      expect(vi.getTimerCount()).toBe(0);
+      lane.deliverAll();
+      expect(lane.got.length).toBeLessThan(40);
     });
 
     it("any interleaving of writes, deliveries, extra wake-ups and retries keeps the order", () => {
@@ -315,6 +334,53 @@ describe("LaneReader's order when the port and the ring interleave", () => {
         { numRuns: 300, seed: 11 },
       );
     });
+  });
+});
+
+describe("LaneWriter with a full ring", () => {
+  it("moves the records waiting in it into the ring at its next write, without a timer", () => {
+    const lane = manualLane(ByteRing.allocate(64));
+    const items = Array.from({ length: 30 }, (_, n) => small(n, 4));
+    for (const item of items.slice(0, 29)) write(lane.writer, item);
+    lane.deliverAll();
+    const first = lane.got.length;
+    expect(first).toBeLessThan(29);
+    // the reader freed the ring: the next write moves waiting records in ahead of itself
+    write(lane.writer, items[29]);
+    lane.deliverAll();
+    expect(lane.got.length).toBeGreaterThan(first);
+    expect(lane.got).toEqual(items.slice(0, lane.got.length));
+    expect(lane.queue.filter((m) => m.t === "lane")).toEqual([]);
+  });
+});
+
+describe("LaneWriter's least gap between wake-ups", () => {
+  it("a reader that keeps falling asleep is woken once per gap, the rest at the end of the writer's task", async () => {
+    const lane = manualLane(ByteRing.allocate(1024), 0, 60_000);
+    write(lane.writer, small(0));
+    expect(lane.queue.map((m) => m.t)).toEqual(["lane-ring"]);
+    lane.deliverAll();
+    // asleep again, within the gap: these records owe it one wake-up, posted after this task
+    for (let n = 1; n < 10; n++) {
+      write(lane.writer, small(n));
+      expect(lane.queue).toEqual([]);
+    }
+    await Promise.resolve();
+    expect(lane.queue.map((m) => m.t)).toEqual(["lane-ring"]);
+    lane.deliverAll();
+    expect(lane.got.length).toBe(10);
+    expect(lane.doorbells()).toBe(2);
+  });
+
+  it("wakes at once when the last wake-up is older than the gap", async () => {
+    const lane = manualLane(ByteRing.allocate(1024), 0, 1);
+    write(lane.writer, small(0));
+    lane.deliverAll();
+    await new Promise((r) => setTimeout(r, 5));
+    write(lane.writer, small(1));
+    expect(lane.queue.map((m) => m.t)).toEqual(["lane-ring"]);
+    lane.deliverAll();
+    expect(lane.got.length).toBe(2);
   });
 });
 
@@ -380,7 +446,7 @@ describe("LaneReader when a callback throws", () => {
       thrown = true;
       throw new Error("callback failed");
     };
-    const writer = new LaneWriter(buffer, (m, transfer) => queue.push(structuredClone(m, { transfer })));
+    const writer = new LaneWriter(buffer, (m, transfer) => queue.push(structuredClone(m, { transfer })), 0);
     const reader = new LaneReader(
       buffer,
       (...args) => {

@@ -93,6 +93,12 @@ const written: fc.Arbitrary<[LaneRecord, Uint8Array]> = fc.oneof(
   fc
     .tuple(id, u32, u32)
     .map(([i, client, proto]): [LaneRecord, Uint8Array] => [{ kind: "spawn", id: i, client, proto }, recordBytes((w) => w.spawn(i, client, proto))]),
+  fc
+    .tuple(id, u32, u32, fc.nat(), fc.oneof(fc.nat(), fc.double({ min: 0, noNaN: true })))
+    .map(([i, client, proto, maxRestarts, withinMs]): [LaneRecord, Uint8Array] => [
+      { kind: "actor", id: i, client, proto, supervision: { maxRestarts, withinMs } },
+      recordBytes((w) => w.actor(i, client, proto, { maxRestarts, withinMs })),
+    ]),
   id.map((i): [LaneRecord, Uint8Array] => [{ kind: "cancel", id: i }, recordBytes((w) => w.cancel(i))]),
   fc
     .tuple(id, u32, u32, fc.nat(STORE_OPS.length - 1), args)
@@ -149,7 +155,7 @@ describe("lane records", () => {
     "read random bytes as records or refuse them with 8004",
     () => {
       fc.assert(
-        fc.property(fc.nat(9), fc.uint8Array({ maxLength: 64 }), (kind, body) => {
+        fc.property(fc.nat(10), fc.uint8Array({ maxLength: 64 }), (kind, body) => {
           outcome(Uint8Array.of(kind, ...body));
         }),
         fuzzParameters(23),
