@@ -12,7 +12,7 @@ import { FUNCTION_CAPTURES, FUNCTION_INDEX } from "../runtime/values.js";
 import type { VM } from "../runtime/vm.js";
 import { chunksFor } from "./chunks.js";
 import type { Pool } from "./pool.js";
-import { runtimeError } from "./pool.js";
+import { hostedLimits, runtimeError } from "./pool.js";
 import type { ToWorker } from "./protocol.js";
 import { replicaOf } from "./replica-source.js";
 import type { WorkerSlot } from "./worker-slot.js";
@@ -28,7 +28,7 @@ export function pmapHost(pool: Pool, vm: VM, client: number): HostFunction {
     if (vm.mayWait && pool.size > 0) return pool.mapInReplicas(vm, client, fn[FUNCTION_INDEX], xs);
     const workers = pool.syncWorkers(pool.size);
     if (workers.length === 0) return null;
-    const base = { ...replicaOf(vm, fn[FUNCTION_INDEX]), client, proto: fn[FUNCTION_INDEX] };
+    const base = { ...replicaOf(vm, fn[FUNCTION_INDEX]), client, proto: fn[FUNCTION_INDEX], limits: hostedLimits(vm) };
     const chunks = chunksFor(xs, workers.length);
     const results: StoredValue[][] = new Array(chunks.length);
     let next = 0;

@@ -27,6 +27,8 @@ export interface HostingVm {
   endDrive(): void;
   /** Whether a run that returned `status` waits for the host (a promise or a timer). */
   waitsInIdle(status: number): boolean;
+  /** Runs the fibers queued, counting their steps and heap in the program's limits; the run's status. */
+  deliver(): number;
   /** Drives a run on to its end, letting the event loop turn while it waits for the host. */
   finishAsync(status: number): Promise<number>;
   /** Resumes a run waiting for the host. */
@@ -97,7 +99,7 @@ export class HostedRuns {
     if (this.driving) return this.vm.wakeUp(); // waiting for the host: the new fibers run when it resumes
     this.vm.beginDrive();
     this.driving = true;
-    this.continueDrive(this.vm.core.deliver());
+    this.continueDrive(this.vm.deliver());
   }
 
   /** Ends the drive at once when nothing waits (the usual case), else once the host has answered. */

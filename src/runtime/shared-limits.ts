@@ -1,0 +1,109 @@
+// A program's limits held across threads. A program may run on its own VM and, with a pool
+// attached, on VMs of the pool's workers (its tasks, actors and pmap replicas); the instruction
+// budget and the memory cap are the program's, not each VM's. The VMs share one small
+// SharedArrayBuffer: the steps all of them spent, and each VM's heap bytes in use.
+//
+// Steps: the core pauses at the end of every slice of its budget, and returns to the host when a
+// run ends or waits; there the VM charges what it spent and is granted what is left of the
+// program's budget, so no VM runs more than one slice past it. Heap: after every collection the
+// core asks its host how much it may hold, which is the cap less what the others hold.
+
+/** The shared part of a program's limits, as it travels to workers. */
+export interface LimitShare {
+  buffer: SharedArrayBuffer;
+  /** The program's instruction budget (0: none). */
+  maxSteps: number;
+  /** The program's heap cap in bytes (0: none). */
+  maxMemory: number;
+}
+
+/** What a VM must let its share do to its core. */
+export interface LimitedCore {
+  stepsLeft(): number;
+  grantSteps(steps: number): void;
+  setHeapLimit(bytes: number): void;
+  heapInUse(): number;
+}
+
+// cells of the buffer (64-bit integers)
+const STEPS = 0; // steps spent by every VM of the program
+const STOPPED = 1; // 1 once the program's run ended at a limit: its work elsewhere ends too
+const NEXT_VM = 2; // the next VM's cell
+const FIRST_VM = 3; // one cell per VM: its heap bytes in use
+/** VMs one program may count on (its own, and a few per worker; more run with the cap each). */
+const MAX_VMS = 1024;
+
+/** A share of a program's limits for one run, or undefined when it has none or the platform has no shared memory. */
+export function newLimitShare(maxSteps: number | undefined, maxMemory: number | undefined): LimitShare | undefined {
+  if (!maxSteps && !maxMemory) return undefined;
+  if (typeof SharedArrayBuffer === "undefined") return undefined;
+  return { buffer: new SharedArrayBuffer((FIRST_VM + MAX_VMS) * 8), maxSteps: maxSteps ?? 0, maxMemory: maxMemory ?? 0 };
+}
+
+/** One VM's part in a program's shared limits. */
+export class SharedLimits {
+  private readonly cells: BigInt64Array;
+  /** This VM's heap cell, or -1 when every cell was taken (this VM then holds up to the cap alone). */
+  private readonly cell: number;
+  /** Steps granted to the core at the last look. */
+  private granted = 0;
+
+  /** `owned`: the program's own VM, whose run ends with its own error rather than being stopped. */
+  constructor(
+    readonly share: LimitShare,
+    readonly owned: boolean,
+  ) {
+    this.cells = new BigInt64Array(share.buffer);
+    const cell = FIRST_VM + Number(Atomics.add(this.cells, NEXT_VM, 1n));
+    this.cell = cell < FIRST_VM + MAX_VMS ? cell : -1;
+  }
+
+  /** Charges the steps the core spent since the last look, publishes its heap, and grants it what is left. */
+  sync(core: LimitedCore): void {
+    this.charge(core);
+    this.grant(core);
+  }
+
+  /** Adds the steps spent since the last grant to the program's count. */
+  charge(core: LimitedCore): void {
+    if (this.share.maxSteps <= 0) return;
+    const spent = this.granted - core.stepsLeft();
+    this.granted = core.stepsLeft();
+    if (spent > 0) Atomics.add(this.cells, STEPS, BigInt(spent));
+  }
+
+  /** Gives the core what the program has left: steps (none once its run stopped) and heap bytes. */
+  grant(core: LimitedCore): void {
+    const stopped = !this.owned && Atomics.load(this.cells, STOPPED) !== 0n;
+    if (this.share.maxSteps > 0 || stopped) {
+      const left = stopped ? 0 : this.share.maxSteps - Number(Atomics.load(this.cells, STEPS));
+      this.granted = Math.max(0, left);
+      core.grantSteps(this.granted);
+    }
+    const limit = this.heapShare(core.heapInUse());
+    if (limit >= 0) core.setHeapLimit(limit);
+  }
+
+  /** Publishes this VM's heap bytes in use; returns what it may hold (less than it holds when the others leave too little), or -1 for no cap. */
+  heapShare(inUse: number): number {
+    if (this.share.maxMemory <= 0) return -1;
+    if (this.cell < 0) return this.share.maxMemory;
+    Atomics.store(this.cells, this.cell, BigInt(Math.floor(inUse)));
+    let others = 0;
+    const end = Math.min(FIRST_VM + MAX_VMS, FIRST_VM + Number(Atomics.load(this.cells, NEXT_VM)));
+    for (let i = FIRST_VM; i < end; i++) if (i !== this.cell) others += Number(Atomics.load(this.cells, i));
+    const left = this.share.maxMemory - others;
+    // past the cap, this VM fails at its check, yet keeps room to make the error and its trace
+    return left > inUse ? left : Math.max(1, inUse - 1);
+  }
+
+  /** The program's run ended at a limit: its work still running elsewhere ends at its next slice. */
+  stop(): void {
+    Atomics.store(this.cells, STOPPED, 1n);
+  }
+
+  /** A new run of the program: its work elsewhere may run again (within what the budget has left). */
+  restart(): void {
+    Atomics.store(this.cells, STOPPED, 0n);
+  }
+}
