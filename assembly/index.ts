@@ -184,9 +184,9 @@ export function stepsLeft(): f64 {
   return <f64>remainingSteps();
 }
 
-/** The run may spend `steps` more steps before 4002 (its share of a budget other VMs spend too). */
-export function grantSteps(steps: f64): void {
-  setStepsLeft(steps >= 9e18 ? 0x7FFF_FFFF_FFFF_FFFF : <i64>steps);
+/** The run may spend `steps` more steps before 4002, pausing after `slice` of them (a budget other VMs spend too). */
+export function grantSteps(steps: f64, slice: f64): void {
+  setStepsLeft(steps >= 9e18 ? 0x7FFF_FFFF_FFFF_FFFF : <i64>steps, slice >= 9e18 ? 0x7FFF_FFFF_FFFF_FFFF : <i64>slice);
 }
 
 /** The heap bytes this VM may hold from now (0: no limit); the limit 4001's message names is the host's. */

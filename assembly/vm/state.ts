@@ -86,10 +86,13 @@ export function setBudget(n: i64): void {
 }
 export function setFuel(n: i64): void { fuel = n; }
 
-/** Lets the run spend `n` more steps before 4002 (a share of a budget other VMs spend too); the limit its message names stays. */
-export function setStepsLeft(n: i64): void {
+/**
+ * Lets the run spend `n` more steps before 4002, returning to the host after `slice` of them (a
+ * budget other VMs spend too: the host looks at what they spent); the limit its message names stays.
+ */
+export function setStepsLeft(n: i64, slice: i64): void {
   budget = n;
-  fuel = n < SLICE ? n : SLICE;
+  fuel = min(n, min(slice, SLICE));
   sliceSize = fuel;
 }
 

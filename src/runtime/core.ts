@@ -35,8 +35,8 @@ export interface CoreExports {
   resultSlot(): number;
   setLimits(depth: number, steps: number, memory: number): void;
   stepsLeft(): number;
-  /** The run may spend this many more steps before 4002 (the limit its message names stays). */
-  grantSteps(steps: number): void;
+  /** The run may spend `steps` more steps before 4002, pausing after `slice` of them (the limit its message names stays). */
+  grantSteps(steps: number, slice: number): void;
   /** The heap bytes this VM may hold from now (0: no limit). */
   setHeapLimit(bytes: number): void;
   collect(): void;

@@ -5,7 +5,7 @@
 //
 // Steps: the core pauses at the end of every slice of its budget, and returns to the host when a
 // run ends or waits; there the VM charges what it spent and is granted what is left of the
-// program's budget, so no VM runs more than one slice past it. Heap: after every collection the
+// program's budget, in a slice of its share of it, so no VM runs more than one slice past it. Heap: after every collection the
 // core asks its host how much it may hold, which is the cap less what the others hold.
 
 /** The shared part of a program's limits, as it travels to workers. */
@@ -20,7 +20,7 @@ export interface LimitShare {
 /** What a VM must let its share do to its core. */
 export interface LimitedCore {
   stepsLeft(): number;
-  grantSteps(steps: number): void;
+  grantSteps(steps: number, slice: number): void;
   setHeapLimit(bytes: number): void;
   heapInUse(): number;
 }
@@ -32,6 +32,13 @@ const NEXT_VM = 2; // the next VM's cell
 const FIRST_VM = 3; // one cell per VM: its heap bytes in use
 /** VMs one program may count on (its own, and a few per worker; more run with the cap each). */
 const MAX_VMS = 1024;
+/**
+ * The fewest steps a VM runs before it looks at the count again. Each VM runs at most its share
+ * of what is left (divided among the VMs) before it looks, so all of them together pass the
+ * budget by at most this many steps each, and a program that needs more than its budget ends
+ * with 4002 on workers as on one VM, short of a margin of that size.
+ */
+const MIN_SLICE = 10_000;
 
 /** A share of a program's limits for one run, or undefined when it has none or the platform has no shared memory. */
 export function newLimitShare(maxSteps: number | undefined, maxMemory: number | undefined): LimitShare | undefined {
@@ -78,10 +85,15 @@ export class SharedLimits {
     if (this.share.maxSteps > 0 || stopped) {
       const left = stopped ? 0 : this.share.maxSteps - Number(Atomics.load(this.cells, STEPS));
       this.granted = Math.max(0, left);
-      core.grantSteps(this.granted);
+      core.grantSteps(this.granted, Math.max(MIN_SLICE, Math.ceil(this.granted / this.vms())));
     }
     const limit = this.heapShare(core.heapInUse());
     if (limit >= 0) core.setHeapLimit(limit);
+  }
+
+  /** How many VMs count in these limits. */
+  private vms(): number {
+    return Math.min(MAX_VMS, Number(Atomics.load(this.cells, NEXT_VM)));
   }
 
   /** Publishes this VM's heap bytes in use; returns what it may hold (less than it holds when the others leave too little), or -1 for no cap. */
@@ -90,7 +102,7 @@ export class SharedLimits {
     if (this.cell < 0) return this.share.maxMemory;
     Atomics.store(this.cells, this.cell, BigInt(Math.floor(inUse)));
     let others = 0;
-    const end = Math.min(FIRST_VM + MAX_VMS, FIRST_VM + Number(Atomics.load(this.cells, NEXT_VM)));
+    const end = FIRST_VM + this.vms();
     for (let i = FIRST_VM; i < end; i++) if (i !== this.cell) others += Number(Atomics.load(this.cells, i));
     const left = this.share.maxMemory - others;
     // past the cap, this VM fails at its check, yet keeps room to make the error and its trace
