@@ -5,8 +5,9 @@
 //
 // Steps: the core pauses at the end of every slice of its budget, and returns to the host when a
 // run ends or waits; there the VM charges what it spent and is granted what is left of the
-// program's budget, in a slice of its share of it, so no VM runs more than one slice past it. Heap: after every collection the
-// core asks its host how much it may hold, which is the cap less what the others hold.
+// program's budget, in a slice of its share of it, so no VM runs more than one slice past it.
+// Heap: after every collection the core publishes what it holds, and takes as its limit the cap
+// less what the others hold; a run that ends leaves no large garbage counted.
 
 /** The shared part of a program's limits, as it travels to workers. */
 export interface LimitShare {
@@ -23,6 +24,7 @@ export interface LimitedCore {
   grantSteps(steps: number, slice: number): void;
   setHeapLimit(bytes: number): void;
   heapInUse(): number;
+  collect(): void;
 }
 
 // cells of the buffer (64-bit integers)
@@ -39,6 +41,8 @@ const MAX_VMS = 1024;
  * with 4002 on workers as on one VM, short of a margin of that size.
  */
 const MIN_SLICE = 10_000;
+/** The heap at which the core's collector starts (it runs again when the heap doubles). */
+const COLLECTION_FLOOR = 8n << 20n;
 
 /** A share of a program's limits for one run, or undefined when it has none or the platform has no shared memory. */
 export function newLimitShare(maxSteps: number | undefined, maxMemory: number | undefined): LimitShare | undefined {
@@ -65,7 +69,7 @@ export class SharedLimits {
     this.cell = cell < FIRST_VM + MAX_VMS ? cell : -1;
   }
 
-  /** Charges the steps the core spent since the last look, publishes its heap, and grants it what is left. */
+  /** Charges the steps the core spent since the last look, and grants it what is left. */
   sync(core: LimitedCore): void {
     this.charge(core);
     this.grant(core);
@@ -87,8 +91,18 @@ export class SharedLimits {
       this.granted = Math.max(0, left);
       core.grantSteps(this.granted, Math.max(MIN_SLICE, Math.ceil(this.granted / this.vms())));
     }
-    const limit = this.heapShare(core.heapInUse());
+    const limit = this.heapLimit(core.heapInUse());
     if (limit >= 0) core.setHeapLimit(limit);
+  }
+
+  /**
+   * A run of this VM ended: what it held may be garbage now, which the others would count until
+   * this VM next collects, so a VM that published more than a collection's worth collects now.
+   */
+  ended(core: LimitedCore): void {
+    if (this.share.maxMemory <= 0 || this.cell < 0 || Atomics.load(this.cells, this.cell) < COLLECTION_FLOOR) return;
+    core.collect();
+    Atomics.store(this.cells, this.cell, BigInt(core.heapInUse()));
   }
 
   /** How many VMs count in these limits. */
@@ -96,11 +110,19 @@ export class SharedLimits {
     return Math.min(MAX_VMS, Number(Atomics.load(this.cells, NEXT_VM)));
   }
 
-  /** Publishes this VM's heap bytes in use; returns what it may hold (less than it holds when the others leave too little), or -1 for no cap. */
+  /**
+   * After a collection: publishes the bytes this VM holds (live ones only, so the others do not
+   * count its garbage); returns what it may hold, or -1 for no cap.
+   */
   heapShare(inUse: number): number {
+    if (this.share.maxMemory > 0 && this.cell >= 0) Atomics.store(this.cells, this.cell, BigInt(Math.floor(inUse)));
+    return this.heapLimit(inUse);
+  }
+
+  /** What this VM, holding `inUse` bytes, may hold: what the others leave of the cap (less than it holds when that is too little); -1 for no cap. */
+  private heapLimit(inUse: number): number {
     if (this.share.maxMemory <= 0) return -1;
     if (this.cell < 0) return this.share.maxMemory;
-    Atomics.store(this.cells, this.cell, BigInt(Math.floor(inUse)));
     let others = 0;
     const end = FIRST_VM + this.vms();
     for (let i = FIRST_VM; i < end; i++) if (i !== this.cell) others += Number(Atomics.load(this.cells, i));

@@ -90,6 +90,7 @@ export const DEFAULT_MAX_DEPTH = 10_000;
 const STATUS_DONE: number = CORE_STATUS.DONE;
 const STATUS_PAUSED: number = CORE_STATUS.PAUSED;
 const STATUS_IDLE: number = CORE_STATUS.IDLE;
+const STATUS_ERROR: number = CORE_STATUS.ERROR;
 /** The host ended the run because the program called sys.exit in a task elsewhere (never a core status). */
 const STATUS_EXITED = -1;
 /** The host interrupted the run (`interrupt`): its fibers were cancelled. Never a core status. */
@@ -720,6 +721,7 @@ export class VM {
     if (!shared) return go();
     shared.sync(this.core);
     const status = go();
+    if (status === STATUS_DONE || status === STATUS_ERROR) shared.ended(this.core);
     shared.sync(this.core);
     return status;
   }
