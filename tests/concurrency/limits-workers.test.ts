@@ -28,6 +28,8 @@ const WORKERS = ["1", "2", "4"];
 
 const SPIN = program("spin.nc", "func spin() { while true { } }\nprint(await spawn spin())\n");
 
+const ACTOR_SPIN = program("actor-spin.nc", "actor A {\n  func go() { while true { } }\n}\nlet a = spawn A()\nprint(await a.go())\n");
+
 const BOMB = program("bomb.nc", "func bomb(i) { var xs = []; while true { push(xs, [1,2,3,4,5,6,7,8]) } }\nprint(pmap(range(0, 8), bomb))\n");
 
 // four tasks of about 2.5 million steps each: 10 million together
@@ -57,6 +59,12 @@ describe("the step budget across workers (noodle run --max-steps)", () => {
     expect(alone.code).toBe(1);
     expect(alone.stderr).toBe(`error[4002]: instruction budget exhausted (10000000 steps)\n  at spin (${SPIN}:1:15)\n`);
     for (const w of WORKERS) expect(run(["--workers", w, "--max-steps", "10000000", SPIN]), `--workers ${w}`).toEqual(alone);
+  });
+
+  it("ends an endless handler of an actor on a worker with 4002, as one VM does", () => {
+    const alone = run(["--max-steps", "10000000", ACTOR_SPIN]);
+    expect(alone.stderr).toBe(`error[4002]: instruction budget exhausted (10000000 steps)\n  at go (${ACTOR_SPIN}:2:15)\n`);
+    for (const w of WORKERS) expect(run(["--workers", w, "--max-steps", "10000000", ACTOR_SPIN]), `--workers ${w}`).toEqual(alone);
   });
 
   it("counts the steps of every worker's tasks together", () => {
@@ -125,6 +133,13 @@ describe("limits across workers through the library", () => {
     const r = await vm.runAsync(moduleOf(source, "limits.nc"));
     return r.ok ? { ok: true } : { ok: false, code: r.error.code, message: r.error.message, trace: r.error.trace };
   }
+
+  it("bounds the replicas of a synchronous run's blocking pmap by the cap", { timeout: 30_000 }, async () => {
+    const vm = await VM.create({ maxMemory: 64 << 20, stdout: () => {} });
+    pool.attach(vm);
+    const r = vm.run(moduleOf("func bomb(i) { var xs = []; while true { push(xs, [1,2,3,4,5,6,7,8]) } }\nprint(pmap(range(0, 8), bomb))\n", "bomb.nc"));
+    expect(r).toMatchObject({ ok: false, error: { code: 4001, message: "memory limit exceeded (67108864 bytes)" } });
+  });
 
   it("ends an awaited endless task with the same error as one VM", { timeout: 30_000 }, async () => {
     const source = "func spin() { while true { } }\nprint(await spawn spin())\n";
