@@ -517,7 +517,8 @@ export class Pool {
 /** The limits of `vm`'s program that hold for its work on the workers, shared with them where memory can be. */
 export function hostedLimits(vm: VM): HostedLimits {
   const { maxMemory, maxDepth, maxSteps } = vm.limits;
-  return { maxMemory, maxDepth, maxSteps, share: vm.shareLimits() };
+  const share = vm.shareLimits();
+  return { maxMemory, maxDepth, maxSteps, share, run: vm.limitsRun };
 }
 
 function lostError(reason: string): NoodleRuntimeError {

@@ -82,6 +82,8 @@ export interface HostedLimits {
   maxDepth?: number;
   maxSteps?: number;
   share?: LimitShare;
+  /** The caller's run that `pmap` chunks belong to: those of a run that ended at a limit do not start in a later one. */
+  run?: number;
 }
 
 /** A new actor of a caller's program (in the VM hosting it here): constructor function `proto`. */

@@ -233,7 +233,7 @@ class WorkerHost {
       const replica = await this.replica(job, "pmap");
       this.setGlobals(replica, job);
       replica.vm.setLimits(job.limits);
-      replica.vm.joinLimits(job.limits.share);
+      replica.vm.joinLimits(job.limits.share, job.limits.run);
       replica.vm.setCapabilities(job.capabilities.permissions, job.capabilities.args);
       for (const item of decodeValue(job.items, WIRE) as StoredValue[]) items.push(valueOf(replica.vm.callFunction(job.proto, [item])));
       this.stats.tasksRun++;

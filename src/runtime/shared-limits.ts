@@ -29,9 +29,10 @@ export interface LimitedCore {
 
 // cells of the buffer (64-bit integers)
 const STEPS = 0; // steps spent by every VM of the program
-const STOPPED = 1; // 1 once the program's run ended at a limit: its work elsewhere ends too
-const NEXT_VM = 2; // the next VM's cell
-const FIRST_VM = 3; // one cell per VM: its heap bytes in use
+const RUN = 1; // the program's run going on (they are numbered from 1)
+const STOPPED = 2; // the last of its runs that ended at a limit: its work elsewhere ends too
+const NEXT_VM = 3; // the next VM's cell
+const FIRST_VM = 4; // two cells per VM: its heap bytes in use, and the run it works for (0: the one going on)
 /** VMs one program may count on (its own, and a few per worker; more run with the cap each). */
 const MAX_VMS = 1024;
 /**
@@ -48,7 +49,9 @@ const COLLECTION_FLOOR = 8n << 20n;
 export function newLimitShare(maxSteps: number | undefined, maxMemory: number | undefined): LimitShare | undefined {
   if (!maxSteps && !maxMemory) return undefined;
   if (typeof SharedArrayBuffer === "undefined") return undefined;
-  return { buffer: new SharedArrayBuffer((FIRST_VM + MAX_VMS) * 8), maxSteps: maxSteps ?? 0, maxMemory: maxMemory ?? 0 };
+  const buffer = new SharedArrayBuffer((FIRST_VM + 2 * MAX_VMS) * 8);
+  new BigInt64Array(buffer)[RUN] = 1n;
+  return { buffer, maxSteps: maxSteps ?? 0, maxMemory: maxMemory ?? 0 };
 }
 
 /** One VM's part in a program's shared limits. */
@@ -58,6 +61,8 @@ export class SharedLimits {
   private readonly cell: number;
   /** Steps granted to the core at the last look. */
   private granted = 0;
+  /** The run this VM works for (see `workFor`). */
+  private run: number | undefined;
 
   /** `owned`: the program's own VM, whose run ends with its own error rather than being stopped. */
   constructor(
@@ -65,8 +70,18 @@ export class SharedLimits {
     readonly owned: boolean,
   ) {
     this.cells = new BigInt64Array(share.buffer);
-    const cell = FIRST_VM + Number(Atomics.add(this.cells, NEXT_VM, 1n));
-    this.cell = cell < FIRST_VM + MAX_VMS ? cell : -1;
+    const vm = Number(Atomics.add(this.cells, NEXT_VM, 1n));
+    this.cell = vm < MAX_VMS ? FIRST_VM + 2 * vm : -1;
+  }
+
+  /**
+   * The program's run this VM works for, when it works for one alone (a pmap replica's chunk):
+   * work of a run that ended at a limit stays stopped when the next run starts, and what it holds
+   * does not count against that run. Undefined: the run going on (a VM hosting tasks and actors).
+   */
+  workFor(run: number | undefined): void {
+    this.run = run;
+    if (this.cell >= 0) Atomics.store(this.cells, this.cell + 1, BigInt(run ?? 0));
   }
 
   /** Charges the steps the core spent since the last look, and grants it what is left. */
@@ -85,7 +100,7 @@ export class SharedLimits {
 
   /** Gives the core what the program has left: steps (none once its run stopped) and heap bytes. */
   grant(core: LimitedCore): void {
-    const stopped = !this.owned && Atomics.load(this.cells, STOPPED) !== 0n;
+    const stopped = !this.owned && this.stopped();
     if (this.share.maxSteps > 0 || stopped) {
       const left = stopped ? 0 : this.share.maxSteps - Number(Atomics.load(this.cells, STEPS));
       this.granted = Math.max(0, left);
@@ -115,7 +130,10 @@ export class SharedLimits {
    * count its garbage); returns what it may hold, or -1 for no cap.
    */
   heapShare(inUse: number): number {
-    if (this.share.maxMemory > 0 && this.cell >= 0) Atomics.store(this.cells, this.cell, BigInt(Math.floor(inUse)));
+    if (this.share.maxMemory <= 0) return -1;
+    if (this.cell >= 0) Atomics.store(this.cells, this.cell, BigInt(Math.floor(inUse)));
+    // work of a run that ended at a limit ends here (it keeps room to make its error)
+    if (!this.owned && this.stopped()) return Math.max(1, inUse - 1);
     return this.heapLimit(inUse);
   }
 
@@ -123,21 +141,37 @@ export class SharedLimits {
   private heapLimit(inUse: number): number {
     if (this.share.maxMemory <= 0) return -1;
     if (this.cell < 0) return this.share.maxMemory;
+    // what VMs hold for a run that ended at a limit does not count: they end at their next look
+    const stopped = Atomics.load(this.cells, STOPPED);
     let others = 0;
-    const end = FIRST_VM + this.vms();
-    for (let i = FIRST_VM; i < end; i++) if (i !== this.cell) others += Number(Atomics.load(this.cells, i));
+    const end = FIRST_VM + 2 * this.vms();
+    for (let i = FIRST_VM; i < end; i += 2) {
+      const run = Atomics.load(this.cells, i + 1);
+      if (i !== this.cell && (run === 0n || run > stopped)) others += Number(Atomics.load(this.cells, i));
+    }
     const left = this.share.maxMemory - others;
     // past the cap, this VM fails at its check, yet keeps room to make the error and its trace
     return left > inUse ? left : Math.max(1, inUse - 1);
   }
 
-  /** The program's run ended at a limit: its work still running elsewhere ends at its next slice. */
-  stop(): void {
-    Atomics.store(this.cells, STOPPED, 1n);
+  /** Whether the run this VM works for ended at a limit. */
+  private stopped(): boolean {
+    const stopped = Number(Atomics.load(this.cells, STOPPED));
+    return this.run !== undefined ? stopped >= this.run : stopped === this.currentRun;
   }
 
-  /** A new run of the program: its work elsewhere may run again (within what the budget has left). */
+  /** The program's run going on. */
+  get currentRun(): number {
+    return Number(Atomics.load(this.cells, RUN));
+  }
+
+  /** The program's run ended at a limit: its work still running elsewhere ends at its next slice. */
+  stop(): void {
+    Atomics.store(this.cells, STOPPED, BigInt(this.currentRun));
+  }
+
+  /** A new run of the program: the VMs hosting its tasks and actors may run again (within what the budget has left). */
   restart(): void {
-    Atomics.store(this.cells, STOPPED, 0n);
+    Atomics.add(this.cells, RUN, 1n);
   }
 }

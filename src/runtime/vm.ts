@@ -255,12 +255,24 @@ export class VM {
     return this.sharedLimits.share;
   }
 
-  /** Counts this VM's steps and heap in the limits of the program whose work it runs (from its VM's `shareLimits`). */
-  joinLimits(share: LimitShare | undefined): void {
-    if (this.sharedLimits?.share.buffer === share?.buffer) return;
-    this.sharedLimits?.charge(this.core);
-    this.sharedLimits = share && new SharedLimits(share, false);
-    this.sharedLimits?.grant(this.core);
+  /**
+   * Counts this VM's steps and heap in the limits of the program whose work it runs (from its
+   * VM's `shareLimits`); `run`: the program's run the work belongs to, when it is one run's alone
+   * (see shared-limits.ts).
+   */
+  joinLimits(share: LimitShare | undefined, run?: number): void {
+    if (this.sharedLimits?.share.buffer !== share?.buffer) {
+      this.sharedLimits?.charge(this.core);
+      this.sharedLimits = share && new SharedLimits(share, false);
+    }
+    if (!this.sharedLimits) return;
+    this.sharedLimits.workFor(run);
+    this.sharedLimits.grant(this.core);
+  }
+
+  /** The run of this program going on, as its shared limits number it (see shared-limits.ts). */
+  get limitsRun(): number | undefined {
+    return this.sharedLimits?.owned ? this.sharedLimits.currentRun : undefined;
   }
   private sharedLimits: SharedLimits | undefined;
 
@@ -367,8 +379,7 @@ export class VM {
       try {
         const promise = this.taskHost?.spawn?.(proto, args);
         if (!promise) return 0;
-        this.endAtLimit(promise);
-        this.writeWord(out, this.hostFuture(promise));
+        this.writeWord(out, this.futureOf(promise, true));
         return 1;
       } catch {
         return 0; // anything the host cannot take runs here
@@ -379,24 +390,11 @@ export class VM {
   private sendActor(id: number, name: number, argsAddr: number, n: number, out: number): number {
     return this.fromCore(argsAddr, n, 0, (args) => {
       if (!this.taskHost) throw new HostError(ERRORS.ActorStopped.code, [], "this actor lives on a worker pool that this VM is not attached to");
-      const promise = this.taskHost.sendActor(id, this.reader.string(name), args);
-      this.endAtLimit(promise);
-      this.writeWord(out, this.hostFuture(promise));
+      this.writeWord(out, this.futureOf(this.taskHost.sendActor(id, this.reader.string(name), args), true));
       return 1;
     });
   }
 
-  /**
-   * A task or message that runs elsewhere and goes past a limit of the program (4001, 4002) ends
-   * the program's run with its error and trace, as it would here, awaited or not.
-   */
-  private endAtLimit(promise: PromiseLike<unknown>): void {
-    promise.then(undefined, (e) => {
-      if (!this.endsAtLimit || !isLimitError(e)) return;
-      this.limitError ??= e;
-      this.wakeUp();
-    });
-  }
   /** Whether the run going on is a program's, which work elsewhere at a limit ends (hosted work fails alone). */
   private endsAtLimit = false;
   private limitError: NoodleRuntimeError | undefined;
@@ -816,6 +814,15 @@ export class VM {
    * the future, the promise's `cancel` method is called, if it has one.
    */
   hostFuture(promise: PromiseLike<unknown>): bigint {
+    return this.futureOf(promise, false);
+  }
+
+  /**
+   * A host future for `promise`; `work`: the promise of a task or message running elsewhere,
+   * which, when it goes past a limit of the program (4001, 4002), ends the program's run with its
+   * error and trace, as it would here, awaited or not.
+   */
+  private futureOf(promise: PromiseLike<unknown>, work: boolean): bigint {
     const core = this.core;
     const p = core.newHostFuture();
     if (p === 0) throw new RangeError("out of memory making a future");
@@ -843,6 +850,7 @@ export class VM {
       (v) => settle(() => this.toValue(v), false),
       (e) => {
         if ((e as { code?: unknown })?.code === ERRORS.Exit.code) this.requestExit(exitCodeOf((e as Error).message));
+        else if (work && this.endsAtLimit && isLimitError(e)) this.limitError ??= e;
         settle(() => this.errorValue(e), true);
       },
     );

@@ -245,6 +245,24 @@ describe("a shared budget", () => {
     expect(a.heapLimit).toBe(5000);
   });
 
+  it("keeps a stopped run's pmap work stopped when the program's next run starts", () => {
+    const share = newLimitShare(1_000_000, 0)!;
+    const [chunk, hosting, next] = [core(), core(), core()];
+    const owner = new SharedLimits(share, true);
+    const [sc, sh, sn] = [new SharedLimits(share, false), new SharedLimits(share, false), new SharedLimits(share, false)];
+    sc.workFor(owner.currentRun);
+    owner.stop();
+    owner.restart();
+    sn.workFor(owner.currentRun);
+    for (const [m, c] of [
+      [sc, chunk],
+      [sh, hosting],
+      [sn, next],
+    ] as const)
+      m.sync(c);
+    expect([chunk.stepsLeft(), hosting.stepsLeft(), next.stepsLeft()]).toEqual([0, 1_000_000, 1_000_000]);
+  });
+
   it("collects a VM whose run ended holding more than a collection's worth, so the others do not count its garbage", () => {
     const share = newLimitShare(0, 100 << 20)!;
     const [a, b] = [core(), core()];
