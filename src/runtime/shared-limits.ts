@@ -84,6 +84,12 @@ export class SharedLimits {
     if (this.cell >= 0) Atomics.store(this.cells, this.cell + 1, BigInt(run ?? 0));
   }
 
+  /** The program's own VM starts the count with the steps it spent before it shared its budget. */
+  adopt(core: LimitedCore): void {
+    this.granted = this.share.maxSteps;
+    this.sync(core);
+  }
+
   /** Charges the steps the core spent since the last look, and grants it what is left. */
   sync(core: LimitedCore): void {
     this.charge(core);

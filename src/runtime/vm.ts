@@ -250,7 +250,7 @@ export class VM {
       const share = newLimitShare(this.limitsSet.maxSteps, this.limitsSet.maxMemory);
       if (!share) return undefined;
       this.sharedLimits = new SharedLimits(share, true);
-      this.sharedLimits.grant(this.core);
+      this.sharedLimits.adopt(this.core);
     }
     return this.sharedLimits.share;
   }

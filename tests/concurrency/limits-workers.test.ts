@@ -40,6 +40,15 @@ print(await all([spawn count(1000000), spawn count(1000000), spawn count(1000000
 `,
 );
 
+// the program spends most of its budget before its first task
+const LATE = program(
+  "late.nc",
+  `func count(n) { var s = 0; for i in 0..n { s += 1 } return s }
+print(count(2000000))
+print(await all([spawn count(1000000), spawn count(1000000)]))
+`,
+);
+
 // two tasks holding about 40 MB each at the same time
 const HOLD = program(
   "hold.nc",
@@ -76,6 +85,13 @@ describe("the step budget across workers (noodle run --max-steps)", () => {
       const pooled = run(["--workers", w, "--max-steps", "7000000", COUNT]);
       expect(pooled, `--workers ${w}`).toEqual(alone);
     }
+  });
+
+  it("counts the steps the program spent before its work went to the workers", () => {
+    const alone = run(["--max-steps", "8000000", LATE]);
+    expect(alone.stdout).toBe("2000000\n");
+    expect(alone.stderr).toContain("error[4002]: instruction budget exhausted (8000000 steps)\n  at count (");
+    for (const w of WORKERS) expect(run(["--workers", w, "--max-steps", "8000000", LATE]), `--workers ${w}`).toEqual(alone);
   });
 
   it("lets a program within its budget finish the same on workers", () => {
