@@ -45,7 +45,7 @@ const MIN_SLICE = 10_000;
 /** The heap at which the core's collector starts (it runs again when the heap doubles). */
 const COLLECTION_FLOOR = 8n << 20n;
 
-/** A share of a program's limits for one run, or undefined when it has none or the platform has no shared memory. */
+/** A share of a program VM's limits (its runs numbered from 1), or undefined when it has none or the platform has no shared memory. */
 export function newLimitShare(maxSteps: number | undefined, maxMemory: number | undefined): LimitShare | undefined {
   if (!maxSteps && !maxMemory) return undefined;
   if (typeof SharedArrayBuffer === "undefined") return undefined;
