@@ -13,7 +13,7 @@ import { initNames } from "./vm/names";
 import { current as runningFiber } from "./vm/fiber";
 import { faultCode, raise, clearFault } from "./vm/fault";
 import {
-  initState, addProto, protoAt, ensureGlobals as growGlobals, addStruct, structAt, globals, setMaxDepth, setBudget, stepsLeft as remainingSteps,
+  initState, addProto, protoAt, ensureGlobals as growGlobals, addStruct, structAt, globals, setMaxDepth, setBudget, setStepsLeft, stepsLeft as remainingSteps,
   P_CODE, P_LEN, P_NPARAMS, P_NREQUIRED, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME,
 } from "./vm/state";
 import { runFunction as run, callValue as call, runQueued, resume as resumeRun, resultValue, thrownValue, collectGarbage } from "./vm/interp";
@@ -182,6 +182,16 @@ export function fiberCount(): u32 {
 
 export function stepsLeft(): f64 {
   return <f64>remainingSteps();
+}
+
+/** The run may spend `steps` more steps before 4002, pausing after `slice` of them (a budget other VMs spend too). */
+export function grantSteps(steps: f64, slice: f64): void {
+  setStepsLeft(steps >= 9e18 ? 0x7FFF_FFFF_FFFF_FFFF : <i64>steps, slice >= 9e18 ? 0x7FFF_FFFF_FFFF_FFFF : <i64>slice);
+}
+
+/** The heap bytes this VM may hold from now (0: no limit); the limit 4001's message names is the host's. */
+export function setHeapLimit(bytes: f64): void {
+  setMemoryLimit(bytes <= 0 ? 0 : <u64>bytes);
 }
 
 export function collect(): void {

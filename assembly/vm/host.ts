@@ -35,6 +35,15 @@ export declare function hostErrorMessage(code: u32, argc: u32, argsPtr: u32): u3
 @external("host", "renderTrace")
 export declare function hostRenderTrace(list: u32): u32;
 
+/**
+ * After a collection: this VM's heap bytes in use, told to a host whose other VMs share the
+ * memory limit (a program's work on a pool's workers). Returns the limit this VM now has
+ * (what the others leave of it), or a negative number to keep the one it has.
+ */
+// @ts-ignore: decorator
+@external("host", "heapShare")
+export declare function hostHeapShare(inUse: f64): f64;
+
 export const MATH_SIN: u32 = 0;
 export const MATH_COS: u32 = 1;
 export const MATH_TAN: u32 = 2;

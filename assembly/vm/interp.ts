@@ -8,7 +8,7 @@ import {
   CLO_PROTO, CLO_NCAP, CLO_CAPS, BOX_VALUE, BOX_SIZE, NATIVE_ID, STRUCT_DEF, STRUCT_FIELDS, SDEF_COUNT, SDEF_NAME,
   ERR_CODE, ERR_MESSAGE, ERR_TRACE,
 } from "../heap/layout";
-import { allocBlock, collectRequested, bytesInUse, memoryLimit, outOfMemory, clearOutOfMemory, regionDepth } from "../heap/alloc";
+import { allocBlock, collectRequested, bytesInUse, memoryLimit, outOfMemory, clearOutOfMemory, regionDepth, setMemoryLimit } from "../heap/alloc";
 import { beginMark, finishFull, finishRegion, enterRegion, markValue, markValues, markPtr, writeBarrier } from "../heap/gc";
 import { isNum, isObj, objOf, numOf, num, obj, NIL, TRUE, FALSE, MISSING, bool_, isTruthy, TAG_BASE } from "../heap/value";
 import { strBytes, strData, strLength, utf8Len, stringFromBytes, isAscii } from "../objects/string";
@@ -19,7 +19,7 @@ import { faultCode, faultArgc, faultArgs, raise, raise1, raise2, raise3, clearFa
 import { arith, lessThan, lessEqual, valuesEqual, getIndex, setIndex, slice, typeName, typeValue, fieldIndex, operandError, fmod, charAt } from "./ops";
 import { callBuiltin, runBuiltin, newError, nativeValue, toStr } from "./builtins";
 import { outReset, outValue, outData, outLen, outNumber, outLiteral } from "./format";
-import { hostErrorMessage, hostMath, hostRenderTrace, MATH_POW } from "./host";
+import { hostErrorMessage, hostHeapShare, hostMath, hostRenderTrace, MATH_POW } from "./host";
 import {
   protoAt, structAt, P_CODE, P_NPARAMS, P_NREQUIRED, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME,
   H_START, H_END, H_TARGET, H_REG, H_REGION, HANDLER_SIZE,
@@ -249,6 +249,9 @@ function safePoint(fr: u32, pc: u32): u32 {
   store<u32>(fr, pc, FR_PC);
   if (collectRequested) {
     collectGarbage();
+    // where other VMs share the limit, this one may hold what they leave of it
+    const share = hostHeapShare(<f64>bytesInUse);
+    if (share >= 0) setMemoryLimit(<u64>share);
     if (memoryLimit != 0 && bytesInUse > memoryLimit) {
       raise1(E_MEMORY_LIMIT, num(<f64>memoryLimit));
       return FAILED;

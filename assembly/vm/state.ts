@@ -86,6 +86,16 @@ export function setBudget(n: i64): void {
 }
 export function setFuel(n: i64): void { fuel = n; }
 
+/**
+ * Lets the run spend `n` more steps before 4002, returning to the host after `slice` of them (a
+ * budget other VMs spend too: the host looks at what they spent); the limit its message names stays.
+ */
+export function setStepsLeft(n: i64, slice: i64): void {
+  budget = n;
+  fuel = min(n, min(slice, SLICE));
+  sliceSize = fuel;
+}
+
 /** Charges the spent slice to the budget; false when the budget is gone. Starts a new slice. */
 export function nextSlice(): bool {
   budget -= sliceSize - fuel;

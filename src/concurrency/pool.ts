@@ -246,7 +246,7 @@ export class Pool {
    * of items go to the workers as tasks (idempotent: f should be a function of its argument).
    */
   async mapInReplicas(vm: VM, client: number, proto: number, xs: JsValue[]): Promise<StoredValue[]> {
-    const replica = { modules: vm.modules, ...replicaOf(vm, proto), client, proto };
+    const replica = { modules: vm.modules, ...replicaOf(vm, proto), client, proto, limits: hostedLimits(vm) };
     const parts = chunksFor(xs, this.size).map((chunk) =>
       this.submit({ replica: { ...replica, items: encodeValue(chunk as StoredValue[], WIRE) } }, { idempotent: true }),
     );
@@ -525,9 +525,11 @@ export class Pool {
   }
 }
 
-function hostedLimits(vm: VM): HostedLimits {
-  const { maxMemory, maxDepth } = vm.limits;
-  return { maxMemory, maxDepth };
+/** The limits of `vm`'s program that hold for its work on the workers, shared with them where memory can be. */
+export function hostedLimits(vm: VM): HostedLimits {
+  const { maxMemory, maxDepth, maxSteps } = vm.limits;
+  const share = vm.shareLimits();
+  return { maxMemory, maxDepth, maxSteps, share, run: vm.limitsRun };
 }
 
 function lostError(reason: string): NoodleRuntimeError {

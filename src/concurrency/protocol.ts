@@ -7,6 +7,7 @@ import { ERRORS } from "../errors/table.js";
 import type { CoreVariant } from "../runtime/core.js";
 import type { PermissionOptions } from "../runtime/permissions.js";
 import { NoodleRuntimeError, type TraceFrame } from "../runtime/runtime-error.js";
+import type { LimitShare } from "../runtime/shared-limits.js";
 import type { LaneBuffers, LaneMessage } from "./lane.js";
 
 export const enum TaskKind {
@@ -71,12 +72,18 @@ export interface HostedJob extends ReplicaSource {
 }
 
 /**
- * The caller's limits that the VM hosting its program on a worker keeps: heap bytes and call
- * depth (the instruction budget belongs to the caller's run, and stays there).
+ * The caller's limits that the VMs running its program's work on a worker keep: call depth, and
+ * the instruction budget and heap cap, which are the program's: with `share`, the VMs count
+ * their steps and heap in the caller's (see src/runtime/shared-limits.ts); without shared memory
+ * each VM keeps them alone.
  */
 export interface HostedLimits {
   maxMemory?: number;
   maxDepth?: number;
+  maxSteps?: number;
+  share?: LimitShare;
+  /** The caller's run that `pmap` chunks belong to: those of a run that ended at a limit do not start in a later one. */
+  run?: number;
 }
 
 /** Rows [0, m) of C = A * B: A holds only those rows; C is shared, or absent to have the rows sent back. */
@@ -103,6 +110,7 @@ export interface PmapJob extends ReplicaSource {
   modules: ModuleBytes[];
   proto: number;
   items: Uint8Array;
+  limits: HostedLimits;
   /** Reply on the synchronous channel (default) or, when false, as an ordinary message. */
   sync?: boolean;
 }

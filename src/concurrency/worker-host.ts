@@ -76,6 +76,7 @@ class WorkerHost {
         const replica = await this.replica(job, "hosted");
         this.setGlobals(replica, job);
         replica.vm.setLimits(job.limits);
+        replica.vm.joinLimits(job.limits.share);
         replica.vm.setCapabilities(job.capabilities.permissions, job.capabilities.args);
         return replica.vm;
       },
@@ -236,13 +237,16 @@ class WorkerHost {
       this.addModules(job.modules);
       const replica = await this.replica(job, "pmap");
       this.setGlobals(replica, job);
+      replica.vm.setLimits(job.limits);
+      replica.vm.joinLimits(job.limits.share, job.limits.run);
       replica.vm.setCapabilities(job.capabilities.permissions, job.capabilities.args);
       for (const item of decodeValue(job.items, WIRE) as StoredValue[]) items.push(valueOf(replica.vm.callFunction(job.proto, [item])));
       this.stats.tasksRun++;
       const data = encodeValue(items, WIRE);
       reply({ t: "pmap-done", id: job.id, data }, [data.buffer]);
     } catch (e) {
-      reply({ t: "pmap-done", id: job.id, error: errorInfo(e) });
+      // the replica names the caller's functions by the same indices: the caller renders the frames
+      reply({ t: "pmap-done", id: job.id, error: errorInfo(e, true) });
     } finally {
       releaseArrays(items);
     }

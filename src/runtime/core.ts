@@ -35,6 +35,10 @@ export interface CoreExports {
   resultSlot(): number;
   setLimits(depth: number, steps: number, memory: number): void;
   stepsLeft(): number;
+  /** The run may spend `steps` more steps before 4002, pausing after `slice` of them (the limit its message names stays). */
+  grantSteps(steps: number, slice: number): void;
+  /** The heap bytes this VM may hold from now (0: no limit). */
+  setHeapLimit(bytes: number): void;
   collect(): void;
   heapInUse(): number;
   heapCommitted(): number;
@@ -92,6 +96,8 @@ export interface HostFunctions {
   sendActor(id: number, name: number, args: number, n: number, out: number): number;
   /** Nobody waits for host future p any more: the host may cancel the work behind it. */
   cancel(p: number): void;
+  /** After a collection, the heap bytes in use: the VM's memory limit from now, or -1 to keep it. */
+  heapShare(inUse: number): number;
 }
 
 /** "relaxed": the build with fused multiply-add (relaxed SIMD); "simd": plain SIMD. */
@@ -164,6 +170,7 @@ export async function instantiateCore(host: HostFunctions, variant?: CoreVariant
       // ids are u32, which arrive here as signed numbers
       sendActor: (id: number, name: number, args: number, n: number, out: number) => host.sendActor(id >>> 0, name, args, n, out),
       cancel: (p: number) => host.cancel(p),
+      heapShare: (inUse: number) => host.heapShare(inUse),
     },
   });
   const exports = instance.exports as unknown as CoreExports;

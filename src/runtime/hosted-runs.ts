@@ -3,6 +3,8 @@
 // waiting for a host promise lets the others run, and work that comes while they wait joins
 // them; messages to one actor are handled in the order they came. vm.ts runs programs; this is
 // the part that takes other VMs' work in and reports its outcomes.
+
+import { ERRORS } from "../errors/table.js";
 import type { CoreExports } from "./core.js";
 import { CORE_STATUS } from "./core-status.js";
 import * as L from "./heap-layout.generated.js";
@@ -27,6 +29,8 @@ export interface HostingVm {
   endDrive(): void;
   /** Whether a run that returned `status` waits for the host (a promise or a timer). */
   waitsInIdle(status: number): boolean;
+  /** Runs the fibers queued, counting their steps and heap in the program's limits; the run's status. */
+  deliver(): number;
   /** Drives a run on to its end, letting the event loop turn while it waits for the host. */
   finishAsync(status: number): Promise<number>;
   /** Resumes a run waiting for the host. */
@@ -73,15 +77,21 @@ export class HostedRuns {
     return () => this.cancel(handle);
   }
 
-  /** Tells the owners of finished work; work cut short by the run's end is cancelled (7005). */
+  /**
+   * Tells the owners of finished work; work cut short by the run's end is cancelled (7005), and
+   * told last: what ended the run (a limit, say) reaches its program first, which ends with it.
+   */
   report(): void {
+    let cancelled: [(outcome: RunOutcome) => void, RunOutcome][] | undefined;
     for (const [handle, done] of this.pending) {
       const outcome = this.vm.settledOutcome(handle);
       if (!outcome) continue;
       this.pending.delete(handle);
       this.vm.core.release(handle);
-      done(outcome);
+      if (!outcome.ok && outcome.error.code === ERRORS.Cancelled.code) (cancelled ??= []).push([done, outcome]);
+      else done(outcome);
     }
+    if (cancelled) for (const [done, outcome] of cancelled) done(outcome);
   }
 
   /** Cancels work not finished (a task, or a message whose handler has not started). */
@@ -97,7 +107,7 @@ export class HostedRuns {
     if (this.driving) return this.vm.wakeUp(); // waiting for the host: the new fibers run when it resumes
     this.vm.beginDrive();
     this.driving = true;
-    this.continueDrive(this.vm.core.deliver());
+    this.continueDrive(this.vm.deliver());
   }
 
   /** Ends the drive at once when nothing waits (the usual case), else once the host has answered. */

@@ -17,6 +17,7 @@ import { HostedRuns } from "./hosted-runs.js";
 import { type PermissionOptions, Permissions } from "./permissions.js";
 import { memoryLimitMessage, NoodleRuntimeError, runtimeMessage, type TraceFrame, traceLines } from "./runtime-error.js";
 import { StoreValues } from "./store-values.js";
+import { type LimitShare, newLimitShare, SharedLimits } from "./shared-limits.js";
 import { installSystem } from "./system-host.js";
 import { type JsValue, makeString, numberValue, objectValue, type StructTypes, toCore, ValueReader } from "./values.js";
 
@@ -92,10 +93,13 @@ export const DEFAULT_MAX_DEPTH = 10_000;
 const STATUS_DONE: number = CORE_STATUS.DONE;
 const STATUS_PAUSED: number = CORE_STATUS.PAUSED;
 const STATUS_IDLE: number = CORE_STATUS.IDLE;
+const STATUS_ERROR: number = CORE_STATUS.ERROR;
 /** The host ended the run because the program called sys.exit in a task elsewhere (never a core status). */
 const STATUS_EXITED = -1;
 /** The host interrupted the run (`interrupt`): its fibers were cancelled. Never a core status. */
 const STATUS_INTERRUPTED = -2;
+/** Work of the run on another VM went past a limit of the program: the run ended with its error. Never a core status. */
+const STATUS_LIMIT = -3;
 /** The longest delay setTimeout takes. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** How long an asynchronous run computes before it lets the host's event loop turn. */
@@ -163,6 +167,7 @@ export class VM {
         this.waiting = false;
       },
       waitsInIdle: (status) => this.waitsInIdle(status),
+      deliver: () => this.counted(() => this.core.deliver()),
       finishAsync: (status) => this.finishAsync(status),
       wakeUp: () => this.wakeUp(),
     });
@@ -229,6 +234,7 @@ export class VM {
         spawnActor: (proto) => vm().taskHost?.spawnActor?.(proto) ?? 0,
         sendActor: (id, name, args, n, out) => vm().sendActor(id, name, args, n, out),
         cancel: (p) => vm().cancelHostFuture(p),
+        heapShare: (inUse) => vm().sharedLimits?.heapShare(inUse) ?? -1,
       },
       options.core,
     );
@@ -236,9 +242,49 @@ export class VM {
   }
 
   setLimits(limits: Limits): void {
+    // a program's own limits start a new share when next asked for; work hosted here stays in its program's
+    if (this.sharedLimits?.owned) this.sharedLimits = undefined;
+    this.sharedLimits?.charge(this.core);
     this.core.setLimits(limits.maxDepth ?? DEFAULT_MAX_DEPTH, limits.maxSteps ?? 0, limits.maxMemory ?? 0);
     this.limitsSet = { ...limits };
+    this.sharedLimits?.grant(this.core);
   }
+
+  /**
+   * This VM's budget and memory limit as a program's, shared with the VMs running its work on
+   * other threads (see shared-limits.ts): what they pass to those VMs' `joinLimits`. Undefined
+   * when it has neither limit, or the platform has no shared memory.
+   */
+  shareLimits(): LimitShare | undefined {
+    if (!this.sharedLimits?.owned) {
+      const share = newLimitShare(this.limitsSet.maxSteps, this.limitsSet.maxMemory);
+      if (!share) return undefined;
+      this.sharedLimits = new SharedLimits(share, true);
+      this.sharedLimits.adopt(this.core);
+    }
+    return this.sharedLimits.share;
+  }
+
+  /**
+   * Counts this VM's steps and heap in the limits of the program whose work it runs (from its
+   * VM's `shareLimits`); `run`: the program's run the work belongs to, when it is one run's alone
+   * (see shared-limits.ts).
+   */
+  joinLimits(share: LimitShare | undefined, run?: number): void {
+    if (this.sharedLimits?.share.buffer !== share?.buffer) {
+      this.sharedLimits?.charge(this.core);
+      this.sharedLimits = share && new SharedLimits(share, false);
+    }
+    if (!this.sharedLimits) return;
+    this.sharedLimits.workFor(run);
+    this.sharedLimits.grant(this.core);
+  }
+
+  /** The run of this program going on, as its shared limits number it (see shared-limits.ts). */
+  get limitsRun(): number | undefined {
+    return this.sharedLimits?.owned ? this.sharedLimits.currentRun : undefined;
+  }
+  private sharedLimits: SharedLimits | undefined;
 
   /** The message of 4001 in this VM: its limit, or the size its heap reached. */
   memoryMessage(): string {
@@ -350,7 +396,7 @@ export class VM {
       try {
         const promise = this.taskHost?.spawn?.(proto, args);
         if (!promise) return 0;
-        this.writeWord(out, this.hostFuture(promise));
+        this.writeWord(out, this.futureOf(promise, true));
         return 1;
       } catch {
         return 0; // anything the host cannot take runs here
@@ -361,10 +407,14 @@ export class VM {
   private sendActor(id: number, name: number, argsAddr: number, n: number, out: number): number {
     return this.fromCore(argsAddr, n, 0, (args) => {
       if (!this.taskHost) throw new HostError(ERRORS.ActorStopped.code, [], "this actor lives on a worker pool that this VM is not attached to");
-      this.writeWord(out, this.hostFuture(this.taskHost.sendActor(id, this.reader.string(name), args)));
+      this.writeWord(out, this.futureOf(this.taskHost.sendActor(id, this.reader.string(name), args), true));
       return 1;
     });
   }
+
+  /** Whether the run going on is a program's, which work elsewhere at a limit ends (hosted work fails alone). */
+  private endsAtLimit = false;
+  private limitError: NoodleRuntimeError | undefined;
 
   /**
    * A call from the core with the n values at `addr`, as JavaScript values (released after):
@@ -523,7 +573,7 @@ export class VM {
   private exclusive(start: () => number): RunOutcome {
     this.enter();
     try {
-      return this.outcome(this.finish(start()));
+      return this.outcome(this.finish(this.counted(start)));
     } finally {
       this.running = false;
     }
@@ -532,11 +582,14 @@ export class VM {
   private async exclusiveAsync(start: () => number): Promise<RunOutcome> {
     this.enter();
     this.waiting = true;
+    this.endsAtLimit = true;
     try {
-      return this.outcome(await this.finishAsync(start()));
+      return this.outcome(await this.finishAsync(this.counted(start)));
     } finally {
       this.running = false;
       this.waiting = false;
+      this.endsAtLimit = false;
+      this.limitError = undefined;
       this.interruptRequested = false;
     }
   }
@@ -551,6 +604,8 @@ export class VM {
     if (this.running) throw new Error("the VM is already running a program (an asynchronous run has not finished)");
     this.running = true;
     this.exitCode = undefined;
+    this.limitError = undefined;
+    if (this.sharedLimits?.owned) this.sharedLimits.restart();
   }
   private running = false;
 
@@ -636,10 +691,18 @@ export class VM {
       return { ok: false, error: new NoodleRuntimeError(1005, formatError("HostWait", { count: pending }), []) };
     }
     if (status === STATUS_EXITED) return this.exited();
+    if (status === STATUS_LIMIT) return this.stoppedAtLimit(this.limitError!);
     const slot = this.core.resultSlot();
     if (status === STATUS_DONE) return { ok: true, value: this.reader.at(slot) };
     const error = this.errorAt(slot + 8);
     if (error.code === ERRORS.Exit.code) return this.exited(error);
+    if (isLimitError(error)) return this.stoppedAtLimit(error);
+    return { ok: false, error };
+  }
+
+  /** A run that ended at a limit: the program's work still running elsewhere ends too. */
+  private stoppedAtLimit(error: NoodleRuntimeError): RunOutcome {
+    if (this.sharedLimits?.owned) this.sharedLimits.stop();
     return { ok: false, error };
   }
 
@@ -656,10 +719,26 @@ export class VM {
    */
   private finish(status: number): number {
     for (;;) {
-      while (status === STATUS_PAUSED) status = this.core.resume();
+      while (status === STATUS_PAUSED) status = this.resumeCounted();
       if (status !== STATUS_IDLE || this.hostWaiting > 0 || !blockUntil(this.core.nextDeadline())) return status;
-      status = this.core.resume();
+      status = this.resumeCounted();
     }
+  }
+
+  /** Resumes the run, counting its steps and heap in the program's shared limits first (and after). */
+  private resumeCounted(): number {
+    return this.counted(() => this.core.resume());
+  }
+
+  /** Runs the core through `go`, with the steps and heap it uses counted in the program's shared limits. */
+  private counted(go: () => number): number {
+    const shared = this.sharedLimits;
+    if (!shared) return go();
+    shared.sync(this.core);
+    const status = go();
+    if (status === STATUS_DONE || status === STATUS_ERROR) shared.ended(this.core);
+    shared.sync(this.core);
+    return status;
   }
 
   /** Whether an idle run waits for something that will come: a host promise, or a sleep's end. */
@@ -683,20 +762,25 @@ export class VM {
         this.core.abandonRun();
         return STATUS_INTERRUPTED;
       }
+      if (this.limitError && (status === STATUS_PAUSED || status === STATUS_IDLE)) {
+        // work of this run elsewhere went past a limit: the run ends here too, every fiber with it
+        this.core.abandonRun();
+        return STATUS_LIMIT;
+      }
       if (status === STATUS_PAUSED) {
         if (performance.now() - turn > ASYNC_TURN_MS) {
           // timers, I/O and signals get their turn even while the program only computes; an
           // immediate costs microseconds where a timeout would cost a millisecond
           await (this.hostWaiting > 0 || this.hosted.size > 0 ? macrotask() : immediate());
           turn = performance.now();
-          if (this.interruptRequested) continue;
+          if (this.interruptRequested || this.limitError) continue;
         }
-        status = this.core.resume();
+        status = this.resumeCounted();
       } else if (this.waitsInIdle(status)) {
         await this.nextSettlement(this.core.nextDeadline());
         turn = performance.now();
-        if (this.interruptRequested) continue;
-        status = this.core.resume();
+        if (this.interruptRequested || this.limitError) continue;
+        status = this.resumeCounted();
       } else return status;
     }
   }
@@ -747,6 +831,15 @@ export class VM {
    * the future, the promise's `cancel` method is called, if it has one.
    */
   hostFuture(promise: PromiseLike<unknown>): bigint {
+    return this.futureOf(promise, false);
+  }
+
+  /**
+   * A host future for `promise`; `work`: the promise of a task or message running elsewhere,
+   * which, when it goes past a limit of the program (4001, 4002), ends the program's run with its
+   * error and trace, as it would here, awaited or not.
+   */
+  private futureOf(promise: PromiseLike<unknown>, work: boolean): bigint {
     const core = this.core;
     const p = core.newHostFuture();
     if (p === 0) throw new RangeError("out of memory making a future");
@@ -774,6 +867,7 @@ export class VM {
       (v) => settle(() => this.toValue(v), false),
       (e) => {
         if ((e as { code?: unknown })?.code === ERRORS.Exit.code) this.requestExit(exitCodeOf((e as Error).message));
+        else if (work && this.endsAtLimit && isLimitError(e)) this.limitError ??= e;
         settle(() => this.errorValue(e), true);
       },
     );
@@ -903,6 +997,11 @@ export function parseNumber(text: string): number | undefined {
 }
 
 /** The code in an exit error's message ("... exited with code N"). */
+/** Whether `e` is an error of a limit of the program (memory 4001, steps 4002), which no handler catches. */
+function isLimitError(e: unknown): e is NoodleRuntimeError {
+  return e instanceof NoodleRuntimeError && (e.code === ERRORS.MemoryLimit.code || e.code === ERRORS.StepLimit.code);
+}
+
 function exitCodeOf(message: string): number {
   const m = /(\d+)$/.exec(message);
   return m ? Number(m[1]) : 1;
