@@ -13,20 +13,23 @@ import { type StoredValue, ValueEncoder, WIRE } from "../codec/value-codec.js";
 import { ERRORS } from "../errors/table.js";
 import { HostError } from "../runtime/host-calls.js";
 import type { JsValue } from "../runtime/values.js";
-import type { Supervision } from "../runtime/vm.js";
+import type { Supervision, VM } from "../runtime/vm.js";
 import { LaneReader, LaneWriter, laneBuffers } from "./lane.js";
 import { encodeForWire, type LaneRecord, LaneRecordWriter, readLaneRecord } from "./lane-records.js";
 import {
   type ActorJob,
+  type DeadlockBreak,
   type ErrorInfo,
   errorInfo,
   type FromWorker,
   type HostedJob,
   type HostedLimits,
   type ModuleBytes,
+  type QuietProbe,
   type ReplicaSource,
   type ToWorker,
 } from "./protocol.js";
+import { Quiescence } from "./quiescence.js";
 import type { Task } from "./task.js";
 import type { WorkerSlot } from "./worker-slot.js";
 
@@ -45,6 +48,8 @@ export interface HostedWorkPool {
   output(client: number, fd: number, text: string): void;
   /** Where a new actor of attached VM `client`'s function `proto` comes from; undefined once that VM is gone. */
   actorOrigin(client: number, proto: number): ActorOrigin | undefined;
+  /** Attached VM `client`, while attached. */
+  program(client: number): VM | undefined;
 }
 
 /**
@@ -83,6 +88,8 @@ interface Lanes {
   from: LaneReader;
   /** For each program (client) hosted there, the hash of the globals it was last sent. */
   programs: Map<number, string>;
+  /** Records and messages written to the worker (see quiescence.ts). */
+  sent: number;
 }
 
 /**
@@ -96,8 +103,49 @@ export class HostedWork {
   private readonly actors = new Map<number, PlacedActor>();
   private readonly lanes = new Map<WorkerSlot, Lanes>();
   private idBlocks = 0;
+  /** For each program, its tasks and messages on the workers it has not had the answer of. */
+  private readonly own = new Map<number, number>();
+  private readonly quiescence: Quiescence;
 
-  constructor(private readonly pool: HostedWorkPool) {}
+  constructor(private readonly pool: HostedWorkPool) {
+    this.quiescence = new Quiescence({
+      program: (client) => pool.program(client),
+      ownWork: (client) => this.own.get(client) ?? 0,
+      backlogged: (client) => [...this.actors.values()].some((a) => a.client === client && a.backlog.length > 0),
+      probe: (client) => this.probe(client),
+      breakOn: (slot, client, elsewhere) => this.toWorker(slot, { t: "break", client, elsewhere } satisfies DeadlockBreak),
+    });
+  }
+
+  /** Resolves once all of program `client`'s work on the workers, and all it started, has ended. */
+  quiet(client: number): Promise<void> {
+    return this.quiescence.quiet(client);
+  }
+
+  /** Program `client`'s VM waits with nothing but its work on the workers to wake it. */
+  stalled(client: number): void {
+    this.quiescence.stalled(client);
+  }
+
+  /** Probes every worker with lanes about program `client` (see quiescence.ts). */
+  private probe(client: number): { slot: WorkerSlot; answer: Promise<unknown>; sent: () => number }[] {
+    return [...this.lanes].map(([slot, lanes]) => {
+      const answer = new Promise((resolve, reject) => {
+        const task: Task = { id: this.pool.newId(), idempotent: false, attempts: 0, resolve, reject };
+        this.track(slot, task);
+        this.toWorker(slot, { t: "probe", id: task.id, client } satisfies QuietProbe);
+      });
+      return { slot, answer, sent: () => lanes.sent };
+    });
+  }
+
+  /** A structured message to a worker, in order with its lane's records. */
+  private toWorker(slot: WorkerSlot, message: unknown): void {
+    const lanes = this.lanes.get(slot);
+    if (!lanes) return;
+    lanes.sent++;
+    lanes.to.message(message);
+  }
 
   /** Opens the lanes of a worker that just started. */
   connect(slot: WorkerSlot): void {
@@ -119,7 +167,7 @@ export class HostedWork {
       },
       (message) => this.pool.receive(slot, message as FromWorker),
     );
-    this.lanes.set(slot, { to, records: new LaneRecordWriter(to), from, programs: new Map() });
+    this.lanes.set(slot, { to, records: new LaneRecordWriter(to), from, programs: new Map(), sent: 0 });
   }
 
   private record(slot: WorkerSlot, r: LaneRecord): void {
@@ -150,7 +198,11 @@ export class HostedWork {
 
   /** A worker's task or actor calls an actor: the message goes to that actor, the answer back. */
   private passOn(from: WorkerSlot, r: Extract<LaneRecord, { kind: "message" }>): void {
-    const answer = () => this.lanes.get(from)?.records;
+    const answer = () => {
+      const lanes = this.lanes.get(from);
+      if (lanes) lanes.sent++;
+      return lanes?.records;
+    };
     new Promise((resolve, reject) => this.send(r.actor, r.name, r.args, { id: this.pool.newId(), idempotent: false, attempts: 0, resolve, reject })).then(
       (v) => answer()?.value(r.id, v as StoredValue, errorInfo),
       (e) => answer()?.error(r.id, errorInfo(e, true)),
@@ -174,23 +226,39 @@ export class HostedWork {
     const lanes = this.lanes.get(slot)!;
     this.prepare(slot, lanes, origin);
     const bytes = encodeForWire(lanes.records.encoder, args as StoredValue[]);
-    return this.cancellable((task) => {
+    return this.cancellable(origin.client, (task) => {
       this.track(slot, task);
+      lanes.sent++;
       lanes.records.task(task.id, origin.client, origin.proto, bytes);
     });
   }
 
-  /** A message to actor `id` (see send): its answer's promise, which can be cancelled. */
-  call(id: number, name: string, args: unknown[]): Promise<unknown> {
-    return this.cancellable((task) => this.send(id, name, args, task));
+  /** A message of program `client`'s VM to actor `id` (see send): its answer's promise, which can be cancelled. */
+  call(client: number, id: number, name: string, args: unknown[]): Promise<unknown> {
+    return this.cancellable(client, (task) => this.send(id, name, args, task));
   }
 
-  /** The promise of a task `start` sends, with a `cancel` method (a timeout gave up on it). */
-  private cancellable(start: (task: Task) => void): Promise<unknown> {
+  /** The promise of a task program `client`'s VM `start`s, with a `cancel` method (a timeout gave up on it). */
+  private cancellable(client: number, start: (task: Task) => void): Promise<unknown> {
     let task: Task | undefined;
     const promise = new Promise((resolve, reject) => {
-      task = { id: this.pool.newId(), idempotent: false, attempts: 0, resolve, reject };
+      // counted until answered: the program's VM waiting only for these may be deadlocked
+      const answered = () => this.own.set(client, (this.own.get(client) ?? 1) - 1);
+      task = {
+        id: this.pool.newId(),
+        idempotent: false,
+        attempts: 0,
+        resolve: (v) => {
+          answered();
+          resolve(v);
+        },
+        reject: (e) => {
+          answered();
+          reject(e);
+        },
+      };
       start(task);
+      this.own.set(client, (this.own.get(client) ?? 0) + 1);
     });
     return Object.assign(promise, { cancel: () => this.cancel(task!) });
   }
@@ -203,7 +271,11 @@ export class HostedWork {
       a.backlog.splice(i, 1);
       return task.reject(new HostError(ERRORS.Cancelled.code, []));
     }
-    for (const [slot, lanes] of this.lanes) if (slot.inflight.get(task.id) === task) lanes.records.cancel(task.id);
+    for (const [slot, lanes] of this.lanes) {
+      if (slot.inflight.get(task.id) !== task) continue;
+      lanes.sent++;
+      lanes.records.cancel(task.id);
+    }
   }
 
   /** Brings the worker's VM hosting the program up to the globals `origin` needs, when they changed. */
@@ -211,7 +283,7 @@ export class HostedWork {
     if (lanes.programs.get(client) === replica.globalsHash) return;
     lanes.programs.set(client, replica.globalsHash);
     const job: HostedJob = { t: "hosted", client, modules: this.pool.shipTo(slot, modules), limits, ...replica };
-    lanes.to.message(job);
+    this.toWorker(slot, job);
   }
 
   /** Places a new actor; returns its id. */
@@ -285,13 +357,15 @@ export class HostedWork {
     const lanes = this.lanes.get(best)!;
     this.prepare(best, lanes, actor);
     const { id, client, proto, supervision } = actor;
-    lanes.to.message({ t: "actor", id, client, proto, supervision } satisfies ActorJob);
+    this.toWorker(best, { t: "actor", id, client, proto, supervision } satisfies ActorJob);
     for (const t of actor.backlog.splice(0)) this.write(best, t, actor.id, t.message!.name, t.message!.args);
   }
 
   private write(slot: WorkerSlot, task: Task, actor: number, name: string, args: Uint8Array): void {
     this.track(slot, task);
-    this.lanes.get(slot)!.records.message(task.id, actor, name, args);
+    const lanes = this.lanes.get(slot)!;
+    lanes.sent++;
+    lanes.records.message(task.id, actor, name, args);
   }
 
   /** The worker holds the task now: its loss fails it. */

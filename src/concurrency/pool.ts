@@ -221,7 +221,9 @@ export class Pool {
       vm.shareTasks({
         spawn: (proto, args) => this.spawnIn(vm, client, proto, args),
         spawnActor: (proto) => (this.closed ? undefined : this.hosted.spawn(this.actorOrigin(client, proto)!)),
-        sendActor: (id, name, args) => this.hosted.call(id, name, args),
+        sendActor: (id, name, args) => this.hosted.call(client, id, name, args),
+        quiet: () => this.hosted.quiet(client),
+        stalled: () => this.hosted.stalled(client),
       });
     }
     if (this.slots.some((s) => s.endpoint.receiveSync) && typeof SharedArrayBuffer !== "undefined") {
@@ -249,6 +251,10 @@ export class Pool {
       this.submit({ replica: { ...replica, items: encodeValue(chunk as StoredValue[], WIRE) } }, { idempotent: true }),
     );
     return ((await Promise.all(parts)) as StoredValue[][]).flat(1);
+  }
+
+  program(client: number): VM | undefined {
+    return this.clients.get(client);
   }
 
   actorOrigin(client: number, proto: number): ActorOrigin | undefined {

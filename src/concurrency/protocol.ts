@@ -89,6 +89,24 @@ export interface ActorJob {
   supervision: { maxRestarts: number; withinMs: number };
 }
 
+/**
+ * The pool asks whether a caller's work here has ended or waits with nothing to wake it (a
+ * message on the lane). The worker answers once it is so, as the value of task `id`:
+ * [fibers blocked on a future, lane records and messages it has received].
+ */
+export interface QuietProbe {
+  t: "probe";
+  id: number;
+  client: number;
+}
+
+/** The caller's fibers wait everywhere and nothing can wake them: one await here fails with 7004, counting `elsewhere` more. */
+export interface DeadlockBreak {
+  t: "break";
+  client: number;
+  elsewhere: number;
+}
+
 /** Rows [0, m) of C = A * B: A holds only those rows; C is shared, or absent to have the rows sent back. */
 export interface GemmJob {
   t: "gemm";
