@@ -48,6 +48,11 @@ export interface HostedWorkPool {
   output(client: number, fd: number, text: string): void;
   /** Where a new actor of attached VM `client`'s function `proto` comes from; undefined once that VM is gone. */
   actorOrigin(client: number, proto: number): ActorOrigin | undefined;
+  /**
+   * Where a message to an actor of `client`'s function `proto` comes from now, with the globals as
+   * they are; undefined when its code names none (or that VM is gone).
+   */
+  globalsNow(client: number, proto: number): ActorOrigin | undefined;
   /** Attached VM `client`, while attached. */
   program(client: number): VM | undefined;
 }
@@ -310,7 +315,15 @@ export class HostedWork {
       actor.backlog.push(task);
       return;
     }
-    this.write(slot, task, id, name, encodeForWire(this.lanes.get(slot)!.records.encoder, args as StoredValue[]));
+    const lanes = this.lanes.get(slot)!;
+    this.refresh(slot, lanes, actor);
+    this.write(slot, task, id, name, encodeForWire(lanes.records.encoder, args as StoredValue[]));
+  }
+
+  /** The handler sees the program's globals as they are when the message is sent, as in one VM. */
+  private refresh(slot: WorkerSlot, lanes: Lanes, actor: PlacedActor): void {
+    const now = this.pool.globalsNow(actor.client, actor.proto);
+    if (now) this.prepare(slot, lanes, now);
   }
   private readonly wire = new ValueEncoder(WIRE);
 
@@ -357,6 +370,7 @@ export class HostedWork {
     const lanes = this.lanes.get(best)!;
     this.prepare(best, lanes, actor);
     const { id, client, proto, supervision } = actor;
+    if (actor.backlog.length) this.refresh(best, lanes, actor);
     this.toWorker(best, { t: "actor", id, client, proto, supervision } satisfies ActorJob);
     for (const t of actor.backlog.splice(0)) this.write(best, t, actor.id, t.message!.name, t.message!.args);
   }

@@ -33,7 +33,7 @@ import {
   type ToWorker,
   type WorkerStats,
 } from "./protocol.js";
-import { replicaOf } from "./replica-source.js";
+import { namesGlobals, replicaOf, writesGlobals } from "./replica-source.js";
 import { splitRows } from "./row-split.js";
 import { shareProducts } from "./shared-product.js";
 import type { Task } from "./task.js";
@@ -220,7 +220,8 @@ export class Pool {
     if (options.tasks) {
       vm.shareTasks({
         spawn: (proto, args) => this.spawnIn(vm, client, proto, args),
-        spawnActor: (proto) => (this.closed ? undefined : this.hosted.spawn(this.actorOrigin(client, proto)!)),
+        // work that assigns globals stays in the program's VM, where its assignments are seen
+        spawnActor: (proto) => (this.closed || writesGlobals(vm, proto) ? undefined : this.hosted.spawn(this.actorOrigin(client, proto)!)),
         sendActor: (id, name, args) => this.hosted.call(client, id, name, args),
         quiet: () => this.hosted.quiet(client),
         stalled: () => this.hosted.stalled(client),
@@ -237,7 +238,7 @@ export class Pool {
    * then runs in the VM). Not retried on a lost worker: it fails with 7001.
    */
   private spawnIn(vm: VM, client: number, proto: number, args: JsValue[]): Promise<unknown> | undefined {
-    if (this.closed) return undefined;
+    if (this.closed || writesGlobals(vm, proto)) return undefined;
     return this.hosted.spawnTask({ client, modules: vm.modules, replica: replicaOf(vm, proto), proto, limits: hostedLimits(vm) }, args);
   }
 
@@ -255,6 +256,11 @@ export class Pool {
 
   program(client: number): VM | undefined {
     return this.clients.get(client);
+  }
+
+  globalsNow(client: number, proto: number): ActorOrigin | undefined {
+    const vm = this.clients.get(client);
+    return vm && namesGlobals(vm, proto) ? this.actorOrigin(client, proto) : undefined;
   }
 
   actorOrigin(client: number, proto: number): ActorOrigin | undefined {

@@ -124,7 +124,8 @@ export class Quiescence {
       return;
     }
     s.pause = 0;
-    if (s.again && s.timer === undefined) this.later(client, s, STALL_MS);
+    // a deadlock broken on a worker may leave the program's VM waiting as before: look again
+    if ((s.again || outcome === "broken") && s.timer === undefined) this.later(client, s, STALL_MS);
   }
 
   /** Whether the program's VM still waits for its work elsewhere. */

@@ -45,6 +45,8 @@ interface Names {
   functions: number[];
   /** Whether it, or a function it makes closures of (at any depth), names any global. */
   namesGlobals?: boolean;
+  /** Whether its code assigns a global. */
+  writesGlobal: boolean;
 }
 
 const namesOf = new WeakMap<NbcModule, Names[]>();
@@ -61,7 +63,7 @@ function names(vm: VM, fn: number): Names | undefined {
 }
 
 function scan(code: Uint32Array): Names {
-  const found: Names = { globals: [], functions: [] };
+  const found: Names = { globals: [], functions: [], writesGlobal: false };
   for (let at = 0; at < code.length; ) {
     const ins = decodeAt(code, at);
     if (!ins) break;
@@ -70,13 +72,14 @@ function scan(code: Uint32Array): Names {
       else if (role === "p") found.functions.push(ins.operands[i]);
     });
     if (ins.spec.ext === "g") found.globals.push(ins.ext!);
+    if (ins.spec.name === "SETGLOBAL" || ins.spec.name === "SETGLOBALX") found.writesGlobal = true;
     at += ins.size;
   }
   return found;
 }
 
 /** Whether function `fn`'s code, or that of the functions it makes closures of, names a global. */
-function namesGlobals(vm: VM, fn: number, depth = 0): boolean {
+export function namesGlobals(vm: VM, fn: number, depth = 0): boolean {
   const n = names(vm, fn);
   if (!n) return false;
   // closures nest as deep as the source does; past a bound, just say yes and look
@@ -88,6 +91,21 @@ function namesGlobals(vm: VM, fn: number, depth = 0): boolean {
 export function reachableGlobals(vm: VM, proto: number): ReadonlySet<number> {
   // a task of its arguments alone (the common case) is decided without a walk
   if (!namesGlobals(vm, proto)) return NOTHING;
+  return reach(vm, proto).globals;
+}
+
+/**
+ * Whether code function `proto` of `vm` can reach now assigns a global. Such work cannot run in
+ * a replica: its assignments would stay there, where the program would not see them.
+ */
+export function writesGlobals(vm: VM, proto: number): boolean {
+  if (!namesGlobals(vm, proto)) return false;
+  return reach(vm, proto).writes;
+}
+
+/** The globals function `proto` reaches (see the top of this file), and whether any code it reaches assigns one. */
+function reach(vm: VM, proto: number): { globals: Set<number>; writes: boolean } {
+  let writes = false;
   const globals = new Set<number>();
   const seen = new Set<number>([proto]);
   const todo = [proto];
@@ -100,6 +118,7 @@ export function reachableGlobals(vm: VM, proto: number): ReadonlySet<number> {
   while (todo.length) {
     const n = names(vm, todo.pop()!);
     if (!n) continue;
+    writes ||= n.writesGlobal;
     n.functions.forEach(visit);
     for (const g of n.globals) {
       if (globals.has(g)) continue;
@@ -107,7 +126,7 @@ export function reachableGlobals(vm: VM, proto: number): ReadonlySet<number> {
       visit(vm.globalFunction(g));
     }
   }
-  return globals;
+  return { globals, writes };
 }
 
 /**
