@@ -14,7 +14,7 @@ import type { JsValue } from "../runtime/values.js";
 import type { VM } from "../runtime/vm.js";
 import { chunksFor } from "./chunks.js";
 import type { EndpointFactory } from "./endpoint.js";
-import { type ActorOrigin, HostedWork } from "./hosted-work.js";
+import { type ActorOrigin, HostedWork, type Origin } from "./hosted-work.js";
 import { moduleBytes } from "./module-bytes.js";
 import { defaultEndpoints, defaultPoolSize } from "./platform.js";
 import { pmapHost } from "./pmap-host.js";
@@ -220,8 +220,10 @@ export class Pool {
     if (options.tasks) {
       vm.shareTasks({
         spawn: (proto, args) => this.spawnIn(vm, client, proto, args),
-        // work that assigns globals stays in the program's VM, where its assignments are seen
-        spawnActor: (proto) => (this.closed || writesGlobals(vm, proto) ? undefined : this.hosted.spawn(this.actorOrigin(client, proto)!)),
+        spawnActor: (proto) => {
+          const origin = this.closed ? undefined : this.movable(this.actorOrigin(client, proto)!);
+          return origin && this.hosted.spawn(origin);
+        },
         sendActor: (id, name, args) => this.hosted.call(client, id, name, args),
         quiet: () => this.hosted.quiet(client),
         stalled: () => this.hosted.stalled(client),
@@ -238,8 +240,19 @@ export class Pool {
    * then runs in the VM). Not retried on a lost worker: it fails with 7001.
    */
   private spawnIn(vm: VM, client: number, proto: number, args: JsValue[]): Promise<unknown> | undefined {
-    if (this.closed || writesGlobals(vm, proto)) return undefined;
-    return this.hosted.spawnTask({ client, modules: vm.modules, replica: replicaOf(vm, proto), proto, limits: hostedLimits(vm) }, args);
+    const origin = this.closed ? undefined : this.movable({ client, modules: vm.modules, replica: replicaOf(vm, proto), proto, limits: hostedLimits(vm) });
+    return origin && this.hosted.spawnTask(origin, args);
+  }
+
+  /**
+   * `origin` when its work can run on a worker with one VM's results; undefined when it must stay
+   * in the program's VM: its code assigns a global (the program would not see it), or a global it
+   * reaches cannot be copied (an actor living in the VM, a closure capturing variables).
+   */
+  private movable<O extends Origin>(origin: O): O | undefined {
+    const vm = this.clients.get(origin.client);
+    if (!vm || origin.replica.incomplete || writesGlobals(vm, origin.proto)) return undefined;
+    return origin;
   }
 
   /**

@@ -51,6 +51,8 @@ export interface ReplicaSource {
   globalsHash: string;
   /** The caller's permissions (roots resolved) and arguments: std/fs and std/sys obey them on the worker too. */
   capabilities: { permissions: PermissionOptions; args: string[] };
+  /** Some of the globals the function reaches could not be copied (they are nil in the replica). */
+  incomplete?: true;
 }
 
 /**

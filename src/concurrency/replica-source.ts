@@ -23,8 +23,8 @@ export function replicaOf(vm: VM, proto: number): ReplicaSource {
   // a function of its arguments alone (the usual task) needs no globals: nothing to encode
   const capabilities = { permissions: vm.permissions.toOptions(), args: [...vm.args] };
   if (reached.size === 0) return { globals: NO_GLOBALS, globalsHash: NO_GLOBALS_HASH, hashes, capabilities };
-  const globals = encodeGlobals(vm, reached);
-  return { globals, globalsHash: contentHash(globals), hashes, capabilities };
+  const { bytes, complete } = encodeGlobals(vm, reached);
+  return { globals: bytes, globalsHash: contentHash(bytes), hashes, capabilities, ...(complete ? {} : { incomplete: true }) };
 }
 
 const NO_GLOBALS = encodeValue([], WIRE);
@@ -131,25 +131,28 @@ function reach(vm: VM, proto: number): { globals: Set<number>; writes: boolean }
 
 /**
  * The globals `only` of the caller, encoded for a replica: a list of [index, "f", function index]
- * (a top-level function) or [index, "v", value]; those that cannot be copied are left out.
+ * (a top-level function) or [index, "v", value]; those that cannot be copied are left out (then
+ * the copy is not `complete`).
  */
-function encodeGlobals(vm: VM, only: ReadonlySet<number>): Uint8Array {
+function encodeGlobals(vm: VM, only: ReadonlySet<number>): { bytes: Uint8Array; complete: boolean } {
   const read: JsValue[] = [];
   const entries: StoredValue[] = [];
+  let complete = true;
   for (const i of [...only].sort((a, b) => a - b)) {
     const v = vm.global(i);
     read.push(v);
     const fn = v as Record<symbol, number> | null;
     if (typeof fn?.[FUNCTION_INDEX] === "number") {
       if (fn[FUNCTION_CAPTURES] === 0) entries.push([i, "f", fn[FUNCTION_INDEX]]);
+      else complete = false;
     } else entries.push([i, "v", v as StoredValue]);
   }
   try {
     try {
-      return encodeValue(entries, WIRE);
+      return { bytes: encodeValue(entries, WIRE), complete };
     } catch {
-      // some global cannot be copied (a list holding a function, ...): it stays nil over there
-      return encodeValue(entries.filter(copyable), WIRE);
+      // some global cannot be copied (a list holding a function, an actor living in the VM, ...): it stays nil over there
+      return { bytes: encodeValue(entries.filter(copyable), WIRE), complete: false };
     }
   } finally {
     releaseArrays(read);

@@ -174,6 +174,19 @@ print(await spawn bump(1), await t.add(2), count)
 `,
     );
     expect(r.stdout).toBe("1 3 3\n");
+    // that actor stays in the VM: work that calls it, whose copy of the globals could not hold it, stays too
+    const calls = sameEverywhere(
+      "calls-local.nc",
+      `var count = 0
+actor Tally { func add(n) { count += n; return count } }
+let t = spawn Tally()
+func work(n) { return await t.add(n) }
+actor W { func go(n) { return await t.add(n) } }
+let w = spawn W()
+print(await spawn work(1), await w.go(2), count)
+`,
+    );
+    expect(calls.stdout).toBe("1 3 3\n");
   });
 });
 
@@ -210,7 +223,7 @@ describe("through the library", () => {
   };
 
   it("resolves runAsync once the work on the workers has ended", async () => {
-    const source = `func w(n) { await sleep(50); print("task", n); return n }\nspawn w(1)\nspawn w(2)\nprint("main")\n`;
+    const source = `func w(n) { await sleep(100 * n); print("task", n); return n }\nspawn w(1)\nspawn w(2)\nprint("main")\n`;
     const alone = await outputOf(source, false);
     expect(alone).toEqual({ out: "main\ntask 1\ntask 2\n", ok: true, error: undefined });
     expect(await outputOf(source, true)).toEqual(alone);
