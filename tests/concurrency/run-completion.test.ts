@@ -229,6 +229,12 @@ describe("through the library", () => {
     expect(await outputOf(source, true)).toEqual(alone);
   });
 
+  it("fails runAsync with 7004 when the program deadlocks across the workers", async () => {
+    const source = `actor A {\n  func f() { return await a.f() }\n}\nlet a = spawn A()\nprint(await a.f())\n`;
+    expect(await outputOf(source, true)).toEqual(await outputOf(source, false));
+    expect((await outputOf(source, true)).error).toBe(7004);
+  });
+
   it("keeps work that assigns globals off the workers, and sends the rest", async () => {
     const placed = async () => (await pool.workerStats()).reduce((n, s) => n + s.actors + s.tasksRun, 0);
     const before = await placed();
