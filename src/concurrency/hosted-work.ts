@@ -123,7 +123,7 @@ export class HostedWork {
   }
 
   /** Resolves once all of program `client`'s work on the workers, and all it started, has ended. */
-  quiet(client: number): Promise<void> {
+  quiet(client: number): Promise<void> & { cancel(): void } {
     return this.quiescence.quiet(client);
   }
 
@@ -136,12 +136,24 @@ export class HostedWork {
   private probe(client: number): { slot: WorkerSlot; answer: Promise<unknown>; sent: () => number }[] {
     return [...this.lanes].map(([slot, lanes]) => {
       const answer = new Promise((resolve, reject) => {
-        const task: Task = { id: this.pool.newId(), idempotent: false, attempts: 0, resolve, reject };
-        this.track(slot, task);
-        this.toWorker(slot, { t: "probe", id: task.id, client } satisfies QuietProbe);
+        const id = this.pool.newId();
+        // not work in flight: a probe neither loads its worker nor keeps the process alive
+        this.probes.set(id, { slot, resolve, reject });
+        this.toWorker(slot, { t: "probe", id, client } satisfies QuietProbe);
       });
       return { slot, answer, sent: () => lanes.sent };
     });
+  }
+  /** Probes not answered yet, by id. */
+  private readonly probes = new Map<number, { slot: WorkerSlot; resolve(v: unknown): void; reject(e: Error): void }>();
+
+  /** Fails the probes a worker (or every worker: undefined) will not answer. */
+  private unanswered(slot: WorkerSlot | undefined): void {
+    for (const [id, p] of this.probes) {
+      if (slot && p.slot !== slot) continue;
+      this.probes.delete(id);
+      p.reject(new HostError(ERRORS.WorkerLost.code, []));
+    }
   }
 
   /** A structured message to a worker, in order with its lane's records. */
@@ -177,8 +189,12 @@ export class HostedWork {
 
   private record(slot: WorkerSlot, r: LaneRecord): void {
     switch (r.kind) {
-      case "value":
-        return this.pool.settle(slot, r.id, undefined, () => r.value);
+      case "value": {
+        const probe = this.probes.get(r.id);
+        if (!probe) return this.pool.settle(slot, r.id, undefined, () => r.value);
+        this.probes.delete(r.id);
+        return probe.resolve(r.value);
+      }
       case "error":
         return this.pool.settle(slot, r.id, r.error, () => undefined);
       case "output":
@@ -337,6 +353,7 @@ export class HostedWork {
   /** A worker died (the pool failed what it held): its actors start again on the others. */
   lost(slot: WorkerSlot): void {
     this.lanes.delete(slot);
+    this.unanswered(slot);
     for (const a of this.actors.values()) {
       if (a.slot !== slot) continue;
       a.slot = undefined;
@@ -354,6 +371,7 @@ export class HostedWork {
     const left = [...this.actors.values()].flatMap((a) => a.backlog);
     this.actors.clear();
     this.lanes.clear();
+    this.unanswered(undefined);
     return left;
   }
 

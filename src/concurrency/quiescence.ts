@@ -45,6 +45,8 @@ interface ProgramState {
   timer: ReturnType<typeof setTimeout> | undefined;
   /** Waiting for the run's work to end (its fibers ended). */
   quiet: (() => void)[];
+  /** Keeps the process alive while they wait: work left on a worker may be all there is. */
+  alive: ReturnType<typeof setInterval> | undefined;
 }
 
 export class Quiescence {
@@ -52,10 +54,16 @@ export class Quiescence {
 
   constructor(private readonly pool: QuiescencePool) {}
 
-  /** Resolves once all the program's work on the workers has ended (its own fibers have). */
-  quiet(client: number): Promise<void> {
-    return new Promise((resolve) => {
-      const s = this.state(client);
+  /**
+   * Resolves once all the program's work on the workers has ended (its own fibers have); its
+   * `cancel` gives up waiting (the run ended otherwise: an exit, an interrupt).
+   */
+  quiet(client: number): Promise<void> & { cancel(): void } {
+    const s = this.state(client);
+    let waiter: () => void = () => {};
+    const promise = new Promise<void>((resolve) => {
+      waiter = resolve;
+      s.alive ??= setInterval(() => {}, 2 ** 30);
       s.quiet.push(resolve);
       if (s.probing) s.again = true;
       else {
@@ -63,6 +71,18 @@ export class Quiescence {
         void this.round(client, s);
       }
     });
+    const cancel = () => {
+      const i = s.quiet.indexOf(waiter);
+      if (i >= 0) s.quiet.splice(i, 1);
+      if (s.quiet.length === 0) this.release(s);
+    };
+    return Object.assign(promise, { cancel });
+  }
+
+  /** Nobody waits for the program's work to end: the process may end without it. */
+  private release(s: ProgramState): void {
+    clearInterval(s.alive);
+    s.alive = undefined;
   }
 
   /** The program's VM waits with nothing but its work elsewhere to wake it: look whether anything moves. */
@@ -87,7 +107,7 @@ export class Quiescence {
 
   private state(client: number): ProgramState {
     let s = this.programs.get(client);
-    if (!s) this.programs.set(client, (s = { probing: false, again: false, pause: 0, timer: undefined, quiet: [] }));
+    if (!s) this.programs.set(client, (s = { probing: false, again: false, pause: 0, timer: undefined, quiet: [], alive: undefined }));
     return s;
   }
 
@@ -148,7 +168,8 @@ export class Quiescence {
     if (stall.blocked > 0 && stall.waits !== this.pool.ownWork(client)) return "running";
     if (stall.blocked + elsewhere === 0) {
       for (const resolve of s.quiet.splice(0)) resolve();
-      return s.quiet.length === 0 ? "ended" : "moving";
+      this.release(s);
+      return "ended";
     }
     if (stall.blocked > 0) vm.breakDeadlock(elsewhere);
     else if (stuck) this.pool.breakOn(stuck.slot, client, elsewhere - stuck.blocked);

@@ -66,9 +66,9 @@ export interface TaskHost {
   sendActor(id: number, name: string, args: JsValue[]): PromiseLike<unknown>;
   /**
    * Resolves once all the work this VM gave the host, and all that work started, has ended: a run
-   * whose own fibers all ended waits for it, as for its own tasks.
+   * whose own fibers all ended waits for it, as for its own tasks. `cancel`: the run ended otherwise.
    */
-  quiet?(): Promise<void>;
+  quiet?(): Promise<void> & { cancel?(): void };
   /** The VM has nothing to do but wait for host promises, no timer pending, or its hosted work ended (see `stall`). */
   stalled?(): void;
 }
@@ -730,14 +730,18 @@ export class VM {
       ended = true;
       this.wakeUp();
     });
-    for (;;) {
-      if (this.exitCode !== undefined) return STATUS_EXITED;
-      if (this.interruptRequested) {
-        this.interruptRequested = false;
-        return STATUS_INTERRUPTED;
+    try {
+      for (;;) {
+        if (this.exitCode !== undefined) return STATUS_EXITED;
+        if (this.interruptRequested) {
+          this.interruptRequested = false;
+          return STATUS_INTERRUPTED;
+        }
+        if (ended) return STATUS_DONE;
+        await this.nextSettlement(Infinity);
       }
-      if (ended) return STATUS_DONE;
-      await this.nextSettlement(Infinity);
+    } finally {
+      if (!ended) quiet.cancel?.();
     }
   }
 
