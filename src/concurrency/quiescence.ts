@@ -89,7 +89,7 @@ export class Quiescence {
   stalled(client: number): void {
     const s = this.state(client);
     if (s.probing) s.again = true;
-    else if (s.timer === undefined) this.later(client, s, STALL_MS);
+    else if (s.timer === undefined) this.later(client, s, s.pause || STALL_MS);
   }
 
   /** A round in `ms`, if the program still waits then. */
@@ -137,15 +137,12 @@ export class Quiescence {
       if (a && a.blocked > 0) stuck ??= a;
     }
     const outcome = still ? this.conclude(client, s, blockedElsewhere, stuck) : "moving";
-    if (outcome === "moving") {
-      // something moved: look again once it may have settled, less often while it keeps moving
-      s.pause = Math.min(MAX_PAUSE_MS, s.pause * 2 || STALL_MS);
-      if (s.timer === undefined) this.later(client, s, s.pause);
-      return;
-    }
-    s.pause = 0;
+    // while the program keeps moving, look less often (a program awaiting call after call would
+    // otherwise be probed every few milliseconds); after a deadlock was broken, or all ended, soon
+    if (outcome === "moving" || outcome === "running") s.pause = Math.min(MAX_PAUSE_MS, s.pause * 2 || STALL_MS);
+    else s.pause = 0;
     // a deadlock broken on a worker may leave the program's VM waiting as before: look again
-    if ((s.again || outcome === "broken") && s.timer === undefined) this.later(client, s, STALL_MS);
+    if ((outcome === "moving" || outcome === "broken" || s.again) && s.timer === undefined) this.later(client, s, s.pause || STALL_MS);
   }
 
   /** Whether the program's VM still waits for its work elsewhere. */
