@@ -17,7 +17,7 @@ import {
   P_CODE, P_LEN, P_NPARAMS, P_NREQUIRED, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME,
 } from "./vm/state";
 import { runFunction as run, callValue as call, runQueued, resume as resumeRun, resultValue, thrownValue, collectGarbage } from "./vm/interp";
-import { spawnTask, cancelTaskOf, newHostFuture as mkHostFuture, settleHostFuture, nextDeadline as deadline, abandonRun as abandon, hostPending, liveFibers } from "./vm/scheduler";
+import { spawnTask, cancelTaskOf, newHostFuture as mkHostFuture, settleHostFuture, nextDeadline as deadline, abandonRun as abandon, hostPending, liveFibers, blockedFibers as blocked, breakDeadlock } from "./vm/scheduler";
 import { setSupervision as supervise, newActor, remoteActorValue, boundMethod, send } from "./vm/actor";
 import { futureState, futureValue } from "./objects/future";
 import { closureOf } from "./vm/parallel";
@@ -178,6 +178,19 @@ export function abandonRun(): void {
 
 export function fiberCount(): u32 {
   return liveFibers();
+}
+
+/** Fibers blocked on a future. */
+export function blockedFibers(): u32 {
+  return blocked();
+}
+
+/**
+ * The program's fibers are blocked here and in the host's other VMs (`elsewhere` of them) and
+ * nothing can wake them: one await here fails with 7004 counting them all. 0 when none is blocked here.
+ */
+export function breakDeadlockAcross(elsewhere: u32): u32 {
+  return breakDeadlock(elsewhere) ? 1 : 0;
 }
 
 export function stepsLeft(): f64 {

@@ -527,9 +527,11 @@ function finishRun(): u32 {
 
 /**
  * Every fiber is blocked and nothing can settle their futures: the main fiber's await (or the
- * oldest blocked fiber's) fails with 7004. Returns false when no fiber is blocked.
+ * oldest blocked fiber's) fails with 7004. Returns false when no fiber is blocked. A host that
+ * found the program's fibers blocked everywhere breaks the deadlock here with the count of those
+ * blocked in its other VMs.
  */
-function breakDeadlock(): bool {
+export function breakDeadlock(elsewhere: u32 = 0): bool {
   let victim: u32 = 0;
   let blocked: u32 = 0;
   for (let f = firstFiber; f != 0; f = load<u32>(f, FB_LNEXT)) {
@@ -538,7 +540,8 @@ function breakDeadlock(): bool {
     if (victim == 0 || f == mainFiber) victim = f;
   }
   if (victim == 0) return false;
-  deadlockWaiting = blocked;
+  // `elsewhere`: fibers of the same program blocked in other VMs (a pool's workers)
+  deadlockWaiting = blocked + elsewhere;
   setFuel(fuel - WAKE_COST);
   removeWaiter(load<u32>(victim, FB_WAIT), num(<f64>victim));
   store<u32>(victim, load<u32>(victim, FB_FLAGS) | FF_DEADLOCK, FB_FLAGS);
@@ -551,6 +554,13 @@ export function markScheduler(): void {
   markValue(mainOutcome);
   for (let i: u32 = 0; i < listLength(timers); i++) markPtr(pointerAt(timers, i));
   for (let i: u32 = 0; i < listLength(hostFutures); i++) markPtr(pointerAt(hostFutures, i));
+}
+
+/** Fibers blocked on a future. */
+export function blockedFibers(): u32 {
+  let n: u32 = 0;
+  for (let f = firstFiber; f != 0; f = load<u32>(f, FB_LNEXT)) if (fiberState(f) == FS_BLOCKED) n++;
+  return n;
 }
 
 /** Fibers not ended, for statistics. */

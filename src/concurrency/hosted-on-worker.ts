@@ -11,7 +11,7 @@ import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import type { HostedCall, RunOutcome, TaskHost, VM } from "../runtime/vm.js";
 import { type LaneBuffers, LaneReader, LaneWriter } from "./lane.js";
 import { encodeForWire, type LaneRecord, LaneRecordWriter, readLaneRecord } from "./lane-records.js";
-import { type ActorIdBlock, type ErrorInfo, errorInfo, type FromWorker, type HostedJob } from "./protocol.js";
+import { type ActorIdBlock, type DeadlockBreak, type ErrorInfo, errorInfo, type FromWorker, type HostedJob, type QuietProbe } from "./protocol.js";
 
 /**
  * How long a worker keeps looking for the next record after handling one before it sleeps: a
@@ -30,7 +30,7 @@ export interface HostedWorker {
 /** An actor placed here: the VM hosting it and its handle there, or why it could not be made. */
 type PlacedActor = { vm: VM; handle: number } | { failed: ErrorInfo };
 
-type Work = HostedJob | Extract<LaneRecord, { kind: "actor" | "message" | "task" | "cancel" }>;
+type Work = HostedJob | QuietProbe | DeadlockBreak | Extract<LaneRecord, { kind: "actor" | "message" | "task" | "cancel" }>;
 
 export class HostedOnWorker {
   /** Each caller's program here (by client): its VM, or why it could not be made. */
@@ -45,8 +45,14 @@ export class HostedOnWorker {
   /** How to cancel the tasks and messages running here, by id. */
   private readonly running = new Map<number, () => void>();
   /** Calls this worker's tasks and actors made to actors, waiting for their answers. */
-  private readonly calls = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private readonly calls = new Map<number, { client: number; resolve(v: unknown): void; reject(e: Error): void }>();
   private nextCall = 1;
+  /** For each program, how many of its calls wait for their answers. */
+  private readonly callsOf = new Map<number, number>();
+  /** Lane records and messages received from the pool (see quiescence.ts). */
+  private seen = 0;
+  /** The pool's probes not answered yet, by program: the probe's id. */
+  private readonly probes = new Map<number, number>();
 
   /** The ids this worker gives the actors its work spawns (see hosted-work.ts). */
   private actorIds = { next: 0, end: 0 };
@@ -63,8 +69,10 @@ export class HostedOnWorker {
         const bytes = encodeForWire(records.encoder, args as StoredValue[]);
         const id = this.nextCall++;
         records.message(id, actor, name, bytes);
-        return new Promise((resolve, reject) => this.calls.set(id, { resolve, reject }));
+        this.callsOf.set(client, (this.callsOf.get(client) ?? 0) + 1);
+        return new Promise((resolve, reject) => this.calls.set(id, { client, resolve, reject }));
       },
+      stalled: () => this.answerProbe(client),
       spawnActor: (proto) => {
         const records = this.lanes?.records;
         if (!records || this.actorIds.next >= this.actorIds.end) return undefined; // it lives here
@@ -92,7 +100,7 @@ export class HostedOnWorker {
     }
     const id = this.nextCall++;
     records.store(id, client, fiber, op, bytes);
-    return new Promise((resolve, reject) => this.calls.set(id, { resolve, reject }));
+    return new Promise((resolve, reject) => this.calls.set(id, { client, resolve, reject }));
   }
 
   constructor(private readonly worker: HostedWorker) {}
@@ -104,8 +112,14 @@ export class HostedOnWorker {
     const to = new LaneWriter(buffers.fromWorker, (m, transfer) => this.worker.post(m as FromWorker, transfer), 0);
     const from = new LaneReader(
       buffers.toWorker,
-      (bytes, view, at, length) => this.record(readLaneRecord(bytes, view, at, length)),
-      (job) => this.work.push(job as HostedJob),
+      (bytes, view, at, length) => {
+        this.seen++;
+        this.record(readLaneRecord(bytes, view, at, length));
+      },
+      (job) => {
+        this.seen++;
+        this.work.push(job as Work);
+      },
       () => this.run(),
       SPIN_MS,
     );
@@ -137,6 +151,7 @@ export class HostedOnWorker {
       case "error": {
         const call = this.calls.get(r.id);
         this.calls.delete(r.id);
+        if (call) this.callsOf.set(call.client, this.callsOf.get(call.client)! - 1);
         if (r.kind === "value") call?.resolve(r.value);
         else call?.reject(new NoodleRuntimeError(r.error.code, r.error.message, r.error.trace, r.error.frames));
         return;
@@ -153,7 +168,7 @@ export class HostedOnWorker {
         work.length = 0;
         this.next = 0;
       }
-      if ("t" in next) {
+      if ("t" in next && next.t === "hosted") {
         this.preparing = true;
         void this.prepare(next).finally(() => {
           this.preparing = false;
@@ -161,11 +176,40 @@ export class HostedOnWorker {
         });
         return;
       }
-      if (next.kind === "actor") this.place(next);
+      if ("t" in next) {
+        if (next.t === "probe") this.probes.set(next.client, next.id);
+        else this.breakDeadlock(next);
+      } else if (next.kind === "actor") this.place(next);
       else if (next.kind === "task") this.task(next);
       else if (next.kind === "cancel") this.running.get(next.id)?.();
       else this.deliver(next);
     }
+    if (!this.preparing) for (const client of this.probes.keys()) this.answerProbe(client);
+  }
+
+  /**
+   * Answers the pool's probe about `client`'s program once its work here has ended, or stalls
+   * with every fiber blocked on calls to the pool: [blocked fibers, what this worker received].
+   */
+  private answerProbe(client: number): void {
+    const id = this.probes.get(client);
+    if (id === undefined || this.preparing || this.next < this.work.length) return;
+    const vm = this.programs.get(client);
+    let blocked = 0;
+    if (vm && "runHosted" in vm && !vm.hostedEnded) {
+      const stall = vm.stall();
+      // a timer, or a host promise that is not a call to the pool, can still wake it
+      if (!stall || stall.waits !== (this.callsOf.get(client) ?? 0)) return;
+      blocked = stall.blocked;
+    }
+    this.probes.delete(client);
+    this.lanes!.records.value(id, [blocked, this.seen], errorInfo);
+  }
+
+  /** The program's fibers wait everywhere and nothing can wake them: one await here fails with 7004. */
+  private breakDeadlock(b: DeadlockBreak): void {
+    const vm = this.programs.get(b.client);
+    if (vm && "runHosted" in vm) vm.breakDeadlock(b.elsewhere);
   }
 
   private async prepare(job: HostedJob): Promise<void> {

@@ -13,21 +13,24 @@ import { type StoredValue, ValueEncoder, WIRE } from "../codec/value-codec.js";
 import { ERRORS } from "../errors/table.js";
 import { HostError } from "../runtime/host-calls.js";
 import type { JsValue } from "../runtime/values.js";
-import type { Supervision } from "../runtime/vm.js";
+import type { Supervision, VM } from "../runtime/vm.js";
 import type { ProgramStores } from "../store/db-host.js";
 import { STORE_OPS } from "../store/store-ops.js";
 import { LaneReader, LaneWriter, laneBuffers } from "./lane.js";
 import { encodeForWire, type LaneRecord, LaneRecordWriter, readLaneRecord } from "./lane-records.js";
 import {
+  type DeadlockBreak,
   type ErrorInfo,
   errorInfo,
   type FromWorker,
   type HostedJob,
   type HostedLimits,
   type ModuleBytes,
+  type QuietProbe,
   type ReplicaSource,
   type ToWorker,
 } from "./protocol.js";
+import { Quiescence } from "./quiescence.js";
 import type { Task } from "./task.js";
 import type { WorkerSlot } from "./worker-slot.js";
 
@@ -50,6 +53,13 @@ export interface HostedWorkPool {
   stores(client: number): ProgramStores | undefined;
   /** A worker whose callers the stores know as `callers` was lost (ProgramStores.workerLost). */
   storesLost(callers: string): void;
+  /**
+   * Where a message to an actor of `client`'s function `proto` comes from now, with the globals as
+   * they are; undefined when its code names none (or that VM is gone).
+   */
+  globalsNow(client: number, proto: number): ActorOrigin | undefined;
+  /** Attached VM `client`, while attached. */
+  program(client: number): VM | undefined;
 }
 
 /**
@@ -92,6 +102,8 @@ interface Lanes {
   programs: Map<number, string>;
   /** How the program's stores name this worker's callers (unique to this worker, replacements included). */
   callers: string;
+  /** Records and messages written to the worker (see quiescence.ts). */
+  sent: number;
 }
 
 /**
@@ -107,8 +119,61 @@ export class HostedWork {
   private readonly hosting = new Map<WorkerSlot, number>();
   private readonly lanes = new Map<WorkerSlot, Lanes>();
   private idBlocks = 0;
+  /** For each program, its tasks and messages on the workers it has not had the answer of. */
+  private readonly own = new Map<number, number>();
+  private readonly quiescence: Quiescence;
 
-  constructor(private readonly pool: HostedWorkPool) {}
+  constructor(private readonly pool: HostedWorkPool) {
+    this.quiescence = new Quiescence({
+      program: (client) => pool.program(client),
+      ownWork: (client) => this.own.get(client) ?? 0,
+      backlogged: (client) => [...this.actors.values()].some((a) => a.origin.client === client && a.backlog.length > 0),
+      probe: (client) => this.probe(client),
+      breakOn: (slot, client, elsewhere) => this.toWorker(slot, { t: "break", client, elsewhere } satisfies DeadlockBreak),
+    });
+  }
+
+  /** Resolves once all of program `client`'s work on the workers, and all it started, has ended. */
+  quiet(client: number): Promise<void> & { cancel(): void } {
+    return this.quiescence.quiet(client);
+  }
+
+  /** Program `client`'s VM waits with nothing but its work on the workers to wake it. */
+  stalled(client: number): void {
+    this.quiescence.stalled(client);
+  }
+
+  /** Probes every worker with lanes about program `client` (see quiescence.ts). */
+  private probe(client: number): { slot: WorkerSlot; answer: Promise<unknown>; sent: () => number }[] {
+    return [...this.lanes].map(([slot, lanes]) => {
+      const answer = new Promise((resolve, reject) => {
+        const id = this.pool.newId();
+        // not work in flight: a probe neither loads its worker nor keeps the process alive
+        this.probes.set(id, { slot, resolve, reject });
+        this.toWorker(slot, { t: "probe", id, client } satisfies QuietProbe);
+      });
+      return { slot, answer, sent: () => lanes.sent };
+    });
+  }
+  /** Probes not answered yet, by id. */
+  private readonly probes = new Map<number, { slot: WorkerSlot; resolve(v: unknown): void; reject(e: Error): void }>();
+
+  /** Fails the probes a worker (or every worker: undefined) will not answer. */
+  private unanswered(slot: WorkerSlot | undefined): void {
+    for (const [id, p] of this.probes) {
+      if (slot && p.slot !== slot) continue;
+      this.probes.delete(id);
+      p.reject(new HostError(ERRORS.WorkerLost.code, []));
+    }
+  }
+
+  /** A structured message to a worker, in order with its lane's records. */
+  private toWorker(slot: WorkerSlot, message: unknown): void {
+    const lanes = this.lanes.get(slot);
+    if (!lanes) return;
+    lanes.sent++;
+    lanes.to.message(message);
+  }
 
   /** Opens the lanes of a worker that just started. */
   connect(slot: WorkerSlot): void {
@@ -130,13 +195,17 @@ export class HostedWork {
       },
       (message) => this.pool.receive(slot, message as FromWorker),
     );
-    this.lanes.set(slot, { to, records: new LaneRecordWriter(to), from, programs: new Map(), callers: `worker ${this.idBlocks}` });
+    this.lanes.set(slot, { to, records: new LaneRecordWriter(to), from, programs: new Map(), callers: `worker ${this.idBlocks}`, sent: 0 });
   }
 
   private record(slot: WorkerSlot, r: LaneRecord): void {
     switch (r.kind) {
-      case "value":
-        return this.pool.settle(slot, r.id, undefined, () => r.value);
+      case "value": {
+        const probe = this.probes.get(r.id);
+        if (!probe) return this.pool.settle(slot, r.id, undefined, () => r.value);
+        this.probes.delete(r.id);
+        return probe.resolve(r.value);
+      }
       case "error":
         return this.pool.settle(slot, r.id, r.error, () => undefined);
       case "output":
@@ -164,11 +233,17 @@ export class HostedWork {
 
   /** A worker's task or actor calls an actor: the message goes to that actor, the answer back. */
   private passOn(from: WorkerSlot, r: Extract<LaneRecord, { kind: "message" }>): void {
-    const answer = () => this.lanes.get(from)?.records;
     new Promise((resolve, reject) => this.send(r.actor, r.name, r.args, { id: this.pool.newId(), idempotent: false, attempts: 0, resolve, reject })).then(
-      (v) => answer()?.value(r.id, v as StoredValue, errorInfo),
-      (e) => answer()?.error(r.id, errorInfo(e, true)),
+      (v) => this.answerTo(from)?.value(r.id, v as StoredValue, errorInfo),
+      (e) => this.answerTo(from)?.error(r.id, errorInfo(e, true)),
     );
+  }
+
+  /** The records of a worker's lane, for an answer, counted as sent (quiescence.ts); undefined once the worker is gone. */
+  private answerTo(slot: WorkerSlot): LaneRecordWriter | undefined {
+    const lanes = this.lanes.get(slot);
+    if (lanes) lanes.sent++;
+    return lanes?.records;
   }
 
   /**
@@ -178,8 +253,8 @@ export class HostedWork {
   private storeCall(from: WorkerSlot, r: Extract<LaneRecord, { kind: "store" }>): void {
     const lanes = this.lanes.get(from);
     if (!lanes) return;
-    const answer = (v: unknown) => this.lanes.get(from)?.records.value(r.id, (v ?? null) as StoredValue, errorInfo);
-    const fail = (e: unknown) => this.lanes.get(from)?.records.error(r.id, errorInfo(e));
+    const answer = (v: unknown) => this.answerTo(from)?.value(r.id, (v ?? null) as StoredValue, errorInfo);
+    const fail = (e: unknown) => this.answerTo(from)?.error(r.id, errorInfo(e));
     let result: unknown;
     try {
       const stores = this.pool.stores(r.client);
@@ -209,8 +284,9 @@ export class HostedWork {
     const lanes = this.lanes.get(slot)!;
     this.prepare(slot, lanes, origin);
     const bytes = encodeForWire(lanes.records.encoder, args as StoredValue[]);
-    return this.cancellable((task) => {
+    return this.cancellable(origin.client, (task) => {
       this.track(slot, task);
+      lanes.sent++;
       lanes.records.task(task.id, origin.client, origin.proto, bytes);
     });
   }
@@ -227,17 +303,32 @@ export class HostedWork {
     return slot && slot.inflight.size < BUSY ? slot : undefined;
   }
 
-  /** A message to actor `id` (see send): its answer's promise, which can be cancelled. */
-  call(id: number, name: string, args: unknown[]): Promise<unknown> {
-    return this.cancellable((task) => this.send(id, name, args, task));
+  /** A message of program `client`'s VM to actor `id` (see send): its answer's promise, which can be cancelled. */
+  call(client: number, id: number, name: string, args: unknown[]): Promise<unknown> {
+    return this.cancellable(client, (task) => this.send(id, name, args, task));
   }
 
-  /** The promise of a task `start` sends, with a `cancel` method (a timeout gave up on it). */
-  private cancellable(start: (task: Task) => void): Promise<unknown> {
+  /** The promise of a task program `client`'s VM `start`s, with a `cancel` method (a timeout gave up on it). */
+  private cancellable(client: number, start: (task: Task) => void): Promise<unknown> {
     let task: Task | undefined;
     const promise = new Promise((resolve, reject) => {
-      task = { id: this.pool.newId(), idempotent: false, attempts: 0, resolve, reject };
+      // counted until answered: the program's VM waiting only for these may be deadlocked
+      const answered = () => this.own.set(client, (this.own.get(client) ?? 1) - 1);
+      task = {
+        id: this.pool.newId(),
+        idempotent: false,
+        attempts: 0,
+        resolve: (v) => {
+          answered();
+          resolve(v);
+        },
+        reject: (e) => {
+          answered();
+          reject(e);
+        },
+      };
       start(task);
+      this.own.set(client, (this.own.get(client) ?? 0) + 1);
     });
     return Object.assign(promise, { cancel: () => this.cancel(task!) });
   }
@@ -250,7 +341,11 @@ export class HostedWork {
       a.backlog.splice(i, 1);
       return task.reject(new HostError(ERRORS.Cancelled.code, []));
     }
-    for (const [slot, lanes] of this.lanes) if (slot.inflight.get(task.id) === task) lanes.records.cancel(task.id);
+    for (const [slot, lanes] of this.lanes) {
+      if (slot.inflight.get(task.id) !== task) continue;
+      lanes.sent++;
+      lanes.records.cancel(task.id);
+    }
   }
 
   /** Brings the worker's VM hosting the program up to the globals `origin` needs, when they changed. */
@@ -258,7 +353,7 @@ export class HostedWork {
     if (lanes.programs.get(client) === replica.globalsHash) return;
     lanes.programs.set(client, replica.globalsHash);
     const job: HostedJob = { t: "hosted", client, modules: this.pool.shipTo(slot, modules), limits, ...replica };
-    lanes.to.message(job);
+    this.toWorker(slot, job);
   }
 
   /** Places a new actor; returns its id. */
@@ -295,7 +390,15 @@ export class HostedWork {
       actor.backlog.push(task);
       return;
     }
-    this.write(slot, task, id, name, encodeForWire(this.lanes.get(slot)!.records.encoder, args as StoredValue[]));
+    const lanes = this.lanes.get(slot)!;
+    this.refresh(slot, lanes, actor);
+    this.write(slot, task, id, name, encodeForWire(lanes.records.encoder, args as StoredValue[]));
+  }
+
+  /** The handler sees the program's globals as they are when the message is sent, as in one VM. */
+  private refresh(slot: WorkerSlot, lanes: Lanes, actor: PlacedActor): void {
+    const now = this.pool.globalsNow(actor.origin.client, actor.origin.proto);
+    if (now) this.prepare(slot, lanes, now);
   }
   private readonly wire = new ValueEncoder(WIRE);
 
@@ -310,6 +413,7 @@ export class HostedWork {
     lanes?.to.close();
     this.lanes.delete(slot);
     this.hosting.delete(slot);
+    this.unanswered(slot);
     // transactions its tasks and actors had open on the programs' stores roll back
     if (lanes !== undefined) this.pool.storesLost(lanes.callers);
     for (const a of this.actors.values()) {
@@ -332,6 +436,7 @@ export class HostedWork {
     this.hosting.clear();
     for (const lanes of this.lanes.values()) lanes.to.close();
     this.lanes.clear();
+    this.unanswered(undefined);
     return left;
   }
 
@@ -349,13 +454,17 @@ export class HostedWork {
     const lanes = this.lanes.get(best)!;
     const { origin } = actor;
     this.prepare(best, lanes, origin);
+    if (actor.backlog.length) this.refresh(best, lanes, actor);
+    lanes.sent++;
     lanes.records.actor(actor.id, origin.client, origin.proto, origin.supervision);
     for (const t of actor.backlog.splice(0)) this.write(best, t, actor.id, t.message!.name, t.message!.args);
   }
 
   private write(slot: WorkerSlot, task: Task, actor: number, name: string, args: Uint8Array): void {
     this.track(slot, task);
-    this.lanes.get(slot)!.records.message(task.id, actor, name, args);
+    const lanes = this.lanes.get(slot)!;
+    lanes.sent++;
+    lanes.records.message(task.id, actor, name, args);
   }
 
   /** The worker holds the task now: its loss fails it. */

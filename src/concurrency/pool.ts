@@ -15,7 +15,7 @@ import type { VM } from "../runtime/vm.js";
 import { type ProgramStores, storesOf } from "../store/db-host.js";
 import { chunksFor } from "./chunks.js";
 import type { EndpointFactory } from "./endpoint.js";
-import { type ActorOrigin, HostedWork } from "./hosted-work.js";
+import { type ActorOrigin, HostedWork, type Origin } from "./hosted-work.js";
 import { moduleBytes } from "./module-bytes.js";
 import { defaultEndpoints, defaultPoolSize } from "./platform.js";
 import { pmapHost } from "./pmap-host.js";
@@ -34,7 +34,7 @@ import {
   type ToWorker,
   type WorkerStats,
 } from "./protocol.js";
-import { replicaOf } from "./replica-source.js";
+import { namesGlobals, replicaOf, writesGlobals } from "./replica-source.js";
 import { splitRows } from "./row-split.js";
 import { shareProducts } from "./shared-product.js";
 import type { Task } from "./task.js";
@@ -222,8 +222,13 @@ export class Pool {
       vm.shareTasks({
         spawn: (proto, args) => this.spawnIn(vm, client, proto, args),
         refusesTasks: () => this.closed || this.hosted.busy(),
-        spawnActor: (proto) => (this.closed ? undefined : this.hosted.spawn(this.actorOrigin(client, proto)!)),
-        sendActor: (id, name, args) => this.hosted.call(id, name, args),
+        spawnActor: (proto) => {
+          const origin = this.closed ? undefined : this.movable(this.actorOrigin(client, proto)!);
+          return origin && this.hosted.spawn(origin);
+        },
+        sendActor: (id, name, args) => this.hosted.call(client, id, name, args),
+        quiet: () => this.hosted.quiet(client),
+        stalled: () => this.hosted.stalled(client),
       });
     }
     if (this.slots.some((s) => s.endpoint.receiveSync) && typeof SharedArrayBuffer !== "undefined") {
@@ -237,8 +242,19 @@ export class Pool {
    * then runs in the VM). Not retried on a lost worker: it fails with 7001.
    */
   private spawnIn(vm: VM, client: number, proto: number, args: JsValue[]): Promise<unknown> | undefined {
-    if (this.closed) return undefined;
-    return this.hosted.spawnTask({ client, modules: vm.modules, replica: replicaOf(vm, proto), proto, limits: hostedLimits(vm) }, args);
+    const origin = this.closed ? undefined : this.movable({ client, modules: vm.modules, replica: replicaOf(vm, proto), proto, limits: hostedLimits(vm) });
+    return origin && this.hosted.spawnTask(origin, args);
+  }
+
+  /**
+   * `origin` when its work can run on a worker with one VM's results; undefined when it must stay
+   * in the program's VM: its code assigns a global (the program would not see it), or a global it
+   * reaches cannot be copied (an actor living in the VM, a closure capturing variables).
+   */
+  private movable<O extends Origin>(origin: O): O | undefined {
+    const vm = this.clients.get(origin.client);
+    if (!vm || origin.replica.incomplete || writesGlobals(vm, origin.proto)) return undefined;
+    return origin;
   }
 
   /**
@@ -251,6 +267,15 @@ export class Pool {
       this.submit({ replica: { ...replica, items: encodeValue(chunk as StoredValue[], WIRE) } }, { idempotent: true }),
     );
     return ((await Promise.all(parts)) as StoredValue[][]).flat(1);
+  }
+
+  program(client: number): VM | undefined {
+    return this.clients.get(client);
+  }
+
+  globalsNow(client: number, proto: number): ActorOrigin | undefined {
+    const vm = this.clients.get(client);
+    return vm && namesGlobals(vm, proto) ? this.actorOrigin(client, proto) : undefined;
   }
 
   actorOrigin(client: number, proto: number): ActorOrigin | undefined {

@@ -52,6 +52,8 @@ export interface ReplicaSource {
   globalsHash: string;
   /** The caller's permissions (roots resolved) and arguments: std/fs and std/sys obey them on the worker too. */
   capabilities: { permissions: PermissionOptions; args: string[] };
+  /** Some of the globals the function reaches could not be copied (they are nil in the replica). */
+  incomplete?: true;
 }
 
 /**
@@ -84,6 +86,24 @@ export interface HostedLimits {
   share?: LimitShare;
   /** The caller's run that `pmap` chunks belong to: those of a run that ended at a limit do not start in a later one. */
   run?: number;
+}
+
+/**
+ * The pool asks whether a caller's work here has ended or waits with nothing to wake it (a
+ * message on the lane). The worker answers once it is so, as the value of task `id`:
+ * [fibers blocked on a future, lane records and messages it has received].
+ */
+export interface QuietProbe {
+  t: "probe";
+  id: number;
+  client: number;
+}
+
+/** The caller's fibers wait everywhere and nothing can wake them: one await here fails with 7004, counting `elsewhere` more. */
+export interface DeadlockBreak {
+  t: "break";
+  client: number;
+  elsewhere: number;
 }
 
 /** Rows [0, m) of C = A * B: A holds only those rows; C is shared, or absent to have the rows sent back. */

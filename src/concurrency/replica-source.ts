@@ -23,8 +23,8 @@ export function replicaOf(vm: VM, proto: number): ReplicaSource {
   // a function of its arguments alone (the usual task) needs no globals: nothing to encode
   const capabilities = capabilitiesOf(vm);
   if (reached.size === 0) return { globals: NO_GLOBALS, globalsHash: NO_GLOBALS_HASH, hashes, capabilities };
-  const globals = encodeGlobals(vm, reached);
-  return { globals, globalsHash: contentHash(globals), hashes, capabilities };
+  const { bytes, complete } = encodeGlobals(vm, reached);
+  return { globals: bytes, globalsHash: contentHash(bytes), hashes, capabilities, ...(complete ? {} : { incomplete: true }) };
 }
 
 /** What the replica may do, as the VM's; one object while they stay the same, so replicas alike compare as alike cheaply. */
@@ -55,6 +55,8 @@ interface Names {
   functions: number[];
   /** Whether it, or a function it makes closures of (at any depth), names any global. */
   namesGlobals?: boolean;
+  /** Whether its code assigns a global. */
+  writesGlobal: boolean;
 }
 
 const namesOf = new WeakMap<NbcModule, Names[]>();
@@ -71,7 +73,7 @@ function names(vm: VM, fn: number): Names | undefined {
 }
 
 function scan(code: Uint32Array): Names {
-  const found: Names = { globals: [], functions: [] };
+  const found: Names = { globals: [], functions: [], writesGlobal: false };
   for (let at = 0; at < code.length; ) {
     const ins = decodeAt(code, at);
     if (!ins) break;
@@ -80,13 +82,14 @@ function scan(code: Uint32Array): Names {
       else if (role === "p") found.functions.push(ins.operands[i]);
     });
     if (ins.spec.ext === "g") found.globals.push(ins.ext!);
+    if (ins.spec.name === "SETGLOBAL" || ins.spec.name === "SETGLOBALX") found.writesGlobal = true;
     at += ins.size;
   }
   return found;
 }
 
 /** Whether function `fn`'s code, or that of the functions it makes closures of, names a global. */
-function namesGlobals(vm: VM, fn: number, depth = 0): boolean {
+export function namesGlobals(vm: VM, fn: number, depth = 0): boolean {
   const n = names(vm, fn);
   if (!n) return false;
   // closures nest as deep as the source does; past a bound, just say yes and look
@@ -98,6 +101,21 @@ function namesGlobals(vm: VM, fn: number, depth = 0): boolean {
 export function reachableGlobals(vm: VM, proto: number): ReadonlySet<number> {
   // a task of its arguments alone (the common case) is decided without a walk
   if (!namesGlobals(vm, proto)) return NOTHING;
+  return reach(vm, proto).globals;
+}
+
+/**
+ * Whether code function `proto` of `vm` can reach now assigns a global. Such work cannot run in
+ * a replica: its assignments would stay there, where the program would not see them.
+ */
+export function writesGlobals(vm: VM, proto: number): boolean {
+  if (!namesGlobals(vm, proto)) return false;
+  return reach(vm, proto).writes;
+}
+
+/** The globals function `proto` reaches (see the top of this file), and whether any code it reaches assigns one. */
+function reach(vm: VM, proto: number): { globals: Set<number>; writes: boolean } {
+  let writes = false;
   const globals = new Set<number>();
   const seen = new Set<number>([proto]);
   const todo = [proto];
@@ -110,6 +128,7 @@ export function reachableGlobals(vm: VM, proto: number): ReadonlySet<number> {
   while (todo.length) {
     const n = names(vm, todo.pop()!);
     if (!n) continue;
+    writes ||= n.writesGlobal;
     n.functions.forEach(visit);
     for (const g of n.globals) {
       if (globals.has(g)) continue;
@@ -117,7 +136,7 @@ export function reachableGlobals(vm: VM, proto: number): ReadonlySet<number> {
       visit(vm.globalFunction(g));
     }
   }
-  return globals;
+  return { globals, writes };
 }
 
 /**
@@ -162,25 +181,28 @@ function holdsStore(v: JsValue, depth = 0): boolean {
 
 /**
  * The globals `only` of the caller, encoded for a replica: a list of [index, "f", function index]
- * (a top-level function) or [index, "v", value]; those that cannot be copied are left out.
+ * (a top-level function) or [index, "v", value]; those that cannot be copied are left out (then
+ * the copy is not `complete`).
  */
-function encodeGlobals(vm: VM, only: ReadonlySet<number>): Uint8Array {
+function encodeGlobals(vm: VM, only: ReadonlySet<number>): { bytes: Uint8Array; complete: boolean } {
   const read: JsValue[] = [];
   const entries: StoredValue[] = [];
+  let complete = true;
   for (const i of [...only].sort((a, b) => a - b)) {
     const v = vm.global(i);
     read.push(v);
     const fn = v as Record<symbol, number> | null;
     if (typeof fn?.[FUNCTION_INDEX] === "number") {
       if (fn[FUNCTION_CAPTURES] === 0) entries.push([i, "f", fn[FUNCTION_INDEX]]);
+      else complete = false;
     } else entries.push([i, "v", v as StoredValue]);
   }
   try {
     try {
-      return encodeValue(entries, WIRE);
+      return { bytes: encodeValue(entries, WIRE), complete };
     } catch {
-      // some global cannot be copied (a list holding a function, ...): it stays nil over there
-      return encodeValue(entries.filter(copyable), WIRE);
+      // some global cannot be copied (a list holding a function, an actor living in the VM, ...): it stays nil over there
+      return { bytes: encodeValue(entries.filter(copyable), WIRE), complete: false };
     }
   } finally {
     releaseArrays(read);

@@ -59,6 +59,8 @@ export interface CoreExports {
   nextDeadline(): number;
   abandonRun(): void;
   fiberCount(): number;
+  blockedFibers(): number;
+  breakDeadlockAcross(elsewhere: number): number;
   currentFiber(): number;
   setSpawnOffers(on: number): void;
   raiseFromHost(code: number): void;

@@ -45,6 +45,11 @@ export class HostedRuns {
 
   constructor(private readonly vm: HostingVm) {}
 
+  /** Whether no work is left and no fiber runs. */
+  get ended(): boolean {
+    return !this.driving && this.pending.size === 0;
+  }
+
   /** How many pieces of work are not finished. */
   get size(): number {
     return this.pending.size;

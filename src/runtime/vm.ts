@@ -16,8 +16,8 @@ import { HostError, type HostFunction, hostBuiltinId, releaseArrays } from "./ho
 import { HostedRuns } from "./hosted-runs.js";
 import { type PermissionOptions, Permissions } from "./permissions.js";
 import { memoryLimitMessage, NoodleRuntimeError, runtimeMessage, type TraceFrame, traceLines } from "./runtime-error.js";
-import { StoreValues } from "./store-values.js";
 import { type LimitShare, newLimitShare, SharedLimits } from "./shared-limits.js";
+import { StoreValues } from "./store-values.js";
 import { installSystem } from "./system-host.js";
 import { type JsValue, makeString, numberValue, objectValue, type StructTypes, toCore, ValueReader } from "./values.js";
 
@@ -68,6 +68,13 @@ export interface TaskHost {
   spawnActor?(proto: number): number | undefined;
   /** Message `name(args)` to actor `id`: the promise of the handler's result. */
   sendActor(id: number, name: string, args: JsValue[]): PromiseLike<unknown>;
+  /**
+   * Resolves once all the work this VM gave the host, and all that work started, has ended: a run
+   * whose own fibers all ended waits for it, as for its own tasks. `cancel`: the run ended otherwise.
+   */
+  quiet?(): Promise<void> & { cancel?(): void };
+  /** The VM has nothing to do but wait for host promises, no timer pending, or its hosted work ended (see `stall`). */
+  stalled?(): void;
 }
 
 /**
@@ -165,6 +172,7 @@ export class VM {
       endDrive: () => {
         this.running = false;
         this.waiting = false;
+        this.taskHost?.stalled?.();
       },
       waitsInIdle: (status) => this.waitsInIdle(status),
       deliver: () => this.counted(() => this.core.deliver()),
@@ -457,6 +465,31 @@ export class VM {
 
   private readonly hosted: HostedRuns;
 
+  /** Whether this VM hosts no work for another and runs none of its fibers. */
+  get hostedEnded(): boolean {
+    return this.hosted.ended;
+  }
+
+  /**
+   * While the run waits with nothing to do but wait for host promises and no timer pending: how
+   * many of its fibers are blocked on a future, and how many host promises it waits for.
+   */
+  stall(): { blocked: number; waits: number } | undefined {
+    return this.stalled ? { blocked: this.core.blockedFibers(), waits: this.hostWaiting } : undefined;
+  }
+  private stalled = false;
+
+  /**
+   * The host found the program's fibers blocked here and in its other VMs (`elsewhere` of them),
+   * with nothing that can wake them: one await here fails with 7004, as in one VM. False when
+   * this VM is not stalled or has no blocked fiber.
+   */
+  breakDeadlock(elsewhere: number): boolean {
+    if (!this.stalled || this.core.breakDeadlockAcross(elsewhere) === 0) return false;
+    this.wakeUp();
+    return true;
+  }
+
   /** The outcome of the future a handle holds, or undefined while it is pending. */
   private settledOutcome(handle: number): RunOutcome | undefined {
     const slot = this.scratchWord();
@@ -584,7 +617,8 @@ export class VM {
     this.waiting = true;
     this.endsAtLimit = true;
     try {
-      return this.outcome(await this.finishAsync(this.counted(start)));
+      const status = await this.finishAsync(this.counted(start));
+      return this.outcome(status === STATUS_DONE ? await this.finishElsewhere() : status);
     } finally {
       this.running = false;
       this.waiting = false;
@@ -786,6 +820,33 @@ export class VM {
   }
 
   /**
+   * A run whose fibers all ended waits for the work it gave the host (a pool's workers) and all
+   * that work started, as one VM waits for its un-awaited tasks; an exit or an interrupt ends it.
+   */
+  private async finishElsewhere(): Promise<number> {
+    const quiet = this.taskHost?.quiet?.();
+    if (!quiet) return STATUS_DONE;
+    let ended = false;
+    void quiet.then(() => {
+      ended = true;
+      this.wakeUp();
+    });
+    try {
+      for (;;) {
+        if (this.exitCode !== undefined) return STATUS_EXITED;
+        if (this.interruptRequested) {
+          this.interruptRequested = false;
+          return STATUS_INTERRUPTED;
+        }
+        if (ended) return STATUS_DONE;
+        await this.nextSettlement(Infinity);
+      }
+    } finally {
+      if (!ended) quiet.cancel?.();
+    }
+  }
+
+  /**
    * Stops the asynchronous run going on at its next pause (slices end every few milliseconds,
    * and a run waiting for the host stops at once): its fibers are cancelled and it fails with
    * 1006. False when no asynchronous run is going on.
@@ -800,14 +861,20 @@ export class VM {
 
   /** Waits until a host promise settles, or until `deadline` (host clock) when a timeout is due first. */
   private nextSettlement(deadline: number): Promise<void> {
-    return new Promise((resolve) => {
+    const settled = new Promise<void>((resolve) => {
       // timers take at most 2^31 - 1 ms (a longer delay would fire at once): the run looks again then
       const timer = Number.isFinite(deadline) ? setTimeout(resolve, Math.min(MAX_TIMER_MS, Math.max(0, deadline - performance.now()))) : undefined;
       this.wake = () => {
         clearTimeout(timer);
+        this.stalled = false;
         resolve();
       };
     });
+    if (!Number.isFinite(deadline)) {
+      this.stalled = true;
+      this.taskHost?.stalled?.();
+    }
+    return settled;
   }
 
   /** Host promises not settled yet. */

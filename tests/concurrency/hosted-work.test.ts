@@ -27,6 +27,8 @@ function setUp() {
     newId: () => 1,
     settle: (_s, id) => settled.push(id),
     actorOrigin: () => undefined,
+    globalsNow: () => undefined,
+    program: () => undefined,
     receive: () => {},
     output: () => {},
     stores: () => undefined,

@@ -22,11 +22,10 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 const COUNTERS = `
-var seen = 0
 actor Counter {
   var count = 0
   var order = []
-  func inc(k) { seen += 1; count += k; order = push(order, k); return count }
+  func inc(k) { count += k; order = push(order, k); return count }
   func get() { return count }
   func received() { return order }
   func show() { print("count is", count) }
@@ -37,7 +36,7 @@ print(await all(map(cs, c => c.get())))
 let inOrder = await cs[1].received()
 print(len(inOrder), inOrder[0], inOrder[249], inOrder == range(1, 1000, 4))
 await cs[2].show()
-print("after show", seen)
+print("after show")
 `;
 
 describe("actors on a pool's workers", () => {
@@ -50,14 +49,13 @@ describe("actors on a pool's workers", () => {
   it("places a program's actors on the workers, spread evenly, with the same output as one VM", async () => {
     const module = moduleOf(COUNTERS);
     const alone = await run(module);
-    expect(alone).toBe("[124500, 124750, 125000, 125250]\n250 1 997 true\ncount is 125000\nafter show 1000\n");
+    expect(alone).toBe("[124500, 124750, 125000, 125250]\n250 1 997 true\ncount is 125000\nafter show\n");
     const [two, four] = pools;
     const before = (await two.workerStats()).map((s) => s.actors);
-    // handlers ran on the workers: the program's own `seen` stays 0
-    expect(await run(module, two)).toBe(alone.replace("after show 1000", "after show 0"));
+    expect(await run(module, two)).toBe(alone);
     const after = (await two.workerStats()).map((s) => s.actors);
     expect(after.map((n, i) => n - before[i])).toEqual([2, 2]);
-    expect(await run(module, four)).toBe(alone.replace("after show 1000", "after show 0"));
+    expect(await run(module, four)).toBe(alone);
   });
 
   it("restarts a failing actor on its worker and stops it past the VM's supervision limit", async () => {
@@ -217,15 +215,18 @@ print(await a.hi())
 
   it("keeps spawns in the VM while every worker is busy, so a burst of tiny tasks stays cheap", async () => {
     const module = moduleOf(`
-var here = 0
-func tiny(i) { here += 1; return i }
+func tiny(i) { return i }
 var fs = []
 for i in 0..200 { fs = push(fs, spawn tiny(i)) }
 print(sum(await all(fs)))
-print(here > 0, here < 200)
 `);
-    // some tasks went to the workers (their counts stayed there), the rest ran here
-    expect(await run(module, pools[0])).toBe("19900\ntrue true\n");
+    const ran = async () => (await pools[0].workerStats()).reduce((n, s) => n + s.tasksRun, 0);
+    const before = await ran();
+    expect(await run(module, pools[0])).toBe("19900\n");
+    // some tasks went to the workers, the rest ran here
+    const there = (await ran()) - before;
+    expect(there).toBeGreaterThan(0);
+    expect(there).toBeLessThan(200);
   });
 
   it("keeps the program's memory limit on the workers: 4001 ends the run, as in one VM", async () => {

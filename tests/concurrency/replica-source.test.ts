@@ -2,7 +2,7 @@
 // program's unrelated (maybe large) data.
 import { describe, expect, it } from "vitest";
 import { decodeValue, WIRE } from "../../src/codec/value-codec.js";
-import { reachableGlobals, replicaOf } from "../../src/concurrency/replica-source.js";
+import { reachableGlobals, replicaOf, writesGlobals } from "../../src/concurrency/replica-source.js";
 import { VM } from "../../src/index.js";
 import { moduleOf } from "./pool-helpers.js";
 
@@ -16,6 +16,11 @@ func viaRef(x) { return fnref(x) }
 func nested(x) { let g = y => y + scale; return g(x) }
 func alone(x) { return x }
 func writes(x) { big = x }
+func callsWriter(x) { return writes(x) }
+func makesWriter() { return x => writes(x) }
+func counterFrom(k) { return () => k + 1 }
+let bump = counterFrom(1)
+func usesClosure() { return bump() }
 `);
 
 async function loaded(): Promise<{ vm: VM; global: (name: string) => number; fn: (name: string) => number }> {
@@ -28,6 +33,14 @@ async function loaded(): Promise<{ vm: VM; global: (name: string) => number; fn:
 }
 
 describe("the globals a replica gets", () => {
+  it("tell whether reachable code assigns a global, or reaches one that cannot be copied", async () => {
+    const { vm, fn } = await loaded();
+    expect([writesGlobals(vm, fn("writes")), writesGlobals(vm, fn("callsWriter")), writesGlobals(vm, fn("makesWriter"))]).toEqual([true, true, true]);
+    expect([writesGlobals(vm, fn("task")), writesGlobals(vm, fn("alone")), writesGlobals(vm, fn("viaRef"))]).toEqual([false, false, false]);
+    expect(replicaOf(vm, fn("task")).incomplete).toBeUndefined();
+    expect(replicaOf(vm, fn("usesClosure")).incomplete).toBe(true);
+  });
+
   it("are those a function names, those of the functions it calls or creates, and no others", async () => {
     const { vm, global, fn } = await loaded();
     const names = (proto: number) => [...reachableGlobals(vm, proto)].map((g) => module.globals[g - module.globalBase]).sort();
