@@ -28,14 +28,14 @@ describe("lane records: damaged", () => {
     expect(readAt([7, ...f64(1), 0, 0, 0, 0])).toMatch(/^8004 .*fewer than the 17/);
     expect(readAt([6, ...f64(1), 0])).toMatch(/^8004 .*1 trailing bytes/);
     expect(readAt([6, ...f64(1)])).toBe("cancel");
-    const actor = [8, ...f64(1), 0, 0, 0, 0, 0, 0, 0, 0, ...f64(3), ...f64(5000)];
+    const actor = [9, ...f64(1), 0, 0, 0, 0, 0, 0, 0, 0, ...f64(3), ...f64(5000)];
     expect(readAt(actor)).toBe("actor");
     expect(readAt([...actor, 0])).toMatch(/^8004 .*1 trailing bytes/);
     expect(readAt(actor.slice(0, 32))).toMatch(/^8004 .*fewer than the 33/);
   });
 
   it("refuses an actor's supervision that no VM would take", () => {
-    const actor = (restarts: number, within: number) => [8, ...f64(1), 0, 0, 0, 0, 0, 0, 0, 0, ...f64(restarts), ...f64(within)];
+    const actor = (restarts: number, within: number) => [9, ...f64(1), 0, 0, 0, 0, 0, 0, 0, 0, ...f64(restarts), ...f64(within)];
     expect(readAt(actor(0, 0))).toBe("actor");
     expect(readAt(actor(-1, 5000))).toMatch(/^8004 .*supervision -1 restarts/);
     expect(readAt(actor(1.5, 5000))).toMatch(/^8004 .*supervision 1.5 restarts/);
