@@ -188,7 +188,7 @@ export function cancelFiber(f: u32, err: u64): void {
 }
 
 /**
- * Cancels the task (or message not started) whose future is p, failing it with 7005; false when
+ * Cancels the task (or message not started) whose future is p, failing it with 7006; false when
  * there is none or it cannot be cancelled any more (the host cancelling work it hosts).
  */
 export function cancelTaskOf(p: u32): bool {
@@ -372,7 +372,7 @@ export function newHostFuture(): u32 {
 
 /**
  * A host future belongs to the run it was made for: when that run ends, one not settled yet
- * fails with 7005, so no later run waits for it.
+ * fails with 7006, so no later run waits for it.
  */
 function cancelHostFutures(): void {
   const n = listLength(hostFutures);

@@ -72,13 +72,15 @@ export const ERRORS = {
   NotNatural: spec(5011, "naturality", "{detail}"),
   // 6xxx security
   AccessDenied: spec(6001, "access denied", "{what} is not allowed: {why} (allow it with {flag})"),
+  ClusterRefused: spec(6002, "cluster credentials refused", "the cluster at {url} refused the credentials: {detail}"),
   NoFileSystem: spec(6003, "no file system", "cannot {action} '{path}': there is no file system on this platform"),
   // 7xxx network and distribution
   WorkerLost: spec(7001, "worker lost", "worker lost: {detail}"),
   Timeout: spec(7002, "timeout", "timed out after {ms} ms; the task was cancelled"),
   ActorStopped: spec(7003, "actor stopped", "actor {name} is stopped: {reason}"),
   Deadlock: spec(7004, "deadlock", "deadlock: {count} task(s) wait and nothing can wake them"),
-  Cancelled: spec(7005, "cancelled", "cancelled: the run it belonged to has ended"),
+  ClusterUnreachable: spec(7005, "no cluster reachable", "no cluster reachable at {url}: {detail}"),
+  Cancelled: spec(7006, "cancelled", "cancelled: the run it belonged to has ended"),
   // 8xxx storage and queries
   MissingStoredKey: spec(8001, "key not stored", "no value is stored under key {key}"),
   StoreClosed: spec(8002, "store closed", "the store {name} is closed"),

@@ -83,7 +83,7 @@ export class HostedRuns {
   }
 
   /**
-   * Tells the owners of finished work; work cut short by the run's end is cancelled (7005), and
+   * Tells the owners of finished work; work cut short by the run's end is cancelled (7006), and
    * told last: what ended the run (a limit, say) reaches its program first, which ends with it.
    */
   report(): void {

@@ -72,7 +72,7 @@ describe("host promises", () => {
     expect(r.ok).toBe(true);
     settle(5); // too late: ignored
     await later(0, 1);
-    expect(output()).toBe("7004\n7005\n");
+    expect(output()).toBe("7004\n7006\n");
   });
 
   it("one run at a time: a second run while one waits for the host is refused", async () => {

@@ -1,0 +1,21 @@
+// Every NATS subject and bucket the cluster uses, in one place. Names of nodes and sessions are
+// single subject tokens (letters, digits, '-' and '_'), so no name can reach another's subjects.
+
+/** The JetStream KV bucket where live nodes announce themselves (key: the node's name). */
+export const NODES_BUCKET = "noodle-nodes";
+
+/** A node or session name that is one subject token. */
+export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+export const subjects = {
+  /** Requests to node `node` to open a session (start workers for a program). */
+  open: (node: string) => `noodle.node.${node}.open`,
+  /** A client ends session `session` on node `node`. */
+  close: (node: string) => `noodle.node.${node}.close`,
+  /** A client's heartbeat for its session: nodes drop a session not heard from for a while. */
+  alive: (session: string) => `noodle.session.${session}.alive`,
+  /** To worker `worker` (`<node>-<index>`) of a session, from the client. */
+  toWorker: (session: string, worker: string) => `noodle.session.${session}.${worker}.in`,
+  /** From worker `worker` of a session, to the client. */
+  fromWorker: (session: string, worker: string) => `noodle.session.${session}.${worker}.out`,
+} as const;
