@@ -101,6 +101,8 @@ export const BUILTINS = [
   h("__sys_env", 1),
   h("__sys_exit", 1),
   h("__sys_now", 0),
+  h("__cluster_here", 0),
+  h("__cluster_nodes", 0),
 ] as const;
 
 export type BuiltinName = (typeof BUILTINS)[number]["name"];

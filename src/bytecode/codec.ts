@@ -102,8 +102,12 @@ export function contentHash(bytes: Uint8Array): string {
 
 /** The identity of a module: the content hash stored at the end of its .nbc encoding. */
 export function moduleHash(m: NbcModule): string {
-  const bytes = encodeModule(m);
-  return hex(bytes.subarray(bytes.length - HASH_SIZE));
+  return storedHash(encodeModule(m));
+}
+
+/** The content hash an .nbc encoding ends with (decodeModule checks it against the content). */
+export function storedHash(bytes: Uint8Array): string {
+  return hex(bytes.subarray(Math.max(0, bytes.length - HASH_SIZE)));
 }
 
 // ---------------------------------------------------------------- encoding

@@ -36,6 +36,8 @@ import type { WorkerSlot } from "./worker-slot.js";
 
 /** What hosted work needs of its pool. */
 export interface HostedWorkPool {
+  /** Whether its workers can share memory with this thread (lanes then run over shared rings). */
+  readonly sharedMemory: boolean;
   /** Workers that can take work now. */
   usableSlots(): WorkerSlot[];
   /** Those of `modules` the worker lacks, counted as sent. */
@@ -177,7 +179,7 @@ export class HostedWork {
 
   /** Opens the lanes of a worker that just started. */
   connect(slot: WorkerSlot): void {
-    const buffers = laneBuffers();
+    const buffers = this.pool.sharedMemory ? laneBuffers() : {};
     const first = WORKER_IDS_FROM + this.idBlocks++ * WORKER_ID_BLOCK;
     const actorIds = { first, count: first + WORKER_ID_BLOCK <= 2 ** 32 ? WORKER_ID_BLOCK : 0 };
     slot.endpoint.postMessage({ t: "lanes", actorIds, ...buffers } satisfies ToWorker);

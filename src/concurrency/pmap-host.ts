@@ -13,7 +13,7 @@ import type { VM } from "../runtime/vm.js";
 import { storesOf } from "../store/db-host.js";
 import { chunksFor } from "./chunks.js";
 import type { Pool } from "./pool.js";
-import { hostedLimits, runtimeError } from "./pool.js";
+import { runtimeError } from "./pool.js";
 import type { ToWorker } from "./protocol.js";
 import { reachesStores, replicaOf } from "./replica-source.js";
 import type { WorkerSlot } from "./worker-slot.js";
@@ -31,7 +31,7 @@ export function pmapHost(pool: Pool, vm: VM, client: number): HostFunction {
     if (vm.mayWait && pool.size > 0) return pool.mapInReplicas(vm, client, fn[FUNCTION_INDEX], xs);
     const workers = pool.syncWorkers(pool.size);
     if (workers.length === 0) return null;
-    const base = { ...replicaOf(vm, fn[FUNCTION_INDEX]), client, proto: fn[FUNCTION_INDEX], limits: hostedLimits(vm) };
+    const base = { ...replicaOf(vm, fn[FUNCTION_INDEX]), client, proto: fn[FUNCTION_INDEX], limits: pool.hostedLimits(vm) };
     const chunks = chunksFor(xs, workers.length);
     const results: StoredValue[][] = new Array(chunks.length);
     let next = 0;

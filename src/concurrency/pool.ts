@@ -49,6 +49,12 @@ export interface PoolOptions {
   window?: number;
   /** Most tasks in one message (default 512). */
   batch?: number;
+  /**
+   * Whether the workers can share memory with this thread (default: where the platform has
+   * SharedArrayBuffer). Workers on other machines cannot: lanes, limits and products then travel
+   * as messages.
+   */
+  sharedMemory?: boolean;
 }
 
 export interface CallOptions {
@@ -94,6 +100,7 @@ export class Pool {
   private readonly hosted = new HostedWork(this);
   /** VMs attached with their ids (what replicas of their programs print goes to them). */
   private readonly clients = new Map<number, VM>();
+  readonly sharedMemory: boolean;
 
   private constructor(
     private readonly endpoints: EndpointFactory,
@@ -101,6 +108,7 @@ export class Pool {
   ) {
     this.window = options.window ?? 4096;
     this.batch = options.batch ?? 512;
+    this.sharedMemory = (options.sharedMemory ?? true) && typeof SharedArrayBuffer !== "undefined";
   }
 
   /** Starts the workers and waits until each is ready. */
@@ -175,7 +183,7 @@ export class Pool {
     }
     const dtype: DType = a.dtype === "f32" && b.dtype === "f32" ? "f32" : "f64";
     const Elements = dtype === "f32" ? Float32Array : Float64Array;
-    const shared = typeof SharedArrayBuffer !== "undefined";
+    const shared = this.sharedMemory;
     const array = (count: number) =>
       new Elements((shared ? new SharedArrayBuffer(count * Elements.BYTES_PER_ELEMENT) : new ArrayBuffer(count * Elements.BYTES_PER_ELEMENT)) as ArrayBuffer);
     // one copy of each operand (converted when the dtypes differ), shared with every worker when the platform allows
@@ -242,7 +250,7 @@ export class Pool {
    * then runs in the VM). Not retried on a lost worker: it fails with 7001.
    */
   private spawnIn(vm: VM, client: number, proto: number, args: JsValue[]): Promise<unknown> | undefined {
-    const origin = this.closed ? undefined : this.movable({ client, modules: vm.modules, replica: replicaOf(vm, proto), proto, limits: hostedLimits(vm) });
+    const origin = this.closed ? undefined : this.movable({ client, modules: vm.modules, replica: replicaOf(vm, proto), proto, limits: this.hostedLimits(vm) });
     return origin && this.hosted.spawnTask(origin, args);
   }
 
@@ -262,11 +270,18 @@ export class Pool {
    * of items go to the workers as tasks (idempotent: f should be a function of its argument).
    */
   async mapInReplicas(vm: VM, client: number, proto: number, xs: JsValue[]): Promise<StoredValue[]> {
-    const replica = { modules: vm.modules, ...replicaOf(vm, proto), client, proto, limits: hostedLimits(vm) };
+    const replica = { modules: vm.modules, ...replicaOf(vm, proto), client, proto, limits: this.hostedLimits(vm) };
     const parts = chunksFor(xs, this.size).map((chunk) =>
       this.submit({ replica: { ...replica, items: encodeValue(chunk as StoredValue[], WIRE) } }, { idempotent: true }),
     );
     return ((await Promise.all(parts)) as StoredValue[][]).flat(1);
+  }
+
+  /** The limits of `vm`'s program that hold for its work on the workers, shared with them where memory can be. */
+  hostedLimits(vm: VM): HostedLimits {
+    const { maxMemory, maxDepth, maxSteps } = vm.limits;
+    const share = this.sharedMemory ? vm.shareLimits() : undefined;
+    return { maxMemory, maxDepth, maxSteps, share, run: vm.limitsRun };
   }
 
   program(client: number): VM | undefined {
@@ -281,7 +296,7 @@ export class Pool {
   actorOrigin(client: number, proto: number): ActorOrigin | undefined {
     const vm = this.clients.get(client);
     if (!vm) return undefined;
-    return { client, modules: vm.modules, replica: replicaOf(vm, proto), proto, supervision: vm.supervision, limits: hostedLimits(vm) };
+    return { client, modules: vm.modules, replica: replicaOf(vm, proto), proto, supervision: vm.supervision, limits: this.hostedLimits(vm) };
   }
 
   stores(client: number): ProgramStores | undefined {
@@ -548,13 +563,6 @@ export class Pool {
   private failAll(tasks: Task[], reason: string): void {
     for (const t of tasks) t.reject(lostError(reason));
   }
-}
-
-/** The limits of `vm`'s program that hold for its work on the workers, shared with them where memory can be. */
-export function hostedLimits(vm: VM): HostedLimits {
-  const { maxMemory, maxDepth, maxSteps } = vm.limits;
-  const share = vm.shareLimits();
-  return { maxMemory, maxDepth, maxSteps, share, run: vm.limitsRun };
 }
 
 function lostError(reason: string): NoodleRuntimeError {

@@ -4,12 +4,13 @@
 // kernel VMs for shares of matrix products. Each batch of tasks is answered with one message.
 // What a replica prints goes back to the calling VM.
 
-import { decodeModule } from "../bytecode/codec.js";
+import { decodeModule, storedHash } from "../bytecode/codec.js";
 import type { NbcModule } from "../bytecode/module.js";
 import { decodeValue, encodeValue, type StoredValue, WIRE } from "../codec/value-codec.js";
 import { ERRORS, formatError } from "../errors/table.js";
 import type { CoreVariant } from "../runtime/core.js";
 import { releaseArrays } from "../runtime/host-calls.js";
+import type { PermissionOptions } from "../runtime/permissions.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import type { JsValue } from "../runtime/values.js";
 import { VM } from "../runtime/vm.js";
@@ -21,8 +22,10 @@ import {
   errorInfo,
   type FromWorker,
   type GemmJob,
+  type HostedLimits,
   type ModuleBytes,
   type PmapJob,
+  type ReplicaSource,
   ResultsBuilder,
   TASK_FIELDS,
   TaskKind,
@@ -54,10 +57,22 @@ interface Replica {
 /** What a replica is for: `pmap` (called synchronously), or hosting spawned tasks and actors (fibers). */
 type Purpose = "pmap" | "hosted";
 
-export function serveWorker(port: WorkerPort): void {
-  const host = new WorkerHost(port);
+/**
+ * What the machine running a worker allows whatever the caller asks (a cluster node's own
+ * limits and capabilities): limits are the smaller of the two, permissions are the machine's.
+ */
+export interface WorkerPolicy {
+  maxMemory?: number;
+  maxSteps?: number;
+  permissions?: PermissionOptions;
+}
+
+/** Serves a pool over `port`; returns what the worker has done so far, for its machine to report. */
+export function serveWorker(port: WorkerPort, policy: WorkerPolicy = {}): () => WorkerStats {
+  const host = new WorkerHost(port, policy);
   port.onMessage((m) => host.handle(m));
   port.postMessage({ t: "ready" });
+  return () => host.counts();
 }
 
 class WorkerHost {
@@ -69,15 +84,17 @@ class WorkerHost {
   private readonly stats: WorkerStats = { modulesLoaded: 0, tasksRun: 0, actors: 0, messages: 0 };
   private readonly hosted: HostedOnWorker;
 
-  constructor(private readonly port: WorkerPort) {
+  constructor(
+    private readonly port: WorkerPort,
+    private readonly policy: WorkerPolicy,
+  ) {
     this.hosted = new HostedOnWorker({
       hostedVm: async (job) => {
         this.addModules(job.modules);
         const replica = await this.replica(job, "hosted");
         this.setGlobals(replica, job);
-        replica.vm.setLimits(job.limits);
+        this.restrict(replica.vm, job);
         replica.vm.joinLimits(job.limits.share);
-        replica.vm.setCapabilities(job.capabilities.permissions, job.capabilities.args);
         return replica.vm;
       },
       post: (m, transfer) => port.postMessage(m, transfer),
@@ -106,9 +123,23 @@ class WorkerHost {
     }
   }
 
+  counts(): WorkerStats {
+    return { ...this.stats };
+  }
+
+  /** A replica's limits and capabilities: the caller's, within this machine's policy. */
+  private restrict(vm: VM, job: { limits: HostedLimits; capabilities: ReplicaSource["capabilities"] }): void {
+    const { maxMemory, maxSteps } = this.policy;
+    vm.setLimits({ ...job.limits, maxMemory: smaller(job.limits.maxMemory, maxMemory), maxSteps: smaller(job.limits.maxSteps, maxSteps) });
+    vm.setCapabilities(this.policy.permissions ?? job.capabilities.permissions, job.capabilities.args);
+  }
+
   private addModules(list: ModuleBytes[]): void {
     for (const { hash, bytes } of list) {
       if (this.modules.has(hash)) continue;
+      // a module is named by its content: bytes that are not what their name says are refused
+      if (storedHash(bytes) !== hash)
+        throw new NoodleRuntimeError(ERRORS.MalformedBytecode.code, `malformed bytecode: module ${hash.slice(0, 12)} does not have that content hash`, []);
       this.modules.set(hash, decodeModule(bytes));
       this.stats.modulesLoaded++;
     }
@@ -126,6 +157,8 @@ class WorkerHost {
       p = (async () => {
         const module = this.module(hash);
         const vm = await VM.create();
+        vm.setLimits({ maxMemory: this.policy.maxMemory, maxSteps: this.policy.maxSteps });
+        if (this.policy.permissions) vm.setCapabilities(this.policy.permissions, []);
         const globals = new Map(module.globals.map((name, i) => [name, module.globalBase + i] as const));
         const outcome = vm.run(module);
         const program: Program = { vm, globals, failed: outcome.ok ? undefined : outcome.error };
@@ -237,9 +270,8 @@ class WorkerHost {
       this.addModules(job.modules);
       const replica = await this.replica(job, "pmap");
       this.setGlobals(replica, job);
-      replica.vm.setLimits(job.limits);
+      this.restrict(replica.vm, job);
       replica.vm.joinLimits(job.limits.share, job.limits.run);
-      replica.vm.setCapabilities(job.capabilities.permissions, job.capabilities.args);
       for (const item of decodeValue(job.items, WIRE) as StoredValue[]) items.push(valueOf(replica.vm.callFunction(job.proto, [item])));
       this.stats.tasksRun++;
       const data = encodeValue(items, WIRE);
@@ -260,6 +292,10 @@ function setGlobals(vm: VM, entries: StoredValue[]): void {
     if (kind === "f") vm.setGlobalFunction(i, value as number);
     else vm.setGlobal(i, value);
   }
+}
+
+function smaller(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
 
 function valueOf(outcome: ReturnType<VM["callGlobal"]>): JsValue {

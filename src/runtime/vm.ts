@@ -8,6 +8,7 @@ import { verifyModule } from "../bytecode/verifier.js";
 import { CodecError } from "../codec/value-codec.js";
 import { ERRORS, errorSpec, formatError } from "../errors/table.js";
 import { blockUntil } from "./block.js";
+import { type ClusterView, installClusterHost } from "./cluster-host.js";
 import { bestCoreVariant, type CoreExports, type CoreVariant, instantiateCore } from "./core.js";
 import { CORE_STATUS } from "./core-status.js";
 import { resolvedPath } from "./file-system.js";
@@ -157,6 +158,7 @@ export class VM {
     this.registerHost("__pmap", () => null);
     this.setCapabilities(options.permissions, options.args ?? []);
     installSystem(this);
+    installClusterHost(this, () => this.clusterView);
     this.hosted = new HostedRuns({
       core: this.core,
       keep: (word) => this.keep(word),
@@ -191,6 +193,8 @@ export class VM {
     return this.permissionsSet;
   }
   private permissionsSet = Permissions.NONE;
+  /** The cluster this VM's program is attached to, as std/cluster shows it (see cluster-host.ts). */
+  clusterView: ClusterView | undefined;
 
   get args(): readonly string[] {
     return this.argsSet;

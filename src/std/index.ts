@@ -3,6 +3,7 @@
 // its struct types a display template: how their values print (see assembly/vm/format.ts).
 
 import { CATEGORY_DISPLAYS, CATEGORY_SOURCE } from "./category.js";
+import { CLUSTER_SOURCE } from "./cluster.js";
 import { DB_SOURCE } from "./db.js";
 import { FS_SOURCE } from "./fs.js";
 import { SYS_SOURCE } from "./sys.js";
@@ -15,6 +16,7 @@ interface StdModule {
 
 const modules = new Map<string, StdModule>([
   ["category", { source: CATEGORY_SOURCE, displays: CATEGORY_DISPLAYS }],
+  ["cluster", { source: CLUSTER_SOURCE, displays: {} }],
   ["db", { source: DB_SOURCE, displays: {} }],
   ["fs", { source: FS_SOURCE, displays: {} }],
   ["sys", { source: SYS_SOURCE, displays: {} }],

@@ -1,0 +1,162 @@
+// A program's side of a cluster: a pool whose workers are worker threads of the cluster's nodes.
+// Each run is a session: the nodes start workers for it on request, drop them when it closes or
+// stops saying it is alive, and the pool places tasks and actors across all of them as it does
+// across local threads (least-loaded worker for tasks, fewest actors for actors). A node found
+// dead takes its workers with it; the pool replaces them on the nodes that remain.
+
+import type { NatsConnection } from "@nats-io/nats-core";
+import type { WorkerEndpoint } from "../concurrency/endpoint.js";
+import { type AttachOptions, Pool } from "../concurrency/pool.js";
+import { ERRORS, formatError } from "../errors/table.js";
+import { NoodleRuntimeError } from "../runtime/runtime-error.js";
+import type { VM } from "../runtime/vm.js";
+import { connectCluster } from "./connect.js";
+import { Membership, type NodeRecord } from "./membership.js";
+import { RemoteEndpoint, type SessionLink } from "./remote-endpoint.js";
+import { type OpenReply, type OpenRequest, SESSION_ALIVE_MS, toBase64 } from "./session.js";
+import { subjects } from "./subjects.js";
+
+export interface ClusterOptions {
+  /** At most this many workers for the run (default: every worker the nodes offer). */
+  workers?: number;
+  /** How long to wait for the server and for a first node (ms, default 2000). */
+  timeoutMs?: number;
+}
+
+/** How long a node may take to start a worker before the pool gives up on it (ms). */
+const OPEN_TIMEOUT_MS = 10_000;
+
+export class Cluster implements SessionLink {
+  readonly session = randomName();
+  readonly token = crypto.getRandomValues(new Uint8Array(16));
+  /** Frames and messages refused (wrong token, malformed), with the last reason. */
+  refusals = 0;
+  lastRefusal = "";
+  private readonly endpoints = new Set<RemoteEndpoint>();
+  private readonly alive: ReturnType<typeof setInterval>;
+  private nextWorker = 0;
+  private poolOf: Pool | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly nc: NatsConnection,
+    readonly membership: Membership,
+  ) {
+    this.alive = setInterval(() => this.nc.publish(subjects.alive(this.session)), SESSION_ALIVE_MS);
+    membership.onChange(({ kind, node }) => {
+      if (kind === "dead") this.nodeGone(node.name, `node ${node.name} stopped answering`);
+    });
+  }
+
+  /**
+   * Connects to the cluster at `url` (credentials in the URL) and starts a worker on its nodes
+   * for this run. No server reachable, or no node in it, is 7005; refused credentials are 6002.
+   */
+  static async connect(url: string, options: ClusterOptions = {}): Promise<Cluster> {
+    const timeoutMs = options.timeoutMs ?? 2000;
+    const nc = await connectCluster(url, { timeoutMs });
+    let membership: Membership | undefined;
+    try {
+      membership = await Membership.watch(nc);
+      const nodes = await firstNodes(membership, timeoutMs);
+      if (nodes.length === 0) throw unreachable(url, `no node has joined it (start one with \`noodle node --nats URL\`)`);
+      const cluster = new Cluster(nc, membership);
+      const offered = nodes.reduce((n, node) => n + node.workers, 0);
+      cluster.poolOf = await Pool.create({ workers: Math.min(offered, options.workers ?? offered), endpoints: () => cluster.endpoint(), sharedMemory: false });
+      return cluster;
+    } catch (e) {
+      await membership?.close();
+      await nc.close();
+      throw e;
+    }
+  }
+
+  /** The pool of the cluster's workers this run uses. */
+  get pool(): Pool {
+    return this.poolOf!;
+  }
+
+  /** Lets `vm`'s programs spawn their tasks and actors on the cluster (and `pmap` there). */
+  attach(vm: VM, options: AttachOptions = {}): void {
+    this.pool.attach(vm, { tasks: true, ...options });
+    vm.clusterView = { here: "local", nodes: () => this.membership.live() };
+  }
+
+  /** Ends the session: the nodes stop its workers. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.alive);
+    await this.poolOf?.close();
+    await this.membership.close();
+    await this.nc.drain().catch(() => undefined);
+  }
+
+  open(node: string, worker: string): Promise<void> {
+    const request: OpenRequest = { session: this.session, worker, token: toBase64(this.token) };
+    return this.nc.request(subjects.open(node), JSON.stringify(request), { timeout: OPEN_TIMEOUT_MS }).then((reply) => {
+      const answer = reply.json<OpenReply>();
+      if (!answer.ok) throw new Error(answer.error);
+    });
+  }
+
+  release(node: string, worker: string): void {
+    if (!this.nc.isClosed()) this.nc.publish(subjects.close(node), JSON.stringify({ session: this.session, worker }));
+  }
+
+  refused(reason: string): void {
+    this.refusals++;
+    this.lastRefusal = reason;
+  }
+
+  /** A worker on the node with the most workers still free for this run, or one that ends at once when none has any. */
+  private endpoint(): WorkerEndpoint {
+    for (const e of this.endpoints) if (e.ended) this.endpoints.delete(e);
+    const using = new Map<string, number>();
+    for (const e of this.endpoints) using.set(e.node, (using.get(e.node) ?? 0) + 1);
+    let best: NodeRecord | undefined;
+    let bestFree = 0;
+    for (const node of this.membership.live()) {
+      const free = node.workers - (using.get(node.name) ?? 0);
+      if (free > bestFree) [best, bestFree] = [node, free];
+    }
+    const endpoint = new RemoteEndpoint(this, best?.name ?? "", `${best?.name ?? "none"}-${this.nextWorker++}`);
+    this.endpoints.add(endpoint);
+    if (!best) endpoint.lost("no node of the cluster has a worker free");
+    return endpoint;
+  }
+
+  private nodeGone(node: string, reason: string): void {
+    for (const e of this.endpoints) if (e.node === node) e.lost(reason);
+  }
+}
+
+/** The nodes live now; when none is yet, the first to join within `timeoutMs`. */
+function firstNodes(membership: Membership, timeoutMs: number): Promise<NodeRecord[]> {
+  const now = membership.live();
+  if (now.length > 0) return Promise.resolve(now);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      stop();
+      resolve(membership.live());
+    }, timeoutMs);
+    const stop = membership.onChange(({ kind }) => {
+      if (kind !== "joined") return;
+      clearTimeout(timer);
+      stop();
+      resolve(membership.live());
+    });
+  });
+}
+
+function unreachable(url: string, detail: string): NoodleRuntimeError {
+  return new NoodleRuntimeError(ERRORS.ClusterUnreachable.code, formatError("ClusterUnreachable", { url: withoutPassword(url), detail }), []);
+}
+
+export function withoutPassword(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
+}
+
+function randomName(): string {
+  return [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, "0")).join("");
+}

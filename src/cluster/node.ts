@@ -1,0 +1,202 @@
+// A cluster node: it announces itself (membership.ts) and starts worker threads for the programs
+// that ask (one per open request of a session), each serving its program's pool over NATS
+// directly. It stops a session's workers when the program closes the session or stops saying it
+// is alive, and tells the program when one of them ends by itself. Draining, it leaves the
+// membership (programs place nothing new here), refuses new workers and waits for the sessions
+// it holds to end. The platform supplies the threads (src/node/cluster-threads.ts in Node).
+
+import type { NatsConnection } from "@nats-io/nats-core";
+import type { WorkerStats } from "../concurrency/protocol.js";
+import type { WorkerPolicy } from "../concurrency/worker-host.js";
+import { NodeAnnouncer, type NodeRecord } from "./membership.js";
+import type { WorkerExit } from "./remote-endpoint.js";
+import { type OpenReply, readCloseRequest, readOpenRequest, SESSION_SILENT_MS } from "./session.js";
+import { subjects } from "./subjects.js";
+import { encodeMessage, frameMessage } from "./wire-message.js";
+
+/** What a worker thread of a node is told when it starts. */
+export interface NodeThreadData {
+  url: string;
+  node: string;
+  session: string;
+  worker: string;
+  token: Uint8Array;
+  policy: WorkerPolicy;
+}
+
+/** A worker thread as the node sees it. */
+export interface NodeThread {
+  /** Resolves once the thread listens on its subject; rejects if it ends first. */
+  readonly listening: Promise<void>;
+  /** Called once when the thread ends for any reason. */
+  onexit: ((reason: string) => void) | undefined;
+  /** What the thread's worker has done, as it last reported. */
+  stats(): WorkerStats | undefined;
+  /** Frames and messages it refused (another session's token, malformed), as it last reported. */
+  refused(): number;
+  terminate(): void;
+}
+
+export type StartThread = (data: NodeThreadData) => NodeThread;
+
+export interface NodeOptions {
+  /** The cluster's URL, with credentials (workers connect with it too). */
+  url: string;
+  name: string;
+  /** Workers offered to each program (threads started per session at most). */
+  workers: number;
+  labels?: string[];
+  /** Limits and capabilities of programs running here, whatever they ask. */
+  policy?: WorkerPolicy;
+}
+
+interface Session {
+  threads: Map<string, NodeThread>;
+  token: Uint8Array;
+  heardAt: number;
+}
+
+export class ClusterNode {
+  private readonly sessions = new Map<string, Session>();
+  private readonly startedAt = Date.now();
+  private readonly reaper: ReturnType<typeof setInterval>;
+  private announcer: NodeAnnouncer | undefined;
+  private draining = false;
+  private drained: (() => void) | undefined;
+  /** Total of what ended sessions' workers did, so the node's counts only grow. */
+  private readonly past = { tasksRun: 0, actors: 0 };
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly options: NodeOptions,
+    private readonly startThread: StartThread,
+  ) {
+    nc.subscribe(subjects.open(options.name), {
+      callback: (_, msg) => {
+        void Promise.resolve(this.open(msg.data)).then((reply) => msg.respond(JSON.stringify(reply)));
+      },
+    });
+    nc.subscribe(subjects.close(options.name), { callback: (_, msg) => this.close(msg.data) });
+    nc.subscribe(subjects.alive("*"), {
+      callback: (_, msg) => {
+        const s = this.sessions.get(msg.subject.split(".")[2]);
+        if (s) s.heardAt = Date.now();
+      },
+    });
+    this.reaper = setInterval(() => this.reap(), SESSION_SILENT_MS / 5);
+  }
+
+  /** Joins the cluster over `nc` as `options.name`; a name held by a live node is refused. */
+  static async start(nc: NatsConnection, options: NodeOptions, startThread: StartThread): Promise<ClusterNode> {
+    const node = new ClusterNode(nc, options, startThread);
+    try {
+      node.announcer = await NodeAnnouncer.start(nc, () => node.record());
+    } catch (e) {
+      await node.stop();
+      throw e;
+    }
+    return node;
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  /** What the node announces: its workers, how many are in use, and what they did. */
+  record(): NodeRecord {
+    let threads = 0;
+    let { tasksRun, actors } = this.past;
+    for (const s of this.sessions.values()) {
+      threads += s.threads.size;
+      for (const t of s.threads.values()) {
+        const stats = t.stats();
+        tasksRun += stats?.tasksRun ?? 0;
+        actors += stats?.actors ?? 0;
+      }
+    }
+    const { name, workers, labels = [] } = this.options;
+    return { name, workers, load: threads / workers, tasks: tasksRun, actors, startedAt: this.startedAt, labels };
+  }
+
+  /** Stops taking work and resolves once every session held here has ended. */
+  async drain(): Promise<void> {
+    this.draining = true;
+    await this.announcer?.stop();
+    this.announcer = undefined;
+    if (this.sessions.size > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    await this.stop();
+  }
+
+  /** Leaves at once: every worker ends. */
+  async stop(): Promise<void> {
+    clearInterval(this.reaper);
+    await this.announcer?.stop();
+    for (const session of [...this.sessions.keys()]) this.endSession(session);
+    await this.nc.drain().catch(() => undefined);
+  }
+
+  private open(data: Uint8Array): OpenReply | Promise<OpenReply> {
+    const request = readOpenRequest(data);
+    if (!request) return { ok: false, error: "not an open request" };
+    if (this.draining) return { ok: false, error: `node ${this.name} is draining` };
+    let session = this.sessions.get(request.session);
+    if (session && !sameBytes(session.token, request.tokenBytes)) return { ok: false, error: "the session has another token" };
+    if (!session) this.sessions.set(request.session, (session = { threads: new Map(), token: request.tokenBytes, heardAt: Date.now() }));
+    if (session.threads.has(request.worker)) return { ok: false, error: `worker ${request.worker} exists` };
+    if (session.threads.size >= this.options.workers) return { ok: false, error: `node ${this.name} has no worker free for the session` };
+    const thread = this.startThread({
+      url: this.options.url,
+      node: this.name,
+      session: request.session,
+      worker: request.worker,
+      token: session.token,
+      policy: this.options.policy ?? {},
+    });
+    session.threads.set(request.worker, thread);
+    thread.onexit = (reason) => this.threadEnded(request.session, request.worker, thread, reason);
+    return thread.listening.then(
+      (): OpenReply => ({ ok: true }),
+      (e: Error): OpenReply => ({ ok: false, error: e.message }),
+    );
+  }
+
+  private close(data: Uint8Array): void {
+    const request = readCloseRequest(data);
+    if (!request) return;
+    const session = this.sessions.get(request.session);
+    if (!session) return;
+    if (request.worker === undefined) return this.endSession(request.session);
+    session.threads.get(request.worker)?.terminate();
+  }
+
+  private threadEnded(sessionName: string, worker: string, thread: NodeThread, reason: string): void {
+    const session = this.sessions.get(sessionName);
+    if (!session || session.threads.get(worker) !== thread) return;
+    session.threads.delete(worker);
+    const stats = thread.stats();
+    this.past.tasksRun += stats?.tasksRun ?? 0;
+    this.past.actors += stats?.actors ?? 0;
+    // the program's endpoint learns that its worker is gone
+    if (!this.nc.isClosed()) {
+      const exit: WorkerExit = { t: "worker-exit", reason };
+      for (const f of frameMessage(encodeMessage(exit), session.token, 2 ** 31, 1 << 20)) this.nc.publish(subjects.fromWorker(sessionName, worker), f);
+    }
+    if (session.threads.size === 0) this.sessions.delete(sessionName);
+    if (this.sessions.size === 0) this.drained?.();
+  }
+
+  private endSession(name: string): void {
+    const session = this.sessions.get(name);
+    if (!session) return;
+    for (const thread of session.threads.values()) thread.terminate();
+  }
+
+  private reap(): void {
+    const now = Date.now();
+    for (const [name, session] of this.sessions) if (now - session.heardAt > SESSION_SILENT_MS) this.endSession(name);
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
