@@ -13,6 +13,7 @@ import { importReader, readSource } from "../node/files.js";
 import { nodeStorage } from "../node/storage.js";
 import { coreModule } from "../runtime/core.js";
 import type { Permissions } from "../runtime/permissions.js";
+import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import { type Limits, VM } from "../runtime/vm.js";
 import { installStorage, usesStorage } from "../store/db-host.js";
 import { notAProgram, permissionsFor } from "./capabilities.js";
@@ -50,6 +51,13 @@ function workersFrom(text: OptionValues[string]): number | undefined {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > 256)
     throw UsageError.of("BadOption", { detail: `--workers expects a number of threads from 1 to 256, got '${text}'` });
+  return n;
+}
+
+function retriesFrom(text: OptionValues[string]): number | undefined {
+  if (typeof text !== "string") return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 100) throw UsageError.of("BadOption", { detail: `--task-retries expects a number from 0 to 100, got '${text}'` });
   return n;
 }
 
@@ -111,13 +119,29 @@ async function attachPool(vm: VM, workers: number): Promise<{ close(): Promise<v
   return pool;
 }
 
+/** Where a run's spawned work goes besides its own VM: worker threads, or a cluster's nodes. */
+interface Placement {
+  workers?: number;
+  cluster?: string;
+  taskRetries?: number;
+}
+
+/** The cluster at `url` attached to `vm`: its programs' tasks and actors go to the cluster's nodes. */
+async function attachCluster(vm: VM, url: string, taskRetries: number | undefined): Promise<{ close(): Promise<void> }> {
+  // loaded on demand, like the pool
+  const { Cluster } = await import("../cluster/cluster.js");
+  const cluster = await Cluster.connect(url, { taskRetries });
+  cluster.attach(vm);
+  return cluster;
+}
+
 /**
  * `noodle run`: output streams as the program prints (see output.ts). SIGINT and SIGTERM stop the
  * run at its next pause, with what it printed written out, and exit 130 or 143; a reader that
  * goes away (`| head -1`) ends the run quietly with 0; output that cannot be written ends it
  * with 1007 and exit 1; `sys.exit(code)` ends it with its code.
  */
-async function runCommand(path: string, limits: Limits, workers: number | undefined, permissions: Permissions, programArgs: string[]): Promise<number> {
+async function runCommand(path: string, limits: Limits, where: Placement, permissions: Permissions, programArgs: string[]): Promise<number> {
   // the engine compiles the core on its own threads while the program is compiled here
   void coreModule();
   const { module, exit } = loadProgram(path, permissions);
@@ -144,7 +168,7 @@ async function runCommand(path: string, limits: Limits, workers: number | undefi
   try {
     vm = await VM.create({ ...limits, permissions, args: programArgs, stdout: out.write, stderr: (t) => process.stderr.write(t) });
     if (usesStorage(module)) installStorage(vm, await nodeStorage());
-    pool = workers ? await attachPool(vm, workers) : undefined;
+    pool = where.cluster ? await attachCluster(vm, where.cluster, where.taskRetries) : where.workers ? await attachPool(vm, where.workers) : undefined;
     const result = await vm.runAsync(module);
     out.flush();
     if (signalled !== undefined) return signalled;
@@ -154,6 +178,11 @@ async function runCommand(path: string, limits: Limits, workers: number | undefi
     return EXIT_RUNTIME;
   } catch (e) {
     out.flush();
+    // the cluster unreachable (7005) or refusing the credentials (6002)
+    if (e instanceof NoodleRuntimeError) {
+      process.stderr.write(e.render() + "\n");
+      return EXIT_RUNTIME;
+    }
     if (!(e instanceof BytecodeError)) throw e;
     process.stderr.write(`error[1004]: ${e.message}\n`);
     return EXIT_RUNTIME;
@@ -214,7 +243,21 @@ export async function main(argv: string[]): Promise<number> {
     command = line.command;
     switch (command.name) {
       case "run":
-        return await runCommand(operands[0], limitsFrom(values), workersFrom(values.workers), permissionsFor(values, operands[0]), programArgs);
+        if (values.cluster === undefined && values["task-retries"] !== undefined)
+          throw UsageError.of("BadOption", { detail: "--task-retries goes with --cluster" });
+        if (values.cluster !== undefined && values.workers !== undefined)
+          throw UsageError.of("BadOption", { detail: "--workers and --cluster do not go together: a cluster's nodes have their own workers" });
+        return await runCommand(
+          operands[0],
+          limitsFrom(values),
+          { workers: workersFrom(values.workers), cluster: values.cluster as string | undefined, taskRetries: retriesFrom(values["task-retries"]) },
+          permissionsFor(values, operands[0]),
+          programArgs,
+        );
+      case "node": {
+        const { maxMemory, maxSteps } = limitsFrom(values);
+        return await (await import("./node-command.js")).nodeCommand(values, { maxMemory, maxSteps, workers: workersFrom(values.workers) });
+      }
       case "compile":
         return compileCommand(operands[0], values.output as string | undefined, permissionsFor(values, operands[0]));
       case "disasm": {
@@ -246,6 +289,11 @@ export async function main(argv: string[]): Promise<number> {
         throw new Error(`no handler for the command '${command.name}'`);
     }
   } catch (e) {
+    // a coded error outside a program's run (a cluster unreachable, refused credentials)
+    if (e instanceof NoodleRuntimeError) {
+      process.stderr.write(e.render() + "\n");
+      return EXIT_RUNTIME;
+    }
     if (!(e instanceof UsageError)) throw e;
     const about = e.command ?? command;
     const help = about ? `noodle ${about.name} --help` : "noodle --help";

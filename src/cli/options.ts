@@ -56,6 +56,8 @@ export const COMMANDS: CommandSpec[] = [
     options: [
       ...LIMITS,
       { name: "workers", value: "N", help: "run spawned tasks, actors, pmap and large matrix products on N worker threads" },
+      { name: "cluster", value: "URL", help: "run spawned tasks and actors on the nodes of the cluster at URL (nats://user:pass@host:port)" },
+      { name: "task-retries", value: "N", help: "with --cluster: times a task whose node is lost runs again elsewhere (default 3)" },
       ...CAPABILITIES,
       HELP,
     ],
@@ -77,6 +79,26 @@ export const COMMANDS: CommandSpec[] = [
   { name: "disasm", synopsis: "[options] FILE.nbc|FILE.nc", summary: "show bytecode as text", options: [...IMPORT_READS, HELP], operands: { min: 1, max: 1 } },
   { name: "check", synopsis: "[options] FILE.nc", summary: "report compile errors only", options: [...IMPORT_READS, HELP], operands: { min: 1, max: 1 } },
   { name: "repl", synopsis: "[options]", summary: "interactive session", options: [...LIMITS, ...CAPABILITIES, HELP], operands: { min: 0, max: 0 } },
+  {
+    name: "node",
+    synopsis: "[options]",
+    summary: "join a cluster and run programs' tasks and actors until stopped",
+    options: [
+      { name: "nats", value: "URL", help: "the cluster's NATS server, with credentials (default: $NOODLE_NATS)" },
+      { name: "name", value: "NAME", help: "the node's name in the cluster (letters, digits, - and _; default: host-pid)" },
+      { name: "workers", value: "N", help: "worker threads offered to each program (default: the number of cores)" },
+      { name: "label", value: "LABEL", repeat: true, help: "a label for placement hints" },
+      ...LIMITS.filter((o) => o.name !== "max-depth"),
+      ...CAPABILITIES,
+      HELP,
+    ],
+    operands: { min: 0, max: 0 },
+    details: [
+      "Limits and --allow-* options hold for every program run here, whatever the program asks.",
+      "SIGTERM or SIGINT drains the node: it leaves the cluster, finishes what it holds and exits;",
+      "a second signal ends it at once.",
+    ].join("\n"),
+  },
   {
     name: "db",
     synopsis: 'ls FILE | get FILE KEY | query FILE "SELECT ..."',

@@ -21,6 +21,8 @@ export interface ClusterOptions {
   workers?: number;
   /** How long to wait for the server and for a first node (ms, default 2000). */
   timeoutMs?: number;
+  /** How many times a task whose node is lost runs again on another (default 3; out of retries it fails with 7001). */
+  taskRetries?: number;
 }
 
 /** How long a node may take to start a worker before the pool gives up on it (ms). */
@@ -45,6 +47,8 @@ export class Cluster implements SessionLink {
     this.alive = setInterval(() => this.nc.publish(subjects.alive(this.session)), SESSION_ALIVE_MS);
     membership.onChange(({ kind, node }) => {
       if (kind === "dead") this.nodeGone(node.name, `node ${node.name} stopped answering`);
+      // a node that left is draining: what it holds finishes there, nothing new goes to it
+      if (kind === "left") for (const e of this.endpoints) if (e.node === node.name) e.retiring = true;
     });
   }
 
@@ -62,7 +66,13 @@ export class Cluster implements SessionLink {
       if (nodes.length === 0) throw unreachable(url, `no node has joined it (start one with \`noodle node --nats URL\`)`);
       const cluster = new Cluster(nc, membership);
       const offered = nodes.reduce((n, node) => n + node.workers, 0);
-      cluster.poolOf = await Pool.create({ workers: Math.min(offered, options.workers ?? offered), endpoints: () => cluster.endpoint(), sharedMemory: false });
+      cluster.poolOf = await Pool.create({
+        workers: Math.min(offered, options.workers ?? offered),
+        endpoints: () => cluster.endpoint(),
+        sharedMemory: false,
+        taskRetries: options.taskRetries ?? 3,
+        busySpawns: "wait",
+      });
       return cluster;
     } catch (e) {
       await membership?.close();
@@ -122,7 +132,8 @@ export class Cluster implements SessionLink {
     }
     const endpoint = new RemoteEndpoint(this, best?.name ?? "", `${best?.name ?? "none"}-${this.nextWorker++}`);
     this.endpoints.add(endpoint);
-    if (!best) endpoint.lost("no node of the cluster has a worker free");
+    // after the pool has set the endpoint's handlers
+    if (!best) queueMicrotask(() => endpoint.lost("no node of the cluster has a worker free"));
     return endpoint;
   }
 

@@ -37,6 +37,7 @@ export class RemoteEndpoint implements WorkerEndpoint {
   private readonly to: string;
   private nextMessage = 0;
   private endedYet = false;
+  retiring = false;
 
   constructor(
     private readonly link: SessionLink,

@@ -9,6 +9,11 @@ export interface WorkerEndpoint {
   /** Called once when the worker stops for any reason (exit, crash, terminate). */
   onexit: ((reason: string) => void) | undefined;
   terminate(): void;
+  /**
+   * The worker takes no new work (its machine is leaving): its tasks and actors finish where they
+   * are, and new ones go elsewhere.
+   */
+  readonly retiring?: boolean;
   /** Whether the worker has work: an idle one should not keep the process alive (Node's ref/unref). */
   hold?(busy: boolean): void;
   /**

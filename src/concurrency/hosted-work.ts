@@ -38,6 +38,10 @@ import type { WorkerSlot } from "./worker-slot.js";
 export interface HostedWorkPool {
   /** Whether its workers can share memory with this thread (lanes then run over shared rings). */
   readonly sharedMemory: boolean;
+  /** How many times a spawned task whose worker is lost runs again elsewhere. */
+  readonly taskRetries: number;
+  /** What a task spawned while every worker is busy does: run in the program's VM, or wait for a worker. */
+  readonly busySpawns: "run-here" | "wait";
   /** Workers that can take work now. */
   usableSlots(): WorkerSlot[];
   /** Those of `modules` the worker lacks, counted as sent. */
@@ -129,7 +133,9 @@ export class HostedWork {
     this.quiescence = new Quiescence({
       program: (client) => pool.program(client),
       ownWork: (client) => this.own.get(client) ?? 0,
-      backlogged: (client) => [...this.actors.values()].some((a) => a.origin.client === client && a.backlog.length > 0),
+      backlogged: (client) =>
+        [...this.actors.values()].some((a) => a.origin.client === client && a.backlog.length > 0) ||
+        this.respawning.some((t) => t.spawned!.origin.client === client),
       probe: (client) => this.probe(client),
       breakOn: (slot, client, elsewhere) => this.toWorker(slot, { t: "break", client, elsewhere } satisfies DeadlockBreak),
     });
@@ -282,15 +288,57 @@ export class HostedWork {
    */
   spawnTask(origin: Origin, args: JsValue[]): Promise<unknown> | undefined {
     const slot = this.leastLoaded();
-    if (!slot) return undefined;
+    if (!slot) return this.pool.busySpawns === "wait" ? this.spawnLater(origin, args) : undefined;
     const lanes = this.lanes.get(slot)!;
     this.prepare(slot, lanes, origin);
     const bytes = encodeForWire(lanes.records.encoder, args as StoredValue[]);
     return this.cancellable(origin.client, (task) => {
+      if (this.pool.taskRetries > 0) task.spawned = { origin, args: bytes.slice() };
       this.track(slot, task);
       lanes.sent++;
       lanes.records.task(task.id, origin.client, origin.proto, bytes);
     });
+  }
+
+  /** Spawned tasks waiting for a worker: lost with theirs (see respawn), or spawned while all were busy (spawnLater). */
+  private readonly respawning: Task[] = [];
+
+  /** A task spawned while every worker is busy, sent to the first that has room (`busySpawns: "wait"`). */
+  private spawnLater(origin: Origin, args: JsValue[]): Promise<unknown> | undefined {
+    const lanes = this.lanes.values().next().value;
+    if (!lanes) return undefined;
+    const bytes = encodeForWire(lanes.records.encoder, args as StoredValue[]).slice();
+    return this.cancellable(origin.client, (task) => {
+      task.spawned = { origin, args: bytes };
+      this.respawning.push(task);
+    });
+  }
+
+  /** A worker answered: tasks waiting for one go to it while it has room. */
+  freed(slot: WorkerSlot): void {
+    if (this.respawning.length === 0 || !this.lanes.has(slot)) return;
+    let n = 0;
+    while (n < this.respawning.length && slot.inflight.size < BUSY) this.sendTo(slot, this.respawning[n++]);
+    this.respawning.splice(0, n);
+  }
+
+  /** Runs again a spawned task whose worker was lost (the pool's `taskRetries`), before those waiting. */
+  respawn(task: Task): void {
+    this.respawning.unshift(task);
+    this.sendWaiting();
+  }
+
+  private sendWaiting(): void {
+    for (const s of this.pool.usableSlots()) this.freed(s);
+  }
+
+  private sendTo(slot: WorkerSlot, task: Task): void {
+    const { origin, args } = task.spawned!;
+    const lanes = this.lanes.get(slot)!;
+    this.prepare(slot, lanes, origin);
+    this.track(slot, task);
+    lanes.sent++;
+    lanes.records.task(task.id, origin.client, origin.proto, args);
   }
 
   /** Whether every worker is busy (or none is up): a task spawned now runs in the program's VM. */
@@ -337,6 +385,11 @@ export class HostedWork {
 
   /** Cancels a task or message not answered yet: dropped if it waits for a worker, else its worker is told. */
   private cancel(task: Task): void {
+    const waiting = this.respawning.indexOf(task);
+    if (waiting >= 0) {
+      this.respawning.splice(waiting, 1);
+      return task.reject(new HostError(ERRORS.Cancelled.code, []));
+    }
     for (const a of this.actors.values()) {
       const i = a.backlog.indexOf(task);
       if (i < 0) continue;
@@ -428,11 +481,12 @@ export class HostedWork {
   /** A worker became ready: actors waiting for one are placed. */
   ready(): void {
     for (const a of this.actors.values()) if (!a.slot) this.place(a);
+    this.sendWaiting();
   }
 
   /** Every actor, and the messages left without a worker (the pool closed, or no worker can start). */
   drop(): Task[] {
-    const left = [...this.actors.values()].flatMap((a) => a.backlog);
+    const left = [...this.actors.values()].flatMap((a) => a.backlog).concat(this.respawning.splice(0));
     this.actors.clear();
     this.lastOrigin = undefined;
     this.hosting.clear();

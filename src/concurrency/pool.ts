@@ -55,6 +55,17 @@ export interface PoolOptions {
    * as messages.
    */
   sharedMemory?: boolean;
+  /**
+   * How many times a program's spawned task whose worker is lost runs again on another (default
+   * 0: it fails with 7001). A cluster's nodes come and go, so a cluster retries 3 times.
+   */
+  taskRetries?: number;
+  /**
+   * What a program's task spawned while every worker is busy does (default "run-here": it runs in
+   * the program's VM, where a tiny task costs far less than a trip to a worker); "wait": it waits
+   * for a worker, as on a cluster, whose nodes are there to take the work.
+   */
+  busySpawns?: "run-here" | "wait";
 }
 
 export interface CallOptions {
@@ -101,6 +112,8 @@ export class Pool {
   /** VMs attached with their ids (what replicas of their programs print goes to them). */
   private readonly clients = new Map<number, VM>();
   readonly sharedMemory: boolean;
+  readonly taskRetries: number;
+  readonly busySpawns: "run-here" | "wait";
 
   private constructor(
     private readonly endpoints: EndpointFactory,
@@ -109,6 +122,8 @@ export class Pool {
     this.window = options.window ?? 4096;
     this.batch = options.batch ?? 512;
     this.sharedMemory = (options.sharedMemory ?? true) && typeof SharedArrayBuffer !== "undefined";
+    this.taskRetries = options.taskRetries ?? 0;
+    this.busySpawns = options.busySpawns ?? "run-here";
   }
 
   /** Starts the workers and waits until each is ready. */
@@ -229,7 +244,7 @@ export class Pool {
     if (options.tasks) {
       vm.shareTasks({
         spawn: (proto, args) => this.spawnIn(vm, client, proto, args),
-        refusesTasks: () => this.closed || this.hosted.busy(),
+        refusesTasks: () => this.closed || (this.busySpawns === "run-here" && this.hosted.busy()),
         spawnActor: (proto) => {
           const origin = this.closed ? undefined : this.movable(this.actorOrigin(client, proto)!);
           return origin && this.hosted.spawn(origin);
@@ -521,6 +536,7 @@ export class Pool {
     if (!task) return;
     slot.inflight.delete(id);
     if (slot.inflight.size === 0) slot.endpoint.hold?.(false);
+    this.hosted.freed(slot);
     if (error) return task.reject(runtimeError(error));
     try {
       task.resolve(read());
@@ -539,13 +555,16 @@ export class Pool {
     slot.inflight.clear();
     if (this.closed) return this.failAll(tasks, "the pool was closed");
     const retry = tasks.filter((t) => t.idempotent && t.attempts < 2);
+    // attempts counts the workers it was sent to: the first, then each retry
+    const respawn = tasks.filter((t) => t.spawned && t.attempts <= this.taskRetries);
     this.failAll(
-      tasks.filter((t) => !retry.includes(t)),
+      tasks.filter((t) => !retry.includes(t) && !respawn.includes(t)),
       reason,
     );
     this.queue.splice(this.queueHead, 0, ...retry);
-    this.retried += retry.length;
+    this.retried += retry.length + respawn.length;
     this.hosted.lost(slot);
+    for (const t of respawn) this.hosted.respawn(t);
     if (!slot.ready) this.failedStarts++;
     if (this.failedStarts >= MAX_FAILED_STARTS) {
       // workers die as they start: stop replacing them, and fail what waits once none is left

@@ -3,6 +3,7 @@
 // its worker.
 
 import type { NbcModule } from "../bytecode/module.js";
+import type { Origin } from "./hosted-work.js";
 import type { GemmJob, ModuleBytes, PmapJob, TaskKind } from "./protocol.js";
 
 export interface Task {
@@ -14,6 +15,8 @@ export interface Task {
   gemm?: Omit<GemmJob, "t" | "id" | "sync">;
   /** A call in a replica of a VM's program (a spawned task): its modules go along where missing. */
   replica?: Omit<PmapJob, "t" | "id" | "modules" | "sync"> & { modules: NbcModule[] };
+  /** A program's spawned task on a worker: where it comes from and its arguments, to run it again elsewhere. */
+  spawned?: { origin: Origin; args: Uint8Array };
   /** A message to an actor placed on the worker (see actor-directory.ts): its arguments encoded. */
   message?: { actor: number; name: string; args: Uint8Array };
   resolve(value: unknown): void;

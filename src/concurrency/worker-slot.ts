@@ -20,8 +20,9 @@ export class WorkerSlot {
     readonly index: number,
   ) {}
 
+  /** Ready, alive, and taking new work. */
   get usable(): boolean {
-    return this.ready && !this.lost;
+    return this.ready && !this.lost && !this.endpoint.retiring;
   }
 
   /** The reply to synchronous job `id`, waiting for it; undefined when the worker died. */
