@@ -14,20 +14,27 @@ import { type OpenReply, readCloseRequest, readOpenRequest, SESSION_SILENT_MS } 
 import { subjects } from "./subjects.js";
 import { encodeMessage, frameMessage } from "./wire-message.js";
 
-/** What a worker thread of a node is told when it starts. */
+/** What a worker thread of a node is told when it starts, before it serves any program. */
 export interface NodeThreadData {
   url: string;
   node: string;
-  session: string;
-  worker: string;
-  token: Uint8Array;
   policy: WorkerPolicy;
 }
 
-/** A worker thread as the node sees it. */
+/** The program a started thread is then given to serve. */
+export interface ThreadAssignment {
+  session: string;
+  worker: string;
+  token: Uint8Array;
+}
+
+/**
+ * A worker thread as the node sees it. Threads start ahead of need (connected, their core
+ * loaded), so that a program's request for a worker costs a message, not a thread's start.
+ */
 export interface NodeThread {
-  /** Resolves once the thread listens on its subject; rejects if it ends first. */
-  readonly listening: Promise<void>;
+  /** Serves `assignment`; resolves once the thread listens on its subject, rejects if it ends first. */
+  assign(assignment: ThreadAssignment): Promise<void>;
   /** Called once when the thread ends for any reason. */
   onexit: ((reason: string) => void) | undefined;
   /** What the thread's worker has done, as it last reported. */
@@ -62,6 +69,8 @@ export class ClusterNode {
   private readonly reaper: ReturnType<typeof setInterval>;
   private announcer: NodeAnnouncer | undefined;
   private draining = false;
+  /** Threads started ahead of need, each taken by the next request for a worker. */
+  private readonly spares: NodeThread[] = [];
   private drained: (() => void) | undefined;
   /** Total of what ended sessions' workers did, so the node's counts only grow. */
   private readonly past = { tasksRun: 0, actors: 0 };
@@ -89,6 +98,7 @@ export class ClusterNode {
   /** Joins the cluster over `nc` as `options.name`; a name held by a live node is refused. */
   static async start(nc: NatsConnection, options: NodeOptions, startThread: StartThread): Promise<ClusterNode> {
     const node = new ClusterNode(nc, options, startThread);
+    node.warm();
     try {
       node.announcer = await NodeAnnouncer.start(nc, () => node.record());
     } catch (e) {
@@ -121,6 +131,7 @@ export class ClusterNode {
   /** Stops taking work and resolves once every session held here has ended. */
   async drain(): Promise<void> {
     this.draining = true;
+    for (const t of this.spares.splice(0)) t.terminate();
     await this.announcer?.stop();
     this.announcer = undefined;
     if (this.sessions.size > 0) await new Promise<void>((resolve) => (this.drained = resolve));
@@ -130,6 +141,8 @@ export class ClusterNode {
   /** Leaves at once: every worker ends. */
   async stop(): Promise<void> {
     clearInterval(this.reaper);
+    this.draining = true;
+    for (const t of this.spares.splice(0)) t.terminate();
     await this.announcer?.stop();
     for (const session of [...this.sessions.keys()]) this.endSession(session);
     await this.nc.drain().catch(() => undefined);
@@ -144,20 +157,29 @@ export class ClusterNode {
     if (!session) this.sessions.set(request.session, (session = { threads: new Map(), token: request.tokenBytes, heardAt: Date.now() }));
     if (session.threads.has(request.worker)) return { ok: false, error: `worker ${request.worker} exists` };
     if (session.threads.size >= this.options.workers) return { ok: false, error: `node ${this.name} has no worker free for the session` };
-    const thread = this.startThread({
-      url: this.options.url,
-      node: this.name,
-      session: request.session,
-      worker: request.worker,
-      token: session.token,
-      policy: this.options.policy ?? {},
-    });
+    const thread = this.spares.shift() ?? this.spare();
+    this.warm();
     session.threads.set(request.worker, thread);
     thread.onexit = (reason) => this.threadEnded(request.session, request.worker, thread, reason);
-    return thread.listening.then(
+    return thread.assign({ session: request.session, worker: request.worker, token: session.token }).then(
       (): OpenReply => ({ ok: true }),
       (e: Error): OpenReply => ({ ok: false, error: e.message }),
     );
+  }
+
+  /** Starts threads until as many wait as one program may take. */
+  private warm(): void {
+    while (!this.draining && this.spares.length < this.options.workers) this.spares.push(this.spare());
+  }
+
+  /** A thread started ahead of need; one that ends before it is needed leaves the spares. */
+  private spare(): NodeThread {
+    const thread = this.startThread({ url: this.options.url, node: this.name, policy: this.options.policy ?? {} });
+    thread.onexit = () => {
+      const i = this.spares.indexOf(thread);
+      if (i >= 0) this.spares.splice(i, 1);
+    };
+    return thread;
   }
 
   private close(data: Uint8Array): void {

@@ -1,5 +1,6 @@
-// The script of a cluster node's worker thread: it connects to the cluster, listens on its
-// session's subject, and serves the program's pool there as a pool worker serves over its port.
+// The script of a cluster node's worker thread. It starts ahead of need: it connects to the
+// cluster and loads the core, then waits for the program it is assigned, listens on that
+// session's subject and serves the program's pool there as a pool worker serves over its port.
 // Frames with another token, and messages that do not decode, are dropped and counted.
 import { parentPort, workerData } from "node:worker_threads";
 import { connectCluster } from "../cluster/connect.js";
@@ -10,7 +11,8 @@ import { decodeMessage, encodeMessage, FrameAssembler, frameMessage } from "../c
 import type { ToWorker } from "../concurrency/protocol.js";
 import { serveWorker } from "../concurrency/worker-host.js";
 import { setThreadClusterView } from "../runtime/cluster-host.js";
-import type { ThreadReport } from "./cluster-threads.js";
+import { coreModule } from "../runtime/core.js";
+import type { ThreadOrder, ThreadReport } from "./cluster-threads.js";
 // std/fs in programs running here, under the node's permissions
 import "./file-system.js";
 
@@ -18,20 +20,24 @@ import "./file-system.js";
 const STATS_MS = 250;
 
 const data = workerData as NodeThreadData;
-setThreadClusterView({ here: data.node, nodes: () => membership?.live() ?? [] });
-let membership: Membership | undefined;
 const report = (m: ThreadReport) => parentPort!.postMessage(m);
+let membership: Membership | undefined;
+setThreadClusterView({ here: data.node, nodes: () => membership?.live() ?? [] });
 
 try {
-  const nc = await connectCluster(data.url, { name: `${data.node}/${data.worker}` });
-  const assembler = new FrameAssembler(data.token);
-  const to = subjects.fromWorker(data.session, data.worker);
+  const nc = await connectCluster(data.url, { name: `${data.node}/worker` });
+  nc.closed().then(() => process.exit(0));
+  membership = await Membership.watch(nc);
+  await coreModule();
+  const order = await new Promise<ThreadOrder>((resolve) => parentPort!.once("message", resolve));
+  const assembler = new FrameAssembler(order.token);
+  const to = subjects.fromWorker(order.session, order.worker);
   const maxPayload = nc.info?.max_payload ?? 1 << 20;
   let nextMessage = 0;
   let handler: ((m: ToWorker) => void) | undefined;
   const backlog: ToWorker[] = [];
   let refused = 0;
-  nc.subscribe(subjects.toWorker(data.session, data.worker), {
+  nc.subscribe(subjects.toWorker(order.session, order.worker), {
     callback: (_, msg) => {
       const whole = assembler.push(msg.data);
       if (!whole) return;
@@ -47,18 +53,17 @@ try {
     },
   });
   await nc.flush();
-  membership = await Membership.watch(nc);
   const stats = serveWorker(
     {
       postMessage: (m) => {
-        for (const f of frameMessage(encodeMessage(m), data.token, nextMessage++, maxPayload)) nc.publish(to, f);
+        for (const f of frameMessage(encodeMessage(m), order.token, nextMessage++, maxPayload)) nc.publish(to, f);
       },
       onMessage: (h) => {
         handler = (m) => {
           try {
             h(m);
           } catch {
-            // a message of the right session that is not what the protocol says: nothing to run
+            // a message of the session that is not what the protocol says: nothing to run
             refused++;
           }
         };
@@ -69,7 +74,6 @@ try {
   );
   report({ t: "listening" });
   setInterval(() => report({ t: "stats", stats: stats(), refused: refused + assembler.rejected }), STATS_MS).unref();
-  nc.closed().then(() => process.exit(0));
 } catch (e) {
   report({ t: "failed", reason: (e as Error).message });
   process.exit(1);
