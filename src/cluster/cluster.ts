@@ -114,6 +114,13 @@ export class Cluster implements SessionLink {
     if (!this.nc.isClosed()) this.nc.publish(subjects.close(node), JSON.stringify({ session: this.session, worker }));
   }
 
+  /** Frames the run's workers' endpoints refused (not signed with the session's token, or not frames). */
+  framesRefused(): number {
+    let n = 0;
+    for (const e of this.endpoints) n += e.framesRefused;
+    return n;
+  }
+
   refused(reason: string): void {
     this.refusals++;
     this.lastRefusal = reason;

@@ -53,6 +53,11 @@ export class RemoteEndpoint implements WorkerEndpoint {
     );
   }
 
+  /** Frames refused: another session's token, or not a frame at all. */
+  get framesRefused(): number {
+    return this.assembler.rejected;
+  }
+
   get ended(): boolean {
     return this.endedYet;
   }
