@@ -6,16 +6,19 @@
 //   2   u8         version (1)
 //   3   u8         flags (0)
 //   4   16 bytes   the session's token
-//   20  u32        message id (the sender's count of its messages, wrapping)
+//   20  u32        message id: the sender numbers its messages in order (wrapping after 2^32)
 //   24  u32        part index
 //   28  u32        part count
 //   32  ...        the part: every part but the last has the same length, the last 1 to that
 //                  many bytes (a message of one part may be empty)
 //
 // Integers are little-endian. NATS keeps the frames of one sender on one subject in order, so a
-// receiver assembles one message at a time: the parts of a message arrive one after another.
-// Frames come from the network: the assembler drops anything else (another session's frame, a
-// damaged header, a part out of order, a message over the cap) and counts it, and never throws.
+// receiver assembles one message at a time: the parts of a message arrive one after another, and
+// each message has a later id than the one before (later: less than 2^31 ahead, modulo 2^32; ids
+// may skip, since NATS may drop messages for a receiver that falls behind). Frames come from the
+// network: the assembler drops anything else (another session's frame, a damaged header, a part
+// out of order, a message again or out of order, a message over the cap) and counts it, and
+// never throws.
 
 import { formatError } from "../errors/table.js";
 
@@ -75,6 +78,12 @@ function setU32(b: Uint8Array, at: number, x: number): void {
   b[at + 3] = x >>> 24;
 }
 
+/** Whether message id `a` comes after `b`: less than 2^31 ahead of it, modulo 2^32. */
+function later(a: number, b: number): boolean {
+  const ahead = (a - b) >>> 0;
+  return ahead !== 0 && ahead < 2 ** 31;
+}
+
 function u32(b: Uint8Array, at: number): number {
   return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
 }
@@ -84,7 +93,8 @@ function u32(b: Uint8Array, at: number): number {
  * last part came; a frame that does not belong (see the top of this file) is dropped, never
  * thrown: `rejected` counts the frames dropped and `lastRejection` says why the last was (a 7007
  * message, for logs). A message that loses a part is dropped whole, its frames counted, when
- * the frame after the gap shows it.
+ * the frame after the gap shows it. A message whose id is not later than the last one begun is
+ * dropped, so no message is taken twice.
  *
  * A message of one frame is a view of the frame's bytes (no copy); the parts of a larger one are
  * kept as views until its last part comes, then copied into one buffer: frames pushed must not
@@ -97,6 +107,8 @@ export class FrameAssembler {
   lastRejection: string | undefined;
 
   private readonly token: Uint8Array;
+  /** The id of the last message begun, or -1 before the first. */
+  private lastId = -1;
   /** The message in progress: its id, part count, parts so far, their length and bytes. */
   private id = 0;
   private count = 0;
@@ -134,7 +146,10 @@ export class FrameAssembler {
     const part = frame.subarray(FRAME_HEADER);
     if (index >= count) return this.abandon(`part ${index} of ${count} in message ${id}`);
     if (index === 0) {
+      // a message again (a frame repeated, or replayed) or out of order is not taken twice
+      if (this.lastId >= 0 && !later(id, this.lastId)) return this.reject(`message ${id} after message ${this.lastId}: again or out of order`);
       if (this.count > 0) this.drop(`message ${this.id} lost its part ${this.parts.length} of ${this.count}`);
+      this.lastId = id;
       if (count === 1) return part.length <= this.maxMessage ? part : this.reject(this.overCap(part.length));
       if (part.length === 0) return this.reject(`message ${id} has an empty part`);
       // every part but the last is this long, the last at least one byte

@@ -152,10 +152,29 @@ describe("wire frames: what the assembler drops", () => {
     expect(a.rejected).toBe(3);
     expect(a.push(p2)).toBeUndefined(); // its message is gone
     expect(a.lastRejection).toMatch(/part 2 of 3 of message 1 where a first part was due/);
-    pushAll(a, [p0]);
-    expect(a.push(frame(counting(200), 2)[1])).toBeUndefined();
-    expect(a.lastRejection).toMatch(/part 1 of 3 of message 2 where part 1 of 3 of message 1 was due/);
+    pushAll(a, [frame(counting(200), 2)[0]]);
+    expect(a.push(frame(counting(200), 3)[1])).toBeUndefined();
+    expect(a.lastRejection).toMatch(/part 1 of 3 of message 3 where part 1 of 3 of message 2 was due/);
     expect(a.rejected).toBe(6);
+  });
+
+  it("drops a message again or out of order, and takes ids that skip or wrap around", () => {
+    const a = new FrameAssembler(token);
+    const one = (id: number) => frame(counting(10), id)[0];
+    expect(a.push(one(2 ** 32 - 2))).toEqual(counting(10));
+    expect(a.push(one(2 ** 32 - 2))).toBeUndefined();
+    expect(a.lastRejection).toMatch(/message 4294967294 after message 4294967294: again or out of order/);
+    expect(a.push(one(2 ** 32 - 3))).toBeUndefined();
+    expect(a.push(one(2 ** 32 - 1))).toEqual(counting(10));
+    expect(a.push(one(0))).toEqual(counting(10)); // wrapped
+    expect(a.push(one(2 ** 32 - 1))).toBeUndefined();
+    expect(a.push(one(1000))).toEqual(counting(10)); // some lost on the way
+    expect(a.push(one(1000 + 2 ** 31))).toBeUndefined(); // as far ahead as behind
+    expect(a.rejected).toBe(4);
+    // the first part of the message in progress, repeated, leaves it whole
+    const [p0, p1, p2] = frame(counting(200), 1001);
+    expect(pushAll(a, [p0, p1, p0, p2])).toEqual([undefined, undefined, undefined, counting(200)]);
+    expect(a.rejected).toBe(5);
   });
 
   it("drops parts whose header contradicts itself or the parts before", () => {
@@ -167,26 +186,30 @@ describe("wire frames: what the assembler drops", () => {
       v.setUint32(28, count, true);
       return g;
     };
+    const parts = (id: number) => frame(counting(200), id);
     const a = new FrameAssembler(token);
-    const [p0, p1, p2] = frame(counting(200), 5);
-    expect(a.push(header(p0, 5, 3, 3))).toBeUndefined();
+    expect(a.push(header(parts(5)[0], 5, 3, 3))).toBeUndefined();
     expect(a.lastRejection).toMatch(/part 3 of 3 in message 5/);
-    expect(a.push(header(p0, 5, 0, 0))).toBeUndefined();
-    pushAll(a, [p0]);
-    expect(a.push(header(p1, 5, 1, 4))).toBeUndefined(); // another count
-    expect(a.lastRejection).toMatch(/part 1 of 4 of message 5 where part 1 of 3/);
-    pushAll(a, [p0]);
-    expect(a.push(p1.subarray(0, 99))).toBeUndefined(); // a middle part shorter than the first
-    expect(a.lastRejection).toMatch(/part 1 of message 5 has 67 bytes, its first 68/);
-    pushAll(a, [p0, p1]);
+    expect(a.push(header(parts(5)[0], 5, 0, 0))).toBeUndefined();
+    expect(a.lastRejection).toMatch(/part 0 of 0 in message 5/);
+    const [p0, p1] = parts(6);
+    a.push(p0);
+    expect(a.push(header(p1, 6, 1, 4))).toBeUndefined(); // another count
+    expect(a.lastRejection).toMatch(/part 1 of 4 of message 6 where part 1 of 3/);
+    const [q0, q1] = parts(7);
+    a.push(q0);
+    expect(a.push(q1.subarray(0, 99))).toBeUndefined(); // a middle part shorter than the first
+    expect(a.lastRejection).toMatch(/part 1 of message 7 has 67 bytes, its first 68/);
+    const [r0, r1, r2] = parts(8);
+    pushAll(a, [r0, r1]);
     const longLast = new Uint8Array(FRAME_HEADER + 69);
-    longLast.set(p2.subarray(0, FRAME_HEADER));
+    longLast.set(r2.subarray(0, FRAME_HEADER));
     expect(a.push(longLast)).toBeUndefined(); // a last part longer than the first
-    expect(a.lastRejection).toMatch(/part 2 of message 5 has 69 bytes, its first 68/);
-    expect(a.push(header(frame(new Uint8Array(0), 5)[0], 5, 0, 3))).toBeUndefined();
-    expect(a.lastRejection).toMatch(/message 5 has an empty part/);
-    pushAll(a, [p0, p1]);
-    expect(a.push(p2)).toEqual(counting(200));
+    expect(a.lastRejection).toMatch(/part 2 of message 8 has 69 bytes, its first 68/);
+    expect(a.push(header(frame(new Uint8Array(0), 9)[0], 9, 0, 3))).toBeUndefined();
+    expect(a.lastRejection).toMatch(/message 9 has an empty part/);
+    expect(pushAll(a, parts(10))[2]).toEqual(counting(200));
+    expect(a.rejected).toBe(2 + 2 + 2 + 3 + 1);
   });
 
   it("drops a message over the cap: at once when its first part shows it, else at its last", () => {
@@ -216,8 +239,10 @@ describe("wire frames: what the assembler drops", () => {
     expect(a.push(f)).toBeUndefined();
     expect(a.lastRejection).toMatch(/over the cap of 268435456/);
     expect(DEFAULT_MAX_MESSAGE).toBe(256 * MiB);
-    const small = f.subarray(0, FRAME_HEADER + 1);
+    const small = f.slice(0, FRAME_HEADER + 1);
+    small[20] = 2; // message 2
     expect(a.push(small)).toBeUndefined(); // 4 billion parts of one byte would fit in no cap either
+    expect(a.lastRejection).toMatch(/a message of 4294967295 bytes is over the cap/);
     expect(a.buffered).toBe(0);
   });
 });
