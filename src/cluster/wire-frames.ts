@@ -170,11 +170,11 @@ export class FrameAssembler {
     if (last ? part.length === 0 || part.length > this.partSize : part.length !== this.partSize) {
       return this.abandon(`part ${index} of message ${id} has ${part.length} bytes, its first ${this.partSize}`);
     }
-    this.parts.push(part);
-    this.size += part.length;
-    if (!last) return undefined;
-    const size = this.size;
+    const size = this.size + part.length;
     if (size > this.maxMessage) return this.abandon(this.overCap(size));
+    this.parts.push(part);
+    this.size = size;
+    if (!last) return undefined;
     const message = new Uint8Array(size);
     let at = 0;
     for (const p of this.parts) {

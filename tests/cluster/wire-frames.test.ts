@@ -229,6 +229,7 @@ describe("wire frames: what the assembler drops", () => {
     const tight = new FrameAssembler(token, 15 * 68 + 1);
     expect(pushAll(tight, edge)).toEqual([undefined, undefined]);
     expect(tight.lastRejection).toMatch(/a message of 1088 bytes is over the cap of 1021/);
+    expect(tight.rejected).toBe(2);
     expect(tight.buffered).toBe(0);
   });
 

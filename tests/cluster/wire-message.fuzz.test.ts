@@ -211,7 +211,11 @@ describe("wire frames: fuzzed", () => {
       fc.assert(
         fc.property(sent, fc.array(streamChange, { minLength: 1, maxLength: 5 }), ({ messages, max, cap }, changes) => {
           const a = new FrameAssembler(token, cap);
-          const out = assemble(a, changes.reduce(change, framesOf(messages, max)), cap);
+          const frames = changes.reduce(change, framesOf(messages, max));
+          // a last message after them all ends whatever is in progress
+          const end = frameMessage(new Uint8Array([7]), token, messages.length, max)[0];
+          const out = assemble(a, [...frames, end], cap);
+          expect(out.pop()).toEqual(new Uint8Array([7]));
           // each message out is one sent after the one before it (a lost frame drops a message)
           let from = 0;
           for (const m of out) {
@@ -219,6 +223,9 @@ describe("wire frames: fuzzed", () => {
             expect(from).toBeLessThan(messages.length);
             from++;
           }
+          // every frame is in a message that came out or counted as dropped
+          const parts = (m: Uint8Array) => Math.max(1, Math.ceil(m.length / (max - FRAME_HEADER)));
+          expect(a.rejected + out.reduce((n, m) => n + parts(m), 0) + 1).toBe(frames.length + 1);
         }),
         fuzzParameters(4),
       );
