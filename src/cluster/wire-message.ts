@@ -15,7 +15,8 @@
 //     7 array        uleb count, values (a hole is sent as undefined)
 //     8 object       uleb count, (key: uleb byte length, UTF-8; value)*: the own enumerable
 //                    string-keyed properties in their order (a property whose value is
-//                    undefined is sent, so {a: undefined} stays distinct from {})
+//                    undefined is sent, so {a: undefined} stays distinct from {}); of a
+//                    key repeated in the bytes, the last value wins, as in JSON
 //     9 Uint8Array | 10 Int32Array | 11 Uint32Array | 12 Float32Array | 13 Float64Array
 //                    uleb element count, the elements
 //    14 ArrayBuffer  uleb byte length, the bytes
@@ -28,8 +29,9 @@
 // The decoder treats its input as hostile (it comes from the network): anything that is not an
 // encoding is a NoodleRuntimeError 7007 naming the byte where it went wrong, and nothing else is
 // ever thrown. Every length is checked against the bytes left before anything is allocated,
-// nesting is limited to MAX_DEPTH, the values of a message to MAX_ITEMS (so a message cannot
-// become a decoded object many times its size), invalid UTF-8 and trailing bytes are refused.
+// nesting is limited to MAX_DEPTH, the values of a message to MAX_ITEMS (so however large a
+// message, decoding it makes a bounded number of objects), invalid UTF-8 and trailing bytes are
+// refused.
 //
 // Encoding anything outside the subset (a function, a Map, a class instance, shared memory, a
 // symbol, a bigint, a cycle) is a mistake of the sender: a TypeError naming where in the message
