@@ -120,6 +120,19 @@ describe("wire messages: what the pool sends", () => {
       variant: "relaxed",
       sync: false,
     };
+    const pmap: ToWorker = {
+      t: "pmap",
+      id: 12,
+      client: 3,
+      modules: [],
+      proto: 4,
+      items: encodeValue([1, 2, 3], WIRE),
+      limits: { maxMemory: 64 << 20 },
+      hashes: [module.hash],
+      globals: new Uint8Array(0),
+      globalsHash: "ab".repeat(32),
+      capabilities: { permissions: { all: true }, args: [] },
+    };
     const replies: FromWorker[] = [
       { t: "ready" },
       { t: "gemm-done", id: 9, c: new Float64Array([19, 22, 43, 50]) },
@@ -128,7 +141,7 @@ describe("wire messages: what the pool sends", () => {
       { t: "out", client: 1, fd: 2, text: "warning\n" },
       { t: "lane-ring" },
     ];
-    for (const m of [hosted, gemm, ...replies]) expect(roundTrip(m)).toStrictEqual(m);
+    for (const m of [hosted, gemm, pmap, ...replies]) expect(roundTrip(m)).toStrictEqual(m);
   });
 
   it("refuses what only shared memory can carry, naming where it is", () => {
