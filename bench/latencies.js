@@ -28,3 +28,18 @@ export function takeLatencyFields() {
   if (!s.length) return {};
   return { median_us: us(median(s)), p10_us: us(quantile(s, 0.1)), p90_us: us(quantile(s, 0.9)) };
 }
+
+/** `p50_us` and `p99_us` of the latest recorded run (the cluster suite's fields); empty when nothing was recorded. */
+export function takeTailFields() {
+  const s = [...last].sort((a, b) => a - b);
+  last = [];
+  if (!s.length) return {};
+  return { p50_us: us(quantile(s, 0.5)), p99_us: us(quantile(s, 0.99)) };
+}
+
+/** The latest recorded times, in milliseconds, taken once. */
+export function takeLatencies() {
+  const s = last;
+  last = [];
+  return s;
+}

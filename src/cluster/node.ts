@@ -12,7 +12,8 @@ import { NodeAnnouncer, type NodeRecord } from "./membership.js";
 import type { WorkerExit } from "./remote-endpoint.js";
 import { type OpenReply, readCloseRequest, readOpenRequest, SESSION_SILENT_MS } from "./session.js";
 import { subjects } from "./subjects.js";
-import { encodeMessage, frameMessage } from "./wire-message.js";
+import { frameMessage } from "./wire-frames.js";
+import { encodeMessage } from "./wire-message.js";
 
 /** What a worker thread of a node is told when it starts, before it serves any program. */
 export interface NodeThreadData {
@@ -201,7 +202,7 @@ export class ClusterNode {
     // the program's endpoint learns that its worker is gone
     if (!this.nc.isClosed()) {
       const exit: WorkerExit = { t: "worker-exit", reason };
-      for (const f of frameMessage(encodeMessage(exit), session.token, 2 ** 31, 1 << 20)) this.nc.publish(subjects.fromWorker(sessionName, worker), f);
+      for (const f of frameMessage(encodeMessage(exit), session.token, 0, 1 << 20)) this.nc.publish(subjects.workerEnded(sessionName, worker), f);
     }
     if (session.threads.size === 0) this.sessions.delete(sessionName);
     if (this.sessions.size === 0) this.drained?.();

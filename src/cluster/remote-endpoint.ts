@@ -6,7 +6,8 @@
 import type { NatsConnection, Subscription } from "@nats-io/nats-core";
 import type { WorkerEndpoint } from "../concurrency/endpoint.js";
 import { subjects } from "./subjects.js";
-import { decodeMessage, encodeMessage, FrameAssembler, frameMessage } from "./wire-message.js";
+import { FrameAssembler, frameMessage } from "./wire-frames.js";
+import { decodeMessage, encodeMessage } from "./wire-message.js";
 
 /** What a node's worker says about itself outside the pool's protocol. */
 export interface WorkerExit {
@@ -33,6 +34,7 @@ export class RemoteEndpoint implements WorkerEndpoint {
   /** Frames posted before the worker listens, in order. */
   private waiting: Uint8Array[] | undefined = [];
   private readonly subscription: Subscription;
+  private readonly ending: Subscription;
   private readonly assembler: FrameAssembler;
   private readonly to: string;
   private nextMessage = 0;
@@ -47,6 +49,20 @@ export class RemoteEndpoint implements WorkerEndpoint {
     this.to = subjects.toWorker(link.session, worker);
     this.assembler = new FrameAssembler(link.token);
     this.subscription = link.nc.subscribe(subjects.fromWorker(link.session, worker), { callback: (_, msg) => this.hear(msg.data) });
+    // the node says so when the worker ended by itself (a crash): signed like the worker's frames
+    const endings = new FrameAssembler(link.token);
+    this.ending = link.nc.subscribe(subjects.workerEnded(link.session, worker), {
+      callback: (_, msg) => {
+        const whole = endings.push(msg.data);
+        if (!whole) return;
+        try {
+          const exit = decodeMessage(whole) as WorkerExit;
+          if (exit?.t === "worker-exit") this.end(`worker ${this.worker} on node ${this.node} ended: ${exit.reason}`);
+        } catch (e) {
+          this.link.refused(`a node's notice about worker ${this.worker} does not decode: ${(e as Error).message}`);
+        }
+      },
+    });
     link.open(node, worker).then(
       () => this.listening(),
       (e: Error) => this.end(`node ${node} did not start a worker: ${e.message}`),
@@ -97,7 +113,6 @@ export class RemoteEndpoint implements WorkerEndpoint {
     } catch (e) {
       return this.link.refused(`a message from worker ${this.worker} does not decode: ${(e as Error).message}`);
     }
-    if ((message as WorkerExit)?.t === "worker-exit") return this.end(`worker ${this.worker} on node ${this.node} ended: ${(message as WorkerExit).reason}`);
     this.onmessage?.(message);
   }
 
@@ -106,6 +121,7 @@ export class RemoteEndpoint implements WorkerEndpoint {
     this.endedYet = true;
     this.waiting = undefined;
     this.subscription.unsubscribe();
+    this.ending.unsubscribe();
     this.onexit?.(reason);
   }
 }

@@ -18,4 +18,6 @@ export const subjects = {
   toWorker: (session: string, worker: string) => `noodle.session.${session}.${worker}.in`,
   /** From worker `worker` of a session, to the client. */
   fromWorker: (session: string, worker: string) => `noodle.session.${session}.${worker}.out`,
+  /** From the node of worker `worker` of a session, when the worker ended by itself. */
+  workerEnded: (session: string, worker: string) => `noodle.session.${session}.${worker}.ended`,
 } as const;

@@ -5,6 +5,7 @@ import "./file-system.js";
 import "./storage.js";
 import "./pool.js";
 
+export { Cluster, type ClusterOptions } from "../cluster/cluster.js";
 export * from "../index.js";
 export { FileLog } from "./file-log.js";
 export { nodeWorkers } from "./pool.js";

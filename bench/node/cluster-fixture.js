@@ -1,0 +1,54 @@
+// The cluster the `cluster` suite runs on: a nats-server on a loopback port and NODES node
+// processes (`noodle node`), started once per benchmark process and ended when it exits.
+
+import { spawn } from "node:child_process";
+import { moduleUrl, projectRoot } from "./host.js";
+
+/** Nodes in the cluster: 2 unless CLUSTER_NODES says otherwise; workers per node: 1 unless CLUSTER_WORKERS says otherwise. */
+export const NODES = Number(process.env.CLUSTER_NODES ?? 2);
+export const NODE_WORKERS = Number(process.env.CLUSTER_WORKERS ?? 1);
+
+let fixture = null;
+
+/** The cluster: `{ url, startNode(name), kill(name), nodes }`, started on first use. */
+export function clusterFixture() {
+  fixture ??= start();
+  return fixture;
+}
+
+async function start() {
+  const { startLocalNats } = await import(moduleUrl("../dist/cluster/local-server.js"));
+  const server = await startLocalNats();
+  const nodes = new Map();
+  const startNode = (name) =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ["bin/noodle.js", "node", "--nats", server.url, "--name", name, "--workers", String(NODE_WORKERS)], {
+        cwd: projectRoot,
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      nodes.set(name, child);
+      let out = "";
+      child.stdout.on("data", (d) => {
+        out += d;
+        if (out.includes(`node ${name} joined`)) resolve(child);
+      });
+      child.once("exit", (code) => reject(new Error(`node ${name} ended (code ${code}) before it joined`)));
+    });
+  const kill = (name) =>
+    new Promise((resolve) => {
+      const child = nodes.get(name);
+      nodes.delete(name);
+      child.once("exit", () => resolve());
+      child.kill("SIGKILL");
+    });
+  process.once("exit", () => {
+    for (const child of nodes.values()) child.kill("SIGKILL");
+    server.stopNow?.();
+  });
+  process.once("beforeExit", () => {
+    for (const child of nodes.values()) child.kill("SIGKILL");
+    void server.stop();
+  });
+  await Promise.all(Array.from({ length: NODES }, (_, i) => startNode(`bench-${i + 1}`)));
+  return { url: server.url, startNode, kill, nodes };
+}
