@@ -25,8 +25,10 @@ export interface ClusterOptions {
   taskRetries?: number;
 }
 
-/** How long a node may take to start a worker before the pool gives up on it (ms). */
+/** How long a node may take to start a worker, or the cluster to have a node with one free, before the pool gives up on it (ms). */
 const OPEN_TIMEOUT_MS = 10_000;
+/** How often a worker waiting for a node looks again (ms). */
+const NODE_POLL_MS = 100;
 
 export class Cluster implements SessionLink {
   readonly session = randomName();
@@ -126,22 +128,33 @@ export class Cluster implements SessionLink {
     this.lastRefusal = reason;
   }
 
-  /** A worker on the node with the most workers still free for this run, or one that ends at once when none has any. */
+  /** A worker on a node with a worker free for this run (see freeNode). */
   private endpoint(): WorkerEndpoint {
-    for (const e of this.endpoints) if (e.ended) this.endpoints.delete(e);
-    const using = new Map<string, number>();
-    for (const e of this.endpoints) using.set(e.node, (using.get(e.node) ?? 0) + 1);
-    let best: NodeRecord | undefined;
-    let bestFree = 0;
-    for (const node of this.membership.live()) {
-      const free = node.workers - (using.get(node.name) ?? 0);
-      if (free > bestFree) [best, bestFree] = [node, free];
-    }
-    const endpoint = new RemoteEndpoint(this, best?.name ?? "", `${best?.name ?? "none"}-${this.nextWorker++}`);
+    const endpoint = new RemoteEndpoint(this, `w${this.nextWorker++}`, this.freeNode());
     this.endpoints.add(endpoint);
-    // after the pool has set the endpoint's handlers
-    if (!best) queueMicrotask(() => endpoint.lost("no node of the cluster has a worker free"));
     return endpoint;
+  }
+
+  /**
+   * The node with the most workers still free for this run; when none has one (nodes lost, or
+   * all taken), the first to have one within OPEN_TIMEOUT_MS, else a rejection.
+   */
+  private async freeNode(): Promise<string> {
+    const until = Date.now() + OPEN_TIMEOUT_MS;
+    for (;;) {
+      for (const e of this.endpoints) if (e.ended) this.endpoints.delete(e);
+      const using = new Map<string, number>();
+      for (const e of this.endpoints) if (e.node !== undefined) using.set(e.node, (using.get(e.node) ?? 0) + 1);
+      let best: NodeRecord | undefined;
+      let bestFree = 0;
+      for (const node of this.membership.live()) {
+        const free = node.workers - (using.get(node.name) ?? 0);
+        if (free > bestFree) [best, bestFree] = [node, free];
+      }
+      if (best) return best.name;
+      if (this.closed || Date.now() > until) throw new Error("no node of the cluster has a worker free");
+      await new Promise((r) => setTimeout(r, NODE_POLL_MS));
+    }
   }
 
   private nodeGone(node: string, reason: string): void {

@@ -41,10 +41,13 @@ export class RemoteEndpoint implements WorkerEndpoint {
   private endedYet = false;
   retiring = false;
 
+  /** The node the worker is on, once chosen. */
+  node: string | undefined;
+
   constructor(
     private readonly link: SessionLink,
-    readonly node: string,
     readonly worker: string,
+    node: Promise<string>,
   ) {
     this.to = subjects.toWorker(link.session, worker);
     this.assembler = new FrameAssembler(link.token);
@@ -63,10 +66,16 @@ export class RemoteEndpoint implements WorkerEndpoint {
         }
       },
     });
-    link.open(node, worker).then(
-      () => this.listening(),
-      (e: Error) => this.end(`node ${node} did not start a worker: ${e.message}`),
-    );
+    node
+      .then((name) => {
+        this.node = name;
+        if (this.endedYet) return;
+        return link.open(name, worker).then(
+          () => this.listening(),
+          (e: Error) => this.end(`node ${name} did not start a worker: ${e.message}`),
+        );
+      })
+      .catch((e: Error) => this.end(e.message));
   }
 
   /** Frames refused: another session's token, or not a frame at all. */
@@ -86,12 +95,10 @@ export class RemoteEndpoint implements WorkerEndpoint {
   }
 
   terminate(): void {
-    if (this.endedYet) return;
-    this.link.release(this.node, this.worker);
     this.end("terminated");
   }
 
-  /** The node was found dead or left: the worker is gone with it. */
+  /** The node was found dead: the worker is gone with it (or, if the node lives on, it is told to end it). */
   lost(reason: string): void {
     this.end(reason);
   }
@@ -119,6 +126,7 @@ export class RemoteEndpoint implements WorkerEndpoint {
   private end(reason: string): void {
     if (this.endedYet) return;
     this.endedYet = true;
+    if (this.node !== undefined) this.link.release(this.node, this.worker);
     this.waiting = undefined;
     this.subscription.unsubscribe();
     this.ending.unsubscribe();
