@@ -239,6 +239,11 @@ export async function main(argv: string[]): Promise<number> {
           throw e;
         }
       }
+      case "cluster":
+        if (operands[0] !== "status") throw UsageError.of("BadArguments", { detail: `unknown cluster command '${operands[0]}'` }, command);
+        return await (await import("./cluster-status.js")).clusterStatus(values.nats as string | undefined, values.json === true, (t) =>
+          process.stdout.write(t),
+        );
       case "repl":
         // loaded on demand: running a file should not pay for the line editor
         return await (await import("./repl.js")).startRepl(limitsFrom(values), permissionsFor(values));

@@ -89,6 +89,18 @@ export const COMMANDS: CommandSpec[] = [
       '  db query FILE "SELECT ..." run an MQL query and show the rows as a table',
     ].join("\n"),
   },
+  {
+    name: "cluster",
+    synopsis: "status [--nats URL] [--json]",
+    summary: "look at a cluster",
+    options: [
+      { name: "nats", value: "URL", help: "the cluster: nats://user:password@host:port (default: $NOODLE_NATS)" },
+      { name: "json", help: 'print {"nodes": [...]} instead of a table' },
+      HELP,
+    ],
+    operands: { min: 1, max: 1 },
+    details: "  cluster status             list the live nodes: name, workers, load, tasks, actors, uptime",
+  },
 ];
 
 /** A command line that cannot be run as given: exit 64 with a message and a usage hint. */
