@@ -9,6 +9,7 @@ import { connectCluster } from "../../src/cluster/connect.js";
 import { type LocalNats, natsServerConfig, startLocalNats } from "../../src/cluster/local-server.js";
 import { openNodesBucket } from "../../src/cluster/membership.js";
 import { NoodleRuntimeError } from "../../src/runtime/runtime-error.js";
+import { ROOT } from "../helpers.js";
 import { natsSuiteRuns } from "./nats-server.js";
 
 function isRunning(pid: number): boolean {
@@ -50,6 +51,14 @@ describe("the config text", () => {
   it("adds a websocket block without TLS on loopback when asked", () => {
     const text = natsServerConfig({ port: 4222, storeDir: "/tmp/s", user: "u", password: "p", wsPort: 8222 });
     expect(text).toMatch(/websocket \{\n {2}listen: "127.0.0.1:8222"\n {2}no_tls: true\n\}/);
+  });
+
+  it("is the one docs/cluster.md shows", () => {
+    const doc = readFileSync(join(ROOT, "docs", "cluster.md"), "utf8");
+    const base = { port: 4222, storeDir: "/var/lib/noodle-nats", user: "noodle", password: "change-this-password" };
+    expect(doc).toContain("```\n" + natsServerConfig(base) + "```");
+    const websocket = natsServerConfig({ ...base, wsPort: 8080 }).slice(natsServerConfig(base).length);
+    expect(doc).toContain("```\n" + websocket + "```");
   });
 });
 
