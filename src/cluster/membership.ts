@@ -25,7 +25,8 @@ const RECORD_TTL_MS = 5000;
 /** The membership bucket, created on first use; creating it again, or twice at once, opens it. */
 export async function openNodesBucket(nc: NatsConnection): Promise<KV> {
   try {
-    return await new Kvm(nc).create(NODES_BUCKET, { history: 1, ttl: RECORD_TTL_MS, storage: "memory" });
+    // on file, so that the bucket outlives a restart of the server
+    return await new Kvm(nc).create(NODES_BUCKET, { history: 1, ttl: RECORD_TTL_MS, storage: "file" });
   } catch (e) {
     const detail = /jetstream not enabled|no responders/i.test(String(e))
       ? "JetStream is not enabled on the server (its config needs a jetstream block)"
@@ -121,7 +122,7 @@ export class NodeAnnouncer {
   private async beat(): Promise<void> {
     if (this.stopped || this.nc.isClosed()) return this.halt();
     try {
-      const value = encodeNodeRecord(this.current());
+      const value = this.nextValue();
       try {
         this.revision = await this.kv.update(this.name, value, this.revision);
         this.lastValue = value;
@@ -133,6 +134,19 @@ export class NodeAnnouncer {
       // a slow or lost connection: announce again next period; the client reconnects
     }
     this.schedule();
+  }
+
+  /**
+   * The record to announce now. One that fails the checks every reader applies (a load that is not
+   * a number, say) would make the node look dead: the last good one is announced instead.
+   */
+  private nextValue(): Uint8Array {
+    try {
+      const value = encodeNodeRecord({ ...this.current(), name: this.name });
+      return decodeNodeRecord(value, this.name) ? value : this.lastValue;
+    } catch {
+      return this.lastValue;
+    }
   }
 
   /** Our revision is not the last: find out whether the record is still ours. */

@@ -164,6 +164,19 @@ describe.runIf(natsSuiteRuns())("membership", () => {
     expect(decodeNodeRecord((await kv.get("taken"))!.value, "taken")?.workers).toBe(9);
   });
 
+  it("keeps announcing the last good record when the current one is not valid", async () => {
+    const { m, saw } = await watch();
+    let load = 0.5;
+    const nc = await connection();
+    announcers.push(await NodeAnnouncer.start(nc, () => nodeRecord("flaky", { load })));
+    await until(() => saw("joined", "flaky"), 5000, "the node to join");
+    load = Number.NaN;
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(saw("dead", "flaky")).toBe(false);
+    expect(m.live().map((n) => n.load)).toEqual([0.5]);
+    expect(m.rejected).toBe(0);
+  });
+
   it("counts and ignores records that are not node records", async () => {
     const { m } = await watch();
     const kv = await openNodesBucket(await connection());
