@@ -28,7 +28,7 @@ export async function openNodesBucket(nc: NatsConnection): Promise<KV> {
     // on file, so that the bucket outlives a restart of the server
     return await new Kvm(nc).create(NODES_BUCKET, { history: 1, ttl: RECORD_TTL_MS, storage: "file" });
   } catch (e) {
-    const detail = /jetstream not enabled|no responders/i.test(String(e))
+    const detail = /jetstream.*not enabled|no responders/i.test(String(e))
       ? "JetStream is not enabled on the server (its config needs a jetstream block)"
       : String(e);
     throw unreachable(nc, detail);
@@ -36,7 +36,7 @@ export async function openNodesBucket(nc: NatsConnection): Promise<KV> {
 }
 
 function unreachable(nc: NatsConnection, detail: string): NoodleRuntimeError {
-  return new NoodleRuntimeError(7005, formatError("ClusterUnreachable", { url: nc.getServer(), detail }), []);
+  return new NoodleRuntimeError(7005, formatError("ClusterUnreachable", { url: `nats://${nc.getServer()}`, detail }), []);
 }
 
 function nameTaken(name: string): NoodleRuntimeError {

@@ -1,6 +1,9 @@
 // `noodle cluster status`: the live nodes as a table or JSON, through the real command line. The
 // command runs asynchronously so that the nodes announcing in this process keep announcing.
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatUptime, statusJson, statusTable } from "../../src/cli/cluster-status.js";
@@ -94,6 +97,39 @@ describe("the command without a cluster", () => {
     expect(r.stdout).toContain("usage: noodle cluster status [--nats URL] [--json]");
     expect(r.stdout).toContain("--nats URL");
     expect(r.stdout).toContain("--json");
+  });
+});
+
+describe.runIf(natsSuiteRuns())("a server without JetStream", () => {
+  let server: ChildProcess | undefined;
+  let dir: string;
+  afterAll(async () => {
+    if (server && server.exitCode === null) {
+      const ended = new Promise((r) => server?.once("close", r));
+      server.kill("SIGTERM");
+      await ended;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("is 7005 saying that JetStream is not enabled", async () => {
+    dir = mkdtempSync(join(tmpdir(), "noodle-nats-plain-"));
+    const PATH = `${process.env.PATH ?? ""}:/usr/sbin`;
+    server = spawn("nats-server", ["-a", "127.0.0.1", "-p", "-1", "--user", "u", "--pass", "p", "--ports_file_dir", dir], {
+      stdio: "ignore",
+      env: { ...process.env, PATH },
+    });
+    let ports: string | undefined;
+    for (let i = 0; i < 250 && !ports; i++) {
+      ports = readdirSync(dir).find((f) => f.endsWith(".ports"));
+      if (!ports) await new Promise((r) => setTimeout(r, 20));
+    }
+    const port = new URL((JSON.parse(readFileSync(join(dir, ports as string), "utf8")) as { nats: string[] }).nats[0]).port;
+    const r = await noodle(["cluster", "status", "--nats", `nats://u:p@127.0.0.1:${port}`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `error[7005]: no cluster reachable at nats://127.0.0.1:${port}: JetStream is not enabled on the server (its config needs a jetstream block)\n`,
+    );
   });
 });
 
