@@ -85,6 +85,13 @@ describe("the command without a cluster", () => {
     expect(r.stdout).toBe("");
   });
 
+  it("refuses a URL that is not a cluster's (usage, exit 64), without its password", async () => {
+    const r = await noodle(["cluster", "status", "--nats", "http://u:hunter2@127.0.0.1:80"]);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain("noodle: error[9001]: 'http://u@127.0.0.1:80' is not a cluster URL");
+    expect(r.stderr).not.toContain("hunter2");
+  });
+
   it("takes the URL from NOODLE_NATS", async () => {
     const r = await noodle(["cluster", "status"], { NOODLE_NATS: "nats://127.0.0.1:1" });
     expect(r.code).toBe(1);

@@ -53,12 +53,13 @@ describe("the config text", () => {
     expect(text).toMatch(/websocket \{\n {2}listen: "127.0.0.1:8222"\n {2}no_tls: true\n\}/);
   });
 
-  it("is the one docs/cluster.md shows", () => {
+  it("is the one docs/cluster.md and the README show", () => {
     const doc = readFileSync(join(ROOT, "docs", "cluster.md"), "utf8");
     const base = { port: 4222, storeDir: "/var/lib/noodle-nats", user: "noodle", password: "change-this-password" };
     expect(doc).toContain("```\n" + natsServerConfig(base) + "```");
     const websocket = natsServerConfig({ ...base, wsPort: 8080 }).slice(natsServerConfig(base).length);
     expect(doc).toContain("```\n" + websocket + "```");
+    expect(readFileSync(join(ROOT, "README.md"), "utf8")).toContain("```\n" + natsServerConfig(base) + "```");
   });
 });
 
