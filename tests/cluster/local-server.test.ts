@@ -155,6 +155,7 @@ describe.runIf(natsSuiteRuns())("a local nats-server", () => {
 
   it("stops: the process ends and its folder is removed, a second stop is harmless", async () => {
     const s = await startLocalNats();
+    servers.push(s);
     expect(isRunning(s.pid)).toBe(true);
     expect(existsSync(s.dir)).toBe(true);
     await s.stop();

@@ -194,14 +194,19 @@ describe.runIf(natsSuiteRuns())("membership", () => {
 });
 
 describe.runIf(natsSuiteRuns())("timers", () => {
+  let nats: LocalNats | undefined;
+  afterAll(async () => {
+    await nats?.stop();
+  });
+
   it("none is left running: a process that announces, watches and lists ends by itself", async () => {
+    // the server runs here, so that a child that must be killed leaves nothing behind
+    nats = await startLocalNats();
     const dist = (f: string) => JSON.stringify(new URL(`dist/cluster/${f}`, `file://${ROOT}`).href);
     const script = `
-      const { startLocalNats } = await import(${dist("local-server.js")});
       const { connectCluster } = await import(${dist("connect.js")});
       const { NodeAnnouncer, Membership, listNodes } = await import(${dist("membership.js")});
-      const nats = await startLocalNats();
-      const nc = await connectCluster(nats.url);
+      const nc = await connectCluster(${JSON.stringify(nats.url)});
       const record = (name) => () => ({ name, workers: 1, load: 0, tasks: 0, actors: 0, startedAt: Date.now(), labels: [] });
       const m = await Membership.watch(nc);
       const a = await NodeAnnouncer.start(nc, record("a"));
@@ -212,7 +217,6 @@ describe.runIf(natsSuiteRuns())("timers", () => {
       await a.stop();
       await m.close();
       await nc.close();
-      await nats.stop();
       console.log(listed, m.live().length);
     `;
     const child = spawn(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT });
