@@ -111,6 +111,14 @@ describe.runIf(natsSuiteRuns())("membership", () => {
     expect((e as NoodleRuntimeError).message).toBe("a node named same is already in the cluster");
   });
 
+  it("gives a name to one of two nodes claiming it at once, and refuses the other", async () => {
+    const outcomes = await Promise.allSettled([announce("twin"), announce("twin")]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const refused = outcomes.find((o) => o.status === "rejected") as PromiseRejectedResult;
+    expect((refused.reason as NoodleRuntimeError).code).toBe(9001);
+    expect(names(await listNodes(await connection()))).toEqual(["twin"]);
+  });
+
   it("refuses a name that is not one subject token", async () => {
     const e = await NodeAnnouncer.start(await connection(), () => nodeRecord("a.b")).catch((err: unknown) => err);
     expect((e as NoodleRuntimeError).code).toBe(9001);
