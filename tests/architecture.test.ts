@@ -1,5 +1,6 @@
 // The design rule that keeps one core for Node and the browser: nothing in src/ outside src/node/
-// and src/cli/ imports a Node-only module or touches Node's globals.
+// and src/cli/ (and the few Node-only files named below) imports a Node-only module or touches
+// Node's globals.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join, relative, sep } from "node:path";
@@ -7,6 +8,8 @@ import { describe, expect, it } from "vitest";
 import { ROOT } from "./helpers.js";
 
 const NODE_ONLY_FOLDERS = ["src/node", "src/cli"];
+/** Node-only files beside portable ones: a local nats-server, and reaching a cluster over TCP. */
+const NODE_ONLY_FILES = ["src/cluster/local-server.ts", "src/cluster/connect.ts"];
 
 /** Node's built-in module names (fs, path, os, ...), with or without the `node:` scheme. */
 const NODE_MODULES = new Set(builtinModules.flatMap((m) => [m, m.split("/")[0]]));
@@ -23,7 +26,7 @@ function portableSources(): string[] {
       const rel = relative(ROOT, path).split(sep).join("/");
       if (statSync(path).isDirectory()) {
         if (!NODE_ONLY_FOLDERS.includes(rel)) walk(path);
-      } else if (name.endsWith(".ts")) out.push(rel);
+      } else if (name.endsWith(".ts") && !NODE_ONLY_FILES.includes(rel)) out.push(rel);
     }
   };
   walk(join(ROOT, "src"));
@@ -132,6 +135,10 @@ describe("portable sources", () => {
     expect(files).toContain("src/index.ts");
     expect(files.some((f) => f.startsWith("src/compiler/"))).toBe(true);
     expect(files.some((f) => f.startsWith("src/node/") || f.startsWith("src/cli/"))).toBe(false);
+  });
+
+  it("exempts only Node-only files that exist", () => {
+    for (const f of NODE_ONLY_FILES) expect(statSync(join(ROOT, f)).isFile(), f).toBe(true);
   });
 
   it("recognises the Node built-in names the rule is about", () => {

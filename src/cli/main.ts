@@ -54,6 +54,13 @@ function workersFrom(text: OptionValues[string]): number | undefined {
   return n;
 }
 
+function nodesFrom(text: OptionValues[string]): number {
+  if (typeof text !== "string") return 2;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 32) throw UsageError.of("BadOption", { detail: `--nodes expects a number of nodes from 1 to 32, got '${text}'` });
+  return n;
+}
+
 function retriesFrom(text: OptionValues[string]): number | undefined {
   if (typeof text !== "string") return undefined;
   const n = Number(text);
@@ -281,6 +288,22 @@ export async function main(argv: string[]): Promise<number> {
           if (e instanceof DbUsageError) throw new UsageError(9003, e.message, command);
           throw e;
         }
+      }
+      case "cluster": {
+        const write = (t: string) => process.stdout.write(t);
+        const only = (allowed: string[]) => {
+          const stray = ["nats", "json", "nodes", "workers"].find((o) => values[o] !== undefined && !allowed.includes(o));
+          if (stray) throw UsageError.of("BadOption", { detail: `--${stray} does not go with 'cluster ${operands[0]}'` }, command);
+        };
+        if (operands[0] === "status") {
+          only(["nats", "json"]);
+          return await (await import("./cluster-status.js")).clusterStatus(values.nats as string | undefined, values.json === true, write);
+        }
+        if (operands[0] === "up") {
+          only(["nodes", "workers"]);
+          return await (await import("./cluster-up.js")).clusterUpCommand(nodesFrom(values.nodes), workersFrom(values.workers), write);
+        }
+        throw UsageError.of("BadArguments", { detail: `unknown cluster command '${operands[0]}' (status or up)` }, command);
       }
       case "repl":
         // loaded on demand: running a file should not pay for the line editor

@@ -111,6 +111,23 @@ export const COMMANDS: CommandSpec[] = [
       '  db query FILE "SELECT ..." run an MQL query and show the rows as a table',
     ].join("\n"),
   },
+  {
+    name: "cluster",
+    synopsis: "status [--nats URL] [--json] | up [--nodes N] [--workers N]",
+    summary: "look at a cluster, or start one on this machine",
+    options: [
+      { name: "nats", value: "URL", help: "status: the cluster, nats://user:password@host:port (default: $NOODLE_NATS)" },
+      { name: "json", help: 'status: print {"nodes": [...]} instead of a table' },
+      { name: "nodes", value: "N", help: "up: how many nodes to start (default 2)" },
+      { name: "workers", value: "N", help: "up: worker threads per node (default: the number of cores)" },
+      HELP,
+    ],
+    operands: { min: 1, max: 1 },
+    details: [
+      "  cluster status             list the live nodes: name, workers, load, tasks, actors, uptime",
+      "  cluster up                 a nats-server on a loopback port and N nodes, until Ctrl-C",
+    ].join("\n"),
+  },
 ];
 
 /** A command line that cannot be run as given: exit 64 with a message and a usage hint. */

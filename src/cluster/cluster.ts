@@ -64,6 +64,8 @@ export class Cluster implements SessionLink {
     let membership: Membership | undefined;
     try {
       membership = await Membership.watch(nc);
+      // every node already in the cluster, once each has announced itself since the watch began
+      await membership.settled();
       const nodes = await firstNodes(membership, timeoutMs);
       if (nodes.length === 0) throw unreachable(url, `no node has joined it (start one with \`noodle node --nats URL\`)`);
       const cluster = new Cluster(nc, membership);
@@ -128,32 +130,35 @@ export class Cluster implements SessionLink {
     this.lastRefusal = reason;
   }
 
-  /** A worker on a node with a worker free for this run (see freeNode). */
+  /** A worker on the node with the most workers free for this run, or on the first to have one (see laterNode). */
   private endpoint(): WorkerEndpoint {
-    const endpoint = new RemoteEndpoint(this, `w${this.nextWorker++}`, this.freeNode());
+    const endpoint = new RemoteEndpoint(this, `w${this.nextWorker++}`, this.freeNode() ?? this.laterNode());
     this.endpoints.add(endpoint);
     return endpoint;
   }
 
-  /**
-   * The node with the most workers still free for this run; when none has one (nodes lost, or
-   * all taken), the first to have one within OPEN_TIMEOUT_MS, else a rejection.
-   */
-  private async freeNode(): Promise<string> {
+  /** The node with the most workers still free for this run, if one has any. */
+  private freeNode(): string | undefined {
+    for (const e of this.endpoints) if (e.ended) this.endpoints.delete(e);
+    const using = new Map<string, number>();
+    for (const e of this.endpoints) if (e.node !== undefined) using.set(e.node, (using.get(e.node) ?? 0) + 1);
+    let best: NodeRecord | undefined;
+    let bestFree = 0;
+    for (const node of this.membership.live()) {
+      const free = node.workers - (using.get(node.name) ?? 0);
+      if (free > bestFree) [best, bestFree] = [node, free];
+    }
+    return best?.name;
+  }
+
+  /** When no node has a worker free (nodes lost, or all taken): the first to have one within OPEN_TIMEOUT_MS. */
+  private async laterNode(): Promise<string> {
     const until = Date.now() + OPEN_TIMEOUT_MS;
     for (;;) {
-      for (const e of this.endpoints) if (e.ended) this.endpoints.delete(e);
-      const using = new Map<string, number>();
-      for (const e of this.endpoints) if (e.node !== undefined) using.set(e.node, (using.get(e.node) ?? 0) + 1);
-      let best: NodeRecord | undefined;
-      let bestFree = 0;
-      for (const node of this.membership.live()) {
-        const free = node.workers - (using.get(node.name) ?? 0);
-        if (free > bestFree) [best, bestFree] = [node, free];
-      }
-      if (best) return best.name;
-      if (this.closed || Date.now() > until) throw new Error("no node of the cluster has a worker free");
       await new Promise((r) => setTimeout(r, NODE_POLL_MS));
+      const node = this.freeNode();
+      if (node !== undefined) return node;
+      if (this.closed || Date.now() > until) throw new Error("no node of the cluster has a worker free");
     }
   }
 

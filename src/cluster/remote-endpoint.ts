@@ -47,8 +47,10 @@ export class RemoteEndpoint implements WorkerEndpoint {
   constructor(
     private readonly link: SessionLink,
     readonly worker: string,
-    node: Promise<string>,
+    node: string | Promise<string>,
   ) {
+    // a node chosen now counts at once against its free workers
+    if (typeof node === "string") this.node = node;
     this.to = subjects.toWorker(link.session, worker);
     this.assembler = new FrameAssembler(link.token);
     this.subscription = link.nc.subscribe(subjects.fromWorker(link.session, worker), { callback: (_, msg) => this.hear(msg.data) });
@@ -66,7 +68,7 @@ export class RemoteEndpoint implements WorkerEndpoint {
         }
       },
     });
-    node
+    Promise.resolve(node)
       .then((name) => {
         this.node = name;
         if (this.endedYet) return;

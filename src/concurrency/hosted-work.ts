@@ -135,7 +135,7 @@ export class HostedWork {
       ownWork: (client) => this.own.get(client) ?? 0,
       backlogged: (client) =>
         [...this.actors.values()].some((a) => a.origin.client === client && a.backlog.length > 0) ||
-        this.respawning.some((t) => t.spawned!.origin.client === client),
+        this.respawning.some((t, i) => i >= this.respawningFrom && t.spawned!.origin.client === client),
       probe: (client) => this.probe(client),
       breakOn: (slot, client, elsewhere) => this.toWorker(slot, { t: "break", client, elsewhere } satisfies DeadlockBreak),
     });
@@ -302,6 +302,8 @@ export class HostedWork {
 
   /** Spawned tasks waiting for a worker: lost with theirs (see respawn), or spawned while all were busy (spawnLater). */
   private readonly respawning: Task[] = [];
+  /** Those before it were sent (a queue: taking one must not move the rest). */
+  private respawningFrom = 0;
 
   /** A task spawned while every worker is busy, sent to the first that has room (`busySpawns: "wait"`). */
   private spawnLater(origin: Origin, args: JsValue[]): Promise<unknown> | undefined {
@@ -316,15 +318,16 @@ export class HostedWork {
 
   /** A worker answered: tasks waiting for one go to it while it has room. */
   freed(slot: WorkerSlot): void {
-    if (this.respawning.length === 0 || !this.lanes.has(slot)) return;
-    let n = 0;
-    while (n < this.respawning.length && slot.inflight.size < BUSY) this.sendTo(slot, this.respawning[n++]);
-    this.respawning.splice(0, n);
+    if (this.respawningFrom === this.respawning.length || !this.lanes.has(slot)) return;
+    while (this.respawningFrom < this.respawning.length && slot.inflight.size < BUSY) this.sendTo(slot, this.respawning[this.respawningFrom++]);
+    if (this.respawningFrom === this.respawning.length) this.respawning.length = this.respawningFrom = 0;
   }
 
   /** Runs again a spawned task whose worker was lost (the pool's `taskRetries`), before those waiting. */
   respawn(task: Task): void {
-    this.respawning.unshift(task);
+    // first in line: lost once already
+    if (this.respawningFrom > 0) this.respawning[--this.respawningFrom] = task;
+    else this.respawning.unshift(task);
     this.sendWaiting();
   }
 
@@ -385,7 +388,7 @@ export class HostedWork {
 
   /** Cancels a task or message not answered yet: dropped if it waits for a worker, else its worker is told. */
   private cancel(task: Task): void {
-    const waiting = this.respawning.indexOf(task);
+    const waiting = this.respawning.indexOf(task, this.respawningFrom);
     if (waiting >= 0) {
       this.respawning.splice(waiting, 1);
       return task.reject(new HostError(ERRORS.Cancelled.code, []));
@@ -486,7 +489,8 @@ export class HostedWork {
 
   /** Every actor, and the messages left without a worker (the pool closed, or no worker can start). */
   drop(): Task[] {
-    const left = [...this.actors.values()].flatMap((a) => a.backlog).concat(this.respawning.splice(0));
+    const left = [...this.actors.values()].flatMap((a) => a.backlog).concat(this.respawning.splice(0).slice(this.respawningFrom));
+    this.respawningFrom = 0;
     this.actors.clear();
     this.lastOrigin = undefined;
     this.hosting.clear();

@@ -9,8 +9,12 @@ import { ByteRing } from "./byte-ring.js";
 export type LaneMessage =
   /** The reader may be asleep: records wait in the ring. */
   | { t: "lane-ring" }
-  /** Record `seq` of the lane: bytes as a ring record would hold, or a structured message. */
-  | { t: "lane"; seq: number; bytes?: Uint8Array; message?: unknown };
+  /**
+   * Record `seq` of the lane: bytes as a ring record would hold, or a structured message; or,
+   * without a ring, `batch`: the byte records written in one turn of the writer's event loop,
+   * each after its length (u32).
+   */
+  | { t: "lane"; seq: number; bytes?: Uint8Array; message?: unknown; batch?: Uint8Array };
 
 /** The two rings of a worker's lanes, made by the pool (absent without shared memory). */
 export interface LaneBuffers {
@@ -55,6 +59,11 @@ export class LaneWriter {
   private waitingTo = 0;
   private retrying = false;
   private closed = false;
+  /** Byte records waiting for the end of the turn, without a ring (see batched). */
+  private batch = new Uint8Array(0);
+  private batchView = new DataView(this.batch.buffer);
+  private batchAt = 0;
+  private batchScheduled = false;
   /** The reader may be asleep with records waiting: a wake-up is owed. */
   private wakeOwed = false;
   private wakeScheduled = false;
@@ -78,6 +87,7 @@ export class LaneWriter {
         fill(bytes, view, at + 1);
       });
     }
+    if (!ring) return this.batched(length, fill);
     const bytes = new Uint8Array(length);
     fill(bytes, new DataView(bytes.buffer), 0);
     this.ported({ bytes }, [bytes.buffer]);
@@ -85,7 +95,40 @@ export class LaneWriter {
 
   /** A structured message, in order with the records. */
   message(message: unknown, transfer: Transferable[] = []): void {
+    this.postBatch();
     this.ported({ message }, transfer);
+  }
+
+  /**
+   * Without a ring, the byte records of one turn of the event loop travel in one message: a
+   * message each would cost a post (on a cluster, a network message) per task or answer.
+   */
+  private batched(length: number, fill: RecordFill): void {
+    if (this.batchAt + 4 + length > this.batch.length) {
+      const grown = new Uint8Array(Math.max(4096, 2 * (this.batchAt + 4 + length)));
+      grown.set(this.batch.subarray(0, this.batchAt));
+      this.batch = grown;
+      this.batchView = new DataView(grown.buffer);
+    }
+    this.batchView.setUint32(this.batchAt, length, true);
+    fill(this.batch, this.batchView, this.batchAt + 4);
+    this.batchAt += 4 + length;
+    if (this.batchScheduled) return;
+    this.batchScheduled = true;
+    queueMicrotask(() => this.postBatch());
+  }
+
+  /** Posts the byte records batched so far now, rather than at the end of the turn. */
+  send(): void {
+    this.postBatch();
+  }
+
+  private postBatch(): void {
+    this.batchScheduled = false;
+    if (this.batchAt === 0 || this.closed) return;
+    const batch = this.batch.slice(0, this.batchAt);
+    this.batchAt = 0;
+    this.ported({ batch }, [batch.buffer]);
   }
 
   private inline(ring: ByteRing, length: number, fill: RecordFill): boolean {
@@ -98,7 +141,7 @@ export class LaneWriter {
   }
 
   /** Posts a record on the port; with a ring, a ring record keeps its place in the order. */
-  private ported(content: { bytes?: Uint8Array; message?: unknown }, transfer: Transferable[]): void {
+  private ported(content: { bytes?: Uint8Array; message?: unknown; batch?: Uint8Array }, transfer: Transferable[]): void {
     const seq = this.seq++;
     this.post({ t: "lane", seq, ...content }, transfer);
     const ring = this.ring;
@@ -202,7 +245,7 @@ export class LaneWriter {
 export class LaneReader {
   private readonly ring: ByteRing | undefined;
   /** Port records that arrived before their turn in the ring. */
-  private readonly early = new Map<number, { bytes?: Uint8Array; message?: unknown }>();
+  private readonly early = new Map<number, { bytes?: Uint8Array; message?: unknown; batch?: Uint8Array }>();
   /** The port record the ring is stopped at, or -1. */
   private waitingFor = -1;
 
@@ -289,9 +332,17 @@ export class LaneReader {
     }
   }
 
-  private take(record: { bytes?: Uint8Array; message?: unknown }): void {
-    const b = record.bytes;
-    if (b) this.onBytes(b, new DataView(b.buffer, b.byteOffset, b.byteLength), 0, b.length);
-    else this.onMessage(record.message);
+  private take(record: { bytes?: Uint8Array; message?: unknown; batch?: Uint8Array }): void {
+    const b = record.bytes ?? record.batch;
+    if (!b) return this.onMessage(record.message);
+    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    if (record.bytes) return this.onBytes(b, view, 0, b.length);
+    for (let at = 0; at + 4 <= b.length; ) {
+      const length = view.getUint32(at, true);
+      // a batch cut short (from the network) ends where its bytes do
+      if (at + 4 + length > b.length) break;
+      this.onBytes(b, view, at + 4, length);
+      at += 4 + length;
+    }
   }
 }

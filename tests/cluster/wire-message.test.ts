@@ -88,12 +88,18 @@ describe("wire messages: what the pool sends", () => {
       records.output(2, 1, "héllo\n");
       lane.message({ t: "probe", id: 5, client: 2 });
     });
-    expect(posted.map((m) => m.t === "lane" && m.seq)).toEqual([0, 1, 2]);
-    const [call, output, probe] = posted.map(roundTrip) as Extract<LaneMessage, { t: "lane" }>[];
-    const read = (m: { bytes?: Uint8Array }) => readLaneRecord(m.bytes!, new DataView(m.bytes!.buffer, m.bytes!.byteOffset), 0, m.bytes!.length);
-    expect(read(call)).toEqual({ kind: "message", id: 41, actor: 3, name: "deposit", args: [25, "eur"] });
-    expect(read(output)).toEqual({ kind: "output", client: 2, fd: 1, text: "héllo\n" });
-    expect(probe).toStrictEqual({ t: "lane", seq: 2, message: { t: "probe", id: 5, client: 2 } });
+    // without a ring, the records of one turn travel as one batch, each after its length
+    expect(posted.map((m) => m.t === "lane" && m.seq)).toEqual([0, 1]);
+    const [batch, probe] = posted.map(roundTrip) as Extract<LaneMessage, { t: "lane" }>[];
+    const b = batch.batch!;
+    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    const records = [];
+    for (let at = 0; at < b.length; at += 4 + view.getUint32(at, true)) records.push(readLaneRecord(b, view, at + 4, view.getUint32(at, true)));
+    expect(records).toEqual([
+      { kind: "message", id: 41, actor: 3, name: "deposit", args: [25, "eur"] },
+      { kind: "output", client: 2, fd: 1, text: "héllo\n" },
+    ]);
+    expect(probe).toStrictEqual({ t: "lane", seq: 1, message: { t: "probe", id: 5, client: 2 } });
   });
 
   it("carries a program hosted on a worker, and the other messages of both directions", () => {

@@ -77,10 +77,12 @@ function manualLane(buffer: SharedArrayBuffer | undefined, spinMs = 0, wakeGapMs
     doorbells: () => doorbells,
     /** Delivers the first `n` queued messages (all by default), in order. */
     deliverAll(n = Infinity) {
+      writer.send();
       for (; n > 0 && queue.length; n--) deliver(queue.shift()!);
     },
     /** Delivers the queued messages that `pick` chooses, in order, leaving the others queued. */
     deliverOnly(pick: (m: LaneMessage) => boolean) {
+      writer.send();
       const picked = queue.filter(pick);
       queue.splice(0, queue.length, ...queue.filter((m) => !pick(m)));
       for (const m of picked) deliver(m);
@@ -564,11 +566,17 @@ describe("LaneWriter's wake-ups", () => {
     expect(lane.got.length).toBe(32);
   });
 
-  it("posts no wake-up without shared memory", () => {
+  it("posts no wake-up without shared memory, and the byte records between two messages in one post", () => {
     const lane = manualLane(undefined);
-    for (const item of mixed(50, 256)) write(lane.writer, item);
-    expect(lane.queue.length).toBe(50);
+    const items = mixed(50, 256);
+    for (const item of items) write(lane.writer, item);
+    lane.writer.send();
+    // a post for each message, and one for each run of byte records before or after one
+    const runs = items.filter((item, i) => "message" in item || i === 0 || "message" in items[i - 1]).length;
+    expect(lane.queue.length).toBe(runs);
     expect(doorbellsIn(lane.queue)).toBe(0);
+    lane.deliverAll();
+    expect(lane.got).toEqual(items);
   });
 });
 
