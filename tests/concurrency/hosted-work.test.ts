@@ -22,6 +22,9 @@ function setUp() {
   const slot = new WorkerSlot(endpoint, 0);
   const settled: number[] = [];
   const pool: HostedWorkPool = {
+    sharedMemory: true,
+    taskRetries: 0,
+    busySpawns: "run-here",
     usableSlots: () => [slot],
     shipTo: () => [],
     newId: () => 1,
