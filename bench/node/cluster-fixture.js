@@ -38,12 +38,12 @@ async function start() {
     new Promise((resolve) => {
       const child = nodes.get(name);
       nodes.delete(name);
-      child.once("exit", () => resolve());
+      child.once("exit", () => resolve(undefined));
       child.kill("SIGKILL");
     });
+  // the server ends with the process by itself (local-server.ts); the nodes are ended here
   process.once("exit", () => {
     for (const child of nodes.values()) child.kill("SIGKILL");
-    server.stopNow?.();
   });
   process.once("beforeExit", () => {
     for (const child of nodes.values()) child.kill("SIGKILL");

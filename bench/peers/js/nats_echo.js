@@ -4,7 +4,11 @@ import { connect } from "@nats-io/transport-node";
 
 const url = new URL(process.argv[2]);
 const nc = await connect({ servers: `${url.hostname}:${url.port}`, user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) });
-nc.subscribe("bench.echo", { callback: (_, msg) => msg.respond(msg.data) });
+nc.subscribe("bench.echo", {
+  callback: (_, msg) => {
+    msg.respond(msg.data);
+  },
+});
 await nc.flush();
 process.stdout.write("ready\n");
 await nc.closed();
