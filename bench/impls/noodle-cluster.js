@@ -38,6 +38,7 @@ export function clusterImpl(name = "noodle") {
     const at = module.globals.indexOf("latencies");
     if (at >= 0) recordLatencies(vm.global(module.globalBase + at));
     if (!kills) return out;
+    if (killedAt === undefined) throw new Error("the program never said where its actor lives");
     const lines = out.trim().split("\n");
     recoveries.push(Number(lines.at(-1)) - killedAt);
     recordLatencies(recoveries);
