@@ -7,6 +7,7 @@ import { Cluster } from "../../src/cluster/cluster.js";
 import { compile, VM } from "../../src/index.js";
 import { ROOT, scratchFolder } from "../helpers.js";
 import { TestCluster } from "./cluster-fixture.js";
+import { natsSuiteRuns } from "./nats-server.js";
 
 const programs = scratchFolder("noodle-cluster-run-");
 
@@ -15,7 +16,7 @@ function alone(path: string): { code: number; stdout: string; stderr: string } {
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe("a program on a cluster", () => {
+describe.runIf(natsSuiteRuns())("a program on a cluster", () => {
   let cluster: TestCluster;
   beforeAll(async () => {
     cluster = await TestCluster.start(["n1", "n2", "n3"]);
