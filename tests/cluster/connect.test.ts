@@ -5,16 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clusterUrlFrom, connectCluster, parseClusterUrl } from "../../src/cluster/connect.js";
 import { type LocalNats, startLocalNats } from "../../src/cluster/local-server.js";
 import { NoodleRuntimeError } from "../../src/runtime/runtime-error.js";
-import { natsSuiteRuns } from "./nats-server.js";
-
-async function failure(p: Promise<unknown>): Promise<NoodleRuntimeError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(NoodleRuntimeError);
-  return e as NoodleRuntimeError;
-}
+import { failure, natsSuiteRuns } from "./nats-server.js";
 
 function failureOf(f: () => unknown): NoodleRuntimeError {
   try {

@@ -10,7 +10,7 @@ import { type LocalNats, natsServerConfig, startLocalNats } from "../../src/clus
 import { openNodesBucket } from "../../src/cluster/membership.js";
 import { NoodleRuntimeError } from "../../src/runtime/runtime-error.js";
 import { ROOT } from "../helpers.js";
-import { natsSuiteRuns } from "./nats-server.js";
+import { failure, natsSuiteRuns } from "./nats-server.js";
 
 function isRunning(pid: number): boolean {
   try {
@@ -28,15 +28,6 @@ function fakeServer(body: (dir: string) => string): { path: string; dir: string;
   writeFileSync(path, `#!/bin/sh\n${body(dir)}\n`);
   chmodSync(path, 0o755);
   return { path, dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-async function failure(p: Promise<unknown>): Promise<NoodleRuntimeError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(NoodleRuntimeError);
-  return e as NoodleRuntimeError;
 }
 
 describe("the config text", () => {

@@ -1,8 +1,9 @@
 // Tests that need a real nats-server. Without one they are skipped with the reason printed, unless
 // NOODLE_REQUIRE_NATS=1 (as in CI), where its absence fails them: they must never pass unrun.
 import { spawnSync } from "node:child_process";
-import { it } from "vitest";
+import { expect, it } from "vitest";
 import type { NodeRecord } from "../../src/cluster/node-record.js";
+import { NoodleRuntimeError } from "../../src/runtime/runtime-error.js";
 
 const PATH = `${process.env.PATH ?? ""}:/usr/sbin:/usr/local/sbin`;
 
@@ -34,4 +35,14 @@ export async function until(check: () => boolean, ms: number, what: string): Pro
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** The coded error `p` fails with (the test fails if it resolves, or fails otherwise). */
+export async function failure(p: Promise<unknown>): Promise<NoodleRuntimeError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(NoodleRuntimeError);
+  return e as NoodleRuntimeError;
 }
