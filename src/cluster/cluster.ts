@@ -23,7 +23,16 @@ export interface ClusterOptions {
   timeoutMs?: number;
   /** How many times a task whose node is lost runs again on another (default 3; out of retries it fails with 7001). */
   taskRetries?: number;
+  /** Which nodes the run's workers are on (default "spread"). */
+  placement?: Placement;
 }
+
+/**
+ * Where a run's workers go: "spread" over all nodes (each next worker on the node with most
+ * workers free), "pack" onto as few nodes as will hold them, or only the node named, or the
+ * nodes with the label (`noodle node --label`).
+ */
+export type Placement = "spread" | "pack" | { node: string } | { label: string };
 
 /** How long a node may take to start a worker, or the cluster to have a node with one free, before the pool gives up on it (ms). */
 const OPEN_TIMEOUT_MS = 10_000;
@@ -45,6 +54,7 @@ export class Cluster implements SessionLink {
   private constructor(
     readonly nc: NatsConnection,
     readonly membership: Membership,
+    private readonly placement: Placement,
   ) {
     this.alive = setInterval(() => this.nc.publish(subjects.alive(this.session)), SESSION_ALIVE_MS);
     membership.onChange(({ kind, node }) => {
@@ -68,8 +78,12 @@ export class Cluster implements SessionLink {
       await membership.settled();
       const nodes = await firstNodes(membership, timeoutMs);
       if (nodes.length === 0) throw unreachable(url, `no node has joined it (start one with \`noodle node --nats URL\`)`);
-      const cluster = new Cluster(nc, membership);
-      const offered = nodes.reduce((n, node) => n + node.workers, 0);
+      const placement = options.placement ?? "spread";
+      const eligible = nodes.filter((node) => fits(node, placement));
+      if (eligible.length === 0)
+        throw unreachable(url, `no node fits the placement ${JSON.stringify(placement)} (nodes: ${nodes.map((n) => n.name).join(", ")})`);
+      const cluster = new Cluster(nc, membership, placement);
+      const offered = eligible.reduce((n, node) => n + node.workers, 0);
       cluster.poolOf = await Pool.create({
         workers: Math.min(offered, options.workers ?? offered),
         endpoints: () => cluster.endpoint(),
@@ -142,11 +156,14 @@ export class Cluster implements SessionLink {
     for (const e of this.endpoints) if (e.ended) this.endpoints.delete(e);
     const using = new Map<string, number>();
     for (const e of this.endpoints) if (e.node !== undefined) using.set(e.node, (using.get(e.node) ?? 0) + 1);
+    // spread: the node with most workers free; pack: the node with fewest free (the fullest that has room)
+    const pack = this.placement === "pack";
     let best: NodeRecord | undefined;
     let bestFree = 0;
     for (const node of this.membership.live()) {
+      if (!fits(node, this.placement)) continue;
       const free = node.workers - (using.get(node.name) ?? 0);
-      if (free > bestFree) [best, bestFree] = [node, free];
+      if (free > 0 && (!best || (pack ? free < bestFree || (free === bestFree && node.name < best.name) : free > bestFree))) [best, bestFree] = [node, free];
     }
     return best?.name;
   }
@@ -165,6 +182,12 @@ export class Cluster implements SessionLink {
   private nodeGone(node: string, reason: string): void {
     for (const e of this.endpoints) if (e.node === node) e.lost(reason);
   }
+}
+
+/** Whether `node` may hold workers of a run placed so. */
+function fits(node: NodeRecord, placement: Placement): boolean {
+  if (typeof placement === "string") return true;
+  return "node" in placement ? node.name === placement.node : node.labels.includes(placement.label);
 }
 
 /** The nodes live now; when none is yet, the first to join within `timeoutMs`. */

@@ -40,6 +40,38 @@ print(cluster.here(), len(cluster.nodes()))
     expect(r).toEqual({ code: 0, stdout: `["n1", "n2", "n3"]\nlocal 3\n`, stderr: "" });
   }, 60_000);
 
+  it("takes placement hints from the library: a node's name, a label, packed onto few nodes", async () => {
+    await cluster.startNode("labelled", 2, ["--label", "big-memory"]);
+    const { module } = compile(
+      `import "std/cluster" as cluster
+func where(i) { await sleep(10); return cluster.here() }
+var seen = {}
+for w in await all([spawn where(1), spawn where(2), spawn where(3), spawn where(4), spawn where(5), spawn where(6)]) { seen[w] = true }
+print(sort(keys(seen)))
+`,
+      { file: "hints.nc" },
+    );
+    const placed = async (options: Parameters<typeof Cluster.connect>[1]) => {
+      const connected = await Cluster.connect(cluster.url, options);
+      let out = "";
+      const vm = await VM.create({ stdout: (t) => (out += t) });
+      connected.attach(vm);
+      try {
+        expect((await vm.runAsync(module!)).ok).toBe(true);
+        return out;
+      } finally {
+        await connected.close();
+      }
+    };
+    expect(await placed({ placement: { node: "n2" } })).toBe(`["n2"]\n`);
+    expect(await placed({ placement: { label: "big-memory" } })).toBe(`["labelled"]\n`);
+    // two workers packed: both on one node (the first by name of those with the most room used)
+    expect(await placed({ placement: "pack", workers: 2 })).toBe(`["labelled"]\n`);
+    expect(await placed({ placement: "spread", workers: 2 })).not.toBe(`["labelled"]\n`);
+    await expect(Cluster.connect(cluster.url, { placement: { node: "nowhere" } })).rejects.toThrow(/7005|no node fits the placement/);
+    await cluster.kill("labelled", "SIGTERM");
+  }, 60_000);
+
   it("prints what one VM prints: tasks, actors called from tasks on other nodes, errors and un-awaited work", async () => {
     const path = programs.file(
       "same.nc",
