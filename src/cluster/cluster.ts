@@ -36,6 +36,8 @@ export type Placement = "spread" | "pack" | { node: string } | { label: string }
 
 /** How long a node may take to start a worker, or the cluster to have a node with one free, before the pool gives up on it (ms). */
 const OPEN_TIMEOUT_MS = 10_000;
+/** Tasks and messages in flight per worker: enough to keep a worker a network away busy. */
+const WORKER_WINDOW = 256;
 /** How often a worker waiting for a node looks again (ms). */
 const NODE_POLL_MS = 100;
 
@@ -90,6 +92,7 @@ export class Cluster implements SessionLink {
         sharedMemory: false,
         taskRetries: options.taskRetries ?? 3,
         busySpawns: "wait",
+        busyAt: WORKER_WINDOW,
       });
       return cluster;
     } catch (e) {

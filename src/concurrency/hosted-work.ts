@@ -42,6 +42,8 @@ export interface HostedWorkPool {
   readonly taskRetries: number;
   /** What a task spawned while every worker is busy does: run in the program's VM, or wait for a worker. */
   readonly busySpawns: "run-here" | "wait";
+  /** Work in flight at which a worker counts as busy. */
+  readonly busyAt: number;
   /** Workers that can take work now. */
   usableSlots(): WorkerSlot[];
   /** Those of `modules` the worker lacks, counted as sent. */
@@ -113,11 +115,11 @@ interface Lanes {
 }
 
 /**
- * Work in flight at which a worker counts as busy: a spawn then runs in the program's own VM,
- * which is one more worker. A burst of tiny tasks thus mostly stays where a task costs under a
- * microsecond, rather than paying about 30 µs each to cross threads.
+ * Work in flight at which a worker counts as busy (the pool's `busyAt`, by default): a spawn then
+ * runs in the program's own VM, which is one more worker. A burst of tiny tasks thus mostly stays
+ * where a task costs under a microsecond, rather than paying about 30 µs each to cross threads.
  */
-const BUSY = 8;
+export const BUSY = 8;
 
 export class HostedWork {
   private readonly actors = new Map<number, PlacedActor>();
@@ -319,7 +321,7 @@ export class HostedWork {
   /** A worker answered: tasks waiting for one go to it while it has room. */
   freed(slot: WorkerSlot): void {
     if (this.respawningFrom === this.respawning.length || !this.lanes.has(slot)) return;
-    while (this.respawningFrom < this.respawning.length && slot.inflight.size < BUSY) this.sendTo(slot, this.respawning[this.respawningFrom++]);
+    while (this.respawningFrom < this.respawning.length && slot.inflight.size < this.pool.busyAt) this.sendTo(slot, this.respawning[this.respawningFrom++]);
     if (this.respawningFrom === this.respawning.length) this.respawning.length = this.respawningFrom = 0;
   }
 
@@ -353,7 +355,7 @@ export class HostedWork {
   private leastLoaded(): WorkerSlot | undefined {
     let slot: WorkerSlot | undefined;
     for (const s of this.pool.usableSlots()) if (this.lanes.has(s) && (!slot || s.inflight.size < slot.inflight.size)) slot = s;
-    return slot && slot.inflight.size < BUSY ? slot : undefined;
+    return slot && slot.inflight.size < this.pool.busyAt ? slot : undefined;
   }
 
   /** A message of program `client`'s VM to actor `id` (see send): its answer's promise, which can be cancelled. */

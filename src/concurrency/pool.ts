@@ -15,7 +15,7 @@ import type { VM } from "../runtime/vm.js";
 import { type ProgramStores, storesOf } from "../store/db-host.js";
 import { chunksFor } from "./chunks.js";
 import type { EndpointFactory } from "./endpoint.js";
-import { type ActorOrigin, HostedWork, type Origin } from "./hosted-work.js";
+import { type ActorOrigin, BUSY, HostedWork, type Origin } from "./hosted-work.js";
 import { moduleBytes } from "./module-bytes.js";
 import { defaultEndpoints, defaultPoolSize } from "./platform.js";
 import { pmapHost } from "./pmap-host.js";
@@ -66,6 +66,11 @@ export interface PoolOptions {
    * for a worker, as on a cluster, whose nodes are there to take the work.
    */
   busySpawns?: "run-here" | "wait";
+  /**
+   * A program's tasks and messages in flight at which a worker counts as busy (default 8). A
+   * worker across a network needs more in flight to be kept busy: a cluster takes 256.
+   */
+  busyAt?: number;
 }
 
 export interface CallOptions {
@@ -114,6 +119,7 @@ export class Pool {
   readonly sharedMemory: boolean;
   readonly taskRetries: number;
   readonly busySpawns: "run-here" | "wait";
+  readonly busyAt: number;
 
   private constructor(
     private readonly endpoints: EndpointFactory,
@@ -124,6 +130,7 @@ export class Pool {
     this.sharedMemory = (options.sharedMemory ?? true) && typeof SharedArrayBuffer !== "undefined";
     this.taskRetries = options.taskRetries ?? 0;
     this.busySpawns = options.busySpawns ?? "run-here";
+    this.busyAt = options.busyAt ?? BUSY;
   }
 
   /** Starts the workers and waits until each is ready. */

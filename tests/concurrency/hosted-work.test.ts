@@ -25,6 +25,7 @@ function setUp() {
     sharedMemory: true,
     taskRetries: 0,
     busySpawns: "run-here",
+    busyAt: 8,
     usableSlots: () => [slot],
     shipTo: () => [],
     newId: () => 1,
