@@ -5,7 +5,7 @@
 // workers (endpoint.ts); this file is the same in Node and browsers.
 
 import type { NbcModule } from "../bytecode/module.js";
-import { type ArrayValue, decodeValue, encodeValue, type StoredValue, WIRE } from "../codec/value-codec.js";
+import { type ArrayValue, decodeValue, encodeValue, type StoredValue, ValueSequenceReader, WIRE } from "../codec/value-codec.js";
 import { ERRORS, formatError } from "../errors/table.js";
 import type { DType } from "../math/arrays.js";
 import { bestCoreVariant } from "../runtime/core.js";
@@ -21,7 +21,6 @@ import { defaultEndpoints, defaultPoolSize } from "./platform.js";
 import { pmapHost } from "./pmap-host.js";
 import {
   ArgumentArena,
-  decodeAt,
   type ErrorInfo,
   type FromWorker,
   type HostedLimits,
@@ -154,16 +153,19 @@ export class Pool {
    * first call there. A Noodle error is a NoodleRuntimeError with its code and trace.
    */
   call(module: NbcModule, fn: string, args: unknown[] = [], options: CallOptions = {}): Promise<StoredValue> {
-    return this.submit({ call: { kind: TaskKind.Call, module: moduleBytes(module), fn, args: this.arena.encode(args) } }, options) as Promise<StoredValue>;
+    return this.submit({ call: this.callOf(TaskKind.Call, module, fn, args) }, options) as Promise<StoredValue>;
   }
 
   /** `fn` of `module` applied to every item of `xs`, in parallel; the results in order. */
   async pmap(module: NbcModule, fn: string, xs: unknown[], options: CallOptions = {}): Promise<StoredValue[]> {
-    const shipped = moduleBytes(module);
-    const parts = chunksFor(xs, this.size).map((chunk) =>
-      this.submit({ call: { kind: TaskKind.Map, module: shipped, fn, args: this.arena.encode(chunk) } }, options),
-    );
+    const parts = chunksFor(xs, this.size).map((chunk) => this.submit({ call: this.callOf(TaskKind.Map, module, fn, chunk) }, options));
     return ((await Promise.all(parts)) as StoredValue[][]).flat(1);
+  }
+
+  /** A call with its arguments encoded now (later changes to them do not leak in), in the arena. */
+  private callOf(kind: TaskKind, module: NbcModule, fn: string, args: unknown[]): Task["call"] {
+    const at = this.arena.add(args);
+    return { kind, module: moduleBytes(module), fn, bytes: this.arena.bytes, at, length: this.arena.end - at };
   }
 
   /** The matrix product A * B with its rows shared among the workers; the same bits as `A * B` in one VM. */
@@ -368,7 +370,7 @@ export class Pool {
 
   private submit(work: Pick<Task, "call" | "gemm" | "replica">, options: CallOptions): Promise<unknown> {
     if (this.closed) return Promise.reject(lostError("the pool was closed"));
-    return new Promise((resolve, reject) => {
+    const done = new Promise((resolve, reject) => {
       // a literal of fixed shape: spreading `work` here made submitting several times slower
       this.queue.push({
         call: work.call,
@@ -380,8 +382,12 @@ export class Pool {
         resolve,
         reject,
       });
-      this.schedulePump();
     });
+    // a full batch for every worker goes at once, so the workers start on it while the caller
+    // submits more; less waits for the caller's current task to end, to gather more
+    if (this.queue.length - this.queueHead >= this.batch * this.slots.length) this.pump();
+    else this.schedulePump();
+    return done;
   }
 
   private schedulePump(): void {
@@ -427,18 +433,17 @@ export class Pool {
       t.attempts++;
       slot.inflight.set(t.id, t);
       if (t.call) {
-        const { kind, module, fn, args } = t.call;
+        const { kind, module, fn, bytes, at, length } = t.call;
         if (!slot.shipped.has(module.hash)) {
           slot.shipped.add(module.hash);
           modules.push(module);
         }
-        const [offset, length] = packed.add(args);
         const h = calls++ * TASK_FIELDS;
         head[h] = t.id;
         head[h + 1] = kind;
         head[h + 2] = names.of(module.hash);
         head[h + 3] = names.of(fn);
-        head[h + 4] = offset;
+        head[h + 4] = packed.add(bytes, at, length);
         head[h + 5] = length;
       } else if (t.gemm) {
         // copied, not transferred: the job may have to be sent again if this worker dies
@@ -466,17 +471,9 @@ export class Pool {
   /** A message from a worker (directly, or on its actor lane). */
   receive(slot: WorkerSlot, m: FromWorker): void {
     switch (m.t) {
-      case "results": {
-        const head = m.head;
-        for (let i = 0; i < head.length; i += RESULT_FIELDS) {
-          const id = head[i],
-            ok = head[i + 1],
-            offset = head[i + 2],
-            length = head[i + 3];
-          this.settle(slot, id, ok ? undefined : m.errors[offset], () => decodeAt(m.data, offset, length));
-        }
+      case "results":
+        this.settleResults(slot, m.head, m.data, m.errors);
         break;
-      }
       case "gemm-done":
         this.settle(slot, m.id, m.error, () => m.c);
         break;
@@ -498,6 +495,30 @@ export class Pool {
   /** Text a replica printed for attached VM `client`. */
   output(client: number, fd: number, text: string): void {
     this.clients.get(client)?.output(fd, text);
+  }
+
+  /** Settles the tasks of a "results" message, each with its value (which may fail to decode) or its error. */
+  private settleResults(slot: WorkerSlot, head: Float64Array, data: Uint8Array, errors: ErrorInfo[]): void {
+    const values = new ValueSequenceReader(data, WIRE);
+    const inflight = slot.inflight;
+    for (let i = 0; i < head.length; i += RESULT_FIELDS) {
+      const id = head[i];
+      const task = inflight.get(id);
+      if (!task) continue;
+      inflight.delete(id);
+      if (!head[i + 1]) {
+        task.reject(runtimeError(errors[head[i + 2]]));
+        continue;
+      }
+      let value: StoredValue;
+      try {
+        value = values.at(head[i + 2], head[i + 3]);
+      } catch (e) {
+        task.reject(e as Error);
+        continue;
+      }
+      task.resolve(value);
+    }
   }
 
   /** Settles task `id` of `slot` with its error, or with what `read` gives (which may fail). */

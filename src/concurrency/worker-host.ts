@@ -6,7 +6,7 @@
 
 import { decodeModule } from "../bytecode/codec.js";
 import type { NbcModule } from "../bytecode/module.js";
-import { decodeValue, encodeValue, type StoredValue, WIRE } from "../codec/value-codec.js";
+import { decodeValue, encodeValue, type StoredValue, ValueSequenceReader, WIRE } from "../codec/value-codec.js";
 import { ERRORS, formatError } from "../errors/table.js";
 import type { CoreVariant } from "../runtime/core.js";
 import { releaseArrays } from "../runtime/host-calls.js";
@@ -17,7 +17,6 @@ import { forwardStoreCalls } from "../store/store-ops.js";
 import { HostedOnWorker } from "./hosted-on-worker.js";
 import { KernelVm } from "./kernel-vm.js";
 import {
-  decodeAt,
   errorInfo,
   type FromWorker,
   type GemmJob,
@@ -141,12 +140,13 @@ class WorkerHost {
     this.addModules(modules);
     const count = head.length / TASK_FIELDS;
     const results = new ResultsBuilder(count);
-    for (let i = 0; i < count; i++) {
-      const [id, kind, mod, fn, offset, length] = head.subarray(i * TASK_FIELDS, (i + 1) * TASK_FIELDS);
-      const hash = names[mod];
+    const args = new ValueSequenceReader(data, WIRE);
+    for (let h = 0; h < head.length; h += TASK_FIELDS) {
+      const id = head[h];
+      const hash = names[head[h + 2]];
       try {
         const program = this.ready.get(hash) ?? (await this.program(hash));
-        const value = this.call(program, names[fn], kind as TaskKind, decodeAt(data, offset, length) as StoredValue[]);
+        const value = this.call(program, names[head[h + 3]], head[h + 1] as TaskKind, args.at(head[h + 4], head[h + 5]) as StoredValue[]);
         try {
           results.resolve(id, value as StoredValue);
         } finally {

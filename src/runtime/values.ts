@@ -120,14 +120,32 @@ export class ValueReader {
     private readonly storeHandle?: (p: number) => number | undefined,
   ) {}
 
+  // Views of the core's memory, made again only when it grew: a view per value read cost more
+  // than the read. Growing detaches the old buffer (the memory is not shared), which empties
+  // the views, so an empty view is the sign, without asking the memory for its buffer each time.
+  private u32View = new Uint32Array(0);
+  private f64View = new Float64Array(0);
+  private u8View = new Uint8Array(0);
+
+  private views(): void {
+    if (this.u32View.length !== 0) return;
+    const buffer = this.core.memory.buffer;
+    this.u32View = new Uint32Array(buffer);
+    this.f64View = new Float64Array(buffer);
+    this.u8View = new Uint8Array(buffer);
+  }
+
   private get u32(): Uint32Array {
-    return new Uint32Array(this.core.memory.buffer);
+    this.views();
+    return this.u32View;
   }
   private get f64(): Float64Array {
-    return new Float64Array(this.core.memory.buffer);
+    this.views();
+    return this.f64View;
   }
   private get u8(): Uint8Array {
-    return new Uint8Array(this.core.memory.buffer);
+    this.views();
+    return this.u8View;
   }
 
   /** The value stored at byte address `addr`. */

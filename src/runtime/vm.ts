@@ -442,8 +442,18 @@ export class VM {
   }
 
   private writeWord(addr: number, word: bigint): void {
-    new BigUint64Array(this.core.memory.buffer, addr, 1)[0] = word;
+    this.words()[addr >>> 3] = word;
   }
+
+  /**
+   * The core's memory as 64-bit words; the view is made again only when the memory grew, which
+   * detaches its old buffer (the memory is not shared) and so empties the view.
+   */
+  private words(): BigUint64Array {
+    if (this.wordView.length === 0) this.wordView = new BigUint64Array(this.core.memory.buffer);
+    return this.wordView;
+  }
+  private wordView = new BigUint64Array(0);
 
   // ---------------------------------------------------------------- work hosted for another VM
 
@@ -704,12 +714,17 @@ export class VM {
 
   /** Writes arguments as core values into a buffer kept for the purpose; returns its address. */
   private argumentsAt(args: unknown[]): number {
-    const values = args.map((a) => (isThenable(a) ? this.hostFuture(a) : this.toValue(a)));
-    if (values.length > this.argsCapacity) {
-      this.argsBuffer = this.core.allocTable(values.length * 8);
-      this.argsCapacity = values.length;
+    const n = args.length;
+    if (n > this.argsCapacity) {
+      this.argsBuffer = this.core.allocTable(n * 8);
+      this.argsCapacity = n;
     }
-    new BigUint64Array(this.core.memory.buffer, this.argsBuffer, values.length).set(values);
+    for (let i = 0; i < n; i++) {
+      const a = args[i];
+      const word = isThenable(a) ? this.hostFuture(a) : this.toValue(a);
+      // the view after the conversion, which may have grown the memory
+      this.words()[(this.argsBuffer >>> 3) + i] = word;
+    }
     return this.argsBuffer;
   }
   private argsBuffer = 0;
