@@ -299,8 +299,8 @@ export class HostedWork {
   /** The worker with the least work in flight, unless even that one is busy. */
   private leastLoaded(): WorkerSlot | undefined {
     let slot: WorkerSlot | undefined;
-    for (const s of this.pool.usableSlots()) if (this.lanes.has(s) && (!slot || s.inflight.size < slot.inflight.size)) slot = s;
-    return slot && slot.inflight.size < BUSY ? slot : undefined;
+    for (const s of this.pool.usableSlots()) if (this.lanes.has(s) && (!slot || s.load < slot.load)) slot = s;
+    return slot && slot.load < BUSY ? slot : undefined;
   }
 
   /** A message of program `client`'s VM to actor `id` (see send): its answer's promise, which can be cancelled. */
@@ -445,7 +445,7 @@ export class HostedWork {
     let best: WorkerSlot | undefined,
       fewest = Infinity;
     for (const s of this.pool.usableSlots()) {
-      const n = this.countOn(s) * 1e9 + s.inflight.size;
+      const n = this.countOn(s) * 1e9 + s.load;
       if (n < fewest && this.lanes.has(s)) [best, fewest] = [s, n];
     }
     if (!best) return;
@@ -469,7 +469,7 @@ export class HostedWork {
 
   /** The worker holds the task now: its loss fails it. */
   private track(slot: WorkerSlot, task: Task): void {
-    if (slot.inflight.size === 0) slot.endpoint.hold?.(true);
+    if (slot.load === 0) slot.endpoint.hold?.(true);
     task.attempts++;
     slot.inflight.set(task.id, task);
   }

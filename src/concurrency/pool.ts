@@ -152,8 +152,8 @@ export class Pool {
    * carry); resolves to its result. The module's top level runs once per worker, before its
    * first call there. A Noodle error is a NoodleRuntimeError with its code and trace.
    */
-  call(module: NbcModule, fn: string, args: unknown[] = [], options: CallOptions = {}): Promise<StoredValue> {
-    return this.submit({ call: this.callOf(TaskKind.Call, module, fn, args) }, options) as Promise<StoredValue>;
+  call(module: NbcModule, fn: string, args: unknown[] = [], options?: CallOptions): Promise<StoredValue> {
+    return this.enqueue(this.callOf(TaskKind.Call, module, fn, args), undefined, undefined, options?.idempotent === true) as Promise<StoredValue>;
   }
 
   /** `fn` of `module` applied to every item of `xs`, in parallel; the results in order. */
@@ -327,7 +327,7 @@ export class Pool {
 
   /** Tasks in flight on each worker. */
   get load(): number[] {
-    return this.slots.map((s) => s.inflight.size);
+    return this.slots.map((s) => s.load);
   }
 
   /** Tasks run again after their worker died. */
@@ -346,8 +346,7 @@ export class Pool {
     for (const slot of this.slots) {
       slot.lost = true;
       slot.endpoint.terminate();
-      this.failAll([...slot.inflight.values()], "the pool was closed");
-      slot.inflight.clear();
+      this.failAll(slot.takeAll(), "the pool was closed");
     }
     this.failAll(this.queue.splice(this.queueHead), "the pool was closed");
     this.failAll(this.hosted.drop(), "the pool was closed");
@@ -369,20 +368,14 @@ export class Pool {
   // ---------------------------------------------------------------- scheduling
 
   private submit(work: Pick<Task, "call" | "gemm" | "replica">, options: CallOptions): Promise<unknown> {
+    return this.enqueue(work.call, work.gemm, work.replica, options.idempotent === true);
+  }
+
+  private enqueue(call: Task["call"], gemm: Task["gemm"], replica: Task["replica"], idempotent: boolean): Promise<unknown> {
     if (this.closed) return Promise.reject(lostError("the pool was closed"));
-    const done = new Promise((resolve, reject) => {
-      // a literal of fixed shape: spreading `work` here made submitting several times slower
-      this.queue.push({
-        call: work.call,
-        gemm: work.gemm,
-        replica: work.replica,
-        id: this.nextId++,
-        idempotent: options.idempotent === true,
-        attempts: 0,
-        resolve,
-        reject,
-      });
-    });
+    const done = new Promise(capture);
+    // a literal of fixed shape: spreading an object here made submitting several times slower
+    this.queue.push({ call, gemm, replica, id: this.nextId++, idempotent, attempts: 0, resolve: captured.resolve, reject: captured.reject });
     // a full batch for every worker goes at once, so the workers start on it while the caller
     // submits more; less waits for the caller's current task to end, to gather more
     if (this.queue.length - this.queueHead >= this.batch * this.slots.length) this.pump();
@@ -405,12 +398,12 @@ export class Pool {
       for (const s of this.slots) {
         if (!s.usable) continue;
         usable++;
-        if (!slot || s.inflight.size < slot.inflight.size) slot = s;
+        if (!slot || s.load < slot.load) slot = s;
       }
-      if (!slot || slot.inflight.size >= this.window) break;
+      if (!slot || slot.load >= this.window) break;
       // a fair share of what waits, so a few large tasks spread over the workers too
       const share = Math.ceil((this.queue.length - this.queueHead) / usable);
-      const room = Math.min(this.batch, this.window - slot.inflight.size, share);
+      const room = Math.min(this.batch, this.window - slot.load, share);
       const end = Math.min(this.queue.length, this.queueHead + room);
       this.send(slot, this.queue.slice(this.queueHead, end));
       this.queueHead = end;
@@ -421,31 +414,48 @@ export class Pool {
     }
   }
 
-  /** One message of calls to a worker (module bytes first where it lacks them); shares of products go alone. */
+  /**
+   * One message of calls to a worker (module bytes first where it lacks them), answered in the
+   * order of its tasks; shares of products go alone.
+   */
   private send(slot: WorkerSlot, tasks: Task[]): void {
     const names = new NameTable();
     const modules: ModuleBytes[] = [];
     const packed = new PackedValues();
     const head = new Float64Array(tasks.length * TASK_FIELDS);
-    let calls = 0;
-    if (slot.inflight.size === 0 && tasks.length) slot.endpoint.hold?.(true);
+    const calls: Task[] = [];
+    if (slot.load === 0 && tasks.length) slot.endpoint.hold?.(true);
+    // the module and function of the task before, named again without looking them up
+    let lastModule: ModuleBytes | undefined;
+    let lastFn: string | undefined;
+    let moduleName = 0;
+    let fnName = 0;
     for (const t of tasks) {
       t.attempts++;
-      slot.inflight.set(t.id, t);
       if (t.call) {
         const { kind, module, fn, bytes, at, length } = t.call;
-        if (!slot.shipped.has(module.hash)) {
-          slot.shipped.add(module.hash);
-          modules.push(module);
+        if (module !== lastModule) {
+          if (!slot.shipped.has(module.hash)) {
+            slot.shipped.add(module.hash);
+            modules.push(module);
+          }
+          lastModule = module;
+          moduleName = names.of(module.hash);
         }
-        const h = calls++ * TASK_FIELDS;
-        head[h] = t.id;
-        head[h + 1] = kind;
-        head[h + 2] = names.of(module.hash);
-        head[h + 3] = names.of(fn);
-        head[h + 4] = packed.add(bytes, at, length);
-        head[h + 5] = length;
-      } else if (t.gemm) {
+        if (fn !== lastFn) {
+          lastFn = fn;
+          fnName = names.of(fn);
+        }
+        const h = calls.push(t) * TASK_FIELDS - TASK_FIELDS;
+        head[h] = kind;
+        head[h + 1] = moduleName;
+        head[h + 2] = fnName;
+        head[h + 3] = packed.add(bytes, at, length);
+        head[h + 4] = length;
+        continue;
+      }
+      slot.inflight.set(t.id, t);
+      if (t.gemm) {
         // copied, not transferred: the job may have to be sent again if this worker dies
         slot.endpoint.postMessage({ t: "gemm", id: t.id, sync: false, ...t.gemm } satisfies ToWorker);
       } else if (t.replica) {
@@ -453,11 +463,14 @@ export class Pool {
         slot.endpoint.postMessage({ t: "pmap", id: t.id, sync: false, modules: this.shipTo(slot, programModules), ...job } satisfies ToWorker);
       }
     }
-    if (calls === 0) return;
+    if (calls.length === 0) return;
     if (modules.length) slot.modulesSent++;
+    const id = this.nextId++;
+    slot.batches.set(id, calls);
+    slot.batched += calls.length;
     const data = packed.finish();
-    const used = head.subarray(0, calls * TASK_FIELDS);
-    slot.endpoint.postMessage({ t: "batch", modules, names: names.names, head: used, data } satisfies ToWorker, [head.buffer, data.buffer]);
+    const used = head.subarray(0, calls.length * TASK_FIELDS);
+    slot.endpoint.postMessage({ t: "batch", id, modules, names: names.names, head: used, data } satisfies ToWorker, [head.buffer, data.buffer]);
   }
 
   /** Those of `modules` a worker has not been sent yet, counted as sent (for a synchronous job's message). */
@@ -472,7 +485,7 @@ export class Pool {
   receive(slot: WorkerSlot, m: FromWorker): void {
     switch (m.t) {
       case "results":
-        this.settleResults(slot, m.head, m.data, m.errors);
+        this.settleResults(slot, m.batch, m.head, m.data, m.errors);
         break;
       case "gemm-done":
         this.settle(slot, m.id, m.error, () => m.c);
@@ -488,7 +501,7 @@ export class Pool {
         this.output(m.client, m.fd, m.text);
         return;
     }
-    if (slot.inflight.size === 0) slot.endpoint.hold?.(false);
+    if (slot.load === 0) slot.endpoint.hold?.(false);
     this.schedulePump();
   }
 
@@ -497,22 +510,23 @@ export class Pool {
     this.clients.get(client)?.output(fd, text);
   }
 
-  /** Settles the tasks of a "results" message, each with its value (which may fail to decode) or its error. */
-  private settleResults(slot: WorkerSlot, head: Float64Array, data: Uint8Array, errors: ErrorInfo[]): void {
+  /** Settles the tasks of batch `batch` with the values (which may fail to decode) and errors of its "results" message. */
+  private settleResults(slot: WorkerSlot, batch: number, head: Float64Array, data: Uint8Array, errors: ErrorInfo[]): void {
+    const tasks = slot.batches.get(batch);
+    if (!tasks) return;
+    slot.batches.delete(batch);
+    slot.batched -= tasks.length;
     const values = new ValueSequenceReader(data, WIRE);
-    const inflight = slot.inflight;
-    for (let i = 0; i < head.length; i += RESULT_FIELDS) {
-      const id = head[i];
-      const task = inflight.get(id);
-      if (!task) continue;
-      inflight.delete(id);
-      if (!head[i + 1]) {
-        task.reject(runtimeError(errors[head[i + 2]]));
+    for (let i = 0; i < tasks.length; i++) {
+      const task = tasks[i];
+      const h = i * RESULT_FIELDS;
+      if (!head[h]) {
+        task.reject(runtimeError(errors[head[h + 1]]));
         continue;
       }
       let value: StoredValue;
       try {
-        value = values.at(head[i + 2], head[i + 3]);
+        value = values.at(head[h + 1], head[h + 2]);
       } catch (e) {
         task.reject(e as Error);
         continue;
@@ -526,7 +540,7 @@ export class Pool {
     const task = slot.inflight.get(id);
     if (!task) return;
     slot.inflight.delete(id);
-    if (slot.inflight.size === 0) slot.endpoint.hold?.(false);
+    if (slot.load === 0) slot.endpoint.hold?.(false);
     if (error) return task.reject(runtimeError(error));
     try {
       task.resolve(read());
@@ -541,8 +555,7 @@ export class Pool {
   private lose(slot: WorkerSlot, reason: string): void {
     if (this.slots[slot.index] !== slot) return;
     slot.lost = true;
-    const tasks = [...slot.inflight.values()];
-    slot.inflight.clear();
+    const tasks = slot.takeAll();
     if (this.closed) return this.failAll(tasks, "the pool was closed");
     const retry = tasks.filter((t) => t.idempotent && t.attempts < 2);
     this.failAll(
@@ -569,6 +582,16 @@ export class Pool {
   private failAll(tasks: Task[], reason: string): void {
     for (const t of tasks) t.reject(lostError(reason));
   }
+}
+
+/**
+ * The executor of every task's promise, which hands over its resolving functions in `captured`:
+ * one function for all, not a closure made per task (a tiny task made several of them).
+ */
+const captured: Pick<Task, "resolve" | "reject"> = { resolve: () => {}, reject: () => {} };
+function capture(resolve: (value: unknown) => void, reject: (error: Error) => void): void {
+  captured.resolve = resolve;
+  captured.reject = reject;
 }
 
 /** The limits of `vm`'s program that hold for its work on the workers, shared with them where memory can be. */

@@ -17,10 +17,10 @@ export const enum TaskKind {
   Map = 1,
 }
 
-/** Numbers per task in a batch's head: id, kind, module (name index), function (name index), offset, length. */
-export const TASK_FIELDS = 6;
-/** Numbers per result in a results head: id, ok (1 or 0), offset, length. */
-export const RESULT_FIELDS = 4;
+/** Numbers per task in a batch's head: kind, module (name index), function (name index), offset, length. */
+export const TASK_FIELDS = 5;
+/** Numbers per result in a results head, in the order of the batch's tasks: ok (1 or 0), offset, length. */
+export const RESULT_FIELDS = 3;
 
 export interface ModuleBytes {
   hash: string;
@@ -36,7 +36,7 @@ export interface ErrorInfo {
 }
 
 export type ToWorker =
-  | { t: "batch"; modules: ModuleBytes[]; names: string[]; head: Float64Array; data: Uint8Array }
+  | { t: "batch"; id: number; modules: ModuleBytes[]; names: string[]; head: Float64Array; data: Uint8Array }
   | GemmJob
   | PmapJob
   | ({ t: "lanes"; actorIds: ActorIdBlock } & LaneBuffers)
@@ -137,7 +137,7 @@ export interface PmapJob extends ReplicaSource {
 
 export type FromWorker =
   | { t: "ready" }
-  | { t: "results"; head: Float64Array; data: Uint8Array; errors: ErrorInfo[] }
+  | { t: "results"; batch: number; head: Float64Array; data: Uint8Array; errors: ErrorInfo[] }
   | { t: "gemm-done"; id: number; c?: Float64Array | Float32Array; error?: ErrorInfo }
   | { t: "pmap-done"; id: number; data?: Uint8Array; error?: ErrorInfo }
   | { t: "stats"; id: number; stats: WorkerStats }
@@ -238,42 +238,45 @@ export class ArgumentArena {
   }
 }
 
-/** The answers to many tasks (or messages) in one "results" message, in the order they were added. */
+/** The answers to the tasks of batch `batch`, in one "results" message, in the order of the batch. */
 export class ResultsBuilder {
   private readonly out = new ValueSequence(WIRE);
   private readonly head: Float64Array;
   private readonly errors: ErrorInfo[] = [];
   private count = 0;
 
-  constructor(capacity: number) {
+  constructor(
+    private readonly batch: number,
+    capacity: number,
+  ) {
     this.head = new Float64Array(capacity * RESULT_FIELDS);
   }
 
-  /** Task `id` returned `value`; throws (adding nothing) when the codec cannot carry it. */
-  resolve(id: number, value: StoredValue): void {
+  /** The next task returned `value`; throws (adding nothing) when the codec cannot carry it. */
+  resolve(value: StoredValue): void {
     const offset = this.out.add(value);
-    this.put(id, 1, offset, this.out.byteLength - offset);
+    this.put(1, offset, this.out.byteLength - offset);
   }
 
-  reject(id: number, error: ErrorInfo): void {
+  /** The next task failed with `error`. */
+  reject(error: ErrorInfo): void {
     this.errors.push(error);
-    this.put(id, 0, this.errors.length - 1, 0);
+    this.put(0, this.errors.length - 1, 0);
   }
 
-  private put(id: number, ok: number, offset: number, length: number): void {
+  private put(ok: number, offset: number, length: number): void {
     const h = this.count++ * RESULT_FIELDS;
     const head = this.head;
-    head[h] = id;
-    head[h + 1] = ok;
-    head[h + 2] = offset;
-    head[h + 3] = length;
+    head[h] = ok;
+    head[h + 1] = offset;
+    head[h + 2] = length;
   }
 
   /** The message, and the buffers it transfers. */
   finish(): [FromWorker, Transferable[]] {
     const head = this.head.subarray(0, this.count * RESULT_FIELDS);
     const data = this.out.bytes;
-    return [{ t: "results", head, data, errors: this.errors }, [this.head.buffer, data.buffer]];
+    return [{ t: "results", batch: this.batch, head, data, errors: this.errors }, [this.head.buffer, data.buffer]];
   }
 }
 

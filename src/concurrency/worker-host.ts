@@ -88,7 +88,7 @@ class WorkerHost {
     if (this.hosted.receive(m)) return;
     switch (m.t) {
       case "batch":
-        void this.batch(m.modules, m.names, m.head, m.data);
+        void this.batch(m.id, m.modules, m.names, m.head, m.data);
         return;
       case "gemm":
         void this.gemm(m);
@@ -136,24 +136,22 @@ class WorkerHost {
     return p;
   }
 
-  private async batch(modules: ModuleBytes[], names: string[], head: Float64Array, data: Uint8Array): Promise<void> {
+  private async batch(id: number, modules: ModuleBytes[], names: string[], head: Float64Array, data: Uint8Array): Promise<void> {
     this.addModules(modules);
-    const count = head.length / TASK_FIELDS;
-    const results = new ResultsBuilder(count);
+    const results = new ResultsBuilder(id, head.length / TASK_FIELDS);
     const args = new ValueSequenceReader(data, WIRE);
     for (let h = 0; h < head.length; h += TASK_FIELDS) {
-      const id = head[h];
-      const hash = names[head[h + 2]];
+      const hash = names[head[h + 1]];
       try {
         const program = this.ready.get(hash) ?? (await this.program(hash));
-        const value = this.call(program, names[head[h + 3]], head[h + 1] as TaskKind, args.at(head[h + 4], head[h + 5]) as StoredValue[]);
+        const value = this.call(program, names[head[h + 2]], head[h] as TaskKind, args.at(head[h + 3], head[h + 4]) as StoredValue[]);
         try {
-          results.resolve(id, value as StoredValue);
+          results.resolve(value as StoredValue);
         } finally {
           releaseArrays(value);
         }
       } catch (e) {
-        results.reject(id, errorInfo(e));
+        results.reject(errorInfo(e));
       }
       this.stats.tasksRun++;
     }

@@ -65,19 +65,20 @@ describe("the argument arena and packed batches", () => {
 });
 
 describe("results of a batch", () => {
-  it("carries values and errors in the order they were added", () => {
-    const results = new ResultsBuilder(3);
-    results.resolve(7, [1, "a"]);
-    results.reject(8, { code: 3006, message: "boom", trace: [] });
-    results.resolve(9, null);
+  it("carries values and errors in the order of the batch's tasks, named by the batch", () => {
+    const results = new ResultsBuilder(42, 3);
+    results.resolve([1, "a"]);
+    results.reject({ code: 3006, message: "boom", trace: [] });
+    results.resolve(null);
     const [message, transfer] = results.finish();
     if (message.t !== "results") throw new Error(message.t);
     expect(transfer).toHaveLength(2);
-    const { head, data, errors } = message;
+    const { batch, head, data, errors } = message;
+    expect(batch).toBe(42);
     expect(head.length).toBe(3 * RESULT_FIELDS);
-    expect([head[0], head[1], head[4], head[5], head[8], head[9]]).toEqual([7, 1, 8, 0, 9, 1]);
-    expect(decodeValue(data.slice(head[2], head[2] + head[3]), WIRE)).toEqual([1, "a"]);
-    expect(errors[head[6]].message).toBe("boom");
-    expect(new ValueSequenceReader(data, WIRE).at(head[10], head[11])).toBe(null);
+    expect([head[0], head[3], head[6]]).toEqual([1, 0, 1]);
+    expect(decodeValue(data.slice(head[1], head[1] + head[2]), WIRE)).toEqual([1, "a"]);
+    expect(errors[head[4]].message).toBe("boom");
+    expect(new ValueSequenceReader(data, WIRE).at(head[7], head[8])).toBe(null);
   });
 });
