@@ -36,7 +36,7 @@ import {
 import { namesGlobals, replicaOf, writesGlobals } from "./replica-source.js";
 import { splitRows } from "./row-split.js";
 import { shareProducts } from "./shared-product.js";
-import type { Task } from "./task.js";
+import { capture, captured, type Task } from "./task.js";
 import { WorkerSlot } from "./worker-slot.js";
 
 export interface PoolOptions {
@@ -582,16 +582,6 @@ export class Pool {
   private failAll(tasks: Task[], reason: string): void {
     for (const t of tasks) t.reject(lostError(reason));
   }
-}
-
-/**
- * The executor of every task's promise, which hands over its resolving functions in `captured`:
- * one function for all, not a closure made per task (a tiny task made several of them).
- */
-const captured: Pick<Task, "resolve" | "reject"> = { resolve: () => {}, reject: () => {} };
-function capture(resolve: (value: unknown) => void, reject: (error: Error) => void): void {
-  captured.resolve = resolve;
-  captured.reject = reject;
 }
 
 /** The limits of `vm`'s program that hold for its work on the workers, shared with them where memory can be. */

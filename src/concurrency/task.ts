@@ -20,3 +20,14 @@ export interface Task {
   resolve(value: unknown): void;
   reject(error: Error): void;
 }
+
+/**
+ * The executor of every task's promise, `new Promise(capture)`, which hands over the promise's
+ * resolving functions in `captured` (read them at once): one function for all, not a closure
+ * made per task.
+ */
+export function capture(resolve: (value: unknown) => void, reject: (error: Error) => void): void {
+  captured.resolve = resolve;
+  captured.reject = reject;
+}
+export const captured: Pick<Task, "resolve" | "reject"> = { resolve: () => {}, reject: () => {} };

@@ -895,13 +895,13 @@ export class VM {
   /** Host promises not settled yet. */
   private hostWaiting = 0;
   /** How to cancel the work behind host futures whose promise can be cancelled (a `cancel` method). */
-  private readonly cancels = new Map<number, () => void>();
+  private readonly cancels = new Map<number, { cancel(): void }>();
 
   /** A timeout gave up on host future p: the work behind it is cancelled, when it can be. */
   private cancelHostFuture(p: number): void {
-    const cancel = this.cancels.get(p);
+    const promise = this.cancels.get(p);
     this.cancels.delete(p);
-    cancel?.();
+    promise?.cancel();
   }
   /** Resumes an asynchronous run waiting in nextSettlement. */
   private wake: (() => void) | undefined;
@@ -926,34 +926,37 @@ export class VM {
     const p = core.newHostFuture();
     if (p === 0) throw new RangeError("out of memory making a future");
     const handle = core.retainPointer(p);
-    const settle = (outcome: () => bigint, failed: boolean) => {
-      let value: bigint;
-      try {
-        value = outcome();
-      } catch (e) {
-        // a result the VM cannot hold (out of memory, say) fails the future instead
-        [value, failed] = [this.errorValue(e), true];
-      }
-      const slot = this.scratchWord();
-      this.writeWord(slot, value);
-      core.settleFuture(p, slot, failed ? 1 : 0);
-      core.release(handle);
-      this.cancels.delete(p);
-      this.hostWaiting--;
-      this.wakeUp();
-    };
     this.hostWaiting++;
-    const cancel = (promise as { cancel?: unknown }).cancel;
-    if (typeof cancel === "function") this.cancels.set(p, () => cancel.call(promise));
+    // the promise itself is kept, not a closure calling its `cancel`: a message makes one each
+    const cancellable = typeof (promise as { cancel?: unknown }).cancel === "function";
+    if (cancellable) this.cancels.set(p, promise as PromiseLike<unknown> & { cancel(): void });
     promise.then(
-      (v) => settle(() => this.toValue(v), false),
+      (v) => this.settleHostFuture(p, handle, cancellable, v, false),
       (e) => {
         if ((e as { code?: unknown })?.code === ERRORS.Exit.code) this.requestExit(exitCodeOf((e as Error).message));
         else if (work && this.endsAtLimit && isLimitError(e)) this.limitError ??= e;
-        settle(() => this.errorValue(e), true);
+        this.settleHostFuture(p, handle, cancellable, e, true);
       },
     );
     return objectValue(p);
+  }
+
+  /** Settles host future `p` (held by `handle`) with `outcome`, a value or (`failed`) an error. */
+  private settleHostFuture(p: number, handle: number, cancellable: boolean, outcome: unknown, failed: boolean): void {
+    let value: bigint;
+    try {
+      value = failed ? this.errorValue(outcome) : this.toValue(outcome);
+    } catch (e) {
+      // a result the VM cannot hold (out of memory, say) fails the future instead
+      [value, failed] = [this.errorValue(e), true];
+    }
+    const slot = this.scratchWord();
+    this.writeWord(slot, value);
+    this.core.settleFuture(p, slot, failed ? 1 : 0);
+    this.core.release(handle);
+    if (cancellable) this.cancels.delete(p);
+    this.hostWaiting--;
+    this.wakeUp();
   }
 
   /**
