@@ -748,7 +748,8 @@ class Reader {
       if (count === 0 || count * elemSize > this.left) break;
       count *= d;
     }
-    const pad = padding(this.pos);
+    // padding counts from the start of the encoding, wherever it lies in the data
+    const pad = padding(this.pos - this.start);
     this.need(pad, "padding");
     for (let i = 0; i < pad; i++) if (this.bytes[this.pos + i] !== 0) this.fail("non-zero padding", this.pos + i);
     this.pos += pad;

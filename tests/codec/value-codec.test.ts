@@ -523,6 +523,16 @@ describe("value codec: sequences of values in one buffer", () => {
     expect(reader.at(second, length)).toEqual([1, 2, 3]);
   });
 
+  it("reads a value at any offset, its padding counted from its own start", () => {
+    const m = matrix(2, 3, [1, 2, 3, 4, 5, 6], "f32");
+    const bytes = encodeValue(m);
+    for (const offset of [1, 5, 13]) {
+      const data = new Uint8Array(offset + bytes.length + 4);
+      data.set(bytes, offset);
+      expect(plain(new ValueSequenceReader(data).at(offset, bytes.length))).toEqual(plain(m));
+    }
+  });
+
   it("gives what decodeValue gives for any bytes at any aligned offset", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 80 }), fc.nat(9), fc.nat(80), (body, slot, len) => {
