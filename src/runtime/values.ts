@@ -7,6 +7,8 @@ import * as L from "./heap-layout.generated.js";
 import { HostError } from "./host-calls.js";
 
 const utf8 = new TextDecoder();
+/** Longest string (in bytes) read without the decoder when it is ASCII. */
+const SHORT_STRING = 16;
 const utf8enc = new TextEncoder();
 
 /** A Noodle struct as JavaScript sees it: a plain object of its fields, named by this symbol. */
@@ -160,9 +162,21 @@ export class ValueReader {
   }
 
   string(p: number): string {
-    const u32 = this.u32;
-    const n = u32[(p + L.STR_BYTES) >>> 2];
-    return utf8.decode(this.u8.subarray(p + L.STR_DATA, p + L.STR_DATA + n));
+    const n = this.u32[(p + L.STR_BYTES) >>> 2];
+    const u8 = this.u8;
+    const at = p + L.STR_DATA;
+    // a short ASCII string (a handler's name, a key) is read byte by byte: a view and a
+    // decoder's call per string cost more than the string
+    if (n <= SHORT_STRING) {
+      let s = "";
+      for (let i = 0; i < n; i++) {
+        const b = u8[at + i];
+        if (b >= 0x80) return utf8.decode(u8.subarray(at, at + n));
+        s += String.fromCharCode(b);
+      }
+      return s;
+    }
+    return utf8.decode(u8.subarray(at, at + n));
   }
 
   /** A value as text the way `print` shows it, for messages (strings quoted when `quoted`). */

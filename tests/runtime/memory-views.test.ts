@@ -1,5 +1,6 @@
 // Values cross between JavaScript and a VM through views of the core's memory that are kept
 // from call to call; when the memory grows (its old buffer detached), they are made again.
+// Short ASCII strings are read byte by byte, others through the UTF-8 decoder.
 import { describe, expect, it } from "vitest";
 import { compile, VM } from "../../src/index.js";
 
@@ -10,6 +11,20 @@ func grow(n) { keep = zeros(n, n); return rows(keep) }
 `;
 
 describe("values across a growing memory", () => {
+  it("reads strings short and long, ASCII or not, as they were written", async () => {
+    const c = compile(SOURCE, { file: "views.nc" });
+    if (!c.ok || !c.module) throw new Error("does not compile");
+    const vm = await VM.create();
+    expect(vm.run(c.module).ok).toBe(true);
+    const echo = c.module.globalBase + c.module.globals.indexOf("echo");
+    const texts = ["", "a", "hit", "\u0000\u007f", "x".repeat(16), "y".repeat(17), "café", "🍜 noodles", "abcdefghijklmnoé", "z".repeat(40)];
+    for (const text of texts) {
+      const r = vm.callGlobal(echo, [null, text, null]);
+      if (!r.ok) throw r.error;
+      expect((r.value as unknown[])[1]).toBe(text);
+    }
+  });
+
   it("reads and writes values before and after the core's memory grows", async () => {
     const c = compile(SOURCE, { file: "views.nc" });
     if (!c.ok || !c.module) throw new Error("does not compile");
