@@ -185,8 +185,11 @@ export class ValueSequence {
     this.w = new Writer(options);
   }
 
-  /** Appends the encoding of `v`; returns its offset and length. Nothing is appended on a TypeError. */
-  add(v: StoredValue): [number, number] {
+  /**
+   * Appends the encoding of `v`; returns its offset (it ends at `byteLength`). Nothing is
+   * appended on a TypeError.
+   */
+  add(v: StoredValue): number {
     const at = this.w.align();
     try {
       this.w.encode(v);
@@ -194,7 +197,7 @@ export class ValueSequence {
       this.w.truncate(at);
       throw e;
     }
-    return [at, this.w.length - at];
+    return at;
   }
 
   /** Bytes written so far. */
@@ -205,6 +208,32 @@ export class ValueSequence {
   /** The buffer written so far; earlier views stay valid when it grows (into a new buffer). */
   get bytes(): Uint8Array {
     return this.w.written();
+  }
+
+  /**
+   * The whole buffer being written, at its offset 0: encodings so far are at their offsets in
+   * it (bytes past `byteLength` are not written yet). When it grows, a new buffer takes its
+   * place and this one keeps what it held.
+   */
+  get buffer(): Uint8Array {
+    return this.w.buffer;
+  }
+}
+
+/**
+ * Decodes values encoded one after another in one buffer (by ValueSequence): `at(offset, length)`
+ * is `decodeValue` of those bytes, with one reader for all of them rather than a view and a
+ * reader per value. Error offsets count from the start of the value, as decodeValue's do.
+ */
+export class ValueSequenceReader {
+  private readonly r: Reader;
+
+  constructor(bytes: Uint8Array, options: CodecOptions = NONE) {
+    this.r = new Reader(bytes, options);
+  }
+
+  at(offset: number, length: number): StoredValue {
+    return this.r.decode(offset, offset + length);
   }
 }
 
@@ -234,6 +263,10 @@ class Writer {
 
   written(): Uint8Array {
     return this.buf.subarray(0, this.length);
+  }
+
+  get buffer(): Uint8Array {
+    return this.buf;
   }
 
   /** Writes the header and the value. */
@@ -492,13 +525,7 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
  * the options ask for copies (bytes in a buffer that will be reused).
  */
 export function decodeValue(bytes: Uint8Array, options: CodecOptions = NONE): StoredValue {
-  const r = new Reader(bytes, options);
-  if (bytes.length < HEADER_SIZE || bytes[0] !== MAGIC0 || bytes[1] !== MAGIC1) throw new CodecError("not an encoded value (bad magic)", 0);
-  if (bytes[2] !== FORMAT_VERSION) throw new CodecError(`unsupported format version ${bytes[2]}`, 2);
-  r.pos = HEADER_SIZE;
-  const v = r.value(0);
-  if (r.pos !== bytes.length) throw new CodecError(`${bytes.length - r.pos} trailing bytes`, r.pos);
-  return v;
+  return new Reader(bytes, options).decode(0, bytes.length);
 }
 
 /** What storage indexes about a value: its type name (as `type` gives it) and array shape. */
@@ -529,6 +556,9 @@ export function summarizeEncoded(head: Uint8Array): ValueSummary {
 
 class Reader {
   pos = 0;
+  /** Where the value being read starts and ends in `bytes`. */
+  private start = 0;
+  private end: number;
   private readonly view: DataView;
 
   constructor(
@@ -536,14 +566,29 @@ class Reader {
     private readonly options: CodecOptions = NONE,
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.end = bytes.length;
+  }
+
+  /** The value encoded (header and value) in bytes [start, end), which it must fill exactly. */
+  decode(start: number, end: number): StoredValue {
+    const bytes = this.bytes;
+    if (start < 0 || end > bytes.length || start > end) throw new CodecError("value outside the data", 0);
+    this.start = start;
+    this.end = end;
+    if (end - start < HEADER_SIZE || bytes[start] !== MAGIC0 || bytes[start + 1] !== MAGIC1) this.fail("not an encoded value (bad magic)", start);
+    if (bytes[start + 2] !== FORMAT_VERSION) this.fail(`unsupported format version ${bytes[start + 2]}`, start + 2);
+    this.pos = start + HEADER_SIZE;
+    const v = this.value(0);
+    if (this.pos !== end) this.fail(`${end - this.pos} trailing bytes`);
+    return v;
   }
 
   private fail(detail: string, at = this.pos): never {
-    throw new CodecError(detail, at);
+    throw new CodecError(detail, at - this.start);
   }
 
   private get left(): number {
-    return this.bytes.length - this.pos;
+    return this.end - this.pos;
   }
 
   private need(n: number, what: string): void {
@@ -649,7 +694,7 @@ class Reader {
     let prev: Uint8Array | undefined;
     for (let i = 0; i < n; i++) {
       const at = this.pos;
-      const tag = this.bytes[at];
+      const tag = at < this.end ? this.bytes[at] : -1;
       if (tag !== Tag.String && tag !== Tag.Number) this.fail("map keys must be strings or numbers", at);
       const key = this.value(depth + 1);
       const keyBytes = this.bytes.subarray(at, this.pos);
@@ -703,7 +748,8 @@ class Reader {
       if (count === 0 || count * elemSize > this.left) break;
       count *= d;
     }
-    const pad = padding(this.pos);
+    // padding counts from the start of the encoding, wherever it lies in the data
+    const pad = padding(this.pos - this.start);
     this.need(pad, "padding");
     for (let i = 0; i < pad; i++) if (this.bytes[this.pos + i] !== 0) this.fail("non-zero padding", this.pos + i);
     this.pos += pad;

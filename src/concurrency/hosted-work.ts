@@ -31,7 +31,7 @@ import {
   type ToWorker,
 } from "./protocol.js";
 import { Quiescence } from "./quiescence.js";
-import type { Task } from "./task.js";
+import { capture, captured, type Task } from "./task.js";
 import type { WorkerSlot } from "./worker-slot.js";
 
 /** What hosted work needs of its pool. */
@@ -97,8 +97,8 @@ interface PlacedActor {
   origin: ActorOrigin;
   /** Its worker; undefined while no worker can take it. */
   slot: WorkerSlot | undefined;
-  /** Messages waiting for it to have a worker. */
-  backlog: Task[];
+  /** Messages waiting for it to have a worker (none: undefined, as for almost every actor). */
+  backlog?: Task[];
 }
 
 /** A worker's two lanes: to it (records written through `records`), and back. */
@@ -135,9 +135,11 @@ export class HostedWork {
     this.quiescence = new Quiescence({
       program: (client) => pool.program(client),
       ownWork: (client) => this.own.get(client) ?? 0,
-      backlogged: (client) =>
-        [...this.actors.values()].some((a) => a.origin.client === client && a.backlog.length > 0) ||
-        this.respawning.some((t, i) => i >= this.respawningFrom && t.spawned!.origin.client === client),
+      backlogged: (client) => {
+        for (const a of this.actors.values()) if (a.origin.client === client && a.backlog?.length) return true;
+        for (let i = this.respawningFrom; i < this.respawning.length; i++) if (this.respawning[i].spawned!.origin.client === client) return true;
+        return false;
+      },
       probe: (client) => this.probe(client),
       breakOn: (slot, client, elsewhere) => this.toWorker(slot, { t: "break", client, elsewhere } satisfies DeadlockBreak),
     });
@@ -226,7 +228,7 @@ export class HostedWork {
         return this.storeCall(slot, r);
       case "spawn": {
         const origin = this.pool.actorOrigin(r.client, r.proto);
-        if (origin) this.add({ origin: this.shared(origin), id: r.id, slot: undefined, backlog: [] });
+        if (origin) this.add({ origin: this.shared(origin), id: r.id, slot: undefined });
         return;
       }
       case "task":
@@ -294,12 +296,12 @@ export class HostedWork {
     const lanes = this.lanes.get(slot)!;
     this.prepare(slot, lanes, origin);
     const bytes = encodeForWire(lanes.records.encoder, args as StoredValue[]);
-    return this.cancellable(origin.client, (task) => {
-      if (this.pool.taskRetries > 0) task.spawned = { origin, args: bytes.slice() };
-      this.track(slot, task);
-      lanes.sent++;
-      lanes.records.task(task.id, origin.client, origin.proto, bytes);
-    });
+    const work = this.work(origin.client);
+    if (this.pool.taskRetries > 0) work.spawned = { origin, args: bytes.slice() };
+    this.track(slot, work);
+    lanes.sent++;
+    lanes.records.task(work.id, origin.client, origin.proto, bytes);
+    return this.started(work);
   }
 
   /** Spawned tasks waiting for a worker: lost with theirs (see respawn), or spawned while all were busy (spawnLater). */
@@ -312,16 +314,16 @@ export class HostedWork {
     const lanes = this.lanes.values().next().value;
     if (!lanes) return undefined;
     const bytes = encodeForWire(lanes.records.encoder, args as StoredValue[]).slice();
-    return this.cancellable(origin.client, (task) => {
-      task.spawned = { origin, args: bytes };
-      this.respawning.push(task);
-    });
+    const work = this.work(origin.client);
+    work.spawned = { origin, args: bytes };
+    this.respawning.push(work);
+    return this.started(work);
   }
 
   /** A worker answered: tasks waiting for one go to it while it has room. */
   freed(slot: WorkerSlot): void {
     if (this.respawningFrom === this.respawning.length || !this.lanes.has(slot)) return;
-    while (this.respawningFrom < this.respawning.length && slot.inflight.size < this.pool.busyAt) this.sendTo(slot, this.respawning[this.respawningFrom++]);
+    while (this.respawningFrom < this.respawning.length && slot.load < this.pool.busyAt) this.sendTo(slot, this.respawning[this.respawningFrom++]);
     if (this.respawningFrom === this.respawning.length) this.respawning.length = this.respawningFrom = 0;
   }
 
@@ -354,38 +356,33 @@ export class HostedWork {
   /** The worker with the least work in flight, unless even that one is busy. */
   private leastLoaded(): WorkerSlot | undefined {
     let slot: WorkerSlot | undefined;
-    for (const s of this.pool.usableSlots()) if (this.lanes.has(s) && (!slot || s.inflight.size < slot.inflight.size)) slot = s;
-    return slot && slot.inflight.size < this.pool.busyAt ? slot : undefined;
+    for (const s of this.pool.usableSlots()) if (this.lanes.has(s) && (!slot || s.load < slot.load)) slot = s;
+    return slot && slot.load < this.pool.busyAt ? slot : undefined;
   }
 
   /** A message of program `client`'s VM to actor `id` (see send): its answer's promise, which can be cancelled. */
   call(client: number, id: number, name: string, args: unknown[]): Promise<unknown> {
-    return this.cancellable(client, (task) => this.send(id, name, args, task));
+    const work = this.work(client);
+    try {
+      this.send(id, name, args, work);
+    } catch (e) {
+      return work.unsent(e as Error);
+    }
+    return this.started(work);
   }
 
-  /** The promise of a task program `client`'s VM `start`s, with a `cancel` method (a timeout gave up on it). */
-  private cancellable(client: number, start: (task: Task) => void): Promise<unknown> {
-    let task: Task | undefined;
-    const promise = new Promise((resolve, reject) => {
-      // counted until answered: the program's VM waiting only for these may be deadlocked
-      const answered = () => this.own.set(client, (this.own.get(client) ?? 1) - 1);
-      task = {
-        id: this.pool.newId(),
-        idempotent: false,
-        attempts: 0,
-        resolve: (v) => {
-          answered();
-          resolve(v);
-        },
-        reject: (e) => {
-          answered();
-          reject(e);
-        },
-      };
-      start(task);
-      this.own.set(client, (this.own.get(client) ?? 0) + 1);
-    });
-    return Object.assign(promise, { cancel: () => this.cancel(task!) });
+  /** A task or message of program `client`'s VM about to be sent. */
+  private work(client: number): ProgramWork {
+    const promise = new Promise(capture) as ProgramWork["promise"];
+    const work = new ProgramWork(this.pool.newId(), client, this.own, promise, captured.resolve, captured.reject);
+    promise.cancel = () => this.cancel(work);
+    return work;
+  }
+
+  /** `work` was sent: counted until answered (the program's VM waiting only for these may be deadlocked); its promise. */
+  private started(work: ProgramWork): Promise<unknown> {
+    this.own.set(work.client, (this.own.get(work.client) ?? 0) + 1);
+    return work.promise;
   }
 
   /** Cancels a task or message not answered yet: dropped if it waits for a worker, else its worker is told. */
@@ -396,9 +393,9 @@ export class HostedWork {
       return task.reject(new HostError(ERRORS.Cancelled.code, []));
     }
     for (const a of this.actors.values()) {
-      const i = a.backlog.indexOf(task);
+      const i = a.backlog?.indexOf(task) ?? -1;
       if (i < 0) continue;
-      a.backlog.splice(i, 1);
+      a.backlog!.splice(i, 1);
       return task.reject(new HostError(ERRORS.Cancelled.code, []));
     }
     for (const [slot, lanes] of this.lanes) {
@@ -418,7 +415,7 @@ export class HostedWork {
 
   /** Places a new actor; returns its id. */
   spawn(origin: ActorOrigin): number {
-    return this.add({ origin: this.shared(origin), id: this.pool.newId(), slot: undefined, backlog: [] });
+    return this.add({ origin: this.shared(origin), id: this.pool.newId(), slot: undefined });
   }
 
   /** The origin of the last actor spawned when `origin` is alike (the usual burst), else `origin`, remembered as the last. */
@@ -447,7 +444,7 @@ export class HostedWork {
     const slot = actor.slot;
     if (!slot) {
       task.message = { actor: id, name, args: encodeForWire(this.wire, args as StoredValue[]).slice() };
-      actor.backlog.push(task);
+      (actor.backlog ??= []).push(task);
       return;
     }
     const lanes = this.lanes.get(slot)!;
@@ -491,7 +488,7 @@ export class HostedWork {
 
   /** Every actor, and the messages left without a worker (the pool closed, or no worker can start). */
   drop(): Task[] {
-    const left = [...this.actors.values()].flatMap((a) => a.backlog).concat(this.respawning.splice(0).slice(this.respawningFrom));
+    const left = [...this.actors.values()].flatMap((a) => a.backlog ?? []).concat(this.respawning.splice(0).slice(this.respawningFrom));
     this.respawningFrom = 0;
     this.actors.clear();
     this.lastOrigin = undefined;
@@ -507,8 +504,11 @@ export class HostedWork {
     let best: WorkerSlot | undefined,
       fewest = Infinity;
     for (const s of this.pool.usableSlots()) {
-      const n = this.countOn(s) * 1e9 + s.inflight.size;
-      if (n < fewest && this.lanes.has(s)) [best, fewest] = [s, n];
+      const n = this.countOn(s) * 1e9 + s.load;
+      if (n < fewest && this.lanes.has(s)) {
+        best = s;
+        fewest = n;
+      }
     }
     if (!best) return;
     actor.slot = best;
@@ -516,10 +516,12 @@ export class HostedWork {
     const lanes = this.lanes.get(best)!;
     const { origin } = actor;
     this.prepare(best, lanes, origin);
-    if (actor.backlog.length) this.refresh(best, lanes, actor);
+    const backlog = actor.backlog;
+    actor.backlog = undefined;
+    if (backlog) this.refresh(best, lanes, actor);
     lanes.sent++;
     lanes.records.actor(actor.id, origin.client, origin.proto, origin.supervision);
-    for (const t of actor.backlog.splice(0)) this.write(best, t, actor.id, t.message!.name, t.message!.args);
+    if (backlog) for (const t of backlog) this.write(best, t, actor.id, t.message!.name, t.message!.args);
   }
 
   private write(slot: WorkerSlot, task: Task, actor: number, name: string, args: Uint8Array): void {
@@ -531,9 +533,50 @@ export class HostedWork {
 
   /** The worker holds the task now: its loss fails it. */
   private track(slot: WorkerSlot, task: Task): void {
-    if (slot.inflight.size === 0) slot.endpoint.hold?.(true);
+    if (slot.load === 0) slot.endpoint.hold?.(true);
     task.attempts++;
     slot.inflight.set(task.id, task);
+  }
+}
+
+/**
+ * A task or message of a program's VM on a worker, settled by its answer or its worker's loss:
+ * until then it counts in `own` as the program's work in flight (see quiescence.ts).
+ */
+class ProgramWork implements Task {
+  readonly idempotent = false;
+  attempts = 0;
+  message?: Task["message"];
+  spawned?: Task["spawned"];
+
+  constructor(
+    readonly id: number,
+    readonly client: number,
+    private readonly own: Map<number, number>,
+    /** Its promise, with a `cancel` method (a timeout gave up on it). */
+    readonly promise: Promise<unknown> & { cancel(): void },
+    private readonly settleResolve: Task["resolve"],
+    private readonly settleReject: Task["reject"],
+  ) {}
+
+  resolve(value: unknown): void {
+    this.answered();
+    this.settleResolve(value);
+  }
+
+  reject(error: Error): void {
+    this.answered();
+    this.settleReject(error);
+  }
+
+  /** It could not be sent (its arguments cannot cross, 8007): its promise fails, and it never counted. */
+  unsent(error: Error): Promise<unknown> {
+    this.settleReject(error);
+    return this.promise;
+  }
+
+  private answered(): void {
+    this.own.set(this.client, (this.own.get(this.client) ?? 1) - 1);
   }
 }
 

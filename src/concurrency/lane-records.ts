@@ -8,7 +8,7 @@
 // value or error record). Values use the value codec's wire flavour
 // (actor references included); names and text are UTF-8.
 
-import { CodecError, type CodecOptions, decodeValue, type StoredValue, unshared, ValueEncoder, WIRE } from "../codec/value-codec.js";
+import { CodecError, type CodecOptions, type StoredValue, unshared, ValueEncoder, ValueSequenceReader, WIRE } from "../codec/value-codec.js";
 import { ERRORS } from "../errors/table.js";
 import { HostError } from "../runtime/host-calls.js";
 import type { TraceFrame } from "../runtime/runtime-error.js";
@@ -194,35 +194,20 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  */
 export function readLaneRecord(bytes: Uint8Array, view: DataView, at: number, length: number): LaneRecord {
   const end = at + length;
-  const fail = (detail: string, offset = 0): never => {
-    throw new CodecError(`lane record: ${detail}`, offset);
-  };
   const kind = length > 0 ? (bytes[at] as Kind) : fail("empty");
   const fixed = FIXED_SIZE[kind] ?? fail(`unknown kind ${kind}`);
   if (length < fixed) fail(`${length} bytes, fewer than the ${fixed} of its kind`);
   if ((kind === Kind.Spawn || kind === Kind.Cancel || kind === Kind.Actor) && length !== fixed) fail(`${length - fixed} trailing bytes`, fixed);
-  const text = (from: number, to: number): string => {
-    try {
-      return strictUtf8.decode(unshared(bytes.subarray(from, to)));
-    } catch {
-      return fail("invalid UTF-8", from - at);
-    }
-  };
-  const value = (from: number): StoredValue => decodeValue(bytes.subarray(from, end), COPIED);
-  const list = (from: number): StoredValue[] => {
-    const v = value(from);
-    return Array.isArray(v) ? v : fail("arguments are not a list", from - at);
-  };
   const id = kind === Kind.Output ? 0 : view.getFloat64(at + 1, true); // output names no id
   if (!Number.isSafeInteger(id) || id < 0) fail(`id ${id} is not a whole number`, 1);
   switch (kind) {
     case Kind.Message: {
       const nameEnd = at + 15 + view.getUint16(at + 13, true);
       if (nameEnd > end) fail("handler name runs past the end", 13);
-      return { kind: "message", id, actor: view.getUint32(at + 9, true), name: text(at + 15, nameEnd), args: list(nameEnd) };
+      return { kind: "message", id, actor: view.getUint32(at + 9, true), name: textAt(bytes, at, at + 15, nameEnd), args: listAt(bytes, at, nameEnd, end) };
     }
     case Kind.Task:
-      return { kind: "task", id, client: view.getUint32(at + 9, true), proto: view.getUint32(at + 13, true), args: list(at + 17) };
+      return { kind: "task", id, client: view.getUint32(at + 9, true), proto: view.getUint32(at + 13, true), args: listAt(bytes, at, at + 17, end) };
     case Kind.Spawn:
       return { kind: "spawn", id, client: view.getUint32(at + 9, true), proto: view.getUint32(at + 13, true) };
     case Kind.Actor: {
@@ -236,18 +221,44 @@ export function readLaneRecord(bytes: Uint8Array, view: DataView, at: number, le
     case Kind.Store: {
       const op = bytes[at + 17];
       if (op >= STORE_OPS.length) fail(`store operation ${op}`, 17);
-      return { kind: "store", id, client: view.getUint32(at + 9, true), fiber: view.getUint32(at + 13, true), op, args: list(at + 18) };
+      return { kind: "store", id, client: view.getUint32(at + 9, true), fiber: view.getUint32(at + 13, true), op, args: listAt(bytes, at, at + 18, end) };
     }
     case Kind.Output: {
       const fd = bytes[at + 5];
       if (fd !== 1 && fd !== 2) fail(`output to descriptor ${fd}`, 5);
-      return { kind: "output", client: view.getUint32(at + 1, true), fd, text: text(at + 6, end) };
+      return { kind: "output", client: view.getUint32(at + 1, true), fd, text: textAt(bytes, at, at + 6, end) };
     }
     case Kind.Value:
-      return { kind: "value", id, value: value(at + 9) };
+      return { kind: "value", id, value: valueAt(bytes, at + 9, end) };
     case Kind.Error:
-      return { kind: "error", id, error: errorInfo(value(at + 9)) ?? fail("not an error", 9) };
+      return { kind: "error", id, error: errorInfo(valueAt(bytes, at + 9, end)) ?? fail("not an error", 9) };
   }
+}
+
+function fail(detail: string, offset = 0): never {
+  throw new CodecError(`lane record: ${detail}`, offset);
+}
+
+/** The text at bytes [from, to) of the record at `at`. */
+function textAt(bytes: Uint8Array, at: number, from: number, to: number): string {
+  try {
+    return strictUtf8.decode(unshared(bytes.subarray(from, to)));
+  } catch {
+    return fail("invalid UTF-8", from - at);
+  }
+}
+
+/** The value encoded at bytes [from, end), read by one reader per buffer (a ring's bytes are always the same). */
+function valueAt(bytes: Uint8Array, from: number, end: number): StoredValue {
+  let reader = readers.get(bytes);
+  if (!reader) readers.set(bytes, (reader = new ValueSequenceReader(bytes, COPIED)));
+  return reader.at(from, end - from);
+}
+const readers = new WeakMap<Uint8Array, ValueSequenceReader>();
+
+function listAt(bytes: Uint8Array, at: number, from: number, end: number): StoredValue[] {
+  const v = valueAt(bytes, from, end);
+  return Array.isArray(v) ? v : fail("arguments are not a list", from - at);
 }
 
 /** The error an Error record carries: [code, message, trace of [name, file, line, col, calls, omitted or -1], frames or nil]. */

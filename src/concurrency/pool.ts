@@ -5,7 +5,7 @@
 // workers (endpoint.ts); this file is the same in Node and browsers.
 
 import type { NbcModule } from "../bytecode/module.js";
-import { type ArrayValue, decodeValue, encodeValue, type StoredValue, WIRE } from "../codec/value-codec.js";
+import { type ArrayValue, decodeValue, encodeValue, type StoredValue, ValueSequenceReader, WIRE } from "../codec/value-codec.js";
 import { ERRORS, formatError } from "../errors/table.js";
 import type { DType } from "../math/arrays.js";
 import { bestCoreVariant } from "../runtime/core.js";
@@ -21,7 +21,6 @@ import { defaultEndpoints, defaultPoolSize } from "./platform.js";
 import { pmapHost } from "./pmap-host.js";
 import {
   ArgumentArena,
-  decodeAt,
   type ErrorInfo,
   type FromWorker,
   type HostedLimits,
@@ -37,7 +36,7 @@ import {
 import { namesGlobals, replicaOf, writesGlobals } from "./replica-source.js";
 import { splitRows } from "./row-split.js";
 import { shareProducts } from "./shared-product.js";
-import type { Task } from "./task.js";
+import { capture, captured, type Task } from "./task.js";
 import { WorkerSlot } from "./worker-slot.js";
 
 export interface PoolOptions {
@@ -183,17 +182,20 @@ export class Pool {
    * carry); resolves to its result. The module's top level runs once per worker, before its
    * first call there. A Noodle error is a NoodleRuntimeError with its code and trace.
    */
-  call(module: NbcModule, fn: string, args: unknown[] = [], options: CallOptions = {}): Promise<StoredValue> {
-    return this.submit({ call: { kind: TaskKind.Call, module: moduleBytes(module), fn, args: this.arena.encode(args) } }, options) as Promise<StoredValue>;
+  call(module: NbcModule, fn: string, args: unknown[] = [], options?: CallOptions): Promise<StoredValue> {
+    return this.enqueue(this.callOf(TaskKind.Call, module, fn, args), undefined, undefined, options?.idempotent === true) as Promise<StoredValue>;
   }
 
   /** `fn` of `module` applied to every item of `xs`, in parallel; the results in order. */
   async pmap(module: NbcModule, fn: string, xs: unknown[], options: CallOptions = {}): Promise<StoredValue[]> {
-    const shipped = moduleBytes(module);
-    const parts = chunksFor(xs, this.size).map((chunk) =>
-      this.submit({ call: { kind: TaskKind.Map, module: shipped, fn, args: this.arena.encode(chunk) } }, options),
-    );
+    const parts = chunksFor(xs, this.size).map((chunk) => this.submit({ call: this.callOf(TaskKind.Map, module, fn, chunk) }, options));
     return ((await Promise.all(parts)) as StoredValue[][]).flat(1);
+  }
+
+  /** A call with its arguments encoded now (later changes to them do not leak in), in the arena. */
+  private callOf(kind: TaskKind, module: NbcModule, fn: string, args: unknown[]): Task["call"] {
+    const at = this.arena.add(args);
+    return { kind, module: moduleBytes(module), fn, bytes: this.arena.bytes, at, length: this.arena.end - at };
   }
 
   /** The matrix product A * B with its rows shared among the workers; the same bits as `A * B` in one VM. */
@@ -362,7 +364,7 @@ export class Pool {
 
   /** Tasks in flight on each worker. */
   get load(): number[] {
-    return this.slots.map((s) => s.inflight.size);
+    return this.slots.map((s) => s.load);
   }
 
   /** Tasks run again after their worker died. */
@@ -381,8 +383,7 @@ export class Pool {
     for (const slot of this.slots) {
       slot.lost = true;
       slot.endpoint.terminate();
-      this.failAll([...slot.inflight.values()], "the pool was closed");
-      slot.inflight.clear();
+      this.failAll(slot.takeAll(), "the pool was closed");
     }
     this.failAll(this.queue.splice(this.queueHead), "the pool was closed");
     this.failAll(this.hosted.drop(), "the pool was closed");
@@ -404,21 +405,19 @@ export class Pool {
   // ---------------------------------------------------------------- scheduling
 
   private submit(work: Pick<Task, "call" | "gemm" | "replica">, options: CallOptions): Promise<unknown> {
+    return this.enqueue(work.call, work.gemm, work.replica, options.idempotent === true);
+  }
+
+  private enqueue(call: Task["call"], gemm: Task["gemm"], replica: Task["replica"], idempotent: boolean): Promise<unknown> {
     if (this.closed) return Promise.reject(lostError("the pool was closed"));
-    return new Promise((resolve, reject) => {
-      // a literal of fixed shape: spreading `work` here made submitting several times slower
-      this.queue.push({
-        call: work.call,
-        gemm: work.gemm,
-        replica: work.replica,
-        id: this.nextId++,
-        idempotent: options.idempotent === true,
-        attempts: 0,
-        resolve,
-        reject,
-      });
-      this.schedulePump();
-    });
+    const done = new Promise(capture);
+    // a literal of fixed shape: spreading an object here made submitting several times slower
+    this.queue.push({ call, gemm, replica, id: this.nextId++, idempotent, attempts: 0, resolve: captured.resolve, reject: captured.reject });
+    // a full batch for every worker goes at once, so the workers start on it while the caller
+    // submits more; less waits for the caller's current task to end, to gather more
+    if (this.queue.length - this.queueHead >= this.batch * this.slots.length) this.pump();
+    else this.schedulePump();
+    return done;
   }
 
   private schedulePump(): void {
@@ -436,12 +435,12 @@ export class Pool {
       for (const s of this.slots) {
         if (!s.usable) continue;
         usable++;
-        if (!slot || s.inflight.size < slot.inflight.size) slot = s;
+        if (!slot || s.load < slot.load) slot = s;
       }
-      if (!slot || slot.inflight.size >= this.window) break;
+      if (!slot || slot.load >= this.window) break;
       // a fair share of what waits, so a few large tasks spread over the workers too
       const share = Math.ceil((this.queue.length - this.queueHead) / usable);
-      const room = Math.min(this.batch, this.window - slot.inflight.size, share);
+      const room = Math.min(this.batch, this.window - slot.load, share);
       const end = Math.min(this.queue.length, this.queueHead + room);
       this.send(slot, this.queue.slice(this.queueHead, end));
       this.queueHead = end;
@@ -452,32 +451,48 @@ export class Pool {
     }
   }
 
-  /** One message of calls to a worker (module bytes first where it lacks them); shares of products go alone. */
+  /**
+   * One message of calls to a worker (module bytes first where it lacks them), answered in the
+   * order of its tasks; shares of products go alone.
+   */
   private send(slot: WorkerSlot, tasks: Task[]): void {
     const names = new NameTable();
     const modules: ModuleBytes[] = [];
     const packed = new PackedValues();
     const head = new Float64Array(tasks.length * TASK_FIELDS);
-    let calls = 0;
-    if (slot.inflight.size === 0 && tasks.length) slot.endpoint.hold?.(true);
+    const calls: Task[] = [];
+    if (slot.load === 0 && tasks.length) slot.endpoint.hold?.(true);
+    // the module and function of the task before, named again without looking them up
+    let lastModule: ModuleBytes | undefined;
+    let lastFn: string | undefined;
+    let moduleName = 0;
+    let fnName = 0;
     for (const t of tasks) {
       t.attempts++;
-      slot.inflight.set(t.id, t);
       if (t.call) {
-        const { kind, module, fn, args } = t.call;
-        if (!slot.shipped.has(module.hash)) {
-          slot.shipped.add(module.hash);
-          modules.push(module);
+        const { kind, module, fn, bytes, at, length } = t.call;
+        if (module !== lastModule) {
+          if (!slot.shipped.has(module.hash)) {
+            slot.shipped.add(module.hash);
+            modules.push(module);
+          }
+          lastModule = module;
+          moduleName = names.of(module.hash);
         }
-        const [offset, length] = packed.add(args);
-        const h = calls++ * TASK_FIELDS;
-        head[h] = t.id;
-        head[h + 1] = kind;
-        head[h + 2] = names.of(module.hash);
-        head[h + 3] = names.of(fn);
-        head[h + 4] = offset;
-        head[h + 5] = length;
-      } else if (t.gemm) {
+        if (fn !== lastFn) {
+          lastFn = fn;
+          fnName = names.of(fn);
+        }
+        const h = calls.push(t) * TASK_FIELDS - TASK_FIELDS;
+        head[h] = kind;
+        head[h + 1] = moduleName;
+        head[h + 2] = fnName;
+        head[h + 3] = packed.add(bytes, at, length);
+        head[h + 4] = length;
+        continue;
+      }
+      slot.inflight.set(t.id, t);
+      if (t.gemm) {
         // copied, not transferred: the job may have to be sent again if this worker dies
         slot.endpoint.postMessage({ t: "gemm", id: t.id, sync: false, ...t.gemm } satisfies ToWorker);
       } else if (t.replica) {
@@ -485,11 +500,14 @@ export class Pool {
         slot.endpoint.postMessage({ t: "pmap", id: t.id, sync: false, modules: this.shipTo(slot, programModules), ...job } satisfies ToWorker);
       }
     }
-    if (calls === 0) return;
+    if (calls.length === 0) return;
     if (modules.length) slot.modulesSent++;
+    const id = this.nextId++;
+    slot.batches.set(id, calls);
+    slot.batched += calls.length;
     const data = packed.finish();
-    const used = head.subarray(0, calls * TASK_FIELDS);
-    slot.endpoint.postMessage({ t: "batch", modules, names: names.names, head: used, data } satisfies ToWorker, [head.buffer, data.buffer]);
+    const used = head.subarray(0, calls.length * TASK_FIELDS);
+    slot.endpoint.postMessage({ t: "batch", id, modules, names: names.names, head: used, data } satisfies ToWorker, [head.buffer, data.buffer]);
   }
 
   /** Those of `modules` a worker has not been sent yet, counted as sent (for a synchronous job's message). */
@@ -503,17 +521,9 @@ export class Pool {
   /** A message from a worker (directly, or on its actor lane). */
   receive(slot: WorkerSlot, m: FromWorker): void {
     switch (m.t) {
-      case "results": {
-        const head = m.head;
-        for (let i = 0; i < head.length; i += RESULT_FIELDS) {
-          const id = head[i],
-            ok = head[i + 1],
-            offset = head[i + 2],
-            length = head[i + 3];
-          this.settle(slot, id, ok ? undefined : m.errors[offset], () => decodeAt(m.data, offset, length));
-        }
+      case "results":
+        this.settleResults(slot, m.batch, m.head, m.data, m.errors);
         break;
-      }
       case "gemm-done":
         this.settle(slot, m.id, m.error, () => m.c);
         break;
@@ -528,7 +538,7 @@ export class Pool {
         this.output(m.client, m.fd, m.text);
         return;
     }
-    if (slot.inflight.size === 0) slot.endpoint.hold?.(false);
+    if (slot.load === 0) slot.endpoint.hold?.(false);
     this.schedulePump();
   }
 
@@ -537,12 +547,37 @@ export class Pool {
     this.clients.get(client)?.output(fd, text);
   }
 
+  /** Settles the tasks of batch `batch` with the values (which may fail to decode) and errors of its "results" message. */
+  private settleResults(slot: WorkerSlot, batch: number, head: Float64Array, data: Uint8Array, errors: ErrorInfo[]): void {
+    const tasks = slot.batches.get(batch);
+    if (!tasks) return;
+    slot.batches.delete(batch);
+    slot.batched -= tasks.length;
+    const values = new ValueSequenceReader(data, WIRE);
+    for (let i = 0; i < tasks.length; i++) {
+      const task = tasks[i];
+      const h = i * RESULT_FIELDS;
+      if (!head[h]) {
+        task.reject(runtimeError(errors[head[h + 1]]));
+        continue;
+      }
+      let value: StoredValue;
+      try {
+        value = values.at(head[h + 1], head[h + 2]);
+      } catch (e) {
+        task.reject(e as Error);
+        continue;
+      }
+      task.resolve(value);
+    }
+  }
+
   /** Settles task `id` of `slot` with its error, or with what `read` gives (which may fail). */
   settle(slot: WorkerSlot, id: number, error: ErrorInfo | undefined, read: () => unknown): void {
     const task = slot.inflight.get(id);
     if (!task) return;
     slot.inflight.delete(id);
-    if (slot.inflight.size === 0) slot.endpoint.hold?.(false);
+    if (slot.load === 0) slot.endpoint.hold?.(false);
     this.hosted.freed(slot);
     if (error) return task.reject(runtimeError(error));
     try {
@@ -558,8 +593,7 @@ export class Pool {
   private lose(slot: WorkerSlot, reason: string): void {
     if (this.slots[slot.index] !== slot) return;
     slot.lost = true;
-    const tasks = [...slot.inflight.values()];
-    slot.inflight.clear();
+    const tasks = slot.takeAll();
     if (this.closed) return this.failAll(tasks, "the pool was closed");
     const retry = tasks.filter((t) => t.idempotent && t.attempts < 2);
     // attempts counts the workers it was sent to: the first, then each retry

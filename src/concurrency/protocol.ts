@@ -2,7 +2,7 @@
 // tasks, their arguments encoded with the value codec into one buffer that is transferred, not
 // copied; results come back the same way. Module bytes travel once per worker, named by hash.
 
-import { decodeValue, type StoredValue, ValueSequence, WIRE } from "../codec/value-codec.js";
+import { type StoredValue, ValueSequence, WIRE } from "../codec/value-codec.js";
 import { ERRORS } from "../errors/table.js";
 import type { CoreVariant } from "../runtime/core.js";
 import type { PermissionOptions } from "../runtime/permissions.js";
@@ -17,10 +17,10 @@ export const enum TaskKind {
   Map = 1,
 }
 
-/** Numbers per task in a batch's head: id, kind, module (name index), function (name index), offset, length. */
-export const TASK_FIELDS = 6;
-/** Numbers per result in a results head: id, ok (1 or 0), offset, length. */
-export const RESULT_FIELDS = 4;
+/** Numbers per task in a batch's head: kind, module (name index), function (name index), offset, length. */
+export const TASK_FIELDS = 5;
+/** Numbers per result in a results head, in the order of the batch's tasks: ok (1 or 0), offset, length. */
+export const RESULT_FIELDS = 3;
 
 export interface ModuleBytes {
   hash: string;
@@ -36,7 +36,7 @@ export interface ErrorInfo {
 }
 
 export type ToWorker =
-  | { t: "batch"; modules: ModuleBytes[]; names: string[]; head: Float64Array; data: Uint8Array }
+  | { t: "batch"; id: number; modules: ModuleBytes[]; names: string[]; head: Float64Array; data: Uint8Array }
   | GemmJob
   | PmapJob
   | ({ t: "lanes"; actorIds: ActorIdBlock } & LaneBuffers)
@@ -137,7 +137,7 @@ export interface PmapJob extends ReplicaSource {
 
 export type FromWorker =
   | { t: "ready" }
-  | { t: "results"; head: Float64Array; data: Uint8Array; errors: ErrorInfo[] }
+  | { t: "results"; batch: number; head: Float64Array; data: Uint8Array; errors: ErrorInfo[] }
   | { t: "gemm-done"; id: number; c?: Float64Array | Float32Array; error?: ErrorInfo }
   | { t: "pmap-done"; id: number; data?: Uint8Array; error?: ErrorInfo }
   | { t: "stats"; id: number; stats: WorkerStats }
@@ -169,81 +169,115 @@ export class NameTable {
 
 /**
  * Gathers encoded values into one buffer, each at a multiple of 8 bytes so that matrix data
- * decodes in place (the codec aligns elements relative to the start of an encoding).
+ * decodes in place (the codec aligns elements relative to the start of an encoding). Values that
+ * lie one after another in the same source buffer (an arena's, in the order they were encoded)
+ * are copied as one span.
  */
 export class PackedValues {
-  private parts: Uint8Array[] = [];
+  /** Spans to copy: source buffer, start, end (the end rounded up to a multiple of 8). */
+  private spans: (Uint8Array | number)[] = [];
   private size = 0;
+  private source: Uint8Array | undefined;
+  private sourceEnd = -1;
 
-  /** Adds a value's encoding; returns [offset, length]. */
-  add(bytes: Uint8Array): [number, number] {
-    const at = this.size;
-    this.parts.push(bytes);
-    this.size = at + ((bytes.length + 7) & ~7);
-    return [at, bytes.length];
-  }
-
-  get length(): number {
-    return this.parts.length;
+  /** Adds the value encoded at `bytes[at, at + length)`, `at` a multiple of 8; returns its offset in the result. */
+  add(bytes: Uint8Array, at: number, length: number): number {
+    const end = (at + length + 7) & ~7;
+    const offset = this.size;
+    if (bytes === this.source && at === this.sourceEnd) {
+      this.spans[this.spans.length - 1] = end;
+    } else {
+      this.spans.push(bytes, at, end);
+      this.source = bytes;
+    }
+    this.sourceEnd = end;
+    this.size = offset + end - at;
+    return offset;
   }
 
   finish(): Uint8Array {
     const out = new Uint8Array(this.size);
-    let at = 0;
-    for (const p of this.parts) {
-      out.set(p, at);
-      at += (p.length + 7) & ~7;
+    const spans = this.spans;
+    let to = 0;
+    for (let i = 0; i < spans.length; i += 3) {
+      const bytes = spans[i] as Uint8Array,
+        from = spans[i + 1] as number,
+        end = Math.min(spans[i + 2] as number, bytes.length);
+      out.set(bytes.subarray(from, end), to);
+      to += (spans[i + 2] as number) - from;
     }
-    this.parts = [];
+    this.spans = [];
     this.size = 0;
+    this.source = undefined;
+    this.sourceEnd = -1;
     return out;
   }
 }
 
-/** Encodes the arguments of many tasks into shared buffers (a new one after each megabyte). */
+/**
+ * Encodes the arguments of many tasks into shared buffers (a new one after each megabyte), so a
+ * tiny task allocates nothing of its own for them.
+ */
 export class ArgumentArena {
   private seq = new ValueSequence(WIRE);
 
-  /** The encoding of `args`, a view into the arena. */
-  encode(args: unknown[]): Uint8Array {
+  /** Encodes `args`; returns its offset in `bytes`, the arena's buffer as it is after the call (see `end`). */
+  add(args: unknown[]): number {
     if (this.seq.byteLength > 1 << 20) this.seq = new ValueSequence(WIRE);
-    const [at, length] = this.seq.add(args as StoredValue);
-    return this.seq.bytes.subarray(at, at + length);
+    return this.seq.add(args as StoredValue);
+  }
+
+  /** The buffer holding the encoding `add` just made (the arena writes into a new one as it grows). */
+  get bytes(): Uint8Array {
+    return this.seq.buffer;
+  }
+
+  /** Where the encoding `add` just made ends. */
+  get end(): number {
+    return this.seq.byteLength;
   }
 }
 
-/** The answers to many tasks (or messages) in one "results" message, in the order they were added. */
+/** The answers to the tasks of batch `batch`, in one "results" message, in the order of the batch. */
 export class ResultsBuilder {
   private readonly out = new ValueSequence(WIRE);
   private readonly head: Float64Array;
   private readonly errors: ErrorInfo[] = [];
   private count = 0;
 
-  constructor(capacity: number) {
+  constructor(
+    private readonly batch: number,
+    capacity: number,
+  ) {
     this.head = new Float64Array(capacity * RESULT_FIELDS);
   }
 
-  /** Task `id` returned `value`; throws (adding nothing) when the codec cannot carry it. */
-  resolve(id: number, value: StoredValue): void {
-    const [offset, length] = this.out.add(value);
-    this.head.set([id, 1, offset, length], this.count++ * RESULT_FIELDS);
+  /** The next task returned `value`; throws (adding nothing) when the codec cannot carry it. */
+  resolve(value: StoredValue): void {
+    const offset = this.out.add(value);
+    this.put(1, offset, this.out.byteLength - offset);
   }
 
-  reject(id: number, error: ErrorInfo): void {
+  /** The next task failed with `error`. */
+  reject(error: ErrorInfo): void {
     this.errors.push(error);
-    this.head.set([id, 0, this.errors.length - 1, 0], this.count++ * RESULT_FIELDS);
+    this.put(0, this.errors.length - 1, 0);
+  }
+
+  private put(ok: number, offset: number, length: number): void {
+    const h = this.count++ * RESULT_FIELDS;
+    const head = this.head;
+    head[h] = ok;
+    head[h + 1] = offset;
+    head[h + 2] = length;
   }
 
   /** The message, and the buffers it transfers. */
   finish(): [FromWorker, Transferable[]] {
     const head = this.head.subarray(0, this.count * RESULT_FIELDS);
     const data = this.out.bytes;
-    return [{ t: "results", head, data, errors: this.errors }, [this.head.buffer, data.buffer]];
+    return [{ t: "results", batch: this.batch, head, data, errors: this.errors }, [this.head.buffer, data.buffer]];
   }
-}
-
-export function decodeAt(data: Uint8Array, offset: number, length: number): StoredValue {
-  return decodeValue(data.subarray(offset, offset + length), WIRE);
 }
 
 /**

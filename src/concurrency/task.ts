@@ -11,7 +11,8 @@ export interface Task {
   /** Safe to run again when its worker dies with it (then retried once). */
   idempotent: boolean;
   attempts: number;
-  call?: { kind: TaskKind; module: ModuleBytes; fn: string; args: Uint8Array };
+  /** A call of a module's function, its arguments encoded at bytes [at, at + length) of an arena's buffer. */
+  call?: { kind: TaskKind; module: ModuleBytes; fn: string; bytes: Uint8Array; at: number; length: number };
   gemm?: Omit<GemmJob, "t" | "id" | "sync">;
   /** A call in a replica of a VM's program (a spawned task): its modules go along where missing. */
   replica?: Omit<PmapJob, "t" | "id" | "modules" | "sync"> & { modules: NbcModule[] };
@@ -22,3 +23,14 @@ export interface Task {
   resolve(value: unknown): void;
   reject(error: Error): void;
 }
+
+/**
+ * The executor of every task's promise, `new Promise(capture)`, which hands over the promise's
+ * resolving functions in `captured` (read them at once): one function for all, not a closure
+ * made per task.
+ */
+export function capture(resolve: (value: unknown) => void, reject: (error: Error) => void): void {
+  captured.resolve = resolve;
+  captured.reject = reject;
+}
+export const captured: Pick<Task, "resolve" | "reject"> = { resolve: () => {}, reject: () => {} };

@@ -6,7 +6,7 @@
 
 import { decodeModule, storedHash } from "../bytecode/codec.js";
 import type { NbcModule } from "../bytecode/module.js";
-import { decodeValue, encodeValue, type StoredValue, WIRE } from "../codec/value-codec.js";
+import { decodeValue, encodeValue, type StoredValue, ValueSequenceReader, WIRE } from "../codec/value-codec.js";
 import { ERRORS, formatError } from "../errors/table.js";
 import type { CoreVariant } from "../runtime/core.js";
 import { releaseArrays } from "../runtime/host-calls.js";
@@ -18,7 +18,6 @@ import { forwardStoreCalls } from "../store/store-ops.js";
 import { HostedOnWorker } from "./hosted-on-worker.js";
 import { KernelVm } from "./kernel-vm.js";
 import {
-  decodeAt,
   errorInfo,
   type FromWorker,
   type GemmJob,
@@ -106,7 +105,7 @@ class WorkerHost {
     if (this.hosted.receive(m)) return;
     switch (m.t) {
       case "batch":
-        void this.batch(m.modules, m.names, m.head, m.data);
+        void this.batch(m.id, m.modules, m.names, m.head, m.data);
         return;
       case "gemm":
         void this.gemm(m);
@@ -170,23 +169,22 @@ class WorkerHost {
     return p;
   }
 
-  private async batch(modules: ModuleBytes[], names: string[], head: Float64Array, data: Uint8Array): Promise<void> {
+  private async batch(id: number, modules: ModuleBytes[], names: string[], head: Float64Array, data: Uint8Array): Promise<void> {
     this.addModules(modules);
-    const count = head.length / TASK_FIELDS;
-    const results = new ResultsBuilder(count);
-    for (let i = 0; i < count; i++) {
-      const [id, kind, mod, fn, offset, length] = head.subarray(i * TASK_FIELDS, (i + 1) * TASK_FIELDS);
-      const hash = names[mod];
+    const results = new ResultsBuilder(id, head.length / TASK_FIELDS);
+    const args = new ValueSequenceReader(data, WIRE);
+    for (let h = 0; h < head.length; h += TASK_FIELDS) {
+      const hash = names[head[h + 1]];
       try {
         const program = this.ready.get(hash) ?? (await this.program(hash));
-        const value = this.call(program, names[fn], kind as TaskKind, decodeAt(data, offset, length) as StoredValue[]);
+        const value = this.call(program, names[head[h + 2]], head[h] as TaskKind, args.at(head[h + 3], head[h + 4]) as StoredValue[]);
         try {
-          results.resolve(id, value as StoredValue);
+          results.resolve(value as StoredValue);
         } finally {
           releaseArrays(value);
         }
       } catch (e) {
-        results.reject(id, errorInfo(e));
+        results.reject(errorInfo(e));
       }
       this.stats.tasksRun++;
     }

@@ -7,6 +7,8 @@ import * as L from "./heap-layout.generated.js";
 import { HostError } from "./host-calls.js";
 
 const utf8 = new TextDecoder();
+/** Longest string (in bytes) read without the decoder when it is ASCII. */
+const SHORT_STRING = 16;
 const utf8enc = new TextEncoder();
 
 /** A Noodle struct as JavaScript sees it: a plain object of its fields, named by this symbol. */
@@ -120,14 +122,32 @@ export class ValueReader {
     private readonly storeHandle?: (p: number) => number | undefined,
   ) {}
 
+  // Views of the core's memory, made again only when it grew: a view per value read cost more
+  // than the read. Growing detaches the old buffer (the memory is not shared), which empties
+  // the views, so an empty view is the sign, without asking the memory for its buffer each time.
+  private u32View = new Uint32Array(0);
+  private f64View = new Float64Array(0);
+  private u8View = new Uint8Array(0);
+
+  private views(): void {
+    if (this.u32View.length !== 0) return;
+    const buffer = this.core.memory.buffer;
+    this.u32View = new Uint32Array(buffer);
+    this.f64View = new Float64Array(buffer);
+    this.u8View = new Uint8Array(buffer);
+  }
+
   private get u32(): Uint32Array {
-    return new Uint32Array(this.core.memory.buffer);
+    this.views();
+    return this.u32View;
   }
   private get f64(): Float64Array {
-    return new Float64Array(this.core.memory.buffer);
+    this.views();
+    return this.f64View;
   }
   private get u8(): Uint8Array {
-    return new Uint8Array(this.core.memory.buffer);
+    this.views();
+    return this.u8View;
   }
 
   /** The value stored at byte address `addr`. */
@@ -142,9 +162,21 @@ export class ValueReader {
   }
 
   string(p: number): string {
-    const u32 = this.u32;
-    const n = u32[(p + L.STR_BYTES) >>> 2];
-    return utf8.decode(this.u8.subarray(p + L.STR_DATA, p + L.STR_DATA + n));
+    const n = this.u32[(p + L.STR_BYTES) >>> 2];
+    const u8 = this.u8;
+    const at = p + L.STR_DATA;
+    // a short ASCII string (a handler's name, a key) is read byte by byte: a view and a
+    // decoder's call per string cost more than the string
+    if (n <= SHORT_STRING) {
+      let s = "";
+      for (let i = 0; i < n; i++) {
+        const b = u8[at + i];
+        if (b >= 0x80) return utf8.decode(u8.subarray(at, at + n));
+        s += String.fromCharCode(b);
+      }
+      return s;
+    }
+    return utf8.decode(u8.subarray(at, at + n));
   }
 
   /** A value as text the way `print` shows it, for messages (strings quoted when `quoted`). */

@@ -446,8 +446,18 @@ export class VM {
   }
 
   private writeWord(addr: number, word: bigint): void {
-    new BigUint64Array(this.core.memory.buffer, addr, 1)[0] = word;
+    this.words()[addr >>> 3] = word;
   }
+
+  /**
+   * The core's memory as 64-bit words; the view is made again only when the memory grew, which
+   * detaches its old buffer (the memory is not shared) and so empties the view.
+   */
+  private words(): BigUint64Array {
+    if (this.wordView.length === 0) this.wordView = new BigUint64Array(this.core.memory.buffer);
+    return this.wordView;
+  }
+  private wordView = new BigUint64Array(0);
 
   // ---------------------------------------------------------------- work hosted for another VM
 
@@ -708,12 +718,17 @@ export class VM {
 
   /** Writes arguments as core values into a buffer kept for the purpose; returns its address. */
   private argumentsAt(args: unknown[]): number {
-    const values = args.map((a) => (isThenable(a) ? this.hostFuture(a) : this.toValue(a)));
-    if (values.length > this.argsCapacity) {
-      this.argsBuffer = this.core.allocTable(values.length * 8);
-      this.argsCapacity = values.length;
+    const n = args.length;
+    if (n > this.argsCapacity) {
+      this.argsBuffer = this.core.allocTable(n * 8);
+      this.argsCapacity = n;
     }
-    new BigUint64Array(this.core.memory.buffer, this.argsBuffer, values.length).set(values);
+    for (let i = 0; i < n; i++) {
+      const a = args[i];
+      const word = isThenable(a) ? this.hostFuture(a) : this.toValue(a);
+      // the view after the conversion, which may have grown the memory
+      this.words()[(this.argsBuffer >>> 3) + i] = word;
+    }
     return this.argsBuffer;
   }
   private argsBuffer = 0;
@@ -884,13 +899,13 @@ export class VM {
   /** Host promises not settled yet. */
   private hostWaiting = 0;
   /** How to cancel the work behind host futures whose promise can be cancelled (a `cancel` method). */
-  private readonly cancels = new Map<number, () => void>();
+  private readonly cancels = new Map<number, { cancel(): void }>();
 
   /** A timeout gave up on host future p: the work behind it is cancelled, when it can be. */
   private cancelHostFuture(p: number): void {
-    const cancel = this.cancels.get(p);
+    const promise = this.cancels.get(p);
     this.cancels.delete(p);
-    cancel?.();
+    promise?.cancel();
   }
   /** Resumes an asynchronous run waiting in nextSettlement. */
   private wake: (() => void) | undefined;
@@ -915,34 +930,37 @@ export class VM {
     const p = core.newHostFuture();
     if (p === 0) throw new RangeError("out of memory making a future");
     const handle = core.retainPointer(p);
-    const settle = (outcome: () => bigint, failed: boolean) => {
-      let value: bigint;
-      try {
-        value = outcome();
-      } catch (e) {
-        // a result the VM cannot hold (out of memory, say) fails the future instead
-        [value, failed] = [this.errorValue(e), true];
-      }
-      const slot = this.scratchWord();
-      this.writeWord(slot, value);
-      core.settleFuture(p, slot, failed ? 1 : 0);
-      core.release(handle);
-      this.cancels.delete(p);
-      this.hostWaiting--;
-      this.wakeUp();
-    };
     this.hostWaiting++;
-    const cancel = (promise as { cancel?: unknown }).cancel;
-    if (typeof cancel === "function") this.cancels.set(p, () => cancel.call(promise));
+    // the promise itself is kept, not a closure calling its `cancel`: a message makes one each
+    const cancellable = typeof (promise as { cancel?: unknown }).cancel === "function";
+    if (cancellable) this.cancels.set(p, promise as PromiseLike<unknown> & { cancel(): void });
     promise.then(
-      (v) => settle(() => this.toValue(v), false),
+      (v) => this.settleHostFuture(p, handle, cancellable, v, false),
       (e) => {
         if ((e as { code?: unknown })?.code === ERRORS.Exit.code) this.requestExit(exitCodeOf((e as Error).message));
         else if (work && this.endsAtLimit && isLimitError(e)) this.limitError ??= e;
-        settle(() => this.errorValue(e), true);
+        this.settleHostFuture(p, handle, cancellable, e, true);
       },
     );
     return objectValue(p);
+  }
+
+  /** Settles host future `p` (held by `handle`) with `outcome`, a value or (`failed`) an error. */
+  private settleHostFuture(p: number, handle: number, cancellable: boolean, outcome: unknown, failed: boolean): void {
+    let value: bigint;
+    try {
+      value = failed ? this.errorValue(outcome) : this.toValue(outcome);
+    } catch (e) {
+      // a result the VM cannot hold (out of memory, say) fails the future instead
+      [value, failed] = [this.errorValue(e), true];
+    }
+    const slot = this.scratchWord();
+    this.writeWord(slot, value);
+    this.core.settleFuture(p, slot, failed ? 1 : 0);
+    this.core.release(handle);
+    if (cancellable) this.cancels.delete(p);
+    this.hostWaiting--;
+    this.wakeUp();
   }
 
   /**

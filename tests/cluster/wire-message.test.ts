@@ -4,17 +4,17 @@
 import { describe, expect, it } from "vitest";
 import { decodeModule } from "../../src/bytecode/codec.js";
 import { decodeMessage, encodeMessage, MAX_DEPTH, MAX_ITEMS } from "../../src/cluster/wire-message.js";
-import { encodeValue, type StoredValue, WIRE } from "../../src/codec/value-codec.js";
+import { decodeValue, encodeValue, type StoredValue, WIRE } from "../../src/codec/value-codec.js";
 import { compile } from "../../src/compiler/compile.js";
 import { type LaneMessage, LaneWriter } from "../../src/concurrency/lane.js";
 import { LaneRecordWriter, readLaneRecord } from "../../src/concurrency/lane-records.js";
 import { moduleBytes } from "../../src/concurrency/module-bytes.js";
 import {
-  decodeAt,
   type FromWorker,
   type HostedJob,
   NameTable,
   PackedValues,
+  RESULT_FIELDS,
   ResultsBuilder,
   TASK_FIELDS,
   TaskKind,
@@ -41,6 +41,11 @@ const message = (...body: number[]) => [0x4e, 0x4d, 1, ...body];
 const bits = (x: number): number[] => [...new Uint8Array(new Float64Array([x]).buffer)];
 
 /** The messages a lane writer without shared memory posts for `write`. */
+/** The value encoded at `data[offset, offset + length)`, as the pool reads it. */
+function decodeAt(data: Uint8Array, offset: number, length: number): StoredValue {
+  return decodeValue(data.subarray(offset, offset + length), WIRE);
+}
+
 function laneMessages(write: (records: LaneRecordWriter, lane: LaneWriter) => void): LaneMessage[] {
   const posted: LaneMessage[] = [];
   const lane = new LaneWriter(undefined, (m) => posted.push(m));
@@ -50,16 +55,17 @@ function laneMessages(write: (records: LaneRecordWriter, lane: LaneWriter) => vo
 
 describe("wire messages: what the pool sends", () => {
   it("carries a results message as a worker builds it, values and errors alike", () => {
-    const results = new ResultsBuilder(4);
-    results.resolve(7, [1, "two", new Map<StoredValue, StoredValue>([["k", 3]])]);
-    results.reject(8, { code: 3001, message: "division by zero", trace: [{ name: "f", file: "main.nc", line: 3, col: 5, calls: 12 }], frames: [0, 4, 1] });
-    results.resolve(9, { kind: "matrix", shape: [2, 2], dtype: "f64", data: new Float64Array([1, -0, NaN, 4]) });
+    const results = new ResultsBuilder(5, 4);
+    results.resolve([1, "two", new Map<StoredValue, StoredValue>([["k", 3]])]);
+    results.reject({ code: 3001, message: "division by zero", trace: [{ name: "f", file: "main.nc", line: 3, col: 5, calls: 12 }], frames: [0, 4, 1] });
+    results.resolve({ kind: "matrix", shape: [2, 2], dtype: "f64", data: new Float64Array([1, -0, NaN, 4]) });
     const [sent] = results.finish();
     const got = roundTrip(sent) as Extract<FromWorker, { t: "results" }>;
     expect(got).toStrictEqual(sent);
     // the values inside read back through the pool's own decoder, matrix data aligned
-    expect(decodeAt(got.data, got.head[2], got.head[3])).toEqual([1, "two", new Map([["k", 3]])]);
-    const matrix = decodeAt(got.data, got.head[10], got.head[11]) as { data: Float64Array };
+    const r = RESULT_FIELDS;
+    expect(decodeAt(got.data, got.head[1], got.head[2])).toEqual([1, "two", new Map([["k", 3]])]);
+    const matrix = decodeAt(got.data, got.head[2 * r + 1], got.head[2 * r + 2]) as { data: Float64Array };
     expect([...matrix.data]).toEqual([1, 0, NaN, 4]);
     expect(got.errors[0].trace[0].calls).toBe(12);
   });
@@ -71,15 +77,16 @@ describe("wire messages: what the pool sends", () => {
     const packed = new PackedValues();
     const head = new Float64Array(3 * TASK_FIELDS);
     for (let i = 0; i < 2; i++) {
-      const [offset, length] = packed.add(encodeValue([i, i * 10], WIRE));
-      head.set([100 + i, TaskKind.Call, names.of(module.hash), names.of("add"), offset, length], i * TASK_FIELDS);
+      const encoded = encodeValue([i, i * 10], WIRE);
+      const [offset, length] = [packed.add(encoded, 0, encoded.length), encoded.length];
+      head.set([TaskKind.Call, names.of(module.hash), names.of("add"), offset, length], i * TASK_FIELDS);
     }
-    const batch: ToWorker = { t: "batch", modules: [module], names: names.names, head: head.subarray(0, 2 * TASK_FIELDS), data: packed.finish() };
+    const batch: ToWorker = { t: "batch", id: 100, modules: [module], names: names.names, head: head.subarray(0, 2 * TASK_FIELDS), data: packed.finish() };
     const got = roundTrip(batch) as Extract<ToWorker, { t: "batch" }>;
     expect(got).toStrictEqual(batch);
     expect(got.head.length).toBe(2 * TASK_FIELDS); // the view, not the buffer behind it
     expect(decodeModule(got.modules[0].bytes).functions.length).toBe(compiled.module!.functions.length);
-    expect(decodeAt(got.data, got.head[TASK_FIELDS + 4], got.head[TASK_FIELDS + 5])).toEqual([1, 10]);
+    expect(decodeAt(got.data, got.head[TASK_FIELDS + 3], got.head[TASK_FIELDS + 4])).toEqual([1, 10]);
   });
 
   it("carries lane records as bytes, and structured messages on a lane", () => {

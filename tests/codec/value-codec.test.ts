@@ -1,6 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type ArrayValue, CodecError, decodeValue, encodeValue, MAX_DEPTH, type StoredValue, valueHash } from "../../src/codec/index.js";
+import {
+  type ArrayValue,
+  CodecError,
+  decodeValue,
+  encodeValue,
+  MAX_DEPTH,
+  type StoredValue,
+  ValueSequence,
+  ValueSequenceReader,
+  valueHash,
+} from "../../src/codec/index.js";
 import { STRUCT_NAME } from "../../src/runtime/values.js";
 import { plain } from "../fuzz/values.js";
 
@@ -439,6 +449,113 @@ describe("value codec: fuzz", () => {
         b.set([0x4e, 0x56, 1]);
         b.set(body, 3);
         check(b);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe("value codec: sequences of values in one buffer", () => {
+  const values: StoredValue[] = [
+    [1],
+    "a string",
+    matrix(2, 2, [1, 2, 3, 4]),
+    new Map<StoredValue, StoredValue>([["k", [true, null]]]),
+    tensor([2, 1], [5, 6], "f32"),
+    struct("P", { x: 1 }),
+  ];
+
+  it("reads each value at its offset, as decodeValue reads its bytes alone", () => {
+    const seq = new ValueSequence();
+    const at: [number, number][] = [];
+    for (const v of values) {
+      const offset = seq.add(v);
+      at.push([offset, seq.byteLength - offset]);
+    }
+    const bytes = seq.bytes;
+    const reader = new ValueSequenceReader(bytes);
+    values.forEach((v, i) => {
+      const [offset, length] = at[i];
+      expect(offset % 8).toBe(0);
+      expect(plain(reader.at(offset, length))).toEqual(plain(v));
+      expect(encodeValue(v)).toEqual(bytes.subarray(offset, offset + length));
+    });
+    // matrices come back as views of the sequence's buffer, aligned
+    const m = reader.at(...at[2]) as ArrayValue;
+    expect(m.data.buffer).toBe(bytes.buffer);
+    // `buffer` is the whole buffer written, the encodings at their offsets in it
+    expect(seq.buffer.subarray(0, seq.byteLength)).toEqual(bytes);
+  });
+
+  it("adds nothing when a value cannot be encoded", () => {
+    const seq = new ValueSequence();
+    seq.add(1);
+    const end = seq.byteLength;
+    expect(() => seq.add([1, () => 2] as unknown as StoredValue)).toThrow(TypeError);
+    // only the padding to the next multiple of 8 stays
+    expect(seq.byteLength).toBe((end + 7) & ~7);
+    const next = seq.add("after");
+    expect(new ValueSequenceReader(seq.bytes).at(next, seq.byteLength - next)).toBe("after");
+  });
+
+  it("keeps each read within its value's bytes, with offsets counted from the value's start", () => {
+    const seq = new ValueSequence();
+    seq.add("first");
+    const second = seq.add([1, 2, 3]);
+    const length = seq.byteLength - second;
+    seq.add("third");
+    const reader = new ValueSequenceReader(seq.bytes);
+    // one byte short: the list's last number runs past its end, though the buffer goes on
+    const e = (() => {
+      try {
+        reader.at(second, length - 1);
+      } catch (x) {
+        return x as CodecError;
+      }
+      throw new Error("accepted a cut value");
+    })();
+    expect(e).toBeInstanceOf(CodecError);
+    expect(e.message).toContain("past the end");
+    expect(e.offset).toBe(corrupt(seq.bytes.slice(second, second + length - 1)).offset);
+    expect(() => reader.at(second, length + 8)).toThrow(/trailing/);
+    expect(() => reader.at(second, seq.bytes.length)).toThrow(CodecError);
+    // the reader goes on reading other values after a failure
+    expect(reader.at(second, length)).toEqual([1, 2, 3]);
+  });
+
+  it("reads a value at any offset, its padding counted from its own start", () => {
+    const m = matrix(2, 3, [1, 2, 3, 4, 5, 6], "f32");
+    const bytes = encodeValue(m);
+    for (const offset of [1, 5, 13]) {
+      const data = new Uint8Array(offset + bytes.length + 4);
+      data.set(bytes, offset);
+      expect(plain(new ValueSequenceReader(data).at(offset, bytes.length))).toEqual(plain(m));
+    }
+  });
+
+  it("gives what decodeValue gives for any bytes at any aligned offset", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 80 }), fc.nat(9), fc.nat(80), (body, slot, len) => {
+        const bytes = new Uint8Array(body.length + 3);
+        bytes.set([0x4e, 0x56, 1]);
+        bytes.set(body, 3);
+        const offset = Math.min(slot * 8, bytes.length & ~7);
+        const length = Math.min(len, bytes.length - offset);
+        const alone = (() => {
+          try {
+            return { value: plain(decodeValue(bytes.slice(offset, offset + length))) };
+          } catch (e) {
+            return { error: (e as Error).message };
+          }
+        })();
+        const inSequence = (() => {
+          try {
+            return { value: plain(new ValueSequenceReader(bytes).at(offset, length)) };
+          } catch (e) {
+            return { error: (e as Error).message };
+          }
+        })();
+        expect(inSequence).toEqual(alone);
       }),
       { numRuns: 1000 },
     );

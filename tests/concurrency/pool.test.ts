@@ -104,3 +104,24 @@ describe("a pool of two workers", () => {
     expect(after.map((n, i) => n - before[i])).toEqual([4, 4]);
   });
 });
+
+describe("batches", () => {
+  const module = moduleOf("var calls = 0\nfunc tick(x) { calls += 1\nreturn [x, calls] }");
+
+  it("sends a full batch to every worker while the caller is still submitting, in the order of the calls", async () => {
+    const pool = await startPool(2, { batch: 16 });
+    try {
+      const calls = Array.from({ length: 40 }, (_, i) => pool.call(module, "tick", [i]));
+      // before the caller's task ends: a batch of 16 on each worker; the 8 left wait for more
+      expect(pool.load).toEqual([16, 16]);
+      const results = (await Promise.all(calls)) as [number, number][];
+      expect(results.map(([x]) => x)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+      // each worker's VM counts its own calls, in the order of its batches: 0-15 and 32-35 on
+      // the first, 16-31 and 36-39 on the second (the 8 left are shared four and four)
+      const count = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+      expect(results.map(([, n]) => n)).toEqual([...count(1, 16), ...count(1, 16), ...count(17, 4), ...count(17, 4)]);
+    } finally {
+      await pool.close();
+    }
+  });
+});
