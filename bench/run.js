@@ -45,4 +45,7 @@ try {
   process.exitCode = failures ? 1 : 0;
 } catch (e) {
   fail(e instanceof Error ? e.message : String(e));
+} finally {
+  // what an implementation started for the run (a cluster's processes, connections) ends with it
+  for (const impl of impls) await impl.close?.();
 }

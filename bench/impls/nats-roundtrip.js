@@ -10,6 +10,7 @@ import { benchPath, projectRoot } from "../node/host.js";
 
 export function natsImpl(timed, warmup) {
   let nc;
+  const echoes = [];
   return {
     name: "nats",
     lang: "nats",
@@ -17,13 +18,16 @@ export function natsImpl(timed, warmup) {
       const { url } = await clusterFixture();
       const u = new URL(url);
       nc = await connect({ servers: `${u.hostname}:${u.port}`, user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) });
-      process.once("beforeExit", () => void nc.close());
       return { ok: true, fields: { client: "@nats-io/transport-node" } };
+    },
+    async close() {
+      for (const echo of echoes) echo.kill("SIGKILL");
+      await nc?.close();
     },
     async prepare(_c, path) {
       const { url } = await clusterFixture();
       const echo = spawn(process.execPath, [benchPath(path), url], { cwd: projectRoot, stdio: ["ignore", "pipe", "inherit"] });
-      process.once("exit", () => echo.kill("SIGKILL"));
+      echoes.push(echo);
       await new Promise((resolve) => echo.stdout.once("data", resolve));
       const payload = new Uint8Array(32);
       return {

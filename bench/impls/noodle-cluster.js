@@ -5,7 +5,7 @@
 // program's first answer from elsewhere (`sys.now()` on its last line) gives the time to recover.
 
 import { recordLatencies } from "../latencies.js";
-import { clusterFixture } from "../node/cluster-fixture.js";
+import { clusterFixture, stopClusterFixture } from "../node/cluster-fixture.js";
 import { nodeHost } from "./node-host.js";
 import { compiled, library } from "./noodle-pool.js";
 
@@ -54,6 +54,10 @@ export function clusterImpl(name = "noodle") {
       lib = await library();
       fixture = await clusterFixture();
       return { ok: true, fields: { nodes: fixture.nodes.size } };
+    },
+    async close() {
+      await cluster?.close();
+      await stopClusterFixture();
     },
     async prepare(c, path) {
       const module = compiled(lib, await host.readText(path), host.rootRelative(path));

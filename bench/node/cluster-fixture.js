@@ -10,6 +10,13 @@ export const NODE_WORKERS = Number(process.env.CLUSTER_WORKERS ?? 1);
 
 let fixture = null;
 
+/** Ends the cluster's nodes and server, when it was started. */
+export async function stopClusterFixture() {
+  const started = await fixture;
+  fixture = null;
+  await started?.stop();
+}
+
 /** The cluster: `{ url, startNode(name), kill(name), nodes }`, started on first use. */
 export function clusterFixture() {
   fixture ??= start();
@@ -45,10 +52,10 @@ async function start() {
   process.once("exit", () => {
     for (const child of nodes.values()) child.kill("SIGKILL");
   });
-  process.once("beforeExit", () => {
-    for (const child of nodes.values()) child.kill("SIGKILL");
-    void server.stop();
-  });
+  const stop = async () => {
+    await Promise.all([...nodes.keys()].map(kill));
+    await server.stop();
+  };
   await Promise.all(Array.from({ length: NODES }, (_, i) => startNode(`bench-${i + 1}`)));
-  return { url: server.url, startNode, kill, nodes };
+  return { url: server.url, startNode, kill, nodes, stop };
 }
