@@ -221,8 +221,11 @@ describe.runIf(natsSuiteRuns())("timers", () => {
       const b = await NodeAnnouncer.start(nc, record("b"));
       await new Promise((r) => setTimeout(r, 400));
       const listed = (await listNodes(nc)).map((n) => n.name).join(",");
+      // a's leave reaches the watcher before it closes
+      const left = new Promise((r) => { const off = m.onChange((e) => { if (e.kind === "left" && e.node.name === "a") { off(); r(); } }); });
       b.halt();
       await a.stop();
+      await left;
       await m.close();
       await nc.close();
       console.log(listed, m.live().length);
