@@ -152,8 +152,10 @@ describe.runIf(natsSuiteRuns())("noodle cluster status", () => {
     announcers.push(await NodeAnnouncer.start(nc, () => nodeRecord("worker-b", { workers: 2, load: 0.5, tasks: 3, actors: 1, startedAt })));
     announcers.push(await NodeAnnouncer.start(nc, () => nodeRecord("worker-a", { workers: 4, load: 0, tasks: 0, actors: 7, startedAt })));
     announcers.push(await NodeAnnouncer.start(nc, () => nodeRecord("worker-c", { startedAt })));
-    // worker-c dies: its record stays in the bucket, but it announces no more
+    // worker-c dies: its record stays in the bucket, but it announces no more (an announcement
+    // already on its way when it halts lands before the commands below watch)
     announcers[2].halt();
+    await new Promise((r) => setTimeout(r, 600));
   });
   afterAll(async () => {
     await Promise.all(announcers.map((a) => a.stop()));

@@ -9,6 +9,5 @@ export const AWAITING = new Map<string, string>([
   ["43_numeric_reductions", "reductions along an axis, std, var, amin, amax, argmin, argmax, cumsum, spec 1.1 section 5"],
   ["44_decompositions", "qr, chol, eigh, svd, pinv, rank, lstsq, spec 1.1 section 5"],
   ["45_tensor_broadcast", "broadcasting, permute and einsum, spec 1.1 section 5"],
-  ["46_std_cluster", "std/cluster, spec 1.1 section 9"],
   ["48_std_gpu", "std/gpu, spec 1.1 section 9"],
 ]);

@@ -16,7 +16,10 @@ import { conformancePrograms, otherPrograms, programFile } from "./program-files
 const LEFT_OUT = new Map<string, string>([
   ["bench/programs/actor_call.nc", "100 000 awaited calls, each crossing threads with workers: 10-15 s, a benchmark rather than a test"],
   ["bench/programs/spawn_await.nc", "100 000 awaited spawns, each crossing threads with workers: 8-11 s, a benchmark rather than a test"],
-  ["bench/programs/cluster_recovery.nc", "waits until its actor answers from another cluster node, which only a cluster whose node is killed brings about (the cluster suite does)"],
+  [
+    "bench/programs/cluster_recovery.nc",
+    "waits until its actor answers from another cluster node, which only a cluster whose node is killed brings about (the cluster suite does)",
+  ],
 ]);
 
 const programs = otherPrograms();
