@@ -1,8 +1,7 @@
 // `noodle node`: joins a cluster and serves programs' workers until a signal drains it.
 import { availableParallelism, hostname } from "node:os";
 import { resolve } from "node:path";
-import { withoutPassword } from "../cluster/cluster.js";
-import { clusterUrlFrom, connectCluster } from "../cluster/connect.js";
+import { clusterUrlFrom, connectCluster, parseClusterUrl } from "../cluster/connect.js";
 import { ClusterNode } from "../cluster/node.js";
 import { NAME_PATTERN } from "../cluster/subjects.js";
 import { nodeThreads } from "../node/cluster-threads.js";
@@ -33,7 +32,7 @@ export async function nodeCommand(values: OptionValues, options: NodeCommandOpti
     },
     nodeThreads,
   );
-  process.stdout.write(`node ${name} joined the cluster at ${withoutPassword(url)} with ${workers} worker(s)\n`);
+  process.stdout.write(`node ${name} joined the cluster at ${parseClusterUrl(url).shown} with ${workers} worker(s)\n`);
   const signalled = await new Promise<NodeJS.Signals>((done) => {
     process.once("SIGTERM", () => done("SIGTERM"));
     process.once("SIGINT", () => done("SIGINT"));

@@ -10,7 +10,7 @@ import { type AttachOptions, Pool } from "../concurrency/pool.js";
 import { ERRORS, formatError } from "../errors/table.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import type { VM } from "../runtime/vm.js";
-import { connectCluster } from "./connect.js";
+import { connectCluster, parseClusterUrl } from "./connect.js";
 import { Membership, type NodeRecord } from "./membership.js";
 import { RemoteEndpoint, type SessionLink } from "./remote-endpoint.js";
 import { type OpenReply, type OpenRequest, SESSION_ALIVE_MS, toBase64 } from "./session.js";
@@ -212,11 +212,7 @@ function firstNodes(membership: Membership, timeoutMs: number): Promise<NodeReco
 }
 
 function unreachable(url: string, detail: string): NoodleRuntimeError {
-  return new NoodleRuntimeError(ERRORS.ClusterUnreachable.code, formatError("ClusterUnreachable", { url: withoutPassword(url), detail }), []);
-}
-
-export function withoutPassword(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
+  return new NoodleRuntimeError(ERRORS.ClusterUnreachable.code, formatError("ClusterUnreachable", { url: parseClusterUrl(url).shown, detail }), []);
 }
 
 function randomName(): string {

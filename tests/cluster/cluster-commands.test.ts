@@ -63,6 +63,14 @@ describe.runIf(natsSuiteRuns())("noodle node", () => {
     }
   }, 60_000);
 
+  it("names the cluster it joined without the password", async () => {
+    const node = await cluster.startNode("shown", 1);
+    const password = decodeURIComponent(new URL(cluster.url).password);
+    expect(node.stdout()).toMatch(/^node shown joined the cluster at nats:\/\/\w+@127\.0\.0\.1:\d+ with 1 worker\(s\)\n/);
+    expect(node.stdout()).not.toContain(password);
+    expect((await cluster.kill("shown", "SIGTERM")).code).toBe(0);
+  }, 30_000);
+
   it("refuses a name that is not one subject token", () => {
     const r = spawnSync(process.execPath, [ROOT + "bin/noodle.js", "node", "--nats", cluster.url, "--name", "a.b"], { encoding: "utf8", timeout: 30_000 });
     expect(r.status).toBe(64);
