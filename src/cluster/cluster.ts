@@ -15,6 +15,7 @@ import { Membership, type NodeRecord } from "./membership.js";
 import { RemoteEndpoint, type SessionLink } from "./remote-endpoint.js";
 import { type OpenReply, type OpenRequest, SESSION_ALIVE_MS, toBase64 } from "./session.js";
 import { subjects } from "./subjects.js";
+import { newToken } from "./wire-frames.js";
 
 export interface ClusterOptions {
   /** At most this many workers for the run (default: every worker the nodes offer). */
@@ -43,7 +44,7 @@ const NODE_POLL_MS = 100;
 
 export class Cluster implements SessionLink {
   readonly session = randomName();
-  readonly token = crypto.getRandomValues(new Uint8Array(16));
+  readonly token = newToken();
   /** Frames and messages refused (wrong token, malformed), with the last reason. */
   refusals = 0;
   lastRefusal = "";
