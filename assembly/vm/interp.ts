@@ -39,7 +39,7 @@ import { FB_REGS, FB_REGCAP, FB_FRAMES, FB_DEPTH } from "./state";
 import { startMain, startDetached, runLoop, spawnTask, settledFuture, block, takeDeadlockMark, deadlockWaiting, markScheduler, faultError } from "./scheduler";
 import { newActor, boundMethod, send, handlerOf, actorName } from "./actor";
 import { remoteSpawn } from "./parallel";
-import { E_ANNOTATION_FAILED, E_DEADLOCK, E_EXIT, E_INVALID_ARGUMENT, E_MALFORMED_BYTECODE, E_MEMORY_LIMIT, E_NOT_CALLABLE, E_NO_FIELD, E_OPERAND_TYPES, E_STACK_OVERFLOW, E_STEP_LIMIT, E_THROWN, E_WRONG_ARG_COUNT, STATUS_BLOCKED, STATUS_DONE, STATUS_ERROR, STATUS_PAUSED } from "./contract";
+import { E_ANNOTATION_FAILED, E_DEADLOCK, E_EXIT, E_INVALID_ARGUMENT, E_MALFORMED_BYTECODE, E_MEMORY_LIMIT, E_NOT_CALLABLE, E_NO_FIELD, E_OPERAND_TYPES, E_STACK_OVERFLOW, E_STEP_LIMIT, E_THROWN, E_WRONG_ARG_COUNT, STATUS_BLOCKED, STATUS_DONE, STATUS_ERROR, STATUS_PAUSED, TRACE_GAP, TRACE_INCLUDES_AWAITER } from "./contract";
 
 const GO_ON: u32 = 0;
 const PAUSE: u32 = 1;
@@ -127,8 +127,6 @@ function exitRegionsTo(depth: u32): void {
  * and counted, so a deep stack never makes a huge trace.
  */
 const TRACE_ENDS: u32 = 16;
-/** The function index of a record that stands for frames left out (its count says how many). */
-const TRACE_GAP: f64 = -1;
 
 /** The function and word offset of frame i, for a trace. */
 function traceSite(i: u32, topPc: u32): u64 {
@@ -287,7 +285,7 @@ export function resume(): u32 {
 
 /**
  * The error a failed future re-throws at an await: its code and message, with the task's trace
- * followed by the awaiting fiber's.
+ * followed by the awaiting fiber's (see TRACE_INCLUDES_AWAITER).
  */
 function rethrown(e: u64, pc: u32): u64 {
   if (!isType(e, T_ERROR)) return e;
@@ -297,10 +295,21 @@ function rethrown(e: u64, pc: u32): u64 {
   const here = captureTrace(pc);
   if (here == 0) return copy;
   const inner = load<u32>(src, ERR_TRACE);
-  const trace = newList((inner == 0 ? 0 : listLen(inner)) + listLen(here));
+  let innerLen: u32 = inner == 0 ? 0 : listLen(inner);
+  let from: u32 = 0;
+  // a trace from elsewhere that ends with this fiber's frame stands in for that frame's record
+  if (innerLen >= 3 && listGet(inner, innerLen - 3) == num(TRACE_INCLUDES_AWAITER)) {
+    innerLen -= 3;
+    if (listLen(here) >= 3) {
+      const count = numOf(listGet(here, 2));
+      if (count > 1) listSet(here, 2, num(count - 1));
+      else from = 3;
+    }
+  }
+  const trace = newList(innerLen + listLen(here) - from);
   if (trace == 0) return copy;
-  if (inner != 0) for (let i: u32 = 0; i < listLen(inner); i++) listPush(trace, listGet(inner, i));
-  for (let i: u32 = 0; i < listLen(here); i++) listPush(trace, listGet(here, i));
+  for (let i: u32 = 0; i < innerLen; i++) listPush(trace, listGet(inner, i));
+  for (let i: u32 = from; i < listLen(here); i++) listPush(trace, listGet(here, i));
   store<u32>(objOf(copy), trace, ERR_TRACE);
   return copy;
 }

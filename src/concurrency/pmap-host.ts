@@ -27,11 +27,14 @@ export function pmapHost(pool: Pool, vm: VM, client: number): HostFunction {
     }
     // a store's calls wait for the program, which pmap's replicas cannot: such a map runs here
     if (storesOf(vm) && reachesStores(vm, fn[FUNCTION_INDEX], xs)) return null;
+    // the chunks are mapped by the prelude's pmap on the workers (where it maps sequentially)
+    const via = vm.preludeFunction("pmap");
+    if (via === undefined) return null;
     // a run that may wait gets a promise (only the calling task waits); others block the thread
-    if (vm.mayWait && pool.size > 0) return pool.mapInReplicas(vm, client, fn[FUNCTION_INDEX], xs);
+    if (vm.mayWait && pool.size > 0) return pool.mapInReplicas(vm, client, fn[FUNCTION_INDEX], via, xs);
     const workers = pool.syncWorkers(pool.size);
     if (workers.length === 0) return null;
-    const base = { ...replicaOf(vm, fn[FUNCTION_INDEX]), client, proto: fn[FUNCTION_INDEX], limits: pool.hostedLimits(vm) };
+    const base = { ...replicaOf(vm, fn[FUNCTION_INDEX], via), client, proto: fn[FUNCTION_INDEX], via, limits: pool.hostedLimits(vm) };
     const chunks = chunksFor(xs, workers.length);
     const results: StoredValue[][] = new Array(chunks.length);
     let next = 0;

@@ -10,6 +10,7 @@ import { ERRORS, formatError } from "../errors/table.js";
 import type { DType } from "../math/arrays.js";
 import { bestCoreVariant } from "../runtime/core.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
+import { TRACE_MARK } from "../runtime/trace-marks.js";
 import type { JsValue } from "../runtime/values.js";
 import type { VM } from "../runtime/vm.js";
 import { type ProgramStores, storesOf } from "../store/db-host.js";
@@ -293,12 +294,16 @@ export class Pool {
    * `pmap(xs, f)` of `vm`'s function `proto` in replicas of its program, without blocking: chunks
    * of items go to the workers as tasks (idempotent: f should be a function of its argument).
    */
-  async mapInReplicas(vm: VM, client: number, proto: number, xs: JsValue[]): Promise<StoredValue[]> {
-    const replica = { modules: vm.modules, ...replicaOf(vm, proto), client, proto, limits: this.hostedLimits(vm) };
+  async mapInReplicas(vm: VM, client: number, proto: number, via: number, xs: JsValue[]): Promise<StoredValue[]> {
+    const replica = { modules: vm.modules, ...replicaOf(vm, proto, via), client, proto, via, limits: this.hostedLimits(vm) };
     const parts = chunksFor(xs, this.size).map((chunk) =>
       this.submit({ replica: { ...replica, items: encodeValue(chunk as StoredValue[], WIRE) } }, { idempotent: true }),
     );
-    return ((await Promise.all(parts)) as StoredValue[][]).flat(1);
+    try {
+      return ((await Promise.all(parts)) as StoredValue[][]).flat(1);
+    } catch (e) {
+      throw includesAwaiter(e);
+    }
   }
 
   /** The limits of `vm`'s program that hold for its work on the workers, shared with them where memory can be. */
@@ -627,6 +632,15 @@ export class Pool {
 
 function lostError(reason: string): NoodleRuntimeError {
   return new NoodleRuntimeError(ERRORS.WorkerLost.code, formatError("WorkerLost", { detail: reason }), []);
+}
+
+/**
+ * A chunk's error, whose trace ends with the frame of the prelude's pmap that ran it on the worker:
+ * marked so that the caller's pmap frame, which awaits it, does not appear twice.
+ */
+function includesAwaiter(e: unknown): unknown {
+  if (!(e instanceof NoodleRuntimeError) || !e.frames?.length) return e;
+  return new NoodleRuntimeError(e.code, e.message, e.trace, [...e.frames, TRACE_MARK.INCLUDES_AWAITER, 0, 0]);
 }
 
 export function runtimeError(e: ErrorInfo): NoodleRuntimeError {

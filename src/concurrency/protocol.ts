@@ -121,7 +121,11 @@ export interface GemmJob {
   sync: boolean;
 }
 
-/** One chunk of an in-program `pmap`: items run through function `proto` of a replica of the caller's VM. */
+/**
+ * One chunk of an in-program `pmap`: items mapped through function `proto` of a replica of the
+ * caller's VM by the prelude's pmap (function `via`), which maps sequentially there, so an error's
+ * trace has the frames it would have in one VM.
+ */
 export interface PmapJob extends ReplicaSource {
   t: "pmap";
   id: number;
@@ -129,6 +133,7 @@ export interface PmapJob extends ReplicaSource {
   client: number;
   modules: ModuleBytes[];
   proto: number;
+  via: number;
   items: Uint8Array;
   limits: HostedLimits;
   /** Reply on the synchronous channel (default) or, when false, as an ordinary message. */

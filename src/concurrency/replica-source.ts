@@ -16,10 +16,11 @@ import type { VM } from "../runtime/vm.js";
 import { moduleBytes } from "./module-bytes.js";
 import type { ReplicaSource } from "./protocol.js";
 
-/** The replica a worker needs for `vm`'s function `proto`. */
-export function replicaOf(vm: VM, proto: number): ReplicaSource {
+/** The replica a worker needs for `vm`'s function `proto` (and the functions `also`, which call it there). */
+export function replicaOf(vm: VM, proto: number, ...also: number[]): ReplicaSource {
   const hashes = moduleHashes(vm);
-  const reached = reachableGlobals(vm, proto);
+  let reached = reachableGlobals(vm, proto);
+  if (also.length) reached = new Set([reached, ...also.map((p) => reachableGlobals(vm, p))].flatMap((r) => [...r]));
   // a function of its arguments alone (the usual task) needs no globals: nothing to encode
   const capabilities = capabilitiesOf(vm);
   if (reached.size === 0) return { globals: NO_GLOBALS, globalsHash: NO_GLOBALS_HASH, hashes, capabilities };

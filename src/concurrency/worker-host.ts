@@ -12,7 +12,7 @@ import type { CoreVariant } from "../runtime/core.js";
 import { releaseArrays } from "../runtime/host-calls.js";
 import type { PermissionOptions } from "../runtime/permissions.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
-import type { JsValue } from "../runtime/values.js";
+import { functionRef, type JsValue } from "../runtime/values.js";
 import { VM } from "../runtime/vm.js";
 import { forwardStoreCalls } from "../store/store-ops.js";
 import { HostedOnWorker } from "./hosted-on-worker.js";
@@ -263,22 +263,23 @@ class WorkerHost {
   private async pmap(job: PmapJob): Promise<void> {
     const reply = (m: FromWorker, transfer: Transferable[] = []) =>
       (job.sync !== false && this.port.replySync ? this.port.replySync : this.port.postMessage.bind(this.port))(m, transfer);
-    const items: JsValue[] = [];
+    let results: JsValue = null;
     try {
       this.addModules(job.modules);
       const replica = await this.replica(job, "pmap");
       this.setGlobals(replica, job);
       this.restrict(replica.vm, job);
       replica.vm.joinLimits(job.limits.share, job.limits.run);
-      for (const item of decodeValue(job.items, WIRE) as StoredValue[]) items.push(valueOf(replica.vm.callFunction(job.proto, [item])));
+      const items = decodeValue(job.items, WIRE) as StoredValue[];
+      results = valueOf(replica.vm.callFunction(job.via, [items, functionRef("f", job.proto)]));
       this.stats.tasksRun++;
-      const data = encodeValue(items, WIRE);
+      const data = encodeValue(results, WIRE);
       reply({ t: "pmap-done", id: job.id, data }, [data.buffer]);
     } catch (e) {
       // the replica names the caller's functions by the same indices: the caller renders the frames
       reply({ t: "pmap-done", id: job.id, error: errorInfo(e, true) });
     } finally {
-      releaseArrays(items);
+      releaseArrays(results);
     }
   }
 }

@@ -74,6 +74,11 @@ export interface NoodleFunctionRef {
 export const FUNCTION_INDEX = Symbol.for("noodle.function.index");
 export const FUNCTION_CAPTURES = Symbol.for("noodle.function.captures");
 
+/** A reference to function `index` of a program that captures nothing, to pass to its VM or a replica's. */
+export function functionRef(name: string, index: number): NoodleFunctionRef {
+  return closureRef(name, index, 0);
+}
+
 function closureRef(name: string, index: number, captures: number): NoodleFunctionRef {
   const f: NoodleFunctionRef = { kind: "function", name };
   Object.defineProperty(f, FUNCTION_INDEX, { value: index });
@@ -333,6 +338,12 @@ export function toCore(core: CoreExports, v: unknown, structs?: StructTypes, dep
     }
     if (typeof rec[STORE_HANDLE] === "number" && structs?.store) return structs.store(rec[STORE_HANDLE] as number, (rec.path ?? null) as JsValue);
     if (structs && typeof rec[STRUCT_NAME] === "string") return structToCore(core, rec, structs, depth);
+    // a function read from this VM, or from a replica of its program (same indices), that captures nothing
+    if (rec.kind === "function" && typeof rec[FUNCTION_INDEX] === "number" && rec[FUNCTION_CAPTURES] === 0) {
+      const fn = core.closureOf(rec[FUNCTION_INDEX] as number);
+      if (BigInt.asUintN(64, fn) === L.NIL) throw new RangeError(`function ${rec.name} is not loaded here`);
+      return BigInt.asUintN(64, fn);
+    }
     if (rec.kind === "actor" && typeof rec[ACTOR_ID] === "number" && typeof rec.name === "string") {
       const actor = core.remoteActor(rec[ACTOR_ID] as number, makeString(core, rec.name, false));
       if (BigInt.asUintN(64, actor) === L.NIL) throw new RangeError("out of memory making an actor reference");

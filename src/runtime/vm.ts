@@ -6,6 +6,7 @@ import { BUILTIN_ID, BUILTINS } from "../bytecode/builtin-table.js";
 import type { FunctionProto, NbcModule } from "../bytecode/module.js";
 import { verifyModule } from "../bytecode/verifier.js";
 import { CodecError } from "../codec/value-codec.js";
+import { PRELUDE_FILE } from "../compiler/prelude.js";
 import { ERRORS, errorSpec, formatError } from "../errors/table.js";
 import { blockUntil } from "./block.js";
 import { type ClusterView, installClusterHost } from "./cluster-host.js";
@@ -20,6 +21,7 @@ import { memoryLimitMessage, NoodleRuntimeError, runtimeMessage, type TraceFrame
 import { type LimitShare, newLimitShare, SharedLimits } from "./shared-limits.js";
 import { StoreValues } from "./store-values.js";
 import { installSystem } from "./system-host.js";
+import { TRACE_MARK } from "./trace-marks.js";
 import { type JsValue, makeString, numberValue, objectValue, type StructTypes, toCore, ValueReader } from "./values.js";
 
 export interface Limits {
@@ -337,6 +339,12 @@ export class VM {
   /** Writes text to the program's output (fd 1) or error output (fd 2), as its `print` would. */
   output(fd: number, text: string): void {
     (fd === 2 ? this.stderr : this.stdout)(text);
+  }
+
+  /** The index of the prelude's function `name` among those loaded, when the program uses it. */
+  preludeFunction(name: string): number | undefined {
+    const i = this.functions.findIndex((f) => f.file === PRELUDE_FILE && f.proto.name === name);
+    return i < 0 ? undefined : i;
   }
 
   /** What is loaded so far, for compiling and verifying modules that build on it. */
@@ -1016,7 +1024,7 @@ export class VM {
     const raw = this.reader.object(list, 0) as number[];
     const frames: TraceFrame[] = [];
     for (let i = 0; i + 2 < raw.length; i += 3) {
-      if (raw[i] === -1) {
+      if (raw[i] === TRACE_MARK.GAP) {
         frames.push({ name: "", file: "", line: 0, col: 0, omitted: raw[i + 2] });
         continue;
       }

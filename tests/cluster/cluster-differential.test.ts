@@ -15,10 +15,6 @@ import { natsSuiteRuns } from "./nats-server.js";
 /** Programs that differ on a cluster today, with how: each a defect to fix. */
 const KNOWN_ON_CLUSTER = new Map<string, string>([
   [
-    "tests/differential/programs/memory_limit_in_pmap.nc",
-    "as with workers: the same 4001, but the trace names pmap's frames on a worker (see tests/differential/known-differences.ts)",
-  ],
-  [
     "tests/differential/programs/arguments_and_files.nc",
     "std/fs in a task on a node reads and writes under the node's own roots (its working directory), not the program's: the file the program wrote is not there",
   ],

@@ -8,7 +8,6 @@ import { afterAll, describe, expect, it } from "vitest";
 import { connectCluster } from "../../src/cluster/connect.js";
 import { type LocalNats, natsServerConfig, startLocalNats } from "../../src/cluster/local-server.js";
 import { openNodesBucket } from "../../src/cluster/membership.js";
-import { NoodleRuntimeError } from "../../src/runtime/runtime-error.js";
 import { ROOT } from "../helpers.js";
 import { failure, natsSuiteRuns } from "./nats-server.js";
 

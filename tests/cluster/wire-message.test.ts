@@ -139,6 +139,7 @@ describe("wire messages: what the pool sends", () => {
       client: 3,
       modules: [],
       proto: 4,
+      via: 5,
       items: encodeValue([1, 2, 3], WIRE),
       limits: { maxMemory: 64 << 20 },
       hashes: [module.hash],

@@ -4,8 +4,6 @@
 // expected failures: when a fix makes one agree, its test turns red until its line goes.
 // biome-ignore format: one line per known difference, so that a fix removes exactly its lines
 export const KNOWN_DIFFERENCES: readonly (readonly [program: string, configuration: string, reason: string])[] = [
-  ["tests/differential/programs/memory_limit_in_pmap.nc", "1 worker", "the same 4001, but the trace names the frames of pmap on a worker: `at pmap (<prelude>:11:11)` where one VM has `at map (<prelude>:4:27)` then `at pmap (<prelude>:12:24)`"],
-  ["tests/differential/programs/memory_limit_in_pmap.nc", "4 workers", "the same 4001, but the trace names the frames of pmap on a worker: `at pmap (<prelude>:11:11)` where one VM has `at map (<prelude>:4:27)` then `at pmap (<prelude>:12:24)`"],
 ];
 
 /** Why `program` differs in `configuration`, when it is known to. */
