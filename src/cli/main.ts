@@ -8,6 +8,7 @@ import { BytecodeError } from "../bytecode/errors.js";
 import type { NbcModule } from "../bytecode/module.js";
 import { type CompileResult, compile } from "../compiler/compile.js";
 import { renderDiagnostic } from "../compiler/diagnostics.js";
+import type { Pool } from "../concurrency/pool.js";
 import { formatError } from "../errors/table.js";
 import { importReader, readSource } from "../node/files.js";
 import { nodeStorage } from "../node/storage.js";
@@ -116,14 +117,12 @@ function loadProgram(path: string, permissions: Permissions): { module?: NbcModu
   return { module: c.module, exit: EXIT_OK };
 }
 
-/** A pool of `workers` threads attached to `vm`: its programs' tasks, pmap and large products use it. */
-async function attachPool(vm: VM, workers: number): Promise<{ close(): Promise<void> }> {
+/** A pool of `workers` threads, for a VM's programs' tasks, pmap and large products. */
+async function startPool(workers: number): Promise<Pool> {
   // loaded on demand: programs without --workers start no threads and load none of it
   await import("../node/pool.js");
   const { Pool } = await import("../concurrency/pool.js");
-  const pool = await Pool.create({ workers });
-  pool.attach(vm, { tasks: true });
-  return pool;
+  return Pool.create({ workers });
 }
 
 /** Where a run's spawned work goes besides its own VM: worker threads, or a cluster's nodes. */
@@ -149,10 +148,14 @@ async function attachCluster(vm: VM, url: string, taskRetries: number | undefine
  * with 1007 and exit 1; `sys.exit(code)` ends it with its code.
  */
 async function runCommand(path: string, limits: Limits, where: Placement, permissions: Permissions, programArgs: string[]): Promise<number> {
-  // the engine compiles the core on its own threads while the program is compiled here
+  // the engine compiles the core on its own threads, and the workers start, while the program is compiled here
   void coreModule();
+  const starting = where.workers ? startPool(where.workers) : undefined;
   const { module, exit } = loadProgram(path, permissions);
-  if (!module) return exit;
+  if (!module) {
+    await (await starting)?.close();
+    return exit;
+  }
   let vm: VM | undefined;
   const out = new StreamedOutput(process.stdout, (end: OutputEnd) => {
     if (end.kind === "failed") {
@@ -175,7 +178,10 @@ async function runCommand(path: string, limits: Limits, where: Placement, permis
   try {
     vm = await VM.create({ ...limits, permissions, args: programArgs, stdout: out.write, stderr: (t) => process.stderr.write(t) });
     if (usesStorage(module)) installStorage(vm, await nodeStorage());
-    pool = where.cluster ? await attachCluster(vm, where.cluster, where.taskRetries) : where.workers ? await attachPool(vm, where.workers) : undefined;
+    if (starting) {
+      pool = await starting;
+      (pool as Pool).attach(vm, { tasks: true });
+    } else if (where.cluster) pool = await attachCluster(vm, where.cluster, where.taskRetries);
     const result = await vm.runAsync(module);
     out.flush();
     if (signalled !== undefined) return signalled;
@@ -196,7 +202,8 @@ async function runCommand(path: string, limits: Limits, where: Placement, permis
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-    await pool?.close();
+    // the workers started even when the run failed before it took them
+    await (pool ?? (await starting?.catch(() => undefined)))?.close();
   }
 }
 

@@ -1,4 +1,4 @@
-// A cluster node's worker threads in Node: worker_threads running dist/node/cluster-worker.js,
+// A cluster node's worker threads in Node: worker_threads running dist/bundle/cluster-worker.js,
 // which connects to the cluster as it starts, serves the program it is then assigned, and
 // reports when it listens and what its worker did.
 
@@ -6,8 +6,8 @@ import { Worker } from "node:worker_threads";
 import type { NodeThread, NodeThreadData, StartThread, ThreadAssignment } from "../cluster/node.js";
 import type { WorkerStats } from "../concurrency/protocol.js";
 
-/** The worker script (the same path from src/node/ and dist/node/). */
-const SCRIPT = new URL("../../dist/node/cluster-worker.js", import.meta.url);
+/** The worker script, bundled like pool-worker.js (the same path from src/node/, dist/node/ and dist/bundle/). */
+const SCRIPT = new URL("../../dist/bundle/cluster-worker.js", import.meta.url);
 
 /** What a node posts to its worker thread. */
 export type ThreadOrder = { t: "assign" } & ThreadAssignment;

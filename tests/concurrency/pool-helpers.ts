@@ -1,11 +1,11 @@
-// Shared by the pool tests: pools of real worker threads (running dist/node/pool-worker.js, so
+// Shared by the pool tests: pools of real worker threads (running dist/bundle/pool-worker.js, so
 // the library must be built), modules compiled from source, and single-VM reference results.
 import { existsSync } from "node:fs";
 import { compile, type NbcModule, Pool, type PoolOptions, VM } from "../../src/index.js";
 import { nodeWorkers } from "../../src/node/pool.js";
 import { ROOT } from "../helpers.js";
 
-if (!existsSync(ROOT + "dist/node/pool-worker.js")) throw new Error("dist/node/pool-worker.js is missing: build the library first (npm run build)");
+if (!existsSync(ROOT + "dist/bundle/pool-worker.js")) throw new Error("dist/bundle/pool-worker.js is missing: build the library first (npm run build)");
 
 export function moduleOf(source: string, file = "pool.nc"): NbcModule {
   const c = compile(source, { file });
