@@ -69,6 +69,15 @@ function retriesFrom(text: OptionValues[string]): number | undefined {
   return n;
 }
 
+/** `--persist A,B`: the names of actor types, each a Noodle name. */
+function persistentFrom(text: OptionValues[string]): string[] | undefined {
+  if (typeof text !== "string") return undefined;
+  const names = text.split(",").map((n) => n.trim());
+  const bad = names.find((n) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
+  if (bad !== undefined) throw UsageError.of("BadOption", { detail: `--persist expects actor names separated by commas, got '${text}'` });
+  return names;
+}
+
 function readFileOrUsage(path: string): string {
   const refused = notAProgram(path, false);
   if (refused !== undefined) throw UsageError.of("BadArguments", { detail: refused });
@@ -91,7 +100,7 @@ function printDiagnostics(c: CompileResult): void {
 }
 
 /** Compiles a .nc file, or decodes a .nbc file; undefined (with messages printed) on failure. */
-function loadProgram(path: string, permissions: Permissions): { module?: NbcModule; exit: number } {
+function loadProgram(path: string, permissions: Permissions, persistentActors?: string[]): { module?: NbcModule; exit: number } {
   const refused = notAProgram(path, true);
   if (refused !== undefined) throw UsageError.of("BadArguments", { detail: refused });
   if (path.endsWith(".nbc")) {
@@ -109,7 +118,7 @@ function loadProgram(path: string, permissions: Permissions): { module?: NbcModu
       return { exit: EXIT_RUNTIME };
     }
   }
-  const c = compile(readFileOrUsage(path), { file: path, readFile: importReader(permissions) });
+  const c = compile(readFileOrUsage(path), { file: path, readFile: importReader(permissions), persistentActors });
   if (!c.ok) {
     printDiagnostics(c);
     return { exit: EXIT_COMPILE };
@@ -130,13 +139,15 @@ interface Placement {
   workers?: number;
   cluster?: string;
   taskRetries?: number;
+  /** Actor types whose state a cluster checkpoints (`--persist`). */
+  persistentActors?: string[];
 }
 
 /** The cluster at `url` attached to `vm`: its programs' tasks and actors go to the cluster's nodes. */
-async function attachCluster(vm: VM, url: string, taskRetries: number | undefined): Promise<{ close(): Promise<void> }> {
+async function attachCluster(vm: VM, url: string, where: Placement): Promise<{ close(): Promise<void> }> {
   // loaded on demand, like the pool
   const { Cluster } = await import("../cluster/cluster.js");
-  const cluster = await Cluster.connect(url, { taskRetries });
+  const cluster = await Cluster.connect(url, { taskRetries: where.taskRetries, persistentActors: where.persistentActors });
   cluster.attach(vm);
   return cluster;
 }
@@ -151,7 +162,7 @@ async function runCommand(path: string, limits: Limits, where: Placement, permis
   // the engine compiles the core on its own threads, and the workers start, while the program is compiled here
   void coreModule();
   const starting = where.workers ? startPool(where.workers) : undefined;
-  const { module, exit } = loadProgram(path, permissions);
+  const { module, exit } = loadProgram(path, permissions, where.persistentActors);
   if (!module) {
     await (await starting)?.close();
     return exit;
@@ -181,7 +192,7 @@ async function runCommand(path: string, limits: Limits, where: Placement, permis
     if (starting) {
       pool = await starting;
       (pool as Pool).attach(vm, { tasks: true });
-    } else if (where.cluster) pool = await attachCluster(vm, where.cluster, where.taskRetries);
+    } else if (where.cluster) pool = await attachCluster(vm, where.cluster, where);
     const result = await vm.runAsync(module);
     out.flush();
     if (signalled !== undefined) return signalled;
@@ -257,14 +268,19 @@ export async function main(argv: string[]): Promise<number> {
     command = line.command;
     switch (command.name) {
       case "run":
-        if (values.cluster === undefined && values["task-retries"] !== undefined)
-          throw UsageError.of("BadOption", { detail: "--task-retries goes with --cluster" });
+        for (const option of ["task-retries", "persist"])
+          if (values.cluster === undefined && values[option] !== undefined) throw UsageError.of("BadOption", { detail: `--${option} goes with --cluster` });
         if (values.cluster !== undefined && values.workers !== undefined)
           throw UsageError.of("BadOption", { detail: "--workers and --cluster do not go together: a cluster's nodes have their own workers" });
         return await runCommand(
           operands[0],
           limitsFrom(values),
-          { workers: workersFrom(values.workers), cluster: values.cluster as string | undefined, taskRetries: retriesFrom(values["task-retries"]) },
+          {
+            workers: workersFrom(values.workers),
+            cluster: values.cluster as string | undefined,
+            taskRetries: retriesFrom(values["task-retries"]),
+            persistentActors: persistentFrom(values.persist),
+          },
           permissionsFor(values, operands[0]),
           programArgs,
         );

@@ -58,6 +58,11 @@ export const COMMANDS: CommandSpec[] = [
       { name: "workers", value: "N", help: "run spawned tasks, actors, pmap and large matrix products on N worker threads" },
       { name: "cluster", value: "URL", help: "run spawned tasks and actors on the nodes of the cluster at URL (nats://user:pass@host:port)" },
       { name: "task-retries", value: "N", help: "with --cluster: times a task whose node is lost runs again elsewhere (default 3)" },
+      {
+        name: "persist",
+        value: "ACTORS",
+        help: "with --cluster: actor types (comma-separated) whose state is checkpointed and restored when their node is lost",
+      },
       ...CAPABILITIES,
       HELP,
     ],

@@ -10,6 +10,7 @@ import { type AttachOptions, Pool } from "../concurrency/pool.js";
 import { ERRORS, formatError } from "../errors/table.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import type { VM } from "../runtime/vm.js";
+import { KvCheckpoints } from "./actor-store.js";
 import { connectCluster, parseClusterUrl } from "./connect.js";
 import { Membership, type NodeRecord } from "./membership.js";
 import { RemoteEndpoint, type SessionLink } from "./remote-endpoint.js";
@@ -26,6 +27,11 @@ export interface ClusterOptions {
   taskRetries?: number;
   /** Which nodes the run's workers are on (default "spread"). */
   placement?: Placement;
+  /**
+   * Actor types (by name) whose state is checkpointed to JetStream KV after each message and
+   * restored when their node is lost; compile the program with the same `persistentActors`.
+   */
+  persistentActors?: readonly string[];
 }
 
 /**
@@ -52,6 +58,7 @@ export class Cluster implements SessionLink {
   private readonly alive: ReturnType<typeof setInterval>;
   private nextWorker = 0;
   private poolOf: Pool | undefined;
+  private checkpoints: KvCheckpoints | undefined;
   private closed = false;
 
   private constructor(
@@ -86,6 +93,7 @@ export class Cluster implements SessionLink {
       if (eligible.length === 0)
         throw unreachable(url, `no node fits the placement ${JSON.stringify(placement)} (nodes: ${nodes.map((n) => n.name).join(", ")})`);
       const cluster = new Cluster(nc, membership, placement);
+      if (options.persistentActors?.length) cluster.checkpoints = await KvCheckpoints.open(nc, cluster.session, options.persistentActors);
       const offered = eligible.reduce((n, node) => n + node.workers, 0);
       cluster.poolOf = await Pool.create({
         workers: Math.min(offered, options.workers ?? offered),
@@ -94,6 +102,7 @@ export class Cluster implements SessionLink {
         taskRetries: options.taskRetries ?? 3,
         busySpawns: "wait",
         busyAt: WORKER_WINDOW,
+        checkpoints: cluster.checkpoints,
       });
       return cluster;
     } catch (e) {
@@ -120,6 +129,7 @@ export class Cluster implements SessionLink {
     this.closed = true;
     clearInterval(this.alive);
     await this.poolOf?.close();
+    await this.checkpoints?.close();
     await this.membership.close();
     await this.nc.drain().catch(() => undefined);
   }

@@ -4,6 +4,9 @@
 /** The JetStream KV bucket where live nodes announce themselves (key: the node's name). */
 export const NODES_BUCKET = "noodle-nodes";
 
+/** The JetStream KV bucket of persistent actors' checkpoints (key: `<session>.<actor id>`). */
+export const ACTORS_BUCKET = "noodle-actors";
+
 /** A node or session name that is one subject token. */
 export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -5,6 +5,7 @@
 import { NBC_VERSION, type NbcModule } from "../bytecode/module.js";
 import { errorSpec } from "../errors/table.js";
 import { stdModuleNames, stdModuleSource, stdStructDisplay } from "../std/index.js";
+import { markPersistentActors } from "./actor.js";
 import type * as A from "./ast.js";
 import { CodeGenerator, ModuleOutput } from "./codegen.js";
 import { type Diagnostic, DiagnosticBag, SourceFile } from "./diagnostics.js";
@@ -28,6 +29,11 @@ export interface CompileOptions {
   session?: CompileSession;
   /** The entry returns the value of the main file's last statement when it is an expression. */
   valueOfLast?: boolean;
+  /**
+   * Actor types (by name) whose state can be saved and restored: they get the hidden handlers of
+   * actor.ts, for a cluster's checkpoints. Other actors cost nothing more.
+   */
+  persistentActors?: readonly string[];
 }
 
 export interface CompileResult {
@@ -105,6 +111,7 @@ function compileModules(
     const file = new SourceFile(path, text);
     sources.set(path, file);
     const program = parse(file, diags);
+    if (options.persistentActors?.length) markPersistentActors(program, options.persistentActors);
     const m: ModuleInfo = { path, standard, source: file, program, exports: new Map(), fn: { name, parent: undefined, isModule: true } };
     modules.set(path, m);
     return m;

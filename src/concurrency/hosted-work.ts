@@ -16,6 +16,7 @@ import type { JsValue } from "../runtime/values.js";
 import type { Supervision, VM } from "../runtime/vm.js";
 import type { ProgramStores } from "../store/db-host.js";
 import { STORE_OPS } from "../store/store-ops.js";
+import { type ActorCheckpoints, Checkpointing, RESTORE_HANDLER, STATE_HANDLER } from "./actor-checkpoints.js";
 import { LaneReader, LaneWriter, laneBuffers } from "./lane.js";
 import { encodeForWire, type LaneRecord, LaneRecordWriter, readLaneRecord } from "./lane-records.js";
 import {
@@ -68,6 +69,8 @@ export interface HostedWorkPool {
   globalsNow(client: number, proto: number): ActorOrigin | undefined;
   /** Attached VM `client`, while attached. */
   program(client: number): VM | undefined;
+  /** Where persistent actors' checkpoints are kept, when the pool has any (a cluster's). */
+  readonly checkpoints?: ActorCheckpoints;
 }
 
 /**
@@ -99,6 +102,8 @@ interface PlacedActor {
   slot: WorkerSlot | undefined;
   /** Messages waiting for it to have a worker (none: undefined, as for almost every actor). */
   backlog?: Task[];
+  /** A persistent actor's checkpoints (see actor-checkpoints.ts). */
+  saved?: Checkpointing;
 }
 
 /** A worker's two lanes: to it (records written through `records`), and back. */
@@ -415,7 +420,10 @@ export class HostedWork {
 
   /** Places a new actor; returns its id. */
   spawn(origin: ActorOrigin): number {
-    return this.add({ origin: this.shared(origin), id: this.pool.newId(), slot: undefined });
+    const actor: PlacedActor = { origin: this.shared(origin), id: this.pool.newId(), slot: undefined };
+    const store = this.pool.checkpoints;
+    if (store?.actors.has(this.pool.program(origin.client)?.functionName(origin.proto) ?? "")) actor.saved = new Checkpointing(store, String(actor.id));
+    return this.add(actor);
   }
 
   /** The origin of the last actor spawned when `origin` is alike (the usual burst), else `origin`, remembered as the last. */
@@ -445,11 +453,22 @@ export class HostedWork {
     if (!slot) {
       task.message = { actor: id, name, args: encodeForWire(this.wire, args as StoredValue[]).slice() };
       (actor.backlog ??= []).push(task);
+      if (actor.saved) {
+        const after = this.checkpoint(actor.saved);
+        after.message = { actor: id, name: STATE_HANDLER, args: encodeForWire(this.wire, []).slice() };
+        actor.backlog.push(after);
+      }
       return;
     }
     const lanes = this.lanes.get(slot)!;
     this.refresh(slot, lanes, actor);
     this.write(slot, task, id, name, encodeForWire(lanes.records.encoder, args as StoredValue[]));
+    if (actor.saved) this.write(slot, this.checkpoint(actor.saved), id, STATE_HANDLER, encodeForWire(lanes.records.encoder, []));
+  }
+
+  /** The `__state` message after a persistent actor's message: its answer is saved; a failure saves nothing. */
+  private checkpoint(saved: Checkpointing): Task {
+    return { id: this.pool.newId(), idempotent: false, attempts: 0, resolve: (state) => saved.save(state), reject: () => undefined };
   }
 
   /** The handler sees the program's globals as they are when the message is sent, as in one VM. */
@@ -476,13 +495,23 @@ export class HostedWork {
     for (const a of this.actors.values()) {
       if (a.slot !== slot) continue;
       a.slot = undefined;
-      this.place(a);
+      if (a.saved) this.restore(a, a.saved);
+      else this.place(a);
     }
+  }
+
+  /** Places a persistent actor again once its last checkpoint is read; its messages wait meanwhile. */
+  private restore(actor: PlacedActor, saved: Checkpointing): void {
+    saved.restoring = true;
+    void saved.load().then(() => {
+      saved.restoring = false;
+      if (this.actors.get(actor.id) === actor && !actor.slot) this.place(actor);
+    });
   }
 
   /** A worker became ready: actors waiting for one are placed. */
   ready(): void {
-    for (const a of this.actors.values()) if (!a.slot) this.place(a);
+    for (const a of this.actors.values()) if (!a.slot && !a.saved?.restoring) this.place(a);
     this.sendWaiting();
   }
 
@@ -521,6 +550,12 @@ export class HostedWork {
     if (backlog) this.refresh(best, lanes, actor);
     lanes.sent++;
     lanes.records.actor(actor.id, origin.client, origin.proto, origin.supervision);
+    const restored = actor.saved?.state;
+    if (restored !== undefined) {
+      actor.saved!.state = undefined;
+      const restoring: Task = { id: this.pool.newId(), idempotent: false, attempts: 0, resolve: () => undefined, reject: () => undefined };
+      this.write(best, restoring, actor.id, RESTORE_HANDLER, encodeForWire(lanes.records.encoder, [restored]));
+    }
     if (backlog) for (const t of backlog) this.write(best, t, actor.id, t.message!.name, t.message!.args);
   }
 

@@ -14,6 +14,7 @@ import { TRACE_MARK } from "../runtime/trace-marks.js";
 import type { JsValue } from "../runtime/values.js";
 import type { VM } from "../runtime/vm.js";
 import { type ProgramStores, storesOf } from "../store/db-host.js";
+import type { ActorCheckpoints } from "./actor-checkpoints.js";
 import { chunksFor } from "./chunks.js";
 import type { EndpointFactory } from "./endpoint.js";
 import { type ActorOrigin, BUSY, HostedWork, type Origin } from "./hosted-work.js";
@@ -71,6 +72,8 @@ export interface PoolOptions {
    * worker across a network needs more in flight to be kept busy: a cluster takes 256.
    */
   busyAt?: number;
+  /** Where persistent actors' checkpoints are kept (a cluster's JetStream KV; see actor-checkpoints.ts). */
+  checkpoints?: ActorCheckpoints;
 }
 
 export interface CallOptions {
@@ -120,6 +123,7 @@ export class Pool {
   readonly taskRetries: number;
   readonly busySpawns: "run-here" | "wait";
   readonly busyAt: number;
+  readonly checkpoints: ActorCheckpoints | undefined;
 
   private constructor(
     private readonly endpoints: EndpointFactory,
@@ -131,6 +135,7 @@ export class Pool {
     this.taskRetries = options.taskRetries ?? 0;
     this.busySpawns = options.busySpawns ?? "run-here";
     this.busyAt = options.busyAt ?? BUSY;
+    this.checkpoints = options.checkpoints;
   }
 
   /** Starts the workers and waits until each is ready. */

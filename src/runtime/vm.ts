@@ -341,6 +341,11 @@ export class VM {
     (fd === 2 ? this.stderr : this.stdout)(text);
   }
 
+  /** The name of loaded function `index` (an actor's constructor has the actor's name). */
+  functionName(index: number): string | undefined {
+    return this.functions[index]?.proto.name;
+  }
+
   /** The index of the prelude's function `name` among those loaded, when the program uses it. */
   preludeFunction(name: string): number | undefined {
     const i = this.functions.findIndex((f) => f.file === PRELUDE_FILE && f.proto.name === name);

@@ -166,6 +166,50 @@ print(next != nil)
     await cluster.startNode(first);
   }, 60_000);
 
+  it("restores a persistent actor's last checkpoint on another node (--persist), and only a persistent one's", async () => {
+    const path = programs.file(
+      "tally.nc",
+      `import "std/cluster" as cluster
+actor Tally {
+  var count = 0
+  var seen = []
+  let start = 100
+  func add(k) { count = count + k; seen = push(seen, k); return count }
+  func where() { return cluster.here() }
+  func state() { return [start, count, seen] }
+}
+let t = spawn Tally()
+for k in range(1, 6) { await t.add(k) }
+let first = await t.where()
+print(first, await t.state())
+var moved = false
+var tries = 0
+while not moved and tries < 200 {
+  await sleep(50)
+  tries = tries + 1
+  try { moved = await t.where() != first } catch e { print("lost", e.code) }
+}
+print(moved, await t.state(), await t.add(10))
+`,
+    );
+    const ran = async (persist: string[]) => {
+      const run = cluster.cli(["run", "--cluster", cluster.url, ...persist, path]);
+      await run.printed("\n");
+      const first = run.stdout().split(" ")[0];
+      await cluster.kill(first);
+      const r = await run.ended;
+      await cluster.startNode(first);
+      return { ...r, stdout: r.stdout.replace(/lost 7001\n/g, "").replaceAll(first, "FIRST") };
+    };
+    expect(await ran(["--persist", "Tally"])).toEqual({
+      code: 0,
+      stdout: "FIRST [100, 15, [1, 2, 3, 4, 5]]\ntrue [100, 15, [1, 2, 3, 4, 5]] 25\n",
+      stderr: "",
+    });
+    // without --persist the actor starts again with its initial state
+    expect(await ran([])).toEqual({ code: 0, stdout: "FIRST [100, 15, [1, 2, 3, 4, 5]]\ntrue [100, 0, []] 10\n", stderr: "" });
+  }, 90_000);
+
   it("drains a node on SIGTERM: what it holds finishes, then it leaves", async () => {
     await cluster.startNode("drained", 2);
     const path = programs.file(
@@ -189,12 +233,18 @@ print(total)
     expect(node.stdout).toContain("node drained left the cluster");
   }, 60_000);
 
-  it("refuses --workers with --cluster, and --task-retries without it", () => {
+  it("refuses --workers with --cluster, and --task-retries or --persist without it", () => {
     const both = spawnSync(process.execPath, [ROOT + "bin/noodle.js", "run", "--workers", "2", "--cluster", cluster.url, "x.nc"], { encoding: "utf8" });
     expect(both.status).toBe(64);
     expect(both.stderr).toContain("error[9001]: --workers and --cluster do not go together");
     const retries = spawnSync(process.execPath, [ROOT + "bin/noodle.js", "run", "--task-retries", "2", "x.nc"], { encoding: "utf8" });
     expect(retries.status).toBe(64);
     expect(retries.stderr).toContain("--task-retries goes with --cluster");
+    const persist = spawnSync(process.execPath, [ROOT + "bin/noodle.js", "run", "--persist", "Tally", "x.nc"], { encoding: "utf8" });
+    expect(persist.status).toBe(64);
+    expect(persist.stderr).toContain("--persist goes with --cluster");
+    const names = spawnSync(process.execPath, [ROOT + "bin/noodle.js", "run", "--cluster", cluster.url, "--persist", "A,2b", "x.nc"], { encoding: "utf8" });
+    expect(names.status).toBe(64);
+    expect(names.stderr).toContain("--persist expects actor names separated by commas, got 'A,2b'");
   });
 });
