@@ -13,7 +13,7 @@ import { type StoredValue, ValueEncoder, WIRE } from "../codec/value-codec.js";
 import { ERRORS } from "../errors/table.js";
 import { HostError } from "../runtime/host-calls.js";
 import type { JsValue } from "../runtime/values.js";
-import type { Supervision, VM } from "../runtime/vm.js";
+import type { HostWork, Supervision, VM } from "../runtime/vm.js";
 import type { ProgramStores } from "../store/db-host.js";
 import { STORE_OPS } from "../store/store-ops.js";
 import { type ActorCheckpoints, Checkpointing, RESTORE_HANDLER, STATE_HANDLER } from "./actor-checkpoints.js";
@@ -32,7 +32,7 @@ import {
   type ToWorker,
 } from "./protocol.js";
 import { Quiescence } from "./quiescence.js";
-import { capture, captured, type Task } from "./task.js";
+import type { Task } from "./task.js";
 import type { WorkerSlot } from "./worker-slot.js";
 
 /** What hosted work needs of its pool. */
@@ -295,7 +295,7 @@ export class HostedWork {
    * no worker can take it now (every one is busy, or none is up) and the task runs in the VM.
    * Throws error 8007 when the arguments cannot be sent.
    */
-  spawnTask(origin: Origin, args: JsValue[]): Promise<unknown> | undefined {
+  spawnTask(origin: Origin, args: JsValue[]): HostWork | undefined {
     const slot = this.leastLoaded();
     if (!slot) return this.pool.busySpawns === "wait" ? this.spawnLater(origin, args) : undefined;
     const lanes = this.lanes.get(slot)!;
@@ -315,7 +315,7 @@ export class HostedWork {
   private respawningFrom = 0;
 
   /** A task spawned while every worker is busy, sent to the first that has room (`busySpawns: "wait"`). */
-  private spawnLater(origin: Origin, args: JsValue[]): Promise<unknown> | undefined {
+  private spawnLater(origin: Origin, args: JsValue[]): HostWork | undefined {
     const lanes = this.lanes.values().next().value;
     if (!lanes) return undefined;
     const bytes = encodeForWire(lanes.records.encoder, args as StoredValue[]).slice();
@@ -365,8 +365,8 @@ export class HostedWork {
     return slot && slot.load < this.pool.busyAt ? slot : undefined;
   }
 
-  /** A message of program `client`'s VM to actor `id` (see send): its answer's promise, which can be cancelled. */
-  call(client: number, id: number, name: string, args: unknown[]): Promise<unknown> {
+  /** A message of program `client`'s VM to actor `id` (see send): work settled by its answer, which can be cancelled. */
+  call(client: number, id: number, name: string, args: unknown[]): HostWork {
     const work = this.work(client);
     try {
       this.send(id, name, args, work);
@@ -378,20 +378,17 @@ export class HostedWork {
 
   /** A task or message of program `client`'s VM about to be sent. */
   private work(client: number): ProgramWork {
-    const promise = new Promise(capture) as ProgramWork["promise"];
-    const work = new ProgramWork(this.pool.newId(), client, this.own, promise, captured.resolve, captured.reject);
-    promise.cancel = () => this.cancel(work);
+    return new ProgramWork(this.pool.newId(), client, this.own, this);
+  }
+
+  /** `work` was sent: counted until answered (the program's VM waiting only for these may be deadlocked). */
+  private started(work: ProgramWork): HostWork {
+    this.own.set(work.client, (this.own.get(work.client) ?? 0) + 1);
     return work;
   }
 
-  /** `work` was sent: counted until answered (the program's VM waiting only for these may be deadlocked); its promise. */
-  private started(work: ProgramWork): Promise<unknown> {
-    this.own.set(work.client, (this.own.get(work.client) ?? 0) + 1);
-    return work.promise;
-  }
-
   /** Cancels a task or message not answered yet: dropped if it waits for a worker, else its worker is told. */
-  private cancel(task: Task): void {
+  cancel(task: Task): void {
     const waiting = this.respawning.indexOf(task, this.respawningFrom);
     if (waiting >= 0) {
       this.respawning.splice(waiting, 1);
@@ -576,38 +573,57 @@ export class HostedWork {
 
 /**
  * A task or message of a program's VM on a worker, settled by its answer or its worker's loss:
- * until then it counts in `own` as the program's work in flight (see quiescence.ts).
+ * until then it counts in `own` as the program's work in flight (see quiescence.ts). It settles
+ * the program's future itself (HostWork), with no Promise per message.
  */
-class ProgramWork implements Task {
+class ProgramWork implements Task, HostWork {
   readonly idempotent = false;
   attempts = 0;
   message?: Task["message"];
   spawned?: Task["spawned"];
+  /** Who takes the outcome, once the VM has asked for it. */
+  private settled: ((outcome: unknown, failed: boolean) => void) | undefined;
+  /** The outcome, when it came before the VM asked (it could not be sent). */
+  private early: { outcome: unknown; failed: boolean } | undefined;
 
   constructor(
     readonly id: number,
     readonly client: number,
     private readonly own: Map<number, number>,
-    /** Its promise, with a `cancel` method (a timeout gave up on it). */
-    readonly promise: Promise<unknown> & { cancel(): void },
-    private readonly settleResolve: Task["resolve"],
-    private readonly settleReject: Task["reject"],
+    private readonly hosted: Pick<HostedWork, "cancel">,
   ) {}
+
+  whenSettled(settled: (outcome: unknown, failed: boolean) => void): void {
+    if (this.early) settled(this.early.outcome, this.early.failed);
+    else this.settled = settled;
+  }
+
+  /** A timeout gave up on it. */
+  cancel(): void {
+    this.hosted.cancel(this);
+  }
 
   resolve(value: unknown): void {
     this.answered();
-    this.settleResolve(value);
+    this.deliver(value, false);
   }
 
   reject(error: Error): void {
     this.answered();
-    this.settleReject(error);
+    this.deliver(error, true);
   }
 
-  /** It could not be sent (its arguments cannot cross, 8007): its promise fails, and it never counted. */
-  unsent(error: Error): Promise<unknown> {
-    this.settleReject(error);
-    return this.promise;
+  /** It could not be sent (its arguments cannot cross, 8007): it fails, and it never counted. */
+  unsent(error: Error): HostWork {
+    this.deliver(error, true);
+    return this;
+  }
+
+  private deliver(outcome: unknown, failed: boolean): void {
+    const settled = this.settled;
+    this.settled = undefined;
+    if (settled) settled(outcome, failed);
+    else this.early = { outcome, failed };
   }
 
   private answered(): void {

@@ -12,7 +12,7 @@ import { bestCoreVariant } from "../runtime/core.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import { TRACE_MARK } from "../runtime/trace-marks.js";
 import type { JsValue } from "../runtime/values.js";
-import type { VM } from "../runtime/vm.js";
+import type { HostWork, VM } from "../runtime/vm.js";
 import { type ProgramStores, storesOf } from "../store/db-host.js";
 import type { ActorCheckpoints } from "./actor-checkpoints.js";
 import { chunksFor } from "./chunks.js";
@@ -279,7 +279,7 @@ export class Pool {
    * program with the globals it has now; undefined when the arguments cannot be copied (the task
    * then runs in the VM). Not retried on a lost worker: it fails with 7001.
    */
-  private spawnIn(vm: VM, client: number, proto: number, args: JsValue[]): Promise<unknown> | undefined {
+  private spawnIn(vm: VM, client: number, proto: number, args: JsValue[]): HostWork | undefined {
     const origin = this.closed ? undefined : this.movable({ client, modules: vm.modules, replica: replicaOf(vm, proto), proto, limits: this.hostedLimits(vm) });
     return origin && this.hosted.spawnTask(origin, args);
   }

@@ -59,18 +59,33 @@ export interface VmOptions extends Limits {
  * dtype 0 f64 or 1 f32. Returns false to let the core compute it itself.
  */
 /** Where a VM may send its tasks and actors to run elsewhere (a pool of workers). */
+/**
+ * Work of a task host that settles a future itself, with no Promise between: at 100 000 messages
+ * a Promise, its reactions and their microtasks each add up. `cancel`, when present, is called
+ * when a `timeout` gives up on the future.
+ */
+export interface HostWork {
+  /** Calls `settled` once, with the value or (`failed`) the error, at once if it has settled. */
+  whenSettled(settled: (outcome: unknown, failed: boolean) => void): void;
+  cancel?(): void;
+}
+
+function isHostWork(x: PromiseLike<unknown> | HostWork): x is HostWork {
+  return typeof (x as { whenSettled?: unknown }).whenSettled === "function";
+}
+
 export interface TaskHost {
   /**
    * Takes `spawn f(args)` of a top-level function (by prototype index): the promise of its
    * result, or undefined to run the task in this VM.
    */
-  spawn?(proto: number, args: JsValue[]): PromiseLike<unknown> | undefined;
+  spawn?(proto: number, args: JsValue[]): PromiseLike<unknown> | HostWork | undefined;
   /** Whether `spawn` would refuse a task now (every worker busy): the VM keeps it without reading its arguments. */
   refusesTasks?(): boolean;
   /** Places a new actor of constructor `proto`: an id for it (> 0), or undefined to keep it in this VM. */
   spawnActor?(proto: number): number | undefined;
   /** Message `name(args)` to actor `id`: the promise of the handler's result. */
-  sendActor(id: number, name: string, args: JsValue[]): PromiseLike<unknown>;
+  sendActor(id: number, name: string, args: JsValue[]): PromiseLike<unknown> | HostWork;
   /**
    * Resolves once all the work this VM gave the host, and all that work started, has ended: a run
    * whose own fibers all ended waits for it, as for its own tasks. `cancel`: the run ended otherwise.
@@ -938,7 +953,7 @@ export class VM {
    * which, when it goes past a limit of the program (4001, 4002), ends the program's run with its
    * error and trace, as it would here, awaited or not.
    */
-  private futureOf(promise: PromiseLike<unknown>, work: boolean): bigint {
+  private futureOf(promise: PromiseLike<unknown> | HostWork, work: boolean): bigint {
     const core = this.core;
     const p = core.newHostFuture();
     if (p === 0) throw new RangeError("out of memory making a future");
@@ -946,16 +961,35 @@ export class VM {
     this.hostWaiting++;
     // the promise itself is kept, not a closure calling its `cancel`: a message makes one each
     const cancellable = typeof (promise as { cancel?: unknown }).cancel === "function";
-    if (cancellable) this.cancels.set(p, promise as PromiseLike<unknown> & { cancel(): void });
-    promise.then(
-      (v) => this.settleHostFuture(p, handle, cancellable, v, false),
-      (e) => {
-        if ((e as { code?: unknown })?.code === ERRORS.Exit.code) this.requestExit(exitCodeOf((e as Error).message));
-        else if (work && this.endsAtLimit && isLimitError(e)) this.limitError ??= e;
-        this.settleHostFuture(p, handle, cancellable, e, true);
-      },
-    );
+    if (cancellable) this.cancels.set(p, promise as { cancel(): void });
+    if (isHostWork(promise)) {
+      promise.whenSettled((outcome, failed) => {
+        // later, never inside a call into the core (the work may settle while the core waits on a host call)
+        if (this.settlements.push({ p, handle, cancellable, outcome, failed, work }) === 1) queueMicrotask(this.settleAll);
+      });
+    } else {
+      promise.then(
+        (v) => this.settleHostFuture(p, handle, cancellable, v, false),
+        (e) => this.failHostFuture(p, handle, cancellable, e, work),
+      );
+    }
     return objectValue(p);
+  }
+
+  /** Host work settled since the last microtask, settled in the core together. */
+  private readonly settlements: { p: number; handle: number; cancellable: boolean; outcome: unknown; failed: boolean; work: boolean }[] = [];
+  private readonly settleAll = () => {
+    for (const s of this.settlements.splice(0)) {
+      if (s.failed) this.failHostFuture(s.p, s.handle, s.cancellable, s.outcome, s.work);
+      else this.settleHostFuture(s.p, s.handle, s.cancellable, s.outcome, false);
+    }
+  };
+
+  /** Fails host future `p` with `e`: `sys.exit` elsewhere ends the run, as does work past a limit (`work`). */
+  private failHostFuture(p: number, handle: number, cancellable: boolean, e: unknown, work: boolean): void {
+    if ((e as { code?: unknown })?.code === ERRORS.Exit.code) this.requestExit(exitCodeOf((e as Error).message));
+    else if (work && this.endsAtLimit && isLimitError(e)) this.limitError ??= e;
+    this.settleHostFuture(p, handle, cancellable, e, true);
   }
 
   /** Settles host future `p` (held by `handle`) with `outcome`, a value or (`failed`) an error. */
