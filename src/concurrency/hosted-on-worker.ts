@@ -103,6 +103,20 @@ export class HostedOnWorker {
     return new Promise((resolve, reject) => this.calls.set(id, { client, resolve, reject }));
   }
 
+  /**
+   * A call of std/fs or `sys.env` by `client`'s program here: it goes to the pool, which runs it
+   * in the program's VM (program-calls.ts); the promise of its answer.
+   */
+  programCall(client: number, op: number, args: unknown[]): Promise<unknown> {
+    const records = this.lanes?.records;
+    if (!records) throw new NoodleRuntimeError(ERRORS.WorkerLost.code, "this worker has no lane to the pool", []);
+    const bytes = encodeForWire(records.encoder, args as StoredValue[]);
+    const id = this.nextCall++;
+    records.host(id, client, op, bytes);
+    this.callsOf.set(client, (this.callsOf.get(client) ?? 0) + 1);
+    return new Promise((resolve, reject) => this.calls.set(id, { client, resolve, reject }));
+  }
+
   constructor(private readonly worker: HostedWorker) {}
 
   open({ actorIds, ...buffers }: LaneBuffers & { actorIds: ActorIdBlock }): void {
@@ -146,7 +160,8 @@ export class HostedOnWorker {
         return;
       case "spawn":
       case "store":
-        return; // actors are spawned by the pool, not on its say; stores are the program's
+      case "host":
+        return; // actors are spawned by the pool, not on its say; stores and files are the program's
       case "value":
       case "error": {
         const call = this.calls.get(r.id);

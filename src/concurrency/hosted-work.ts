@@ -19,6 +19,7 @@ import { STORE_OPS } from "../store/store-ops.js";
 import { type ActorCheckpoints, Checkpointing, RESTORE_HANDLER, STATE_HANDLER } from "./actor-checkpoints.js";
 import { LaneReader, LaneWriter, laneBuffers } from "./lane.js";
 import { encodeForWire, type LaneRecord, LaneRecordWriter, readLaneRecord } from "./lane-records.js";
+import { PROGRAM_CALLS } from "./program-calls.js";
 import {
   type DeadlockBreak,
   type ErrorInfo,
@@ -231,6 +232,8 @@ export class HostedWork {
         return this.passOn(slot, r);
       case "store":
         return this.storeCall(slot, r);
+      case "host":
+        return this.programCall(slot, r);
       case "spawn": {
         const origin = this.pool.actorOrigin(r.client, r.proto);
         if (origin) this.add({ origin: this.shared(origin), id: r.id, slot: undefined });
@@ -278,6 +281,22 @@ export class HostedWork {
       // as in the program's VM when it has no storage installed
       if (!stores) throw HostError.of("UnsupportedFeature", `'__db_${STORE_OPS[r.op]}' on this platform`);
       result = stores.call(`${lanes.callers}/${r.fiber}`, STORE_OPS[r.op], r.args as JsValue[], false);
+    } catch (e) {
+      return void fail(e);
+    }
+    if (result instanceof Promise) result.then(answer, fail);
+    else answer(result);
+  }
+
+  /** A worker's task or actor calls std/fs or `sys.env`: the call runs in the program's VM, here, and the answer goes back. */
+  private programCall(from: WorkerSlot, r: Extract<LaneRecord, { kind: "host" }>): void {
+    const answer = (v: unknown) => this.answerTo(from)?.value(r.id, (v ?? null) as StoredValue, errorInfo);
+    const fail = (e: unknown) => this.answerTo(from)?.error(r.id, errorInfo(e));
+    let result: unknown;
+    try {
+      const vm = this.pool.program(r.client);
+      if (!vm) throw new HostError(ERRORS.WorkerLost.code, [], "the program this work belongs to has ended");
+      result = vm.callHost(PROGRAM_CALLS[r.op], r.args as JsValue[]);
     } catch (e) {
       return void fail(e);
     }

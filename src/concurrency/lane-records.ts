@@ -5,7 +5,8 @@
 // worker's work spawned (to the pool, which places it), an actor the pool places on a worker, the
 // value or the error answering a message or task, output printed by hosted work, and a call of
 // std/db by hosted work (to the pool, which runs it on the program's store and answers with a
-// value or error record). Values use the value codec's wire flavour
+// value or error record), and a call of std/fs or `sys.env` by hosted work (to the pool, which
+// runs it in the program's VM). Values use the value codec's wire flavour
 // (actor references included); names and text are UTF-8.
 
 import { CodecError, type CodecOptions, type StoredValue, unshared, ValueEncoder, ValueSequenceReader, WIRE } from "../codec/value-codec.js";
@@ -14,6 +15,7 @@ import { HostError } from "../runtime/host-calls.js";
 import type { TraceFrame } from "../runtime/runtime-error.js";
 import { STORE_OPS } from "../store/store-ops.js";
 import type { LaneWriter } from "./lane.js";
+import { PROGRAM_CALLS } from "./program-calls.js";
 import type { ErrorInfo } from "./protocol.js";
 
 const enum Kind {
@@ -26,6 +28,7 @@ const enum Kind {
   Spawn = 7,
   Store = 8,
   Actor = 9,
+  Host = 10,
 }
 
 export type LaneRecord =
@@ -43,6 +46,8 @@ export type LaneRecord =
   | { kind: "spawn"; id: number; client: number; proto: number }
   /** Fiber `fiber` of `client`'s program on a worker calls std/db's operation number `op` (store-ops.ts) with `args`; the answer names `id`. */
   | { kind: "store"; id: number; client: number; fiber: number; op: number; args: StoredValue[] }
+  /** Hosted work of `client`'s program calls program call number `op` (program-calls.ts) with `args`; the answer names `id`. */
+  | { kind: "host"; id: number; client: number; op: number; args: StoredValue[] }
   /** Make actor `id` of `client`'s constructor function `proto` here, under that supervision. */
   | { kind: "actor"; id: number; client: number; proto: number; supervision: { maxRestarts: number; withinMs: number } };
 
@@ -117,6 +122,17 @@ export class LaneRecordWriter {
     });
   }
 
+  /** Program call `id` of `client`'s hosted work: call number `op` on `args` (encoded with encodeForWire). */
+  host(id: number, client: number, op: number, args: Uint8Array): void {
+    this.lane.bytes(14 + args.length, (bytes, view, at) => {
+      bytes[at] = Kind.Host;
+      view.setFloat64(at + 1, id, true);
+      view.setUint32(at + 9, client, true);
+      bytes[at + 13] = op;
+      bytes.set(args, at + 14);
+    });
+  }
+
   /** A placement: a record in the ring, as cheap as a message, so placing many actors costs no port message each. */
   actor(id: number, client: number, proto: number, supervision: { maxRestarts: number; withinMs: number }): void {
     this.lane.bytes(33, (bytes, view, at) => {
@@ -182,6 +198,7 @@ const FIXED_SIZE: Record<Kind, number> = {
   [Kind.Spawn]: 17,
   [Kind.Store]: 18,
   [Kind.Actor]: 33,
+  [Kind.Host]: 14,
 };
 
 // fatal: a record's text is the writer's own UTF-8; anything else means the record is damaged
@@ -222,6 +239,11 @@ export function readLaneRecord(bytes: Uint8Array, view: DataView, at: number, le
       const op = bytes[at + 17];
       if (op >= STORE_OPS.length) fail(`store operation ${op}`, 17);
       return { kind: "store", id, client: view.getUint32(at + 9, true), fiber: view.getUint32(at + 13, true), op, args: listAt(bytes, at, at + 18, end) };
+    }
+    case Kind.Host: {
+      const op = bytes[at + 13];
+      if (op >= PROGRAM_CALLS.length) fail(`program call ${op}`, 13);
+      return { kind: "host", id, client: view.getUint32(at + 9, true), op, args: listAt(bytes, at, at + 14, end) };
     }
     case Kind.Output: {
       const fd = bytes[at + 5];

@@ -17,6 +17,7 @@ import { VM } from "../runtime/vm.js";
 import { forwardStoreCalls } from "../store/store-ops.js";
 import { HostedOnWorker } from "./hosted-on-worker.js";
 import { KernelVm } from "./kernel-vm.js";
+import { forwardProgramCalls } from "./program-calls.js";
 import {
   errorInfo,
   type FromWorker,
@@ -245,6 +246,8 @@ class WorkerHost {
           vm.shareTasks(this.hosted.taskHostFor(job.client));
           // the program's stores live with the program: calls of std/db go there
           forwardStoreCalls(vm, (fiber, op, args) => this.hosted.storeCall(job.client, fiber, op, args));
+          // and so do its files and environment
+          forwardProgramCalls(vm, (op, args) => this.hosted.programCall(job.client, op, args));
         }
         return { vm, globalsHash: "" };
       })();

@@ -257,7 +257,7 @@ export class VM {
           return stringOrZero(vm().core, runtimeMessage(code, args));
         },
         renderTrace: (list) => stringOrZero(vm().core, traceLines(vm().traceOf(list), "").join("\n")),
-        call: (id, args, n, out) => vm().callHost(id, args, n, out),
+        call: (id, args, n, out) => vm().hostCall(id, args, n, out),
         matmul: (a, b, c, m, k, n, dt) => (vm().productHook?.(a, b, c, m, k, n, dt) ? 1 : 0),
         spawn: (proto, args, n, out) => vm().offerSpawn(proto, args, n, out),
         spawnActor: (proto) => vm().taskHost?.spawnActor?.(proto) ?? 0,
@@ -581,7 +581,14 @@ export class VM {
     this.hosts.set(hostBuiltinId(name), fn);
   }
 
-  private callHost(id: number, argsAddr: number, n: number, out: number): number {
+  /** Calls host builtin `name` as this VM's program would (hosted work elsewhere calling its program's files). */
+  callHost(name: string, args: JsValue[]): unknown {
+    const fn = this.hosts.get(hostBuiltinId(name));
+    if (!fn) throw HostError.of("UnsupportedFeature", `'${name}' on this platform`);
+    return fn(args);
+  }
+
+  private hostCall(id: number, argsAddr: number, n: number, out: number): number {
     this.hostMessage = undefined;
     return this.fromCore(argsAddr, n, 1, (args) => {
       const fn = this.hosts.get(id);

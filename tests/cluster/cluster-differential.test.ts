@@ -13,12 +13,7 @@ import { TestCluster } from "./cluster-fixture.js";
 import { natsSuiteRuns } from "./nats-server.js";
 
 /** Programs that differ on a cluster today, with how: each a defect to fix. */
-const KNOWN_ON_CLUSTER = new Map<string, string>([
-  [
-    "tests/differential/programs/arguments_and_files.nc",
-    "std/fs in a task on a node reads and writes under the node's own roots (its working directory), not the program's: the file the program wrote is not there",
-  ],
-]);
+const KNOWN_ON_CLUSTER = new Map<string, string>([]);
 
 /** Programs whose output says where they run: on a cluster it differs by design. */
 const WHERE_THEY_RUN = new Set(["tests/conformance/programs/46_std_cluster.nc"]);

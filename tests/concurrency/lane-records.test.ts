@@ -19,7 +19,7 @@ const f64 = (x: number) => [...new Uint8Array(new Float64Array([x]).buffer)];
 
 describe("lane records: damaged", () => {
   it("refuses an unknown kind or an empty record", () => {
-    expect(readAt([10])).toMatch(/^8004 .*lane record: unknown kind 10/);
+    expect(readAt([11])).toMatch(/^8004 .*lane record: unknown kind 11/);
     expect(readAt([])).toMatch(/^8004 .*empty/);
   });
 
@@ -28,6 +28,8 @@ describe("lane records: damaged", () => {
     expect(readAt([7, ...f64(1), 0, 0, 0, 0])).toMatch(/^8004 .*fewer than the 17/);
     expect(readAt([6, ...f64(1), 0])).toMatch(/^8004 .*1 trailing bytes/);
     expect(readAt([6, ...f64(1)])).toBe("cancel");
+    expect(readAt([10, ...f64(1), 0, 0, 0, 0])).toMatch(/^8004 .*fewer than the 14/);
+    expect(readAt([10, ...f64(1), 0, 0, 0, 0, 6])).toMatch(/^8004 .*program call 6/);
     const actor = [9, ...f64(1), 0, 0, 0, 0, 0, 0, 0, 0, ...f64(3), ...f64(5000)];
     expect(readAt(actor)).toBe("actor");
     expect(readAt([...actor, 0])).toMatch(/^8004 .*1 trailing bytes/);

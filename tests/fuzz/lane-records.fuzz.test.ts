@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { CodecError } from "../../src/codec/value-codec.js";
 import type { LaneWriter } from "../../src/concurrency/lane.js";
 import { type LaneRecord, LaneRecordWriter, readLaneRecord } from "../../src/concurrency/lane-records.js";
+import { PROGRAM_CALLS } from "../../src/concurrency/program-calls.js";
 import type { ErrorInfo } from "../../src/concurrency/protocol.js";
 import { STORE_OPS } from "../../src/store/store-ops.js";
 import { FUZZ_TIMEOUT, fuzzParameters, mutated } from "./fuzz.js";
@@ -39,6 +40,7 @@ function plainRecord(r: LaneRecord): unknown {
     case "message":
     case "task":
     case "store":
+    case "host":
       return { ...r, args: plain(r.args) };
     case "value":
       return { ...r, value: plain(r.value) };
@@ -105,6 +107,12 @@ const written: fc.Arbitrary<[LaneRecord, Uint8Array]> = fc.oneof(
     .map(([i, client, fiber, op, a]): [LaneRecord, Uint8Array] => [
       { kind: "store", id: i, client, fiber, op, args: a },
       recordBytes((w) => w.store(i, client, fiber, op, w.encoder.encode(a).slice())),
+    ]),
+  fc
+    .tuple(id, u32, fc.nat(PROGRAM_CALLS.length - 1), args)
+    .map(([i, client, op, a]): [LaneRecord, Uint8Array] => [
+      { kind: "host", id: i, client, op, args: a },
+      recordBytes((w) => w.host(i, client, op, w.encoder.encode(a).slice())),
     ]),
   fc.tuple(id, values(true)).map(([i, v]): [LaneRecord, Uint8Array] => [
     { kind: "value", id: i, value: v },
