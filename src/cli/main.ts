@@ -10,8 +10,10 @@ import { type CompileResult, compile } from "../compiler/compile.js";
 import { renderDiagnostic } from "../compiler/diagnostics.js";
 import { formatError } from "../errors/table.js";
 import { importReader, readSource } from "../node/files.js";
+import { plotFiles, preparePlotsDirectory } from "../node/plot-files.js";
 import { nodeStorage } from "../node/storage.js";
 import { coreModule } from "../runtime/core.js";
+import type { HostError } from "../runtime/host-calls.js";
 import type { Permissions } from "../runtime/permissions.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import { type Limits, VM } from "../runtime/vm.js";
@@ -148,11 +150,27 @@ async function attachCluster(vm: VM, url: string, taskRetries: number | undefine
  * goes away (`| head -1`) ends the run quietly with 0; output that cannot be written ends it
  * with 1007 and exit 1; `sys.exit(code)` ends it with its code.
  */
-async function runCommand(path: string, limits: Limits, where: Placement, permissions: Permissions, programArgs: string[]): Promise<number> {
+async function runCommand(
+  path: string,
+  limits: Limits,
+  where: Placement,
+  permissions: Permissions,
+  programArgs: string[],
+  plots: string | undefined,
+): Promise<number> {
   // the engine compiles the core on its own threads while the program is compiled here
   void coreModule();
   const { module, exit } = loadProgram(path, permissions);
   if (!module) return exit;
+  if (plots !== undefined) {
+    // a folder named for the figures is made, and found unwritable, before the program runs
+    try {
+      preparePlotsDirectory(plots);
+    } catch (e) {
+      process.stderr.write(`noodle: error[${(e as HostError).code}]: ${(e as Error).message}\n`);
+      return EXIT_RUNTIME;
+    }
+  }
   let vm: VM | undefined;
   const out = new StreamedOutput(process.stdout, (end: OutputEnd) => {
     if (end.kind === "failed") {
@@ -173,7 +191,14 @@ async function runCommand(path: string, limits: Limits, where: Placement, permis
   process.on("SIGTERM", onSignal);
   let pool: { close(): Promise<void> } | undefined;
   try {
-    vm = await VM.create({ ...limits, permissions, args: programArgs, stdout: out.write, stderr: (t) => process.stderr.write(t) });
+    vm = await VM.create({
+      ...limits,
+      permissions,
+      args: programArgs,
+      stdout: out.write,
+      stderr: (t) => process.stderr.write(t),
+      onPlot: plotFiles(plots ?? "."),
+    });
     if (usesStorage(module)) installStorage(vm, await nodeStorage());
     pool = where.cluster ? await attachCluster(vm, where.cluster, where.taskRetries) : where.workers ? await attachPool(vm, where.workers) : undefined;
     const result = await vm.runAsync(module);
@@ -260,6 +285,7 @@ export async function main(argv: string[]): Promise<number> {
           { workers: workersFrom(values.workers), cluster: values.cluster as string | undefined, taskRetries: retriesFrom(values["task-retries"]) },
           permissionsFor(values, operands[0]),
           programArgs,
+          values.plots as string | undefined,
         );
       case "node": {
         const { maxMemory, maxSteps } = limitsFrom(values);

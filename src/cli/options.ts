@@ -58,6 +58,7 @@ export const COMMANDS: CommandSpec[] = [
       { name: "workers", value: "N", help: "run spawned tasks, actors, pmap and large matrix products on N worker threads" },
       { name: "cluster", value: "URL", help: "run spawned tasks and actors on the nodes of the cluster at URL (nats://user:pass@host:port)" },
       { name: "task-retries", value: "N", help: "with --cluster: times a task whose node is lost runs again elsewhere (default 3)" },
+      { name: "plots", value: "DIR", help: "write plot.show's figures to DIR/plot-N.svg, made if missing (default: the working directory)" },
       ...CAPABILITIES,
       HELP,
     ],
@@ -67,6 +68,7 @@ export const COMMANDS: CommandSpec[] = [
       "Options go before the file; the arguments after it are the program's (sys.args).",
       "By default a program reads under its own folder and the working directory, and writes",
       "files and stores under the working directory; the --allow-* options widen that.",
+      "Figures go to --plots DIR without --allow-write: naming DIR allows it.",
     ].join("\n"),
   },
   {

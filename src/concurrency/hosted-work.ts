@@ -11,6 +11,7 @@
 import type { NbcModule } from "../bytecode/module.js";
 import { type StoredValue, ValueEncoder, WIRE } from "../codec/value-codec.js";
 import { ERRORS } from "../errors/table.js";
+import { PLOT_SHOW_OP, showPlot } from "../plot/plot-host.js";
 import { HostError } from "../runtime/host-calls.js";
 import type { JsValue } from "../runtime/values.js";
 import type { Supervision, VM } from "../runtime/vm.js";
@@ -269,15 +270,25 @@ export class HostedWork {
     const fail = (e: unknown) => this.answerTo(from)?.error(r.id, errorInfo(e));
     let result: unknown;
     try {
-      const stores = this.pool.stores(r.client);
-      // as in the program's VM when it has no storage installed
-      if (!stores) throw HostError.of("UnsupportedFeature", `'__db_${STORE_OPS[r.op]}' on this platform`);
-      result = stores.call(`${lanes.callers}/${r.fiber}`, STORE_OPS[r.op], r.args as JsValue[], false);
+      if (r.op === PLOT_SHOW_OP) result = this.showPlot(r.client, r.args[0]);
+      else {
+        const stores = this.pool.stores(r.client);
+        // as in the program's VM when it has no storage installed
+        if (!stores) throw HostError.of("UnsupportedFeature", `'__db_${STORE_OPS[r.op]}' on this platform`);
+        result = stores.call(`${lanes.callers}/${r.fiber}`, STORE_OPS[r.op], r.args as JsValue[], false);
+      }
     } catch (e) {
       return void fail(e);
     }
     if (result instanceof Promise) result.then(answer, fail);
     else answer(result);
+  }
+
+  /** A worker's task or actor calls plot.show: the figure goes to the program's display, as in one VM. */
+  private showPlot(client: number, figure: unknown): unknown {
+    const program = this.pool.program(client);
+    if (!program) throw HostError.of("NoPlotDisplay", "the program has ended");
+    return showPlot(program, figure);
   }
 
   /** Takes a worker's lane messages (true), leaving the others to the pool (false). */

@@ -10,6 +10,7 @@
 
 import { CodecError, type CodecOptions, type StoredValue, unshared, ValueEncoder, ValueSequenceReader, WIRE } from "../codec/value-codec.js";
 import { ERRORS } from "../errors/table.js";
+import { PLOT_SHOW_OP } from "../plot/plot-host.js";
 import { HostError } from "../runtime/host-calls.js";
 import type { TraceFrame } from "../runtime/runtime-error.js";
 import { STORE_OPS } from "../store/store-ops.js";
@@ -41,7 +42,7 @@ export type LaneRecord =
   | { kind: "cancel"; id: number }
   /** A worker's task or actor spawned actor `id` (an id of the worker's block) of `client`'s function `proto`. */
   | { kind: "spawn"; id: number; client: number; proto: number }
-  /** Fiber `fiber` of `client`'s program on a worker calls std/db's operation number `op` (store-ops.ts) with `args`; the answer names `id`. */
+  /** Fiber `fiber` of `client`'s program on a worker calls std/db's operation number `op` (store-ops.ts), or plot.show (PLOT_SHOW_OP), with `args`; the answer names `id`. */
   | { kind: "store"; id: number; client: number; fiber: number; op: number; args: StoredValue[] }
   /** Make actor `id` of `client`'s constructor function `proto` here, under that supervision. */
   | { kind: "actor"; id: number; client: number; proto: number; supervision: { maxRestarts: number; withinMs: number } };
@@ -220,7 +221,7 @@ export function readLaneRecord(bytes: Uint8Array, view: DataView, at: number, le
       return { kind: "cancel", id };
     case Kind.Store: {
       const op = bytes[at + 17];
-      if (op >= STORE_OPS.length) fail(`store operation ${op}`, 17);
+      if (op >= STORE_OPS.length && op !== PLOT_SHOW_OP) fail(`store operation ${op}`, 17);
       return { kind: "store", id, client: view.getUint32(at + 9, true), fiber: view.getUint32(at + 13, true), op, args: listAt(bytes, at, at + 18, end) };
     }
     case Kind.Output: {
