@@ -91,7 +91,7 @@ export function chartSpec(figure: Figure): TopLevelSpec {
         data: { values: figure.matrix.flatMap((row, r) => row.map((value, c) => ({ row: r, col: c, value }))) },
         mark: { type: "rect" },
         encoding: {
-          x: { field: "col", type: "ordinal", title: xlabel },
+          x: { field: "col", type: "ordinal", title: xlabel, axis: { labelAngle: 0 } },
           y: { field: "row", type: "ordinal", title: ylabel },
           color: { field: "value", type: "quantitative", title: "value", scale: { scheme: "viridis" } },
           tooltip: [

@@ -39,7 +39,7 @@ const DEFAULT_LABELS: Record<FigureKind, { xlabel: string; ylabel: string }> = {
 };
 
 /** A matrix as the host reads one from a VM (src/math/arrays.ts), or as plain data. */
-interface MatrixLike {
+export interface MatrixLike {
   kind: "matrix";
   shape: number[];
   data: ArrayLike<number>;
@@ -86,7 +86,8 @@ function numbers(fn: string, name: string, v: unknown): number[] {
   return v.map((x, i) => finite(fn, `${name}[${i}]`, x));
 }
 
-function rowsOf(m: MatrixLike): number[][] {
+/** The rows of a matrix as lists of numbers. */
+export function matrixRows(m: MatrixLike): number[][] {
   const [rows, cols] = m.shape;
   return Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => m.data[i * cols + j]));
 }
@@ -144,7 +145,7 @@ export function makeFigure(kind: unknown, a: unknown, b: unknown, opts: unknown)
     case "heatmap": {
       if (!isMatrix(a)) throw wrongType(fn, "M", a, "a matrix");
       pointCount(fn, a.shape[0] * a.shape[1]);
-      const matrix = rowsOf(a).map((row, i) => row.map((x, j) => finite(fn, `M[${i}, ${j}]`, x)));
+      const matrix = matrixRows(a).map((row, i) => row.map((x, j) => finite(fn, `M[${i}, ${j}]`, x)));
       return { type: "figure", kind: "heatmap", matrix, ...labels(fn, "heatmap", opts) };
     }
   }
@@ -176,7 +177,7 @@ export function readFigure(v: unknown, fn = "plot.show"): Figure {
       return readLabels(makeFigure(kind, field(fields, "values"), field(fields, "bins") ?? null, null), opts, figureFn);
     case "heatmap": {
       const m = field(fields, "matrix");
-      return readLabels(makeFigure(kind, Array.isArray(m) ? plainMatrix(m, figureFn) : m, null, null), opts, figureFn);
+      return readLabels(makeFigure(kind, Array.isArray(m) ? readMatrix(m, figureFn) : m, null, null), opts, figureFn);
     }
   }
 }
@@ -190,13 +191,16 @@ function readLabels(f: Figure, labels: Map<string, unknown>, fn: string): Figure
   return f;
 }
 
-/** Rows of numbers, all of one length, as a matrix. */
-function plainMatrix(rows: unknown[], fn: string): MatrixLike {
-  const cols = Array.isArray(rows[0]) ? rows[0].length : 0;
+/** A matrix, or rows of numbers all of one length as one; anything else is a coded error naming `fn`. */
+export function readMatrix(v: unknown, fn: string): MatrixLike {
+  if (isMatrix(v)) return v;
+  if (!Array.isArray(v)) throw wrongType(fn, "the value", v, "a matrix or a list of rows");
+  const cols = Array.isArray(v[0]) ? v[0].length : 0;
   const data: number[] = [];
-  for (const row of rows) {
+  for (const row of v) {
     if (!Array.isArray(row) || row.length !== cols) throw HostError.of("ShapeMismatch", `${fn}: the matrix's rows are not lists of one length`);
+    for (const x of row) if (typeof x !== "number") throw wrongType(fn, "an element", x, "a number");
     data.push(...row);
   }
-  return { kind: "matrix", shape: [rows.length, cols], data };
+  return { kind: "matrix", shape: [v.length, cols], data };
 }
