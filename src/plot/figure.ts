@@ -121,15 +121,14 @@ function pointCount(fn: string, n: number): void {
  * The figure `plot.<kind>(a, b, opts)` makes: (xs, ys) for line and scatter, (xs, bins) for hist,
  * (M, nil) for heatmap. Wrong arguments are coded errors that name the function.
  */
-export function makeFigure(kind: unknown, a: unknown, b: unknown, opts: unknown): Figure {
+export function makeFigure(kind: unknown, a: unknown, b: unknown, opts: unknown, fn = `plot.${String(kind)}`): Figure {
   if (typeof kind !== "string" || !FIGURE_KINDS.includes(kind as FigureKind)) throw HostError.of("InvalidArgument", `plot (no figure kind ${String(kind)})`);
-  const fn = `plot.${kind}`;
   switch (kind as FigureKind) {
     case "line":
     case "scatter": {
       const x = numbers(fn, "xs", a);
       const y = numbers(fn, "ys", b);
-      if (x.length !== y.length) throw HostError.of("ShapeMismatch", `${fn}: xs has ${x.length} numbers and ys ${y.length}`);
+      if (x.length !== y.length) throw HostError.of("ShapeMismatch", `${fn}: xs has ${x.length} number${x.length === 1 ? "" : "s"} and ys ${y.length}`);
       pointCount(fn, x.length);
       return { type: "figure", kind: kind as "line" | "scatter", x, y, ...labels(fn, kind as FigureKind, opts) };
     }
@@ -172,12 +171,12 @@ export function readFigure(v: unknown, fn = "plot.show"): Figure {
   switch (kind as FigureKind) {
     case "line":
     case "scatter":
-      return readLabels(makeFigure(kind, field(fields, "x"), field(fields, "y"), null), opts, figureFn);
+      return readLabels(makeFigure(kind, field(fields, "x"), field(fields, "y"), null, figureFn), opts, figureFn);
     case "hist":
-      return readLabels(makeFigure(kind, field(fields, "values"), field(fields, "bins") ?? null, null), opts, figureFn);
+      return readLabels(makeFigure(kind, field(fields, "values"), field(fields, "bins") ?? null, null, figureFn), opts, figureFn);
     case "heatmap": {
       const m = field(fields, "matrix");
-      return readLabels(makeFigure(kind, Array.isArray(m) ? readMatrix(m, figureFn) : m, null, null), opts, figureFn);
+      return readLabels(makeFigure(kind, Array.isArray(m) ? readMatrix(m, figureFn) : m, null, null, figureFn), opts, figureFn);
     }
   }
 }
