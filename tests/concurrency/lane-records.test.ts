@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { encodeValue, WIRE } from "../../src/codec/value-codec.js";
 import { readLaneRecord } from "../../src/concurrency/lane-records.js";
+import { PLOT_SHOW_OP } from "../../src/plot/plot-host.js";
 
 function readAt(record: number[] | Uint8Array): string {
   // the record sits among bytes of a valid-looking neighbour, as in a ring
@@ -65,10 +66,11 @@ describe("lane records: damaged", () => {
     expect(readAt(error("text"))).toMatch(/^8004 .*not an error/);
   });
 
-  it("refuses a store call of an operation std/db does not have, and arguments that are not a list", () => {
+  it("refuses a store call of an operation std/db does not have (nor plot.show), and arguments that are not a list", () => {
     const call = (op: number, tail: number[]) => [8, ...f64(1), 1, 0, 0, 0, 5, 0, 0, 0, op, ...tail];
     expect(readAt(call(2, [...encodeValue([1, "k", 2], WIRE)]))).toBe("store");
-    expect(readAt(call(11, [...encodeValue([1], WIRE)]))).toMatch(/^8004 .*store operation 11/);
+    expect(readAt(call(PLOT_SHOW_OP, [...encodeValue([{ type: "figure" }], WIRE)]))).toBe("store");
+    expect(readAt(call(PLOT_SHOW_OP + 1, [...encodeValue([1], WIRE)]))).toMatch(new RegExp(`^8004 .*store operation ${PLOT_SHOW_OP + 1}`));
     expect(readAt(call(2, [...encodeValue("k", WIRE)]))).toMatch(/^8004 .*arguments are not a list/);
     expect(readAt(call(2, []))).toMatch(/^8004 /);
   });

@@ -8,7 +8,7 @@ import { CodecError } from "../../src/codec/value-codec.js";
 import type { LaneWriter } from "../../src/concurrency/lane.js";
 import { type LaneRecord, LaneRecordWriter, readLaneRecord } from "../../src/concurrency/lane-records.js";
 import type { ErrorInfo } from "../../src/concurrency/protocol.js";
-import { STORE_OPS } from "../../src/store/store-ops.js";
+import { PLOT_SHOW_OP } from "../../src/plot/plot-host.js";
 import { FUZZ_TIMEOUT, fuzzParameters, mutated } from "./fuzz.js";
 import { plain, values } from "./values.js";
 
@@ -101,7 +101,7 @@ const written: fc.Arbitrary<[LaneRecord, Uint8Array]> = fc.oneof(
     ]),
   id.map((i): [LaneRecord, Uint8Array] => [{ kind: "cancel", id: i }, recordBytes((w) => w.cancel(i))]),
   fc
-    .tuple(id, u32, u32, fc.nat(STORE_OPS.length - 1), args)
+    .tuple(id, u32, u32, fc.nat(PLOT_SHOW_OP), args)
     .map(([i, client, fiber, op, a]): [LaneRecord, Uint8Array] => [
       { kind: "store", id: i, client, fiber, op, args: a },
       recordBytes((w) => w.store(i, client, fiber, op, w.encoder.encode(a).slice())),
