@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { run } from "../../src/node/main.js";
+import { plotFiles } from "../../src/node/plot-files.js";
 import { ROOT, scratchFolder } from "../helpers.js";
 
 const scratch = scratchFolder("noodle-plot-cli-");
@@ -114,6 +115,17 @@ describe("plot.show from tasks and actors on workers", () => {
   });
 });
 
+describe("plot.show in a function pmap runs on workers", () => {
+  it("is 3018: the figure cannot reach the program's display from there", () => {
+    const dir = folderWith("pmap", 'import "std/plot" as plot\nprint(len(pmap(range(0, 64), x => { plot.show(plot.line([x], [x])); return x })))\n');
+    const r = noodle(["run", "--workers", "2", "--plots", "out", "program.nc"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split("\n")[0]).toBe(
+      "error[3018]: plot.show cannot show the figure: a function pmap runs on workers cannot show figures; show them after pmap",
+    );
+  });
+});
+
 describe("the library in Node", () => {
   const program = 'import "std/plot" as plot\nplot.show(plot.heatmap([1, 2; 3, 4], {"title": "M"}))\nprint("done")';
 
@@ -142,6 +154,18 @@ describe("the library in Node", () => {
         ylabel: "row",
       },
     ]);
+  });
+
+  it("a folder that cannot take the file when the figure is shown is 9007, which the program can catch", async () => {
+    const blocked = join(scratch.dir, "blocked");
+    writeFileSync(blocked, "");
+    let out = "";
+    const r = await run('import "std/plot" as plot\ntry { plot.show(plot.line([1], [2])) } catch e { print(e.code, e.message) }', {
+      stdout: (t) => (out += t),
+      onPlot: plotFiles(join(blocked, "plots")),
+    });
+    expect(r.ok).toBe(true);
+    expect(out).toBe(`9007 cannot write plots to '${join(blocked, "plots")}': it is not a folder\n`);
   });
 
   it("without onPlot writes into the working directory only with write permission there (6001)", async () => {
