@@ -49,6 +49,9 @@ function tooltip(doc: Document): (handler: unknown, event: MouseEvent, item: unk
 
 async function draw(container: HTMLElement, figure: Figure): Promise<void> {
   const [vega, vegaLite] = await Promise.all([import("vega"), import("vega-lite")]);
+  // text widths estimated, not measured on a canvas, as Node does: the chart is laid out as in
+  // the SVG file to the pixel
+  (vega as unknown as { textMetrics: { canvas(use: boolean): void } }).textMetrics.canvas(false);
   views.get(container)?.finalize();
   container.replaceChildren();
   const view = new vega.View(vega.parse(vegaLite.compile(chartSpec(figure)).spec), {

@@ -10,6 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeFigure } from "../../src/plot/figure.js";
+import { figureSvg } from "../../src/plot/render-svg.js";
 import { type ChromiumPage, hasChromium, openChromiumPage } from "./chromium-page.js";
 import { PROJECT_ROOT } from "./static-server.js";
 
@@ -63,6 +65,26 @@ describe.skipIf(!hasChromium)("figures in a page", () => {
       expect(await heat.locator("svg").textContent()).toContain("Two rows");
       await page.screenshot({ path: join(ARTIFACTS, "figures.png"), fullPage: true });
       expect(browser.errors).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "draws the chart of the SVG file, to the pixel",
+    async () => {
+      const { page } = browser;
+      const inPage = await page
+        .locator(".figure")
+        .nth(0)
+        .locator("svg")
+        .evaluate((svg) => svg.outerHTML);
+      const inFile = await figureSvg(makeFigure("line", [1, 2, 3, 4, 5], [1, 4, 9, 16, 25], { title: "Squares", xlabel: "n", ylabel: "n squared" }));
+      // the size, and every text and mark where it is drawn
+      const layout = (svg: string) => [
+        /<svg[^>]*?width="(\d+)" height="(\d+)"/.exec(svg)?.slice(1),
+        [...svg.matchAll(/(?:transform|d)="([^"]*)"/g)].map((m) => m[1]),
+      ];
+      expect(layout(inPage)).toEqual(layout(inFile));
     },
     TIMEOUT,
   );
