@@ -15,8 +15,13 @@ const ZOOM = [{ name: "zoom", select: "interval", bind: "scales" }] as const;
 /** A histogram's bars: `bins` of equal width from the smallest value to the largest, the last closed on the right (as numpy's). */
 export function histogramBins(values: number[], bins: number): { start: number; end: number; count: number }[] {
   if (values.length === 0) return [];
-  let lo = Math.min(...values);
-  let hi = Math.max(...values);
+  // a loop, not Math.min(...values): a spread of a million values overflows the stack
+  let lo = values[0];
+  let hi = values[0];
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
   if (lo === hi) {
     lo -= 0.5;
     hi += 0.5;

@@ -198,8 +198,10 @@ export function readMatrix(v: unknown, fn: string): MatrixLike {
   const data: number[] = [];
   for (const row of v) {
     if (!Array.isArray(row) || row.length !== cols) throw HostError.of("ShapeMismatch", `${fn}: the matrix's rows are not lists of one length`);
-    for (const x of row) if (typeof x !== "number") throw wrongType(fn, "an element", x, "a number");
-    data.push(...row);
+    for (const x of row) {
+      if (typeof x !== "number") throw wrongType(fn, "an element", x, "a number");
+      data.push(x);
+    }
   }
   return { kind: "matrix", shape: [v.length, cols], data };
 }

@@ -74,6 +74,11 @@ describe("histogram bins", () => {
     expect(histogramBins([1, 2, 3, 4], 3).at(-1)?.end).toBe(4);
   });
 
+  it("count a million values", () => {
+    const values = Array.from({ length: 1_000_000 }, (_, i) => i % 10);
+    expect(histogramBins(values, 10).map((b) => b.count)).toEqual(new Array(10).fill(100_000));
+  });
+
   it("of one repeated value are one wide around it; of no values there are none", () => {
     expect(histogramBins([2, 2], 1)).toEqual([{ start: 1.5, end: 2.5, count: 2 }]);
     expect(histogramBins([], 10)).toEqual([]);

@@ -84,6 +84,15 @@ print(f["x"], h["matrix"][0, 0], copy(f) == f, f == plot.line([1, 2], [5, 6]))`;
     });
   });
 
+  it("go into a store and come back equal", async () => {
+    const src = `${PLOT}import "std/db" as db
+let s = db.open()
+let f = plot.heatmap([1, 2; 3, 4], {"title": "kept"})
+s.put("fig", f)
+print(s.get("fig") == f, s.get("fig")["matrix"])`;
+    expect(await outputOf(src)).toBe("true [1, 2; 3, 4]\n");
+  });
+
   it("are errors a program can catch", async () => {
     expect(await outputOf(`${PLOT}try { plot.line([1], []) } catch e { print(e.code) }`)).toBe("5002\n");
   });
