@@ -12,6 +12,9 @@ export const CHART_HEIGHT = 320;
 /** Scroll to zoom, drag to pan: the x and y scales follow an interval bound to them. */
 const ZOOM = [{ name: "zoom", select: "interval", bind: "scales" }] as const;
 
+/** The most vertices of a line that carry tooltips: each is a mark, which doubles a long line's cost. */
+export const LINE_TOOLTIPS_UP_TO = 5_000;
+
 /** A histogram's bars: `bins` of equal width from the smallest value to the largest, the last closed on the right (as numpy's). */
 export function histogramBins(values: number[], bins: number): { start: number; end: number; count: number }[] {
   if (values.length === 0) return [];
@@ -59,18 +62,23 @@ export function chartSpec(figure: Figure): TopLevelSpec {
         mark: { type: "point", filled: true, size: 40 },
         encoding: { x, y, tooltip: [...tooltip] },
       };
-    case "line":
+    case "line": {
       // joined in the order given, as the program lists them, not sorted by x; an invisible point
-      // on each vertex carries its tooltip
+      // on each vertex carries its tooltip, up to LINE_TOOLTIPS_UP_TO vertices
+      const order = { order: { field: "i", type: "quantitative" } } as const;
       return {
         ...frame,
         data: { values: figure.x.map((x, i) => ({ i, x, y: figure.y[i] })) },
         encoding: { x, y },
-        layer: [
-          { mark: { type: "line", strokeWidth: 2 }, encoding: { order: { field: "i", type: "quantitative" } } },
-          { params: [...ZOOM], mark: { type: "point", opacity: 0, size: 80 }, encoding: { tooltip: [...tooltip] } },
-        ],
+        layer:
+          figure.x.length <= LINE_TOOLTIPS_UP_TO
+            ? [
+                { mark: { type: "line", strokeWidth: 2 }, encoding: order },
+                { params: [...ZOOM], mark: { type: "point", opacity: 0, size: 80 }, encoding: { tooltip: [...tooltip] } },
+              ]
+            : [{ params: [...ZOOM], mark: { type: "line", strokeWidth: 2 }, encoding: order }],
       };
+    }
     case "hist":
       return {
         ...frame,

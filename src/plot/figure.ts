@@ -25,8 +25,8 @@ export const FIGURE_KINDS: readonly FigureKind[] = ["line", "scatter", "hist", "
 /** Bins of plot.hist when none are given (as numpy's histogram and matplotlib's hist). */
 export const DEFAULT_BINS = 10;
 export const MAX_BINS = 1000;
-/** The most points (or heatmap cells) one figure draws: more would make a file no viewer opens quickly. */
-export const MAX_POINTS = 100_000;
+/** The most points (or heatmap cells) one figure draws: more take seconds to draw and tens of megabytes of SVG. */
+export const MAX_POINTS = 50_000;
 
 const OPTIONS = ["title", "xlabel", "ylabel"] as const;
 

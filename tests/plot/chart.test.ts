@@ -2,7 +2,7 @@
 // and labels), and the SVG that Vega draws from it in Node, parsed: its title, axis labels and
 // marks, one per point.
 import { describe, expect, it } from "vitest";
-import { CHART_HEIGHT, CHART_WIDTH, chartSpec, histogramBins } from "../../src/plot/chart-spec.js";
+import { CHART_HEIGHT, CHART_WIDTH, chartSpec, histogramBins, LINE_TOOLTIPS_UP_TO } from "../../src/plot/chart-spec.js";
 import { type Figure, makeFigure } from "../../src/plot/figure.js";
 import { figureSvg } from "../../src/plot/render-svg.js";
 
@@ -60,6 +60,14 @@ describe("the chart of a figure", () => {
       { row: 1, col: 1, value: 5 },
       { row: 1, col: 2, value: 6 },
     ]);
+  });
+
+  it("of a line has a tooltip on each vertex up to LINE_TOOLTIPS_UP_TO of them", () => {
+    const layers = (n: number) =>
+      (chartSpec(makeFigure("line", [...Array(n).keys()], [...Array(n).keys()], null)) as { layer: { mark: { type: string } }[] }).layer;
+    expect(layers(LINE_TOOLTIPS_UP_TO).map((l) => l.mark.type)).toEqual(["line", "point"]);
+    expect(layers(LINE_TOOLTIPS_UP_TO + 1).map((l) => l.mark.type)).toEqual(["line"]);
+    expect(JSON.stringify(layers(LINE_TOOLTIPS_UP_TO + 1))).toContain('"bind":"scales"');
   });
 
   it("zooms and pans on its continuous axes", () => {

@@ -74,9 +74,9 @@ print(f["x"], h["matrix"][0, 0], copy(f) == f, f == plot.line([1, 2], [5, 6]))`;
       code: 3017,
       message: "plot.line: ys[1] must be a finite number, got Infinity",
     });
-    expect(await failure("plot.heatmap(zeros(400, 400))")).toMatchObject({
+    expect(await failure("plot.heatmap(zeros(300, 300))")).toMatchObject({
       code: 3017,
-      message: "plot.heatmap: the number of points must be at most 100000, got 160000",
+      message: "plot.heatmap: the number of points must be at most 50000, got 90000",
     });
     expect(await failure('plot.scatter([1], [1], {"color": "red"})')).toMatchObject({
       code: 3011,
