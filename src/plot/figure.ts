@@ -5,6 +5,7 @@
 // The shape is documented in docs/plot.md.
 
 import { HostError } from "../runtime/host-calls.js";
+import { STRUCT_NAME } from "../runtime/values.js";
 
 export type FigureKind = "line" | "scatter" | "hist" | "heatmap";
 
@@ -59,6 +60,7 @@ function typeName(v: unknown): string {
   if (Array.isArray(v)) return "list";
   if (isMatrix(v)) return "matrix";
   if (typeof v === "object") {
+    if (STRUCT_NAME in v) return "struct";
     const kind = (v as { kind?: unknown }).kind;
     return typeof kind === "string" && VALUE_KINDS.has(kind) ? (kind === "function" ? "func" : kind) : "map";
   }

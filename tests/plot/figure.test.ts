@@ -47,6 +47,10 @@ print(f["x"], h["matrix"][0, 0], copy(f) == f, f == plot.line([1, 2], [5, 6]))`;
     expect(e.rendered).toMatch(/at <main> \(test\.nc:2:1\)/);
     expect((await failure('plot.scatter([1], ["a"])')).message).toBe("unsupported operand types for plot.scatter: ys[0] is a string; it takes a number");
     expect((await failure("plot.heatmap([1, 2])")).message).toBe("unsupported operand types for plot.heatmap: M is a list; it takes a matrix");
+    expect((await failure("struct P { x }\nplot.heatmap(P { x: 1 })")).message).toBe(
+      "unsupported operand types for plot.heatmap: M is a struct; it takes a matrix",
+    );
+    expect((await failure("plot.line(x => x, [1])")).message).toMatch(/: xs is a func; it takes/);
     expect((await failure('plot.hist([1], "ten")')).message).toBe("unsupported operand types for plot.hist: bins is a string; it takes a number");
     expect((await failure("plot.line([1], [1], 3)")).message).toBe(
       "unsupported operand types for plot.line: opts is a number; it takes a map of options (title, xlabel, ylabel)",
