@@ -38,13 +38,18 @@ export function preparePlotsDirectory(dir: string): void {
  */
 export function plotFiles(dir: string, allow?: (path: string) => void): PlotDisplay {
   let next = 1;
+  /** The first number from `next` whose file is not there, taken. */
+  const reserve = (): number => {
+    let n = next;
+    while (existsSync(join(dir, `plot-${n}.svg`))) n++;
+    next = n + 1;
+    return n;
+  };
   return async (figure: Figure) => {
     allow?.(join(dir, `plot-${next}.svg`));
     preparePlotsDirectory(dir);
     // the number is taken at the call, so figures are numbered in the order they are shown
-    let n = next;
-    while (existsSync(join(dir, `plot-${n}.svg`))) n++;
-    next = n + 1;
+    let n = reserve();
     const { figureSvg } = await import("../plot/render-svg.js");
     const svg = await figureSvg(figure);
     for (;;) {
@@ -54,9 +59,8 @@ export function plotFiles(dir: string, allow?: (path: string) => void): PlotDisp
         return path;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw HostError.of("PlotsDirectory", dir, reason(e));
-        // taken since: by another program, or by a figure of this run shown meanwhile
-        n = Math.max(n, next - 1) + 1;
-        next = n + 1;
+        // made meanwhile by another program: the next free number
+        n = reserve();
       }
     }
   };
