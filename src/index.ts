@@ -6,6 +6,7 @@ import type { NbcModule } from "./bytecode/module.js";
 import { type CompileOptions, type CompileResult, CompileSession, compile } from "./compiler/compile.js";
 import { type Diagnostic, renderDiagnostic } from "./compiler/diagnostics.js";
 import { type DType, type Matrix, matrixFromArrays } from "./math/arrays.js";
+import type { PlotDisplay } from "./plot/plot-host.js";
 import type { CoreVariant } from "./runtime/core.js";
 import type { PermissionOptions, Permissions } from "./runtime/permissions.js";
 import { NoodleRuntimeError } from "./runtime/runtime-error.js";
@@ -32,6 +33,8 @@ export {
 } from "./concurrency/index.js";
 export { ERROR_LIST, errorSpec } from "./errors/table.js";
 export { type DType, Matrix, Tensor } from "./math/arrays.js";
+export type { Figure } from "./plot/figure.js";
+export type { PlotDisplay } from "./plot/plot-host.js";
 export { bestCoreVariant } from "./runtime/core.js";
 export { type FileSystem, setPlatformFileSystem } from "./runtime/file-system.js";
 export { HostError } from "./runtime/host-calls.js";
@@ -84,6 +87,11 @@ export interface RunOptions extends Limits {
   permissions?: PermissionOptions | Permissions;
   /** The program's arguments, `sys.args` (default: none). */
   args?: string[];
+  /**
+   * Where plot.show shows figures (default: SVG files in the working directory in Node, when the
+   * permissions let the program write there; none in browsers, where plot.show fails with 3018).
+   */
+  onPlot?: PlotDisplay;
 }
 
 export interface RunResult {

@@ -103,6 +103,9 @@ export const BUILTINS = [
   h("__sys_now", 0),
   h("__cluster_here", 0),
   h("__cluster_nodes", 0),
+  // std/plot (src/plot/plot-host.ts)
+  h("__plot_show", 1),
+  h("__plot_figure", 4),
 ] as const;
 
 export type BuiltinName = (typeof BUILTINS)[number]["name"];

@@ -11,8 +11,10 @@ import { renderDiagnostic } from "../compiler/diagnostics.js";
 import type { Pool } from "../concurrency/pool.js";
 import { formatError } from "../errors/table.js";
 import { importReader, readSource } from "../node/files.js";
+import { plotFiles, preparePlotsDirectory } from "../node/plot-files.js";
 import { nodeStorage } from "../node/storage.js";
 import { coreModule } from "../runtime/core.js";
+import type { HostError } from "../runtime/host-calls.js";
 import type { Permissions } from "../runtime/permissions.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import { type Limits, VM } from "../runtime/vm.js";
@@ -158,7 +160,14 @@ async function attachCluster(vm: VM, url: string, where: Placement): Promise<{ c
  * goes away (`| head -1`) ends the run quietly with 0; output that cannot be written ends it
  * with 1007 and exit 1; `sys.exit(code)` ends it with its code.
  */
-async function runCommand(path: string, limits: Limits, where: Placement, permissions: Permissions, programArgs: string[]): Promise<number> {
+async function runCommand(
+  path: string,
+  limits: Limits,
+  where: Placement,
+  permissions: Permissions,
+  programArgs: string[],
+  plots: string | undefined,
+): Promise<number> {
   // the engine compiles the core on its own threads, and the workers start, while the program is compiled here
   void coreModule();
   const starting = where.workers ? startPool(where.workers) : undefined;
@@ -166,6 +175,16 @@ async function runCommand(path: string, limits: Limits, where: Placement, permis
   if (!module) {
     await (await starting)?.close();
     return exit;
+  }
+  if (plots !== undefined) {
+    // a folder named for the figures is made, and found unwritable, before the program runs
+    try {
+      preparePlotsDirectory(plots);
+    } catch (e) {
+      await (await starting)?.close();
+      process.stderr.write(`noodle: error[${(e as HostError).code}]: ${(e as Error).message}\n`);
+      return EXIT_RUNTIME;
+    }
   }
   let vm: VM | undefined;
   const out = new StreamedOutput(process.stdout, (end: OutputEnd) => {
@@ -187,7 +206,14 @@ async function runCommand(path: string, limits: Limits, where: Placement, permis
   process.on("SIGTERM", onSignal);
   let pool: { close(): Promise<void> } | undefined;
   try {
-    vm = await VM.create({ ...limits, permissions, args: programArgs, stdout: out.write, stderr: (t) => process.stderr.write(t) });
+    vm = await VM.create({
+      ...limits,
+      permissions,
+      args: programArgs,
+      stdout: out.write,
+      stderr: (t) => process.stderr.write(t),
+      onPlot: plotFiles(plots ?? "."),
+    });
     if (usesStorage(module)) installStorage(vm, await nodeStorage());
     if (starting) {
       pool = await starting;
@@ -283,6 +309,7 @@ export async function main(argv: string[]): Promise<number> {
           },
           permissionsFor(values, operands[0]),
           programArgs,
+          values.plots as string | undefined,
         );
       case "node": {
         const { maxMemory, maxSteps } = limitsFrom(values);

@@ -63,6 +63,7 @@ export const COMMANDS: CommandSpec[] = [
         value: "ACTORS",
         help: "with --cluster: actor types (comma-separated) whose state is checkpointed and restored when their node is lost",
       },
+      { name: "plots", value: "DIR", help: "write plot.show's figures to DIR/plot-N.svg, made if missing (default: the working directory)" },
       ...CAPABILITIES,
       HELP,
     ],
@@ -72,6 +73,7 @@ export const COMMANDS: CommandSpec[] = [
       "Options go before the file; the arguments after it are the program's (sys.args).",
       "By default a program reads under its own folder and the working directory, and writes",
       "files and stores under the working directory; the --allow-* options widen that.",
+      "Figures go to --plots DIR without --allow-write: naming DIR allows it.",
     ].join("\n"),
   },
   {

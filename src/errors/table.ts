@@ -59,6 +59,7 @@ export const ERRORS = {
   Exit: spec(3014, "program exit", "the program exited with code {code}"),
   FileFailed: spec(3015, "file operation failed", "cannot {action} '{path}': {detail}"),
   ArgumentRange: spec(3017, "argument out of range", "{name}: {what} must be {expected}, got {value}"),
+  NoPlotDisplay: spec(3018, "no plot display", "plot.show cannot show the figure: {detail}"),
   // 4xxx memory and limits
   MemoryLimit: spec(4001, "memory limit exceeded", "memory limit exceeded ({detail})"),
   StepLimit: spec(4002, "instruction budget exhausted", "instruction budget exhausted ({limit} steps)"),
@@ -97,6 +98,7 @@ export const ERRORS = {
   CannotRead: spec(9004, "cannot read file", "cannot read '{path}': {detail}"),
   OverwriteSource: spec(9005, "output would overwrite the source", "'{path}' is the source file; write the bytecode elsewhere (-o OUT)"),
   CannotWrite: spec(9006, "cannot write file", "cannot write '{path}': {detail}"),
+  PlotsDirectory: spec(9007, "plots directory cannot be written", "cannot write plots to '{path}': {detail}"),
 } as const;
 
 export type ErrorName = keyof typeof ERRORS;

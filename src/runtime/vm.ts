@@ -8,6 +8,7 @@ import { verifyModule } from "../bytecode/verifier.js";
 import { CodecError } from "../codec/value-codec.js";
 import { PRELUDE_FILE } from "../compiler/prelude.js";
 import { ERRORS, errorSpec, formatError } from "../errors/table.js";
+import { installPlots, type PlotDisplay } from "../plot/plot-host.js";
 import { blockUntil } from "./block.js";
 import { type ClusterView, installClusterHost } from "./cluster-host.js";
 import { bestCoreVariant, type CoreExports, type CoreVariant, instantiateCore } from "./core.js";
@@ -52,6 +53,8 @@ export interface VmOptions extends Limits {
   permissions?: PermissionOptions | Permissions;
   /** The program's arguments, `sys.args` (default: none). */
   args?: string[];
+  /** Where plot.show shows figures (default: the platform's, SVG files in Node; see src/plot/plot-host.ts). */
+  onPlot?: PlotDisplay;
 }
 
 /**
@@ -176,6 +179,7 @@ export class VM {
     this.setCapabilities(options.permissions, options.args ?? []);
     installSystem(this);
     installClusterHost(this, () => this.clusterView);
+    installPlots(this, options.onPlot);
     this.hosted = new HostedRuns({
       core: this.core,
       keep: (word) => this.keep(word),

@@ -3,6 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { encodeValue, WIRE } from "../../src/codec/value-codec.js";
 import { readLaneRecord } from "../../src/concurrency/lane-records.js";
+import { PROGRAM_CALLS } from "../../src/concurrency/program-calls.js";
+import { STORE_OPS } from "../../src/store/store-ops.js";
 
 function readAt(record: number[] | Uint8Array): string {
   // the record sits among bytes of a valid-looking neighbour, as in a ring
@@ -29,7 +31,7 @@ describe("lane records: damaged", () => {
     expect(readAt([6, ...f64(1), 0])).toMatch(/^8004 .*1 trailing bytes/);
     expect(readAt([6, ...f64(1)])).toBe("cancel");
     expect(readAt([10, ...f64(1), 0, 0, 0, 0])).toMatch(/^8004 .*fewer than the 14/);
-    expect(readAt([10, ...f64(1), 0, 0, 0, 0, 6])).toMatch(/^8004 .*program call 6/);
+    expect(readAt([10, ...f64(1), 0, 0, 0, 0, 7])).toMatch(/^8004 .*program call 7/);
     const actor = [9, ...f64(1), 0, 0, 0, 0, 0, 0, 0, 0, ...f64(3), ...f64(5000)];
     expect(readAt(actor)).toBe("actor");
     expect(readAt([...actor, 0])).toMatch(/^8004 .*1 trailing bytes/);
@@ -67,10 +69,14 @@ describe("lane records: damaged", () => {
     expect(readAt(error("text"))).toMatch(/^8004 .*not an error/);
   });
 
-  it("refuses a store call of an operation std/db does not have, and arguments that are not a list", () => {
+  it("refuses a store call of an operation std/db does not have, a program call that is not one, and arguments that are not a list", () => {
     const call = (op: number, tail: number[]) => [8, ...f64(1), 1, 0, 0, 0, 5, 0, 0, 0, op, ...tail];
     expect(readAt(call(2, [...encodeValue([1, "k", 2], WIRE)]))).toBe("store");
-    expect(readAt(call(11, [...encodeValue([1], WIRE)]))).toMatch(/^8004 .*store operation 11/);
+    expect(readAt(call(STORE_OPS.length, [...encodeValue([1], WIRE)]))).toMatch(new RegExp(`^8004 .*store operation ${STORE_OPS.length}`));
+    const host = (op: number, tail: number[]) => [10, ...f64(1), 1, 0, 0, 0, op, ...tail];
+    const show = PROGRAM_CALLS.indexOf("__plot_show");
+    expect(readAt(host(show, [...encodeValue([{ type: "figure" }], WIRE)]))).toBe("host");
+    expect(readAt(host(PROGRAM_CALLS.length, [...encodeValue([1], WIRE)]))).toMatch(new RegExp(`^8004 .*program call ${PROGRAM_CALLS.length}`));
     expect(readAt(call(2, [...encodeValue("k", WIRE)]))).toMatch(/^8004 .*arguments are not a list/);
     expect(readAt(call(2, []))).toMatch(/^8004 /);
   });
