@@ -44,10 +44,14 @@ export class HostedOnWorker {
   private preparing = false;
   /** How to cancel the tasks and messages running here, by id. */
   private readonly running = new Map<number, () => void>();
-  /** Calls this worker's tasks and actors made to actors, waiting for their answers. */
-  private readonly calls = new Map<number, { client: number; resolve(v: unknown): void; reject(e: Error): void }>();
+  /**
+   * Calls this worker's tasks and actors made to the pool, waiting for their answers: to actors
+   * (`toActor`: counted in `callsOf`), or to the program (std/db, std/fs, plot.show), which the
+   * program answers by itself, so a fiber waiting on one is not stalled.
+   */
+  private readonly calls = new Map<number, { client: number; toActor: boolean; resolve(v: unknown): void; reject(e: Error): void }>();
   private nextCall = 1;
-  /** For each program, how many of its calls wait for their answers. */
+  /** For each program, how many of its calls to actors wait for their answers. */
   private readonly callsOf = new Map<number, number>();
   /** Lane records and messages received from the pool (see quiescence.ts). */
   private seen = 0;
@@ -70,7 +74,7 @@ export class HostedOnWorker {
         const id = this.nextCall++;
         records.message(id, actor, name, bytes);
         this.callsOf.set(client, (this.callsOf.get(client) ?? 0) + 1);
-        return new Promise((resolve, reject) => this.calls.set(id, { client, resolve, reject }));
+        return new Promise((resolve, reject) => this.calls.set(id, { client, toActor: true, resolve, reject }));
       },
       stalled: () => this.answerProbe(client),
       spawnActor: (proto) => {
@@ -100,7 +104,7 @@ export class HostedOnWorker {
     }
     const id = this.nextCall++;
     records.store(id, client, fiber, op, bytes);
-    return new Promise((resolve, reject) => this.calls.set(id, { client, resolve, reject }));
+    return new Promise((resolve, reject) => this.calls.set(id, { client, toActor: false, resolve, reject }));
   }
 
   /**
@@ -113,8 +117,7 @@ export class HostedOnWorker {
     const bytes = encodeForWire(records.encoder, args as StoredValue[]);
     const id = this.nextCall++;
     records.host(id, client, op, bytes);
-    this.callsOf.set(client, (this.callsOf.get(client) ?? 0) + 1);
-    return new Promise((resolve, reject) => this.calls.set(id, { client, resolve, reject }));
+    return new Promise((resolve, reject) => this.calls.set(id, { client, toActor: false, resolve, reject }));
   }
 
   constructor(private readonly worker: HostedWorker) {}
@@ -166,7 +169,7 @@ export class HostedOnWorker {
       case "error": {
         const call = this.calls.get(r.id);
         this.calls.delete(r.id);
-        if (call) this.callsOf.set(call.client, this.callsOf.get(call.client)! - 1);
+        if (call?.toActor) this.callsOf.set(call.client, this.callsOf.get(call.client)! - 1);
         if (r.kind === "value") call?.resolve(r.value);
         else call?.reject(new NoodleRuntimeError(r.error.code, r.error.message, r.error.trace, r.error.frames));
         return;
