@@ -65,9 +65,12 @@ export class Cluster implements SessionLink {
     readonly nc: NatsConnection,
     readonly membership: Membership,
     private readonly placement: Placement,
+    /** The most workers the run takes (`workers`), however many the nodes offer. */
+    private readonly maxWorkers: number,
   ) {
     this.alive = setInterval(() => this.nc.publish(subjects.alive(this.session)), SESSION_ALIVE_MS);
     membership.onChange(({ kind, node }) => {
+      if (kind === "joined") this.nodeJoined();
       if (kind === "dead") this.nodeGone(node.name, `node ${node.name} stopped answering`);
       // a node that left is draining: what it holds finishes there, nothing new goes to it
       if (kind === "left") for (const e of this.endpoints) if (e.node === node.name) e.retiring = true;
@@ -92,7 +95,7 @@ export class Cluster implements SessionLink {
       const eligible = nodes.filter((node) => fits(node, placement));
       if (eligible.length === 0)
         throw unreachable(url, `no node fits the placement ${JSON.stringify(placement)} (nodes: ${nodes.map((n) => n.name).join(", ")})`);
-      const cluster = new Cluster(nc, membership, placement);
+      const cluster = new Cluster(nc, membership, placement, options.workers ?? Infinity);
       if (options.persistentActors?.length) cluster.checkpoints = await KvCheckpoints.open(nc, cluster.session, options.persistentActors);
       const offered = eligible.reduce((n, node) => n + node.workers, 0);
       cluster.poolOf = await Pool.create({
@@ -191,6 +194,17 @@ export class Cluster implements SessionLink {
       if (node !== undefined) return node;
       if (this.closed || Date.now() > until) throw new Error("no node of the cluster has a worker free");
     }
+  }
+
+  /**
+   * A node joined (or came back): the run takes the workers the nodes now offer beyond those it
+   * has, up to its `workers`, and places new work on them as on the others.
+   */
+  private nodeJoined(): void {
+    if (!this.poolOf || this.closed) return;
+    const offered = this.membership.live().reduce((n, node) => n + (fits(node, this.placement) ? node.workers : 0), 0);
+    const more = Math.min(offered, this.maxWorkers) - this.pool.size;
+    if (more > 0) void this.pool.grow(more);
   }
 
   private nodeGone(node: string, reason: string): void {

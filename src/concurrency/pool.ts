@@ -154,6 +154,13 @@ export class Pool {
     return this.slots.length;
   }
 
+  /** Adds `count` workers (a cluster's new node brings some); resolves when they are ready. */
+  async grow(count: number): Promise<void> {
+    if (this.closed) return;
+    const from = this.slots.length;
+    await Promise.all(Array.from({ length: count }, (_, i) => this.start(from + i)));
+  }
+
   /** Starts worker `index` (anew after a loss); resolves when it is ready. */
   private start(index: number): Promise<void> {
     const endpoint = this.endpoints();
