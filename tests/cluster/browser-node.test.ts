@@ -166,8 +166,24 @@ try { print(len(await spawn read()) > 0) } catch e { print("refused", e.code, e.
     expect((await status()).map((n) => n.name)).toEqual(["page-1"]);
   }, 60_000);
 
-  it("leaves the cluster on node.close()", async () => {
-    expect(await page.evaluate(() => window.closeNode())).toBe("closed");
+  it("drains on node.close(): what it holds finishes, then it leaves", async () => {
+    const path = programs.file(
+      "slow.nc",
+      `func slow(i) { await sleep(400); return i }
+var fs = []
+for i in range(0, 40) { fs = push(fs, spawn slow(i)) }
+print("spawned")
+var total = 0
+for r in await all(fs) { total = total + r }
+print(total)
+`,
+    );
+    const run = cluster.cli(["run", "--cluster", cluster.url, path]);
+    await run.printed("spawned");
+    // the page is the only node: were its work not finished, the program would have nowhere to run it
+    const closing = page.evaluate(() => window.closeNode());
+    expect(await run.ended).toEqual({ code: 0, stdout: "spawned\n780\n", stderr: "" });
+    expect(await closing).toBe("closed");
     expect(await status()).toEqual([]);
   }, 60_000);
 
