@@ -134,17 +134,21 @@ print(await spawn viaTask(100))
     expect((await record(page)).actors - before).toBe(1);
   }, 60_000);
 
-  it("has no file system: std/fs in a task there is refused with a coded error", async () => {
+  it("has no file system and grants no environment: std/fs and std/sys.env there are refused with coded errors", async () => {
     const path = programs.file(
       "files.nc",
       `import "std/fs" as fs
+import "std/sys" as sys
 func read() { return fs.read("package.json") }
+func home() { return sys.env("HOME") }
 try { print(len(await spawn read()) > 0) } catch e { print("refused", e.code, e.message) }
+try { print(await spawn home()) } catch e { print("refused", e.code) }
 `,
     );
-    expect(await cluster.run([path])).toEqual({
+    // the program may read the environment here; the page's node grants none
+    expect(await cluster.run(["--allow-env", path])).toEqual({
       code: 0,
-      stdout: "refused 6003 cannot read 'package.json': there is no file system on this platform\n",
+      stdout: "refused 6003 cannot read 'package.json': there is no file system on this platform\nrefused 6001\n",
       stderr: "",
     });
   }, 60_000);
