@@ -153,7 +153,7 @@ try { print(await spawn home()) } catch e { print("refused", e.code) }
     });
   }, 60_000);
 
-  it("refuses a page without valid credentials with 6002, and an address with nothing there with 7005", async () => {
+  it("refuses a page without valid credentials with 6002, an address with nothing there with 7005, and a bad URL, name or worker count with 9001", async () => {
     const port = new URL(wsUrl).port;
     const wrong = await start(page, { url: `ws://${cluster.server.user}:not-the-password@127.0.0.1:${port}`, name: "intruder" });
     expect(wrong).toEqual({
@@ -167,6 +167,10 @@ try { print(await spawn home()) } catch e { print("refused", e.code) }
     expect(nothing).toMatchObject({ ok: false, code: 7005, message: expect.stringMatching(/^no cluster reachable at ws:\/\/noodle@127\.0\.0\.1:1: /) });
     const badUrl = await start(page, { url: `nats://127.0.0.1:${port}`, name: "intruder" });
     expect(badUrl).toMatchObject({ ok: false, code: 9001 });
+    expect(await start(page, { url: wsUrl, name: "two words" })).toMatchObject({ ok: false, code: 9001 });
+    expect(await start(page, { url: wsUrl, name: "idle", workers: 0 })).toMatchObject({ ok: false, code: 9001 });
+    // a name a live node holds
+    expect(await start(page, { url: wsUrl, name: "page-1" })).toEqual({ ok: false, code: 9001, message: "a node named page-1 is already in the cluster" });
     expect((await status()).map((n) => n.name)).toEqual(["page-1"]);
   }, 60_000);
 
