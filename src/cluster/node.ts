@@ -3,7 +3,8 @@
 // directly. It stops a session's workers when the program closes the session or stops saying it
 // is alive, and tells the program when one of them ends by itself. Draining, it leaves the
 // membership (programs place nothing new here), refuses new workers and waits for the sessions
-// it holds to end. The platform supplies the threads (src/node/cluster-threads.ts in Node).
+// it holds to end. It is the same on every platform: the platform supplies the connection and
+// the threads (src/node/cluster-threads.ts in Node, web-threads.ts in browsers).
 
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { WorkerStats } from "../concurrency/protocol.js";
@@ -86,7 +87,7 @@ export class ClusterNode {
         void Promise.resolve(this.open(msg.data)).then((reply) => msg.respond(JSON.stringify(reply)));
       },
     });
-    nc.subscribe(subjects.close(options.name), { callback: (_, msg) => this.close(msg.data) });
+    nc.subscribe(subjects.close(options.name), { callback: (_, msg) => this.closeRequested(msg.data) });
     nc.subscribe(subjects.alive("*"), {
       callback: (_, msg) => {
         const s = this.sessions.get(msg.subject.split(".")[2]);
@@ -139,6 +140,11 @@ export class ClusterNode {
     await this.stop();
   }
 
+  /** Leaves the cluster by draining (what a page calls to leave). */
+  close(): Promise<void> {
+    return this.drain();
+  }
+
   /** Leaves at once: every worker ends. */
   async stop(): Promise<void> {
     clearInterval(this.reaper);
@@ -183,7 +189,7 @@ export class ClusterNode {
     return thread;
   }
 
-  private close(data: Uint8Array): void {
+  private closeRequested(data: Uint8Array): void {
     const request = readCloseRequest(data);
     if (!request) return;
     const session = this.sessions.get(request.session);

@@ -3,17 +3,12 @@
 // reports when it listens and what its worker did.
 
 import { Worker } from "node:worker_threads";
-import type { NodeThread, NodeThreadData, StartThread, ThreadAssignment } from "../cluster/node.js";
+import type { NodeThread, NodeThreadData, StartThread } from "../cluster/node.js";
+import type { ThreadOrder, ThreadReport } from "../cluster/node-thread.js";
 import type { WorkerStats } from "../concurrency/protocol.js";
 
 /** The worker script, bundled like pool-worker.js (the same path from src/node/, dist/node/ and dist/bundle/). */
 const SCRIPT = new URL("../../dist/bundle/cluster-worker.js", import.meta.url);
-
-/** What a node posts to its worker thread. */
-export type ThreadOrder = { t: "assign" } & ThreadAssignment;
-
-/** What a cluster worker thread posts to its node. */
-export type ThreadReport = { t: "listening" } | { t: "stats"; stats: WorkerStats; refused: number } | { t: "failed"; reason: string };
 
 export const nodeThreads: StartThread = (data: NodeThreadData): NodeThread => {
   const worker = new Worker(SCRIPT, { workerData: data });

@@ -1,7 +1,7 @@
 // A cluster for tests: a real nats-server on a random loopback port and node processes started
 // through the command line (`noodle node`), each ended by the test that started it or by stop().
 import { type ChildProcess, spawn } from "node:child_process";
-import { startLocalNats } from "../../src/cluster/local-server.js";
+import { type LocalNats, type LocalNatsOptions, startLocalNats } from "../../src/cluster/local-server.js";
 import { ROOT } from "../helpers.js";
 
 export interface Ran {
@@ -27,11 +27,11 @@ export class TestCluster {
   private constructor(
     readonly url: string,
     readonly plainUrl: string,
-    private readonly server: { stop(): Promise<void> },
+    readonly server: LocalNats,
   ) {}
 
-  static async start(nodes: string[], workers = 2): Promise<TestCluster> {
-    const server = await startLocalNats();
+  static async start(nodes: string[], workers = 2, options: LocalNatsOptions = {}): Promise<TestCluster> {
+    const server = await startLocalNats(options);
     const cluster = new TestCluster(server.url, server.plainUrl, server);
     await Promise.all(nodes.map((name) => cluster.startNode(name, workers)));
     return cluster;
