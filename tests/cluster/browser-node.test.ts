@@ -134,7 +134,7 @@ print(await spawn viaTask(100))
     expect(await cluster.run([path])).toEqual({ code: 0, stdout: "55 page-1\n155\n", stderr: "" });
   }, 60_000);
 
-  it("has no file system and grants no environment: std/fs and std/sys.env there are refused with coded errors", async () => {
+  it("gives its tasks the program's files and environment, as one VM does: std/fs and sys.env go to the program", async () => {
     const path = programs.file(
       "files.nc",
       `import "std/fs" as fs
@@ -142,15 +142,15 @@ import "std/sys" as sys
 func read() { return fs.read("package.json") }
 func home() { return sys.env("HOME") }
 try { print(len(await spawn read()) > 0) } catch e { print("refused", e.code, e.message) }
-try { print(await spawn home()) } catch e { print("refused", e.code) }
+try { print(await spawn home() == sys.env("HOME")) } catch e { print("refused", e.code) }
 `,
     );
-    // the program may read the environment here; the page's node grants none
-    expect(await cluster.run(["--allow-env", path])).toEqual({
-      code: 0,
-      stdout: "refused 6003 cannot read 'package.json': there is no file system on this platform\nrefused 6001\n",
-      stderr: "",
-    });
+    // the page has no file system and no environment of its own: the calls run in the program
+    expect(await cluster.run(["--allow-env", path])).toEqual({ code: 0, stdout: "true\ntrue\n", stderr: "" });
+    // and under the program's permissions: without --allow-env, 6001 as in one VM
+    const refused = alone(path);
+    expect(refused).toEqual({ code: 0, stdout: "true\nrefused 6001\n", stderr: "" });
+    expect(await cluster.run([path])).toEqual(refused);
   }, 60_000);
 
   it("refuses a page without valid credentials with 6002, an address with nothing there with 7005, and a bad URL, name or worker count with 9001", async () => {
