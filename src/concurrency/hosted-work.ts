@@ -163,7 +163,9 @@ export class HostedWork {
 
   /** Probes every worker with lanes about program `client` (see quiescence.ts). */
   private probe(client: number): { slot: WorkerSlot; answer: Promise<unknown>; sent: () => number }[] {
-    return [...this.lanes].map(([slot, lanes]) => {
+    // a worker still starting (a lost one's replacement, say) holds no work yet: it is not asked,
+    // so a run does not wait for a start that may take long, or never come
+    return [...this.lanes].filter(([slot]) => slot.ready).map(([slot, lanes]) => {
       const answer = new Promise((resolve, reject) => {
         const id = this.pool.newId();
         // not work in flight: a probe neither loads its worker nor keeps the process alive
