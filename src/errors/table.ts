@@ -97,6 +97,8 @@ export const ERRORS = {
   CannotRead: spec(9004, "cannot read file", "cannot read '{path}': {detail}"),
   OverwriteSource: spec(9005, "output would overwrite the source", "'{path}' is the source file; write the bytecode elsewhere (-o OUT)"),
   CannotWrite: spec(9006, "cannot write file", "cannot write '{path}': {detail}"),
+  BadShareLink: spec(9008, "share link cannot be opened", "this share link cannot be opened: {detail}"),
+  CannotOpenProgram: spec(9009, "file cannot be opened as a program", "cannot open '{path}': {detail}"),
 } as const;
 
 export type ErrorName = keyof typeof ERRORS;

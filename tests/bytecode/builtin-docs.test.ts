@@ -3,7 +3,7 @@ import { BUILTIN_DOCS } from "../../src/bytecode/builtin-docs.js";
 import { BUILTINS, isHostOnlyName } from "../../src/bytecode/builtin-table.js";
 
 describe("builtin docs", () => {
-  const callable = BUILTINS.map((b) => b.name).filter((n) => !isHostOnlyName(n));
+  const callable: string[] = BUILTINS.map((b) => b.name as string).filter((n) => !isHostOnlyName(n));
 
   it("has one line for every builtin a program can call", () => {
     const missing = callable.filter((n) => !Object.hasOwn(BUILTIN_DOCS, n));
