@@ -90,7 +90,7 @@ export async function setProgram(page: Page, text: string): Promise<void> {
 
 /** The editor's text. */
 export function programText(page: Page): Promise<string> {
-  return page.locator("[data-testid=editor] .cm-content").evaluate((el) => (el as HTMLElement).innerText.replace(/\u200b/g, ""));
+  return page.locator("[data-testid=editor] .cm-line").evaluateAll((lines) => lines.map((l) => l.textContent ?? "").join("\n"));
 }
 
 /** Clicks Run once it is ready, and waits for the run to end; returns the output panel's text. */

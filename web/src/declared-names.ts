@@ -1,7 +1,8 @@
 // The names a program declares and where each is visible, from the parser's tree: what the
 // editor completes at a position. Scopes follow the language: a block's names are visible in
 // the block, parameters in their function, a loop's variables in the loop, a catch's name in
-// its body; functions are hoisted, so they count from the start of their scope.
+// its body; a `let` or an import from the end of its statement; functions, structs and actors are
+// hoisted, so they count from the start of their scope.
 import type { Span } from "../../src/compiler/ast.js";
 import type { DeclaredName } from "./protocol.js";
 
@@ -22,11 +23,14 @@ export function declaredNames(program: Node): DeclaredName[] {
     let inner = scope;
     switch (n.kind) {
       case "Program":
+        // top-level names are visible to the end of the text, whatever follows the last statement
+        inner = { start: 0, end: Number.MAX_SAFE_INTEGER };
+        break;
       case "Block":
         inner = n.span;
         break;
       case "Let":
-        add(n.name as string, "variable", scope && { start: n.span!.start, end: scope.end });
+        add(n.name as string, "variable", scope && { start: n.span!.end, end: scope.end });
         break;
       case "Func":
         add(n.name as string, "function", scope);
@@ -40,10 +44,11 @@ export function declaredNames(program: Node): DeclaredName[] {
         return;
       case "Actor":
         add(n.name as string, "actor", scope);
-        for (const s of n.state as Node[]) add(s.name as string, "variable", n.span);
+        // its state is visible in its handlers
+        inner = n.span;
         break;
       case "Import":
-        add(n.alias as string, "module", scope && { start: n.span!.start, end: scope.end });
+        add(n.alias as string, "module", scope && { start: n.span!.end, end: scope.end });
         return;
       case "For":
         add(n.first as string, "variable", n.span);

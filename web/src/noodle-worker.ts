@@ -80,7 +80,10 @@ function traceOf(error: NoodleRuntimeError): TraceLine[] {
 
 // a worker for runs makes its VM while it waits, so a run starts at once
 const runs = self.name === "run";
-const vmReady = runs ? VM.create({ stdout: (t) => write("stdout", t), stderr: (t) => write("stderr", t) }) : undefined;
+// A page has no file system (std/fs is 6003) and no environment (sys.env is nil); stores are
+// IndexedDB databases of this site, which a program may open by any name.
+const PERMISSIONS = { all: true };
+const vmReady = runs ? VM.create({ stdout: (t) => write("stdout", t), stderr: (t) => write("stderr", t), permissions: PERMISSIONS }) : undefined;
 
 async function runProgram(source: string, file: string, limits: RunLimits): Promise<FromWorker> {
   const c = compile(source, { file });

@@ -74,7 +74,7 @@ function valueView(v: StoredValue): HTMLElement {
     }
     return table;
   }
-  return el("code", { className: "value" }, showValue(v, true));
+  return el("code", { className: "value" }, showValue(v));
 }
 
 function errorText(e: unknown): string {
