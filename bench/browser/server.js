@@ -73,6 +73,9 @@ function send(res, status, text, extra = {}) {
   res.end(text);
 }
 
+/** Compressed bodies by file, modification time and size: a host compresses a file once, not per request. */
+const gzipped = new Map();
+
 /** Types a real host compresses (a .png is compressed already). */
 const COMPRESSIBLE = new Set([".html", ".css", ".js", ".mjs", ".json", ".map", ".wasm", ".svg", ".nc", ".txt"]);
 
@@ -105,7 +108,9 @@ async function handle(root, options, req, res) {
   }
   const type = CONTENT_TYPES[extname(file).toLowerCase()] ?? "application/octet-stream";
   if (options.gzip && COMPRESSIBLE.has(extname(file).toLowerCase()) && /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""))) {
-    const body = gzipSync(await readFile(file));
+    const key = `${file}:${info.mtimeMs}:${info.size}`;
+    let body = gzipped.get(key);
+    if (!body) gzipped.set(key, (body = gzipSync(await readFile(file))));
     res.writeHead(200, { ...COMMON_HEADERS, "Content-Type": type, "Content-Encoding": "gzip", "Content-Length": String(body.length), Vary: "Accept-Encoding" });
     options.onSent?.(req.url ?? "/", req.method === "HEAD" ? 0 : body.length);
     res.end(req.method === "HEAD" ? undefined : body);

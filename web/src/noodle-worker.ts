@@ -94,8 +94,11 @@ async function runProgram(source: string, file: string, limits: RunLimits): Prom
   let workers = 0;
   let pool: { close(): Promise<void> } | undefined;
   try {
-    const { installStorage, usesStorage, defaultStorage } = await import("../../src/store/index.js");
-    if (usesStorage(module)) installStorage(vm, await defaultStorage());
+    // std/db's storage (sql.js) is loaded only for a program that imports it
+    if (module.files.includes("std/db")) {
+      const { installStorage, defaultStorage } = await import("../../src/store/index.js");
+      installStorage(vm, await defaultStorage());
+    }
     if (usesWorkers(module)) {
       const { Pool, webWorkers } = await import("../../src/concurrency/index.js");
       workers = Math.max(2, Math.min(4, navigator.hardwareConcurrency || 2));
