@@ -33,8 +33,10 @@ function sqliteWasm(): Plugin {
   };
 }
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   root: fileURLToPath(new URL(".", import.meta.url)),
+  // a built site registers its service worker (offline-plugin.ts); the dev server has none
+  define: { __OFFLINE_COPY__: JSON.stringify(command === "build") },
   base: "./",
   plugins: [sqliteWasm(), offlineCopy()],
   server: { host: "127.0.0.1", headers: ISOLATION_HEADERS, fs: { allow: [fileURLToPath(new URL("..", import.meta.url))] } },
@@ -47,4 +49,4 @@ export default defineConfig({
     reportCompressedSize: false,
     chunkSizeWarningLimit: 1024,
   },
-});
+}));

@@ -91,7 +91,14 @@ export async function benchPlayground(args) {
       const name = relative(site, file);
       const bytes = readFileSync(file);
       console.log(
-        JSON.stringify({ suite: "playground", case: "chunk", file: name, bytes: statSync(file).size, gzip_bytes: gzipSync(bytes).length, first_result: needed.has(name) }),
+        JSON.stringify({
+          suite: "playground",
+          case: "chunk",
+          file: name,
+          bytes: statSync(file).size,
+          gzip_bytes: gzipSync(bytes).length,
+          first_result: needed.has(name),
+        }),
       );
     }
     const ms = median(results.map((r) => r.ms));

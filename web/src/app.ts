@@ -293,7 +293,7 @@ function afterFirstRun(): void {
   if (afterFirstRunDone) return;
   afterFirstRunDone = true;
   checker.schedule(editor.state.doc.toString(), 0);
-  if (import.meta.env.PROD && "serviceWorker" in navigator) void navigator.serviceWorker.register("./sw.js").catch(() => {});
+  if (__OFFLINE_COPY__ && "serviceWorker" in navigator) void navigator.serviceWorker.register("./sw.js").catch(() => {});
 }
 
 autosave = await Autosave.open({ onConflict, onSaved: () => {} }).catch(() => {
