@@ -233,6 +233,18 @@ function keepPrevious(previous: string): void {
   say("Opened a shared program. Your previous program is not lost:", [["Bring it back", () => setText(editor, previous)]]);
 }
 
+// ---------------------------------------------------------------- the editor
+
+// made before any control that uses it is wired
+autosave = await Autosave.open({ onConflict, onSaved: () => {} }).catch(() => {
+  say("This browser does not let the page keep your program (IndexedDB is unavailable): save it with Share or copy it.");
+  return undefined;
+});
+const start = await initialText();
+const editor: EditorView = createEditor($("editor"), start.text, { onChange, onRun: run, names: () => names });
+if (start.from === "link") autosave?.schedule(start.text);
+showProblemList([]);
+
 // ---------------------------------------------------------------- share, open, examples
 
 $("share").onclick = async () => {
@@ -295,15 +307,6 @@ function afterFirstRun(): void {
   checker.schedule(editor.state.doc.toString(), 0);
   if (__OFFLINE_COPY__ && "serviceWorker" in navigator) void navigator.serviceWorker.register("./sw.js").catch(() => {});
 }
-
-autosave = await Autosave.open({ onConflict, onSaved: () => {} }).catch(() => {
-  say("This browser does not let the page keep your program (IndexedDB is unavailable): save it with Share or copy it.");
-  return undefined;
-});
-const start = await initialText();
-const editor: EditorView = createEditor($("editor"), start.text, { onChange, onRun: run, names: () => names });
-if (start.from === "link") autosave?.schedule(start.text);
-showProblemList([]);
 
 void runner.ready().then((isolated) => {
   runButton.disabled = false;

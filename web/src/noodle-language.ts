@@ -59,7 +59,6 @@ const noodle = StreamLanguage.define<State>({
       if (atoms.has(w)) return "atom";
       if (keywords.has(w)) return "keyword";
       if (builtins.has(w) && stream.peek() === "(") return "variableName.standard";
-      if (/^[A-Z]/.test(w)) return "typeName";
       return stream.peek() === "(" ? "variableName.function" : "variableName";
     }
     if (stream.match(/^(\.\.=|\*\*|\.\*|\.\/|\.\.|==|!=|<=|>=|\+=|-=|\*=|\/=|=>|->|&&|\|\||[-+*/%\\<>=!'])/)) return "operator";
