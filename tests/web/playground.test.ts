@@ -108,6 +108,20 @@ describe("the playground in a browser", () => {
   );
 
   it.skipIf(!hasChromium)(
+    `streams long output and keeps its last million characters${skipNote}`,
+    async () => {
+      // 30 000 lines of 100 characters: 3 million in all
+      await setProgram(page, 'var row = ""\nfor k in 0..99 { row = row + "x" }\nfor i in 0..30000 { print(row) }\nprint("last line")');
+      const text = await runProgram(page);
+      expect(text.startsWith("… earlier output was dropped\n")).toBe(true);
+      expect(text.endsWith("last line\n")).toBe(true);
+      expect(text.length).toBeLessThanOrEqual(1_000_100);
+      expect(text.length).toBeGreaterThan(500_000);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it.skipIf(!hasChromium)(
     `stops an endless loop at once, and the next run works${skipNote}`,
     async () => {
       await setProgram(page, 'print("spinning")\nvar i = 0\nwhile true { i += 1 }');

@@ -137,6 +137,8 @@ function setRunning(running: boolean): void {
 
 function run(): void {
   if (runButton.disabled) return;
+  // a program still running ends first, and says so before the console is cleared
+  runner.stop();
   output.clear();
   showTab("output");
   setRunning(true);

@@ -10,6 +10,7 @@ export class ConsoleView {
   private pending: { text: string; cls: string }[] = [];
   private frame = 0;
   private chars = 0;
+  private dropped: HTMLElement | undefined;
 
   constructor(
     private readonly root: HTMLElement,
@@ -21,6 +22,7 @@ export class ConsoleView {
     cancelAnimationFrame(this.frame);
     this.frame = 0;
     this.chars = 0;
+    this.dropped = undefined;
     this.root.replaceChildren();
   }
 
@@ -33,10 +35,12 @@ export class ConsoleView {
   flush(): void {
     cancelAnimationFrame(this.frame);
     this.frame = 0;
+    if (this.pending.length === 0) return;
+    // one element per stream and frame, so trimming drops the oldest frames' text first
+    let last: HTMLSpanElement | undefined;
     for (const { text, cls } of this.pending) {
-      const last = this.root.lastElementChild;
-      if (last instanceof HTMLSpanElement && last.className === cls) last.append(text);
-      else this.root.append(Object.assign(document.createElement("span"), { className: cls, textContent: text }));
+      if (last?.className === cls) last.append(text);
+      else this.root.append((last = Object.assign(document.createElement("span"), { className: cls, textContent: text })));
       this.chars += text.length;
     }
     this.pending = [];
@@ -44,13 +48,26 @@ export class ConsoleView {
     this.root.scrollTop = this.root.scrollHeight;
   }
 
+  /** Keeps the last MAX_CHARS characters of output, after a note that earlier ones were dropped. */
   private trim(): void {
-    while (this.chars > MAX_CHARS && this.root.firstElementChild) {
-      const first = this.root.firstElementChild;
+    if (this.chars <= MAX_CHARS) return;
+    if (!this.dropped) {
+      this.dropped = Object.assign(document.createElement("div"), { className: "note", textContent: "… earlier output was dropped" });
+      this.root.prepend(this.dropped);
+    }
+    let first = this.dropped.nextElementSibling;
+    while (first?.nextElementSibling && this.chars > MAX_CHARS) {
+      const next = first.nextElementSibling;
       this.chars -= first.textContent?.length ?? 0;
       first.remove();
+      first = next;
     }
-    if (this.chars < 0) this.chars = 0;
+    if (first && this.chars > MAX_CHARS) {
+      // what is left is one frame's text, longer than the whole: keep its end
+      const text = first.textContent ?? "";
+      first.textContent = text.slice(this.chars - MAX_CHARS);
+      this.chars = MAX_CHARS;
+    }
   }
 
   error(code: number, message: string, trace: TraceLine[]): void {
