@@ -214,20 +214,17 @@ function onChange(text: string): void {
   checker.schedule(text);
 }
 
-async function initialText(): Promise<{ text: string; from: string }> {
-  const draft = await autosave?.load().catch(() => undefined);
-  if (isShareFragment(location.hash)) {
-    try {
-      const text = await decodeShare(location.hash);
-      history.replaceState(null, "", location.pathname + location.search);
-      if (draft && draft.text !== text) keepPrevious(draft.text);
-      return { text, from: "link" };
-    } catch (e) {
-      say(`error[9008]: ${messageOf(e).replace(/^this/, "This")}`);
-    }
+/** The program a share link in the URL carries, if any (a link that cannot be read says so). */
+async function sharedText(): Promise<string | undefined> {
+  if (!isShareFragment(location.hash)) return undefined;
+  try {
+    const text = await decodeShare(location.hash);
+    history.replaceState(null, "", location.pathname + location.search);
+    return text;
+  } catch (e) {
+    say(`error[9008]: ${messageOf(e).replace(/^this/, "This")}`);
+    return undefined;
   }
-  if (draft) return { text: draft.text, from: "draft" };
-  return { text: EXAMPLES.get("hello") ?? "", from: "example" };
 }
 
 /** A shared program replaced the saved one: offer it back until the user moves on. */
@@ -238,13 +235,24 @@ function keepPrevious(previous: string): void {
 // ---------------------------------------------------------------- the editor
 
 // made before any control that uses it is wired
-autosave = await Autosave.open({ onConflict, onSaved: () => {} }).catch(() => {
+performance.mark("noodle:app-loaded");
+// the saved draft and a shared program are read side by side; a shared program opens without
+// waiting for the draft, which is only offered back
+const opening = Autosave.open({ onConflict, onSaved: () => {} }).catch(() => {
   say("This browser does not let the page keep your program (IndexedDB is unavailable): save it with Share or copy it.");
   return undefined;
 });
-const start = await initialText();
-const editor: EditorView = createEditor($("editor"), start.text, { onChange, onRun: run, names: () => names });
-if (start.from === "link") autosave?.schedule(start.text);
+const draftLoaded = opening.then((a) => a?.load().catch(() => undefined));
+const shared = await sharedText();
+const startText = shared ?? (await draftLoaded)?.text ?? EXAMPLES.get("hello") ?? "";
+const editor: EditorView = createEditor($("editor"), startText, { onChange, onRun: run, names: () => names });
+performance.mark("noodle:editor-ready");
+autosave = await opening;
+if (shared !== undefined) {
+  const draft = await draftLoaded;
+  if (draft && draft.text !== shared) keepPrevious(draft.text);
+  autosave?.schedule(shared);
+}
 showProblemList([]);
 
 // ---------------------------------------------------------------- share, open, examples

@@ -1,7 +1,13 @@
 // Runs programs in Web Workers. A spare worker is started ahead of need (it loads the compiler
 // and makes its VM while the user types), so Run starts at once; each run uses up its worker,
-// and Stop terminates it: the program ends wherever it is, its pool of workers with it.
+// and Stop terminates it: the program ends wherever it is, its pool of workers with it. The
+// next spare starts a moment after a run begins (not during its first steps, which it would
+// slow), or at once when the run is stopped.
+import { formatError } from "../../src/errors/table.js";
 import type { FromWorker, RunLimits } from "./protocol.js";
+
+/** How long a run has the machine to itself before the next spare worker starts loading. */
+const SPARE_DELAY_MS = 300;
 
 export interface RunHandlers {
   onMessage(message: FromWorker): void;
@@ -9,24 +15,37 @@ export interface RunHandlers {
   onStopped(): void;
 }
 
+interface Spare {
+  worker: Worker;
+  ready: Promise<boolean>;
+}
+
 function startWorker(name: string): Worker {
   return new Worker(new URL("./noodle-worker.ts", import.meta.url), { type: "module", name });
 }
 
 export class Runner {
-  private spare: { worker: Worker; ready: Promise<boolean> } | undefined;
+  private spare: Spare | undefined;
+  private spareTimer: ReturnType<typeof setTimeout> | undefined;
   private running: { worker: Worker; handlers: RunHandlers } | undefined;
+  private readonly firstReady: Promise<boolean>;
 
   constructor() {
-    this.prepare();
+    this.firstReady = this.prepare().ready.then((isolated) => {
+      // the first load's milestone, for the benchmark (bench/browser/playground.js)
+      performance.mark("noodle:run-worker-ready");
+      return isolated;
+    });
   }
 
-  /** Whether the page is cross-origin isolated as the spare worker sees it (resolves when it is ready). */
+  /** Resolves when the first worker has loaded: whether the page is cross-origin isolated. */
   ready(): Promise<boolean> {
-    return this.spare!.ready;
+    return this.firstReady;
   }
 
-  private prepare(): void {
+  private prepare(): Spare {
+    clearTimeout(this.spareTimer);
+    this.spareTimer = undefined;
     const worker = startWorker("run");
     const ready = new Promise<boolean>((resolve) => {
       worker.onmessage = (e: MessageEvent<FromWorker>) => {
@@ -34,38 +53,34 @@ export class Runner {
       };
     });
     this.spare = { worker, ready };
-  }
-
-  get busy(): boolean {
-    return this.running !== undefined;
+    return this.spare;
   }
 
   run(source: string, limits: RunLimits, handlers: RunHandlers): void {
     this.stop();
-    const { worker } = this.spare!;
+    const { worker } = this.spare ?? this.prepare();
+    this.spare = undefined;
     this.running = { worker, handlers };
+    const end = (): void => {
+      this.running = undefined;
+      worker.terminate();
+      if (!this.spare) this.prepare();
+    };
     worker.onmessage = (e: MessageEvent<FromWorker>) => {
       if (this.running?.worker !== worker || e.data.kind === "ready") return;
-      if (e.data.kind === "done") {
-        this.running = undefined;
-        worker.terminate();
-      }
+      if (e.data.kind === "done") end();
       handlers.onMessage(e.data);
     };
     worker.onerror = (e) => {
       e.preventDefault();
       if (this.running?.worker !== worker) return;
-      this.running = undefined;
-      worker.terminate();
-      handlers.onMessage({
-        kind: "done",
-        ok: false,
-        workers: 0,
-        error: { code: 1002, message: "internal error: the program's worker failed to start", trace: [] },
-      });
+      end();
+      const message = formatError("InternalError", { detail: "the program's worker failed to start" });
+      handlers.onMessage({ kind: "done", ok: false, workers: 0, error: { code: 1002, message, trace: [] } });
     };
+    // the worker takes the message once it has loaded, if it has not yet
     worker.postMessage({ kind: "run", source, file: "main.nc", limits });
-    this.prepare();
+    this.spareTimer = setTimeout(() => this.prepare(), SPARE_DELAY_MS);
   }
 
   /** Ends the running program at once; false when nothing was running. */
@@ -74,6 +89,7 @@ export class Runner {
     if (!r) return false;
     this.running = undefined;
     r.worker.terminate();
+    if (!this.spare) this.prepare();
     r.handlers.onStopped();
     return true;
   }
