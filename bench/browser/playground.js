@@ -64,7 +64,7 @@ async function coldLoad(site, fragment) {
     const result = await page.evaluate(() => {
       const mark = performance.getEntriesByName("noodle:first-result")[0];
       const ready = performance.getEntriesByName("noodle:run-worker-ready")[0];
-      const nav = performance.getEntriesByType("navigation")[0];
+      const nav = /** @type {PerformanceNavigationTiming | undefined} */ (performance.getEntriesByType("navigation")[0]);
       return {
         ms: mark.startTime,
         at: performance.timeOrigin + mark.startTime,

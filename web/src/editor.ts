@@ -51,7 +51,14 @@ export function createEditor(parent: HTMLElement, text: string, hooks: EditorHoo
         lintGutter(),
         EditorState.tabSize.of(2),
         keymap.of([
-          { key: "Mod-Enter", run: () => (hooks.onRun(), true), preventDefault: true },
+          {
+            key: "Mod-Enter",
+            run: () => {
+              hooks.onRun();
+              return true;
+            },
+            preventDefault: true,
+          },
           ...closeBracketsKeymap,
           ...defaultKeymap,
           ...historyKeymap,

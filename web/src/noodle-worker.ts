@@ -23,6 +23,7 @@ const pending = { stdout: "", stderr: "" };
 let flushTimer: ReturnType<typeof setTimeout> | undefined;
 
 function flush(): void {
+  clearTimeout(flushTimer);
   flushTimer = undefined;
   for (const stream of ["stdout", "stderr"] as const) {
     if (pending[stream] === "") continue;

@@ -97,7 +97,7 @@ export class StoresPanel {
   private readonly list = el("ul", { className: "store-list" });
   private readonly detail = el("div", { className: "store-detail" });
 
-  constructor(private readonly root: HTMLElement) {
+  constructor(root: HTMLElement) {
     const refresh = el("button", { type: "button", textContent: "Refresh", className: "small" });
     refresh.onclick = () => void this.refresh();
     root.replaceChildren(el("div", { className: "store-head" }, el("strong", {}, "Stores in this browser"), refresh), this.list, this.detail);
