@@ -1,7 +1,9 @@
-// After a first visit the playground opens and runs without the network: its service worker has
-// cached every file of the site.
+// The built site on a static host: from a folder below the host's root (its URLs are relative),
+// and offline after a first visit (its service worker has cached every file).
+import { basename, dirname } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { startStaticServer } from "../browser/static-server.js";
 import { buildSite, hasChromium, openBrowser, runProgram, screenshot, setProgram, skipNote } from "./playground.js";
 
 const TEST_TIMEOUT = 90_000;
@@ -16,7 +18,29 @@ async function cachedFiles(page: Page): Promise<number> {
   });
 }
 
-describe("the playground offline", () => {
+describe("the playground on a static host", () => {
+  it.skipIf(!hasChromium)(
+    `works from a folder below the host's root, its workers and lazy parts included${skipNote}`,
+    async () => {
+      const site = await buildSite();
+      const host = await startStaticServer(dirname(site.dir));
+      const browser = await openBrowser(`${host.origin}/${basename(site.dir)}/`);
+      try {
+        const { page } = browser;
+        await setProgram(page, 'import "std/db" as db\nlet s = db.open("hosted")\ns.put("k", 7)\nfunc f(x) { return x * s.get("k") }\nprint(await spawn f(6))');
+        expect(await runProgram(page)).toBe("42\n");
+        await page.locator("[role=tab][data-tab=stores]").click();
+        await expect.poll(() => page.locator("[data-testid=stores]").innerText()).toContain("hosted");
+        expect(browser.errors).toEqual([]);
+      } finally {
+        await browser.close();
+        await host.close();
+        await site.close();
+      }
+    },
+    TEST_TIMEOUT,
+  );
+
   it.skipIf(!hasChromium)(
     `opens and runs programs with its server gone, after a first visit${skipNote}`,
     async () => {
