@@ -20,6 +20,28 @@ async function cachedFiles(page: Page): Promise<number> {
 
 describe("the playground on a static host", () => {
   it.skipIf(!hasChromium)(
+    `says so, without a stack trace, when the VM cannot load${skipNote}`,
+    async () => {
+      const site = await buildSite();
+      // a host that lost the core's chunks: the run worker cannot make its VM
+      const browser = await openBrowser("about:blank");
+      try {
+        const { page, context } = browser;
+        await context.route(/core-(relaxed|simd)\.generated-[^/]*\.js$/, (route) => route.fulfill({ status: 404, body: "not found" }));
+        await page.goto(`${site.origin}/`, { waitUntil: "load" });
+        await expect.poll(() => page.locator("#notice").innerText()).toContain("Programs cannot run in this browser");
+        expect(await page.locator("#status").innerText()).toBe("Cannot run programs");
+        expect(await page.locator("[data-testid=run]").isDisabled()).toBe(true);
+        expect(await page.locator("#notice").innerText()).not.toMatch(/\bat .*:\d+:\d+/);
+      } finally {
+        await browser.close();
+        await site.close();
+      }
+    },
+    TEST_TIMEOUT,
+  );
+
+  it.skipIf(!hasChromium)(
     `works from a folder below the host's root, its workers and lazy parts included${skipNote}`,
     async () => {
       const site = await buildSite();

@@ -42,6 +42,16 @@ describe("the playground in a browser", () => {
   );
 
   it.skipIf(!hasChromium)(
+    `reports the code a program exits with${skipNote}`,
+    async () => {
+      await setProgram(page, 'import "std/sys" as sys\nprint("bye")\nsys.exit(3)\nprint("never")');
+      expect(await runProgram(page)).toBe("bye\n");
+      expect(await page.locator("#status").innerText()).toMatch(/^Done: exited with 3 after \d+ ms$/);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it.skipIf(!hasChromium)(
     `shows a runtime error's code, message and trace, and a frame moves the editor to its line${skipNote}`,
     async () => {
       await setProgram(page, 'print("before")\nlet zero = 0\nfunc divide(x) {\n  return x / zero\n}\nprint(divide(1))');

@@ -47,15 +47,15 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** A headless Chromium with the profile in `profile` (a fresh one when not given), on `url`. */
-export async function openBrowser(url: string, profile?: string): Promise<Browser> {
+/** A headless Chromium with the profile in `profile` (a fresh one when not given), on `url`; `extraArgs` are more flags. */
+export async function openBrowser(url: string, profile?: string, extraArgs: string[] = []): Promise<Browser> {
   const own = profile === undefined;
   const dir = profile ?? mkdtempSync(join(tmpdir(), "noodle-web-profile-"));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: true,
     timeout: STEP_TIMEOUT,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
     viewport: { width: 1280, height: 760 },
   });
   context.setDefaultTimeout(STEP_TIMEOUT);

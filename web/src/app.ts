@@ -170,7 +170,7 @@ function onRunMessage(m: FromWorker): void {
   const pool = m.workers > 0 ? `, ${m.workers} workers` : "";
   if (m.ok) {
     output.flush();
-    status.textContent = `Done in ${took}${pool}`;
+    status.textContent = m.exitCode === undefined ? `Done in ${took}${pool}` : `Done: exited with ${m.exitCode} after ${took}${pool}`;
   } else if ("problems" in m) {
     output.note(`The program does not compile: ${m.problems.length} problem${m.problems.length === 1 ? "" : "s"}.`);
     showProblems(editor, m.problems);
@@ -318,9 +318,15 @@ function afterFirstRun(): void {
   if (__OFFLINE_COPY__ && "serviceWorker" in navigator) void navigator.serviceWorker.register("./sw.js").catch(() => {});
 }
 
-void runner.ready().then((isolated) => {
-  runButton.disabled = false;
-  status.textContent = isolated ? "Ready" : "Ready (tasks share no memory: the page is not cross-origin isolated)";
-  // without a run, checking starts once the page has been idle a moment
-  setTimeout(afterFirstRun, 2000);
-});
+void runner.ready().then(
+  (isolated) => {
+    runButton.disabled = false;
+    status.textContent = isolated ? "Ready" : "Ready (tasks share no memory: the page is not cross-origin isolated)";
+    // without a run, checking starts once the page has been idle a moment
+    setTimeout(afterFirstRun, 2000);
+  },
+  (e: unknown) => {
+    status.textContent = "Cannot run programs";
+    say(`Programs cannot run in this browser: ${messageOf(e)}`);
+  },
+);

@@ -109,7 +109,7 @@ async function runProgram(source: string, file: string, limits: RunLimits): Prom
     }
     const result = await vm.runAsync(module);
     flush();
-    if (result.ok) return { kind: "done", ok: true, workers };
+    if (result.ok) return result.exitCode === undefined ? { kind: "done", ok: true, workers } : { kind: "done", ok: true, workers, exitCode: result.exitCode };
     return { kind: "done", ok: false, workers, error: { code: result.error.code, message: result.error.message, trace: traceOf(result.error) } };
   } catch (e) {
     flush();
@@ -127,4 +127,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   else void runProgram(m.source, m.file, m.limits).then(post);
 };
 
-void Promise.resolve(vmReady).then(() => post({ kind: "ready", crossOriginIsolated: self.crossOriginIsolated === true }));
+void Promise.resolve(vmReady).then(
+  () => post({ kind: "ready", crossOriginIsolated: self.crossOriginIsolated === true }),
+  (e: unknown) => post({ kind: "unavailable", message: e instanceof Error ? e.message : String(e) }),
+);

@@ -38,11 +38,14 @@ export type ToWorker = { kind: "check"; id: number; source: string } | { kind: "
 export type FromWorker =
   /** The worker has loaded the compiler and the VM and waits for work. */
   | { kind: "ready"; crossOriginIsolated: boolean }
+  /** The worker could not load the VM (the engine refused the core, say). */
+  | { kind: "unavailable"; message: string }
   | { kind: "checked"; id: number; problems: Problem[]; names: DeclaredName[] }
   /** Text printed since the last batch (one message per animation frame at most). */
   | { kind: "output"; stream: "stdout" | "stderr"; text: string }
   /** A figure from std/plot's show, for the plots panel. */
   | { kind: "plot"; figure: unknown }
-  | { kind: "done"; ok: true; workers: number }
+  /** `exitCode` when the program ended with sys.exit. */
+  | { kind: "done"; ok: true; workers: number; exitCode?: number }
   | { kind: "done"; ok: false; workers: number; problems: Problem[] }
   | { kind: "done"; ok: false; workers: number; error: { code: number; message: string; trace: TraceLine[] } };

@@ -47,11 +47,17 @@ export class Runner {
     clearTimeout(this.spareTimer);
     this.spareTimer = undefined;
     const worker = startWorker("run");
-    const ready = new Promise<boolean>((resolve) => {
+    const ready = new Promise<boolean>((resolve, reject) => {
       worker.onmessage = (e: MessageEvent<FromWorker>) => {
         if (e.data.kind === "ready") resolve(e.data.crossOriginIsolated);
+        else if (e.data.kind === "unavailable") reject(new Error(e.data.message));
+      };
+      worker.onerror = (e) => {
+        e.preventDefault();
+        reject(new Error(e.message || "its script did not load"));
       };
     });
+    ready.catch(() => {});
     this.spare = { worker, ready };
     return this.spare;
   }
@@ -68,6 +74,12 @@ export class Runner {
     };
     worker.onmessage = (e: MessageEvent<FromWorker>) => {
       if (this.running?.worker !== worker || e.data.kind === "ready") return;
+      if (e.data.kind === "unavailable") {
+        end();
+        const message = formatError("InternalError", { detail: `the VM could not load: ${e.data.message}` });
+        handlers.onMessage({ kind: "done", ok: false, workers: 0, error: { code: 1002, message, trace: [] } });
+        return;
+      }
       if (e.data.kind === "done") end();
       handlers.onMessage(e.data);
     };
