@@ -2,7 +2,7 @@
 // (data-testid). Screenshots of the main states go to ARTIFACTS (see playground.ts).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../browser/static-server.js";
@@ -238,6 +238,38 @@ describe("the playground in a browser", () => {
       } finally {
         await broken.close();
       }
+    },
+    TEST_TIMEOUT,
+  );
+
+  it.skipIf(!hasChromium)(
+    `downloads a program too long for a link as a file, which Open loads; Open refuses what is not text${skipNote}`,
+    async () => {
+      // text that does not compress: a pseudo-random string literal of 24 000 characters
+      let seed = 7;
+      const noise = Array.from({ length: 24_000 }, () => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[seed % 62];
+      }).join("");
+      const program = `let noise = "${noise}"\nprint(len(noise))`;
+      await setProgram(page, program);
+      const download = page.waitForEvent("download");
+      await page.locator("[data-testid=share]").click();
+      const file = await download;
+      expect(file.suggestedFilename()).toBe("program.nc");
+      const saved = join(mkdtempSync(join(tmpdir(), "noodle-web-download-")), "program.nc");
+      await file.saveAs(saved);
+      expect(readFileSync(saved, "utf8")).toBe(program);
+      await expect.poll(() => page.locator("#notice").innerText()).toContain("too long for a link");
+      await setProgram(page, "print(0)");
+      await page.locator("#open-file").setInputFiles(saved);
+      // the editor draws only part of a line this long: the run shows the whole text arrived
+      await expect.poll(() => programText(page)).toMatch(/^let noise = "4GAs/);
+      expect(await runProgram(page)).toBe("24000\n");
+      rmSync(dirname(saved), { recursive: true, force: true });
+      await page.locator("#open-file").setInputFiles({ name: "image.nc", mimeType: "text/plain", buffer: Buffer.from([0xff, 0xd8, 0xff, 0xe0]) });
+      await expect.poll(() => page.locator("#notice").innerText()).toContain("error[9009]: cannot open 'image.nc': it is not UTF-8 text");
+      expect(await runProgram(page)).toBe("24000\n");
     },
     TEST_TIMEOUT,
   );
