@@ -93,7 +93,7 @@ describe("the playground in a browser", () => {
       // the checker has seen the new text once the broken one's problem is gone
       await setProgram(page, "print(nowhere)");
       await expect.poll(() => page.locator("[data-testid=problems]").innerText()).toContain("error[2002]");
-      await setProgram(page, "let total_count = 3\nfunc helper(argument_one) {\n  return argument_one\n}\n");
+      await setProgram(page, "let total_count = 3\nfunc scaled(argument_one) {\n  return argument_one\n}\n");
       await expect.poll(() => page.locator("[data-testid=problems]").innerText()).toBe("No problems.");
       await page.keyboard.type("tot");
       await page.keyboard.press("Control+Space");
