@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Browser benchmark runner:
 //   node bench/browser/run.js SUITE [--runs N] [--warmup N] [--case NAME] [--impl NAME]
+//   node bench/browser/run.js playground [--runs N]   (the playground's cold load: playground.js)
 //
 // Serves the project root on 127.0.0.1, opens bench/browser/index.html in
 // headless Chromium and runs the suite there with the same harness as
@@ -69,6 +70,13 @@ function watchdog(ms) {
   };
   poke();
   return { promise, poke, fail: (e) => reject(e), stop: () => clearTimeout(timer) };
+}
+
+// The playground's cold load is not a suite of programs: it has a runner of its own.
+if (process.argv[2] === "playground") {
+  const runs = process.argv.indexOf("--runs");
+  const { benchPlayground } = await import("./playground.js");
+  process.exit(await benchPlayground({ runs: runs > 0 ? process.argv[runs + 1] : undefined }));
 }
 
 const { args, fail: usageError } = parseOptions(process.argv.slice(2), USAGE);

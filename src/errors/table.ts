@@ -99,6 +99,8 @@ export const ERRORS = {
   OverwriteSource: spec(9005, "output would overwrite the source", "'{path}' is the source file; write the bytecode elsewhere (-o OUT)"),
   CannotWrite: spec(9006, "cannot write file", "cannot write '{path}': {detail}"),
   PlotsDirectory: spec(9007, "plots directory cannot be written", "cannot write plots to '{path}': {detail}"),
+  BadShareLink: spec(9008, "share link cannot be opened", "this share link cannot be opened: {detail}"),
+  CannotOpenProgram: spec(9009, "file cannot be opened as a program", "cannot open '{path}': {detail}"),
 } as const;
 
 export type ErrorName = keyof typeof ERRORS;

@@ -1,0 +1,51 @@
+// The messages between the page and its Noodle workers. One script (noodle-worker.ts) serves two
+// roles: checking the editor's text as it changes, and running a program; the page keeps one
+// worker for each, and ends a running one with terminate() (Stop).
+
+/** A compile error, with its span in UTF-16 offsets of the editor's text when it is in that text. */
+export interface Problem {
+  code: number;
+  message: string;
+  file: string;
+  line: number;
+  col: number;
+  from: number;
+  to: number;
+}
+
+/** A name the text declares, visible from `scopeFrom` to `scopeTo` (offsets). */
+export interface DeclaredName {
+  name: string;
+  kind: "variable" | "function" | "struct" | "actor" | "module" | "parameter";
+  scopeFrom: number;
+  scopeTo: number;
+}
+
+export interface TraceLine {
+  /** The frame as the command line prints it (`  at f (main.nc:3:5)`), or a summary of repeats. */
+  text: string;
+  file?: string;
+  line?: number;
+}
+
+export interface RunLimits {
+  maxSteps: number;
+  maxMemory: number;
+}
+
+export type ToWorker = { kind: "check"; id: number; source: string } | { kind: "run"; source: string; file: string; limits: RunLimits };
+
+export type FromWorker =
+  /** The worker has loaded the compiler and the VM and waits for work. */
+  | { kind: "ready"; crossOriginIsolated: boolean }
+  /** The worker could not load the VM (the engine refused the core, say). */
+  | { kind: "unavailable"; message: string }
+  | { kind: "checked"; id: number; problems: Problem[]; names: DeclaredName[] }
+  /** Text printed since the last batch (one message per animation frame at most). */
+  | { kind: "output"; stream: "stdout" | "stderr"; text: string }
+  /** A figure from std/plot's show, for the plots panel. */
+  | { kind: "plot"; figure: unknown }
+  /** `exitCode` when the program ended with sys.exit. */
+  | { kind: "done"; ok: true; workers: number; exitCode?: number }
+  | { kind: "done"; ok: false; workers: number; problems: Problem[] }
+  | { kind: "done"; ok: false; workers: number; error: { code: number; message: string; trace: TraceLine[] } };
