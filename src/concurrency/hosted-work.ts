@@ -165,15 +165,17 @@ export class HostedWork {
   private probe(client: number): { slot: WorkerSlot; answer: Promise<unknown>; sent: () => number }[] {
     // a worker still starting (a lost one's replacement, say) holds no work yet: it is not asked,
     // so a run does not wait for a start that may take long, or never come
-    return [...this.lanes].filter(([slot]) => slot.ready).map(([slot, lanes]) => {
-      const answer = new Promise((resolve, reject) => {
-        const id = this.pool.newId();
-        // not work in flight: a probe neither loads its worker nor keeps the process alive
-        this.probes.set(id, { slot, resolve, reject });
-        this.toWorker(slot, { t: "probe", id, client } satisfies QuietProbe);
+    return [...this.lanes]
+      .filter(([slot]) => slot.ready)
+      .map(([slot, lanes]) => {
+        const answer = new Promise((resolve, reject) => {
+          const id = this.pool.newId();
+          // not work in flight: a probe neither loads its worker nor keeps the process alive
+          this.probes.set(id, { slot, resolve, reject });
+          this.toWorker(slot, { t: "probe", id, client } satisfies QuietProbe);
+        });
+        return { slot, answer, sent: () => lanes.sent };
       });
-      return { slot, answer, sent: () => lanes.sent };
-    });
   }
   /** Probes not answered yet, by id. */
   private readonly probes = new Map<number, { slot: WorkerSlot; resolve(v: unknown): void; reject(e: Error): void }>();
