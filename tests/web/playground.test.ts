@@ -42,6 +42,30 @@ describe("the playground in a browser", () => {
   );
 
   it.skipIf(!hasChromium)(
+    `draws the figures of plot.show as charts beneath the output, values on hover${skipNote}`,
+    async () => {
+      await setProgram(
+        page,
+        'import "std/plot" as plot\nprint("before")\nplot.show(plot.scatter([1, 2, 3, 4, 5], [1, 4, 9, 16, 25], {"title": "squares"}))\nplot.show(plot.heatmap([1, 2; 3, 4]))\nprint("after")',
+      );
+      expect(await runProgram(page)).toBe("before\nafter\n");
+      const plots = page.locator("[data-testid=plots]");
+      await expect.poll(() => plots.locator(".figure svg").count()).toBe(2);
+      expect(await plots.isVisible()).toBe(true);
+      expect(await plots.locator(".figure").first().innerText()).toContain("squares");
+      // five points, each a mark with its values on hover
+      await expect.poll(() => plots.locator(".figure").first().locator("path[aria-roledescription=symbol], .mark-symbol path").count()).toBe(5);
+      await screenshot(page, "1b-plots");
+      // the next run starts with no figures
+      await setProgram(page, "print(1)");
+      expect(await runProgram(page)).toBe("1\n");
+      expect(await plots.locator(".figure").count()).toBe(0);
+      expect(browser.errors).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it.skipIf(!hasChromium)(
     `reports the code a program exits with${skipNote}`,
     async () => {
       await setProgram(page, 'import "std/sys" as sys\nprint("bye")\nsys.exit(3)\nprint("never")');

@@ -1,5 +1,7 @@
-// A least-squares line through noisy points: the normal equations (X'X) w = X'y.
-// (Plots arrive with std/plot; this example prints the fit.)
+// A least-squares line through noisy points: the normal equations (X'X) w = X'y, and a plot of
+// the points with the fitted line.
+import "std/plot" as plot
+
 let n = 50
 let noise = rand(n, 1, 7)
 var X = ones(n, 2)
@@ -22,3 +24,14 @@ print("rms error:", round(rmse * 1000) / 1000)
 assert(abs(w[1, 0] - 2.5) < 0.1, "slope")
 assert(abs(w[0, 0] - 1.0) < 0.5, "intercept")
 print("fit ok")
+
+var ts = []
+var ys = []
+var fit = []
+for i in 0..n {
+  push(ts, X[i, 1])
+  push(ys, y[i, 0])
+  push(fit, w[0, 0] + w[1, 0] * X[i, 1])
+}
+plot.show(plot.scatter(ts, ys, {"title": "noisy points", "xlabel": "t", "ylabel": "y"}))
+plot.show(plot.line(ts, fit, {"title": "least-squares fit", "xlabel": "t", "ylabel": "y"}))

@@ -27,9 +27,15 @@ const problemCount = $("problem-count");
 
 // ---------------------------------------------------------------- tabs
 
+let currentTab = "output";
+/** Shows tab `name`'s panel; the Output tab shows the run's figures too, beneath the console. */
 function showTab(name: string): void {
+  currentTab = name;
   for (const t of document.querySelectorAll<HTMLElement>("[data-tab]")) t.classList.toggle("active", t.dataset.tab === name);
-  for (const p of document.querySelectorAll<HTMLElement>("[data-panel]")) p.hidden = p.dataset.panel !== name;
+  for (const p of document.querySelectorAll<HTMLElement>("[data-panel]"))
+    p.hidden = p.dataset.panel !== name && !(name === "output" && p.dataset.panel === "plots" && figures > 0);
+  // with figures beneath it, the console takes the room its text needs, up to 40%
+  document.body.classList.toggle("with-figures", name === "output" && figures > 0);
   if (name === "stores") void openStores();
 }
 for (const t of document.querySelectorAll<HTMLElement>("[data-tab]")) t.onclick = () => showTab(t.dataset.tab!);
@@ -124,6 +130,31 @@ class Checker {
 }
 const checker = new Checker();
 
+// ---------------------------------------------------------------- plots
+
+const plots = $("plots");
+let figures = 0;
+
+function clearPlots(): void {
+  plots.replaceChildren();
+  figures = 0;
+  showTab(currentTab);
+}
+
+/** Draws a figure of plot.show as a chart (the renderer and Vega load with the first one). */
+async function showFigure(figure: unknown): Promise<void> {
+  const box = document.createElement("div");
+  box.className = "figure";
+  plots.append(box);
+  if (++figures === 1) showTab(currentTab);
+  try {
+    const { renderFigure } = await import("../../src/plot/render-browser.js");
+    await renderFigure(box, figure);
+  } catch (e) {
+    box.textContent = `This figure cannot be drawn: ${messageOf(e)}`;
+  }
+}
+
 // ---------------------------------------------------------------- running
 
 const output = new ConsoleView($("output"), (line) => goToLine(editor, line));
@@ -140,6 +171,7 @@ function run(): void {
   // a program still running ends first, and says so before the console is cleared
   runner.stop();
   output.clear();
+  clearPlots();
   showTab("output");
   setRunning(true);
   status.textContent = "Running…";
@@ -155,6 +187,10 @@ function run(): void {
 }
 
 function onRunMessage(m: FromWorker): void {
+  if (m.kind === "plot") {
+    void showFigure(m.figure);
+    return;
+  }
   if (m.kind === "output") {
     output.write(m.text, m.stream);
     if (firstResult) {

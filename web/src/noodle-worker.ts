@@ -84,7 +84,15 @@ const runs = self.name === "run";
 // A page has no file system (std/fs is 6003) and no environment (sys.env is nil); stores are
 // IndexedDB databases of this site, which a program may open by any name.
 const PERMISSIONS = { all: true };
-const vmReady = runs ? VM.create({ stdout: (t) => write("stdout", t), stderr: (t) => write("stderr", t), permissions: PERMISSIONS }) : undefined;
+/** plot.show: the figure goes to the page, after what the program printed before it. */
+function showPlot(figure: unknown): undefined {
+  flush();
+  post({ kind: "plot", figure });
+  return undefined;
+}
+const vmReady = runs
+  ? VM.create({ stdout: (t) => write("stdout", t), stderr: (t) => write("stderr", t), permissions: PERMISSIONS, onPlot: showPlot })
+  : undefined;
 
 async function runProgram(source: string, file: string, limits: RunLimits): Promise<FromWorker> {
   const c = compile(source, { file });
