@@ -11,7 +11,7 @@ import type { NodeRecord } from "../../src/cluster/node-record.js";
 import { compile, VM } from "../../src/index.js";
 import { type ChromiumPage, hasChromium, openChromiumPage, skipNote } from "../browser/chromium-page.js";
 import { ROOT, scratchFolder } from "../helpers.js";
-import { TestCluster } from "./cluster-fixture.js";
+import { DRAINED_PROGRAM, TestCluster } from "./cluster-fixture.js";
 import { natsSuiteRuns, until } from "./nats-server.js";
 
 type Started = { ok: true; name: string } | { ok: false; code: number; message: string };
@@ -175,17 +175,7 @@ try { print(await spawn home() == sys.env("HOME")) } catch e { print("refused", 
   }, 60_000);
 
   it("drains on node.close(): what it holds finishes, then it leaves", async () => {
-    const path = programs.file(
-      "slow.nc",
-      `func slow(i) { await sleep(400); return i }
-var fs = []
-for i in range(0, 40) { fs = push(fs, spawn slow(i)) }
-print("spawned")
-var total = 0
-for r in await all(fs) { total = total + r }
-print(total)
-`,
-    );
+    const path = programs.file("slow.nc", DRAINED_PROGRAM);
     const run = cluster.cli(["run", "--cluster", cluster.url, path]);
     await run.printed("spawned");
     // the page is the only node: were its work not finished, the program would have nowhere to run it

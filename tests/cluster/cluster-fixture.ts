@@ -99,3 +99,13 @@ export class TestCluster {
     await this.server.stop();
   }
 }
+
+/** A job of 40 tasks of 0.4 s each, printing "spawned" once they are, then 780: what a draining node must finish. */
+export const DRAINED_PROGRAM = `func slow(i) { await sleep(400); return i }
+var fs = []
+for i in range(0, 40) { fs = push(fs, spawn slow(i)) }
+print("spawned")
+var total = 0
+for r in await all(fs) { total = total + r }
+print(total)
+`;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster } from "../../src/cluster/cluster.js";
 import { compile, VM } from "../../src/index.js";
 import { ROOT, scratchFolder } from "../helpers.js";
-import { TestCluster } from "./cluster-fixture.js";
+import { DRAINED_PROGRAM, TestCluster } from "./cluster-fixture.js";
 import { natsSuiteRuns } from "./nats-server.js";
 
 const programs = scratchFolder("noodle-cluster-run-");
@@ -212,17 +212,7 @@ print(moved, await t.state(), await t.add(10))
 
   it("drains a node on SIGTERM: what it holds finishes, then it leaves", async () => {
     await cluster.startNode("drained", 2);
-    const path = programs.file(
-      "slow.nc",
-      `func slow(i) { await sleep(400); return i }
-var fs = []
-for i in range(0, 40) { fs = push(fs, spawn slow(i)) }
-print("spawned")
-var total = 0
-for r in await all(fs) { total = total + r }
-print(total)
-`,
-    );
+    const path = programs.file("slow.nc", DRAINED_PROGRAM);
     const run = cluster.cli(["run", "--cluster", cluster.url, path]);
     await run.printed("spawned");
     const drained = cluster.kill("drained", "SIGTERM");
