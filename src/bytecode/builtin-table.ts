@@ -106,6 +106,9 @@ export const BUILTINS = [
   // std/plot (src/plot/plot-host.ts)
   h("__plot_show", 1),
   h("__plot_figure", 4),
+  // std/json (src/json/json-host.ts)
+  h("__json_parse", 1),
+  h("__json_stringify", 2),
 ] as const;
 
 export type BuiltinName = (typeof BUILTINS)[number]["name"];

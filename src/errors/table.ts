@@ -51,7 +51,7 @@ export const ERRORS = {
   Thrown: spec(3006, "thrown value", "{value}"),
   AssertionFailed: spec(3007, "assertion failed", "{message}"),
   NoMatch: spec(3008, "no match", "no case matches {value}"),
-  NotANumber: spec(3009, "not a number", "cannot parse {value} as a number"),
+  NotANumber: spec(3009, "cannot parse", "cannot parse {value} as a number"),
   SingularMatrix: spec(3010, "singular matrix", "matrix is singular"),
   InvalidArgument: spec(3011, "invalid argument", "invalid argument to {name}"),
   MissingFile: spec(3012, "missing file", "no such file '{path}'"),

@@ -8,6 +8,7 @@ import { verifyModule } from "../bytecode/verifier.js";
 import { CodecError } from "../codec/value-codec.js";
 import { PRELUDE_FILE } from "../compiler/prelude.js";
 import { ERRORS, errorSpec, formatError } from "../errors/table.js";
+import { installJson } from "../json/json-host.js";
 import { installPlots, type PlotDisplay } from "../plot/plot-host.js";
 import { blockUntil } from "./block.js";
 import { type ClusterView, installClusterHost } from "./cluster-host.js";
@@ -180,6 +181,7 @@ export class VM {
     installSystem(this);
     installClusterHost(this, () => this.clusterView);
     installPlots(this, options.onPlot);
+    installJson(this);
     this.hosted = new HostedRuns({
       core: this.core,
       keep: (word) => this.keep(word),

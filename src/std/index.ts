@@ -6,6 +6,7 @@ import { CATEGORY_DISPLAYS, CATEGORY_SOURCE } from "./category.js";
 import { CLUSTER_SOURCE } from "./cluster.js";
 import { DB_SOURCE } from "./db.js";
 import { FS_SOURCE } from "./fs.js";
+import { JSON_SOURCE } from "./json.js";
 import { PLOT_SOURCE } from "./plot.js";
 import { SYS_SOURCE } from "./sys.js";
 
@@ -20,6 +21,7 @@ const modules = new Map<string, StdModule>([
   ["cluster", { source: CLUSTER_SOURCE, displays: {} }],
   ["db", { source: DB_SOURCE, displays: {} }],
   ["fs", { source: FS_SOURCE, displays: {} }],
+  ["json", { source: JSON_SOURCE, displays: {} }],
   ["plot", { source: PLOT_SOURCE, displays: {} }],
   ["sys", { source: SYS_SOURCE, displays: {} }],
 ]);
