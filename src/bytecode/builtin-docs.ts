@@ -1,6 +1,7 @@
-// One line of documentation per builtin a program can call (the host's `__` builtins are for
-// standard modules only and have none), for editors: hover text and completion details. A test
-// checks that every such builtin of builtin-table.ts has its line here and that nothing else does.
+// One line of documentation per builtin a program can call, the core's (builtin-table.ts; the
+// host's `__` builtins are for standard modules only and have none) and the prelude's, for
+// editors: hover text and completion details. A test checks that every such builtin has its line
+// here and that nothing else does.
 
 export const BUILTIN_DOCS: Readonly<Record<string, string>> = {
   print: "print(...values) — prints the values separated by one space, then a newline",
@@ -59,4 +60,19 @@ export const BUILTIN_DOCS: Readonly<Record<string, string>> = {
   reshape: "reshape(x, shape) — the elements in a new shape: a matrix for two axes, else a tensor",
   f32: "f32(A) — the matrix or tensor with 32-bit float elements",
   f64: "f64(A) — the matrix or tensor with 64-bit float elements",
+  // the prelude's (src/compiler/prelude.ts)
+  map: "map(xs, f) — a list of f(x) for each item of xs",
+  pmap: "pmap(xs, f) — map in parallel on the pool's workers when there is one (f captures no variables)",
+  filter: "filter(xs, keep) — the items of xs for which keep(x) is true",
+  reduce: "reduce(xs, f, init) — f(f(init, x0), x1)... over the items of xs",
+  split: 'split(s, sep) — the parts of s between each sep, as a list (sep "": the characters)',
+  join: "join(xs, sep) — the strings of xs with sep between them",
+  trim: "trim(s) — s without whitespace at either end",
+  upper: "upper(s) — s in upper case (Unicode)",
+  lower: "lower(s) — s in lower case (Unicode)",
+  replace: "replace(s, old, new) — s with every occurrence of old replaced by new",
+  find: "find(s, sub) — the code-point index of the first sub in s, or -1",
+  starts_with: "starts_with(s, p) — whether s begins with p",
+  ends_with: "ends_with(s, p) — whether s ends with p",
+  fixed: "fixed(x, digits) — x as text with exactly that many decimals, rounding half away from zero",
 };

@@ -109,6 +109,17 @@ export const BUILTINS = [
   // std/json (src/json/json-host.ts)
   h("__json_parse", 1),
   h("__json_stringify", 2),
+  // the string functions behind the prelude's (src/strings/string-host.ts)
+  h("__str_split", 2),
+  h("__str_join", 2),
+  h("__str_trim", 1),
+  h("__str_upper", 1),
+  h("__str_lower", 1),
+  h("__str_replace", 3),
+  h("__str_find", 2),
+  h("__str_starts_with", 2),
+  h("__str_ends_with", 2),
+  h("__str_fixed", 2),
 ] as const;
 
 export type BuiltinName = (typeof BUILTINS)[number]["name"];

@@ -1,5 +1,6 @@
-// Builtins written in Noodle: the ones that call functions they are given. Running them as
-// ordinary bytecode keeps the VM from ever calling back into itself. A program includes the
+// Builtins written in Noodle: the ones that call functions they are given (running them as
+// ordinary bytecode keeps the VM from ever calling back into itself), and the string functions,
+// which call the host. A program includes the
 // prelude functions it uses, and nothing else.
 
 export const PRELUDE_FILE = "<prelude>";
@@ -82,10 +83,28 @@ func copy_list(xs) {
   for x in xs { push(out, x) }
   return out
 }
+
+// The string functions of spec section 5, done by the host (src/strings/string-host.ts)
+func split(s, sep) { return __str_split(s, sep) }
+func join(xs, sep) { return __str_join(xs, sep) }
+func trim(s) { return __str_trim(s) }
+func upper(s) { return __str_upper(s) }
+func lower(s) { return __str_lower(s) }
+func replace(s, old, new) { return __str_replace(s, old, new) }
+func find(s, sub) { return __str_find(s, sub) }
+func starts_with(s, p) { return __str_starts_with(s, p) }
+func ends_with(s, p) { return __str_ends_with(s, p) }
+func fixed(x, digits) { return __str_fixed(x, digits) }
 `;
 
 /** Names the prelude offers to programs (helpers it uses internally are not visible). */
-export const PRELUDE_NAMES: ReadonlySet<string> = new Set(["map", "pmap", "filter", "reduce"]);
+export const PRELUDE_NAMES: ReadonlySet<string> = new Set([
+  "map",
+  "pmap",
+  "filter",
+  "reduce",
+  ...["split", "join", "trim", "upper", "lower", "replace", "find", "starts_with", "ends_with", "fixed"],
+]);
 
 /** The prelude function behind `sort(xs, before)`. */
 export const SORT_WITH = "sort_with";

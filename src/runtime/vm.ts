@@ -10,6 +10,7 @@ import { PRELUDE_FILE } from "../compiler/prelude.js";
 import { ERRORS, errorSpec, formatError } from "../errors/table.js";
 import { installJson } from "../json/json-host.js";
 import { installPlots, type PlotDisplay } from "../plot/plot-host.js";
+import { installStrings } from "../strings/string-host.js";
 import { blockUntil } from "./block.js";
 import { type ClusterView, installClusterHost } from "./cluster-host.js";
 import { bestCoreVariant, type CoreExports, type CoreVariant, instantiateCore } from "./core.js";
@@ -182,6 +183,7 @@ export class VM {
     installClusterHost(this, () => this.clusterView);
     installPlots(this, options.onPlot);
     installJson(this);
+    installStrings(this);
     this.hosted = new HostedRuns({
       core: this.core,
       keep: (word) => this.keep(word),
