@@ -1,6 +1,7 @@
 // Reaching a cluster from Node: its URL (a flag or NOODLE_NATS), the credentials it carries, and a
 // connection bounded in time whose failures are coded errors that never show the password.
 import { createConnection } from "node:net";
+import { type ConnectionOptions, checkServerIdentity } from "node:tls";
 import { connect, errors, type NatsConnection } from "@nats-io/transport-node";
 import { formatError } from "../errors/table.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
@@ -96,7 +97,7 @@ export async function connectCluster(url: string, options: ConnectOptions = {}):
       servers: address.server,
       name: options.name,
       timeout: Math.max(1, deadline - Date.now()),
-      tls: address.tls ? {} : undefined,
+      tls: address.tls ? tlsFor(address) : undefined,
       ...credentials,
     });
   } catch (e) {
@@ -108,6 +109,20 @@ export async function connectCluster(url: string, options: ConnectOptions = {}):
     const detail = e instanceof errors.TimeoutError ? `no answer within ${timeoutMs} ms` : (e as Error).message;
     throw unreachable(address, detail);
   }
+}
+
+type NatsTlsOptions = NonNullable<Parameters<typeof connect>[0]>["tls"] & object;
+
+/**
+ * TLS that checks the server's certificate against the URL's host: the client upgrades its socket
+ * without naming the host (an IP cannot be a TLS server name), and Node would check "localhost".
+ * The client passes these options on to Node's tls.connect.
+ */
+function tlsFor(address: ClusterAddress): NatsTlsOptions {
+  const options: NatsTlsOptions & Pick<ConnectionOptions, "checkServerIdentity"> = {
+    checkServerIdentity: (_host, cert) => checkServerIdentity(address.host, cert),
+  };
+  return options;
 }
 
 function unreachable(address: ClusterAddress, detail: string): NoodleRuntimeError {

@@ -22,6 +22,8 @@ export interface NatsConfigOptions {
   logFile?: string;
   /** Where the server writes the ports it listens on (`nats-server_PID.ports`, JSON). */
   portsFileDir?: string;
+  /** A `tls` block: clients must then connect with TLS (`tls://` URLs). */
+  tls?: { certFile: string; keyFile: string };
 }
 
 /** The config text of a loopback nats-server with JetStream and a user (the one docs/cluster.md shows). */
@@ -39,6 +41,7 @@ export function natsServerConfig(o: NatsConfigOptions): string {
     `  password: ${q(o.password)}`,
     "}",
   ];
+  if (o.tls !== undefined) lines.push("tls {", `  cert_file: ${q(o.tls.certFile)}`, `  key_file: ${q(o.tls.keyFile)}`, "}");
   if (o.wsPort !== undefined) lines.push("websocket {", `  listen: ${q(`127.0.0.1:${o.wsPort}`)}`, "  no_tls: true", "}");
   if (o.logFile !== undefined) lines.push(`log_file: ${q(o.logFile)}`);
   if (o.portsFileDir !== undefined) lines.push(`ports_file_dir: ${q(o.portsFileDir)}`);
@@ -56,6 +59,8 @@ export interface LocalNatsOptions {
   binary?: string;
   /** How long the server may take to listen; default 5000 ms. */
   readyTimeoutMs?: number;
+  /** Require TLS with this certificate and key (the URLs are then `tls://`). */
+  tls?: { certFile: string; keyFile: string };
 }
 
 export interface LocalNats {
@@ -88,7 +93,16 @@ export async function startLocalNats(options: LocalNatsOptions = {}): Promise<Lo
   const configFile = join(dir, "nats-server.conf");
   writeFileSync(
     configFile,
-    natsServerConfig({ port: -1, storeDir: join(dir, "jetstream"), user, password, wsPort: options.websocket ? -1 : undefined, logFile, portsFileDir: dir }),
+    natsServerConfig({
+      port: -1,
+      storeDir: join(dir, "jetstream"),
+      user,
+      password,
+      wsPort: options.websocket ? -1 : undefined,
+      logFile,
+      portsFileDir: dir,
+      tls: options.tls,
+    }),
   );
   const binary = options.binary ?? "nats-server";
   const child = spawn(binary, ["-c", configFile], { stdio: "ignore", env: { ...process.env, PATH: `${process.env.PATH ?? ""}:/usr/sbin:/usr/local/sbin` } });
@@ -105,10 +119,11 @@ export async function startLocalNats(options: LocalNatsOptions = {}): Promise<Lo
     const ports = await readyPorts(child, dir, logFile, binary, options.readyTimeoutMs ?? 5000);
     const port = Number(new URL(ports.nats[0]).port);
     const credentials = `${encodeURIComponent(user)}:${encodeURIComponent(password)}`;
+    const scheme = options.tls ? "tls" : "nats";
     let stopped: Promise<void> | undefined;
     return {
-      url: `nats://${credentials}@127.0.0.1:${port}`,
-      plainUrl: `nats://127.0.0.1:${port}`,
+      url: `${scheme}://${credentials}@127.0.0.1:${port}`,
+      plainUrl: `${scheme}://127.0.0.1:${port}`,
       port,
       wsUrl: ports.websocket?.[0],
       user,
