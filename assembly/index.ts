@@ -14,8 +14,9 @@ import { current as runningFiber } from "./vm/fiber";
 import { faultCode, raise, clearFault } from "./vm/fault";
 import {
   initState, addProto, protoAt, ensureGlobals as growGlobals, addStruct, structAt, globals, setMaxDepth, setBudget, setStepsLeft, stepsLeft as remainingSteps,
-  P_CODE, P_LEN, P_NPARAMS, P_NREQUIRED, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME,
+  P_CODE, P_LEN, P_NPARAMS, P_NREQUIRED, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME, P_JIT, P_TICKS, P_DEOPTS,
 } from "./vm/state";
+import { markNew, setJitMode, deoptCount, abandonedCount } from "./vm/jit-entry";
 import { runFunction as run, callValue as call, runQueued, resume as resumeRun, resultValue, thrownValue, collectGarbage } from "./vm/interp";
 import { spawnTask, cancelTaskOf, newHostFuture as mkHostFuture, settleHostFuture, nextDeadline as deadline, abandonRun as abandon, hostPending, liveFibers, blockedFibers as blocked, breakDeadlock } from "./vm/scheduler";
 import { setSupervision as supervise, newActor, remoteActorValue, boundMethod, send } from "./vm/actor";
@@ -84,6 +85,10 @@ export function defineProto(code: u32, len: u32, nparams: u32, nrequired: u32, n
   store<u32>(p, handlers, P_HANDLERS);
   store<u32>(p, nhandlers, P_NHANDLERS);
   store<u32>(p, name, P_NAME);
+  store<u32>(p, 0, P_TICKS);
+  store<u32>(p, 0, P_DEOPTS);
+  store<i32>(p, 0, P_JIT);
+  markNew(p);
   return i;
 }
 
@@ -325,3 +330,23 @@ export function futureOutcome(p: u32, out: u32): u32 {
 export function currentFiber(): u32 {
   return runningFiber;
 }
+
+// ---------------------------------------------------------------- compiled code
+
+/** The compiled tier: mode 0 off, 1 on (functions compiled once `threshold` samples find them hot), 2 eager. */
+export function setJit(mode: u32, threshold: u32): void {
+  setJitMode(mode, threshold);
+}
+
+export function jitDeopts(): u32 { return deoptCount(); }
+export function jitAbandoned(): u32 { return abandonedCount(); }
+
+// What compiled code imports from the core: its slow paths, and the running state it shares with
+// the interpreter (see src/jit/).
+export {
+  jitArith, jitLess, jitEqual, jitGetIndex, jitSetIndex, jitGetField, jitSetField, jitBuiltin, jitConcat, jitNewList,
+  jitIterPrep, jitIterNext, jitSafePoint, jitCallee,
+} from "./vm/jit-helpers";
+export { fuel, frameCount, frameLimit, regsEnd, globals as globalsBase, protos } from "./vm/state";
+export { regionDepth, collectRequested } from "./heap/alloc";
+export { jitExitPc } from "./vm/jit-entry";

@@ -9,30 +9,18 @@ import { build } from "esbuild";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const out = root + "dist/browser/";
 mkdirSync(out, { recursive: true });
-await build({
-  entryPoints: [root + "src/index.ts"],
-  bundle: true,
-  format: "esm",
-  platform: "browser",
-  target: "es2022",
-  outfile: out + "noodle.js",
-  logLevel: "warning",
-});
-await build({
-  entryPoints: [root + "src/concurrency/pool-worker.ts"],
-  bundle: true,
-  format: "esm",
-  platform: "browser",
-  target: "es2022",
-  outfile: out + "pool-worker.js",
-  logLevel: "warning",
-});
+// The compiled tier imports binaryen on demand: a page that maps "binaryen" (an import map) gets
+// compiled code, any other page interprets.
+/** @type {import("esbuild").BuildOptions} */
+const browser = { bundle: true, format: "esm", platform: "browser", target: "es2022", external: ["binaryen"], logLevel: "warning" };
+await build({ ...browser, entryPoints: [root + "src/index.ts"], outfile: out + "noodle.js" });
+await build({ ...browser, entryPoints: [root + "src/concurrency/pool-worker.ts"], outfile: out + "pool-worker.js" });
 // A page that joins a cluster as a node loads cluster-node.js (the NATS client is bundled there,
 // not in noodle.js); its Web Workers run cluster-node-worker.js, found beside it.
 for (const [name, entry] of [
   ["cluster-node.js", "src/cluster/browser-node.ts"],
   ["cluster-node-worker.js", "src/cluster/cluster-node-worker.ts"],
 ]) {
-  await build({ entryPoints: [root + entry], bundle: true, format: "esm", platform: "browser", target: "es2022", outfile: out + name, logLevel: "warning" });
+  await build({ ...browser, entryPoints: [root + entry], outfile: out + name });
 }
 copyFileSync(root + "node_modules/sql.js/dist/sql-wasm-browser.wasm", out + "sql-wasm-browser.wasm");

@@ -5,6 +5,7 @@ import { BytecodeError } from "./bytecode/errors.js";
 import type { NbcModule } from "./bytecode/module.js";
 import { type CompileOptions, type CompileResult, CompileSession, compile } from "./compiler/compile.js";
 import { type Diagnostic, renderDiagnostic } from "./compiler/diagnostics.js";
+import type { JitOptions } from "./jit/compiled-tier.js";
 import { type DType, type Matrix, matrixFromArrays } from "./math/arrays.js";
 import type { PlotDisplay } from "./plot/plot-host.js";
 import type { CoreVariant } from "./runtime/core.js";
@@ -32,6 +33,7 @@ export {
   webWorkers,
 } from "./concurrency/index.js";
 export { ERROR_LIST, errorSpec } from "./errors/table.js";
+export type { JitMode, JitOptions, JitStats } from "./jit/compiled-tier.js";
 export { type DType, Matrix, Tensor } from "./math/arrays.js";
 export type { Figure } from "./plot/figure.js";
 export type { PlotDisplay } from "./plot/plot-host.js";
@@ -40,7 +42,7 @@ export { type FileSystem, setPlatformFileSystem } from "./runtime/file-system.js
 export { HostError } from "./runtime/host-calls.js";
 export { type PermissionOptions, Permissions } from "./runtime/permissions.js";
 export { STRUCT_NAME } from "./runtime/values.js";
-export { VM } from "./runtime/vm.js";
+export { VM, type VmOptions } from "./runtime/vm.js";
 export {
   CodecError,
   decodeValue,
@@ -67,7 +69,7 @@ export async function openStore(path?: string, storage?: StorageEnvironment): Pr
   return openStoreIn(storage ?? (await defaultStorage()), path);
 }
 
-export interface RunOptions extends Limits {
+export interface RunOptions extends Limits, JitOptions {
   /** Which build of the core to use (default: the fastest this engine runs). */
   core?: CoreVariant;
   /** Restart limit of actors (default: 3 restarts within 5000 ms). */

@@ -25,8 +25,9 @@ import {
   H_START, H_END, H_TARGET, H_REG, H_REGION, HANDLER_SIZE,
   FR_CLOSURE, FR_PROTO, FR_PC, FR_BASE, FR_REGION, FRAME_SIZE,
   regs, frames, frameCount, setFrameCount, ensureRegisters, ensureFrames, frameAt, maxDepth, fuel, setFuel, nextSlice, regsEnd, frameLimit,
-  globals, globalCount, protos, PROTO_SIZE, stepLimit,
+  globals, globalCount, protos, PROTO_SIZE, stepLimit, pauseDue, P_JIT,
 } from "./state";
+import { jitMode, JIT_OFF, sampled, runCompiled, deopted, jitExitPc, K_NOT_ENTERED, K_DEOPT, K_PAUSED, K_FAULT } from "./jit-entry";
 import { outOfMemoryError, S_OUT_OF_MEMORY, opSymbol, typeCodeName, S_CODE, S_MESSAGE, S_TRACE, S_INT, OPS_INDEX, OPS_ADD, OPS_SUB, OPS_MUL, OPS_DIV, OPS_MOD, OPS_POW, OPS_EMUL, OPS_EDIV, OPS_LDIV, OPS_NEG, OPS_LT, OPS_LE, OPS_TRANSPOSE, OPS_ITERATE, OPS_RANGE } from "./names";
 import { strEquals } from "../objects/string";
 import { handleSlots, handleCount } from "./handles";
@@ -44,6 +45,11 @@ import { E_ANNOTATION_FAILED, E_DEADLOCK, E_EXIT, E_INVALID_ARGUMENT, E_MALFORME
 const GO_ON: u32 = 0;
 const PAUSE: u32 = 1;
 const FAILED: u32 = 2;
+/** The safe point ran compiled code, which stopped with `compiledKind`: continue from the top frame. */
+const COMPILED: u32 = 3;
+
+/** How compiled code entered from the loop below stopped (K_NOT_ENTERED: none ran). */
+let compiledKind: u32 = K_NOT_ENTERED;
 
 /** The value of a finished run, or the error of a failed one. Both are GC roots. */
 export let resultValue: u64 = NIL;
@@ -243,7 +249,7 @@ function unwind(err: u64, pc: u32, stopDepth: u32): u32 {
  * limit, and charges the instruction budget when a slice is spent. The frame's pc is saved so a
  * pause can resume here.
  */
-function safePoint(fr: u32, pc: u32): u32 {
+function safePoint(fr: u32, pc: u32, mayEnter: bool = true): u32 {
   store<u32>(fr, pc, FR_PC);
   if (collectRequested) {
     collectGarbage();
@@ -260,9 +266,20 @@ function safePoint(fr: u32, pc: u32): u32 {
       raise1(E_STEP_LIMIT, num(<f64>stepLimit));
       return FAILED;
     }
-    return PAUSE;
+    if (pauseDue()) return PAUSE;
+    // a sample: the function running here may be hot enough to compile, and join its code here
+    const proto = load<u32>(fr, FR_PROTO);
+    if (jitMode != JIT_OFF && mayEnter && sampled(proto)) {
+      compiledKind = runCompiled(proto, fr, pc);
+      if (compiledKind != K_NOT_ENTERED) return COMPILED;
+    }
   }
   return GO_ON;
+}
+
+/** A safe point of compiled code (a loop's back edge, or a call it makes): GO_ON, PAUSE or FAILED. */
+export function compiledSafePoint(fr: u32, pc: u32): u32 {
+  return safePoint(fr, pc, false);
 }
 
 /**
@@ -438,7 +455,7 @@ function checkType(v: u64, code: u32, sdef: u32): bool {
   }
 }
 
-function getField(v: u64, name: u32): u64 {
+export function getField(v: u64, name: u32): u64 {
   if (isObj(v)) {
     const p = objOf(v);
     const t = typeOf(p);
@@ -460,7 +477,7 @@ function getField(v: u64, name: u32): u64 {
   return NIL;
 }
 
-function setField(v: u64, name: u32, x: u64): void {
+export function setField(v: u64, name: u32, x: u64): void {
   if (isType(v, T_STRUCT)) {
     const p = objOf(v);
     const i = fieldIndex(load<u32>(p, STRUCT_DEF), name);
@@ -473,7 +490,7 @@ function setField(v: u64, name: u32, x: u64): void {
   raise2(E_NO_FIELD, typeValue(v), obj(name));
 }
 
-function concat(base: u32, from: u32, n: u32): u64 {
+export function concat(base: u32, from: u32, n: u32): u64 {
   outReset();
   for (let i: u32 = 0; i < n; i++) outValue(R(base, from + i), false, 0);
   return obj(stringFromBytes(outData(), outLen));
@@ -526,7 +543,7 @@ function newClosure(protoIndex: u32, current: u32, base: u32): u64 {
 }
 
 /** The next item of an iteration (list, string or map) at cursor R[a+1]; false when done. */
-function iterNext(base: u32, a: u32, pair: bool): bool {
+export function iterNext(base: u32, a: u32, pair: bool): bool {
   const it = R(base, a);
   const cursor = <u32>numOf(R(base, a + 1));
   const p = objOf(it);
@@ -571,7 +588,7 @@ function iterNext(base: u32, a: u32, pair: bool): bool {
 
 /** `==`: nil, true and false (and a missing argument) equal only themselves, so a test against one needs no call. */
 // @ts-ignore: decorator
-@inline function equal(x: u64, y: u64): bool {
+@inline export function equal(x: u64, y: u64): bool {
   return x >= NIL || y >= NIL ? x == y : valuesEqual(x, y);
 }
 
@@ -859,7 +876,7 @@ export function execute(stopDepth: u32): u32 {
             const s = safePoint(fr, pc);
             left = fuel;
             if (s == PAUSE) return STATUS_PAUSED;
-            if (s == FAILED) break;
+            if (s == FAILED || s == COMPILED) break;
           }
         }
         continue;
@@ -998,6 +1015,13 @@ export function execute(stopDepth: u32): u32 {
             left = fuel;
             if (s == PAUSE) return STATUS_PAUSED;
             if (s == FAILED) { ipc = pc; break; }
+            if (s == COMPILED) break;
+          }
+          if (load<i32>(np, P_JIT) != 0) {
+            store<u32>(fr, pc, FR_PC);
+            setFuel(left);
+            compiledKind = runCompiled(np, fr, 0);
+            if (compiledKind != K_NOT_ENTERED) break;
           }
           continue;
         }
@@ -1296,7 +1320,7 @@ export function execute(stopDepth: u32): u32 {
             const s = safePoint(fr, pc);
             left = fuel;
             if (s == PAUSE) return STATUS_PAUSED;
-            if (s == FAILED) break;
+            if (s == FAILED || s == COMPILED) break;
           }
         }
         continue;
@@ -1315,7 +1339,7 @@ export function execute(stopDepth: u32): u32 {
             const s = safePoint(fr, pc);
             left = fuel;
             if (s == PAUSE) return STATUS_PAUSED;
-            if (s == FAILED) break;
+            if (s == FAILED || s == COMPILED) break;
           }
         }
         continue;
@@ -1358,6 +1382,23 @@ export function execute(stopDepth: u32): u32 {
         break;
     }
 
+    if (compiledKind != K_NOT_ENTERED) {
+      // compiled code ran and stopped: continue with the frame on top, as it left it
+      const kind = compiledKind;
+      compiledKind = K_NOT_ENTERED;
+      left = fuel;
+      fr = frameAt(frameCount - 1);
+      proto = load<u32>(fr, FR_PROTO);
+      closure = load<u32>(fr, FR_CLOSURE);
+      base = load<u32>(fr, FR_BASE);
+      kbase = load<u32>(proto, P_KBASE);
+      pc = load<u32>(fr, FR_PC);
+      if (kind == K_DEOPT) deopted(proto);
+      if (kind == K_PAUSED) return STATUS_PAUSED;
+      if (kind != K_FAULT) continue;
+      ipc = jitExitPc;
+    }
+
     // ---- error path: the instruction at ipc raised a fault, or throws err
     store<u32>(fr, pc, FR_PC);
     let err = throwing;
@@ -1383,7 +1424,7 @@ export function execute(stopDepth: u32): u32 {
     pc = target;
     // a handler can close a loop with no back edge in it: catching is a safe point too
     if (left < 0 || collectRequested) {
-      const s = safePoint(fr, pc);
+      const s = safePoint(fr, pc, false);
       left = fuel;
       if (s == PAUSE) return STATUS_PAUSED;
       if (s == FAILED) return failAtLimit(pc, stopDepth);

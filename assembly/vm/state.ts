@@ -18,7 +18,10 @@ export const P_HANDLERS: u32 = 28; // address of handler records
 export const P_NHANDLERS: u32 = 32;
 export const P_NAME: u32 = 36; // string pointer
 export const P_NREQUIRED: u32 = 40; // arguments a call must pass (the rest have defaults)
-export const PROTO_SIZE: u32 = 44;
+export const P_JIT: u32 = 44; // i32: > 0 the table slot of its compiled code, < 0 compile at the next call, 0 interpret
+export const P_TICKS: u32 = 48; // safe points that found it running (see jit-entry.ts)
+export const P_DEOPTS: u32 = 52; // times its compiled code handed a frame back on a failed guard
+export const PROTO_SIZE: u32 = 56;
 
 // handler records: [start, end) word offsets guarded, target word offset, register, region level
 export const H_START: u32 = 0;
@@ -65,14 +68,19 @@ export let frameLimit: u32 = 0;
 // limits
 export let maxDepth: u32 = 10000;
 
-// Instruction budget. The loop counts down `fuel`, a slice of the budget; when a slice is spent
-// it returns to the host (which resumes it at once), so engines that optimise a function only
-// when it is next called get to run the optimised loop, and a host can interleave work.
+// Instruction budget. The loop counts down `fuel`, a slice of the budget. When a slice is spent the
+// loop reaches a safe point; after `pauseEvery` steps that returns to the host (which resumes it at
+// once), so engines that optimise a function only when it is next called get to run the optimised
+// loop, and a host can interleave work. With compiled code on, slices are shorter than pauses
+// (`tick`): each safe point in between samples which function runs (see jit-entry.ts).
 export const SLICE: i64 = 1 << 22;
 export let budget: i64 = 0x7FFF_FFFF_FFFF_FFFF; // steps left before this slice
 export let stepLimit: i64 = 0;
 export let fuel: i64 = SLICE;
 export let sliceSize: i64 = SLICE;
+export let tick: i64 = SLICE;
+let pauseEvery: i64 = SLICE;
+let untilPause: i64 = SLICE;
 
 export function setMaxDepth(n: u32): void {
   maxDepth = n;
@@ -81,10 +89,16 @@ export function setMaxDepth(n: u32): void {
 export function setBudget(n: i64): void {
   budget = n;
   stepLimit = n;
-  fuel = n < SLICE ? n : SLICE;
-  sliceSize = fuel;
+  pauseEvery = SLICE;
+  startSlice();
 }
 export function setFuel(n: i64): void { fuel = n; }
+
+/** Steps between safe points that sample the running function (SLICE when nothing samples). */
+export function setTick(steps: i64): void {
+  tick = steps;
+  startSlice();
+}
 
 /**
  * Lets the run spend `n` more steps before 4002, returning to the host after `slice` of them (a
@@ -92,16 +106,31 @@ export function setFuel(n: i64): void { fuel = n; }
  */
 export function setStepsLeft(n: i64, slice: i64): void {
   budget = n;
-  fuel = min(n, min(slice, SLICE));
+  pauseEvery = min(slice, SLICE);
+  startSlice();
+}
+
+function startSlice(): void {
+  untilPause = pauseEvery;
+  fuel = min(budget, min(pauseEvery, tick));
   sliceSize = fuel;
 }
 
 /** Charges the spent slice to the budget; false when the budget is gone. Starts a new slice. */
 export function nextSlice(): bool {
-  budget -= sliceSize - fuel;
+  const spent = sliceSize - fuel;
+  budget -= spent;
+  untilPause -= spent;
   if (budget <= 0) return false;
-  fuel = budget < SLICE ? budget : SLICE;
+  fuel = min(budget, min(untilPause > 0 ? untilPause : pauseEvery, tick));
   sliceSize = fuel;
+  return true;
+}
+
+/** After nextSlice: whether the run has spent its time until the next return to the host. */
+export function pauseDue(): bool {
+  if (untilPause > 0) return false;
+  untilPause = pauseEvery;
   return true;
 }
 

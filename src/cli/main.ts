@@ -1,5 +1,6 @@
 // The `noodle` command: run, compile, disasm, check and repl (spec section 8).
 import "../node/engine.js";
+import "../node/jit-thread.js";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { decodeModule, encodeModule } from "../bytecode/codec.js";
@@ -10,6 +11,7 @@ import { type CompileResult, compile } from "../compiler/compile.js";
 import { renderDiagnostic } from "../compiler/diagnostics.js";
 import type { Pool } from "../concurrency/pool.js";
 import { formatError } from "../errors/table.js";
+import { JIT_MODES, type JitMode, jitModeOf } from "../jit/compiled-tier.js";
 import { importReader, readSource } from "../node/files.js";
 import { plotFiles, preparePlotsDirectory } from "../node/plot-files.js";
 import { nodeStorage } from "../node/storage.js";
@@ -62,6 +64,21 @@ function nodesFrom(text: OptionValues[string]): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > 32) throw UsageError.of("BadOption", { detail: `--nodes expects a number of nodes from 1 to 32, got '${text}'` });
   return n;
+}
+
+/** The compiled tier's mode and whether to report what it did. */
+interface JitChoice {
+  mode: JitMode;
+  stats: boolean;
+}
+
+/** --jit, else NOODLE_JIT, else on. */
+function jitFrom(values: OptionValues): JitChoice {
+  const text = typeof values.jit === "string" ? values.jit : process.env.NOODLE_JIT || "on";
+  const mode = jitModeOf(text);
+  const source = typeof values.jit === "string" ? "--jit" : "NOODLE_JIT";
+  if (!mode) throw UsageError.of("BadOption", { detail: `${source} expects ${JIT_MODES.join(", ")}, got '${text}'` });
+  return { mode, stats: values["jit-stats"] === true };
 }
 
 function retriesFrom(text: OptionValues[string]): number | undefined {
@@ -167,6 +184,7 @@ async function runCommand(
   permissions: Permissions,
   programArgs: string[],
   plots: string | undefined,
+  jit: JitChoice,
 ): Promise<number> {
   // the engine compiles the core on its own threads, and the workers start, while the program is compiled here
   void coreModule();
@@ -208,6 +226,7 @@ async function runCommand(
   try {
     vm = await VM.create({
       ...limits,
+      jit: jit.mode,
       permissions,
       args: programArgs,
       stdout: out.write,
@@ -221,6 +240,7 @@ async function runCommand(
     } else if (where.cluster) pool = await attachCluster(vm, where.cluster, where);
     const result = await vm.runAsync(module);
     out.flush();
+    if (jit.stats) process.stderr.write(`${JSON.stringify(vm.jitStats())}\n`);
     if (signalled !== undefined) return signalled;
     if (out.ended) return out.ended.kind === "closed" ? EXIT_OK : EXIT_RUNTIME;
     if (result.ok) return result.exitCode ?? EXIT_OK;
@@ -310,6 +330,7 @@ export async function main(argv: string[]): Promise<number> {
           permissionsFor(values, operands[0]),
           programArgs,
           values.plots as string | undefined,
+          jitFrom(values),
         );
       case "node": {
         const { maxMemory, maxSteps } = limitsFrom(values);

@@ -64,6 +64,8 @@ export const COMMANDS: CommandSpec[] = [
         help: "with --cluster: actor types (comma-separated) whose state is checkpointed and restored when their node is lost",
       },
       { name: "plots", value: "DIR", help: "write plot.show's figures to DIR/plot-N.svg, made if missing (default: the working directory)" },
+      { name: "jit", value: "MODE", help: "on: compile hot functions to WebAssembly (default); off: interpret everything; eager: compile every function" },
+      { name: "jit-stats", help: "after the run, write what the compiler did (functions, deoptimisations, compile times) to stderr as JSON" },
       ...CAPABILITIES,
       HELP,
     ],

@@ -7,6 +7,7 @@ import type { NodeThreadData } from "../cluster/node.js";
 import { runNodeThread, type ThreadOrder } from "../cluster/node-thread.js";
 // std/fs in programs running here, under the node's permissions
 import "./file-system.js";
+import "./jit-thread.js";
 
 await runNodeThread(workerData as NodeThreadData, {
   connect: (url, name) => connectCluster(url, { name }),

@@ -4,6 +4,7 @@ import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { serveWorker } from "../concurrency/worker-host.js";
 // std/fs in programs running here, under the permissions their caller sends
 import "./file-system.js";
+import "./jit-thread.js";
 
 const { syncPort, replies } = workerData as { syncPort: MessagePort; replies: Int32Array };
 const port = parentPort!;

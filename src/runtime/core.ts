@@ -3,6 +3,12 @@
 
 export interface CoreExports {
   memory: WebAssembly.Memory;
+  /** The function table the core calls compiled code through (see src/jit/). */
+  table: WebAssembly.Table;
+  /** The compiled tier: mode 0 off, 1 on, 2 eager; a function is hot after `threshold` samples. */
+  setJit(mode: number, threshold: number): void;
+  jitDeopts(): number;
+  jitAbandoned(): number;
   init(): void;
   allocTable(bytes: number): number;
   newString(bytes: number): number;
@@ -100,6 +106,8 @@ export interface HostFunctions {
   cancel(p: number): void;
   /** After a collection, the heap bytes in use: the VM's memory limit from now, or -1 to keep it. */
   heapShare(inUse: number): number;
+  /** Compiles function `proto` (see src/jit/): its table slot, 0 to ask again later, -1 never. */
+  jitCompile(proto: number): number;
 }
 
 /** "relaxed": the build with fused multiply-add (relaxed SIMD); "simd": plain SIMD. */
@@ -156,7 +164,9 @@ export function coreModule(variant: CoreVariant = bestCoreVariant()): Promise<We
 }
 
 export async function instantiateCore(host: HostFunctions, variant?: CoreVariant): Promise<CoreExports> {
+  const table = new WebAssembly.Table({ initial: 1, element: "anyfunc" });
   const instance = await WebAssembly.instantiate(await coreModule(variant), {
+    env: { table },
     host: {
       write: (fd: number, ptr: number, len: number) => host.write(fd, ptr, len),
       formatNumber: (x: number, out: number) => host.formatNumber(x, out),
@@ -173,9 +183,10 @@ export async function instantiateCore(host: HostFunctions, variant?: CoreVariant
       sendActor: (id: number, name: number, args: number, n: number, out: number) => host.sendActor(id >>> 0, name, args, n, out),
       cancel: (p: number) => host.cancel(p),
       heapShare: (inUse: number) => host.heapShare(inUse),
+      jitCompile: (proto: number) => host.jitCompile(proto),
     },
   });
-  const exports = instance.exports as unknown as CoreExports;
+  const exports = { ...instance.exports, table } as unknown as CoreExports;
   exports.init();
   return exports;
 }

@@ -3,11 +3,12 @@
 // calls the core's dispatch loop and turns its outcome into JavaScript values or errors.
 
 import { BUILTIN_ID, BUILTINS } from "../bytecode/builtin-table.js";
-import type { FunctionProto, NbcModule } from "../bytecode/module.js";
+import type { Constant, FunctionProto, NbcModule } from "../bytecode/module.js";
 import { verifyModule } from "../bytecode/verifier.js";
 import { CodecError } from "../codec/value-codec.js";
 import { PRELUDE_FILE } from "../compiler/prelude.js";
 import { ERRORS, errorSpec, formatError } from "../errors/table.js";
+import { CompiledTier, coreJitMode, DEFAULT_HOT_SAMPLES, type JitOptions, type JitStats, prepareJit } from "../jit/compiled-tier.js";
 import { installJson } from "../json/json-host.js";
 import { installPlots, type PlotDisplay } from "../plot/plot-host.js";
 import { installStrings } from "../strings/string-host.js";
@@ -44,7 +45,7 @@ export interface Supervision {
 
 export const DEFAULT_SUPERVISION = { maxRestarts: 3, withinMs: 5000 };
 
-export interface VmOptions extends Limits {
+export interface VmOptions extends Limits, JitOptions {
   /** Restart limit of actors (default: 3 restarts within 5 seconds, then the actor stops). */
   supervision?: Supervision;
   /** Which build of the core to use (default: the fastest this engine runs). */
@@ -114,6 +115,7 @@ export type RunOutcome = { ok: true; value: JsValue; exitCode?: number } | { ok:
 interface LoadedFunction {
   proto: FunctionProto;
   file: string;
+  constants: readonly Constant[];
 }
 
 const MATH = [Math.sin, Math.cos, Math.tan, Math.exp, Math.log];
@@ -176,6 +178,8 @@ export class VM {
     });
     this.setLimits(options);
     this.setSupervision(options.supervision ?? {});
+    this.tier = new CompiledTier(core, (i) => this.functions[i], options.jit ?? "on");
+    core.setJit(coreJitMode(this.tier.mode), options.jitThreshold ?? DEFAULT_HOT_SAMPLES);
     // without a pool, pmap maps sequentially (see src/concurrency/pmap-host.ts)
     this.registerHost("__pmap", () => null);
     this.setCapabilities(options.permissions, options.args ?? []);
@@ -272,9 +276,12 @@ export class VM {
         sendActor: (id, name, args, n, out) => vm().sendActor(id, name, args, n, out),
         cancel: (p) => vm().cancelHostFuture(p),
         heapShare: (inUse) => vm().sharedLimits?.heapShare(inUse) ?? -1,
+        jitCompile: (proto) => vm().tier.compile(proto),
       },
       options.core,
     );
+    const mode = options.jit ?? "on";
+    if (mode === "eager") await prepareJit(mode);
     return new VM(core, options, ref);
   }
 
@@ -643,10 +650,17 @@ export class VM {
       const caps = this.table(f.captures);
       const handlers = this.table(f.handlers.flatMap((h) => [h.start, h.end, h.target, h.reg, h.region]));
       core.defineProto(code, f.code.length, f.nparams, f.nrequired, f.nregs, f.captures.length, caps, kbase, handlers, f.handlers.length, this.intern(f.name));
-      this.functions.push({ proto: f, file: m.files[f.file] ?? "?" });
+      this.functions.push({ proto: f, file: m.files[f.file] ?? "?", constants: m.constants });
     }
     this.modules.push(m);
     return m.entry;
+  }
+
+  private readonly tier: CompiledTier;
+
+  /** What the compiled tier did in this VM: functions compiled, deoptimisations, compile times. */
+  jitStats(): JitStats {
+    return this.tier.report();
   }
 
   /** Runs a loaded function (an entry: no parameters, no captures) to completion. */

@@ -1,8 +1,10 @@
 // The configurations every program of the differential suite runs in. The first is the reference
-// (one VM, no workers); every other must give its exact stdout, stderr and exit code. `args` go
-// to `noodle run` before the file; `workers` is the same configuration for the in-process runner
-// (a pool of that many workers attached with tasks). A configuration with `args` only (a cluster,
-// say) runs through the command line alone, generated programs included.
+// (one VM, interpreted, no workers); every other must give its exact stdout, stderr and exit code.
+// `args` go to `noodle run` before the file; `workers` and `jit` are the same configuration for
+// the in-process runner (a pool of that many workers attached with tasks; the compiled tier's
+// mode). A configuration with `args` only (a cluster, say) runs through the command line alone,
+// generated programs included.
+import type { JitMode } from "../../src/jit/compiled-tier.js";
 
 export interface RunConfiguration {
   /** A short name for test titles and the known-differences table. */
@@ -11,14 +13,17 @@ export interface RunConfiguration {
   args: string[];
   /** For the in-process runner: the size of the pool attached to the VM (none without). */
   workers?: number;
+  jit?: JitMode;
 }
 
-export const REFERENCE: RunConfiguration = { name: "one VM", args: [] };
+export const REFERENCE: RunConfiguration = { name: "one VM", args: ["--jit", "off"], jit: "off" };
 
 export const CONFIGURATIONS: RunConfiguration[] = [
   { name: "1 worker", args: ["--workers", "1"], workers: 1 },
   { name: "4 workers", args: ["--workers", "4"], workers: 4 },
+  // every function compiled at its first call: compiled code runs all it can, and hands the rest back
+  { name: "jit eager", args: ["--jit", "eager"], jit: "eager" },
 ];
 
 /** Configurations the in-process runner can reproduce. */
-export const LIBRARY_CONFIGURATIONS = CONFIGURATIONS.filter((c) => c.workers !== undefined);
+export const LIBRARY_CONFIGURATIONS = CONFIGURATIONS.filter((c) => c.workers !== undefined || c.jit !== undefined);

@@ -53,7 +53,7 @@ const FILE = join(dir, "generated.nc");
 
 /** Runs a program in this process, or through the command line for a configuration only it runs. */
 function outcomeIn(configuration: RunConfiguration, program: GeneratedProgram): Promise<Outcome> {
-  if (configuration === REFERENCE || configuration.workers !== undefined) return runner(configuration).run(program.source, FILE, RUN_TIMEOUT_MS);
+  if (configuration === REFERENCE || LIBRARY_CONFIGURATIONS.includes(configuration)) return runner(configuration).run(program.source, FILE, RUN_TIMEOUT_MS);
   writeFileSync(FILE, program.source);
   return runCli({ path: FILE, flags: [], args: [] }, configuration, RUN_TIMEOUT_MS);
 }

@@ -28,7 +28,7 @@ export class LibraryRunner {
       );
     let stdout = "";
     let stderr = "";
-    const vm = await VM.create({ stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    const vm = await VM.create({ jit: this.configuration.jit, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
     const pool = await this.poolForNextRun();
     pool?.attach(vm, { tasks: true });
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,14 +1,16 @@
 // The host-core contract, each part declared once: what the WebAssembly core exports and imports
 // (the CoreExports and HostFunctions interfaces of src/runtime/core.ts), the statuses a run returns
 // (src/runtime/core-status.ts) and the error codes (src/errors/table.ts), the last two reaching the
-// core through the generated assembly/vm/contract.ts. These tests fail when the built core or its
-// sources disagree with a declaration.
+// core through the generated assembly/vm/contract.ts; and what compiled code imports of the core
+// (CORE_FUNCTIONS and CORE_GLOBALS of src/jit/emit.ts). These tests fail when the built core or
+// its sources disagree with a declaration.
 import { readdirSync, readFileSync } from "node:fs";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error build scripts are plain JavaScript without declarations
 import { renderContractModule } from "../../scripts/gen-contract.js";
 import { ERROR_LIST } from "../../src/errors/table.js";
+import { CORE_FUNCTIONS, CORE_GLOBALS } from "../../src/jit/emit.js";
 import { coreModule } from "../../src/runtime/core.js";
 import { ROOT } from "../helpers.js";
 
@@ -54,24 +56,35 @@ describe("host-core contract", async () => {
     expect(declaredImports.size).toBeGreaterThan(10);
   });
 
-  it("the core exports exactly the declared functions, and its memory", () => {
+  it("the core exports exactly the declared functions, its memory and the globals compiled code uses", () => {
     const functions = exported
       .filter((e) => e.kind === "function")
       .map((e) => e.name)
       .sort();
-    expect(functions).toEqual([...declaredExports.keys()].sort());
-    expect(exported.filter((e) => e.kind !== "function")).toEqual([{ name: "memory", kind: "memory" }]);
+    // the table is the host's (imported by the core), so CoreExports declares it without the core exporting it
+    const declared = [...declaredExports.keys(), ...CORE_FUNCTIONS.map(([name]) => name)].filter((n) => n !== "table");
+    expect(functions).toEqual(declared.sort());
+    expect(exported.filter((e) => e.kind === "memory")).toEqual([{ name: "memory", kind: "memory" }]);
+    expect(
+      exported
+        .filter((e) => e.kind === "global")
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(CORE_GLOBALS.map(([name]) => name).sort());
   });
 
   it("each export takes the declared number of parameters", async () => {
     // an exported WebAssembly function's length is its parameter count
-    const instance = await WebAssembly.instantiate(module, { host: new Proxy({}, { get: () => () => 0 }) });
+    const table = new WebAssembly.Table({ initial: 1, element: "anyfunc" });
+    const instance = await WebAssembly.instantiate(module, { host: new Proxy({}, { get: () => () => 0 }), env: { table } });
     const arity = Object.fromEntries(Object.entries(instance.exports).map(([name, fn]) => [name, (fn as { length?: number }).length]));
-    for (const [name, count] of declaredExports) expect([name, arity[name]]).toEqual([name, count]);
+    for (const [name, count] of declaredExports) if (name !== "table") expect([name, arity[name]]).toEqual([name, count]);
+    for (const [name, params] of CORE_FUNCTIONS) expect([name, arity[name]]).toEqual([name, params.length]);
   });
 
   it("the core imports exactly the declared host functions, with their parameter counts", () => {
-    const imported = WebAssembly.Module.imports(module);
+    const imported = WebAssembly.Module.imports(module).filter((i) => i.module !== "env");
+    expect(WebAssembly.Module.imports(module).filter((i) => i.module === "env")).toEqual([{ module: "env", name: "table", kind: "table" }]);
     expect(imported.every((i) => i.module === "host" && i.kind === "function")).toBe(true);
     expect(imported.map((i) => i.name).sort()).toEqual([...declaredImports.keys()].sort());
     expect(new Map([...watImports()].sort())).toEqual(new Map([...declaredImports].sort()));

@@ -1,0 +1,153 @@
+// The compiled tier of one VM: answers the core's requests to compile a hot function (see
+// assembly/vm/jit-entry.ts), puts the code in the VM's function table, and counts what it did.
+// Compiled modules depend only on a function's bytecode and constants, never on addresses, so one
+// compilation serves every VM of the process that loads the same function.
+import type { Constant, FunctionProto } from "../bytecode/module.js";
+import type { CoreExports } from "../runtime/core.js";
+import { binaryenNow, loadBinaryen } from "./binaryen-loader.js";
+import { compileToBytes } from "./compile-job.js";
+import { type CompileResult, type CompilerThread, compilerThread } from "./compiler-thread.js";
+import { CORE_FUNCTIONS, CORE_GLOBALS, ENTRY } from "./emit.js";
+
+export type JitMode = "off" | "on" | "eager";
+
+export const JIT_MODES: readonly JitMode[] = ["off", "on", "eager"];
+
+/** Samples (one per 8 192 steps) that must find a function running before it is compiled. */
+export const DEFAULT_HOT_SAMPLES = 8;
+
+export interface JitOptions {
+  /** off: interpret everything; on (the default): compile hot functions; eager: compile every function at its first call. */
+  jit?: JitMode;
+  /** Samples that make a function hot (default 8: about 65 000 steps spent in it). */
+  jitThreshold?: number;
+}
+
+export interface JitStats {
+  mode: JitMode;
+  /** Functions compiled (or taken from the process's cache of compiled code). */
+  compiled: number;
+  /** Functions the compiler gave up on (their code stays interpreted). */
+  refused: number;
+  /** Times compiled code handed its frame back to the interpreter because a guard failed. */
+  deopts: number;
+  /** Functions left to the interpreter after deoptimising too often. */
+  abandoned: number;
+  /** Milliseconds spent compiling each function this VM compiled itself, in order. */
+  compileMs: number[];
+}
+
+export interface CompilableFunction {
+  proto: FunctionProto;
+  constants: readonly Constant[];
+}
+
+/** Compiled modules of the process by cacheKey; null for a function the compiler refused. */
+const cache = new Map<string, WebAssembly.Module | null>();
+/** Functions a compiler thread is compiling now. */
+const pending = new Set<string>();
+
+/** Only what the compiled code depends on: the function's shape, code and constants. */
+function cacheKey(f: CompilableFunction): string {
+  const { proto } = f;
+  const handlers = proto.handlers.map((h) => `${h.start},${h.end},${h.target},${h.reg}`).join(";");
+  const constants = f.constants.map((c) => (c.kind === "number" ? `n${c.value}` : "s")).join(",");
+  return `${proto.nparams}/${proto.nrequired}/${proto.nregs}|${proto.code.join(",")}|${handlers}|${constants}`;
+}
+
+/** Takes in what the compiler thread finished; returns it. */
+function collect(thread: CompilerThread): CompileResult[] {
+  const done = thread.poll();
+  for (const r of done) {
+    pending.delete(r.key);
+    cache.set(r.key, r.bytes ? new WebAssembly.Module(r.bytes as Uint8Array<ArrayBuffer>) : null);
+  }
+  return done;
+}
+
+export function jitModeOf(text: string | undefined): JitMode | undefined {
+  return JIT_MODES.find((m) => m === text);
+}
+
+export class CompiledTier {
+  private readonly imports: WebAssembly.Imports;
+  private readonly stats: Omit<JitStats, "deopts" | "abandoned" | "mode"> = { compiled: 0, refused: 0, compileMs: [] };
+  /** Functions this VM sent to the compiler thread, whose compile time it has not counted yet. */
+  private readonly requested = new Set<string>();
+
+  constructor(
+    private readonly core: CoreExports,
+    private readonly functionAt: (index: number) => CompilableFunction | undefined,
+    readonly mode: JitMode,
+  ) {
+    const exports = core as unknown as Record<string, WebAssembly.ExportValue>;
+    const imports: Record<string, WebAssembly.ExportValue> = { memory: core.memory, table: core.table };
+    for (const [name] of CORE_FUNCTIONS) imports[name] = exports[name];
+    for (const [name] of CORE_GLOBALS) imports[name] = exports[name];
+    this.imports = { core: imports };
+  }
+
+  /**
+   * The core's request: the table slot of function `index`'s code, 0 to ask again later (it is
+   * being compiled, or the compiler is loading), -1 never.
+   */
+  compile(index: number): number {
+    const f = this.functionAt(index);
+    if (!f) return -1;
+    const key = cacheKey(f);
+    const module = this.moduleFor(key, f);
+    if (module === undefined) return 0;
+    if (module === null) {
+      this.stats.refused++;
+      return -1;
+    }
+    const instance = new WebAssembly.Instance(module, this.imports);
+    const slot = this.core.table.grow(1);
+    this.core.table.set(slot, instance.exports[ENTRY] as () => number);
+    this.stats.compiled++;
+    return slot;
+  }
+
+  /** The function's module, null if refused, undefined while it is being compiled. */
+  private moduleFor(key: string, f: CompilableFunction): WebAssembly.Module | null | undefined {
+    // eager mode compiles here, at the first call; hot functions go to the compiler thread if there is one
+    const thread = this.mode === "eager" ? undefined : compilerThread();
+    if (thread) for (const r of collect(thread)) if (this.requested.delete(r.key)) this.stats.compileMs.push(r.ms);
+    if (cache.has(key)) return cache.get(key);
+    const constants = f.constants.map(constantValue);
+    if (thread) {
+      if (!pending.has(key)) {
+        pending.add(key);
+        this.requested.add(key);
+        thread.request({ key, proto: f.proto, constants });
+      }
+      return undefined;
+    }
+    const binaryen = binaryenNow();
+    if (!binaryen) return undefined;
+    const started = performance.now();
+    const bytes = compileToBytes(binaryen, f.proto, constants);
+    this.stats.compileMs.push(performance.now() - started);
+    const module = bytes ? new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>) : null;
+    cache.set(key, module);
+    return module;
+  }
+
+  report(): JitStats {
+    return { mode: this.mode, ...this.stats, compileMs: [...this.stats.compileMs], deopts: this.core.jitDeopts(), abandoned: this.core.jitAbandoned() };
+  }
+}
+
+function constantValue(c: Constant): number | string {
+  return c.value;
+}
+
+/** Loads the compiler ahead of a run (eager mode compiles at the first call, so it must be there). */
+export function prepareJit(mode: JitMode): Promise<unknown> {
+  return mode === "off" ? Promise.resolve() : loadBinaryen();
+}
+
+/** The core's number for a mode. */
+export function coreJitMode(mode: JitMode): number {
+  return mode === "off" ? 0 : mode === "on" ? 1 : 2;
+}

@@ -1,0 +1,863 @@
+// Emits one function's bytecode as a WebAssembly function `(frame, entry) -> kind` with binaryen.
+//
+// The compiled function works on the frame the interpreter made: its registers in the core's
+// memory, its frame record, the running fiber's frame stack. Registers the analysis found numeric
+// live unboxed in f64 locals (any value's bits fit one, so loading and storing them is exact);
+// every other register is read and written in memory. Wherever the code stops early it goes
+// through one exit block that writes the locals back, stores the frame's pc and the budget's fuel,
+// and returns why it stopped (the K_ kinds of assembly/vm/jit-entry.ts), so the interpreter
+// continues at that instruction with what it would have had.
+
+import { BUILTIN_ID } from "../bytecode/builtin-table.js";
+import type { FunctionProto } from "../bytecode/module.js";
+import { TYPE_CODES } from "../bytecode/opcode-table.js";
+import * as L from "../runtime/heap-layout.generated.js";
+import type { FunctionShape, Instruction } from "./analysis.js";
+import type { Binaryen } from "./binaryen-loader.js";
+
+type Module = InstanceType<Binaryen["Module"]>;
+type Expr = number;
+
+/** The name a compiled module exports its function under. */
+export const ENTRY = "run";
+
+// fixed locals: the two parameters, then scratch
+const FR = 0;
+const ENTRY_ID = 1;
+const BASE = 2;
+const CODE = 3;
+const FUEL = 4;
+const KIND = 5;
+const AT = 6;
+const OSR = 7;
+const T1 = 8;
+const T2 = 9;
+const P = 10;
+const Q = 11;
+const F1 = 12;
+const NF = 13;
+const PROTO = 14;
+const COND = 15;
+const KBASE = 16;
+const LABEL = 17;
+const FIRST_REGISTER_LOCAL = 18;
+
+const SQRT = BUILTIN_ID.get("sqrt");
+const ABS = BUILTIN_ID.get("abs");
+const FLOOR = BUILTIN_ID.get("floor");
+const CEIL = BUILTIN_ID.get("ceil");
+const LEN = BUILTIN_ID.get("len");
+
+const ARITH_OP: Record<string, number> = { ADD: L.OPS_ADD, SUB: L.OPS_SUB, MUL: L.OPS_MUL, DIV: L.OPS_DIV, MOD: L.OPS_MOD, POW: L.OPS_POW };
+
+/** What the core gives compiled code: name, parameter types, result type. */
+export const CORE_FUNCTIONS: readonly [string, ("i32" | "i64")[], "i32" | "i64"][] = [
+  ["jitArith", ["i32", "i64", "i64"], "i64"],
+  ["jitLess", ["i64", "i64", "i32"], "i32"],
+  ["jitEqual", ["i64", "i64"], "i32"],
+  ["jitGetIndex", ["i64", "i64"], "i64"],
+  ["jitSetIndex", ["i64", "i64", "i64"], "i32"],
+  ["jitGetField", ["i64", "i32"], "i64"],
+  ["jitSetField", ["i64", "i32", "i64"], "i32"],
+  ["jitBuiltin", ["i32", "i32", "i32"], "i64"],
+  ["jitConcat", ["i32", "i32", "i32"], "i64"],
+  ["jitNewList", ["i32", "i32"], "i64"],
+  ["jitIterPrep", ["i32", "i32"], "i32"],
+  ["jitIterNext", ["i32", "i32", "i32"], "i32"],
+  ["jitSafePoint", ["i32", "i32"], "i32"],
+  ["jitCallee", ["i32"], "i32"],
+];
+export const CORE_GLOBALS: readonly [string, "i32" | "i64"][] = [
+  ["fuel", "i64"],
+  ["frameCount", "i32"],
+  ["frameLimit", "i32"],
+  ["regsEnd", "i32"],
+  ["globalsBase", "i32"],
+  ["protos", "i32"],
+  ["regionDepth", "i32"],
+  ["collectRequested", "i32"],
+  ["jitExitPc", "i32"],
+];
+
+const SAFE_GO_ON = 0;
+const SAFE_PAUSE = 1;
+
+/** Builds the module for one function; throws on anything it cannot express (the caller gives up on it). */
+export function emitFunction(binaryen: Binaryen, f: FunctionProto, shape: FunctionShape, constantAt: (k: number) => number | string): Uint8Array {
+  const m = new binaryen.Module();
+  try {
+    m.setFeatures(
+      binaryen.Features.MVP |
+        binaryen.Features.NontrappingFPToInt |
+        binaryen.Features.MutableGlobals |
+        binaryen.Features.SignExt |
+        binaryen.Features.BulkMemory,
+    );
+    m.setMemory(0, -1, null, [], false, false, "mem");
+    m.addMemoryImport("mem", "core", "memory");
+    m.addTableImport("table", "core", "table");
+    const type = (t: "i32" | "i64") => (t === "i32" ? binaryen.i32 : binaryen.i64);
+    for (const [name, t] of CORE_GLOBALS) m.addGlobalImport(name, "core", name, type(t), true);
+    for (const [name, params, result] of CORE_FUNCTIONS) m.addFunctionImport(name, "core", name, binaryen.createType(params.map(type)), type(result));
+    const body = new FunctionEmitter(binaryen, m, f, shape, constantAt).body();
+    const vars = [
+      ...[
+        binaryen.i32,
+        binaryen.i32,
+        binaryen.i64,
+        binaryen.i32,
+        binaryen.i32,
+        binaryen.i32,
+        binaryen.i64,
+        binaryen.i64,
+        binaryen.i32,
+        binaryen.i32,
+        binaryen.f64,
+        binaryen.i32,
+        binaryen.i32,
+        binaryen.i32,
+        binaryen.i32,
+        binaryen.i32,
+      ],
+      ...shape.numeric.filter((n) => n).map(() => binaryen.f64),
+    ];
+    m.addFunction(ENTRY, binaryen.createType([binaryen.i32, binaryen.i32]), binaryen.i32, vars, body);
+    m.addFunctionExport(ENTRY, ENTRY);
+    // no optimising passes: the engine's optimising compiler does that work on the module anyway
+    // (measured: the same speed at a quarter of the compile time); only the imports it never uses go
+    m.runPasses(["remove-unused-module-elements"]);
+    return m.emitBinary();
+  } finally {
+    m.dispose();
+  }
+}
+
+class FunctionEmitter {
+  private readonly local = new Map<number, number>();
+  private readonly i32: number;
+  private readonly i64: number;
+  private readonly f64: number;
+  private readonly none: number;
+  private usesKbase = false;
+
+  constructor(
+    private readonly b: Binaryen,
+    private readonly m: Module,
+    private readonly f: FunctionProto,
+    private readonly shape: FunctionShape,
+    private readonly constantAt: (k: number) => number | string,
+  ) {
+    this.i32 = b.i32;
+    this.i64 = b.i64;
+    this.f64 = b.f64;
+    this.none = b.none;
+    let next = FIRST_REGISTER_LOCAL;
+    shape.numeric.forEach((n, r) => {
+      if (n) this.local.set(r, next++);
+    });
+  }
+
+  // ---- values and registers
+
+  private int(x: number): Expr {
+    return this.m.i32.const(x);
+  }
+  private word(x: bigint): Expr {
+    return this.m.i64.const(x);
+  }
+  private get(i: number, t: number): Expr {
+    return this.m.local.get(i, t);
+  }
+  private base(): Expr {
+    return this.get(BASE, this.i32);
+  }
+  private isNumeric(r: number): boolean {
+    return this.local.has(r);
+  }
+  /** Register r as a double (a boxed register must hold a number, or the result is a NaN). */
+  private num(r: number): Expr {
+    const l = this.local.get(r);
+    return l !== undefined ? this.get(l, this.f64) : this.m.f64.load(r * 8, 8, this.base());
+  }
+  /** Register r's 64 bits. */
+  private bits(r: number): Expr {
+    const l = this.local.get(r);
+    return l !== undefined ? this.m.i64.reinterpret(this.get(l, this.f64)) : this.m.i64.load(r * 8, 8, this.base());
+  }
+  private isNumber(bits: Expr): Expr {
+    return this.m.i64.lt_u(bits, this.word(L.TAG_BASE));
+  }
+  private setNumber(r: number, x: Expr): Expr {
+    const l = this.local.get(r);
+    return l !== undefined ? this.m.local.set(l, x) : this.m.f64.store(r * 8, 8, this.base(), x);
+  }
+  /** R[r] = a value; in a numeric register a value that is not a number hands the frame back after this instruction. */
+  private setValue(r: number, v: Expr, next: number): Expr {
+    const l = this.local.get(r);
+    if (l === undefined) return this.m.i64.store(r * 8, 8, this.base(), v);
+    return this.m.block(null, [
+      this.m.local.set(T1, v),
+      this.m.local.set(l, this.m.f64.reinterpret(this.get(T1, this.i64))),
+      this.m.if(this.m.i32.eqz(this.isNumber(this.get(T1, this.i64))), this.exit(L.K_DEOPT, next)),
+    ]);
+  }
+  private bool(c: Expr): Expr {
+    return this.m.select(c, this.word(L.TRUE), this.word(L.FALSE));
+  }
+  private truthy(bits: Expr): Expr {
+    // nil and false are the only falsy values, and they differ in their lowest bit only
+    return this.m.i64.ne(this.m.i64.or(bits, this.word(1n)), this.word(L.FALSE));
+  }
+  private flush(from = 0, to = this.f.nregs): Expr[] {
+    const out: Expr[] = [];
+    for (const [r, l] of this.local) if (r >= from && r < to) out.push(this.m.f64.store(r * 8, 8, this.base(), this.get(l, this.f64)));
+    return out;
+  }
+  private pcAt(offset: number): Expr {
+    return this.m.i32.add(this.get(CODE, this.i32), this.int(offset * 4));
+  }
+  private kbase(): Expr {
+    this.usesKbase = true;
+    return this.get(KBASE, this.i32);
+  }
+
+  /** Stops: the interpreter continues at word `at` (for a fault: the fault of instruction `faultAt`). */
+  private exit(kind: number, at: number, faultAt?: number): Expr {
+    const parts = [this.m.local.set(KIND, this.int(kind)), this.m.local.set(AT, this.int(at))];
+    if (faultAt !== undefined) parts.push(this.m.global.set("jitExitPc", this.pcAt(faultAt)));
+    parts.push(this.m.br("exit"));
+    return this.m.block(null, parts);
+  }
+  private faultIf(failed: Expr, ins: Instruction): Expr {
+    return this.m.if(failed, this.exit(L.K_FAULT, ins.next, ins.at));
+  }
+
+  // ---- the function
+
+  body(): Expr {
+    const { m, shape } = this;
+    const relooper = new this.b.Relooper(m);
+    const blocks = new Map<number, number>();
+    const code = new Map<number, Expr[]>();
+    for (const s of shape.blockStarts) code.set(s, []);
+    // instructions, grouped into their basic blocks
+    let current = 0;
+    let open = true;
+    const ends = new Map<number, Instruction>();
+    for (const ins of shape.instructions) {
+      if (code.has(ins.at)) {
+        current = ins.at;
+        open = true;
+      }
+      if (!open) continue;
+      const { expr, stops } = this.instruction(ins);
+      (code.get(current) as Expr[]).push(expr);
+      ends.set(current, ins);
+      if (stops) open = false;
+    }
+    for (const s of shape.blockStarts) blocks.set(s, relooper.addBlock(m.block(null, code.get(s) as Expr[])));
+    for (const s of shape.blockStarts) this.branches(relooper, blocks, s, ends.get(s) as Instruction);
+    // the entry: 0 starts the function, w + 1 joins the loop at header w
+    const entry = relooper.addBlockWithSwitch(m.nop(), this.get(ENTRY_ID, this.i32));
+    const start = blocks.get(0) as number;
+    relooper.addBranchForSwitch(entry, start, [0], m.block(null, this.paramGuards()));
+    for (const h of shape.loopHeaders) relooper.addBranchForSwitch(entry, blocks.get(h) as number, [h + 1], m.block(null, this.osrGuards(h)));
+    const refuse = relooper.addBlock(m.return(this.int(L.K_NOT_ENTERED)));
+    relooper.addBranchForSwitch(entry, refuse, [], m.nop());
+    const flow = relooper.renderAndDispose(entry, LABEL);
+    const prologue = [
+      m.local.set(BASE, m.i32.load(L.FR_BASE, 4, this.get(FR, this.i32))),
+      m.local.set(PROTO, m.i32.load(L.FR_PROTO, 4, this.get(FR, this.i32))),
+      m.local.set(CODE, m.i32.load(L.P_CODE, 4, this.get(PROTO, this.i32))),
+      m.local.set(FUEL, m.global.get("fuel", this.i64)),
+      m.local.set(OSR, m.i32.ne(this.get(ENTRY_ID, this.i32), this.int(0))),
+    ];
+    if (this.usesKbase) prologue.push(m.local.set(KBASE, m.i32.load(L.P_KBASE, 4, this.get(PROTO, this.i32))));
+    for (const [r, l] of this.local) prologue.push(m.local.set(l, m.f64.load(r * 8, 8, this.base())));
+    return m.block(
+      null,
+      [
+        ...prologue,
+        m.block("exit", [flow]),
+        ...this.flush(),
+        m.i32.store(L.FR_PC, 4, this.get(FR, this.i32), m.i32.add(this.get(CODE, this.i32), m.i32.shl(this.get(AT, this.i32), this.int(2)))),
+        m.global.set("fuel", this.get(FUEL, this.i64)),
+        m.return(this.get(KIND, this.i32)),
+      ],
+      this.i32,
+    );
+  }
+
+  /** A call: numeric parameters must hold numbers, else the interpreter runs this call. */
+  private paramGuards(): Expr[] {
+    const out: Expr[] = [];
+    for (let r = 0; r < this.f.nparams; r++) {
+      if (this.isNumeric(r)) out.push(this.m.if(this.m.i32.eqz(this.isNumber(this.bits(r))), this.exit(L.K_DEOPT, 0)));
+    }
+    return out;
+  }
+
+  /** Joining a loop: every numeric register live there must hold a number, else the frame stays interpreted. */
+  private osrGuards(header: number): Expr[] {
+    return (this.shape.liveAtHeader.get(header) ?? []).map((r) =>
+      this.m.if(this.m.i32.eqz(this.isNumber(this.bits(r))), this.m.return(this.int(L.K_NOT_ENTERED))),
+    );
+  }
+
+  private branches(relooper: InstanceType<Binaryen["Relooper"]>, blocks: Map<number, number>, start: number, last: Instruction): void {
+    const { m } = this;
+    const from = blocks.get(start) as number;
+    const { ins, at, next } = last;
+    const fallthrough = blocks.get(next);
+    const target = jumpOf(last);
+    const to = target === undefined ? undefined : blocks.get(target);
+    const edge = (t: number) => (t <= at ? this.backEdge(at, t, ins.op === "JMP" ? ins.operands[0] : (ins.ext as number)) : m.nop());
+    switch (ins.op) {
+      case "JMP":
+        relooper.addBranch(from, to as number, 0, edge(target as number));
+        return;
+      case "RETURN":
+      case "RETURNNIL":
+      case "THROW":
+      case "FAIL":
+        return;
+    }
+    if (to !== undefined && this.conditional(ins.op)) {
+      relooper.addBranch(from, to, this.get(COND, this.i32), edge(target as number));
+      if (fallthrough !== undefined) relooper.addBranch(from, fallthrough, 0, m.nop());
+      return;
+    }
+    if (fallthrough !== undefined) relooper.addBranch(from, fallthrough, 0, m.nop());
+  }
+
+  private conditional(op: string): boolean {
+    return jumping.has(op);
+  }
+
+  /** A loop's back edge: spends the budget by the jump's length, with a safe point when it runs out. */
+  private backEdge(at: number, target: number, offset: number): Expr {
+    const { m } = this;
+    return m.block(null, [
+      m.local.set(FUEL, m.i64.add(this.get(FUEL, this.i64), this.word(BigInt(offset)))),
+      m.if(
+        m.i32.or(m.i64.lt_s(this.get(FUEL, this.i64), this.word(0n)), m.global.get("collectRequested", this.i32)),
+        this.safePoint(this.get(FR, this.i32), this.pcAt(target), target, at),
+      ),
+    ]);
+  }
+
+  /** Runs the core's safe point for frame `frame` at `pc`: on its way, paused, or failed (4001, 4002). */
+  private safePoint(frame: Expr, pc: Expr, resumeAt: number, faultAt: number): Expr {
+    const { m } = this;
+    return m.block(null, [
+      m.global.set("fuel", this.get(FUEL, this.i64)),
+      m.local.set(Q, m.call("jitSafePoint", [frame, pc], this.i32)),
+      m.local.set(FUEL, m.global.get("fuel", this.i64)),
+      m.if(
+        m.i32.ne(this.get(Q, this.i32), this.int(SAFE_GO_ON)),
+        m.if(m.i32.eq(this.get(Q, this.i32), this.int(SAFE_PAUSE)), this.exit(L.K_PAUSED, resumeAt), this.exit(L.K_FAULT, resumeAt, faultAt)),
+      ),
+    ]);
+  }
+
+  // ---- instructions
+
+  /** The code of one instruction; `stops` when nothing after it in its block can run. */
+  private instruction(i: Instruction): { expr: Expr; stops: boolean } {
+    const { m } = this;
+    const { ins, at, next } = i;
+    const o = ins.operands;
+    const handOver = () => ({ expr: this.exit(L.K_EXIT, at), stops: true });
+    const done = (expr: Expr) => ({ expr, stops: false });
+    switch (ins.op) {
+      case "NOP":
+        return done(m.nop());
+      case "MOVE":
+      case "GETR":
+        return done(this.copy(o[0], o[1], next));
+      case "SETR":
+        return done(this.copy(o[1], o[0], next));
+      case "LOADK": {
+        const c = this.constantAt(o[1]);
+        if (typeof c === "number") return done(this.setNumber(o[0], m.f64.const(c)));
+        return done(this.setValue(o[0], m.i64.load(o[1] * 8, 8, this.kbase()), next));
+      }
+      case "LOADI":
+        return done(this.setNumber(o[0], m.f64.const(o[1])));
+      case "LOADNIL":
+        return done(this.setValue(o[0], this.word(L.NIL), next));
+      case "LOADTRUE":
+        return done(this.setValue(o[0], this.word(L.TRUE), next));
+      case "LOADFALSE":
+        return done(this.setValue(o[0], this.word(L.FALSE), next));
+      case "GETGLOBAL":
+      case "GETGLOBALX": {
+        const g = ins.op === "GETGLOBAL" ? o[1] : (ins.ext as number);
+        return done(this.setValue(o[0], m.i64.load(0, 8, this.globalAddress(g)), next));
+      }
+      case "SETGLOBAL":
+      case "SETGLOBALX": {
+        const g = ins.op === "SETGLOBAL" ? o[1] : (ins.ext as number);
+        return done(m.i64.store(0, 8, this.globalAddress(g), this.bits(o[0])));
+      }
+      case "GETCAP": {
+        const closure = m.i32.load(L.FR_CLOSURE, 4, this.get(FR, this.i32));
+        const box = m.i32.load(L.CLO_CAPS + o[1] * 4, 4, closure);
+        return done(this.setValue(o[0], m.i64.load(L.BOX_VALUE, 8, box), next));
+      }
+      case "ADD":
+      case "SUB":
+      case "MUL":
+      case "DIV":
+        return done(this.arithmetic(i, ins.op, o[0], o[1], o[2]));
+      case "ADDI":
+        return done(this.arithmetic(i, "ADD", o[0], o[1], undefined, o[2]));
+      case "MOD":
+      case "POW":
+        return done(this.helperResult(i, o[0], m.call("jitArith", [this.int(ARITH_OP[ins.op]), this.bits(o[1]), this.bits(o[2])], this.i64)));
+      case "NEG":
+        return this.negate(i);
+      case "NOT":
+        return done(this.setValue(o[0], this.bool(m.i32.eqz(this.isNumeric(o[1]) ? this.int(1) : this.truthy(this.bits(o[1])))), next));
+      case "EQ":
+      case "NE":
+        return done(this.setValue(o[0], this.bool(this.equality(ins.op === "EQ", o[1], o[2])), next));
+      case "LT":
+      case "LE":
+        return done(m.block(null, [this.compare(i, ins.op === "LE", o[1], o[2]), this.setValue(o[0], this.bool(this.get(COND, this.i32)), next)]));
+      case "JMP":
+        return { expr: m.nop(), stops: true };
+      case "JMPIF":
+      case "JMPIFNOT": {
+        const t = this.isNumeric(o[0]) ? this.int(1) : this.truthy(this.bits(o[0]));
+        return { expr: m.local.set(COND, ins.op === "JMPIF" ? t : m.i32.eqz(t)), stops: true };
+      }
+      case "JNLT":
+      case "JNLE":
+        return { expr: m.block(null, [this.compare(i, ins.op === "JNLE", o[0], o[1]), m.local.set(COND, m.i32.eqz(this.get(COND, this.i32)))]), stops: true };
+      case "JEQ":
+      case "JNE": {
+        const eq = this.equality(true, o[0], o[1]);
+        return { expr: m.local.set(COND, ins.op === "JEQ" ? eq : m.i32.eqz(eq)), stops: true };
+      }
+      case "JNLTI":
+      case "JNLEI":
+      case "JNGTI":
+      case "JNGEI":
+        return { expr: this.compareImmediate(i), stops: true };
+      case "JGIVEN":
+        return { expr: m.local.set(COND, m.i64.ne(this.bits(o[0]), this.word(L.MISSING))), stops: true };
+      case "CALL":
+      case "CALLG":
+        return done(this.call(i));
+      case "CALLB":
+        return done(this.builtin(i));
+      case "RETURN":
+      case "RETURNNIL":
+        return { expr: this.return(i), stops: true };
+      case "NEWLIST":
+        return done(
+          m.block(null, [
+            ...this.flush(o[1], o[1] + o[2]),
+            m.local.set(T2, m.call("jitNewList", [m.i32.add(this.base(), this.int(o[1] * 8)), this.int(o[2])], this.i64)),
+            this.faultIf(m.i64.eq(this.get(T2, this.i64), this.word(L.FAULTED)), i),
+            this.setValue(o[0], this.get(T2, this.i64), next),
+          ]),
+        );
+      case "CONCAT":
+        return done(
+          m.block(null, [
+            ...this.flush(o[1], o[1] + o[2]),
+            m.local.set(T2, m.call("jitConcat", [this.base(), this.int(o[1]), this.int(o[2])], this.i64)),
+            this.faultIf(m.i64.eq(this.get(T2, this.i64), this.word(L.FAULTED)), i),
+            this.setValue(o[0], this.get(T2, this.i64), next),
+          ]),
+        );
+      case "GETINDEX":
+        return done(this.getIndex(i, o[0], o[1], { register: o[2] }));
+      case "GETINDEXI":
+        return done(this.getIndex(i, o[0], o[1], { constant: o[2] }));
+      case "SETINDEX":
+        return done(this.setIndex(i));
+      case "GETFIELD":
+        return done(this.helperResult(i, o[0], m.call("jitGetField", [this.bits(o[1]), this.constantPointer(ins.ext as number)], this.i64)));
+      case "SETFIELD":
+        return done(
+          this.faultIf(m.i32.ne(m.call("jitSetField", [this.bits(o[0]), this.constantPointer(ins.ext as number), this.bits(o[1])], this.i32), this.int(0)), i),
+        );
+      case "CHECKTYPE":
+        return this.checkType(i);
+      case "FORPREP":
+        return { expr: this.forPrep(i), stops: true };
+      case "FORLOOP":
+        return { expr: this.forLoop(o[0], o[1] === 1), stops: true };
+      case "FORLOOP1":
+        return {
+          expr: m.block(null, [
+            this.setNumber(o[0], m.f64.add(this.num(o[0]), m.f64.const(1))),
+            m.local.set(COND, m.f64.lt(this.num(o[0]), this.num(o[0] + 1))),
+          ]),
+          stops: true,
+        };
+      case "ITERPREP":
+        return done(m.if(m.i32.eqz(m.call("jitIterPrep", [this.base(), this.int(o[0])], this.i32)), this.exit(L.K_EXIT, at)));
+      case "ITERNEXT":
+        return {
+          expr: m.block(null, [
+            m.local.set(Q, m.call("jitIterNext", [this.base(), this.int(o[0]), this.int(o[1])], this.i32)),
+            this.faultIf(m.i32.eq(this.get(Q, this.i32), this.int(-1)), i),
+            m.if(m.i32.eq(this.get(Q, this.i32), this.int(-2)), this.exit(L.K_EXIT, at)),
+            m.local.set(COND, m.i32.eqz(this.get(Q, this.i32))),
+          ]),
+          stops: true,
+        };
+    }
+    return handOver();
+  }
+
+  private globalAddress(g: number): Expr {
+    return this.m.i32.add(this.m.global.get("globalsBase", this.i32), this.int(g * 8));
+  }
+
+  private constantPointer(k: number): Expr {
+    return this.m.i32.wrap(this.m.i64.load(k * 8, 8, this.kbase()));
+  }
+
+  private copy(to: number, from: number, next: number): Expr {
+    const lt = this.local.get(to);
+    const lf = this.local.get(from);
+    if (lt !== undefined && lf !== undefined) return this.m.local.set(lt, this.get(lf, this.f64));
+    return this.setValue(to, this.bits(from), next);
+  }
+
+  /** A helper's result into R[a]: FAULTED hands the fault to the interpreter. */
+  private helperResult(i: Instruction, a: number, call: Expr): Expr {
+    const { m } = this;
+    return m.block(null, [
+      m.local.set(T2, call),
+      this.faultIf(m.i64.eq(this.get(T2, this.i64), this.word(L.FAULTED)), i),
+      this.setValue(a, this.get(T2, this.i64), i.next),
+    ]);
+  }
+
+  private arithmetic(i: Instruction, op: string, a: number, x: number, y: number | undefined, immediate = 0): Expr {
+    const { m } = this;
+    const left = this.num(x);
+    const right = y === undefined ? m.f64.const(immediate) : this.num(y);
+    const result =
+      op === "ADD" ? m.f64.add(left, right) : op === "SUB" ? m.f64.sub(left, right) : op === "MUL" ? m.f64.mul(left, right) : m.f64.div(left, right);
+    const sure = this.isNumeric(x) && (y === undefined || this.isNumeric(y));
+    if (sure && op !== "DIV") return this.setNumber(a, result);
+    // a NaN result, or a division by zero, needs a closer look: operands that are not numbers, or 3001
+    const both = y === undefined ? this.isNumber(this.bits(x)) : m.i32.and(this.isNumber(this.bits(x)), this.isNumber(this.bits(y)));
+    const zero = () => (op === "DIV" ? m.f64.eq(this.num(y as number), m.f64.const(0)) : this.int(0));
+    const plain = m.i32.and(both, m.i32.eqz(zero()));
+    const right64 = y === undefined ? this.word(doubleBits(immediate)) : this.bits(y);
+    const slow = this.isNumeric(a)
+      ? this.exit(L.K_DEOPT, i.at)
+      : this.helperResult(i, a, m.call("jitArith", [this.int(ARITH_OP[op]), this.bits(x), right64], this.i64));
+    return m.block(null, [
+      m.local.set(F1, result),
+      m.if(
+        m.i32.or(m.f64.ne(this.get(F1, this.f64), this.get(F1, this.f64)), zero()),
+        m.if(plain, this.setNumber(a, this.get(F1, this.f64)), slow),
+        this.setNumber(a, this.get(F1, this.f64)),
+      ),
+    ]);
+  }
+
+  private negate(i: Instruction): { expr: Expr; stops: boolean } {
+    const { m } = this;
+    const [a, x] = i.ins.operands;
+    if (this.isNumeric(x)) return { expr: this.setNumber(a, m.f64.neg(this.num(x))), stops: false };
+    return {
+      expr: m.if(this.isNumber(this.bits(x)), this.setNumber(a, m.f64.neg(this.num(x))), this.exit(this.isNumeric(a) ? L.K_DEOPT : L.K_EXIT, i.at)),
+      stops: false,
+    };
+  }
+
+  private equality(eq: boolean, x: number, y: number): Expr {
+    const { m } = this;
+    const same = this.isNumeric(x) && this.isNumeric(y) ? m.f64.eq(this.num(x), this.num(y)) : m.call("jitEqual", [this.bits(x), this.bits(y)], this.i32);
+    return eq ? same : m.i32.eqz(same);
+  }
+
+  /** COND = x < y (x <= y): numbers directly, anything else through the core (which may fault). */
+  private compare(i: Instruction, orEqual: boolean, x: number, y: number): Expr {
+    const { m } = this;
+    const lt = (p: Expr, q: Expr) => (orEqual ? m.f64.le(p, q) : m.f64.lt(p, q));
+    if (this.isNumeric(x) && this.isNumeric(y)) return m.local.set(COND, lt(this.num(x), this.num(y)));
+    const ge = orEqual ? m.f64.gt(this.num(x), this.num(y)) : m.f64.ge(this.num(x), this.num(y));
+    return m.if(
+      lt(this.num(x), this.num(y)),
+      m.local.set(COND, this.int(1)),
+      m.if(
+        ge,
+        m.local.set(COND, this.int(0)),
+        m.block(null, [
+          m.local.set(COND, m.call("jitLess", [this.bits(x), this.bits(y), this.int(orEqual ? 1 : 0)], this.i32)),
+          this.faultIf(m.i32.lt_s(this.get(COND, this.i32), this.int(0)), i),
+        ]),
+      ),
+    );
+  }
+
+  /** JNLTI and friends: COND = jump (unless R[A] compares with the immediate). */
+  private compareImmediate(i: Instruction): Expr {
+    const { m } = this;
+    const { ins } = i;
+    const [a, imm] = ins.operands;
+    const x = this.num(a);
+    const k = m.f64.const(imm);
+    const holds = ins.op === "JNLTI" ? m.f64.lt(x, k) : ins.op === "JNLEI" ? m.f64.le(x, k) : ins.op === "JNGTI" ? m.f64.gt(x, k) : m.f64.ge(x, k);
+    const set = m.local.set(COND, m.i32.eqz(holds));
+    if (this.isNumeric(a)) return set;
+    // a value that is not a number is an error the interpreter raises
+    return m.block(null, [m.if(m.i32.eqz(this.isNumber(this.bits(a))), this.exit(L.K_EXIT, i.at)), set]);
+  }
+
+  /** CALL and CALLG of a closure with compiled code: a frame pushed as the interpreter would, then a direct call. */
+  private call(i: Instruction): Expr {
+    const { m } = this;
+    const { ins, at, next } = i;
+    const [a, nargs] = ins.operands;
+    const callee = ins.op === "CALLG" ? m.i64.load(0, 8, this.globalAddress(ins.ext as number)) : this.bits(a);
+    const handOver = () => this.exit(L.K_EXIT, at);
+    const p = () => this.get(P, this.i32);
+    const np = () => this.get(Q, this.i32);
+    const nf = () => this.get(NF, this.i32);
+    const newBase = () => m.i32.add(this.base(), this.int((a + 1) * 8));
+    return m.block(null, [
+      m.local.set(T2, callee),
+      // a closure whose function takes exactly these arguments, else the interpreter makes the call
+      m.if(m.i64.ne(m.i64.shr_u(this.get(T2, this.i64), this.word(32n)), this.word(L.TAG_OBJ >> 32n)), handOver()),
+      m.local.set(P, m.i32.wrap(this.get(T2, this.i64))),
+      m.if(m.i32.ne(m.i32.load8_u(0, 1, p()), this.int(L.T_CLOSURE)), handOver()),
+      m.local.set(Q, m.i32.add(m.global.get("protos", this.i32), m.i32.mul(m.i32.load(L.CLO_PROTO, 4, p()), this.int(L.PROTO_SIZE)))),
+      m.if(m.i32.ne(m.i32.load(L.P_NPARAMS, 4, np()), this.int(nargs)), handOver()),
+      m.if(
+        m.i32.or(
+          m.i32.ge_u(m.global.get("frameCount", this.i32), m.global.get("frameLimit", this.i32)),
+          m.i32.gt_u(m.i32.add(newBase(), m.i32.shl(m.i32.load(L.P_NREGS, 4, np()), this.int(3))), m.global.get("regsEnd", this.i32)),
+        ),
+        handOver(),
+      ),
+      m.local.set(COND, m.if(m.i32.eq(np(), this.get(PROTO, this.i32)), this.int(0), m.call("jitCallee", [np()], this.i32))),
+      m.if(m.i32.and(m.i32.ne(np(), this.get(PROTO, this.i32)), m.i32.le_s(this.get(COND, this.i32), this.int(0))), handOver()),
+      // the frame the interpreter's CALL would push
+      ...this.flush(),
+      m.i32.store(L.FR_PC, 4, this.get(FR, this.i32), this.pcAt(next)),
+      m.local.set(NF, m.i32.add(this.get(FR, this.i32), this.int(L.FRAME_SIZE))),
+      m.i32.store(L.FR_CLOSURE, 4, nf(), p()),
+      m.i32.store(L.FR_PROTO, 4, nf(), np()),
+      m.i32.store(L.FR_BASE, 4, nf(), newBase()),
+      m.i32.store(L.FR_REGION, 4, nf(), m.global.get("regionDepth", this.i32)),
+      m.global.set("frameCount", m.i32.add(m.global.get("frameCount", this.i32), this.int(1))),
+      m.local.set(FUEL, m.i64.sub(this.get(FUEL, this.i64), this.word(1n))),
+      m.global.set("fuel", this.get(FUEL, this.i64)),
+      m.if(
+        m.i32.or(m.i64.lt_s(this.get(FUEL, this.i64), this.word(0n)), m.global.get("collectRequested", this.i32)),
+        m.block(null, [
+          m.local.set(P, m.i32.load(L.P_CODE, 4, np())),
+          m.local.set(Q, m.call("jitSafePoint", [nf(), p()], this.i32)),
+          m.if(m.i32.eq(this.get(Q, this.i32), this.int(SAFE_PAUSE)), m.return(this.int(L.K_PAUSED))),
+          m.if(m.i32.ne(this.get(Q, this.i32), this.int(SAFE_GO_ON)), m.block(null, [m.global.set("jitExitPc", p()), m.return(this.int(L.K_FAULT))])),
+        ]),
+      ),
+      m.local.set(
+        Q,
+        m.if(
+          m.i32.eqz(this.get(COND, this.i32)),
+          m.call(ENTRY, [nf(), this.int(0)], this.i32),
+          m.call_indirect("table", this.get(COND, this.i32), [nf(), this.int(0)], this.b.createType([this.i32, this.i32]), this.i32),
+        ),
+      ),
+      m.local.set(FUEL, m.global.get("fuel", this.i64)),
+      // it stopped before returning: its frame, and this one, continue in the interpreter
+      m.if(m.i32.ne(this.get(Q, this.i32), this.int(L.K_RETURNED)), m.return(this.get(Q, this.i32))),
+      ...this.reload(a, next),
+    ]);
+  }
+
+  /** After a call: the result register from memory, checked when it is numeric. */
+  private reload(a: number, next: number): Expr[] {
+    const l = this.local.get(a);
+    if (l === undefined) return [];
+    const { m } = this;
+    return [m.local.set(l, m.f64.load(a * 8, 8, this.base())), m.if(m.i32.eqz(this.isNumber(this.bits(a))), this.exit(L.K_DEOPT, next))];
+  }
+
+  private builtin(i: Instruction): Expr {
+    const { m } = this;
+    const [a, n, id] = i.ins.operands;
+    const unary = n === 1 && (id === SQRT || id === ABS || id === FLOOR || id === CEIL);
+    const generic = () =>
+      m.block(null, [
+        ...this.flush(a, a + n),
+        m.local.set(T2, m.call("jitBuiltin", [this.int(id), m.i32.add(this.base(), this.int(a * 8)), this.int(n)], this.i64)),
+        this.faultIf(m.i64.eq(this.get(T2, this.i64), this.word(L.FAULTED)), i),
+        this.setValue(a, this.get(T2, this.i64), i.next),
+      ]);
+    if (unary) {
+      const x = this.num(a);
+      const y = id === SQRT ? m.f64.sqrt(x) : id === ABS ? m.f64.abs(x) : id === FLOOR ? m.f64.floor(x) : m.f64.ceil(x);
+      if (this.isNumeric(a)) return this.setNumber(a, y);
+      return m.if(this.isNumber(this.bits(a)), this.setNumber(a, y), generic());
+    }
+    if (n === 1 && id === LEN) {
+      const p = () => this.get(P, this.i32);
+      return m.block(null, [
+        m.local.set(T2, this.bits(a)),
+        m.local.set(P, m.i32.wrap(this.get(T2, this.i64))),
+        m.if(
+          m.i32.and(
+            m.i64.eq(m.i64.shr_u(this.get(T2, this.i64), this.word(32n)), this.word(L.TAG_OBJ >> 32n)),
+            m.i32.eq(m.i32.load8_u(0, 1, p()), this.int(L.T_LIST)),
+          ),
+          this.setValue(a, m.i64.reinterpret(m.f64.convert_u.i32(m.i32.load(L.LIST_LEN, 4, p()))), i.next),
+          generic(),
+        ),
+      ]);
+    }
+    return generic();
+  }
+
+  private return(i: Instruction): Expr {
+    const { m } = this;
+    const value = i.ins.op === "RETURN" ? this.bits(i.ins.operands[0]) : this.word(L.NIL);
+    return m.block(null, [
+      // a frame the interpreter made (joined at a loop), or one with a region left open, returns there
+      m.if(
+        m.i32.or(this.get(OSR, this.i32), m.i32.ne(m.global.get("regionDepth", this.i32), m.i32.load(L.FR_REGION, 4, this.get(FR, this.i32)))),
+        this.exit(L.K_EXIT, i.at),
+      ),
+      m.i64.store(0, 8, m.i32.sub(this.base(), this.int(8)), value),
+      m.global.set("frameCount", m.i32.sub(m.global.get("frameCount", this.i32), this.int(1))),
+      m.global.set("fuel", this.get(FUEL, this.i64)),
+      m.return(this.int(L.K_RETURNED)),
+    ]);
+  }
+
+  private listItem(list: Expr, index: Expr): Expr {
+    return this.m.i32.add(this.m.i32.add(this.m.i32.load(L.LIST_DATA, 4, list), this.int(L.HEADER)), this.m.i32.shl(index, this.int(3)));
+  }
+
+  /** P = the list in `bits` (0 when it is no list) and Q = a valid index from the double `at`, or COND = 0. */
+  private listIndex(bits: Expr, at: Expr): Expr[] {
+    const { m } = this;
+    return [
+      m.local.set(T2, bits),
+      m.local.set(F1, at),
+      m.local.set(P, m.i32.wrap(this.get(T2, this.i64))),
+      m.local.set(Q, m.i32.trunc_u_sat.f64(this.get(F1, this.f64))),
+      m.local.set(
+        COND,
+        m.if(
+          m.i64.eq(m.i64.shr_u(this.get(T2, this.i64), this.word(32n)), this.word(L.TAG_OBJ >> 32n)),
+          m.i32.and(
+            m.i32.eq(m.i32.load8_u(0, 1, this.get(P, this.i32)), this.int(L.T_LIST)),
+            m.i32.and(
+              m.f64.eq(m.f64.convert_u.i32(this.get(Q, this.i32)), this.get(F1, this.f64)),
+              m.i32.lt_u(this.get(Q, this.i32), m.i32.load(L.LIST_LEN, 4, this.get(P, this.i32))),
+            ),
+          ),
+          this.int(0),
+        ),
+      ),
+    ];
+  }
+
+  private getIndex(i: Instruction, a: number, t: number, index: { register?: number; constant?: number }): Expr {
+    const { m } = this;
+    const at = index.register !== undefined ? this.num(index.register) : m.f64.const(index.constant as number);
+    const key = index.register !== undefined ? this.bits(index.register) : m.i64.reinterpret(m.f64.const(index.constant as number));
+    const numberKey = index.register !== undefined && !this.isNumeric(index.register) ? this.isNumber(this.bits(index.register)) : this.int(1);
+    return m.block(null, [
+      ...this.listIndex(this.bits(t), at),
+      m.if(
+        m.i32.and(this.get(COND, this.i32), numberKey),
+        this.setValue(a, m.i64.load(0, 8, this.listItem(this.get(P, this.i32), this.get(Q, this.i32))), i.next),
+        this.helperResult(i, a, m.call("jitGetIndex", [this.bits(t), key], this.i64)),
+      ),
+    ]);
+  }
+
+  private setIndex(i: Instruction): Expr {
+    const { m } = this;
+    const [t, k, v] = i.ins.operands;
+    const numberKey = this.isNumeric(k) ? this.int(1) : this.isNumber(this.bits(k));
+    // storing a reference while a region is open needs the core's write barrier
+    const plainValue = this.isNumeric(v) ? this.int(1) : m.i32.or(m.i32.eqz(m.global.get("regionDepth", this.i32)), this.isNumber(this.bits(v)));
+    return m.block(null, [
+      ...this.listIndex(this.bits(t), this.num(k)),
+      m.if(
+        m.i32.and(m.i32.and(this.get(COND, this.i32), numberKey), plainValue),
+        m.i64.store(0, 8, this.listItem(this.get(P, this.i32), this.get(Q, this.i32)), this.bits(v)),
+        this.faultIf(m.i32.ne(m.call("jitSetIndex", [this.bits(t), this.bits(k), this.bits(v)], this.i32), this.int(0)), i),
+      ),
+    ]);
+  }
+
+  private checkType(i: Instruction): { expr: Expr; stops: boolean } {
+    const { m } = this;
+    const [a, code] = i.ins.operands;
+    const name = TYPE_CODES[code];
+    if (name === "any") return { expr: m.nop(), stops: false };
+    if (name !== "number") return { expr: this.exit(L.K_EXIT, i.at), stops: true };
+    if (this.isNumeric(a)) return { expr: m.nop(), stops: false };
+    return { expr: m.if(m.i32.eqz(this.isNumber(this.bits(a))), this.exit(L.K_EXIT, i.at)), stops: false };
+  }
+
+  private forPrep(i: Instruction): Expr {
+    const { m } = this;
+    const [a, inclusive] = i.ins.operands;
+    const checks: Expr[] = [];
+    for (const r of [a, a + 1, a + 2]) if (!this.isNumeric(r)) checks.push(m.if(m.i32.eqz(this.isNumber(this.bits(r))), this.exit(L.K_EXIT, i.at)));
+    // a zero or NaN step is an error the interpreter raises
+    checks.push(m.if(m.i32.or(m.f64.eq(this.num(a + 2), m.f64.const(0)), m.f64.ne(this.num(a + 2), this.num(a + 2))), this.exit(L.K_EXIT, i.at)));
+    return m.block(null, [...checks, m.local.set(COND, m.i32.eqz(this.continues(a, inclusive === 1)))]);
+  }
+
+  private forLoop(a: number, inclusive: boolean): Expr {
+    const { m } = this;
+    return m.block(null, [this.setNumber(a, m.f64.add(this.num(a), this.num(a + 2))), m.local.set(COND, this.continues(a, inclusive))]);
+  }
+
+  /** Whether the numeric loop at registers a (variable), a + 1 (limit), a + 2 (step) goes on. */
+  private continues(a: number, inclusive: boolean): Expr {
+    const { m } = this;
+    const [i, limit] = [() => this.num(a), () => this.num(a + 1)];
+    const up = inclusive ? m.f64.le(i(), limit()) : m.f64.lt(i(), limit());
+    const down = inclusive ? m.f64.ge(i(), limit()) : m.f64.gt(i(), limit());
+    return m.select(m.f64.gt(this.num(a + 2), m.f64.const(0)), up, down);
+  }
+}
+
+/** The bits of a double, as the core stores a number. */
+function doubleBits(x: number): bigint {
+  return new BigUint64Array(new Float64Array([x]).buffer)[0];
+}
+
+const jumping = new Set([
+  "JMPIF",
+  "JMPIFNOT",
+  "JNLT",
+  "JNLE",
+  "JEQ",
+  "JNE",
+  "JNLTI",
+  "JNLEI",
+  "JNGTI",
+  "JNGEI",
+  "JGIVEN",
+  "FORPREP",
+  "FORLOOP",
+  "FORLOOP1",
+  "ITERNEXT",
+]);
+
+function jumpOf(i: Instruction): number | undefined {
+  const { ins, next } = i;
+  if (ins.op === "JMP") return next + ins.operands[0];
+  return ins.spec.ext === "j" ? next + (ins.ext as number) : undefined;
+}

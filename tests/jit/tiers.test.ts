@@ -1,0 +1,212 @@
+// The compiled tier against the interpreter: the same output, errors, traces and limits, whether
+// compiled code runs to the end, hands its frame back on a failed guard, or stops at a limit.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { FUZZ_SEED } from "../fuzz/fuzz.js";
+import { numericPrograms } from "./numeric-programs.js";
+import { bothTiers, runIn } from "./run-tiers.js";
+
+/** Both tiers print the same and end the same; returns the compiled run for more checks. */
+async function agree(source: string, options = {}) {
+  const { interpreted, compiled } = await bothTiers(source, options);
+  expect(compiled.stdout).toBe(interpreted.stdout);
+  expect(compiled.error).toBe(interpreted.error);
+  expect(interpreted.stats.compiled).toBe(0);
+  return { interpreted, compiled };
+}
+
+describe("compiled code", () => {
+  it("computes what the interpreter computes, with functions compiled at their first call", async () => {
+    const { compiled } = await agree(`
+      func fib(n) {
+        if n < 2 { return n }
+        return fib(n - 1) + fib(n - 2)
+      }
+      func sumSquares(n) {
+        var s = 0
+        for i in 0..n { s += i * i }
+        return s
+      }
+      print(fib(20), sumSquares(1000), sumSquares(0.5))
+    `);
+    expect(compiled.stdout).toBe("6765 332833500 0\n");
+    expect(compiled.stats.compiled).toBe(2);
+    expect(compiled.stats.compileMs).toHaveLength(2);
+  });
+
+  it("hands its frame back when a function that saw numbers is given strings", async () => {
+    const { compiled } = await agree(`
+      func add(a, b) {
+        var s = a
+        for i in 0..3 { s = s + b }
+        return s
+      }
+      print(add(1, 2))
+      print(add("x", "y"))
+      print(add(1, 2))
+    `);
+    expect(compiled.stdout).toBe("7\nxyyy\n7\n");
+    expect(compiled.stats.deopts).toBeGreaterThan(0);
+  });
+
+  it("hands its frame back when a guard fails inside a loop, and the loop goes on interpreted", async () => {
+    const { compiled } = await agree(`
+      func total(xs) {
+        var s = 0
+        for x in xs { s = s * 2 + x }
+        return s
+      }
+      print(total([1, 2, 3]))
+      print(total([1, 2, true, 4]))
+    `);
+    expect(compiled.stdout).toBe("11\n");
+    expect(compiled.error).toMatch(/^error\[\d{4}\]/);
+    expect(compiled.stats.deopts).toBeGreaterThan(0);
+  });
+
+  it("leaves a function that deoptimises again and again to the interpreter", async () => {
+    const { compiled } = await agree(`
+      func twice(x) { return x + x }
+      var out = []
+      for i in 0..200 {
+        push(out, twice(i))
+        push(out, twice("s"))
+      }
+      print(len(out), out[398], out[399])
+    `);
+    expect(compiled.stats.abandoned).toBeGreaterThan(0);
+  });
+
+  it("raises an error with the interpreter's message and trace", async () => {
+    const { compiled } = await agree(`
+      func at(xs, i) {
+        return xs[i] * 2
+      }
+      func sum(xs, n) {
+        var s = 0
+        for i in 0..n { s += at(xs, i) }
+        return s
+      }
+      print(sum([1, 2, 3], 3))
+      print(sum([1, 2, 3], 5))
+    `);
+    expect(compiled.error).toMatch(/error\[3002\]/);
+    expect(compiled.error).toMatch(/at at \(tiers\.nc:3/);
+    expect(compiled.error).toMatch(/at sum \(tiers\.nc:7/);
+  });
+
+  it("lets handlers catch what compiled code raises", async () => {
+    await agree(`
+      func risky(n) {
+        var s = 0
+        for i in 0..n {
+          if i == 7 { throw error(1234, "seven") }
+          s += i
+        }
+        return s
+      }
+      func guarded(n) {
+        try { return risky(n) } catch e { return e.code }
+      }
+      print(guarded(5), guarded(10))
+    `);
+  });
+
+  it("spends the step budget as the interpreter does, and stops at it inside a loop", async () => {
+    const program = `
+      func spin(n) {
+        var s = 0
+        while true { s += n }
+        return s
+      }
+      print("before")
+      print(spin(1))
+    `;
+    const { compiled } = await agree(program, { maxSteps: 200_000 });
+    expect(compiled.error).toMatch(/^error\[4002\]/);
+    expect(compiled.stdout).toBe("before\n");
+  });
+
+  it("stops deep recursion with 1001 and the interpreter's trace", async () => {
+    const { compiled } = await agree(
+      `
+      func down(n) { return down(n + 1) + 1 }
+      print(down(0))
+    `,
+      { maxDepth: 500 },
+    );
+    expect(compiled.error).toMatch(/^error\[1001\]/);
+  });
+
+  it("stops at the memory limit with 4001, collecting on the way", async () => {
+    const { compiled } = await agree(
+      `
+      func grow(n) {
+        var keep = []
+        for i in 0..n { push(keep, [i, i, i, i, i, i, i, i]) }
+        return len(keep)
+      }
+      print(grow(1000))
+      var churn = 0
+      for i in 0..20000 { churn += len([i, i, i]) }
+      print(churn)
+      print(grow(10000000))
+    `,
+      { maxMemory: 8 * 1024 * 1024 },
+    );
+    expect(compiled.stdout).toBe("1000\n60000\n");
+    expect(compiled.error).toMatch(/^error\[4001\]/);
+  });
+
+  it("runs tasks and awaits in compiled functions", async () => {
+    await agree(`
+      func work(n) {
+        var s = 0
+        for i in 0..n { s += i }
+        return s
+      }
+      func both() {
+        let a = spawn work(100)
+        let b = spawn work(1000)
+        return await a + await b
+      }
+      print(both())
+    `);
+  });
+
+  it("agrees with the interpreter on random numeric programs", async () => {
+    await fc.assert(
+      fc.asyncProperty(numericPrograms, async (source) => {
+        const { interpreted, compiled } = await bothTiers(source, { maxSteps: 5_000_000 });
+        expect(compiled.stdout, source).toBe(interpreted.stdout);
+        expect(compiled.error, source).toBe(interpreted.error);
+        expect(compiled.stats.compiled, source).toBeGreaterThan(0);
+      }),
+      { numRuns: 60, seed: FUZZ_SEED, endOnFailure: true },
+    );
+  }, 120_000);
+});
+
+describe("tiering", () => {
+  it("compiles a hot loop while it runs and joins it there, in a program of one call", async () => {
+    const program = `
+      var s = 0
+      for i in 0..3000000 { s += i % 7 }
+      print(s)
+    `;
+    // the compiler works on its own thread: runs repeat until its code is there (the process keeps it)
+    let compiled = 0;
+    for (let attempt = 0; attempt < 40 && compiled === 0; attempt++) {
+      const run = await runIn("on", program);
+      expect(run.stdout).toBe("8999994\n");
+      compiled = run.stats.compiled;
+    }
+    expect(compiled).toBe(1);
+  }, 120_000);
+
+  it("compiles nothing with the tier off", async () => {
+    const run = await runIn("off", "func f(x) { return x + 1 }\nvar s = 0\nfor i in 0..100000 { s = f(s) }\nprint(s)");
+    expect(run.stdout).toBe("100000\n");
+    expect(run.stats).toMatchObject({ mode: "off", compiled: 0, deopts: 0 });
+  });
+});
