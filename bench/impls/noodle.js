@@ -3,8 +3,9 @@
 // supplies how to load the library and read sources.
 //
 // Library API: compile(source, { file }) -> { ok, diagnostics, module };
-// run(module, { stdout }) -> Promise<{ ok, error? }>, stdout receiving the
-// printed text.
+// run(module, { stdout, jit }) -> Promise<{ ok, error? }>, stdout receiving the
+// printed text. `noodle` is the interpreter (jit "off"); `noodle-jit` tiers up
+// (jit "on") and reports the compiled tier's compile times from VM.jitStats().
 
 /**
  * @param {object} host
@@ -12,17 +13,27 @@
  * @param {(path: string) => Promise<string>} host.readText reads a file given relative to bench/
  * @param {(path: string) => string} host.fileName the name given to compile() for a file relative to bench/
  * @param {Function} [host.startup] the case-independent start-up measurement (see harness.js)
+ * @param {"off" | "on" | "eager"} [jit] the compiled tier's mode (default off: the interpreter)
  */
-export function noodleImpl({ load, readText, fileName, startup }) {
+export function noodleImpl({ load, readText, fileName, startup }, jit = "off") {
   let lib = null;
 
-  async function execute(module) {
+  /** Runs a module; `compiled` (with the tier on) collects the compile times of the functions compiled. */
+  async function execute(module, compiled) {
     let out = "";
-    const r = await lib.run(module, {
-      stdout: (text) => {
-        out += text;
-      },
-    });
+    const stdout = (text) => {
+      out += text;
+    };
+    let r;
+    if (compiled) {
+      const vm = await lib.VM.create({ stdout, jit });
+      const o = await vm.runAsync(module);
+      r = o.ok ? o : { ok: false, error: o.error };
+      const stats = vm.jitStats();
+      compiled.functions = Math.max(compiled.functions, stats.compiled);
+      compiled.times.push(...stats.compileMs);
+      compiled.deopts = Math.max(compiled.deopts, stats.deopts);
+    } else r = await lib.run(module, { stdout, jit });
     if (!r?.ok) {
       const err = r?.error;
       throw new Error(err ? `run failed: error[${err.code}]: ${err.message}` : "run failed");
@@ -31,7 +42,7 @@ export function noodleImpl({ load, readText, fileName, startup }) {
   }
 
   const impl = {
-    name: "noodle",
+    name: jit === "off" ? "noodle" : "noodle-jit",
     lang: "noodle",
     async init() {
       try {
@@ -65,12 +76,27 @@ export function noodleImpl({ load, readText, fileName, startup }) {
           .join("; ");
         throw new Error(`compile failed: ${diags || "no diagnostics"}`);
       }
+      const fields = { compile_ms: Math.round(compileMs * 1000) / 1000 };
+      if (jit === "off") return { run: () => execute(compiled.module), fields };
+      // the fields are read after the runs: what the compiled tier did in them
+      const tier = { functions: 0, deopts: 0, times: [] };
       return {
-        run: () => execute(compiled.module),
-        fields: { compile_ms: Math.round(compileMs * 1000) / 1000 },
+        run: async () => {
+          const out = await execute(compiled.module, tier);
+          Object.assign(fields, tierFields(tier));
+          return out;
+        },
+        fields,
       };
     },
   };
   if (startup) impl.startup = startup;
   return impl;
+}
+
+/** Functions compiled, and the median and 95th percentile of their compile times (each compiled once a process). */
+function tierFields({ functions, deopts, times }) {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q) => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] * 1000) / 1000 : null);
+  return { jit_functions: functions, jit_deopts: deopts, jit_compile_ms_median: at(0.5), jit_compile_ms_p95: at(0.95) };
 }

@@ -4,13 +4,15 @@ import { jsImpl } from "../impls/js.js";
 import { selectImpls } from "../impls/select.js";
 import { moduleUrl } from "./host.js";
 import { luaImpl } from "./lua.js";
-import { noodleNode } from "./noodle.js";
+import { noodleJitNode, noodleNode } from "./noodle.js";
 import { noodleCliBaseline, noodleCliHere } from "./noodle-cli.js";
 
 const BUILT_IN = {
   noodle: noodleNode,
+  "noodle-jit": noodleJitNode,
   js: () => jsImpl({ moduleUrl, version: `node ${process.version}` }),
   "lua5.4": () => luaImpl("lua5.4"),
+  luajit: () => luaImpl("luajit"),
   "noodle-cli": noodleCliHere,
   "noodle-baseline": noodleCliBaseline,
 };

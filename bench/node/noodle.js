@@ -32,3 +32,8 @@ async function startup(spec) {
 export function noodleNode() {
   return noodleImpl({ load, readText, fileName: rootRelative, startup });
 }
+
+/** The same library with the compiled tier on: hot functions and loops run as WebAssembly. */
+export function noodleJitNode() {
+  return noodleImpl({ load, readText, fileName: rootRelative }, "on");
+}

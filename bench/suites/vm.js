@@ -1,7 +1,7 @@
-// The `vm` suite: interpreter speed on small classic programs, Noodle against
-// plain JavaScript (in-process, JIT) and Lua 5.4 (a bytecode interpreter).
-// Each program exists three times: programs/NAME.nc, peers/js/NAME.js and
-// peers/lua/NAME.lua, all printing `expected`. `print1m` runs through the real command
+// The `vm` suite: speed on small classic programs, Noodle's interpreter (`noodle`) and its
+// compiled tier (`noodle-jit`) against plain JavaScript (in-process, V8's JIT), Lua 5.4 (a
+// bytecode interpreter) and LuaJIT. Each program exists three times: programs/NAME.nc,
+// peers/js/NAME.js and peers/lua/NAME.lua (Lua 5.1 syntax, for both Luas), all printing `expected`. `print1m` runs through the real command
 // line instead, its output read from a pipe (node/noodle-cli.js), on this tree's build and,
 // when NOODLE_BASELINE_BIN names one, on another.
 
@@ -18,7 +18,7 @@ const PRINTS = 1e6;
 
 export const name = "vm";
 
-export const peers = ["noodle", "noodle-cli", "noodle-baseline", "js", "lua5.4"];
+export const peers = ["noodle", "noodle-jit", "noodle-cli", "noodle-baseline", "js", "lua5.4", "luajit"];
 
 // The case-independent start-up row: running a one-line program through the CLI.
 export const startup = { sources: { noodle: "programs/hello.nc" }, expected: "hello\n" };

@@ -261,7 +261,12 @@ class FunctionEmitter {
     const entry = relooper.addBlockWithSwitch(m.nop(), this.get(ENTRY_ID, this.i32));
     const start = blocks.get(0) as number;
     relooper.addBranchForSwitch(entry, start, [0], m.block(null, this.paramGuards()));
-    for (const h of shape.loopHeaders) relooper.addBranchForSwitch(entry, blocks.get(h) as number, [h + 1], m.block(null, this.osrGuards(h)));
+    for (const h of shape.loopHeaders) {
+      // its own block on the way: a loop whose header starts the function is the call's target too
+      const join = relooper.addBlock(m.nop());
+      relooper.addBranchForSwitch(entry, join, [h + 1], m.block(null, this.osrGuards(h)));
+      relooper.addBranch(join, blocks.get(h) as number, 0, m.nop());
+    }
     const refuse = relooper.addBlock(m.return(this.int(L.K_NOT_ENTERED)));
     relooper.addBranchForSwitch(entry, refuse, [], m.nop());
     const flow = relooper.renderAndDispose(entry, LABEL);
@@ -323,6 +328,11 @@ class FunctionEmitter {
         return;
     }
     if (to !== undefined && this.conditional(ins.op)) {
+      // a jump to the next instruction goes there either way (the Relooper takes one branch per pair of blocks)
+      if (to === fallthrough) {
+        relooper.addBranch(from, to, 0, edge(target as number));
+        return;
+      }
       relooper.addBranch(from, to, this.get(COND, this.i32), edge(target as number));
       if (fallthrough !== undefined) relooper.addBranch(from, fallthrough, 0, m.nop());
       return;

@@ -34,6 +34,22 @@ describe("compiled code", () => {
     expect(compiled.stats.compileMs).toHaveLength(2);
   });
 
+  it("compiles a loop at a function's first instruction and a jump to the next instruction", async () => {
+    const { compiled } = await agree(`
+      func spin(n) {
+        while n > 0 { n -= 1 }
+        return n
+      }
+      func same(x) {
+        if x > 1 { }
+        return x
+      }
+      print(spin(1000), same(3))
+    `);
+    expect(compiled.stdout).toBe("0 3\n");
+    expect(compiled.stats).toMatchObject({ compiled: 2, refused: 0 });
+  });
+
   it("hands its frame back when a function that saw numbers is given strings", async () => {
     const { compiled } = await agree(`
       func add(a, b) {

@@ -23,7 +23,7 @@ local function main(n)
   local longLived = bottomUpTree(maxDepth)
 
   for depth = minDepth, maxDepth, 2 do
-    local iterations = 1 << (maxDepth - depth + minDepth)
+    local iterations = math.floor(2 ^ (maxDepth - depth + minDepth)) -- Lua 5.1 syntax: no shift operator
     local check = 0
     for _ = 1, iterations do
       check = check + itemCheck(bottomUpTree(depth))

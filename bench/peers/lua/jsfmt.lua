@@ -9,7 +9,8 @@ local M = {}
 -- Formats x as ECMAScript's Number::toString: the shortest digit string that
 -- reads back as x, in fixed notation for 1e-7 < |x| < 1e21, else exponent.
 function M.num(x)
-  if math.type(x) == "integer" then return tostring(x) end
+  -- Lua 5.3+ has integers (tostring is exact for them); Lua 5.1 and LuaJIT have floats only
+  if math.type and math.type(x) == "integer" then return tostring(x) end
   if x ~= x then return "NaN" end
   if x == math.huge then return "Infinity" end
   if x == -math.huge then return "-Infinity" end
