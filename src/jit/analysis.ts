@@ -24,6 +24,16 @@ export interface FunctionShape {
   numeric: boolean[];
   /** For each loop header, the numeric registers live there. */
   liveAtHeader: Map<number, number[]>;
+  /**
+   * The numeric registers read before any write at the function's start: its parameters, and any
+   * register the code reads without setting (it holds whatever the memory held, maybe not a number).
+   */
+  liveAtEntry: number[];
+  /**
+   * Registers past the parameters read before any write. Compiled code never does this; bytecode
+   * that does reads whatever earlier frames left in memory, which differs from run to run.
+   */
+  readsUnset: number[];
 }
 
 /** Instructions whose operand A receives a value that may be a number (a guard checks it does). */
@@ -249,6 +259,8 @@ export function analyse(f: FunctionProto): FunctionShape | undefined {
     loopHeaders: [...headers].sort((x, y) => x - y),
     numeric,
     liveAtHeader,
+    liveAtEntry: [...(liveIn[0] ?? [])].filter((r) => numeric[r]).sort((x, y) => x - y),
+    readsUnset: [...(liveIn[0] ?? [])].filter((r) => r >= f.nparams).sort((x, y) => x - y),
   };
 }
 

@@ -33,7 +33,7 @@ export interface JitStats {
   deopts: number;
   /** Functions left to the interpreter after deoptimising too often. */
   abandoned: number;
-  /** Milliseconds spent compiling each function this VM compiled itself, in order. */
+  /** Milliseconds each compilation that finished during this VM's runs took, in order. */
   compileMs: number[];
 }
 
@@ -72,8 +72,6 @@ export function jitModeOf(text: string | undefined): JitMode | undefined {
 export class CompiledTier {
   private readonly imports: WebAssembly.Imports;
   private readonly stats: Omit<JitStats, "deopts" | "abandoned" | "mode"> = { compiled: 0, refused: 0, compileMs: [] };
-  /** Functions this VM sent to the compiler thread, whose compile time it has not counted yet. */
-  private readonly requested = new Set<string>();
 
   constructor(
     private readonly core: CoreExports,
@@ -112,13 +110,12 @@ export class CompiledTier {
   private moduleFor(key: string, f: CompilableFunction): WebAssembly.Module | null | undefined {
     // eager mode compiles here, at the first call; hot functions go to the compiler thread if there is one
     const thread = this.mode === "eager" ? undefined : compilerThread();
-    if (thread) for (const r of collect(thread)) if (this.requested.delete(r.key)) this.stats.compileMs.push(r.ms);
+    if (thread) for (const r of collect(thread)) this.stats.compileMs.push(r.ms);
     if (cache.has(key)) return cache.get(key);
     const constants = f.constants.map(constantValue);
     if (thread) {
       if (!pending.has(key)) {
         pending.add(key);
-        this.requested.add(key);
         thread.request({ key, proto: f.proto, constants });
       }
       return undefined;

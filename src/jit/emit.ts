@@ -294,12 +294,9 @@ class FunctionEmitter {
   }
 
   /** A call: numeric parameters must hold numbers, else the interpreter runs this call. */
+  /** Starting the function: every numeric register it reads before writing must hold a number, else it runs interpreted. */
   private paramGuards(): Expr[] {
-    const out: Expr[] = [];
-    for (let r = 0; r < this.f.nparams; r++) {
-      if (this.isNumeric(r)) out.push(this.m.if(this.m.i32.eqz(this.isNumber(this.bits(r))), this.exit(L.K_DEOPT, 0)));
-    }
-    return out;
+    return this.shape.liveAtEntry.map((r) => this.m.if(this.m.i32.eqz(this.isNumber(this.bits(r))), this.exit(L.K_DEOPT, 0)));
   }
 
   /** Joining a loop: every numeric register live there must hold a number, else the frame stays interpreted. */

@@ -8,7 +8,8 @@
 // Mutants start from real compiled programs (and the hand-built module that uses every opcode)
 // and change code words, operands, jump offsets, register counts, constants, handler records,
 // capture descriptors, struct fields, the entry and the globals; a second property damages the
-// encoded .nbc bytes and decodes them. Runs are seeded, so a failure reproduces.
+// encoded .nbc bytes and decodes them. Runs are seeded, so a failure reproduces. Every module the
+// verifier accepts also runs with every function compiled, and ends the same way.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILTIN_ID, BUILTINS } from "../../src/bytecode/builtin-table.js";
@@ -20,6 +21,8 @@ import { OPCODES, type Role, TYPE_CODES } from "../../src/bytecode/opcode-table.
 import { verifyModule } from "../../src/bytecode/verifier.js";
 import { compile } from "../../src/compiler/compile.js";
 import { ERROR_LIST } from "../../src/errors/table.js";
+import { analyse } from "../../src/jit/analysis.js";
+import type { JitMode } from "../../src/jit/compiled-tier.js";
 import { VM } from "../../src/runtime/vm.js";
 import { code, everyOpcodeModule, fn, mod, reseal } from "../bytecode/build.js";
 import { runSource } from "../helpers.js";
@@ -192,6 +195,8 @@ const tally = {
   ranOk: 0,
   errors: new Map<number, number>(),
   slowestMs: 0,
+  /** Modules run interpreted and compiled whose outcomes were compared (those setting every register they read). */
+  comparedTiers: 0,
 };
 
 function isMalformed(e: unknown): boolean {
@@ -209,12 +214,12 @@ function describeThrown(e: unknown): string {
 }
 
 /** A fresh VM with the fuzz limits and output sinks that keep at most OUTPUT_CAP characters. */
-async function freshVm(): Promise<{ vm: VM; output: () => string }> {
+async function freshVm(jit: JitMode = "off"): Promise<{ vm: VM; output: () => string }> {
   let text = "";
   const sink = (t: string): void => {
     if (text.length < OUTPUT_CAP) text += t.slice(0, OUTPUT_CAP - text.length);
   };
-  const vm = await VM.create({ ...LIMITS, stdout: sink, stderr: sink });
+  const vm = await VM.create({ ...LIMITS, jit, stdout: sink, stderr: sink });
   return { vm, output: () => text };
 }
 
@@ -231,7 +236,19 @@ async function verifyAndRun(m: NbcModule): Promise<Outcome> {
     if (isMalformed(e)) return { kind: "rejected" };
     throw new Error(`the verifier threw something other than a BytecodeError 1004: ${describeThrown(e)}`);
   }
-  const { vm } = await freshVm();
+  const interpreted = await runVerified(m, "off");
+  // every function compiled at its first call must end the same way, unless the module reads
+  // registers it never set (their values are what earlier frames left, which differ between tiers)
+  const compiled = await runVerified(m, "eager");
+  const definite = m.functions.every((f) => analyse(f)?.readsUnset.length === 0);
+  if (definite) tally.comparedTiers++;
+  if (definite && JSON.stringify(compiled) !== JSON.stringify(interpreted))
+    throw new Error(`compiled code ended with ${JSON.stringify(compiled)}, the interpreter with ${JSON.stringify(interpreted)}`);
+  return interpreted;
+}
+
+async function runVerified(m: NbcModule, jit: JitMode): Promise<Outcome> {
+  const { vm } = await freshVm(jit);
   const started = performance.now();
   let result: ReturnType<typeof vm.run>;
   try {
@@ -614,7 +631,7 @@ afterAll(() => {
       `bytecode fuzz: ${tally.structured} structured mutants, ${tally.bytes} damaged encodings`,
       `  rejected by the decoder: ${tally.decoderRejected}, by the verifier: ${tally.verifierRejected}`,
       `  ran to a value: ${tally.ranOk}; ended with an error: ${[...tally.errors.values()].reduce((a, b) => a + b, 0)} (${errors || "none"})`,
-      `  slowest run: ${tally.slowestMs.toFixed(1)} ms`,
+      `  slowest run: ${tally.slowestMs.toFixed(1)} ms; the same outcome interpreted and compiled: ${tally.comparedTiers}`,
     ].join("\n"),
   );
 });
