@@ -6,7 +6,7 @@ import type { Constant, FunctionProto } from "../bytecode/module.js";
 import type { CoreExports } from "../runtime/core.js";
 import { binaryenNow, loadBinaryen } from "./binaryen-loader.js";
 import { compileToBytes } from "./compile-job.js";
-import { type CompileResult, type CompilerThread, compilerThread } from "./compiler-thread.js";
+import { type CompileResult, type CompilerThread, compilerStarted, compilerThread } from "./compiler-thread.js";
 import { CORE_FUNCTIONS, CORE_GLOBALS, ENTRY } from "./emit.js";
 
 export type JitMode = "off" | "on" | "eager";
@@ -42,6 +42,12 @@ export interface CompilableFunction {
   constants: readonly Constant[];
 }
 
+/**
+ * How long a VM runs before its first hot function starts the compiler thread: loading binaryen
+ * costs about a second of a core, which only a program that runs on can win back.
+ */
+const COMPILER_START_MS = 100;
+
 /** Compiled modules of the process by cacheKey; null for a function the compiler refused. */
 const cache = new Map<string, WebAssembly.Module | null>();
 /** Functions a compiler thread is compiling now. */
@@ -72,6 +78,7 @@ export function jitModeOf(text: string | undefined): JitMode | undefined {
 export class CompiledTier {
   private readonly imports: WebAssembly.Imports;
   private readonly stats: Omit<JitStats, "deopts" | "abandoned" | "mode"> = { compiled: 0, refused: 0, compileMs: [] };
+  private readonly born = performance.now();
 
   constructor(
     private readonly core: CoreExports,
@@ -108,6 +115,9 @@ export class CompiledTier {
 
   /** The function's module, null if refused, undefined while it is being compiled. */
   private moduleFor(key: string, f: CompilableFunction): WebAssembly.Module | null | undefined {
+    if (cache.has(key)) return cache.get(key);
+    // a program done within its first moments never starts the compiler (or loads binaryen)
+    if (this.mode !== "eager" && performance.now() - this.born < COMPILER_START_MS && !compilerStarted()) return undefined;
     // eager mode compiles here, at the first call; hot functions go to the compiler thread if there is one
     const thread = this.mode === "eager" ? undefined : compilerThread();
     if (thread) for (const r of collect(thread)) this.stats.compileMs.push(r.ms);

@@ -39,3 +39,8 @@ export function compilerThread(): CompilerThread | undefined {
   if (!shared && start) shared = start();
   return shared;
 }
+
+/** Whether the process's compiler thread is running. */
+export function compilerStarted(): boolean {
+  return shared !== undefined;
+}
