@@ -47,6 +47,9 @@ export interface CompilableFunction {
  * costs about a second of a core, which only a program that runs on can win back.
  */
 const COMPILER_START_MS = 100;
+/** Or how many requests for hot functions the process's VMs make before it starts. */
+const COMPILER_START_REQUESTS = 64;
+let hotRequests = 0;
 
 /** Compiled modules of the process by cacheKey; null for a function the compiler refused. */
 const cache = new Map<string, WebAssembly.Module | null>();
@@ -116,8 +119,10 @@ export class CompiledTier {
   /** The function's module, null if refused, undefined while it is being compiled. */
   private moduleFor(key: string, f: CompilableFunction): WebAssembly.Module | null | undefined {
     if (cache.has(key)) return cache.get(key);
-    // a program done within its first moments never starts the compiler (or loads binaryen)
-    if (this.mode !== "eager" && performance.now() - this.born < COMPILER_START_MS && !compilerStarted()) return undefined;
+    // a program done within its first moments never starts the compiler (or loads binaryen);
+    // many short runs in one process start it as one long run would
+    hotRequests++;
+    if (this.mode !== "eager" && !compilerStarted() && performance.now() - this.born < COMPILER_START_MS && hotRequests < COMPILER_START_REQUESTS) return undefined;
     // eager mode compiles here, at the first call; hot functions go to the compiler thread if there is one
     const thread = this.mode === "eager" ? undefined : compilerThread();
     if (thread) for (const r of collect(thread)) this.stats.compileMs.push(r.ms);
