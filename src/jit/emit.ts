@@ -649,7 +649,20 @@ class FunctionEmitter {
         ),
         handOver(),
       ),
-      m.local.set(COND, m.if(m.i32.eq(np(), this.get(PROTO, this.i32)), this.int(0), m.call("jitCallee", [np()], this.i32))),
+      // the callee's table slot: read here when it has one, else the core compiles it if it can
+      m.local.set(
+        COND,
+        m.if(
+          m.i32.eq(np(), this.get(PROTO, this.i32)),
+          this.int(0),
+          m.if(
+            // NF is free until the frame is made
+            m.i32.gt_s(m.local.tee(NF, m.i32.load(L.P_JIT, 4, np()), this.i32), this.int(0)),
+            this.get(NF, this.i32),
+            m.call("jitCallee", [np()], this.i32),
+          ),
+        ),
+      ),
       m.if(m.i32.and(m.i32.ne(np(), this.get(PROTO, this.i32)), m.i32.le_s(this.get(COND, this.i32), this.int(0))), handOver()),
       // the frame the interpreter's CALL would push
       ...this.flush(),
