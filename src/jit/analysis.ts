@@ -34,6 +34,8 @@ export interface FunctionShape {
    * that does reads whatever earlier frames left in memory, which differs from run to run.
    */
   readsUnset: number[];
+  /** The registers live before the instruction at each address. */
+  liveBefore: Map<number, ReadonlySet<number>>;
 }
 
 /** Instructions whose operand A receives a value that may be a number (a guard checks it does). */
@@ -261,6 +263,7 @@ export function analyse(f: FunctionProto): FunctionShape | undefined {
     liveAtHeader,
     liveAtEntry: [...(liveIn[0] ?? [])].filter((r) => numeric[r]).sort((x, y) => x - y),
     readsUnset: [...(liveIn[0] ?? [])].filter((r) => r >= f.nparams).sort((x, y) => x - y),
+    liveBefore: new Map(instructions.map(({ at }, i) => [at, liveIn[i]])),
   };
 }
 

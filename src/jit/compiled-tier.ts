@@ -122,7 +122,8 @@ export class CompiledTier {
     // a program done within its first moments never starts the compiler (or loads binaryen);
     // many short runs in one process start it as one long run would
     hotRequests++;
-    if (this.mode !== "eager" && !compilerStarted() && performance.now() - this.born < COMPILER_START_MS && hotRequests < COMPILER_START_REQUESTS) return undefined;
+    if (this.mode !== "eager" && !compilerStarted() && performance.now() - this.born < COMPILER_START_MS && hotRequests < COMPILER_START_REQUESTS)
+      return undefined;
     // eager mode compiles here, at the first call; hot functions go to the compiler thread if there is one
     const thread = this.mode === "eager" ? undefined : compilerThread();
     if (thread) for (const r of collect(thread)) this.stats.compileMs.push(r.ms);

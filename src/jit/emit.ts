@@ -213,6 +213,15 @@ class FunctionEmitter {
     for (const [r, l] of this.local) if (r >= from && r < to) out.push(this.m.f64.store(r * 8, 8, this.base(), this.get(l, this.f64)));
     return out;
   }
+  /** Writes back the numeric registers among `regs` (the others are in memory already). */
+  private flushOnly(regs: Iterable<number>): Expr[] {
+    const out: Expr[] = [];
+    for (const r of new Set(regs)) {
+      const l = this.local.get(r);
+      if (l !== undefined) out.push(this.m.f64.store(r * 8, 8, this.base(), this.get(l, this.f64)));
+    }
+    return out;
+  }
   private pcAt(offset: number): Expr {
     return this.m.i32.add(this.get(CODE, this.i32), this.int(offset * 4));
   }
@@ -278,7 +287,13 @@ class FunctionEmitter {
       m.local.set(OSR, m.i32.ne(this.get(ENTRY_ID, this.i32), this.int(0))),
     ];
     if (this.usesKbase) prologue.push(m.local.set(KBASE, m.i32.load(L.P_KBASE, 4, this.get(PROTO, this.i32))));
-    for (const [r, l] of this.local) prologue.push(m.local.set(l, m.f64.load(r * 8, 8, this.base())));
+    // a call's frame holds only what the function reads before writing; joining a loop, all it may use
+    const load = (r: number, l: number) => m.local.set(l, m.f64.load(r * 8, 8, this.base()));
+    const atEntry = new Set(this.shape.liveAtEntry);
+    const loads = [...this.local].filter(([r]) => atEntry.has(r)).map(([r, l]) => load(r, l));
+    const more = [...this.local].filter(([r]) => !atEntry.has(r)).map(([r, l]) => load(r, l));
+    prologue.push(...loads);
+    if (more.length > 0) prologue.push(m.if(this.get(OSR, this.i32), m.block(null, more)));
     return m.block(
       null,
       [
@@ -623,6 +638,30 @@ class FunctionEmitter {
     return m.block(null, [m.if(m.i32.eqz(this.isNumber(this.bits(a))), this.exit(L.K_EXIT, i.at)), set]);
   }
 
+  /**
+   * Sets P to the closure in T2 and Q to its function, handing the call over unless it is a
+   * closure whose function takes `nargs` arguments. A call of the running closure itself (a
+   * recursion) knows all that already.
+   */
+  private callee(nargs: number, handOver: () => Expr): Expr {
+    const { m } = this;
+    const p = () => this.get(P, this.i32);
+    const checked = m.block(null, [
+      m.if(m.i64.ne(m.i64.shr_u(this.get(T2, this.i64), this.word(32n)), this.word(L.TAG_OBJ >> 32n)), handOver()),
+      m.local.set(P, m.i32.wrap(this.get(T2, this.i64))),
+      m.if(m.i32.ne(m.i32.load8_u(0, 1, p()), this.int(L.T_CLOSURE)), handOver()),
+      m.local.set(Q, m.i32.add(m.global.get("protos", this.i32), m.i32.mul(m.i32.load(L.CLO_PROTO, 4, p()), this.int(L.PROTO_SIZE)))),
+      m.if(m.i32.ne(m.i32.load(L.P_NPARAMS, 4, this.get(Q, this.i32)), this.int(nargs)), handOver()),
+    ]);
+    if (nargs !== this.f.nparams) return checked;
+    const running = m.i32.load(L.FR_CLOSURE, 4, this.get(FR, this.i32));
+    return m.if(
+      m.i64.eq(this.get(T2, this.i64), m.i64.or(this.word(L.TAG_OBJ), m.i64.extend_u(running))),
+      m.block(null, [m.local.set(P, m.i32.wrap(this.get(T2, this.i64))), m.local.set(Q, this.get(PROTO, this.i32))]),
+      checked,
+    );
+  }
+
   /** CALL and CALLG of a closure with compiled code: a frame pushed as the interpreter would, then a direct call. */
   private call(i: Instruction): Expr {
     const { m } = this;
@@ -636,12 +675,7 @@ class FunctionEmitter {
     const newBase = () => m.i32.add(this.base(), this.int((a + 1) * 8));
     return m.block(null, [
       m.local.set(T2, callee),
-      // a closure whose function takes exactly these arguments, else the interpreter makes the call
-      m.if(m.i64.ne(m.i64.shr_u(this.get(T2, this.i64), this.word(32n)), this.word(L.TAG_OBJ >> 32n)), handOver()),
-      m.local.set(P, m.i32.wrap(this.get(T2, this.i64))),
-      m.if(m.i32.ne(m.i32.load8_u(0, 1, p()), this.int(L.T_CLOSURE)), handOver()),
-      m.local.set(Q, m.i32.add(m.global.get("protos", this.i32), m.i32.mul(m.i32.load(L.CLO_PROTO, 4, p()), this.int(L.PROTO_SIZE)))),
-      m.if(m.i32.ne(m.i32.load(L.P_NPARAMS, 4, np()), this.int(nargs)), handOver()),
+      this.callee(nargs, handOver),
       m.if(
         m.i32.or(
           m.i32.ge_u(m.global.get("frameCount", this.i32), m.global.get("frameLimit", this.i32)),
@@ -664,8 +698,8 @@ class FunctionEmitter {
         ),
       ),
       m.if(m.i32.and(m.i32.ne(np(), this.get(PROTO, this.i32)), m.i32.le_s(this.get(COND, this.i32), this.int(0))), handOver()),
-      // the frame the interpreter's CALL would push
-      ...this.flush(),
+      // the registers the caller's rest reads and the arguments; then the frame the interpreter's CALL would push
+      ...this.flushOnly([...(this.shape.liveBefore.get(next) ?? []), ...Array.from({ length: nargs }, (_, k) => a + 1 + k)]),
       m.i32.store(L.FR_PC, 4, this.get(FR, this.i32), this.pcAt(next)),
       m.local.set(NF, m.i32.add(this.get(FR, this.i32), this.int(L.FRAME_SIZE))),
       m.i32.store(L.FR_CLOSURE, 4, nf(), p()),
