@@ -40,7 +40,9 @@ const PROTO = 14;
 const COND = 15;
 const KBASE = 16;
 const LABEL = 17;
-const FIRST_REGISTER_LOCAL = 18;
+/** A number just computed, on its way to its register (see setNumber). */
+const OUT = 18;
+const FIRST_REGISTER_LOCAL = 19;
 
 const SQRT = BUILTIN_ID.get("sqrt");
 const ABS = BUILTIN_ID.get("abs");
@@ -79,6 +81,7 @@ export const CORE_GLOBALS: readonly [string, "i32" | "i64"][] = [
   ["jitExitPc", "i32"],
 ];
 
+const CANONICAL_NAN = 0x7ff8_0000_0000_0000n;
 const SAFE_GO_ON = 0;
 const SAFE_PAUSE = 1;
 
@@ -118,6 +121,7 @@ export function emitFunction(binaryen: Binaryen, f: FunctionProto, shape: Functi
         binaryen.i32,
         binaryen.i32,
         binaryen.i32,
+        binaryen.f64,
       ],
       ...shape.numeric.filter((n) => n).map(() => binaryen.f64),
     ];
@@ -179,7 +183,7 @@ class FunctionEmitter {
     const l = this.local.get(r);
     return l !== undefined ? this.get(l, this.f64) : this.m.f64.load(r * 8, 8, this.base());
   }
-  /** Register r's 64 bits. */
+  /** Register r's 64 bits (a local holds them as they were in memory, or a number computed here). */
   private bits(r: number): Expr {
     const l = this.local.get(r);
     return l !== undefined ? this.m.i64.reinterpret(this.get(l, this.f64)) : this.m.i64.load(r * 8, 8, this.base());
@@ -187,9 +191,25 @@ class FunctionEmitter {
   private isNumber(bits: Expr): Expr {
     return this.m.i64.lt_u(bits, this.word(L.TAG_BASE));
   }
-  private setNumber(r: number, x: Expr): Expr {
+  /**
+   * R[r] = a number computed here. Arithmetic on a NaN keeps its payload and may set its quiet
+   * bit, which can make it look like a tag; the interpreter boxes every result NaN as the
+   * canonical one, and so does this (a constant needs no check).
+   */
+  private setNumber(r: number, x: Expr, constant = false): Expr {
+    const { m } = this;
     const l = this.local.get(r);
-    return l !== undefined ? this.m.local.set(l, x) : this.m.f64.store(r * 8, 8, this.base(), x);
+    const value = constant
+      ? x
+      : m.block(
+          null,
+          [
+            m.local.set(OUT, x),
+            m.select(m.f64.eq(this.get(OUT, this.f64), this.get(OUT, this.f64)), this.get(OUT, this.f64), m.f64.reinterpret(this.word(CANONICAL_NAN))),
+          ],
+          this.f64,
+        );
+    return l !== undefined ? m.local.set(l, value) : m.f64.store(r * 8, 8, this.base(), value);
   }
   /** R[r] = a value; in a numeric register a value that is not a number hands the frame back after this instruction. */
   private setValue(r: number, v: Expr, next: number): Expr {
@@ -401,11 +421,11 @@ class FunctionEmitter {
         return done(this.copy(o[1], o[0], next));
       case "LOADK": {
         const c = this.constantAt(o[1]);
-        if (typeof c === "number") return done(this.setNumber(o[0], m.f64.const(c)));
+        if (typeof c === "number") return done(this.setNumber(o[0], m.f64.const(c), true));
         return done(this.setValue(o[0], m.i64.load(o[1] * 8, 8, this.kbase()), next));
       }
       case "LOADI":
-        return done(this.setNumber(o[0], m.f64.const(o[1])));
+        return done(this.setNumber(o[0], m.f64.const(o[1]), true));
       case "LOADNIL":
         return done(this.setValue(o[0], this.word(L.NIL), next));
       case "LOADTRUE":
