@@ -14,6 +14,8 @@ import {
 import { matmul } from "./matmul";
 import { luFactor, luSolve } from "./lu";
 import { luInverse } from "./inverse";
+import { broadcast } from "./broadcast";
+import { powElement } from "./elementwise";
 import { newList, listPush, listLen, listGet } from "../objects/list";
 import { E_ELEMENT_TYPE, E_INDEX_OUT_OF_RANGE, E_MEMORY_LIMIT, E_OPERAND_TYPES, E_SHAPE_MISMATCH, E_SINGULAR_MATRIX } from "../vm/contract";
 
@@ -22,26 +24,27 @@ export const EW_ADD: u32 = 0;
 export const EW_SUB: u32 = 1;
 export const EW_MUL: u32 = 2;
 export const EW_DIV: u32 = 3;
+export const EW_POW: u32 = 4;
 
 // @ts-ignore: decorator
-@inline function apply(op: u32, x: f64, y: f64): f64 {
-  return op == EW_ADD ? x + y : op == EW_SUB ? x - y : op == EW_MUL ? x * y : x / y;
+@inline export function apply(op: u32, x: f64, y: f64): f64 {
+  return op == EW_ADD ? x + y : op == EW_SUB ? x - y : op == EW_MUL ? x * y : op == EW_DIV ? x / y : powElement(x, y);
 }
 
-/** out[i] = a[i] op b[i] over f64 arrays, two lanes at a time. */
-function zipF64(op: u32, a: u32, b: u32, out: u32, n: u32): void {
+/** out[i] = a[i] op b[i] over f64 arrays, two lanes at a time (but for powers). */
+export function zipF64(op: u32, a: u32, b: u32, out: u32, n: u32): void {
   let i: u32 = 0;
   const end = n & ~1;
   switch (op) {
     case EW_ADD: for (; i < end; i += 2) v128.store(out + (i << 3), f64x2.add(v128.load(a + (i << 3)), v128.load(b + (i << 3)))); break;
     case EW_SUB: for (; i < end; i += 2) v128.store(out + (i << 3), f64x2.sub(v128.load(a + (i << 3)), v128.load(b + (i << 3)))); break;
     case EW_MUL: for (; i < end; i += 2) v128.store(out + (i << 3), f64x2.mul(v128.load(a + (i << 3)), v128.load(b + (i << 3)))); break;
-    default: for (; i < end; i += 2) v128.store(out + (i << 3), f64x2.div(v128.load(a + (i << 3)), v128.load(b + (i << 3)))); break;
+    case EW_DIV: for (; i < end; i += 2) v128.store(out + (i << 3), f64x2.div(v128.load(a + (i << 3)), v128.load(b + (i << 3)))); break;
   }
   for (; i < n; i++) store<f64>(out + (i << 3), apply(op, load<f64>(a + (i << 3)), load<f64>(b + (i << 3))));
 }
 
-function shapeError(a: u32, b: u32): void {
+export function shapeError(a: u32, b: u32): void {
   raise2(E_SHAPE_MISMATCH, shapeList(a), shapeList(b));
 }
 
@@ -67,6 +70,8 @@ export function elementwise(op: u32, a: u64, b: u64): u64 {
   if (aArr && bArr) {
     const pa = objOf(a), pb = objOf(b);
     if (!shapesEqual(pa, pb)) {
+      // tensors broadcast as numpy's arrays do; matrices keep to equal shapes
+      if (isTensor(a) || isTensor(b)) return broadcast(op, pa, pb);
       shapeError(pa, pb);
       return NIL;
     }
