@@ -1,17 +1,16 @@
 // Reductions of spec 1.1 section 5 over a matrix or tensor: sum, mean, std, var (population),
 // amin, amax, argmin, argmax and cumsum, of all elements or along one axis. The array is seen as
 // (outer, len, inner) around the axis: reducing along it walks `len` elements `inner` apart.
-// Along the last axis the runs are contiguous and sums take two f64 lanes twice (four partial
-// sums, as numpy's pairwise summation also departs from a plain left-to-right sum); across
-// other axes whole rows of `inner` accumulators advance together, two lanes at a time.
-import { T_MATRIX, typeOf, DTYPE_F32, DTYPE_F64, MAX_TENSOR_DIMS } from "../heap/layout";
-import { allocBlock, freeBlock } from "../heap/alloc";
+// Along the last axis the runs are contiguous: sums take two f64 lanes twice (four partial
+// sums, as numpy's pairwise summation also departs from a plain left-to-right sum; f32 elements
+// widened to f64), extremes two f64 or four f32 lanes; across other axes whole rows of `inner`
+// f64 accumulators advance together, two lanes at a time.
+import { T_MATRIX, typeOf, DTYPE_F64, MAX_TENSOR_DIMS } from "../heap/layout";
 import { isNum, objOf, numOf, num, obj, NIL } from "../heap/value";
-import { raise, raise1 } from "../vm/fault";
+import { raise1 } from "../vm/fault";
 import { builtinName } from "../vm/builtin-names";
 import * as B from "../vm/opcodes";
-import { T_RAW, HEADER } from "../heap/layout";
-import { E_INVALID_ARGUMENT, E_MEMORY_LIMIT, E_SHAPE_MISMATCH } from "../vm/contract";
+import { E_INVALID_ARGUMENT, E_SHAPE_MISMATCH } from "../vm/contract";
 import { newMatrix, newTensor, sameShape, arrayCount, arrayElems, arrayDtype, getAt, setAt } from "./matrix";
 import { dimsOf } from "./broadcast";
 import { bad } from "./builtins";
@@ -20,17 +19,26 @@ import * as M from "./messages";
 const dims = <u32>memory.data(4 * MAX_TENSOR_DIMS);
 const rest = <u32>memory.data(4 * MAX_TENSOR_DIMS);
 
-/** Sum of n elements `stride` apart from element `from`; contiguous f64 in four partial sums. */
+/** Sum of n elements `stride` apart from element `from`; contiguous runs in four partial sums (f32 widened to f64). */
 function sumRun(e: u32, from: u32, n: u32, stride: u32, dt: u32): f64 {
   let i: u32 = 0;
   let s: f64 = 0;
-  if (dt == DTYPE_F64 && stride == 1 && n >= 8) {
-    const p = e + (from << 3);
+  if (stride == 1 && n >= 8) {
     let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
     const end = n & ~3;
-    for (; i < end; i += 4) {
-      s0 = f64x2.add(s0, v128.load(p + (i << 3)));
-      s1 = f64x2.add(s1, v128.load(p + (i << 3), 16));
+    if (dt == DTYPE_F64) {
+      const p = e + (from << 3);
+      for (; i < end; i += 4) {
+        s0 = f64x2.add(s0, v128.load(p + (i << 3)));
+        s1 = f64x2.add(s1, v128.load(p + (i << 3), 16));
+      }
+    } else {
+      const p = e + (from << 2);
+      for (; i < end; i += 4) {
+        const x = v128.load(p + (i << 2));
+        s0 = f64x2.add(s0, f64x2.promote_low_f32x4(x));
+        s1 = f64x2.add(s1, f64x2.promote_low_f32x4(v128.shuffle<i64>(x, x, 1, 0)));
+      }
     }
     const t = f64x2.add(s0, s1);
     s = f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
@@ -41,8 +49,21 @@ function sumRun(e: u32, from: u32, n: u32, stride: u32, dt: u32): f64 {
 
 /** Sum of squared distances from m of n elements `stride` apart (the second pass of var). */
 function squaresRun(e: u32, from: u32, n: u32, stride: u32, dt: u32, m: f64): f64 {
+  let i: u32 = 0;
   let s: f64 = 0;
-  for (let i: u32 = 0; i < n; i++) {
+  if (dt == DTYPE_F64 && stride == 1 && n >= 8) {
+    const p = e + (from << 3), mean = f64x2.splat(m);
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+    const end = n & ~3;
+    for (; i < end; i += 4) {
+      const d0 = f64x2.sub(v128.load(p + (i << 3)), mean), d1 = f64x2.sub(v128.load(p + (i << 3), 16), mean);
+      s0 = f64x2.add(s0, f64x2.mul(d0, d0));
+      s1 = f64x2.add(s1, f64x2.mul(d1, d1));
+    }
+    const t = f64x2.add(s0, s1);
+    s = f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+  }
+  for (; i < n; i++) {
     const d = getAt(e, from + i * stride, dt) - m;
     s += d * d;
   }
@@ -50,8 +71,89 @@ function squaresRun(e: u32, from: u32, n: u32, stride: u32, dt: u32, m: f64): f6
 }
 
 /**
+ * The smallest (or with `most` the largest) of n elements `stride` apart, by WebAssembly's min
+ * and max: a NaN wins, as in numpy, and -0 is below 0, so the result does not depend on the
+ * order the elements are taken in.
+ */
+function extremeRun(e: u32, from: u32, n: u32, stride: u32, dt: u32, most: bool): f64 {
+  let i: u32 = 0;
+  let best: f64 = most ? -Infinity : Infinity;
+  if (stride == 1 && n >= 8) {
+    // lanes take the plain comparison (one instruction); a NaN, or a zero whose sign the
+    // comparison leaves open, sends the run to the exact loop below
+    let b0 = f64x2.splat(best), b1 = b0, nan = f64x2.splat(0);
+    const end = n & ~3;
+    // one loop for each case: a v128 select in the loop costs more than the comparisons
+    if (dt == DTYPE_F64) {
+      const p = e + (from << 3);
+      if (most) {
+        for (; i < end; i += 4) {
+          const x0 = v128.load(p + (i << 3)), x1 = v128.load(p + (i << 3), 16);
+          b0 = f64x2.pmax(b0, x0);
+          b1 = f64x2.pmax(b1, x1);
+          nan = v128.or(nan, v128.or(f64x2.ne(x0, x0), f64x2.ne(x1, x1)));
+        }
+      } else {
+        for (; i < end; i += 4) {
+          const x0 = v128.load(p + (i << 3)), x1 = v128.load(p + (i << 3), 16);
+          b0 = f64x2.pmin(b0, x0);
+          b1 = f64x2.pmin(b1, x1);
+          nan = v128.or(nan, v128.or(f64x2.ne(x0, x0), f64x2.ne(x1, x1)));
+        }
+      }
+    } else {
+      // f32 lanes in f32, then widened (exact)
+      const p = e + (from << 2);
+      let c = f32x4.splat(<f32>best);
+      if (most) {
+        for (; i < end; i += 4) {
+          const x = v128.load(p + (i << 2));
+          c = f32x4.pmax(c, x);
+          nan = v128.or(nan, f32x4.ne(x, x));
+        }
+      } else {
+        for (; i < end; i += 4) {
+          const x = v128.load(p + (i << 2));
+          c = f32x4.pmin(c, x);
+          nan = v128.or(nan, f32x4.ne(x, x));
+        }
+      }
+      b0 = f64x2.promote_low_f32x4(c);
+      b1 = f64x2.promote_low_f32x4(v128.shuffle<i64>(c, c, 1, 0));
+    }
+    const b = most ? f64x2.max(b0, b1) : f64x2.min(b0, b1);
+    best = most ? max<f64>(f64x2.extract_lane(b, 0), f64x2.extract_lane(b, 1)) : min<f64>(f64x2.extract_lane(b, 0), f64x2.extract_lane(b, 1));
+    if (v128.any_true(nan) || best == 0) {
+      i = 0;
+      best = most ? -Infinity : Infinity;
+    }
+  }
+  if (most) for (; i < n; i++) best = max<f64>(best, getAt(e, from + i * stride, dt));
+  else for (; i < n; i++) best = min<f64>(best, getAt(e, from + i * stride, dt));
+  return best;
+}
+
+/** The place of the first of n elements `stride` apart equal to v (the first NaN for a NaN). */
+function firstPlace(e: u32, from: u32, n: u32, stride: u32, dt: u32, v: f64): u32 {
+  if (v != v) {
+    for (let i: u32 = 0; i < n; i++) {
+      const x = getAt(e, from + i * stride, dt);
+      if (x != x) return i;
+    }
+  }
+  let i: u32 = 0;
+  if (dt == DTYPE_F64 && stride == 1) {
+    // skip two at a time to the pair that holds it
+    const p = e + (from << 3), want = f64x2.splat(v);
+    while (i + 2 <= n && !v128.any_true(f64x2.eq(v128.load(p + (i << 3)), want))) i += 2;
+  }
+  for (; i < n; i++) if (getAt(e, from + i * stride, dt) == v) return i;
+  return 0;
+}
+
+/**
  * The reduction `id` of n elements `stride` apart: the value, or for argmin/argmax the position
- * of the extreme along the run. NaN wins amin/amax and the first NaN wins argmin/argmax, as in numpy.
+ * of the first extreme along the run (of the first NaN when there is one, as in numpy).
  */
 function reduceRun(id: u32, e: u32, from: u32, n: u32, stride: u32, dt: u32): f64 {
   switch (id) {
@@ -63,25 +165,11 @@ function reduceRun(id: u32, e: u32, from: u32, n: u32, stride: u32, dt: u32): f6
       const v = squaresRun(e, from, n, stride, dt, m) / <f64>n;
       return id == B.BI_STD ? Math.sqrt(v) : v;
     }
+    case B.BI_AMIN: return extremeRun(e, from, n, stride, dt, false);
+    case B.BI_AMAX: return extremeRun(e, from, n, stride, dt, true);
   }
-  const most = id == B.BI_AMAX || id == B.BI_ARGMAX;
-  let best = getAt(e, from, dt);
-  let at: u32 = 0;
-  if (best == best) {
-    for (let i: u32 = 1; i < n; i++) {
-      const x = getAt(e, from + i * stride, dt);
-      if (x != x) {
-        best = x;
-        at = i;
-        break;
-      }
-      if (most ? x > best : x < best) {
-        best = x;
-        at = i;
-      }
-    }
-  }
-  return id == B.BI_ARGMIN || id == B.BI_ARGMAX ? <f64>at : best;
+  const v = extremeRun(e, from, n, stride, dt, id == B.BI_ARGMAX);
+  return <f64>firstPlace(e, from, n, stride, dt, v);
 }
 
 /** Whether reduction `id` has a value for no elements (sum does: 0). */
@@ -164,6 +252,10 @@ export function reduceArray(id: u32, v: u64, axis: u64): u64 {
     sumRows(e, outer, len, inner, eo, odt, id == B.BI_MEAN);
     return obj(out);
   }
+  if (inner > 1 && dt == DTYPE_F64 && len > 0 && (id == B.BI_AMIN || id == B.BI_AMAX)) {
+    extremeRows(e, outer, len, inner, eo, id == B.BI_AMAX);
+    return obj(out);
+  }
   for (let o: u32 = 0; o < outer; o++) {
     for (let i: u32 = 0; i < inner; i++) setAt(eo, o * inner + i, odt, reduceRun(id, e, o * len * inner + i, len, inner, dt));
   }
@@ -186,6 +278,24 @@ function sumRows(e: u32, outer: u32, len: u32, inner: u32, eo: u32, odt: u32, me
       for (; i < inner; i++) store<f64>(dst + (i << 3), load<f64>(dst + (i << 3)) + load<f64>(src + (i << 3)));
     }
     if (mean) for (let i: u32 = 0; i < inner; i++) store<f64>(dst + (i << 3), load<f64>(dst + (i << 3)) / <f64>len);
+  }
+}
+
+/** amin or amax of f64 elements across an axis that is not the last, a row of `inner` at a time. */
+function extremeRows(e: u32, outer: u32, len: u32, inner: u32, eo: u32, most: bool): void {
+  for (let o: u32 = 0; o < outer; o++) {
+    const dst = eo + ((o * inner) << 3);
+    memory.copy(dst, e + ((o * len * inner) << 3), inner << 3);
+    for (let k: u32 = 1; k < len; k++) {
+      const src = e + (((o * len + k) * inner) << 3);
+      let i: u32 = 0;
+      if (most) for (; i + 2 <= inner; i += 2) v128.store(dst + (i << 3), f64x2.max(v128.load(dst + (i << 3)), v128.load(src + (i << 3))));
+      else for (; i + 2 <= inner; i += 2) v128.store(dst + (i << 3), f64x2.min(v128.load(dst + (i << 3)), v128.load(src + (i << 3))));
+      for (; i < inner; i++) {
+        const a = load<f64>(dst + (i << 3)), b = load<f64>(src + (i << 3));
+        store<f64>(dst + (i << 3), most ? max<f64>(a, b) : min<f64>(a, b));
+      }
+    }
   }
 }
 

@@ -107,6 +107,47 @@ describe("reductions along an axis", () => {
     expect(readArray(s.eval("amin(__m, 0)").value).data).toEqual([2, Number.NaN, 1]);
   });
 
+  it("take the extremes of long runs with NaN, zeros of both signs and infinities as numpy does, in every lane", async () => {
+    const s = await session();
+    for (const fn of ["amin", "amax", "argmin", "argmax"]) {
+      s.eval(`func __${fn}(x, a) { return ${fn}(x, a) }`);
+      s.eval(`func __${fn}All(x) { return ${fn}(x) }`);
+    }
+    // a few of the awkward values at a time, so that runs of only zeros and positives come up
+    const pool = fc.subarray([Number.NaN, -0, 0, 1, -1, 2.5, -2.5, Infinity, -Infinity], { minLength: 1 });
+    const arb = fc
+      .tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 40 }), pool)
+      .chain(([r, c, xs]) => fc.tuple(fc.constant([r, c]), fc.array(fc.constantFrom(...xs), { minLength: r * c, maxLength: r * c })));
+    fc.assert(
+      fc.property(arb, fc.constantFrom("f64", "f32"), ([shape, data], dtype) => {
+        const a: Nd = { shape: [...shape], data };
+        const v = put(s, a, dtype);
+        for (const fn of ["amin", "amax", "argmin", "argmax"]) {
+          // Math.min and Math.max put -0 below 0, as WebAssembly's min and max do
+          const all = s.call(`__${fn}All`, v) as number;
+          expect(Object.is(all, REDUCERS[fn](data)), `${fn} of ${data}`).toBe(true);
+          for (const axis of [0, 1]) {
+            const out = readArray(s.call(`__${fn}`, v, axis));
+            const want = runs(a, axis).runs.map(REDUCERS[fn]);
+            expect(
+              out.data.every((x, i) => Object.is(x, want[i])),
+              `${fn} axis ${axis} of ${shape}: ${data}`,
+            ).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 200, seed: 13 },
+    );
+    // every lane meets a zero of one sign first and the other sign later
+    for (const dtype of ["f64", "f32"] as const) {
+      const up = put(s, { shape: [1, 9], data: [-0, -0, -0, -0, 0, 0, 0, 0, -1] }, dtype);
+      const down = put(s, { shape: [1, 9], data: [0, 0, 0, 0, -0, -0, -0, -0, 1] }, dtype);
+      expect(Object.is(s.call("__amaxAll", up), 0)).toBe(true);
+      expect(Object.is(s.call("__aminAll", down), -0)).toBe(true);
+      expect(Object.is(readArray(s.call("__amax", up, 1)).data[0], 0)).toBe(true);
+    }
+  });
+
   it("reduce a one-axis tensor along its axis to a number, and handle empty arrays", async () => {
     const s = await session();
     expect(s.eval("sum(reshape(matrix([[1, 2, 3]]), [3]), 0)").value).toBe(6);
