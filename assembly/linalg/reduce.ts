@@ -209,7 +209,7 @@ function cumsumAll(p: u32): u64 {
   const eo = arrayElems(out);
   let s: f64 = 0;
   for (let i: u32 = 0; i < n; i++) {
-    s += getAt(e, i, dt);
+    s = i == 0 ? getAt(e, 0, dt) : s + getAt(e, i, dt); // from the first element: -0 stays -0, as in numpy
     setAt(eo, i, dt, s);
   }
   return obj(out);
@@ -305,12 +305,26 @@ function cumsumAxis(p: u32, outer: u32, len: u32, inner: u32): u64 {
   const out = sameShape(p, dt);
   if (out == 0) return NIL;
   const eo = arrayElems(out);
+  if (dt == DTYPE_F64 && inner > 1) {
+    // a row at a time, two lanes at once: each running sum still adds in order
+    for (let o: u32 = 0; o < outer; o++) {
+      const first = (o * len * inner) << 3;
+      if (len > 0) memory.copy(eo + first, e + first, inner << 3);
+      for (let k: u32 = 1; k < len; k++) {
+        const at = first + ((k * inner) << 3), prev = at - (inner << 3);
+        let i: u32 = 0;
+        for (; i + 2 <= inner; i += 2) v128.store(eo + at + (i << 3), f64x2.add(v128.load(eo + prev + (i << 3)), v128.load(e + at + (i << 3))));
+        for (; i < inner; i++) store<f64>(eo + at + (i << 3), load<f64>(eo + prev + (i << 3)) + load<f64>(e + at + (i << 3)));
+      }
+    }
+    return obj(out);
+  }
   for (let o: u32 = 0; o < outer; o++) {
     for (let i: u32 = 0; i < inner; i++) {
       let s: f64 = 0;
       for (let k: u32 = 0; k < len; k++) {
         const at = (o * len + k) * inner + i;
-        s += getAt(e, at, dt);
+        s = k == 0 ? getAt(e, at, dt) : s + getAt(e, at, dt);
         setAt(eo, at, dt, s);
       }
     }

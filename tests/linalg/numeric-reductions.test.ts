@@ -148,6 +148,19 @@ describe("reductions along an axis", () => {
     }
   });
 
+  it("start running sums from the first element, along any axis (-0 stays -0, as in numpy)", async () => {
+    const s = await session();
+    s.eval("func __cumsum(x, a) { return cumsum(x, a) }");
+    s.eval("func __cumsumAll(x) { return cumsum(x) }");
+    for (const dtype of ["f64", "f32"] as const) {
+      const v = put(s, { shape: [2, 3], data: [-0, -0, 1, -0, 2, -0] }, dtype);
+      const same = (xs: number[], ys: number[]) => xs.length === ys.length && xs.every((x, i) => Object.is(x, ys[i]));
+      expect(same(readArray(s.call("__cumsum", v, 0)).data, [-0, -0, 1, -0, 2, 1]), dtype).toBe(true);
+      expect(same(readArray(s.call("__cumsum", v, 1)).data, [-0, -0, 1, -0, 2, 2]), dtype).toBe(true);
+      expect(same(readArray(s.call("__cumsumAll", v)).data, [-0, -0, 1, 1, 3, 3]), dtype).toBe(true);
+    }
+  });
+
   it("reduce a one-axis tensor along its axis to a number, and handle empty arrays", async () => {
     const s = await session();
     expect(s.eval("sum(reshape(matrix([[1, 2, 3]]), [3]), 0)").value).toBe(6);
