@@ -80,6 +80,11 @@ describe("math functions of arrays", () => {
       expect(readArray(s.call("__r", v)).data).toEqual([-3, -2, -1, 1, 2, 3, -0, 0, 8]);
       for (const x of data) expect(s.eval(`round(${x})`).value).toBe(roundHalfAway(x));
     }
+    // exact for numbers too, where adding 0.5 would round: the largest double below 0.5 and odd
+    // numbers beyond 2^52
+    expect(s.eval("round(0.49999999999999994)").value).toBe(0);
+    expect(s.eval("round(4503599627370497)").value).toBe(4503599627370497);
+    expect(s.eval("round(-4503599627370497)").value).toBe(-4503599627370497);
   });
 
   it("refuse other values as before (5001)", async () => {
