@@ -1,11 +1,12 @@
 // numpy's broadcasting for the elementwise operators when a tensor meets an array of another
 // shape: shapes are aligned from the last axis, an axis of length 1 stretches to the other's
 // length, and any other difference is 5002. The axes are merged into as few runs as the strides
-// allow, so the inner loop is long and, for f64, two lanes at a time.
+// allow, so the inner loop is long and, for f64, two lanes at a time (four for f32 runs of both
+// operands).
 import { T_MATRIX, typeOf, DTYPE_F32, DTYPE_F64, TEN_NDIM, TEN_SHAPE, MAX_TENSOR_DIMS } from "../heap/layout";
 import { obj, NIL } from "../heap/value";
 import { newTensor, mRows, mCols, arrayElems, arrayDtype, arrayCount, getAt, setAt } from "./matrix";
-import { apply, zipF64, shapeError, EW_ADD, EW_SUB, EW_MUL, EW_DIV } from "./ops";
+import { apply, zipF64, zipF32, shapeError, EW_ADD, EW_SUB, EW_MUL, EW_DIV } from "./ops";
 
 const shapeA = <u32>memory.data(4 * MAX_TENSOR_DIMS);
 const shapeB = <u32>memory.data(4 * MAX_TENSOR_DIMS);
@@ -89,6 +90,7 @@ export function broadcast(op: u32, pa: u32, pb: u32): u64 {
   let ia: u32 = 0, ib: u32 = 0, io: u32 = 0;
   for (let row: u32 = 0; row < rows; row++) {
     if (dt == DTYPE_F64 && da == DTYPE_F64 && db == DTYPE_F64) runF64(op, ea, ia, sa, eb, ib, sb, eo + (io << 3), n);
+    else if (dt == DTYPE_F32 && sa == 1 && sb == 1) zipF32(op, ea + (ia << 2), eb + (ib << 2), eo + (io << 2), n);
     else for (let i: u32 = 0; i < n; i++) setAt(eo, io + i, dt, apply(op, getAt(ea, ia + i * sa, da), getAt(eb, ib + i * sb, db)));
     io += n;
     // the next row: step the outer runs like an odometer

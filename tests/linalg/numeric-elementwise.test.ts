@@ -168,6 +168,60 @@ describe(".^", () => {
   });
 });
 
+describe("arithmetic in lanes", () => {
+  it("gives each element what one f64 operation rounded to the dtype gives, with a number on either side", async () => {
+    const s = await session();
+    const ops: [string, (x: number, y: number) => number][] = [
+      ["+", (x, y) => x + y],
+      ["-", (x, y) => x - y],
+      [".*", (x, y) => x * y],
+      ["./", (x, y) => x / y],
+    ];
+    ops.forEach(([op], i) => s.eval(`func __ew${i}(a, b) { return a ${op} b }`));
+    const arb = shapeArb(3, 7).chain((shape) =>
+      fc.tuple(
+        fc.constant(shape),
+        fc.array(fc.double({ noNaN: false }), { minLength: count(shape), maxLength: count(shape) }),
+        fc.array(fc.double({ min: -1e3, max: 1e3 }), { minLength: count(shape), maxLength: count(shape) }),
+      ),
+    );
+    fc.assert(
+      fc.property(arb, fc.constantFrom("f64", "f32"), fc.constantFrom(0.1, -3, 1e-30, 7.25, 0, -0), ([shape, xs, ys], dtype, k) => {
+        const r = rounder(dtype);
+        const a = put(s, { shape, data: xs }, dtype),
+          b = put(s, { shape, data: ys }, dtype);
+        const ax = xs.map(r),
+          by = ys.map(r);
+        ops.forEach(([op, f], i) => {
+          const same = (got: number[], want: number[]) => got.length === want.length && got.every((x, j) => Object.is(x, want[j]));
+          expect(
+            same(
+              readArray(s.call(`__ew${i}`, a, k)).data,
+              ax.map((x) => r(f(x, k))),
+            ),
+            `A ${op} ${k}`,
+          ).toBe(true);
+          expect(
+            same(
+              readArray(s.call(`__ew${i}`, k, a)).data,
+              ax.map((x) => r(f(k, x))),
+            ),
+            `${k} ${op} A`,
+          ).toBe(true);
+          expect(
+            same(
+              readArray(s.call(`__ew${i}`, a, b)).data,
+              ax.map((x, j) => r(f(x, by[j]))),
+            ),
+            `A ${op} B`,
+          ).toBe(true);
+        });
+      }),
+      { numRuns: 100, seed: 12 },
+    );
+  });
+});
+
 describe("var", () => {
   it("is the variance when called and still declares a variable", async () => {
     const s = await session();
