@@ -170,7 +170,12 @@ export function negate(v: u64): u64 {
   const out = sameShape(p, dt);
   if (out == 0) return NIL;
   const n = arrayCount(p), e = arrayElems(p), eo = arrayElems(out);
-  for (let i: u32 = 0; i < n; i++) setAt(eo, i, dt, -getAt(e, i, dt));
+  // the sign bit flipped, 16 bytes at a time (a tail of the last element or three)
+  const bytes = n << (dt == DTYPE_F32 ? 2 : 3);
+  let at: u32 = 0;
+  if (dt == DTYPE_F32) for (; at + 16 <= bytes; at += 16) v128.store(eo + at, f32x4.neg(v128.load(e + at)));
+  else for (; at + 16 <= bytes; at += 16) v128.store(eo + at, f64x2.neg(v128.load(e + at)));
+  for (let i = at >> (dt == DTYPE_F32 ? 2 : 3); i < n; i++) setAt(eo, i, dt, -getAt(e, i, dt));
   return obj(out);
 }
 

@@ -169,7 +169,7 @@ describe(".^", () => {
 });
 
 describe("arithmetic in lanes", () => {
-  it("gives each element what one f64 operation rounded to the dtype gives, with a number on either side", async () => {
+  it("gives each element what one f64 operation rounded to the dtype gives, with a number on either side, and negates", async () => {
     const s = await session();
     const ops: [string, (x: number, y: number) => number][] = [
       ["+", (x, y) => x + y],
@@ -178,6 +178,7 @@ describe("arithmetic in lanes", () => {
       ["./", (x, y) => x / y],
     ];
     ops.forEach(([op], i) => s.eval(`func __ew${i}(a, b) { return a ${op} b }`));
+    s.eval("func __neg(a) { return -a }");
     const arb = shapeArb(3, 7).chain((shape) =>
       fc.tuple(
         fc.constant(shape),
@@ -192,8 +193,15 @@ describe("arithmetic in lanes", () => {
           b = put(s, { shape, data: ys }, dtype);
         const ax = xs.map(r),
           by = ys.map(r);
+        const same = (got: number[], want: number[]) => got.length === want.length && got.every((x, j) => Object.is(x, want[j]));
+        expect(
+          same(
+            readArray(s.call("__neg", a)).data,
+            ax.map((x) => -x),
+          ),
+          "-A",
+        ).toBe(true);
         ops.forEach(([op, f], i) => {
-          const same = (got: number[], want: number[]) => got.length === want.length && got.every((x, j) => Object.is(x, want[j]));
           expect(
             same(
               readArray(s.call(`__ew${i}`, a, k)).data,
