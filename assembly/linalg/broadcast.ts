@@ -90,7 +90,7 @@ export function broadcast(op: u32, pa: u32, pb: u32): u64 {
   let ia: u32 = 0, ib: u32 = 0, io: u32 = 0;
   for (let row: u32 = 0; row < rows; row++) {
     if (dt == DTYPE_F64 && da == DTYPE_F64 && db == DTYPE_F64) runF64(op, ea, ia, sa, eb, ib, sb, eo + (io << 3), n);
-    else if (dt == DTYPE_F32 && sa == 1 && sb == 1) zipF32(op, ea + (ia << 2), eb + (ib << 2), eo + (io << 2), n);
+    else if (dt == DTYPE_F32) runF32(op, ea, ia, sa, eb, ib, sb, eo + (io << 2), n);
     else for (let i: u32 = 0; i < n; i++) setAt(eo, io + i, dt, apply(op, getAt(ea, ia + i * sa, da), getAt(eb, ib + i * sb, db)));
     io += n;
     // the next row: step the outer runs like an odometer
@@ -144,4 +144,29 @@ function runF64(op: u32, ea: u32, ia: u32, sa: u32, eb: u32, ib: u32, sb: u32, o
     }
     for (; i < n; i++) store<f64>(out + (i << 3), apply(op, load<f64>(v + (i << 3)), load<f64>(b)));
   }
+}
+
+/** f32 lanes of op (ADD ... DIV): what f64 arithmetic rounded to f32 gives, as for every f32 pair. */
+// @ts-ignore: decorator
+@inline function lanes32(op: u32, x: v128, y: v128): v128 {
+  return op == EW_ADD ? f32x4.add(x, y) : op == EW_SUB ? f32x4.sub(x, y) : op == EW_MUL ? f32x4.mul(x, y) : f32x4.div(x, y);
+}
+
+/** One run of f32 elements (both operands f32), each operand contiguous (stride 1) or one repeated element (0). */
+function runF32(op: u32, ea: u32, ia: u32, sa: u32, eb: u32, ib: u32, sb: u32, out: u32, n: u32): void {
+  const a = ea + (ia << 2), b = eb + (ib << 2);
+  if (sa == 1 && sb == 1) {
+    zipF32(op, a, b, out, n);
+    return;
+  }
+  let i: u32 = 0;
+  if (op <= EW_DIV && (sa == 1 || sb == 1)) {
+    // one side is a single element repeated along the run
+    const s = v128.load32_splat(sa == 0 ? a : b);
+    const v = sa == 0 ? b : a;
+    const end = n & ~3;
+    if (sa == 0) for (; i < end; i += 4) v128.store(out + (i << 2), lanes32(op, s, v128.load(v + (i << 2))));
+    else for (; i < end; i += 4) v128.store(out + (i << 2), lanes32(op, v128.load(v + (i << 2)), s));
+  }
+  for (; i < n; i++) store<f32>(out + (i << 2), <f32>apply(op, <f64>load<f32>(a + i * sa * 4), <f64>load<f32>(b + i * sb * 4)));
 }
