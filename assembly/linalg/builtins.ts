@@ -1,4 +1,4 @@
-// Built-in functions of spec section 5 (linear algebra) and the array cases of sum and mean.
+// Built-in functions of spec section 5 (linear algebra), dispatching those of 1.1 to their files.
 import { T_LIST, typeOf, DTYPE_F32, DTYPE_F64, TEN_NDIM, TEN_SHAPE, MAX_TENSOR_DIMS } from "../heap/layout";
 import { isNum, isObj, objOf, numOf, num, obj, NIL } from "../heap/value";
 import { raise, raise1, raise2, raise4 } from "../vm/fault";
@@ -9,6 +9,11 @@ import { pinnedLiteral } from "../objects/string";
 import {
   newMatrix, zeroMatrix, newTensor, isMatrix, isTensor, mRows, mCols, mDtype, mElems, arrayCount, arrayElems, arrayDtype, getAt, setAt,
 } from "./matrix";
+import { seedRandom, nextUniform } from "./random";
+import { randn, linspace, diag, kron, stack } from "./construct";
+import { reduceArray } from "./reduce";
+import { permute } from "./permute";
+import { einsum } from "./einsum";
 import { transpose, determinant, solveWith, luParts, matrixFromLists, castMatrix, shapeList } from "./ops";
 import * as B from "../vm/opcodes";
 import { builtinName } from "../vm/builtin-names";
@@ -24,34 +29,23 @@ let S_L: u32 = 0, S_U: u32 = 0, S_P: u32 = 0;
   return load<u64>(args + (i << 3));
 }
 
-function bad(id: u32, v: u64): u64 {
+export function bad(id: u32, v: u64): u64 {
   raise2(E_OPERAND_TYPES, obj(builtinName(id)), typeValue(v));
   return NIL;
 }
 
 /** A size argument that is not a whole number from 0 up: 3017 for a number, else 5001. */
-function badSize(id: u32, v: u64, what: u32): u64 {
+export function badSize(id: u32, v: u64, what: u32): u64 {
   if (!isNum(v)) return bad(id, v);
   raise4(E_ARGUMENT_RANGE, obj(builtinName(id)), obj(what), obj(S_WHOLE_FROM_0), v);
   return NIL;
 }
 
 /** A dimension argument: a whole number from 0 up. */
-function dim(v: u64): i64 {
+export function dim(v: u64): i64 {
   if (!isNum(v)) return -1;
   const x = numOf(v);
   return x >= 0 && x == Math.floor(x) && x < 2147483648 ? <i64>x : -1;
-}
-
-/** splitmix64: a small, well-mixed generator; rand(r, c, seed) is the same for the same seed. */
-let rngState: u64 = 0;
-function nextRandom(): f64 {
-  rngState += 0x9E3779B97F4A7C15;
-  let z = rngState;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
-  z ^= z >> 31;
-  return <f64>(z >> 11) * (1.0 / 9007199254740992.0);
 }
 
 /** Reads a shape list into shapeBuf; returns the dimension count or -1. */
@@ -66,22 +60,6 @@ function readShape(v: u64): i32 {
     store<u32>(shapeBuf + (i << 2), <u32>d);
   }
   return <i32>n;
-}
-
-/** sum or mean of a matrix or tensor. */
-export function arrayTotal(v: u64, mean: bool): u64 {
-  const p = objOf(v);
-  const n = arrayCount(p), e = arrayElems(p), dt = arrayDtype(p);
-  let s: f64 = 0;
-  for (let i: u32 = 0; i < n; i++) s += getAt(e, i, dt);
-  if (mean) {
-    if (n == 0) {
-      raise1(E_INVALID_ARGUMENT, obj(builtinName(B.BI_MEAN)));
-      return NIL;
-    }
-    return num(s / <f64>n);
-  }
-  return num(s);
 }
 
 export function callLinalg(id: u32, args: u32, n: u32): u64 {
@@ -109,10 +87,10 @@ export function callLinalg(id: u32, args: u32, n: u32): u64 {
       if (r < 0 || c < 0) return r < 0 ? badSize(id, a0, S_ROWS) : badSize(id, arg(args, 1), S_COLS);
       const seed = arg(args, 2);
       if (!isNum(seed)) return bad(id, seed);
-      rngState = reinterpret<u64>(numOf(seed));
+      seedRandom(numOf(seed));
       const m = newMatrix(<u32>r, <u32>c, DTYPE_F64);
       if (m == 0) return NIL;
-      for (let i: u32 = 0; i < <u32>(r * c); i++) store<f64>(mElems(m) + (i << 3), nextRandom());
+      for (let i: u32 = 0; i < <u32>(r * c); i++) store<f64>(mElems(m) + (i << 3), nextUniform());
       return obj(m);
     }
     case B.BI_MATRIX: {
@@ -216,6 +194,17 @@ export function callLinalg(id: u32, args: u32, n: u32): u64 {
       const out = castMatrix(p, want);
       return out == 0 ? NIL : obj(out);
     }
+    case B.BI_RANDN: return randn(a0, arg(args, 1), arg(args, 2));
+    case B.BI_LINSPACE: return linspace(a0, arg(args, 1), arg(args, 2));
+    case B.BI_DIAG: return diag(a0);
+    case B.BI_KRON: return kron(a0, arg(args, 1));
+    case B.BI_HSTACK:
+    case B.BI_VSTACK: return stack(id, a0);
+    case B.BI_STD: case B.BI_VAR: case B.BI_AMIN: case B.BI_AMAX: case B.BI_ARGMIN: case B.BI_ARGMAX: case B.BI_CUMSUM:
+      if (!isMatrix(a0) && !isTensor(a0)) return bad(id, a0);
+      return reduceArray(id, a0, n > 1 ? arg(args, 1) : NIL);
+    case B.BI_PERMUTE: return permute(a0, arg(args, 1));
+    case B.BI_EINSUM: return einsum(a0, arg(args, 1), n > 2 ? arg(args, 2) : NIL, n);
   }
   return NIL;
 }

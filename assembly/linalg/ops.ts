@@ -14,6 +14,8 @@ import {
 import { matmul } from "./matmul";
 import { luFactor, luSolve } from "./lu";
 import { luInverse } from "./inverse";
+import { broadcast } from "./broadcast";
+import { powElement } from "./elementwise";
 import { newList, listPush, listLen, listGet } from "../objects/list";
 import { E_ELEMENT_TYPE, E_INDEX_OUT_OF_RANGE, E_MEMORY_LIMIT, E_OPERAND_TYPES, E_SHAPE_MISMATCH, E_SINGULAR_MATRIX } from "../vm/contract";
 
@@ -22,26 +24,84 @@ export const EW_ADD: u32 = 0;
 export const EW_SUB: u32 = 1;
 export const EW_MUL: u32 = 2;
 export const EW_DIV: u32 = 3;
+export const EW_POW: u32 = 4;
 
 // @ts-ignore: decorator
-@inline function apply(op: u32, x: f64, y: f64): f64 {
-  return op == EW_ADD ? x + y : op == EW_SUB ? x - y : op == EW_MUL ? x * y : x / y;
+@inline export function apply(op: u32, x: f64, y: f64): f64 {
+  return op == EW_ADD ? x + y : op == EW_SUB ? x - y : op == EW_MUL ? x * y : op == EW_DIV ? x / y : powElement(x, y);
 }
 
-/** out[i] = a[i] op b[i] over f64 arrays, two lanes at a time. */
-function zipF64(op: u32, a: u32, b: u32, out: u32, n: u32): void {
+/** out[i] = a[i] op b[i] over f64 arrays, two lanes at a time (but for powers). */
+export function zipF64(op: u32, a: u32, b: u32, out: u32, n: u32): void {
   let i: u32 = 0;
   const end = n & ~1;
   switch (op) {
     case EW_ADD: for (; i < end; i += 2) v128.store(out + (i << 3), f64x2.add(v128.load(a + (i << 3)), v128.load(b + (i << 3)))); break;
     case EW_SUB: for (; i < end; i += 2) v128.store(out + (i << 3), f64x2.sub(v128.load(a + (i << 3)), v128.load(b + (i << 3)))); break;
     case EW_MUL: for (; i < end; i += 2) v128.store(out + (i << 3), f64x2.mul(v128.load(a + (i << 3)), v128.load(b + (i << 3)))); break;
-    default: for (; i < end; i += 2) v128.store(out + (i << 3), f64x2.div(v128.load(a + (i << 3)), v128.load(b + (i << 3)))); break;
+    case EW_DIV: for (; i < end; i += 2) v128.store(out + (i << 3), f64x2.div(v128.load(a + (i << 3)), v128.load(b + (i << 3)))); break;
   }
   for (; i < n; i++) store<f64>(out + (i << 3), apply(op, load<f64>(a + (i << 3)), load<f64>(b + (i << 3))));
 }
 
-function shapeError(a: u32, b: u32): void {
+/** out[i] = a[i] op b[i] over f32 arrays, four lanes at a time (but for powers); f32 arithmetic rounds as f64's rounded to f32 does. */
+export function zipF32(op: u32, a: u32, b: u32, out: u32, n: u32): void {
+  let i: u32 = 0;
+  const end = n & ~3;
+  switch (op) {
+    case EW_ADD: for (; i < end; i += 4) v128.store(out + (i << 2), f32x4.add(v128.load(a + (i << 2)), v128.load(b + (i << 2)))); break;
+    case EW_SUB: for (; i < end; i += 4) v128.store(out + (i << 2), f32x4.sub(v128.load(a + (i << 2)), v128.load(b + (i << 2)))); break;
+    case EW_MUL: for (; i < end; i += 4) v128.store(out + (i << 2), f32x4.mul(v128.load(a + (i << 2)), v128.load(b + (i << 2)))); break;
+    case EW_DIV: for (; i < end; i += 4) v128.store(out + (i << 2), f32x4.div(v128.load(a + (i << 2)), v128.load(b + (i << 2)))); break;
+  }
+  for (; i < n; i++) store<f32>(out + (i << 2), <f32>apply(op, <f64>load<f32>(a + (i << 2)), <f64>load<f32>(b + (i << 2))));
+}
+
+// @ts-ignore: decorator
+@inline function lanes(op: u32, x: v128, y: v128): v128 {
+  return op == EW_ADD ? f64x2.add(x, y) : op == EW_SUB ? f64x2.sub(x, y) : op == EW_MUL ? f64x2.mul(x, y) : f64x2.div(x, y);
+}
+
+/** One loop of withNumber; inlined with constant op, order and dtype, so each case is a loop of its own. */
+// @ts-ignore: decorator
+@inline function numberLoop(op: u32, arrayFirst: bool, f32: bool, e: u32, y: v128, out: u32, n: u32): u32 {
+  let i: u32 = 0;
+  if (f32) {
+    for (; i + 2 <= n; i += 2) {
+      const x = f64x2.promote_low_f32x4(v128.load64_zero(e + (i << 2)));
+      v128.store64_lane(out + (i << 2), f32x4.demote_f64x2_zero(arrayFirst ? lanes(op, x, y) : lanes(op, y, x)), 0);
+    }
+  } else {
+    for (; i + 2 <= n; i += 2) {
+      const x = v128.load(e + (i << 3));
+      v128.store(out + (i << 3), arrayFirst ? lanes(op, x, y) : lanes(op, y, x));
+    }
+  }
+  return i;
+}
+
+// @ts-ignore: decorator
+@inline function numberLoops(op: u32, arrayFirst: bool, dt: u32, e: u32, y: v128, out: u32, n: u32): u32 {
+  return dt == DTYPE_F32 ? numberLoop(op, arrayFirst, true, e, y, out, n) : numberLoop(op, arrayFirst, false, e, y, out, n);
+}
+
+/**
+ * out[i] = e[i] op s (or s op e[i] when not arrayFirst) two f64 lanes at a time, f32 elements
+ * widened and the result rounded once, as the scalar loop does; returns how many were done (the
+ * rest, and powers, are the caller's).
+ */
+function withNumber(op: u32, e: u32, s: f64, out: u32, n: u32, dt: u32, arrayFirst: bool): u32 {
+  const y = f64x2.splat(s);
+  switch (op) {
+    case EW_ADD: return arrayFirst ? numberLoops(EW_ADD, true, dt, e, y, out, n) : numberLoops(EW_ADD, false, dt, e, y, out, n);
+    case EW_SUB: return arrayFirst ? numberLoops(EW_SUB, true, dt, e, y, out, n) : numberLoops(EW_SUB, false, dt, e, y, out, n);
+    case EW_MUL: return arrayFirst ? numberLoops(EW_MUL, true, dt, e, y, out, n) : numberLoops(EW_MUL, false, dt, e, y, out, n);
+    case EW_DIV: return arrayFirst ? numberLoops(EW_DIV, true, dt, e, y, out, n) : numberLoops(EW_DIV, false, dt, e, y, out, n);
+  }
+  return 0;
+}
+
+export function shapeError(a: u32, b: u32): void {
   raise2(E_SHAPE_MISMATCH, shapeList(a), shapeList(b));
 }
 
@@ -67,6 +127,8 @@ export function elementwise(op: u32, a: u64, b: u64): u64 {
   if (aArr && bArr) {
     const pa = objOf(a), pb = objOf(b);
     if (!shapesEqual(pa, pb)) {
+      // tensors broadcast as numpy's arrays do; matrices keep to equal shapes
+      if (isTensor(a) || isTensor(b)) return broadcast(op, pa, pb);
       shapeError(pa, pb);
       return NIL;
     }
@@ -78,6 +140,8 @@ export function elementwise(op: u32, a: u64, b: u64): u64 {
     const da = arrayDtype(pa), db = arrayDtype(pb);
     if (dt == DTYPE_F64 && da == DTYPE_F64 && db == DTYPE_F64) {
       zipF64(op, ea, eb, eo, n);
+    } else if (dt == DTYPE_F32) {
+      zipF32(op, ea, eb, eo, n);
     } else {
       for (let i: u32 = 0; i < n; i++) setAt(eo, i, dt, apply(op, getAt(ea, i, da), getAt(eb, i, db)));
     }
@@ -91,7 +155,7 @@ export function elementwise(op: u32, a: u64, b: u64): u64 {
     if (out == 0) return NIL;
     const n = arrayCount(arr);
     const e = arrayElems(arr), eo = arrayElems(out);
-    for (let i: u32 = 0; i < n; i++) {
+    for (let i = withNumber(op, e, s, eo, n, dt, aArr); i < n; i++) {
       const x = getAt(e, i, dt);
       setAt(eo, i, dt, aArr ? apply(op, x, s) : apply(op, s, x));
     }
@@ -106,7 +170,12 @@ export function negate(v: u64): u64 {
   const out = sameShape(p, dt);
   if (out == 0) return NIL;
   const n = arrayCount(p), e = arrayElems(p), eo = arrayElems(out);
-  for (let i: u32 = 0; i < n; i++) setAt(eo, i, dt, -getAt(e, i, dt));
+  // the sign bit flipped, 16 bytes at a time (a tail of the last element or three)
+  const bytes = n << (dt == DTYPE_F32 ? 2 : 3);
+  let at: u32 = 0;
+  if (dt == DTYPE_F32) for (; at + 16 <= bytes; at += 16) v128.store(eo + at, f32x4.neg(v128.load(e + at)));
+  else for (; at + 16 <= bytes; at += 16) v128.store(eo + at, f64x2.neg(v128.load(e + at)));
+  for (let i = at >> (dt == DTYPE_F32 ? 2 : 3); i < n; i++) setAt(eo, i, dt, -getAt(e, i, dt));
   return obj(out);
 }
 

@@ -13,8 +13,10 @@ import { typeValue, deepCopy, resolveIndex, compareValues } from "./ops";
 import { builtinName } from "./builtin-names";
 import { OPS_LT } from "./names";
 import * as B from "./opcodes";
-import { callLinalg, arrayTotal } from "../linalg/builtins";
+import { callLinalg } from "../linalg/builtins";
+import { reduceArray } from "../linalg/reduce";
 import { isMatrix, isTensor } from "../linalg/matrix";
+import { mapArray, roundHalfAway } from "../linalg/elementwise";
 import { allOf, timeoutOf, sleepFor } from "./scheduler";
 import { E_ASSERTION_FAILED, E_INDEX_OUT_OF_RANGE, E_INTERNAL_ERROR, E_INVALID_ARGUMENT, E_MEMORY_LIMIT, E_MISSING_KEY, E_NOT_A_NUMBER, E_OPERAND_TYPES, E_WRONG_ARG_COUNT } from "./contract";
 
@@ -70,6 +72,7 @@ function wantType(v: u64, t: u8, name: u32): bool {
 }
 
 function math1(id: u32, v: u64): u64 {
+  if (isMatrix(v) || isTensor(v)) return mapArray(id, v);
   if (!wantNumber(v, id)) return NIL;
   const x = numOf(v);
   switch (id) {
@@ -77,7 +80,7 @@ function math1(id: u32, v: u64): u64 {
     case B.BI_SQRT: return num(Math.sqrt(x));
     case B.BI_FLOOR: return num(Math.floor(x));
     case B.BI_CEIL: return num(Math.ceil(x));
-    case B.BI_ROUND: return num(x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5));
+    case B.BI_ROUND: return num(roundHalfAway(x));
     case B.BI_EXP: return num(hostMath(MATH_EXP, x, 0));
     case B.BI_LOG: return num(hostMath(MATH_LOG, x, 0));
     case B.BI_SIN: return num(hostMath(MATH_SIN, x, 0));
@@ -113,8 +116,15 @@ function extreme(id: u32, args: u32, n: u32): u64 {
   return best;
 }
 
-function sumOf(id: u32, v: u64): u64 {
-  if (isMatrix(v) || isTensor(v)) return arrayTotal(v, id == B.BI_MEAN);
+/** sum or mean of a list, or of a matrix or tensor (along an axis when one is given). */
+function sumOf(id: u32, args: u32, argc: u32): u64 {
+  const v = arg(args, 0);
+  if (isMatrix(v) || isTensor(v)) return reduceArray(id, v, argc > 1 ? arg(args, 1) : NIL);
+  if (argc > 1 && arg(args, 1) != NIL) {
+    // a list has no axes
+    raise2(E_OPERAND_TYPES, obj(builtinName(id)), typeValue(v));
+    return NIL;
+  }
   if (!wantType(v, T_LIST, id)) return NIL;
   const p = objOf(v);
   const n = listLen(p);
@@ -338,7 +348,7 @@ export function runBuiltin(id: u32, args: u32, n: u32): u64 {
     case B.BI_MIN:
     case B.BI_MAX: return extreme(id, args, n);
     case B.BI_SUM:
-    case B.BI_MEAN: return sumOf(id, arg(args, 0));
+    case B.BI_MEAN: return sumOf(id, args, n);
     case B.BI_ASSERT: {
       if (isTruthy(arg(args, 0))) return NIL;
       if (n > 1) raise1(E_ASSERTION_FAILED, toStr(arg(args, 1)));

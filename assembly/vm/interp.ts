@@ -33,6 +33,7 @@ import { strEquals } from "../objects/string";
 import { handleSlots, handleCount } from "./handles";
 import { newMatrix, isMatrix, isTensor, mElems } from "../linalg/matrix";
 import { elementwise, negate, transpose, solveWith, getIndexN, setIndexN, EW_MUL, EW_DIV } from "../linalg/ops";
+import { elementPower } from "../linalg/elementwise";
 import { DTYPE_F64 } from "../heap/layout";
 import { isFuture, futureState, futureValue, RESOLVED, FAILED as SETTLED_FAILED } from "../objects/future";
 import { current, firstFiber, syncCurrent, clearPooledStacks, argCount, argAt, FB_NARGS, FB_INLINE, FB_FN, FB_ARGS, FB_FUTURE, FB_ACTOR, FB_WAIT, FB_KIND, FB_LNEXT, FK_MESSAGE } from "./fiber";
@@ -1375,6 +1376,12 @@ export function execute(stopDepth: u32): u32 {
           for (let i = a; i < nregs; i++) setR(base, i, NIL);
           exitRegion();
         }
+        continue;
+      }
+      case O.OP_EPOW: {
+        const v = elementPower(R(base, (ins >> 16) & 0xFF), R(base, ins >> 24));
+        if (faultCode != 0) break;
+        setR(base, a, v);
         continue;
       }
       default:

@@ -56,7 +56,8 @@ export const OPS_INDEX: u32 = 13;
 export const OPS_ITERATE: u32 = 14;
 export const OPS_RANGE: u32 = 15;
 export const OPS_EQ: u32 = 16;
-const opSymbols = <u32>memory.data(4 * 17);
+export const OPS_EPOW: u32 = 17;
+const opSymbols = <u32>memory.data(4 * 18);
 
 export function initNames(): void {
   S_NUMBER = pinnedLiteral("number");
@@ -105,6 +106,7 @@ export function initNames(): void {
   setSymbol(OPS_ITERATE, "for-in");
   setSymbol(OPS_RANGE, "..");
   setSymbol(OPS_EQ, "==");
+  setSymbol(OPS_EPOW, ".^");
 }
 
 function setSymbol(i: u32, s: string): void {

@@ -11,6 +11,8 @@ let b = rand(n, 1, seed_b)
 var X = nil   // inv(A)
 var x = nil   // the solution of A x = b
 var d = nil   // det(A)
+var s = nil   // sum(A, 0): the column sums
+var m = nil   // amax(A, 1): the row maxima
 
 // One operation each, as a statement in a program: the suite times calls of these.
 func inverse_of_A() {
@@ -23,4 +25,12 @@ func solve_for_b() {
 
 func det_of_A() {
   d = det(A)
+}
+
+func colsum_of_A() {
+  s = sum(A, 0)
+}
+
+func rowmax_of_A() {
+  m = amax(A, 1)
 }

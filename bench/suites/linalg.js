@@ -1,5 +1,6 @@
 // The `linalg` suite: inverse, linear solve and determinant of an n x n f64
-// matrix, n = 100 and 500.
+// matrix, n = 100 and 500, and the column sums and row maxima of the same
+// matrix (reductions along an axis, memory-bound: a few flops per element).
 //
 // Every implementation works on the same, well-conditioned matrix: A =
 // rand(n, n, seed) / n + eye(n) (Noodle's rand, rebuilt bit for bit in
@@ -11,8 +12,10 @@
 //   inverse  max |A X - I|                       (entrywise)
 //   solve    |A x - b| / |b|                     (2-norms)
 //   det      |d - d_ref| / |d_ref|, d_ref from the plain LU in peers/dense/plain.js
+//   colsum   max |s - s_ref| / max |s_ref|        (s_ref: JavaScript loops)
+//   rowmax   max |m - m_ref|                      (exact)
 // gflops uses the nominal flop counts of LU-based methods: 2 n^3 (inverse),
-// 2/3 n^3 + 2 n^2 (solve), 2/3 n^3 (det).
+// 2/3 n^3 + 2 n^2 (solve), 2/3 n^3 (det), and n^2 for the reductions.
 //
 // Node only: the peers load ml-matrix and TensorFlow.js from node_modules.
 
@@ -44,6 +47,16 @@ const OPS = {
     residualOf: "|d - d_ref| / |d_ref|",
     noodle: { fn: "det_of_A", statement: "d = det(A)", result: (s) => s.eval("d") },
   },
+  colsum: {
+    flops: (n) => n ** 2,
+    residualOf: "max |s - s_ref| / max |s_ref|",
+    noodle: { fn: "colsum_of_A", statement: "s = sum(A, 0)", result: (s) => parsePrintedMatrix(s.print("print(s)")) },
+  },
+  rowmax: {
+    flops: (n) => n ** 2,
+    residualOf: "max |m - m_ref|",
+    noodle: { fn: "rowmax_of_A", statement: "m = amax(A, 1)", result: (s) => parsePrintedMatrix(s.print("print(m)")) },
+  },
 };
 
 // ------------------------------------------------------------------ inputs and the check
@@ -63,9 +76,33 @@ function inputs(n) {
   return entry;
 }
 
+/** Column sums and row maxima of a (n x n, row-major) in plain loops. */
+function columnSums(a, n) {
+  const s = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s[j] += a[i * n + j];
+  return s;
+}
+
+function rowMaxima(a, n) {
+  const m = new Float64Array(n).fill(-Infinity);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m[i] = Math.max(m[i], a[i * n + j]);
+  return m;
+}
+
 function residual(op, n, result) {
   const { a, b, det } = inputs(n);
   if (op === "det") return Math.abs(result - det) / Math.abs(det);
+  if (op === "colsum" || op === "rowmax") {
+    const ref = op === "colsum" ? columnSums(a, n) : rowMaxima(a, n);
+    if (!result || result.length !== n) return NaN;
+    let worst = 0;
+    let scale = 0;
+    for (let i = 0; i < n; i++) {
+      worst = Math.max(worst, Math.abs(result[i] - ref[i]));
+      scale = Math.max(scale, Math.abs(ref[i]));
+    }
+    return op === "colsum" ? worst / scale : worst;
+  }
   if (!result || result.length !== (op === "inverse" ? n * n : n)) return NaN;
   if (op === "inverse") {
     const p = plain.matmul(a, result, n);
@@ -127,6 +164,8 @@ const JS_OPS = {
   inverse: ({ a }, n) => plain.inverse(a, n),
   solve: ({ a, b }, n) => plain.solve(a, b, n),
   det: ({ a }, n) => plain.det(a, n),
+  colsum: ({ a }, n) => columnSums(a, n),
+  rowmax: ({ a }, n) => rowMaxima(a, n),
 };
 
 const js = inProcess({
@@ -141,7 +180,7 @@ const js = inProcess({
     return {
       run,
       output: check.output,
-      fields: { ...check.fields, timed: `plain.${op}: LU with partial pivoting in JavaScript loops` },
+      fields: { ...check.fields, timed: op in plain ? `plain.${op}: LU with partial pivoting in JavaScript loops` : `${op}: JavaScript loops over the rows` },
     };
   },
 });
@@ -159,6 +198,8 @@ const mlMatrix = inProcess({
       inverse: ["inverse(A)", () => ml.inverse(A), (X) => Float64Array.from(X.to1DArray())],
       solve: ["solve(A, b)", () => ml.solve(A, B), (x) => Float64Array.from(x.to1DArray())],
       det: ["determinant(A)", () => ml.determinant(A), (d) => d],
+      colsum: ["A.sum('column')", () => A.sum("column"), (s) => Float64Array.from(s)],
+      rowmax: ["A.maxRow(i) for each row", () => Float64Array.from({ length: n }, (_, i) => A.maxRow(i)), (m) => m],
     };
     const [what, run, read] = calls[op];
     const check = verdict(c, read(run()));

@@ -197,6 +197,7 @@ export const OPCODES = [
   op("SPAWNV", "ABC", ["r", "-", "-"], "R[A] = a future of R[A](the items of the list R[A+1]) run as a new task", {
     ranges: [{ base: 0, count: 2, fixed: true }],
   }),
+  op("EPOW", "ABC", ["r", "r", "r"], "R[A] = R[B] .^ R[C] (elementwise power)"),
 ] as const;
 
 export type OpName = (typeof OPCODES)[number]["name"];

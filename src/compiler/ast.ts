@@ -99,7 +99,7 @@ export interface Unary {
   operand: Expr;
   span: Span;
 }
-export type BinaryOp = "+" | "-" | "*" | "/" | "%" | "**" | ".*" | "./" | "\\" | "==" | "!=" | "<" | "<=" | ">" | ">=";
+export type BinaryOp = "+" | "-" | "*" | "/" | "%" | "**" | ".^" | ".*" | "./" | "\\" | "==" | "!=" | "<" | "<=" | ">" | ">=";
 export interface Binary {
   kind: "Binary";
   op: BinaryOp;

@@ -121,6 +121,7 @@ const BINARY_OPS: Partial<Record<A.BinaryOp, OpName>> = {
   "/": "DIV",
   "%": "MOD",
   "**": "POW",
+  ".^": "EPOW",
   ".*": "EMUL",
   "./": "EDIV",
   "\\": "LDIV",

@@ -76,6 +76,7 @@ const BINARY_PREC: Partial<Record<TokenKind, number>> = {
   "./": MUL,
   "\\": MUL,
   "**": POWER,
+  ".^": POWER,
 };
 
 const ASSIGN_OPS: ReadonlySet<TokenKind> = new Set<TokenKind>(["=", "+=", "-=", "*=", "/="]);
@@ -398,8 +399,11 @@ class Parser {
     this.enter();
     try {
       switch (this.peek().kind) {
-        case "let":
         case "var":
+          // `var(x)` calls the builtin variance; a declaration names its variable first
+          if (this.peek(1).kind === "(") return this.exprOrAssign();
+          return this.letStmt();
+        case "let":
           return this.letStmt();
         case "func":
         case "async":
@@ -817,6 +821,11 @@ class Parser {
       case "nil":
         this.next();
         return { kind: "Nil", span: t.span };
+      case "var":
+        // the builtin variance, `var(x)`; elsewhere `var` only starts a declaration
+        if (this.peek(1).kind !== "(") return this.fail(`expected an expression but found ${describe(t)}`);
+        this.next();
+        return { kind: "Ident", name: "var", span: t.span };
       case "ident":
         if (!this.ctx.noLambda && this.peek(1).kind === "=>") {
           this.next();

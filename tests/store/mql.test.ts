@@ -77,6 +77,28 @@ describe("queries", () => {
     expect(q("SELECT elem(value, 5, 5) AS e FROM objects WHERE key = 'A'")[0].get("e")).toBeNull();
   });
 
+  it("compute std, var, amin, amax, argmin and argmax of all elements, as the builtins do", () => {
+    const [r] = q(
+      "SELECT std(value) AS sd, var(value) AS v, amin(value) AS lo, amax(value) AS hi, argmin(value) AS at_lo, argmax(value) AS at_hi FROM objects WHERE key = 'A'",
+    );
+    expect([r.get("sd"), r.get("v"), r.get("lo"), r.get("hi"), r.get("at_lo"), r.get("at_hi")]).toEqual([Math.sqrt(1.25), 1.25, 1, 4, 0, 3]);
+    const rows = q("SELECT key, argmax(value) AS at FROM objects WHERE type IN ('matrix', 'tensor') AND amax(value) >= 5 ORDER BY var(value) DESC");
+    expect(rows.map((row) => [row.get("key"), row.get("at")])).toEqual([
+      ["T", 7],
+      ["B", 3],
+    ]);
+    expect(q("SELECT std(value) AS sd FROM objects WHERE key = 'F'")[0].get("sd")).toBeCloseTo(Math.sqrt(1.6875), 12);
+  });
+
+  it("keep a reduction's error code: amin of an empty matrix is 3011", () => {
+    s.put("E", matrix([[]]));
+    try {
+      expect(codeOf(() => q("SELECT amin(value) AS m FROM objects WHERE key = 'E'"))).toBe(3011);
+    } finally {
+      s.delete("E");
+    }
+  });
+
   it("read metadata fields and return values and metadata as Noodle values", () => {
     const rows = q("SELECT key, value, meta, meta(meta, 'run') AS run FROM objects WHERE meta(meta, 'tag') = 'demo' ORDER BY key");
     expect(rows.map((r) => r.get("key"))).toEqual(["A", "B"]);
