@@ -10,6 +10,7 @@ import {
   newMatrix, zeroMatrix, newTensor, isMatrix, isTensor, mRows, mCols, mDtype, mElems, arrayCount, arrayElems, arrayDtype, getAt, setAt,
 } from "./matrix";
 import { transpose, determinant, solveWith, luParts, matrixFromLists, castMatrix, shapeList } from "./ops";
+import { callDecomposition } from "./decompositions";
 import * as B from "../vm/opcodes";
 import { builtinName } from "../vm/builtin-names";
 import { typeValue } from "../vm/ops";
@@ -216,6 +217,14 @@ export function callLinalg(id: u32, args: u32, n: u32): u64 {
       const out = castMatrix(p, want);
       return out == 0 ? NIL : obj(out);
     }
+    case B.BI_QR:
+    case B.BI_CHOL:
+    case B.BI_EIGH:
+    case B.BI_SVD:
+    case B.BI_PINV:
+    case B.BI_RANK:
+    case B.BI_LSTSQ:
+      return callDecomposition(id, args);
   }
   return NIL;
 }

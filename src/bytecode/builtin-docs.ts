@@ -60,6 +60,13 @@ export const BUILTIN_DOCS: Readonly<Record<string, string>> = {
   reshape: "reshape(x, shape) — the elements in a new shape: a matrix for two axes, else a tensor",
   f32: "f32(A) — the matrix or tensor with 32-bit float elements",
   f64: "f64(A) — the matrix or tensor with 64-bit float elements",
+  qr: "qr(A) — a map with Q (orthonormal columns) and R (upper triangular) such that Q * R == A",
+  chol: "chol(A) — the lower triangular L with L * L' == A (3011 unless A is symmetric positive definite)",
+  eigh: "eigh(A) — for a symmetric A, a map with values (a column, ascending) and vectors (unit eigenvectors as columns)",
+  svd: "svd(A) — a map with U, S (a column, descending) and V such that U * diag(S) * V' == A",
+  pinv: "pinv(A) — the Moore-Penrose pseudo-inverse, through the SVD",
+  rank: "rank(A) — the number of singular values above max(rows, cols) * eps * the largest",
+  lstsq: "lstsq(A, b) — x minimising |A x - b| (the minimum-norm one when A has dependent columns)",
   // the prelude's (src/compiler/prelude.ts)
   map: "map(xs, f) — a list of f(x) for each item of xs",
   pmap: "pmap(xs, f) — map in parallel on the pool's workers when there is one (f captures no variables)",

@@ -77,6 +77,14 @@ export const BUILTINS = [
   b("reshape", 2),
   b("f32", 1),
   b("f64", 1),
+  // decompositions (assembly/linalg/decompositions.ts)
+  b("qr", 1),
+  b("chol", 1),
+  b("eigh", 1),
+  b("svd", 1),
+  b("pinv", 1),
+  b("rank", 1),
+  b("lstsq", 2),
   // host builtins come last: the core sends every id from the first of them to the host
   h("__db_open", 1),
   h("__db_close", 1),
