@@ -14,7 +14,7 @@ import { castMatrix, shapeList } from "./ops";
 import { gemm64 } from "./matmul";
 import { RB, applyLeft } from "./householder";
 import { qrFactor, qrFormQt } from "./qr";
-import { cholFactor } from "./cholesky";
+import { cholFactor, cholScratch } from "./cholesky";
 import { tridiagonalize, tridiagonalQL, backTransform } from "./eigh";
 import { bidiagonalize, bidiagonalQR } from "./svd";
 import { axpy, scale, transposeInto } from "./vectors";
@@ -113,29 +113,48 @@ function f64Copy(p: u32): u32 {
   return a;
 }
 
-function allFinite(a: u32, count: u32): bool {
-  for (let i: u32 = 0; i < count; i++) {
-    const x = load<f64>(a + (i << 3));
-    if (x - x != 0) return false;
+/** The largest magnitude among count doubles at a: NaN or infinity when one of them is. */
+function largest(a: u32, count: u32): f64 {
+  // f64x2.max propagates NaN
+  let m0 = f64x2.splat(0), m1 = f64x2.splat(0);
+  let i: u32 = 0;
+  for (; i + 4 <= count; i += 4) {
+    m0 = f64x2.max(m0, f64x2.abs(v128.load(a + (i << 3))));
+    m1 = f64x2.max(m1, f64x2.abs(v128.load(a + (i << 3), 16)));
   }
-  return true;
+  m0 = f64x2.max(m0, m1);
+  let m = max(f64x2.extract_lane(m0, 0), f64x2.extract_lane(m0, 1));
+  for (; i < count; i++) {
+    const x = Math.abs(load<f64>(a + (i << 3)));
+    m = x != x ? x : max(m, x);
+  }
+  return m;
+}
+
+function allFinite(a: u32, count: u32): bool {
+  return largest(a, count) < Infinity;
 }
 
 /**
- * Whether square a (n x n) is symmetric to within sqrt(eps) of its largest element; if so it is
- * made exactly symmetric (the mean of a and a'), so rounding in how it was computed is forgiven.
+ * Whether square a (n x n) is symmetric to within sqrt(eps) of its largest element `big`; if
+ * so it is made exactly symmetric (the mean of a and a'), so rounding in how it was computed is
+ * forgiven. Compares in 32 x 32 tiles, so that the transposed reads stay in the cache.
  */
-function symmetrize(a: u32, n: u32, eps: f64): bool {
-  let big: f64 = 0;
-  for (let i: u32 = 0; i < n * n; i++) big = max(big, Math.abs(load<f64>(a + (i << 3))));
+function symmetrize(a: u32, n: u32, big: f64, eps: f64): bool {
   const tol = Math.sqrt(eps) * big;
-  for (let i: u32 = 0; i < n; i++) {
-    for (let j: u32 = 0; j < i; j++) {
-      const x = load<f64>(a + ((i * n + j) << 3)), y = load<f64>(a + ((j * n + i) << 3));
-      if (Math.abs(x - y) > tol) return false;
-      const m = 0.5 * (x + y);
-      store<f64>(a + ((i * n + j) << 3), m);
-      store<f64>(a + ((j * n + i) << 3), m);
+  for (let i0: u32 = 0; i0 < n; i0 += 32) {
+    const i1 = min(i0 + 32, n);
+    for (let j0: u32 = 0; j0 <= i0; j0 += 32) {
+      for (let i = i0; i < i1; i++) {
+        const j1 = min(j0 + 32, i);
+        for (let j = j0; j < j1; j++) {
+          const x = load<f64>(a + ((i * n + j) << 3)), y = load<f64>(a + ((j * n + i) << 3));
+          if (Math.abs(x - y) > tol) return false;
+          const m = 0.5 * (x + y);
+          store<f64>(a + ((i * n + j) << 3), m);
+          store<f64>(a + ((j * n + i) << 3), m);
+        }
+      }
     }
   }
   return true;
@@ -228,16 +247,25 @@ function factorQR(a: u32, m: u32, n: u32): u32 {
 }
 
 function chol(id: u32, p: u32): u64 {
-  const n = mRows(p);
+  const n = mRows(p), dt = mDtype(p);
   if (n != mCols(p)) return notSquare(id, p);
-  const a = f64Copy(p), wt = take(64 * n);
+  // an f64 matrix is factored in its result's storage, an f32 one in scratch
+  let L: u32 = 0, a: u32;
+  if (dt == DTYPE_F64) {
+    L = newMatrix(n, n, DTYPE_F64);
+    if (L == 0) return fail();
+    a = mElems(L);
+    memory.copy(a, mElems(p), (n * n) << 3);
+  } else a = f64Copy(p);
+  const wt = take(cholScratch(n));
   if (a == 0 || wt == 0) return fail();
-  if (!allFinite(a, n * n)) return invalid(id, M_NONFINITE);
-  if (!symmetrize(a, n, epsOf(p)) || !cholFactor(a, n, wt)) {
+  const big = largest(a, n * n);
+  if (!(big < Infinity)) return invalid(id, M_NONFINITE);
+  if (!symmetrize(a, n, big, epsOf(p)) || !cholFactor(a, n, wt)) {
     raise1(E_INVALID_ARGUMENT, obj(M_NOT_SPD));
     return fail();
   }
-  const L = result(a, n, n, n, mDtype(p));
+  if (L == 0) L = result(a, n, n, n, dt);
   return L == 0 ? fail() : obj(L);
 }
 
@@ -246,8 +274,9 @@ function eigh(id: u32, p: u32): u64 {
   if (n != mCols(p)) return notSquare(id, p);
   const a = f64Copy(p);
   if (a == 0) return fail();
-  if (!allFinite(a, n * n)) return invalid(id, M_NONFINITE);
-  if (!symmetrize(a, n, epsOf(p))) {
+  const big = largest(a, n * n);
+  if (!(big < Infinity)) return invalid(id, M_NONFINITE);
+  if (!symmetrize(a, n, big, epsOf(p))) {
     raise1(E_INVALID_ARGUMENT, obj(M_NOT_SYMMETRIC_EIGH));
     return fail();
   }

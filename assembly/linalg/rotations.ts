@@ -4,9 +4,10 @@
 // applied to eight columns at a time, the row shared by consecutive rotations kept in
 // registers, so each rotation costs one load and one store of the row it finishes.
 
+// c x + s y; with relaxed SIMD (a separate build of the core) one of the products is fused.
 // @ts-ignore: decorator
 @inline function rot(c: v128, s: v128, x: v128, y: v128): v128 {
-  return f64x2.add(f64x2.mul(c, x), f64x2.mul(s, y));
+  return ASC_FEATURE_RELAXED_SIMD ? f64x2.relaxed_madd(c, x, f64x2.mul(s, y)) : f64x2.add(f64x2.mul(c, x), f64x2.mul(s, y));
 }
 
 /**
