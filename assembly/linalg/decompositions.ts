@@ -280,7 +280,7 @@ function eigh(id: u32, p: u32): u64 {
     raise1(E_INVALID_ARGUMENT, obj(M_NOT_SYMMETRIC_EIGH));
     return fail();
   }
-  const vt = takeZero(n * n), taus = take(n), d = take(n), e = take(n), w = take(n), w2 = take(n);
+  const vt = takeZero(n * n), taus = take(n), d = take(n), e = take(n), w = take(2 * n), w2 = take(n);
   const zt = takeZero(n * n), ts = take(RB * RB), vcol = take(n * RB), wk = take(n * RB), tw = take(RB), order = take(n), vec = take(n * n);
   if (vt == 0 || taus == 0 || d == 0 || e == 0 || w == 0 || w2 == 0 || zt == 0 || ts == 0 || vcol == 0 || wk == 0 || tw == 0 || order == 0 || vec == 0) return fail();
   tridiagonalize(a, n, d, e, vt, taus, w);

@@ -13,32 +13,60 @@ const MAX_ITERATIONS: u32 = 60;
  * Reduces symmetric a (n x n, row stride n, both triangles) to tridiagonal form: diagonal into
  * d, off-diagonal into e (e[i] couples i and i+1, e[n-1] = 0). Reflector k (k < n - 1) acts on
  * coordinates k+1.. and goes to row k of vt (n x n, zero-filled by the caller), its tau to taus.
- * `p` is scratch for n doubles. a is overwritten.
+ * `p` is scratch for 2n doubles. a is overwritten.
+ *
+ * Each step's rank-two update of the trailing matrix also makes the next step's product
+ * (tau A22 v, row by row as each row is finished), so the trailing matrix is read once per
+ * step rather than twice.
  */
 export function tridiagonalize(a: u32, n: u32, d: u32, e: u32, vt: u32, taus: u32, p: u32): void {
+  if (n == 0) return;
+  let pk = p, pn = p + (n << 3);
+  let tau = n > 1 ? reflectorOfRow(a, n, 0, vt, taus, d, e) : 0;
+  if (tau != 0) {
+    const v = vt + ((1) << 3), len = n - 1;
+    for (let r: u32 = 0; r < len; r++) store<f64>(pk + (r << 3), tau * dot(a + (((r + 1) * n + 1) << 3), v, len));
+  }
   for (let k: u32 = 0; k + 1 < n; k++) {
     const len = n - k - 1;
     const v = vt + ((k * n + k + 1) << 3);
-    memory.copy(v, a + ((k * n + k + 1) << 3), len << 3);
-    const tau = makeReflector(v, len);
-    store<f64>(taus + (k << 3), tau);
-    store<f64>(d + (k << 3), load<f64>(a + ((k * n + k) << 3)));
-    store<f64>(e + (k << 3), reflectedBeta);
-    if (tau == 0) continue;
-    // A22 := H A22 H = A22 - v w' - w v', w = p - (tau/2)(p'v) v, p = tau A22 v
+    // w = p - (tau/2)(p'v) v, in pk; then A22 := A22 - v w' - w v', row by row
+    if (tau != 0) axpy(pk, v, -0.5 * tau * dot(pk, v, len), len);
     const a22 = a + (((k + 1) * n + k + 1) << 3);
-    for (let r: u32 = 0; r < len; r++) store<f64>(p + (r << 3), tau * dot(a22 + ((r * n) << 3), v, len));
-    axpy(p, v, -0.5 * tau * dot(p, v, len), len);
-    for (let r: u32 = 0; r < len; r++) {
+    if (tau != 0) updateRow(a22, pk, v, 0, len);
+    // the next reflector, from the first row of A22 now final
+    const next = k + 2 < n ? reflectorOfRow(a, n, k + 1, vt, taus, d, e) : 0;
+    const vn = vt + (((k + 1) * n + k + 2) << 3);
+    for (let r: u32 = 1; r < len; r++) {
       const row = a22 + ((r * n) << 3);
-      axpy(row, p, -load<f64>(v + (r << 3)), len);
-      axpy(row, v, -load<f64>(p + (r << 3)), len);
+      if (tau != 0) updateRow(row, pk, v, r, len);
+      if (next != 0) store<f64>(pn + ((r - 1) << 3), next * dot(row + 8, vn, len - 1));
     }
+    tau = next;
+    const t = pk;
+    pk = pn;
+    pn = t;
   }
-  if (n > 0) {
-    store<f64>(d + ((n - 1) << 3), load<f64>(a + (((n - 1) * n + n - 1) << 3)));
-    store<f64>(e + ((n - 1) << 3), 0);
-  }
+  store<f64>(d + ((n - 1) << 3), load<f64>(a + (((n - 1) * n + n - 1) << 3)));
+  store<f64>(e + ((n - 1) << 3), 0);
+}
+
+/** Reflector k from row k of a (coordinates k+1..): into row k of vt, taus[k], d[k] and e[k]; its tau. */
+function reflectorOfRow(a: u32, n: u32, k: u32, vt: u32, taus: u32, d: u32, e: u32): f64 {
+  const v = vt + ((k * n + k + 1) << 3);
+  memory.copy(v, a + ((k * n + k + 1) << 3), (n - k - 1) << 3);
+  const tau = makeReflector(v, n - k - 1);
+  store<f64>(taus + (k << 3), tau);
+  store<f64>(d + (k << 3), load<f64>(a + ((k * n + k) << 3)));
+  store<f64>(e + (k << 3), reflectedBeta);
+  return tau;
+}
+
+/** Row r of the trailing matrix (len doubles at row) minus v[r] w + w[r] v. */
+// @ts-ignore: decorator
+@inline function updateRow(row: u32, w: u32, v: u32, r: u32, len: u32): void {
+  axpy(row, w, -load<f64>(v + (r << 3)), len);
+  axpy(row, v, -load<f64>(w + (r << 3)), len);
 }
 
 /**
