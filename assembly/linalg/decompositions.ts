@@ -137,10 +137,11 @@ function allFinite(a: u32, count: u32): bool {
 
 /**
  * Whether square a (n x n) is symmetric to within sqrt(eps) of its largest element `big`; if
- * so it is made exactly symmetric (the mean of a and a'), so rounding in how it was computed is
- * forgiven. Compares in 32 x 32 tiles, so that the transposed reads stay in the cache.
+ * so, and `average`, it is made exactly symmetric (the mean of a and a'), so rounding in how it
+ * was computed is forgiven. Compares in 32 x 32 tiles, so that the transposed reads stay in the
+ * cache.
  */
-function symmetrize(a: u32, n: u32, big: f64, eps: f64): bool {
+function symmetrize(a: u32, n: u32, big: f64, eps: f64, average: bool): bool {
   const tol = Math.sqrt(eps) * big;
   for (let i0: u32 = 0; i0 < n; i0 += 32) {
     const i1 = min(i0 + 32, n);
@@ -150,6 +151,7 @@ function symmetrize(a: u32, n: u32, big: f64, eps: f64): bool {
         for (let j = j0; j < j1; j++) {
           const x = load<f64>(a + ((i * n + j) << 3)), y = load<f64>(a + ((j * n + i) << 3));
           if (Math.abs(x - y) > tol) return false;
+          if (!average || x == y) continue;
           const m = 0.5 * (x + y);
           store<f64>(a + ((i * n + j) << 3), m);
           store<f64>(a + ((j * n + i) << 3), m);
@@ -261,7 +263,8 @@ function chol(id: u32, p: u32): u64 {
   if (a == 0 || wt == 0) return fail();
   const big = largest(a, n * n);
   if (!(big < Infinity)) return invalid(id, M_NONFINITE);
-  if (!symmetrize(a, n, big, epsOf(p)) || !cholFactor(a, n, wt)) {
+  // the factorisation reads only the lower triangle
+  if (!symmetrize(a, n, big, epsOf(p), false) || !cholFactor(a, n, wt)) {
     raise1(E_INVALID_ARGUMENT, obj(M_NOT_SPD));
     return fail();
   }
@@ -276,7 +279,7 @@ function eigh(id: u32, p: u32): u64 {
   if (a == 0) return fail();
   const big = largest(a, n * n);
   if (!(big < Infinity)) return invalid(id, M_NONFINITE);
-  if (!symmetrize(a, n, big, epsOf(p))) {
+  if (!symmetrize(a, n, big, epsOf(p), true)) {
     raise1(E_INVALID_ARGUMENT, obj(M_NOT_SYMMETRIC_EIGH));
     return fail();
   }
