@@ -332,10 +332,15 @@ function svdCore(id: u32, p: u32, vectors: bool): bool {
   const big = wide ? n : m, k = wide ? m : n;
   const a0 = f64Copy(p);
   if (a0 == 0) return false;
-  if (!allFinite(a0, m * n)) {
+  const largestElement = largest(a0, m * n);
+  if (!(largestElement < Infinity)) {
     invalid(id, M_NONFINITE);
     return false;
   }
+  // scaled by a power of two to a largest element in [1, 2): the iteration's test for a
+  // negligible entry has an absolute floor near 1e-291, and squares must not overflow
+  const exponent = largestElement > 0 ? <i32>Math.max(-1000, Math.min(1000, Math.floor(Math.log2(largestElement)))) : 0;
+  if (exponent != 0) scale(a0, Math.pow(2, -exponent), m * n);
   // a: big x k, the matrix or its transpose
   let a = a0;
   if (wide) {
@@ -367,7 +372,8 @@ function svdCore(id: u32, p: u32, vectors: bool): bool {
   svdS = take(k);
   if (order == 0 || svdS == 0) return false;
   sortOrder(d, k, order, false);
-  for (let j: u32 = 0; j < k; j++) store<f64>(svdS + (j << 3), load<f64>(d + (<u32>load<f64>(order + (j << 3)) << 3)));
+  const unscale = Math.pow(2, exponent);
+  for (let j: u32 = 0; j < k; j++) store<f64>(svdS + (j << 3), unscale * load<f64>(d + (<u32>load<f64>(order + (j << 3)) << 3)));
   if (!vectors) return true;
   const ts = take(RB * RB), vcol = take(k * RB), wk = take(k * RB), tw = take(RB);
   if (ts == 0 || vcol == 0 || wk == 0 || tw == 0) return false;

@@ -239,6 +239,16 @@ describe("svd", () => {
   it("works in f32, returning f32", () => {
     checkSVD(randomMatrix(40, 25, 3, false), 1e-5, "f32");
   });
+
+  it("keeps its accuracy at the ends of the double range", () => {
+    const a = randomMatrix(20, 12, 8, false) as M;
+    const want = checkSVD(a, 1e-14);
+    for (const scale of [1e-300, 1e-305, 1e300]) {
+      const [, S] = s.call("svd_of", matrix(a.map((row) => row.map((v) => v * scale)))) as Matrix[];
+      expect(relDiff([col(S).map((v) => v / scale)], [want]), `scale ${scale}`).toBeLessThan(1e-13);
+      expect(s.call("rank_of", matrix(a.map((row) => row.map((v) => v * scale)))), `scale ${scale}`).toBe(12);
+    }
+  });
 });
 
 describe("pinv, rank and lstsq", () => {
