@@ -15,7 +15,7 @@ import { gemm64 } from "./matmul";
 import { RB, applyLeft } from "./householder";
 import { qrFactor, qrFormQt } from "./qr";
 import { cholFactor, cholScratch } from "./cholesky";
-import { tridiagonalize, tridiagonalQL, backTransform } from "./eigh";
+import { tridiagonalize, tridiagonalQL, formReflectorProduct } from "./eigh";
 import { bidiagonalize, bidiagonalQR } from "./svd";
 import { axpy, scale, transposeInto } from "./vectors";
 import * as B from "../vm/opcodes";
@@ -284,12 +284,12 @@ function eigh(id: u32, p: u32): u64 {
     return fail();
   }
   const vt = takeZero(n * n), taus = take(n), d = take(n), e = take(n), w = take(2 * n), w2 = take(n);
-  const zt = takeZero(n * n), ts = take(RB * RB), vcol = take(n * RB), wk = take(n * RB), tw = take(RB), order = take(n), vec = take(n * n);
+  const zt = take(n * n), ts = take(RB * RB), vcol = take(n * RB), wk = take(n * RB), tw = take(RB), order = take(n), vec = take(n * n);
   if (vt == 0 || taus == 0 || d == 0 || e == 0 || w == 0 || w2 == 0 || zt == 0 || ts == 0 || vcol == 0 || wk == 0 || tw == 0 || order == 0 || vec == 0) return fail();
   tridiagonalize(a, n, d, e, vt, taus, w);
-  for (let i: u32 = 0; i < n; i++) store<f64>(zt + ((i * n + i) << 3), 1);
+  // Q', whose rows the iteration rotates into the eigenvectors
+  formReflectorProduct(zt, n, vt, taus, 1, n > 0 ? n - 1 : 0, ts, vcol, wk, tw);
   if (!tridiagonalQL(d, e, n, zt, w, w2)) return invalid(id, M_NO_CONVERGENCE);
-  if (n > 1) backTransform(zt, n, vt, taus, 1, n - 1, ts, vcol, wk, tw);
   sortOrder(d, n, order, true);
   // values ascending as a column; vector j is row order[j] of zt, as column j
   for (let j: u32 = 0; j < n; j++) {
@@ -360,9 +360,12 @@ function svdCore(id: u32, p: u32, vectors: bool): bool {
   const ubt = takeZero(k * k), vbt = takeZero(k * k), c1 = take(k), s1 = take(k), c2 = take(k), s2 = take(k);
   if (d == 0 || e == 0 || utv == 0 || tl == 0 || vtv == 0 || tr == 0 || ubt == 0 || vbt == 0 || c1 == 0 || s1 == 0 || c2 == 0 || s2 == 0) return false;
   bidiagonalize(r, k, d, e, utv, tl, vtv, tr, c1);
-  for (let i: u32 = 0; i < k; i++) {
-    store<f64>(ubt + ((i * k + i) << 3), 1);
-    store<f64>(vbt + ((i * k + i) << 3), 1);
+  if (vectors) {
+    // U1' and V1', whose rows the iteration rotates into U' and V' of the square factor
+    const ts = take(RB * RB), vcol = take(k * RB), wk = take(k * RB), tw = take(RB);
+    if (ts == 0 || vcol == 0 || wk == 0 || tw == 0) return false;
+    formReflectorProduct(ubt, k, utv, tl, 0, k, ts, vcol, wk, tw);
+    formReflectorProduct(vbt, k, vtv, tr, 1, k > 0 ? k - 1 : 0, ts, vcol, wk, tw);
   }
   if (!bidiagonalQR(d, e, k, ubt, vbt, c1, s1, c2, s2, vectors)) {
     invalid(id, M_NO_CONVERGENCE);
@@ -375,10 +378,6 @@ function svdCore(id: u32, p: u32, vectors: bool): bool {
   const unscale = Math.pow(2, exponent);
   for (let j: u32 = 0; j < k; j++) store<f64>(svdS + (j << 3), unscale * load<f64>(d + (<u32>load<f64>(order + (j << 3)) << 3)));
   if (!vectors) return true;
-  const ts = take(RB * RB), vcol = take(k * RB), wk = take(k * RB), tw = take(RB);
-  if (ts == 0 || vcol == 0 || wk == 0 || tw == 0) return false;
-  backTransform(ubt, k, utv, tl, 0, k, ts, vcol, wk, tw);
-  if (k > 1) backTransform(vbt, k, vtv, tr, 1, k - 1, ts, vcol, wk, tw);
   // the small factors as columns, in the order of s: us (k x k) and vs (k x k)
   const us = take(k * k), vs = take(k * k);
   if (us == 0 || vs == 0) return false;

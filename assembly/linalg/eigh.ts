@@ -1,7 +1,8 @@
 // The symmetric eigenproblem A = X diag(w) X' for an n x n f64 matrix: Householder reduction to
-// tridiagonal form (A = Q T Q'), the implicit QL iteration with Wilkinson shifts on T (EISPACK's
-// tql2, its rotations applied in sweeps to the rows of Z' = eigenvectors of T as rows), then X'
-// = Z' Q' with Q's reflectors applied in blocks through the product kernel.
+// tridiagonal form (A = Q T Q'), Q' formed from its reflectors in blocks through the product
+// kernel, then the implicit QL iteration with Wilkinson shifts on T (EISPACK's tql2), its
+// rotations applied in sweeps to the rows of Q', which become X' = Z' Q' (Z the eigenvectors of
+// T).
 import { RB, makeReflector, reflectedBeta, formT, applyRight } from "./householder";
 import { applyRotations } from "./rotations";
 import { dot, axpy } from "./vectors";
@@ -70,8 +71,9 @@ function reflectorOfRow(a: u32, n: u32, k: u32, vt: u32, taus: u32, d: u32, e: u
 }
 
 /**
- * Eigenvalues of the tridiagonal (d, e) into d (unsorted) and, rotated into zt (n x n, row
- * stride n, the identity on entry), the eigenvectors of T as rows. cs and sn are scratch for n
+ * Eigenvalues of the tridiagonal (d, e) into d (unsorted), the rotations applied to the rows of
+ * zt (n x n, row stride n): the identity on entry gives the eigenvectors of T as rows, Q' gives
+ * those of A = Q T Q'. cs and sn are scratch for n
  * doubles each. Returns false when an eigenvalue does not converge.
  */
 export function tridiagonalQL(d: u32, e: u32, n: u32, zt: u32, cs: u32, sn: u32): bool {
@@ -130,16 +132,21 @@ export function tridiagonalQL(d: u32, e: u32, n: u32, zt: u32, cs: u32, sn: u32)
 }
 
 /**
- * X' := Z' Q' = Z' H_n-2 ... H_0 for tridiagonalize's reflectors, on all n rows of zt, a block
- * of reflectors at a time from the last. ts is scratch for RB x RB, vcol and wk for n x RB, tw
- * for RB doubles.
+ * Q' = H_first+count-1 ... H_first (n x n, into qt) for reflectors [first, first + count) of vt
+ * (row k acting on coordinates first + k..): the identity with blocks of reflectors applied
+ * from the last. Rows above a block's first coordinate are still rows of the identity there,
+ * so each block touches only the rows from its own on, which saves a third of the work of
+ * applying them to a full matrix. ts is scratch for RB x RB, vcol and wk for n x RB, tw for RB
+ * doubles.
  */
-export function backTransform(zt: u32, n: u32, vt: u32, taus: u32, first: u32, count: u32, ts: u32, vcol: u32, wk: u32, tw: u32): void {
+export function formReflectorProduct(qt: u32, n: u32, vt: u32, taus: u32, first: u32, count: u32, ts: u32, vcol: u32, wk: u32, tw: u32): void {
+  memory.fill(qt, 0, (n * n) << 3);
+  for (let i: u32 = 0; i < n; i++) store<f64>(qt + ((i * n + i) << 3), 1);
   if (count == 0) return;
   for (let b0 = ((count - 1) / RB) * RB; ; b0 -= RB) {
     const w = min(RB, count - b0);
     formT(vt, n, n, taus, b0, w, first, ts, tw);
-    applyRight(zt, n, 0, n, vt, n, n, b0, w, first, ts, vcol, wk);
+    applyRight(qt, n, first + b0, n, vt, n, n, b0, w, first, ts, vcol, wk);
     if (b0 == 0) break;
   }
 }

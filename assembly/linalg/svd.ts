@@ -1,7 +1,8 @@
 // The singular value decomposition of a square n x n f64 matrix: Householder reduction to upper
 // bidiagonal form (A = U1 B V1'), then the implicit-shift QR iteration on B (Golub and Kahan, as
-// in LINPACK's dsvdc and JAMA), its rotations applied in sweeps to the rows of Ub' and Vb'; U' =
-// Ub' U1' and V' = Vb' V1' then come from the reflectors in blocks (eigh.ts's backTransform).
+// in LINPACK's dsvdc and JAMA), its rotations applied in sweeps to the rows of U1' and V1'
+// (formed from the reflectors in blocks, eigh.ts's formReflectorProduct), which become U' =
+// Ub' U1' and V' = Vb' V1'.
 // Tall and wide matrices are reduced to this case by a QR factorisation first (decompositions.ts).
 import { makeReflector, reflectedBeta } from "./householder";
 import { applyRotations, rotateRows } from "./rotations";
