@@ -357,7 +357,8 @@ function svdCore(id: u32, p: u32, vectors: bool): bool {
     for (let i: u32 = 0; i < k; i++) memory.copy(r + ((i * k + i) << 3), a + ((i * k + i) << 3), (k - i) << 3);
   }
   const d = take(k), e = take(k), utv = takeZero(k * k), tl = take(k), vtv = takeZero(k * k), tr = take(k);
-  const ubt = takeZero(k * k), vbt = takeZero(k * k), c1 = take(k), s1 = take(k), c2 = take(k), s2 = take(k);
+  // c1 is also the reduction's scratch (2k)
+  const ubt = take(k * k), vbt = take(k * k), c1 = take(2 * k), s1 = take(k), c2 = take(k), s2 = take(k);
   if (d == 0 || e == 0 || utv == 0 || tl == 0 || vtv == 0 || tr == 0 || ubt == 0 || vbt == 0 || c1 == 0 || s1 == 0 || c2 == 0 || s2 == 0) return false;
   bidiagonalize(r, k, d, e, utv, tl, vtv, tr, c1);
   if (vectors) {

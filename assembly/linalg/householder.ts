@@ -11,6 +11,8 @@ export const RB: u32 = 32;
 
 /** beta of the last reflector made: the value the reflected vector's first entry becomes. */
 export let reflectedBeta: f64 = 0;
+/** The factor the last reflector's entries after the first were scaled by (0 when tau is 0). */
+export let reflectedScale: f64 = 0;
 
 /**
  * Turns x (len doubles, contiguous) into the reflector that maps it onto beta e1 (beta =
@@ -23,12 +25,14 @@ export function makeReflector(x: u32, len: u32): f64 {
   store<f64>(x, 1);
   if (xnorm == 0) {
     reflectedBeta = alpha;
+    reflectedScale = 0;
     return 0;
   }
   const h = Math.hypot(alpha, xnorm);
   const beta = alpha >= 0 ? -h : h;
   reflectedBeta = beta;
-  scale(x + 8, 1 / (alpha - beta), len - 1);
+  reflectedScale = 1 / (alpha - beta);
+  scale(x + 8, reflectedScale, len - 1);
   return (beta - alpha) / beta;
 }
 

@@ -4,9 +4,9 @@
 // (formed from the reflectors in blocks, eigh.ts's formReflectorProduct), which become U' =
 // Ub' U1' and V' = Vb' V1'.
 // Tall and wide matrices are reduced to this case by a QR factorisation first (decompositions.ts).
-import { makeReflector, reflectedBeta } from "./householder";
+import { makeReflector, reflectedBeta, reflectedScale } from "./householder";
 import { applyRotations, rotateRows } from "./rotations";
-import { dot, axpy } from "./vectors";
+import { dot, axpy, scale } from "./vectors";
 
 /** QR sweeps allowed per singular value before giving up. */
 const MAX_SWEEPS: u32 = 75;
@@ -15,40 +15,67 @@ const MAX_SWEEPS: u32 = 75;
  * Reduces a (n x n, row stride n) to upper bidiagonal form: diagonal into d, superdiagonal into
  * e (e[n-1] = 0). Left reflector k (on coordinates k..) goes to row k of utv with its tau in
  * tl; right reflector k (on coordinates k+1..) to row k of vtv, tau in tr (both n x n,
- * zero-filled by the caller). `w` is scratch for n doubles. a is overwritten.
+ * zero-filled by the caller). `w` is scratch for 2n doubles. a is overwritten.
+ *
+ * Each step passes over the trailing rows once: a row gets the left reflector's update, then
+ * the right one's, and then adds its part to the product the next left reflector needs
+ * (w = u' A, gathered from the unscaled column and scaled when the reflector is made).
  */
 export function bidiagonalize(a: u32, n: u32, d: u32, e: u32, utv: u32, tl: u32, vtv: u32, tr: u32, w: u32): void {
+  if (n == 0) return;
+  let wk = w, wn = w + (n << 3);
+  // the first left reflector and its product w = u' A[:, 1:]
+  let tau = leftReflector(a, n, 0, utv, tl, d);
+  if (tau != 0 && n > 1) {
+    const u = utv;
+    memory.fill(wk, 0, (n - 1) << 3);
+    for (let i: u32 = 0; i < n; i++) axpy(wk, a + ((i * n + 1) << 3), load<f64>(u + (i << 3)), n - 1);
+  }
   for (let k: u32 = 0; k < n; k++) {
-    // the left reflector zeroes column k below the diagonal
-    const len = n - k;
-    const u = utv + ((k * n + k) << 3);
-    for (let i: u32 = 0; i < len; i++) store<f64>(u + (i << 3), load<f64>(a + (((k + i) * n + k) << 3)));
-    const tau = makeReflector(u, len);
-    store<f64>(tl + (k << 3), tau);
-    store<f64>(d + (k << 3), reflectedBeta);
     const cols = n - k - 1;
-    if (tau != 0 && cols > 0) {
-      memory.fill(w, 0, cols << 3);
-      for (let i: u32 = 0; i < len; i++) axpy(w, a + (((k + i) * n + k + 1) << 3), load<f64>(u + (i << 3)), cols);
-      for (let i: u32 = 0; i < len; i++) axpy(a + (((k + i) * n + k + 1) << 3), w, -tau * load<f64>(u + (i << 3)), cols);
-    }
     if (cols == 0) {
       store<f64>(e + (k << 3), 0);
       break;
     }
+    const u = utv + ((k * n + k) << 3);
+    const rowk = a + ((k * n + k + 1) << 3);
+    if (tau != 0) axpy(rowk, wk, -tau, cols);
     // the right reflector zeroes row k right of the superdiagonal
     const v = vtv + ((k * n + k + 1) << 3);
-    memory.copy(v, a + ((k * n + k + 1) << 3), cols << 3);
+    memory.copy(v, rowk, cols << 3);
     const tau2 = makeReflector(v, cols);
     store<f64>(tr + (k << 3), tau2);
     store<f64>(e + (k << 3), reflectedBeta);
-    if (tau2 != 0) {
-      for (let r = k + 1; r < n; r++) {
-        const row = a + ((r * n + k + 1) << 3);
-        axpy(row, v, -tau2 * dot(row, v, cols), cols);
-      }
+    // the trailing rows: left update, right update, then their part of the next product
+    if (cols > 1) memory.fill(wn, 0, (cols - 1) << 3);
+    for (let r = k + 1; r < n; r++) {
+      const row = a + ((r * n + k + 1) << 3);
+      if (tau != 0) axpy(row, wk, -tau * load<f64>(u + ((r - k) << 3)), cols);
+      if (tau2 != 0) axpy(row, v, -tau2 * dot(row, v, cols), cols);
+      if (r > k + 1 && cols > 1) axpy(wn, row + 8, load<f64>(row), cols - 1);
     }
+    // the next left reflector, from column k+1 now final: w = A[k+1, k+2:] + scale * wn
+    tau = leftReflector(a, n, k + 1, utv, tl, d);
+    if (tau != 0 && cols > 1) {
+      const sc = reflectedScale;
+      scale(wn, sc, cols - 1);
+      axpy(wn, a + (((k + 1) * n + k + 2) << 3), 1, cols - 1);
+    }
+    const t = wk;
+    wk = wn;
+    wn = t;
   }
+}
+
+/** Left reflector k from column k of a (rows k..): into row k of utv, tl[k] and d[k]; its tau. */
+function leftReflector(a: u32, n: u32, k: u32, utv: u32, tl: u32, d: u32): f64 {
+  const len = n - k;
+  const u = utv + ((k * n + k) << 3);
+  for (let i: u32 = 0; i < len; i++) store<f64>(u + (i << 3), load<f64>(a + (((k + i) * n + k) << 3)));
+  const tau = makeReflector(u, len);
+  store<f64>(tl + (k << 3), tau);
+  store<f64>(d + (k << 3), reflectedBeta);
+  return tau;
 }
 
 /**
