@@ -381,8 +381,8 @@ export const peers = [noodle, js, mlMatrix, numpy, tfjsPeer("wasm"), tfjsPeer("c
 
 // ------------------------------------------------------------------ cases
 
-export const cases = Object.entries(OPS)
-  .flatMap(([op, spec]) =>
+export const cases = [
+  ...Object.entries(OPS).flatMap(([op, spec]) =>
     SIZES.map((n) => ({
       name: `${op}-${n}`,
       params: { op, n, dtype: "f64" },
@@ -394,19 +394,18 @@ export const cases = Object.entries(OPS)
       expected: agreeText(op),
       derive: (line) => ({ gflops: Math.round((spec.flops(n) / line.ms / 1e6) * 100) / 100 }),
     })),
-  )
-  .concat(
-    Object.entries(DECOMPOSITIONS).flatMap(([op, spec]) =>
-      DECOMPOSITION_SIZES.map((n) => ({
-        name: `${op}-${n}`,
-        params: { op, n, dtype: "f64" },
-        sources: {
-          "noodle-session": "programs/decompositions.nc",
-          "ml-matrix": "suites/linalg.js",
-          numpy: "peers/dense/numpy_peer.py",
-        },
-        expected: agreeText(op),
-        derive: (line) => ({ gflops: Math.round((spec.flops(n) / line.ms / 1e6) * 100) / 100 }),
-      })),
-    ),
-  );
+  ),
+  ...Object.entries(DECOMPOSITIONS).flatMap(([op, spec]) =>
+    DECOMPOSITION_SIZES.map((n) => ({
+      name: `${op}-${n}`,
+      params: { op, n, dtype: "f64" },
+      sources: {
+        "noodle-session": "programs/decompositions.nc",
+        "ml-matrix": "suites/linalg.js",
+        numpy: "peers/dense/numpy_peer.py",
+      },
+      expected: agreeText(op),
+      derive: (line) => ({ gflops: Math.round((spec.flops(n) / line.ms / 1e6) * 100) / 100 }),
+    })),
+  ),
+];
