@@ -15,6 +15,7 @@ import { reduceArray } from "./reduce";
 import { permute } from "./permute";
 import { einsum } from "./einsum";
 import { transpose, determinant, solveWith, luParts, matrixFromLists, castMatrix, shapeList } from "./ops";
+import { callDecomposition } from "./decompositions";
 import * as B from "../vm/opcodes";
 import { builtinName } from "../vm/builtin-names";
 import { typeValue } from "../vm/ops";
@@ -205,6 +206,14 @@ export function callLinalg(id: u32, args: u32, n: u32): u64 {
       return reduceArray(id, a0, n > 1 ? arg(args, 1) : NIL);
     case B.BI_PERMUTE: return permute(a0, arg(args, 1));
     case B.BI_EINSUM: return einsum(a0, arg(args, 1), n > 2 ? arg(args, 2) : NIL, n);
+    case B.BI_QR:
+    case B.BI_CHOL:
+    case B.BI_EIGH:
+    case B.BI_SVD:
+    case B.BI_PINV:
+    case B.BI_RANK:
+    case B.BI_LSTSQ:
+      return callDecomposition(id, args);
   }
   return NIL;
 }

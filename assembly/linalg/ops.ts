@@ -16,6 +16,7 @@ import { luFactor, luSolve } from "./lu";
 import { luInverse } from "./inverse";
 import { broadcast } from "./broadcast";
 import { powElement } from "./elementwise";
+import { solveLeastSquares } from "./decompositions";
 import { newList, listPush, listLen, listGet } from "../objects/list";
 import { E_ELEMENT_TYPE, E_INDEX_OUT_OF_RANGE, E_MEMORY_LIMIT, E_OPERAND_TYPES, E_SHAPE_MISMATCH, E_SINGULAR_MATRIX } from "../vm/contract";
 
@@ -280,6 +281,8 @@ export function determinant(p: u32, name: u64): u64 {
 
 /** Solves A X = B (B a matrix with as many rows as A); inverse when b is 0. */
 export function solveWith(p: u32, b: u32, name: u64): u64 {
+  // a system that is not square is solved in the least-squares sense (spec 1.1)
+  if (b != 0 && mRows(p) != mCols(p)) return solveLeastSquares(p, b);
   if (!factor(p, name)) return NIL;
   const n = mRows(p);
   if (luSign == 0) {

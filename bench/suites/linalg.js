@@ -1,6 +1,7 @@
 // The `linalg` suite: inverse, linear solve and determinant of an n x n f64
-// matrix, n = 100 and 500, and the column sums and row maxima of the same
-// matrix (reductions along an axis, memory-bound: a few flops per element).
+// matrix, n = 100 and 500, the column sums and row maxima of the same
+// matrix (reductions along an axis, memory-bound: a few flops per element),
+// and the decompositions qr, chol, eigh and svd at n = 500 (see DECOMPOSITIONS below).
 //
 // Every implementation works on the same, well-conditioned matrix: A =
 // rand(n, n, seed) / n + eye(n) (Noodle's rand, rebuilt bit for bit in
@@ -17,10 +18,12 @@
 // gflops uses the nominal flop counts of LU-based methods: 2 n^3 (inverse),
 // 2/3 n^3 + 2 n^2 (solve), 2/3 n^3 (det), and n^2 for the reductions.
 //
-// Node only: the peers load ml-matrix and TensorFlow.js from node_modules.
+// Node only: the peers load ml-matrix and TensorFlow.js from node_modules, and
+// numpy runs in a python3 child process.
 
 import { inProcess, loadMlMatrix, loadNoodle, loadTfjs, noodleSession, parsePrintedMatrix } from "../node/dense.js";
 import { readText, rootRelative } from "../node/host.js";
+import { numpyPeer } from "../node/numpy.js";
 import * as plain from "../peers/dense/plain.js";
 import { noodleRand } from "../peers/dense/rand.js";
 
@@ -58,6 +61,133 @@ const OPS = {
     noodle: { fn: "rowmax_of_A", statement: "m = amax(A, 1)", result: (s) => parsePrintedMatrix(s.print("print(m)")) },
   },
 };
+
+// The decompositions, at n = 500 only. Their inputs all come from X = rand(n, n, SEED_A) by
+// elementwise steps done the same way in Noodle (programs/decompositions.nc) and here, so
+// every implementation factors the same bits: X itself (qr, svd), H = (X + X') * 0.5 (eigh)
+// and S = H + n I (chol). Every implementation returns the same factors (Q and R; L; the
+// eigenvalues and vectors; U, S and V), and a result is checked by the defining equalities,
+// computed in JavaScript (Frobenius norms; orthogonality scaled by 1 / sqrt(n)):
+//   qr    |Q R - X| / |X|, |Q'Q - I|, and R upper triangular
+//   chol  |L L' - S| / |S|, and L lower triangular
+//   eigh  |H V - V diag(w)| / |H|, |V'V - I|
+//   svd   |U diag(s) V' - X| / |X|, |U'U - I|, |V'V - I|
+// gflops uses the nominal counts of these algorithms (Golub and Van Loan): 8/3 n^3 for QR
+// with Q formed, n^3 / 3 for Cholesky, 9 n^3 for the symmetric eigensolver with vectors and
+// 21 n^3 for the thin SVD with both factors.
+const DECOMPOSITION_SIZES = [500];
+
+const DECOMPOSITIONS = {
+  qr: { input: "X", flops: (n) => (8 / 3) * n ** 3, keys: ["Q", "R"], statement: "F = qr(X)", fn: "qr_of_X", numpy: "numpy.linalg.qr(X)" },
+  chol: { input: "S", flops: (n) => n ** 3 / 3, keys: null, statement: "F = chol(S)", fn: "chol_of_S", numpy: "numpy.linalg.cholesky(S)" },
+  eigh: { input: "H", flops: (n) => 9 * n ** 3, keys: ["values", "vectors"], statement: "F = eigh(H)", fn: "eigh_of_H", numpy: "numpy.linalg.eigh(H)" },
+  svd: {
+    input: "X",
+    flops: (n) => 21 * n ** 3,
+    keys: ["U", "S", "V"],
+    statement: "F = svd(X)",
+    fn: "svd_of_X",
+    numpy: "numpy.linalg.svd(X, full_matrices=False)",
+  },
+};
+
+const RESIDUAL_OF = {
+  qr: "max(|QR - X| / |X|, |Q'Q - I| / sqrt(n), max |R below the diagonal| / |X|)",
+  chol: "max(|LL' - S| / |S|, max |L above the diagonal| / |S|)",
+  eigh: "max(|HV - V diag(w)| / |H|, |V'V - I| / sqrt(n))",
+  svd: "max(|U diag(s) V' - X| / |X|, |U'U - I| / sqrt(n), |V'V - I| / sqrt(n))",
+};
+
+const decompositionCache = new Map();
+
+/** X, H and S for size n, row-major. */
+function decompositionInputs(n) {
+  let entry = decompositionCache.get(n);
+  if (!entry) {
+    const X = noodleRand(n, n, SEED_A);
+    const H = new Float64Array(n * n);
+    const S = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        H[i * n + j] = (X[i * n + j] + X[j * n + i]) * 0.5;
+        S[i * n + j] = H[i * n + j] + (i === j ? n : 0);
+      }
+    }
+    entry = { X, H, S };
+    decompositionCache.set(n, entry);
+  }
+  return entry;
+}
+
+const transposed = (a, n) => {
+  const t = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) t[j * n + i] = a[i * n + j];
+  return t;
+};
+const frobenius = (a) => Math.sqrt(a.reduce((s, v) => s + v * v, 0));
+/** |a - b| (Frobenius), b scaled column by column when `cols` is given. */
+const distance = (a, b, cols) => {
+  let s = 0;
+  const n = cols?.length ?? 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i] - (cols ? b[i] * cols[i % n] : b[i]);
+    s += d * d;
+  }
+  return Math.sqrt(s);
+};
+/** |A'A - I| / sqrt(n) for an n x n A. */
+const orthogonality = (a, n) => {
+  const p = plain.matmul(transposed(a, n), a, n);
+  for (let i = 0; i < n; i++) p[i * n + i] -= 1;
+  return frobenius(p) / Math.sqrt(n);
+};
+/** The largest |a[i][j]| strictly below (below = true) or above the diagonal. */
+const offTriangle = (a, n, below) => {
+  let worst = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (below ? j < i : j > i) worst = Math.max(worst, Math.abs(a[i * n + j]));
+  return worst;
+};
+
+/** The residual of a decomposition's factors (row-major arrays in DECOMPOSITIONS' key order). */
+function decompositionResidual(op, n, out) {
+  const input = decompositionInputs(n)[DECOMPOSITIONS[op].input];
+  const size = (a, len) => a && a.length === len;
+  const scale = frobenius(input);
+  switch (op) {
+    case "qr": {
+      const [q, r] = out;
+      if (!size(q, n * n) || !size(r, n * n)) return NaN;
+      return Math.max(distance(plain.matmul(q, r, n), input) / scale, orthogonality(q, n), offTriangle(r, n, true) / scale);
+    }
+    case "chol": {
+      const [l] = out;
+      if (!size(l, n * n)) return NaN;
+      return Math.max(distance(plain.matmul(l, transposed(l, n), n), input) / scale, offTriangle(l, n, false) / scale);
+    }
+    case "eigh": {
+      const [w, v] = out;
+      if (!size(w, n) || !size(v, n * n)) return NaN;
+      return Math.max(distance(plain.matmul(input, v, n), v, w) / scale, orthogonality(v, n));
+    }
+    case "svd": {
+      const [u, s, v] = out;
+      if (!size(u, n * n) || !size(s, n) || !size(v, n * n)) return NaN;
+      const us = u.map((x, i) => x * s[i % n]);
+      return Math.max(distance(plain.matmul(us, transposed(v, n), n), input) / scale, orthogonality(u, n), orthogonality(v, n));
+    }
+  }
+  return NaN;
+}
+
+/** The verdict on a decomposition's factors, as `verdict` below gives for the other operations. */
+function decompositionVerdict(c, out) {
+  const { op, n } = c.params;
+  const r = decompositionResidual(op, n, out);
+  return {
+    output: r <= TOLERANCE ? agreeText(op) : `${op}: residual ${r} (${RESIDUAL_OF[op]}) above ${TOLERANCE}\n`,
+    fields: { residual: Number(r.toPrecision(3)), residual_of: RESIDUAL_OF[op] },
+  };
+}
 
 // ------------------------------------------------------------------ inputs and the check
 
@@ -143,6 +273,7 @@ const noodle = inProcess({
   load: loadNoodle,
   async setup(c, path, { lib }) {
     const { op, n } = c.params;
+    if (op in DECOMPOSITIONS) return noodleDecomposition(c, path, lib);
     const spec = OPS[op].noodle;
     const s = await noodleSession(lib);
     s.eval(`let n = ${n}\nlet seed_a = ${SEED_A}\nlet seed_b = ${SEED_B}`, "<params>");
@@ -159,6 +290,25 @@ const noodle = inProcess({
     };
   },
 });
+
+async function noodleDecomposition(c, path, lib) {
+  const { op, n } = c.params;
+  const spec = DECOMPOSITIONS[op];
+  const s = await noodleSession(lib);
+  s.eval(`let n = ${n}\nlet seed_a = ${SEED_A}`, "<params>");
+  s.eval(await readText(path), rootRelative(path));
+  s.call(spec.fn);
+  const factors = s.eval(`factors(${spec.keys ? JSON.stringify(spec.keys) : "nil"})`);
+  const check = decompositionVerdict(
+    c,
+    factors.map((m) => Float64Array.from(m.data)),
+  );
+  return {
+    run: () => s.call(spec.fn),
+    output: check.output,
+    fields: { ...check.fields, timed: `one call from JavaScript of a compiled Noodle function doing ${spec.statement}, the input built before` },
+  };
+}
 
 const JS_OPS = {
   inverse: ({ a }, n) => plain.inverse(a, n),
@@ -191,6 +341,7 @@ const mlMatrix = inProcess({
   load: loadMlMatrix,
   async setup(c, _path, { ml }) {
     const { op, n } = c.params;
+    if (op in DECOMPOSITIONS) return mlDecomposition(c, ml);
     const { a, b } = inputs(n);
     const A = ml.Matrix.from1DArray(n, n, a);
     const B = ml.Matrix.columnVector(Array.from(b));
@@ -205,6 +356,47 @@ const mlMatrix = inProcess({
     const check = verdict(c, read(run()));
     return { run, output: check.output, fields: { ...check.fields, timed: what } };
   },
+});
+
+/** ml-matrix's decomposition classes, asked for the same factors as Noodle returns. */
+function mlDecomposition(c, ml) {
+  const { op, n } = c.params;
+  const input = ml.Matrix.from1DArray(n, n, decompositionInputs(n)[DECOMPOSITIONS[op].input]);
+  const flat = (m) => Float64Array.from(Array.isArray(m) ? m : m.to1DArray());
+  const calls = {
+    qr: [
+      "new QrDecomposition(X), then its orthogonalMatrix and upperTriangularMatrix",
+      () => {
+        const d = new ml.QrDecomposition(input);
+        return [d.orthogonalMatrix, d.upperTriangularMatrix];
+      },
+    ],
+    chol: ["new CholeskyDecomposition(S), then its lowerTriangularMatrix", () => [new ml.CholeskyDecomposition(input).lowerTriangularMatrix]],
+    eigh: [
+      "new EigenvalueDecomposition(H, { assumeSymmetric: true }), then its realEigenvalues and eigenvectorMatrix",
+      () => {
+        const d = new ml.EigenvalueDecomposition(input, { assumeSymmetric: true });
+        return [d.realEigenvalues, d.eigenvectorMatrix];
+      },
+    ],
+    svd: [
+      "new SingularValueDecomposition(X), then its U, diagonal and V",
+      () => {
+        const d = new ml.SingularValueDecomposition(input);
+        return [d.leftSingularVectors, d.diagonal, d.rightSingularVectors];
+      },
+    ],
+  };
+  const [what, run] = calls[op];
+  const check = decompositionVerdict(c, run().map(flat));
+  // a run takes seconds here: the checked run warmed the code
+  return { run, output: check.output, skipWarmup: true, fields: { ...check.fields, timed: what } };
+}
+
+const numpy = numpyPeer((c) => {
+  const { op, n } = c.params;
+  const spec = DECOMPOSITIONS[op];
+  return { op, n, a: decompositionInputs(n)[spec.input], what: spec.numpy, check: (out) => decompositionVerdict(c, out) };
 });
 
 // TensorFlow.js has no inverse, solve or determinant (tf.linalg has only a few
@@ -226,20 +418,35 @@ function tfjsPeer(backend) {
   });
 }
 
-export const peers = [noodle, js, mlMatrix, tfjsPeer("wasm"), tfjsPeer("cpu")];
+export const peers = [noodle, js, mlMatrix, numpy, tfjsPeer("wasm"), tfjsPeer("cpu")];
 
 // ------------------------------------------------------------------ cases
 
-export const cases = Object.entries(OPS).flatMap(([op, spec]) =>
-  SIZES.map((n) => ({
-    name: `${op}-${n}`,
-    params: { op, n, dtype: "f64" },
-    sources: {
-      "noodle-session": "programs/linalg.nc",
-      js: "peers/dense/plain.js",
-      "ml-matrix": "suites/linalg.js",
-    },
-    expected: agreeText(op),
-    derive: (line) => ({ gflops: Math.round((spec.flops(n) / line.ms / 1e6) * 100) / 100 }),
-  })),
-);
+export const cases = [
+  ...Object.entries(OPS).flatMap(([op, spec]) =>
+    SIZES.map((n) => ({
+      name: `${op}-${n}`,
+      params: { op, n, dtype: "f64" },
+      sources: {
+        "noodle-session": "programs/linalg.nc",
+        js: "peers/dense/plain.js",
+        "ml-matrix": "suites/linalg.js",
+      },
+      expected: agreeText(op),
+      derive: (line) => ({ gflops: Math.round((spec.flops(n) / line.ms / 1e6) * 100) / 100 }),
+    })),
+  ),
+  ...Object.entries(DECOMPOSITIONS).flatMap(([op, spec]) =>
+    DECOMPOSITION_SIZES.map((n) => ({
+      name: `${op}-${n}`,
+      params: { op, n, dtype: "f64" },
+      sources: {
+        "noodle-session": "programs/decompositions.nc",
+        "ml-matrix": "suites/linalg.js",
+        numpy: "peers/dense/numpy_peer.py",
+      },
+      expected: agreeText(op),
+      derive: (line) => ({ gflops: Math.round((spec.flops(n) / line.ms / 1e6) * 100) / 100 }),
+    })),
+  ),
+];

@@ -75,6 +75,13 @@ export const BUILTIN_DOCS: Readonly<Record<string, string>> = {
   cumsum: "cumsum(x, axis?) — running sums along an axis, or over all elements in row-major order as a row",
   permute: "permute(T, axes) — T with its axes reordered: axis i of the result is axis axes[i] of T",
   einsum: 'einsum(spec, x, y?) — a sum of products over indices named by spec, as "ij,jk->ik" or "bij,bjk->bik"',
+  qr: "qr(A) — a map with Q (orthonormal columns) and R (upper triangular) such that Q * R == A",
+  chol: "chol(A) — the lower triangular L with L * L' == A (3011 unless A is symmetric positive definite)",
+  eigh: "eigh(A) — for a symmetric A, a map with values (a column, ascending) and vectors (unit eigenvectors as columns)",
+  svd: "svd(A) — a map with U, S (a column, descending) and V such that U * diag(S) * V' == A",
+  pinv: "pinv(A) — the Moore-Penrose pseudo-inverse, through the SVD",
+  rank: "rank(A) — the number of singular values above max(rows, cols) * eps * the largest",
+  lstsq: "lstsq(A, b) — x minimising |A x - b| (the minimum-norm one when A has dependent columns)",
   // the prelude's (src/compiler/prelude.ts)
   map: "map(xs, f) — a list of f(x) for each item of xs",
   pmap: "pmap(xs, f) — map in parallel on the pool's workers when there is one (f captures no variables)",

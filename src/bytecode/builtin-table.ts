@@ -93,6 +93,14 @@ export const BUILTINS = [
   b("cumsum", 1, 2),
   b("permute", 2),
   b("einsum", 2, 3),
+  // decompositions (assembly/linalg/decompositions.ts)
+  b("qr", 1),
+  b("chol", 1),
+  b("eigh", 1),
+  b("svd", 1),
+  b("pinv", 1),
+  b("rank", 1),
+  b("lstsq", 2),
   // host builtins come last: the core sends every id from the first of them to the host
   h("__db_open", 1),
   h("__db_close", 1),
