@@ -1,11 +1,11 @@
-// The numeric functions MQL offers over stored matrices and tensors (det, trace, norm, sum,
+// The numeric functions MQL offers over stored matrices and tensors (det, trace, norm, rank, sum,
 // mean, and the reductions of all elements std, var, amin, amax, argmin, argmax), computed by the VM core's own kernels: a query decodes a value, copies its elements
 // into a core of its own in one block, and applies the builtin there.
 
 import type { ArrayValue } from "../codec/value-codec.js";
 import { VM } from "../runtime/vm.js";
 
-export const ARRAY_FUNCTIONS = ["det", "trace", "norm", "sum", "mean", "std", "var", "amin", "amax", "argmin", "argmax"] as const;
+export const ARRAY_FUNCTIONS = ["det", "trace", "norm", "rank", "sum", "mean", "std", "var", "amin", "amax", "argmin", "argmax"] as const;
 export type ArrayFunction = (typeof ARRAY_FUNCTIONS)[number];
 
 /** Bytes of copied arrays after which the kernels' core collects them. */

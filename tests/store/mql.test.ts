@@ -90,6 +90,25 @@ describe("queries", () => {
     expect(q("SELECT std(value) AS sd FROM objects WHERE key = 'F'")[0].get("sd")).toBeCloseTo(Math.sqrt(1.6875), 12);
   });
 
+  it("compute the rank of stored matrices through the core's SVD", () => {
+    s.put(
+      "R",
+      matrix([
+        [1, 2],
+        [2, 4],
+      ]),
+    );
+    try {
+      const rows = q("SELECT key, rank(value) AS r FROM objects WHERE key IN ('A', 'R') ORDER BY key");
+      expect(rows.map((row) => [row.get("key"), row.get("r")])).toEqual([
+        ["A", 2],
+        ["R", 1],
+      ]);
+    } finally {
+      s.delete("R");
+    }
+  });
+
   it("keep a reduction's error code: amin of an empty matrix is 3011", () => {
     s.put("E", matrix([[]]));
     try {
