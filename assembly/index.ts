@@ -16,7 +16,7 @@ import {
   initState, addProto, protoAt, ensureGlobals as growGlobals, addStruct, structAt, globals, setMaxDepth, setBudget, setStepsLeft, stepsLeft as remainingSteps,
   P_CODE, P_LEN, P_NPARAMS, P_NREQUIRED, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME, P_JIT, P_TICKS, P_DEOPTS,
 } from "./vm/state";
-import { markNew, setJitMode, deoptCount, abandonedCount } from "./vm/jit-entry";
+import { markNew, setJitMode, deoptCount, abandonedCount, useCompiled } from "./vm/jit-entry";
 import { runFunction as run, callValue as call, runQueued, resume as resumeRun, resultValue, thrownValue, collectGarbage } from "./vm/interp";
 import { spawnTask, cancelTaskOf, newHostFuture as mkHostFuture, settleHostFuture, nextDeadline as deadline, abandonRun as abandon, hostPending, liveFibers, blockedFibers as blocked, breakDeadlock } from "./vm/scheduler";
 import { setSupervision as supervise, newActor, remoteActorValue, boundMethod, send } from "./vm/actor";
@@ -336,6 +336,11 @@ export function currentFiber(): u32 {
 /** The compiled tier: mode 0 off, 1 on (functions compiled once `threshold` samples find them hot), 2 eager. */
 export function setJit(mode: u32, threshold: u32): void {
   setJitMode(mode, threshold);
+}
+
+/** Function `index` has compiled code in table slot `slot` already: its calls use it from the first. */
+export function jitUseCompiled(index: u32, slot: i32): void {
+  useCompiled(protoAt(index), slot);
 }
 
 export function jitDeopts(): u32 { return deoptCount(); }

@@ -57,6 +57,11 @@ export function markNew(proto: u32): void {
   store<i32>(proto, jitMode == JIT_EAGER ? -1 : 0, P_JIT);
 }
 
+/** Function `proto` runs compiled code from its first call (the process compiled it already). */
+export function useCompiled(proto: u32, slot: i32): void {
+  if (jitMode != JIT_OFF && slot > 0) store<i32>(proto, slot, P_JIT);
+}
+
 /** Asks the host for function `proto`'s code; true when it has it now. */
 function compile(proto: u32): bool {
   const slot = hostCompile((proto - protos) / PROTO_SIZE);

@@ -96,6 +96,17 @@ export class CompiledTier {
   }
 
   /**
+   * A function just loaded whose code the process compiled already (another VM ran it: a
+   * benchmark's next run, a server's next request) runs it from its first call.
+   */
+  loaded(index: number): void {
+    if (this.mode === "off" || cache.size === 0) return;
+    const f = this.functionAt(index);
+    const module = f && cache.get(cacheKey(f));
+    if (module) this.core.jitUseCompiled(index, this.instantiate(module));
+  }
+
+  /**
    * The core's request: the table slot of function `index`'s code, 0 to ask again later (it is
    * being compiled, or the compiler is loading), -1 never.
    */
@@ -109,6 +120,11 @@ export class CompiledTier {
       this.stats.refused++;
       return -1;
     }
+    return this.instantiate(module);
+  }
+
+  /** The module's function in a new slot of the VM's table. */
+  private instantiate(module: WebAssembly.Module): number {
     const instance = new WebAssembly.Instance(module, this.imports);
     const slot = this.core.table.grow(1);
     this.core.table.set(slot, instance.exports[ENTRY] as () => number);

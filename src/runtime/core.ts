@@ -7,6 +7,8 @@ export interface CoreExports {
   table: WebAssembly.Table;
   /** The compiled tier: mode 0 off, 1 on, 2 eager; a function is hot after `threshold` samples. */
   setJit(mode: number, threshold: number): void;
+  /** Function `index` uses the compiled code in table slot `slot` from its first call. */
+  jitUseCompiled(index: number, slot: number): void;
   jitDeopts(): number;
   jitAbandoned(): number;
   init(): void;

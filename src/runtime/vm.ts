@@ -651,6 +651,7 @@ export class VM {
       const handlers = this.table(f.handlers.flatMap((h) => [h.start, h.end, h.target, h.reg, h.region]));
       core.defineProto(code, f.code.length, f.nparams, f.nrequired, f.nregs, f.captures.length, caps, kbase, handlers, f.handlers.length, this.intern(f.name));
       this.functions.push({ proto: f, file: m.files[f.file] ?? "?", constants: m.constants });
+      this.tier.loaded(this.functions.length - 1);
     }
     this.modules.push(m);
     return m.entry;

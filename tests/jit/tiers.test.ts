@@ -231,6 +231,17 @@ describe("tiering", () => {
     expect(compiled).toBe(1);
   }, 120_000);
 
+  it("runs code the process compiled already from a function's first call in a new VM", async () => {
+    const program = "func twice(x) { return x * 2 }\nprint(twice(21))";
+    // called once, the function never gets hot in a VM of its own
+    expect((await runIn("on", program)).stats.compiled).toBe(0);
+    await runIn("eager", program);
+    const again = await runIn("on", program);
+    expect(again.stdout).toBe("42\n");
+    expect(again.stats.compiled).toBe(1);
+    expect((await runIn("off", program)).stats.compiled).toBe(0);
+  });
+
   it("compiles nothing with the tier off", async () => {
     const run = await runIn("off", "func f(x) { return x + 1 }\nvar s = 0\nfor i in 0..100000 { s = f(s) }\nprint(s)");
     expect(run.stdout).toBe("100000\n");
