@@ -34,6 +34,8 @@ self.addEventListener("fetch", (e) => {
 `;
 }
 
+const COMPILER_CHUNK = /(^|\/)binaryen-[^/]*\.js$/;
+
 export function offlineCopy(): Plugin {
   let outDir = "";
   return {
@@ -45,7 +47,9 @@ export function offlineCopy(): Plugin {
     writeBundle() {
       const files = filesUnder(outDir)
         .map((f) => relative(outDir, f).split("\\").join("/"))
-        .filter((f) => f !== "sw.js")
+        // binaryen (12 MB, the compiled tier's compiler) is fetched when a program first runs
+        // hot, not on every first visit; offline, programs run interpreted
+        .filter((f) => f !== "sw.js" && !COMPILER_CHUNK.test(f))
         .sort();
       const hash = createHash("sha256");
       for (const f of files) hash.update(f).update(readFileSync(join(outDir, f)));

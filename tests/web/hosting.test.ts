@@ -1,12 +1,22 @@
 // The built site on a static host: from a folder below the host's root (its URLs are relative),
-// and offline after a first visit (its service worker has cached every file).
-import { basename, dirname } from "node:path";
+// and offline after a first visit (its service worker has cached every file but the compiled
+// tier's compiler, which is fetched only when a program runs hot).
+import { readdirSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { startStaticServer } from "../browser/static-server.js";
 import { buildSite, hasChromium, openBrowser, runProgram, screenshot, setProgram, skipNote } from "./playground.js";
 
 const TEST_TIMEOUT = 90_000;
+
+async function cachedUrls(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const urls: string[] = [];
+    for (const k of await caches.keys()) for (const r of await (await caches.open(k)).keys()) urls.push(r.url);
+    return urls;
+  });
+}
 
 async function cachedFiles(page: Page): Promise<number> {
   return page.evaluate(async () => {
@@ -72,11 +82,17 @@ describe("the playground on a static host", () => {
         const { page } = browser;
         // the worker installs once the page has had its first result, or has been idle a moment
         await expect.poll(() => cachedFiles(page), { timeout: 20_000 }).toBeGreaterThan(10);
+        // binaryen (12 MB) is in the build but not in the offline copy
+        expect(readdirSync(join(site.dir, "assets")).some((f) => f.startsWith("binaryen-"))).toBe(true);
+        expect((await cachedUrls(page)).filter((u) => u.includes("binaryen-"))).toEqual([]);
         await site.close();
         await page.reload({ waitUntil: "load" });
         expect(await runProgram(page)).toContain("Hello, Noodle!");
         await setProgram(page, "func sq(x) { return x * x }\nprint(await all([spawn sq(3), spawn sq(4)]))");
         expect(await runProgram(page)).toBe("[9, 16]\n");
+        // a program that runs hot asks for the compiler, which cannot be fetched: it runs interpreted
+        await setProgram(page, "var s = 0\nfor i in 0..3000000 { s += i % 7 }\nprint(s)");
+        expect(await runProgram(page)).toBe("8999994\n");
         await screenshot(page, "9-offline");
       } finally {
         await browser.close();
