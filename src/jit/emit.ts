@@ -289,7 +289,7 @@ class FunctionEmitter {
     // the entry: 0 starts the function, w + 1 joins the loop at header w
     const entry = relooper.addBlockWithSwitch(m.nop(), this.get(ENTRY_ID, this.i32));
     const start = blocks.get(0) as number;
-    relooper.addBranchForSwitch(entry, start, [0], m.block(null, this.paramGuards()));
+    relooper.addBranchForSwitch(entry, start, [0], m.block(null, this.entryGuards()));
     for (const h of shape.loopHeaders) {
       // its own block on the way: a loop whose header starts the function is the call's target too
       const join = relooper.addBlock(m.nop());
@@ -328,9 +328,8 @@ class FunctionEmitter {
     );
   }
 
-  /** A call: numeric parameters must hold numbers, else the interpreter runs this call. */
   /** Starting the function: every numeric register it reads before writing must hold a number, else it runs interpreted. */
-  private paramGuards(): Expr[] {
+  private entryGuards(): Expr[] {
     return this.shape.liveAtEntry.map((r) => this.m.if(this.m.i32.eqz(this.isNumber(this.bits(r))), this.exit(L.K_DEOPT, 0)));
   }
 
