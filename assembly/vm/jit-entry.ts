@@ -51,9 +51,9 @@ export function setJitMode(mode: u32, threshold: u32): void {
   for (let i: u32 = 0; i < protoCount; i++) markNew(protoAt(i));
 }
 
-/** A new function's tier: compiled at its first call when eager, else when it gets hot. */
+/** A new function's tier: compiled at its first call when eager, else when it gets hot; none when off. */
 export function markNew(proto: u32): void {
-  if (load<i32>(proto, P_JIT) > 0) return;
+  if (jitMode != JIT_OFF && load<i32>(proto, P_JIT) > 0) return;
   store<i32>(proto, jitMode == JIT_EAGER ? -1 : 0, P_JIT);
 }
 

@@ -322,7 +322,7 @@ export class Pool {
   hostedLimits(vm: VM): HostedLimits {
     const { maxMemory, maxDepth, maxSteps } = vm.limits;
     const share = this.sharedMemory ? vm.shareLimits() : undefined;
-    return { maxMemory, maxDepth, maxSteps, share, run: vm.limitsRun };
+    return { maxMemory, maxDepth, maxSteps, share, run: vm.limitsRun, ...vm.jit };
   }
 
   program(client: number): VM | undefined {

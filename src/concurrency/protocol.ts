@@ -4,6 +4,7 @@
 
 import { type StoredValue, ValueSequence, WIRE } from "../codec/value-codec.js";
 import { ERRORS } from "../errors/table.js";
+import type { JitMode } from "../jit/compiled-tier.js";
 import type { CoreVariant } from "../runtime/core.js";
 import type { PermissionOptions } from "../runtime/permissions.js";
 import { NoodleRuntimeError, type TraceFrame } from "../runtime/runtime-error.js";
@@ -86,6 +87,9 @@ export interface HostedLimits {
   share?: LimitShare;
   /** The caller's run that `pmap` chunks belong to: those of a run that ended at a limit do not start in a later one. */
   run?: number;
+  /** The caller's compiled tier, so work runs on the workers as it would in the caller's VM. */
+  jit?: JitMode;
+  jitThreshold?: number;
 }
 
 /**
@@ -158,6 +162,8 @@ export interface WorkerStats {
   actors: number;
   /** Messages their handlers took. */
   messages: number;
+  /** Functions the compiled tier of this worker's VMs compiled (or took from the worker's cache). */
+  jitCompiled: number;
 }
 
 /** The strings of a message (module hashes, function names), each sent once and named by its index. */

@@ -8,6 +8,7 @@ import { decodeModule, storedHash } from "../bytecode/codec.js";
 import type { NbcModule } from "../bytecode/module.js";
 import { decodeValue, encodeValue, type StoredValue, ValueSequenceReader, WIRE } from "../codec/value-codec.js";
 import { ERRORS, formatError } from "../errors/table.js";
+import { DEFAULT_HOT_SAMPLES, type JitOptions, jitModeOf } from "../jit/compiled-tier.js";
 import { noPlotDisplay } from "../plot/plot-host.js";
 import type { CoreVariant } from "../runtime/core.js";
 import { releaseArrays } from "../runtime/host-calls.js";
@@ -82,7 +83,9 @@ class WorkerHost {
   private readonly ready = new Map<string, Program>();
   private readonly replicas = new Map<string, Promise<Replica>>();
   private readonly kernels = new Map<CoreVariant, Promise<KernelVm>>();
-  private readonly stats: WorkerStats = { modulesLoaded: 0, tasksRun: 0, actors: 0, messages: 0 };
+  private readonly stats: Omit<WorkerStats, "jitCompiled"> = { modulesLoaded: 0, tasksRun: 0, actors: 0, messages: 0 };
+  /** Every VM made here for programs and their replicas. */
+  private readonly vms: VM[] = [];
   private readonly hosted: HostedOnWorker;
 
   constructor(
@@ -94,7 +97,7 @@ class WorkerHost {
         this.addModules(job.modules);
         const replica = await this.replica(job, "hosted");
         this.setGlobals(replica, job);
-        this.restrict(replica.vm, job);
+        await this.restrict(replica.vm, job);
         replica.vm.joinLimits(job.limits.share);
         return replica.vm;
       },
@@ -119,20 +122,22 @@ class WorkerHost {
         this.hosted.open(m);
         return;
       case "stats":
-        this.port.postMessage({ t: "stats", id: m.id, stats: { ...this.stats } });
+        this.port.postMessage({ t: "stats", id: m.id, stats: this.counts() });
         return;
     }
   }
 
   counts(): WorkerStats {
-    return { ...this.stats };
+    return { ...this.stats, jitCompiled: this.vms.reduce((n, vm) => n + vm.jitStats().compiled, 0) };
   }
 
-  /** A replica's limits and capabilities: the caller's, within this machine's policy. */
-  private restrict(vm: VM, job: { limits: HostedLimits; capabilities: ReplicaSource["capabilities"] }): void {
+  /** A replica's limits and capabilities: the caller's, within this machine's policy; its compiled tier the caller's. */
+  private async restrict(vm: VM, job: { limits: HostedLimits; capabilities: ReplicaSource["capabilities"] }): Promise<void> {
     const { maxMemory, maxSteps } = this.policy;
     vm.setLimits({ ...job.limits, maxMemory: smaller(job.limits.maxMemory, maxMemory), maxSteps: smaller(job.limits.maxSteps, maxSteps) });
     vm.setCapabilities(this.policy.permissions ?? job.capabilities.permissions, job.capabilities.args);
+    const { jit, jitThreshold } = callersJit(job.limits, vm.jit);
+    if (jit !== vm.jit.jit || jitThreshold !== vm.jit.jitThreshold) await vm.setJit({ jit, jitThreshold });
   }
 
   private addModules(list: ModuleBytes[]): void {
@@ -158,6 +163,7 @@ class WorkerHost {
       p = (async () => {
         const module = this.module(hash);
         const vm = await VM.create();
+        this.vms.push(vm);
         vm.setLimits({ maxMemory: this.policy.maxMemory, maxSteps: this.policy.maxSteps });
         if (this.policy.permissions) vm.setCapabilities(this.policy.permissions, []);
         const globals = new Map(module.globals.map((name, i) => [name, module.globalBase + i] as const));
@@ -231,7 +237,7 @@ class WorkerHost {
   }
 
   /** The replica of the caller `job.client`'s program for `purpose`. */
-  private replica(job: { hashes: string[]; client: number }, purpose: Purpose): Promise<Replica> {
+  private replica(job: { hashes: string[]; client: number; limits: HostedLimits }, purpose: Purpose): Promise<Replica> {
     const key = `${purpose} ${job.client} ${job.hashes.join(" ")}`;
     let r = this.replicas.get(key);
     if (!r) {
@@ -243,7 +249,9 @@ class WorkerHost {
             : (text: string) => this.port.postMessage({ t: "out", client: job.client, fd, text });
         // a function mapped by pmap runs where its figures cannot reach the program's display
         const onPlot = purpose === "pmap" ? noPlotDisplay("a function pmap runs on workers cannot show figures; show them after pmap") : undefined;
-        const vm = await VM.create({ stdout: out(1), stderr: out(2), onPlot });
+        // the caller's tier from the start, so that loading takes no compiled code a tier that is off would not
+        const vm = await VM.create({ stdout: out(1), stderr: out(2), onPlot, ...callersJit(job.limits, DEFAULT_JIT) });
+        this.vms.push(vm);
         for (const h of job.hashes) vm.load(this.module(h));
         if (purpose === "hosted") {
           vm.shareTasks(this.hosted.taskHostFor(job.client));
@@ -274,7 +282,7 @@ class WorkerHost {
       this.addModules(job.modules);
       const replica = await this.replica(job, "pmap");
       this.setGlobals(replica, job);
-      this.restrict(replica.vm, job);
+      await this.restrict(replica.vm, job);
       replica.vm.joinLimits(job.limits.share, job.limits.run);
       const items = decodeValue(job.items, WIRE) as StoredValue[];
       results = valueOf(replica.vm.callFunction(job.via, [items, functionRef("f", job.proto)]));
@@ -308,4 +316,13 @@ function valueOf(outcome: ReturnType<VM["callGlobal"]>): JsValue {
   // sys.exit here ends the caller's run: it travels back as the exit error
   if (outcome.exitCode !== undefined) throw new NoodleRuntimeError(ERRORS.Exit.code, formatError("Exit", { code: outcome.exitCode }), []);
   return outcome.value;
+}
+
+const DEFAULT_JIT: Required<JitOptions> = { jit: "on", jitThreshold: DEFAULT_HOT_SAMPLES };
+
+/** The caller's compiled tier; from the network it is untrusted: an unknown mode or a threshold that is not a count keeps `own`. */
+function callersJit(limits: HostedLimits, own: Required<JitOptions>): Required<JitOptions> {
+  const asked = limits.jitThreshold;
+  const counts = typeof asked === "number" && Number.isInteger(asked) && asked > 0 && asked < 2 ** 32;
+  return { jit: jitModeOf(limits.jit) ?? own.jit, jitThreshold: counts ? asked : own.jitThreshold };
 }

@@ -86,7 +86,7 @@ export class CompiledTier {
   constructor(
     private readonly core: CoreExports,
     private readonly functionAt: (index: number) => CompilableFunction | undefined,
-    readonly mode: JitMode,
+    public mode: JitMode = "on",
   ) {
     const exports = core as unknown as Record<string, WebAssembly.ExportValue>;
     const imports: Record<string, WebAssembly.ExportValue> = { memory: core.memory, table: core.table };

@@ -178,8 +178,8 @@ export class VM {
     });
     this.setLimits(options);
     this.setSupervision(options.supervision ?? {});
-    this.tier = new CompiledTier(core, (i) => this.functions[i], options.jit ?? "on");
-    core.setJit(coreJitMode(this.tier.mode), options.jitThreshold ?? DEFAULT_HOT_SAMPLES);
+    this.tier = new CompiledTier(core, (i) => this.functions[i]);
+    this.useJit(options);
     // without a pool, pmap maps sequentially (see src/concurrency/pmap-host.ts)
     this.registerHost("__pmap", () => null);
     this.setCapabilities(options.permissions, options.args ?? []);
@@ -658,10 +658,28 @@ export class VM {
   }
 
   private readonly tier: CompiledTier;
+  private jitThreshold = DEFAULT_HOT_SAMPLES;
 
   /** What the compiled tier did in this VM: functions compiled, deoptimisations, compile times. */
   jitStats(): JitStats {
     return this.tier.report();
+  }
+
+  /** The compiled tier's mode and threshold: work this VM hosts for another VM runs as that VM does. */
+  get jit(): Required<JitOptions> {
+    return { jit: this.tier.mode, jitThreshold: this.jitThreshold };
+  }
+
+  /** Changes the compiled tier's mode between runs (eager loads the compiler first). */
+  async setJit(options: JitOptions): Promise<void> {
+    await prepareJit(options.jit ?? "on");
+    this.useJit(options);
+  }
+
+  private useJit(options: JitOptions): void {
+    this.tier.mode = options.jit ?? "on";
+    this.jitThreshold = options.jitThreshold ?? DEFAULT_HOT_SAMPLES;
+    this.core.setJit(coreJitMode(this.tier.mode), this.jitThreshold);
   }
 
   /** Runs a loaded function (an entry: no parameters, no captures) to completion. */

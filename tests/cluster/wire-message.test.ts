@@ -141,7 +141,7 @@ describe("wire messages: what the pool sends", () => {
       proto: 4,
       via: 5,
       items: encodeValue([1, 2, 3], WIRE),
-      limits: { maxMemory: 64 << 20 },
+      limits: { maxMemory: 64 << 20, jit: "eager", jitThreshold: 4 },
       hashes: [module.hash],
       globals: new Uint8Array(0),
       globalsHash: "ab".repeat(32),
@@ -151,7 +151,7 @@ describe("wire messages: what the pool sends", () => {
       { t: "ready" },
       { t: "gemm-done", id: 9, c: new Float64Array([19, 22, 43, 50]) },
       { t: "pmap-done", id: 4, error: { code: 4002, message: "instruction budget exhausted", trace: [], frames: undefined } },
-      { t: "stats", id: 1, stats: { modulesLoaded: 1, tasksRun: 512, actors: 0, messages: 3 } },
+      { t: "stats", id: 1, stats: { modulesLoaded: 1, tasksRun: 512, actors: 0, messages: 3, jitCompiled: 2 } },
       { t: "out", client: 1, fd: 2, text: "warning\n" },
       { t: "lane-ring" },
     ];

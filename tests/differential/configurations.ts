@@ -25,5 +25,15 @@ export const CONFIGURATIONS: RunConfiguration[] = [
   { name: "jit eager", args: ["--jit", "eager"], jit: "eager" },
 ];
 
+/**
+ * The generated concurrent programs also run with workers and the compiled tier together: work
+ * on the workers compiles under the program's tier. The project's programs do not, because each
+ * run through the command line would load the compiler in every worker (seconds a program).
+ */
+export const GENERATED_CONFIGURATIONS: RunConfiguration[] = [
+  ...CONFIGURATIONS,
+  { name: "2 workers, jit eager", args: ["--workers", "2", "--jit", "eager"], workers: 2, jit: "eager" },
+];
+
 /** Configurations the in-process runner can reproduce. */
 export const LIBRARY_CONFIGURATIONS = CONFIGURATIONS.filter((c) => c.workers !== undefined || c.jit !== undefined);
