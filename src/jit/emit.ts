@@ -2,9 +2,9 @@
 //
 // The compiled function works on the frame the interpreter made: its registers in the core's
 // memory, its frame record, the running fiber's frame stack. Registers the analysis found numeric
-// live unboxed in f64 locals (any value's bits fit one, so loading and storing them is exact);
-// every other register is read and written in memory. Wherever the code stops early it goes
-// through one exit block that writes the locals back, stores the frame's pc and the budget's fuel,
+// live unboxed in f64 locals (any value's bits fit one, so loading and storing them is exact;
+// a number's NaN is made canonical where it enters, see canonical); every other register is read
+// and written in memory. Wherever the code stops early it goes through one exit block that writes the locals back, stores the frame's pc and the budget's fuel,
 // and returns why it stopped (the K_ kinds of assembly/vm/jit-entry.ts), so the interpreter
 // continues at that instruction with what it would have had.
 
@@ -178,12 +178,15 @@ class FunctionEmitter {
   private isNumeric(r: number): boolean {
     return this.local.has(r);
   }
-  /** Register r as a double (a boxed register must hold a number, or the result is a NaN). */
+  /** Register r as a double (a boxed register must hold a number, or the result is a NaN; see canonical). */
   private num(r: number): Expr {
     const l = this.local.get(r);
-    return l !== undefined ? this.get(l, this.f64) : this.m.f64.load(r * 8, 8, this.base());
+    if (l !== undefined) return this.get(l, this.f64);
+    const { m } = this;
+    const x = () => this.get(OUT, this.f64);
+    return m.block(null, [m.local.set(OUT, m.f64.load(r * 8, 8, this.base())), m.select(m.f64.eq(x(), x()), x(), this.canonicalNaN())], this.f64);
   }
-  /** Register r's 64 bits (a local holds them as they were in memory, or a number computed here). */
+  /** Register r's 64 bits. */
   private bits(r: number): Expr {
     const l = this.local.get(r);
     return l !== undefined ? this.m.i64.reinterpret(this.get(l, this.f64)) : this.m.i64.load(r * 8, 8, this.base());
@@ -191,25 +194,25 @@ class FunctionEmitter {
   private isNumber(bits: Expr): Expr {
     return this.m.i64.lt_u(bits, this.word(L.TAG_BASE));
   }
+  private canonicalNaN(): Expr {
+    return this.m.f64.reinterpret(this.word(CANONICAL_NAN));
+  }
   /**
-   * R[r] = a number computed here. Arithmetic on a NaN keeps its payload and may set its quiet
-   * bit, which can make it look like a tag; the interpreter boxes every result NaN as the
-   * canonical one, and so does this (a constant needs no check).
+   * Local l, just loaded, with a NaN that is a number made the canonical one (any other value's
+   * bits kept, for the guard that follows). Arithmetic on a NaN keeps its payload and may flip its
+   * sign, which could make it look like a tag; on canonical NaNs it gives only canonical ones, so
+   * with every number canonical where it enters, no result needs a check.
    */
-  private setNumber(r: number, x: Expr, constant = false): Expr {
+  private canonical(l: number): Expr {
     const { m } = this;
+    const x = () => this.get(l, this.f64);
+    const nanNumber = m.i32.and(m.f64.ne(x(), x()), this.isNumber(m.i64.reinterpret(x())));
+    return m.local.set(l, m.select(nanNumber, this.canonicalNaN(), x()));
+  }
+  /** R[r] = a number computed here from canonical inputs (see canonical). */
+  private setNumber(r: number, x: Expr): Expr {
     const l = this.local.get(r);
-    const value = constant
-      ? x
-      : m.block(
-          null,
-          [
-            m.local.set(OUT, x),
-            m.select(m.f64.eq(this.get(OUT, this.f64), this.get(OUT, this.f64)), this.get(OUT, this.f64), m.f64.reinterpret(this.word(CANONICAL_NAN))),
-          ],
-          this.f64,
-        );
-    return l !== undefined ? m.local.set(l, value) : m.f64.store(r * 8, 8, this.base(), value);
+    return l !== undefined ? this.m.local.set(l, x) : this.m.f64.store(r * 8, 8, this.base(), x);
   }
   /** R[r] = a value; in a numeric register a value that is not a number hands the frame back after this instruction. */
   private setValue(r: number, v: Expr, next: number): Expr {
@@ -219,6 +222,7 @@ class FunctionEmitter {
       this.m.local.set(T1, v),
       this.m.local.set(l, this.m.f64.reinterpret(this.get(T1, this.i64))),
       this.m.if(this.m.i32.eqz(this.isNumber(this.get(T1, this.i64))), this.exit(L.K_DEOPT, next)),
+      this.canonical(l),
     ]);
   }
   private bool(c: Expr): Expr {
@@ -308,7 +312,7 @@ class FunctionEmitter {
     ];
     if (this.usesKbase) prologue.push(m.local.set(KBASE, m.i32.load(L.P_KBASE, 4, this.get(PROTO, this.i32))));
     // a call's frame holds only what the function reads before writing; joining a loop, all it may use
-    const load = (r: number, l: number) => m.local.set(l, m.f64.load(r * 8, 8, this.base()));
+    const load = (r: number, l: number) => m.block(null, [m.local.set(l, m.f64.load(r * 8, 8, this.base())), this.canonical(l)]);
     const atEntry = new Set(this.shape.liveAtEntry);
     const loads = [...this.local].filter(([r]) => atEntry.has(r)).map(([r, l]) => load(r, l));
     const more = [...this.local].filter(([r]) => !atEntry.has(r)).map(([r, l]) => load(r, l));
@@ -420,11 +424,11 @@ class FunctionEmitter {
         return done(this.copy(o[1], o[0], next));
       case "LOADK": {
         const c = this.constantAt(o[1]);
-        if (typeof c === "number") return done(this.setNumber(o[0], m.f64.const(c), true));
+        if (typeof c === "number") return done(this.setNumber(o[0], m.f64.const(c)));
         return done(this.setValue(o[0], m.i64.load(o[1] * 8, 8, this.kbase()), next));
       }
       case "LOADI":
-        return done(this.setNumber(o[0], m.f64.const(o[1]), true));
+        return done(this.setNumber(o[0], m.f64.const(o[1])));
       case "LOADNIL":
         return done(this.setValue(o[0], this.word(L.NIL), next));
       case "LOADTRUE":
@@ -757,7 +761,7 @@ class FunctionEmitter {
     const l = this.local.get(a);
     if (l === undefined) return [];
     const { m } = this;
-    return [m.local.set(l, m.f64.load(a * 8, 8, this.base())), m.if(m.i32.eqz(this.isNumber(this.bits(a))), this.exit(L.K_DEOPT, next))];
+    return [m.local.set(l, m.f64.load(a * 8, 8, this.base())), m.if(m.i32.eqz(this.isNumber(this.bits(a))), this.exit(L.K_DEOPT, next)), this.canonical(l)];
   }
 
   private builtin(i: Instruction): Expr {
