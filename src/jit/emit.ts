@@ -99,10 +99,13 @@ export function emitFunction(binaryen: Binaryen, f: FunctionProto, shape: Functi
     m.setMemory(0, -1, null, [], false, false, "mem");
     m.addMemoryImport("mem", "core", "memory");
     m.addTableImport("table", "core", "table");
+    const emitter = new FunctionEmitter(binaryen, m, f, shape, constantAt);
+    const body = emitter.body();
+    // only what the code uses is imported (a pass removing the rest took a seventh of the time)
     const type = (t: "i32" | "i64") => (t === "i32" ? binaryen.i32 : binaryen.i64);
-    for (const [name, t] of CORE_GLOBALS) m.addGlobalImport(name, "core", name, type(t), true);
-    for (const [name, params, result] of CORE_FUNCTIONS) m.addFunctionImport(name, "core", name, binaryen.createType(params.map(type)), type(result));
-    const body = new FunctionEmitter(binaryen, m, f, shape, constantAt).body();
+    for (const [name, t] of CORE_GLOBALS) if (emitter.used.has(name)) m.addGlobalImport(name, "core", name, type(t), true);
+    for (const [name, params, result] of CORE_FUNCTIONS)
+      if (emitter.used.has(name)) m.addFunctionImport(name, "core", name, binaryen.createType(params.map(type)), type(result));
     const vars = [
       ...[
         binaryen.i32,
@@ -128,8 +131,7 @@ export function emitFunction(binaryen: Binaryen, f: FunctionProto, shape: Functi
     m.addFunction(ENTRY, binaryen.createType([binaryen.i32, binaryen.i32]), binaryen.i32, vars, body);
     m.addFunctionExport(ENTRY, ENTRY);
     // no optimising passes: the engine's optimising compiler does that work on the module anyway
-    // (measured: the same speed at a quarter of the compile time); only the imports it never uses go
-    m.runPasses(["remove-unused-module-elements"]);
+    // (measured: the same speed at a quarter of the compile time)
     return m.emitBinary();
   } finally {
     m.dispose();
@@ -159,6 +161,22 @@ class FunctionEmitter {
     shape.numeric.forEach((n, r) => {
       if (n) this.local.set(r, next++);
     });
+  }
+
+  /** The core's functions and globals the code uses, which the module imports. */
+  readonly used = new Set<string>();
+
+  private callCore(name: string, args: Expr[], result: number): Expr {
+    this.used.add(name);
+    return this.m.call(name, args, result);
+  }
+  private globalGet(name: string, type: number): Expr {
+    this.used.add(name);
+    return this.m.global.get(name, type);
+  }
+  private globalSet(name: string, value: Expr): Expr {
+    this.used.add(name);
+    return this.m.global.set(name, value);
   }
 
   // ---- values and registers
@@ -257,7 +275,7 @@ class FunctionEmitter {
   /** Stops: the interpreter continues at word `at` (for a fault: the fault of instruction `faultAt`). */
   private exit(kind: number, at: number, faultAt?: number): Expr {
     const parts = [this.m.local.set(KIND, this.int(kind)), this.m.local.set(AT, this.int(at))];
-    if (faultAt !== undefined) parts.push(this.m.global.set("jitExitPc", this.pcAt(faultAt)));
+    if (faultAt !== undefined) parts.push(this.globalSet("jitExitPc", this.pcAt(faultAt)));
     parts.push(this.m.br("exit"));
     return this.m.block(null, parts);
   }
@@ -307,7 +325,7 @@ class FunctionEmitter {
       m.local.set(BASE, m.i32.load(L.FR_BASE, 4, this.get(FR, this.i32))),
       m.local.set(PROTO, m.i32.load(L.FR_PROTO, 4, this.get(FR, this.i32))),
       m.local.set(CODE, m.i32.load(L.P_CODE, 4, this.get(PROTO, this.i32))),
-      m.local.set(FUEL, m.global.get("fuel", this.i64)),
+      m.local.set(FUEL, this.globalGet("fuel", this.i64)),
       m.local.set(OSR, m.i32.ne(this.get(ENTRY_ID, this.i32), this.int(0))),
     ];
     if (this.usesKbase) prologue.push(m.local.set(KBASE, m.i32.load(L.P_KBASE, 4, this.get(PROTO, this.i32))));
@@ -325,7 +343,7 @@ class FunctionEmitter {
         m.block("exit", [flow]),
         ...this.flush(),
         m.i32.store(L.FR_PC, 4, this.get(FR, this.i32), m.i32.add(this.get(CODE, this.i32), m.i32.shl(this.get(AT, this.i32), this.int(2)))),
-        m.global.set("fuel", this.get(FUEL, this.i64)),
+        this.globalSet("fuel", this.get(FUEL, this.i64)),
         m.return(this.get(KIND, this.i32)),
       ],
       this.i32,
@@ -385,7 +403,7 @@ class FunctionEmitter {
     return m.block(null, [
       m.local.set(FUEL, m.i64.add(this.get(FUEL, this.i64), this.word(BigInt(offset)))),
       m.if(
-        m.i32.or(m.i64.lt_s(this.get(FUEL, this.i64), this.word(0n)), m.global.get("collectRequested", this.i32)),
+        m.i32.or(m.i64.lt_s(this.get(FUEL, this.i64), this.word(0n)), this.globalGet("collectRequested", this.i32)),
         this.safePoint(this.get(FR, this.i32), this.pcAt(target), target, at),
       ),
     ]);
@@ -395,9 +413,9 @@ class FunctionEmitter {
   private safePoint(frame: Expr, pc: Expr, resumeAt: number, faultAt: number): Expr {
     const { m } = this;
     return m.block(null, [
-      m.global.set("fuel", this.get(FUEL, this.i64)),
-      m.local.set(Q, m.call("jitSafePoint", [frame, pc], this.i32)),
-      m.local.set(FUEL, m.global.get("fuel", this.i64)),
+      this.globalSet("fuel", this.get(FUEL, this.i64)),
+      m.local.set(Q, this.callCore("jitSafePoint", [frame, pc], this.i32)),
+      m.local.set(FUEL, this.globalGet("fuel", this.i64)),
       m.if(
         m.i32.ne(this.get(Q, this.i32), this.int(SAFE_GO_ON)),
         m.if(m.i32.eq(this.get(Q, this.i32), this.int(SAFE_PAUSE)), this.exit(L.K_PAUSED, resumeAt), this.exit(L.K_FAULT, resumeAt, faultAt)),
@@ -459,7 +477,7 @@ class FunctionEmitter {
         return done(this.arithmetic(i, "ADD", o[0], o[1], undefined, o[2]));
       case "MOD":
       case "POW":
-        return done(this.helperResult(i, o[0], m.call("jitArith", [this.int(ARITH_OP[ins.op]), this.bits(o[1]), this.bits(o[2])], this.i64)));
+        return done(this.helperResult(i, o[0], this.callCore("jitArith", [this.int(ARITH_OP[ins.op]), this.bits(o[1]), this.bits(o[2])], this.i64)));
       case "NEG":
         return this.negate(i);
       case "NOT":
@@ -504,7 +522,7 @@ class FunctionEmitter {
         return done(
           m.block(null, [
             ...this.flush(o[1], o[1] + o[2]),
-            m.local.set(T2, m.call("jitNewList", [m.i32.add(this.base(), this.int(o[1] * 8)), this.int(o[2])], this.i64)),
+            m.local.set(T2, this.callCore("jitNewList", [m.i32.add(this.base(), this.int(o[1] * 8)), this.int(o[2])], this.i64)),
             this.faultIf(m.i64.eq(this.get(T2, this.i64), this.word(L.FAULTED)), i),
             this.setValue(o[0], this.get(T2, this.i64), next),
           ]),
@@ -513,7 +531,7 @@ class FunctionEmitter {
         return done(
           m.block(null, [
             ...this.flush(o[1], o[1] + o[2]),
-            m.local.set(T2, m.call("jitConcat", [this.base(), this.int(o[1]), this.int(o[2])], this.i64)),
+            m.local.set(T2, this.callCore("jitConcat", [this.base(), this.int(o[1]), this.int(o[2])], this.i64)),
             this.faultIf(m.i64.eq(this.get(T2, this.i64), this.word(L.FAULTED)), i),
             this.setValue(o[0], this.get(T2, this.i64), next),
           ]),
@@ -525,10 +543,13 @@ class FunctionEmitter {
       case "SETINDEX":
         return done(this.setIndex(i));
       case "GETFIELD":
-        return done(this.helperResult(i, o[0], m.call("jitGetField", [this.bits(o[1]), this.constantPointer(ins.ext as number)], this.i64)));
+        return done(this.helperResult(i, o[0], this.callCore("jitGetField", [this.bits(o[1]), this.constantPointer(ins.ext as number)], this.i64)));
       case "SETFIELD":
         return done(
-          this.faultIf(m.i32.ne(m.call("jitSetField", [this.bits(o[0]), this.constantPointer(ins.ext as number), this.bits(o[1])], this.i32), this.int(0)), i),
+          this.faultIf(
+            m.i32.ne(this.callCore("jitSetField", [this.bits(o[0]), this.constantPointer(ins.ext as number), this.bits(o[1])], this.i32), this.int(0)),
+            i,
+          ),
         );
       case "CHECKTYPE":
         return this.checkType(i);
@@ -545,11 +566,11 @@ class FunctionEmitter {
           stops: true,
         };
       case "ITERPREP":
-        return done(m.if(m.i32.eqz(m.call("jitIterPrep", [this.base(), this.int(o[0])], this.i32)), this.exit(L.K_EXIT, at)));
+        return done(m.if(m.i32.eqz(this.callCore("jitIterPrep", [this.base(), this.int(o[0])], this.i32)), this.exit(L.K_EXIT, at)));
       case "ITERNEXT":
         return {
           expr: m.block(null, [
-            m.local.set(Q, m.call("jitIterNext", [this.base(), this.int(o[0]), this.int(o[1])], this.i32)),
+            m.local.set(Q, this.callCore("jitIterNext", [this.base(), this.int(o[0]), this.int(o[1])], this.i32)),
             this.faultIf(m.i32.eq(this.get(Q, this.i32), this.int(-1)), i),
             m.if(m.i32.eq(this.get(Q, this.i32), this.int(-2)), this.exit(L.K_EXIT, at)),
             m.local.set(COND, m.i32.eqz(this.get(Q, this.i32))),
@@ -561,7 +582,7 @@ class FunctionEmitter {
   }
 
   private globalAddress(g: number): Expr {
-    return this.m.i32.add(this.m.global.get("globalsBase", this.i32), this.int(g * 8));
+    return this.m.i32.add(this.globalGet("globalsBase", this.i32), this.int(g * 8));
   }
 
   private constantPointer(k: number): Expr {
@@ -600,7 +621,7 @@ class FunctionEmitter {
     const right64 = y === undefined ? this.word(doubleBits(immediate)) : this.bits(y);
     const slow = this.isNumeric(a)
       ? this.exit(L.K_DEOPT, i.at)
-      : this.helperResult(i, a, m.call("jitArith", [this.int(ARITH_OP[op]), this.bits(x), right64], this.i64));
+      : this.helperResult(i, a, this.callCore("jitArith", [this.int(ARITH_OP[op]), this.bits(x), right64], this.i64));
     return m.block(null, [
       m.local.set(F1, result),
       m.if(
@@ -623,7 +644,8 @@ class FunctionEmitter {
 
   private equality(eq: boolean, x: number, y: number): Expr {
     const { m } = this;
-    const same = this.isNumeric(x) && this.isNumeric(y) ? m.f64.eq(this.num(x), this.num(y)) : m.call("jitEqual", [this.bits(x), this.bits(y)], this.i32);
+    const same =
+      this.isNumeric(x) && this.isNumeric(y) ? m.f64.eq(this.num(x), this.num(y)) : this.callCore("jitEqual", [this.bits(x), this.bits(y)], this.i32);
     return eq ? same : m.i32.eqz(same);
   }
 
@@ -640,7 +662,7 @@ class FunctionEmitter {
         ge,
         m.local.set(COND, this.int(0)),
         m.block(null, [
-          m.local.set(COND, m.call("jitLess", [this.bits(x), this.bits(y), this.int(orEqual ? 1 : 0)], this.i32)),
+          m.local.set(COND, this.callCore("jitLess", [this.bits(x), this.bits(y), this.int(orEqual ? 1 : 0)], this.i32)),
           this.faultIf(m.i32.lt_s(this.get(COND, this.i32), this.int(0)), i),
         ]),
       ),
@@ -673,7 +695,7 @@ class FunctionEmitter {
       m.if(m.i64.ne(m.i64.shr_u(this.get(T2, this.i64), this.word(32n)), this.word(L.TAG_OBJ >> 32n)), handOver()),
       m.local.set(P, m.i32.wrap(this.get(T2, this.i64))),
       m.if(m.i32.ne(m.i32.load8_u(0, 1, p()), this.int(L.T_CLOSURE)), handOver()),
-      m.local.set(Q, m.i32.add(m.global.get("protos", this.i32), m.i32.mul(m.i32.load(L.CLO_PROTO, 4, p()), this.int(L.PROTO_SIZE)))),
+      m.local.set(Q, m.i32.add(this.globalGet("protos", this.i32), m.i32.mul(m.i32.load(L.CLO_PROTO, 4, p()), this.int(L.PROTO_SIZE)))),
       m.if(m.i32.ne(m.i32.load(L.P_NPARAMS, 4, this.get(Q, this.i32)), this.int(nargs)), handOver()),
     ]);
     if (nargs !== this.f.nparams) return checked;
@@ -701,8 +723,8 @@ class FunctionEmitter {
       this.callee(nargs, handOver),
       m.if(
         m.i32.or(
-          m.i32.ge_u(m.global.get("frameCount", this.i32), m.global.get("frameLimit", this.i32)),
-          m.i32.gt_u(m.i32.add(newBase(), m.i32.shl(m.i32.load(L.P_NREGS, 4, np()), this.int(3))), m.global.get("regsEnd", this.i32)),
+          m.i32.ge_u(this.globalGet("frameCount", this.i32), this.globalGet("frameLimit", this.i32)),
+          m.i32.gt_u(m.i32.add(newBase(), m.i32.shl(m.i32.load(L.P_NREGS, 4, np()), this.int(3))), this.globalGet("regsEnd", this.i32)),
         ),
         handOver(),
       ),
@@ -716,7 +738,7 @@ class FunctionEmitter {
             // NF is free until the frame is made
             m.i32.gt_s(m.local.tee(NF, m.i32.load(L.P_JIT, 4, np()), this.i32), this.int(0)),
             this.get(NF, this.i32),
-            m.call("jitCallee", [np()], this.i32),
+            this.callCore("jitCallee", [np()], this.i32),
           ),
         ),
       ),
@@ -728,17 +750,17 @@ class FunctionEmitter {
       m.i32.store(L.FR_CLOSURE, 4, nf(), p()),
       m.i32.store(L.FR_PROTO, 4, nf(), np()),
       m.i32.store(L.FR_BASE, 4, nf(), newBase()),
-      m.i32.store(L.FR_REGION, 4, nf(), m.global.get("regionDepth", this.i32)),
-      m.global.set("frameCount", m.i32.add(m.global.get("frameCount", this.i32), this.int(1))),
+      m.i32.store(L.FR_REGION, 4, nf(), this.globalGet("regionDepth", this.i32)),
+      this.globalSet("frameCount", m.i32.add(this.globalGet("frameCount", this.i32), this.int(1))),
       m.local.set(FUEL, m.i64.sub(this.get(FUEL, this.i64), this.word(1n))),
-      m.global.set("fuel", this.get(FUEL, this.i64)),
+      this.globalSet("fuel", this.get(FUEL, this.i64)),
       m.if(
-        m.i32.or(m.i64.lt_s(this.get(FUEL, this.i64), this.word(0n)), m.global.get("collectRequested", this.i32)),
+        m.i32.or(m.i64.lt_s(this.get(FUEL, this.i64), this.word(0n)), this.globalGet("collectRequested", this.i32)),
         m.block(null, [
           m.local.set(P, m.i32.load(L.P_CODE, 4, np())),
-          m.local.set(Q, m.call("jitSafePoint", [nf(), p()], this.i32)),
+          m.local.set(Q, this.callCore("jitSafePoint", [nf(), p()], this.i32)),
           m.if(m.i32.eq(this.get(Q, this.i32), this.int(SAFE_PAUSE)), m.return(this.int(L.K_PAUSED))),
-          m.if(m.i32.ne(this.get(Q, this.i32), this.int(SAFE_GO_ON)), m.block(null, [m.global.set("jitExitPc", p()), m.return(this.int(L.K_FAULT))])),
+          m.if(m.i32.ne(this.get(Q, this.i32), this.int(SAFE_GO_ON)), m.block(null, [this.globalSet("jitExitPc", p()), m.return(this.int(L.K_FAULT))])),
         ]),
       ),
       m.local.set(
@@ -749,7 +771,7 @@ class FunctionEmitter {
           m.call_indirect("table", this.get(COND, this.i32), [nf(), this.int(0)], this.b.createType([this.i32, this.i32]), this.i32),
         ),
       ),
-      m.local.set(FUEL, m.global.get("fuel", this.i64)),
+      m.local.set(FUEL, this.globalGet("fuel", this.i64)),
       // it stopped before returning: its frame, and this one, continue in the interpreter
       m.if(m.i32.ne(this.get(Q, this.i32), this.int(L.K_RETURNED)), m.return(this.get(Q, this.i32))),
       ...this.reload(a, next),
@@ -771,7 +793,7 @@ class FunctionEmitter {
     const generic = () =>
       m.block(null, [
         ...this.flush(a, a + n),
-        m.local.set(T2, m.call("jitBuiltin", [this.int(id), m.i32.add(this.base(), this.int(a * 8)), this.int(n)], this.i64)),
+        m.local.set(T2, this.callCore("jitBuiltin", [this.int(id), m.i32.add(this.base(), this.int(a * 8)), this.int(n)], this.i64)),
         this.faultIf(m.i64.eq(this.get(T2, this.i64), this.word(L.FAULTED)), i),
         this.setValue(a, this.get(T2, this.i64), i.next),
       ]);
@@ -805,12 +827,12 @@ class FunctionEmitter {
     return m.block(null, [
       // a frame the interpreter made (joined at a loop), or one with a region left open, returns there
       m.if(
-        m.i32.or(this.get(OSR, this.i32), m.i32.ne(m.global.get("regionDepth", this.i32), m.i32.load(L.FR_REGION, 4, this.get(FR, this.i32)))),
+        m.i32.or(this.get(OSR, this.i32), m.i32.ne(this.globalGet("regionDepth", this.i32), m.i32.load(L.FR_REGION, 4, this.get(FR, this.i32)))),
         this.exit(L.K_EXIT, i.at),
       ),
       m.i64.store(0, 8, m.i32.sub(this.base(), this.int(8)), value),
-      m.global.set("frameCount", m.i32.sub(m.global.get("frameCount", this.i32), this.int(1))),
-      m.global.set("fuel", this.get(FUEL, this.i64)),
+      this.globalSet("frameCount", m.i32.sub(this.globalGet("frameCount", this.i32), this.int(1))),
+      this.globalSet("fuel", this.get(FUEL, this.i64)),
       m.return(this.int(L.K_RETURNED)),
     ]);
   }
@@ -854,7 +876,7 @@ class FunctionEmitter {
       m.if(
         m.i32.and(this.get(COND, this.i32), numberKey),
         this.setValue(a, m.i64.load(0, 8, this.listItem(this.get(P, this.i32), this.get(Q, this.i32))), i.next),
-        this.helperResult(i, a, m.call("jitGetIndex", [this.bits(t), key], this.i64)),
+        this.helperResult(i, a, this.callCore("jitGetIndex", [this.bits(t), key], this.i64)),
       ),
     ]);
   }
@@ -864,13 +886,13 @@ class FunctionEmitter {
     const [t, k, v] = i.ins.operands;
     const numberKey = this.isNumeric(k) ? this.int(1) : this.isNumber(this.bits(k));
     // storing a reference while a region is open needs the core's write barrier
-    const plainValue = this.isNumeric(v) ? this.int(1) : m.i32.or(m.i32.eqz(m.global.get("regionDepth", this.i32)), this.isNumber(this.bits(v)));
+    const plainValue = this.isNumeric(v) ? this.int(1) : m.i32.or(m.i32.eqz(this.globalGet("regionDepth", this.i32)), this.isNumber(this.bits(v)));
     return m.block(null, [
       ...this.listIndex(this.bits(t), this.num(k)),
       m.if(
         m.i32.and(m.i32.and(this.get(COND, this.i32), numberKey), plainValue),
         m.i64.store(0, 8, this.listItem(this.get(P, this.i32), this.get(Q, this.i32)), this.bits(v)),
-        this.faultIf(m.i32.ne(m.call("jitSetIndex", [this.bits(t), this.bits(k), this.bits(v)], this.i32), this.int(0)), i),
+        this.faultIf(m.i32.ne(this.callCore("jitSetIndex", [this.bits(t), this.bits(k), this.bits(v)], this.i32), this.int(0)), i),
       ),
     ]);
   }
