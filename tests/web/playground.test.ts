@@ -66,6 +66,21 @@ describe("the playground in a browser", () => {
   );
 
   it.skipIf(!hasChromium)(
+    `compiles a program's hot functions in its run worker, and says so${skipNote}`,
+    async () => {
+      // interpreted, this runs for seconds: long enough for the worker to fetch binaryen and compile
+      await setProgram(
+        page,
+        "func sumSquares(n) {\n  var s = 0\n  for i in 0..n { s += i * i }\n  return s\n}\nvar runs = 0\nfor k in 0..200 { if sumSquares(1000000) > 0 { runs += 1 } }\nprint(runs)",
+      );
+      expect(await runProgram(page)).toBe("200\n");
+      expect(await page.locator("#status").innerText()).toMatch(/^Done in \d+ ms, [1-9]\d* functions? compiled$/);
+      expect(browser.errors).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it.skipIf(!hasChromium)(
     `reports the code a program exits with${skipNote}`,
     async () => {
       await setProgram(page, 'import "std/sys" as sys\nprint("bye")\nsys.exit(3)\nprint("never")');

@@ -204,9 +204,10 @@ function onRunMessage(m: FromWorker): void {
   setRunning(false);
   const took = `${Math.round(performance.now() - runStarted)} ms`;
   const pool = m.workers > 0 ? `, ${m.workers} workers` : "";
+  const tier = "compiled" in m && m.compiled > 0 ? `, ${m.compiled} function${m.compiled === 1 ? "" : "s"} compiled` : "";
   if (m.ok) {
     output.flush();
-    status.textContent = m.exitCode === undefined ? `Done in ${took}${pool}` : `Done: exited with ${m.exitCode} after ${took}${pool}`;
+    status.textContent = m.exitCode === undefined ? `Done in ${took}${pool}${tier}` : `Done: exited with ${m.exitCode} after ${took}${pool}${tier}`;
   } else if ("problems" in m) {
     output.note(`The program does not compile: ${m.problems.length} problem${m.problems.length === 1 ? "" : "s"}.`);
     showProblems(editor, m.problems);
@@ -215,7 +216,7 @@ function onRunMessage(m: FromWorker): void {
     status.textContent = "Compile errors";
   } else {
     output.error(m.error.code, m.error.message, m.error.trace);
-    status.textContent = `Failed with error ${m.error.code} after ${took}`;
+    status.textContent = `Failed with error ${m.error.code} after ${took}${tier}`;
   }
   if (firstResult) {
     firstResult = false;

@@ -102,6 +102,8 @@ async function runProgram(source: string, file: string, limits: RunLimits): Prom
   vm.setLimits(limits);
   let workers = 0;
   let pool: { close(): Promise<void> } | undefined;
+  const compiledBefore = vm.jitStats().compiled;
+  const compiled = () => vm.jitStats().compiled - compiledBefore;
   try {
     // std/db's storage (sql.js) is loaded only for a program that imports it
     if (module.files.includes("std/db")) {
@@ -117,13 +119,22 @@ async function runProgram(source: string, file: string, limits: RunLimits): Prom
     }
     const result = await vm.runAsync(module);
     flush();
-    if (result.ok) return result.exitCode === undefined ? { kind: "done", ok: true, workers } : { kind: "done", ok: true, workers, exitCode: result.exitCode };
-    return { kind: "done", ok: false, workers, error: { code: result.error.code, message: result.error.message, trace: traceOf(result.error) } };
+    if (result.ok)
+      return result.exitCode === undefined
+        ? { kind: "done", ok: true, workers, compiled: compiled() }
+        : { kind: "done", ok: true, workers, compiled: compiled(), exitCode: result.exitCode };
+    return {
+      kind: "done",
+      ok: false,
+      workers,
+      compiled: compiled(),
+      error: { code: result.error.code, message: result.error.message, trace: traceOf(result.error) },
+    };
   } catch (e) {
     flush();
     const detail = e instanceof Error ? e.message : String(e);
     const error = e instanceof NoodleRuntimeError ? e : new NoodleRuntimeError(1002, formatError("InternalError", { detail }), []);
-    return { kind: "done", ok: false, workers, error: { code: error.code, message: error.message, trace: traceOf(error) } };
+    return { kind: "done", ok: false, workers, compiled: compiled(), error: { code: error.code, message: error.message, trace: traceOf(error) } };
   } finally {
     await pool?.close();
   }

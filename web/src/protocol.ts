@@ -45,7 +45,7 @@ export type FromWorker =
   | { kind: "output"; stream: "stdout" | "stderr"; text: string }
   /** A figure from std/plot's show, for the plots panel. */
   | { kind: "plot"; figure: unknown }
-  /** `exitCode` when the program ended with sys.exit. */
-  | { kind: "done"; ok: true; workers: number; exitCode?: number }
+  /** `exitCode` when the program ended with sys.exit; `compiled`: functions the run had compiled to WebAssembly. */
+  | { kind: "done"; ok: true; workers: number; compiled: number; exitCode?: number }
   | { kind: "done"; ok: false; workers: number; problems: Problem[] }
-  | { kind: "done"; ok: false; workers: number; error: { code: number; message: string; trace: TraceLine[] } };
+  | { kind: "done"; ok: false; workers: number; compiled: number; error: { code: number; message: string; trace: TraceLine[] } };

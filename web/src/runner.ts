@@ -77,7 +77,7 @@ export class Runner {
       if (e.data.kind === "unavailable") {
         end();
         const message = formatError("InternalError", { detail: `the VM could not load: ${e.data.message}` });
-        handlers.onMessage({ kind: "done", ok: false, workers: 0, error: { code: 1002, message, trace: [] } });
+        handlers.onMessage({ kind: "done", ok: false, workers: 0, compiled: 0, error: { code: 1002, message, trace: [] } });
         return;
       }
       if (e.data.kind === "done") end();
@@ -88,7 +88,7 @@ export class Runner {
       if (this.running?.worker !== worker) return;
       end();
       const message = formatError("InternalError", { detail: "the program's worker failed to start" });
-      handlers.onMessage({ kind: "done", ok: false, workers: 0, error: { code: 1002, message, trace: [] } });
+      handlers.onMessage({ kind: "done", ok: false, workers: 0, compiled: 0, error: { code: 1002, message, trace: [] } });
     };
     // the worker takes the message once it has loaded, if it has not yet
     worker.postMessage({ kind: "run", source, file: "main.nc", limits });
