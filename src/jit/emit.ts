@@ -50,6 +50,9 @@ const FLOOR = BUILTIN_ID.get("floor");
 const CEIL = BUILTIN_ID.get("ceil");
 const LEN = BUILTIN_ID.get("len");
 
+/** The core's paths for compiled code that never allocate (calls use jitCallee, which is not here). */
+const NEVER_ALLOCATE = new Set(["jitLess", "jitEqual", "jitSafePoint"]);
+
 const ARITH_OP: Record<string, number> = { ADD: L.OPS_ADD, SUB: L.OPS_SUB, MUL: L.OPS_MUL, DIV: L.OPS_DIV, MOD: L.OPS_MOD, POW: L.OPS_POW };
 
 /** What the core gives compiled code: name, parameter types, result type. */
@@ -400,13 +403,24 @@ class FunctionEmitter {
   /** A loop's back edge: spends the budget by the jump's length, with a safe point when it runs out. */
   private backEdge(at: number, target: number, offset: number): Expr {
     const { m } = this;
+    const spent = m.i64.lt_s(this.get(FUEL, this.i64), this.word(0n));
     return m.block(null, [
       m.local.set(FUEL, m.i64.add(this.get(FUEL, this.i64), this.word(BigInt(offset)))),
       m.if(
-        m.i32.or(m.i64.lt_s(this.get(FUEL, this.i64), this.word(0n)), this.globalGet("collectRequested", this.i32)),
+        this.mayAllocate() ? m.i32.or(spent, this.globalGet("collectRequested", this.i32)) : spent,
         this.safePoint(this.get(FR, this.i32), this.pcAt(target), target, at),
       ),
     ]);
+  }
+
+  /**
+   * Whether the function's code can allocate: a call, or a core path that may. A collection is
+   * requested only by an allocation, and one requested before the function ran was served at the
+   * safe point of its call (or of the loop it joined), so the back edges of a function that cannot
+   * allocate need not look for one. Known once every instruction is emitted, as back edges are.
+   */
+  private mayAllocate(): boolean {
+    return [...this.used].some((name) => name.startsWith("jit") && !NEVER_ALLOCATE.has(name));
   }
 
   /** Runs the core's safe point for frame `frame` at `pc`: on its way, paused, or failed (4001, 4002). */
