@@ -163,6 +163,13 @@ interface Placement {
 }
 
 /** The cluster at `url` attached to `vm`: its programs' tasks and actors go to the cluster's nodes. */
+/** What the compiled tier did in the program's VM, and on the pool's workers when it had some. */
+async function tierStats(vm: VM, pool: Pool | undefined): Promise<object> {
+  if (!pool) return vm.jitStats();
+  const compiledOnWorkers = (await pool.workerStats()).reduce((n, s) => n + s.jitCompiled, 0);
+  return { ...vm.jitStats(), compiledOnWorkers };
+}
+
 async function attachCluster(vm: VM, url: string, where: Placement): Promise<{ close(): Promise<void> }> {
   // loaded on demand, like the pool
   const { Cluster } = await import("../cluster/cluster.js");
@@ -240,7 +247,7 @@ async function runCommand(
     } else if (where.cluster) pool = await attachCluster(vm, where.cluster, where);
     const result = await vm.runAsync(module);
     out.flush();
-    if (jit.stats) process.stderr.write(`${JSON.stringify(vm.jitStats())}\n`);
+    if (jit.stats) process.stderr.write(`${JSON.stringify(await tierStats(vm, starting && (pool as Pool)))}\n`);
     if (signalled !== undefined) return signalled;
     if (out.ended) return out.ended.kind === "closed" ? EXIT_OK : EXIT_RUNTIME;
     if (result.ok) return result.exitCode ?? EXIT_OK;

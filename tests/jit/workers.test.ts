@@ -1,10 +1,14 @@
 // Work a program hands to a pool's workers runs under the program's own compiled tier: with the
 // tier eager there, the functions its tasks call are compiled on the workers too; with it off,
 // nothing is.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compile, type Pool, VM } from "../../src/index.js";
 import type { JitMode } from "../../src/jit/compiled-tier.js";
 import { moduleOf, startPool } from "../concurrency/pool-helpers.js";
+import { cli } from "../helpers.js";
 
 const PROGRAM = `
 func half(i) { return i * 0.5 }
@@ -51,6 +55,21 @@ describe("the compiled tier on a pool's workers", () => {
     const off = await runOn(pool, "off");
     expect(off.out).toBe("3498500\n");
     expect(off.compiledOnWorkers).toBe(0);
+  });
+
+  it("counts what the workers compiled in --jit-stats", () => {
+    const dir = mkdtempSync(join(tmpdir(), "noodle-jit-workers-"));
+    try {
+      const path = join(dir, "tasks.nc");
+      writeFileSync(path, PROGRAM);
+      const r = cli(["run", "--workers", "2", "--jit", "eager", "--jit-stats", path]);
+      expect(r.stdout).toBe("3498500\n");
+      const stats = JSON.parse(r.stderr.trim().split("\n").at(-1) as string);
+      expect(stats).toMatchObject({ mode: "eager" });
+      expect(stats.compiledOnWorkers).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
