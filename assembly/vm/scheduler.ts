@@ -15,7 +15,7 @@ import {
 import {
   newFiber, freeFiber, switchTo, detach, fiberState, setFiberState, fiberCount, firstFiber,
   FB_KIND, FB_FLAGS, FB_FUTURE, FB_ACTOR, FB_WAIT, FB_NEXT, FB_PREV, FB_LNEXT, FB_ARGS, setArgs,
-  FS_NEW, FS_READY, FS_RUNNING, FS_BLOCKED, FS_MAILBOX, FK_MAIN, FK_TASK, FK_INIT, FK_MESSAGE, FF_DEADLOCK,
+  FS_NEW, FS_READY, FS_RUNNING, FS_BLOCKED, FS_MAILBOX, FK_MAIN, FK_TASK, FK_INIT, FK_MESSAGE, FK_UPGRADE, FF_DEADLOCK,
 } from "./fiber";
 import { raise, raise1, raise2, raise4, faultCode, faultArgc, faultArgs, clearFault } from "./fault";
 import { hostClock, hostErrorMessage } from "./host";
@@ -480,7 +480,7 @@ function ended(f: u32, ok: bool, v: u64, early: bool): u32 {
     }
     return STATUS_DONE;
   }
-  if (kind == FK_INIT || kind == FK_MESSAGE) actorFiberEnded(f, ok, v, early);
+  if (kind == FK_INIT || kind == FK_MESSAGE || kind == FK_UPGRADE) actorFiberEnded(f, ok, v, early);
   else {
     settle(load<u32>(f, FB_FUTURE), ok, v);
     freeFiber(f);

@@ -3,6 +3,12 @@
 // state. The VM keeps that map as the actor's current incarnation and runs the constructor again
 // to restart it with fresh state.
 //
+// Every actor has a hidden handler `__state()`, a map of its fields, and its constructor takes
+// three optional parameters for upgrades (docs/upgrade.md): `__prev`, the incarnation of the
+// version it replaces, whose `var` fields of the same name it takes over before `migrate(old)`
+// runs; `__keep`, on a rollback, the incarnation whose fields it takes instead (the state at the
+// switch); and `__dry`, which makes it work on a copy of the old state (a trial that keeps nothing).
+//
 // A persistent actor (a compile option: the cluster checkpoints its state) has two more handlers,
 // hidden from programs by their names: `__state()`, a map of its state fields, and
 // `__restore(saved)`, which sets its `var` fields from such a map (its `let` fields are constants
@@ -26,7 +32,7 @@ export function actorConstructor(decl: A.ActorDecl): A.FuncDecl {
   let f = constructors.get(decl);
   if (f) return f;
   const span = decl.span;
-  const methods = persistent.has(decl) ? [...decl.methods, ...stateHandlers(decl)] : decl.methods;
+  const methods = [...decl.methods, ...stateHandlers(decl, persistent.has(decl))];
   const handlers: A.MapLit = {
     kind: "Map",
     entries: methods.map((m) => ({
@@ -35,14 +41,67 @@ export function actorConstructor(decl: A.ActorDecl): A.FuncDecl {
     })),
     span,
   };
-  const body: A.Block = { kind: "Block", body: [...decl.state, ...methods, { kind: "Return", value: handlers, span }], span };
-  f = { kind: "Func", name: decl.name, nameSpan: decl.nameSpan, params: [], body, isAsync: false, span };
+  const body: A.Block = { kind: "Block", body: [...decl.state, ...methods, carryOver(decl), { kind: "Return", value: handlers, span }], span };
+  const optional = (name: string, value: A.Expr): A.Param => ({ name, default: value, span });
+  const params = [optional(PREV, { kind: "Nil", span }), optional(KEEP, { kind: "Nil", span }), optional(DRY, { kind: "Bool", value: false, span })];
+  f = { kind: "Func", name: decl.name, nameSpan: decl.nameSpan, params, body, isAsync: false, span };
   constructors.set(decl, f);
   return f;
 }
 
-/** `func __state() { return {"a": a, ...} }` and `func __restore(__saved) { a = __saved["a"] ... }`. */
-function stateHandlers(decl: A.ActorDecl): A.FuncDecl[] {
+const PREV = "__prev";
+const KEEP = "__keep";
+const DRY = "__dry";
+const OLD = "__old";
+
+/**
+ * In the constructor, after the initialisers: when it replaces an incarnation, the fields it takes
+ * over, then `migrate(old)` when the actor has one.
+ *
+ *   if __prev != nil {
+ *     var __old = __prev["__state"]()
+ *     if __dry { __old = copy(__old) }
+ *     let __from = __keep != nil ? __keep["__state"]() : __old     (as an if)
+ *     if has(__from, "a") { a = __from["a"] } ...
+ *     migrate(__old)
+ *   }
+ */
+function carryOver(decl: A.ActorDecl): A.IfStmt {
+  const span = decl.span;
+  const ident = (name: string): A.Ident => ({ kind: "Ident", name, span });
+  const text = (value: string): A.StringLit => ({ kind: "String", value, span });
+  const block = (body: A.Stmt[]): A.Block => ({ kind: "Block", body, span });
+  const call = (callee: A.Expr, args: A.Expr[]): A.Call => ({ kind: "Call", callee, args, span });
+  const stateOf = (name: string): A.Call => call({ kind: "Index", target: ident(name), indices: [text(STATE_HANDLER)], span }, []);
+  const notNil = (name: string): A.Binary => ({ kind: "Binary", op: "!=", left: ident(name), right: { kind: "Nil", span }, opSpan: span, span });
+  const assign = (name: string, value: A.Expr): A.AssignStmt => ({ kind: "Assign", op: "=", target: ident(name), value, span });
+  const from = "__from";
+  const takes: A.Stmt[] = decl.state
+    .filter((s) => s.mutable)
+    .map((s) => ({
+      kind: "If",
+      branches: [
+        {
+          cond: call(ident("has"), [ident(from), text(s.name)]),
+          body: block([assign(s.name, { kind: "Index", target: ident(from), indices: [text(s.name)], span })]),
+        },
+      ],
+      span,
+    }));
+  const migrate = decl.methods.some((m) => m.name === "migrate") ? [{ kind: "ExprStmt", expr: call(ident("migrate"), [ident(OLD)]), span } as A.ExprStmt] : [];
+  const body: A.Stmt[] = [
+    { kind: "Let", mutable: true, name: OLD, nameSpan: span, init: stateOf(PREV), span },
+    { kind: "If", branches: [{ cond: ident(DRY), body: block([assign(OLD, call(ident("copy"), [ident(OLD)]))]) }], span },
+    { kind: "Let", mutable: true, name: from, nameSpan: span, init: ident(OLD), span },
+    { kind: "If", branches: [{ cond: notNil(KEEP), body: block([assign(from, stateOf(KEEP))]) }], span },
+    ...takes,
+    ...migrate,
+  ];
+  return { kind: "If", branches: [{ cond: notNil(PREV), body: block(body) }], span };
+}
+
+/** `func __state() { return {"a": a, ...} }`, and for a persistent actor `func __restore(__saved) { a = __saved["a"] ... }`. */
+function stateHandlers(decl: A.ActorDecl, persistent: boolean): A.FuncDecl[] {
   const span = decl.span;
   const ident = (name: string): A.Ident => ({ kind: "Ident", name, span });
   const text = (value: string): A.StringLit => ({ kind: "String", value, span });
@@ -61,8 +120,6 @@ function stateHandlers(decl: A.ActorDecl): A.FuncDecl[] {
     isAsync: false,
     span,
   });
-  return [
-    handler(STATE_HANDLER, [], [{ kind: "Return", value: fields, span }]),
-    handler(RESTORE_HANDLER, [{ name: saved, span }], [...restores, { kind: "Return", span }]),
-  ];
+  const state = handler(STATE_HANDLER, [], [{ kind: "Return", value: fields, span }]);
+  return persistent ? [state, handler(RESTORE_HANDLER, [{ name: saved, span }], [...restores, { kind: "Return", span }])] : [state];
 }
