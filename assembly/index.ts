@@ -358,4 +358,4 @@ export { jitExitPc } from "./vm/jit-entry";
 
 // ---------------------------------------------------------------- upgrades
 
-export { liveActors, trySwitch, markSwitch, actorCounters } from "./vm/upgrade";
+export { liveActors, trySwitch, markSwitch, actorCounters, takeSwitchPauses } from "./vm/upgrade";

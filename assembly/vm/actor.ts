@@ -8,7 +8,7 @@
 // An actor the host placed on another worker is a remote one here: its messages go to the host.
 import {
   HEADER, T_CLOSURE, T_MAP, T_ACTOR, T_BOUND, CLO_PROTO, typeOf,
-  ACT_CTOR, ACT_METHODS, ACT_HEAD, ACT_TAIL, ACT_BUSY, ACT_STOPPED, ACT_RESTARTS, ACT_NAME, ACT_REMOTE, ACT_CAUSE, ACT_UPGRADE, ACT_KEEP, ACT_FORMER, ACT_SIZE, BM_ACTOR, BM_NAME, BM_SIZE,
+  ACT_CTOR, ACT_METHODS, ACT_HEAD, ACT_TAIL, ACT_BUSY, ACT_STOPPED, ACT_RESTARTS, ACT_NAME, ACT_REMOTE, ACT_CAUSE, ACT_UPGRADE, ACT_KEEP, ACT_FORMER, ACT_SWITCH_AT, ACT_SIZE, BM_ACTOR, BM_NAME, BM_SIZE,
 } from "../heap/layout";
 import { allocBlock } from "../heap/alloc";
 import { writeBarrier } from "../heap/gc";
@@ -27,6 +27,7 @@ import { protoAt, P_NAME } from "./state";
 import { settle, pushReady, faultError } from "./scheduler";
 import { typeValue } from "./ops";
 import { remoteActorId, remoteSend } from "./parallel";
+import { pushPointer } from "../heap/pointer-list";
 import { E_ACTOR_STOPPED, E_MEMORY_LIMIT, E_NOT_CALLABLE } from "./contract";
 
 /** Supervision: an actor restarts at most this many times within this many milliseconds. */
@@ -153,6 +154,8 @@ export let messagesEnded: f64 = 0;
 export let messagesFailed: f64 = 0;
 /** Switches to a new version that failed at the message boundary (the actor kept its code). */
 export let switchesFailed: f64 = 0;
+/** The pause of each switch since the host last read them, in microseconds (a pointer list of numbers). */
+export const switchPauses = <u32>memory.data(12);
 
 /** An idle actor takes its next message, or first switches to the version waiting for it. */
 export function startNext(actor: u32): void {
@@ -190,6 +193,7 @@ function beginSwitch(actor: u32): void {
     startNext(actor);
     return;
   }
+  store<f64>(actor, hostClock(), ACT_SWITCH_AT);
   store<u32>(actor, f, ACT_BUSY);
   setFiberState(f, FS_NEW);
   pushReady(f);
@@ -232,6 +236,8 @@ export function actorFiberEnded(f: u32, ok: bool, v: u64, early: bool): void {
       writeBarrier(actor, ctor);
       store<u32>(actor, objOf(ctor), ACT_CTOR);
     } else switchesFailed++;
+    const micros = (hostClock() - load<f64>(actor, ACT_SWITCH_AT)) * 1000;
+    pushPointer(switchPauses, <u32>min<f64>(max<f64>(micros, 0), 4e9));
   } else if (kind == FK_INIT) {
     if (ok && isObj(v) && typeOf(objOf(v)) == T_MAP) {
       writeBarrier(actor, v);

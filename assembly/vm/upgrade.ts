@@ -7,7 +7,8 @@ import { writeBarrier } from "../heap/gc";
 import { obj, NIL, TRUE } from "../heap/value";
 import { collectGarbage } from "./interp";
 import { spawnTask } from "./scheduler";
-import { startNext, messagesEnded, messagesFailed, switchesFailed } from "./actor";
+import { startNext, messagesEnded, messagesFailed, switchesFailed, switchPauses } from "./actor";
+import { listLength, pointerAt, setListLength } from "../heap/pointer-list";
 
 /**
  * The actors living in this VM (not stopped, not placed elsewhere), after a full collection so
@@ -69,4 +70,19 @@ export function actorCounters(out: u32): void {
   store<f64>(out, messagesEnded);
   store<f64>(out + 8, messagesFailed);
   store<f64>(out + 16, switchesFailed);
+}
+
+/**
+ * The pauses of the switches since the last call, from an actor's message boundary to its new
+ * incarnation (microseconds): a table the host frees, its count first; 0 when memory is out.
+ */
+export function takeSwitchPauses(): u32 {
+  const n = listLength(switchPauses);
+  const table = allocPinned((n + 1) << 2);
+  if (table == 0) return 0;
+  const at = table + HEADER;
+  store<u32>(at, n);
+  for (let i: u32 = 0; i < n; i++) store<u32>(at + ((i + 1) << 2), pointerAt(switchPauses, i));
+  setListLength(switchPauses, 0);
+  return at;
 }

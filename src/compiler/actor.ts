@@ -3,7 +3,8 @@
 // state. The VM keeps that map as the actor's current incarnation and runs the constructor again
 // to restart it with fresh state.
 //
-// Every actor has a hidden handler `__state()`, a map of its fields, and its constructor takes
+// Every actor's map has one more entry, `#state`: a function returning a map of its fields (no
+// message can name it: it is not an identifier). Its constructor takes
 // three optional parameters for upgrades (docs/upgrade.md): `__prev`, the incarnation of the
 // version it replaces, whose `var` fields of the same name it takes over before `migrate(old)`
 // runs; `__keep`, on a rollback, the incarnation whose fields it takes instead (the state at the
@@ -21,6 +22,8 @@ const persistent = new WeakSet<A.ActorDecl>();
 /** The handlers a persistent actor gets: the state, and its restoring. */
 export const STATE_HANDLER = "__state";
 export const RESTORE_HANDLER = "__restore";
+/** The entry of every incarnation that gives its state to the next version's constructor. */
+const UPGRADE_STATE = "#state";
 
 /** Marks the actors of `program` named in `names` as persistent (before it is resolved). */
 export function markPersistentActors(program: A.Program, names: readonly string[]): void {
@@ -32,15 +35,14 @@ export function actorConstructor(decl: A.ActorDecl): A.FuncDecl {
   let f = constructors.get(decl);
   if (f) return f;
   const span = decl.span;
-  const methods = [...decl.methods, ...stateHandlers(decl, persistent.has(decl))];
-  const handlers: A.MapLit = {
-    kind: "Map",
-    entries: methods.map((m) => ({
-      key: { kind: "String", value: m.name, span: m.nameSpan },
-      value: { kind: "Ident", name: m.name, span: m.nameSpan },
-    })),
-    span,
-  };
+  const state = stateHandler(decl);
+  const methods = persistent.has(decl) ? [...decl.methods, state, restoreHandler(decl)] : [...decl.methods, state];
+  const entry = (key: string, m: A.FuncDecl) => ({
+    key: { kind: "String", value: key, span: m.nameSpan } as A.StringLit,
+    value: { kind: "Ident", name: m.name, span: m.nameSpan } as A.Ident,
+  });
+  const visible = persistent.has(decl) ? methods : decl.methods;
+  const handlers: A.MapLit = { kind: "Map", entries: [...visible.map((m) => entry(m.name, m)), entry(UPGRADE_STATE, state)], span };
   const body: A.Block = { kind: "Block", body: [...decl.state, ...methods, carryOver(decl), { kind: "Return", value: handlers, span }], span };
   const optional = (name: string, value: A.Expr): A.Param => ({ name, default: value, span });
   const params = [optional(PREV, { kind: "Nil", span }), optional(KEEP, { kind: "Nil", span }), optional(DRY, { kind: "Bool", value: false, span })];
@@ -59,9 +61,10 @@ const OLD = "__old";
  * over, then `migrate(old)` when the actor has one.
  *
  *   if __prev != nil {
- *     var __old = __prev["__state"]()
+ *     var __old = __prev["#state"]()
  *     if __dry { __old = copy(__old) }
- *     let __from = __keep != nil ? __keep["__state"]() : __old     (as an if)
+ *     var __from = __old
+ *     if __keep != nil { __from = __keep["#state"]() }
  *     if has(__from, "a") { a = __from["a"] } ...
  *     migrate(__old)
  *   }
@@ -72,7 +75,7 @@ function carryOver(decl: A.ActorDecl): A.IfStmt {
   const text = (value: string): A.StringLit => ({ kind: "String", value, span });
   const block = (body: A.Stmt[]): A.Block => ({ kind: "Block", body, span });
   const call = (callee: A.Expr, args: A.Expr[]): A.Call => ({ kind: "Call", callee, args, span });
-  const stateOf = (name: string): A.Call => call({ kind: "Index", target: ident(name), indices: [text(STATE_HANDLER)], span }, []);
+  const stateOf = (name: string): A.Call => call({ kind: "Index", target: ident(name), indices: [text(UPGRADE_STATE)], span }, []);
   const notNil = (name: string): A.Binary => ({ kind: "Binary", op: "!=", left: ident(name), right: { kind: "Nil", span }, opSpan: span, span });
   const assign = (name: string, value: A.Expr): A.AssignStmt => ({ kind: "Assign", op: "=", target: ident(name), value, span });
   const from = "__from";
@@ -100,26 +103,41 @@ function carryOver(decl: A.ActorDecl): A.IfStmt {
   return { kind: "If", branches: [{ cond: notNil(PREV), body: block(body) }], span };
 }
 
-/** `func __state() { return {"a": a, ...} }`, and for a persistent actor `func __restore(__saved) { a = __saved["a"] ... }`. */
-function stateHandlers(decl: A.ActorDecl, persistent: boolean): A.FuncDecl[] {
+/** `func __state() { return {"a": a, ...} }` */
+function stateHandler(decl: A.ActorDecl): A.FuncDecl {
+  const span = decl.span;
+  const fields: A.MapLit = {
+    kind: "Map",
+    entries: decl.state.map((s) => ({ key: { kind: "String", value: s.name, span } as A.StringLit, value: { kind: "Ident", name: s.name, span } as A.Ident })),
+    span,
+  };
+  return {
+    kind: "Func",
+    name: STATE_HANDLER,
+    nameSpan: span,
+    params: [],
+    body: { kind: "Block", body: [{ kind: "Return", value: fields, span }], span },
+    isAsync: false,
+    span,
+  };
+}
+
+/** A persistent actor's `func __restore(__saved) { a = __saved["a"] ... }` (its var fields). */
+function restoreHandler(decl: A.ActorDecl): A.FuncDecl {
   const span = decl.span;
   const ident = (name: string): A.Ident => ({ kind: "Ident", name, span });
   const text = (value: string): A.StringLit => ({ kind: "String", value, span });
-  const block = (body: A.Stmt[]): A.Block => ({ kind: "Block", body, span });
-  const fields: A.MapLit = { kind: "Map", entries: decl.state.map((s) => ({ key: text(s.name), value: ident(s.name) })), span };
   const saved = "__saved";
   const restores: A.Stmt[] = decl.state
     .filter((s) => s.mutable)
     .map((s) => ({ kind: "Assign", op: "=", target: ident(s.name), value: { kind: "Index", target: ident(saved), indices: [text(s.name)], span }, span }));
-  const handler = (name: string, params: A.Param[], body: A.Stmt[]): A.FuncDecl => ({
+  return {
     kind: "Func",
-    name,
+    name: RESTORE_HANDLER,
     nameSpan: span,
-    params,
-    body: block(body),
+    params: [{ name: saved, span }],
+    body: { kind: "Block", body: [...restores, { kind: "Return", span }], span },
     isAsync: false,
     span,
-  });
-  const state = handler(STATE_HANDLER, [], [{ kind: "Return", value: fields, span }]);
-  return persistent ? [state, handler(RESTORE_HANDLER, [{ name: saved, span }], [...restores, { kind: "Return", span }])] : [state];
+  };
 }

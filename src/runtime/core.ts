@@ -93,6 +93,8 @@ export interface CoreExports {
   markSwitch(p: number, ctor: number, back: number, keep: number): void;
   /** Writes messages handled, messages failed and switches failed (f64s) at `out`. */
   actorCounters(out: number): void;
+  /** The pauses of the actors' switches since the last call (microseconds): a table (freed with freeTable), its count first. */
+  takeSwitchPauses(): number;
 }
 
 /** What the core calls back into; a VM fills these in once it has the instance. */

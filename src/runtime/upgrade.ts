@@ -314,6 +314,21 @@ export class Upgrades {
     return out;
   }
 
+  /**
+   * The pause of each actor's switch since the last call, in milliseconds: from its message
+   * boundary to its new incarnation being ready (waiting in the run queue included).
+   */
+  switchPauses(): number[] {
+    const core = this.host.core;
+    const table = core.takeSwitchPauses();
+    if (table === 0) return [];
+    const u32 = new Uint32Array(core.memory.buffer);
+    const n = u32[table >>> 2];
+    const out = Array.from(u32.subarray((table >>> 2) + 1, (table >>> 2) + 1 + n), (us) => us / 1000);
+    core.freeTable(table);
+    return out;
+  }
+
   // ---------------------------------------------------------------- the health window
 
   private counters(): { ended: number; failed: number; switches: number } {
