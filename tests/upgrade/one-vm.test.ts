@@ -159,7 +159,7 @@ describe("refusals (1005) change nothing", () => {
   it("refuses a version that does not verify", async () => {
     const live = await start(WORKER("v1", "handled += 1") + MAIN);
     const next = nextVersion(live.up, WORKER("v2", "handled += 1"));
-    const broken = { ...next, module: { ...next.module, functions: next.module.functions.map((f) => ({ ...f, code: [0xffffffff] })) } };
+    const broken = { ...next, module: { ...next.module, functions: next.module.functions.map((f) => ({ ...f, code: new Uint32Array([0xffffffff]) })) } };
     const outcome = await live.up.upgrade(broken);
     expect(outcome.ok ? "" : outcome.error.message).toMatch(/^upgrade refused: the new version does not verify/);
     setGlobal(live, "stop", true);
