@@ -24,7 +24,7 @@ import { S_FAILED_TOO_OFTEN, S_INIT_FAILED, S_INIT_FAILED_WITH } from "./names";
 import { toStr } from "./builtins";
 import { hostClock } from "./host";
 import { protoAt, P_NAME } from "./state";
-import { settle, pushReady, faultError } from "./scheduler";
+import { settle, pushReady, pushReadyFirst, faultError } from "./scheduler";
 import { typeValue } from "./ops";
 import { remoteActorId, remoteSend } from "./parallel";
 import { pushPointer } from "../heap/pointer-list";
@@ -154,18 +154,18 @@ export let messagesEnded: f64 = 0;
 export let messagesFailed: f64 = 0;
 /** Switches to a new version that failed at the message boundary (the actor kept its code). */
 export let switchesFailed: f64 = 0;
-/** The pause of each switch since the host last read them, in microseconds (a pointer list of numbers). */
+/** The pause of each switch since the host last read them, in nanoseconds (a pointer list of numbers). */
 export const switchPauses = <u32>memory.data(12);
 
-/** An idle actor takes its next message, or first switches to the version waiting for it. */
+/** An idle actor takes its next message, first switching to the version waiting for it. */
 export function startNext(actor: u32): void {
   if (load<u32>(actor, ACT_BUSY) != 0 || load<u32>(actor, ACT_STOPPED) != 0) return;
+  const f = load<u32>(actor, ACT_HEAD);
+  if (f == 0) return;
   if (load<u32>(actor, ACT_UPGRADE) != 0 && load<u32>(actor, ACT_METHODS) != 0) {
     beginSwitch(actor);
     return;
   }
-  const f = load<u32>(actor, ACT_HEAD);
-  if (f == 0) return;
   const next = load<u32>(f, FB_NEXT);
   store<u32>(actor, next, ACT_HEAD);
   if (next == 0) store<u32>(actor, 0, ACT_TAIL);
@@ -177,6 +177,7 @@ export function startNext(actor: u32): void {
 /**
  * Runs the next version's constructor on the current incarnation (and, on a rollback, the one
  * to go back to): it builds the new incarnation with the fields carried over and `migrate` run.
+ * It runs before any other ready fiber, so the message waiting is delayed only by the switch.
  */
 function beginSwitch(actor: u32): void {
   const ctor = load<u32>(actor, ACT_UPGRADE);
@@ -193,10 +194,14 @@ function beginSwitch(actor: u32): void {
     startNext(actor);
     return;
   }
-  store<f64>(actor, hostClock(), ACT_SWITCH_AT);
   store<u32>(actor, f, ACT_BUSY);
   setFiberState(f, FS_NEW);
-  pushReady(f);
+  pushReadyFirst(f);
+}
+
+/** An actor's switch starts running: its pause is measured from here. */
+export function switchStarts(f: u32): void {
+  store<f64>(load<u32>(f, FB_ACTOR), hostClock(), ACT_SWITCH_AT);
 }
 
 export function removeFromMailbox(actor: u32, f: u32): void {
@@ -236,8 +241,8 @@ export function actorFiberEnded(f: u32, ok: bool, v: u64, early: bool): void {
       writeBarrier(actor, ctor);
       store<u32>(actor, objOf(ctor), ACT_CTOR);
     } else switchesFailed++;
-    const micros = (hostClock() - load<f64>(actor, ACT_SWITCH_AT)) * 1000;
-    pushPointer(switchPauses, <u32>min<f64>(max<f64>(micros, 0), 4e9));
+    const nanos = (hostClock() - load<f64>(actor, ACT_SWITCH_AT)) * 1e6;
+    pushPointer(switchPauses, <u32>min<f64>(max<f64>(nanos, 0), 4e9));
   } else if (kind == FK_INIT) {
     if (ok && isObj(v) && typeOf(objOf(v)) == T_MAP) {
       writeBarrier(actor, v);

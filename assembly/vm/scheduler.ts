@@ -25,7 +25,7 @@ import { builtinName } from "./builtin-names";
 import { outOfMemoryError, S_OUT_OF_MEMORY, S_MILLISECONDS, S_NUMBER_FROM_0 } from "./names";
 import * as B from "./opcodes";
 import { execute, beginFiber, endsRun, resultValue, thrownValue, setOutcome } from "./interp";
-import { actorFiberEnded, removeFromMailbox } from "./actor";
+import { actorFiberEnded, removeFromMailbox, switchStarts } from "./actor";
 import { fuel, setFuel } from "./state";
 import { listLength, pointerAt, setPointer, setListLength, pushPointer } from "../heap/pointer-list";
 import { cancelRemote } from "./parallel";
@@ -62,6 +62,15 @@ export function pushReady(f: u32): void {
   if (runTail != 0) store<u32>(runTail, f, FB_NEXT);
   else runHead = f;
   runTail = f;
+}
+
+/** Queues f to run next, before every other ready fiber (an actor's switch: its pause stays short). */
+export function pushReadyFirst(f: u32): void {
+  store<u32>(f, runHead, FB_NEXT);
+  store<u32>(f, 0, FB_PREV);
+  if (runHead != 0) store<u32>(runHead, f, FB_PREV);
+  else runTail = f;
+  runHead = f;
 }
 
 function unlinkReady(f: u32): void {
@@ -443,6 +452,7 @@ function runFiber(f: u32): u32 {
     abort(faultError());
     return STATUS_ERROR;
   }
+  if (fresh && load<u32>(f, FB_KIND) == FK_UPGRADE) switchStarts(f);
   if (fresh && !beginFiber(f)) {
     detach();
     return ended(f, false, thrownValue, true);

@@ -47,8 +47,8 @@ export function trySwitch(p: u32, ctor: u32): u32 {
 }
 
 /**
- * Actor p switches to constructor `ctor` (a closure) at its next message boundary, at once when
- * idle. A rollback (`back`) of an actor that has not switched yet only cancels its switch; with
+ * Actor p switches to constructor `ctor` (a closure) at its next message boundary: when its
+ * current message ends, or when the next one comes to an idle actor. A rollback (`back`) of an actor that has not switched yet only cancels its switch; with
  * `keep`, the actor takes again the state of the incarnation it left at its last switch.
  */
 export function markSwitch(p: u32, ctor: u32, back: bool, keep: bool): void {
@@ -73,8 +73,8 @@ export function actorCounters(out: u32): void {
 }
 
 /**
- * The pauses of the switches since the last call, from an actor's message boundary to its new
- * incarnation (microseconds): a table the host frees, its count first; 0 when memory is out.
+ * The pauses of the switches since the last call, from the start of an actor's switch to its new
+ * incarnation (nanoseconds, at most 4 s): a table the host frees, its count first; 0 when memory is out.
  */
 export function takeSwitchPauses(): u32 {
   const n = listLength(switchPauses);

@@ -93,7 +93,7 @@ export interface CoreExports {
   markSwitch(p: number, ctor: number, back: number, keep: number): void;
   /** Writes messages handled, messages failed and switches failed (f64s) at `out`. */
   actorCounters(out: number): void;
-  /** The pauses of the actors' switches since the last call (microseconds): a table (freed with freeTable), its count first. */
+  /** The pauses of the actors' switches since the last call (nanoseconds): a table (freed with freeTable), its count first. */
   takeSwitchPauses(): number;
 }
 

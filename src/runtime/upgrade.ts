@@ -29,6 +29,10 @@ export interface UpgradeHost {
   setGlobalFunction(global: number, fn: number): void;
   /** Whether a run is going on (then the upgrade waits for a pause between its slices). */
   readonly running: boolean;
+  /** Whether no fiber runs now (the run is between slices, or there is none): the core may be changed. */
+  readonly atRest: boolean;
+  /** Makes the run pause for the host often (while an upgrade is under way), or as usual again. */
+  pauseOften(on: boolean): void;
   /** Runs the queued fibers when no run is going on (a dry run, switches of idle actors). */
   runQueued(): void;
   /** Wakes a run waiting for the host, so that it comes back to the upgrade. */
@@ -82,7 +86,7 @@ interface Pending {
   trigger: UpgradeTrigger;
   done: (o: UpgradeOutcome) => void;
   /** After the checks: the dry runs going on, the actors and constructors kept for them. */
-  trial?: { futures: { handle: number; type: string }[]; entry: number; next: Version };
+  trial?: { futures: { handle: number; type: string }[]; settled: number; entry: number; next: Version };
   started?: number;
 }
 
@@ -138,8 +142,12 @@ export class Upgrades {
   upgrade(next: ProgramVersion, options: UpgradeOptions = {}, trigger: UpgradeTrigger = "manual"): Promise<UpgradeOutcome> {
     return new Promise((done) => {
       this.queue.push({ version: next, options, trigger, done });
-      if (this.host.running) this.host.wake();
-      else this.drive();
+      if (!this.host.running) return this.drive();
+      // the run is between slices (or waits): the checks and trials start now, and the run comes
+      // back to the host often until the switch
+      this.host.pauseOften(true);
+      if (this.host.atRest) this.step();
+      this.host.wake();
     });
   }
 
@@ -166,13 +174,19 @@ export class Upgrades {
     const p = this.queue[0];
     if (p) {
       if (!p.trial) this.begin(p);
-      else if (p.trial.futures.every((f) => this.host.futureSettled(f.handle))) this.decide(p);
+      else {
+        // the trials settle about in the order they started: each one is looked at until it has
+        const t = p.trial;
+        while (t.settled < t.futures.length && this.host.futureSettled(t.futures[t.settled].handle)) t.settled++;
+        if (t.settled === t.futures.length) this.decide(p);
+      }
     }
     this.checkWindow();
   }
 
   private finish(p: Pending, outcome: UpgradeOutcome): void {
     this.queue.shift();
+    if (this.queue.length === 0 && this.host.running) this.host.pauseOften(false);
     p.done(outcome);
   }
 
@@ -213,7 +227,7 @@ export class Upgrades {
     }
     const next: Version = { number: this.current.number + 1, installs, ctors: new Map() };
     const futures: { handle: number; type: string }[] = [];
-    p.trial = { futures, entry, next };
+    p.trial = { futures, settled: 0, entry, next };
     for (const a of live) {
       const ctor = this.ctorOf(next, a.type);
       if (ctor === undefined) continue;
@@ -315,8 +329,8 @@ export class Upgrades {
   }
 
   /**
-   * The pause of each actor's switch since the last call, in milliseconds: from its message
-   * boundary to its new incarnation being ready (waiting in the run queue included).
+   * The pause of each actor's switch since the last call, in milliseconds: from the start of its
+   * switch (at its message boundary, before any other ready fiber) to its new incarnation.
    */
   switchPauses(): number[] {
     const core = this.host.core;
@@ -324,7 +338,7 @@ export class Upgrades {
     if (table === 0) return [];
     const u32 = new Uint32Array(core.memory.buffer);
     const n = u32[table >>> 2];
-    const out = Array.from(u32.subarray((table >>> 2) + 1, (table >>> 2) + 1 + n), (us) => us / 1000);
+    const out = Array.from(u32.subarray((table >>> 2) + 1, (table >>> 2) + 1 + n), (ns) => ns / 1e6);
     core.freeTable(table);
     return out;
   }

@@ -124,6 +124,9 @@ const MATH = [Math.sin, Math.cos, Math.tan, Math.exp, Math.log];
 const decoder = new TextDecoder();
 
 export const DEFAULT_MAX_DEPTH = 10_000;
+
+/** Steps between the pauses of a run while an upgrade is under way (about a millisecond of work). */
+const UPGRADE_SLICE = 1 << 16;
 const STATUS_DONE: number = CORE_STATUS.DONE;
 const STATUS_PAUSED: number = CORE_STATUS.PAUSED;
 const STATUS_IDLE: number = CORE_STATUS.IDLE;
@@ -681,6 +684,13 @@ export class VM {
         setGlobalFunction: (global, fn) => this.setGlobalFunction(global, fn),
         get running() {
           return vm.waiting;
+        },
+        get atRest() {
+          return vm.core.currentFiber() === 0;
+        },
+        pauseOften: (on) => {
+          // where other VMs share the budget, its slices are theirs to set
+          if (!this.sharedLimits) this.core.grantSteps(this.core.stepsLeft(), on ? UPGRADE_SLICE : Number.POSITIVE_INFINITY);
         },
         runQueued: () => this.finish(this.core.deliver()),
         wake: () => this.wakeUp(),
