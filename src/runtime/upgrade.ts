@@ -27,6 +27,8 @@ export interface UpgradeHost {
   release(handle: number): void;
   pointerOf(handle: number): number;
   setGlobalFunction(global: number, fn: number): void;
+  /** Whether the program's tasks and actors may run on other VMs (a pool's workers, a cluster's nodes). */
+  readonly sharesWork: boolean;
   /** Whether a run is going on (then the upgrade waits for a pause between its slices). */
   readonly running: boolean;
   /** Whether no fiber runs now (the run is between slices, or there is none): the core may be changed. */
@@ -50,7 +52,7 @@ export interface UpgradeOptions {
   healthWindowMs?: number;
   /** The share of failed messages past which it rolls back (default 0.2) ... */
   maxErrorRate?: number;
-  /** ... once at least this many messages ended in the window (default 5). */
+  /** ... once at least this many messages ended in the window (default 3: an actor restarts three times before its supervisor stops it). */
   minMessages?: number;
   /** Polled during the window (every turn of the run, at least every 100 ms): true rolls back (a metric's threshold). */
   rollbackWhen?: () => boolean;
@@ -90,7 +92,7 @@ interface Pending {
   started?: number;
 }
 
-const DEFAULTS = { healthWindowMs: 10_000, maxErrorRate: 0.2, minMessages: 5 };
+const DEFAULTS = { healthWindowMs: 10_000, maxErrorRate: 0.2, minMessages: 3 };
 /** Versions kept: the current one and the two before it. */
 const KEPT = 3;
 
@@ -203,6 +205,8 @@ export class Upgrades {
   private begin(p: Pending): void {
     p.started = performance.now();
     if (this.window) this.endWindow(true);
+    if (this.host.sharesWork)
+      return this.refuse(p, "the program's tasks and actors run on other VMs (a pool's workers or a cluster's nodes), which are not upgraded");
     const { module, installs } = p.version;
     const types = new Map<string, string[]>();
     for (const i of installs) if (i.actor) types.set(i.actor.name, i.actor.handlers);

@@ -682,6 +682,9 @@ export class VM {
         release: (handle) => this.core.release(handle),
         pointerOf: (handle) => this.pointerOf(handle),
         setGlobalFunction: (global, fn) => this.setGlobalFunction(global, fn),
+        get sharesWork() {
+          return vm.taskHost !== undefined;
+        },
         get running() {
           return vm.waiting;
         },

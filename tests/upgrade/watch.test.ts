@@ -108,4 +108,15 @@ describe("noodle run --watch", () => {
     expect(r.code).toBe(64);
     expect(r.stderr).toMatch(/--watch upgrades from source: it takes a FILE\.nc/);
   });
+
+  it("does not go with workers or a cluster, whose actors it would not upgrade", () => {
+    for (const where of [
+      ["--workers", "2"],
+      ["--cluster", "nats://127.0.0.1:1"],
+    ]) {
+      const r = cli(["run", "--watch", ...where, "prog.nc"]);
+      expect(r.code).toBe(64);
+      expect(r.stderr).toMatch(/--watch upgrades a program running in one VM: it does not go with --workers or --cluster/);
+    }
+  });
 });
