@@ -27,7 +27,7 @@ import { protoAt, P_NAME } from "./state";
 import { settle, pushReady, pushReadyFirst, faultError } from "./scheduler";
 import { typeValue } from "./ops";
 import { remoteActorId, remoteSend } from "./parallel";
-import { pushPointer } from "../heap/pointer-list";
+import { listLength, pushPointer } from "../heap/pointer-list";
 import { E_ACTOR_STOPPED, E_MEMORY_LIMIT, E_NOT_CALLABLE } from "./contract";
 
 /** Supervision: an actor restarts at most this many times within this many milliseconds. */
@@ -241,8 +241,9 @@ export function actorFiberEnded(f: u32, ok: bool, v: u64, early: bool): void {
       writeBarrier(actor, ctor);
       store<u32>(actor, objOf(ctor), ACT_CTOR);
     } else switchesFailed++;
+    // kept until the host reads them, at most a million
     const nanos = (hostClock() - load<f64>(actor, ACT_SWITCH_AT)) * 1e6;
-    pushPointer(switchPauses, <u32>min<f64>(max<f64>(nanos, 0), 4e9));
+    if (listLength(switchPauses) < 1 << 20) pushPointer(switchPauses, <u32>min<f64>(max<f64>(nanos, 0), 4e9));
   } else if (kind == FK_INIT) {
     if (ok && isObj(v) && typeOf(objOf(v)) == T_MAP) {
       writeBarrier(actor, v);

@@ -143,7 +143,10 @@ export class Upgrades {
   /** Upgrades the running program to `next`; settles once it switched, or was refused (1005). */
   upgrade(next: ProgramVersion, options: UpgradeOptions = {}, trigger: UpgradeTrigger = "manual"): Promise<UpgradeOutcome> {
     return new Promise((done) => {
-      this.queue.push({ version: next, options, trigger, done });
+      const p: Pending = { version: next, options, trigger, done };
+      this.queue.push(p);
+      // a host function called by a synchronous run: nothing can change under its feet
+      if (!this.host.running && !this.host.atRest) return this.refuse(p, "the program is in a synchronous run, which does not pause for an upgrade");
       if (!this.host.running) return this.drive();
       // the run is between slices (or waits): the checks and trials start now, and the run comes
       // back to the host often until the switch
@@ -167,7 +170,7 @@ export class Upgrades {
   private drive(): void {
     for (let i = 0; i < 10_000 && this.queue.length > 0; i++) {
       this.step();
-      if (this.queue.length > 0) this.host.runQueued();
+      this.host.runQueued();
     }
   }
 
@@ -187,7 +190,7 @@ export class Upgrades {
   }
 
   private finish(p: Pending, outcome: UpgradeOutcome): void {
-    this.queue.shift();
+    this.queue.splice(this.queue.indexOf(p), 1);
     if (this.queue.length === 0 && this.host.running) this.host.pauseOften(false);
     p.done(outcome);
   }
@@ -264,10 +267,10 @@ export class Upgrades {
 
   /**
    * Goes back to the previous version kept: functions at once, each actor at its next message
-   * boundary. False when there is none.
+   * boundary. False when there is none (or when asked from a host function of a synchronous run).
    */
   rollback(trigger: UpgradeTrigger = "manual", reason = "asked for"): boolean {
-    if (this.versions.length < 2) return false;
+    if (this.versions.length < 2 || (!this.host.running && !this.host.atRest)) return false;
     if (this.window) this.endWindow(false);
     const from = this.versions.pop()!;
     const to = this.current;

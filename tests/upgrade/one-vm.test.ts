@@ -90,6 +90,25 @@ print(which(), await w.count(), failures, sent)
 print(await w.logged())
 `;
 
+describe("between runs", () => {
+  it("upgrades a program whose run has ended at once: its actors switch at their next message", async () => {
+    const v = (n: number) => `
+actor Box {
+  var items = []
+  func put(x) { push(items, x) }
+  func show() { return "v${n} " + str(items) }
+}
+let box = spawn Box()
+func report() { return await box.show() }
+`;
+    const live = await start(`${v(1)}\nawait box.put(1)\nawait box.put(2)\n`);
+    expect((await live.run).ok).toBe(true);
+    expect(await live.up.upgrade(nextVersion(live.up, v(2)))).toEqual({ ok: true, version: 2 });
+    const shown = await live.vm.callGlobalAsync(live.up.base().slots.get("report")!, []);
+    expect(shown).toEqual({ ok: true, value: "v2 [1, 2]" });
+  });
+});
+
 describe("migrate", () => {
   it("runs once per live actor with a map of the old fields, before its next message", async () => {
     const live = await start(WORKER("v1", "handled += 1") + MAIN);
@@ -232,6 +251,22 @@ describe("rollback", () => {
     const [which, count, failures, sent] = printed(live).trim().split("\n")[0].split(" ");
     // v1's migrate carried the count v2 reached: no message lost across two rollbacks
     expect([which, failures, count]).toEqual(["v1", "0", sent]);
+  });
+
+  it("keeps three versions: two rollbacks go back to version 1, a third has nowhere to go", async () => {
+    const carry = `func migrate(old) { handled = old["handled"] }`;
+    const live = await start(WORKER("v1", "handled += 1", carry) + MAIN);
+    for (const v of ["v2", "v3", "v4"]) expect((await live.up.upgrade(nextVersion(live.up, WORKER(v, "handled += 1", carry)))).ok).toBe(true);
+    expect(live.up.version).toBe(4);
+    expect(live.up.rollback()).toBe(true);
+    expect(live.up.rollback()).toBe(true);
+    expect(live.up.version).toBe(2);
+    expect(live.up.rollback()).toBe(false);
+    await sleep(20);
+    setGlobal(live, "stop", true);
+    expect((await live.run).ok).toBe(true);
+    const [which, count, failures, sent] = printed(live).trim().split("\n")[0].split(" ");
+    expect([which, failures, count]).toEqual(["v2", "0", sent]);
   });
 
   it("reports a healthy version when its window passes", async () => {
