@@ -355,3 +355,7 @@ export {
 export { fuel, frameCount, frameLimit, regsEnd, globals as globalsBase, protos } from "./vm/state";
 export { regionDepth, collectRequested } from "./heap/alloc";
 export { jitExitPc } from "./vm/jit-entry";
+
+// ---------------------------------------------------------------- upgrades
+
+export { liveActors, trySwitch, markSwitch, actorCounters, takeSwitchPauses } from "./vm/upgrade";

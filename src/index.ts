@@ -41,6 +41,7 @@ export { bestCoreVariant } from "./runtime/core.js";
 export { type FileSystem, setPlatformFileSystem } from "./runtime/file-system.js";
 export { HostError } from "./runtime/host-calls.js";
 export { type PermissionOptions, Permissions } from "./runtime/permissions.js";
+export type { ProgramVersion, UpgradeEvent, UpgradeOptions, UpgradeOutcome, Upgrades } from "./runtime/upgrade.js";
 export { STRUCT_NAME } from "./runtime/values.js";
 export { VM, type VmOptions } from "./runtime/vm.js";
 export {

@@ -8,7 +8,7 @@ import {
   F_MARK, F_PINNED, F_REGION, typeOf, flagsOf, setFlags, sizeOf,
   LIST_LEN, LIST_DATA, MAP_USED, MAP_ENTRIES, MAP_INDEX, STRUCT_DEF, STRUCT_FIELDS, SDEF_COUNT,
   CLO_NCAP, CLO_CAPS, BOX_VALUE, ERR_MESSAGE, ERR_TRACE, MAT_BLOCK, TEN_BLOCK,
-  T_FUTURE, T_ACTOR, T_BOUND, FUT_VALUE, FUT_WAITERS, FUT_SOURCE, ACT_CTOR, ACT_METHODS, ACT_RESTARTS, ACT_NAME, ACT_CAUSE, BM_ACTOR, BM_NAME,
+  T_FUTURE, T_ACTOR, T_BOUND, FUT_VALUE, FUT_WAITERS, FUT_SOURCE, ACT_CTOR, ACT_METHODS, ACT_RESTARTS, ACT_NAME, ACT_CAUSE, ACT_UPGRADE, ACT_KEEP, ACT_FORMER, BM_ACTOR, BM_NAME,
 } from "./layout";
 import { isObj, objOf } from "./value";
 import {
@@ -105,6 +105,9 @@ function trace(p: u32): void {
       markPtr(load<u32>(p, ACT_RESTARTS));
       markPtr(load<u32>(p, ACT_NAME));
       markPtr(load<u32>(p, ACT_CAUSE));
+      markPtr(load<u32>(p, ACT_UPGRADE));
+      markPtr(load<u32>(p, ACT_KEEP));
+      markPtr(load<u32>(p, ACT_FORMER));
       break;
     case T_BOUND:
       markPtr(load<u32>(p, BM_ACTOR));

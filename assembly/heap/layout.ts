@@ -135,7 +135,11 @@ export const ACT_RESTARTS: u32 = 32; // list of restart times (ms), or 0
 export const ACT_NAME: u32 = 36; // string
 export const ACT_REMOTE: u32 = 40; // u32: the host's id of an actor living on another worker, 0 here
 export const ACT_CAUSE: u32 = 44; // the error its constructor failed with (it stopped then), or 0
-export const ACT_SIZE: u32 = 48;
+export const ACT_UPGRADE: u32 = 48; // constructor of the version it switches to at its next message boundary, or 0
+export const ACT_KEEP: u32 = 52; // on a rollback: the incarnation whose state it goes back to, or 0
+export const ACT_FORMER: u32 = 56; // the incarnation it left at its last switch (its state then), or 0
+export const ACT_SWITCH_AT: u32 = 60; // f64: when its switch began to run (host clock, ms), to measure its pause
+export const ACT_SIZE: u32 = 68;
 
 // BOUND: actor method as a value
 export const BM_ACTOR: u32 = 8;

@@ -8,7 +8,7 @@
 // An actor the host placed on another worker is a remote one here: its messages go to the host.
 import {
   HEADER, T_CLOSURE, T_MAP, T_ACTOR, T_BOUND, CLO_PROTO, typeOf,
-  ACT_CTOR, ACT_METHODS, ACT_HEAD, ACT_TAIL, ACT_BUSY, ACT_STOPPED, ACT_RESTARTS, ACT_NAME, ACT_REMOTE, ACT_CAUSE, ACT_SIZE, BM_ACTOR, BM_NAME, BM_SIZE,
+  ACT_CTOR, ACT_METHODS, ACT_HEAD, ACT_TAIL, ACT_BUSY, ACT_STOPPED, ACT_RESTARTS, ACT_NAME, ACT_REMOTE, ACT_CAUSE, ACT_UPGRADE, ACT_KEEP, ACT_FORMER, ACT_SWITCH_AT, ACT_SIZE, BM_ACTOR, BM_NAME, BM_SIZE,
 } from "../heap/layout";
 import { allocBlock } from "../heap/alloc";
 import { writeBarrier } from "../heap/gc";
@@ -17,16 +17,17 @@ import { newList, listLen, listGet, listPush, listFrom } from "../objects/list";
 import { mapFind, entryValue } from "../objects/map";
 import { newFuture, FK_FIBER } from "../objects/future";
 import { FUT_TASK } from "../heap/layout";
-import { newFiber, freeFiber, setFiberState, setArgs, FB_NEXT, FB_FUTURE, FB_ACTOR, FB_KIND, FS_NEW, FS_MAILBOX, FK_INIT, FK_MESSAGE } from "./fiber";
+import { newFiber, freeFiber, setFiberState, setArgs, FB_NEXT, FB_FUTURE, FB_ACTOR, FB_KIND, FB_FN, FS_NEW, FS_MAILBOX, FK_INIT, FK_MESSAGE, FK_UPGRADE } from "./fiber";
 import { raise, raise1, raise2 } from "./fault";
 import { strConcat } from "../objects/string";
 import { S_FAILED_TOO_OFTEN, S_INIT_FAILED, S_INIT_FAILED_WITH } from "./names";
 import { toStr } from "./builtins";
 import { hostClock } from "./host";
 import { protoAt, P_NAME } from "./state";
-import { settle, pushReady, faultError } from "./scheduler";
+import { settle, pushReady, pushReadyFirst, faultError } from "./scheduler";
 import { typeValue } from "./ops";
 import { remoteActorId, remoteSend } from "./parallel";
+import { listLength, pushPointer } from "../heap/pointer-list";
 import { E_ACTOR_STOPPED, E_MEMORY_LIMIT, E_NOT_CALLABLE } from "./contract";
 
 /** Supervision: an actor restarts at most this many times within this many milliseconds. */
@@ -63,6 +64,9 @@ export function newActor(ctor: u64, here: bool = false): u64 {
   store<u32>(p, load<u32>(protoAt(load<u32>(objOf(ctor), CLO_PROTO)), P_NAME), ACT_NAME);
   store<u32>(p, remote, ACT_REMOTE);
   store<u32>(p, 0, ACT_CAUSE);
+  store<u32>(p, 0, ACT_UPGRADE);
+  store<u32>(p, 0, ACT_KEEP);
+  store<u32>(p, 0, ACT_FORMER);
   if (remote == 0 && !construct(p)) return NIL;
   return obj(p);
 }
@@ -145,17 +149,59 @@ export function actorName(actor: u32): u32 {
   return load<u32>(actor, ACT_NAME);
 }
 
-/** An idle actor takes its next message. */
-function startNext(actor: u32): void {
+/** Messages handlers finished (not counting those refused before their handler started), and how many of them failed. */
+export let messagesEnded: f64 = 0;
+export let messagesFailed: f64 = 0;
+/** Switches to a new version that failed at the message boundary (the actor kept its code). */
+export let switchesFailed: f64 = 0;
+/** The pause of each switch since the host last read them, in nanoseconds (a pointer list of numbers). */
+export const switchPauses = <u32>memory.data(12);
+
+/** An idle actor takes its next message, first switching to the version waiting for it. */
+export function startNext(actor: u32): void {
   if (load<u32>(actor, ACT_BUSY) != 0 || load<u32>(actor, ACT_STOPPED) != 0) return;
   const f = load<u32>(actor, ACT_HEAD);
   if (f == 0) return;
+  if (load<u32>(actor, ACT_UPGRADE) != 0 && load<u32>(actor, ACT_METHODS) != 0) {
+    beginSwitch(actor);
+    return;
+  }
   const next = load<u32>(f, FB_NEXT);
   store<u32>(actor, next, ACT_HEAD);
   if (next == 0) store<u32>(actor, 0, ACT_TAIL);
   store<u32>(actor, f, ACT_BUSY);
   setFiberState(f, FS_NEW);
   pushReady(f);
+}
+
+/**
+ * Runs the next version's constructor on the current incarnation (and, on a rollback, the one
+ * to go back to): it builds the new incarnation with the fields carried over and `migrate` run.
+ * It runs before any other ready fiber, so the message waiting is delayed only by the switch.
+ */
+function beginSwitch(actor: u32): void {
+  const ctor = load<u32>(actor, ACT_UPGRADE);
+  const args = <u32>memory.data(16);
+  store<u64>(args, obj(load<u32>(actor, ACT_METHODS)));
+  const keep = load<u32>(actor, ACT_KEEP);
+  store<u64>(args + 8, keep != 0 ? obj(keep) : NIL);
+  store<u32>(actor, 0, ACT_UPGRADE);
+  store<u32>(actor, 0, ACT_KEEP);
+  const f = newFiber(FK_UPGRADE, obj(ctor), 0, actor);
+  if (f == 0 || !setArgs(f, args, 2)) {
+    if (f != 0) freeFiber(f);
+    switchesFailed++;
+    startNext(actor);
+    return;
+  }
+  store<u32>(actor, f, ACT_BUSY);
+  setFiberState(f, FS_NEW);
+  pushReadyFirst(f);
+}
+
+/** An actor's switch starts running: its pause is measured from here. */
+export function switchStarts(f: u32): void {
+  store<f64>(load<u32>(f, FB_ACTOR), hostClock(), ACT_SWITCH_AT);
 }
 
 export function removeFromMailbox(actor: u32, f: u32): void {
@@ -179,11 +225,26 @@ export function removeFromMailbox(actor: u32, f: u32): void {
  */
 export function actorFiberEnded(f: u32, ok: bool, v: u64, early: bool): void {
   const actor = load<u32>(f, FB_ACTOR);
-  const isInit = load<u32>(f, FB_KIND) == FK_INIT;
+  const kind = load<u32>(f, FB_KIND);
   const fut = load<u32>(f, FB_FUTURE);
+  const ctor = load<u64>(f, FB_FN);
   store<u32>(actor, 0, ACT_BUSY);
   freeFiber(f);
-  if (isInit) {
+  if (kind == FK_UPGRADE) {
+    // the new incarnation replaces the current one; if it could not be built, the actor keeps its code
+    if (ok && isObj(v) && typeOf(objOf(v)) == T_MAP) {
+      const former = load<u32>(actor, ACT_METHODS);
+      writeBarrier(actor, obj(former));
+      store<u32>(actor, former, ACT_FORMER);
+      writeBarrier(actor, v);
+      store<u32>(actor, objOf(v), ACT_METHODS);
+      writeBarrier(actor, ctor);
+      store<u32>(actor, objOf(ctor), ACT_CTOR);
+    } else switchesFailed++;
+    // kept until the host reads them, at most a million
+    const nanos = (hostClock() - load<f64>(actor, ACT_SWITCH_AT)) * 1e6;
+    if (listLength(switchPauses) < 1 << 20) pushPointer(switchPauses, <u32>min<f64>(max<f64>(nanos, 0), 4e9));
+  } else if (kind == FK_INIT) {
     if (ok && isObj(v) && typeOf(objOf(v)) == T_MAP) {
       writeBarrier(actor, v);
       store<u32>(actor, objOf(v), ACT_METHODS);
@@ -197,6 +258,10 @@ export function actorFiberEnded(f: u32, ok: bool, v: u64, early: bool): void {
     }
   } else {
     settle(fut, ok, v);
+    if (!early) {
+      messagesEnded++;
+      if (!ok) messagesFailed++;
+    }
     if (!ok && !early) restart(actor);
   }
   startNext(actor);

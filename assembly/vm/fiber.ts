@@ -41,6 +41,7 @@ export const FK_MAIN: u32 = 0;
 export const FK_TASK: u32 = 1;
 export const FK_INIT: u32 = 2; // runs an actor's constructor (at spawn and after a restart)
 export const FK_MESSAGE: u32 = 3;
+export const FK_UPGRADE: u32 = 4; // runs the constructor of an actor's next version on its current incarnation
 
 // flags
 export const FF_DEADLOCK: u32 = 1; // woken without its future: the await fails with 7004

@@ -15,7 +15,7 @@ import {
 import {
   newFiber, freeFiber, switchTo, detach, fiberState, setFiberState, fiberCount, firstFiber,
   FB_KIND, FB_FLAGS, FB_FUTURE, FB_ACTOR, FB_WAIT, FB_NEXT, FB_PREV, FB_LNEXT, FB_ARGS, setArgs,
-  FS_NEW, FS_READY, FS_RUNNING, FS_BLOCKED, FS_MAILBOX, FK_MAIN, FK_TASK, FK_INIT, FK_MESSAGE, FF_DEADLOCK,
+  FS_NEW, FS_READY, FS_RUNNING, FS_BLOCKED, FS_MAILBOX, FK_MAIN, FK_TASK, FK_INIT, FK_MESSAGE, FK_UPGRADE, FF_DEADLOCK,
 } from "./fiber";
 import { raise, raise1, raise2, raise4, faultCode, faultArgc, faultArgs, clearFault } from "./fault";
 import { hostClock, hostErrorMessage } from "./host";
@@ -25,7 +25,7 @@ import { builtinName } from "./builtin-names";
 import { outOfMemoryError, S_OUT_OF_MEMORY, S_MILLISECONDS, S_NUMBER_FROM_0 } from "./names";
 import * as B from "./opcodes";
 import { execute, beginFiber, endsRun, resultValue, thrownValue, setOutcome } from "./interp";
-import { actorFiberEnded, removeFromMailbox } from "./actor";
+import { actorFiberEnded, removeFromMailbox, switchStarts } from "./actor";
 import { fuel, setFuel } from "./state";
 import { listLength, pointerAt, setPointer, setListLength, pushPointer } from "../heap/pointer-list";
 import { cancelRemote } from "./parallel";
@@ -62,6 +62,15 @@ export function pushReady(f: u32): void {
   if (runTail != 0) store<u32>(runTail, f, FB_NEXT);
   else runHead = f;
   runTail = f;
+}
+
+/** Queues f to run next, before every other ready fiber (an actor's switch: its pause stays short). */
+export function pushReadyFirst(f: u32): void {
+  store<u32>(f, runHead, FB_NEXT);
+  store<u32>(f, 0, FB_PREV);
+  if (runHead != 0) store<u32>(runHead, f, FB_PREV);
+  else runTail = f;
+  runHead = f;
 }
 
 function unlinkReady(f: u32): void {
@@ -443,6 +452,7 @@ function runFiber(f: u32): u32 {
     abort(faultError());
     return STATUS_ERROR;
   }
+  if (fresh && load<u32>(f, FB_KIND) == FK_UPGRADE) switchStarts(f);
   if (fresh && !beginFiber(f)) {
     detach();
     return ended(f, false, thrownValue, true);
@@ -480,7 +490,7 @@ function ended(f: u32, ok: bool, v: u64, early: bool): u32 {
     }
     return STATUS_DONE;
   }
-  if (kind == FK_INIT || kind == FK_MESSAGE) actorFiberEnded(f, ok, v, early);
+  if (kind == FK_INIT || kind == FK_MESSAGE || kind == FK_UPGRADE) actorFiberEnded(f, ok, v, early);
   else {
     settle(load<u32>(f, FB_FUTURE), ok, v);
     freeFiber(f);

@@ -7,6 +7,7 @@ import { decodeModule, encodeModule } from "../bytecode/codec.js";
 import { disassemble } from "../bytecode/disasm.js";
 import { BytecodeError } from "../bytecode/errors.js";
 import type { NbcModule } from "../bytecode/module.js";
+import type { Install } from "../compiler/codegen.js";
 import { type CompileResult, compile } from "../compiler/compile.js";
 import { renderDiagnostic } from "../compiler/diagnostics.js";
 import type { Pool } from "../concurrency/pool.js";
@@ -119,7 +120,11 @@ function printDiagnostics(c: CompileResult): void {
 }
 
 /** Compiles a .nc file, or decodes a .nbc file; undefined (with messages printed) on failure. */
-function loadProgram(path: string, permissions: Permissions, persistentActors?: string[]): { module?: NbcModule; exit: number } {
+function loadProgram(
+  path: string,
+  permissions: Permissions,
+  persistentActors?: string[],
+): { module?: NbcModule; exit: number; installs?: Install[]; text?: string } {
   const refused = notAProgram(path, true);
   if (refused !== undefined) throw UsageError.of("BadArguments", { detail: refused });
   if (path.endsWith(".nbc")) {
@@ -137,12 +142,13 @@ function loadProgram(path: string, permissions: Permissions, persistentActors?: 
       return { exit: EXIT_RUNTIME };
     }
   }
-  const c = compile(readFileOrUsage(path), { file: path, readFile: importReader(permissions), persistentActors });
+  const text = readFileOrUsage(path);
+  const c = compile(text, { file: path, readFile: importReader(permissions), persistentActors });
   if (!c.ok) {
     printDiagnostics(c);
     return { exit: EXIT_COMPILE };
   }
-  return { module: c.module, exit: EXIT_OK };
+  return { module: c.module, exit: EXIT_OK, installs: c.installs, text };
 }
 
 /** A pool of `workers` threads, for a VM's programs' tasks, pmap and large products. */
@@ -192,11 +198,12 @@ async function runCommand(
   programArgs: string[],
   plots: string | undefined,
   jit: JitChoice,
+  watch = false,
 ): Promise<number> {
   // the engine compiles the core on its own threads, and the workers start, while the program is compiled here
   void coreModule();
   const starting = where.workers ? startPool(where.workers) : undefined;
-  const { module, exit } = loadProgram(path, permissions, where.persistentActors);
+  const { module, exit, installs, text } = loadProgram(path, permissions, where.persistentActors);
   if (!module) {
     await (await starting)?.close();
     return exit;
@@ -230,6 +237,7 @@ async function runCommand(
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   let pool: { close(): Promise<void> } | undefined;
+  let unwatch: (() => void) | undefined;
   try {
     vm = await VM.create({
       ...limits,
@@ -245,6 +253,12 @@ async function runCommand(
       pool = await starting;
       (pool as Pool).attach(vm, { tasks: true });
     } else if (where.cluster) pool = await attachCluster(vm, where.cluster, where);
+    if (watch) {
+      const { watchProgram } = await import("./watch.js");
+      const stderr = (t: string) => process.stderr.write(t);
+      const options = { first: installs ?? [], readFile: importReader(permissions), persistentActors: where.persistentActors, stderr, printDiagnostics };
+      unwatch = watchProgram(vm, path, text ?? "", options);
+    }
     const result = await vm.runAsync(module);
     out.flush();
     if (jit.stats) process.stderr.write(`${JSON.stringify(await tierStats(vm, starting && (pool as Pool)))}\n`);
@@ -264,6 +278,7 @@ async function runCommand(
     process.stderr.write(`error[1004]: ${e.message}\n`);
     return EXIT_RUNTIME;
   } finally {
+    unwatch?.();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     // the workers started even when the run failed before it took them
@@ -325,6 +340,9 @@ export async function main(argv: string[]): Promise<number> {
           if (values.cluster === undefined && values[option] !== undefined) throw UsageError.of("BadOption", { detail: `--${option} goes with --cluster` });
         if (values.cluster !== undefined && values.workers !== undefined)
           throw UsageError.of("BadOption", { detail: "--workers and --cluster do not go together: a cluster's nodes have their own workers" });
+        if (values.watch && !operands[0].endsWith(".nc")) throw UsageError.of("BadOption", { detail: "--watch upgrades from source: it takes a FILE.nc" });
+        if (values.watch && (values.workers !== undefined || values.cluster !== undefined))
+          throw UsageError.of("BadOption", { detail: "--watch upgrades a program running in one VM: it does not go with --workers or --cluster" });
         return await runCommand(
           operands[0],
           limitsFrom(values),
@@ -338,6 +356,7 @@ export async function main(argv: string[]): Promise<number> {
           programArgs,
           values.plots as string | undefined,
           jitFrom(values),
+          values.watch === true,
         );
       case "node": {
         const { maxMemory, maxSteps } = limitsFrom(values);

@@ -25,6 +25,8 @@ export class ModuleOutput {
   readonly functions: FunctionProto[] = [];
   readonly files: string[] = [];
   readonly structs: StructSymbol[] = [];
+  /** The top-level functions and actor constructors the module's init puts in globals. */
+  readonly installs: Install[] = [];
 
   constructor(readonly functionBase: number) {}
 
@@ -58,6 +60,13 @@ export class ModuleOutput {
   define(index: number, f: FunctionProto): void {
     this.functions[index - this.functionBase] = f;
   }
+}
+
+/** A top-level function (or an actor's constructor, with its handlers) and the global that holds it. */
+export interface Install {
+  global: number;
+  fn: number;
+  actor?: { name: string; handlers: string[] };
 }
 
 /** A pending action at an early exit: run a finally block, or close a region. */
@@ -197,6 +206,9 @@ export class CodeGenerator {
         if (g?.kind !== "global") continue;
         const mark = this.b.top;
         const t = this.b.alloc();
+        const fn = this.env.out.functionBase + this.env.out.functions.length;
+        const actor = s.kind === "Actor" ? { name: s.name, handlers: s.methods.map((m) => m.name) } : undefined;
+        this.env.out.installs.push(actor ? { global: g.index, fn, actor } : { global: g.index, fn });
         this.closure(s.kind === "Actor" ? actorConstructor(s) : s, s.name, t);
         this.setGlobal(t, g.index);
         this.b.release(mark);

@@ -7,7 +7,7 @@ import { errorSpec } from "../errors/table.js";
 import { stdModuleNames, stdModuleSource, stdStructDisplay } from "../std/index.js";
 import { markPersistentActors } from "./actor.js";
 import type * as A from "./ast.js";
-import { CodeGenerator, ModuleOutput } from "./codegen.js";
+import { CodeGenerator, type Install, ModuleOutput } from "./codegen.js";
 import { type Diagnostic, DiagnosticBag, SourceFile } from "./diagnostics.js";
 import { optimize } from "./optimizer.js";
 import { parse } from "./parser.js";
@@ -34,6 +34,21 @@ export interface CompileOptions {
    * actor.ts, for a cluster's checkpoints. Other actors cost nothing more.
    */
   persistentActors?: readonly string[];
+  /**
+   * Compile a new version of a program running in a VM (docs/upgrade.md): names it had keep their
+   * global slots, new names get new ones after the loaded globals, and its top-level code keeps
+   * only declarations (functions, actors, structs, imports) and the values of new names.
+   */
+  upgrade?: UpgradeBase;
+}
+
+/** What a running program has loaded, for compiling its next version. */
+export interface UpgradeBase {
+  /** Global slots by name (a main file's names bare, an imported module's as `path:name`). */
+  slots: ReadonlyMap<string, number>;
+  functions: number;
+  structs: number;
+  globals: number;
 }
 
 export interface CompileResult {
@@ -42,6 +57,8 @@ export interface CompileResult {
   module?: NbcModule;
   /** Sources by file name, to render diagnostics with their lines. */
   sources: Map<string, SourceFile>;
+  /** The top-level functions and actor constructors of the module and the globals that hold them. */
+  installs?: Install[];
 }
 
 /** What a REPL keeps between lines: counts of what is loaded and the names declared so far. */
@@ -95,13 +112,15 @@ function compileModules(
   const session = options.session;
   const imports = new Map<A.ImportStmt, ModuleInfo>();
   const structs: StructSymbol[] = [];
-  let nextGlobal = session?.globals ?? 0;
+  const base = options.upgrade;
+  let nextGlobal = base?.globals ?? session?.globals ?? 0;
   const globalBase = nextGlobal;
-  const structBase = session?.structs ?? 0;
+  const structBase = base?.structs ?? session?.structs ?? 0;
+  const mainPath = options.file ?? "<input>";
   const ctx = {
     diags,
     results,
-    nextGlobal: () => nextGlobal++,
+    nextGlobal: (path: string, name: string) => base?.slots.get(path === mainPath ? name : `${path}:${name}`) ?? nextGlobal++,
     nextStruct: () => structBase + structs.push(undefined as unknown as StructSymbol) - 1,
     importedModule: (stmt: A.ImportStmt) => imports.get(stmt),
     ambient: session?.names,
@@ -163,7 +182,6 @@ function compileModules(
     resolveModule(m, ctx);
   };
 
-  const mainPath = options.file ?? "<input>";
   const main = load(mainPath, source, "<main>");
   resolveTree(main, [mainPath]);
 
@@ -179,8 +197,9 @@ function compileModules(
   const result: CompileResult = { ok: false, diagnostics: diags.items, sources };
   if (diags.hasErrors) return result;
   for (const m of modules.values()) optimize(m.program);
+  if (base) for (const m of modules.values()) m.program.body = m.program.body.filter((s) => declares(s, results, globalBase));
 
-  const out = new ModuleOutput(session?.functions ?? 0);
+  const out = new ModuleOutput(base?.functions ?? session?.functions ?? 0);
   const env = {
     results,
     out,
@@ -204,6 +223,7 @@ function compileModules(
   }
 
   result.ok = true;
+  result.installs = out.installs;
   result.module = {
     version: NBC_VERSION,
     files: out.files,
@@ -230,4 +250,12 @@ function compileModules(
     session.prelude = prelude;
   }
   return result;
+}
+
+/** What an upgrade's top-level code keeps: declarations, and the values of names new in it. */
+function declares(s: A.Stmt, results: Resolutions, globalBase: number): boolean {
+  if (s.kind === "Func" || s.kind === "Actor" || s.kind === "Struct" || s.kind === "Import") return true;
+  if (s.kind !== "Let") return false;
+  const b = results.decls.get(s);
+  return b?.kind === "global" && b.index >= globalBase;
 }

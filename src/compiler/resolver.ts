@@ -33,7 +33,8 @@ export interface ResolveContext {
   diags: DiagnosticBag;
   results: Resolutions;
   /** Next free global index and struct index (absolute). */
-  nextGlobal: () => number;
+  /** The slot of a new top-level name `name` of the module at `path`. */
+  nextGlobal: (path: string, name: string) => number;
   nextStruct: () => number;
   /** The module an import statement names (already resolved), or undefined when it failed. */
   importedModule: (stmt: A.ImportStmt) => ModuleInfo | undefined;
@@ -151,7 +152,7 @@ class ModuleResolver {
       this.error(span, "Redeclared", { name });
       return;
     }
-    const b: GlobalBinding = { kind: "global", name, mutable, span, index: this.ctx.nextGlobal(), declaredAt, hoisted };
+    const b: GlobalBinding = { kind: "global", name, mutable, span, index: this.ctx.nextGlobal(this.module.path, name), declaredAt, hoisted };
     this.scope.names.set(name, b);
     this.module.exports.set(name, b);
     this.r.decls.set(node, b);

@@ -18,10 +18,11 @@ export const ERRORS = {
   InternalError: spec(1002, "internal error", "internal error: {detail}"),
   UnsupportedFeature: spec(1003, "unsupported feature", "{feature} is not supported yet"),
   MalformedBytecode: spec(1004, "malformed bytecode", "malformed bytecode: {detail}"),
-  HostWait: spec(1005, "host wait in a synchronous run", "the program waits for {count} host operation(s); run it with runAsync"),
+  UpgradeRefused: spec(1005, "upgrade refused", "upgrade refused: {reason}"),
   Interrupted: spec(1006, "interrupted", "interrupted"),
   OutputFailed: spec(1007, "output failed", "cannot write to standard output: {detail}"),
   SleepCannotBlock: spec(1008, "sleep in a synchronous run", "the program sleeps, and a synchronous run cannot wait on this thread; run it with runAsync"),
+  HostWait: spec(1009, "host wait in a synchronous run", "the program waits for {count} host operation(s); run it with runAsync"),
   // 2xxx compilation
   SyntaxError: spec(2001, "syntax error", "{detail}"),
   UndeclaredName: spec(2002, "undeclared name", "undeclared name '{name}'"),

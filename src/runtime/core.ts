@@ -85,6 +85,16 @@ export interface CoreExports {
   deliver(): number;
   cancelHosted(p: number): number;
   futureOutcome(p: number, out: number): number;
+  /** After a full collection: a table (freed with freeTable) of the live actors' addresses, its count first. */
+  liveActors(): number;
+  /** Runs constructor closure `ctor` on a copy of actor p's state as a task: its future, 1 when it has no state yet, 0 with a fault. */
+  trySwitch(p: number, ctor: number): number;
+  /** Actor p switches to constructor closure `ctor` at its next message boundary (`back`: a rollback; `keep`: to the state at its last switch). */
+  markSwitch(p: number, ctor: number, back: number, keep: number): void;
+  /** Writes messages handled, messages failed and switches failed (f64s) at `out`. */
+  actorCounters(out: number): void;
+  /** The pauses of the actors' switches since the last call (nanoseconds): a table (freed with freeTable), its count first. */
+  takeSwitchPauses(): number;
 }
 
 /** What the core calls back into; a VM fills these in once it has the instance. */

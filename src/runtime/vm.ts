@@ -6,6 +6,7 @@ import { BUILTIN_ID, BUILTINS } from "../bytecode/builtin-table.js";
 import type { Constant, FunctionProto, NbcModule } from "../bytecode/module.js";
 import { verifyModule } from "../bytecode/verifier.js";
 import { CodecError } from "../codec/value-codec.js";
+import type { Install } from "../compiler/codegen.js";
 import { PRELUDE_FILE } from "../compiler/prelude.js";
 import { ERRORS, errorSpec, formatError } from "../errors/table.js";
 import { CompiledTier, coreJitMode, DEFAULT_HOT_SAMPLES, type JitOptions, type JitStats, prepareJit } from "../jit/compiled-tier.js";
@@ -26,6 +27,7 @@ import { type LimitShare, newLimitShare, SharedLimits } from "./shared-limits.js
 import { StoreValues } from "./store-values.js";
 import { installSystem } from "./system-host.js";
 import { TRACE_MARK } from "./trace-marks.js";
+import { Upgrades } from "./upgrade.js";
 import { type JsValue, makeString, numberValue, objectValue, type StructTypes, toCore, ValueReader } from "./values.js";
 
 export interface Limits {
@@ -122,6 +124,9 @@ const MATH = [Math.sin, Math.cos, Math.tan, Math.exp, Math.log];
 const decoder = new TextDecoder();
 
 export const DEFAULT_MAX_DEPTH = 10_000;
+
+/** Steps between the pauses of a run while an upgrade is under way (about a millisecond of work). */
+const UPGRADE_SLICE = 1 << 16;
 const STATUS_DONE: number = CORE_STATUS.DONE;
 const STATUS_PAUSED: number = CORE_STATUS.PAUSED;
 const STATUS_IDLE: number = CORE_STATUS.IDLE;
@@ -660,6 +665,52 @@ export class VM {
   private readonly tier: CompiledTier;
   private jitThreshold = DEFAULT_HOT_SAMPLES;
 
+  /**
+   * Upgrades of the program this VM runs (docs/upgrade.md): made once, from what its first
+   * version installs (the compile result's `installs`).
+   */
+  upgrades(first: readonly Install[] = []): Upgrades {
+    this.upgrader ??= new Upgrades(
+      {
+        core: this.core,
+        reader: this.reader,
+        modules: this.modules,
+        get loaded() {
+          return vm.loaded;
+        },
+        load: (m) => this.load(m),
+        keep: (word) => this.keep(word),
+        release: (handle) => this.core.release(handle),
+        pointerOf: (handle) => this.pointerOf(handle),
+        setGlobalFunction: (global, fn) => this.setGlobalFunction(global, fn),
+        get sharesWork() {
+          return vm.taskHost !== undefined;
+        },
+        get running() {
+          return vm.waiting;
+        },
+        get atRest() {
+          return vm.core.currentFiber() === 0;
+        },
+        pauseOften: (on) => {
+          // where other VMs share the budget, its slices are theirs to set
+          if (!this.sharedLimits) this.core.grantSteps(this.core.stepsLeft(), on ? UPGRADE_SLICE : Number.POSITIVE_INFINITY);
+        },
+        runQueued: () => this.finish(this.core.deliver()),
+        wake: () => this.wakeUp(),
+        futureError: (handle) => {
+          const o = this.settledOutcome(handle);
+          return o && !o.ok ? o.error : undefined;
+        },
+        futureSettled: (handle) => this.settledOutcome(handle) !== undefined,
+      },
+      first,
+    );
+    const vm = this;
+    return this.upgrader;
+  }
+  private upgrader: Upgrades | undefined;
+
   /** What the compiled tier did in this VM: functions compiled, deoptimisations, compile times. */
   jitStats(): JitStats {
     return this.tier.report();
@@ -715,6 +766,7 @@ export class VM {
       this.endsAtLimit = false;
       this.limitError = undefined;
       this.interruptRequested = false;
+      this.upgrader?.afterRun();
     }
   }
 
@@ -817,7 +869,7 @@ export class VM {
       const pending = this.core.pendingHostFutures();
       this.core.abandonRun();
       if (pending === 0) return { ok: false, error: new NoodleRuntimeError(ERRORS.SleepCannotBlock.code, formatError("SleepCannotBlock"), []) };
-      return { ok: false, error: new NoodleRuntimeError(1005, formatError("HostWait", { count: pending }), []) };
+      return { ok: false, error: new NoodleRuntimeError(ERRORS.HostWait.code, formatError("HostWait", { count: pending }), []) };
     }
     if (status === STATUS_EXITED) return this.exited();
     if (status === STATUS_LIMIT) return this.stoppedAtLimit(this.limitError!);
@@ -881,6 +933,11 @@ export class VM {
     for (;;) {
       // hosted work is reported as it finishes; while some is left, new work may come any time
       this.hosted.report();
+      if (this.upgrader?.busy && (status === STATUS_PAUSED || status === STATUS_IDLE)) {
+        // an upgrade advances between slices, where every fiber is at rest
+        this.upgrader.step();
+        if (status === STATUS_IDLE) status = this.resumeCounted();
+      }
       if (this.exitCode !== undefined && (status === STATUS_PAUSED || status === STATUS_IDLE)) {
         // a task on a worker called sys.exit: the run ends here too, every fiber with it
         this.core.abandonRun();

@@ -50,10 +50,10 @@ describe("host promises", () => {
     expect(await noodle.callAsync("limited", new Promise(() => {}))).toBe(7002);
   });
 
-  it("a synchronous run that would wait for the host fails with 1005 and leaves the VM usable", async () => {
+  it("a synchronous run that would wait for the host fails with 1009 and leaves the VM usable", async () => {
     const { noodle, output } = await session();
     noodle.eval(`func wait(p) { return await p }`);
-    expect(() => noodle.call("wait", later(1))).toThrow(expect.objectContaining({ code: 1005 }));
+    expect(() => noodle.call("wait", later(1))).toThrow(expect.objectContaining({ code: 1009 }));
     noodle.eval(`print(await spawn len([1, 2]))`);
     expect(output()).toBe("2\n");
   });
@@ -102,7 +102,7 @@ describe("host promises", () => {
     expect(r.ok).toBe(true);
     expect(output()).toBe("other ran\n[10, 20, 30] 1\n");
     // a synchronous run cannot wait for it
-    expect(noodle.eval(`pmap([1, 2], x => x)`).error?.code).toBe(1005);
+    expect(noodle.eval(`pmap([1, 2], x => x)`).error?.code).toBe(1009);
   });
 
   it("runAsync runs a whole program; vm.run still runs programs that never wait for the host", async () => {
