@@ -15,7 +15,8 @@ import { gemm64 } from "./matmul";
 import { RB, applyLeft } from "./householder";
 import { qrFactor, qrFormQt } from "./qr";
 import { cholFactor, cholScratch } from "./cholesky";
-import { tridiagonalize, tridiagonalQL, formReflectorProduct } from "./eigh";
+import { tridiagonalize, formReflectorProduct, applyReflectorProduct } from "./eigh";
+import { tridiagonalEigen, divideScratch } from "./divide";
 import { bidiagonalize, bidiagonalQR } from "./svd";
 import { axpy, scale, transposeInto } from "./vectors";
 import * as B from "../vm/opcodes";
@@ -283,19 +284,20 @@ function eigh(id: u32, p: u32): u64 {
     raise1(E_INVALID_ARGUMENT, obj(M_NOT_SYMMETRIC_EIGH));
     return fail();
   }
-  const vt = takeZero(n * n), taus = take(n), d = take(n), e = take(n), w = take(2 * n), w2 = take(n);
-  const zt = take(n * n), ts = take(RB * RB), vcol = take(n * RB), wk = take(n * RB), tw = take(RB), order = take(n), vec = take(n * n);
-  if (vt == 0 || taus == 0 || d == 0 || e == 0 || w == 0 || w2 == 0 || zt == 0 || ts == 0 || vcol == 0 || wk == 0 || tw == 0 || order == 0 || vec == 0) return fail();
+  const vt = takeZero(n * n), taus = take(n), d = take(n), e = take(n), w = take(2 * n), z = take(n * n), dc = take(divideScratch(n));
+  const ts = take(RB * RB), vcol = take(n * RB), wk = take(n * RB), tw = take(RB), order = take(n);
+  if (vt == 0 || taus == 0 || d == 0 || e == 0 || w == 0 || z == 0 || dc == 0 || ts == 0 || vcol == 0 || wk == 0 || tw == 0 || order == 0) return fail();
   tridiagonalize(a, n, d, e, vt, taus, w);
-  // Q', whose rows the iteration rotates into the eigenvectors
-  formReflectorProduct(zt, n, vt, taus, 1, n > 0 ? n - 1 : 0, ts, vcol, wk, tw);
-  if (!tridiagonalQL(d, e, n, zt, w, w2)) return invalid(id, M_NO_CONVERGENCE);
+  // the eigenvectors of T, then those of A = Q T Q'
+  if (!tridiagonalEigen(d, e, n, z, dc)) return invalid(id, M_NO_CONVERGENCE);
+  applyReflectorProduct(z, n, vt, taus, 1, n > 0 ? n - 1 : 0, ts, vcol, wk, tw);
   sortOrder(d, n, order, true);
-  // values ascending as a column; vector j is row order[j] of zt, as column j
-  for (let j: u32 = 0; j < n; j++) {
-    const src = zt + ((<u32>load<f64>(order + (j << 3)) * n) << 3);
-    store<f64>(w + (j << 3), load<f64>(d + (<u32>load<f64>(order + (j << 3)) << 3)));
-    for (let i: u32 = 0; i < n; i++) store<f64>(vec + ((i * n + j) << 3), load<f64>(src + (i << 3)));
+  // values ascending as a column, vector j column order[j] of z (into a, free now)
+  const vec = a;
+  for (let j: u32 = 0; j < n; j++) store<f64>(w + (j << 3), load<f64>(d + (<u32>load<f64>(order + (j << 3)) << 3)));
+  for (let i: u32 = 0; i < n; i++) {
+    const src = z + ((i * n) << 3), dst = vec + ((i * n) << 3);
+    for (let j: u32 = 0; j < n; j++) store<f64>(dst + (j << 3), load<f64>(src + (<u32>load<f64>(order + (j << 3)) << 3)));
   }
   const values = result(w, n, 1, 1, dt), vectors = result(vec, n, n, n, dt);
   if (values == 0 || vectors == 0) return fail();

@@ -3,7 +3,7 @@
 // kernel, then the implicit QL iteration with Wilkinson shifts on T (EISPACK's tql2), its
 // rotations applied in sweeps to the rows of Q', which become X' = Z' Q' (Z the eigenvectors of
 // T).
-import { RB, makeReflector, reflectedBeta, formT, applyRight } from "./householder";
+import { RB, makeReflector, reflectedBeta, formT, applyLeft, applyRight } from "./householder";
 import { applyRotations } from "./rotations";
 import { dot, axpy } from "./vectors";
 
@@ -147,6 +147,22 @@ export function formReflectorProduct(qt: u32, n: u32, vt: u32, taus: u32, first:
     const w = min(RB, count - b0);
     formT(vt, n, n, taus, b0, w, first, ts, tw);
     applyRight(qt, n, first + b0, n, vt, n, n, b0, w, first, ts, vcol, wk);
+    if (b0 == 0) break;
+  }
+}
+
+/**
+ * Z := H_first ... H_first+count-1 Z for reflectors [first, first + count) of vt (as
+ * formReflectorProduct) and z n x n: the eigenvectors of T, as columns, become those of
+ * A = Q T Q'. The blocks of reflectors are applied from the last. Scratch as
+ * formReflectorProduct.
+ */
+export function applyReflectorProduct(z: u32, n: u32, vt: u32, taus: u32, first: u32, count: u32, ts: u32, vcol: u32, wk: u32, tw: u32): void {
+  if (count == 0) return;
+  for (let b0 = ((count - 1) / RB) * RB; ; b0 -= RB) {
+    const w = min(RB, count - b0);
+    formT(vt, n, n, taus, b0, w, first, ts, tw);
+    applyLeft(z, n, 0, n, vt, n, n, b0, w, first, ts, vcol, wk, false);
     if (b0 == 0) break;
   }
 }
