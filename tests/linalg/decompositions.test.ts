@@ -182,6 +182,32 @@ describe("chol", () => {
     a[90][90] = -1e4;
     expect(s.call("chol_code", matrix(a))).toBe(3011);
   });
+
+  it("checks symmetry and finiteness on both triangles of larger matrices, f64 and f32", () => {
+    const big = spd(70, 5);
+    const top = Math.max(...big.flat());
+    for (const dtype of ["f64", "f32"] as const) {
+      // one element above the diagonal off by 1e-3 of the largest, in the middle of a tile and at a tile's edge
+      for (const [i, j] of [
+        [5, 50],
+        [33, 64],
+        [2, 69],
+      ]) {
+        const a = big.map((row) => [...row]);
+        a[i][j] += 1e-3 * top;
+        expect(s.call("chol_code", matrix(a, dtype)), `asymmetric at ${i}, ${j}, ${dtype}`).toBe(3011);
+        a[i][j] = Number.NaN;
+        expect(s.call("chol_code", matrix(a, dtype)), `NaN at ${i}, ${j}, ${dtype}`).toBe(3011);
+      }
+    }
+    // asymmetry within rounding is accepted (the lower triangle is factored)
+    const a = big.map((row) => [...row]);
+    a[3][40] *= 1 + 1e-15;
+    expect(s.call("chol_code", matrix(a))).toBe(0);
+    expect(s.eval("message(() => chol([1, 0; 0, 0 * (1e308 * 10)]))").value).toBe(
+      "invalid argument to chol: the matrix has an element that is NaN or infinite",
+    );
+  });
 });
 
 describe("eigh", () => {
