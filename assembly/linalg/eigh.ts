@@ -1,8 +1,8 @@
 // The symmetric eigenproblem A = X diag(w) X' for an n x n f64 matrix: Householder reduction to
-// tridiagonal form (A = Q T Q'), Q' formed from its reflectors in blocks through the product
-// kernel, then the implicit QL iteration with Wilkinson shifts on T (EISPACK's tql2), its
-// rotations applied in sweeps to the rows of Q', which become X' = Z' Q' (Z the eigenvectors of
-// T).
+// tridiagonal form (A = Q T Q'), and the reflectors applied in blocks through the product
+// kernel to the eigenvectors of T (from divide.ts), which become those of A: X = Q Z. Also the
+// implicit QL iteration with Wilkinson shifts (EISPACK's tql2), which solves divide.ts's small
+// blocks, and Q' formed from its reflectors, which the SVD uses.
 import { RB, makeReflector, reflectedBeta, formT, applyLeft, applyRight } from "./householder";
 import { applyRotations } from "./rotations";
 import { dot, axpy, scale } from "./vectors";
