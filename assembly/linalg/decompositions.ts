@@ -340,8 +340,8 @@ function eigh(id: u32, p: u32): u64 {
   const ts = take(RB * RB), vcol = take(n * RB), wk = take(n * RB), tw = take(RB), order = take(n);
   if (vt == 0 || taus == 0 || d == 0 || e == 0 || w == 0 || z == 0 || dc == 0 || ts == 0 || vcol == 0 || wk == 0 || tw == 0 || order == 0) return fail();
   tridiagonalize(a, n, d, e, vt, taus, w);
-  // the eigenvectors of T, then those of A = Q T Q'
-  if (!tridiagonalEigen(d, e, n, z, dc)) return invalid(id, M_NO_CONVERGENCE);
+  // the eigenvectors of T (a, free now, as the solver's spare room), then those of A = Q T Q'
+  if (!tridiagonalEigen(d, e, n, z, dc, a)) return invalid(id, M_NO_CONVERGENCE);
   applyReflectorProduct(z, n, vt, taus, 1, n > 0 ? n - 1 : 0, ts, vcol, wk, tw);
   sortOrder(d, n, order, true);
   // values ascending as a column, vector j column order[j] of z (into a, free now)

@@ -21,20 +21,21 @@ const BOTTOM: u32 = 2;
 let ld: u32 = 0, dv: u32 = 0, ev: u32 = 0, qv: u32 = 0;
 let leafZ: u32 = 0, leafD: u32 = 0, leafE: u32 = 0, leafC: u32 = 0, leafS: u32 = 0;
 let zv: u32 = 0, order: u32 = 0, poles: u32 = 0, weights: u32 = 0, cols: u32 = 0, kinds: u32 = 0, rowOf: u32 = 0;
-let spare: u32 = 0, spareValues: u32 = 0, roots: u32 = 0, rel: u32 = 0, norms: u32 = 0, delta: u32 = 0, vectors: u32 = 0, gathered: u32 = 0;
+let deflated: u32 = 0, deflatedValues: u32 = 0, roots: u32 = 0, rel: u32 = 0, norms: u32 = 0, delta: u32 = 0, vectors: u32 = 0, gathered: u32 = 0;
 
-/** The doubles of scratch tridiagonalEigen needs for order n. */
+/** The doubles of scratch tridiagonalEigen needs for order n, besides its n x n `spare`. */
 export function divideScratch(n: u32): u32 {
-  return LEAF * LEAF + 4 * LEAF + 12 * n + 3 * n * n;
+  return LEAF * LEAF + 4 * LEAF + 12 * n + 2 * n * n;
 }
 
 /**
  * The eigenvalues (into d, unsorted) and eigenvectors (the columns of q, n x n, row stride n)
  * of the symmetric tridiagonal matrix with diagonal d and off-diagonal e (e[i] couples i and
- * i + 1; e is kept). `work` is scratch for divideScratch(n) doubles. Returns false when the QL
- * iteration of a small block does not converge.
+ * i + 1; e is kept). `work` is scratch for divideScratch(n) doubles and `spare` for n x n
+ * (16-byte aligned; the caller's, free at this point). Returns false when the QL iteration of a
+ * small block does not converge.
  */
-export function tridiagonalEigen(d: u32, e: u32, n: u32, q: u32, work: u32): bool {
+export function tridiagonalEigen(d: u32, e: u32, n: u32, q: u32, work: u32, spare: u32): bool {
   memory.fill(q, 0, (n * n) << 3);
   if (n == 0) return true;
   let big: f64 = 0;
@@ -66,7 +67,7 @@ export function tridiagonalEigen(d: u32, e: u32, n: u32, q: u32, work: u32): boo
   zv = p; p += n << 3;
   poles = p; p += n << 3;
   weights = p; p += n << 3;
-  spareValues = p; p += n << 3;
+  deflatedValues = p; p += n << 3;
   roots = p; p += n << 3;
   rel = p; p += n << 3;
   norms = p; p += n << 3;
@@ -74,11 +75,11 @@ export function tridiagonalEigen(d: u32, e: u32, n: u32, q: u32, work: u32): boo
   cols = p; p += n << 2;
   kinds = p; p += n << 2;
   rowOf = p; p += n << 2;
-  spare = p; p += n << 2;
+  deflated = p; p += n << 2;
   p = (p + 15) & ~15;
   delta = p; p += (n * n) << 3;
-  vectors = p; p += (n * n) << 3;
-  gathered = p;
+  vectors = p;
+  gathered = spare;
   if (!solve(0, n)) return false;
   const up = Math.pow(2, exponent);
   for (let i: u32 = 0; i < n; i++) store<f64>(d + (i << 3), load<f64>(d + (i << 3)) * up);
@@ -159,8 +160,8 @@ function merge(s: u32, len: u32, m: u32, rho: f64): void {
     const j = load<u32>(order + (jj << 2));
     const zj = load<f64>(zv + (j << 3));
     if (r * Math.abs(zj) <= tol) {
-      store<u32>(spare + (nd << 2), j);
-      store<f64>(spareValues + (nd++ << 3), load<f64>(dBlock + (j << 3)));
+      store<u32>(deflated + (nd << 2), j);
+      store<f64>(deflatedValues + (nd++ << 3), load<f64>(dBlock + (j << 3)));
       continue;
     }
     if (pj < 0) {
@@ -181,8 +182,8 @@ function merge(s: u32, len: u32, m: u32, rho: f64): void {
       const dpNew = dp * c * c + dj * sn * sn;
       store<f64>(dBlock + (j << 3), dp * sn * sn + dj * c * c);
       store<f64>(dBlock + (p << 3), dpNew);
-      store<u32>(spare + (nd << 2), p);
-      store<f64>(spareValues + (nd++ << 3), dpNew);
+      store<u32>(deflated + (nd << 2), p);
+      store<f64>(deflatedValues + (nd++ << 3), dpNew);
     } else {
       store<f64>(poles + (k << 3), dp);
       store<f64>(weights + (k << 3), zp);
@@ -214,22 +215,22 @@ function merge(s: u32, len: u32, m: u32, rho: f64): void {
   // the halves' columns gathered in the same order: the first half's rows of the top and mixed
   // columns, the second half's rows of the mixed and bottom ones; then the deflated columns
   const top = n1 + n2, bottom = k - n1, nb = len - m;
-  const gTop = gathered, gBottom = gathered + ((m * top) << 3), gSpare = gBottom + ((nb * bottom) << 3);
+  const gTop = gathered, gBottom = gathered + ((m * top) << 3), gDeflated = gBottom + ((nb * bottom) << 3);
   for (let j: u32 = 0; j < k; j++) {
     const row = load<u32>(rowOf + (j << 2)), c = s + load<u32>(cols + (j << 2));
     if (row < top) for (let i: u32 = 0; i < m; i++) store<f64>(gTop + ((i * top + row) << 3), load<f64>(qAt(s + i, c)));
     if (row >= n1) for (let i: u32 = 0; i < nb; i++) store<f64>(gBottom + ((i * bottom + row - n1) << 3), load<f64>(qAt(s + m + i, c)));
   }
   for (let t: u32 = 0; t < nd; t++) {
-    const c = s + load<u32>(spare + (t << 2));
-    for (let i: u32 = 0; i < len; i++) store<f64>(gSpare + ((i * nd + t) << 3), load<f64>(qAt(s + i, c)));
+    const c = s + load<u32>(deflated + (t << 2));
+    for (let i: u32 = 0; i < len; i++) store<f64>(gDeflated + ((i * nd + t) << 3), load<f64>(qAt(s + i, c)));
   }
   for (let i: u32 = 0; i < len; i++) memory.fill(qAt(s + i, s), 0, len << 3);
   gemm64(m, k, top, gTop, top, vectors, k, qAt(s, s), ld, false);
   gemm64(nb, k, bottom, gBottom, bottom, vectors + ((n1 * k) << 3), k, qAt(s + m, s), ld, false);
-  for (let i: u32 = 0; i < len; i++) memory.copy(qAt(s + i, s + k), gSpare + ((i * nd) << 3), nd << 3);
+  for (let i: u32 = 0; i < len; i++) memory.copy(qAt(s + i, s + k), gDeflated + ((i * nd) << 3), nd << 3);
   memory.copy(dBlock, roots, k << 3);
-  memory.copy(dBlock + (k << 3), spareValues, nd << 3);
+  memory.copy(dBlock + (k << 3), deflatedValues, nd << 3);
 }
 
 /** Columns x and y of the block's rows [s, s + len) of q: x' = c x + sn y, y' = c y - sn x. */

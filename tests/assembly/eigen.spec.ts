@@ -105,7 +105,7 @@ function solveAndCheck(d: u32, e: u32, n: u32): void {
   const d0 = room(n);
   memory.copy(d0, d, n << 3);
   const q = room(n * n);
-  expect<bool>(tridiagonalEigen(d, e, n, q, room(divideScratch(n)))).toBe(true);
+  expect<bool>(tridiagonalEigen(d, e, n, q, room(divideScratch(n)), room(n * n))).toBe(true);
   let worst: f64 = 0;
   for (let c: u32 = 0; c < n; c++) {
     for (let r: u32 = 0; r < n; r++) {
