@@ -15,7 +15,8 @@ import { gemm64 } from "./matmul";
 import { RB, applyLeft } from "./householder";
 import { qrFactor, qrFormQt } from "./qr";
 import { cholFactor, cholScratch } from "./cholesky";
-import { tridiagonalize, tridiagonalQL, formReflectorProduct } from "./eigh";
+import { tridiagonalize, formReflectorProduct, applyReflectorProduct } from "./eigh";
+import { tridiagonalEigen, divideScratch } from "./divide";
 import { bidiagonalize, bidiagonalQR } from "./svd";
 import { axpy, scale, transposeInto } from "./vectors";
 import * as B from "../vm/opcodes";
@@ -257,19 +258,71 @@ function chol(id: u32, p: u32): u64 {
     L = newMatrix(n, n, DTYPE_F64);
     if (L == 0) return fail();
     a = mElems(L);
-    memory.copy(a, mElems(p), (n * n) << 3);
-  } else a = f64Copy(p);
+    copyLower(mElems(p), a, n);
+  } else {
+    a = f64Copy(p);
+    if (a != 0) copyLower(a, a, n);
+  }
   const wt = take(cholScratch(n));
   if (a == 0 || wt == 0) return fail();
-  const big = largest(a, n * n);
-  if (!(big < Infinity)) return invalid(id, M_NONFINITE);
-  // the factorisation reads only the lower triangle
-  if (!symmetrize(a, n, big, epsOf(p), false) || !cholFactor(a, n, wt)) {
+  if (!(copiedLargest < Infinity)) return invalid(id, M_NONFINITE);
+  // symmetric to within sqrt(eps) of the largest element, as symmetrize checks
+  if (copiedAsymmetry > Math.sqrt(epsOf(p)) * copiedLargest || !cholFactor(a, n, wt)) {
     raise1(E_INVALID_ARGUMENT, obj(M_NOT_SPD));
     return fail();
   }
   if (L == 0) L = result(a, n, n, n, dt);
   return L == 0 ? fail() : obj(L);
+}
+
+// what the last copyLower found: the largest magnitude (NaN when an element is NaN), and the
+// largest difference between an element and its transpose
+let copiedLargest: f64 = 0, copiedAsymmetry: f64 = 0;
+
+/**
+ * Copies the lower triangle of src (n x n f64, row stride n) into dst and zeros above it (dst
+ * may be src), in one pass over pairs of 32 x 32 tiles that also finds copiedLargest and
+ * copiedAsymmetry: the copy, the check for NaN and the check for symmetry read the matrix once.
+ * A row of dst is zeroed above the diagonal as soon as it is copied (in place, only once all
+ * of src has been read).
+ */
+function copyLower(src: u32, dst: u32, n: u32): void {
+  let big = f64x2.splat(0), asym = f64x2.splat(0);
+  let bigs: f64 = 0, asyms: f64 = 0;
+  for (let i0: u32 = 0; i0 < n; i0 += 32) {
+    const i1 = min(i0 + 32, n);
+    for (let j0: u32 = 0; j0 <= i0; j0 += 32) {
+      for (let i = i0; i < i1; i++) {
+        const j1 = min(j0 + 32, i);
+        const row = src + ((i * n) << 3), out = dst + ((i * n) << 3);
+        let j = j0;
+        for (; j + 2 <= j1; j += 2) {
+          // (i, j), (i, j+1) and their transposes (j, i), (j+1, i)
+          const x = v128.load(row + (j << 3));
+          const y = v128.load64_lane(src + (((j + 1) * n + i) << 3), v128.load64_zero(src + ((j * n + i) << 3)), 1);
+          v128.store(out + (j << 3), x);
+          big = f64x2.max(big, f64x2.max(f64x2.abs(x), f64x2.abs(y)));
+          asym = f64x2.max(asym, f64x2.abs(f64x2.sub(x, y)));
+        }
+        for (; j < j1; j++) {
+          const x = load<f64>(row + (j << 3)), y = load<f64>(src + ((j * n + i) << 3));
+          store<f64>(out + (j << 3), x);
+          bigs = max(bigs, max(Math.abs(x), Math.abs(y)));
+          asyms = max(asyms, Math.abs(x - y));
+        }
+        if (j1 == i) {
+          const x = load<f64>(row + (i << 3));
+          store<f64>(out + (i << 3), x);
+          bigs = max(bigs, Math.abs(x));
+          if (dst != src) memory.fill(out + ((i + 1) << 3), 0, (n - i - 1) << 3);
+        }
+      }
+    }
+  }
+  if (dst == src) for (let i: u32 = 0; i < n; i++) memory.fill(dst + ((i * n + i + 1) << 3), 0, (n - i - 1) << 3);
+  // f64x2.max and max (f64.max) carry a NaN through
+  copiedLargest = max(bigs, max(f64x2.extract_lane(big, 0), f64x2.extract_lane(big, 1)));
+  copiedAsymmetry = max(asyms, max(f64x2.extract_lane(asym, 0), f64x2.extract_lane(asym, 1)));
 }
 
 function eigh(id: u32, p: u32): u64 {
@@ -283,19 +336,20 @@ function eigh(id: u32, p: u32): u64 {
     raise1(E_INVALID_ARGUMENT, obj(M_NOT_SYMMETRIC_EIGH));
     return fail();
   }
-  const vt = takeZero(n * n), taus = take(n), d = take(n), e = take(n), w = take(2 * n), w2 = take(n);
-  const zt = take(n * n), ts = take(RB * RB), vcol = take(n * RB), wk = take(n * RB), tw = take(RB), order = take(n), vec = take(n * n);
-  if (vt == 0 || taus == 0 || d == 0 || e == 0 || w == 0 || w2 == 0 || zt == 0 || ts == 0 || vcol == 0 || wk == 0 || tw == 0 || order == 0 || vec == 0) return fail();
+  const vt = takeZero(n * n), taus = take(n), d = take(n), e = take(n), w = take(2 * n), z = take(n * n), dc = take(divideScratch(n));
+  const ts = take(RB * RB), vcol = take(n * RB), wk = take(n * RB), tw = take(RB), order = take(n);
+  if (vt == 0 || taus == 0 || d == 0 || e == 0 || w == 0 || z == 0 || dc == 0 || ts == 0 || vcol == 0 || wk == 0 || tw == 0 || order == 0) return fail();
   tridiagonalize(a, n, d, e, vt, taus, w);
-  // Q', whose rows the iteration rotates into the eigenvectors
-  formReflectorProduct(zt, n, vt, taus, 1, n > 0 ? n - 1 : 0, ts, vcol, wk, tw);
-  if (!tridiagonalQL(d, e, n, zt, w, w2)) return invalid(id, M_NO_CONVERGENCE);
+  // the eigenvectors of T (a, free now, as the solver's spare room), then those of A = Q T Q'
+  if (!tridiagonalEigen(d, e, n, z, dc, a)) return invalid(id, M_NO_CONVERGENCE);
+  applyReflectorProduct(z, n, vt, taus, 1, n > 0 ? n - 1 : 0, ts, vcol, wk, tw);
   sortOrder(d, n, order, true);
-  // values ascending as a column; vector j is row order[j] of zt, as column j
-  for (let j: u32 = 0; j < n; j++) {
-    const src = zt + ((<u32>load<f64>(order + (j << 3)) * n) << 3);
-    store<f64>(w + (j << 3), load<f64>(d + (<u32>load<f64>(order + (j << 3)) << 3)));
-    for (let i: u32 = 0; i < n; i++) store<f64>(vec + ((i * n + j) << 3), load<f64>(src + (i << 3)));
+  // values ascending as a column, vector j column order[j] of z (into a, free now)
+  const vec = a;
+  for (let j: u32 = 0; j < n; j++) store<f64>(w + (j << 3), load<f64>(d + (<u32>load<f64>(order + (j << 3)) << 3)));
+  for (let i: u32 = 0; i < n; i++) {
+    const src = z + ((i * n) << 3), dst = vec + ((i * n) << 3);
+    for (let j: u32 = 0; j < n; j++) store<f64>(dst + (j << 3), load<f64>(src + (<u32>load<f64>(order + (j << 3)) << 3)));
   }
   const values = result(w, n, 1, 1, dt), vectors = result(vec, n, n, n, dt);
   if (values == 0 || vectors == 0) return fail();

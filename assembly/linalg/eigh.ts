@@ -1,11 +1,11 @@
 // The symmetric eigenproblem A = X diag(w) X' for an n x n f64 matrix: Householder reduction to
-// tridiagonal form (A = Q T Q'), Q' formed from its reflectors in blocks through the product
-// kernel, then the implicit QL iteration with Wilkinson shifts on T (EISPACK's tql2), its
-// rotations applied in sweeps to the rows of Q', which become X' = Z' Q' (Z the eigenvectors of
-// T).
-import { RB, makeReflector, reflectedBeta, formT, applyRight } from "./householder";
+// tridiagonal form (A = Q T Q'), and the reflectors applied in blocks through the product
+// kernel to the eigenvectors of T (from divide.ts), which become those of A: X = Q Z. Also the
+// implicit QL iteration with Wilkinson shifts (EISPACK's tql2), which solves divide.ts's small
+// blocks, and Q' formed from its reflectors, which the SVD uses.
+import { RB, makeReflector, reflectedBeta, formT, applyLeft, applyRight } from "./householder";
 import { applyRotations } from "./rotations";
-import { dot, axpy } from "./vectors";
+import { dot, axpy, scale } from "./vectors";
 
 /** QL iterations allowed per eigenvalue before giving up (LAPACK allows 30). */
 const MAX_ITERATIONS: u32 = 60;
@@ -14,11 +14,12 @@ const MAX_ITERATIONS: u32 = 60;
  * Reduces symmetric a (n x n, row stride n, both triangles) to tridiagonal form: diagonal into
  * d, off-diagonal into e (e[i] couples i and i+1, e[n-1] = 0). Reflector k (k < n - 1) acts on
  * coordinates k+1.. and goes to row k of vt (n x n, zero-filled by the caller), its tau to taus.
- * `p` is scratch for 2n doubles. a is overwritten.
+ * `p` is scratch for 2n doubles. a is overwritten (below the diagonal, with stale values).
  *
- * Each step's rank-two update of the trailing matrix also makes the next step's product
- * (tau A22 v, row by row as each row is finished), so the trailing matrix is read once per
- * step rather than twice.
+ * Only the upper triangle of the trailing matrix is kept, and each step's rank-two update of
+ * it also makes the next step's product (tau A22 v, the symmetric product from one triangle)
+ * in the same pass over each row: the trailing matrix is read and written once per step, half
+ * of it.
  */
 export function tridiagonalize(a: u32, n: u32, d: u32, e: u32, vt: u32, taus: u32, p: u32): void {
   if (n == 0) return;
@@ -38,11 +39,19 @@ export function tridiagonalize(a: u32, n: u32, d: u32, e: u32, vt: u32, taus: u3
     // the next reflector, from the first row of A22 now final
     const next = k + 2 < n ? reflectorOfRow(a, n, k + 1, vt, taus, d, e) : 0;
     const vn = vt + (((k + 1) * n + k + 2) << 3);
+    if (next != 0) memory.fill(pn, 0, (len - 1) << 3);
     for (let r: u32 = 1; r < len; r++) {
-      const row = a22 + ((r * n) << 3);
-      if (tau != 0) updateRow(row, pk, v, r, len);
-      if (next != 0) store<f64>(pn + ((r - 1) << 3), next * dot(row + 8, vn, len - 1));
+      // row r from its diagonal on; x and y at the same coordinate
+      const row = a22 + ((r * n + r) << 3), m = len - r;
+      const x = vn + ((r - 1) << 3), y = pn + ((r - 1) << 3);
+      if (tau != 0 && next != 0) updateAndMultiply(row, v + (r << 3), pk + (r << 3), load<f64>(v + (r << 3)), load<f64>(pk + (r << 3)), x, y, m);
+      else if (tau != 0) updateRow(row, pk + (r << 3), v + (r << 3), 0, m);
+      else if (next != 0) {
+        store<f64>(y, load<f64>(y) + dot(row, x, m));
+        axpy(y + 8, row + 8, load<f64>(x), m - 1);
+      }
     }
+    if (next != 0) scale(pn, next, len - 1);
     tau = next;
     const t = pk;
     pk = pn;
@@ -50,6 +59,50 @@ export function tridiagonalize(a: u32, n: u32, d: u32, e: u32, vt: u32, taus: u3
   }
   store<f64>(d + ((n - 1) << 3), load<f64>(a + (((n - 1) * n + n - 1) << 3)));
   store<f64>(e + ((n - 1) << 3), 0);
+}
+
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  return ASC_FEATURE_RELAXED_SIMD ? f64x2.relaxed_madd(a, b, c) : f64x2.add(c, f64x2.mul(a, b));
+}
+// @ts-ignore: decorator
+@inline function nmadd(a: v128, b: v128, c: v128): v128 {
+  return ASC_FEATURE_RELAXED_SIMD ? f64x2.relaxed_nmadd(a, b, c) : f64x2.sub(c, f64x2.mul(a, b));
+}
+
+/**
+ * One row of the trailing upper triangle, m doubles from its diagonal at a: a -= vi w + wi v
+ * (v, w from the same coordinate), then its part of the symmetric product y += A x: y[0] gets
+ * a . x, and y[j] gets a[j] x[0] for j > 0 (the entries below the diagonal that a stands for).
+ */
+function updateAndMultiply(a: u32, v: u32, w: u32, vi: f64, wi: f64, x: u32, y: u32, m: u32): void {
+  const xi = load<f64>(x);
+  const a0 = load<f64>(a) - vi * load<f64>(w) - wi * load<f64>(v);
+  store<f64>(a, a0);
+  const viv = f64x2.splat(vi), wiv = f64x2.splat(wi), xiv = f64x2.splat(xi);
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+  let j: u32 = 1;
+  for (; j + 4 <= m; j += 4) {
+    const o = j << 3;
+    const a1 = nmadd(viv, v128.load(w + o), nmadd(wiv, v128.load(v + o), v128.load(a + o)));
+    const a2 = nmadd(viv, v128.load(w + o, 16), nmadd(wiv, v128.load(v + o, 16), v128.load(a + o, 16)));
+    v128.store(a + o, a1);
+    v128.store(a + o, a2, 16);
+    s0 = madd(a1, v128.load(x + o), s0);
+    s1 = madd(a2, v128.load(x + o, 16), s1);
+    v128.store(y + o, madd(a1, xiv, v128.load(y + o)));
+    v128.store(y + o, madd(a2, xiv, v128.load(y + o, 16)), 16);
+  }
+  s0 = f64x2.add(s0, s1);
+  let s = a0 * xi + f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
+  for (; j < m; j++) {
+    const o = j << 3;
+    const aj = load<f64>(a + o) - vi * load<f64>(w + o) - wi * load<f64>(v + o);
+    store<f64>(a + o, aj);
+    s += aj * load<f64>(x + o);
+    store<f64>(y + o, load<f64>(y + o) + aj * xi);
+  }
+  store<f64>(y, load<f64>(y) + s);
 }
 
 /** Reflector k from row k of a (coordinates k+1..): into row k of vt, taus[k], d[k] and e[k]; its tau. */
@@ -147,6 +200,22 @@ export function formReflectorProduct(qt: u32, n: u32, vt: u32, taus: u32, first:
     const w = min(RB, count - b0);
     formT(vt, n, n, taus, b0, w, first, ts, tw);
     applyRight(qt, n, first + b0, n, vt, n, n, b0, w, first, ts, vcol, wk);
+    if (b0 == 0) break;
+  }
+}
+
+/**
+ * Z := H_first ... H_first+count-1 Z for reflectors [first, first + count) of vt (as
+ * formReflectorProduct) and z n x n: the eigenvectors of T, as columns, become those of
+ * A = Q T Q'. The blocks of reflectors are applied from the last. Scratch as
+ * formReflectorProduct.
+ */
+export function applyReflectorProduct(z: u32, n: u32, vt: u32, taus: u32, first: u32, count: u32, ts: u32, vcol: u32, wk: u32, tw: u32): void {
+  if (count == 0) return;
+  for (let b0 = ((count - 1) / RB) * RB; ; b0 -= RB) {
+    const w = min(RB, count - b0);
+    formT(vt, n, n, taus, b0, w, first, ts, tw);
+    applyLeft(z, n, 0, n, vt, n, n, b0, w, first, ts, vcol, wk, false);
     if (b0 == 0) break;
   }
 }

@@ -84,22 +84,37 @@ export function applyRight(
 
 /**
  * C := (H_b0 ... H_b0+w-1)' C = (I - V T' V') C for the block of c (row stride ldc) whose rows
- * are the N coordinates from the block's first on, columns [c0, c1). Scratch as applyRight.
+ * are the N coordinates from the block's first on, columns [c0, c1); or, when not `transposed`,
+ * C := H_b0 ... H_b0+w-1 C = (I - V T V') C. Scratch as applyRight.
  */
-export function applyLeft(c: u32, ldc: u32, c0: u32, c1: u32, vt: u32, ldv: u32, n: u32, b0: u32, w: u32, first: u32, t: u32, vcol: u32, wk: u32): void {
+export function applyLeft(
+  c: u32, ldc: u32, c0: u32, c1: u32, vt: u32, ldv: u32, n: u32, b0: u32, w: u32, first: u32, t: u32, vcol: u32, wk: u32, transposed: bool = true,
+): void {
   const s = first + b0, len = n - s, cols = c1 - c0;
   if (cols == 0 || len == 0) return;
   const vb = vt + ((b0 * ldv + s) << 3);
   const cb = c + ((s * ldc + c0) << 3);
   memory.fill(wk, 0, (w * cols) << 3);
   gemm64(w, cols, len, vb, ldv, cb, ldc, wk, cols, false);
-  // W := T' W, from the last row up (T' is lower triangular)
-  for (let i = w; i-- > 0; ) {
-    const wi = wk + ((i * cols) << 3);
-    scale(wi, load<f64>(t + ((i * RB + i) << 3)), cols);
-    for (let j: u32 = 0; j < i; j++) {
-      const tji = load<f64>(t + ((j * RB + i) << 3));
-      if (tji != 0) axpy(wi, wk + ((j * cols) << 3), tji, cols);
+  if (transposed) {
+    // W := T' W, from the last row up (T' is lower triangular)
+    for (let i = w; i-- > 0; ) {
+      const wi = wk + ((i * cols) << 3);
+      scale(wi, load<f64>(t + ((i * RB + i) << 3)), cols);
+      for (let j: u32 = 0; j < i; j++) {
+        const tji = load<f64>(t + ((j * RB + i) << 3));
+        if (tji != 0) axpy(wi, wk + ((j * cols) << 3), tji, cols);
+      }
+    }
+  } else {
+    // W := T W, from the first row down (T is upper triangular)
+    for (let i: u32 = 0; i < w; i++) {
+      const wi = wk + ((i * cols) << 3);
+      scale(wi, load<f64>(t + ((i * RB + i) << 3)), cols);
+      for (let j = i + 1; j < w; j++) {
+        const tij = load<f64>(t + ((i * RB + j) << 3));
+        if (tij != 0) axpy(wi, wk + ((j * cols) << 3), tij, cols);
+      }
     }
   }
   transposeInto(vb, ldv, w, len, vcol, w);

@@ -193,11 +193,28 @@ function naiveF64(a: u32, lda: u32, b: u32, ldb: u32, c: u32, ldc: u32, m: u32, 
 
 function packA32(a: u32, lda: u32, i0: u32, p0: u32, mc: u32, kc: u32): void {
   let dst = packA;
+  const s = lda << 2;
   for (let ir: u32 = 0; ir < mc; ir += MR) {
     const rows = min(MR, mc - ir);
-    for (let p: u32 = 0; p < kc; p++) {
+    const src = a + (((i0 + ir) * lda + p0) << 2);
+    let p: u32 = 0;
+    if (rows == MR) {
+      // four columns at a time: a 4 x 4 block read as rows, written transposed
+      for (; p + 4 <= kc; p += 4) {
+        const o = src + (p << 2);
+        const x0 = v128.load(o), x1 = v128.load(o + s), x2 = v128.load(o + 2 * s), x3 = v128.load(o + 3 * s);
+        const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+        const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+        v128.store(dst, v128.shuffle<f64>(t0, t1, 0, 2));
+        v128.store(dst, v128.shuffle<f64>(t0, t1, 1, 3), 16);
+        v128.store(dst, v128.shuffle<f64>(t2, t3, 0, 2), 32);
+        v128.store(dst, v128.shuffle<f64>(t2, t3, 1, 3), 48);
+        dst += 64;
+      }
+    }
+    for (; p < kc; p++) {
       for (let r: u32 = 0; r < MR; r++) {
-        store<f32>(dst, r < rows ? load<f32>(a + (((i0 + ir + r) * lda + p0 + p) << 2)) : 0);
+        store<f32>(dst, r < rows ? load<f32>(src + r * s + (p << 2)) : 0);
         dst += 4;
       }
     }

@@ -99,6 +99,21 @@ function checkEigh(a: M, tol: number, dtype: "f64" | "f32" = "f64") {
   return w;
 }
 
+/** Q diag(values) Q' for Q = (I - 2uu')(I - 2vv'), u and v random unit vectors. */
+const conjugated = (values: number[], n: number): M => {
+  const unit = (seed: number) => {
+    const x = (randomMatrix(n, 1, seed, false) as M).map((r) => r[0]);
+    const norm = Math.hypot(...x);
+    return x.map((v) => v / norm);
+  };
+  const reflection = (u: number[]) => u.map((ui, i) => u.map((uj, j) => (i === j ? 1 : 0) - 2 * ui * uj));
+  const q = mul(reflection(unit(n + 1)), reflection(unit(n + 2)));
+  return mul(mul(q, diag(values)), tr(q));
+};
+/** The symmetric tridiagonal matrix with diagonal d(i) and off-diagonal e(i) between i and i + 1. */
+const tridiagonal = (n: number, d: (i: number) => number, e: (i: number) => number): M =>
+  Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? d(i) : j === i + 1 ? e(i) : i === j + 1 ? e(j) : 0)));
+
 const SIZES = [1, 2, 3, 7, 31, 32, 33, 64, 65, 100];
 
 describe("qr", () => {
@@ -167,6 +182,32 @@ describe("chol", () => {
     a[90][90] = -1e4;
     expect(s.call("chol_code", matrix(a))).toBe(3011);
   });
+
+  it("checks symmetry and finiteness on both triangles of larger matrices, f64 and f32", () => {
+    const big = spd(70, 5);
+    const top = Math.max(...big.flat());
+    for (const dtype of ["f64", "f32"] as const) {
+      // one element above the diagonal off by 1e-3 of the largest, in the middle of a tile and at a tile's edge
+      for (const [i, j] of [
+        [5, 50],
+        [33, 64],
+        [2, 69],
+      ]) {
+        const a = big.map((row) => [...row]);
+        a[i][j] += 1e-3 * top;
+        expect(s.call("chol_code", matrix(a, dtype)), `asymmetric at ${i}, ${j}, ${dtype}`).toBe(3011);
+        a[i][j] = Number.NaN;
+        expect(s.call("chol_code", matrix(a, dtype)), `NaN at ${i}, ${j}, ${dtype}`).toBe(3011);
+      }
+    }
+    // asymmetry within rounding is accepted (the lower triangle is factored)
+    const a = big.map((row) => [...row]);
+    a[3][40] *= 1 + 1e-15;
+    expect(s.call("chol_code", matrix(a))).toBe(0);
+    expect(s.eval("message(() => chol([1, 0; 0, 0 * (1e308 * 10)]))").value).toBe(
+      "invalid argument to chol: the matrix has an element that is NaN or infinite",
+    );
+  });
 });
 
 describe("eigh", () => {
@@ -189,6 +230,77 @@ describe("eigh", () => {
     );
     expect(w[19]).toBeCloseTo(20, 12);
     expect(Math.max(...w.slice(0, 19).map(Math.abs))).toBeLessThan(1e-13);
+  });
+
+  it("holds on clustered and repeated eigenvalues on both sides of the divide-and-conquer cut-off", () => {
+    // Q diag(values) Q' for Q the product of two random reflections; the clusters exercise the
+    // deflation of the merges, whose blocks have at most 32 rows
+    for (const n of [31, 33, 64, 65, 150]) {
+      const values = Array.from({ length: n }, (_, i) => [1, 1 + 1e-13 * i, 2, -3 + 1e-9 * (i % 3)][i % 4]);
+      const w = checkEigh(conjugated(values, n), 1e-14);
+      const sorted = [...values].sort((x, y) => x - y);
+      expect(Math.max(...w.map((v, i) => Math.abs(v - sorted[i]))), `values, n = ${n}`).toBeLessThan(1e-13);
+    }
+    // all equal but one, and all equal
+    checkEigh(conjugated([...Array(99).fill(5), -1], 100), 1e-14);
+    checkEigh(conjugated(Array(70).fill(-2), 70), 1e-14);
+  });
+
+  it("holds on tridiagonal and diagonal matrices that split or nearly split", () => {
+    // Wilkinson's W+ of order 101: pairs of eigenvalues closer than 1e-14
+    checkEigh(
+      tridiagonal(
+        101,
+        (i) => Math.abs(50 - i),
+        () => 1,
+      ),
+      1e-14,
+    );
+    // two copies of it coupled by 1e-12, and by 0
+    checkEigh(
+      tridiagonal(
+        202,
+        (i) => Math.abs(50 - (i % 101)),
+        (i) => (i === 100 ? 1e-12 : 1),
+      ),
+      1e-14,
+    );
+    checkEigh(
+      tridiagonal(
+        202,
+        (i) => Math.abs(50 - (i % 101)),
+        (i) => (i === 100 ? 0 : 1),
+      ),
+      1e-14,
+    );
+    // (1, 2, 1): eigenvalues 2 - 2 cos(k pi / (n + 1))
+    for (const n of [32, 33, 200]) {
+      const w = checkEigh(
+        tridiagonal(
+          n,
+          () => 2,
+          () => -1,
+        ),
+        1e-14,
+      );
+      expect(Math.max(...w.map((v, k) => Math.abs(v - (2 - 2 * Math.cos(((k + 1) * Math.PI) / (n + 1)))))), `1 2 1, n = ${n}`).toBeLessThan(1e-14);
+    }
+    // diagonal with repeats past the cut-off: every rank-one coupling is zero
+    const d = Array.from({ length: 90 }, (_, i) => (i * 7) % 5);
+    const w = checkEigh(diag(d), 1e-300);
+    expect(w).toEqual([...d].sort((x, y) => x - y));
+  });
+
+  it("holds on matrices scaled near the ends of the exponent range", () => {
+    // checked on the unscaled matrix, whose squares do not overflow or underflow in the check
+    const a = symmetric(70, 7);
+    for (const f of [1e-290, 1e290]) {
+      const [W, X] = s.call("eigh_of", matrix(a.map((row) => row.map((v) => v * f)))) as Matrix[];
+      const w = col(W).map((v) => v / f),
+        x = X.toArrays();
+      expect(fro(sub(mul(a, x), mul(x, diag(w)))) / fro(a), `A X - X W, scaled by ${f}`).toBeLessThan(1e-14);
+      expect(fro(sub(mul(tr(x), x), eye(70))), `X'X - I, scaled by ${f}`).toBeLessThan(1e-14 * Math.sqrt(70));
+    }
   });
 
   it("works in f32, returning f32", () => {
@@ -419,12 +531,15 @@ describe.skipIf(!numpy.ok)(`against numpy${numpy.ok ? "" : ` (skipped: ${numpy.r
       if (m >= n) cases.push({ op: "lstsq", a, b: randomMatrix(m, 2, m, false) });
     }
     for (const n of [5, 40, 80]) cases.push({ op: "chol", a: spd(n, 2000 + n) }, { op: "eigh", a: symmetric(n, 3000 + n) });
+    // past the divide-and-conquer cut-off at two levels
+    cases.push({ op: "eigh", a: symmetric(130, 3130) });
     const deficient = randomMatrix(25, 10, 11, false) as M;
     for (const row of deficient) row[9] = 2 * row[2] - row[5];
     cases.push({ op: "rank", a: deficient }, { op: "pinv", a: deficient }, { op: "lstsq", a: deficient, b: randomMatrix(25, 1, 12, false) });
     const r = spawnSync("python3", ["-c", NUMPY_SCRIPT], {
       input: JSON.stringify(cases),
       encoding: "utf8",
+      maxBuffer: 64 << 20,
       env: { ...process.env, OPENBLAS_NUM_THREADS: "1" },
     });
     expect(r.status, r.stderr).toBe(0);
