@@ -27,6 +27,7 @@ import { protoAt, P_NAME } from "./state";
 import { settle, pushReady, faultError } from "./scheduler";
 import { typeValue } from "./ops";
 import { remoteActorId, remoteSend } from "./parallel";
+import { actorStarted, actorRestarted, actorStopped } from "./counters";
 import { E_ACTOR_STOPPED, E_MEMORY_LIMIT, E_NOT_CALLABLE } from "./contract";
 
 /** Supervision: an actor restarts at most this many times within this many milliseconds. */
@@ -63,7 +64,9 @@ export function newActor(ctor: u64, here: bool = false): u64 {
   store<u32>(p, load<u32>(protoAt(load<u32>(objOf(ctor), CLO_PROTO)), P_NAME), ACT_NAME);
   store<u32>(p, remote, ACT_REMOTE);
   store<u32>(p, 0, ACT_CAUSE);
-  if (remote == 0 && !construct(p)) return NIL;
+  if (remote != 0) return obj(p);
+  actorStarted();
+  if (!construct(p)) return NIL;
   return obj(p);
 }
 
@@ -224,11 +227,13 @@ function restart(actor: u32): void {
     return;
   }
   listPush(recent, num(now));
+  actorRestarted();
   if (!construct(actor)) stop(actor);
 }
 
 /** The supervisor gives up: waiting messages and all later ones fail with 7003. */
 function stop(actor: u32): void {
+  if (load<u32>(actor, ACT_STOPPED) == 0) actorStopped();
   store<u32>(actor, 1, ACT_STOPPED);
   let f = load<u32>(actor, ACT_HEAD);
   if (f == 0) return;

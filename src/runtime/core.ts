@@ -51,6 +51,12 @@ export interface CoreExports {
   heapInUse(): number;
   heapCommitted(): number;
   collectionCount(): number;
+  /** What metrics read when scraped (assembly/vm/counters.ts; src/metrics/vm-metrics.ts). */
+  stepsExecuted(): number;
+  gcPauseBuckets(): number;
+  gcPauseTable(): number;
+  fiberStates(out: number): void;
+  actorCount(which: number): number;
   newList(cap: number): number;
   listPush(p: number, v: bigint): void;
   newMap(cap: number): number;

@@ -10,6 +10,8 @@ import { PRELUDE_FILE } from "../compiler/prelude.js";
 import { ERRORS, errorSpec, formatError } from "../errors/table.js";
 import { CompiledTier, coreJitMode, DEFAULT_HOT_SAMPLES, type JitOptions, type JitStats, prepareJit } from "../jit/compiled-tier.js";
 import { installJson } from "../json/json-host.js";
+import { installMetrics } from "../metrics/metrics-host.js";
+import { MetricsRegistry } from "../metrics/registry.js";
 import { installPlots, type PlotDisplay } from "../plot/plot-host.js";
 import { installStrings } from "../strings/string-host.js";
 import { blockUntil } from "./block.js";
@@ -58,6 +60,8 @@ export interface VmOptions extends Limits, JitOptions {
   args?: string[];
   /** Where plot.show shows figures (default: the platform's, SVG files in Node; see src/plot/plot-host.ts). */
   onPlot?: PlotDisplay;
+  /** Where the program's own series (std/metrics) go (default: a registry of this VM's own, `vm.metrics`). */
+  metrics?: MetricsRegistry;
 }
 
 /**
@@ -154,6 +158,8 @@ export class VM {
   readonly variant: CoreVariant;
   private productHook: ProductHook | undefined;
   private taskHost: TaskHost | undefined;
+  /** The registry std/metrics writes to (see src/metrics/). */
+  readonly metrics: MetricsRegistry;
 
   private constructor(
     readonly core: CoreExports,
@@ -188,6 +194,8 @@ export class VM {
     installPlots(this, options.onPlot);
     installJson(this);
     installStrings(this);
+    this.metrics = options.metrics ?? new MetricsRegistry();
+    installMetrics(this, this.metrics);
     this.hosted = new HostedRuns({
       core: this.core,
       keep: (word) => this.keep(word),
