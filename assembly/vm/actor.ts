@@ -227,13 +227,13 @@ function restart(actor: u32): void {
     return;
   }
   listPush(recent, num(now));
-  actorRestarted();
+  actorRestarted(actor);
   if (!construct(actor)) stop(actor);
 }
 
 /** The supervisor gives up: waiting messages and all later ones fail with 7003. */
 function stop(actor: u32): void {
-  if (load<u32>(actor, ACT_STOPPED) == 0) actorStopped();
+  if (load<u32>(actor, ACT_STOPPED) == 0) actorStopped(actor);
   store<u32>(actor, 1, ACT_STOPPED);
   let f = load<u32>(actor, ACT_HEAD);
   if (f == 0) return;

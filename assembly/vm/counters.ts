@@ -1,10 +1,11 @@
 // What the host reads when it is asked for metrics (src/metrics/vm-metrics.ts): the pauses of full
-// collections in a fixed histogram, actors started, restarted and stopped, and fibers counted by
-// kind and state. Each count is a store at a rare event (a collection, a spawn, a restart), and
-// the fibers are counted only when asked, so the dispatch loop pays nothing for them.
-import { hostClock } from "./host";
+// collections in a fixed histogram, actors started, restarted and stopped (the last two also told
+// to the host, which logs them), and fibers counted by kind and state. Each count is a store at a
+// rare event (a collection, a spawn, a restart), and the fibers are counted only when asked, so
+// the dispatch loop pays nothing for them.
+import { hostActorEvent, hostClock } from "./host";
 import { firstFiber, FB_ACTOR, FB_KIND, FB_LNEXT, FB_NEXT, FB_STATE, FS_MAILBOX } from "./fiber";
-import { ACT_HEAD } from "../heap/layout";
+import { ACT_HEAD, ACT_NAME } from "../heap/layout";
 
 /** Upper bounds of the pause buckets in milliseconds; one more bucket counts the rest. */
 const PAUSE_BOUNDS: StaticArray<f64> = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 1000];
@@ -50,12 +51,14 @@ export function actorStarted(): void {
   actorsStarted += 1;
 }
 
-export function actorRestarted(): void {
+export function actorRestarted(actor: u32): void {
   actorRestarts += 1;
+  hostActorEvent(0, actor, load<u32>(actor, ACT_NAME));
 }
 
-export function actorStopped(): void {
+export function actorStopped(actor: u32): void {
   actorsStopped += 1;
+  hostActorEvent(1, actor, load<u32>(actor, ACT_NAME));
 }
 
 /**

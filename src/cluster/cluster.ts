@@ -8,6 +8,7 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import type { WorkerEndpoint } from "../concurrency/endpoint.js";
 import { type AttachOptions, Pool } from "../concurrency/pool.js";
 import { ERRORS, formatError } from "../errors/table.js";
+import type { LogEvent } from "../logs/event-log.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import type { VM } from "../runtime/vm.js";
 import { KvCheckpoints } from "./actor-store.js";
@@ -32,6 +33,8 @@ export interface ClusterOptions {
    * restored when their node is lost; compile the program with the same `persistentActors`.
    */
   persistentActors?: readonly string[];
+  /** Told of the run's runtime events: nodes joining, leaving and found dead, workers lost, tasks run again (see src/logs/). */
+  events?: LogEvent;
 }
 
 /**
@@ -67,9 +70,11 @@ export class Cluster implements SessionLink {
     private readonly placement: Placement,
     /** The most workers the run takes (`workers`), however many the nodes offer. */
     private readonly maxWorkers: number,
+    events: LogEvent | undefined,
   ) {
     this.alive = setInterval(() => this.nc.publish(subjects.alive(this.session)), SESSION_ALIVE_MS);
     membership.onChange(({ kind, node }) => {
+      events?.(kind === "dead" ? "warn" : "info", `node_${kind}`, { peer: node.name });
       if (kind === "joined") this.nodeJoined();
       if (kind === "dead") this.nodeGone(node.name, `node ${node.name} stopped answering`);
       // a node that left is draining: what it holds finishes there, nothing new goes to it
@@ -95,7 +100,7 @@ export class Cluster implements SessionLink {
       const eligible = nodes.filter((node) => fits(node, placement));
       if (eligible.length === 0)
         throw unreachable(url, `no node fits the placement ${JSON.stringify(placement)} (nodes: ${nodes.map((n) => n.name).join(", ")})`);
-      const cluster = new Cluster(nc, membership, placement, options.workers ?? Infinity);
+      const cluster = new Cluster(nc, membership, placement, options.workers ?? Infinity, options.events);
       if (options.persistentActors?.length) cluster.checkpoints = await KvCheckpoints.open(nc, cluster.session, options.persistentActors);
       const offered = eligible.reduce((n, node) => n + node.workers, 0);
       cluster.poolOf = await Pool.create({
@@ -106,6 +111,7 @@ export class Cluster implements SessionLink {
         busySpawns: "wait",
         busyAt: WORKER_WINDOW,
         checkpoints: cluster.checkpoints,
+        events: options.events,
       });
       return cluster;
     } catch (e) {

@@ -8,6 +8,7 @@ import { decodeModule, storedHash } from "../bytecode/codec.js";
 import type { NbcModule } from "../bytecode/module.js";
 import { decodeValue, encodeValue, type StoredValue, ValueSequenceReader, WIRE } from "../codec/value-codec.js";
 import { ERRORS, formatError } from "../errors/table.js";
+import type { LogEvent } from "../logs/event-log.js";
 import { noPlotDisplay } from "../plot/plot-host.js";
 import type { CoreVariant } from "../runtime/core.js";
 import { releaseArrays } from "../runtime/host-calls.js";
@@ -243,7 +244,9 @@ class WorkerHost {
             : (text: string) => this.port.postMessage({ t: "out", client: job.client, fd, text });
         // a function mapped by pmap runs where its figures cannot reach the program's display
         const onPlot = purpose === "pmap" ? noPlotDisplay("a function pmap runs on workers cannot show figures; show them after pmap") : undefined;
-        const vm = await VM.create({ stdout: out(1), stderr: out(2), onPlot });
+        // its actors' restarts are the pool's to log
+        const events: LogEvent = (level, event, fields = {}) => this.port.postMessage({ t: "event", level, event, fields });
+        const vm = await VM.create({ stdout: out(1), stderr: out(2), onPlot, events });
         for (const h of job.hashes) vm.load(this.module(h));
         if (purpose === "hosted") {
           vm.shareTasks(this.hosted.taskHostFor(job.client));
