@@ -25,7 +25,8 @@ export const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 
 /** One metric: a name, help text, label names and its series by label values. */
 abstract class Metric<S> {
-  protected readonly series = new Map<string, { labels: LabelValues; state: S }>();
+  /** Each series by its label values joined, with its sample's start (`name{labels}`), made once. */
+  protected readonly series = new Map<string, { labels: LabelValues; head: string; state: S }>();
 
   constructor(
     readonly name: string,
@@ -35,16 +36,17 @@ abstract class Metric<S> {
 
   abstract readonly kind: MetricKind;
   protected abstract fresh(): S;
-  protected abstract lines(name: string, labels: string, state: S, out: string[]): void;
+  /** The series' sample lines; `head` is its name and labels, `labels` the labels alone. */
+  protected abstract lines(head: string, labels: string, state: S): string;
 
   /** The state of the series with `labels`, made on first use. */
   protected at(labels: LabelValues): S {
     if (labels.length !== this.labelNames.length)
       throw new MetricsError(`${this.name} takes ${this.labelNames.length} label value(s) (${this.labelNames.join(", ")}), got ${labels.length}`);
-    const key = labels.length === 0 ? "" : labels.join("\u0000");
+    const key = labels.length === 1 ? labels[0] : labels.join("\u0000");
     let s = this.series.get(key);
     if (!s) {
-      s = { labels: [...labels], state: this.fresh() };
+      s = { labels: [...labels], head: this.name + labelText(this.labelNames, labels), state: this.fresh() };
       this.series.set(key, s);
     }
     return s.state;
@@ -59,16 +61,17 @@ abstract class Metric<S> {
     return this.series.size;
   }
 
-  render(out: string[]): void {
-    out.push(`# HELP ${this.name} ${escapeHelp(this.help)}\n# TYPE ${this.name} ${this.kind}\n`);
-    for (const { labels, state } of this.series.values()) this.lines(this.name, labelText(this.labelNames, labels), state, out);
+  render(): string {
+    let text = `# HELP ${this.name} ${escapeHelp(this.help)}\n# TYPE ${this.name} ${this.kind}\n`;
+    for (const { head, state } of this.series.values()) text += this.lines(head, head.slice(this.name.length), state);
+    return text;
   }
 }
 
-export class Counter extends Metric<{ value: number }> {
+export class Counter extends Metric<Single> {
   readonly kind = "counter";
-  protected fresh() {
-    return { value: 0 };
+  protected fresh(): Single {
+    return { value: 0, line: "", lineOf: Number.NaN };
   }
 
   /** Adds `n` (default 1; never negative: a counter only goes up). */
@@ -86,15 +89,15 @@ export class Counter extends Metric<{ value: number }> {
     return this.at(labels).value;
   }
 
-  protected lines(name: string, labels: string, s: { value: number }, out: string[]): void {
-    out.push(`${name}${labels} ${numberText(s.value)}\n`);
+  protected lines(head: string, _labels: string, s: Single): string {
+    return sampleLine(head, s);
   }
 }
 
-export class Gauge extends Metric<{ value: number }> {
+export class Gauge extends Metric<Single> {
   readonly kind = "gauge";
-  protected fresh() {
-    return { value: 0 };
+  protected fresh(): Single {
+    return { value: 0, line: "", lineOf: Number.NaN };
   }
 
   set(v: number, labels: LabelValues = []): void {
@@ -109,8 +112,8 @@ export class Gauge extends Metric<{ value: number }> {
     return this.at(labels).value;
   }
 
-  protected lines(name: string, labels: string, s: { value: number }, out: string[]): void {
-    out.push(`${name}${labels} ${numberText(s.value)}\n`);
+  protected lines(head: string, _labels: string, s: Single): string {
+    return sampleLine(head, s);
   }
 }
 
@@ -151,21 +154,38 @@ export class Histogram extends Metric<HistogramState> {
     s.sum = sum;
   }
 
-  protected lines(name: string, labels: string, s: HistogramState, out: string[]): void {
+  protected lines(_head: string, labels: string, s: HistogramState): string {
+    const name = this.name;
     // `le` joins the series' own labels
     const open = labels === "" ? "{" : `${labels.slice(0, -1)},`;
+    let text = "";
     let cumulative = 0;
     for (let i = 0; i < this.buckets.length; i++) {
       cumulative += s.counts[i];
-      out.push(`${name}_bucket${open}le="${numberText(this.buckets[i])}"} ${numberText(cumulative)}\n`);
+      text += `${name}_bucket${open}le="${numberText(this.buckets[i])}"} ${numberText(cumulative)}\n`;
     }
     cumulative += s.counts[this.buckets.length];
-    out.push(`${name}_bucket${open}le="+Inf"} ${numberText(cumulative)}\n`);
-    out.push(`${name}_sum${labels} ${numberText(s.sum)}\n${name}_count${labels} ${numberText(cumulative)}\n`);
+    return `${text}${name}_bucket${open}le="+Inf"} ${numberText(cumulative)}\n${name}_sum${labels} ${numberText(s.sum)}\n${name}_count${labels} ${numberText(cumulative)}\n`;
   }
 }
 
 type AnyMetric = Counter | Gauge | Histogram;
+
+/** A counter's or gauge's series: its value, and its sample line as last written (for `lineOf`). */
+interface Single {
+  value: number;
+  line: string;
+  lineOf: number;
+}
+
+/** The series' sample line, written again only when its value changed (most do not between scrapes). */
+function sampleLine(head: string, s: Single): string {
+  if (s.lineOf !== s.value || s.line === "") {
+    s.line = `${head} ${numberText(s.value)}\n`;
+    s.lineOf = s.value;
+  }
+  return s.line;
+}
 
 export class MetricsRegistry {
   private readonly metrics = new Map<string, AnyMetric>();
@@ -215,9 +235,9 @@ export class MetricsRegistry {
   /** Every metric as Prometheus text, after the collectors ran. */
   render(): string {
     for (const c of this.collectors) c();
-    const out: string[] = [];
-    for (const m of this.metrics.values()) m.render(out);
-    return out.join("");
+    let text = "";
+    for (const m of this.metrics.values()) text += m.render();
+    return text;
   }
 
   /** Series in the registry (a histogram's series counted once). */

@@ -87,6 +87,37 @@ describe.runIf(natsSuiteRuns())("the metrics of cluster nodes", () => {
     expect(families.get("noodle_node_workers")?.samples.length).toBe(4);
   });
 
+  it("logs the nodes a run sees join and die", async () => {
+    const run = cluster.cli([
+      "run",
+      "--cluster",
+      cluster.url,
+      "--log-level",
+      "info",
+      programs.file("waits.nc", 'print("started")\nawait sleep(5000)\nprint("done")\n'),
+    ]);
+    await run.printed("started");
+    const late = await cluster.startNode("metrics-c", 1);
+    const lines = () =>
+      run
+        .stderr()
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l));
+    const deadline = Date.now() + 10_000;
+    while (!lines().some((e) => e.event === "node_joined") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    late.process.kill("SIGKILL");
+    while (!lines().some((e) => e.event === "node_dead") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const ended = await run.ended;
+    expect(ended).toMatchObject({ code: 0, stdout: "started\ndone\n" });
+    const events = lines().filter((e) => e.peer === "metrics-c");
+    expect(events.map((e) => [e.event, e.level])).toEqual([
+      ["node_joined", "info"],
+      ["node_dead", "warn"],
+    ]);
+    expect(events[0]).toMatchObject({ node: null, task: null, actor: null });
+  });
+
   it("logs a node's workers ending as JSON lines with the node's name", () => {
     const events = first
       .stderr()
