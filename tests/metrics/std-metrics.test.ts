@@ -50,6 +50,27 @@ print(metrics.counter("jobs_total", "Jobs done").name)
     expect(sampleValue(parsePrometheusText(registry.render()), "hits_total")).toBe(2);
   });
 
+  it("counts the commits of the program's stores, with their latency", async () => {
+    const registry = new MetricsRegistry();
+    const r = await runSource(
+      `import "std/db" as db
+let s = db.open()
+s.put("a", 1)
+s.put("b", 2)
+s.transaction(() => { s.put("c", 3); s.put("d", 4) })
+s.transaction(() => { s.transaction(() => s.put("e", 5)) })
+print(s.keys())`,
+      { metrics: registry },
+    );
+    expect(r.ok).toBe(true);
+    expect(r.output).toBe('["a", "b", "c", "d", "e"]\n');
+    const families = parsePrometheusText(registry.render());
+    // two puts on their own, and two outermost transactions: a savepoint is not a commit
+    expect(sampleValue(families, "noodle_store_commits_total")).toBe(4);
+    expect(sampleValue(families, "noodle_store_commit_seconds_count")).toBe(4);
+    expect(sampleValue(families, "noodle_store_commit_seconds_sum")).toBeGreaterThan(0);
+  });
+
   it("reports misuse as 3019", async () => {
     const { output } = await runWith(`import "std/metrics" as metrics
 let tries = [
