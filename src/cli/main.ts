@@ -7,12 +7,14 @@ import { decodeModule, encodeModule } from "../bytecode/codec.js";
 import { disassemble } from "../bytecode/disasm.js";
 import { BytecodeError } from "../bytecode/errors.js";
 import type { NbcModule } from "../bytecode/module.js";
+import type { Cluster } from "../cluster/cluster.js";
 import { type CompileResult, compile } from "../compiler/compile.js";
 import { renderDiagnostic } from "../compiler/diagnostics.js";
 import type { Pool } from "../concurrency/pool.js";
 import { formatError } from "../errors/table.js";
 import { JIT_MODES, type JitMode, jitModeOf } from "../jit/compiled-tier.js";
 import type { LogEvent } from "../logs/event-log.js";
+import { observeCluster } from "../metrics/cluster-metrics.js";
 import { observePool } from "../metrics/pool-metrics.js";
 import { observeVm } from "../metrics/vm-metrics.js";
 import { importReader, readSource } from "../node/files.js";
@@ -167,7 +169,7 @@ interface Placement {
 }
 
 /** The cluster at `url` attached to `vm`: its programs' tasks and actors go to the cluster's nodes. */
-async function attachCluster(vm: VM, url: string, where: Placement, events: LogEvent): Promise<{ close(): Promise<void>; pool: Pool }> {
+async function attachCluster(vm: VM, url: string, where: Placement, events: LogEvent): Promise<Cluster> {
   // loaded on demand, like the pool
   const { Cluster } = await import("../cluster/cluster.js");
   const cluster = await Cluster.connect(url, { taskRetries: where.taskRetries, persistentActors: where.persistentActors, events });
@@ -277,6 +279,7 @@ async function observedRun(
       const cluster = await attachCluster(vm, where.cluster, where, observation.events);
       pool = cluster;
       observePool(observation.registry, cluster.pool);
+      observeCluster(observation.registry, cluster);
     }
     // the port is taken before the program starts: one in use ends the run here, with 9010
     await observation.serve();

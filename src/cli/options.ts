@@ -50,7 +50,7 @@ const IMPORT_READS: OptionSpec[] = [ALLOW_READ, ALLOW_ALL];
 
 /** Metrics and the log of runtime events, of a run or a node (see observe.ts and docs/metrics.md). */
 const OBSERVE: OptionSpec[] = [
-  { name: "metrics", value: "PORT", help: "serve Prometheus metrics at http://127.0.0.1:PORT/metrics (0: a free port, printed on stderr)" },
+  { name: "metrics", value: "PORT", help: "serve Prometheus metrics at http://127.0.0.1:PORT/metrics, the address printed on stderr (0: a free port)" },
   { name: "log-level", value: "LEVEL", help: "log runtime events as JSON lines from LEVEL up: error (default), warn, info, debug" },
   { name: "log-file", value: "PATH", help: "append the log to PATH (under the write roots) instead of stderr" },
 ];

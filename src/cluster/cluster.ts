@@ -57,6 +57,11 @@ export class Cluster implements SessionLink {
   /** Frames and messages refused (wrong token, malformed), with the last reason. */
   refusals = 0;
   lastRefusal = "";
+  /** Messages of the run's workers sent and received, ended workers' included. */
+  readonly traffic = { sent: 0, received: 0 };
+  /** Frames refused by workers that ended (`framesRefused` counts the live ones). */
+  private refusedByEnded = 0;
+  private readonly events: LogEvent | undefined;
   private readonly endpoints = new Set<RemoteEndpoint>();
   private readonly alive: ReturnType<typeof setInterval>;
   private nextWorker = 0;
@@ -72,6 +77,7 @@ export class Cluster implements SessionLink {
     private readonly maxWorkers: number,
     events: LogEvent | undefined,
   ) {
+    this.events = events;
     this.alive = setInterval(() => this.nc.publish(subjects.alive(this.session)), SESSION_ALIVE_MS);
     membership.onChange(({ kind, node }) => {
       events?.(kind === "dead" ? "warn" : "info", `node_${kind}`, { peer: node.name });
@@ -165,6 +171,12 @@ export class Cluster implements SessionLink {
   refused(reason: string): void {
     this.refusals++;
     this.lastRefusal = reason;
+    this.events?.("warn", "message_refused", { reason });
+  }
+
+  /** Live nodes, and frames and messages refused so far, ended workers' included (for the run's metrics). */
+  health(): { nodes: number; refused: number } {
+    return { nodes: this.membership.live().length, refused: this.refusals + this.refusedByEnded + this.framesRefused() };
   }
 
   /** A worker on the node with the most workers free for this run, or on the first to have one (see laterNode). */
@@ -176,7 +188,11 @@ export class Cluster implements SessionLink {
 
   /** The node with the most workers still free for this run, if one has any. */
   private freeNode(): string | undefined {
-    for (const e of this.endpoints) if (e.ended) this.endpoints.delete(e);
+    for (const e of this.endpoints)
+      if (e.ended) {
+        this.refusedByEnded += e.framesRefused;
+        this.endpoints.delete(e);
+      }
     const using = new Map<string, number>();
     for (const e of this.endpoints) if (e.node !== undefined) using.set(e.node, (using.get(e.node) ?? 0) + 1);
     // spread: the node with most workers free; pack: the node with fewest free (the fullest that has room)

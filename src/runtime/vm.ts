@@ -648,6 +648,7 @@ export class VM {
 
   /** The core's supervisor restarted (kind 0) or stopped (1) the actor at `actor`, named by the string at `name`. */
   private actorEvent(kind: number, actor: number, name: number): void {
+    if (!this.events) return;
     const id = `${this.reader.string(name)}@${actor}`;
     if (kind === 0) this.events?.("warn", "actor_restarted", { actor: id });
     else this.events?.("warn", "actor_stopped", { actor: id });

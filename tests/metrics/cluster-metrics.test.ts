@@ -87,6 +87,21 @@ describe.runIf(natsSuiteRuns())("the metrics of cluster nodes", () => {
     expect(families.get("noodle_node_workers")?.samples.length).toBe(4);
   });
 
+  it("serves a run's cluster series: the nodes it sees and its workers' messages", async () => {
+    const run = cluster.cli(["run", "--cluster", cluster.url, "--metrics", "0", programs.file("served.nc", `${TASKS}print("ran")\nawait sleep(3000)\n`)]);
+    await run.printed("ran");
+    const url = /metrics at (\S+)\n/.exec(run.stderr())?.[1];
+    expect(url).toBeDefined();
+    const families = parsePrometheusText(await (await fetch(url!)).text());
+    expect(sampleValue(families, "noodle_cluster_nodes")).toBe(2);
+    // at least each task out and its answer back
+    expect(sampleValue(families, "noodle_cluster_messages_total", { direction: "sent" })).toBeGreaterThan(0);
+    expect(sampleValue(families, "noodle_cluster_messages_total", { direction: "received" })).toBeGreaterThan(0);
+    expect(sampleValue(families, "noodle_cluster_refused_total")).toBe(0);
+    expect(sampleValue(families, "noodle_workers", { state: "up" })).toBeGreaterThan(0);
+    expect(await run.ended).toMatchObject({ code: 0, stdout: "140\nran\n" });
+  });
+
   it("logs the nodes a run sees join and die", async () => {
     const run = cluster.cli([
       "run",
