@@ -24,6 +24,8 @@ import { futureState, futureValue } from "./objects/future";
 import { closureOf } from "./vm/parallel";
 import { TAG_OBJ, isObj, objOf, NIL } from "./heap/value";
 
+import { initCounters, pauseBuckets, pauseTableAddress, countFibers, actorsStarted, actorRestarts, actorsStopped } from "./vm/counters";
+import { stepsSpent } from "./vm/state";
 import { retain as retainValue, release as releaseHandle, handleAddress as slotOf } from "./vm/handles";
 
 /** Keeps the value at `addr` alive for the host; returns a handle (0 when out of memory). */
@@ -51,6 +53,7 @@ export function init(): void {
   initHeap();
   initState();
   initNames();
+  initCounters();
 }
 
 /** Payload address of a new pinned block of `bytes`. */
@@ -226,6 +229,33 @@ export function heapCommitted(): f64 {
 
 export function collectionCount(): u32 {
   return collections;
+}
+
+// ---- what metrics read when scraped (see vm/counters.ts) ----
+
+/** Steps spent since the VM began: instructions of loop bodies and calls, as the budget counts them. */
+export function stepsExecuted(): f64 {
+  return <f64>stepsSpent();
+}
+
+/** How many pause buckets the table at gcPauseTable has. */
+export function gcPauseBuckets(): u32 {
+  return pauseBuckets();
+}
+
+/** f64s: the buckets' upper bounds (ms), their counts and one more past them all, then the sum of pauses (ms). */
+export function gcPauseTable(): u32 {
+  return pauseTableAddress();
+}
+
+/** Writes 21 u32 at `out`: fibers of each kind (main, task, init, message) in each state (new, ready, running, blocked, mailbox), then the deepest mailbox. */
+export function fiberStates(out: u32): void {
+  countFibers(out);
+}
+
+/** Actors started here, restarts after a failed handler, and actors stopped by their supervisor. */
+export function actorCount(which: u32): f64 {
+  return which == 0 ? actorsStarted : which == 1 ? actorRestarts : actorsStopped;
 }
 
 // ---- values made by the host (arguments from JavaScript, messages) ----

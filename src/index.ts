@@ -7,6 +7,7 @@ import { type CompileOptions, type CompileResult, CompileSession, compile } from
 import { type Diagnostic, renderDiagnostic } from "./compiler/diagnostics.js";
 import type { JitOptions } from "./jit/compiled-tier.js";
 import { type DType, type Matrix, matrixFromArrays } from "./math/arrays.js";
+import type { MetricsRegistry } from "./metrics/registry.js";
 import type { PlotDisplay } from "./plot/plot-host.js";
 import type { CoreVariant } from "./runtime/core.js";
 import type { PermissionOptions, Permissions } from "./runtime/permissions.js";
@@ -35,6 +36,17 @@ export {
 export { ERROR_LIST, errorSpec } from "./errors/table.js";
 export type { JitMode, JitOptions, JitStats } from "./jit/compiled-tier.js";
 export { type DType, Matrix, Tensor } from "./math/arrays.js";
+export {
+  Counter,
+  DEFAULT_BUCKETS,
+  Gauge,
+  Histogram,
+  type MetricKind,
+  MetricsError,
+  MetricsRegistry,
+  PROMETHEUS_CONTENT_TYPE,
+} from "./metrics/registry.js";
+export { observeVm } from "./metrics/vm-metrics.js";
 export type { Figure } from "./plot/figure.js";
 export type { PlotDisplay } from "./plot/plot-host.js";
 export { bestCoreVariant } from "./runtime/core.js";
@@ -95,6 +107,8 @@ export interface RunOptions extends Limits, JitOptions {
    * permissions let the program write there; none in browsers, where plot.show fails with 3018).
    */
   onPlot?: PlotDisplay;
+  /** Where the program's own series (std/metrics) go (default: a registry of the VM's own, `vm.metrics`). */
+  metrics?: MetricsRegistry;
 }
 
 export interface RunResult {

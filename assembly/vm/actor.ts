@@ -28,6 +28,7 @@ import { settle, pushReady, pushReadyFirst, faultError } from "./scheduler";
 import { typeValue } from "./ops";
 import { remoteActorId, remoteSend } from "./parallel";
 import { listLength, pushPointer } from "../heap/pointer-list";
+import { actorStarted, actorRestarted, actorStopped } from "./counters";
 import { E_ACTOR_STOPPED, E_MEMORY_LIMIT, E_NOT_CALLABLE } from "./contract";
 
 /** Supervision: an actor restarts at most this many times within this many milliseconds. */
@@ -67,7 +68,9 @@ export function newActor(ctor: u64, here: bool = false): u64 {
   store<u32>(p, 0, ACT_UPGRADE);
   store<u32>(p, 0, ACT_KEEP);
   store<u32>(p, 0, ACT_FORMER);
-  if (remote == 0 && !construct(p)) return NIL;
+  if (remote != 0) return obj(p);
+  actorStarted();
+  if (!construct(p)) return NIL;
   return obj(p);
 }
 
@@ -289,11 +292,13 @@ function restart(actor: u32): void {
     return;
   }
   listPush(recent, num(now));
+  actorRestarted(actor);
   if (!construct(actor)) stop(actor);
 }
 
 /** The supervisor gives up: waiting messages and all later ones fail with 7003. */
 function stop(actor: u32): void {
+  if (load<u32>(actor, ACT_STOPPED) == 0) actorStopped(actor);
   store<u32>(actor, 1, ACT_STOPPED);
   let f = load<u32>(actor, ACT_HEAD);
   if (f == 0) return;

@@ -44,6 +44,14 @@ export declare function hostRenderTrace(list: u32): u32;
 @external("host", "heapShare")
 export declare function hostHeapShare(inUse: f64): f64;
 
+/**
+ * An actor's supervisor acted, for the host's log: kind 0 it restarted the actor after a failed
+ * handler, 1 it stopped it. `actor` is the actor's address, `name` its name (a string).
+ */
+// @ts-ignore: decorator
+@external("host", "actorEvent")
+export declare function hostActorEvent(kind: u32, actor: u32, name: u32): void;
+
 export const MATH_SIN: u32 = 0;
 export const MATH_COS: u32 = 1;
 export const MATH_TAN: u32 = 2;

@@ -41,6 +41,7 @@ import { FB_REGS, FB_REGCAP, FB_FRAMES, FB_DEPTH } from "./state";
 import { startMain, startDetached, runLoop, spawnTask, settledFuture, block, takeDeadlockMark, deadlockWaiting, markScheduler, faultError } from "./scheduler";
 import { newActor, boundMethod, send, handlerOf, actorName } from "./actor";
 import { remoteSpawn } from "./parallel";
+import { pauseBegins, pauseEnds } from "./counters";
 import { E_ANNOTATION_FAILED, E_DEADLOCK, E_EXIT, E_INVALID_ARGUMENT, E_MALFORMED_BYTECODE, E_MEMORY_LIMIT, E_NOT_CALLABLE, E_NO_FIELD, E_OPERAND_TYPES, E_STACK_OVERFLOW, E_STEP_LIMIT, E_THROWN, E_WRONG_ARG_COUNT, STATUS_BLOCKED, STATUS_DONE, STATUS_ERROR, STATUS_PAUSED, TRACE_GAP, TRACE_INCLUDES_AWAITER } from "./contract";
 
 const GO_ON: u32 = 0;
@@ -112,9 +113,11 @@ function markFiber(f: u32): void {
 }
 
 export function collectGarbage(): void {
+  pauseBegins();
   beginMark(false);
   markRoots();
   finishFull();
+  pauseEnds();
 }
 
 function exitRegion(): void {

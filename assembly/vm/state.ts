@@ -81,6 +81,8 @@ export let sliceSize: i64 = SLICE;
 export let tick: i64 = SLICE;
 let pauseEvery: i64 = SLICE;
 let untilPause: i64 = SLICE;
+/** Steps of the slices spent so far, whatever budget they came from (the host's count of instructions run). */
+let stepsBefore: i64 = 0;
 
 export function setMaxDepth(n: u32): void {
   maxDepth = n;
@@ -111,6 +113,7 @@ export function setStepsLeft(n: i64, slice: i64): void {
 }
 
 function startSlice(): void {
+  stepsBefore += sliceSize - fuel;
   untilPause = pauseEvery;
   fuel = min(budget, min(pauseEvery, tick));
   sliceSize = fuel;
@@ -119,6 +122,7 @@ function startSlice(): void {
 /** Charges the spent slice to the budget; false when the budget is gone. Starts a new slice. */
 export function nextSlice(): bool {
   const spent = sliceSize - fuel;
+  stepsBefore += spent;
   budget -= spent;
   untilPause -= spent;
   if (budget <= 0) return false;
@@ -136,6 +140,11 @@ export function pauseDue(): bool {
 
 export function stepsLeft(): i64 {
   return budget - (sliceSize - fuel);
+}
+
+/** Every step spent since the VM began: the slices charged, and the one going on. */
+export function stepsSpent(): i64 {
+  return stepsBefore + (sliceSize - fuel);
 }
 export function setFrameCount(n: u32): void { frameCount = n; }
 

@@ -144,6 +144,9 @@ export const BUILTINS = [
   h("__str_starts_with", 2),
   h("__str_ends_with", 2),
   h("__str_fixed", 2),
+  // std/metrics (src/metrics/metrics-host.ts)
+  h("__metrics_define", 4),
+  h("__metrics_update", 3),
 ] as const;
 
 export type BuiltinName = (typeof BUILTINS)[number]["name"];

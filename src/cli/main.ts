@@ -7,22 +7,28 @@ import { decodeModule, encodeModule } from "../bytecode/codec.js";
 import { disassemble } from "../bytecode/disasm.js";
 import { BytecodeError } from "../bytecode/errors.js";
 import type { NbcModule } from "../bytecode/module.js";
+import type { Cluster } from "../cluster/cluster.js";
 import type { Install } from "../compiler/codegen.js";
 import { type CompileResult, compile } from "../compiler/compile.js";
 import { renderDiagnostic } from "../compiler/diagnostics.js";
 import type { Pool } from "../concurrency/pool.js";
 import { formatError } from "../errors/table.js";
 import { JIT_MODES, type JitMode, jitModeOf } from "../jit/compiled-tier.js";
+import type { LogEvent } from "../logs/event-log.js";
+import { observeCluster } from "../metrics/cluster-metrics.js";
+import { observePool } from "../metrics/pool-metrics.js";
+import { observeVm } from "../metrics/vm-metrics.js";
 import { importReader, readSource } from "../node/files.js";
 import { plotFiles, preparePlotsDirectory } from "../node/plot-files.js";
 import { nodeStorage } from "../node/storage.js";
 import { coreModule } from "../runtime/core.js";
-import type { HostError } from "../runtime/host-calls.js";
+import { HostError } from "../runtime/host-calls.js";
 import type { Permissions } from "../runtime/permissions.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import { type Limits, VM } from "../runtime/vm.js";
 import { installStorage, usesStorage } from "../store/db-host.js";
 import { notAProgram, permissionsFor } from "./capabilities.js";
+import { type Observation, type ObserveOptions, observeOptionsFrom, startObservation } from "./observe.js";
 import { type CommandSpec, commandHelp, generalHelp, type OptionValues, parseCommandLine, UsageError, usageLine, version } from "./options.js";
 import { describeWriteError, type OutputEnd, StreamedOutput } from "./output.js";
 
@@ -152,11 +158,11 @@ function loadProgram(
 }
 
 /** A pool of `workers` threads, for a VM's programs' tasks, pmap and large products. */
-async function startPool(workers: number): Promise<Pool> {
+async function startPool(workers: number, events: LogEvent): Promise<Pool> {
   // loaded on demand: programs without --workers start no threads and load none of it
   await import("../node/pool.js");
   const { Pool } = await import("../concurrency/pool.js");
-  return Pool.create({ workers });
+  return Pool.create({ workers, events });
 }
 
 /** Where a run's spawned work goes besides its own VM: worker threads, or a cluster's nodes. */
@@ -176,10 +182,10 @@ async function tierStats(vm: VM, pool: Pool | undefined): Promise<object> {
   return { ...vm.jitStats(), compiledOnWorkers };
 }
 
-async function attachCluster(vm: VM, url: string, where: Placement): Promise<{ close(): Promise<void> }> {
+async function attachCluster(vm: VM, url: string, where: Placement, events: LogEvent): Promise<Cluster> {
   // loaded on demand, like the pool
   const { Cluster } = await import("../cluster/cluster.js");
-  const cluster = await Cluster.connect(url, { taskRetries: where.taskRetries, persistentActors: where.persistentActors });
+  const cluster = await Cluster.connect(url, { taskRetries: where.taskRetries, persistentActors: where.persistentActors, events });
   cluster.attach(vm);
   return cluster;
 }
@@ -198,11 +204,39 @@ async function runCommand(
   programArgs: string[],
   plots: string | undefined,
   jit: JitChoice,
+  observe: ObserveOptions,
   watch = false,
 ): Promise<number> {
   // the engine compiles the core on its own threads, and the workers start, while the program is compiled here
   void coreModule();
-  const starting = where.workers ? startPool(where.workers) : undefined;
+  let observation: Observation;
+  try {
+    // a log file outside the write roots, or one that cannot be opened, stops the run before it starts
+    observation = startObservation(observe, permissions);
+  } catch (e) {
+    if (!(e instanceof HostError)) throw e;
+    process.stderr.write(`noodle: error[${e.code}]: ${e.message}\n`);
+    return EXIT_RUNTIME;
+  }
+  try {
+    return await observedRun(path, limits, where, permissions, programArgs, plots, jit, observation, watch);
+  } finally {
+    await observation.close();
+  }
+}
+
+async function observedRun(
+  path: string,
+  limits: Limits,
+  where: Placement,
+  permissions: Permissions,
+  programArgs: string[],
+  plots: string | undefined,
+  jit: JitChoice,
+  observation: Observation,
+  watch: boolean,
+): Promise<number> {
+  const starting = where.workers ? startPool(where.workers, observation.events) : undefined;
   const { module, exit, installs, text } = loadProgram(path, permissions, where.persistentActors);
   if (!module) {
     await (await starting)?.close();
@@ -247,12 +281,24 @@ async function runCommand(
       stdout: out.write,
       stderr: (t) => process.stderr.write(t),
       onPlot: plotFiles(plots ?? "."),
+      metrics: observation.registry,
+      events: observation.events,
     });
+    observeVm(observation.registry, vm);
     if (usesStorage(module)) installStorage(vm, await nodeStorage());
     if (starting) {
-      pool = await starting;
-      (pool as Pool).attach(vm, { tasks: true });
-    } else if (where.cluster) pool = await attachCluster(vm, where.cluster, where);
+      const workers = await starting;
+      pool = workers;
+      workers.attach(vm, { tasks: true });
+      observePool(observation.registry, workers);
+    } else if (where.cluster) {
+      const cluster = await attachCluster(vm, where.cluster, where, observation.events);
+      pool = cluster;
+      observePool(observation.registry, cluster.pool);
+      observeCluster(observation.registry, cluster);
+    }
+    // the port is taken before the program starts: one in use ends the run here, with 9010
+    await observation.serve();
     if (watch) {
       const { watchProgram } = await import("./watch.js");
       const stderr = (t: string) => process.stderr.write(t);
@@ -272,6 +318,11 @@ async function runCommand(
     // the cluster unreachable (7005) or refusing the credentials (6002)
     if (e instanceof NoodleRuntimeError) {
       process.stderr.write(e.render() + "\n");
+      return EXIT_RUNTIME;
+    }
+    // the metrics port in use (9010)
+    if (e instanceof HostError) {
+      process.stderr.write(`noodle: error[${e.code}]: ${e.message}\n`);
       return EXIT_RUNTIME;
     }
     if (!(e instanceof BytecodeError)) throw e;
@@ -356,6 +407,7 @@ export async function main(argv: string[]): Promise<number> {
           programArgs,
           values.plots as string | undefined,
           jitFrom(values),
+          observeOptionsFrom(values),
           values.watch === true,
         );
       case "node": {
@@ -396,11 +448,15 @@ export async function main(argv: string[]): Promise<number> {
           only(["nats", "json"]);
           return await (await import("./cluster-status.js")).clusterStatus(values.nats as string | undefined, values.json === true, write);
         }
+        if (operands[0] === "metrics") {
+          only(["nats"]);
+          return await (await import("./cluster-metrics.js")).clusterMetrics(values.nats as string | undefined, write);
+        }
         if (operands[0] === "up") {
           only(["nodes", "workers"]);
           return await (await import("./cluster-up.js")).clusterUpCommand(nodesFrom(values.nodes), workersFrom(values.workers), write);
         }
-        throw UsageError.of("BadArguments", { detail: `unknown cluster command '${operands[0]}' (status or up)` }, command);
+        throw UsageError.of("BadArguments", { detail: `unknown cluster command '${operands[0]}' (status, metrics or up)` }, command);
       }
       case "repl":
         // loaded on demand: running a file should not pay for the line editor

@@ -4,8 +4,12 @@ import { resolve } from "node:path";
 import { clusterUrlFrom, connectCluster, parseClusterUrl } from "../cluster/connect.js";
 import { ClusterNode } from "../cluster/node.js";
 import { NAME_PATTERN } from "../cluster/subjects.js";
+import { observeNode } from "../metrics/node-metrics.js";
 import { nodeThreads } from "../node/cluster-threads.js";
-import type { PermissionOptions } from "../runtime/permissions.js";
+import { resolvePath } from "../node/file-system.js";
+import { HostError } from "../runtime/host-calls.js";
+import { type PermissionOptions, Permissions } from "../runtime/permissions.js";
+import { type Observation, observeOptionsFrom, startObservation } from "./observe.js";
 import { type OptionValues, UsageError } from "./options.js";
 
 export interface NodeCommandOptions {
@@ -20,6 +24,32 @@ export async function nodeCommand(values: OptionValues, options: NodeCommandOpti
   const name = (values.name as string | undefined) ?? defaultName();
   if (!NAME_PATTERN.test(name)) throw UsageError.of("BadOption", { detail: `--name must be 1 to 64 letters, digits, '-' or '_', got '${name}'` });
   const workers = options.workers ?? availableParallelism();
+  const observe = observeOptionsFrom(values);
+  let observation: Observation;
+  try {
+    observation = startObservation(observe, Permissions.of(nodePermissions(values), resolvePath), name);
+    // the port is taken before the node joins: one in use ends it here, with 9010
+    await observation.serve();
+  } catch (e) {
+    if (!(e instanceof HostError)) throw e;
+    process.stderr.write(`noodle: error[${e.code}]: ${e.message}\n`);
+    return 1;
+  }
+  try {
+    return await serveNode(values, options, url, name, workers, observation);
+  } finally {
+    await observation.close();
+  }
+}
+
+async function serveNode(
+  values: OptionValues,
+  options: NodeCommandOptions,
+  url: string,
+  name: string,
+  workers: number,
+  observation: Observation,
+): Promise<number> {
   const nc = await connectCluster(url, { name });
   const node = await ClusterNode.start(
     nc,
@@ -29,9 +59,12 @@ export async function nodeCommand(values: OptionValues, options: NodeCommandOpti
       workers,
       labels: (values.label as string[] | undefined) ?? [],
       policy: { maxMemory: options.maxMemory, maxSteps: options.maxSteps, permissions: nodePermissions(values) },
+      events: observation.events,
+      metrics: () => observation.registry.render(),
     },
     nodeThreads,
   );
+  observeNode(observation.registry, () => node.health());
   process.stdout.write(`node ${name} joined the cluster at ${parseClusterUrl(url).shown} with ${workers} worker(s)\n`);
   const signalled = await new Promise<NodeJS.Signals>((done) => {
     process.once("SIGTERM", () => done("SIGTERM"));

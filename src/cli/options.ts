@@ -48,6 +48,13 @@ const CAPABILITIES: OptionSpec[] = [
 /** A command that only compiles reads imports under the same roots. */
 const IMPORT_READS: OptionSpec[] = [ALLOW_READ, ALLOW_ALL];
 
+/** Metrics and the log of runtime events, of a run or a node (see observe.ts and docs/metrics.md). */
+const OBSERVE: OptionSpec[] = [
+  { name: "metrics", value: "PORT", help: "serve Prometheus metrics at http://127.0.0.1:PORT/metrics, the address printed on stderr (0: a free port)" },
+  { name: "log-level", value: "LEVEL", help: "log runtime events as JSON lines from LEVEL up: error (default), warn, info, debug" },
+  { name: "log-file", value: "PATH", help: "append the log to PATH (under the write roots) instead of stderr" },
+];
+
 export const COMMANDS: CommandSpec[] = [
   {
     name: "run",
@@ -67,6 +74,7 @@ export const COMMANDS: CommandSpec[] = [
       { name: "jit", value: "MODE", help: "on: compile hot functions to WebAssembly (default); off: interpret everything; eager: compile every function" },
       { name: "jit-stats", help: "after the run, write what the compiler did (functions, deoptimisations, compile times) to stderr as JSON" },
       { name: "watch", help: "upgrade the running program in place whenever FILE.nc changes (its functions, and its actors at their next message)" },
+      ...OBSERVE,
       ...CAPABILITIES,
       HELP,
     ],
@@ -99,6 +107,7 @@ export const COMMANDS: CommandSpec[] = [
       { name: "workers", value: "N", help: "worker threads offered to each program (default: the number of cores)" },
       { name: "label", value: "LABEL", repeat: true, help: "a label for placement hints" },
       ...LIMITS.filter((o) => o.name !== "max-depth"),
+      ...OBSERVE,
       ...CAPABILITIES,
       HELP,
     ],
@@ -123,10 +132,10 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: "cluster",
-    synopsis: "status [--nats URL] [--json] | up [--nodes N] [--workers N]",
+    synopsis: "status [--nats URL] [--json] | metrics [--nats URL] | up [--nodes N] [--workers N]",
     summary: "look at a cluster, or start one on this machine",
     options: [
-      { name: "nats", value: "URL", help: "status: the cluster, nats://user:password@host:port (default: $NOODLE_NATS)" },
+      { name: "nats", value: "URL", help: "status, metrics: the cluster, nats://user:password@host:port (default: $NOODLE_NATS)" },
       { name: "json", help: 'status: print {"nodes": [...]} instead of a table' },
       { name: "nodes", value: "N", help: "up: how many nodes to start (default 2)" },
       { name: "workers", value: "N", help: "up: worker threads per node (default: the number of cores)" },
@@ -135,6 +144,7 @@ export const COMMANDS: CommandSpec[] = [
     operands: { min: 1, max: 1 },
     details: [
       "  cluster status             list the live nodes: name, workers, load, tasks, actors, uptime",
+      "  cluster metrics            every live node's metrics as Prometheus text, each series labelled with its node",
       "  cluster up                 a nats-server on a loopback port and N nodes, until Ctrl-C",
     ].join("\n"),
   },

@@ -8,6 +8,7 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import type { WorkerEndpoint } from "../concurrency/endpoint.js";
 import { type AttachOptions, Pool } from "../concurrency/pool.js";
 import { ERRORS, formatError } from "../errors/table.js";
+import type { LogEvent } from "../logs/event-log.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import type { VM } from "../runtime/vm.js";
 import { KvCheckpoints } from "./actor-store.js";
@@ -32,6 +33,8 @@ export interface ClusterOptions {
    * restored when their node is lost; compile the program with the same `persistentActors`.
    */
   persistentActors?: readonly string[];
+  /** Told of the run's runtime events: nodes joining, leaving and found dead, workers lost, tasks run again (see src/logs/). */
+  events?: LogEvent;
 }
 
 /**
@@ -54,6 +57,11 @@ export class Cluster implements SessionLink {
   /** Frames and messages refused (wrong token, malformed), with the last reason. */
   refusals = 0;
   lastRefusal = "";
+  /** Messages of the run's workers sent and received, ended workers' included. */
+  readonly traffic = { sent: 0, received: 0 };
+  /** Frames refused by workers that ended (`framesRefused` counts the live ones). */
+  private refusedByEnded = 0;
+  private readonly events: LogEvent | undefined;
   private readonly endpoints = new Set<RemoteEndpoint>();
   private readonly alive: ReturnType<typeof setInterval>;
   private nextWorker = 0;
@@ -67,9 +75,12 @@ export class Cluster implements SessionLink {
     private readonly placement: Placement,
     /** The most workers the run takes (`workers`), however many the nodes offer. */
     private readonly maxWorkers: number,
+    events: LogEvent | undefined,
   ) {
+    this.events = events;
     this.alive = setInterval(() => this.nc.publish(subjects.alive(this.session)), SESSION_ALIVE_MS);
     membership.onChange(({ kind, node }) => {
+      events?.(kind === "dead" ? "warn" : "info", `node_${kind}`, { peer: node.name });
       if (kind === "joined") this.nodeJoined();
       if (kind === "dead") this.nodeGone(node.name, `node ${node.name} stopped answering`);
       // a node that left is draining: what it holds finishes there, nothing new goes to it
@@ -95,7 +106,7 @@ export class Cluster implements SessionLink {
       const eligible = nodes.filter((node) => fits(node, placement));
       if (eligible.length === 0)
         throw unreachable(url, `no node fits the placement ${JSON.stringify(placement)} (nodes: ${nodes.map((n) => n.name).join(", ")})`);
-      const cluster = new Cluster(nc, membership, placement, options.workers ?? Infinity);
+      const cluster = new Cluster(nc, membership, placement, options.workers ?? Infinity, options.events);
       if (options.persistentActors?.length) cluster.checkpoints = await KvCheckpoints.open(nc, cluster.session, options.persistentActors);
       const offered = eligible.reduce((n, node) => n + node.workers, 0);
       cluster.poolOf = await Pool.create({
@@ -106,6 +117,7 @@ export class Cluster implements SessionLink {
         busySpawns: "wait",
         busyAt: WORKER_WINDOW,
         checkpoints: cluster.checkpoints,
+        events: options.events,
       });
       return cluster;
     } catch (e) {
@@ -159,6 +171,12 @@ export class Cluster implements SessionLink {
   refused(reason: string): void {
     this.refusals++;
     this.lastRefusal = reason;
+    this.events?.("warn", "message_refused", { reason });
+  }
+
+  /** Live nodes, and frames and messages refused so far, ended workers' included (for the run's metrics). */
+  health(): { nodes: number; refused: number } {
+    return { nodes: this.membership.live().length, refused: this.refusals + this.refusedByEnded + this.framesRefused() };
   }
 
   /** A worker on the node with the most workers free for this run, or on the first to have one (see laterNode). */
@@ -170,7 +188,11 @@ export class Cluster implements SessionLink {
 
   /** The node with the most workers still free for this run, if one has any. */
   private freeNode(): string | undefined {
-    for (const e of this.endpoints) if (e.ended) this.endpoints.delete(e);
+    for (const e of this.endpoints)
+      if (e.ended) {
+        this.refusedByEnded += e.framesRefused;
+        this.endpoints.delete(e);
+      }
     const using = new Map<string, number>();
     for (const e of this.endpoints) if (e.node !== undefined) using.set(e.node, (using.get(e.node) ?? 0) + 1);
     // spread: the node with most workers free; pack: the node with fewest free (the fullest that has room)

@@ -9,6 +9,7 @@
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { WorkerStats } from "../concurrency/protocol.js";
 import type { WorkerPolicy } from "../concurrency/worker-host.js";
+import type { LogEvent } from "../logs/event-log.js";
 import { NodeAnnouncer, type NodeRecord } from "./membership.js";
 import type { WorkerExit } from "./remote-endpoint.js";
 import { type OpenReply, readCloseRequest, readOpenRequest, SESSION_SILENT_MS } from "./session.js";
@@ -57,6 +58,24 @@ export interface NodeOptions {
   labels?: string[];
   /** Limits and capabilities of programs running here, whatever they ask. */
   policy?: WorkerPolicy;
+  /** Told of the node's runtime events: a worker ended by itself, frames refused (see src/logs/). */
+  events?: LogEvent;
+  /** This node's metrics as Prometheus text, answered to `noodle cluster metrics` (subjects.metrics). */
+  metrics?: () => string;
+}
+
+/** What a node holds and has done, for its metrics. */
+export interface NodeHealth {
+  sessions: number;
+  /** Threads serving a program, and threads started ahead of need. */
+  busy: number;
+  spare: number;
+  /** Worker threads that ended by themselves (not stopped by the node or their program). */
+  workersLost: number;
+  /** Frames and messages the node's workers refused (another session's token, malformed). */
+  refused: number;
+  tasksRun: number;
+  messages: number;
 }
 
 interface Session {
@@ -75,7 +94,12 @@ export class ClusterNode {
   private readonly spares: NodeThread[] = [];
   private drained: (() => void) | undefined;
   /** Total of what ended sessions' workers did, so the node's counts only grow. */
-  private readonly past = { tasksRun: 0, actors: 0 };
+  private readonly past = { tasksRun: 0, actors: 0, messages: 0, refused: 0 };
+  /** Threads the node or their program stopped: their end is no loss. */
+  private readonly stopping = new WeakSet<NodeThread>();
+  private workersLost = 0;
+  /** Frames refused as last logged. */
+  private refusedLogged = 0;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -88,6 +112,8 @@ export class ClusterNode {
       },
     });
     nc.subscribe(subjects.close(options.name), { callback: (_, msg) => this.closeRequested(msg.data) });
+    const metrics = options.metrics;
+    if (metrics) nc.subscribe(subjects.metrics(options.name), { callback: (_, msg) => void msg.respond(metrics()) });
     nc.subscribe(subjects.alive("*"), {
       callback: (_, msg) => {
         const s = this.sessions.get(msg.subject.split(".")[2]);
@@ -128,6 +154,21 @@ export class ClusterNode {
     }
     const { name, workers, labels = [] } = this.options;
     return { name, workers, load: threads / workers, tasks: tasksRun, actors, startedAt: this.startedAt, labels };
+  }
+
+  /** What the node holds and has done, summed over its sessions' threads and those that ended. */
+  health(): NodeHealth {
+    let { tasksRun, messages, refused } = this.past;
+    let busy = 0;
+    for (const s of this.sessions.values()) {
+      busy += s.threads.size;
+      for (const t of s.threads.values()) {
+        tasksRun += t.stats()?.tasksRun ?? 0;
+        messages += t.stats()?.messages ?? 0;
+        refused += t.refused();
+      }
+    }
+    return { sessions: this.sessions.size, busy, spare: this.spares.length, workersLost: this.workersLost, refused, tasksRun, messages };
   }
 
   /** Stops taking work and resolves once every session held here has ended. */
@@ -195,7 +236,8 @@ export class ClusterNode {
     const session = this.sessions.get(request.session);
     if (!session) return;
     if (request.worker === undefined) return this.endSession(request.session);
-    session.threads.get(request.worker)?.terminate();
+    const thread = session.threads.get(request.worker);
+    if (thread) this.endThread(thread);
   }
 
   private threadEnded(sessionName: string, worker: string, thread: NodeThread, reason: string): void {
@@ -205,6 +247,12 @@ export class ClusterNode {
     const stats = thread.stats();
     this.past.tasksRun += stats?.tasksRun ?? 0;
     this.past.actors += stats?.actors ?? 0;
+    this.past.messages += stats?.messages ?? 0;
+    this.past.refused += thread.refused();
+    if (!this.stopping.has(thread)) {
+      this.workersLost++;
+      this.options.events?.("warn", "worker_lost", { session: sessionName, worker, reason });
+    } else this.options.events?.("debug", "worker_ended", { session: sessionName, worker, reason });
     // the program's endpoint learns that its worker is gone
     if (!this.nc.isClosed()) {
       const exit: WorkerExit = { t: "worker-exit", reason };
@@ -217,12 +265,22 @@ export class ClusterNode {
   private endSession(name: string): void {
     const session = this.sessions.get(name);
     if (!session) return;
-    for (const thread of session.threads.values()) thread.terminate();
+    for (const thread of session.threads.values()) this.endThread(thread);
+  }
+
+  /** Ends a thread on purpose (its session closed or fell silent): no loss to log. */
+  private endThread(thread: NodeThread): void {
+    this.stopping.add(thread);
+    thread.terminate();
   }
 
   private reap(): void {
     const now = Date.now();
     for (const [name, session] of this.sessions) if (now - session.heardAt > SESSION_SILENT_MS) this.endSession(name);
+    // refused frames are logged as they are reported, not one line per frame
+    const { refused } = this.health();
+    if (refused > this.refusedLogged) this.options.events?.("warn", "frames_refused", { count: refused - this.refusedLogged, total: refused });
+    this.refusedLogged = refused;
   }
 }
 

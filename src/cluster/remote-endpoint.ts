@@ -26,6 +26,8 @@ export interface SessionLink {
   release(node: string, worker: string): void;
   /** Counts a frame or message that was refused (wrong token, malformed). */
   refused(reason: string): void;
+  /** Messages of the session's workers sent and received (for its metrics). */
+  readonly traffic: { sent: number; received: number };
 }
 
 export class RemoteEndpoint implements WorkerEndpoint {
@@ -92,6 +94,7 @@ export class RemoteEndpoint implements WorkerEndpoint {
   postMessage(message: unknown): void {
     if (this.endedYet) return;
     const frames = frameMessage(encodeMessage(message), this.link.token, this.nextMessage++, this.link.nc.info?.max_payload ?? 1 << 20);
+    this.link.traffic.sent++;
     if (this.waiting) this.waiting.push(...frames);
     else for (const f of frames) this.link.nc.publish(this.to, f);
   }
@@ -122,6 +125,7 @@ export class RemoteEndpoint implements WorkerEndpoint {
     } catch (e) {
       return this.link.refused(`a message from worker ${this.worker} does not decode: ${(e as Error).message}`);
     }
+    this.link.traffic.received++;
     this.onmessage?.(message);
   }
 

@@ -13,6 +13,8 @@ export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const subjects = {
   /** Requests to node `node` to open a session (start workers for a program). */
   open: (node: string) => `noodle.node.${node}.open`,
+  /** Requests to node `node` for its metrics as Prometheus text (`noodle cluster metrics`). */
+  metrics: (node: string) => `noodle.node.${node}.metrics`,
   /** A client ends session `session` on node `node`. */
   close: (node: string) => `noodle.node.${node}.close`,
   /** A client's heartbeat for its session: nodes drop a session not heard from for a while. */

@@ -7,6 +7,7 @@
 import type { NbcModule } from "../bytecode/module.js";
 import { type ArrayValue, decodeValue, encodeValue, type StoredValue, ValueSequenceReader, WIRE } from "../codec/value-codec.js";
 import { ERRORS, formatError } from "../errors/table.js";
+import type { LogEvent } from "../logs/event-log.js";
 import type { DType } from "../math/arrays.js";
 import { bestCoreVariant } from "../runtime/core.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
@@ -74,6 +75,8 @@ export interface PoolOptions {
   busyAt?: number;
   /** Where persistent actors' checkpoints are kept (a cluster's JetStream KV; see actor-checkpoints.ts). */
   checkpoints?: ActorCheckpoints;
+  /** Told of the pool's runtime events: a worker lost and replaced, a task run again (see src/logs/). */
+  events?: LogEvent;
 }
 
 export interface CallOptions {
@@ -124,6 +127,8 @@ export class Pool {
   readonly busySpawns: "run-here" | "wait";
   readonly busyAt: number;
   readonly checkpoints: ActorCheckpoints | undefined;
+  private readonly events: LogEvent | undefined;
+  private lost = 0;
 
   private constructor(
     private readonly endpoints: EndpointFactory,
@@ -136,6 +141,7 @@ export class Pool {
     this.busySpawns = options.busySpawns ?? "run-here";
     this.busyAt = options.busyAt ?? BUSY;
     this.checkpoints = options.checkpoints;
+    this.events = options.events;
   }
 
   /** Starts the workers and waits until each is ready. */
@@ -172,6 +178,7 @@ export class Pool {
         const msg = m as FromWorker;
         if (this.hosted.receive(slot, msg)) return;
         if (msg.t === "ready") {
+          if (this.lost > 0) this.events?.("info", "worker_started", { worker: index });
           slot.ready = true;
           // an idle pool does not keep the process alive
           endpoint.hold?.(false);
@@ -389,6 +396,16 @@ export class Pool {
     return this.retried;
   }
 
+  /** Workers lost (crashed, or their node gone) since the pool started. */
+  get workersLost(): number {
+    return this.lost;
+  }
+
+  /** Each worker's state: up (answering), starting, or lost and not replaced. */
+  get workerStates(): ("up" | "starting" | "lost")[] {
+    return this.slots.map((s) => (s.lost ? "lost" : s.ready ? "up" : "starting"));
+  }
+
   /** Ends worker `index` at once, as a crash would: the pool replaces it. For testing faults. */
   killWorker(index: number): void {
     this.slots[index]?.endpoint.terminate();
@@ -554,6 +571,9 @@ export class Pool {
       case "out":
         this.output(m.client, m.fd, m.text);
         return;
+      case "event":
+        this.events?.(m.level, m.event, { ...m.fields, worker: slot.index });
+        return;
     }
     if (slot.load === 0) slot.endpoint.hold?.(false);
     this.schedulePump();
@@ -621,10 +641,14 @@ export class Pool {
     );
     this.queue.splice(this.queueHead, 0, ...retry);
     this.retried += retry.length + respawn.length;
+    this.lost++;
+    this.events?.("warn", "worker_lost", { worker: slot.index, reason, tasks_failed: tasks.length - retry.length - respawn.length });
+    for (const t of [...retry, ...respawn]) this.events?.("info", "task_retried", { task: t.id, worker: slot.index, attempt: t.attempts + 1 });
     this.hosted.lost(slot);
     for (const t of respawn) this.hosted.respawn(t);
     if (!slot.ready) this.failedStarts++;
     if (this.failedStarts >= MAX_FAILED_STARTS) {
+      this.events?.("error", "workers_failing", { worker: slot.index, reason, starts_failed: this.failedStarts });
       // workers die as they start: stop replacing them, and fail what waits once none is left
       if (!this.slots.some((s) => !s.lost)) {
         this.failAll(this.queue.splice(this.queueHead), `workers fail to start (${reason})`);

@@ -5,6 +5,7 @@
 import { type StoredValue, ValueSequence, WIRE } from "../codec/value-codec.js";
 import { ERRORS } from "../errors/table.js";
 import type { JitMode } from "../jit/compiled-tier.js";
+import type { EventFields, LogLevel } from "../logs/event-log.js";
 import type { CoreVariant } from "../runtime/core.js";
 import type { PermissionOptions } from "../runtime/permissions.js";
 import { NoodleRuntimeError, type TraceFrame } from "../runtime/runtime-error.js";
@@ -151,6 +152,8 @@ export type FromWorker =
   | { t: "pmap-done"; id: number; data?: Uint8Array; error?: ErrorInfo }
   | { t: "stats"; id: number; stats: WorkerStats }
   | { t: "out"; client: number; fd: number; text: string }
+  /** A runtime event of a replica (an actor restarted there), for the pool's log. */
+  | { t: "event"; level: LogLevel; event: string; fields: EventFields }
   | LaneMessage;
 
 /** What a worker has done, as it counts it. */

@@ -9,6 +9,7 @@ import type { NbcModule } from "../bytecode/module.js";
 import { decodeValue, encodeValue, type StoredValue, ValueSequenceReader, WIRE } from "../codec/value-codec.js";
 import { ERRORS, formatError } from "../errors/table.js";
 import { DEFAULT_HOT_SAMPLES, type JitOptions, jitModeOf } from "../jit/compiled-tier.js";
+import type { LogEvent } from "../logs/event-log.js";
 import { noPlotDisplay } from "../plot/plot-host.js";
 import type { CoreVariant } from "../runtime/core.js";
 import { releaseArrays } from "../runtime/host-calls.js";
@@ -250,7 +251,9 @@ class WorkerHost {
         // a function mapped by pmap runs where its figures cannot reach the program's display
         const onPlot = purpose === "pmap" ? noPlotDisplay("a function pmap runs on workers cannot show figures; show them after pmap") : undefined;
         // the caller's tier from the start, so that loading takes no compiled code a tier that is off would not
-        const vm = await VM.create({ stdout: out(1), stderr: out(2), onPlot, ...callersJit(job.limits, DEFAULT_JIT) });
+        // its actors' restarts are the pool's to log
+        const events: LogEvent = (level, event, fields = {}) => this.port.postMessage({ t: "event", level, event, fields });
+        const vm = await VM.create({ stdout: out(1), stderr: out(2), onPlot, events, ...callersJit(job.limits, DEFAULT_JIT) });
         this.vms.push(vm);
         for (const h of job.hashes) vm.load(this.module(h));
         if (purpose === "hosted") {

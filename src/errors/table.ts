@@ -61,6 +61,7 @@ export const ERRORS = {
   FileFailed: spec(3015, "file operation failed", "cannot {action} '{path}': {detail}"),
   ArgumentRange: spec(3017, "argument out of range", "{name}: {what} must be {expected}, got {value}"),
   NoPlotDisplay: spec(3018, "no plot display", "plot.show cannot show the figure: {detail}"),
+  MetricsMisuse: spec(3019, "metrics misuse", "{detail}"),
   // 4xxx memory and limits
   MemoryLimit: spec(4001, "memory limit exceeded", "memory limit exceeded ({detail})"),
   StepLimit: spec(4002, "instruction budget exhausted", "instruction budget exhausted ({limit} steps)"),
@@ -102,6 +103,8 @@ export const ERRORS = {
   PlotsDirectory: spec(9007, "plots directory cannot be written", "cannot write plots to '{path}': {detail}"),
   BadShareLink: spec(9008, "share link cannot be opened", "this share link cannot be opened: {detail}"),
   CannotOpenProgram: spec(9009, "file cannot be opened as a program", "cannot open '{path}': {detail}"),
+  MetricsServer: spec(9010, "metrics cannot be served", "cannot serve metrics on {address}: {detail}"),
+  LogSetting: spec(9011, "invalid log setting", "{detail}"),
 } as const;
 
 export type ErrorName = keyof typeof ERRORS;

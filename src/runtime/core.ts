@@ -51,6 +51,12 @@ export interface CoreExports {
   heapInUse(): number;
   heapCommitted(): number;
   collectionCount(): number;
+  /** What metrics read when scraped (assembly/vm/counters.ts; src/metrics/vm-metrics.ts). */
+  stepsExecuted(): number;
+  gcPauseBuckets(): number;
+  gcPauseTable(): number;
+  fiberStates(out: number): void;
+  actorCount(which: number): number;
   newList(cap: number): number;
   listPush(p: number, v: bigint): void;
   newMap(cap: number): number;
@@ -120,6 +126,8 @@ export interface HostFunctions {
   heapShare(inUse: number): number;
   /** Compiles function `proto` (see src/jit/): its table slot, 0 to ask again later, -1 never. */
   jitCompile(proto: number): number;
+  /** An actor's supervisor restarted it (kind 0) or stopped it (1): the actor's address and name (a string), for the log. */
+  actorEvent(kind: number, actor: number, name: number): void;
 }
 
 /** "relaxed": the build with fused multiply-add (relaxed SIMD); "simd": plain SIMD. */
@@ -196,6 +204,7 @@ export async function instantiateCore(host: HostFunctions, variant?: CoreVariant
       cancel: (p: number) => host.cancel(p),
       heapShare: (inUse: number) => host.heapShare(inUse),
       jitCompile: (proto: number) => host.jitCompile(proto),
+      actorEvent: (kind: number, actor: number, name: number) => host.actorEvent(kind, actor, name),
     },
   });
   const exports = { ...instance.exports, table } as unknown as CoreExports;

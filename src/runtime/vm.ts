@@ -11,6 +11,9 @@ import { PRELUDE_FILE } from "../compiler/prelude.js";
 import { ERRORS, errorSpec, formatError } from "../errors/table.js";
 import { CompiledTier, coreJitMode, DEFAULT_HOT_SAMPLES, type JitOptions, type JitStats, prepareJit } from "../jit/compiled-tier.js";
 import { installJson } from "../json/json-host.js";
+import type { LogEvent } from "../logs/event-log.js";
+import { installMetrics } from "../metrics/metrics-host.js";
+import { MetricsRegistry } from "../metrics/registry.js";
 import { installPlots, type PlotDisplay } from "../plot/plot-host.js";
 import { installStrings } from "../strings/string-host.js";
 import { blockUntil } from "./block.js";
@@ -60,6 +63,10 @@ export interface VmOptions extends Limits, JitOptions {
   args?: string[];
   /** Where plot.show shows figures (default: the platform's, SVG files in Node; see src/plot/plot-host.ts). */
   onPlot?: PlotDisplay;
+  /** Where the program's own series (std/metrics) go (default: a registry of this VM's own, `vm.metrics`). */
+  metrics?: MetricsRegistry;
+  /** Told of runtime events (an actor restarted or stopped by its supervisor; see src/logs/). */
+  events?: LogEvent;
 }
 
 /**
@@ -159,6 +166,10 @@ export class VM {
   readonly variant: CoreVariant;
   private productHook: ProductHook | undefined;
   private taskHost: TaskHost | undefined;
+  /** The registry std/metrics writes to (see src/metrics/). */
+  readonly metrics: MetricsRegistry;
+  /** Where the VM's runtime events go (see src/logs/). */
+  events: LogEvent | undefined;
 
   private constructor(
     readonly core: CoreExports,
@@ -193,6 +204,9 @@ export class VM {
     installPlots(this, options.onPlot);
     installJson(this);
     installStrings(this);
+    this.metrics = options.metrics ?? new MetricsRegistry();
+    installMetrics(this, this.metrics);
+    this.events = options.events;
     this.hosted = new HostedRuns({
       core: this.core,
       keep: (word) => this.keep(word),
@@ -282,6 +296,7 @@ export class VM {
         cancel: (p) => vm().cancelHostFuture(p),
         heapShare: (inUse) => vm().sharedLimits?.heapShare(inUse) ?? -1,
         jitCompile: (proto) => vm().tier.compile(proto),
+        actorEvent: (kind, actor, name) => vm().actorEvent(kind, actor, name),
       },
       options.core,
     );
@@ -634,6 +649,14 @@ export class VM {
           : [ERRORS.InternalError.code, `internal error: host function failed: ${e instanceof Error ? e.message : String(e)}`];
     this.hostMessage = message;
     this.core.raiseFromHost(code);
+  }
+
+  /** The core's supervisor restarted (kind 0) or stopped (1) the actor at `actor`, named by the string at `name`. */
+  private actorEvent(kind: number, actor: number, name: number): void {
+    if (!this.events) return;
+    const id = `${this.reader.string(name)}@${actor}`;
+    if (kind === 0) this.events?.("warn", "actor_restarted", { actor: id });
+    else this.events?.("warn", "actor_stopped", { actor: id });
   }
 
   /** Verifies a module against what is loaded and loads it; returns its entry function. */

@@ -7,6 +7,7 @@ import { CLUSTER_SOURCE } from "./cluster.js";
 import { DB_SOURCE } from "./db.js";
 import { FS_SOURCE } from "./fs.js";
 import { JSON_SOURCE } from "./json.js";
+import { METRICS_DISPLAYS, METRICS_SOURCE } from "./metrics.js";
 import { PLOT_SOURCE } from "./plot.js";
 import { SYS_SOURCE } from "./sys.js";
 
@@ -22,6 +23,7 @@ const modules = new Map<string, StdModule>([
   ["db", { source: DB_SOURCE, displays: {} }],
   ["fs", { source: FS_SOURCE, displays: {} }],
   ["json", { source: JSON_SOURCE, displays: {} }],
+  ["metrics", { source: METRICS_SOURCE, displays: METRICS_DISPLAYS }],
   ["plot", { source: PLOT_SOURCE, displays: {} }],
   ["sys", { source: SYS_SOURCE, displays: {} }],
 ]);

@@ -4,6 +4,7 @@
 import type { NbcModule } from "../bytecode/module.js";
 import type { StoredValue } from "../codec/value-codec.js";
 import { Matrix, Tensor } from "../math/arrays.js";
+import { storeCommits } from "../metrics/store-metrics.js";
 import { absolutePath, resolvedPath, validPath } from "../runtime/file-system.js";
 import { HostError } from "../runtime/host-calls.js";
 import { type JsValue, STRUCT_NAME } from "../runtime/values.js";
@@ -108,6 +109,7 @@ export class ProgramStores {
   }
 
   private keep = (s: Store): number => {
+    s.observeCommits(storeCommits(this.vm.metrics));
     this.stores.set(this.next, { store: s, gate: new TransactionGate() });
     this.names.set(this.next, s.name);
     return this.next++;

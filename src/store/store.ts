@@ -386,6 +386,12 @@ export class Store {
     return own ? this.commit() : undefined;
   }
 
+  /** Told of each transaction made durable, with how long its commit took (ms). */
+  observeCommits(observer: ((ms: number) => void) | undefined): void {
+    this.commitObserver = observer;
+  }
+  private commitObserver: ((ms: number) => void) | undefined;
+
   /** Whether a transaction is open. */
   get inProgress(): boolean {
     return this.record !== undefined;
@@ -416,7 +422,7 @@ export class Store {
       this.savepoints.pop();
       return;
     }
-    const finish = (): void => {
+    let finish = (): void => {
       this.db.run("COMMIT");
       this.record = undefined;
     };
@@ -427,6 +433,16 @@ export class Store {
     if (record.isEmpty) {
       if (this.device.size > record.at) settle(this.device.truncate(record.at)); // a header with nothing after it
       return finish();
+    }
+    const observer = this.commitObserver;
+    if (observer) {
+      // timed from here to durable: what a caller of commit waits for
+      const started = performance.now();
+      const done = finish;
+      finish = () => {
+        done();
+        observer(performance.now() - started);
+      };
     }
     let synced: MaybePromise;
     try {

@@ -1,0 +1,209 @@
+// The metrics cases of the `upgrade` suite (bench/suites/upgrade.js).
+//
+//   metrics-overhead-NAME  the `vm` suite's program NAME, interpreted, on a VM alone and then on a
+//                          VM whose series are served over HTTP as `--metrics` serves them,
+//                          scraped every SCRAPE_EVERY_MS while it runs: each timed run is one such
+//                          pair (`ms`), and the line's `overhead_pct` (wall) and `cpu_overhead_pct`
+//                          are the medians of the pairs' ratios, `plain_ms` and `metrics_ms` the
+//                          medians of each. Pairs meet the same load, which a busy machine changes
+//                          from one second to the next.
+//   scrape-10k             one scrape over HTTP of a registry holding 10 000 series (100
+//                          gauges of 100 labelled series each) whose values stay as they were:
+//                          `ms` per scrape, the client's reading included
+//   scrape-10k-moving      the same with every value set anew before each scrape
+//
+// Node-only: the server is src/node/metrics-server.ts, from dist/.
+
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import { nodeHost } from "../impls/node-host.js";
+import { compiled, library } from "../impls/noodle-pool.js";
+import { cases as vmCases } from "../suites/vm.js";
+
+/** How often a run with its metrics served is scraped: ten times a second, where a scraper usually comes every 15 s. */
+export const SCRAPE_EVERY_MS = 100;
+const GAUGES = 100;
+const SERIES_EACH = 100;
+
+const OVERHEAD_PROGRAMS = ["fib30", "loop", "nbody", "binarytrees"];
+
+async function metricsServer() {
+  const { moduleUrl } = await nodeHost();
+  return import(moduleUrl("../dist/node/metrics-server.js"));
+}
+
+/**
+ * Runs `module` on a fresh VM, interpreted; with `observed`, its series are served and scraped
+ * while it runs. Answers with its output, its wall and CPU time (ms) and the scrapes answered.
+ */
+async function runProgram(lib, serve, module, observed) {
+  let out = "";
+  const registry = new lib.MetricsRegistry();
+  const vm = await lib.VM.create({ stdout: (t) => (out += t), jit: "off", metrics: registry });
+  let server = null;
+  let scraper = null;
+  let scrapes = 0;
+  if (observed) {
+    lib.observeVm(registry, vm);
+    server = await serve(registry, 0);
+    const url = `http://${server.address}/metrics`;
+    const agent = new http.Agent({ keepAlive: true });
+    // a scrape still in flight when the run ends finds the server closed: that is no failure
+    const scrape = () =>
+      get(url, agent).then(
+        () => scrapes++,
+        () => undefined,
+      );
+    // the first as the run starts, so that short runs are scraped too
+    void scrape();
+    scraper = setInterval(scrape, SCRAPE_EVERY_MS);
+  }
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  try {
+    const r = await vm.runAsync(module);
+    if (!r.ok) throw new Error(`run failed: error[${r.error.code}]: ${r.error.message}`);
+  } finally {
+    if (scraper) clearInterval(scraper);
+    await server?.close();
+  }
+  const wall = performance.now() - t0;
+  const used = process.cpuUsage(cpu);
+  return { out, wall, cpu: (used.user + used.system) / 1000, scrapes };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const round = (x) => Math.round(x * 10) / 10;
+
+/** `noodle` running a vm program twice per timed run: alone, then served and scraped. */
+function overheadImpl() {
+  let lib;
+  let serve;
+  return {
+    name: "noodle",
+    lang: "vm",
+    async init() {
+      lib = await library();
+      serve = (await metricsServer()).serveMetrics;
+      return { ok: true, fields: { scrape_every_ms: SCRAPE_EVERY_MS } };
+    },
+    async prepare(_c, source) {
+      const { benchPath } = await nodeHost();
+      const module = compiled(lib, readFileSync(benchPath(source), "utf8"), source);
+      const pairs = [];
+      // filled as the runs go (the harness reads them after the last)
+      const fields = {};
+      return {
+        run: async () => {
+          const plain = await runProgram(lib, serve, module, false);
+          const observed = await runProgram(lib, serve, module, true);
+          if (observed.out !== plain.out) throw new Error("the program printed otherwise with its metrics served");
+          pairs.push({ plain, observed });
+          Object.assign(fields, {
+            plain_ms: round(median(pairs.map((p) => p.plain.wall))),
+            metrics_ms: round(median(pairs.map((p) => p.observed.wall))),
+            overhead_pct: round((median(pairs.map((p) => p.observed.wall / p.plain.wall)) - 1) * 100),
+            cpu_overhead_pct: round((median(pairs.map((p) => p.observed.cpu / p.plain.cpu)) - 1) * 100),
+            scrapes_median: median(pairs.map((p) => p.observed.scrapes)),
+          });
+          return plain.out;
+        },
+        fields,
+      };
+    },
+  };
+}
+
+/** Lines of `text` that are samples (not comments), counted without splitting it. */
+function samplesIn(text) {
+  let n = 0;
+  for (let at = 0; at < text.length; ) {
+    const end = text.indexOf("\n", at);
+    if (text.charCodeAt(at) !== 35) n++;
+    at = end < 0 ? text.length : end + 1;
+  }
+  return n;
+}
+
+/** GET `url` over a kept-alive connection; resolves with the body. */
+function get(url, agent) {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve(body));
+      })
+      .on("error", reject);
+  });
+}
+
+/**
+ * `noodle` scraping a registry of GAUGES x SERIES_EACH series over HTTP (node:http, a kept-alive
+ * connection, as a scraper holds one), lang "registry" with values that stay as they are between
+ * scrapes, lang "registry-moving" with every value set anew before each (the worst case).
+ */
+function registryImpl(lang) {
+  let server = null;
+  let url = "";
+  const agent = new http.Agent({ keepAlive: true });
+  return {
+    name: "noodle",
+    lang,
+    async init() {
+      const lib = await library();
+      const registry = new lib.MetricsRegistry();
+      const gauges = [];
+      for (let g = 0; g < GAUGES; g++) {
+        const gauge = registry.gauge(`bench_gauge_${g}`, `Gauge ${g} of the scrape benchmark`, ["series"]);
+        for (let s = 0; s < SERIES_EACH; s++) gauge.set(g * SERIES_EACH + s + 0.5, [`s${s}`]);
+        gauges.push(gauge);
+      }
+      let round = 0;
+      if (lang === "registry-moving")
+        registry.addCollector(() => {
+          round++;
+          for (let g = 0; g < GAUGES; g++) for (let s = 0; s < SERIES_EACH; s++) gauges[g].set(g * SERIES_EACH + s + round / 7, [`s${s}`]);
+        });
+      server = await (await metricsServer()).serveMetrics(registry, 0);
+      url = `http://${server.address}/metrics`;
+      return { ok: true, fields: { series: registry.seriesCount } };
+    },
+    async prepare() {
+      return {
+        run: async () => {
+          const text = await get(url, agent);
+          return `${samplesIn(text)} samples\n`;
+        },
+      };
+    },
+    async close() {
+      agent.destroy();
+      await server?.close();
+      server = null;
+    },
+  };
+}
+
+export const metricsPeers = [overheadImpl(), registryImpl("registry"), registryImpl("registry-moving")];
+
+export const metricsCases = [
+  ...OVERHEAD_PROGRAMS.map((program) => {
+    const c = vmCases.find((v) => v.name === program);
+    if (!c) throw new Error(`the vm suite has no case ${program}`);
+    return { name: `metrics-overhead-${program}`, params: c.params, sources: { vm: c.sources.noodle }, expected: c.expected };
+  }),
+  {
+    name: "scrape-10k",
+    params: { series: GAUGES * SERIES_EACH, values: "unchanged" },
+    sources: { registry: "cases/metrics.js" },
+    expected: `${GAUGES * SERIES_EACH} samples\n`,
+  },
+  {
+    name: "scrape-10k-moving",
+    params: { series: GAUGES * SERIES_EACH, values: "all changed" },
+    sources: { "registry-moving": "cases/metrics.js" },
+    expected: `${GAUGES * SERIES_EACH} samples\n`,
+  },
+];

@@ -1,0 +1,292 @@
+// A registry of metrics, rendered as Prometheus text (exposition format 0.0.4). It is plain
+// TypeScript, the same in Node and in browsers: the runtime's series, a program's own (std/metrics)
+// and a library user's all live in one, which src/node/metrics-server.ts serves at /metrics.
+// Values that live elsewhere (a core's counters, a pool's workers) are read by collectors, which
+// run only when the registry is rendered, so nothing is paid for them between scrapes.
+
+export type MetricKind = "counter" | "gauge" | "histogram";
+
+/** Label values of one series, in the order of the metric's label names. */
+export type LabelValues = readonly string[];
+
+/** A misuse of the registry: a bad name or bucket list, or a name taken by another kind (3019 in a program). */
+export class MetricsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "MetricsError";
+  }
+}
+
+const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** Default buckets of a histogram (seconds, as prom-client's). */
+export const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** One metric: a name, help text, label names and its series by label values. */
+abstract class Metric<S> {
+  /** Each series by its label values joined, with its sample's start (`name{labels}`), made once. */
+  protected readonly series = new Map<string, { labels: LabelValues; head: string; state: S }>();
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly labelNames: readonly string[],
+  ) {}
+
+  abstract readonly kind: MetricKind;
+  protected abstract fresh(): S;
+  /** The series' sample lines; `head` is its name and labels, `labels` the labels alone. */
+  protected abstract lines(head: string, labels: string, state: S): string;
+
+  /** The state of the series with `labels`, made on first use. */
+  protected at(labels: LabelValues): S {
+    if (labels.length !== this.labelNames.length)
+      throw new MetricsError(`${this.name} takes ${this.labelNames.length} label value(s) (${this.labelNames.join(", ")}), got ${labels.length}`);
+    const key = labels.length === 1 ? labels[0] : labels.join("\u0000");
+    let s = this.series.get(key);
+    if (!s) {
+      s = { labels: [...labels], head: this.name + labelText(this.labelNames, labels), state: this.fresh() };
+      this.series.set(key, s);
+    }
+    return s.state;
+  }
+
+  /** Forgets every series (a collector that sets them all again). */
+  reset(): void {
+    this.series.clear();
+  }
+
+  get seriesCount(): number {
+    return this.series.size;
+  }
+
+  render(): string {
+    let text = `# HELP ${this.name} ${escapeHelp(this.help)}\n# TYPE ${this.name} ${this.kind}\n`;
+    for (const { head, state } of this.series.values()) text += this.lines(head, head.slice(this.name.length), state);
+    return text;
+  }
+}
+
+export class Counter extends Metric<Single> {
+  readonly kind = "counter";
+  protected fresh(): Single {
+    return { value: 0, line: "", lineOf: Number.NaN };
+  }
+
+  /** Adds `n` (default 1; never negative: a counter only goes up). */
+  inc(n = 1, labels: LabelValues = []): void {
+    if (!(n >= 0)) throw new MetricsError(`${this.name}: a counter only goes up, inc takes a number >= 0, got ${n}`);
+    this.at(labels).value += n;
+  }
+
+  /** Sets the total counted elsewhere (a collector reading a core's counter). */
+  setTotal(total: number, labels: LabelValues = []): void {
+    this.at(labels).value = total;
+  }
+
+  value(labels: LabelValues = []): number {
+    return this.at(labels).value;
+  }
+
+  protected lines(head: string, _labels: string, s: Single): string {
+    return sampleLine(head, s);
+  }
+}
+
+export class Gauge extends Metric<Single> {
+  readonly kind = "gauge";
+  protected fresh(): Single {
+    return { value: 0, line: "", lineOf: Number.NaN };
+  }
+
+  set(v: number, labels: LabelValues = []): void {
+    this.at(labels).value = v;
+  }
+
+  inc(n = 1, labels: LabelValues = []): void {
+    this.at(labels).value += n;
+  }
+
+  value(labels: LabelValues = []): number {
+    return this.at(labels).value;
+  }
+
+  protected lines(head: string, _labels: string, s: Single): string {
+    return sampleLine(head, s);
+  }
+}
+
+interface HistogramState {
+  /** Per bucket (not cumulative), and one more past the last bound. */
+  counts: number[];
+  sum: number;
+}
+
+export class Histogram extends Metric<HistogramState> {
+  readonly kind = "histogram";
+  readonly buckets: readonly number[];
+
+  constructor(name: string, help: string, labelNames: readonly string[], buckets: readonly number[]) {
+    super(name, help, labelNames);
+    this.buckets = checkedBuckets(name, buckets);
+  }
+
+  protected fresh(): HistogramState {
+    return { counts: new Array(this.buckets.length + 1).fill(0), sum: 0 };
+  }
+
+  observe(v: number, labels: LabelValues = []): void {
+    if (Number.isNaN(v)) throw new MetricsError(`${this.name}: observe takes a number, got NaN`);
+    const s = this.at(labels);
+    let i = 0;
+    while (i < this.buckets.length && v > this.buckets[i]) i++;
+    s.counts[i]++;
+    s.sum += v;
+  }
+
+  /** Sets the whole state counted elsewhere: a count per bucket (the last past every bound) and the sum. */
+  load(counts: ArrayLike<number>, sum: number, labels: LabelValues = []): void {
+    if (counts.length !== this.buckets.length + 1)
+      throw new MetricsError(`${this.name}: ${this.buckets.length + 1} bucket counts expected, got ${counts.length}`);
+    const s = this.at(labels);
+    for (let i = 0; i < counts.length; i++) s.counts[i] = counts[i];
+    s.sum = sum;
+  }
+
+  protected lines(_head: string, labels: string, s: HistogramState): string {
+    const name = this.name;
+    // `le` joins the series' own labels
+    const open = labels === "" ? "{" : `${labels.slice(0, -1)},`;
+    let text = "";
+    let cumulative = 0;
+    for (let i = 0; i < this.buckets.length; i++) {
+      cumulative += s.counts[i];
+      text += `${name}_bucket${open}le="${numberText(this.buckets[i])}"} ${numberText(cumulative)}\n`;
+    }
+    cumulative += s.counts[this.buckets.length];
+    return `${text}${name}_bucket${open}le="+Inf"} ${numberText(cumulative)}\n${name}_sum${labels} ${numberText(s.sum)}\n${name}_count${labels} ${numberText(cumulative)}\n`;
+  }
+}
+
+type AnyMetric = Counter | Gauge | Histogram;
+
+/** A counter's or gauge's series: its value, and its sample line as last written (for `lineOf`). */
+interface Single {
+  value: number;
+  line: string;
+  lineOf: number;
+}
+
+/** The series' sample line, written again only when its value changed (most do not between scrapes). */
+function sampleLine(head: string, s: Single): string {
+  if (s.lineOf !== s.value || s.line === "") {
+    s.line = `${head} ${numberText(s.value)}\n`;
+    s.lineOf = s.value;
+  }
+  return s.line;
+}
+
+export class MetricsRegistry {
+  private readonly metrics = new Map<string, AnyMetric>();
+  private readonly collectors = new Set<() => void>();
+
+  /** The counter `name`, made on first use; the same one again for the same name and labels. */
+  counter(name: string, help: string, labelNames: readonly string[] = []): Counter {
+    return this.define("counter", name, labelNames, () => new Counter(name, help, labelNames));
+  }
+
+  gauge(name: string, help: string, labelNames: readonly string[] = []): Gauge {
+    return this.define("gauge", name, labelNames, () => new Gauge(name, help, labelNames));
+  }
+
+  histogram(name: string, help: string, buckets: readonly number[] = DEFAULT_BUCKETS, labelNames: readonly string[] = []): Histogram {
+    const h = this.define("histogram", name, labelNames, () => new Histogram(name, help, labelNames, buckets));
+    const wanted = checkedBuckets(name, buckets);
+    if (wanted.length !== h.buckets.length || wanted.some((b, i) => b !== h.buckets[i]))
+      throw new MetricsError(`${name} is already a histogram with buckets [${h.buckets.join(", ")}]`);
+    return h;
+  }
+
+  private define<M extends AnyMetric>(kind: MetricKind, name: string, labelNames: readonly string[], make: () => M): M {
+    const known = this.metrics.get(name);
+    if (known) {
+      if (known.kind !== kind) throw new MetricsError(`${name} is already a ${known.kind}, not a ${kind}`);
+      if (known.labelNames.join(",") !== labelNames.join(",")) throw new MetricsError(`${name} already has the labels (${known.labelNames.join(", ")})`);
+      return known as M;
+    }
+    checkName(name);
+    for (const l of labelNames) if (!LABEL.test(l) || l.startsWith("__") || l === "le") throw new MetricsError(`invalid label name '${l}' for ${name}`);
+    const m = make();
+    this.metrics.set(name, m);
+    return m;
+  }
+
+  get(name: string): AnyMetric | undefined {
+    return this.metrics.get(name);
+  }
+
+  /** Runs `collect` before each rendering (to read values kept elsewhere); returns what removes it. */
+  addCollector(collect: () => void): () => void {
+    this.collectors.add(collect);
+    return () => this.collectors.delete(collect);
+  }
+
+  /** Every metric as Prometheus text, after the collectors ran. */
+  render(): string {
+    for (const c of this.collectors) c();
+    let text = "";
+    for (const m of this.metrics.values()) text += m.render();
+    return text;
+  }
+
+  /** Series in the registry (a histogram's series counted once). */
+  get seriesCount(): number {
+    let n = 0;
+    for (const m of this.metrics.values()) n += m.seriesCount;
+    return n;
+  }
+}
+
+/** The media type of the text `render` gives. */
+export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+/** A metric name as Prometheus accepts it, else a MetricsError saying why. */
+export function checkName(name: string): void {
+  if (typeof name !== "string" || !NAME.test(name))
+    throw new MetricsError(`invalid metric name ${JSON.stringify(name)}: letters, digits, '_' and ':', not starting with a digit`);
+  if (/_(bucket|sum|count)$/.test(name) || name.startsWith("__"))
+    throw new MetricsError(`invalid metric name '${name}': a suffix or prefix Prometheus reserves`);
+}
+
+function checkedBuckets(name: string, buckets: readonly number[]): number[] {
+  if (buckets.length === 0) throw new MetricsError(`${name}: a histogram needs at least one bucket`);
+  for (let i = 0; i < buckets.length; i++) {
+    const b = buckets[i];
+    if (typeof b !== "number" || !Number.isFinite(b)) throw new MetricsError(`${name}: bucket bounds must be finite numbers, got ${String(b)}`);
+    if (i > 0 && b <= buckets[i - 1]) throw new MetricsError(`${name}: bucket bounds must increase, got ${buckets[i - 1]} then ${b}`);
+  }
+  return [...buckets];
+}
+
+/** `{a="x",b="y"}`, or nothing without labels. */
+function labelText(names: readonly string[], values: LabelValues): string {
+  if (names.length === 0) return "";
+  let text = "{";
+  for (let i = 0; i < names.length; i++) text += `${i > 0 ? "," : ""}${names[i]}="${escapeLabel(values[i])}"`;
+  return `${text}}`;
+}
+
+function escapeLabel(v: string): string {
+  return /[\\"\n]/.test(v) ? v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n") : v;
+}
+
+function escapeHelp(v: string): string {
+  return /[\\\n]/.test(v) ? v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n") : v;
+}
+
+/** A sample value as Prometheus writes it: `+Inf`, `-Inf`, `NaN`, else the shortest decimal. */
+function numberText(v: number): string {
+  if (Number.isFinite(v)) return String(v);
+  return Number.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
+}

@@ -1,0 +1,85 @@
+// The metrics registry renders Prometheus text that a strict reader accepts: counters, gauges and
+// histograms with labels, escaped help and label values, collectors run at each rendering; and it
+// refuses what Prometheus would (bad names, a name taken by another kind, buckets that do not
+// increase). The reader itself refuses malformed text, so these tests can fail.
+import { describe, expect, it } from "vitest";
+import { MetricsError, MetricsRegistry } from "../../src/metrics/registry.js";
+import { parsePrometheusText, sampleValue } from "./prometheus-text.js";
+
+describe("MetricsRegistry", () => {
+  it("renders counters, gauges and histograms as Prometheus text", () => {
+    const r = new MetricsRegistry();
+    r.counter("jobs_total", "Jobs done").inc(3);
+    const g = r.gauge("queue_depth", "Waiting\nitems \\ now", ["queue"]);
+    g.set(7, ['a"b']);
+    g.inc(-2, ['a"b']);
+    const h = r.histogram("latency_seconds", "Latency", [0.1, 1]);
+    for (const v of [0.05, 0.5, 5]) h.observe(v);
+    const families = parsePrometheusText(r.render());
+    expect(families.get("jobs_total")?.type).toBe("counter");
+    expect(sampleValue(families, "jobs_total")).toBe(3);
+    expect(families.get("queue_depth")?.help).toBe("Waiting\nitems \\ now");
+    expect(sampleValue(families, "queue_depth", { queue: 'a"b' })).toBe(5);
+    expect(sampleValue(families, "latency_seconds_bucket", { le: "0.1" })).toBe(1);
+    expect(sampleValue(families, "latency_seconds_bucket", { le: "1" })).toBe(2);
+    expect(sampleValue(families, "latency_seconds_bucket", { le: "+Inf" })).toBe(3);
+    expect(sampleValue(families, "latency_seconds_sum")).toBeCloseTo(5.55);
+  });
+
+  it("runs collectors at each rendering, and stops when removed", () => {
+    const r = new MetricsRegistry();
+    const c = r.counter("reads_total", "Reads");
+    let n = 0;
+    const remove = r.addCollector(() => c.setTotal(++n));
+    expect(sampleValue(parsePrometheusText(r.render()), "reads_total")).toBe(1);
+    expect(sampleValue(parsePrometheusText(r.render()), "reads_total")).toBe(2);
+    remove();
+    expect(sampleValue(parsePrometheusText(r.render()), "reads_total")).toBe(2);
+  });
+
+  it("gives the same metric for the same name and kind, and refuses another kind or other labels", () => {
+    const r = new MetricsRegistry();
+    expect(r.counter("x_total", "X")).toBe(r.counter("x_total", "X"));
+    expect(() => r.gauge("x_total", "X")).toThrow(/already a counter, not a gauge/);
+    expect(() => r.counter("x_total", "X", ["a"])).toThrow(MetricsError);
+    r.histogram("h", "H", [1, 2]);
+    expect(() => r.histogram("h", "H", [1, 3])).toThrow(/already a histogram with buckets/);
+  });
+
+  it("refuses names, labels, buckets and values Prometheus would not take", () => {
+    const r = new MetricsRegistry();
+    for (const name of ["9lives", "a-b", "", "x_bucket", "__x"]) expect(() => r.counter(name, "?")).toThrow(MetricsError);
+    expect(() => r.counter("ok_total", "?", ["le"])).toThrow(/invalid label name/);
+    expect(() => r.histogram("b", "?", [2, 1])).toThrow(/must increase/);
+    expect(() => r.histogram("b2", "?", [])).toThrow(/at least one bucket/);
+    expect(() => r.counter("c_total", "?").inc(-1)).toThrow(/only goes up/);
+    expect(() => r.gauge("g", "?", ["a"]).set(1)).toThrow(/takes 1 label value/);
+  });
+
+  it("writes infinities and NaN as Prometheus spells them", () => {
+    const r = new MetricsRegistry();
+    const g = r.gauge("g", "G", ["k"]);
+    g.set(Infinity, ["a"]);
+    g.set(-Infinity, ["b"]);
+    g.set(NaN, ["c"]);
+    const text = r.render();
+    expect(text).toContain('g{k="a"} +Inf\n');
+    expect(text).toContain('g{k="b"} -Inf\n');
+    expect(text).toContain('g{k="c"} NaN\n');
+    expect(() => parsePrometheusText(text)).not.toThrow();
+  });
+});
+
+describe("the strict reader used by these tests", () => {
+  it("refuses malformed text", () => {
+    const good = "# HELP a A\n# TYPE a counter\na 1\n";
+    expect(() => parsePrometheusText(good)).not.toThrow();
+    expect(() => parsePrometheusText("# HELP a A\n# TYPE a counter\na 1")).toThrow(/newline/);
+    expect(() => parsePrometheusText("# HELP a A\n# TYPE a counter\nb 1\n")).toThrow(/another family/);
+    expect(() => parsePrometheusText("# HELP a A\n# TYPE a counter\na{x=1} 1\n")).toThrow(/bad labels/);
+    expect(() => parsePrometheusText("# HELP a A\n# TYPE a counter\na one\n")).toThrow(/bad value/);
+    const h = "# HELP h H\n# TYPE h histogram\n";
+    expect(() => parsePrometheusText(`${h}h_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n`)).toThrow(/cumulative/);
+    expect(() => parsePrometheusText(`${h}h_bucket{le="1"} 1\nh_sum 1\nh_count 1\n`)).toThrow(/\+Inf/);
+  });
+});
