@@ -3,7 +3,8 @@
 //
 // Cases:
 //   task-roundtrip  spawn + await of an empty task on a node, one at a time (p50_us, p99_us),
-//                   against a plain NATS request/reply between two processes (`nats`, the floor)
+//                   against a plain NATS request/reply between two processes (`nats`, the floor
+//                   with the NATS client) and a loopback TCP round trip (`tcp`, the machine's)
 //   tasks-100k      100 000 tiny tasks spawned, then awaited at once (per_s)
 //   actor-call      a call of an actor on a node, awaited before the next (p50_us, p99_us)
 //   recovery        `ms` from the SIGKILL of the node an actor lives on to its first answer from
@@ -14,6 +15,7 @@
 
 import { natsImpl } from "../impls/nats-roundtrip.js";
 import { clusterImpl } from "../impls/noodle-cluster.js";
+import { tcpImpl } from "../impls/tcp-roundtrip.js";
 import { takeLatencies, takeTailFields } from "../latencies.js";
 
 const TIMED = 2000;
@@ -23,13 +25,13 @@ const N = 100000;
 export const name = "cluster";
 export const defaults = { warmup: 1, runs: 3 };
 
-export const peers = [clusterImpl("noodle"), natsImpl(TIMED, WARMUP)];
+export const peers = [clusterImpl("noodle"), natsImpl(TIMED, WARMUP), tcpImpl(TIMED, WARMUP)];
 
 export const cases = [
   {
     name: "task-roundtrip",
     params: { tasks: TIMED, warmup_tasks: WARMUP },
-    sources: { cluster: "programs/cluster_roundtrip.nc", nats: "peers/js/nats_echo.js" },
+    sources: { cluster: "programs/cluster_roundtrip.nc", nats: "peers/js/nats_echo.js", tcp: "peers/js/tcp_echo.js" },
     expected: `${TIMED}\n`,
     derive: takeTailFields,
   },
