@@ -7,4 +7,7 @@ const server = net.createServer((socket) => {
   socket.setNoDelay(true);
   socket.on("data", (data) => socket.write(data));
 });
-server.listen(0, "127.0.0.1", () => process.stdout.write(`${server.address().port}\n`));
+server.listen(0, "127.0.0.1", () => {
+  const address = /** @type {import("node:net").AddressInfo} */ (server.address());
+  process.stdout.write(`${address.port}\n`);
+});
