@@ -34,17 +34,19 @@ export function tcpImpl(timed, warmup) {
       const payload = Buffer.alloc(32);
       // the echo may split or join what it writes back: a round trip ends when all 32 bytes are back
       const roundTrip = () =>
-        new Promise((resolve) => {
-          let got = 0;
-          const onData = (d) => {
-            got += d.length;
-            if (got < payload.length) return;
-            socket.off("data", onData);
-            resolve();
-          };
-          socket.on("data", onData);
-          socket.write(payload);
-        });
+        /** @type {Promise<void>} */ (
+          new Promise((resolve) => {
+            let got = 0;
+            const onData = (d) => {
+              got += d.length;
+              if (got < payload.length) return;
+              socket.off("data", onData);
+              resolve();
+            };
+            socket.on("data", onData);
+            socket.write(payload);
+          })
+        );
       return {
         run: async () => {
           for (let i = 0; i < warmup; i++) await roundTrip();
