@@ -14,6 +14,7 @@ import { installJson } from "../json/json-host.js";
 import type { LogEvent } from "../logs/event-log.js";
 import { installMetrics } from "../metrics/metrics-host.js";
 import { MetricsRegistry } from "../metrics/registry.js";
+import { observeUpgrades } from "../metrics/upgrade-metrics.js";
 import { installPlots, type PlotDisplay } from "../plot/plot-host.js";
 import { installStrings } from "../strings/string-host.js";
 import { blockUntil } from "./block.js";
@@ -729,10 +730,15 @@ export class VM {
       },
       first,
     );
+    if (!this.upgradesObserved) {
+      this.upgradesObserved = true;
+      observeUpgrades(this.metrics, this.upgrader, this.events);
+    }
     const vm = this;
     return this.upgrader;
   }
   private upgrader: Upgrades | undefined;
+  private upgradesObserved = false;
 
   /** What the compiled tier did in this VM: functions compiled, deoptimisations, compile times. */
   jitStats(): JitStats {
