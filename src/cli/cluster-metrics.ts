@@ -1,10 +1,11 @@
 // `noodle cluster metrics [--nats URL]`: every live node's metrics, asked for over NATS
 // (subjects.metrics), printed as one Prometheus text whose samples carry their node's name.
-import { clusterUrlFrom, connectCluster } from "../cluster/connect.js";
+import { connectCluster } from "../cluster/connect.js";
 import { listNodes } from "../cluster/membership.js";
 import { subjects } from "../cluster/subjects.js";
 import { gatherNodeMetrics } from "../metrics/gather.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
+import { commandClusterUrl } from "./cluster-status.js";
 import { UsageError } from "./options.js";
 
 /** How long a node has to answer. */
@@ -12,13 +13,7 @@ const ANSWER_MS = 2000;
 
 /** Prints the metrics of the cluster at `--nats` (or NOODLE_NATS); returns the exit code. */
 export async function clusterMetrics(nats: string | undefined, out: (text: string) => void): Promise<number> {
-  let url: string;
-  try {
-    url = clusterUrlFrom(nats);
-  } catch (e) {
-    if (e instanceof NoodleRuntimeError) throw new UsageError(e.code, e.message);
-    throw e;
-  }
+  const url = commandClusterUrl(nats);
   try {
     const nc = await connectCluster(url, { name: "noodle cluster metrics" });
     const texts = new Map<string, string>();

@@ -6,13 +6,7 @@ import { UsageError } from "./options.js";
 
 /** Prints the live nodes of the cluster at `--nats` (or NOODLE_NATS); returns the exit code. */
 export async function clusterStatus(nats: string | undefined, json: boolean, out: (text: string) => void): Promise<number> {
-  let url: string;
-  try {
-    url = clusterUrlFrom(nats);
-  } catch (e) {
-    if (e instanceof NoodleRuntimeError) throw new UsageError(e.code, e.message);
-    throw e;
-  }
+  const url = commandClusterUrl(nats);
   try {
     const nc = await connectCluster(url, { name: "noodle cluster status" });
     let nodes: NodeRecord[];
@@ -77,4 +71,14 @@ export function statusJson(nodes: NodeRecord[], now: number): string {
     labels: n.labels,
   }));
   return JSON.stringify({ nodes: shown }) + "\n";
+}
+
+/** The cluster a command names (`--nats`, else NOODLE_NATS); none, or a malformed one, is a usage error. */
+export function commandClusterUrl(nats: string | undefined): string {
+  try {
+    return clusterUrlFrom(nats);
+  } catch (e) {
+    if (e instanceof NoodleRuntimeError) throw new UsageError(e.code, e.message);
+    throw e;
+  }
 }
