@@ -4,9 +4,7 @@ import { connectCluster } from "../cluster/connect.js";
 import { listNodes } from "../cluster/membership.js";
 import { subjects } from "../cluster/subjects.js";
 import { gatherNodeMetrics } from "../metrics/gather.js";
-import { NoodleRuntimeError } from "../runtime/runtime-error.js";
-import { commandClusterUrl } from "./cluster-status.js";
-import { UsageError } from "./options.js";
+import { clusterCommandFailed, commandClusterUrl } from "./cluster-status.js";
 
 /** How long a node has to answer. */
 const ANSWER_MS = 2000;
@@ -38,9 +36,6 @@ export async function clusterMetrics(nats: string | undefined, out: (text: strin
     out(gatherNodeMetrics(texts));
     return 0;
   } catch (e) {
-    if (!(e instanceof NoodleRuntimeError)) throw e;
-    if (e.code === 9001) throw new UsageError(e.code, e.message);
-    process.stderr.write(`error[${e.code}]: ${e.message}\n`);
-    return 1;
+    return clusterCommandFailed(e);
   }
 }

@@ -19,12 +19,16 @@ export async function clusterStatus(nats: string | undefined, json: boolean, out
     out(json ? statusJson(nodes, now) : statusTable(nodes, now));
     return 0;
   } catch (e) {
-    if (!(e instanceof NoodleRuntimeError)) throw e;
-    // 9001 from a URL that cannot be read is the user's to fix, as any other bad option
-    if (e.code === 9001) throw new UsageError(e.code, e.message);
-    process.stderr.write(`error[${e.code}]: ${e.message}\n`);
-    return 1;
+    return clusterCommandFailed(e);
   }
+}
+
+/** A cluster command's coded failure on stderr, exit 1; 9001 from a URL that cannot be read is the user's to fix, as any other bad option. */
+export function clusterCommandFailed(e: unknown): number {
+  if (!(e instanceof NoodleRuntimeError)) throw e;
+  if (e.code === 9001) throw new UsageError(e.code, e.message);
+  process.stderr.write(`error[${e.code}]: ${e.message}\n`);
+  return 1;
 }
 
 /** Whole seconds since `startedAt`, never negative (the node's clock may be ahead of ours). */
