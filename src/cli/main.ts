@@ -392,8 +392,8 @@ export async function main(argv: string[]): Promise<number> {
         if (values.cluster !== undefined && values.workers !== undefined)
           throw UsageError.of("BadOption", { detail: "--workers and --cluster do not go together: a cluster's nodes have their own workers" });
         if (values.watch && !operands[0].endsWith(".nc")) throw UsageError.of("BadOption", { detail: "--watch upgrades from source: it takes a FILE.nc" });
-        if (values.watch && (values.workers !== undefined || values.cluster !== undefined))
-          throw UsageError.of("BadOption", { detail: "--watch upgrades a program running in one VM: it does not go with --workers or --cluster" });
+        if (values.watch && values.cluster !== undefined)
+          throw UsageError.of("BadOption", { detail: "--watch upgrades a program running on this machine: it does not go with --cluster" });
         return await runCommand(
           operands[0],
           limitsFrom(values),

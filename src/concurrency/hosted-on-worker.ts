@@ -4,6 +4,7 @@
 // while (making the VM), and what comes after waits for it. Tasks and messages run as fibers of
 // the program's VM (VM.runHosted), so one waiting for an answer from elsewhere lets the others run.
 
+import type { NbcModule } from "../bytecode/module.js";
 import type { StoredValue } from "../codec/value-codec.js";
 import { ERRORS } from "../errors/table.js";
 import { HostError, releaseArrays } from "../runtime/host-calls.js";
@@ -11,7 +12,17 @@ import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import type { HostedCall, RunOutcome, TaskHost, VM } from "../runtime/vm.js";
 import { type LaneBuffers, LaneReader, LaneWriter } from "./lane.js";
 import { encodeForWire, type LaneRecord, LaneRecordWriter, readLaneRecord } from "./lane-records.js";
-import { type ActorIdBlock, type DeadlockBreak, type ErrorInfo, errorInfo, type FromWorker, type HostedJob, type QuietProbe } from "./protocol.js";
+import {
+  type ActorIdBlock,
+  type DeadlockBreak,
+  type ErrorInfo,
+  errorInfo,
+  type FromWorker,
+  type HostedJob,
+  type HostedUpgrade,
+  type ModuleBytes,
+  type QuietProbe,
+} from "./protocol.js";
 
 /**
  * How long a worker keeps looking for the next record after handling one before it sleeps: a
@@ -23,6 +34,8 @@ const SPIN_MS = 0.05;
 export interface HostedWorker {
   /** The VM hosting a caller's program here, with the job's globals set. */
   hostedVm(job: HostedJob): Promise<VM>;
+  /** Loads in `vm` those of a program's modules `hashes` (in order) it lacks, decoded from `modules` when new here; the last one. */
+  loadModules(vm: VM, modules: ModuleBytes[], hashes: string[]): NbcModule;
   post(message: FromWorker, transfer?: Transferable[]): void;
   count(what: "actors" | "messages" | "tasksRun"): void;
 }
@@ -30,7 +43,7 @@ export interface HostedWorker {
 /** An actor placed here: the VM hosting it and its handle there, or why it could not be made. */
 type PlacedActor = { vm: VM; handle: number } | { failed: ErrorInfo };
 
-type Work = HostedJob | QuietProbe | DeadlockBreak | Extract<LaneRecord, { kind: "actor" | "message" | "task" | "cancel" }>;
+type Work = HostedJob | HostedUpgrade | QuietProbe | DeadlockBreak | Extract<LaneRecord, { kind: "actor" | "message" | "task" | "cancel" }>;
 
 export class HostedOnWorker {
   /** Each caller's program here (by client): its VM, or why it could not be made. */
@@ -196,6 +209,7 @@ export class HostedOnWorker {
       }
       if ("t" in next) {
         if (next.t === "probe") this.probes.set(next.client, next.id);
+        else if (next.t === "upgrade") this.upgrade(next);
         else this.breakDeadlock(next);
       } else if (next.kind === "actor") this.place(next);
       else if (next.kind === "task") this.task(next);
@@ -228,6 +242,34 @@ export class HostedOnWorker {
   private breakDeadlock(b: DeadlockBreak): void {
     const vm = this.programs.get(b.client);
     if (vm && "runHosted" in vm) vm.breakDeadlock(b.elsewhere);
+  }
+
+  /**
+   * A step of an upgrade the program's VM leads: this worker's VM of the program checks the new
+   * version on the actors living here and holds it, then switches with the others (or not).
+   * Without a VM here there is nothing to check: one made later loads every module it is sent.
+   */
+  private upgrade(u: HostedUpgrade): void {
+    const vm = this.programs.get(u.client);
+    const hosting = vm !== undefined && "runHosted" in vm ? vm : undefined;
+    if (u.step !== "check") {
+      const upgrades = hosting?.upgrades();
+      if (u.step === "rollback") upgrades?.rollback("manual", "the program rolled back");
+      else upgrades?.settle(u.step === "commit");
+      return;
+    }
+    const answer = (reason: string) => this.lanes!.records.value(u.id, reason, errorInfo);
+    if (!hosting) return answer("");
+    let module: NbcModule;
+    try {
+      module = this.worker.loadModules(hosting, u.modules, u.hashes);
+    } catch (e) {
+      return answer(errorInfo(e).message);
+    }
+    void hosting
+      .upgrades(u.current)
+      .check({ module, installs: u.installs }, u.retire)
+      .then((reason) => answer(reason ?? ""));
   }
 
   private async prepare(job: HostedJob): Promise<void> {

@@ -10,8 +10,10 @@
 // their initial state, on another worker.
 import type { NbcModule } from "../bytecode/module.js";
 import { type StoredValue, ValueEncoder, WIRE } from "../codec/value-codec.js";
+import type { Install } from "../compiler/codegen.js";
 import { ERRORS } from "../errors/table.js";
 import { HostError } from "../runtime/host-calls.js";
+import type { UpgradePeers } from "../runtime/upgrade.js";
 import type { JsValue } from "../runtime/values.js";
 import type { HostWork, Supervision, VM } from "../runtime/vm.js";
 import type { ProgramStores } from "../store/db-host.js";
@@ -19,6 +21,7 @@ import { STORE_OPS } from "../store/store-ops.js";
 import { type ActorCheckpoints, Checkpointing, RESTORE_HANDLER, STATE_HANDLER } from "./actor-checkpoints.js";
 import { LaneReader, LaneWriter, laneBuffers } from "./lane.js";
 import { encodeForWire, type LaneRecord, LaneRecordWriter, readLaneRecord } from "./lane-records.js";
+import { moduleBytes } from "./module-bytes.js";
 import { PROGRAM_CALLS } from "./program-calls.js";
 import {
   type DeadlockBreak,
@@ -27,6 +30,7 @@ import {
   type FromWorker,
   type HostedJob,
   type HostedLimits,
+  type HostedUpgrade,
   type ModuleBytes,
   type QuietProbe,
   type ReplicaSource,
@@ -72,6 +76,17 @@ export interface HostedWorkPool {
   program(client: number): VM | undefined;
   /** Where persistent actors' checkpoints are kept, when the pool has any (a cluster's). */
   readonly checkpoints?: ActorCheckpoints;
+}
+
+/** The actor constructors of version `next` replacing those of `current`, type by type: function to function. */
+function constructorsReplaced(current: readonly Install[], next: readonly Install[]): Map<number, number> {
+  const byType = new Map(next.flatMap((i) => (i.actor ? [[i.actor.name, i.fn] as const] : [])));
+  const replaced = new Map<number, number>();
+  for (const i of current) {
+    const to = i.actor && byType.get(i.actor.name);
+    if (to !== undefined) replaced.set(i.fn, to);
+  }
+  return replaced;
 }
 
 /**
@@ -391,6 +406,8 @@ export class HostedWork {
   /** A message of program `client`'s VM to actor `id` (see send): work settled by its answer, which can be cancelled. */
   call(client: number, id: number, name: string, args: unknown[]): HostWork {
     const work = this.work(client);
+    const counted = this.outcomes.get(client);
+    if (counted) work.counted = counted;
     try {
       this.send(id, name, args, work);
     } catch (e) {
@@ -437,6 +454,86 @@ export class HostedWork {
     const job: HostedJob = { t: "hosted", client, modules: this.pool.shipTo(slot, modules), limits, ...replica };
     this.toWorker(slot, job);
   }
+
+  /**
+   * The workers hosting program `client` (whose modules `modules` gives), as the peers of its
+   * upgrades: each checks the new version on the actors living there; the answers come on the
+   * lanes like the probes'. A worker that hosts nothing of the program yet is not asked: the VM it
+   * makes later loads every module of the program, the new version's with them. Once an upgrade
+   * switched, the program's messages to its actors are counted by outcome for its health window.
+   */
+  upgradePeers(client: number, modules: () => NbcModule[]): UpgradePeers {
+    let asked: WorkerSlot[] = [];
+    const tell = (step: "commit" | "abort" | "rollback", slots: Iterable<WorkerSlot>) => {
+      for (const slot of slots) this.toWorker(slot, { t: "upgrade", step, client } satisfies HostedUpgrade);
+    };
+    // the constructors an upgrade replaces: actors restarted elsewhere start on the new one
+    let replaced = new Map<number, number>();
+    const undo: Map<number, number>[] = [];
+    return {
+      check: async (next, current, retire) => {
+        replaced = constructorsReplaced(current, next.installs);
+        const all = modules();
+        const hashes = all.map((m) => moduleBytes(m).hash);
+        asked = [...this.lanes].filter(([slot, lanes]) => slot.ready && lanes.programs.has(client)).map(([slot]) => slot);
+        const answers = asked.map(
+          (slot) =>
+            new Promise((resolve, reject) => {
+              const id = this.pool.newId();
+              this.probes.set(id, { slot, resolve, reject });
+              const check: HostedUpgrade = {
+                t: "upgrade",
+                step: "check",
+                id,
+                client,
+                modules: this.pool.shipTo(slot, all),
+                hashes,
+                installs: [...next.installs],
+                current: [...current],
+                retire: [...retire],
+              };
+              this.toWorker(slot, check);
+            }),
+        );
+        const reasons = await Promise.all(answers);
+        const reason = reasons.find((r) => typeof r === "string" && r !== "");
+        return reason === undefined ? undefined : `on a worker: ${reason}`;
+      },
+      settle: (commit) => {
+        tell(commit ? "commit" : "abort", asked);
+        asked = [];
+        if (!commit) return;
+        this.outcomes.set(client, this.outcomes.get(client) ?? { ended: 0, failed: 0 });
+        this.restartWith(client, replaced);
+        undo.push(new Map([...replaced].map(([from, to]) => [to, from])));
+      },
+      rollback: () => {
+        tell(
+          "rollback",
+          [...this.lanes].filter(([, lanes]) => lanes.programs.has(client)).map(([slot]) => slot),
+        );
+        this.restartWith(client, undo.pop() ?? new Map());
+      },
+      counters: () => this.outcomes.get(client) ?? { ended: 0, failed: 0 },
+    };
+  }
+  /** Program `client`'s actors spawned by constructor `from` start again (on a lost worker) by its replacement `to`. */
+  private restartWith(client: number, replaced: Map<number, number>): void {
+    if (replaced.size === 0) return;
+    const origins = new Map<ActorOrigin, ActorOrigin>();
+    for (const a of this.actors.values()) {
+      const to = a.origin.client === client ? replaced.get(a.origin.proto) : undefined;
+      if (to === undefined) continue;
+      // made again, with the program's modules and globals as they are now
+      let origin = origins.get(a.origin);
+      if (!origin) origins.set(a.origin, (origin = { ...(this.pool.actorOrigin(client, to) ?? a.origin), supervision: a.origin.supervision }));
+      a.origin = origin;
+    }
+    this.lastOrigin = undefined;
+  }
+
+  /** Messages of the programs that upgraded to their actors here, by outcome (see upgradePeers). */
+  private readonly outcomes = new Map<number, { ended: number; failed: number }>();
 
   /** Places a new actor; returns its id. */
   spawn(origin: ActorOrigin): number {
@@ -626,13 +723,21 @@ class ProgramWork implements Task, HostWork {
     this.hosted.cancel(this);
   }
 
+  /** Where a message's outcome is counted (its program upgraded: see HostedWork.upgradePeers). */
+  counted?: { ended: number; failed: number };
+
   resolve(value: unknown): void {
     this.answered();
+    if (this.counted) this.counted.ended++;
     this.deliver(value, false);
   }
 
   reject(error: Error): void {
     this.answered();
+    if (this.counted) {
+      this.counted.ended++;
+      this.counted.failed++;
+    }
     this.deliver(error, true);
   }
 

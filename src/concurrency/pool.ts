@@ -281,6 +281,7 @@ export class Pool {
         sendActor: (id, name, args) => this.hosted.call(client, id, name, args),
         quiet: () => this.hosted.quiet(client),
         stalled: () => this.hosted.stalled(client),
+        upgradePeers: this.hosted.upgradePeers(client, () => vm.modules),
       });
     }
     if (this.slots.some((s) => s.endpoint.receiveSync) && typeof SharedArrayBuffer !== "undefined") {

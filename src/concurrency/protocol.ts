@@ -3,6 +3,7 @@
 // copied; results come back the same way. Module bytes travel once per worker, named by hash.
 
 import { type StoredValue, ValueSequence, WIRE } from "../codec/value-codec.js";
+import type { Install } from "../compiler/codegen.js";
 import { ERRORS } from "../errors/table.js";
 import type { JitMode } from "../jit/compiled-tier.js";
 import type { EventFields, LogLevel } from "../logs/event-log.js";
@@ -103,6 +104,26 @@ export interface QuietProbe {
   id: number;
   client: number;
 }
+
+/**
+ * A step of an upgrade of the caller's program (src/runtime/upgrade.ts, UpgradePeers): check the
+ * new version (the last of the program's modules `hashes`, with `installs`; `current` is what the
+ * running one installs) on the actors living here and hold it, answered on the lane with the reason it cannot switch or
+ * "" (id); then switch to it or forget it; or go back a version.
+ */
+export type HostedUpgrade =
+  | {
+      t: "upgrade";
+      step: "check";
+      id: number;
+      client: number;
+      modules: ModuleBytes[];
+      hashes: string[];
+      installs: Install[];
+      current: Install[];
+      retire: string[];
+    }
+  | { t: "upgrade"; step: "commit" | "abort" | "rollback"; client: number };
 
 /** The caller's fibers wait everywhere and nothing can wake them: one await here fails with 7004, counting `elsewhere` more. */
 export interface DeadlockBreak {

@@ -97,11 +97,14 @@ class WorkerHost {
       hostedVm: async (job) => {
         this.addModules(job.modules);
         const replica = await this.replica(job, "hosted");
+        // the program loaded more modules since (an upgrade's, say): the VM keeps its state and loads them too
+        this.loadModules(replica.vm, [], job.hashes);
         this.setGlobals(replica, job);
         await this.restrict(replica.vm, job);
         replica.vm.joinLimits(job.limits.share);
         return replica.vm;
       },
+      loadModules: (vm, modules, hashes) => this.loadModules(vm, modules, hashes),
       post: (m, transfer) => port.postMessage(m, transfer),
       count: (what) => this.stats[what]++,
     });
@@ -150,6 +153,13 @@ class WorkerHost {
       this.modules.set(hash, decodeModule(bytes));
       this.stats.modulesLoaded++;
     }
+  }
+
+  /** Loads in `vm` those of `hashes` (a program's modules, in order) it lacks; the last one. */
+  private loadModules(vm: VM, modules: ModuleBytes[], hashes: string[]): NbcModule {
+    this.addModules(modules);
+    for (let i = vm.modules.length; i < hashes.length; i++) vm.load(this.module(hashes[i]));
+    return this.module(hashes[hashes.length - 1]);
   }
 
   private module(hash: string): NbcModule {
@@ -239,7 +249,8 @@ class WorkerHost {
 
   /** The replica of the caller `job.client`'s program for `purpose`. */
   private replica(job: { hashes: string[]; client: number; limits: HostedLimits }, purpose: Purpose): Promise<Replica> {
-    const key = `${purpose} ${job.client} ${job.hashes.join(" ")}`;
+    // one VM hosts a program's tasks and actors for good; a pmap replica is made for the modules it has
+    const key = purpose === "hosted" ? `hosted ${job.client}` : `${purpose} ${job.client} ${job.hashes.join(" ")}`;
     let r = this.replicas.get(key);
     if (!r) {
       r = (async () => {

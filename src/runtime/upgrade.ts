@@ -29,6 +29,8 @@ export interface UpgradeHost {
   setGlobalFunction(global: number, fn: number): void;
   /** Whether the program's tasks and actors may run on other VMs (a pool's workers, a cluster's nodes). */
   readonly sharesWork: boolean;
+  /** Those other VMs, when they can be upgraded with this one (a pool's workers). */
+  readonly peers: UpgradePeers | undefined;
   /** Whether a run is going on (then the upgrade waits for a pause between its slices). */
   readonly running: boolean;
   /** Whether no fiber runs now (the run is between slices, or there is none): the core may be changed. */
@@ -43,6 +45,22 @@ export interface UpgradeHost {
   futureError(handle: number): NoodleRuntimeError | undefined;
   /** Whether the future a handle holds is settled. */
   futureSettled(handle: number): boolean;
+}
+
+/**
+ * The other VMs running a program's work (a pool's workers), upgraded with the program's VM: each
+ * checks the new version against its own live actors and holds it, and all switch together once
+ * every one can (or none does).
+ */
+export interface UpgradePeers {
+  /** Each peer loads `next` and tries it on its live actors: the first reason one cannot switch, or undefined. */
+  check(next: ProgramVersion, current: readonly Install[], retire: readonly string[]): Promise<string | undefined>;
+  /** Each peer switches to the version it checked (true), or forgets it (false). */
+  settle(commit: boolean): void;
+  /** Each peer goes back to its previous version. */
+  rollback(): void;
+  /** Messages to the peers' actors that ended, and those that failed, so far. */
+  counters(): { ended: number; failed: number };
 }
 
 export interface UpgradeOptions {
@@ -90,6 +108,12 @@ interface Pending {
   /** After the checks: the dry runs going on, the actors and constructors kept for them. */
   trial?: { futures: { handle: number; type: string }[]; settled: number; entry: number; next: Version };
   started?: number;
+  /** A peer's part of an upgrade led elsewhere: it switches only when told (`settle`) ... */
+  hold?: boolean;
+  /** ... once its checks passed. */
+  checked?: boolean;
+  /** The peers' answer to the check, once asked (the leader's side). */
+  peers?: { answered: boolean; reason?: string };
 }
 
 const DEFAULTS = { healthWindowMs: 10_000, maxErrorRate: 0.2, minMessages: 3 };
@@ -142,8 +166,31 @@ export class Upgrades {
 
   /** Upgrades the running program to `next`; settles once it switched, or was refused (1005). */
   upgrade(next: ProgramVersion, options: UpgradeOptions = {}, trigger: UpgradeTrigger = "manual"): Promise<UpgradeOutcome> {
+    return this.enqueue(next, options, trigger, false);
+  }
+
+  /**
+   * A peer's part of an upgrade the program's VM leads (UpgradePeers): checks `next` here and
+   * tries it on this VM's live actors, then holds it until `settle`. Undefined when it can switch,
+   * else the reason.
+   */
+  async check(next: ProgramVersion, retire: readonly string[]): Promise<string | undefined> {
+    const outcome = await this.enqueue(next, { retire }, "manual", true);
+    return outcome.ok ? undefined : outcome.error.message.replace(/^upgrade refused: /, "");
+  }
+
+  /** Switches to the version held by `check` (true), or forgets it (false). */
+  settle(commit: boolean): void {
+    const p = this.queue[0];
+    if (!p?.checked) return;
+    if (commit) return this.switchForward(p);
+    this.drop(p);
+    this.finish(p, { ok: true, version: this.current.number });
+  }
+
+  private enqueue(next: ProgramVersion, options: UpgradeOptions, trigger: UpgradeTrigger, hold: boolean): Promise<UpgradeOutcome> {
     return new Promise((done) => {
-      const p: Pending = { version: next, options, trigger, done };
+      const p: Pending = { version: next, options, trigger, done, hold };
       this.queue.push(p);
       // a host function called by a synchronous run: nothing can change under its feet
       if (!this.host.running && !this.host.atRest) return this.refuse(p, "the program is in a synchronous run, which does not pause for an upgrade");
@@ -177,7 +224,8 @@ export class Upgrades {
   /** Called by the run at a pause between slices (and by drive): advances the upgrade, checks the window. */
   step(): void {
     const p = this.queue[0];
-    if (p) {
+    // a held version waits for `settle`, and one asked of the peers for their answer
+    if (p && !p.checked && !(p.peers && !p.peers.answered)) {
       if (!p.trial) this.begin(p);
       else {
         // the trials settle about in the order they started: each one is looked at until it has
@@ -190,25 +238,33 @@ export class Upgrades {
   }
 
   private finish(p: Pending, outcome: UpgradeOutcome): void {
-    this.queue.splice(this.queue.indexOf(p), 1);
+    const at = this.queue.indexOf(p);
+    if (at >= 0) this.queue.splice(at, 1);
     if (this.queue.length === 0 && this.host.running) this.host.pauseOften(false);
     p.done(outcome);
   }
 
   private refuse(p: Pending, reason: string): void {
+    this.drop(p);
+    this.emit({ kind: "refused", version: this.current.number, reason });
+    this.finish(p, { ok: false, error: new NoodleRuntimeError(ERRORS.UpgradeRefused.code, formatError("UpgradeRefused", { reason }), []) });
+  }
+
+  /** Lets go of what the trials of `p` kept. */
+  private drop(p: Pending): void {
     if (p.trial) {
       for (const f of p.trial.futures) this.host.release(f.handle);
       for (const h of p.trial.next.ctors.values()) this.host.release(h);
+      p.trial.futures.length = 0;
+      p.trial.next.ctors.clear();
     }
-    this.emit({ kind: "refused", version: this.current.number, reason });
-    this.finish(p, { ok: false, error: new NoodleRuntimeError(ERRORS.UpgradeRefused.code, formatError("UpgradeRefused", { reason }), []) });
   }
 
   /** The checks before anything changes, then the dry runs. */
   private begin(p: Pending): void {
     p.started = performance.now();
     if (this.window) this.endWindow(true);
-    if (this.host.sharesWork)
+    if (this.host.sharesWork && !this.host.peers && !p.hold)
       return this.refuse(p, "the program's tasks and actors run on other VMs (a pool's workers or a cluster's nodes), which are not upgraded");
     const { module, installs } = p.version;
     const types = new Map<string, string[]>();
@@ -228,7 +284,8 @@ export class Upgrades {
     }
     let entry: number;
     try {
-      entry = this.host.load(module);
+      // a peer may have loaded it already, with the program's other modules
+      entry = this.host.modules.includes(module) ? module.entry : this.host.load(module);
     } catch (e) {
       return this.refuse(p, `the new version does not verify: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -244,23 +301,63 @@ export class Upgrades {
     }
   }
 
-  /** The dry runs ended: refuse on the first that failed, else switch. */
+  /**
+   * The dry runs ended: refuse on the first that failed; else ask the peers, when there are any,
+   * and switch once every one can (a held version waits for `settle` instead).
+   */
   private decide(p: Pending): void {
     const trial = p.trial!;
+    const peers = this.host.peers;
+    if (p.peers) {
+      if (p.peers.reason === undefined) return this.switchForward(p);
+      peers?.settle(false);
+      return this.refuse(p, p.peers.reason);
+    }
     for (const f of trial.futures) {
       const error = this.host.futureError(f.handle);
       if (error) return this.refuse(p, `migrating a live actor ${f.type} fails: error[${error.code}]: ${error.message}`);
     }
+    if (p.hold) {
+      // checked: the leader says when to switch
+      p.checked = true;
+      return p.done({ ok: true, version: trial.next.number });
+    }
+    if (!peers) return this.switchForward(p);
+    const asked: { answered: boolean; reason?: string } = { answered: false };
+    p.peers = asked;
+    const current = this.current.installs;
+    peers.check(p.version, current, p.options.retire ?? []).then(
+      (reason) => this.answered(asked, reason),
+      (e: unknown) => this.answered(asked, `a worker could not check the new version: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  }
+
+  /** The peers answered the check: the upgrade goes on at the run's next pause, or at once without a run. */
+  private answered(asked: { answered: boolean; reason?: string }, reason: string | undefined): void {
+    asked.answered = true;
+    asked.reason = reason;
+    if (this.host.running) this.host.wake();
+    else this.drive();
+  }
+
+  /** Every check passed: the switch (the peers' too), and the health window. */
+  private switchForward(p: Pending): void {
+    const trial = p.trial!;
     for (const f of trial.futures) this.host.release(f.handle);
     const from = this.current;
     const switched = this.switchTo(trial.next, from, false);
     this.versions.push(trial.next);
     while (this.versions.length > KEPT) this.forget(this.versions.shift()!);
-    // the new names' values: the new version's top-level code, reduced to them, runs as a task
-    this.host.core.spawnTaskOf(trial.entry, 0, 0);
     this.undoable = true;
     const pauseMs = performance.now() - (p.started ?? performance.now());
     this.emit({ kind: "upgraded", version: trial.next.number, actors: switched, pauseMs, trigger: p.trigger });
+    if (p.hold) {
+      // the program's VM runs the new names' code and watches the health of every VM
+      return this.finish(p, { ok: true, version: trial.next.number });
+    }
+    this.host.peers?.settle(true);
+    // the new names' values: the new version's top-level code, reduced to them, runs as a task
+    this.host.core.spawnTaskOf(trial.entry, 0, 0);
     this.openWindow(p.options);
     this.finish(p, { ok: true, version: trial.next.number });
   }
@@ -275,6 +372,7 @@ export class Upgrades {
     const from = this.versions.pop()!;
     const to = this.current;
     this.switchTo(to, from, true);
+    this.host.peers?.rollback();
     this.forget(from);
     this.undoable = false;
     this.emit({ kind: "rolled-back", from: from.number, to: to.number, trigger, reason });
@@ -357,7 +455,8 @@ export class Upgrades {
     this.counterSlot ||= core.allocTable(24);
     core.actorCounters(this.counterSlot);
     const f64 = new Float64Array(core.memory.buffer, this.counterSlot, 3);
-    return { ended: f64[0], failed: f64[1], switches: f64[2] };
+    const elsewhere = this.host.peers?.counters() ?? { ended: 0, failed: 0 };
+    return { ended: f64[0] + elsewhere.ended, failed: f64[1] + elsewhere.failed, switches: f64[2] };
   }
 
   private openWindow(options: UpgradeOptions): void {

@@ -31,7 +31,7 @@ import { type LimitShare, newLimitShare, SharedLimits } from "./shared-limits.js
 import { StoreValues } from "./store-values.js";
 import { installSystem } from "./system-host.js";
 import { TRACE_MARK } from "./trace-marks.js";
-import { Upgrades } from "./upgrade.js";
+import { type UpgradePeers, Upgrades } from "./upgrade.js";
 import { type JsValue, makeString, numberValue, objectValue, type StructTypes, toCore, ValueReader } from "./values.js";
 
 export interface Limits {
@@ -109,6 +109,8 @@ export interface TaskHost {
   quiet?(): Promise<void> & { cancel?(): void };
   /** The VM has nothing to do but wait for host promises, no timer pending, or its hosted work ended (see `stall`). */
   stalled?(): void;
+  /** The other VMs running this VM's work, upgraded with it (src/runtime/upgrade.ts); without it an upgrade is refused. */
+  upgradePeers?: UpgradePeers;
 }
 
 /**
@@ -709,6 +711,9 @@ export class VM {
         setGlobalFunction: (global, fn) => this.setGlobalFunction(global, fn),
         get sharesWork() {
           return vm.taskHost !== undefined;
+        },
+        get peers() {
+          return vm.taskHost?.upgradePeers;
         },
         get running() {
           return vm.waiting;

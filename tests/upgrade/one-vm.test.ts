@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compile } from "../../src/compiler/compile.js";
-import { VM } from "../../src/index.js";
 import type { UpgradeEvent, Upgrades } from "../../src/runtime/upgrade.js";
-import { startPool } from "../concurrency/pool-helpers.js";
-import { FILE, type LiveRun, nextVersion, printed, start } from "./helpers.js";
+import { type LiveRun, nextVersion, printed, start } from "./helpers.js";
 
 // version 1 sends messages until `version()` says the program runs a later version
 const V1 = `
@@ -176,24 +173,6 @@ describe("refusals (1005) change nothing", () => {
     expect([which, failures, count]).toEqual(["v1", "0", sent]);
     expect(log).not.toContain("touched");
     expect(JSON.parse(log)).toEqual(Array.from({ length: Number(sent) }, (_, i) => i));
-  });
-
-  it("refuses to upgrade a program whose tasks and actors run on a pool's workers", async () => {
-    const pool = await startPool(1);
-    try {
-      const r = compile(WORKER("v1", "handled += 1") + MAIN, { file: FILE });
-      const vm = await VM.create({ stdout: () => {} });
-      pool.attach(vm, { tasks: true });
-      const up = vm.upgrades(r.installs);
-      const run = vm.runAsync(r.module!);
-      const outcome = await up.upgrade(nextVersion(up, WORKER("v2", "handled += 1")));
-      expect(outcome.ok ? "" : outcome.error.message).toMatch(/^upgrade refused: the program's tasks and actors run on other VMs/);
-      expect(up.version).toBe(1);
-      vm.setGlobal(up.base().slots.get("stop")!, true);
-      expect((await run).ok).toBe(true);
-    } finally {
-      await pool.close();
-    }
   });
 
   it("refuses a version that does not verify", async () => {

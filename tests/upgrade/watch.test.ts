@@ -43,8 +43,8 @@ afterEach(() => {
   running = undefined;
 });
 
-function watch(path: string): Watched {
-  const child = spawn(process.execPath, [`${ROOT}bin/noodle.js`, "run", "--watch", path], { cwd: folder.dir });
+function watch(path: string, ...options: string[]): Watched {
+  const child = spawn(process.execPath, [`${ROOT}bin/noodle.js`, "run", "--watch", ...options, path], { cwd: folder.dir });
   running = child;
   let out = "";
   let err = "";
@@ -109,14 +109,22 @@ describe("noodle run --watch", () => {
     expect(r.stderr).toMatch(/--watch upgrades from source: it takes a FILE\.nc/);
   });
 
-  it("does not go with workers or a cluster, whose actors it would not upgrade", () => {
-    for (const where of [
-      ["--workers", "2"],
-      ["--cluster", "nats://127.0.0.1:1"],
-    ]) {
-      const r = cli(["run", "--watch", ...where, "prog.nc"]);
-      expect(r.code).toBe(64);
-      expect(r.stderr).toMatch(/--watch upgrades a program running in one VM: it does not go with --workers or --cluster/);
-    }
+  it("upgrades a program whose actors live on the workers of a pool", async () => {
+    const path = folder.file("pooled.nc", program(1));
+    const w = watch(path, "--workers", "2");
+    await w.started;
+    writeFileSync(path, program(2, "count * 10"));
+    await w.waitFor(/upgraded to version 2\n/);
+    expect(await w.exit).toBe(0);
+    const m = /^running\nversion 2 sent (\d+) counted (\d+)\n$/.exec(w.stdout());
+    expect(m).not.toBeNull();
+    expect(Number(m![2])).toBe(Number(m![1]) * 10);
+    expect(w.stderr()).toBe("upgraded to version 2\n");
+  }, 30_000);
+
+  it("does not go with a cluster, whose nodes it does not upgrade", () => {
+    const r = cli(["run", "--watch", "--cluster", "nats://127.0.0.1:1", "prog.nc"]);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toMatch(/--watch upgrades a program running on this machine: it does not go with --cluster/);
   });
 });
