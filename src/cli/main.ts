@@ -174,7 +174,6 @@ interface Placement {
   persistentActors?: string[];
 }
 
-/** The cluster at `url` attached to `vm`: its programs' tasks and actors go to the cluster's nodes. */
 /** What the compiled tier did in the program's VM, and on the pool's workers when it had some. */
 async function tierStats(vm: VM, pool: Pool | undefined): Promise<object> {
   if (!pool) return vm.jitStats();
@@ -182,6 +181,7 @@ async function tierStats(vm: VM, pool: Pool | undefined): Promise<object> {
   return { ...vm.jitStats(), compiledOnWorkers };
 }
 
+/** The cluster at `url` attached to `vm`: its programs' tasks and actors go to the cluster's nodes. */
 async function attachCluster(vm: VM, url: string, where: Placement, events: LogEvent): Promise<Cluster> {
   // loaded on demand, like the pool
   const { Cluster } = await import("../cluster/cluster.js");
@@ -296,6 +296,13 @@ async function observedRun(
       pool = cluster;
       observePool(observation.registry, cluster.pool);
       observeCluster(observation.registry, cluster);
+      if (path.endsWith(".nc")) {
+        // `noodle upgrade --cluster URL FILE.nc` reaches it
+        const { serveClusterUpgrades } = await import("./cluster-upgrades.js");
+        const stderr = (t: string) => process.stderr.write(t);
+        const options = { first: installs ?? [], readFile: importReader(permissions), persistentActors: where.persistentActors, stderr };
+        unwatch = serveClusterUpgrades(vm, cluster, path, options);
+      }
     }
     // the port is taken before the program starts: one in use ends the run here, with 9010
     await observation.serve();
@@ -393,7 +400,9 @@ export async function main(argv: string[]): Promise<number> {
           throw UsageError.of("BadOption", { detail: "--workers and --cluster do not go together: a cluster's nodes have their own workers" });
         if (values.watch && !operands[0].endsWith(".nc")) throw UsageError.of("BadOption", { detail: "--watch upgrades from source: it takes a FILE.nc" });
         if (values.watch && values.cluster !== undefined)
-          throw UsageError.of("BadOption", { detail: "--watch upgrades a program running on this machine: it does not go with --cluster" });
+          throw UsageError.of("BadOption", {
+            detail: "--watch upgrades a program running on this machine: with --cluster, upgrade it with noodle upgrade --cluster URL FILE.nc",
+          });
         return await runCommand(
           operands[0],
           limitsFrom(values),
@@ -457,6 +466,16 @@ export async function main(argv: string[]): Promise<number> {
           return await (await import("./cluster-up.js")).clusterUpCommand(nodesFrom(values.nodes), workersFrom(values.workers), write);
         }
         throw UsageError.of("BadArguments", { detail: `unknown cluster command '${operands[0]}' (status, metrics or up)` }, command);
+      }
+      case "upgrade": {
+        const ms = (option: string, fallback?: number) => {
+          const text = values[option] as string | undefined;
+          if (text === undefined) return fallback;
+          if (!/^\d{1,9}$/.test(text)) throw UsageError.of("BadOption", { detail: `--${option} takes a whole number of milliseconds, got '${text}'` }, command);
+          return Number(text);
+        };
+        const options = { nats: values.cluster as string | undefined, windowMs: ms("window"), answerMs: ms("wait", 2000)! };
+        return await (await import("./upgrade-command.js")).upgradeCommand(operands[0], options, (t) => process.stdout.write(t));
       }
       case "repl":
         // loaded on demand: running a file should not pay for the line editor

@@ -119,6 +119,23 @@ export const COMMANDS: CommandSpec[] = [
     ].join("\n"),
   },
   {
+    name: "upgrade",
+    synopsis: "--cluster URL [--window MS] FILE.nc",
+    summary: "roll a new version out to the programs running FILE.nc on a cluster, node by node",
+    options: [
+      { name: "cluster", value: "URL", help: "the cluster, nats://user:password@host:port (default: $NOODLE_NATS)" },
+      { name: "window", value: "MS", help: "how long each node is watched before the next switches (default 10000)" },
+      { name: "wait", value: "MS", help: "how long programs have to take the request (default 2000)" },
+      HELP,
+    ],
+    operands: { min: 1, max: 1 },
+    details: [
+      "Each program whose main file has FILE.nc's name compiles it as its next version, checks it on",
+      "every node, then switches node by node; a node whose health window fails rolls it back everywhere.",
+      "Exit 0 when every program upgraded, 1 otherwise.",
+    ].join("\n"),
+  },
+  {
     name: "db",
     synopsis: 'ls FILE | get FILE KEY | query FILE "SELECT ..."',
     summary: "look into a store",

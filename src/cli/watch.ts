@@ -24,7 +24,7 @@ export interface WatchOptions {
 /** Upgrades `vm`'s program from `path` at each change, until the returned function is called. */
 export function watchProgram(vm: VM, path: string, firstText: string, options: WatchOptions): () => void {
   const up = vm.upgrades(options.first);
-  up.onEvent((e) => describe(e, options.stderr));
+  up.onEvent((e) => describeUpgrade(e, options.stderr));
   let last = firstText;
   let busy: Promise<void> = Promise.resolve();
   const changed: StatsListener = (now, before) => {
@@ -48,7 +48,9 @@ export function watchProgram(vm: VM, path: string, firstText: string, options: W
   return () => unwatchFile(path, changed);
 }
 
-function describe(e: UpgradeEvent, stderr: (text: string) => void): void {
+/** An upgrade's events as `--watch` and a program on a cluster print them on stderr. */
+export function describeUpgrade(e: UpgradeEvent, stderr: (text: string) => void): void {
   if (e.kind === "upgraded") stderr(`upgraded to version ${e.version}\n`);
+  else if (e.kind === "node-switched") stderr(`version ${e.version} switched on node ${e.node}\n`);
   else if (e.kind === "rolled-back") stderr(`rolled back to version ${e.to} (${e.trigger}: ${e.reason})\n`);
 }

@@ -11,6 +11,8 @@ export const ACTORS_BUCKET = "noodle-actors";
 export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const subjects = {
+  /** Requests to the programs running on the cluster to upgrade (`noodle upgrade --cluster`; see upgrade-requests.ts). */
+  upgrade: "noodle.upgrade",
   /** Requests to node `node` to open a session (start workers for a program). */
   open: (node: string) => `noodle.node.${node}.open`,
   /** Requests to node `node` for its metrics as Prometheus text (`noodle cluster metrics`). */

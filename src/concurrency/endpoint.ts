@@ -14,6 +14,8 @@ export interface WorkerEndpoint {
    * are, and new ones go elsewhere.
    */
   readonly retiring?: boolean;
+  /** The machine the worker is on (a cluster node's name); undefined for this machine's threads. */
+  readonly node?: string;
   /** Whether the worker has work: an idle one should not keep the process alive (Node's ref/unref). */
   hold?(busy: boolean): void;
   /**

@@ -254,7 +254,8 @@ export class HostedOnWorker {
     const hosting = vm !== undefined && "runHosted" in vm ? vm : undefined;
     if (u.step !== "check") {
       const upgrades = hosting?.upgrades();
-      if (u.step === "rollback") upgrades?.rollback("manual", "the program rolled back");
+      // a rolling upgrade may roll back before this worker switched: it forgets the version it holds
+      if (u.step === "rollback" && !upgrades?.holding) upgrades?.rollback("manual", "the program rolled back");
       else upgrades?.settle(u.step === "commit");
       return;
     }

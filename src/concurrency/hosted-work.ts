@@ -78,6 +78,17 @@ export interface HostedWorkPool {
   readonly checkpoints?: ActorCheckpoints;
 }
 
+/** Messages that ended, and those of them that failed. */
+interface Outcomes {
+  ended: number;
+  failed: number;
+}
+
+/** The group of a worker in an upgrade: its cluster node ("" for this machine's threads). */
+function groupOf(slot: WorkerSlot | undefined): string {
+  return slot?.endpoint.node ?? "";
+}
+
 /** The actor constructors of version `next` replacing those of `current`, type by type: function to function. */
 function constructorsReplaced(current: readonly Install[], next: readonly Install[]): Map<number, number> {
   const byType = new Map(next.flatMap((i) => (i.actor ? [[i.actor.name, i.fn] as const] : [])));
@@ -407,7 +418,12 @@ export class HostedWork {
   call(client: number, id: number, name: string, args: unknown[]): HostWork {
     const work = this.work(client);
     const counted = this.outcomes.get(client);
-    if (counted) work.counted = counted;
+    if (counted) {
+      const group = groupOf(this.actors.get(id)?.slot);
+      let inGroup = counted.groups.get(group);
+      if (!inGroup) counted.groups.set(group, (inGroup = { ended: 0, failed: 0 }));
+      work.counted = [counted, inGroup];
+    }
     try {
       this.send(id, name, args, work);
     } catch (e) {
@@ -463,58 +479,71 @@ export class HostedWork {
    * switched, the program's messages to its actors are counted by outcome for its health window.
    */
   upgradePeers(client: number, modules: () => NbcModule[]): UpgradePeers {
-    let asked: WorkerSlot[] = [];
+    // the workers that checked the version, and hold it until told
+    let holding: WorkerSlot[] = [];
     const tell = (step: "commit" | "abort" | "rollback", slots: Iterable<WorkerSlot>) => {
       for (const slot of slots) this.toWorker(slot, { t: "upgrade", step, client } satisfies HostedUpgrade);
     };
+    const hosting = () => [...this.lanes].filter(([slot, lanes]) => slot.ready && lanes.programs.has(client)).map(([slot]) => slot);
     // the constructors an upgrade replaces: actors restarted elsewhere start on the new one
     let replaced = new Map<number, number>();
     const undo: Map<number, number>[] = [];
+    /** Whether the version checked last has switched anywhere yet. */
+    let switched = false;
     return {
       check: async (next, current, retire) => {
         replaced = constructorsReplaced(current, next.installs);
+        switched = false;
         const all = modules();
         const hashes = all.map((m) => moduleBytes(m).hash);
-        asked = [...this.lanes].filter(([slot, lanes]) => slot.ready && lanes.programs.has(client)).map(([slot]) => slot);
-        const answers = asked.map(
+        holding = hosting();
+        const answers = holding.map(
           (slot) =>
             new Promise((resolve, reject) => {
               const id = this.pool.newId();
               this.probes.set(id, { slot, resolve, reject });
-              const check: HostedUpgrade = {
+              const installs = [...next.installs];
+              const modules = this.pool.shipTo(slot, all);
+              this.toWorker(slot, {
                 t: "upgrade",
                 step: "check",
                 id,
                 client,
-                modules: this.pool.shipTo(slot, all),
+                modules,
                 hashes,
-                installs: [...next.installs],
+                installs,
                 current: [...current],
                 retire: [...retire],
-              };
-              this.toWorker(slot, check);
+              } satisfies HostedUpgrade);
             }),
         );
         const reasons = await Promise.all(answers);
-        const reason = reasons.find((r) => typeof r === "string" && r !== "");
-        return reason === undefined ? undefined : `on a worker: ${reason}`;
+        const refused = reasons.findIndex((r) => typeof r === "string" && r !== "");
+        if (refused < 0) return undefined;
+        const node = holding[refused].endpoint.node;
+        return `on ${node === undefined ? "a worker" : `node ${node}`}: ${reasons[refused]}`;
       },
-      settle: (commit) => {
-        tell(commit ? "commit" : "abort", asked);
-        asked = [];
-        if (!commit) return;
-        this.outcomes.set(client, this.outcomes.get(client) ?? { ended: 0, failed: 0 });
+      groups: () => [...new Set(holding.map(groupOf))].sort(),
+      settle: (commit, group) => {
+        const told = group === undefined ? holding : holding.filter((slot) => groupOf(slot) === group);
+        tell(commit ? "commit" : "abort", told);
+        holding = holding.filter((slot) => !told.includes(slot));
+        if (!commit || switched) return;
+        switched = true;
+        if (!this.outcomes.has(client)) this.outcomes.set(client, { ended: 0, failed: 0, groups: new Map() });
         this.restartWith(client, replaced);
         undo.push(new Map([...replaced].map(([from, to]) => [to, from])));
       },
       rollback: () => {
-        tell(
-          "rollback",
-          [...this.lanes].filter(([, lanes]) => lanes.programs.has(client)).map(([slot]) => slot),
-        );
+        // those still holding the version forget it; the others go back
+        tell("rollback", hosting());
+        holding = [];
         this.restartWith(client, undo.pop() ?? new Map());
       },
-      counters: () => this.outcomes.get(client) ?? { ended: 0, failed: 0 },
+      counters: (group) => {
+        const counts = this.outcomes.get(client);
+        return (group === undefined ? counts : counts?.groups.get(group)) ?? { ended: 0, failed: 0 };
+      },
     };
   }
   /** Program `client`'s actors spawned by constructor `from` start again (on a lost worker) by its replacement `to`. */
@@ -532,8 +561,8 @@ export class HostedWork {
     this.lastOrigin = undefined;
   }
 
-  /** Messages of the programs that upgraded to their actors here, by outcome (see upgradePeers). */
-  private readonly outcomes = new Map<number, { ended: number; failed: number }>();
+  /** Messages of the programs that upgraded to their actors on the workers, by outcome, in all and by group (see upgradePeers). */
+  private readonly outcomes = new Map<number, Outcomes & { groups: Map<string, Outcomes> }>();
 
   /** Places a new actor; returns its id. */
   spawn(origin: ActorOrigin): number {
@@ -724,20 +753,21 @@ class ProgramWork implements Task, HostWork {
   }
 
   /** Where a message's outcome is counted (its program upgraded: see HostedWork.upgradePeers). */
-  counted?: { ended: number; failed: number };
+  counted?: Outcomes[];
 
   resolve(value: unknown): void {
     this.answered();
-    if (this.counted) this.counted.ended++;
+    if (this.counted) for (const c of this.counted) c.ended++;
     this.deliver(value, false);
   }
 
   reject(error: Error): void {
     this.answered();
-    if (this.counted) {
-      this.counted.ended++;
-      this.counted.failed++;
-    }
+    if (this.counted)
+      for (const c of this.counted) {
+        c.ended++;
+        c.failed++;
+      }
     this.deliver(error, true);
   }
 

@@ -85,6 +85,7 @@ export const ERRORS = {
   ClusterUnreachable: spec(7005, "no cluster reachable", "no cluster reachable at {url}: {detail}"),
   Cancelled: spec(7006, "cancelled", "cancelled: the run it belonged to has ended"),
   MalformedMessage: spec(7007, "malformed message", "malformed message: {detail}"),
+  NoProgramToUpgrade: spec(7008, "no program to upgrade", "no program running {file} answered on the cluster at {url} within {ms} ms"),
   // 8xxx storage and queries
   MissingStoredKey: spec(8001, "key not stored", "no value is stored under key {key}"),
   StoreClosed: spec(8002, "store closed", "the store {name} is closed"),

@@ -24,6 +24,9 @@ export function observeUpgrades(registry: MetricsRegistry, upgrades: Upgrades, l
         rollbacks.inc(1, [e.trigger]);
         log?.("warn", "rolled_back", { from: e.from, to: e.to, trigger: e.trigger, reason: e.reason });
         return;
+      case "node-switched":
+        log?.("info", "upgrade_node_switched", { version: e.version, peer: e.node });
+        return;
       case "healthy":
         log?.("info", "upgrade_healthy", { version: e.version });
         return;

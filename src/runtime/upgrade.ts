@@ -55,12 +55,18 @@ export interface UpgradeHost {
 export interface UpgradePeers {
   /** Each peer loads `next` and tries it on its live actors: the first reason one cannot switch, or undefined. */
   check(next: ProgramVersion, current: readonly Install[], retire: readonly string[]): Promise<string | undefined>;
-  /** Each peer switches to the version it checked (true), or forgets it (false). */
-  settle(commit: boolean): void;
-  /** Each peer goes back to its previous version. */
+  /**
+   * The groups of the peers that checked the version (a cluster's nodes), in the order they
+   * switch: with more than one, the upgrade rolls out group by group, each after the one before
+   * passed its health window.
+   */
+  groups(): string[];
+  /** The peers (of `group` only, when given) switch to the version they checked (true), or forget it (false). */
+  settle(commit: boolean, group?: string): void;
+  /** Each peer goes back to its previous version (or forgets the version it holds). */
   rollback(): void;
-  /** Messages to the peers' actors that ended, and those that failed, so far. */
-  counters(): { ended: number; failed: number };
+  /** Messages to the peers' actors (of `group` only, when given) that ended, and those that failed, so far. */
+  counters(group?: string): { ended: number; failed: number };
 }
 
 export interface UpgradeOptions {
@@ -83,6 +89,8 @@ export type UpgradeEvent =
   | { kind: "upgraded"; version: number; actors: number; pauseMs: number; trigger: UpgradeTrigger }
   | { kind: "refused"; version: number; reason: string }
   | { kind: "healthy"; version: number }
+  /** A rolling upgrade switched the peers of `node` (the first with the program's VM, each next once the one before was healthy). */
+  | { kind: "node-switched"; version: number; node: string }
   | { kind: "rolled-back"; from: number; to: number; trigger: UpgradeTrigger; reason: string };
 
 export type UpgradeOutcome = { ok: true; version: number } | { ok: false; error: NoodleRuntimeError };
@@ -124,7 +132,16 @@ export class Upgrades {
   private readonly versions: Version[] = [];
   private queue: Pending[] = [];
   private window:
-    | { until: number; ended: number; failed: number; switches: number; options: UpgradeOptions; timer: ReturnType<typeof setInterval> }
+    | {
+        until: number;
+        ended: number;
+        failed: number;
+        switches: number;
+        options: UpgradeOptions;
+        timer: ReturnType<typeof setInterval>;
+        /** A rolling upgrade: the groups of peers, and the one this window watches. */
+        rolling?: { groups: string[]; at: number };
+      }
     | undefined;
   private readonly listeners: ((e: UpgradeEvent) => void)[] = [];
   private counterSlot = 0;
@@ -147,9 +164,13 @@ export class Upgrades {
     return this.versions[this.versions.length - 1];
   }
 
-  /** Calls `listener` with every upgrade, refusal, rollback and end of a health window. */
-  onEvent(listener: (e: UpgradeEvent) => void): void {
+  /** Calls `listener` with every upgrade, refusal, rollback and end of a health window; returns what stops it. */
+  onEvent(listener: (e: UpgradeEvent) => void): () => void {
     this.listeners.push(listener);
+    return () => {
+      const at = this.listeners.indexOf(listener);
+      if (at >= 0) this.listeners.splice(at, 1);
+    };
   }
 
   private emit(e: UpgradeEvent): void {
@@ -177,6 +198,11 @@ export class Upgrades {
   async check(next: ProgramVersion, retire: readonly string[]): Promise<string | undefined> {
     const outcome = await this.enqueue(next, { retire }, "manual", true);
     return outcome.ok ? undefined : outcome.error.message.replace(/^upgrade refused: /, "");
+  }
+
+  /** Whether a version checked by `check` waits for `settle`. */
+  get holding(): boolean {
+    return this.queue[0]?.checked === true;
   }
 
   /** Switches to the version held by `check` (true), or forgets it (false). */
@@ -225,7 +251,8 @@ export class Upgrades {
   step(): void {
     const p = this.queue[0];
     // a held version waits for `settle`, and one asked of the peers for their answer
-    if (p && !p.checked && !(p.peers && !p.peers.answered)) {
+    // ... and a next upgrade waits for a rolling one to be out everywhere: never more than two versions at once
+    if (p && !p.checked && !(p.peers && !p.peers.answered) && !this.window?.rolling) {
       if (!p.trial) this.begin(p);
       else {
         // the trials settle about in the order they started: each one is looked at until it has
@@ -355,10 +382,14 @@ export class Upgrades {
       // the program's VM runs the new names' code and watches the health of every VM
       return this.finish(p, { ok: true, version: trial.next.number });
     }
-    this.host.peers?.settle(true);
+    const groups = this.host.peers?.groups() ?? [];
+    // one group (a pool, a cluster of one node) switches at once; more roll out group by group
+    this.host.peers?.settle(true, groups.length > 1 ? groups[0] : undefined);
     // the new names' values: the new version's top-level code, reduced to them, runs as a task
     this.host.core.spawnTaskOf(trial.entry, 0, 0);
-    this.openWindow(p.options);
+    this.openWindow(p.options, groups.length > 1 ? { groups, at: 0 } : undefined);
+    // a cluster's nodes say so as they switch (a pool's workers are one group without a name)
+    for (const node of groups.length > 1 ? groups.slice(0, 1) : groups) if (node !== "") this.emit({ kind: "node-switched", version: trial.next.number, node });
     this.finish(p, { ok: true, version: trial.next.number });
   }
 
@@ -450,21 +481,30 @@ export class Upgrades {
 
   // ---------------------------------------------------------------- the health window
 
-  private counters(): { ended: number; failed: number; switches: number } {
+  private counters(group?: string): { ended: number; failed: number; switches: number } {
     const core = this.host.core;
     this.counterSlot ||= core.allocTable(24);
     core.actorCounters(this.counterSlot);
     const f64 = new Float64Array(core.memory.buffer, this.counterSlot, 3);
-    const elsewhere = this.host.peers?.counters() ?? { ended: 0, failed: 0 };
+    const elsewhere = this.host.peers?.counters(group) ?? { ended: 0, failed: 0 };
     return { ended: f64[0] + elsewhere.ended, failed: f64[1] + elsewhere.failed, switches: f64[2] };
   }
 
-  private openWindow(options: UpgradeOptions): void {
+  private openWindow(options: UpgradeOptions, rolling?: { groups: string[]; at: number }): void {
     const ms = options.healthWindowMs ?? DEFAULTS.healthWindowMs;
     // while the program waits, the window is still checked (a metric may cross its threshold)
     const timer = setInterval(() => (this.host.running ? this.host.wake() : this.checkWindow()), Math.min(100, Math.max(1, ms)));
     (timer as { unref?: () => void }).unref?.();
-    this.window = { until: performance.now() + ms, ...this.counters(), options, timer };
+    this.window = { until: performance.now() + ms, ...this.counters(rolling?.groups[rolling.at]), options, timer, rolling };
+  }
+
+  /** The group a rolling upgrade watched was healthy: the next one switches, and is watched in turn. */
+  private rollOn(rolling: { groups: string[]; at: number }, options: UpgradeOptions): void {
+    clearInterval(this.window!.timer);
+    const node = rolling.groups[rolling.at + 1];
+    this.host.peers?.settle(true, node);
+    this.openWindow(options, { groups: rolling.groups, at: rolling.at + 1 });
+    this.emit({ kind: "node-switched", version: this.current.number, node });
   }
 
   private endWindow(healthy: boolean): void {
@@ -477,15 +517,20 @@ export class Upgrades {
   private checkWindow(): void {
     const w = this.window;
     if (!w) return;
-    const now = this.counters();
+    const watched = w.rolling?.groups[w.rolling.at];
+    const now = this.counters(watched);
     const ended = now.ended - w.ended;
     const failed = now.failed - w.failed + (now.switches - w.switches);
     const rate = ended > 0 ? failed / ended : failed > 0 ? 1 : 0;
     const { maxErrorRate = DEFAULTS.maxErrorRate, minMessages = DEFAULTS.minMessages, rollbackWhen } = w.options;
     if (ended + (now.switches - w.switches) >= minMessages && rate > maxErrorRate) {
-      this.rollback("error-rate", `${failed} of ${ended} messages failed in the health window`);
+      const where = watched === undefined ? "" : ` of ${watched}`;
+      this.rollback("error-rate", `${failed} of ${ended} messages failed in the health window${where}`);
     } else if (rollbackWhen?.()) {
       this.rollback("metric", "the metric crossed its threshold");
-    } else if (performance.now() >= w.until) this.endWindow(true);
+    } else if (performance.now() >= w.until) {
+      if (w.rolling && w.rolling.at + 1 < w.rolling.groups.length) this.rollOn(w.rolling, w.options);
+      else this.endWindow(true);
+    }
   }
 }

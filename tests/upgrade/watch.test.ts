@@ -125,6 +125,6 @@ describe("noodle run --watch", () => {
   it("does not go with a cluster, whose nodes it does not upgrade", () => {
     const r = cli(["run", "--watch", "--cluster", "nats://127.0.0.1:1", "prog.nc"]);
     expect(r.code).toBe(64);
-    expect(r.stderr).toMatch(/--watch upgrades a program running on this machine: it does not go with --cluster/);
+    expect(r.stderr).toMatch(/--watch upgrades a program running on this machine: with --cluster, upgrade it with noodle upgrade --cluster URL FILE\.nc/);
   });
 });
