@@ -188,6 +188,11 @@ export interface WorkerStats {
   messages: number;
   /** Functions the compiled tier of this worker's VMs compiled (or took from the worker's cache). */
   jitCompiled: number;
+  /** Instructions its VMs ran, their heap bytes in use and committed, and their full collections. */
+  instructions: number;
+  heapInUse: number;
+  heapCommitted: number;
+  collections: number;
 }
 
 /** The strings of a message (module hashes, function names), each sent once and named by its index. */

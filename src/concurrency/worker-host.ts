@@ -84,7 +84,8 @@ class WorkerHost {
   private readonly ready = new Map<string, Program>();
   private readonly replicas = new Map<string, Promise<Replica>>();
   private readonly kernels = new Map<CoreVariant, Promise<KernelVm>>();
-  private readonly stats: Omit<WorkerStats, "jitCompiled"> = { modulesLoaded: 0, tasksRun: 0, actors: 0, messages: 0 };
+  /** What this worker counts as it goes; the rest of its WorkerStats is read from its VMs when asked. */
+  private readonly stats: Pick<WorkerStats, "modulesLoaded" | "tasksRun" | "actors" | "messages"> = { modulesLoaded: 0, tasksRun: 0, actors: 0, messages: 0 };
   /** Every VM made here for programs and their replicas. */
   private readonly vms: VM[] = [];
   private readonly hosted: HostedOnWorker;
@@ -132,7 +133,15 @@ class WorkerHost {
   }
 
   counts(): WorkerStats {
-    return { ...this.stats, jitCompiled: this.vms.reduce((n, vm) => n + vm.jitStats().compiled, 0) };
+    const sum = (of: (vm: VM) => number) => this.vms.reduce((n, vm) => n + of(vm), 0);
+    return {
+      ...this.stats,
+      jitCompiled: sum((vm) => vm.jitStats().compiled),
+      instructions: sum((vm) => vm.core.stepsExecuted()),
+      heapInUse: sum((vm) => vm.core.heapInUse()),
+      heapCommitted: sum((vm) => vm.core.heapCommitted()),
+      collections: sum((vm) => vm.core.collectionCount()),
+    };
   }
 
   /** A replica's limits and capabilities: the caller's, within this machine's policy; its compiled tier the caller's. */

@@ -226,6 +226,26 @@ export class MetricsRegistry {
     return this.metrics.get(name);
   }
 
+  /**
+   * Runs `refresh` before each scrape (the server awaits `refresh()` before `render`): for values
+   * that must be asked for, such as a pool's workers'. Returns what removes it.
+   */
+  addRefresh(refresh: () => Promise<void>): () => void {
+    this.refreshes.add(refresh);
+    return () => this.refreshes.delete(refresh);
+  }
+  private readonly refreshes = new Set<() => Promise<void>>();
+
+  /** Runs every refresh, giving up on those not done within `ms` (their values stay as last read). */
+  async refresh(ms = 500): Promise<void> {
+    if (this.refreshes.size === 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+    const all = Promise.all([...this.refreshes].map((r) => r().catch(() => undefined)));
+    await Promise.race([all, late]);
+    clearTimeout(timer);
+  }
+
   /** Runs `collect` before each rendering (to read values kept elsewhere); returns what removes it. */
   addCollector(collect: () => void): () => void {
     this.collectors.add(collect);

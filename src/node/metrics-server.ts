@@ -15,7 +15,7 @@ export interface MetricsServer {
 
 /** The metrics of `registry` served on `host`:`port` from now on. */
 export function serveMetrics(registry: MetricsRegistry, port: number, host = "127.0.0.1"): Promise<MetricsServer> {
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (path !== "/metrics") {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("not found: metrics are at /metrics\n");
@@ -27,6 +27,7 @@ export function serveMetrics(registry: MetricsRegistry, port: number, host = "12
     }
     let text: string;
     try {
+      await registry.refresh();
       text = registry.render();
     } catch (e) {
       res.writeHead(500, { "content-type": "text/plain; charset=utf-8" }).end(`metrics cannot be read: ${(e as Error).message}\n`);

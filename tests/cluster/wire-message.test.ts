@@ -151,7 +151,21 @@ describe("wire messages: what the pool sends", () => {
       { t: "ready" },
       { t: "gemm-done", id: 9, c: new Float64Array([19, 22, 43, 50]) },
       { t: "pmap-done", id: 4, error: { code: 4002, message: "instruction budget exhausted", trace: [], frames: undefined } },
-      { t: "stats", id: 1, stats: { modulesLoaded: 1, tasksRun: 512, actors: 0, messages: 3, jitCompiled: 2 } },
+      {
+        t: "stats",
+        id: 1,
+        stats: {
+          modulesLoaded: 1,
+          tasksRun: 512,
+          actors: 0,
+          messages: 3,
+          jitCompiled: 2,
+          instructions: 1e9,
+          heapInUse: 65536,
+          heapCommitted: 1 << 20,
+          collections: 4,
+        },
+      },
       { t: "out", client: 1, fd: 2, text: "warning\n" },
       { t: "lane-ring" },
     ];

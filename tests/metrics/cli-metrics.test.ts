@@ -119,6 +119,12 @@ describe("noodle run --metrics", () => {
     expect(sampleValue(f, "jobs_done_total")).toBe(3);
     expect(sampleValue(f, "noodle_workers", { state: "up" })).toBe(2);
     expect(sampleValue(f, "noodle_workers_lost_total")).toBe(0);
+    // the workers' VMs, asked for at the scrape: the jobs ran there
+    const workers = ["0", "1"];
+    const ran = workers.map((w) => sampleValue(f, "noodle_worker_instructions_total", { worker: w }));
+    expect(ran.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    for (const w of workers) expect(sampleValue(f, "noodle_worker_heap_bytes", { worker: w, kind: "committed" })).toBeGreaterThan(0);
+    expect(f.get("noodle_worker_gc_collections_total")?.type).toBe("counter");
     const ended = await run.ended;
     expect(ended.code).toBe(0);
     expect(ended.stdout).toBe("399980000 [2, 4, 6]\n");

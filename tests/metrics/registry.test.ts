@@ -70,6 +70,25 @@ describe("MetricsRegistry", () => {
   });
 });
 
+describe("refreshes before a scrape", () => {
+  it("wait for values that must be asked for, and give up on one that does not answer", async () => {
+    const r = new MetricsRegistry();
+    const asked = r.gauge("asked_value", "A value asked for");
+    let n = 0;
+    r.addRefresh(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      asked.set(++n);
+    });
+    const never = r.addRefresh(() => new Promise(() => {}));
+    // a refresh that never answers does not hold the scrape (the test would time out)
+    await r.refresh(50);
+    expect(sampleValue(parsePrometheusText(r.render()), "asked_value")).toBe(1);
+    never();
+    await r.refresh();
+    expect(sampleValue(parsePrometheusText(r.render()), "asked_value")).toBe(2);
+  });
+});
+
 describe("the strict reader used by these tests", () => {
   it("refuses malformed text", () => {
     const good = "# HELP a A\n# TYPE a counter\na 1\n";
