@@ -71,19 +71,26 @@ function watch(path: string, ...options: string[]): Watched {
 }
 
 describe("noodle run --watch", () => {
-  it("upgrades the running program when its file changes, and says so on stderr", async () => {
-    const path = folder.file("counter.nc", program(1));
-    const w = watch(path);
-    await w.started;
-    writeFileSync(path, program(2, "count * 10"));
-    await w.waitFor(/upgraded to version 2\n/);
-    expect(await w.exit).toBe(0);
-    const m = /^running\nversion 2 sent (\d+) counted (\d+)\n$/.exec(w.stdout());
-    expect(m).not.toBeNull();
-    // every message counted once, and the answer comes from the new get
-    expect(Number(m![2])).toBe(Number(m![1]) * 10);
-    expect(w.stderr()).toBe("upgraded to version 2\n");
-  }, 30_000);
+  it.each([
+    ["in one VM", "counter.nc", []],
+    ["whose actors live on the workers of a pool", "pooled.nc", ["--workers", "2"]],
+  ])(
+    "upgrades the running program %s when its file changes, and says so on stderr",
+    async (_, file, options) => {
+      const path = folder.file(file, program(1));
+      const w = watch(path, ...options);
+      await w.started;
+      writeFileSync(path, program(2, "count * 10"));
+      await w.waitFor(/upgraded to version 2\n/);
+      expect(await w.exit).toBe(0);
+      const m = /^running\nversion 2 sent (\d+) counted (\d+)\n$/.exec(w.stdout());
+      expect(m).not.toBeNull();
+      // every message counted once, and the answer comes from the new get
+      expect(Number(m![2])).toBe(Number(m![1]) * 10);
+      expect(w.stderr()).toBe("upgraded to version 2\n");
+    },
+    30_000,
+  );
 
   it("reports a refused upgrade (1005) and a compile error, keeps running version 1, and takes the next good version", async () => {
     const path = folder.file("refused.nc", program(1));
@@ -109,20 +116,7 @@ describe("noodle run --watch", () => {
     expect(r.stderr).toMatch(/--watch upgrades from source: it takes a FILE\.nc/);
   });
 
-  it("upgrades a program whose actors live on the workers of a pool", async () => {
-    const path = folder.file("pooled.nc", program(1));
-    const w = watch(path, "--workers", "2");
-    await w.started;
-    writeFileSync(path, program(2, "count * 10"));
-    await w.waitFor(/upgraded to version 2\n/);
-    expect(await w.exit).toBe(0);
-    const m = /^running\nversion 2 sent (\d+) counted (\d+)\n$/.exec(w.stdout());
-    expect(m).not.toBeNull();
-    expect(Number(m![2])).toBe(Number(m![1]) * 10);
-    expect(w.stderr()).toBe("upgraded to version 2\n");
-  }, 30_000);
-
-  it("does not go with a cluster, whose nodes it does not upgrade", () => {
+  it("does not go with a cluster, whose programs noodle upgrade reaches", () => {
     const r = cli(["run", "--watch", "--cluster", "nats://127.0.0.1:1", "prog.nc"]);
     expect(r.code).toBe(64);
     expect(r.stderr).toMatch(/--watch upgrades a program running on this machine: with --cluster, upgrade it with noodle upgrade --cluster URL FILE\.nc/);
