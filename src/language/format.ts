@@ -1,0 +1,83 @@
+// `noodle fmt` and the language service's formatting: one canonical layout for a source file
+// (docs/formatting.md). Browser-safe: it needs the compiler's front end only.
+import type { Program } from "../compiler/ast.js";
+import { type Diagnostic, DiagnosticBag, SourceFile } from "../compiler/diagnostics.js";
+import { lex } from "../compiler/lexer.js";
+import { parse } from "../compiler/parser.js";
+import { Layout, type ParseFacts } from "./layout.js";
+import { triviaOf } from "./trivia.js";
+
+/** Lines are broken to fit in this many columns where a list allows it. */
+export const FORMAT_WIDTH = 100;
+
+export type FormatResult = { ok: true; text: string } | { ok: false; diagnostics: Diagnostic[] };
+
+/** The source in the canonical layout, or the compile errors of a file that does not parse. */
+export function formatSource(source: string, file = "<input>"): FormatResult {
+  const src = new SourceFile(file, source);
+  const diags = new DiagnosticBag();
+  const program = parse(src, diags);
+  if (diags.hasErrors) return { ok: false, diagnostics: diags.items };
+  // a line break in the layout is "\n"; a "\r\n" file is read as if written with "\n"
+  const text = source.replace(/\r\n?/g, "\n");
+  const tokens = text === source ? lexAgain(src) : lexAgain(new SourceFile(file, text));
+  const layout = new Layout(tokens, triviaOf(text, tokens), parseFacts(program, tokens));
+  return { ok: true, text: layout.print(FORMAT_WIDTH) };
+}
+
+function lexAgain(src: SourceFile) {
+  return lex(src, new DiagnosticBag());
+}
+
+/** Which `{` open literals and where statements begin, from the syntax tree. */
+function parseFacts(program: Program, tokens: { kind: string; span: { start: number } }[]): ParseFacts {
+  const tokenAt = new Map<number, number>();
+  tokens.forEach((t, i) => tokenAt.set(t.span.start, i));
+  const literalBraces = new Map<number, "map" | "struct">();
+  const statementStarts = new Set<number>();
+  const braceFrom = (offset: number) => {
+    // the `{` after a struct literal's or pattern's name
+    for (let i = tokenAt.get(offset) ?? tokens.length; i < tokens.length; i++) {
+      if (tokens[i].kind === "{") {
+        literalBraces.set(tokens[i].span.start, "struct");
+        return;
+      }
+    }
+  };
+  const starts = (nodes: { span: { start: number } }[]) => {
+    for (const n of nodes) statementStarts.add(n.span.start);
+  };
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+      return;
+    }
+    if (node === null || typeof node !== "object") return;
+    const n = node as Record<string, unknown> & { kind?: string; span: { start: number } };
+    switch (n.kind) {
+      case "Program":
+      case "Block":
+        starts(n.body as Program["body"]);
+        break;
+      case "Actor":
+        starts([...(n.state as Program["body"]), ...(n.methods as Program["body"])]);
+        break;
+      case "Struct":
+        starts(n.fields as { span: { start: number } }[]);
+        break;
+      case "Match":
+        starts(n.cases as { span: { start: number } }[]);
+        break;
+      case "Map":
+        literalBraces.set(n.span.start, "map");
+        break;
+      case "StructLit":
+      case "PStruct":
+        braceFrom(n.span.start);
+        break;
+    }
+    for (const key in n) if (key !== "span" && typeof n[key] === "object") visit(n[key]);
+  };
+  visit(program);
+  return { literalBraces, statementStarts };
+}
