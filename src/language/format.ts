@@ -14,19 +14,15 @@ export type FormatResult = { ok: true; text: string } | { ok: false; diagnostics
 
 /** The source in the canonical layout, or the compile errors of a file that does not parse. */
 export function formatSource(source: string, file = "<input>"): FormatResult {
-  const src = new SourceFile(file, source);
+  // a line break in the layout is "\n"; a "\r\n" file is read as if written with "\n" (same lines and columns)
+  const text = source.replace(/\r\n?/g, "\n");
+  const src = new SourceFile(file, text);
   const diags = new DiagnosticBag();
   const program = parse(src, diags);
   if (diags.hasErrors) return { ok: false, diagnostics: diags.items };
-  // a line break in the layout is "\n"; a "\r\n" file is read as if written with "\n"
-  const text = source.replace(/\r\n?/g, "\n");
-  const tokens = text === source ? lexAgain(src) : lexAgain(new SourceFile(file, text));
+  const tokens = lex(src, new DiagnosticBag());
   const layout = new Layout(tokens, triviaOf(text, tokens), parseFacts(program, tokens));
   return { ok: true, text: layout.print(FORMAT_WIDTH) };
-}
-
-function lexAgain(src: SourceFile) {
-  return lex(src, new DiagnosticBag());
 }
 
 /** Which `{` open literals and where statements begin, from the syntax tree. */
@@ -76,7 +72,10 @@ function parseFacts(program: Program, tokens: { kind: string; span: { start: num
         braceFrom(n.span.start);
         break;
     }
-    for (const key in n) if (key !== "span" && typeof n[key] === "object") visit(n[key]);
+    for (const key in n) {
+      const value = n[key];
+      if (key !== "span" && value !== null && typeof value === "object") visit(value);
+    }
   };
   visit(program);
   return { literalBraces, statementStarts };

@@ -181,7 +181,7 @@ export class Layout {
       lines.push(current);
     };
     const addTrivia = (t: Trivia) => {
-      current.parts.push(this.trailing(t.trailing).doc);
+      if (t.trailing.length > 0) current.parts.push(this.trailing(t.trailing).doc);
       for (const c of t.leading) {
         if (c.breaksBefore > 0 || current === head) startLine(c.breaksBefore);
         else current.parts.push(" ");
@@ -194,14 +194,16 @@ export class Layout {
       const at = first(child);
       const t = this.trivia[at];
       addTrivia(t);
+      let space = "";
       if (t.breaksBefore > 0 || current === head) startLine(t.breaksBefore, at);
-      else if (current.lastToken !== undefined) current.parts.push(this.space(current.lastToken, at));
+      else if (current.lastToken !== undefined) space = this.space(current.lastToken, at);
       else {
         // after a /* comment */ on the same line
-        current.parts.push(" ");
+        space = " ";
         current.firstToken = at;
       }
-      current.parts.push(this.node(child).doc);
+      const laid = this.node(child).doc;
+      current.parts.push(typeof laid === "string" ? space + laid : [space, laid]);
       current.lastToken = last(child);
     }
     addTrivia(this.trivia[close]);
@@ -261,10 +263,13 @@ export class Layout {
     // comments after the opening bracket stay on its line
     const afterOpen = this.trailing(this.trivia[g.open + 1].trailing);
     let forced = afterOpen.forced;
+    // comments after an item's `,` (on its line) go with the item, before the line breaks
     const laid = items.map(({ children, sep }, i) => {
-      const parts = this.sequence(sep === undefined ? children : [...children, sep], i === 0);
-      forced ||= parts.forced;
-      return parts;
+      const parts = this.sequence(sep === undefined ? children : [...children, sep], true);
+      const next = items[i + 1];
+      const after = next ? this.trailing(this.trivia[first(next.children[0] ?? next.sep!)].trailing) : { doc: "", forced: false };
+      forced ||= parts.forced || after.forced;
+      return { doc: [parts.doc, after.doc], forced: parts.forced || after.forced };
     });
     const closing = this.trivia[g.close];
     const tail: Doc[] = items.length ? [this.trailing(closing.trailing).doc] : [];
@@ -275,6 +280,7 @@ export class Layout {
     }
     if (items.length === 0 && closing.leading.length === 0 && closing.trailing.length === 0) return { doc: open + close, forced: false };
 
+    if (items.length === 0 && !forced) return { doc: [open, afterOpen.doc, " ", close], forced };
     const padding = g.type === "struct" ? line : softline;
     let inner: Doc[];
     if (matrix) inner = this.matrixRows(g, items, laid);
@@ -282,7 +288,7 @@ export class Layout {
       inner = [];
       laid.forEach((l, i) => inner.push(i > 0 ? line : "", l.doc));
     }
-    const laidOut = group([open, afterOpen.doc, indent([padding, inner, tail]), padding, close], forced);
+    const laidOut = group([open, afterOpen.doc, indent(items.length ? [padding, inner, tail] : tail), padding, close], forced);
     const hug = forced ? undefined : this.hugged(g, items, laid);
     return { doc: hug ? choice([laidOut, hug, laidOut]) : laidOut, forced };
   }
@@ -314,7 +320,7 @@ export class Layout {
     if (rows[rows.length - 1].length === 0) rows.pop();
     let cells: string[] | undefined;
     if (!this.hasComments(g.open + 1, g.close)) {
-      const texts = items.map((it) => printDoc(this.sequence(it.children).doc, Number.POSITIVE_INFINITY));
+      const texts = items.map((it) => printDoc(this.sequence(it.children, true).doc, Number.POSITIVE_INFINITY));
       if (texts.every((t) => !t.includes("\n"))) cells = texts;
     }
     const columns = Math.max(...rows.map((r) => r.length));
@@ -353,14 +359,14 @@ export class Layout {
    * Nodes on one line with their spaces and comments. A comment on a line of its own keeps a
    * line of its own (and makes the list around it break).
    */
-  private sequence(nodes: Node[], skipFirstTrailing = false): Laid {
+  private sequence(nodes: Node[], skipFirstTrailing: boolean): Laid {
     const out: Doc[] = [];
     let forced = false;
     let prev: number | undefined;
     nodes.forEach((n, k) => {
       const at = first(n);
       const t = this.trivia[at];
-      if (!(skipFirstTrailing && k === 0)) {
+      if (t.trailing.length > 0 && !(skipFirstTrailing && k === 0)) {
         const trailing = this.trailing(t.trailing);
         out.push(trailing.doc);
         forced ||= trailing.forced;
@@ -374,10 +380,11 @@ export class Layout {
         const lastComment = t.leading[t.leading.length - 1];
         out.push(lastComment.line || t.breaksBefore > 0 ? hardline : " ");
         forced = true;
-      } else if (prev !== undefined) out.push(this.space(prev, at));
+      }
+      const space = prev !== undefined && t.leading.length === 0 ? this.space(prev, at) : "";
       const laid = this.node(n);
       forced ||= laid.forced;
-      out.push(laid.doc);
+      out.push(typeof laid.doc === "string" ? space + laid.doc : [space, laid.doc]);
       prev = last(n);
     });
     return { doc: out, forced };
