@@ -265,7 +265,7 @@ export class Layout {
     let forced = afterOpen.forced;
     // comments after an item's `,` (on its line) go with the item, before the line breaks
     const laid = items.map(({ children, sep }, i) => {
-      const parts = this.sequence(sep === undefined ? children : [...children, sep], true);
+      const parts = this.sequence(sep === undefined ? children : [...children, sep]);
       const next = items[i + 1];
       const after = next ? this.trailing(this.trivia[first(next.children[0] ?? next.sep!)].trailing) : { doc: "", forced: false };
       forced ||= parts.forced || after.forced;
@@ -320,7 +320,7 @@ export class Layout {
     if (rows[rows.length - 1].length === 0) rows.pop();
     let cells: string[] | undefined;
     if (!this.hasComments(g.open + 1, g.close)) {
-      const texts = items.map((it) => printDoc(this.sequence(it.children, true).doc, Number.POSITIVE_INFINITY));
+      const texts = items.map((it) => printDoc(this.sequence(it.children).doc, Number.POSITIVE_INFINITY));
       if (texts.every((t) => !t.includes("\n"))) cells = texts;
     }
     const columns = Math.max(...rows.map((r) => r.length));
@@ -335,7 +335,8 @@ export class Layout {
     rows.forEach((r, ri) => {
       if (ri > 0) out.push(line);
       r.forEach((i, c) => {
-        if (c > 0) out.push(" ");
+        // after a `//` comment the row goes on on the next line
+        if (c > 0) out.push(laid[r[c - 1]].forced ? hardline : " ");
         if (!cells) {
           out.push(laid[i].doc);
           return;
@@ -359,33 +360,39 @@ export class Layout {
    * Nodes on one line with their spaces and comments. A comment on a line of its own keeps a
    * line of its own (and makes the list around it break).
    */
-  private sequence(nodes: Node[], skipFirstTrailing: boolean): Laid {
+  private sequence(nodes: Node[]): Laid {
     const out: Doc[] = [];
     let forced = false;
     let prev: number | undefined;
+    // whether the output so far ends with a line break
+    let broke = false;
     nodes.forEach((n, k) => {
       const at = first(n);
       const t = this.trivia[at];
-      if (t.trailing.length > 0 && !(skipFirstTrailing && k === 0)) {
-        const trailing = this.trailing(t.trailing);
-        out.push(trailing.doc);
-        forced ||= trailing.forced;
+      // the first node's are the comments after the item before (see list)
+      if (k > 0) {
+        for (const c of t.trailing) {
+          // inside an item, a line break must follow a `//` comment right away
+          out.push(` ${c.text}`);
+          if (c.line) out.push(hardline);
+          broke = c.line;
+          forced ||= c.line;
+        }
       }
-      if (t.leading.length > 0) {
-        t.leading.forEach((c, j) => {
-          if (j > 0) out.push(c.breaksBefore > 0 ? hardline : " ");
-          else if (prev !== undefined) out.push(hardline);
-          out.push(c.text);
-        });
-        const lastComment = t.leading[t.leading.length - 1];
-        out.push(lastComment.line || t.breaksBefore > 0 ? hardline : " ");
+      t.leading.forEach((c, j) => {
+        if (!broke && (j > 0 || prev !== undefined)) out.push(j > 0 && c.breaksBefore === 0 ? " " : hardline);
+        out.push(c.text);
+        broke = c.line || (j === t.leading.length - 1 && t.breaksBefore > 0);
+        if (broke) out.push(hardline);
+        else if (j === t.leading.length - 1) out.push(" ");
         forced = true;
-      }
-      const space = prev !== undefined && t.leading.length === 0 ? this.space(prev, at) : "";
+      });
+      const space = prev !== undefined && !broke && t.leading.length === 0 ? this.space(prev, at) : "";
       const laid = this.node(n);
       forced ||= laid.forced;
       out.push(typeof laid.doc === "string" ? space + laid.doc : [space, laid.doc]);
       prev = last(n);
+      broke = false;
     });
     return { doc: out, forced };
   }
