@@ -64,7 +64,8 @@ const isWord = (c: string | undefined) => c !== undefined && /[\w]/.test(c);
 function respace(text: string, choices: string[]): string {
   const tokens = lex(new SourceFile("x.nc", text), new DiagnosticBag());
   let out = "";
-  let depth = 0;
+  // the brackets open here; inside ( ) and [ ] a line break means nothing, inside { } it may
+  const open: string[] = [];
   let k = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
@@ -73,15 +74,15 @@ function respace(text: string, choices: string[]): string {
     if (gap === " ") {
       let pick = choices[k++ % choices.length];
       // a line break outside ( ) and [ ] could end a statement: there only spaces and /* */ go
-      if (depth === 0 && pick.includes("\n")) pick = " ";
+      const free = open.length > 0 && open[open.length - 1] !== "{";
+      if (!free && pick.includes("\n")) pick = " ";
       // nothing between two words would make them one
       if (pick === "" && isWord(out[out.length - 1]) && isWord(t.text[0])) pick = " ";
       out += pick;
     } else out += gap;
     out += t.text;
-    if (t.kind === "(" || t.kind === "[") depth++;
-    else if (t.kind === ")" || t.kind === "]") depth--;
-    else if (t.kind === "{" || t.kind === "}") depth = depth > 0 ? depth : 0;
+    if (t.kind === "(" || t.kind === "[" || t.kind === "{") open.push(t.kind);
+    else if (t.kind === ")" || t.kind === "]" || t.kind === "}") open.pop();
   }
   return out + text.slice(tokens[tokens.length - 1].span.end);
 }
