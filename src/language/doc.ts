@@ -29,11 +29,26 @@ export const choice = (layouts: Doc[]): Doc => ({ kind: "choice", layouts });
 
 export const INDENT = "  ";
 
-type Mode = "flat" | "break";
-interface Command {
-  indent: number;
-  mode: Mode;
-  doc: Doc;
+const FLAT = 0;
+const BREAK = 1;
+type Mode = typeof FLAT | typeof BREAK;
+
+const indentations: string[] = [];
+const indentation = (level: number) => (indentations[level] ??= INDENT.repeat(level));
+
+/** What is left to print: documents with their indentation and mode, in parallel arrays (no object per entry). */
+class Stack {
+  readonly docs: Doc[] = [];
+  readonly levels: number[] = [];
+  readonly modes: Mode[] = [];
+  push(level: number, mode: Mode, doc: Doc): void {
+    this.docs.push(doc);
+    this.levels.push(level);
+    this.modes.push(mode);
+  }
+  get length(): number {
+    return this.docs.length;
+  }
 }
 
 /** Prints a document; lines longer than `width` are broken where its groups allow. */
@@ -41,42 +56,45 @@ export function printDoc(doc: Doc, width: number): string {
   const out: string[] = [];
   let column = 0;
   let suffixes: string[] = [];
-  const stack: Command[] = [{ indent: 0, mode: "break", doc }];
+  const stack = new Stack();
+  stack.push(0, BREAK, doc);
   const newline = (level: number) => {
     if (suffixes.length) {
       out.push(...suffixes);
       suffixes = [];
     }
     trimLineEnd(out);
-    out.push("\n", INDENT.repeat(level));
+    out.push("\n", indentation(level));
     column = INDENT.length * level;
   };
   while (stack.length > 0) {
-    const { indent: level, mode, doc: d } = stack.pop()!;
+    const d = stack.docs.pop()!;
+    const level = stack.levels.pop()!;
+    const mode = stack.modes.pop()!;
     if (typeof d === "string") {
       out.push(d);
       const nl = d.lastIndexOf("\n");
       column = nl < 0 ? column + d.length : d.length - nl - 1;
     } else if (Array.isArray(d)) {
-      for (let i = d.length - 1; i >= 0; i--) stack.push({ indent: level, mode, doc: d[i] });
+      for (let i = d.length - 1; i >= 0; i--) stack.push(level, mode, d[i]);
     } else if (d.kind === "indent") {
       // a flat group's lines are its opener's line: a block inside it indents from there
-      stack.push({ indent: mode === "break" ? level + 1 : level, mode, doc: d.content });
+      stack.push(mode === BREAK ? level + 1 : level, mode, d.content);
     } else if (d.kind === "ifBreak") {
-      stack.push({ indent: level, mode, doc: mode === "break" ? d.broken : d.flat });
+      stack.push(level, mode, mode === BREAK ? d.broken : d.flat);
     } else if (d.kind === "group") {
-      const flat: Command = { indent: level, mode: "flat", doc: d.content };
-      const fitsFlat = !d.broken && (mode === "flat" || fits(flat, stack, width - column));
-      stack.push(fitsFlat ? flat : { indent: level, mode: "break", doc: d.content });
+      const flat = !d.broken && (mode === FLAT || fits(d.content, FLAT, stack, width - column));
+      stack.push(level, flat ? FLAT : BREAK, d.content);
     } else if (d.kind === "choice") {
-      const flat: Command = { indent: level, mode: "flat", doc: d.layouts[0] };
-      if (mode === "flat" || fits(flat, stack, width - column)) stack.push(flat);
+      if (mode === FLAT || fits(d.layouts[0], FLAT, stack, width - column)) stack.push(level, FLAT, d.layouts[0]);
       else {
-        const broken = d.layouts.slice(1).map((doc): Command => ({ indent: level, mode: "break", doc }));
-        stack.push(broken.find((c, i) => i === broken.length - 1 || fits(c, stack, width - column)) ?? flat);
+        const n = d.layouts.length;
+        let i = 1;
+        while (i < n - 1 && !fits(d.layouts[i], BREAK, stack, width - column)) i++;
+        stack.push(level, BREAK, d.layouts[i]);
       }
     } else if (d.kind === "line") {
-      if (mode === "flat") {
+      if (mode === FLAT) {
         if (!d.soft) {
           out.push(" ");
           column++;
@@ -97,6 +115,7 @@ export function printDoc(doc: Doc, width: number): string {
 function trimLineEnd(out: string[]): void {
   while (out.length > 0) {
     const last = out[out.length - 1];
+    if (last.length > 0 && last.charCodeAt(last.length - 1) !== 32) return;
     const trimmed = last.replace(/ +$/, "");
     if (trimmed.length > 0) {
       out[out.length - 1] = trimmed;
@@ -107,36 +126,45 @@ function trimLineEnd(out: string[]): void {
 }
 
 /**
- * Whether `next`, printed flat, and what follows it up to the next line break fit in `room`
+ * Whether `next`, printed in `mode`, and what follows it up to the next line break fit in `room`
  * columns. A hard line break inside (a block's) ends the measure: what follows is another line.
  */
-function fits(next: Command, rest: Command[], room: number): boolean {
-  const todo: { mode: Mode; doc: Doc }[] = [{ mode: next.mode, doc: next.doc }];
+function fits(next: Doc, nextMode: Mode, rest: Stack, room: number): boolean {
+  const docs: Doc[] = [next];
+  const modes: Mode[] = [nextMode];
   let restIndex = rest.length;
   while (room >= 0) {
-    let item = todo.pop();
-    if (item === undefined) {
+    if (docs.length === 0) {
       if (restIndex === 0) return true;
-      const r = rest[--restIndex];
-      item = { mode: r.mode, doc: r.doc };
+      restIndex--;
+      docs.push(rest.docs[restIndex]);
+      modes.push(rest.modes[restIndex]);
     }
-    const { mode, doc: d } = item;
+    const d = docs.pop()!;
+    const mode = modes.pop()!;
     if (typeof d === "string") {
       const nl = d.indexOf("\n");
       if (nl >= 0) return room - nl >= 0;
       room -= d.length;
     } else if (Array.isArray(d)) {
-      for (let i = d.length - 1; i >= 0; i--) todo.push({ mode, doc: d[i] });
+      for (let i = d.length - 1; i >= 0; i--) {
+        docs.push(d[i]);
+        modes.push(mode);
+      }
     } else if (d.kind === "indent") {
-      todo.push({ mode, doc: d.content });
+      docs.push(d.content);
+      modes.push(mode);
     } else if (d.kind === "ifBreak") {
-      todo.push({ mode, doc: mode === "break" ? d.broken : d.flat });
+      docs.push(mode === BREAK ? d.broken : d.flat);
+      modes.push(mode);
     } else if (d.kind === "choice") {
-      todo.push({ mode, doc: d.layouts[0] });
+      docs.push(d.layouts[0]);
+      modes.push(mode);
     } else if (d.kind === "group") {
-      todo.push({ mode: d.broken ? "break" : mode, doc: d.content });
+      docs.push(d.content);
+      modes.push(d.broken ? BREAK : mode);
     } else if (d.kind === "line") {
-      if (mode === "break") return true;
+      if (mode === BREAK) return true;
       if (!d.soft) room--;
     } else if (d.kind === "hardline") {
       return true;

@@ -27,13 +27,22 @@ export function formatSource(source: string, file = "<input>"): FormatResult {
 
 /** Which `{` open literals and where statements begin, from the syntax tree. */
 function parseFacts(program: Program, tokens: { kind: string; span: { start: number } }[]): ParseFacts {
-  const tokenAt = new Map<number, number>();
-  tokens.forEach((t, i) => tokenAt.set(t.span.start, i));
+  // the index of the first token at or after an offset (the tokens are in order)
+  const tokenFrom = (offset: number) => {
+    let lo = 0;
+    let hi = tokens.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (tokens[mid].span.start < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   const literalBraces = new Map<number, "map" | "struct">();
   const statementStarts = new Set<number>();
   const braceFrom = (offset: number) => {
     // the `{` after a struct literal's or pattern's name
-    for (let i = tokenAt.get(offset) ?? tokens.length; i < tokens.length; i++) {
+    for (let i = tokenFrom(offset); i < tokens.length; i++) {
       if (tokens[i].kind === "{") {
         literalBraces.set(tokens[i].span.start, "struct");
         return;

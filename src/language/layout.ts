@@ -203,7 +203,7 @@ export class Layout {
         current.firstToken = at;
       }
       const laid = this.node(child).doc;
-      current.parts.push(typeof laid === "string" ? space + laid : [space, laid]);
+      current.parts.push(typeof laid === "string" ? space + laid : space === "" ? laid : [space, laid]);
       current.lastToken = last(child);
     }
     addTrivia(this.trivia[close]);
@@ -216,13 +216,17 @@ export class Layout {
 
     // statements at the block's indentation; the lines that continue one, one level deeper
     const body: Doc[] = [];
+    // a comment line goes with the code line after it
+    let code: Line | undefined;
+    const continues = new Array<boolean>(lines.length);
+    for (let i = lines.length - 1; i >= 0; i--) {
+      if (lines[i].firstToken !== undefined) code = lines[i];
+      continues[i] = code !== undefined && !this.startsStatement(code.firstToken!);
+    }
     for (let i = 0; i < lines.length; i++) {
       const l = lines[i];
-      // a comment line goes with the code line after it
-      const code = l.firstToken !== undefined ? l : lines.slice(i + 1).find((n) => n.firstToken !== undefined);
-      const continues = code !== undefined && !this.startsStatement(code.firstToken!);
       const breaks = l.blank ? [hardline, hardline] : [hardline];
-      body.push(continues ? indent([...breaks, l.parts]) : [...breaks, l.parts]);
+      body.push(continues[i] ? indent([...breaks, l.parts]) : [...breaks, l.parts]);
     }
     if (!braced) return { doc: [head.parts, body], forced: false };
     return { doc: group(["{", head.parts, indent(body), hardline, "}"], true), forced: false };
@@ -390,7 +394,7 @@ export class Layout {
       const space = prev !== undefined && !broke && t.leading.length === 0 ? this.space(prev, at) : "";
       const laid = this.node(n);
       forced ||= laid.forced;
-      out.push(typeof laid.doc === "string" ? space + laid.doc : [space, laid.doc]);
+      out.push(typeof laid.doc === "string" ? space + laid.doc : space === "" ? laid.doc : [space, laid.doc]);
       prev = last(n);
       broke = false;
     });

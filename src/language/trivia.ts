@@ -35,7 +35,22 @@ export function triviaOf(text: string, tokens: Token[]): Trivia[] {
   return out;
 }
 
+/** The trivia of gaps without comments, by their line breaks (0, 1, 2 or more: all the layout tells apart). */
+const PLAIN: readonly Trivia[] = [0, 1, 2].map((breaks) => Object.freeze({ trailing: [], leading: [], breaksBefore: breaks, anyBreak: breaks > 0 }));
+
 function scanGap(text: string, start: number, end: number, first: boolean): Trivia {
+  // most gaps are a space or a line's indentation: one shared object each
+  let breaks = 0;
+  let plain = true;
+  for (let i = start; i < end && plain; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) breaks++;
+    else if (c === 47) plain = false; // "/"
+  }
+  return plain ? PLAIN[Math.min(breaks, 2)] : scanComments(text, start, end, first);
+}
+
+function scanComments(text: string, start: number, end: number, first: boolean): Trivia {
   const trivia: Trivia = { trailing: [], leading: [], breaksBefore: 0, anyBreak: false };
   let pos = start;
   let breaks = 0;
