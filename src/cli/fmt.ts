@@ -11,12 +11,16 @@ import { UsageError } from "./options.js";
 
 /** `--check` found files to format. */
 const EXIT_UNFORMATTED = 1;
+/** A file could not be written. */
+const EXIT_UNWRITTEN = 1;
 /** A file does not parse (as for `noodle run`). */
 const EXIT_COMPILE = 2;
 
 export interface FmtOutput {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Writes a formatted file (writeFileSync unless given). */
+  writeFile?: (path: string, text: string) => void;
 }
 
 export function fmtCommand(paths: string[], check: boolean, out: FmtOutput): number {
@@ -38,9 +42,11 @@ export function fmtCommand(paths: string[], check: boolean, out: FmtOutput): num
       continue;
     }
     try {
-      writeFileSync(path, result.text);
+      (out.writeFile ?? writeFileSync)(path, result.text);
     } catch (e) {
-      throw new UsageError(9006, formatError("CannotWrite", { path, detail: (e as NodeJS.ErrnoException).code ?? String(e) }));
+      // as `compile` does with an output it cannot write: 9006, exit 1, and the other files go on
+      out.stderr(`noodle: error[9006]: ${formatError("CannotWrite", { path, detail: (e as NodeJS.ErrnoException).code ?? String(e) })}\n`);
+      if (exit === 0) exit = EXIT_UNWRITTEN;
     }
   }
   return exit;

@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { fmtCommand } from "../../src/cli/fmt.js";
 import { cli, scratchFolder } from "../helpers.js";
 
 const MESSY = "func f( a,b ){\nreturn a+b\n}\nprint( f(1,2) )\n";
@@ -83,5 +84,22 @@ describe("noodle fmt", () => {
     expect(none.code).toBe(64);
     expect(none.stderr).toMatch(/^noodle: error\[9003\]/);
     expect(cli(["fmt", "--frobnicate", "x.nc"]).stderr).toMatch(/^noodle: error\[9002\]: unknown option '--frobnicate' for 'fmt'/);
+  });
+
+  it("reports a file it cannot write with 9006, exit 1, and goes on with the others", () => {
+    const a = scratch.file("unwritable.nc", MESSY);
+    const b = scratch.file("writable.nc", MESSY);
+    const err: string[] = [];
+    const written: string[] = [];
+    const writeFile = (path: string, text: string) => {
+      if (path === a) throw Object.assign(new Error("EROFS: read-only file system"), { code: "EROFS" });
+      written.push(path);
+      writeFileSync(path, text);
+    };
+    const code = fmtCommand([a, b], false, { stdout: () => {}, stderr: (t) => err.push(t), writeFile });
+    expect(code).toBe(1);
+    expect(err.join("")).toBe(`noodle: error[9006]: cannot write '${a}': EROFS\n`);
+    expect(written).toEqual([b]);
+    expect(readFileSync(b, "utf8")).toBe(TIDY);
   });
 });

@@ -202,3 +202,15 @@ describe("formatting: what it leaves alone", () => {
     expect(fmt(out)).toBe(out);
   });
 });
+
+describe("formatting: the benchmark's program", () => {
+  it("is canonical as generated, and its careless version formats back to it", async () => {
+    // @ts-expect-error: the benchmark's generator is JavaScript without declarations
+    const { generatedProgram, carelessProgram } = await import("../../bench/suites/lsp/program.js");
+    const canonical: string = generatedProgram(400);
+    expect(fmt(canonical)).toBe(canonical);
+    const careless: string = carelessProgram(400);
+    expect(careless).not.toBe(canonical);
+    expect(fmt(careless)).toBe(canonical);
+  });
+});
