@@ -110,7 +110,6 @@ export class Layout {
         g.close = i;
         this.context[i] = g.type;
         if (g.type === "list" && g.children.some((c) => typeof c === "number" && tokens[c].kind === ";")) g.type = "matrix";
-        if (g.type === "matrix") for (const c of g.children) if (typeof c === "number") this.context[c] = "matrix";
         this.literalClose[i] = g.type === "map" || g.type === "struct";
         into = top.into;
       } else {
