@@ -1,4 +1,4 @@
-// The `noodle` command: run, compile, disasm, check and repl (spec section 8).
+// The `noodle` command: run, compile, disasm, check, fmt and repl (spec section 8).
 import "../node/engine.js";
 import "../node/jit-thread.js";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
@@ -437,6 +437,11 @@ export async function main(argv: string[]): Promise<number> {
         printDiagnostics(c);
         return c.ok ? EXIT_OK : EXIT_COMPILE;
       }
+      case "fmt":
+        return (await import("./fmt.js")).fmtCommand(operands, values.check === true, {
+          stdout: (t) => process.stdout.write(t),
+          stderr: (t) => process.stderr.write(t),
+        });
       case "db": {
         // loaded on demand, like the REPL
         const { dbCommand, DbUsageError } = await import("./db.js");

@@ -96,6 +96,14 @@ export const COMMANDS: CommandSpec[] = [
   },
   { name: "disasm", synopsis: "[options] FILE.nbc|FILE.nc", summary: "show bytecode as text", options: [...IMPORT_READS, HELP], operands: { min: 1, max: 1 } },
   { name: "check", synopsis: "[options] FILE.nc", summary: "report compile errors only", options: [...IMPORT_READS, HELP], operands: { min: 1, max: 1 } },
+  {
+    name: "fmt",
+    synopsis: "[--check] FILE.nc|DIR...",
+    summary: "format source files in place",
+    options: [{ name: "check", help: "write nothing; list the files that are not formatted and exit 1 if there are any" }, HELP],
+    operands: { min: 1, max: Number.POSITIVE_INFINITY },
+    details: "A directory stands for the .nc files under it. A file that does not parse is left as it is: its errors are printed and the exit status is 2.",
+  },
   { name: "repl", synopsis: "[options]", summary: "interactive session", options: [...LIMITS, ...CAPABILITIES, HELP], operands: { min: 0, max: 0 } },
   {
     name: "node",

@@ -15,7 +15,13 @@ let D = cat.category({
   "arrows": {"p": ["X", "Y"], "q": ["Y", "Z"], "r": ["X", "Z"]},
   "compose": {"q.p": "r"}
 })
-let F = cat.functor(C, D, {"A": "X", "B": "Y", "C": "Z"}, {"f": "p", "g": "q", "h": "r"}, {"name": "F"})
+let F = cat.functor(
+  C,
+  D,
+  {"A": "X", "B": "Y", "C": "Z"},
+  {"f": "p", "g": "q", "h": "r"},
+  {"name": "F"}
+)
 print(F, "sends f to", cat.farrow(F, "f"), "and A to", cat.fobj(F, "A"))
 
 let alpha = cat.identity_nat(F)
@@ -23,7 +29,11 @@ print(alpha, "has component", cat.component(alpha, "A"), "at A")
 
 // a broken law is an error with its code
 try {
-  cat.category({"objects": ["A", "B", "C"], "arrows": {"f": ["A", "B"], "g": ["B", "C"]}, "compose": {}})
+  cat.category({
+    "objects": ["A", "B", "C"],
+    "arrows": {"f": ["A", "B"], "g": ["B", "C"]},
+    "compose": {}
+  })
 } catch e {
   print("not a category:", e.code)
 }

@@ -28,4 +28,11 @@ next()
 print("the counter is at", next())
 
 let squares = map(range(1, 6), x => x * x)
-print("squares:", squares, "evens:", filter(squares, x => x % 2 == 0), "sum:", reduce(squares, (a, b) => a + b, 0))
+print(
+  "squares:",
+  squares,
+  "evens:",
+  filter(squares, x => x % 2 == 0),
+  "sum:",
+  reduce(squares, (a, b) => a + b, 0)
+)

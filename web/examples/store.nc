@@ -12,7 +12,9 @@ s.transaction(() => {
 })
 
 print("keys:", s.keys(""))
-let rows = s.query("SELECT key, det(value) AS d FROM objects WHERE type = 'matrix' AND rows = cols ORDER BY d DESC")
+let rows = s.query(
+  "SELECT key, det(value) AS d FROM objects WHERE type = 'matrix' AND rows = cols ORDER BY d DESC"
+)
 for r in rows {
   print(r["key"], "det =", r["d"])
 }
