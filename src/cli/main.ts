@@ -458,6 +458,10 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw UsageError.of("BadArguments", { detail: `unknown cluster command '${operands[0]}' (status, metrics or up)` }, command);
       }
+      case "lsp":
+        // it serves until the editor sends `exit` or closes its input
+        (await import("../node/lsp-server.js")).startLanguageServer();
+        return EXIT_OK;
       case "repl":
         // loaded on demand: running a file should not pay for the line editor
         return await (await import("./repl.js")).startRepl(limitsFrom(values), permissionsFor(values));

@@ -98,6 +98,13 @@ export const COMMANDS: CommandSpec[] = [
   { name: "check", synopsis: "[options] FILE.nc", summary: "report compile errors only", options: [...IMPORT_READS, HELP], operands: { min: 1, max: 1 } },
   { name: "repl", synopsis: "[options]", summary: "interactive session", options: [...LIMITS, ...CAPABILITIES, HELP], operands: { min: 0, max: 0 } },
   {
+    name: "lsp",
+    synopsis: "[--stdio]",
+    summary: "a language server for editors, speaking LSP on standard input and output",
+    options: [{ name: "stdio", help: "talk on standard input and output (the only way; editors' clients pass it)" }, HELP],
+    operands: { min: 0, max: 0 },
+  },
+  {
     name: "node",
     synopsis: "[options]",
     summary: "join a cluster and run programs' tasks and actors until stopped",
