@@ -25,6 +25,7 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import type { CompletionKind } from "../language/completion.js";
 import type { OutlineKind, OutlineSymbol } from "../language/document-symbols.js";
 import { LanguageService, TOKEN_MODIFIERS, TOKEN_TYPES } from "../language/index.js";
+import { FramingGuard } from "./lsp-framing.js";
 
 /** Long enough to coalesce a burst of keys, short enough that errors show while the hands rest. */
 export const DIAGNOSTICS_DELAY_MS = 50;
@@ -72,7 +73,7 @@ function readSource(path: string): string | undefined {
 }
 
 export function startLanguageServer(input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout): void {
-  const connection = createConnection(new StreamMessageReader(input), new StreamMessageWriter(output));
+  const connection = createConnection(new StreamMessageReader(input.pipe(new FramingGuard())), new StreamMessageWriter(output));
   const documents = new TextDocuments(TextDocument);
   const service = new LanguageService({ readFile: readSource });
   let pending: ReturnType<typeof setTimeout> | undefined;
@@ -89,9 +90,18 @@ export function startLanguageServer(input: NodeJS.ReadableStream = process.stdin
     const doc = documentOf(file);
     return doc ? { uri: pathToUri(file), range: rangeIn(doc, start, end) } : undefined;
   };
+  /** The request's open document (undefined for one that is not open); parameters of the wrong shape are InvalidParams. */
+  const open = (params: unknown): TextDocument | undefined => {
+    const uri = (params as { textDocument?: { uri?: unknown } } | null)?.textDocument?.uri;
+    if (typeof uri !== "string") throw new ResponseError(ErrorCodes.InvalidParams, "the request needs textDocument.uri, a string");
+    return documents.get(uri);
+  };
   /** The request's document, its path and the offset of its position. */
   const at = (params: { textDocument: { uri: string }; position: { line: number; character: number } }) => {
-    const doc = documents.get(params.textDocument.uri);
+    const doc = open(params);
+    const { line, character } = (params.position ?? {}) as { line?: unknown; character?: unknown };
+    if (!Number.isInteger(line) || !Number.isInteger(character) || (line as number) < 0 || (character as number) < 0)
+      throw new ResponseError(ErrorCodes.InvalidParams, "the request needs a position: line and character, whole numbers from 0");
     if (!doc) return undefined;
     return { doc, path: uriToPath(doc.uri), offset: doc.offsetAt(params.position) };
   };
@@ -178,7 +188,7 @@ export function startLanguageServer(input: NodeJS.ReadableStream = process.stdin
 
   connection.onReferences((params) => {
     const p = at(params);
-    return p ? service.references(p.path, p.offset, params.context.includeDeclaration).flatMap((l) => locate(l.file, l.start, l.end) ?? []) : null;
+    return p ? service.references(p.path, p.offset, params.context?.includeDeclaration !== false).flatMap((l) => locate(l.file, l.start, l.end) ?? []) : null;
   });
 
   connection.onPrepareRename((params) => {
@@ -192,6 +202,7 @@ export function startLanguageServer(input: NodeJS.ReadableStream = process.stdin
   connection.onRenameRequest((params) => {
     const p = at(params);
     if (!p) return null;
+    if (typeof params.newName !== "string") throw new ResponseError(ErrorCodes.InvalidParams, "the rename needs newName, a string");
     const r = service.rename(p.path, p.offset, params.newName);
     if (!r.ok) throw new ResponseError(ErrorCodes.InvalidRequest, r.message);
     const changes: Record<string, TextEdit[]> = {};
@@ -204,7 +215,7 @@ export function startLanguageServer(input: NodeJS.ReadableStream = process.stdin
   });
 
   connection.onDocumentSymbol((params) => {
-    const doc = documents.get(params.textDocument.uri);
+    const doc = open(params);
     if (!doc) return null;
     const convert = (s: OutlineSymbol): DocumentSymbol =>
       DocumentSymbol.create(
@@ -219,7 +230,7 @@ export function startLanguageServer(input: NodeJS.ReadableStream = process.stdin
   });
 
   connection.languages.semanticTokens.on((params) => {
-    const doc = documents.get(params.textDocument.uri);
+    const doc = open(params);
     const builder = new SemanticTokensBuilder();
     if (!doc) return builder.build();
     for (const t of service.semanticTokens(uriToPath(doc.uri))) {
