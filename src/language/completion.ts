@@ -8,9 +8,8 @@ import { KEYWORDS } from "../compiler/tokens.js";
 import { stdModuleNames } from "../std/index.js";
 import type { Analysis } from "./analysis.js";
 import { builtinInfo, builtinNames } from "./builtins.js";
-import { declarationLine } from "./describe.js";
+import { declarationLine, parametersOf } from "./describe.js";
 import { type DeclaredKind, visibleAt } from "./scopes.js";
-import type { SymbolInfo } from "./symbol-index.js";
 
 export type CompletionKind = DeclaredKind | "builtin" | "keyword" | "field" | "file";
 
@@ -49,8 +48,9 @@ function scopeItems(a: Analysis, offset: number): CompletionItem[] {
   const seen = new Set<string>();
   for (const n of visibleAt(a.declared, offset)) {
     seen.add(n.name);
-    const symbol = a.index?.at(a.path, n.at)?.symbol;
-    items.push({ label: n.name, kind: n.kind, detail: symbol ? declarationLine(symbol, a.textOf) : n.kind });
+    const params = parametersOf(n.node);
+    const detail = params ? `${n.name}(${params.map((p) => a.text.slice(p.span.start, p.span.end)).join(", ")})` : n.kind;
+    items.push({ label: n.name, kind: n.kind, detail });
   }
   for (const name of builtinNames()) {
     if (seen.has(name)) continue;
@@ -65,10 +65,9 @@ function memberItems(a: Analysis, target: string, offset: number): CompletionIte
   const fe = a.frontEnd;
   const visible = visibleAt(a.declared, offset).find((n) => n.name === target);
   if (!fe || !visible) return [];
-  const symbol = a.index?.at(a.path, visible.at)?.symbol;
-  if (!symbol) return [];
-  if (symbol.kind === "module") {
-    const exports = symbol.module?.exports;
+  const decl = visible.node as A.Stmt | A.Param;
+  if ("kind" in decl && decl.kind === "Import") {
+    const exports = fe.resolutions.modules.get(decl)?.exports;
     if (!exports) return [];
     const items: CompletionItem[] = [];
     for (const [name, sym] of exports) {
@@ -80,18 +79,17 @@ function memberItems(a: Analysis, target: string, offset: number): CompletionIte
     }
     return items;
   }
-  const structs = structOf(a, symbol);
+  const structs = structOf(a, decl);
   return structs.flatMap((s) => s.fields.map((f): CompletionItem => ({ label: f, kind: "field", detail: `field of ${s.name}` })));
 }
 
 /** The struct a variable holds when its declaration says (a type, a struct literal), else every struct in reach. */
-function structOf(a: Analysis, symbol: SymbolInfo): { name: string; fields: string[] }[] {
+function structOf(a: Analysis, decl: A.Stmt | A.Param): { name: string; fields: string[] }[] {
   const r = a.frontEnd!.resolutions;
-  const decl = symbol.decl as (A.Stmt & { type?: A.TypeName }) | A.Param | undefined;
-  const type = decl && "type" in decl ? decl.type : undefined;
+  const type = "type" in decl ? decl.type : undefined;
   const typed = type ? r.types.get(type)?.struct : undefined;
   if (typed) return [typed];
-  const init = decl && "kind" in decl && decl.kind === "Let" ? decl.init : undefined;
+  const init = "kind" in decl && decl.kind === "Let" ? decl.init : undefined;
   const literal = init?.kind === "StructLit" ? r.structs.get(init) : undefined;
   if (literal) return [literal];
   const all = new Map<string, { name: string; fields: string[] }>();

@@ -13,6 +13,8 @@ export interface DeclaredName {
   kind: DeclaredKind;
   /** Where the name is written in its declaration. */
   at: number;
+  /** The declaring node (Let, Func, a Param, Struct, Actor, Import, For, Try, PBind). */
+  node: object;
   scopeFrom: number;
   scopeTo: number;
 }
@@ -23,22 +25,24 @@ const TO_END = Number.MAX_SAFE_INTEGER;
 
 export function declaredNames(program: A.Program): DeclaredName[] {
   const names: DeclaredName[] = [];
-  const add = (name: string | undefined, kind: DeclaredKind, at: number | undefined, scope: A.Span | undefined) => {
-    if (name && scope && at !== undefined) names.push({ name, kind, at, scopeFrom: scope.start, scopeTo: scope.end });
+  let node: object = program;
+  const add = (name: string | undefined, kind: DeclaredKind, at: number | undefined, scope: A.Span | undefined, decl = node) => {
+    if (name && scope && at !== undefined) names.push({ name, kind, at, node: decl, scopeFrom: scope.start, scopeTo: scope.end });
   };
   const params = (n: Node) => {
-    for (const p of n.params as A.Param[]) add(p.name, "parameter", p.span.start, n.span);
+    for (const p of n.params as A.Param[]) add(p.name, "parameter", p.span.start, n.span, p);
   };
   // without recursion: chains can be thousands of links long
   const stack: { node: unknown; scope: A.Span | undefined }[] = [{ node: program, scope: undefined }];
   while (stack.length > 0) {
-    const { node, scope } = stack.pop()!;
-    if (Array.isArray(node)) {
-      for (const n of node) stack.push({ node: n, scope });
+    const { node: top, scope } = stack.pop()!;
+    if (Array.isArray(top)) {
+      for (const n of top) stack.push({ node: n, scope });
       continue;
     }
-    if (node === null || typeof node !== "object") continue;
-    const n = node as Node;
+    if (top === null || typeof top !== "object") continue;
+    const n = top as Node;
+    node = n;
     let inner = scope;
     switch (n.kind) {
       case "Program":

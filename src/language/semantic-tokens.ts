@@ -36,7 +36,7 @@ const DEFAULT_LIBRARY = 4;
 
 export function semanticTokens(a: Analysis): SemanticToken[] {
   const out: SemanticToken[] = [];
-  for (const o of a.index?.byFile.get(a.path) ?? []) {
+  for (const o of a.index?.occurrencesIn(a.path) ?? []) {
     const k = o.symbol.kind;
     const modifiers = (o.declaration ? DECLARATION : 0) | (k === "constant" ? READONLY : 0) | (k === "builtin" ? DEFAULT_LIBRARY : 0);
     out.push({ start: o.start, end: o.end, type: TYPE_OF[k], modifiers });

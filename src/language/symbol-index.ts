@@ -43,30 +43,49 @@ interface RawOccurrence {
 }
 
 export class SymbolIndex {
-  /** Occurrences of each file, by start offset. */
-  readonly byFile = new Map<string, Occurrence[]>();
+  /** Occurrences of each file walked so far, by start offset. */
+  private readonly byFile = new Map<string, Occurrence[]>();
   /** The symbol of each binding, struct and import of the analysis. */
   private readonly symbols = new Map<object, SymbolInfo>();
+  /** The declaring node of each binding and struct seen (top-level ones from the start, locals as their file is walked). */
+  private readonly declNode = new Map<object, object>();
+  private readonly fileOf = new Map<object, string>();
 
   constructor(private readonly fe: FrontEnd) {
-    const raw: RawOccurrence[] = [];
-    const declNode = new Map<object, object>();
-    const fileOf = new Map<object, string>();
-    for (const m of fe.modules.values()) for (const sym of m.exports.values()) fileOf.set(sym, m.path);
-    for (const m of fe.modules.values()) collect(m, fe, raw, declNode, fileOf);
-    for (const r of raw) {
-      const symbol = this.symbolOf(r.ref, r.file, declNode, fileOf);
-      let list = this.byFile.get(r.file);
-      if (!list) this.byFile.set(r.file, (list = []));
-      list.push({ start: r.start, end: r.end, symbol, declaration: r.declaration });
+    const r = fe.resolutions;
+    for (const m of fe.modules.values()) {
+      for (const sym of m.exports.values()) this.fileOf.set(sym, m.path);
+      for (const s of m.program.body) {
+        const b = s.kind === "Struct" ? r.structs.get(s) : r.decls.get(s);
+        if (b) this.declNode.set(b, s);
+      }
     }
-    for (const list of this.byFile.values()) list.sort((a, b) => a.start - b.start || (a.declaration ? -1 : 1));
+  }
+
+  /** The occurrences of one file, walked on first need (a file is walked only when asked about). */
+  occurrencesIn(file: string): Occurrence[] {
+    let list = this.byFile.get(file);
+    if (list) return list;
+    list = [];
+    const m = this.fe.modules.get(file);
+    if (m) {
+      const raw: RawOccurrence[] = [];
+      collect(m, this.fe, raw, this.declNode, this.fileOf);
+      for (const r of raw) list.push({ start: r.start, end: r.end, symbol: this.symbolOf(r.ref, file), declaration: r.declaration });
+      list.sort((a, b) => a.start - b.start || (a.declaration ? -1 : 1));
+    }
+    this.byFile.set(file, list);
+    return list;
+  }
+
+  /** The files of the analysis that are not standard modules. */
+  get files(): string[] {
+    return [...this.fe.modules.keys()].filter((f) => !f.startsWith("std/"));
   }
 
   /** The occurrence under `offset` (touching its start or end) in `file`. */
   at(file: string, offset: number): Occurrence | undefined {
-    const list = this.byFile.get(file);
-    if (!list) return undefined;
+    const list = this.occurrencesIn(file);
     let lo = 0;
     let hi = list.length - 1;
     let found: Occurrence | undefined;
@@ -82,19 +101,19 @@ export class SymbolIndex {
     return undefined;
   }
 
-  /** Every occurrence of the symbol with `key`, in every file of this analysis. */
+  /** Every occurrence of the symbol with `key`, in every file of this analysis but the standard modules. */
   occurrencesOf(key: string): { file: string; occurrence: Occurrence }[] {
     const out: { file: string; occurrence: Occurrence }[] = [];
-    for (const [file, list] of this.byFile) for (const o of list) if (o.symbol.key === key) out.push({ file, occurrence: o });
+    for (const file of this.files) for (const o of this.occurrencesIn(file)) if (o.symbol.key === key) out.push({ file, occurrence: o });
     return out;
   }
 
-  /** The symbol of a binding or struct the compiler found (for names that are not written here). */
-  symbolFor(target: Binding | StructSymbol): SymbolInfo | undefined {
-    return this.symbols.get(target);
+  /** The symbol of a binding or struct the compiler found (a module's export, say). */
+  symbolFor(target: Binding | StructSymbol): SymbolInfo {
+    return this.symbolOf(target.kind === "struct" ? { struct: target } : { binding: target }, this.fileOf.get(target) ?? this.fe.main.path);
   }
 
-  private symbolOf(ref: Ref, file: string, declNode: Map<object, object>, fileOf: Map<object, string>): SymbolInfo {
+  private symbolOf(ref: Ref, file: string): SymbolInfo {
     if ("builtin" in ref) return this.cached(`builtin:${ref.builtin}`, () => ({ key: `builtin:${ref.builtin}`, name: ref.builtin, kind: "builtin" }));
     if ("import" in ref) {
       const s = ref.import;
@@ -110,7 +129,7 @@ export class SymbolIndex {
     }
     if ("field" in ref) {
       const struct = ref.field;
-      const owner = this.symbolOf({ struct }, file, declNode, fileOf);
+      const owner = this.symbolOf({ struct }, file);
       const decl = (owner.decl as A.StructDecl | undefined)?.fields.find((f) => f.name === ref.name);
       return this.cached(`${owner.key}.${ref.name}`, () => ({
         key: `${owner.key}.${ref.name}`,
@@ -124,8 +143,8 @@ export class SymbolIndex {
     }
     const target = "struct" in ref ? ref.struct : ref.binding;
     return this.cached(target, () => {
-      const home = fileOf.get(target) ?? file;
-      const decl = declNode.get(target);
+      const home = this.fileOf.get(target) ?? file;
+      const decl = this.declNode.get(target);
       const span = nameSpan(target.span, target.name);
       return {
         key: `${home}#${span.start}`,
