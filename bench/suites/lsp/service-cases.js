@@ -103,17 +103,18 @@ export const peers = [
   {
     name: "noodle",
     lang: "lsp",
-    LanguageService: undefined,
+    /** @type {any} */
+    language: undefined,
     async init() {
       try {
-        ({ LanguageService: this.LanguageService } = await import(new URL("../../../dist/language/index.js", import.meta.url).href));
+        this.language = await import(new URL("../../../dist/language/index.js", import.meta.url).href);
         return { ok: true };
       } catch (e) {
-        return { ok: false, reason: `the language service is not built (npm install): ${e.message}` };
+        return { ok: false, reason: `the language service is not built (npm install): ${e instanceof Error ? e.message : e}` };
       }
     },
     async prepare(c) {
-      const service = new this.LanguageService();
+      const service = new this.language.LanguageService();
       service.open(FILE, SOURCE);
       const errors = service.diagnostics(FILE);
       if (errors.length) throw new Error(`the generated file does not compile: ${errors[0].message}`);
