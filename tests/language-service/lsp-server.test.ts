@@ -1,9 +1,11 @@
 // `noodle lsp` driven by a real LSP client over its stdio, through every feature it offers.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CompletionItem, DocumentSymbol, Hover, InitializeResult, Location, SignatureHelp, WorkspaceEdit } from "vscode-languageserver-protocol";
+import { ROOT } from "../helpers.js";
 import { CLIENT_CAPABILITIES, fileUri, type LspSession, startLsp } from "./lsp-client.js";
 
 const GEOMETRY = "struct Point { x: number, y }\nfunc norm2(p: Point) {\n  return p.x * p.x + p.y * p.y\n}\n";
@@ -123,5 +125,19 @@ describe("noodle lsp", () => {
     await lsp.connection.sendRequest("shutdown");
     await lsp.connection.sendNotification("exit");
     expect(await lsp.exited).toBe(0);
+  });
+});
+
+describe("noodle lsp's command line", () => {
+  it("refuses an operand or an option it does not know, with a usage error", () => {
+    for (const [args, code] of [
+      [["lsp", "main.nc"], 9003],
+      [["lsp", "--port", "3"], 9002],
+    ] as const) {
+      const r = spawnSync(process.execPath, [join(ROOT, "bin/noodle.js"), ...args], { encoding: "utf8", timeout: 30_000 });
+      expect(r.status).toBe(64);
+      expect(r.stderr).toContain(`error[${code}]`);
+      expect(r.stderr).toContain("usage: noodle lsp");
+    }
   });
 });
