@@ -63,7 +63,7 @@ function scopeItems(a: Analysis, offset: number): CompletionItem[] {
 
 function memberItems(a: Analysis, target: string, offset: number): CompletionItem[] {
   const fe = a.frontEnd;
-  const visible = visibleAt(a.declared, offset).find((n) => n.name === target);
+  const visible = visibleAt(a.resolvedDeclared, offset).find((n) => n.name === target);
   if (!fe || !visible) return [];
   const decl = visible.node as A.Stmt | A.Param;
   if ("kind" in decl && decl.kind === "Import") {

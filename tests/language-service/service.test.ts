@@ -115,6 +115,14 @@ describe("completion", () => {
     expect(s.hover("/w/main.nc", at(text, "area(1, 2)"))?.markdown).toContain("func area");
   });
 
+  it("offers a module's exports after names in scope were completed from the same text", () => {
+    const text = `${MAIN}let q = geo.\n`;
+    const s = service();
+    s.open("/w/main.nc", text);
+    expect(s.completion("/w/main.nc", at(text, "let q")).items.map((i) => i.label)).toContain("area");
+    expect(s.completion("/w/main.nc", at(text, "geo.\n", 4)).items.map((i) => i.label)).toContain("norm2");
+  });
+
   it("offers a struct's fields after a dot", () => {
     const text = "struct P { left, right }\nlet v = P { left: 1, right: 2 }\nprint(v.)\n";
     const s = new LanguageService();
