@@ -10,6 +10,7 @@ import {
   createConnection,
   DocumentSymbol,
   ErrorCodes,
+  LSPErrorCodes,
   MarkupKind,
   type Range,
   ResponseError,
@@ -195,7 +196,7 @@ export function startLanguageServer(input: NodeJS.ReadableStream = process.stdin
     const p = at(params);
     if (!p) return null;
     const r = service.prepareRename(p.path, p.offset);
-    if (!r.ok) throw new ResponseError(ErrorCodes.InvalidRequest, r.message);
+    if (!r.ok) throw new ResponseError(LSPErrorCodes.RequestFailed, r.message);
     return rangeIn(p.doc, r.start, r.end);
   });
 
@@ -204,7 +205,7 @@ export function startLanguageServer(input: NodeJS.ReadableStream = process.stdin
     if (!p) return null;
     if (typeof params.newName !== "string") throw new ResponseError(ErrorCodes.InvalidParams, "the rename needs newName, a string");
     const r = service.rename(p.path, p.offset, params.newName);
-    if (!r.ok) throw new ResponseError(ErrorCodes.InvalidRequest, r.message);
+    if (!r.ok) throw new ResponseError(LSPErrorCodes.RequestFailed, r.message);
     const changes: Record<string, TextEdit[]> = {};
     for (const e of r.edits) {
       const doc = documentOf(e.file);

@@ -4,10 +4,15 @@
 //
 //   hover-5k          100 hovers a run, on names spread over the file (the file analysed once
 //                     before: the service keeps the analysis until some text changes); p50_ms, p95_ms
+//   hover-after-edit  the same hovers, each after an edit (one character typed elsewhere, so each
+//                     one analyses the file again and indexes its names); p50_ms, p95_ms
 //   completion-5k     100 completions a run, in function bodies spread over the file, each after
 //                     an edit (one character typed, so each one analyses the file again); p50_ms, p95_ms
 //   diagnostics-edit  20 edits a run (a line changed in the middle of the file, alternately broken
 //                     and fixed), each followed by the document's diagnostics; p50_ms, p95_ms
+//   diagnostics-stdio the same edits sent to `noodle lsp` as incremental didChange notifications,
+//                     from the sending to the diagnostics published (the server's wait of
+//                     DIAGNOSTICS_DELAY_MS, 50 ms, after the last edit included); p50_ms, p95_ms
 //
 // `ms` is a whole run.
 
@@ -47,7 +52,7 @@ const derive = (line) => {
   s.sort((a, b) => a - b);
   return { p50_ms: round2(quantile(s, 0.5)), p95_ms: round2(quantile(s, 0.95)), max_ms: round2(s[s.length - 1]), lines: SOURCE.split("\n").length - 1 };
 };
-const perRun = { "hover-5k": 100, "completion-5k": 100, "diagnostics-edit": 20 };
+const perRun = { "hover-5k": 100, "hover-after-edit": 100, "completion-5k": 100, "diagnostics-edit": 20, "diagnostics-stdio": 20 };
 
 function timed(f) {
   const t0 = performance.now();
@@ -67,6 +72,16 @@ const runs = {
       if (timed(() => service.hover(FILE, at))) found++;
     }
     return found === perRun["hover-5k"] ? "ok\n" : `${found} hovers\n`;
+  },
+  "hover-after-edit": (service) => {
+    let found = 0;
+    for (const [k, b] of spread(perRun["hover-after-edit"]).entries()) {
+      // a space typed at the end of the file, then a hover far from it
+      service.update(FILE, SOURCE + " ".repeat(1 + (k % 2)));
+      const at = offset(b * LINES_PER_BLOCK + 5, 14);
+      if (timed(() => service.hover(FILE, at))) found++;
+    }
+    return found === perRun["hover-after-edit"] ? "ok\n" : `${found} hovers\n`;
   },
   "completion-5k": (service) => {
     let text = SOURCE;
@@ -97,7 +112,54 @@ const runs = {
     }
     return right === perRun["diagnostics-edit"] ? "ok\n" : `${right} right\n`;
   },
+  "diagnostics-stdio": async (_service, server) => {
+    let right = 0;
+    const line = Math.floor(BLOCKS / 2) * LINES_PER_BLOCK + 3;
+    for (let k = 0; k < perRun["diagnostics-stdio"]; k++) {
+      const broken = k % 2 === 0;
+      const range = broken
+        ? { start: { line, character: 0 }, end: { line, character: 0 } }
+        : { start: { line, character: 0 }, end: { line: line + 1, character: 0 } };
+      const t0 = performance.now();
+      const published = server.nextDiagnostics();
+      await server.connection.sendNotification("textDocument/didChange", {
+        textDocument: { uri: server.uri, version: ++server.version },
+        contentChanges: [{ range, text: broken ? "  var = \n" : "" }],
+      });
+      const d = await published;
+      samples.push(performance.now() - t0);
+      if (d.diagnostics.length > 0 === broken) right++;
+    }
+    return right === perRun["diagnostics-stdio"] ? "ok\n" : `${right} right\n`;
+  },
 };
+
+/** `noodle lsp` as a child process, with the generated file open, spoken to as an editor does. */
+async function startServer() {
+  const { spawn } = await import("node:child_process");
+  const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = await import("vscode-languageserver-protocol/node.js");
+  const child = spawn(process.execPath, [new URL("../../../bin/noodle.js", import.meta.url).pathname, "lsp"], { stdio: ["pipe", "pipe", "ignore"] });
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  /** @type {((p: any) => void)[]} */
+  const waiting = [];
+  connection.onNotification("textDocument/publishDiagnostics", (p) => waiting.shift()?.(p));
+  connection.listen();
+  const uri = "file:///bench/big.nc";
+  const server = {
+    child,
+    connection,
+    uri,
+    version: 1,
+    /** @returns {Promise<any>} */
+    nextDiagnostics: () => new Promise((resolve) => waiting.push(resolve)),
+  };
+  await connection.sendRequest("initialize", { processId: process.pid, rootUri: null, capabilities: {} });
+  await connection.sendNotification("initialized", {});
+  const opened = server.nextDiagnostics();
+  await connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "noodle", version: 1, text: SOURCE } });
+  await opened;
+  return server;
+}
 
 export const peers = [
   {
@@ -105,6 +167,11 @@ export const peers = [
     lang: "lsp",
     /** @type {any} */
     language: undefined,
+    /** @type {{ child: import("node:child_process").ChildProcess }[]} */
+    servers: [],
+    async close() {
+      for (const s of this.servers.splice(0)) s.child.kill();
+    },
     async init() {
       try {
         this.language = await import(new URL("../../../dist/language/index.js", import.meta.url).href);
@@ -119,7 +186,9 @@ export const peers = [
       const errors = service.diagnostics(FILE);
       if (errors.length) throw new Error(`the generated file does not compile: ${errors[0].message}`);
       samples = [];
-      return { run: () => runs[c.name](service) };
+      const server = c.name === "diagnostics-stdio" ? await startServer() : undefined;
+      if (server) this.servers.push(server);
+      return { run: () => runs[c.name](service, server) };
     },
   },
 ];
