@@ -78,6 +78,24 @@ export class SymbolIndex {
     return list;
   }
 
+  /**
+   * The occurrences on the way down the tree to `offset` only, without walking the whole file:
+   * what hover and definition need just after an edit. The declarations of the locals found
+   * there are looked up the same way, so what is said of them is complete.
+   */
+  private around(file: string, offset: number): Occurrence[] {
+    const m = this.fe.modules.get(file);
+    if (!m) return [];
+    const raw: RawOccurrence[] = [];
+    collect(m, this.fe, raw, this.declNode, this.fileOf, offset);
+    for (const r of raw) {
+      if ("binding" in r.ref && r.ref.binding.kind === "local" && !this.declNode.has(r.ref.binding))
+        collect(m, this.fe, [], this.declNode, this.fileOf, r.ref.binding.span.start);
+    }
+    const list = raw.map((r) => ({ start: r.start, end: r.end, symbol: this.symbolOf(r.ref, file), declaration: r.declaration }));
+    return list.sort((a, b) => a.start - b.start || (a.declaration ? -1 : 1));
+  }
+
   /** The files of the analysis that are not standard modules. */
   get files(): string[] {
     return [...this.fe.modules.keys()].filter((f) => !f.startsWith("std/"));
@@ -85,7 +103,7 @@ export class SymbolIndex {
 
   /** The occurrence under `offset` (touching its start or end) in `file`. */
   at(file: string, offset: number): Occurrence | undefined {
-    const list = this.occurrencesIn(file);
+    const list = this.byFile.get(file) ?? this.around(file, offset);
     let lo = 0;
     let hi = list.length - 1;
     let found: Occurrence | undefined;
@@ -180,8 +198,17 @@ function nameSpan(span: A.Span, name: string): A.Span {
   return { start: span.start, end: span.start + name.length };
 }
 
-/** Walks one module's tree without recursion (chains can be thousands of links long). */
-function collect(m: ModuleInfo, fe: FrontEnd, out: RawOccurrence[], declNode: Map<object, object>, fileOf: Map<object, string>): void {
+/** Whether a node (one with a span) covers `offset`; nodes without a span are only containers. */
+function covers(node: unknown, offset: number): boolean {
+  const span = (node as { span?: A.Span }).span;
+  return span === undefined || (span.start <= offset && offset <= span.end);
+}
+
+/**
+ * Walks one module's tree without recursion (chains can be thousands of links long); with
+ * `within`, only the nodes whose span covers that offset.
+ */
+function collect(m: ModuleInfo, fe: FrontEnd, out: RawOccurrence[], declNode: Map<object, object>, fileOf: Map<object, string>, within?: number): void {
   const r = fe.resolutions;
   const file = m.path;
   const aliases = new Map<string, A.ImportStmt>();
@@ -206,7 +233,7 @@ function collect(m: ModuleInfo, fe: FrontEnd, out: RawOccurrence[], declNode: Ma
     const node = stack.pop();
     if (node === null || typeof node !== "object") continue;
     if (Array.isArray(node)) {
-      for (const n of node) stack.push(n);
+      for (const n of node) if (within === undefined || (n !== null && typeof n === "object" && covers(n, within))) stack.push(n);
       continue;
     }
     const n = node as { kind?: string } & Record<string, unknown>;
@@ -301,7 +328,7 @@ function collect(m: ModuleInfo, fe: FrontEnd, out: RawOccurrence[], declNode: Ma
     for (const key in n) {
       if (key.endsWith("pan")) continue;
       const v = n[key];
-      if (v !== null && typeof v === "object") stack.push(v);
+      if (v !== null && typeof v === "object" && (within === undefined || covers(v, within))) stack.push(v);
     }
   }
 }

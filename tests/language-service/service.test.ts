@@ -87,6 +87,14 @@ describe("hover", () => {
     expect(hover("A = ")).toContain("2×3 matrix");
   });
 
+  it("shows what a local's declaration says where it is used, far from it", () => {
+    const text = "func f(n: int) {\n  let B = eye(3)\n  var sum = 0\n  for i in 0..n { sum += i }\n  return B * sum\n}\n";
+    const fresh = new LanguageService();
+    fresh.open("/w/l.nc", text);
+    expect(fresh.hover("/w/l.nc", at(text, "B * sum"))?.markdown).toContain("3×3 matrix");
+    expect(fresh.hover("/w/l.nc", at(text, "n { sum"))?.markdown).toContain("(parameter) n: int");
+  });
+
   it("shows a module's exports", () => {
     expect(hover("json.stringify")).toContain("stringify");
   });
