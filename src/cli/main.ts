@@ -482,6 +482,10 @@ export async function main(argv: string[]): Promise<number> {
         const options = { nats: values.cluster as string | undefined, windowMs: ms("window"), answerMs: ms("wait", 2000)! };
         return await (await import("./upgrade-command.js")).upgradeCommand(operands[0], options, (t) => process.stdout.write(t));
       }
+      case "lsp":
+        // it serves until the editor sends `exit` or closes its input
+        (await import("../node/lsp-server.js")).startLanguageServer();
+        return EXIT_OK;
       case "repl":
         // loaded on demand: running a file should not pay for the line editor
         return await (await import("./repl.js")).startRepl(limitsFrom(values), permissionsFor(values));

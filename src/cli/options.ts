@@ -106,6 +106,13 @@ export const COMMANDS: CommandSpec[] = [
   },
   { name: "repl", synopsis: "[options]", summary: "interactive session", options: [...LIMITS, ...CAPABILITIES, HELP], operands: { min: 0, max: 0 } },
   {
+    name: "lsp",
+    synopsis: "[--stdio]",
+    summary: "a language server for editors, speaking LSP on standard input and output",
+    options: [{ name: "stdio", help: "talk on standard input and output (the only way; editors' clients pass it)" }, HELP],
+    operands: { min: 0, max: 0 },
+  },
+  {
     name: "node",
     synopsis: "[options]",
     summary: "join a cluster and run programs' tasks and actors until stopped",

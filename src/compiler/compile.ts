@@ -40,6 +40,19 @@ export interface CompileOptions {
    * only declarations (functions, actors, structs, imports) and the values of new names.
    */
   upgrade?: UpgradeBase;
+  /**
+   * Stop after name resolution, generating no code, and return what the resolver found
+   * (`frontEnd`): what an editor's language service reads. The diagnostics are the same.
+   */
+  frontEnd?: boolean;
+}
+
+/** The parsed and resolved modules of a compilation stopped after name resolution. */
+export interface FrontEnd {
+  resolutions: Resolutions;
+  /** Every module loaded, by path, the main file first. */
+  modules: Map<string, ModuleInfo>;
+  main: ModuleInfo;
 }
 
 /** What a running program has loaded, for compiling its next version. */
@@ -59,6 +72,8 @@ export interface CompileResult {
   sources: Map<string, SourceFile>;
   /** The top-level functions and actor constructors of the module and the globals that hold them. */
   installs?: Install[];
+  /** With `frontEnd`: the modules and what their names mean. */
+  frontEnd?: FrontEnd;
 }
 
 /** What a REPL keeps between lines: counts of what is loaded and the names declared so far. */
@@ -184,6 +199,7 @@ function compileModules(
 
   const main = load(mainPath, source, "<main>");
   resolveTree(main, [mainPath]);
+  if (options.frontEnd) return { ok: !diags.hasErrors, diagnostics: diags.items, sources, frontEnd: { resolutions: results, modules, main } };
 
   // the prelude is included only when the program uses one of its functions
   let prelude = session?.prelude;

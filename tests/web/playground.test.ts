@@ -151,7 +151,30 @@ describe("the playground in a browser", () => {
       await page.keyboard.press("Escape");
       await setProgram(page, "print(det([1, 2; 3, 4]))");
       await page.locator(".cm-content").getByText("det").hover();
-      await expect.poll(() => page.locator(".cm-builtin-doc").innerText()).toContain("det(A) — the determinant");
+      await expect.poll(() => page.locator(".cm-noodle-hover").innerText()).toContain("det(A)");
+      expect(await page.locator(".cm-noodle-hover").innerText()).toContain("the determinant");
+    },
+    TEST_TIMEOUT,
+  );
+
+  it.skipIf(!hasChromium)(
+    `answers problems, completion and hover from the language service${skipNote}`,
+    async () => {
+      await setProgram(page, "struct Point { x, y }\nfunc area(w, h) { return w * h }\nlet p = Point { x: 1, y: 2 }\nprint(area(p.x, missing))\n");
+      const problems = page.locator("[data-testid=problems]");
+      await expect.poll(() => problems.innerText()).toContain("error[2002]");
+      expect(await problems.innerText()).toContain("undeclared name 'missing'");
+      // a struct's fields after a dot: only the service knows them
+      await page.keyboard.type("p.");
+      await page.keyboard.press("Control+Space");
+      const list = page.locator(".cm-tooltip-autocomplete");
+      await expect.poll(() => list.innerText()).toContain("x");
+      expect(await list.innerText()).toContain("y");
+      expect(await list.innerText()).not.toContain("print");
+      await page.keyboard.press("Escape");
+      // a user's function, with its parameters
+      await page.locator(".cm-line", { hasText: "print(area" }).getByText("area", { exact: true }).hover();
+      await expect.poll(() => page.locator(".cm-noodle-hover").innerText()).toContain("func area(w, h)");
     },
     TEST_TIMEOUT,
   );

@@ -1,13 +1,14 @@
 // The playground page: the editor on the left; output, problems, plots and stores on the right;
 // Run, Stop, Examples, Share and Open above. Programs run and are checked in Web Workers
-// (runner.ts, noodle-worker.ts); the page itself never compiles or runs Noodle.
+// (runner.ts, language-client.ts, noodle-worker.ts); the page itself never compiles or runs Noodle.
 import type { EditorView } from "@codemirror/view";
 import { formatError } from "../../src/errors/table.js";
 import { Autosave, type Draft } from "./autosave.js";
 import { ConsoleView } from "./console-view.js";
 import { createEditor, goToLine, setText, showProblems } from "./editor.js";
 import { EXAMPLES } from "./examples.js";
-import type { DeclaredName, FromWorker, Problem, RunLimits } from "./protocol.js";
+import { LanguageClient } from "./language-client.js";
+import type { FromWorker, Problem, RunLimits } from "./protocol.js";
 import { runner } from "./runner-instance.js";
 import { decodeShare, encodeShare, isShareFragment, SHARE_LIMIT } from "./share.js";
 
@@ -76,8 +77,6 @@ window.addEventListener("unhandledrejection", (e) => say(`Something went wrong i
 
 // ---------------------------------------------------------------- problems
 
-let names: DeclaredName[] = [];
-
 function showProblemList(problems: Problem[]): void {
   problemCount.hidden = problems.length === 0;
   problemCount.textContent = String(problems.length);
@@ -103,32 +102,12 @@ function showProblemList(problems: Problem[]): void {
   );
 }
 
-/** Checks the text in a worker of its own as it changes; started when first needed. */
-class Checker {
-  private worker: Worker | undefined;
-  private id = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-
-  schedule(text: string, delay = CHECK_DELAY_MS): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.check(text), delay);
-  }
-
-  private check(text: string): void {
-    if (!this.worker) {
-      this.worker = new Worker(new URL("./noodle-worker.ts", import.meta.url), { type: "module", name: "check" });
-      this.worker.onmessage = (e: MessageEvent<FromWorker>) => {
-        const m = e.data;
-        if (m.kind !== "checked" || m.id !== this.id) return;
-        names = m.names;
-        showProblems(editor, m.problems);
-        showProblemList(m.problems);
-      };
-    }
-    this.worker.postMessage({ kind: "check", id: ++this.id, source: text });
-  }
-}
-const checker = new Checker();
+/** The language service's worker: the text's problems as it changes, and the editor's requests. */
+const language = new LanguageClient((problems) => {
+  showProblems(editor, problems);
+  showProblemList(problems);
+});
+const checker = { schedule: (text: string, delay = CHECK_DELAY_MS) => language.schedule(text, delay) };
 
 // ---------------------------------------------------------------- plots
 
@@ -282,7 +261,7 @@ const opening = Autosave.open({ onConflict, onSaved: () => {} }).catch(() => {
 const draftLoaded = opening.then((a) => a?.load().catch(() => undefined));
 const shared = await sharedText();
 const startText = shared ?? (await draftLoaded)?.text ?? EXAMPLES.get("hello") ?? "";
-const editor: EditorView = createEditor($("editor"), startText, { onChange, onRun: run, names: () => names });
+const editor: EditorView = createEditor($("editor"), startText, { onChange, onRun: run, language });
 performance.mark("noodle:editor-ready");
 autosave = await opening;
 if (shared !== undefined) {

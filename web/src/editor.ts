@@ -1,5 +1,6 @@
 // The CodeMirror view: Noodle highlighting, bracket matching and closing, comment toggling
-// (Mod-/), completion, builtin docs on hover, compile problems as squiggles, Mod-Enter to run.
+// (Mod-/), completion, hover and go to definition (F12) from the language service, compile
+// problems as squiggles, Mod-Enter to run.
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { bracketMatching, indentOnInput, syntaxHighlighting } from "@codemirror/language";
@@ -7,9 +8,10 @@ import { type Diagnostic as LintDiagnostic, lintGutter, setDiagnostics } from "@
 import { EditorState } from "@codemirror/state";
 import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from "@codemirror/view";
 import { tagHighlighter, tags } from "@lezer/highlight";
-import { builtinHover, noodleCompletions } from "./completion.js";
+import { languageFeatures } from "./editor-language.js";
+import type { LanguageClient } from "./language-client.js";
 import { noodleLanguage } from "./noodle-language.js";
-import type { DeclaredName, Problem } from "./protocol.js";
+import type { Problem } from "./protocol.js";
 
 /** Token classes, coloured by style.css for light and dark schemes. */
 const highlighter = tagHighlighter([
@@ -27,10 +29,11 @@ const highlighter = tagHighlighter([
 export interface EditorHooks {
   onChange(text: string): void;
   onRun(): void;
-  names(): DeclaredName[];
+  language: LanguageClient;
 }
 
 export function createEditor(parent: HTMLElement, text: string, hooks: EditorHooks): EditorView {
+  const language = languageFeatures(hooks.language);
   return new EditorView({
     parent,
     state: EditorState.create({
@@ -46,8 +49,8 @@ export function createEditor(parent: HTMLElement, text: string, hooks: EditorHoo
         highlightActiveLine(),
         noodleLanguage(),
         syntaxHighlighting(highlighter),
-        autocompletion({ override: [noodleCompletions(hooks.names)] }),
-        builtinHover,
+        autocompletion({ override: [language.completion] }),
+        ...language.extensions,
         lintGutter(),
         EditorState.tabSize.of(2),
         keymap.of([

@@ -1,19 +1,19 @@
-// A Web Worker with the Noodle compiler and VM. The page uses one to check the editor's text as it
-// changes and another, kept warm in advance, to run a program: a run gets a fresh worker each
-// time, and Stop ends it with terminate(), wherever the program is.
+// A Web Worker with the Noodle compiler and VM. The page uses one for the language service over
+// the editor's text (problems as it changes, completion, hover, go to definition) and another,
+// kept warm in advance, to run a program: a run gets a fresh worker each time, and Stop ends it
+// with terminate(), wherever the program is.
 
 import { decodeAt } from "../../src/bytecode/instruction.js";
 import type { NbcModule } from "../../src/bytecode/module.js";
 import { compile } from "../../src/compiler/compile.js";
 import type { Diagnostic } from "../../src/compiler/diagnostics.js";
-import { DiagnosticBag, SourceFile } from "../../src/compiler/diagnostics.js";
-import { parse } from "../../src/compiler/parser.js";
+import { SourceFile } from "../../src/compiler/diagnostics.js";
 import poolWorkerUrl from "../../src/concurrency/pool-worker.ts?worker&url";
 import { formatError } from "../../src/errors/table.js";
+import { LanguageService } from "../../src/language/index.js";
 import { NoodleRuntimeError, traceLines } from "../../src/runtime/runtime-error.js";
 import { VM } from "../../src/runtime/vm.js";
-import { declaredNames } from "./declared-names.js";
-import type { FromWorker, Problem, RunLimits, ToWorker, TraceLine } from "./protocol.js";
+import type { FromWorker, LanguageRequest, Problem, RunLimits, ToWorker, TraceLine } from "./protocol.js";
 
 const post = (message: FromWorker): void => self.postMessage(message);
 
@@ -49,11 +49,35 @@ function problemsOf(diagnostics: Diagnostic[], file: string): Problem[] {
   }));
 }
 
+// the editor's text is the one open document; a page has no other files to import
+const EDITED = "main.nc";
+let service: LanguageService | undefined;
+
+/** The service with the editor's latest text (analysed again only when the text changed). */
+function serviceFor(source: string): LanguageService {
+  service ??= new LanguageService();
+  if (service.text(EDITED) !== source) service.update(EDITED, source);
+  return service;
+}
+
 function check(id: number, source: string): void {
-  const file = "main.nc";
-  const c = compile(source, { file });
-  const names = declaredNames(parse(new SourceFile(file, source), new DiagnosticBag()) as never);
-  post({ kind: "checked", id, problems: problemsOf(c.diagnostics, file), names });
+  const s = serviceFor(source);
+  const lines = new SourceFile(EDITED, source);
+  const problems = s
+    .diagnostics(EDITED)
+    .map((d): Problem => ({ code: d.code, message: d.message, file: EDITED, ...lines.position(d.start), from: d.start, to: d.end }));
+  post({ kind: "checked", id, problems });
+}
+
+function answer(m: LanguageRequest): FromWorker {
+  const s = serviceFor(m.source);
+  if (m.kind === "complete") return { kind: "completed", id: m.id, ...s.completion(EDITED, m.offset) };
+  if (m.kind === "hover") {
+    const h = s.hover(EDITED, m.offset);
+    return { kind: "hovered", id: m.id, hover: h && { from: h.start, to: h.end, markdown: h.markdown } };
+  }
+  const target = s.definition(EDITED, m.offset).find((l) => l.file === EDITED);
+  return { kind: "defined", id: m.id, at: target?.start };
 }
 
 const CONCURRENT_OPS: ReadonlySet<string> = new Set(["SPAWN", "SPAWNV", "NEWACTOR", "ASYNC"]);
@@ -143,7 +167,8 @@ async function runProgram(source: string, file: string, limits: RunLimits): Prom
 self.onmessage = (event: MessageEvent<ToWorker>) => {
   const m = event.data;
   if (m.kind === "check") check(m.id, m.source);
-  else void runProgram(m.source, m.file, m.limits).then(post);
+  else if (m.kind === "run") void runProgram(m.source, m.file, m.limits).then(post);
+  else post(answer(m));
 };
 
 void Promise.resolve(vmReady).then(

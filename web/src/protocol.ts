@@ -1,6 +1,8 @@
 // The messages between the page and its Noodle workers. One script (noodle-worker.ts) serves two
-// roles: checking the editor's text as it changes, and running a program; the page keeps one
-// worker for each, and ends a running one with terminate() (Stop).
+// roles: the language service for the editor's text (its problems as it changes, completion,
+// hover, go to definition), and running a program; the page keeps one worker for each, and ends
+// a running one with terminate() (Stop).
+import type { CompletionItem } from "../../src/language/index.js";
 
 /** A compile error, with its span in UTF-16 offsets of the editor's text when it is in that text. */
 export interface Problem {
@@ -11,14 +13,6 @@ export interface Problem {
   col: number;
   from: number;
   to: number;
-}
-
-/** A name the text declares, visible from `scopeFrom` to `scopeTo` (offsets). */
-export interface DeclaredName {
-  name: string;
-  kind: "variable" | "function" | "struct" | "actor" | "module" | "parameter";
-  scopeFrom: number;
-  scopeTo: number;
 }
 
 export interface TraceLine {
@@ -33,14 +27,21 @@ export interface RunLimits {
   maxMemory: number;
 }
 
-export type ToWorker = { kind: "check"; id: number; source: string } | { kind: "run"; source: string; file: string; limits: RunLimits };
+/** What the editor asks the language service about a position (an offset) of the text it sends. */
+export type LanguageRequest = { kind: "complete" | "hover" | "definition"; id: number; source: string; offset: number };
+
+export type ToWorker = { kind: "check"; id: number; source: string } | LanguageRequest | { kind: "run"; source: string; file: string; limits: RunLimits };
 
 export type FromWorker =
   /** The worker has loaded the compiler and the VM and waits for work. */
   | { kind: "ready"; crossOriginIsolated: boolean }
   /** The worker could not load the VM (the engine refused the core, say). */
   | { kind: "unavailable"; message: string }
-  | { kind: "checked"; id: number; problems: Problem[]; names: DeclaredName[] }
+  | { kind: "checked"; id: number; problems: Problem[] }
+  /** Answers to LanguageRequests: completions replace from `from` to the cursor; a hover is Markdown over from..to. */
+  | { kind: "completed"; id: number; from: number; items: CompletionItem[] }
+  | { kind: "hovered"; id: number; hover?: { from: number; to: number; markdown: string } }
+  | { kind: "defined"; id: number; at?: number }
   /** Text printed since the last batch (one message per animation frame at most). */
   | { kind: "output"; stream: "stdout" | "stderr"; text: string }
   /** A figure from std/plot's show, for the plots panel. */

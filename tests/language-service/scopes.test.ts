@@ -1,12 +1,12 @@
-// The names the editor completes at a position: the parser's declarations with their scopes.
+// The names completion offers at a position: the parser's declarations with their scopes.
 import { describe, expect, it } from "vitest";
 import { DiagnosticBag, SourceFile } from "../../src/compiler/diagnostics.js";
 import { parse } from "../../src/compiler/parser.js";
-import { declaredNames } from "../../web/src/declared-names.js";
+import { declaredNames } from "../../src/language/scopes.js";
 
 function visibleAt(source: string, marker: string): string[] {
   const at = source.indexOf(marker);
-  const names = declaredNames(parse(new SourceFile("main.nc", source), new DiagnosticBag()) as never);
+  const names = declaredNames(parse(new SourceFile("main.nc", source), new DiagnosticBag()));
   return [...new Set(names.filter((n) => n.scopeFrom <= at && at <= n.scopeTo).map((n) => `${n.kind} ${n.name}`))].sort();
 }
 
@@ -29,11 +29,11 @@ describe("declared names", () => {
   it("sees top-level names everywhere after them, and functions, structs and actors from the start", () => {
     expect(visibleAt(source, "/*end*/"), visibleAt(source, "/*end*/").join()).toEqual([
       "actor Counter",
+      "constant top",
+      "function f",
       "function outer",
       "module db",
       "struct Point",
-      "variable f",
-      "variable top",
     ]);
     expect(visibleAt(source, "let top")).toEqual(["actor Counter", "function outer", "module db", "struct Point"]);
   });
@@ -48,6 +48,6 @@ describe("declared names", () => {
   });
 
   it("works on a text with syntax errors (what the parser recovered)", () => {
-    expect(visibleAt("let good = 1\nlet = \n/*here*/", "/*here*/")).toContain("variable good");
+    expect(visibleAt("let good = 1\nlet = \n/*here*/", "/*here*/")).toContain("constant good");
   });
 });
