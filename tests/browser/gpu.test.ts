@@ -102,6 +102,25 @@ describe.skipIf(!hasChromium)(`GPU offload in Chromium with WebGPU${skipNote}`, 
   );
 
   it(
+    "computes batched products (einsum) on the GPU, one product of the batch at a time",
+    async () => {
+      const source = `let X = f32(reshape(rand(1, 3 * 20 * 30, 1), [3, 20, 30]))
+let Y = f32(reshape(rand(1, 3 * 30 * 10, 2), [3, 30, 10]))
+let Z = einsum("bij,bjk->bik", X, Y)
+for b in 0..3 { print(join(map(range(0, 10), k => str(Z[b, 7, k])), " ")) }
+print(sum(Z))
+`;
+      const wasm = await run(source, "off");
+      const gpu = await run(source, "force");
+      expect(gpu.ok).toBe(true);
+      expectClose(gpu.out, wasm.out);
+      // the three products of the batch, and the sum
+      expect(gpu.info?.offloaded).toBe(4);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
     "keeps results on the GPU for the next operation, and uploads an array again once the program changed it",
     async () => {
       const source = `let A = f32(rand(48, 48, 1))
