@@ -1,4 +1,4 @@
-// The GPU as a VM's thread sees it: a GPU worker (gpu-worker.ts) holding the WebGPU device,
+// The GPU as a VM's thread sees it: a GPU worker (gpu-service.ts) holding the WebGPU device,
 // started on the first work that could use it and shared by every VM of the thread. An operation
 // is sent to the worker and the thread waits, with Atomics.wait, until the result is in the
 // shared buffer: so the VM's operations stay synchronous. Where a thread may not wait (a page's
@@ -18,6 +18,33 @@ export interface Upload {
   elements?: Float32Array;
 }
 
+/** A started GPU worker, as the VM's thread talks to it. */
+export interface GpuThread {
+  post(m: ToGpu): void;
+  onMessage(handler: (m: FromGpu) => void): void;
+  /** The worker failed (its script did not load, or it threw). */
+  onError(handler: (message: string) => void): void;
+  /** Ends the worker (it found no device). */
+  end(): void;
+}
+
+function webWorker(): GpuThread {
+  const worker = new Worker(new URL("./gpu-worker.js", import.meta.url), { type: "module" });
+  return {
+    post: (m) => worker.postMessage(m),
+    onMessage: (handler) => {
+      worker.onmessage = (e: MessageEvent<FromGpu>) => handler(e.data);
+    },
+    onError: (handler) => {
+      worker.onerror = (e) => {
+        e.preventDefault();
+        handler(e.message || "its script did not load");
+      };
+    },
+    end: () => worker.terminate(),
+  };
+}
+
 export class GpuDevice {
   /** Set when the device went away or failed: it is then never used again. */
   lost: string | undefined;
@@ -26,7 +53,7 @@ export class GpuDevice {
   private grown = true;
 
   constructor(
-    private readonly worker: Worker,
+    private readonly worker: GpuThread,
     /** The adapter as the platform describes it (vendor, architecture, description). */
     readonly adapter: string,
   ) {}
@@ -55,7 +82,7 @@ export class GpuDevice {
     Atomics.store(control, 0, PENDING);
     const message: ToGpu = { t: "op", ...work, inputs, result: { ...result, offset }, shared: this.grown ? this.shared : undefined };
     this.grown = false;
-    this.worker.postMessage(message);
+    this.worker.post(message);
     if (Atomics.wait(control, 0, PENDING, OPERATION_TIMEOUT_MS) === "timed-out" || Atomics.load(control, 0) !== DONE) {
       this.lost ??= "device lost: an operation failed or did not finish";
       return undefined;
@@ -65,7 +92,7 @@ export class GpuDevice {
 
   /** Destroys the device: later work falls back with the reason "device lost". */
   destroy(): void {
-    this.worker.postMessage({ t: "destroy" } satisfies ToGpu);
+    this.worker.post({ t: "destroy" });
   }
 
   private reserve(elements: number): void {
@@ -82,7 +109,7 @@ let state: GpuState | undefined;
 function cannotUse(): GpuState | undefined {
   if (!(globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu)
     return { kind: "none", fallback: "no adapter", reason: "no adapter: this platform has no WebGPU (navigator.gpu is missing)" };
-  if (typeof SharedArrayBuffer === "undefined" || typeof Worker === "undefined")
+  if (typeof SharedArrayBuffer === "undefined")
     return { kind: "none", fallback: "cannot wait", reason: "cannot wait: the page is not cross-origin isolated (no SharedArrayBuffer)" };
   try {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
@@ -107,23 +134,23 @@ export function acquireGpu(): Promise<GpuState> {
   if (state) return (acquiring = Promise.resolve(state));
   state = { kind: "pending" };
   acquiring = new Promise<GpuState>((resolve) => {
-    const worker = new Worker(new URL("./gpu-worker.js", import.meta.url), { type: "module" });
+    const worker = webWorker();
     let device: GpuDevice | undefined;
     const settle = (s: GpuState) => {
       state = s;
       resolve(s);
     };
-    worker.onmessage = (e: MessageEvent<FromGpu>) => {
-      const m = e.data;
+    worker.onMessage((m) => {
       if (m.t === "ready") settle({ kind: "ready", gpu: (device = new GpuDevice(worker, m.adapter)) });
-      else if (m.t === "none") settle({ kind: "none", fallback: "no adapter", reason: m.reason });
-      else if (device) device.lost ??= m.reason;
-    };
-    worker.onerror = (e) => {
-      e.preventDefault();
-      if (device) device.lost ??= `device lost: the GPU worker failed (${e.message})`;
-      else settle({ kind: "none", fallback: "no adapter", reason: `no adapter: the GPU worker did not start (${e.message || "its script did not load"})` });
-    };
+      else if (m.t === "none") {
+        settle({ kind: "none", fallback: "no adapter", reason: m.reason });
+        worker.end();
+      } else if (device) device.lost ??= m.reason;
+    });
+    worker.onError((message) => {
+      if (device) device.lost ??= `device lost: the GPU worker failed (${message})`;
+      else settle({ kind: "none", fallback: "no adapter", reason: `no adapter: the GPU worker did not start (${message})` });
+    });
   });
   return acquiring;
 }

@@ -1,110 +1,15 @@
-// The GPU worker: a Web Worker holding the WebGPU device, through TensorFlow.js's webgpu
-// backend, and the arrays kept on it. It answers each operation by writing the result into the
-// shared buffer and waking the VM's thread, which waits for it (WebGPU reads results back only
-// asynchronously, and a VM's operations are synchronous). Bundled with tfjs as
-// dist/browser/gpu-worker.js, loaded on the first work that could use it.
-import { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
-import * as tf from "@tensorflow/tfjs-core";
-import { ARRAY_OP, gpuArrayOp, gpuProduct } from "./kernels.js";
-import { CONTROL_BYTES, DONE, FAILED, type FromGpu, type ToGpu } from "./protocol.js";
+// The GPU worker in a browser: a module Web Worker serving the VM's thread (gpu-service.ts),
+// bundled with tfjs as dist/browser/gpu-worker.js and started on the first work that could use it.
 
-type Tensor = ReturnType<typeof tf.tensor1d>;
+import { serveGpu, type WebGpu } from "./gpu-service.js";
+import type { ToGpu } from "./protocol.js";
 
-interface WebGpuAdapter {
-  features: { has(name: string): boolean };
-  limits: Record<string, number>;
-  info?: { vendor?: string; architecture?: string; device?: string; description?: string };
-  requestDevice(descriptor: object): Promise<{ lost: Promise<{ message?: string }>; destroy(): void }>;
-}
-
-const post = (m: FromGpu) => (self as unknown as Worker).postMessage(m);
-const kept = new Map<number, Tensor>();
-let device: { destroy(): void } | undefined;
-let lost: string | undefined;
-let shared: SharedArrayBuffer | undefined;
-/** Operations run one after another, in the order they came. */
-let queue: Promise<void> = Promise.resolve();
-
-async function acquire(): Promise<void> {
-  const gpu = (navigator as { gpu?: { requestAdapter(o?: object): Promise<WebGpuAdapter | null> } }).gpu;
-  if (!gpu) return post({ t: "none", reason: "no adapter: this browser has no WebGPU (navigator.gpu is missing)" });
-  const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
-  if (!adapter) return post({ t: "none", reason: "no adapter: WebGPU offers none here" });
-  // the limits tfjs's own factory asks for: its kernels size their work by them
-  const limits = adapter.limits;
-  const dev = await adapter.requestDevice({
-    requiredFeatures: adapter.features.has("timestamp-query") ? ["timestamp-query"] : [],
-    requiredLimits: {
-      maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
-      maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
-      maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
-      maxBufferSize: limits.maxBufferSize,
-      maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
-      maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+serveGpu(
+  {
+    post: (m) => (self as unknown as Worker).postMessage(m),
+    listen: (handler) => {
+      self.onmessage = (e: MessageEvent<ToGpu>) => handler(e.data);
     },
-  });
-  device = dev;
-  void dev.lost.then((info) => {
-    lost = `device lost${info.message ? `: ${info.message}` : ""}`;
-    post({ t: "lost", reason: lost });
-  });
-  const info = adapter.info ?? {};
-  // tfjs's kernels are registered under "webgpu": this backend takes the name, over our device
-  // biome-ignore lint/suspicious/noExplicitAny: tfjs types the device with @webgpu/types, which this project does not load
-  const backend = new WebGPUBackend(dev as any, info as any);
-  tf.removeBackend("webgpu");
-  tf.registerBackend("webgpu", () => backend, 0);
-  if (!(await tf.setBackend("webgpu"))) return post({ t: "none", reason: "no adapter: tfjs could not start its webgpu backend" });
-  const parts = [info.vendor, info.architecture, info.device, info.description].filter((p): p is string => !!p);
-  post({ t: "ready", adapter: [...new Set(parts)].join(" ") || "unknown adapter" });
-}
-
-async function run(m: Extract<ToGpu, { t: "op" }>): Promise<void> {
-  if (m.shared) shared = m.shared;
-  const control = new Int32Array(shared!, 0, 1);
-  try {
-    if (lost) throw new Error(lost);
-    for (const id of m.drop) {
-      kept.get(id)?.dispose();
-      kept.delete(id);
-    }
-    const inputs = m.inputs.map(({ id, offset, length }) => {
-      if (offset !== undefined) {
-        kept.get(id)?.dispose();
-        kept.set(id, tf.tensor1d(new Float32Array(shared!, CONTROL_BYTES + offset * 4, length).slice(), "float32"));
-      }
-      const t = kept.get(id);
-      if (!t) throw new Error(`array ${id} is not on the GPU`);
-      return t;
-    });
-    const [m0, k0, n0] = m.dims;
-    const result = tf.tidy(() =>
-      m.work === "product"
-        ? gpuProduct(tf, inputs[0], inputs[1], m0, k0, n0)
-        : gpuArrayOp(tf, ARRAY_OP[m.work as keyof typeof ARRAY_OP], m.op, inputs[0], inputs[1], m.x),
-    );
-    const values = (await result.data()) as Float32Array;
-    if (lost) throw new Error(lost);
-    new Float32Array(shared!, CONTROL_BYTES + m.result.offset * 4, m.result.length).set(values);
-    if (m.work === "reduce") result.dispose();
-    else {
-      kept.get(m.result.id)?.dispose();
-      kept.set(m.result.id, result as Tensor);
-    }
-    Atomics.store(control, 0, DONE);
-  } catch {
-    Atomics.store(control, 0, FAILED);
-  }
-  Atomics.notify(control, 0);
-}
-
-self.onmessage = (e: MessageEvent<ToGpu>) => {
-  const m = e.data;
-  if (m.t === "destroy") {
-    device?.destroy();
-    return;
-  }
-  queue = queue.then(() => run(m));
-};
-
-acquire().catch((e: unknown) => post({ t: "none", reason: `no adapter: ${e instanceof Error ? e.message : String(e)}` }));
+  },
+  (navigator as { gpu?: WebGpu }).gpu,
+);
