@@ -150,8 +150,8 @@ export async function run(program: string | NbcModule, options: RunOptions = {})
   try {
     vm = await VM.create(options);
   } catch (e) {
-    // --gpu force without a GPU (9012)
-    if (e instanceof NoodleRuntimeError) return { ok: false, error: e };
+    // --gpu force without a GPU (9012) ends the run as its error; other refusals reject
+    if (e instanceof NoodleRuntimeError && e.code === 9012) return { ok: false, error: e };
     throw e;
   }
   if (usesStorage(module)) installStorage(vm, options.storage ?? (await defaultStorage()));
