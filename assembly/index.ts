@@ -312,6 +312,8 @@ export function raiseFromHost(code: u32): void {
 
 export { setParallelThreshold, setSpawnOffers, gemmInto, freeTable, closureOf } from "./vm/parallel";
 export { closureOver } from "./vm/parallel";
+export { setArrayOffers } from "./vm/array-offers";
+export { arrayOpInto } from "./vm/array-kernels";
 
 // ---- actors served for another VM (a worker hosting a program's actors) ----
 

@@ -89,9 +89,10 @@ function clip(s, n = 200) {
  *             `overhead: { run, command? }` is a fixed per-run cost (process
  *             start-up, an empty run): its median is reported as startup_ms
  *             and subtracted to give net_ms.
- *   prepare(case, sourcePath) -> { run, fields? }
+ *   prepare(case, sourcePath) -> { run, fields? } | { skipped, reason, fields? }
  *             once per case (compile here). `run()` executes the program once
- *             and returns what it printed; it throws on failure.
+ *             and returns what it printed; it throws on failure. A case this
+ *             implementation cannot time within bounds is skipped with a reason.
  *   startup?(spec, opts) -> { run, expected?, fields?, baselines? } | { skipped, reason }
  *             the case-independent start-up measurement, when the suite asks
  *             for one (`suite.startup`). `baselines` maps a field name to a
@@ -201,6 +202,7 @@ async function caseLine(suite, c, ways, opts) {
   } catch (e) {
     return { line: { ...line, ok: false, error: errorText(e), ...fields } };
   }
+  if (prepared.skipped) return { line: { ...line, skipped: true, reason: prepared.reason, ...fields, ...(prepared.fields ?? {}) } };
   let m;
   try {
     m = await measure(prepared.run, opts);

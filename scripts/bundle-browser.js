@@ -1,7 +1,7 @@
 // Builds dist/browser/noodle.js: the library as one ES module for pages and workers, with sql.js
 // and idb inside, and sql.js's .wasm beside it (where sql.js looks for it by default); and
 // dist/browser/pool-worker.js, the script of a pool's Web Workers, which the library finds beside itself;
-// and a browser cluster node's two scripts (docs/cluster.md, "Browser nodes").
+// and a browser cluster node's two scripts (docs/cluster.md, "Browser nodes"); and gpu-worker.js.
 import { copyFileSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -23,4 +23,7 @@ for (const [name, entry] of [
 ]) {
   await build({ ...browser, entryPoints: [root + entry], outfile: out + name });
 }
+// The GPU worker, with TensorFlow.js and its webgpu backend inside: started beside the library on
+// the first work that could use a GPU (docs/gpu.md), so a page that never uses one never loads tfjs.
+await build({ ...browser, entryPoints: [root + "src/gpu/gpu-worker.ts"], outfile: out + "gpu-worker.js" });
 copyFileSync(root + "node_modules/sql.js/dist/sql-wasm-browser.wasm", out + "sql-wasm-browser.wasm");

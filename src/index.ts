@@ -5,6 +5,7 @@ import { BytecodeError } from "./bytecode/errors.js";
 import type { NbcModule } from "./bytecode/module.js";
 import { type CompileOptions, type CompileResult, CompileSession, compile } from "./compiler/compile.js";
 import { type Diagnostic, renderDiagnostic } from "./compiler/diagnostics.js";
+import type { GpuMode } from "./gpu/offload.js";
 import type { JitOptions } from "./jit/compiled-tier.js";
 import { type DType, type Matrix, matrixFromArrays } from "./math/arrays.js";
 import type { MetricsRegistry } from "./metrics/registry.js";
@@ -34,6 +35,8 @@ export {
   webWorkers,
 } from "./concurrency/index.js";
 export { ERROR_LIST, errorSpec } from "./errors/table.js";
+export { destroyGpuDevice } from "./gpu/device.js";
+export type { GpuInfo, GpuMode } from "./gpu/offload.js";
 export type { JitMode, JitOptions, JitStats } from "./jit/compiled-tier.js";
 export { type DType, Matrix, Tensor } from "./math/arrays.js";
 export {
@@ -109,6 +112,8 @@ export interface RunOptions extends Limits, JitOptions {
   onPlot?: PlotDisplay;
   /** Where the program's own series (std/metrics) go (default: a registry of the VM's own, `vm.metrics`). */
   metrics?: MetricsRegistry;
+  /** Large f32 matrix work on a GPU: "auto" (default), "off" or "force" (see docs/gpu.md). */
+  gpu?: GpuMode;
 }
 
 export interface RunResult {
@@ -141,7 +146,14 @@ export async function run(program: string | NbcModule, options: RunOptions = {})
     if (!c.ok || !c.module) return { ok: false, diagnostics: c.diagnostics };
     module = c.module;
   } else module = program;
-  const vm = await VM.create(options);
+  let vm: VM;
+  try {
+    vm = await VM.create(options);
+  } catch (e) {
+    // --gpu force without a GPU (9012) ends the run as its error; other refusals reject
+    if (e instanceof NoodleRuntimeError && e.code === 9012) return { ok: false, error: e };
+    throw e;
+  }
   if (usesStorage(module)) installStorage(vm, options.storage ?? (await defaultStorage()));
   let o: RunOutcome;
   try {

@@ -12,7 +12,7 @@ import { raise, faultCode } from "../vm/fault";
 import * as B from "../vm/opcodes";
 import { E_INVALID_ARGUMENT, E_MEMORY_LIMIT, E_SHAPE_MISMATCH } from "../vm/contract";
 import { newMatrix, newTensor, isMatrix, isTensor, arrayElems, arrayDtype, arrayCount, getAt, setAt, MAX_ELEMENTS } from "./matrix";
-import { matmul } from "./matmul";
+import { productInto } from "../vm/parallel";
 import { dimsOf } from "./broadcast";
 import { permuteInto } from "./permute";
 import { bad } from "./builtins";
@@ -339,7 +339,7 @@ function byProducts(px: u32, py: u32, acc: u32): bool {
   dimsOf(py, dims);
   permuteInto(arrayElems(py), arrayDtype(py), dims, ny, permY, b, dt);
   const m = <u32>rows, kk = <u32>depth, nn = <u32>cols;
-  for (let i: u32 = 0; i < <u32>batch; i++) matmul(a + i * m * kk * es, b + i * kk * nn * es, c + i * m * nn * es, m, kk, nn, dt);
+  for (let i: u32 = 0; i < <u32>batch; i++) productInto(a + i * m * kk * es, b + i * kk * nn * es, c + i * m * nn * es, m, kk, nn, dt);
   permuteInto(c, dt, shapeC, nc, permC, acc, DTYPE_F64);
   freeBlock(bxBlock);
   freeBlock(byBlock);

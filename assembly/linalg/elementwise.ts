@@ -10,6 +10,7 @@ import { OPS_EPOW } from "../vm/names";
 import * as B from "../vm/opcodes";
 import { isMatrix, isTensor, arrayCount, arrayElems, arrayDtype, sameShape } from "./matrix";
 import { elementwise, EW_POW } from "./ops";
+import { offered, AO_MAP, AO_POW } from "../vm/array-offers";
 
 /** round: the nearest integer, halves away from zero (exact: x - trunc(x) has no rounding error). */
 // @ts-ignore: decorator
@@ -93,12 +94,27 @@ export function mapArray(id: u32, v: u64): u64 {
   if (out == 0) return NIL;
   const src = arrayElems(p), dst = arrayElems(out);
   if (dt == DTYPE_F32) {
-    // f32 elements go through f64 and are rounded once: for sqrt that is the f32 square root
-    for (let i = lanes32(id, src, dst, n); i < n; i++) store<f32>(dst + (i << 2), <f32>math1(id, <f64>load<f32>(src + (i << 2))));
+    if (!offered(AO_MAP, id, src, 0, dst, n, 0)) mapF32(id, src, dst, n);
   } else {
     for (let i = lanes64(id, src, dst, n); i < n; i++) store<f64>(dst + (i << 3), math1(id, load<f64>(src + (i << 3))));
   }
   return obj(out);
+}
+
+/** out[i] = f(src[i]) over n f32 (builtin `id`, as mapArray). */
+export function mapF32(id: u32, src: u32, dst: u32, n: u32): void {
+  // f32 elements go through f64 and are rounded once: for sqrt that is the f32 square root
+  for (let i = lanes32(id, src, dst, n); i < n; i++) store<f32>(dst + (i << 2), <f32>math1(id, <f64>load<f32>(src + (i << 2))));
+}
+
+/** out[i] = src[i] ** y over n f32. */
+export function powF32(src: u32, dst: u32, n: u32, y: f64): void {
+  let i: u32 = 0;
+  if (y == 2) for (; i + 4 <= n; i += 4) {
+    const x = v128.load(src + (i << 2));
+    v128.store(dst + (i << 2), f32x4.mul(x, x));
+  }
+  for (; i < n; i++) store<f32>(dst + (i << 2), <f32>powElement(<f64>load<f32>(src + (i << 2)), y));
 }
 
 /** Each element of array p to the power y. */
@@ -109,11 +125,7 @@ function powerByNumber(p: u32, y: f64): u64 {
   const src = arrayElems(p), dst = arrayElems(out);
   let i: u32 = 0;
   if (dt == DTYPE_F32) {
-    if (y == 2) for (; i + 4 <= n; i += 4) {
-      const x = v128.load(src + (i << 2));
-      v128.store(dst + (i << 2), f32x4.mul(x, x));
-    }
-    for (; i < n; i++) store<f32>(dst + (i << 2), <f32>powElement(<f64>load<f32>(src + (i << 2)), y));
+    if (!offered(AO_POW, 0, src, 0, dst, n, y)) powF32(src, dst, n, y);
   } else {
     if (y == 2) for (; i + 2 <= n; i += 2) {
       const x = v128.load(src + (i << 3));

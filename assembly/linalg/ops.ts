@@ -18,6 +18,7 @@ import { broadcast } from "./broadcast";
 import { powElement } from "./elementwise";
 import { solveLeastSquares } from "./decompositions";
 import { newList, listPush, listLen, listGet } from "../objects/list";
+import { offered, AO_ZIP } from "../vm/array-offers";
 import { E_ELEMENT_TYPE, E_INDEX_OUT_OF_RANGE, E_MEMORY_LIMIT, E_OPERAND_TYPES, E_SHAPE_MISMATCH, E_SINGULAR_MATRIX } from "../vm/contract";
 
 // elementwise operation codes
@@ -142,7 +143,7 @@ export function elementwise(op: u32, a: u64, b: u64): u64 {
     if (dt == DTYPE_F64 && da == DTYPE_F64 && db == DTYPE_F64) {
       zipF64(op, ea, eb, eo, n);
     } else if (dt == DTYPE_F32) {
-      zipF32(op, ea, eb, eo, n);
+      if (!offered(AO_ZIP, op, ea, eb, eo, n, 0)) zipF32(op, ea, eb, eo, n);
     } else {
       for (let i: u32 = 0; i < n; i++) setAt(eo, i, dt, apply(op, getAt(ea, i, da), getAt(eb, i, db)));
     }

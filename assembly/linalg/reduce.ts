@@ -5,7 +5,7 @@
 // sums, as numpy's pairwise summation also departs from a plain left-to-right sum; f32 elements
 // widened to f64), extremes two f64 or four f32 lanes; across other axes whole rows of `inner`
 // f64 accumulators advance together, two lanes at a time.
-import { T_MATRIX, typeOf, DTYPE_F64, MAX_TENSOR_DIMS } from "../heap/layout";
+import { T_MATRIX, typeOf, DTYPE_F32, DTYPE_F64, MAX_TENSOR_DIMS } from "../heap/layout";
 import { isNum, objOf, numOf, num, obj, NIL } from "../heap/value";
 import { raise1 } from "../vm/fault";
 import { builtinName } from "../vm/builtin-names";
@@ -15,9 +15,12 @@ import { newMatrix, newTensor, sameShape, arrayCount, arrayElems, arrayDtype, ge
 import { dimsOf } from "./broadcast";
 import { bad } from "./builtins";
 import * as M from "./messages";
+import { offered, AO_REDUCE } from "../vm/array-offers";
 
 const dims = <u32>memory.data(4 * MAX_TENSOR_DIMS);
 const rest = <u32>memory.data(4 * MAX_TENSOR_DIMS);
+/** Where the host writes a reduction it computed. */
+const reducedByHost = <u32>memory.data(8);
 
 /** Sum of n elements `stride` apart from element `from`; contiguous runs in four partial sums (f32 widened to f64). */
 function sumRun(e: u32, from: u32, n: u32, stride: u32, dt: u32): f64 {
@@ -155,7 +158,7 @@ function firstPlace(e: u32, from: u32, n: u32, stride: u32, dt: u32, v: f64): u3
  * The reduction `id` of n elements `stride` apart: the value, or for argmin/argmax the position
  * of the first extreme along the run (of the first NaN when there is one, as in numpy).
  */
-function reduceRun(id: u32, e: u32, from: u32, n: u32, stride: u32, dt: u32): f64 {
+export function reduceRun(id: u32, e: u32, from: u32, n: u32, stride: u32, dt: u32): f64 {
   switch (id) {
     case B.BI_SUM: return sumRun(e, from, n, stride, dt);
     case B.BI_MEAN: return sumRun(e, from, n, stride, dt) / <f64>n;
@@ -222,6 +225,7 @@ export function reduceArray(id: u32, v: u64, axis: u64): u64 {
   if (axis == NIL) {
     if (id == B.BI_CUMSUM) return cumsumAll(p);
     if (n == 0 && needsElements(id)) return noElements(id);
+    if (dt == DTYPE_F32 && offered(AO_REDUCE, id, e, 0, reducedByHost, n, 0)) return num(load<f64>(reducedByHost));
     return num(reduceRun(id, e, 0, n, 1, dt));
   }
   const nd = dimsOf(p, dims);

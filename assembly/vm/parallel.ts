@@ -37,6 +37,15 @@ export function product(a: u32, b: u32): u64 {
   return matrixProduct(a, b);
 }
 
+/**
+ * C = A * B on raw row-major element blocks (einsum's batched products, one at a time), offered
+ * to the host first when large enough, as `product` does.
+ */
+export function productInto(a: u32, b: u32, c: u32, m: u32, k: u32, n: u32, dtype: u32): void {
+  if (shareAbove > 0 && m > 1 && <f64>m * <f64>k * <f64>n >= shareAbove && hostMatmul(a, b, c, m, k, n, dtype) != 0) return;
+  matmul(a, b, c, m, k, n, dtype);
+}
+
 /** C = A * B on raw row-major element blocks (the same kernel as the `*` operator). */
 export function gemmInto(a: u32, b: u32, c: u32, m: u32, k: u32, n: u32, dtype: u32): void {
   matmul(a, b, c, m, k, n, dtype == DTYPE_F32 ? DTYPE_F32 : 0);

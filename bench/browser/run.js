@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { machine, projectRoot } from "../node/host.js";
 import { parseOptions, suiteNames, usage } from "../node/options.js";
-import { CHROMIUM, CHROMIUM_ARGS, startStaticServer } from "./server.js";
+import { CHROMIUM, CHROMIUM_ARGS, CHROMIUM_WEBGPU_ARGS, startStaticServer } from "./server.js";
 
 /** Bound for each step of setting up and tearing down: launch, page load, close. */
 const STEP_TIMEOUT_MS = 30_000;
@@ -125,7 +125,8 @@ async function main() {
     executablePath: CHROMIUM,
     headless: true,
     timeout: STEP_TIMEOUT_MS,
-    args: CHROMIUM_ARGS,
+    // the gpu suite needs WebGPU (a software adapter here)
+    args: args.suite === "gpu" ? CHROMIUM_WEBGPU_ARGS : CHROMIUM_ARGS,
   });
   context.setDefaultTimeout(STEP_TIMEOUT_MS);
   const page = context.pages()[0] ?? (await context.newPage());

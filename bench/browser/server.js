@@ -23,6 +23,12 @@ export const CHROMIUM_ARGS = [
   "--no-first-run",
 ];
 
+/**
+ * The same with WebGPU: Chromium then offers a software adapter (SwiftShader), correct but slow,
+ * which needs the GPU process (no --disable-gpu).
+ */
+export const CHROMIUM_WEBGPU_ARGS = [...CHROMIUM_ARGS.filter((a) => a !== "--disable-gpu"), "--enable-unsafe-webgpu"];
+
 const CONTENT_TYPES = {
   ".html": "text/html; charset=utf-8",
   ".css": "text/css; charset=utf-8",

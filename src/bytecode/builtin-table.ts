@@ -147,6 +147,9 @@ export const BUILTINS = [
   // std/metrics (src/metrics/metrics-host.ts)
   h("__metrics_define", 4),
   h("__metrics_update", 3),
+  // std/gpu (src/gpu/gpu-host.ts)
+  h("__gpu_available", 0),
+  h("__gpu_info", 0),
 ] as const;
 
 export type BuiltinName = (typeof BUILTINS)[number]["name"];

@@ -13,6 +13,7 @@ import { type CompileResult, compile } from "../compiler/compile.js";
 import { renderDiagnostic } from "../compiler/diagnostics.js";
 import type { Pool } from "../concurrency/pool.js";
 import { formatError } from "../errors/table.js";
+import { GPU_MODES, type GpuMode, gpuModeOf } from "../gpu/offload.js";
 import { JIT_MODES, type JitMode, jitModeOf } from "../jit/compiled-tier.js";
 import type { LogEvent } from "../logs/event-log.js";
 import { observeCluster } from "../metrics/cluster-metrics.js";
@@ -86,6 +87,14 @@ function jitFrom(values: OptionValues): JitChoice {
   const source = typeof values.jit === "string" ? "--jit" : "NOODLE_JIT";
   if (!mode) throw UsageError.of("BadOption", { detail: `${source} expects ${JIT_MODES.join(", ")}, got '${text}'` });
   return { mode, stats: values["jit-stats"] === true };
+}
+
+/** --gpu, else auto. */
+function gpuFrom(text: OptionValues[string]): GpuMode {
+  if (typeof text !== "string") return "auto";
+  const mode = gpuModeOf(text);
+  if (!mode) throw UsageError.of("BadOption", { detail: `--gpu expects ${GPU_MODES.join(", ")}, got '${text}'` });
+  return mode;
 }
 
 function retriesFrom(text: OptionValues[string]): number | undefined {
@@ -204,6 +213,7 @@ async function runCommand(
   programArgs: string[],
   plots: string | undefined,
   jit: JitChoice,
+  gpu: GpuMode,
   observe: ObserveOptions,
   watch = false,
 ): Promise<number> {
@@ -219,7 +229,7 @@ async function runCommand(
     return EXIT_RUNTIME;
   }
   try {
-    return await observedRun(path, limits, where, permissions, programArgs, plots, jit, observation, watch);
+    return await observedRun(path, limits, where, permissions, programArgs, plots, jit, gpu, observation, watch);
   } finally {
     await observation.close();
   }
@@ -233,6 +243,7 @@ async function observedRun(
   programArgs: string[],
   plots: string | undefined,
   jit: JitChoice,
+  gpu: GpuMode,
   observation: Observation,
   watch: boolean,
 ): Promise<number> {
@@ -276,6 +287,7 @@ async function observedRun(
     vm = await VM.create({
       ...limits,
       jit: jit.mode,
+      gpu,
       permissions,
       args: programArgs,
       stdout: out.write,
@@ -416,6 +428,7 @@ export async function main(argv: string[]): Promise<number> {
           programArgs,
           values.plots as string | undefined,
           jitFrom(values),
+          gpuFrom(values.gpu),
           observeOptionsFrom(values),
           values.watch === true,
         );

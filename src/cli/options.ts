@@ -72,6 +72,11 @@ export const COMMANDS: CommandSpec[] = [
       },
       { name: "plots", value: "DIR", help: "write plot.show's figures to DIR/plot-N.svg, made if missing (default: the working directory)" },
       { name: "jit", value: "MODE", help: "on: compile hot functions to WebAssembly (default); off: interpret everything; eager: compile every function" },
+      {
+        name: "gpu",
+        value: "MODE",
+        help: "auto: large f32 matrix work on the GPU at the sizes it measured faster (default); off: never; force: always, failing without one",
+      },
       { name: "jit-stats", help: "after the run, write what the compiler did (functions, deoptimisations, compile times) to stderr as JSON" },
       { name: "watch", help: "upgrade the running program in place whenever FILE.nc changes (its functions, and its actors at their next message)" },
       ...OBSERVE,

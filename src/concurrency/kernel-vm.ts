@@ -13,7 +13,7 @@ export class KernelVm {
   private constructor(private readonly vm: VM) {}
 
   static async create(variant: CoreVariant): Promise<KernelVm> {
-    return new KernelVm(await VM.create({ core: variant }));
+    return new KernelVm(await VM.create({ core: variant, gpu: "off" }));
   }
 
   /** C = A * B for A m x k and B k x n (row-major); C goes into `out` when given, else a new array. */

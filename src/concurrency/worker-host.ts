@@ -182,7 +182,8 @@ class WorkerHost {
     if (!p) {
       p = (async () => {
         const module = this.module(hash);
-        const vm = await VM.create();
+        // work on workers computes on WebAssembly: the GPU is the program's VM's (docs/gpu.md)
+        const vm = await VM.create({ gpu: "off" });
         this.vms.push(vm);
         vm.setLimits({ maxMemory: this.policy.maxMemory, maxSteps: this.policy.maxSteps });
         if (this.policy.permissions) vm.setCapabilities(this.policy.permissions, []);
@@ -273,7 +274,7 @@ class WorkerHost {
         // the caller's tier from the start, so that loading takes no compiled code a tier that is off would not
         // its actors' restarts are the pool's to log
         const events: LogEvent = (level, event, fields = {}) => this.port.postMessage({ t: "event", level, event, fields });
-        const vm = await VM.create({ stdout: out(1), stderr: out(2), onPlot, events, ...callersJit(job.limits, DEFAULT_JIT) });
+        const vm = await VM.create({ stdout: out(1), stderr: out(2), onPlot, events, gpu: "off", ...callersJit(job.limits, DEFAULT_JIT) });
         this.vms.push(vm);
         for (const h of job.hashes) vm.load(this.module(h));
         if (purpose === "hosted") {

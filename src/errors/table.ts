@@ -106,6 +106,7 @@ export const ERRORS = {
   CannotOpenProgram: spec(9009, "file cannot be opened as a program", "cannot open '{path}': {detail}"),
   MetricsServer: spec(9010, "metrics cannot be served", "cannot serve metrics on {address}: {detail}"),
   LogSetting: spec(9011, "invalid log setting", "{detail}"),
+  NoGpu: spec(9012, "no GPU to force work onto", "GPU offload is forced (--gpu force) but no GPU can be used: {reason}"),
 } as const;
 
 export type ErrorName = keyof typeof ERRORS;

@@ -80,6 +80,10 @@ export interface CoreExports {
   raiseFromHost(code: number): void;
   setParallelThreshold(work: number): void;
   gemmInto(a: number, b: number, c: number, m: number, k: number, n: number, dtype: number): void;
+  /** f32 arrays of at least this many elements are offered to the host's arrayOp; 0: none. */
+  setArrayOffers(elements: number): void;
+  /** Computes an offered f32 array operation with the core's own kernel (as arrayOp's arguments). */
+  arrayOpInto(kind: number, op: number, a: number, b: number, out: number, n: number, x: number): void;
   freeTable(addr: number): void;
   closureOf(protoIndex: number): bigint;
   /** A closure of function `protoIndex` over n new variables holding the n values at `values`; NIL when it captures another number. */
@@ -115,6 +119,8 @@ export interface HostFunctions {
   call(id: number, args: number, n: number, out: number): number;
   /** Computes a large matrix product into C (see assembly/vm/parallel.ts); 1 when done, 0 to decline. */
   matmul(a: number, b: number, c: number, m: number, k: number, n: number, dtype: number): number;
+  /** Computes an f32 array operation (see assembly/vm/array-offers.ts); 1 when done, 0 to decline. */
+  arrayOp(kind: number, op: number, a: number, b: number, out: number, n: number, x: number): number;
   spawn(proto: number, args: number, n: number, out: number): number;
   /** A new actor of constructor `proto` placed elsewhere: the host's id for it, or 0 to keep it here. */
   spawnActor(proto: number): number;
@@ -197,6 +203,7 @@ export async function instantiateCore(host: HostFunctions, variant?: CoreVariant
       renderTrace: (list: number) => host.renderTrace(list),
       call: (id: number, args: number, n: number, out: number) => host.call(id, args, n, out),
       matmul: (a: number, b: number, c: number, m: number, k: number, n: number, dt: number) => host.matmul(a, b, c, m, k, n, dt),
+      arrayOp: (kind: number, op: number, a: number, b: number, out: number, n: number, x: number) => host.arrayOp(kind, op, a, b, out, n, x),
       spawn: (proto: number, args: number, n: number, out: number) => host.spawn(proto, args, n, out),
       spawnActor: (proto: number) => host.spawnActor(proto),
       // ids are u32, which arrive here as signed numbers

@@ -9,6 +9,9 @@ import { CodecError } from "../codec/value-codec.js";
 import type { Install } from "../compiler/codegen.js";
 import { PRELUDE_FILE } from "../compiler/prelude.js";
 import { ERRORS, errorSpec, formatError } from "../errors/table.js";
+import { acquireGpu } from "../gpu/device.js";
+import { installGpuHost } from "../gpu/gpu-host.js";
+import { type GpuInfo, type GpuMode, GpuOffload } from "../gpu/offload.js";
 import { CompiledTier, coreJitMode, DEFAULT_HOT_SAMPLES, type JitOptions, type JitStats, prepareJit } from "../jit/compiled-tier.js";
 import { installJson } from "../json/json-host.js";
 import type { LogEvent } from "../logs/event-log.js";
@@ -68,6 +71,11 @@ export interface VmOptions extends Limits, JitOptions {
   metrics?: MetricsRegistry;
   /** Told of runtime events (an actor restarted or stopped by its supervisor; see src/logs/). */
   events?: LogEvent;
+  /**
+   * Large f32 matrix work on a GPU (docs/gpu.md): auto (the default) where this device measured
+   * it faster, force whenever a GPU is there (creating the VM fails with 9012 without one), off never.
+   */
+  gpu?: GpuMode;
 }
 
 /**
@@ -168,6 +176,10 @@ export class VM {
   /** Which build of the core this VM runs. */
   readonly variant: CoreVariant;
   private productHook: ProductHook | undefined;
+  /** The least work of a product the hook takes (products offered for the GPU may be smaller). */
+  private productWork = 0;
+  /** This VM's use of the GPU; undefined with --gpu off. */
+  private readonly gpu: GpuOffload | undefined;
   private taskHost: TaskHost | undefined;
   /** The registry std/metrics writes to (see src/metrics/). */
   readonly metrics: MetricsRegistry;
@@ -202,6 +214,11 @@ export class VM {
     // without a pool, pmap maps sequentially (see src/concurrency/pmap-host.ts)
     this.registerHost("__pmap", () => null);
     this.setCapabilities(options.permissions, options.args ?? []);
+    const gpuMode = options.gpu ?? "auto";
+    this.gpu = gpuMode === "off" ? undefined : new GpuOffload(core, gpuMode);
+    installGpuHost(this, this.gpu ?? new GpuOffload(core, "off"));
+    core.setArrayOffers(this.gpu?.arrayThreshold ?? 0);
+    this.offerProducts();
     installSystem(this);
     installClusterHost(this, () => this.clusterView);
     installPlots(this, options.onPlot);
@@ -292,7 +309,8 @@ export class VM {
         },
         renderTrace: (list) => stringOrZero(vm().core, traceLines(vm().traceOf(list), "").join("\n")),
         call: (id, args, n, out) => vm().hostCall(id, args, n, out),
-        matmul: (a, b, c, m, k, n, dt) => (vm().productHook?.(a, b, c, m, k, n, dt) ? 1 : 0),
+        matmul: (a, b, c, m, k, n, dt) => (vm().product(a, b, c, m, k, n, dt) ? 1 : 0),
+        arrayOp: (kind, op, a, b, out, n, x) => (vm().gpu?.arrayOp(kind, op, a, b, out, n, x) ? 1 : 0),
         spawn: (proto, args, n, out) => vm().offerSpawn(proto, args, n, out),
         spawnActor: (proto) => vm().taskHost?.spawnActor?.(proto) ?? 0,
         sendActor: (id, name, args, n, out) => vm().sendActor(id, name, args, n, out),
@@ -305,6 +323,11 @@ export class VM {
     );
     const mode = options.jit ?? "on";
     if (mode === "eager") await prepareJit(mode);
+    if (options.gpu === "force") {
+      const gpu = await acquireGpu();
+      if (gpu.kind !== "ready")
+        throw new NoodleRuntimeError(ERRORS.NoGpu.code, formatError("NoGpu", { reason: gpu.kind === "none" ? gpu.reason : "no adapter" }), []);
+    }
     return new VM(core, options, ref);
   }
 
@@ -456,7 +479,25 @@ export class VM {
    */
   shareProducts(hook: ProductHook | undefined, work = 0): void {
     this.productHook = hook;
-    this.core.setParallelThreshold(hook ? Math.max(1, work) : 0);
+    this.productWork = hook ? Math.max(1, work) : 0;
+    this.offerProducts();
+  }
+
+  /** Products reach the host from the least work the GPU or the hook takes. */
+  private offerProducts(): void {
+    const least = [this.productWork, this.gpu?.productThreshold ?? 0].filter((w) => w > 0);
+    this.core.setParallelThreshold(least.length ? Math.min(...least) : 0);
+  }
+
+  /** A product the core offers: the GPU's when it takes it, else the hook's when large enough for it. */
+  private product(a: number, b: number, c: number, m: number, k: number, n: number, dtype: number): boolean {
+    if (this.gpu?.product(a, b, c, m, k, n, dtype)) return true;
+    return this.productHook !== undefined && m * k * n >= this.productWork && this.productHook(a, b, c, m, k, n, dtype);
+  }
+
+  /** What the GPU did for this VM: the adapter, or why there is none, and each fallback's reason (docs/gpu.md). */
+  gpuInfo(): GpuInfo {
+    return (this.gpu ?? new GpuOffload(this.core, "off")).info();
   }
 
   /**

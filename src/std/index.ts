@@ -6,6 +6,7 @@ import { CATEGORY_DISPLAYS, CATEGORY_SOURCE } from "./category.js";
 import { CLUSTER_SOURCE } from "./cluster.js";
 import { DB_SOURCE } from "./db.js";
 import { FS_SOURCE } from "./fs.js";
+import { GPU_SOURCE } from "./gpu.js";
 import { JSON_SOURCE } from "./json.js";
 import { METRICS_DISPLAYS, METRICS_SOURCE } from "./metrics.js";
 import { PLOT_SOURCE } from "./plot.js";
@@ -22,6 +23,7 @@ const modules = new Map<string, StdModule>([
   ["cluster", { source: CLUSTER_SOURCE, displays: {} }],
   ["db", { source: DB_SOURCE, displays: {} }],
   ["fs", { source: FS_SOURCE, displays: {} }],
+  ["gpu", { source: GPU_SOURCE, displays: {} }],
   ["json", { source: JSON_SOURCE, displays: {} }],
   ["metrics", { source: METRICS_SOURCE, displays: METRICS_DISPLAYS }],
   ["plot", { source: PLOT_SOURCE, displays: {} }],

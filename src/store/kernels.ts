@@ -17,7 +17,7 @@ export class ArrayKernels {
   private constructor(private readonly vm: VM) {}
 
   static async create(): Promise<ArrayKernels> {
-    return new ArrayKernels(await VM.create({ stdout: () => {}, stderr: () => {} }));
+    return new ArrayKernels(await VM.create({ stdout: () => {}, stderr: () => {}, gpu: "off" }));
   }
 
   /** `fn(a)`; a Noodle error (5002 for a shape that does not fit, 3011, ...) is thrown. */

@@ -20,7 +20,7 @@ export interface ChromiumPage {
 }
 
 /** Opens `path` (under the project root) in a new headless Chromium; `needs` are built files it loads. */
-export async function openChromiumPage(path: string, needs: string[], stepTimeout = 25_000): Promise<ChromiumPage> {
+export async function openChromiumPage(path: string, needs: string[], stepTimeout = 25_000, args = CHROMIUM_ARGS): Promise<ChromiumPage> {
   for (const file of needs) {
     if (!existsSync(join(PROJECT_ROOT, file))) throw new Error(`${file} is missing: build the library first (npm run build)`);
   }
@@ -34,7 +34,7 @@ export async function openChromiumPage(path: string, needs: string[], stepTimeou
   };
   try {
     // Playwright manages --user-data-dir itself (the first argument), so it is not in args.
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, timeout: stepTimeout, args: CHROMIUM_ARGS });
+    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, timeout: stepTimeout, args });
     context.setDefaultTimeout(stepTimeout);
     const page = context.pages()[0] ?? (await context.newPage());
     const errors: string[] = [];

@@ -3,10 +3,13 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 // @ts-expect-error: plain JavaScript shared with the browser benchmark runner
-import { CHROMIUM_ARGS as ARGS, startStaticServer as start } from "../../bench/browser/server.js";
+import { CHROMIUM_ARGS as ARGS, startStaticServer as start, CHROMIUM_WEBGPU_ARGS as WEBGPU_ARGS } from "../../bench/browser/server.js";
 
 /** The flags headless Chromium runs with in these tests and the browser benchmarks. */
 export const CHROMIUM_ARGS: string[] = ARGS;
+
+/** The same with WebGPU on (a software adapter). */
+export const CHROMIUM_WEBGPU_ARGS: string[] = WEBGPU_ARGS;
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
