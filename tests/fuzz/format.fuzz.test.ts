@@ -16,7 +16,7 @@ import { lex } from "../../src/compiler/lexer.js";
 import { formatSource } from "../../src/language/format.js";
 import { OWN_CONFORMANCE, ROOT } from "../helpers.js";
 import { numericPrograms } from "../jit/numeric-programs.js";
-import { FUZZ_RUNS, FUZZ_TIMEOUT, fuzzParameters } from "./fuzz.js";
+import { edited, FUZZ_RUNS, FUZZ_TIMEOUT, fuzzParameters, sourceEdit } from "./fuzz.js";
 
 const QUARTER = Math.max(50, FUZZ_RUNS >> 2);
 
@@ -99,25 +99,7 @@ const SEEDS = [...programsIn(OWN_CONFORMANCE), ...programsIn(join(ROOT, "example
 const PIECES = ["\n", " ", "(", ")", "[", "]", "{", "}", ",", ";", "-", "'", "// c\n", "/* c */", "x", "1", "=>", ":", "."];
 
 // an edit of a seed: a piece cut, copied elsewhere, or a token put in
-const edit = fc.record({
-  kind: fc.constantFrom("delete", "duplicate", "insert"),
-  at: fc.nat(),
-  length: fc.nat({ max: 30 }),
-  to: fc.nat(),
-  piece: fc.constantFrom(...PIECES),
-});
-
-function edited(text: string, edits: { kind: string; at: number; length: number; to: number; piece: string }[]): string {
-  for (const e of edits) {
-    const at = e.at % (text.length + 1);
-    const end = Math.min(text.length, at + e.length);
-    const to = e.to % (text.length + 1);
-    if (e.kind === "delete") text = text.slice(0, at) + text.slice(end);
-    else if (e.kind === "duplicate") text = text.slice(0, to) + text.slice(at, end) + text.slice(to);
-    else text = text.slice(0, at) + e.piece + text.slice(at);
-  }
-  return text;
-}
+const edit = sourceEdit(["delete", "duplicate", "insert"], PIECES, 30);
 
 describe("formatting random programs", () => {
   it("keeps what the tiers' numeric programs compile to, and is idempotent", { timeout: FUZZ_TIMEOUT }, () => {

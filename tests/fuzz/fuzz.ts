@@ -92,3 +92,57 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/** How a source text is edited: a piece cut out, copied elsewhere, moved, or a token put in or in place of a piece. */
+export type SourceEditKind = "delete" | "duplicate" | "insert" | "replace" | "swap";
+
+export interface SourceEdit {
+  kind: SourceEditKind;
+  at: number;
+  length: number;
+  to: number;
+  token: string;
+}
+
+/** Edits of the `kinds` given, putting in `tokens`, over pieces up to `maxLength` characters. */
+export function sourceEdit(kinds: SourceEditKind[], tokens: string[], maxLength: number): fc.Arbitrary<SourceEdit> {
+  return fc.record({
+    kind: fc.constantFrom(...kinds),
+    at: fc.nat(),
+    length: fc.nat({ max: maxLength }),
+    to: fc.nat(),
+    token: fc.constantFrom(...tokens),
+  });
+}
+
+/** `text` with the edits made one after another (positions taken modulo the text's length). */
+export function edited(text: string, edits: SourceEdit[]): string {
+  for (const e of edits) {
+    const n = text.length + 1;
+    const at = e.at % n;
+    const end = Math.min(text.length, at + e.length);
+    const to = e.to % n;
+    const piece = text.slice(at, end);
+    switch (e.kind) {
+      case "delete":
+        text = text.slice(0, at) + text.slice(end);
+        break;
+      case "duplicate":
+        text = text.slice(0, to) + piece + text.slice(to);
+        break;
+      case "insert":
+        text = text.slice(0, at) + e.token + text.slice(at);
+        break;
+      case "replace":
+        text = text.slice(0, at) + e.token + text.slice(end);
+        break;
+      case "swap": {
+        const rest = text.slice(0, at) + text.slice(end);
+        const where = to % (rest.length + 1);
+        text = rest.slice(0, where) + piece + rest.slice(where);
+        break;
+      }
+    }
+  }
+  return text;
+}

@@ -19,7 +19,7 @@ import { MAX_ERRORS } from "../../src/compiler/diagnostics.js";
 import { PUNCTUATORS } from "../../src/compiler/tokens.js";
 import { VM } from "../../src/runtime/vm.js";
 import { OWN_CONFORMANCE, ROOT, SHARED_CONFORMANCE } from "../helpers.js";
-import { FUZZ_RUNS, FUZZ_SEED } from "./fuzz.js";
+import { edited, FUZZ_RUNS, FUZZ_SEED, sourceEdit } from "./fuzz.js";
 
 const RUNS = FUZZ_RUNS;
 const SEED = FUZZ_SEED;
@@ -168,44 +168,7 @@ const randomText = fc.oneof(
 );
 
 // a mutation of a seed program: cut, copy, move or insert pieces
-const edit = fc.record({
-  kind: fc.constantFrom("delete", "duplicate", "insert", "replace", "swap"),
-  at: fc.nat(),
-  length: fc.nat({ max: 40 }),
-  to: fc.nat(),
-  token: fc.constantFrom(...TOKENS),
-});
-
-function mutate(text: string, edits: { kind: string; at: number; length: number; to: number; token: string }[]): string {
-  for (const e of edits) {
-    const n = text.length + 1;
-    const at = e.at % n;
-    const end = Math.min(text.length, at + e.length);
-    const to = e.to % n;
-    const piece = text.slice(at, end);
-    switch (e.kind) {
-      case "delete":
-        text = text.slice(0, at) + text.slice(end);
-        break;
-      case "duplicate":
-        text = text.slice(0, to) + piece + text.slice(to);
-        break;
-      case "insert":
-        text = text.slice(0, at) + e.token + text.slice(at);
-        break;
-      case "replace":
-        text = text.slice(0, at) + e.token + text.slice(end);
-        break;
-      case "swap": {
-        const rest = text.slice(0, at) + text.slice(end);
-        const where = to % (rest.length + 1);
-        text = rest.slice(0, where) + piece + rest.slice(where);
-        break;
-      }
-    }
-  }
-  return text;
-}
+const edit = sourceEdit(["delete", "duplicate", "insert", "replace", "swap"], TOKENS, 40);
 
 // one level of nesting around an inner expression or statement
 const WRAPPERS: ((inner: string) => string)[] = [
@@ -269,7 +232,7 @@ describe("fuzzing source text", () => {
   it("mutated programs compile and run, or are rejected", { timeout: TIMEOUT }, async () => {
     expect(SEEDS.length).toBeGreaterThan(10);
     await fc.assert(
-      fc.asyncProperty(fc.nat(), fc.array(edit, { minLength: 1, maxLength: 5 }), (s, edits) => check(mutate(SEEDS[s % SEEDS.length], edits))),
+      fc.asyncProperty(fc.nat(), fc.array(edit, { minLength: 1, maxLength: 5 }), (s, edits) => check(edited(SEEDS[s % SEEDS.length], edits))),
       options(1),
     );
   });
