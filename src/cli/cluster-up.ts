@@ -18,6 +18,7 @@ export async function clusterUpCommand(nodes: number, workers: number | undefine
     await Promise.all(started.map((p) => ended(p, DRAIN_MS)));
     await server.stop();
   };
+  let stop: Promise<string>;
   try {
     const names = Array.from({ length: nodes }, (_, i) => `node-${i + 1}`);
     await Promise.all(
@@ -28,6 +29,11 @@ export async function clusterUpCommand(nodes: number, workers: number | undefine
         return joined(child, name);
       }),
     );
+    // listening before the banner: whoever reads it may signal at once
+    stop = new Promise<string>((done) => {
+      process.once("SIGINT", () => done("SIGINT"));
+      process.once("SIGTERM", () => done("SIGTERM"));
+    });
     write(
       [
         `cluster up: nats-server at ${server.url} with ${nodes} node(s): ${names.join(", ")}`,
@@ -42,10 +48,7 @@ export async function clusterUpCommand(nodes: number, workers: number | undefine
     await stopAll();
     throw e;
   }
-  const signal = await new Promise<string>((done) => {
-    process.once("SIGINT", () => done("SIGINT"));
-    process.once("SIGTERM", () => done("SIGTERM"));
-  });
+  const signal = await stop;
   write(`cluster up: ${signal}, stopping the nodes and the server\n`);
   await stopAll();
   return 0;

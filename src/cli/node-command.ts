@@ -65,11 +65,13 @@ async function serveNode(
     nodeThreads,
   );
   observeNode(observation.registry, () => node.health());
-  process.stdout.write(`node ${name} joined the cluster at ${parseClusterUrl(url).shown} with ${workers} worker(s)\n`);
-  const signalled = await new Promise<NodeJS.Signals>((done) => {
+  // listening before saying it joined: whoever reads that line may signal at once
+  const stop = new Promise<NodeJS.Signals>((done) => {
     process.once("SIGTERM", () => done("SIGTERM"));
     process.once("SIGINT", () => done("SIGINT"));
   });
+  process.stdout.write(`node ${name} joined the cluster at ${parseClusterUrl(url).shown} with ${workers} worker(s)\n`);
+  const signalled = await stop;
   const now = () => process.exit(0);
   process.once("SIGTERM", now);
   process.once("SIGINT", now);
