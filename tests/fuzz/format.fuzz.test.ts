@@ -1,11 +1,3 @@
-// Property tests of the formatter: on random programs it never changes what a program compiles
-// to (the disassembly without source positions, or the error codes), keeps every token and
-// comment, and formatting its output changes nothing. The programs are the tiers' random numeric
-// programs, the same re-spaced at random (spaces, line breaks inside brackets, comments), and
-// random edits of the project's programs that still parse.
-//
-// Cases per property: NOODLE_FUZZ_RUNS (default 2000), a quarter of that for the re-spaced ones.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -16,7 +8,7 @@ import { lex } from "../../src/compiler/lexer.js";
 import { formatSource } from "../../src/language/format.js";
 import { OWN_CONFORMANCE, ROOT } from "../helpers.js";
 import { numericPrograms } from "../jit/numeric-programs.js";
-import { edited, FUZZ_RUNS, FUZZ_TIMEOUT, fuzzParameters, sourceEdit } from "./fuzz.js";
+import { edited, FUZZ_RUNS, FUZZ_TIMEOUT, fuzzParameters, programsIn, sourceEdit } from "./fuzz.js";
 
 const QUARTER = Math.max(50, FUZZ_RUNS >> 2);
 
@@ -85,14 +77,6 @@ function respace(text: string, choices: string[]): string {
     else if (t.kind === ")" || t.kind === "]" || t.kind === "}") open.pop();
   }
   return out + text.slice(tokens[tokens.length - 1].span.end);
-}
-
-function programsIn(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".nc"))
-    .sort()
-    .map((f) => readFileSync(join(dir, f), "utf8"));
 }
 
 const SEEDS = [...programsIn(OWN_CONFORMANCE), ...programsIn(join(ROOT, "examples")), ...programsIn(join(ROOT, "web/examples"))];

@@ -3,6 +3,8 @@
 //
 // NOODLE_FUZZ_RUNS sets the cases per property (2 000 in `npm test`, 100 000 in `npm run fuzz`);
 // NOODLE_FUZZ_SEED explores other inputs.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 
 export const FUZZ_RUNS = Number(process.env.NOODLE_FUZZ_RUNS) || 2000;
@@ -145,4 +147,13 @@ export function edited(text: string, edits: SourceEdit[]): string {
     }
   }
   return text;
+}
+
+/** The text of every `.nc` file in `dir`, by name (none when it does not exist): seeds to edit. */
+export function programsIn(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".nc"))
+    .sort()
+    .map((f) => readFileSync(join(dir, f), "utf8"));
 }

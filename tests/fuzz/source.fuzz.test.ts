@@ -1,14 +1,3 @@
-// Fuzzing of source text: whatever the text, `compile()` returns, never throws. It is either ok,
-// and then the module verifies, survives an encode/decode round trip unchanged, and runs under
-// small limits to a value or a coded Noodle error (never a JavaScript exception); or it carries
-// between 1 and MAX_ERRORS + 1 diagnostics, each with a compile-error code (2xxx) and a position
-// inside the source. The texts are random (characters, tokens, bytes), mutations of the
-// project's own programs, and programs nested thousands of levels deep.
-//
-// Cases per property: NOODLE_FUZZ_RUNS (default 2000), a quarter of that for the deeply nested
-// programs (each costs tens of ordinary cases); the seed is fixed, FUZZ_SEED changes it.
-// The long run: NOODLE_FUZZ_RUNS=100000 npx vitest run tests/fuzz
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
@@ -19,7 +8,7 @@ import { MAX_ERRORS } from "../../src/compiler/diagnostics.js";
 import { PUNCTUATORS } from "../../src/compiler/tokens.js";
 import { VM } from "../../src/runtime/vm.js";
 import { OWN_CONFORMANCE, ROOT, SHARED_CONFORMANCE } from "../helpers.js";
-import { edited, FUZZ_RUNS, FUZZ_SEED, sourceEdit } from "./fuzz.js";
+import { edited, FUZZ_RUNS, FUZZ_SEED, programsIn, sourceEdit } from "./fuzz.js";
 
 const RUNS = FUZZ_RUNS;
 const SEED = FUZZ_SEED;
@@ -29,14 +18,6 @@ const RUN_LIMIT_MS = 10_000;
 const TIMEOUT = Math.max(60_000, RUNS * 60);
 
 // ---------------------------------------------------------------- seeds
-
-function programsIn(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".nc"))
-    .sort()
-    .map((f) => readFileSync(join(dir, f), "utf8"));
-}
 
 const SEEDS = [
   ...programsIn(join(ROOT, "examples")),
