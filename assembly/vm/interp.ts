@@ -776,6 +776,25 @@ export function execute(stopDepth: u32): u32 {
         setR(base, a, v);
         continue;
       }
+      case O.OP_MULADD: {
+        // a MUL whose next word is an ADD: both in this step when both results are numbers, else
+        // the product as MUL makes it, and the ADD runs as the next instruction
+        const r = F(base, (ins >> 16) & 0xFF) * F(base, ins >> 24);
+        if (r == r) {
+          setF(base, a, r);
+          const add = load<u32>(pc);
+          const sum = F(base, (add >> 16) & 0xFF) + F(base, add >> 24);
+          if (sum == sum) {
+            setF(base, (add >> 8) & 0xFF, sum);
+            pc += 4;
+          }
+          continue;
+        }
+        const v = arith(OPS_MUL, R(base, (ins >> 16) & 0xFF), R(base, ins >> 24));
+        if (faultCode != 0) break;
+        setR(base, a, v);
+        continue;
+      }
       case O.OP_DIV: {
         const fy = F(base, ins >> 24);
         const r = F(base, (ins >> 16) & 0xFF) / fy;

@@ -16,10 +16,10 @@ function unknownPeer(name, known) {
   };
 }
 
-/** @param {Record<string, () => object>} registry built-in implementations by name */
+/** @param {Record<string, () => object | object[]>} registry built-in implementations by name (several ways of one name as a list) */
 export function selectImpls(suite, registry) {
   const known = Object.keys(registry);
-  const impls = (suite.peers ?? []).map((p) => (typeof p === "string" ? (registry[p]?.() ?? unknownPeer(p, known)) : p));
+  const impls = (suite.peers ?? []).flatMap((p) => (typeof p === "string" ? (registry[p]?.() ?? unknownPeer(p, known)) : p));
   const noodles = impls.filter((i) => i.name === "noodle");
   const others = impls.filter((i) => i.name !== "noodle");
   return noodles.length ? [...noodles, ...others] : [registry.noodle(), ...others];

@@ -4,7 +4,7 @@ import { jsImpl } from "../impls/js.js";
 import { selectImpls } from "../impls/select.js";
 import { moduleUrl } from "./host.js";
 import { luaImpl } from "./lua.js";
-import { noodleJitNode, noodleNode } from "./noodle.js";
+import { noodleBaselineNode, noodleJitNode, noodleNode } from "./noodle.js";
 import { noodleCliBaseline, noodleCliHere } from "./noodle-cli.js";
 
 const BUILT_IN = {
@@ -14,7 +14,8 @@ const BUILT_IN = {
   "lua5.4": () => luaImpl("lua5.4"),
   luajit: () => luaImpl("luajit"),
   "noodle-cli": noodleCliHere,
-  "noodle-baseline": noodleCliBaseline,
+  // another build: its library for the programs, its command for the command-line cases
+  "noodle-baseline": () => [noodleBaselineNode(), noodleCliBaseline()],
 };
 
 export function implsFor(suite) {

@@ -198,6 +198,12 @@ export const OPCODES = [
     ranges: [{ base: 0, count: 2, fixed: true }],
   }),
   op("EPOW", "ABC", ["r", "r", "r"], "R[A] = R[B] .^ R[C] (elementwise power)"),
+  op(
+    "MULADD",
+    "ABC",
+    ["r", "r", "r"],
+    "R[A] = R[B] * R[C], then the ADD that must follow it in the same step (the compiler writes a MUL followed by an ADD so)",
+  ),
 ] as const;
 
 export type OpName = (typeof OPCODES)[number]["name"];

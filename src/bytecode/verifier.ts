@@ -116,6 +116,8 @@ class FunctionVerifier {
     });
     const [decoded, offsets] = this.decodeAll();
     for (let i = 0; i < decoded.length; i++) this.instruction(decoded[i], offsets[i]);
+    for (let i = 0; i < decoded.length; i++)
+      if (decoded[i].op === "MULADD" && decoded[i + 1]?.op !== "ADD") this.fail("MULADD is not followed by an ADD", offsets[i]);
     const last = decoded[decoded.length - 1];
     if (!TERMINATORS.has(last.op)) this.fail(`execution can run off the end: the last instruction is ${last.op}`, offsets[offsets.length - 1]);
     this.handlers();

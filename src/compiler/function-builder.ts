@@ -3,7 +3,7 @@
 // source positions and the exception handler table.
 import { encode } from "../bytecode/instruction.js";
 import type { FunctionProto, Handler } from "../bytecode/module.js";
-import type { OpName } from "../bytecode/opcode-table.js";
+import { Op, type OpName } from "../bytecode/opcode-table.js";
 
 export const MAX_REGISTERS = 256;
 
@@ -35,6 +35,8 @@ export class FunctionBuilder {
   /** Regions open at this point of the function (for handler records). */
   regionDepth = 0;
   readonly captures: number[] = [];
+  /** The opcode of the instruction emitted last. */
+  private lastOp: OpName | undefined;
 
   constructor(
     readonly name: string,
@@ -83,7 +85,10 @@ export class FunctionBuilder {
 
   emit(op: OpName, operands: readonly number[], ext?: number): number {
     const start = this.code.length;
+    // a MUL right before an ADD becomes MULADD, which runs both in one step of the dispatch loop
+    if (op === "ADD" && this.lastOp === "MUL") this.code[start - 1] = (this.code[start - 1] & ~0xff) | Op.MULADD;
     for (const w of encode(op, operands, ext)) this.code.push(w);
+    this.lastOp = op;
     return start;
   }
 

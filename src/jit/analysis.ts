@@ -229,8 +229,10 @@ export function analyse(f: FunctionProto): FunctionShape | undefined {
   const instructions: Instruction[] = [];
   const index = new Map<number, number>();
   for (let at = 0; at < f.code.length; ) {
-    const ins = decodeAt(f.code, at);
+    let ins = decodeAt(f.code, at);
     if (!ins) return undefined;
+    // compiled code runs a MULADD as the MUL it starts with; the ADD after it is compiled on its own
+    if (ins.op === "MULADD") ins = { ...ins, op: "MUL" };
     index.set(at, instructions.length);
     instructions.push({ at, next: at + ins.size, ins });
     at += ins.size;

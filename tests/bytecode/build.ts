@@ -108,13 +108,16 @@ const SAMPLE_OPERAND: Record<Role, number> = {
 
 /** A module whose function f1 uses every opcode of the table once, with valid operands. */
 export function everyOpcodeModule(): NbcModule {
-  const words = OPCODES.flatMap((spec) =>
-    encode(
-      spec.name as OpName,
+  const sample = (name: OpName) => {
+    const spec = OPCODES.find((o) => o.name === name)!;
+    return encode(
+      name,
       spec.operands.map((role) => SAMPLE_OPERAND[role]),
       spec.ext === undefined ? undefined : SAMPLE_OPERAND[spec.ext],
-    ),
-  );
+    );
+  };
+  // a MULADD must be followed by an ADD
+  const words = OPCODES.flatMap((spec) => (spec.name === "MULADD" ? [...sample("MULADD"), ...sample("ADD")] : sample(spec.name as OpName)));
   words.push(...encode("RETURNNIL", [0, 0, 0]));
   const main = fn("main", code(encode("NEWBOX", [1, 0]), encode("CLOSURE", [0, 1]), encode("RETURN", [0, 0, 0])), { nregs: 2 });
   const all = fn("all", Uint32Array.from(words), { nregs: 16, captures: [1] });

@@ -87,6 +87,11 @@ describe("verifier rejects", () => {
     rejects(single([RET, encode("JMPIF", [0], 0).slice(0, 1)]), /JMPIF is missing its extension word .* at word 1/);
   });
 
+  it("a MULADD not followed by an ADD", () => {
+    rejects(single([encode("MULADD", [0, 1, 2]), encode("SUB", [0, 0, 1]), RET]), /MULADD is not followed by an ADD in function 'main' at word 0/);
+    rejects(single([encode("LOADI", [0, 1]), encode("MULADD", [0, 0, 0])]), /MULADD is not followed by an ADD .* at word 1/);
+  });
+
   it("a jump into the middle of an instruction", () => {
     rejects(single([encode("JMPIF", [0], -1), RET]), /JMPIF: jump to word 1, which is not an instruction .* at word 0/);
   });
