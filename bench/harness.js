@@ -104,7 +104,8 @@ function clip(s, n = 200) {
  * skipped with that one's reason when it did not start). So a case has one
  * line per name, and the summary's ratios compare by name.
  *
- * Options: warmup, runs, cases (names to keep, empty = all), emit(line),
+ * Options: warmup, runs, cases (names to keep, empty = all), alternate (a case's
+ * implementations take their timed runs in turn instead of one after another), emit(line),
  * machine (object for the summary line), progress(text) (optional).
  * Returns { failures }: the number of lines with ok: false.
  */
@@ -166,10 +167,21 @@ export async function runSuite(suite, impls, options) {
   const names = [...new Set(ready.map((e) => e.impl.name))];
   for (const c of cases) {
     const lines = [];
+    const prepared = [];
     for (const name of names) {
       progress(`${suite.name}: ${c.name} ${name}`);
       const ways = [...ready, ...unready].filter((e) => e.impl.name === name);
-      lines.push(await caseLine(suite, c, ways, opts));
+      const p = await prepareCase(suite, c, ways);
+      if (p.done) lines.push(p.done);
+      else if (options.alternate) prepared.push(p);
+      else lines.push(await measuredLine(p, await measureCatching([p.run], opts), 0, opts));
+    }
+    if (prepared.length) {
+      const measured = await measureCatching(
+        prepared.map((p) => p.run),
+        opts,
+      );
+      for (const [i, p] of prepared.entries()) lines.push(await measuredLine(p, measured, i, opts));
     }
     checkOutputs(c, lines);
     for (const { line } of lines) {
@@ -185,30 +197,55 @@ export async function runSuite(suite, impls, options) {
 }
 
 // `ways`: the implementations of one name, ready ones first; one that did not start has a
-// `reason`, which a case it would run is skipped with.
-async function caseLine(suite, c, ways, opts) {
+// `reason`, which a case it would run is skipped with. Returns `{ done: line }` when there is
+// nothing to time, else what measuredLine needs.
+async function prepareCase(suite, c, ways) {
   const way = ways.find((e) => c.sources?.[e.impl.lang]);
   const { impl, fields, overhead } = way ?? ways[0];
   const line = { suite: suite.name, case: c.name, impl: impl.name, ...(c.params ?? {}) };
   if (!way) {
     const langs = [...new Set(ways.map((e) => e.impl.lang))].join(" or ");
-    return { line: { ...line, skipped: true, reason: `no ${langs} program for this case` } };
+    return { done: { line: { ...line, skipped: true, reason: `no ${langs} program for this case` } } };
   }
-  if (way.reason !== undefined) return { line: { ...line, skipped: true, reason: way.reason } };
+  if (way.reason !== undefined) return { done: { line: { ...line, skipped: true, reason: way.reason } } };
   const source = c.sources[impl.lang];
   let prepared;
   try {
     prepared = await impl.prepare(c, source);
   } catch (e) {
-    return { line: { ...line, ok: false, error: errorText(e), ...fields } };
+    return { done: { line: { ...line, ok: false, error: errorText(e), ...fields } } };
   }
-  if (prepared.skipped) return { line: { ...line, skipped: true, reason: prepared.reason, ...fields, ...(prepared.fields ?? {}) } };
-  let m;
-  try {
-    m = await measure(prepared.run, opts);
-  } catch (e) {
-    return { line: { ...line, ok: false, error: errorText(e), ...fields, ...(prepared.fields ?? {}) } };
-  }
+  if (prepared.skipped) return { done: { line: { ...line, skipped: true, reason: prepared.reason, ...fields, ...(prepared.fields ?? {}) } } };
+  return { c, line, fields, overhead, prepared, run: prepared.run };
+}
+
+/**
+ * Times several runners together: each one's warm-ups, then their timed runs in turn (with
+ * `--alternate`, so load that comes and goes falls on all of them alike). Returns per runner
+ * `{ samples, output }` or `{ error }`: a runner that fails drops out.
+ */
+async function measureCatching(runs, { warmup = DEFAULTS.warmup, runs: count = DEFAULTS.runs } = {}) {
+  const results = runs.map(() => ({ samples: [], output: undefined, first: true }));
+  const once = async (i, timed) => {
+    const r = results[i];
+    if (r.error !== undefined) return;
+    try {
+      const t0 = performance.now();
+      const out = await runs[i]();
+      if (timed) r.samples.push(performance.now() - t0);
+      if (r.first) [r.output, r.first] = [out, false];
+    } catch (e) {
+      r.error = errorText(e);
+    }
+  };
+  for (let i = 0; i < runs.length; i++) for (let w = 0; w < warmup; w++) await once(i, false);
+  for (let k = 0; k < count; k++) for (let i = 0; i < runs.length; i++) await once(i, true);
+  return results;
+}
+
+async function measuredLine({ c, line, fields, overhead, prepared }, measured, i, opts) {
+  const m = measured[i];
+  if (m.error !== undefined) return { line: { ...line, ok: false, error: m.error, ...fields, ...(prepared.fields ?? {}) } };
   Object.assign(line, timing(m.samples, overhead, opts), fields, prepared.fields ?? {});
   if (c.derive) Object.assign(line, c.derive(line));
   return { line, output: m.output };

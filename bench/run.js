@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Benchmark runner: node bench/run.js SUITE [--runs N] [--warmup N] [--case NAME] [--impl NAME]
+// Benchmark runner: node bench/run.js SUITE [--runs N] [--warmup N] [--case NAME] [--impl NAME] [--alternate]
 //
 // Loads bench/suites/SUITE.js, runs every case on Noodle and the suite's
 // peers, and prints one JSON object per line on stdout (see bench/README.md).
@@ -38,6 +38,7 @@ try {
     warmup: args.warmup,
     runs: args.runs,
     cases: args.cases,
+    alternate: args.alternate,
     emit: (line) => process.stdout.write(JSON.stringify(line) + "\n"),
     machine: machine(),
     progress,

@@ -16,12 +16,13 @@ export function suiteNames() {
 
 /** The usage text of a runner invoked as `command` (`caseNote` adds to the --case line). */
 export function usage(command, caseNote = "") {
-  return `usage: ${command} SUITE [--runs N] [--warmup N] [--case NAME]... [--impl NAME]...
+  return `usage: ${command} SUITE [--runs N] [--warmup N] [--case NAME]... [--impl NAME]... [--alternate]
   SUITE      a file in bench/suites/ without .js (${suiteNames().join(", ")})
   --runs     timed runs per case and implementation (default ${DEFAULTS.runs}, or the suite's own)
   --warmup   untimed runs before them (default ${DEFAULTS.warmup}, or the suite's own)
   --case     only this case (repeatable, or comma-separated${caseNote})
-  --impl     only this implementation: noodle or a peer name (repeatable, or comma-separated)`;
+  --impl     only this implementation: noodle or a peer name (repeatable, or comma-separated)
+  --alternate  a case's implementations take their timed runs in turn, so changing load falls on all alike`;
 }
 
 /**
@@ -33,8 +34,8 @@ export function parseOptions(argv, usageText) {
     console.error(`${message}\n${usageText}`);
     process.exit(2);
   };
-  /** @type {{ suite: string | null, runs: number | undefined, warmup: number | undefined, cases: string[], impls: string[] }} */
-  const args = { suite: null, runs: undefined, warmup: undefined, cases: [], impls: [] };
+  /** @type {{ suite: string | null, runs: number | undefined, warmup: number | undefined, cases: string[], impls: string[], alternate: boolean }} */
+  const args = { suite: null, runs: undefined, warmup: undefined, cases: [], impls: [], alternate: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith("--") ? a.split(/=(.*)/s) : [a];
@@ -61,6 +62,10 @@ export function parseOptions(argv, usageText) {
         break;
       case "--impl":
         args.impls.push(...value().split(",").filter(Boolean));
+        break;
+      case "--alternate":
+        if (inline !== undefined) fail("--alternate takes no value");
+        args.alternate = true;
         break;
       case "-h":
       case "--help":

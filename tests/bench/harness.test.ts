@@ -64,3 +64,55 @@ describe("implementations sharing a name", () => {
     ]);
   });
 });
+
+describe("--alternate", () => {
+  /** An implementation that records the order of its runs in `log`, and can fail on its nth run. */
+  function logging(name: string, log: string[], failOn?: number) {
+    let n = 0;
+    return {
+      name,
+      lang: "x",
+      async init() {
+        return { ok: true };
+      },
+      async prepare() {
+        return {
+          run: () => {
+            n++;
+            log.push(name);
+            if (n === failOn) throw new Error(`${name} broke`);
+            return "out\n";
+          },
+        };
+      },
+    };
+  }
+
+  async function run(alternate: boolean, impls: object[]): Promise<Line[]> {
+    const lines: Line[] = [];
+    const cases = [{ name: "c", sources: { x: "c.x" }, expected: "out\n" }];
+    await runSuite({ name: "t", cases }, impls, { warmup: 1, runs: 3, alternate, emit: (l: Line) => lines.push(l) });
+    return lines;
+  }
+
+  it("takes the implementations' timed runs in turn, after each one's warm-up", async () => {
+    const log: string[] = [];
+    const lines = await run(true, [logging("noodle", log), logging("peer", log)]);
+    expect(log).toEqual(["noodle", "peer", "noodle", "peer", "noodle", "peer", "noodle", "peer"]);
+    expect(lines.filter((l) => l.case === "c").map((l) => [l.impl, l.ok, (l.samples as number[]).length])).toEqual([
+      ["noodle", true, 3],
+      ["peer", true, 3],
+    ]);
+  });
+
+  it("runs one implementation after the other without it, and drops one that fails from the turns", async () => {
+    const log: string[] = [];
+    await run(false, [logging("noodle", log), logging("peer", log)]);
+    expect(log).toEqual(["noodle", "noodle", "noodle", "noodle", "peer", "peer", "peer", "peer"]);
+    const turns: string[] = [];
+    const lines = await run(true, [logging("noodle", turns, 2), logging("peer", turns)]);
+    expect(turns).toEqual(["noodle", "peer", "noodle", "peer", "peer", "peer"]);
+    expect(lines.find((l) => l.impl === "noodle")).toMatchObject({ ok: false, error: "noodle broke" });
+    expect(lines.find((l) => l.impl === "peer")).toMatchObject({ ok: true });
+  });
+});
