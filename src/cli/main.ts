@@ -199,54 +199,46 @@ async function attachCluster(vm: VM, url: string, where: Placement, events: LogE
   return cluster;
 }
 
+/** What `noodle run` was asked to do, from its command line. */
+interface RunRequest {
+  path: string;
+  limits: Limits;
+  where: Placement;
+  permissions: Permissions;
+  programArgs: string[];
+  plots: string | undefined;
+  jit: JitChoice;
+  gpu: GpuMode;
+  observe: ObserveOptions;
+  watch: boolean;
+}
+
 /**
  * `noodle run`: output streams as the program prints (see output.ts). SIGINT and SIGTERM stop the
  * run at its next pause, with what it printed written out, and exit 130 or 143; a reader that
  * goes away (`| head -1`) ends the run quietly with 0; output that cannot be written ends it
  * with 1007 and exit 1; `sys.exit(code)` ends it with its code.
  */
-async function runCommand(
-  path: string,
-  limits: Limits,
-  where: Placement,
-  permissions: Permissions,
-  programArgs: string[],
-  plots: string | undefined,
-  jit: JitChoice,
-  gpu: GpuMode,
-  observe: ObserveOptions,
-  watch = false,
-): Promise<number> {
+async function runCommand(run: RunRequest): Promise<number> {
   // the engine compiles the core on its own threads, and the workers start, while the program is compiled here
   void coreModule();
   let observation: Observation;
   try {
     // a log file outside the write roots, or one that cannot be opened, stops the run before it starts
-    observation = startObservation(observe, permissions);
+    observation = startObservation(run.observe, run.permissions);
   } catch (e) {
     if (!(e instanceof HostError)) throw e;
     process.stderr.write(`noodle: error[${e.code}]: ${e.message}\n`);
     return EXIT_RUNTIME;
   }
   try {
-    return await observedRun(path, limits, where, permissions, programArgs, plots, jit, gpu, observation, watch);
+    return await observedRun(run, observation);
   } finally {
     await observation.close();
   }
 }
 
-async function observedRun(
-  path: string,
-  limits: Limits,
-  where: Placement,
-  permissions: Permissions,
-  programArgs: string[],
-  plots: string | undefined,
-  jit: JitChoice,
-  gpu: GpuMode,
-  observation: Observation,
-  watch: boolean,
-): Promise<number> {
+async function observedRun({ path, limits, where, permissions, programArgs, plots, jit, gpu, watch }: RunRequest, observation: Observation): Promise<number> {
   const starting = where.workers ? startPool(where.workers, observation.events) : undefined;
   const { module, exit, installs, text } = loadProgram(path, permissions, where.persistentActors);
   if (!module) {
@@ -415,23 +407,23 @@ export async function main(argv: string[]): Promise<number> {
           throw UsageError.of("BadOption", {
             detail: "--watch upgrades a program running on this machine: with --cluster, upgrade it with noodle upgrade --cluster URL FILE.nc",
           });
-        return await runCommand(
-          operands[0],
-          limitsFrom(values),
-          {
+        return await runCommand({
+          path: operands[0],
+          limits: limitsFrom(values),
+          where: {
             workers: workersFrom(values.workers),
             cluster: values.cluster as string | undefined,
             taskRetries: retriesFrom(values["task-retries"]),
             persistentActors: persistentFrom(values.persist),
           },
-          permissionsFor(values, operands[0]),
+          permissions: permissionsFor(values, operands[0]),
           programArgs,
-          values.plots as string | undefined,
-          jitFrom(values),
-          gpuFrom(values.gpu),
-          observeOptionsFrom(values),
-          values.watch === true,
-        );
+          plots: values.plots as string | undefined,
+          jit: jitFrom(values),
+          gpu: gpuFrom(values.gpu),
+          observe: observeOptionsFrom(values),
+          watch: values.watch === true,
+        });
       case "node": {
         const { maxMemory, maxSteps } = limitsFrom(values);
         return await (await import("./node-command.js")).nodeCommand(values, { maxMemory, maxSteps, workers: workersFrom(values.workers) });
