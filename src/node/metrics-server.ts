@@ -25,15 +25,16 @@ export function serveMetrics(registry: MetricsRegistry, port: number, host = "12
       res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" }).end("method not allowed\n");
       return;
     }
-    let text: string;
+    let body: Uint8Array;
     try {
       await registry.refresh();
-      text = registry.render();
+      body = registry.renderBytes();
     } catch (e) {
       res.writeHead(500, { "content-type": "text/plain; charset=utf-8" }).end(`metrics cannot be read: ${(e as Error).message}\n`);
       return;
     }
-    res.writeHead(200, { "content-type": PROMETHEUS_CONTENT_TYPE }).end(req.method === "HEAD" ? undefined : text);
+    // uncompressed whatever Accept-Encoding asks (docs/metrics.md, "Cost"); a known length, not chunks
+    res.writeHead(200, { "content-type": PROMETHEUS_CONTENT_TYPE, "content-length": body.length }).end(req.method === "HEAD" ? undefined : body);
   });
   // a scraper's open connection must not keep the process alive once the program ended
   server.keepAliveTimeout = 1000;
