@@ -139,12 +139,12 @@ function writeFraction(out: Uint8Array, at: number, whole: number, a: number): n
     high = 0;
     low = 0;
   }
-  at = writeInteger(out, at, whole);
+  at = whole < 1e8 ? writeDigits(out, at, whole, 0) : writeInteger(out, at, whole);
   if (high === 0 && low === 0) return at;
   out[at++] = DOT;
   if (k > 8) {
     at = writeInteger(out, at, high, k - 8);
-    at = writeDigits(out, at, low, 8);
+    at = writeEight(out, at, low);
   } else {
     at = writeDigits(out, at, low, k);
   }
@@ -165,7 +165,7 @@ function writeInteger(out: Uint8Array, at: number, n: number, width = 0): number
     low -= 1e8;
   }
   at = writeDigits(out, at, high, width > 8 ? width - 8 : 0);
-  return writeDigits(out, at, low, 8);
+  return writeEight(out, at, low);
 }
 
 /** An integer 0 <= n < 10^8, at least `width` digits (zeros first). */
@@ -190,4 +190,26 @@ function writeDigits(out: Uint8Array, at: number, n: number, width: number): num
     out[--end] = ZERO + m;
   }
   return after;
+}
+
+/** An integer 0 <= n < 10^8 as exactly 8 digits. */
+function writeEight(out: Uint8Array, at: number, n: number): number {
+  const m = n | 0;
+  const a = (m / 10000) | 0;
+  const b = m - a * 10000;
+  const a1 = (a / 100) | 0;
+  const b1 = (b / 100) | 0;
+  const p0 = a1 << 1;
+  const p1 = (a - a1 * 100) << 1;
+  const p2 = b1 << 1;
+  const p3 = (b - b1 * 100) << 1;
+  out[at] = PAIRS[p0];
+  out[at + 1] = PAIRS[p0 + 1];
+  out[at + 2] = PAIRS[p1];
+  out[at + 3] = PAIRS[p1 + 1];
+  out[at + 4] = PAIRS[p2];
+  out[at + 5] = PAIRS[p2 + 1];
+  out[at + 6] = PAIRS[p3];
+  out[at + 7] = PAIRS[p3 + 1];
+  return at + 8;
 }
