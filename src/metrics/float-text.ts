@@ -113,7 +113,8 @@ function writeFraction(out: Uint8Array, at: number, whole: number, a: number): n
   const error = fHigh * SCALE_HIGH[row] - product + fHigh * SCALE_LOW[row] + fLow * SCALE_HIGH[row] + fLow * SCALE_LOW[row];
   // the scaled fraction (below 10^17) as high * 10^8 + low + rest, high * 10^8 and its difference
   // from the product exact, the rest within half a unit
-  let high = Math.floor(product / 1e8);
+  // (a product by 10^-8 may be a unit off: the correction below puts it right)
+  let high = Math.floor(product * 1e-8);
   const below = product - high * 1e8 + error;
   let low = Math.round(below);
   const rest = below - low;
@@ -125,7 +126,7 @@ function writeFraction(out: Uint8Array, at: number, whole: number, a: number): n
     low -= 1e8;
   }
   // a digit fewer when the nearest multiple of ten still parses back to the value
-  const tens = Math.round((low + rest) / 10) * 10;
+  const tens = Math.round((low + rest) * 0.1) * 10;
   if (Math.abs(tens - low - rest) < HALF_GAP[row] - 1e-6) {
     low = tens;
     if (low >= 1e8) {
