@@ -16,9 +16,9 @@ export class ExpositionBytes {
   private bytes: Uint8Array;
   private length = 0;
 
-  /** `capacity`: the bytes expected (the last rendering's size); more are made room for as needed. */
-  constructor(capacity: number) {
-    this.bytes = new Uint8Array(Math.max(1024, capacity));
+  /** Writes into `bytes` (a buffer no longer read), or else into new ones of `capacity` bytes (the last rendering's size); more are made room for as needed. */
+  constructor(capacity: number, bytes?: Uint8Array) {
+    this.bytes = bytes ?? new Uint8Array(Math.max(1024, capacity));
   }
 
   /** Bytes as they are (a header, a part of a sample's name). */

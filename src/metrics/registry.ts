@@ -89,11 +89,13 @@ abstract class Metric<S> {
 
   /** Writes the metric as Prometheus text: its HELP and TYPE lines, then its series' samples. */
   writeTo(out: ExpositionBytes): void {
+    const start = out.size;
     if (!this.changed && this.written) {
       out.put(this.written);
+      // the copy from now on: the buffer written before may be handed back and written over
+      this.written = out.since(start);
       return;
     }
-    const start = out.size;
     this.header ??= utf8(`# HELP ${this.name} ${escapeHelp(this.help)}\n# TYPE ${this.name} ${this.kind}\n`);
     out.put(this.header);
     for (const s of this.series.values()) this.samples(out, s);
@@ -287,20 +289,42 @@ export class MetricsRegistry {
 
   /** The size of the last rendering, to make room for the next at once. */
   private lastSize = 0;
+  /** The buffer the last rendering ended in, which metrics copy their unchanged text from. */
+  private current: ArrayBuffer | null = null;
+  /** Buffers handed back (`release`), to render into rather than make new ones. */
+  private readonly spare: ArrayBuffer[] = [];
 
-  /** Every metric as Prometheus text in UTF-8, after the collectors ran (what the server sends). */
+  /**
+   * Every metric as Prometheus text in UTF-8, after the collectors ran (what the server sends).
+   * Hand the bytes back with `release` once nothing reads them, and the next renderings write into
+   * them rather than into new memory.
+   */
   renderBytes(): Uint8Array {
     for (const c of this.collectors) c();
-    const out = new ExpositionBytes(this.lastSize + (this.lastSize >> 4));
+    const wanted = this.lastSize + (this.lastSize >> 4);
+    const reused = this.spare.findIndex((b) => b !== this.current);
+    const buffer = reused >= 0 ? this.spare.splice(reused, 1)[0] : undefined;
+    // one too small for the registry as it grew is let go
+    const out = new ExpositionBytes(wanted, buffer && buffer.byteLength >= wanted ? new Uint8Array(buffer) : undefined);
     for (const m of this.metrics.values()) m.writeTo(out);
     const bytes = out.done();
     this.lastSize = bytes.length;
+    this.current = bytes.buffer as ArrayBuffer;
     return bytes;
+  }
+
+  /** Takes back the bytes of a rendering that nothing reads any more (a scrape's answer, sent). */
+  release(bytes: Uint8Array): void {
+    // two are enough for scrapes one after the other: one being read from, one written into
+    if (this.spare.length < 2 && !this.spare.includes(bytes.buffer as ArrayBuffer)) this.spare.push(bytes.buffer as ArrayBuffer);
   }
 
   /** Every metric as Prometheus text, after the collectors ran. */
   render(): string {
-    return decoder.decode(this.renderBytes());
+    const bytes = this.renderBytes();
+    const text = decoder.decode(bytes);
+    this.release(bytes);
+    return text;
   }
 
   /** Series in the registry (a histogram's series counted once). */

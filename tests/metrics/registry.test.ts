@@ -99,6 +99,30 @@ describe("rendering again", () => {
     expect(r.render()).toBe(text);
   });
 
+  it("renders into the bytes handed back, never into those still out, and keeps them right", () => {
+    // `first`'s text changes length at each rendering, so `kept` (set once) moves within the text
+    const state = (r: MetricsRegistry, round: number) => {
+      r.gauge("first", "Changes length").set(10 ** (round % 7) + 0.5);
+      const kept = r.gauge("kept", "Never changes", ["k"]);
+      if (kept.seriesCount === 0) kept.set(42.25, ["a"]);
+      if (round % 3 === 0) r.counter("last_total", "Changes at times").setTotal(round);
+    };
+    const r = new MetricsRegistry();
+    const outstanding: { bytes: Uint8Array; text: string }[] = [];
+    for (let round = 0; round < 12; round++) {
+      state(r, round);
+      const fresh = new MetricsRegistry();
+      for (let past = 0; past <= round; past++) state(fresh, past);
+      const bytes = r.renderBytes();
+      const text = new TextDecoder().decode(bytes);
+      expect(text).toBe(fresh.render());
+      // some answers are kept (still being sent), the others handed back at once
+      if (round % 4 === 2) outstanding.push({ bytes, text });
+      else r.release(bytes);
+    }
+    for (const { bytes, text } of outstanding) expect(new TextDecoder().decode(bytes)).toBe(text);
+  });
+
   it("gives the same text as bytes, in UTF-8, whatever the label values", () => {
     const r = new MetricsRegistry();
     const g = r.gauge("labelled", "Help with é", ["who"]);
