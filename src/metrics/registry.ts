@@ -3,6 +3,9 @@
 // and a library user's all live in one, which src/node/metrics-server.ts serves at /metrics.
 // Values that live elsewhere (a core's counters, a pool's workers) are read by collectors, which
 // run only when the registry is rendered, so nothing is paid for them between scrapes.
+// Rendering writes bytes (exposition-bytes.ts): the server sends them as they are.
+
+import { ExpositionBytes, utf8 } from "./exposition-bytes.js";
 
 export type MetricKind = "counter" | "gauge" | "histogram";
 
@@ -23,10 +26,24 @@ const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** Default buckets of a histogram (seconds, as prom-client's). */
 export const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** A series: its label values, its sample's start (`name{labels}`) as text and as bytes, and its state. */
+interface Series<S> {
+  labels: LabelValues;
+  head: string;
+  /** `name{labels} ` in UTF-8, the start of its sample line (a counter's or gauge's). */
+  sampleHead: Uint8Array;
+  state: S;
+}
+
 /** One metric: a name, help text, label names and its series by label values. */
 abstract class Metric<S> {
-  /** Each series by its label values joined, with its sample's start (`name{labels}`), made once. */
-  protected readonly series = new Map<string, { labels: LabelValues; head: string; state: S }>();
+  /** Each series by its label values joined, made once. */
+  protected readonly series = new Map<string, Series<S>>();
+  /** The `# HELP` and `# TYPE` lines, encoded at the first rendering. */
+  private header: Uint8Array | undefined;
+  /** Its text as last written, and whether a series was added or changed since (then it is written anew). */
+  private written: Uint8Array | null = null;
+  private changed = true;
 
   constructor(
     readonly name: string,
@@ -36,8 +53,8 @@ abstract class Metric<S> {
 
   abstract readonly kind: MetricKind;
   protected abstract fresh(): S;
-  /** The series' sample lines; `head` is its name and labels, `labels` the labels alone. */
-  protected abstract lines(head: string, labels: string, state: S): string;
+  /** Writes the series' sample lines. */
+  protected abstract samples(out: ExpositionBytes, series: Series<S>): void;
 
   /** The state of the series with `labels`, made on first use. */
   protected at(labels: LabelValues): S {
@@ -46,74 +63,93 @@ abstract class Metric<S> {
     const key = labels.length === 1 ? labels[0] : labels.join("\u0000");
     let s = this.series.get(key);
     if (!s) {
-      s = { labels: [...labels], head: this.name + labelText(this.labelNames, labels), state: this.fresh() };
+      const head = this.name + labelText(this.labelNames, labels);
+      s = { labels: [...labels], head, sampleHead: utf8(`${head} `), state: this.fresh() };
       this.series.set(key, s);
+      this.changed = true;
     }
     return s.state;
+  }
+
+  /** The state of the series with `labels`, about to be changed. */
+  protected change(labels: LabelValues): S {
+    this.changed = true;
+    return this.at(labels);
   }
 
   /** Forgets every series (a collector that sets them all again). */
   reset(): void {
     this.series.clear();
+    this.changed = true;
   }
 
   get seriesCount(): number {
     return this.series.size;
   }
 
-  render(): string {
-    let text = `# HELP ${this.name} ${escapeHelp(this.help)}\n# TYPE ${this.name} ${this.kind}\n`;
-    for (const { head, state } of this.series.values()) text += this.lines(head, head.slice(this.name.length), state);
-    return text;
+  /** Writes the metric as Prometheus text: its HELP and TYPE lines, then its series' samples. */
+  writeTo(out: ExpositionBytes): void {
+    const start = out.size;
+    if (!this.changed && this.written) {
+      out.put(this.written);
+      // the copy from now on: the buffer written before may be handed back and written over
+      this.written = out.since(start);
+      return;
+    }
+    this.header ??= utf8(`# HELP ${this.name} ${escapeHelp(this.help)}\n# TYPE ${this.name} ${this.kind}\n`);
+    out.put(this.header);
+    for (const s of this.series.values()) this.samples(out, s);
+    this.written = out.since(start);
+    this.changed = false;
   }
 }
 
 export class Counter extends Metric<Single> {
   readonly kind = "counter";
   protected fresh(): Single {
-    return { value: 0, line: "", lineOf: Number.NaN };
+    return { value: 0 };
   }
 
   /** Adds `n` (default 1; never negative: a counter only goes up). */
   inc(n = 1, labels: LabelValues = []): void {
     if (!(n >= 0)) throw new MetricsError(`${this.name}: a counter only goes up, inc takes a number >= 0, got ${n}`);
-    this.at(labels).value += n;
+    this.change(labels).value += n;
   }
 
   /** Sets the total counted elsewhere (a collector reading a core's counter). */
   setTotal(total: number, labels: LabelValues = []): void {
-    this.at(labels).value = total;
+    this.change(labels).value = total;
   }
 
   value(labels: LabelValues = []): number {
     return this.at(labels).value;
   }
 
-  protected lines(head: string, _labels: string, s: Single): string {
-    return sampleLine(head, s);
+  protected samples(out: ExpositionBytes, s: Series<Single>): void {
+    out.sample(s.sampleHead, s.state.value);
   }
 }
 
 export class Gauge extends Metric<Single> {
   readonly kind = "gauge";
   protected fresh(): Single {
-    return { value: 0, line: "", lineOf: Number.NaN };
+    return { value: 0 };
   }
 
   set(v: number, labels: LabelValues = []): void {
-    this.at(labels).value = v;
+    this.change(labels).value = v;
   }
 
   inc(n = 1, labels: LabelValues = []): void {
-    this.at(labels).value += n;
+    this.change(labels).value += n;
   }
 
   value(labels: LabelValues = []): number {
     return this.at(labels).value;
   }
 
-  protected lines(head: string, _labels: string, s: Single): string {
-    return sampleLine(head, s);
+  protected samples(out: ExpositionBytes, s: Series<Single>): void {
+    out.sample(s.sampleHead, s.state.value);
   }
 }
 
@@ -121,6 +157,8 @@ interface HistogramState {
   /** Per bucket (not cumulative), and one more past the last bound. */
   counts: number[];
   sum: number;
+  /** The starts of its lines, encoded at the first rendering: each bucket's, `+Inf`'s, `_sum`'s and `_count`'s. */
+  heads: Uint8Array[] | null;
 }
 
 export class Histogram extends Metric<HistogramState> {
@@ -133,12 +171,12 @@ export class Histogram extends Metric<HistogramState> {
   }
 
   protected fresh(): HistogramState {
-    return { counts: new Array(this.buckets.length + 1).fill(0), sum: 0 };
+    return { counts: new Array(this.buckets.length + 1).fill(0), sum: 0, heads: null };
   }
 
   observe(v: number, labels: LabelValues = []): void {
     if (Number.isNaN(v)) throw new MetricsError(`${this.name}: observe takes a number, got NaN`);
-    const s = this.at(labels);
+    const s = this.change(labels);
     let i = 0;
     while (i < this.buckets.length && v > this.buckets[i]) i++;
     s.counts[i]++;
@@ -149,42 +187,39 @@ export class Histogram extends Metric<HistogramState> {
   load(counts: ArrayLike<number>, sum: number, labels: LabelValues = []): void {
     if (counts.length !== this.buckets.length + 1)
       throw new MetricsError(`${this.name}: ${this.buckets.length + 1} bucket counts expected, got ${counts.length}`);
-    const s = this.at(labels);
+    const s = this.change(labels);
     for (let i = 0; i < counts.length; i++) s.counts[i] = counts[i];
     s.sum = sum;
   }
 
-  protected lines(_head: string, labels: string, s: HistogramState): string {
+  protected samples(out: ExpositionBytes, series: Series<HistogramState>): void {
+    const s = series.state;
+    s.heads ??= this.heads(series.head.slice(this.name.length));
+    const last = this.buckets.length;
+    let cumulative = 0;
+    for (let i = 0; i <= last; i++) {
+      cumulative += s.counts[i];
+      out.sample(s.heads[i], cumulative);
+    }
+    out.sample(s.heads[last + 1], s.sum);
+    out.sample(s.heads[last + 2], cumulative);
+  }
+
+  /** The starts of a series' lines, `labels` being its own (`{...}` or nothing). */
+  private heads(labels: string): Uint8Array[] {
     const name = this.name;
     // `le` joins the series' own labels
     const open = labels === "" ? "{" : `${labels.slice(0, -1)},`;
-    let text = "";
-    let cumulative = 0;
-    for (let i = 0; i < this.buckets.length; i++) {
-      cumulative += s.counts[i];
-      text += `${name}_bucket${open}le="${numberText(this.buckets[i])}"} ${numberText(cumulative)}\n`;
-    }
-    cumulative += s.counts[this.buckets.length];
-    return `${text}${name}_bucket${open}le="+Inf"} ${numberText(cumulative)}\n${name}_sum${labels} ${numberText(s.sum)}\n${name}_count${labels} ${numberText(cumulative)}\n`;
+    const bounds = [...this.buckets.map((b) => String(b)), "+Inf"];
+    return [...bounds.map((b) => utf8(`${name}_bucket${open}le="${b}"} `)), utf8(`${name}_sum${labels} `), utf8(`${name}_count${labels} `)];
   }
 }
 
 type AnyMetric = Counter | Gauge | Histogram;
 
-/** A counter's or gauge's series: its value, and its sample line as last written (for `lineOf`). */
+/** A counter's or gauge's series. */
 interface Single {
   value: number;
-  line: string;
-  lineOf: number;
-}
-
-/** The series' sample line, written again only when its value changed (most do not between scrapes). */
-function sampleLine(head: string, s: Single): string {
-  if (s.lineOf !== s.value || s.line === "") {
-    s.line = `${head} ${numberText(s.value)}\n`;
-    s.lineOf = s.value;
-  }
-  return s.line;
 }
 
 export class MetricsRegistry {
@@ -252,11 +287,43 @@ export class MetricsRegistry {
     return () => this.collectors.delete(collect);
   }
 
+  /** The size of the last rendering, to make room for the next at once. */
+  private lastSize = 0;
+  /** The buffer the last rendering ended in, which metrics copy their unchanged text from. */
+  private current: ArrayBuffer | null = null;
+  /** Buffers handed back (`release`), to render into rather than make new ones. */
+  private readonly spare: ArrayBuffer[] = [];
+
+  /**
+   * Every metric as Prometheus text in UTF-8, after the collectors ran (what the server sends).
+   * Hand the bytes back with `release` once nothing reads them, and the next renderings write into
+   * them rather than into new memory.
+   */
+  renderBytes(): Uint8Array {
+    for (const c of this.collectors) c();
+    const wanted = this.lastSize + (this.lastSize >> 4);
+    const reused = this.spare.findIndex((b) => b !== this.current);
+    const buffer = reused >= 0 ? this.spare.splice(reused, 1)[0] : undefined;
+    // one too small for the registry as it grew is let go
+    const out = new ExpositionBytes(wanted, buffer && buffer.byteLength >= wanted ? new Uint8Array(buffer) : undefined);
+    for (const m of this.metrics.values()) m.writeTo(out);
+    const bytes = out.done();
+    this.lastSize = bytes.length;
+    this.current = bytes.buffer as ArrayBuffer;
+    return bytes;
+  }
+
+  /** Takes back the bytes of a rendering that nothing reads any more (a scrape's answer, sent). */
+  release(bytes: Uint8Array): void {
+    // two are enough for scrapes one after the other: one being read from, one written into
+    if (this.spare.length < 2 && !this.spare.includes(bytes.buffer as ArrayBuffer)) this.spare.push(bytes.buffer as ArrayBuffer);
+  }
+
   /** Every metric as Prometheus text, after the collectors ran. */
   render(): string {
-    for (const c of this.collectors) c();
-    let text = "";
-    for (const m of this.metrics.values()) text += m.render();
+    const bytes = this.renderBytes();
+    const text = decoder.decode(bytes);
+    this.release(bytes);
     return text;
   }
 
@@ -267,6 +334,8 @@ export class MetricsRegistry {
     return n;
   }
 }
+
+const decoder = new TextDecoder();
 
 /** The media type of the text `render` gives. */
 export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -303,10 +372,4 @@ function escapeLabel(v: string): string {
 
 function escapeHelp(v: string): string {
   return /[\\\n]/.test(v) ? v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n") : v;
-}
-
-/** A sample value as Prometheus writes it: `+Inf`, `-Inf`, `NaN`, else the shortest decimal. */
-function numberText(v: number): string {
-  if (Number.isFinite(v)) return String(v);
-  return Number.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
 }

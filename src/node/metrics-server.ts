@@ -1,7 +1,7 @@
 // Serves a metrics registry as Prometheus text at http://127.0.0.1:PORT/metrics (`--metrics
 // PORT`). Port 0 takes a free port; the address taken is what `start` answers. A port that is in
 // use, or not ours to take, is 9010 with the reason, never a stack trace.
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type MetricsRegistry, PROMETHEUS_CONTENT_TYPE } from "../metrics/registry.js";
 import { HostError } from "../runtime/host-calls.js";
@@ -15,26 +15,7 @@ export interface MetricsServer {
 
 /** The metrics of `registry` served on `host`:`port` from now on. */
 export function serveMetrics(registry: MetricsRegistry, port: number, host = "127.0.0.1"): Promise<MetricsServer> {
-  const server = createServer(async (req, res) => {
-    const path = (req.url ?? "/").split("?")[0];
-    if (path !== "/metrics") {
-      res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("not found: metrics are at /metrics\n");
-      return;
-    }
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" }).end("method not allowed\n");
-      return;
-    }
-    let text: string;
-    try {
-      await registry.refresh();
-      text = registry.render();
-    } catch (e) {
-      res.writeHead(500, { "content-type": "text/plain; charset=utf-8" }).end(`metrics cannot be read: ${(e as Error).message}\n`);
-      return;
-    }
-    res.writeHead(200, { "content-type": PROMETHEUS_CONTENT_TYPE }).end(req.method === "HEAD" ? undefined : text);
-  });
+  const server = createServer((req, res) => answerScrape(registry, req, res));
   // a scraper's open connection must not keep the process alive once the program ended
   server.keepAliveTimeout = 1000;
   return new Promise((resolve, reject) => {
@@ -44,6 +25,31 @@ export function serveMetrics(registry: MetricsRegistry, port: number, host = "12
       resolve({ address: `${host}:${taken}`, port: taken, close: () => closeServer(server) });
     });
   });
+}
+
+/** Answers one request: the registry's text at /metrics (GET or HEAD), else 404 or 405. */
+export async function answerScrape(registry: MetricsRegistry, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? "/").split("?")[0];
+  if (path !== "/metrics") {
+    res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("not found: metrics are at /metrics\n");
+    return;
+  }
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" }).end("method not allowed\n");
+    return;
+  }
+  let body: Uint8Array;
+  try {
+    await registry.refresh();
+    body = registry.renderBytes();
+  } catch (e) {
+    res.writeHead(500, { "content-type": "text/plain; charset=utf-8" }).end(`metrics cannot be read: ${(e as Error).message}\n`);
+    return;
+  }
+  // once the answer is sent (or its connection gone), the next rendering may write over its bytes
+  res.once("close", () => registry.release(body));
+  // uncompressed whatever Accept-Encoding asks (docs/metrics.md, "Cost"); a known length, not chunks
+  res.writeHead(200, { "content-type": PROMETHEUS_CONTENT_TYPE, "content-length": body.length }).end(req.method === "HEAD" ? undefined : body);
 }
 
 function reason(e: NodeJS.ErrnoException): string {

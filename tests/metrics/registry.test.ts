@@ -70,6 +70,70 @@ describe("MetricsRegistry", () => {
   });
 });
 
+describe("rendering again", () => {
+  it("writes a metric anew after any change to it, and as it was otherwise", () => {
+    const r = new MetricsRegistry();
+    const c = r.counter("c_total", "C");
+    const g = r.gauge("g", "G", ["k"]);
+    const h = r.histogram("h", "H", [1]);
+    const still = r.gauge("still", "Never changed");
+    still.set(0.25);
+    const value = (name: string, labels: Record<string, string> = {}) => sampleValue(parsePrometheusText(r.render()), name, labels);
+    const changes: [() => void, () => void][] = [
+      [() => c.inc(2), () => expect(value("c_total")).toBe(2)],
+      [() => c.setTotal(9.5), () => expect(value("c_total")).toBe(9.5)],
+      [() => g.set(-3, ["a"]), () => expect(value("g", { k: "a" })).toBe(-3)],
+      [() => g.inc(0.5, ["a"]), () => expect(value("g", { k: "a" })).toBe(-2.5)],
+      [() => g.value(["b"]), () => expect(value("g", { k: "b" })).toBe(0)],
+      [() => h.observe(2), () => expect(value("h_count")).toBe(1)],
+      [() => h.load([4, 1], 3.5), () => expect(value("h_sum")).toBe(3.5)],
+      [() => g.reset(), () => expect(parsePrometheusText(r.render()).get("g")?.samples).toEqual([])],
+    ];
+    for (const [change, check] of changes) {
+      r.render();
+      change();
+      check();
+      expect(value("still")).toBe(0.25);
+    }
+    const text = r.render();
+    expect(r.render()).toBe(text);
+  });
+
+  it("renders into the bytes handed back, never into those still out, and keeps them right", () => {
+    // `first`'s text changes length at each rendering, so `kept` (set once) moves within the text
+    const state = (r: MetricsRegistry, round: number) => {
+      r.gauge("first", "Changes length").set(10 ** (round % 7) + 0.5);
+      const kept = r.gauge("kept", "Never changes", ["k"]);
+      if (kept.seriesCount === 0) kept.set(42.25, ["a"]);
+      if (round % 3 === 0) r.counter("last_total", "Changes at times").setTotal(round);
+    };
+    const r = new MetricsRegistry();
+    const outstanding: { bytes: Uint8Array; text: string }[] = [];
+    for (let round = 0; round < 12; round++) {
+      state(r, round);
+      const fresh = new MetricsRegistry();
+      for (let past = 0; past <= round; past++) state(fresh, past);
+      const bytes = r.renderBytes();
+      const text = new TextDecoder().decode(bytes);
+      expect(text).toBe(fresh.render());
+      // some answers are kept (still being sent), the others handed back at once
+      if (round % 4 === 2) outstanding.push({ bytes, text });
+      else r.release(bytes);
+    }
+    for (const { bytes, text } of outstanding) expect(new TextDecoder().decode(bytes)).toBe(text);
+  });
+
+  it("gives the same text as bytes, in UTF-8, whatever the label values", () => {
+    const r = new MetricsRegistry();
+    const g = r.gauge("labelled", "Help with é", ["who"]);
+    const odd = 'é 😀 "quoted" \\ new\nline';
+    g.set(1.5, [odd]);
+    const text = r.render();
+    expect(r.renderBytes()).toEqual(new TextEncoder().encode(text));
+    expect(sampleValue(parsePrometheusText(text), "labelled", { who: odd })).toBe(1.5);
+  });
+});
+
 describe("refreshes before a scrape", () => {
   it("wait for values that must be asked for, and give up on one that does not answer", async () => {
     const r = new MetricsRegistry();
