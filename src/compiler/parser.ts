@@ -44,7 +44,7 @@ export interface TopStatement {
   first: number;
   /** The index after its last token (before the newline or `;` that ends it). */
   end: number;
-  /** The furthest token looked at while parsing it and its end. */
+  /** The furthest token it or its end can have looked at. */
   lookahead: number;
   /** Its deepest nesting, and where it is first reached. */
   depth: number;
@@ -78,6 +78,9 @@ class ParseError {}
  * stack here and in the tree walks after, and a default Node.js stack holds about twice this.
  */
 export const MAX_NESTING = 500;
+
+/** The furthest the parser looks past the token it is at (`peek(2)`). */
+const LOOKAHEAD = 2;
 
 // Binding powers, lowest to highest (spec section 4). Prefix `not` and `-` parse their operand at
 // their own level, so `not a == b` is `not (a == b)` and `-2 ** 2` is `-(2 ** 2)`.
@@ -205,8 +208,7 @@ class Parser {
   private ctx: Context;
   /** For each opening bracket, the index of its matching closing bracket (or -1). */
   private readonly closeOf: number[];
-  /** The furthest token index looked at, and how many errors (reported or not) there were: what a top-level statement's reuse depends on. */
-  private furthest = 0;
+  /** How many errors there were, reported or not: a top-level statement is reused only when it had none. */
   private troubles = 0;
   /** The top-level statement being parsed, until the next one starts, with the troubles before it. */
   private openTop: (Partial<TopStatement> & { first: number; troubles: number }) | undefined;
@@ -236,9 +238,7 @@ class Parser {
   // ---------- token helpers ----------
 
   private peek(offset = 0): Token {
-    const i = Math.min(this.pos + offset, this.tokens.length - 1);
-    if (i > this.furthest) this.furthest = i;
-    return this.tokens[i];
+    return this.tokens[Math.min(this.pos + offset, this.tokens.length - 1)];
   }
 
   private at(kind: TokenKind): boolean {
@@ -367,7 +367,6 @@ class Parser {
       this.pos = reused.end;
       this.prevEnd = last.span.end;
       this.prevKind = last.kind;
-      this.furthest = Math.max(this.furthest, reused.lookahead);
       if (reused.depth > this.deepest) {
         this.deepest = reused.depth;
         this.deepestAt = reused.depthAt;
@@ -400,7 +399,8 @@ class Parser {
     const top = this.openTop;
     this.openTop = undefined;
     if (!top || !this.tops || top.stmt === undefined || this.troubles !== top.troubles) return;
-    top.lookahead = Math.max(this.furthest, top.end!);
+    // the parser goes only forward, looking at most LOOKAHEAD tokens past the one it is at
+    top.lookahead = Math.min(this.pos + LOOKAHEAD, this.tokens.length - 1);
     this.tops.push(top as TopStatement);
   }
 
@@ -934,7 +934,6 @@ class Parser {
         return { kind: "Ident", name: t.text, span: t.span };
       case "(": {
         const close = this.closeOf[this.pos];
-        this.furthest = Math.max(this.furthest, close + 1);
         if (!this.ctx.noLambda && close >= 0 && this.tokens[close + 1]?.kind === "=>") {
           return this.lambda(t.span.start, this.params());
         }
