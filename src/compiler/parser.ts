@@ -35,8 +35,8 @@ export function parse(source: SourceFile, diags: DiagnosticBag): Program {
 
 /**
  * A top-level statement that parsed with no error, with what its parse depended on: the tokens
- * from `first` to `lookahead` (indexes into the token list). Given the same tokens at the same
- * columns, a parse at `first` makes the same statement, so an editor's language service can take
+ * from `first` to `lookahead` (indexes into the token list). Given the same tokens (all moved
+ * alike), a parse at `first` makes the same statement, so an editor's language service can take
  * it from an earlier parse instead (src/language/reparse.ts).
  */
 export interface TopStatement {
