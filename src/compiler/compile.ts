@@ -45,6 +45,11 @@ export interface CompileOptions {
    * (`frontEnd`): what an editor's language service reads. The diagnostics are the same.
    */
   frontEnd?: boolean;
+  /**
+   * Parses the main file instead of the parser, reporting into `diags` what the parser would (an
+   * editor's language service reuses its earlier parse of the unchanged statements).
+   */
+  parseMain?: (file: SourceFile, diags: DiagnosticBag) => A.Program;
 }
 
 /** The parsed and resolved modules of a compilation stopped after name resolution. */
@@ -144,7 +149,7 @@ function compileModules(
   const load = (path: string, text: string, name: string, standard = false): ModuleInfo => {
     const file = new SourceFile(path, text);
     sources.set(path, file);
-    const program = parse(file, diags);
+    const program = path === mainPath && options.parseMain ? options.parseMain(file, diags) : parse(file, diags);
     if (options.persistentActors?.length) markPersistentActors(program, options.persistentActors);
     const m: ModuleInfo = { path, standard, source: file, program, exports: new Map(), fn: { name, parent: undefined, isModule: true } };
     modules.set(path, m);

@@ -87,6 +87,15 @@ export class DiagnosticBag {
     const { line, col } = source.position(span.start);
     return { code: ERRORS[name].code, message: formatError(name, args), file: source.name, span, line, col };
   }
+  /**
+   * Takes over another bag's diagnostics, and its count of those past the limit, as if they had
+   * been reported here: a parse made earlier (an editor's) becomes the first part of a compilation.
+   */
+  adopt(other: DiagnosticBag): void {
+    if (this.items.length > 0) throw new Error("diagnostics can be adopted only by an empty bag");
+    for (const d of other.items) this.items.push({ ...d });
+    this.suppressed = other.suppressed;
+  }
   /** Reports an error whose message was made elsewhere (a refused import read, say). */
   reportMessage(source: SourceFile, span: Span, code: number, message: string): void {
     const { line, col } = source.position(span.start);

@@ -31,6 +31,15 @@ export function lex(source: SourceFile, diags: DiagnosticBag): Token[] {
   return new Lexer(source, diags).run();
 }
 
+/**
+ * Lexes from `start`, the end of `prev` (undefined at the start of the text), as `lex` would go
+ * on from there, one token at a time until `enough` says so after a token, or to the end (an
+ * "eof" token last): how an editor's language service lexes again only what an edit changed.
+ */
+export function lexFrom(source: SourceFile, diags: DiagnosticBag, start: number, prev: Token | undefined, enough: (t: Token) => boolean): Token[] {
+  return new Lexer(source, diags).from(start, prev, enough);
+}
+
 class Lexer {
   private readonly text: string;
   private pos = 0;
@@ -49,6 +58,21 @@ class Lexer {
     const tokens: Token[] = [];
     this.scanTokens(tokens, false);
     return tokens;
+  }
+
+  from(start: number, prev: Token | undefined, enough: (t: Token) => boolean): Token[] {
+    const out: Token[] = [];
+    this.pos = start;
+    for (;;) {
+      const newline = this.skipTrivia(false);
+      if (this.pos >= this.text.length) {
+        out.push({ kind: "eof", text: "", span: { start: this.pos, end: this.pos }, newlineBefore: newline });
+        return out;
+      }
+      const t = this.scanToken(out[out.length - 1] ?? prev, newline);
+      out.push(t);
+      if (enough(t)) return out;
+    }
   }
 
   private error(span: Span, detail: string): void {

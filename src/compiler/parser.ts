@@ -33,6 +33,43 @@ export function parse(source: SourceFile, diags: DiagnosticBag): Program {
   return new Parser(source, diags, tokens, lexicalErrorLines, true, 0).program();
 }
 
+/**
+ * A top-level statement that parsed with no error, with what its parse depended on: the tokens
+ * from `first` to `lookahead` (indexes into the token list). Given the same tokens (all moved
+ * alike), a parse at `first` makes the same statement, so an editor's language service can take
+ * it from an earlier parse instead (src/language/reparse.ts).
+ */
+export interface TopStatement {
+  stmt: Stmt;
+  first: number;
+  /** The index after its last token (before the newline or `;` that ends it). */
+  end: number;
+  /** The furthest token it or its end can have looked at. */
+  lookahead: number;
+  /** Its deepest nesting, and where it is first reached. */
+  depth: number;
+  depthAt: number;
+}
+
+/**
+ * Parses lexed tokens (`lexicalErrorLines`: the 1-based lines of the lexer's errors) as `parse`
+ * does, taking a top-level statement from `reuse` where it offers one for the token index the
+ * statement starts at. `tops` are the statements that parsed with no error (none when the host
+ * stack ran out).
+ */
+export function parseTokens(
+  source: SourceFile,
+  diags: DiagnosticBag,
+  tokens: Token[],
+  lexicalErrorLines: ReadonlySet<number>,
+  reuse?: (first: number) => TopStatement | undefined,
+): { program: Program; tops?: TopStatement[] } {
+  const parser = new Parser(source, diags, tokens, lexicalErrorLines, true, 0);
+  parser.reuse = reuse;
+  const program = parser.program();
+  return { program, tops: parser.tops };
+}
+
 /** Thrown to abandon a construct after its error is reported; not an Error, so no stack is captured. */
 class ParseError {}
 
@@ -41,6 +78,9 @@ class ParseError {}
  * stack here and in the tree walks after, and a default Node.js stack holds about twice this.
  */
 export const MAX_NESTING = 500;
+
+/** The furthest the parser looks past the token it is at (`peek(2)`). */
+const LOOKAHEAD = 2;
 
 // Binding powers, lowest to highest (spec section 4). Prefix `not` and `-` parse their operand at
 // their own level, so `not a == b` is `not (a == b)` and `-2 ** 2` is `-(2 ** 2)`.
@@ -168,6 +208,12 @@ class Parser {
   private ctx: Context;
   /** For each opening bracket, the index of its matching closing bracket (or -1). */
   private readonly closeOf: number[];
+  /** How many errors there were, reported or not: a top-level statement is reused only when it had none. */
+  private troubles = 0;
+  /** The top-level statement being parsed, until the next one starts, with the troubles before it. */
+  private openTop: (Partial<TopStatement> & { first: number; troubles: number }) | undefined;
+  tops: TopStatement[] | undefined = [];
+  reuse: ((first: number) => TopStatement | undefined) | undefined;
 
   constructor(
     private readonly source: SourceFile,
@@ -179,13 +225,14 @@ class Parser {
     private depth: number,
   ) {
     this.ctx = { newlines, noStruct: false, noLambda: false };
-    this.closeOf = tokens.map(() => -1);
+    this.closeOf = new Array<number>(tokens.length).fill(-1);
     const open: number[] = [];
-    tokens.forEach((t, i) => {
-      if (t.kind === "(" || t.kind === "[" || t.kind === "{") open.push(i);
-      const opener = OPENERS[t.kind];
+    for (let i = 0; i < tokens.length; i++) {
+      const kind = tokens[i].kind;
+      if (kind === "(" || kind === "[" || kind === "{") open.push(i);
+      const opener = OPENERS[kind];
       if (opener && open.length && tokens[open[open.length - 1]].kind === opener) this.closeOf[open.pop()!] = i;
-    });
+    }
   }
 
   // ---------- token helpers ----------
@@ -228,6 +275,7 @@ class Parser {
 
   /** Reports a syntax error without interrupting the parse. */
   private error(span: Span, detail: string): void {
+    this.troubles++;
     if (this.silent || span.start === this.lastErrorAt) return;
     if (this.lexicalErrorLines.has(this.line(span.start) + 1)) return;
     this.lastErrorAt = span.start;
@@ -236,6 +284,7 @@ class Parser {
 
   /** Reports a syntax error at a token (unless the lexer already did) and abandons the construct. */
   private fail(detail: string, at: Token = this.peek()): never {
+    this.troubles++;
     if (at.kind !== "invalid") this.error(at.span, detail);
     throw new ParseError();
   }
@@ -257,6 +306,7 @@ class Parser {
    */
   private enter(): void {
     if (this.depth >= MAX_NESTING) {
+      this.troubles++;
       const at = this.peek();
       if (!this.silent) this.diags.report(this.source, at.span, "NestingTooDeep", { detail: `more than ${MAX_NESTING} levels` });
       this.silent = true;
@@ -297,13 +347,61 @@ class Parser {
   program(): Program {
     let body: Stmt[] = [];
     try {
-      body = this.statements(() => this.statement(), false);
+      body = this.statements(() => this.topStatement(), false);
+      this.closeTop();
     } catch (e) {
       // the host stack ran out before the nesting limit (a smaller stack than Node's default)
       if (!(e instanceof RangeError)) throw e;
+      this.tops = undefined;
       this.diags.report(this.source, { start: this.deepestAt, end: this.deepestAt }, "NestingTooDeep", { detail: "the compiler ran out of stack here" });
     }
     return { kind: "Program", body, span: { start: 0, end: this.source.text.length }, deepest: { depth: this.deepest, at: this.deepestAt } };
+  }
+
+  /** A top-level statement, parsed or taken from `reuse`, recorded for a later parse to take. */
+  private topStatement(): Stmt {
+    this.closeTop();
+    const reused = this.reuse?.(this.pos);
+    if (reused) {
+      const last = this.tokens[reused.end - 1];
+      this.pos = reused.end;
+      this.prevEnd = last.span.end;
+      this.prevKind = last.kind;
+      if (reused.depth > this.deepest) {
+        this.deepest = reused.depth;
+        this.deepestAt = reused.depthAt;
+      }
+      this.openTop = { ...reused, troubles: this.troubles };
+      return reused.stmt;
+    }
+    const top: Partial<TopStatement> & { first: number; troubles: number } = { first: this.pos, troubles: this.troubles };
+    this.openTop = top;
+    // the statement's own deepest point, then the file's
+    const outer = this.deepest;
+    const outerAt = this.deepestAt;
+    this.deepest = 0;
+    try {
+      top.stmt = this.statement();
+      top.end = this.pos;
+      return top.stmt;
+    } finally {
+      top.depth = this.deepest;
+      top.depthAt = this.deepestAt;
+      if (outer >= this.deepest) {
+        this.deepest = outer;
+        this.deepestAt = outerAt;
+      }
+    }
+  }
+
+  /** Records the last top-level statement when it and its end parsed with no error. */
+  private closeTop(): void {
+    const top = this.openTop;
+    this.openTop = undefined;
+    if (!top || !this.tops || top.stmt === undefined || this.troubles !== top.troubles) return;
+    // the parser goes only forward, looking at most LOOKAHEAD tokens past the one it is at
+    top.lookahead = Math.min(this.pos + LOOKAHEAD, this.tokens.length - 1);
+    this.tops.push(top as TopStatement);
   }
 
   /**
@@ -868,6 +966,7 @@ class Parser {
       const sub = new Parser(this.source, this.diags, part.tokens, this.lexicalErrorLines, false, this.depth);
       sub.silent = this.silent;
       parts.push(sub.embedded(part.span));
+      this.troubles += sub.troubles;
     }
     return { kind: "Interp", parts, span: t.span };
   }

@@ -23,9 +23,40 @@ type Node = { kind?: string; span?: A.Span } & Record<string, unknown>;
 
 const TO_END = Number.MAX_SAFE_INTEGER;
 
+/** Where top-level names are visible: from the start of the text to its end, whatever follows the last statement. */
+const TOP: A.Span = { start: 0, end: TO_END };
+
+/** The names of a program, in the order a walk of the whole tree finds them (the last statement's first). */
 export function declaredNames(program: A.Program): DeclaredName[] {
   const names: DeclaredName[] = [];
-  let node: object = program;
+  for (let i = program.body.length - 1; i >= 0; i--) for (const n of statementNames(program.body[i])) names.push(n);
+  return names;
+}
+
+/**
+ * A top-level statement's names, kept with the statement: a statement reused by a later parse,
+ * moved by an edit before it, has its names moved by as much rather than found again.
+ */
+const byStatement = new WeakMap<A.Stmt, { start: number; names: DeclaredName[] }>();
+
+function statementNames(stmt: A.Stmt): DeclaredName[] {
+  const known = byStatement.get(stmt);
+  const start = stmt.span.start;
+  if (known?.start === start) return known.names;
+  const names = known ? known.names.map((n) => moved(n, start - known.start)) : walk(stmt, TOP);
+  byStatement.set(stmt, { start, names });
+  return names;
+}
+
+/** A name moved with its statement; a top-level name's visibility keeps its ends at the start and end of the text. */
+function moved(n: DeclaredName, delta: number): DeclaredName {
+  const hoisted = n.scopeFrom === 0 && n.scopeTo === TO_END;
+  return { ...n, at: n.at + delta, scopeFrom: hoisted ? 0 : n.scopeFrom + delta, scopeTo: n.scopeTo === TO_END ? TO_END : n.scopeTo + delta };
+}
+
+function walk(root: object, rootScope: A.Span): DeclaredName[] {
+  const names: DeclaredName[] = [];
+  let node: object = root;
   const add = (name: string | undefined, kind: DeclaredKind, at: number | undefined, scope: A.Span | undefined, decl = node) => {
     if (name && scope && at !== undefined) names.push({ name, kind, at, node: decl, scopeFrom: scope.start, scopeTo: scope.end });
   };
@@ -33,7 +64,7 @@ export function declaredNames(program: A.Program): DeclaredName[] {
     for (const p of n.params as A.Param[]) add(p.name, "parameter", p.span.start, n.span, p);
   };
   // without recursion: chains can be thousands of links long
-  const stack: { node: unknown; scope: A.Span | undefined }[] = [{ node: program, scope: undefined }];
+  const stack: { node: unknown; scope: A.Span | undefined }[] = [{ node: root, scope: rootScope }];
   while (stack.length > 0) {
     const { node: top, scope } = stack.pop()!;
     if (Array.isArray(top)) {
@@ -45,10 +76,6 @@ export function declaredNames(program: A.Program): DeclaredName[] {
     node = n;
     let inner = scope;
     switch (n.kind) {
-      case "Program":
-        // top-level names are visible to the end of the text, whatever follows the last statement
-        inner = { start: 0, end: TO_END };
-        break;
       case "Block":
         inner = n.span;
         break;

@@ -10,6 +10,7 @@ import { type Completions, complete } from "./completion.js";
 import { hoverText } from "./describe.js";
 import { documentSymbols, type OutlineSymbol } from "./document-symbols.js";
 import { formatSource } from "./format.js";
+import type { ParseState } from "./reparse.js";
 import { visibleAt } from "./scopes.js";
 import { type SemanticToken, semanticTokens } from "./semantic-tokens.js";
 import { type SignatureHelp, signatureHelp } from "./signature-help.js";
@@ -51,6 +52,8 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 interface Document {
   text: string;
   analysis?: Analysis;
+  /** The last analysis's parse while the next is not made: the next one reuses it. */
+  parsed?: ParseState;
   /** The generation of the open documents the analysis saw. */
   seen: number;
 }
@@ -68,7 +71,10 @@ export class LanguageService {
 
   /** The document's whole new text (an editor's incremental changes are applied by the caller). */
   update(path: string, text: string): void {
+    const doc = this.docs.get(path);
     this.open(path, text);
+    const parsed = doc?.analysis?.parseState ?? doc?.parsed;
+    if (parsed) this.docs.get(path)!.parsed = parsed;
   }
 
   close(path: string): void {
@@ -88,7 +94,9 @@ export class LanguageService {
     const doc = this.docs.get(path);
     if (!doc) return undefined;
     if (!doc.analysis || doc.seen !== this.generation) {
-      doc.analysis = new Analysis(path, doc.text, (p) => this.docs.get(p)?.text ?? this.host.readFile(p));
+      const previous = doc.analysis?.parseState ?? doc.parsed;
+      doc.parsed = undefined;
+      doc.analysis = new Analysis(path, doc.text, (p) => this.docs.get(p)?.text ?? this.host.readFile(p), previous);
       doc.seen = this.generation;
     }
     return doc.analysis;
