@@ -1,0 +1,48 @@
+// GPU offload in Node (docs/gpu.md, "Node"): the GPU worker of a VM's thread is a worker_thread
+// relaying to a process that holds the webgpu package's device (gpu-relay.ts, gpu-process.ts),
+// both started on the first work that could use a GPU. Without the package (an optional
+// dependency) that is known at once and nothing starts. Importing this module is enough.
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+import { setGpuPlatform } from "../gpu/device.js";
+import type { FromGpu } from "../gpu/protocol.js";
+
+/** The relay's script, bundled like pool-worker.js (the same path from src/node/, dist/node/ and dist/bundle/). */
+const SCRIPT = new URL("../../dist/bundle/gpu-relay.js", import.meta.url);
+
+setGpuPlatform({
+  missing: () => {
+    try {
+      createRequire(import.meta.url).resolve("webgpu");
+      return undefined;
+    } catch {
+      return "no adapter: the webgpu package (WebGPU for Node) is not installed";
+    }
+  },
+  start: () => {
+    const worker = new Worker(SCRIPT);
+    // held while the adapter is sought (a run may be waiting for it), never afterwards: the
+    // thread and its process never keep a program that has ended alive
+    worker.on("message", (m: FromGpu) => {
+      if (m.t !== "lost") worker.unref();
+    });
+    let ended = false;
+    return {
+      post: (m) => worker.postMessage(m),
+      onMessage: (handler) => worker.on("message", handler),
+      onError: (handler) => {
+        // said once: a thread that failed also exits, and one ended here is no failure
+        const failed = (message: string) => {
+          if (!ended) handler(message);
+          ended = true;
+        };
+        worker.on("error", (e) => failed(e.message));
+        worker.on("exit", (code) => failed(`the GPU relay thread exited (code ${code})`));
+      },
+      end: () => {
+        ended = true;
+        void worker.terminate();
+      },
+    };
+  },
+});
