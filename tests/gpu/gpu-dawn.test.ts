@@ -44,7 +44,7 @@ interface RunOptions {
   mark?: string;
   env?: Record<string, string>;
   /** Sees stdout as it grows. */
-  onOutput?: (stdout: string) => void;
+  onOutput?: (stdout: string, cli: ChildProcess) => void;
   /** Killed, and rejected, if it has not ended in this many ms. */
   bound?: number;
 }
@@ -60,7 +60,7 @@ function runCli(args: string[], { mark = randomUUID(), env = {}, onOutput, bound
     let stderr = "";
     child.stdout!.setEncoding("utf8").on("data", (t: string) => {
       stdout += t;
-      onOutput?.(stdout);
+      onOutput?.(stdout, child);
     });
     child.stderr!.setEncoding("utf8").on("data", (t: string) => (stderr += t));
     const timer = setTimeout(() => {
@@ -219,6 +219,26 @@ for m in info["measurements"] { print(m["work"], m["size"], m["gpu"], m["gpu_ms"
       const program = scratch.file("exit.nc", "let A = f32(rand(64, 64, 1))\nprint(sum(A * A) > 0)\n");
       const r = await runCli(["run", "--gpu", "force", program], { mark, bound: 30_000 });
       expect(r).toMatchObject({ code: 0, signal: null, stdout: "true\n", stderr: "" });
+      expect(await until(() => gpuProcesses(mark).length === 0, 10_000)).toBe(true);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    "ends its GPU process when the program's process is killed",
+    async () => {
+      const mark = randomUUID();
+      const program = scratch.file("killed.nc", "let A = f32(rand(64, 64, 1))\nprint(sum(A * A) > 0)\nawait sleep(30000)\n");
+      let seen: number[] = [];
+      const r = await runCli(["run", "--gpu", "force", program], {
+        mark,
+        onOutput: (_, cli) => {
+          seen = gpuProcesses(mark);
+          cli.kill("SIGKILL");
+        },
+      });
+      expect(r).toMatchObject({ signal: "SIGKILL", stdout: "true\n" });
+      expect(seen.length).toBe(1);
       expect(await until(() => gpuProcesses(mark).length === 0, 10_000)).toBe(true);
     },
     STEP_TIMEOUT,
