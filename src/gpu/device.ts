@@ -30,6 +30,8 @@ export interface GpuThread {
   onError(handler: (message: string) => void): void;
   /** Ends the worker (it found no device). */
   end(): void;
+  /** Whether the worker keeps the program's process alive (Node): only while a run waits for the adapter. */
+  hold?(held: boolean): void;
 }
 
 /** How a platform other than a page's (Node) gives its VM threads a GPU worker. */
@@ -143,23 +145,34 @@ function cannotUse(): GpuState | undefined {
 
 /** The GPU's state now; starts the GPU worker when nobody has (the state is then pending). */
 export function gpuNow(): GpuState {
-  if (!state) void acquireGpu();
+  if (!state) void start();
   return state ?? { kind: "pending" };
 }
 
 let acquiring: Promise<GpuState> | undefined;
+let starting: GpuThread | undefined;
 
 /** Starts the GPU worker once and waits until it has a device, or says why there is none. */
 export function acquireGpu(): Promise<GpuState> {
+  const settled = start();
+  // someone waits for the adapter: the worker keeps the program's process alive until it is known
+  if (state?.kind === "pending") starting?.hold?.(true);
+  return settled;
+}
+
+function start(): Promise<GpuState> {
   if (acquiring) return acquiring;
   state = cannotUse();
   if (state) return (acquiring = Promise.resolve(state));
   state = { kind: "pending" };
   acquiring = new Promise<GpuState>((resolve) => {
     const worker = platform ? platform.start() : webWorker();
+    starting = worker;
     let device: GpuDevice | undefined;
     const settle = (s: GpuState) => {
       state = s;
+      starting = undefined;
+      worker.hold?.(false);
       resolve(s);
     };
     worker.onMessage((m) => {

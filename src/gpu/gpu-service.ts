@@ -107,6 +107,10 @@ export function startGpuService(post: (m: FromGpu) => void, gpu: WebGpu | undefi
       queue = done.catch(() => {});
       return done;
     },
-    destroy: () => device?.destroy(),
+    destroy: () => {
+      // operations sent after this fail, even before the device says it is lost
+      lost ??= "device lost: destroyed";
+      device?.destroy();
+    },
   };
 }

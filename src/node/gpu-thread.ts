@@ -5,7 +5,6 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import { setGpuPlatform } from "../gpu/device.js";
-import type { FromGpu } from "../gpu/protocol.js";
 
 /** The relay's script, bundled like pool-worker.js (the same path from src/node/, dist/node/ and dist/bundle/). */
 const SCRIPT = new URL("../../dist/bundle/gpu-relay.js", import.meta.url);
@@ -21,11 +20,9 @@ setGpuPlatform({
   },
   start: () => {
     const worker = new Worker(SCRIPT);
-    // held while the adapter is sought (a run may be waiting for it), never afterwards: the
-    // thread and its process never keep a program that has ended alive
-    worker.on("message", (m: FromGpu) => {
-      if (m.t !== "lost") worker.unref();
-    });
+    // the thread and its process never keep a program that has ended alive (device.ts holds
+    // it while a run waits for the adapter)
+    worker.unref();
     let ended = false;
     return {
       post: (m) => worker.postMessage(m),
@@ -43,6 +40,7 @@ setGpuPlatform({
         ended = true;
         void worker.terminate();
       },
+      hold: (held) => (held ? worker.ref() : worker.unref()),
     };
   },
 });

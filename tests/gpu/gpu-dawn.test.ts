@@ -302,6 +302,41 @@ print(info["reason"])
   );
 
   it(
+    "in the library, falls back with the right results after destroyGpuDevice() mid-run",
+    async () => {
+      const { compile, destroyGpuDevice, VM } = await import("../../src/node/main.js");
+      const source = `let A = f32(rand(64, 64, 1))
+var out = []
+for i in 0..6 {
+  push(out, sum(A * A) + i)
+  await sleep(50)
+}
+print(out)
+`;
+      const c = compile(source, { file: "lost.nc" });
+      if (!c.ok || !c.module) throw new Error("does not compile");
+      const outputs: string[] = [];
+      const infos = [];
+      for (const gpu of ["off", "force"] as const) {
+        let out = "";
+        const vm = await VM.create({ gpu, stdout: (t) => (out += t) });
+        const timer = setInterval(() => {
+          if (gpu === "force" && vm.gpuInfo().offloaded > 0) destroyGpuDevice();
+        }, 2);
+        const r = await vm.runAsync(c.module);
+        clearInterval(timer);
+        expect(r.ok).toBe(true);
+        outputs.push(out);
+        infos.push(vm.gpuInfo());
+      }
+      expectClose(outputs[1], outputs[0]);
+      expect(infos[1]).toMatchObject({ available: false, offloaded: 2, fallbacks: { "device lost": 10 } });
+      expect(infos[1].reason).toMatch(/^device lost/);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
     "refuses --gpu force with 9012 when Vulkan finds no driver, saying what Dawn said, and nothing else on stderr",
     async () => {
       const program = scratch.file("none.nc", 'print("never")\n');
