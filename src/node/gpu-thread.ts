@@ -5,6 +5,7 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import { setGpuPlatform } from "../gpu/device.js";
+import type { FromGpu } from "../gpu/protocol.js";
 
 /** The relay's script, bundled like pool-worker.js (the same path from src/node/, dist/node/ and dist/bundle/). */
 const SCRIPT = new URL("../../dist/bundle/gpu-relay.js", import.meta.url);
@@ -20,21 +21,27 @@ setGpuPlatform({
   },
   start: () => {
     const worker = new Worker(SCRIPT);
-    // the thread and its process never keep a program that has ended alive (device.ts holds
-    // it while a run waits for the adapter)
-    worker.unref();
+    let onMessage: (m: FromGpu) => void = () => {};
+    let onError: (message: string) => void = () => {};
+    // said once: a thread that failed also exits, and one ended here is no failure
     let ended = false;
+    const failed = (message: string) => {
+      if (!ended) onError(message);
+      ended = true;
+    };
+    worker.on("message", (m: FromGpu) => onMessage(m));
+    worker.on("error", (e) => failed(e.message));
+    worker.on("exit", (code) => failed(`the GPU relay thread exited (code ${code})`));
+    // after the listeners, which would hold it again: the thread and its process never keep a
+    // program that has ended alive (device.ts holds it while a run waits for the adapter)
+    worker.unref();
     return {
       post: (m) => worker.postMessage(m),
-      onMessage: (handler) => worker.on("message", handler),
+      onMessage: (handler) => {
+        onMessage = handler;
+      },
       onError: (handler) => {
-        // said once: a thread that failed also exits, and one ended here is no failure
-        const failed = (message: string) => {
-          if (!ended) handler(message);
-          ended = true;
-        };
-        worker.on("error", (e) => failed(e.message));
-        worker.on("exit", (code) => failed(`the GPU relay thread exited (code ${code})`));
+        onError = handler;
       },
       end: () => {
         ended = true;

@@ -225,6 +225,34 @@ for m in info["measurements"] { print(m["work"], m["size"], m["gpu"], m["gpu_ms"
   );
 
   it(
+    "exits when the program ends without waiting for an adapter still being sought, ending its GPU process",
+    async () => {
+      // a Vulkan driver whose library is a named pipe: opening it blocks, so the adapter is never found
+      const fifo = `${scratch.dir}/driver.so`;
+      expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+      const driver = scratch.file("driver.json", JSON.stringify({ file_format_version: "1.0.0", ICD: { library_path: fifo, api_version: "1.0.5" } }));
+      const mark = randomUUID();
+      // a product large enough for auto to start the GPU worker, then time to see its process
+      const program = scratch.file("pending.nc", 'let A = f32(rand(200, 200, 1))\nprint(sum(A * A) > 0)\nawait sleep(1500)\nprint("done")\n');
+      let started = false;
+      const running = runCli(["run", program], {
+        mark,
+        env: { VK_ICD_FILENAMES: driver },
+        onOutput: (out) => {
+          started ||= out === "true\n";
+        },
+        bound: 20_000,
+      });
+      const seen = await until(() => started && gpuProcesses(mark).length === 1, 10_000);
+      const r = await running;
+      expect(seen).toBe(true);
+      expect(r).toMatchObject({ code: 0, stdout: "true\ndone\n", stderr: "" });
+      expect(await until(() => gpuProcesses(mark).length === 0, 10_000)).toBe(true);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
     "ends its GPU process when the program's process is killed",
     async () => {
       const mark = randomUUID();
