@@ -3,7 +3,7 @@
 // the user's terminal, and with SwiftShader's Vulkan driver where that is all there may be.
 import { fork } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import type { FromGpuProcess, ToGpu } from "../gpu/protocol.js";
 import { dawnSaid, GpuRelay } from "./gpu-relay.js";
 
@@ -42,6 +42,10 @@ const child = fork(SCRIPT, [], {
   serialization: "advanced",
   stdio: ["ignore", "ignore", "pipe", "ipc"],
 });
+// its id while it runs, for the program's process to end it on exit (gpu-thread.ts)
+const { gpuProcess } = workerData as { gpuProcess: Int32Array };
+Atomics.store(gpuProcess, 0, child.pid ?? 0);
+child.on("exit", () => Atomics.store(gpuProcess, 0, 0));
 let stderr = "";
 child.stderr!.setEncoding("utf8");
 child.stderr!.on("data", (text: string) => {

@@ -20,7 +20,20 @@ setGpuPlatform({
     }
   },
   start: () => {
-    const worker = new Worker(SCRIPT);
+    // the GPU process's id, set by the relay thread: a process stuck in its driver does not see
+    // its channel close, so the program's process ends it on its way out
+    const gpuProcess = new Int32Array(new SharedArrayBuffer(4));
+    process.once("exit", () => {
+      const pid = Atomics.load(gpuProcess, 0);
+      if (pid > 0) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // it has ended already
+        }
+      }
+    });
+    const worker = new Worker(SCRIPT, { workerData: { gpuProcess } });
     let onMessage: (m: FromGpu) => void = () => {};
     let onError: (message: string) => void = () => {};
     // said once: a thread that failed also exits, and one ended here is no failure
