@@ -74,7 +74,9 @@ const relay = new GpuRelay((m) => port.postMessage(m), {
       end();
     });
   },
-  release: () => child.disconnect(),
+  release: () => {
+    if (child.connected) child.disconnect();
+  },
   kill: () => child.kill("SIGKILL"),
 });
 port.on("message", (m: ToGpu) => relay.receive(m));
