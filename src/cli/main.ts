@@ -1,5 +1,6 @@
 // The `noodle` command: run, compile, disasm, check, fmt and repl (spec section 8).
 import "../node/engine.js";
+import "../node/gpu-thread.js";
 import "../node/jit-thread.js";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";

@@ -3,12 +3,16 @@
 // is sent to the worker and the thread waits, with Atomics.wait, until the result is in the
 // shared buffer: so the VM's operations stay synchronous. Where a thread may not wait (a page's
 // main thread, or a page without cross-origin isolation, which has no SharedArrayBuffer) or the
-// platform has no WebGPU (Node), that is known at once, and no worker or tfjs is ever loaded.
+// platform has no WebGPU, that is known at once, and no worker or tfjs is ever loaded. Node's
+// GPU worker is a relay to a process of its own (src/node/gpu-thread.ts sets it up).
 import type { FallbackReason } from "./fallbacks.js";
 import { CONTROL_BYTES, DONE, type FromGpu, type GpuInput, PENDING, type ToGpu } from "./protocol.js";
 
 /** How long an operation may take on the GPU before the device is given up (a software adapter's 4096 x 4096 product takes minutes). */
 const OPERATION_TIMEOUT_MS = 10 * 60 * 1000;
+
+/** Why the device was given up when an operation failed; the worker's own reason, when it comes, says more. */
+const OPERATION_FAILED = "device lost: an operation failed or did not finish";
 
 export type GpuState = { kind: "pending" } | { kind: "ready"; gpu: GpuDevice } | { kind: "none"; reason: string; fallback: FallbackReason };
 
@@ -26,6 +30,22 @@ export interface GpuThread {
   onError(handler: (message: string) => void): void;
   /** Ends the worker (it found no device). */
   end(): void;
+  /** Whether the worker keeps the program's process alive (Node): only while a run waits for the adapter. */
+  hold?(held: boolean): void;
+}
+
+/** How a platform other than a page's (Node) gives its VM threads a GPU worker. */
+export interface GpuPlatform {
+  /** Why there is no WebGPU here, known without starting anything; undefined when there may be. */
+  missing(): string | undefined;
+  start(): GpuThread;
+}
+
+let platform: GpuPlatform | undefined;
+
+/** Sets this thread's GPU platform: src/node/gpu-thread.ts does, on importing it. */
+export function setGpuPlatform(p: GpuPlatform): void {
+  platform = p;
 }
 
 function webWorker(): GpuThread {
@@ -84,7 +104,7 @@ export class GpuDevice {
     this.grown = false;
     this.worker.post(message);
     if (Atomics.wait(control, 0, PENDING, OPERATION_TIMEOUT_MS) === "timed-out" || Atomics.load(control, 0) !== DONE) {
-      this.lost ??= "device lost: an operation failed or did not finish";
+      this.lost ??= OPERATION_FAILED;
       return undefined;
     }
     return new Float32Array(this.shared, CONTROL_BYTES + offset * 4, result.length);
@@ -107,8 +127,12 @@ let state: GpuState | undefined;
 
 /** Why this thread cannot use a GPU worker, if it cannot. */
 function cannotUse(): GpuState | undefined {
-  if (!(globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu)
-    return { kind: "none", fallback: "no adapter", reason: "no adapter: this platform has no WebGPU (navigator.gpu is missing)" };
+  const missing = platform
+    ? platform.missing()
+    : (globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu
+      ? undefined
+      : "no adapter: this platform has no WebGPU (navigator.gpu is missing)";
+  if (missing) return { kind: "none", fallback: "no adapter", reason: missing };
   if (typeof SharedArrayBuffer === "undefined")
     return { kind: "none", fallback: "cannot wait", reason: "cannot wait: the page is not cross-origin isolated (no SharedArrayBuffer)" };
   try {
@@ -121,23 +145,34 @@ function cannotUse(): GpuState | undefined {
 
 /** The GPU's state now; starts the GPU worker when nobody has (the state is then pending). */
 export function gpuNow(): GpuState {
-  if (!state) void acquireGpu();
+  if (!state) void start();
   return state ?? { kind: "pending" };
 }
 
 let acquiring: Promise<GpuState> | undefined;
+let starting: GpuThread | undefined;
 
 /** Starts the GPU worker once and waits until it has a device, or says why there is none. */
 export function acquireGpu(): Promise<GpuState> {
+  const settled = start();
+  // someone waits for the adapter: the worker keeps the program's process alive until it is known
+  if (state?.kind === "pending") starting?.hold?.(true);
+  return settled;
+}
+
+function start(): Promise<GpuState> {
   if (acquiring) return acquiring;
   state = cannotUse();
   if (state) return (acquiring = Promise.resolve(state));
   state = { kind: "pending" };
   acquiring = new Promise<GpuState>((resolve) => {
-    const worker = webWorker();
+    const worker = platform ? platform.start() : webWorker();
+    starting = worker;
     let device: GpuDevice | undefined;
     const settle = (s: GpuState) => {
       state = s;
+      starting = undefined;
+      worker.hold?.(false);
       resolve(s);
     };
     worker.onMessage((m) => {
@@ -145,7 +180,7 @@ export function acquireGpu(): Promise<GpuState> {
       else if (m.t === "none") {
         settle({ kind: "none", fallback: "no adapter", reason: m.reason });
         worker.end();
-      } else if (device) device.lost ??= m.reason;
+      } else if (device && (device.lost === undefined || device.lost === OPERATION_FAILED)) device.lost = m.reason;
     });
     worker.onError((message) => {
       if (device) device.lost ??= `device lost: the GPU worker failed (${message})`;

@@ -1,12 +1,12 @@
 // What the GPU worker does, on any platform: it holds the WebGPU device, through TensorFlow.js's
-// webgpu backend, and the arrays kept on it, and answers each operation by writing the result
-// into the shared buffer and waking the VM's thread, which waits for it (WebGPU reads results
-// back only asynchronously, and a VM's operations are synchronous). Its entry point in browsers
-// is a Web Worker (gpu-worker.ts); a Node worker thread over the webgpu package could serve the same.
+// webgpu backend, and the arrays kept on it, and computes each operation into its result's
+// elements. How operations reach it and results go back is its entry point's affair: in browsers
+// a Web Worker over the shared buffer (gpu-worker.ts), in Node a process of its own over its IPC
+// channel (src/node/gpu-process.ts).
 import { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
 import * as tf from "@tensorflow/tfjs-core";
 import { ARRAY_OP, gpuArrayOp, gpuProduct } from "./kernels.js";
-import { CONTROL_BYTES, DONE, FAILED, type FromGpu, type ToGpu } from "./protocol.js";
+import type { FromGpu, GpuCall } from "./protocol.js";
 
 type Tensor = ReturnType<typeof tf.tensor1d>;
 
@@ -21,101 +21,96 @@ interface WebGpuAdapter {
   requestDevice(descriptor: object): Promise<{ lost: Promise<{ message?: string }>; destroy(): void }>;
 }
 
-/** The worker's side of its channel to the VM's thread. */
-export interface GpuServicePort {
-  post(m: FromGpu): void;
-  listen(handler: (m: ToGpu) => void): void;
+export interface GpuService {
+  /** Computes one operation, after those before it: its result's elements (one for a reduction); rejects when the device failed. */
+  compute(call: GpuCall): Promise<Float32Array>;
+  /** Destroys the device: it reports itself lost. */
+  destroy(): void;
 }
 
-let post: (m: FromGpu) => void = () => {};
-const kept = new Map<number, Tensor>();
-let device: { destroy(): void } | undefined;
-let lost: string | undefined;
-let shared: SharedArrayBuffer | undefined;
-/** Operations run one after another, in the order they came. */
-let queue: Promise<void> = Promise.resolve();
+/** Acquires the device of `gpu`, telling `post` whether there is one ("ready", "none") and when it is lost. */
+export function startGpuService(post: (m: FromGpu) => void, gpu: WebGpu | undefined): GpuService {
+  const kept = new Map<number, Tensor>();
+  let device: { destroy(): void } | undefined;
+  let lost: string | undefined;
+  /** Operations run one after another, in the order they came. */
+  let queue: Promise<unknown> = Promise.resolve();
 
-async function acquire(gpu: WebGpu | undefined): Promise<void> {
-  if (!gpu) return post({ t: "none", reason: "no adapter: this platform has no WebGPU (navigator.gpu is missing)" });
-  const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
-  if (!adapter) return post({ t: "none", reason: "no adapter: WebGPU offers none here" });
-  // the limits tfjs's own factory asks for: its kernels size their work by them
-  const limits = adapter.limits;
-  const dev = await adapter.requestDevice({
-    requiredFeatures: adapter.features.has("timestamp-query") ? ["timestamp-query"] : [],
-    requiredLimits: {
-      maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
-      maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
-      maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
-      maxBufferSize: limits.maxBufferSize,
-      maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
-      maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
-    },
-  });
-  device = dev;
-  void dev.lost.then((info) => {
-    lost = `device lost${info.message ? `: ${info.message}` : ""}`;
-    post({ t: "lost", reason: lost });
-  });
-  const info = adapter.info ?? {};
-  // tfjs's kernels are registered under "webgpu": this backend takes the name, over our device
-  // biome-ignore lint/suspicious/noExplicitAny: tfjs types the device with @webgpu/types, which this project does not load
-  const backend = new WebGPUBackend(dev as any, info as any);
-  if (tf.findBackendFactory("webgpu")) tf.removeBackend("webgpu");
-  tf.registerBackend("webgpu", () => backend, 0);
-  if (!(await tf.setBackend("webgpu"))) return post({ t: "none", reason: "no adapter: tfjs could not start its webgpu backend" });
-  const parts = [info.vendor, info.architecture, info.device, info.description].filter((p): p is string => !!p);
-  post({ t: "ready", adapter: [...new Set(parts)].join(" ") || "unknown adapter" });
-}
+  async function acquire(): Promise<void> {
+    if (!gpu) return post({ t: "none", reason: "no adapter: this platform has no WebGPU (navigator.gpu is missing)" });
+    const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
+    if (!adapter) return post({ t: "none", reason: "no adapter: WebGPU offers none here" });
+    // the limits tfjs's own factory asks for: its kernels size their work by them
+    const limits = adapter.limits;
+    const dev = await adapter.requestDevice({
+      requiredFeatures: adapter.features.has("timestamp-query") ? ["timestamp-query"] : [],
+      requiredLimits: {
+        maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
+        maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
+        maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+        maxBufferSize: limits.maxBufferSize,
+        maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
+        maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+      },
+    });
+    device = dev;
+    void dev.lost.then((info) => {
+      lost = `device lost${info.message ? `: ${info.message}` : ""}`;
+      post({ t: "lost", reason: lost });
+    });
+    const info = adapter.info ?? {};
+    // tfjs's kernels are registered under "webgpu": this backend takes the name, over our device
+    // biome-ignore lint/suspicious/noExplicitAny: tfjs types the device with @webgpu/types, which this project does not load
+    const backend = new WebGPUBackend(dev as any, info as any);
+    if (tf.findBackendFactory("webgpu")) tf.removeBackend("webgpu");
+    tf.registerBackend("webgpu", () => backend, 0);
+    if (!(await tf.setBackend("webgpu"))) return post({ t: "none", reason: "no adapter: tfjs could not start its webgpu backend" });
+    const parts = [info.vendor, info.architecture, info.device, info.description].filter((p): p is string => !!p);
+    post({ t: "ready", adapter: [...new Set(parts)].join(" ") || "unknown adapter" });
+  }
 
-async function run(m: Extract<ToGpu, { t: "op" }>): Promise<void> {
-  if (m.shared) shared = m.shared;
-  const control = new Int32Array(shared!, 0, 1);
-  try {
+  async function run(call: GpuCall): Promise<Float32Array> {
     if (lost) throw new Error(lost);
-    for (const id of m.drop) {
+    for (const id of call.drop) {
       kept.get(id)?.dispose();
       kept.delete(id);
     }
-    const inputs = m.inputs.map(({ id, offset, length }) => {
-      if (offset !== undefined) {
+    const inputs = call.inputs.map(({ id, elements }) => {
+      if (elements) {
         kept.get(id)?.dispose();
-        kept.set(id, tf.tensor1d(new Float32Array(shared!, CONTROL_BYTES + offset * 4, length).slice(), "float32"));
+        kept.set(id, tf.tensor1d(elements, "float32"));
       }
       const t = kept.get(id);
       if (!t) throw new Error(`array ${id} is not on the GPU`);
       return t;
     });
-    const [m0, k0, n0] = m.dims;
+    const [m0, k0, n0] = call.dims;
     const result = tf.tidy(() =>
-      m.work === "product"
+      call.work === "product"
         ? gpuProduct(tf, inputs[0], inputs[1], m0, k0, n0)
-        : gpuArrayOp(tf, ARRAY_OP[m.work as keyof typeof ARRAY_OP], m.op, inputs[0], inputs[1], m.x),
+        : gpuArrayOp(tf, ARRAY_OP[call.work as keyof typeof ARRAY_OP], call.op, inputs[0], inputs[1], call.x),
     );
     const values = (await result.data()) as Float32Array;
     if (lost) throw new Error(lost);
-    new Float32Array(shared!, CONTROL_BYTES + m.result.offset * 4, m.result.length).set(values);
-    if (m.work === "reduce") result.dispose();
+    if (call.work === "reduce") result.dispose();
     else {
-      kept.get(m.result.id)?.dispose();
-      kept.set(m.result.id, result as Tensor);
+      kept.get(call.resultId)?.dispose();
+      kept.set(call.resultId, result as Tensor);
     }
-    Atomics.store(control, 0, DONE);
-  } catch {
-    Atomics.store(control, 0, FAILED);
+    return values;
   }
-  Atomics.notify(control, 0);
-}
 
-/** Serves the VM's thread over `port` with the device of `gpu` (none: every answer says so). */
-export function serveGpu(port: GpuServicePort, gpu: WebGpu | undefined): void {
-  post = port.post;
-  port.listen((m) => {
-    if (m.t === "destroy") {
+  acquire().catch((e: unknown) => post({ t: "none", reason: `no adapter: ${e instanceof Error ? e.message : String(e)}` }));
+  return {
+    compute(call) {
+      const done = queue.then(() => run(call));
+      queue = done.catch(() => {});
+      return done;
+    },
+    destroy: () => {
+      // operations sent after this fail, even before the device says it is lost
+      lost ??= "device lost: destroyed";
       device?.destroy();
-      return;
-    }
-    queue = queue.then(() => run(m));
-  });
-  acquire(gpu).catch((e: unknown) => post({ t: "none", reason: `no adapter: ${e instanceof Error ? e.message : String(e)}` }));
+    },
+  };
 }

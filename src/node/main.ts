@@ -2,6 +2,7 @@
 // over Node's file system (under the permissions a caller gives), figures as SVG files and the core's fused multiply-add build where the engine can run it.
 import "./engine.js";
 import "./file-system.js";
+import "./gpu-thread.js";
 import "./jit-thread.js";
 import "./storage.js";
 import "./plot-files.js";

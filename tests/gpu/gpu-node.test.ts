@@ -1,15 +1,27 @@
-// GPU offload where there is no WebGPU (Node here): every run computes on WebAssembly, std/gpu
-// and the library say why, --gpu force is refused with 9012 and a bad --gpu value is a usage
-// error; what a program prints does not depend on --gpu or on --workers.
+// GPU offload in Node where there is no adapter: every run computes on WebAssembly, std/gpu and
+// the library say why, --gpu force is refused with 9012 and a bad --gpu value is a usage error;
+// what a program prints does not depend on --gpu or on --workers. The command's runs point
+// Vulkan at a driver that is not there, so Dawn finds no adapter (without the webgpu package
+// there is none either); the library's runs here have no Node GPU platform at all.
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { cli, ROOT, runSource, scratchFolder } from "../helpers.js";
+import { ROOT, runSource, scratchFolder } from "../helpers.js";
 
+/** The command, with no Vulkan driver for Dawn to find. */
+function cli(args: string[]): { code: number; stdout: string; stderr: string } {
+  const env = { ...process.env, VK_ICD_FILENAMES: "/nonexistent/icd.json" };
+  const r = spawnSync(process.execPath, [`${ROOT}bin/noodle.js`, ...args], { encoding: "utf8", timeout: 60_000, cwd: ROOT, env });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+// gpu.available() first: it waits until the adapter is sought, so each operation after it counts as "no adapter"
 const INFO = `import "std/gpu" as gpu
+let available = gpu.available()
 let A = f32(rand(160, 160, 1))
 let B = rand(160, 160, 2)
 let s = sum(A * A) + sum(B * B) + sum(sqrt(f32(rand(300, 300, 3))))
-print(s > 0, gpu.available())
+print(s > 0, available)
 let info = gpu.info()
 print(info["mode"], info["adapter"], info["backend"], info["offloaded"])
 print(info["reason"])
@@ -24,7 +36,10 @@ describe("GPU offload without WebGPU", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     // the f32 product, the f32 sqrt and its sum find no adapter; the f64 product is f64; small work is never offered
-    expect(r.stdout).toBe('true false\nauto nil nil 0\nno adapter: this platform has no WebGPU (navigator.gpu is missing)\n{"no adapter": 3, "f64": 1}\n');
+    const [first, second, reason, fallbacks] = r.stdout.split("\n");
+    expect([first, second, fallbacks]).toEqual(["true false", "auto nil nil 0", '{"no adapter": 3, "f64": 1}']);
+    // Dawn's words (here), or the package missing
+    expect(reason).toMatch(/^no adapter: (WebGPU offers none here \(Dawn: .*\)|the webgpu package .* is not installed)$/);
   });
 
   it("offers nothing under --gpu off", () => {
@@ -71,5 +86,23 @@ print(sum(C), C[7, 9], amax(exp(C ./ 40)), mean(C .* C))
     expect(worker).toContain("WebGPUBackend");
     expect(library).not.toContain("WebGPUBackend");
     expect(library).not.toMatch(/registerBackend\(/);
+  });
+
+  it("loads neither TensorFlow.js nor the webgpu package when the command starts: only the GPU process does", () => {
+    // the modules the command's bundle imports statically, transitively (dynamic imports load on use)
+    const loaded = new Set<string>();
+    const visit = (file: string) => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      const text = readFileSync(`${ROOT}dist/bundle/${file}`, "utf8");
+      for (const [, name] of text.matchAll(/^(?:import|export)\s(?:[^;]*?\sfrom\s)?"([^"]+)";?$/gms)) {
+        expect(name, `${file} imports ${name}`).not.toMatch(/^(@tensorflow\/|webgpu$)/);
+        if (name.startsWith("./")) visit(name.slice(2));
+      }
+    };
+    visit("noodle-cli.js");
+    expect(loaded.size).toBeGreaterThan(1);
+    expect(loaded.has("gpu-process.js")).toBe(false);
+    expect(readFileSync(`${ROOT}dist/bundle/gpu-process.js`, "utf8")).toMatch(/from "@tensorflow\/tfjs-backend-webgpu"/);
   });
 });
