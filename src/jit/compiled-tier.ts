@@ -43,10 +43,12 @@ export interface CompilableFunction {
 }
 
 /**
- * How long a VM runs before its first hot function starts the compiler thread: loading binaryen
- * costs about a second of a core, which only a program that runs on can win back.
+ * How long a VM runs before its first hot function starts the compiler thread. Loading binaryen
+ * costs about a second of a core, which only a program that runs on can win back: waiting until
+ * the program has run about that long (as renting skis until their price is spent) never costs
+ * a short program the load, and costs a long one at most this delay.
  */
-const COMPILER_START_MS = 100;
+const COMPILER_START_MS = 1000;
 /** Or how many requests for hot functions the process's VMs make before it starts. */
 const COMPILER_START_REQUESTS = 64;
 let hotRequests = 0;
