@@ -950,6 +950,15 @@ export function execute(stopDepth: u32): u32 {
         if (R(base, a) != MISSING) pc += off << 2;
         continue;
       }
+      case O.OP_LOADNILJ: {
+        // a LOADNIL whose next instruction is a JEQ or JNE: both in this step
+        setR(base, a, NIL);
+        const j = load<u32>(pc);
+        const off = load<i32>(pc, 4);
+        pc += 8;
+        if (equal(R(base, (j >> 8) & 0xFF), R(base, (j >> 16) & 0xFF)) == ((j & 0xFF) == O.OP_JEQ)) pc += off << 2;
+        continue;
+      }
       case O.OP_JEQ: {
         const off = load<i32>(pc);
         pc += 4;

@@ -204,6 +204,7 @@ export const OPCODES = [
     ["r", "r", "r"],
     "R[A] = R[B] * R[C], then the ADD that must follow it in the same step (the compiler writes a MUL followed by an ADD so)",
   ),
+  op("LOADNILJ", "ABC", ["r", "-", "-"], "R[A] = nil, then the JEQ or JNE that must follow it in the same step (the compiler writes a LOADNIL before one so)"),
 ] as const;
 
 export type OpName = (typeof OPCODES)[number]["name"];

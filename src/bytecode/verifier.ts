@@ -116,8 +116,11 @@ class FunctionVerifier {
     });
     const [decoded, offsets] = this.decodeAll();
     for (let i = 0; i < decoded.length; i++) this.instruction(decoded[i], offsets[i]);
-    for (let i = 0; i < decoded.length; i++)
-      if (decoded[i].op === "MULADD" && decoded[i + 1]?.op !== "ADD") this.fail("MULADD is not followed by an ADD", offsets[i]);
+    for (let i = 0; i < decoded.length; i++) {
+      const next = decoded[i + 1]?.op;
+      if (decoded[i].op === "MULADD" && next !== "ADD") this.fail("MULADD is not followed by an ADD", offsets[i]);
+      if (decoded[i].op === "LOADNILJ" && next !== "JEQ" && next !== "JNE") this.fail("LOADNILJ is not followed by a JEQ or a JNE", offsets[i]);
+    }
     const last = decoded[decoded.length - 1];
     if (!TERMINATORS.has(last.op)) this.fail(`execution can run off the end: the last instruction is ${last.op}`, offsets[offsets.length - 1]);
     this.handlers();

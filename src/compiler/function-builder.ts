@@ -85,8 +85,10 @@ export class FunctionBuilder {
 
   emit(op: OpName, operands: readonly number[], ext?: number): number {
     const start = this.code.length;
-    // a MUL right before an ADD becomes MULADD, which runs both in one step of the dispatch loop
+    // a MUL right before an ADD becomes MULADD, and a LOADNIL right before a JEQ or JNE (a test
+    // against nil) LOADNILJ: the dispatch loop runs each pair in one step
     if (op === "ADD" && this.lastOp === "MUL") this.code[start - 1] = (this.code[start - 1] & ~0xff) | Op.MULADD;
+    if ((op === "JEQ" || op === "JNE") && this.lastOp === "LOADNIL") this.code[start - 1] = (this.code[start - 1] & ~0xff) | Op.LOADNILJ;
     for (const w of encode(op, operands, ext)) this.code.push(w);
     this.lastOp = op;
     return start;

@@ -231,8 +231,9 @@ export function analyse(f: FunctionProto): FunctionShape | undefined {
   for (let at = 0; at < f.code.length; ) {
     let ins = decodeAt(f.code, at);
     if (!ins) return undefined;
-    // compiled code runs a MULADD as the MUL it starts with; the ADD after it is compiled on its own
+    // compiled code runs a fused instruction as the one it starts with; the one after it is compiled on its own
     if (ins.op === "MULADD") ins = { ...ins, op: "MUL" };
+    else if (ins.op === "LOADNILJ") ins = { ...ins, op: "LOADNIL" };
     index.set(at, instructions.length);
     instructions.push({ at, next: at + ins.size, ins });
     at += ins.size;

@@ -116,8 +116,12 @@ export function everyOpcodeModule(): NbcModule {
       spec.ext === undefined ? undefined : SAMPLE_OPERAND[spec.ext],
     );
   };
-  // a MULADD must be followed by an ADD
-  const words = OPCODES.flatMap((spec) => (spec.name === "MULADD" ? [...sample("MULADD"), ...sample("ADD")] : sample(spec.name as OpName)));
+  // a MULADD must be followed by an ADD, a LOADNILJ by a JEQ or a JNE
+  const followers: Partial<Record<string, OpName>> = { MULADD: "ADD", LOADNILJ: "JEQ" };
+  const words = OPCODES.flatMap((spec) => {
+    const follower = followers[spec.name];
+    return follower ? [...sample(spec.name as OpName), ...sample(follower)] : sample(spec.name as OpName);
+  });
   words.push(...encode("RETURNNIL", [0, 0, 0]));
   const main = fn("main", code(encode("NEWBOX", [1, 0]), encode("CLOSURE", [0, 1]), encode("RETURN", [0, 0, 0])), { nregs: 2 });
   const all = fn("all", Uint32Array.from(words), { nregs: 16, captures: [1] });

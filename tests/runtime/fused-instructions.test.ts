@@ -1,6 +1,7 @@
-// MULADD: the compiler writes a MUL followed by an ADD as MULADD, and the dispatch loop runs both
-// in one step when both results are numbers. Any other operands take the two instructions' own
-// paths, so results, errors and their positions are those of MUL then ADD.
+// Fused instructions. The compiler writes a MUL followed by an ADD as MULADD, which the dispatch
+// loop runs as both in one step when both results are numbers; any other operands take the two
+// instructions' own paths, so results, errors and their positions are those of MUL then ADD. A
+// LOADNIL before a JEQ or JNE (a test against nil) is LOADNILJ, which runs both in one step.
 import { describe, expect, it } from "vitest";
 import { disassemble } from "../../src/bytecode/disasm.js";
 import { compile } from "../../src/index.js";
@@ -56,5 +57,36 @@ describe("MULADD", () => {
     expect(sumError).toMatch(/test\.nc:4:/);
     expect(productError).toMatch(/for \*: string and number/);
     expect(productError).toMatch(/test\.nc:3:/);
+  });
+});
+
+describe("LOADNILJ", () => {
+  it("is what a test against nil compiles to", () => {
+    expect(listing("func f(x) { if x == nil { return 1 }\n return 2 }\nprint(f(1))\n")).toMatch(/LOADNILJ +r\d+\n.*J(EQ|NE) +r0, r\d+/);
+    expect(listing("func f(x) { if x == false { return 1 }\n return 2 }\nprint(f(1))\n")).not.toMatch(/LOADNILJ/);
+  });
+
+  it("tests against nil as LOADNIL then the jump do", async () => {
+    const source = [
+      "func kind(x) {",
+      '  if x == nil { return "nil" }',
+      '  if nil != x { return "something" }',
+      '  return "never"',
+      "}",
+      'for v in [nil, false, 0, "", [], [nil]] { print(kind(v)) }',
+      "func walk(node) {",
+      "  var n = 0",
+      "  while node != nil {",
+      "    n += 1",
+      "    node = node[1]",
+      "  }",
+      "  return n",
+      "}",
+      "print(walk([1, [2, [3, nil]]]))",
+      "func given(a, b = nil) { return b == nil }",
+      "print(given(1), given(1, 2))",
+    ].join("\n");
+    expect(listing(source)).toMatch(/LOADNILJ/);
+    expect(await outputOf(source)).toBe(["nil", "something", "something", "something", "something", "something", "3", "true false", ""].join("\n"));
   });
 });
