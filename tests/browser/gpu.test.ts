@@ -4,6 +4,7 @@
 // thread that cannot wait, f64, an operation the GPU does not take, sizes auto measured slower
 // there, and the device lost mid-run (with the results still right).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectClose } from "../gpu/agreement.js";
 import { type ChromiumPage, hasChromium, openChromiumPage, skipNote } from "./chromium-page.js";
 import { CHROMIUM_ARGS, CHROMIUM_WEBGPU_ARGS } from "./static-server.js";
 
@@ -35,26 +36,6 @@ declare global {
 
 const STEP_TIMEOUT = 120_000;
 const NEEDS = ["dist/browser/noodle.js", "dist/browser/gpu-worker.js"];
-
-/** Printed numbers, line by line: each line's numbers. */
-function numbers(out: string): number[][] {
-  return out
-    .trim()
-    .split("\n")
-    .map((line) => (line.match(/-?\d+(\.\d+)?(e[-+]?\d+)?/g) ?? []).map(Number));
-}
-
-function expectClose(gpu: string, wasm: string, relative = 1e-5): void {
-  const g = numbers(gpu);
-  const w = numbers(wasm);
-  expect(g.map((l) => l.length)).toEqual(w.map((l) => l.length));
-  g.forEach((line, i) =>
-    line.forEach((x, j) => {
-      const y = w[i][j];
-      expect(Math.abs(x - y), `line ${i + 1}, number ${j + 1}: ${x} against ${y}`).toBeLessThanOrEqual(relative * Math.max(Math.abs(y), 1e-30));
-    }),
-  );
-}
 
 // every element of the results printed: all must agree, not only a sum
 const PRODUCTS = `let A = f32(rand(96, 80, 1))

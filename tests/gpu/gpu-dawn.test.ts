@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { ROOT, scratchFolder } from "../helpers.js";
+import { expectClose } from "./agreement.js";
 
 const SWIFTSHADER = "/usr/lib/chromium/vk_swiftshader_icd.json";
 
@@ -97,26 +98,6 @@ async function until(condition: () => boolean, ms: number): Promise<boolean> {
     await new Promise((r) => setTimeout(r, 50));
   }
   return true;
-}
-
-/** Printed numbers, line by line. */
-function numbers(out: string): number[][] {
-  return out
-    .trim()
-    .split("\n")
-    .map((line) => (line.match(/-?\d+(\.\d+)?(e[-+]?\d+)?/g) ?? []).map(Number));
-}
-
-function expectClose(gpu: string, wasm: string, relative = 1e-5): void {
-  const g = numbers(gpu);
-  const w = numbers(wasm);
-  expect(g.map((l) => l.length)).toEqual(w.map((l) => l.length));
-  g.forEach((line, i) =>
-    line.forEach((x, j) => {
-      const y = w[i][j];
-      expect(Math.abs(x - y), `line ${i + 1}, number ${j + 1}: ${x} against ${y}`).toBeLessThanOrEqual(relative * Math.max(Math.abs(y), 1e-30));
-    }),
-  );
 }
 
 // every element of the products printed, and each elementwise result along a diagonal
