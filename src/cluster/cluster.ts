@@ -100,9 +100,9 @@ export class Cluster implements SessionLink {
       membership = await Membership.watch(nc);
       // every node already in the cluster, once each has announced itself since the watch began
       await membership.settled();
-      const nodes = await firstNodes(membership, timeoutMs);
-      if (nodes.length === 0) throw unreachable(url, `no node has joined it (start one with \`noodle node --nats URL\`)`);
       const placement = options.placement ?? "spread";
+      const nodes = await firstFitting(membership, placement, timeoutMs);
+      if (nodes.length === 0) throw unreachable(url, `no node has joined it (start one with \`noodle node --nats URL\`)`);
       const eligible = nodes.filter((node) => fits(node, placement));
       if (eligible.length === 0)
         throw unreachable(url, `no node fits the placement ${JSON.stringify(placement)} (nodes: ${nodes.map((n) => n.name).join(", ")})`);
@@ -241,16 +241,20 @@ function fits(node: NodeRecord, placement: Placement): boolean {
 }
 
 /** The nodes live now; when none is yet, the first to join within `timeoutMs`. */
-function firstNodes(membership: Membership, timeoutMs: number): Promise<NodeRecord[]> {
-  const now = membership.live();
-  if (now.length > 0) return Promise.resolve(now);
+/**
+ * The live nodes once one of them fits the placement, or when `timeoutMs` has passed: a node
+ * that was slow to announce itself while the membership settled (a busy page, say) still counts.
+ */
+function firstFitting(membership: Membership, placement: Placement, timeoutMs: number): Promise<NodeRecord[]> {
+  const anyFits = () => membership.live().some((node) => fits(node, placement));
+  if (anyFits()) return Promise.resolve(membership.live());
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       stop();
       resolve(membership.live());
     }, timeoutMs);
     const stop = membership.onChange(({ kind }) => {
-      if (kind !== "joined") return;
+      if (kind !== "joined" || !anyFits()) return;
       clearTimeout(timer);
       stop();
       resolve(membership.live());

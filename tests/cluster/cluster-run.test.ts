@@ -72,6 +72,24 @@ print(sort(keys(seen)))
     await cluster.kill("labelled", "SIGTERM");
   }, 60_000);
 
+  it("waits for a node that the placement names and that is still joining", async () => {
+    // the connection starts while "late" is not yet a member: it waits for it, not failing with 7005
+    const connecting = Cluster.connect(cluster.url, { placement: { node: "late" }, timeoutMs: 30_000 });
+    await cluster.startNode("late", 1);
+    const connected = await connecting;
+    let out = "";
+    const vm = await VM.create({ stdout: (t) => (out += t) });
+    connected.attach(vm);
+    try {
+      const { module } = compile(`import "std/cluster" as cluster\nprint(await spawn cluster.here())\n`, { file: "late.nc" });
+      expect((await vm.runAsync(module!)).ok).toBe(true);
+    } finally {
+      await connected.close();
+    }
+    expect(out).toBe(`late\n`);
+    await cluster.kill("late", "SIGTERM");
+  }, 60_000);
+
   it("prints what one VM prints: tasks, actors called from tasks on other nodes, errors and un-awaited work", async () => {
     const path = programs.file(
       "same.nc",
