@@ -31,9 +31,15 @@ export const MAX_REGION_DEPTH: u32 = 256;
 export let collections: u32 = 0;
 export let lastPauseBytes: u64 = 0;
 
+/**
+ * Set when the mark stack could not grow: an object was marked but not pushed, so drain() walks
+ * the heap for marked objects and traces them again. (Tracing it at once instead would take the
+ * host's stack, and keep trace() from being inlined into drain(), its one caller.)
+ */
+let markOverflowed: bool = false;
+
 function push(p: u32): void {
-  // where the stack cannot grow, the object is traced at once (deeper on the host stack)
-  if (!pushPointer(markStack, p, 4096)) trace(p);
+  if (!pushPointer(markStack, p, 4096)) markOverflowed = true;
 }
 
 /** Marks one object (and, later, what it references). */
@@ -118,8 +124,30 @@ function trace(p: u32): void {
   }
 }
 
+/** Traces what is marked until nothing marked is left untraced. */
 function drain(): void {
-  while (listLength(markStack) > 0) trace(popPointer(markStack));
+  // after an overflow, `walk` is where the heap walk for marked objects goes on (0: no walk)
+  let walk: u32 = 0;
+  while (true) {
+    let p: u32;
+    if (listLength(markStack) > 0) p = popPointer(markStack);
+    else {
+      if (walk == 0) {
+        if (!markOverflowed) return;
+        markOverflowed = false;
+        walk = heapStart;
+      }
+      // tracing an object again is harmless: what it references is marked already, or now
+      while (walk < heapTop && (typeOf(walk) == T_FREE || !(flagsOf(walk) & F_MARK))) walk += sizeOf(walk);
+      if (walk >= heapTop) {
+        walk = 0;
+        continue;
+      }
+      p = walk;
+      walk += sizeOf(walk);
+    }
+    trace(p);
+  }
 }
 
 // ---------- write barrier ----------

@@ -382,6 +382,19 @@ describe("limits", () => {
   // "RangeError: out of memory making a string" out of vm.run. A fuzzed module whose handler loop
   // allocated without limit ended this way. The heap is filled here from the host, which is quick
   // (the pages are reserved, never touched).
+  // The collector's mark stack grows as it needs; where memory is full it cannot, and the objects
+  // it could not hold are found again by walking the heap for marked ones (gc.ts drain).
+  it("keeps everything reachable when its mark stack cannot grow in a full memory", async () => {
+    const s = await session();
+    s.run(`var keep = []\nfor i in 0..20000 { push(keep, [i, 1]) }\nvar junk = range(0, 200000)`);
+    s.noodle.eval("junk = nil");
+    for (let size = 0xf000_0000; size >= 16; ) {
+      if (s.vm.core.allocTable(size) === 0) size = Math.floor(size / 2);
+    }
+    s.vm.collect();
+    expect(s.run(`var total = 0\nfor xs in keep { total += xs[0] + xs[1] }\nprint(len(keep), total)`)).toBe(`20000 ${(19999 * 20000) / 2 + 20000}\n`);
+  });
+
   it("running out of WebAssembly memory is reported as 4001, not thrown", async () => {
     const c = compile("let xs = [1, 2, 3]\nprint(xs)", { file: "oom.nc" });
     const vm = await VM.create({ stdout: () => {} });
