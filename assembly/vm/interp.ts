@@ -335,6 +335,20 @@ function rethrown(e: u64, pc: u32): u64 {
   return copy;
 }
 
+/**
+ * A call of CALLV with more arguments than CALL's count holds: of a builtin or a handler as CALL
+ * would make it; no function has that many parameters.
+ */
+function callWithMany(fv: u64, args: u32, n: u32): u64 {
+  if (isType(fv, T_NATIVE)) return callBuiltin(load<u32>(objOf(fv), NATIVE_ID), args, n);
+  if (isType(fv, T_BOUND)) return send(objOf(fv), args, n);
+  if (isType(fv, T_CLOSURE)) {
+    const np = protoAt(load<u32>(objOf(fv), CLO_PROTO));
+    raise3(E_WRONG_ARG_COUNT, obj(load<u32>(np, P_NAME)), arityText(np), num(<f64>n));
+  } else raise1(E_NOT_CALLABLE, typeValue(fv));
+  return NIL;
+}
+
 /** spawn f(args..): a future of f's call as a task (of a builtin: run at once; of a handler: a message). */
 function spawnCall(fv: u64, args: u32, n: u32): u64 {
   if (isType(fv, T_CLOSURE)) {
@@ -596,9 +610,6 @@ export function iterNext(base: u32, a: u32, pair: bool): bool {
   return x >= NIL || y >= NIL ? x == y : valuesEqual(x, y);
 }
 
-/** The number of arguments CALLV spread, for the CALL it continues as. */
-let spreadCount: u32 = 0;
-
 /**
  * CALLV and SPAWNV: the arguments come as a list in R[A+1], spread here over R[A+1] .. as CALL
  * and SPAWN have them. Returns their number, or -1 with a fault raised. The registers may move:
@@ -690,7 +701,7 @@ export function execute(stopDepth: u32): u32 {
 
   while (true) {
     ipc = pc;
-    const ins = load<u32>(pc);
+    let ins = load<u32>(pc);
     pc += 4;
     const a = (ins >> 8) & 0xFF;
     switch (ins & 0xFF) {
@@ -993,16 +1004,23 @@ export function execute(stopDepth: u32): u32 {
       }
 
       case O.OP_CALLV: {
-        // spread the list over the argument registers, then call as CALL does
+        // spread the list over the argument registers, then call as CALL does with that many
         const n = spreadArguments(base, a, ipc - load<u32>(proto, P_CODE));
         if (n < 0) break;
-        spreadCount = <u32>n;
         fr = frameAt(frameCount - 1);
         base = load<u32>(fr, FR_BASE);
+        if (n > 0xFFFF) {
+          const v = callWithMany(R(base, a), base + ((a + 1) << 3), <u32>n);
+          if (faultCode != 0) break;
+          setR(base, a, v);
+          continue;
+        }
+        ins = O.OP_CALL | (a << 8) | (<u32>n << 16);
       }
       case O.OP_CALLG:
       case O.OP_CALL: {
-        const nargs = (ins & 0xFF) == O.OP_CALLV ? spreadCount : (ins >> 16) & 0xFF;
+        // B and C together: C is 0 in a CALL or CALLG (the verifier sees to it), and CALLV's count may pass 255
+        const nargs = ins >> 16;
         let fv: u64;
         if ((ins & 0xFF) == O.OP_CALLG) {
           fv = load<u64>(globals + (load<u32>(pc) << 3));

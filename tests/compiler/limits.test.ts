@@ -285,6 +285,22 @@ describe("many globals, parameters and arguments", () => {
   });
 });
 
+describe("calls past the instruction's argument count", () => {
+  // a call of more than 65 535 arguments passes them in a list (CALLV) that no CALL could count
+  it("70 000 arguments to a builtin value, a handler-free closure and a non-function", async () => {
+    const args = range(70_000).join(", ");
+    const src = [
+      "let biggest = max",
+      `print(biggest(${args}))`,
+      "func one(x) { return x }",
+      `try { one(${args}) } catch e { print(e.code, e.message) }`,
+      "let n = 5",
+      `try { n(${args}) } catch e { print(e.code) }`,
+    ].join("\n");
+    expect(await outputOf(src)).toBe("69999\n3005 one expects 1 argument(s), got 70000\n3004\n");
+  }, 60_000);
+});
+
 describe("limits of the bytecode", () => {
   const codes = (src: string) => compile(src, { file: "t.nc" }).diagnostics.map((d) => `${d.code} ${d.line}:${d.col} ${d.message}`);
 
