@@ -93,6 +93,8 @@ let C = A * B
 for i in 0..rows(C) { print(join(map(range(0, cols(C)), j => str(C[i, j])), " ")) }
 let D = C' * C
 print(sum(D), D[3, 5], D[23, 0])
+let E = abs(C) + f32(rand(40, 24, 9))
+print(sum(E), E[5, 6])
 let P = f32(rand(20, 30, 3) + 0.5)
 let Q = f32(rand(20, 30, 4) + 0.5)
 for M in [abs(P - Q), sqrt(P), exp(P), log(P), floor(P * 3), ceil(P * 3), P + Q, P - Q, P .* Q, P ./ Q, P .^ 3, P .^ 2, P .^ Q] {
@@ -122,8 +124,9 @@ describe.skipIf(absent !== undefined && !required)(`GPU offload in Node over Daw
       expect(gpu).toMatchObject({ code: 0, stderr: "" });
       const [gpuWork, gpuInfo, adapter] = [gpu.stdout.split("\n").slice(0, -3).join("\n"), ...gpu.stdout.split("\n").slice(-3)];
       expectClose(gpuWork, wasm.stdout.split("\n").slice(0, -3).join("\n"));
-      // two products and a sum; the 13 results (abs(P - Q) is two operations) and their sums; 4 reductions
-      expect(gpuInfo).toBe("webgpu 34 {}");
+      // two products and a sum; a product's result and an upload paired, and its sum; the 13
+      // results (abs(P - Q) is two operations) and their sums; 4 reductions
+      expect(gpuInfo).toBe("webgpu 37 {}");
       expect(adapter).toMatch(/swiftshader/i);
     },
     STEP_TIMEOUT,
