@@ -1,12 +1,13 @@
 // Module Web Worker for the `gpu` suite (bench/suites/gpu.js): a VM may wait for the GPU only on
 // a thread that can block, which a page's main thread cannot. One Noodle session per --gpu mode,
-// each holding the case's A and B (f32, n x n).
-//   in:  { id, t: "setup", mode, n }   -> { adapter, available, reason }
-//        { id, t: "product", mode }    -> { checksum } after C = A * B (timed by the page)
-//        { id, t: "auto", n }          -> { chose, measurement, adapter }: what --gpu auto does at this n
+// each holding the case's A and B (f32, n x n); and whole programs, each run in a VM of its own.
+//   in:  { id, t: "setup", mode, n }      -> { adapter, available, reason }
+//        { id, t: "product", mode }       -> { checksum } after C = A * B (timed by the page)
+//        { id, t: "auto", n, boundMs }    -> { chose, measurement, adapter }: what --gpu auto does at this n
+//        { id, t: "program", mode, source } -> { out, info } after one run of the program (timed by the page)
 //   out: { id, ...reply } or { id, error }
 
-const { Noodle } = await import(new URL("/dist/browser/noodle.js", self.location.href).href);
+const { compile, Noodle, VM } = await import(new URL("/dist/browser/noodle.js", self.location.href).href);
 
 /** @type {Map<string, any>} */
 const sessions = new Map();
@@ -27,6 +28,41 @@ function check(r) {
   return r.value;
 }
 
+/** What auto did with this size: measured it (and where it goes), or why it kept it on WebAssembly. */
+function choice(info, n) {
+  const measurement = info.measurements.find((x) => x.work === "product" && x.size === n) ?? null;
+  if (measurement) return { chose: measurement.gpu ? "gpu" : "wasm", measurement };
+  if (!info.available) return { chose: `wasm (${info.reason})`, measurement };
+  return { chose: "wasm (not measured: the GPU was far slower at a smaller size)", measurement };
+}
+
+/** Until auto's measurement of a product of size n is in (the program never waits for it; this report does), at most boundMs. */
+async function measured(s, n, boundMs) {
+  const end = performance.now() + boundMs;
+  for (;;) {
+    const info = s.vm.gpuInfo();
+    const timing = (info.fallbacks.measuring ?? 0) > 0 && !info.measurements.some((x) => x.work === "product" && x.size === n);
+    if (!timing || performance.now() > end) return info;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Compiled programs, by source. */
+const modules = new Map();
+
+async function runProgram(mode, source) {
+  if (!modules.has(source)) {
+    const c = compile(source, { file: "gpu-program.nc" });
+    if (!c.ok) throw new Error(c.diagnostics.map((d) => d.message).join("; "));
+    modules.set(source, c.module);
+  }
+  let out = "";
+  const vm = await VM.create({ gpu: mode, stdout: (t) => (out += t) });
+  const r = await vm.runAsync(modules.get(source));
+  if (!r.ok) throw new Error(`error[${r.error.code}]: ${r.error.message}`);
+  return { out, info: vm.gpuInfo() };
+}
+
 async function handle(m) {
   if (m.t === "setup") {
     const s = await session(m.mode);
@@ -39,19 +75,12 @@ async function handle(m) {
     check(s.eval("C = A * B"));
     return { checksum: check(s.eval("sum(C)")) };
   }
+  if (m.t === "program") return runProgram(m.mode, m.source);
   // auto: one product at this size, then what its cost model decided
   const s = await session("auto");
   check(s.eval(`A = f32(rand(${m.n}, ${m.n}, 1))\nB = f32(rand(${m.n}, ${m.n}, 2))\nC = A * B\nC = nil`));
-  const info = s.vm.gpuInfo();
-  const measurement = info.measurements.find((x) => x.work === "product" && x.size === m.n) ?? null;
-  const chose = measurement
-    ? measurement.gpu
-      ? "gpu"
-      : "wasm"
-    : info.available
-      ? "wasm (not measured: the GPU was far slower at a smaller size)"
-      : `wasm (${info.reason})`;
-  return { chose, measurement, adapter: info.adapter ?? `none (${info.reason})` };
+  const info = await measured(s, m.n, m.boundMs);
+  return { ...choice(info, m.n), adapter: info.adapter ?? `none (${info.reason})` };
 }
 
 self.onmessage = (e) => {
