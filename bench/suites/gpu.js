@@ -6,10 +6,11 @@
 // summary's ratios are off's over each one's). Auto measures a size on its first use, never on a
 // software adapter (docs/gpu.md).
 //
-// Browser only (node bench/browser/run.js gpu): the VMs run in a Web Worker
-// (browser/gpu-worker.js), since a VM waits for the GPU and a page's main thread may not wait.
-// Headless Chromium's adapter is SwiftShader, a software GPU far slower than the WebAssembly
-// kernel: GPU runs are bounded in time, a case whose first GPU run took longer than GPU_BOUND_MS,
+// In a page (node bench/browser/run.js gpu) the VMs run in a Web Worker (browser/gpu-worker.js),
+// since a VM waits for the GPU and a page's main thread may not wait; under Node (node
+// bench/run.js gpu) in the runner's thread, over the webgpu package (Dawn) where it is installed.
+// Headless Chromium's adapter, and Dawn's here, is SwiftShader, a software GPU far slower than the
+// WebAssembly kernel: GPU runs are bounded in time, a case whose first GPU run took longer than GPU_BOUND_MS,
 // or is predicted to from the size below (work grows as n^3), is skipped and the line says so.
 // Each GPU product is checked against the kernel's: sum(C) within 1e-4 relative.
 
@@ -32,7 +33,7 @@ for n in [128, 256, 512, 1024] {
 print(s)
 `;
 
-/** The worker shared by all implementations, and its replies by request id. */
+/** In a page, the worker shared by all implementations, and its replies by request id. */
 let worker;
 let nextId = 1;
 const pending = new Map();
@@ -53,7 +54,20 @@ function startWorker() {
   return worker;
 }
 
+/** In Node, the sessions in this thread, over the library's Node entry (WebGPU through the webgpu package). */
+let inProcess;
+
 async function ask(message) {
+  if (typeof Worker === "undefined") {
+    inProcess ??= import(new URL("../../dist/node/main.js", import.meta.url).href).then(async (noodle) =>
+      (await import("../impls/gpu-session.js")).gpuSessions(noodle),
+    );
+    const handle = await inProcess;
+    // a turn of the event loop between requests, as a page's messages give: the GPU's answers
+    // (its adapter found, a measurement's time) reach this thread only then
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return handle(message);
+  }
   const w = await startWorker();
   const id = nextId++;
   return new Promise((resolve, reject) => {
@@ -145,9 +159,6 @@ function impl(implName, mode) {
     name: implName,
     lang: "gpu",
     async init() {
-      if (typeof Worker === "undefined" || typeof navigator === "undefined") {
-        return { ok: false, reason: "runs in a page: node bench/browser/run.js gpu" };
-      }
       return { ok: true };
     },
     prepare: (c) => (c.params.n === undefined ? prepareProgram(mode) : prepareProduct(mode, c.params.n)),
