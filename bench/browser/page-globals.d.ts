@@ -1,6 +1,14 @@
 // What the benchmark page and its driver (run.js, through Playwright) share on `window`.
 interface Window {
-  runBench(options: { suite: string | null; runs?: number; warmup?: number; cases?: string[]; impls?: string[]; machine?: object }): Promise<unknown>;
+  runBench(options: {
+    suite: string | null;
+    runs?: number;
+    warmup?: number;
+    cases?: string[];
+    impls?: string[];
+    alternate?: boolean;
+    machine?: object;
+  }): Promise<unknown>;
   /** Resolves with the browser and whether the page is cross-origin isolated. */
   benchReady: Promise<{ browser: string; version: string; crossOriginIsolated: boolean }>;
   /** Exposed by the driver: receives each JSON line. */

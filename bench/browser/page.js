@@ -6,7 +6,7 @@
 //   window.benchReady     a promise of { browser, version, crossOriginIsolated }
 //                         once this module has loaded
 //   window.runBench(opts) runs a suite, opts: { suite, runs, warmup, cases,
-//                         impls, machine }; resolves to { failures }
+//                         impls, alternate, machine }; resolves to { failures }
 // and the functions the driver exposes to the page:
 //   window.benchEmit(line)     one result line (awaited before runBench returns)
 //   window.benchProgress(text) what is about to run
@@ -89,7 +89,7 @@ const BUILT_IN = {
   "noodle-baseline": () => processPeer("noodle-baseline", "noodle_cli"),
 };
 
-window.runBench = async ({ suite: suiteName, runs, warmup, cases = [], impls: only = [], machine = {} }) => {
+window.runBench = async ({ suite: suiteName, runs, warmup, cases = [], impls: only = [], alternate = false, machine = {} }) => {
   const mod = await import(urlOf(`suites/${suiteName}.js`));
   const suite = { ...(mod.default ?? mod) };
   suite.name ??= suiteName;
@@ -103,6 +103,7 @@ window.runBench = async ({ suite: suiteName, runs, warmup, cases = [], impls: on
     runs: runs ?? suite.defaults?.runs,
     warmup: warmup ?? suite.defaults?.warmup,
     cases,
+    alternate,
     emit: (line) => delivered.push(window.benchEmit(line)),
     progress: (text) => {
       window.benchProgress?.(text)?.catch(() => {});

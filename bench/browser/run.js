@@ -164,7 +164,15 @@ async function main() {
     if (!ready.crossOriginIsolated) note("the page is not cross-origin isolated: timer resolution is coarser");
 
     guard.poke();
-    const options = { suite: args.suite, runs: args.runs, warmup: args.warmup, cases: args.cases, impls: args.impls, machine: machine() };
+    const options = {
+      suite: args.suite,
+      runs: args.runs,
+      warmup: args.warmup,
+      cases: args.cases,
+      impls: args.impls,
+      alternate: args.alternate,
+      machine: machine(),
+    };
     const { failures } = await Promise.race([page.evaluate((opts) => window.runBench(opts), options), guard.promise]);
     return failures ? 1 : 0;
   } finally {

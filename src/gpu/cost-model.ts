@@ -1,10 +1,11 @@
 // Which sizes of which work go to the GPU under `--gpu auto`: measured on this device, not assumed.
 // Work is put in classes (products; each kind of array operation) and sizes in powers of two.
-// The first time a class meets a size, both the WebAssembly kernel and the GPU compute it, timed;
-// from then on that size goes where it ran faster. A GPU's first run compiles its shaders, so
-// when the GPU lost it runs once more and keeps its better time. Measuring costs the GPU's time
-// once per size: after a size where the GPU was more than 8 times slower, larger sizes of that
-// class are not measured (a software adapter would spend seconds on each) and stay on WASM.
+// The first time a class meets a size, the WebAssembly kernel computes it, timed, and the program
+// goes on with its result while the GPU times the same work on its side; once the GPU's time is
+// in, that size goes where it ran faster. A GPU's first run compiles its shaders, so when the GPU
+// lost it runs once more and keeps its better time. One size of a class is timed at a time, and
+// after a size where the GPU was more than 8 times slower, larger sizes of that class are not
+// measured (each would keep the GPU busy for long) and stay on WASM.
 
 /** Below this much work (multiply-adds, or elements) nothing goes to the GPU: its fixed cost wins. */
 export const MIN_PRODUCT_WORK = 128 ** 3;
@@ -23,15 +24,19 @@ export interface Measurement {
   gpu: boolean;
 }
 
-export type Verdict = "gpu" | "wasm" | "measure";
+/** "measuring": on WASM while the GPU times this size, or another of its class. */
+export type Verdict = "gpu" | "wasm" | "measure" | "measuring";
 
 export class CostModel {
   private readonly measured = new Map<string, Measurement>();
+  /** Classes with a size being timed on the GPU now. */
+  private readonly timing = new Set<string>();
 
   /** Where work of this class and size goes now: measure it when it is new. */
   verdict(work: string, size: number): Verdict {
     const m = this.measured.get(key(work, size));
     if (m) return m.gpu ? "gpu" : "wasm";
+    if (this.timing.has(work)) return "measuring";
     // a smaller size of the class where the GPU was hopeless: do not spend its time again
     for (const other of this.measured.values()) {
       if (other.work === work && other.size < size && other.gpuMs > HOPELESS * other.wasmMs) return "wasm";
@@ -39,8 +44,19 @@ export class CostModel {
     return "measure";
   }
 
+  /** The GPU times a size of this class: until it is recorded or abandoned, the class waits. */
+  start(work: string): void {
+    this.timing.add(work);
+  }
+
+  /** The GPU's timing failed: nothing is recorded, and the size is measured again on next use. */
+  abandon(work: string): void {
+    this.timing.delete(work);
+  }
+
   /** Records a measurement; returns whether the GPU won. */
   record(work: string, size: number, wasmMs: number, gpuMs: number): boolean {
+    this.timing.delete(work);
     const gpu = gpuMs < wasmMs;
     this.measured.set(key(work, size), { work, size, wasmMs, gpuMs, gpu });
     return gpu;

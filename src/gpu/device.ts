@@ -6,7 +6,7 @@
 // platform has no WebGPU, that is known at once, and no worker or tfjs is ever loaded. Node's
 // GPU worker is a relay to a process of its own (src/node/gpu-thread.ts sets it up).
 import type { FallbackReason } from "./fallbacks.js";
-import { CONTROL_BYTES, DONE, type FromGpu, type GpuInput, PENDING, type ToGpu } from "./protocol.js";
+import { CONTROL_BYTES, DONE, FAILED, type FromGpu, type GpuInput, type GpuMeasure, MEASURE_BYTES, MEASURE_SLOTS, PENDING, type ToGpu } from "./protocol.js";
 
 /** How long an operation may take on the GPU before the device is given up (a software adapter's 4096 x 4096 product takes minutes). */
 const OPERATION_TIMEOUT_MS = 10 * 60 * 1000;
@@ -71,12 +71,47 @@ export class GpuDevice {
   readonly backend = "webgpu";
   private shared = new SharedArrayBuffer(CONTROL_BYTES + 4096);
   private grown = true;
+  /** Measurements the GPU is timing, by slot of the measurements buffer: each one's callback. */
+  private readonly measuring = new Map<number, (gpuMs: number | undefined) => void>();
+  private slots: SharedArrayBuffer | undefined;
 
   constructor(
     private readonly worker: GpuThread,
     /** The adapter as the platform describes it (vendor, architecture, description). */
     readonly adapter: string,
+    /** Whether the adapter computes on the CPU (software-adapter.ts). */
+    readonly software = false,
   ) {}
+
+  /**
+   * Sends `m` to be timed on the GPU without waiting for it: `done` gets the GPU's time (undefined
+   * when it failed) from a later `poll()`. False when the device is lost or too many are being timed.
+   */
+  measure(m: Omit<GpuMeasure, "sentAt">, done: (gpuMs: number | undefined) => void): boolean {
+    if (this.lost) return false;
+    const first = !this.slots;
+    this.slots ??= new SharedArrayBuffer(MEASURE_BYTES);
+    let slot = 0;
+    while (this.measuring.has(slot)) if (++slot === MEASURE_SLOTS) return false;
+    Atomics.store(new Int32Array(this.slots, 0, MEASURE_SLOTS), slot, PENDING);
+    this.measuring.set(slot, done);
+    const measure: GpuMeasure = { ...m, sentAt: performance.timeOrigin + performance.now() };
+    this.worker.post({ t: "measure", measure, slot, slots: first ? this.slots : undefined });
+    return true;
+  }
+
+  /** Hands each measurement the GPU has finished (or failed) to its callback. */
+  poll(): void {
+    if (!this.slots || this.measuring.size === 0) return;
+    const states = new Int32Array(this.slots, 0, MEASURE_SLOTS);
+    const times = new Float64Array(this.slots, MEASURE_SLOTS * 4, MEASURE_SLOTS);
+    for (const [slot, done] of this.measuring) {
+      const state = Atomics.load(states, slot);
+      if (state === PENDING) continue;
+      this.measuring.delete(slot);
+      done(state === FAILED ? undefined : times[slot]);
+    }
+  }
 
   /**
    * Runs one operation on the GPU and waits for it: the result's `length` elements (a view of
@@ -176,7 +211,7 @@ function start(): Promise<GpuState> {
       resolve(s);
     };
     worker.onMessage((m) => {
-      if (m.t === "ready") settle({ kind: "ready", gpu: (device = new GpuDevice(worker, m.adapter)) });
+      if (m.t === "ready") settle({ kind: "ready", gpu: (device = new GpuDevice(worker, m.adapter, m.software)) });
       else if (m.t === "none") {
         settle({ kind: "none", fallback: "no adapter", reason: m.reason });
         worker.end();

@@ -1,7 +1,16 @@
 // Why work that could have gone to the GPU stayed on the WebAssembly kernels: each reason counted,
 // so gpu.info() and the library can say what happened and how often.
 
-export const FALLBACK_REASONS = ["no adapter", "cannot wait", "f64", "unsupported operation", "too small", "device lost"] as const;
+export const FALLBACK_REASONS = [
+  "no adapter",
+  "cannot wait",
+  "software adapter",
+  "f64",
+  "unsupported operation",
+  "too small",
+  "measuring",
+  "device lost",
+] as const;
 
 export type FallbackReason = (typeof FALLBACK_REASONS)[number];
 

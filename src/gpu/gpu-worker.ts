@@ -12,6 +12,14 @@ const answers = new SharedAnswers();
 self.onmessage = (e: MessageEvent<ToGpu>) => {
   const m = e.data;
   if (m.t === "destroy") return service.destroy();
+  if (m.t === "measure") {
+    answers.measuring(m);
+    service.measure(m.measure).then(
+      (ms) => answers.measured(m.slot, ms),
+      () => answers.measured(m.slot, undefined),
+    );
+    return;
+  }
   service.compute(answers.call(m)).then(
     (values) => answers.answer(m, values),
     () => answers.answer(m, undefined),

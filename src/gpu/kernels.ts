@@ -54,9 +54,12 @@ export function gpuTakes(kind: number, op: number): boolean {
   return kind === ARRAY_OP.pow;
 }
 
-/** The product of an m x k and a k x n matrix on the GPU (tensors there). */
+/**
+ * The product of an m x k and a k x n matrix on the GPU (tensors there), flat as every array kept
+ * there is: a later elementwise operation may pair it with an uploaded array.
+ */
 export function gpuProduct(tf: Tf, a: Tensor, b: Tensor, m: number, k: number, n: number): Tensor {
-  return tf.matMul(tf.reshape(a, [m, k]), tf.reshape(b, [k, n]));
+  return tf.reshape(tf.matMul(tf.reshape(a, [m, k]), tf.reshape(b, [k, n])), [m * n]);
 }
 
 /** Array operation `kind` (see gpuTakes) on tensors on the GPU; for a reduction a scalar. */

@@ -40,6 +40,25 @@ export interface GpuInfo {
 
 const ARRAY_WORK: GpuWork[] = ["map", "pow", "zip", "reduce"];
 
+/** An operation the GPU may compute: `inputs` (element address and count, each) into `out`, `length` f32 (or one f64 for a reduction). */
+interface Operation {
+  work: GpuWork;
+  op: number;
+  x: number;
+  dims: [number, number, number];
+  inputs: [number, number][];
+  out: number;
+  length: number;
+}
+
+/** Whether auto measures a software adapter as any other (tests of the measurement: this machine has no other). */
+let softwareMeasured = false;
+
+/** For tests only, not part of the library: auto measures a software adapter instead of keeping its work on WebAssembly. */
+export function measureSoftwareAdapters(on: boolean): void {
+  softwareMeasured = on;
+}
+
 /** One cost model per device: what it measured holds for every VM using it. */
 const models = new WeakMap<GpuDevice, CostModel>();
 
@@ -73,21 +92,19 @@ export class GpuOffload {
     if (dtype !== 1) return this.fallback("f64");
     const gpu = this.device();
     if (!gpu) return false;
-    const onGpu = () =>
-      this.onGpu(
-        gpu,
-        "product",
-        0,
-        0,
-        [m, k, n],
-        [
-          [a, m * k],
-          [b, k * n],
-        ],
-        c,
-        m * n,
-      );
-    return this.decide(gpu, "product", productSize(m, k, n), onGpu, () => this.core.gemmInto(a, b, c, m, k, n, 1));
+    const op: Operation = {
+      work: "product",
+      op: 0,
+      x: 0,
+      dims: [m, k, n],
+      inputs: [
+        [a, m * k],
+        [b, k * n],
+      ],
+      out: c,
+      length: m * n,
+    };
+    return this.decide(gpu, op, productSize(m, k, n), () => this.core.gemmInto(a, b, c, m, k, n, 1));
   }
 
   /** An offered f32 array operation (see assembly/vm/array-offers.ts): true when the GPU computed it. */
@@ -103,8 +120,8 @@ export class GpuOffload {
             [b, n],
           ]
         : [[a, n]];
-    const onGpu = () => this.onGpu(gpu, work, op, x, [n, 0, 0], inputs, out, work === "reduce" ? 1 : n);
-    return this.decide(gpu, work, arraySize(n), onGpu, () => this.core.arrayOpInto(kind, op, a, b, out, n, x));
+    const operation: Operation = { work, op, x, dims: [n, 0, 0], inputs, out, length: work === "reduce" ? 1 : n };
+    return this.decide(gpu, operation, arraySize(n), () => this.core.arrayOpInto(kind, op, a, b, out, n, x));
   }
 
   info(): GpuInfo {
@@ -113,9 +130,13 @@ export class GpuOffload {
     const state = gpuNow();
     if (state.kind === "pending") return { ...base, available: false, reason: "the adapter is still being acquired", measurements: [] };
     if (state.kind === "none") return { ...base, available: false, reason: state.reason, measurements: [] };
-    const { adapter, backend, lost } = state.gpu;
+    const { adapter, backend, lost, software } = state.gpu;
+    state.gpu.poll();
     const measurements = modelOf(state.gpu).table();
-    return lost ? { ...base, available: false, adapter, backend, reason: lost, measurements } : { ...base, available: true, adapter, backend, measurements };
+    if (lost) return { ...base, available: false, adapter, backend, reason: lost, measurements };
+    if (software && this.mode === "auto" && !softwareMeasured)
+      return { ...base, available: false, adapter, backend, reason: softwareReason(adapter), measurements };
+    return { ...base, available: true, adapter, backend, measurements };
   }
 
   /** The GPU's state once acquired (for gpu.available() and gpu.info(), which may wait for it). */
@@ -130,43 +151,37 @@ export class GpuOffload {
     if (state.kind === "pending") return undefined;
     if (state.kind === "none") return void this.fallback(state.fallback);
     if (state.gpu.lost) return void this.lose();
+    state.gpu.poll();
     return state.gpu;
   }
 
   /**
-   * Runs the work where the mode and the cost model send it: `gpu` computes it there (false when
-   * the device failed), `wasm` with the core's kernel, which a measurement times against the GPU.
+   * Runs the operation where the mode and the cost model send it: on the GPU (false when the
+   * device failed), or with the core's kernel (`wasm`), which also times a size new to auto while
+   * the GPU times it on its side; the program goes on with the kernel's result meanwhile.
    */
-  private decide(gpu: GpuDevice, work: string, size: number, onGpu: () => boolean, wasm: () => void): boolean {
-    if (this.mode === "force") return onGpu();
+  private decide(gpu: GpuDevice, operation: Operation, size: number, wasm: () => void): boolean {
+    if (this.mode === "force") return this.onGpu(gpu, operation);
+    if (gpu.software && !softwareMeasured) return this.fallback("software adapter");
     const model = modelOf(gpu);
-    const verdict = model.verdict(work, size);
-    if (verdict === "gpu") return onGpu();
+    const verdict = model.verdict(operation.work, size);
+    if (verdict === "gpu") return this.onGpu(gpu, operation);
     if (verdict === "wasm") return this.fallback("too small");
-    // first use of this size: both compute it, timed; the GPU runs twice when its first run
-    // (which compiles its shaders) lost but not hopelessly; a device lost meanwhile leaves the core's result
+    if (verdict === "measuring") return this.fallback("measuring");
+    // copied before the kernel runs: its result may overwrite an input
+    const inputs = operation.inputs.map(([addr, n]) => new Float32Array(this.core.memory.buffer, addr, n).slice());
     const wasmMs = timed(wasm);
-    let gpuMs = timed(onGpu);
-    if (!gpu.lost && CostModel.worthRetry(wasmMs, gpuMs)) gpuMs = Math.min(gpuMs, timed(onGpu));
-    if (gpu.lost) wasm();
-    else model.record(work, size, wasmMs, gpuMs);
+    const { work, op, x, dims } = operation;
+    const sent = gpu.measure({ work, op, x, dims, inputs, wasmMs }, (gpuMs) =>
+      gpuMs === undefined ? model.abandon(work) : model.record(work, size, wasmMs, gpuMs),
+    );
+    if (sent) model.start(work);
+    this.fallbacks.count(gpu.lost ? "device lost" : "measuring");
     return true;
   }
 
-  /**
-   * Runs `work` on the device with `inputs` (element address and count, each) into `out`
-   * (`length` f32, or one f64 for a reduction); false, with the fallback counted, when the device failed.
-   */
-  private onGpu(
-    gpu: GpuDevice,
-    work: GpuWork,
-    op: number,
-    x: number,
-    dims: [number, number, number],
-    inputs: [number, number][],
-    out: number,
-    length: number,
-  ): boolean {
+  /** Runs the operation on the device; false, with the fallback counted, when the device failed. */
+  private onGpu(gpu: GpuDevice, { work, op, x, dims, inputs, out, length }: Operation): boolean {
     this.residency.begin();
     const uploads = inputs.map(([addr, n]) => this.residency.input(this.core.memory.buffer, addr, n));
     const reused = uploads.filter((u) => !u.elements).length;
@@ -192,6 +207,11 @@ export class GpuOffload {
     this.fallbacks.count(reason);
     return false;
   }
+}
+
+/** Why auto does not use a software adapter, in gpu.info()'s reason. */
+function softwareReason(adapter: string): string {
+  return `software adapter: ${adapter} computes on the CPU, slower than WebAssembly, so auto keeps work there (--gpu force still uses it)`;
 }
 
 function timed(work: () => unknown): number {

@@ -28,7 +28,29 @@ export type ToGpu =
       /** A larger shared buffer, from now on. */
       shared?: SharedArrayBuffer;
     }
+  | {
+      /** Times an operation on the GPU while the VM goes on with WebAssembly's result (auto's measurement). */
+      t: "measure";
+      measure: GpuMeasure;
+      /** Where the time goes in the measurements buffer (below). */
+      slot: number;
+      /** The measurements buffer, with the first measurement. */
+      slots?: SharedArrayBuffer;
+    }
   | { t: "destroy" };
+
+/** An operation to time (cost-model.ts): its inputs' elements, uploaded for it alone and not kept. */
+export interface GpuMeasure {
+  work: GpuWork;
+  op: number;
+  x: number;
+  dims: [number, number, number];
+  inputs: Float32Array[];
+  /** WebAssembly's time for it: the GPU runs it a second time only when its first run lost, but not hopelessly. */
+  wasmMs: number;
+  /** When the VM's thread sent it (ms since the epoch): the time to reach the GPU counts, waiting behind other work does not. */
+  sentAt: number;
+}
 
 /** An operation as the GPU service computes it (gpu-service.ts): the inputs to upload carry their elements. */
 export interface GpuCall {
@@ -42,7 +64,8 @@ export interface GpuCall {
   drop: number[];
 }
 
-export type FromGpu = { t: "ready"; adapter: string } | { t: "none"; reason: string } | { t: "lost"; reason: string };
+/** `software`: the adapter computes on the CPU (software-adapter.ts). */
+export type FromGpu = { t: "ready"; adapter: string; software: boolean } | { t: "none"; reason: string } | { t: "lost"; reason: string };
 
 /** Words of the control block at the start of the shared buffer (Int32): the state of the current operation. */
 export const CONTROL_BYTES = 16;
@@ -50,8 +73,15 @@ export const PENDING = 0;
 export const DONE = 1;
 export const FAILED = 2;
 
+/**
+ * The measurements buffer: a state word per slot (PENDING, DONE, FAILED; Int32), then the GPU's
+ * time of each slot's measurement (Float64), written before its state.
+ */
+export const MEASURE_SLOTS = 16;
+export const MEASURE_BYTES = MEASURE_SLOTS * 4 + MEASURE_SLOTS * 8;
+
 /** To Node's GPU process (src/node/gpu-process.ts), from the relay thread that serves the VM's thread. */
-export type ToGpuProcess = { t: "op"; call: GpuCall } | { t: "destroy" };
+export type ToGpuProcess = { t: "op"; call: GpuCall } | { t: "measure"; measure: GpuMeasure; slot: number } | { t: "destroy" };
 
 /** From Node's GPU process: what the device is, and each operation's result in order (or that it failed). */
-export type FromGpuProcess = FromGpu | { t: "done"; values: Float32Array } | { t: "failed" };
+export type FromGpuProcess = FromGpu | { t: "done"; values: Float32Array } | { t: "failed" } | { t: "measured"; slot: number; ms?: number };

@@ -34,6 +34,13 @@ else {
   const service = startGpuService(send, gpu);
   process.on("message", (m: ToGpuProcess) => {
     if (m.t === "destroy") return service.destroy();
+    if (m.t === "measure") {
+      service.measure(m.measure).then(
+        (ms) => send({ t: "measured", slot: m.slot, ms }),
+        () => send({ t: "measured", slot: m.slot }),
+      );
+      return;
+    }
     service.compute(m.call).then(
       (values) => send({ t: "done", values }),
       () => send({ t: "failed" }),

@@ -29,6 +29,8 @@ export class GpuRelay {
   private none: string | undefined;
   /** The operation the process computes now: the VM's thread waits for one at a time. */
   private pending: GpuOp | undefined;
+  /** The slots of the measurements the process is timing: failed, if it ends first. */
+  private readonly measuring = new Set<number>();
   private readonly timer: ReturnType<typeof setTimeout>;
 
   constructor(
@@ -50,6 +52,13 @@ export class GpuRelay {
       if (this.state === "ready") this.gpu.send(m);
       return;
     }
+    if (m.t === "measure") {
+      this.answers.measuring(m);
+      if (this.state !== "ready") return this.answers.measured(m.slot, undefined);
+      this.measuring.add(m.slot);
+      this.gpu.send({ t: "measure", measure: m.measure, slot: m.slot });
+      return;
+    }
     const call = this.answers.call(m);
     if (this.state !== "ready") return this.answers.answer(m, undefined);
     this.pending = m;
@@ -57,7 +66,10 @@ export class GpuRelay {
   }
 
   private fromProcess(m: FromGpuProcess): void {
-    if (m.t === "done" || m.t === "failed") {
+    if (m.t === "measured") {
+      this.measuring.delete(m.slot);
+      this.answers.measured(m.slot, m.ms);
+    } else if (m.t === "done" || m.t === "failed") {
       const op = this.pending;
       this.pending = undefined;
       if (op) this.answers.answer(op, m.t === "done" ? m.values : undefined);
@@ -88,6 +100,8 @@ export class GpuRelay {
     const op = this.pending;
     this.pending = undefined;
     if (op) this.answers.answer(op, undefined);
+    for (const slot of this.measuring) this.answers.measured(slot, undefined);
+    this.measuring.clear();
   }
 }
 

@@ -5,14 +5,14 @@
 export const GPU_SOURCE = `// std/gpu: the GPU that large f32 matrix work may run on (see docs/gpu.md).
 
 // Whether a GPU can take work in this run: an adapter was found, its device is not lost and
-// --gpu is not off.
+// --gpu is not off (under auto, and not a software adapter, which computes on the CPU).
 func available() { return __gpu_available() }
 
 // A map: "available", "mode" (auto, off or force), "adapter" (its description) and "backend"
 // ("webgpu"), or "reason" when there is none; "offloaded" (operations the GPU computed), "reused" (their inputs
 // found still on the GPU, not uploaded again),
-// "fallbacks" (operations kept on WebAssembly, counted by reason: "no adapter", "f64",
-// "unsupported operation", "too small", "device lost") and "measurements" (what auto timed on
+// "fallbacks" (operations kept on WebAssembly, counted by reason: "no adapter", "cannot wait",
+// "software adapter", "f64", "unsupported operation", "too small", "measuring", "device lost") and "measurements" (what auto timed on
 // this device: "work", "size", "wasm_ms", "gpu_ms" and "gpu", where that size goes).
 func info() { return __gpu_info() }
 `;

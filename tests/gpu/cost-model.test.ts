@@ -1,6 +1,7 @@
 // The cost model of --gpu auto: a size is measured once, then goes where it ran faster; sizes
 // above one where the GPU was hopelessly slower are not measured; the GPU's first run, which
-// compiles its shaders, is repeated only when it lost but not hopelessly.
+// compiles its shaders, is repeated only when it lost but not hopelessly; one size of a class is
+// timed at a time.
 import { describe, expect, it } from "vitest";
 import { arraySize, CostModel, productSize } from "../../src/gpu/cost-model.js";
 
@@ -29,6 +30,24 @@ describe("the cost model", () => {
     expect(model.verdict("product", 128)).toBe("measure");
     model.record("zip", 1 << 16, 1, 3);
     expect(model.verdict("zip", 1 << 17)).toBe("measure");
+  });
+
+  it("times one size of a class at a time, keeping the others on WebAssembly until it is in", () => {
+    const model = new CostModel();
+    expect(model.verdict("product", 256)).toBe("measure");
+    model.start("product");
+    expect(model.verdict("product", 256)).toBe("measuring");
+    expect(model.verdict("product", 1024)).toBe("measuring");
+    // another class is timed on its own
+    expect(model.verdict("map", 1 << 16)).toBe("measure");
+    model.record("product", 256, 4, 2);
+    expect(model.verdict("product", 256)).toBe("gpu");
+    expect(model.verdict("product", 1024)).toBe("measure");
+    // a timing that failed records nothing: the size is measured again
+    model.start("product");
+    model.abandon("product");
+    expect(model.verdict("product", 1024)).toBe("measure");
+    expect(model.table().map((m) => m.size)).toEqual([256]);
   });
 
   it("runs the GPU again only when its first run lost but not hopelessly", () => {

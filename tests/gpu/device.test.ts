@@ -44,7 +44,7 @@ describe("the GPU worker of a platform's own", () => {
     expect(p.holds).toEqual([]);
     const settled = p.device.acquireGpu();
     expect(p.holds).toEqual([true]);
-    p.say({ t: "ready", adapter: "stand-in" });
+    p.say({ t: "ready", adapter: "stand-in", software: false });
     const state = await settled;
     expect(state.kind).toBe("ready");
     expect(p.holds).toEqual([true, false]);

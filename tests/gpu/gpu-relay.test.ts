@@ -2,9 +2,20 @@
 // is always answered, whatever the process does. An operation is relayed and its result written
 // into the shared buffer; a process that ends mid-operation fails it at once and the device is
 // lost; one that ends, or finds nothing in time, before it has an adapter means none, with what
-// Dawn said.
+// Dawn said. Auto's measurements, which no thread waits for, leave their times in their slots.
 import { describe, expect, it, vi } from "vitest";
-import { CONTROL_BYTES, DONE, FAILED, type FromGpu, type FromGpuProcess, PENDING, type ToGpu, type ToGpuProcess } from "../../src/gpu/protocol.js";
+import {
+  CONTROL_BYTES,
+  DONE,
+  FAILED,
+  type FromGpu,
+  type FromGpuProcess,
+  MEASURE_BYTES,
+  MEASURE_SLOTS,
+  PENDING,
+  type ToGpu,
+  type ToGpuProcess,
+} from "../../src/gpu/protocol.js";
 import { dawnSaid, type GpuProcess, GpuRelay } from "../../src/node/gpu-relay.js";
 
 /** A GPU process the test drives: what it was sent, and its messages and end on demand. */
@@ -58,8 +69,8 @@ describe("the GPU relay to Node's GPU process", () => {
     const posted: FromGpu[] = [];
     const gpu = standIn();
     const relay = new GpuRelay((m) => posted.push(m), gpu.process, 1000);
-    gpu.say({ t: "ready", adapter: "google swiftshader" });
-    expect(posted).toEqual([{ t: "ready", adapter: "google swiftshader" }]);
+    gpu.say({ t: "ready", adapter: "google swiftshader", software: true });
+    expect(posted).toEqual([{ t: "ready", adapter: "google swiftshader", software: true }]);
     const { op, control, result } = productOp();
     relay.receive(op);
     expect(gpu.sent).toEqual([
@@ -91,7 +102,7 @@ describe("the GPU relay to Node's GPU process", () => {
     const posted: FromGpu[] = [];
     const gpu = standIn();
     const relay = new GpuRelay((m) => posted.push(m), gpu.process, 1000);
-    gpu.say({ t: "ready", adapter: "a" });
+    gpu.say({ t: "ready", adapter: "a", software: false });
     const { op, control } = productOp();
     relay.receive(op);
     gpu.end("signal SIGKILL");
@@ -102,6 +113,26 @@ describe("the GPU relay to Node's GPU process", () => {
     relay.receive(next.op);
     expect(Atomics.load(next.control, 0)).toBe(FAILED);
     expect(gpu.sent.length).toBe(1);
+  });
+
+  it("relays auto's measurements without a waiting thread, leaving each time in its slot, and fails those in flight when the process ends", () => {
+    const gpu = standIn();
+    const relay = new GpuRelay(() => {}, gpu.process, 1000);
+    gpu.say({ t: "ready", adapter: "a", software: false });
+    const slots = new SharedArrayBuffer(MEASURE_BYTES);
+    const states = new Int32Array(slots, 0, MEASURE_SLOTS);
+    const times = new Float64Array(slots, MEASURE_SLOTS * 4, MEASURE_SLOTS);
+    const measure = { work: "product" as const, op: 0, x: 0, dims: [2, 2, 2] as [number, number, number], inputs: [new Float32Array(4)], wasmMs: 1, sentAt: 0 };
+    relay.receive({ t: "measure", measure, slot: 0, slots });
+    relay.receive({ t: "measure", measure, slot: 1 });
+    relay.receive({ t: "measure", measure, slot: 2 });
+    expect(gpu.sent).toEqual([0, 1, 2].map((slot) => ({ t: "measure", measure, slot })));
+    gpu.say({ t: "measured", slot: 1, ms: 2.5 });
+    gpu.say({ t: "measured", slot: 0 });
+    expect([...states.slice(0, 3)]).toEqual([FAILED, DONE, PENDING]);
+    expect(times[1]).toBe(2.5);
+    gpu.end("signal SIGKILL");
+    expect(states[2]).toBe(FAILED);
   });
 
   it("says there is no adapter, with Dawn's words, once a process that found none has ended", () => {
