@@ -154,32 +154,32 @@ function writeFraction(out: Uint8Array, at: number, whole: number, a: number): n
     high = 0;
     low = 0;
   }
-  at = whole < 1e8 ? writeDigits(out, at, whole, 0) : writeInteger(out, at, whole);
+  at = whole < 1e8 ? writeDigits(out, at, whole) : writeInteger(out, at, whole);
   if (high === 0 && low === 0) return at;
   out[at++] = DOT;
   if (k > 8) {
-    at = writeInteger(out, at, high, k - 8);
+    at = writeWidth(out, at, high, k - 8);
     at = writeEight(out, at, low);
   } else {
-    at = writeDigits(out, at, low, k);
+    at = writeWidth(out, at, low, k);
   }
   while (out[at - 1] === ZERO) at--;
   return at;
 }
 
-/** An integer 0 <= n < 2^53, at least `width` digits (zeros first). */
-function writeInteger(out: Uint8Array, at: number, n: number, width = 0): number {
-  if (n < 1e8) return writeDigits(out, at, n, width);
+/** An integer 0 <= n < 2^53. */
+function writeInteger(out: Uint8Array, at: number, n: number): number {
+  if (n < 1e8) return writeDigits(out, at, n);
   // exact, so no carry: n / 10^8 is below 2^27, where half a unit in the last place (2^-27) is
   // less than the 10^-8 that separates an n not divisible by 10^8 from the next integer
   const high = Math.floor(n / 1e8);
-  at = writeDigits(out, at, high, width > 8 ? width - 8 : 0);
+  at = writeDigits(out, at, high);
   return writeEight(out, at, n - high * 1e8);
 }
 
 /** `whole` and `thousandths` (1 to 999) as `whole.ddd`, less the zeros that end it. */
 function writeThousandths(out: Uint8Array, at: number, whole: number, thousandths: number): number {
-  at = whole < 1e8 ? writeDigits(out, at, whole, 0) : writeInteger(out, at, whole);
+  at = whole < 1e8 ? writeDigits(out, at, whole) : writeInteger(out, at, whole);
   out[at++] = DOT;
   const tenths = (thousandths / 100) | 0;
   const rest = thousandths - tenths * 100;
@@ -191,11 +191,10 @@ function writeThousandths(out: Uint8Array, at: number, whole: number, thousandth
   return at;
 }
 
-/** An integer 0 <= n < 10^8, at least `width` digits (zeros first). */
-function writeDigits(out: Uint8Array, at: number, n: number, width: number): number {
+/** An integer 0 <= n < 10^8. */
+function writeDigits(out: Uint8Array, at: number, n: number): number {
   let m = n | 0;
   const length = m < 10000 ? (m < 100 ? (m < 10 ? 1 : 2) : m < 1000 ? 3 : 4) : m < 1000000 ? (m < 100000 ? 5 : 6) : m < 10000000 ? 7 : 8;
-  for (let zeros = width - length; zeros > 0; zeros--) out[at++] = ZERO;
   const after = at + length;
   let end = after;
   // two digits at a time
@@ -212,6 +211,23 @@ function writeDigits(out: Uint8Array, at: number, n: number, width: number): num
   } else {
     out[--end] = ZERO + m;
   }
+  return after;
+}
+
+/** An integer 0 <= n < 10^9 (and below 10^width) as exactly `width` digits, zeros first: fractional digits. */
+function writeWidth(out: Uint8Array, at: number, n: number, width: number): number {
+  let m = n | 0;
+  const after = at + width;
+  let end = after;
+  // two digits at a time, from the last; the digit count need not be known
+  while (end - at >= 2) {
+    const q = (m / 100) | 0;
+    const pair = (m - q * 100) << 1;
+    out[--end] = PAIRS[pair + 1];
+    out[--end] = PAIRS[pair];
+    m = q;
+  }
+  if (end > at) out[at] = ZERO + m;
   return after;
 }
 
