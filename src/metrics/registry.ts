@@ -39,9 +39,9 @@ abstract class Metric {
   protected readonly labelTexts: string[] = [];
   protected readonly sampleHeads: Uint8Array[] = [];
   /**
-   * The position after the series last looked up (the first after the last). A collector sets the
-   * same series in the same order at every scrape, so that one is tried first: comparing the label
-   * values is cheaper than hashing them (and, with several labels, joining them).
+   * The position after the series last looked up (the first one again after the last). A
+   * collector sets the same series in the same order at every scrape, so that one is tried first:
+   * comparing the label values is cheaper than hashing them (and, with several labels, joining them).
    */
   private next = 0;
   /** The `# HELP` and `# TYPE` lines, encoded at the first rendering. */
