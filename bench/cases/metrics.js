@@ -14,10 +14,15 @@
 //
 // Each scrape connects anew and asks as Prometheus does (Accept, Accept-Encoding: gzip), so that
 // what the server makes of those is measured. The client runs in the same process as the server.
-// Node-only: the server is src/node/metrics-server.ts, from dist/.
+// Node-only: the server is src/node/metrics-server.ts, from dist/. `noodle-baseline` runs the
+// scrape cases on the registry and server of the build whose bin/noodle.js NOODLE_BASELINE_BIN
+// names (a copy of the tree before a change, built), in this process: with `--alternate`, its
+// scrapes and this tree's take turns, so both meet the same load.
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import http from "node:http";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { createGunzip } from "node:zlib";
 import { nodeHost } from "../impls/node-host.js";
 import { compiled, library } from "../impls/noodle-pool.js";
@@ -33,6 +38,19 @@ const OVERHEAD_PROGRAMS = ["fib30", "loop", "nbody", "binarytrees"];
 async function metricsServer() {
   const { moduleUrl } = await nodeHost();
   return import(moduleUrl("../dist/node/metrics-server.js"));
+}
+
+/** The library and metrics server of NOODLE_BASELINE_BIN's build. */
+async function baselineBuild() {
+  const bin = process.env.NOODLE_BASELINE_BIN;
+  if (!bin) throw new Error("NOODLE_BASELINE_BIN is not set (the path of another build's bin/noodle.js to compare with)");
+  const dist = join(dirname(dirname(bin)), "dist", "node");
+  for (const file of ["main.js", "metrics-server.js"])
+    if (!existsSync(join(dist, file))) throw new Error(`${join(dist, file)} does not exist (build that tree)`);
+  return {
+    lib: await import(pathToFileURL(join(dist, "main.js")).href),
+    server: await import(pathToFileURL(join(dist, "metrics-server.js")).href),
+  };
 }
 
 /**
@@ -158,16 +176,23 @@ function get(url) {
  * `noodle` scraping a registry of GAUGES x SERIES_EACH series over HTTP (node:http, a connection
  * per scrape, as Prometheus makes them), lang "registry" with values that stay as they are between
  * scrapes, lang "registry-moving" with every value set anew by a collector before each (the worst
- * case: the 10 000 `gauge.set` calls are timed with the scrape).
+ * case: the 10 000 `gauge.set` calls are timed with the scrape). `build` gives the library and the
+ * metrics server module (this tree's, or the baseline's for `noodle-baseline`).
  */
-function registryImpl(lang) {
+function registryImpl(lang, name = "noodle", build = async () => ({ lib: await library(), server: await metricsServer() })) {
   let server = null;
   let url = "";
   return {
-    name: "noodle",
+    name,
     lang,
     async init() {
-      const lib = await library();
+      let built;
+      try {
+        built = await build();
+      } catch (e) {
+        return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+      }
+      const lib = built.lib;
       const registry = new lib.MetricsRegistry();
       const gauges = [];
       for (let g = 0; g < GAUGES; g++) {
@@ -181,7 +206,7 @@ function registryImpl(lang) {
           round++;
           for (let g = 0; g < GAUGES; g++) for (let s = 0; s < SERIES_EACH; s++) gauges[g].set(g * SERIES_EACH + s + round / 7, [`s${s}`]);
         });
-      server = await (await metricsServer()).serveMetrics(registry, 0);
+      server = await built.server.serveMetrics(registry, 0);
       url = `http://${server.address}/metrics`;
       return { ok: true, fields: { series: registry.seriesCount } };
     },
@@ -200,7 +225,13 @@ function registryImpl(lang) {
   };
 }
 
-export const metricsPeers = [overheadImpl(), registryImpl("registry"), registryImpl("registry-moving")];
+export const metricsPeers = [
+  overheadImpl(),
+  registryImpl("registry"),
+  registryImpl("registry-moving"),
+  registryImpl("registry", "noodle-baseline", baselineBuild),
+  registryImpl("registry-moving", "noodle-baseline", baselineBuild),
+];
 
 export const metricsCases = [
   ...OVERHEAD_PROGRAMS.map((program) => {

@@ -39,6 +39,24 @@ export class ExpositionBytes {
     this.length = end + 1;
   }
 
+  /** The sample lines of a metric's series, `heads[i]` with `values[i]`: `sample` for each, in one loop. */
+  samples(heads: readonly Uint8Array[], values: readonly number[]): void {
+    let bytes = this.bytes;
+    let at = this.length;
+    for (let i = 0; i < heads.length; i++) {
+      const head = heads[i];
+      if (at + head.length + FLOAT_TEXT_MAX + 1 > bytes.length) {
+        this.length = at;
+        this.grow(head.length + FLOAT_TEXT_MAX + 1);
+        bytes = this.bytes;
+      }
+      bytes.set(head, at);
+      at = writeFloat(bytes, at + head.length, values[i]);
+      bytes[at++] = NEWLINE;
+    }
+    this.length = at;
+  }
+
   /** Bytes written so far. */
   get size(): number {
     return this.length;

@@ -8,8 +8,11 @@
 // tell apart two neighbouring doubles of that size; the fraction times 10^k is computed exactly
 // (a product and its rounding error, Dekker's two-product) so that the digits are the nearest, and
 // the last digit is dropped when the shorter text still parses back to the value. The text is
-// then the shortest one or a digit longer. The rest (tiny or huge magnitudes, NaN, infinities) is
-// String(value)'s text, with Prometheus's `+Inf`, `-Inf`, `NaN`. -0 is `-0`, as Go's client writes it.
+// then the shortest one or a digit longer. Values with at most three fractional digits (halves,
+// tenths, a price, a temperature) are common and cheaper: below 2^43 they are written from 1000
+// times the value, the same text as the general way gives (see writeFloat). The rest (tiny or huge
+// magnitudes, NaN, infinities) is String(value)'s text, with Prometheus's `+Inf`, `-Inf`, `NaN`.
+// -0 is `-0`, as Go's client writes it.
 
 const MINUS = 45;
 const DOT = 46;
@@ -23,6 +26,12 @@ const FIRST_EXPONENT = -21;
 const LAST_EXPONENT = 52;
 const SMALLEST = 2 ** FIRST_EXPONENT;
 const LARGEST = 2 ** (LAST_EXPONENT + 1);
+
+/**
+ * Below this, k (the fractional digits of the general way) is 4 or more: a value that some decimal
+ * of three fractional digits parses back to is written as that decimal.
+ */
+const THOUSANDTHS_BELOW = 2 ** 43;
 
 /** Veltkamp's splitter for binary64: 2^27 + 1. */
 const SPLITTER = 134217729;
@@ -77,6 +86,15 @@ export function writeFloat(out: Uint8Array, at: number, v: number): number {
   if (a >= SMALLEST && a < LARGEST) {
     const whole = Math.floor(a);
     if (whole === a) return writeInteger(out, at, whole);
+    if (a < THOUSANDTHS_BELOW) {
+      // m / 1000 is the double nearest to the decimal m/1000, so the test says that decimal parses
+      // back to a. No other decimal of three fractional digits does (two are 10^(k-3) >= 10 units
+      // of 10^-k apart, and both would be within HALF_GAP < 5 units of a); the general way finds
+      // it too, as its multiple of ten (within HALF_GAP, and never within 10^-6 of its edge: the
+      // edge is a multiple of a power of two, at least HALF_GAP / 1000 from any such decimal).
+      const thousandths = Math.round(a * 1000);
+      if (thousandths / 1000 === a) return writeThousandths(out, at, whole, thousandths - whole * 1000);
+    }
     return writeFraction(out, at, whole, a);
   }
   if (v === 0) {
@@ -118,21 +136,17 @@ function writeFraction(out: Uint8Array, at: number, whole: number, a: number): n
   const below = product - high * 1e8 + error;
   let low = Math.round(below);
   const rest = below - low;
+  // a digit fewer when the nearest multiple of ten still parses back to the value (low may still
+  // be a unit of 10^8 off, a multiple of ten, which moves the nearest multiple of ten alike)
+  const tens = Math.round((low + rest) * 0.1) * 10;
+  if (Math.abs(tens - low - rest) < HALF_GAP[row] - 1e-6) low = tens;
+  // the carry: low within 0 .. 10^8 - 1 (the product by 10^-8, or rounding, may have put it out)
   if (low < 0) {
     high--;
     low += 1e8;
   } else if (low >= 1e8) {
     high++;
     low -= 1e8;
-  }
-  // a digit fewer when the nearest multiple of ten still parses back to the value
-  const tens = Math.round((low + rest) * 0.1) * 10;
-  if (Math.abs(tens - low - rest) < HALF_GAP[row] - 1e-6) {
-    low = tens;
-    if (low >= 1e8) {
-      high++;
-      low -= 1e8;
-    }
   }
   // the fraction rounded up to one
   if (k > 8 ? high >= POW10[k - 8] : high * 1e8 + low >= POW10[k]) {
@@ -140,40 +154,47 @@ function writeFraction(out: Uint8Array, at: number, whole: number, a: number): n
     high = 0;
     low = 0;
   }
-  at = whole < 1e8 ? writeDigits(out, at, whole, 0) : writeInteger(out, at, whole);
+  at = whole < 1e8 ? writeDigits(out, at, whole) : writeInteger(out, at, whole);
   if (high === 0 && low === 0) return at;
   out[at++] = DOT;
   if (k > 8) {
-    at = writeInteger(out, at, high, k - 8);
+    at = writeWidth(out, at, high, k - 8);
     at = writeEight(out, at, low);
   } else {
-    at = writeDigits(out, at, low, k);
+    at = writeWidth(out, at, low, k);
   }
   while (out[at - 1] === ZERO) at--;
   return at;
 }
 
-/** An integer 0 <= n < 10^16, at least `width` digits (zeros first). */
-function writeInteger(out: Uint8Array, at: number, n: number, width = 0): number {
-  if (n < 1e8) return writeDigits(out, at, n, width);
-  let high = Math.floor(n / 1e8);
-  let low = n - high * 1e8;
-  if (low < 0) {
-    high--;
-    low += 1e8;
-  } else if (low >= 1e8) {
-    high++;
-    low -= 1e8;
-  }
-  at = writeDigits(out, at, high, width > 8 ? width - 8 : 0);
-  return writeEight(out, at, low);
+/** An integer 0 <= n < 2^53. */
+function writeInteger(out: Uint8Array, at: number, n: number): number {
+  if (n < 1e8) return writeDigits(out, at, n);
+  // exact, so no carry: n / 10^8 is below 2^27, where half a unit in the last place (2^-27) is
+  // less than the 10^-8 that separates an n not divisible by 10^8 from the next integer
+  const high = Math.floor(n / 1e8);
+  at = writeDigits(out, at, high);
+  return writeEight(out, at, n - high * 1e8);
 }
 
-/** An integer 0 <= n < 10^8, at least `width` digits (zeros first). */
-function writeDigits(out: Uint8Array, at: number, n: number, width: number): number {
+/** `whole` and `thousandths` (1 to 999) as `whole.ddd`, less the zeros that end it. */
+function writeThousandths(out: Uint8Array, at: number, whole: number, thousandths: number): number {
+  at = whole < 1e8 ? writeDigits(out, at, whole) : writeInteger(out, at, whole);
+  out[at++] = DOT;
+  const tenths = (thousandths / 100) | 0;
+  const rest = thousandths - tenths * 100;
+  out[at++] = ZERO + tenths;
+  if (rest === 0) return at;
+  out[at++] = PAIRS[rest << 1];
+  if (rest % 10 === 0) return at;
+  out[at++] = PAIRS[(rest << 1) + 1];
+  return at;
+}
+
+/** An integer 0 <= n < 10^8. */
+function writeDigits(out: Uint8Array, at: number, n: number): number {
   let m = n | 0;
   const length = m < 10000 ? (m < 100 ? (m < 10 ? 1 : 2) : m < 1000 ? 3 : 4) : m < 1000000 ? (m < 100000 ? 5 : 6) : m < 10000000 ? 7 : 8;
-  for (let zeros = width - length; zeros > 0; zeros--) out[at++] = ZERO;
   const after = at + length;
   let end = after;
   // two digits at a time
@@ -190,6 +211,23 @@ function writeDigits(out: Uint8Array, at: number, n: number, width: number): num
   } else {
     out[--end] = ZERO + m;
   }
+  return after;
+}
+
+/** An integer 0 <= n < 10^9 (and below 10^width) as exactly `width` digits, zeros first: fractional digits. */
+function writeWidth(out: Uint8Array, at: number, n: number, width: number): number {
+  let m = n | 0;
+  const after = at + width;
+  let end = after;
+  // two digits at a time, from the last; the digit count need not be known
+  while (end - at >= 2) {
+    const q = (m / 100) | 0;
+    const pair = (m - q * 100) << 1;
+    out[--end] = PAIRS[pair + 1];
+    out[--end] = PAIRS[pair];
+    m = q;
+  }
+  if (end > at) out[at] = ZERO + m;
   return after;
 }
 

@@ -26,24 +26,29 @@ const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** Default buckets of a histogram (seconds, as prom-client's). */
 export const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-/** A series: its label values, its sample's start (`name{labels}`) as text and as bytes, and its state. */
-interface Series<S> {
-  labels: LabelValues;
-  head: string;
-  /** `name{labels} ` in UTF-8, the start of its sample line (a counter's or gauge's). */
-  sampleHead: Uint8Array;
-  state: S;
-}
-
-/** One metric: a name, help text, label names and its series by label values. */
-abstract class Metric<S> {
-  /** Each series by its label values joined, made once. */
-  protected readonly series = new Map<string, Series<S>>();
+/**
+ * One metric: a name, help text, label names and its series. Series are kept by position, in the
+ * order they were made (the order they are written in); what each holds is the subclass's, in
+ * arrays by the same position, so that writing them is a loop over arrays.
+ */
+abstract class Metric {
+  /** Each series' position by its label values joined. */
+  private readonly positions = new Map<string, number>();
+  /** Per series: its label values, its labels as text (`{a="x"}`, or nothing), and `name{labels} ` in UTF-8. */
+  protected readonly labelSets: LabelValues[] = [];
+  protected readonly labelTexts: string[] = [];
+  protected readonly sampleHeads: Uint8Array[] = [];
+  /**
+   * The position after the series last looked up (the first one again after the last). A
+   * collector sets the same series in the same order at every scrape, so that one is tried first:
+   * comparing the label values is cheaper than hashing them (and, with several labels, joining them).
+   */
+  private next = 0;
   /** The `# HELP` and `# TYPE` lines, encoded at the first rendering. */
   private header: Uint8Array | undefined;
   /** Its text as last written, and whether a series was added or changed since (then it is written anew). */
   private written: Uint8Array | null = null;
-  private changed = true;
+  protected changed = true;
 
   constructor(
     readonly name: string,
@@ -52,39 +57,60 @@ abstract class Metric<S> {
   ) {}
 
   abstract readonly kind: MetricKind;
-  protected abstract fresh(): S;
-  /** Writes the series' sample lines. */
-  protected abstract samples(out: ExpositionBytes, series: Series<S>): void;
+  /** Makes the state of a series just added (at the last position). */
+  protected abstract added(): void;
+  /** Forgets every series' state. */
+  protected abstract cleared(): void;
+  /** Writes every series' sample lines. */
+  protected abstract samples(out: ExpositionBytes): void;
 
-  /** The state of the series with `labels`, made on first use. */
-  protected at(labels: LabelValues): S {
-    if (labels.length !== this.labelNames.length)
-      throw new MetricsError(`${this.name} takes ${this.labelNames.length} label value(s) (${this.labelNames.join(", ")}), got ${labels.length}`);
-    const key = labels.length === 1 ? labels[0] : labels.join("\u0000");
-    let s = this.series.get(key);
-    if (!s) {
-      const head = this.name + labelText(this.labelNames, labels);
-      s = { labels: [...labels], head, sampleHead: utf8(`${head} `), state: this.fresh() };
-      this.series.set(key, s);
-      this.changed = true;
+  /** The position of the series with `labels`, made on first use. */
+  protected at(labels: LabelValues): number {
+    const n = this.labelNames.length;
+    if (labels.length !== n) throw new MetricsError(`${this.name} takes ${n} label value(s) (${this.labelNames.join(", ")}), got ${labels.length}`);
+    const guess = this.next < this.labelSets.length ? this.next : 0;
+    if (guess < this.labelSets.length) {
+      const known = this.labelSets[guess];
+      let same = 0;
+      while (same < n && known[same] === labels[same]) same++;
+      if (same === n) {
+        this.next = guess + 1;
+        return guess;
+      }
     }
-    return s.state;
+    return this.find(labels);
   }
 
-  /** The state of the series with `labels`, about to be changed. */
-  protected change(labels: LabelValues): S {
-    this.changed = true;
-    return this.at(labels);
+  private find(labels: LabelValues): number {
+    const key = labels.length === 1 ? labels[0] : labels.join("\u0000");
+    let i = this.positions.get(key);
+    if (i === undefined) {
+      i = this.labelSets.length;
+      const text = labelText(this.labelNames, labels);
+      this.labelSets.push([...labels]);
+      this.labelTexts.push(text);
+      this.sampleHeads.push(utf8(`${this.name}${text} `));
+      this.positions.set(key, i);
+      this.added();
+      this.changed = true;
+    }
+    this.next = i + 1;
+    return i;
   }
 
   /** Forgets every series (a collector that sets them all again). */
   reset(): void {
-    this.series.clear();
+    this.positions.clear();
+    this.labelSets.length = 0;
+    this.labelTexts.length = 0;
+    this.sampleHeads.length = 0;
+    this.next = 0;
+    this.cleared();
     this.changed = true;
   }
 
   get seriesCount(): number {
-    return this.series.size;
+    return this.labelSets.length;
   }
 
   /** Writes the metric as Prometheus text: its HELP and TYPE lines, then its series' samples. */
@@ -98,58 +124,66 @@ abstract class Metric<S> {
     }
     this.header ??= utf8(`# HELP ${this.name} ${escapeHelp(this.help)}\n# TYPE ${this.name} ${this.kind}\n`);
     out.put(this.header);
-    for (const s of this.series.values()) this.samples(out, s);
+    this.samples(out);
     this.written = out.since(start);
     this.changed = false;
   }
 }
 
-export class Counter extends Metric<Single> {
-  readonly kind = "counter";
-  protected fresh(): Single {
-    return { value: 0 };
+/** A counter or a gauge: one value per series. */
+abstract class SingleValued extends Metric {
+  protected readonly values: number[] = [];
+
+  protected added(): void {
+    this.values.push(0);
   }
+
+  protected cleared(): void {
+    this.values.length = 0;
+  }
+
+  /** Sets the value at position `i`; the same value again changes nothing (its text is kept). */
+  protected assign(i: number, v: number): void {
+    if (Object.is(this.values[i], v)) return;
+    this.values[i] = v;
+    this.changed = true;
+  }
+
+  value(labels: LabelValues = []): number {
+    return this.values[this.at(labels)];
+  }
+
+  protected samples(out: ExpositionBytes): void {
+    out.samples(this.sampleHeads, this.values);
+  }
+}
+
+export class Counter extends SingleValued {
+  readonly kind = "counter";
 
   /** Adds `n` (default 1; never negative: a counter only goes up). */
   inc(n = 1, labels: LabelValues = []): void {
     if (!(n >= 0)) throw new MetricsError(`${this.name}: a counter only goes up, inc takes a number >= 0, got ${n}`);
-    this.change(labels).value += n;
+    const i = this.at(labels);
+    this.assign(i, this.values[i] + n);
   }
 
   /** Sets the total counted elsewhere (a collector reading a core's counter). */
   setTotal(total: number, labels: LabelValues = []): void {
-    this.change(labels).value = total;
-  }
-
-  value(labels: LabelValues = []): number {
-    return this.at(labels).value;
-  }
-
-  protected samples(out: ExpositionBytes, s: Series<Single>): void {
-    out.sample(s.sampleHead, s.state.value);
+    this.assign(this.at(labels), total);
   }
 }
 
-export class Gauge extends Metric<Single> {
+export class Gauge extends SingleValued {
   readonly kind = "gauge";
-  protected fresh(): Single {
-    return { value: 0 };
-  }
 
   set(v: number, labels: LabelValues = []): void {
-    this.change(labels).value = v;
+    this.assign(this.at(labels), v);
   }
 
   inc(n = 1, labels: LabelValues = []): void {
-    this.change(labels).value += n;
-  }
-
-  value(labels: LabelValues = []): number {
-    return this.at(labels).value;
-  }
-
-  protected samples(out: ExpositionBytes, s: Series<Single>): void {
-    out.sample(s.sampleHead, s.state.value);
+    const i = this.at(labels);
+    this.assign(i, this.values[i] + n);
   }
 }
 
@@ -161,48 +195,57 @@ interface HistogramState {
   heads: Uint8Array[] | null;
 }
 
-export class Histogram extends Metric<HistogramState> {
+export class Histogram extends Metric {
   readonly kind = "histogram";
   readonly buckets: readonly number[];
+  private readonly states: HistogramState[] = [];
 
   constructor(name: string, help: string, labelNames: readonly string[], buckets: readonly number[]) {
     super(name, help, labelNames);
     this.buckets = checkedBuckets(name, buckets);
   }
 
-  protected fresh(): HistogramState {
-    return { counts: new Array(this.buckets.length + 1).fill(0), sum: 0, heads: null };
+  protected added(): void {
+    this.states.push({ counts: new Array(this.buckets.length + 1).fill(0), sum: 0, heads: null });
+  }
+
+  protected cleared(): void {
+    this.states.length = 0;
   }
 
   observe(v: number, labels: LabelValues = []): void {
     if (Number.isNaN(v)) throw new MetricsError(`${this.name}: observe takes a number, got NaN`);
-    const s = this.change(labels);
+    const s = this.states[this.at(labels)];
     let i = 0;
     while (i < this.buckets.length && v > this.buckets[i]) i++;
     s.counts[i]++;
     s.sum += v;
+    this.changed = true;
   }
 
   /** Sets the whole state counted elsewhere: a count per bucket (the last past every bound) and the sum. */
   load(counts: ArrayLike<number>, sum: number, labels: LabelValues = []): void {
     if (counts.length !== this.buckets.length + 1)
       throw new MetricsError(`${this.name}: ${this.buckets.length + 1} bucket counts expected, got ${counts.length}`);
-    const s = this.change(labels);
+    const s = this.states[this.at(labels)];
     for (let i = 0; i < counts.length; i++) s.counts[i] = counts[i];
     s.sum = sum;
+    this.changed = true;
   }
 
-  protected samples(out: ExpositionBytes, series: Series<HistogramState>): void {
-    const s = series.state;
-    s.heads ??= this.heads(series.head.slice(this.name.length));
+  protected samples(out: ExpositionBytes): void {
     const last = this.buckets.length;
-    let cumulative = 0;
-    for (let i = 0; i <= last; i++) {
-      cumulative += s.counts[i];
-      out.sample(s.heads[i], cumulative);
+    for (let p = 0; p < this.states.length; p++) {
+      const s = this.states[p];
+      s.heads ??= this.heads(this.labelTexts[p]);
+      let cumulative = 0;
+      for (let i = 0; i <= last; i++) {
+        cumulative += s.counts[i];
+        out.sample(s.heads[i], cumulative);
+      }
+      out.sample(s.heads[last + 1], s.sum);
+      out.sample(s.heads[last + 2], cumulative);
     }
-    out.sample(s.heads[last + 1], s.sum);
-    out.sample(s.heads[last + 2], cumulative);
   }
 
   /** The starts of a series' lines, `labels` being its own (`{...}` or nothing). */
@@ -216,11 +259,6 @@ export class Histogram extends Metric<HistogramState> {
 }
 
 type AnyMetric = Counter | Gauge | Histogram;
-
-/** A counter's or gauge's series. */
-interface Single {
-  value: number;
-}
 
 export class MetricsRegistry {
   private readonly metrics = new Map<string, AnyMetric>();

@@ -1,10 +1,14 @@
 // A sample value's text, written as bytes by the exposition renderer: every finite value parses
 // back (parseFloat) to exactly the same double, -0 included; NaN and the infinities are spelled as
 // Prometheus spells them; and the text is the shortest one or a digit longer. The cases are the
-// integers, negatives, tiny and huge values, the edges of the digit-by-digit path (2^-21, 2^53),
-// fractions whose digits round up into the integer part, and random doubles of every size.
+// integers (around every multiple of 10^8 too), negatives, tiny and huge values, the edges of the
+// digit-by-digit path (2^-21, 2^53), values of up to three fractional digits (written their own
+// way below 2^43), fractions whose digits round up into the integer part, random doubles of every
+// size, and a property over doubles of fast-check's choosing with subnormals and the edges.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FLOAT_TEXT_MAX, floatText, writeFloat } from "../../src/metrics/float-text.js";
+import { randomBits, seeded } from "./exposition-sample.js";
 
 /** Prometheus's float grammar, as its text parser takes it (Go's ParseFloat, no hex). */
 const FLOAT = /^(?:[+-]?Inf|NaN|-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)$/;
@@ -14,25 +18,6 @@ function roundTrips(v: number): void {
   expect(text).toMatch(FLOAT);
   expect(text.length).toBeLessThanOrEqual(FLOAT_TEXT_MAX);
   expect(Object.is(Number.parseFloat(text), v), `${v} written as ${text}`).toBe(true);
-}
-
-/** A double of random bits (every exponent alike), NaN and infinities included. */
-function randomBits(random: () => number): number {
-  const words = new Uint32Array(2);
-  words[0] = random() * 2 ** 32;
-  words[1] = random() * 2 ** 32;
-  return new Float64Array(words.buffer)[0];
-}
-
-/** A deterministic generator (mulberry32), so that a failure can be run again. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 describe("floatText", () => {
@@ -115,6 +100,67 @@ describe("floatText", () => {
       }
     }
     expect(longer).toBeLessThan(draws.length / 1000);
+  });
+
+  it("writes values of up to three fractional digits as their shortest text below 2^43, and exactly past it", () => {
+    const random = seeded(43);
+    for (let i = 0; i < 100_000; i++) {
+      const digits = 1 + (i % 3);
+      // magnitudes up to 2^46, so that the largest are written the general way
+      const v = Math.floor(random() * 2 ** (random() * 46) * 10 ** digits) / 10 ** digits;
+      const text = floatText(v);
+      // past 2^43 several decimals of three fractional digits may parse back: the general way picks the nearest
+      if (v < 2 ** 43 ? text !== String(v) : !Object.is(Number.parseFloat(text), v)) expect.fail(`${v} written as ${text}`);
+    }
+    for (const v of [0.001, 0.5, 0.25, 0.125, 0.1, 0.01, 999.999, 1.05, 2 ** 43 - 0.125, 2 ** 43 - 0.5, 2 ** 43 + 0.5, 12345678.9])
+      expect(floatText(v)).toBe(String(v));
+    // thousandths that do not parse back are written the general way
+    expect(floatText(0.0005)).toBe("0.0005");
+    expect(floatText(1.0005)).toBe("1.0005");
+  });
+
+  it("writes integers around every multiple of 10^8 with all their digits", () => {
+    const random = seeded(8);
+    for (let i = 0; i < 20_000; i++) {
+      const multiple = Math.floor(random() * 90_071_992) * 1e8;
+      for (const n of [multiple - 1, multiple, multiple + 1])
+        if (n > 0 && n < 2 ** 53 && floatText(n) !== String(n)) expect.fail(`${n} written as ${floatText(n)}`);
+    }
+  });
+
+  it("makes any double parse back to itself (a property of random doubles and their edges)", () => {
+    const edges = fc.constantFrom(
+      -0,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      Number.MIN_VALUE,
+      2.2250738585072014e-308,
+      2.225073858507201e-308,
+      1e21,
+      999999999999999900000,
+      1.0000000000000001e21,
+      1e-7,
+      9.999999999999998e-8,
+      1.0000000000000001e-7,
+      2 ** -21,
+      2 ** -21 * (1 - 2 ** -53),
+      2 ** 43 - 0.001953125,
+      2 ** 53 - 1,
+      2 ** 53,
+    );
+    const subnormals = fc.double({ min: -2.2250738585072014e-308, max: 2.2250738585072014e-308 });
+    const thousandths = fc.tuple(fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }), fc.constantFrom(10, 100, 1000)).map(([m, d]) => m / d);
+    fc.assert(
+      fc.property(fc.oneof(fc.double(), subnormals, edges, thousandths), (v) => {
+        const text = floatText(v);
+        expect(text).toMatch(FLOAT);
+        expect(text.length).toBeLessThanOrEqual(FLOAT_TEXT_MAX);
+        const back = text === "+Inf" ? Number.POSITIVE_INFINITY : text === "-Inf" ? Number.NEGATIVE_INFINITY : Number.parseFloat(text);
+        expect(Object.is(back, v), `${v} written as ${text}`).toBe(true);
+      }),
+      { numRuns: 20_000, seed: 20261208 },
+    );
   });
 
   it("writes into the bytes given, at the place given, and says where it ended", () => {

@@ -123,6 +123,52 @@ describe("rendering again", () => {
     for (const { bytes, text } of outstanding) expect(new TextDecoder().decode(bytes)).toBe(text);
   });
 
+  it("finds each series whatever the order its values are set in, comparing every label value", () => {
+    const r = new MetricsRegistry();
+    const g = r.gauge("pairs", "Two labels", ["a", "b"]);
+    const keys = [
+      ["x", "1"],
+      ["x", "2"],
+      ["y", "1"],
+      ["x\u0000y", "z"],
+      ["x", "y\u0000z"],
+    ];
+    // in order, then backwards, then every other one: each series keeps its own value
+    keys.forEach((k, i) => g.set(i, k));
+    [...keys].reverse().forEach((k, i) => g.set(10 + keys.length - 1 - i, k));
+    for (let i = 0; i < keys.length; i += 2) g.inc(100, keys[i]);
+    const values = keys.map((k) => g.value(k));
+    expect(values.slice(0, 3)).toEqual([110, 11, 112]);
+    expect(g.seriesCount).toBe(keys.length - 1); // the last two join to the same key (left as it was)
+    // a series whose first label matches the one looked up next is not taken for it
+    g.set(5, ["x", "1"]);
+    g.set(7, ["x", "3"]);
+    expect(g.value(["x", "2"])).toBe(11);
+    expect(g.value(["x", "3"])).toBe(7);
+    // the label count is checked before the series looked up next is compared
+    const one = r.gauge("one", "One label", ["a"]);
+    one.set(1, ["p"]);
+    one.set(2, ["q"]);
+    one.value(["p"]);
+    expect(() => one.set(3, ["q", "extra"])).toThrow(/takes 1 label value/);
+    expect(() => one.set(3, [])).toThrow(/takes 1 label value/);
+    one.reset();
+    expect(one.seriesCount).toBe(0);
+    one.set(4, ["q"]);
+    expect(sampleValue(parsePrometheusText(r.render()), "one", { a: "q" })).toBe(4);
+  });
+
+  it("writes a value set again anew when only its sign of zero differs", () => {
+    const r = new MetricsRegistry();
+    const g = r.gauge("z", "Zero");
+    g.set(0);
+    expect(r.render()).toContain("\nz 0\n");
+    g.set(-0);
+    expect(r.render()).toContain("\nz -0\n");
+    g.set(0);
+    expect(r.render()).toContain("\nz 0\n");
+  });
+
   it("gives the same text as bytes, in UTF-8, whatever the label values", () => {
     const r = new MetricsRegistry();
     const g = r.gauge("labelled", "Help with é", ["who"]);
