@@ -14,7 +14,7 @@ import { current as runningFiber } from "./vm/fiber";
 import { faultCode, raise, clearFault } from "./vm/fault";
 import {
   initState, addProto, protoAt, ensureGlobals as growGlobals, addStruct, structAt, globals, setMaxDepth, setBudget, setStepsLeft, stepsLeft as remainingSteps,
-  P_CODE, P_LEN, P_NPARAMS, P_NREQUIRED, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME, P_JIT, P_TICKS, P_DEOPTS,
+  P_CODE, P_LEN, P_NPARAMS, P_NREQUIRED, P_NREGS, P_NCAPS, P_CAPS, P_KBASE, P_HANDLERS, P_NHANDLERS, P_NAME, P_JIT, P_ENTRY, P_TICKS, P_DEOPTS,
 } from "./vm/state";
 import { markNew, setJitMode, deoptCount, abandonedCount, useCompiled } from "./vm/jit-entry";
 import { runFunction as run, callValue as call, runQueued, resume as resumeRun, resultValue, thrownValue, collectGarbage } from "./vm/interp";
@@ -90,7 +90,9 @@ export function defineProto(code: u32, len: u32, nparams: u32, nrequired: u32, n
   store<u32>(p, name, P_NAME);
   store<u32>(p, 0, P_TICKS);
   store<u32>(p, 0, P_DEOPTS);
+  // not compiled (markNew sets both when it is to be)
   store<i32>(p, 0, P_JIT);
+  store<u32>(p, code, P_ENTRY);
   markNew(p);
   return i;
 }

@@ -25,7 +25,7 @@ import {
   H_START, H_END, H_TARGET, H_REG, H_REGION, HANDLER_SIZE,
   FR_CLOSURE, FR_PROTO, FR_PC, FR_BASE, FR_REGION, FRAME_SIZE,
   regs, frames, frameCount, setFrameCount, ensureRegisters, ensureFrames, frameAt, maxDepth, fuel, setFuel, nextSlice, regsEnd, frameLimit,
-  globals, globalCount, protos, PROTO_SIZE, stepLimit, pauseDue, P_JIT,
+  globals, globalCount, protos, PROTO_SIZE, stepLimit, pauseDue, P_ENTRY,
 } from "./state";
 import { jitMode, JIT_OFF, sampled, runCompiled, deopted, jitExitPc, K_NOT_ENTERED, K_DEOPT, K_PAUSED, K_FAULT } from "./jit-entry";
 import { outOfMemoryError, S_OUT_OF_MEMORY, opSymbol, typeCodeName, S_CODE, S_MESSAGE, S_TRACE, S_INT, OPS_INDEX, OPS_ADD, OPS_SUB, OPS_MUL, OPS_DIV, OPS_MOD, OPS_POW, OPS_EMUL, OPS_EDIV, OPS_LDIV, OPS_NEG, OPS_LT, OPS_LE, OPS_TRANSPOSE, OPS_ITERATE, OPS_RANGE } from "./names";
@@ -1057,21 +1057,18 @@ export function execute(stopDepth: u32): u32 {
           proto = np;
           closure = fp;
           kbase = load<u32>(np, P_KBASE);
-          pc = load<u32>(np, P_CODE);
+          // its first instruction, or a JITENTER when it has compiled code
+          pc = load<u32>(np, P_ENTRY);
           left -= 1;
           if (left < 0 || collectRequested) {
+            // the safe point is at the first instruction (this call then stays in the interpreter)
+            pc = load<u32>(np, P_CODE);
             setFuel(left);
             const s = safePoint(fr, pc);
             left = fuel;
             if (s == PAUSE) return STATUS_PAUSED;
             if (s == FAILED) { ipc = pc; break; }
             if (s == COMPILED) break;
-          }
-          if (load<i32>(np, P_JIT) != 0) {
-            store<u32>(fr, pc, FR_PC);
-            setFuel(left);
-            compiledKind = runCompiled(np, fr, 0);
-            if (compiledKind != K_NOT_ENTERED) break;
           }
           continue;
         }
@@ -1089,6 +1086,15 @@ export function execute(stopDepth: u32): u32 {
         }
         raise1(E_NOT_CALLABLE, typeValue(fv));
         break;
+      }
+      case O.OP_JITENTER: {
+        // a call of a function with compiled code led here (P_ENTRY): run it, else its bytecode
+        pc = load<u32>(proto, P_CODE);
+        store<u32>(fr, pc, FR_PC);
+        setFuel(left);
+        compiledKind = runCompiled(proto, fr, 0);
+        if (compiledKind != K_NOT_ENTERED) break;
+        continue;
       }
       case O.OP_SPAWNV:
       case O.OP_SPAWN: {

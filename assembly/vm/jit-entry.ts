@@ -4,7 +4,8 @@
 // Entry 0 starts the function (a call); entry w + 1 joins it at the loop header at word w (on-stack
 // replacement, from a safe point in the loop). Whatever way compiled code stops, the frames in
 // memory are exactly what the interpreter would have at that instruction.
-import { P_JIT, P_TICKS, P_DEOPTS, P_CODE, PROTO_SIZE, protos, protoCount, protoAt, setTick, SLICE } from "./state";
+import * as O from "./opcodes";
+import { P_JIT, P_ENTRY, P_TICKS, P_DEOPTS, P_CODE, PROTO_SIZE, protos, protoCount, protoAt, setTick, SLICE } from "./state";
 
 export const JIT_OFF: u32 = 0;
 export const JIT_ON: u32 = 1;
@@ -54,22 +55,34 @@ export function setJitMode(mode: u32, threshold: u32): void {
 /** A new function's tier: compiled at its first call when eager, else when it gets hot; none when off. */
 export function markNew(proto: u32): void {
   if (jitMode != JIT_OFF && load<i32>(proto, P_JIT) > 0) return;
-  store<i32>(proto, jitMode == JIT_EAGER ? -1 : 0, P_JIT);
+  setSlot(proto, jitMode == JIT_EAGER ? -1 : 0);
+}
+
+/** The one instruction a call of a function with compiled code (or to compile) starts at. */
+const ENTER = memory.data<u32>([O.OP_JITENTER]);
+
+/**
+ * Sets P_JIT, and where a call of `proto` starts: its bytecode, or ENTER while it has (or is to
+ * have) compiled code, so that a call of an interpreted function costs no test of P_JIT.
+ */
+function setSlot(proto: u32, slot: i32): void {
+  store<i32>(proto, slot, P_JIT);
+  store<u32>(proto, slot != 0 ? ENTER : load<u32>(proto, P_CODE), P_ENTRY);
 }
 
 /** Function `proto` runs compiled code from its first call (the process compiled it already). */
 export function useCompiled(proto: u32, slot: i32): void {
-  if (jitMode != JIT_OFF && slot > 0) store<i32>(proto, slot, P_JIT);
+  if (jitMode != JIT_OFF && slot > 0) setSlot(proto, slot);
 }
 
 /** Asks the host for function `proto`'s code; true when it has it now. */
 function compile(proto: u32): bool {
   const slot = hostCompile((proto - protos) / PROTO_SIZE);
   if (slot > 0) {
-    store<i32>(proto, slot, P_JIT);
+    setSlot(proto, slot);
     return true;
   }
-  store<i32>(proto, 0, P_JIT);
+  setSlot(proto, 0);
   // not now: it needs as many samples again; never: it gets none
   store<u32>(proto, slot < 0 ? GAVE_UP : 0, P_TICKS);
   return false;
@@ -106,7 +119,7 @@ export function deopted(proto: u32): void {
   const n = load<u32>(proto, P_DEOPTS) + 1;
   store<u32>(proto, n, P_DEOPTS);
   if (n >= DEOPT_LIMIT && load<i32>(proto, P_JIT) != 0) {
-    store<i32>(proto, 0, P_JIT);
+    setSlot(proto, 0);
     store<u32>(proto, GAVE_UP, P_TICKS);
     abandoned++;
   }

@@ -21,7 +21,8 @@ export const P_NREQUIRED: u32 = 40; // arguments a call must pass (the rest have
 export const P_JIT: u32 = 44; // i32: > 0 the table slot of its compiled code, < 0 compile at the next call, 0 interpret
 export const P_TICKS: u32 = 48; // safe points that found it running (see jit-entry.ts)
 export const P_DEOPTS: u32 = 52; // times its compiled code handed a frame back on a failed guard
-export const PROTO_SIZE: u32 = 56;
+export const P_ENTRY: u32 = 56; // where a call starts: P_CODE, or a JITENTER while P_JIT is not 0 (see jit-entry.ts)
+export const PROTO_SIZE: u32 = 60;
 
 // handler records: [start, end) word offsets guarded, target word offset, register, region level
 export const H_START: u32 = 0;

@@ -205,6 +205,12 @@ export const OPCODES = [
     "R[A] = R[B] * R[C], then the ADD that must follow it in the same step (the compiler writes a MUL followed by an ADD so)",
   ),
   op("LOADNILJ", "ABC", ["r", "-", "-"], "R[A] = nil, then the JEQ or JNE that must follow it in the same step (the compiler writes a LOADNIL before one so)"),
+  op(
+    "JITENTER",
+    "ABC",
+    ["-", "-", "-"],
+    "run the compiled code of the function just called, or its bytecode (the VM's own: where a call of such a function starts; no module has it)",
+  ),
 ] as const;
 
 export type OpName = (typeof OPCODES)[number]["name"];

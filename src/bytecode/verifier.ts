@@ -120,6 +120,7 @@ class FunctionVerifier {
       const next = decoded[i + 1]?.op;
       if (decoded[i].op === "MULADD" && next !== "ADD") this.fail("MULADD is not followed by an ADD", offsets[i]);
       if (decoded[i].op === "LOADNILJ" && next !== "JEQ" && next !== "JNE") this.fail("LOADNILJ is not followed by a JEQ or a JNE", offsets[i]);
+      if (decoded[i].op === "JITENTER") this.fail("JITENTER is the VM's own instruction", offsets[i]);
     }
     const last = decoded[decoded.length - 1];
     if (!TERMINATORS.has(last.op)) this.fail(`execution can run off the end: the last instruction is ${last.op}`, offsets[offsets.length - 1]);

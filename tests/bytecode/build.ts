@@ -106,7 +106,7 @@ const SAMPLE_OPERAND: Record<Role, number> = {
   "-": 0,
 };
 
-/** A module whose function f1 uses every opcode of the table once, with valid operands. */
+/** A module whose function f1 uses every opcode a module may hold once, with valid operands (JITENTER is the VM's own). */
 export function everyOpcodeModule(): NbcModule {
   const sample = (name: OpName) => {
     const spec = OPCODES.find((o) => o.name === name)!;
@@ -118,7 +118,7 @@ export function everyOpcodeModule(): NbcModule {
   };
   // a MULADD must be followed by an ADD, a LOADNILJ by a JEQ or a JNE
   const followers: Partial<Record<string, OpName>> = { MULADD: "ADD", LOADNILJ: "JEQ" };
-  const words = OPCODES.flatMap((spec) => {
+  const words = OPCODES.filter((spec) => spec.name !== "JITENTER").flatMap((spec) => {
     const follower = followers[spec.name];
     return follower ? [...sample(spec.name as OpName), ...sample(follower)] : sample(spec.name as OpName);
   });

@@ -96,6 +96,10 @@ describe("verifier rejects", () => {
     rejects(single([encode("LOADNILJ", [0]), encode("JMPIF", [0], 0), RET]), /LOADNILJ is not followed by a JEQ or a JNE .* at word 0/);
   });
 
+  it("a JITENTER, which only the VM makes", () => {
+    rejects(single([encode("LOADI", [0, 1]), encode("JITENTER", []), RET]), /JITENTER is the VM's own instruction .* at word 1/);
+  });
+
   it("a jump into the middle of an instruction", () => {
     rejects(single([encode("JMPIF", [0], -1), RET]), /JMPIF: jump to word 1, which is not an instruction .* at word 0/);
   });
