@@ -1,15 +1,16 @@
 // Dense matrix product C = A * B (row-major), f64 and f32: blocked for the caches, with A and B
 // packed into panels so the inner kernel reads both sequentially, and a register-tiled SIMD
-// micro-kernel (4 x 4 for f64, 4 x 8 for f32) that keeps its block of C in eight vector
-// accumulators. Edges are packed with zeros and written back partially.
+// micro-kernel that keeps its block of C in vector accumulators: 3 x 6 for f64 (nine), 4 x 8 for
+// f32 (eight). Edges are packed with zeros and written back partially.
 //
-// The f32 product packs A with every element already splatted across a vector, so its kernel
-// reads A with plain vector loads whose offsets fold into the address: V8 (11.3) computes the
-// address of each offset `load32_splat` with an extra `lea`, which cost about 5% at n = 1024
-// (for f64 the same change measured within the noise, so f64 keeps `load64_splat` and compact
-// panels). Both kernels stay one k step per iteration: V8 issues all of an iteration's loads
-// before its multiply-adds, so unrolled steps need more than the 15 usable vector registers
-// and spill.
+// A is packed with every element already splatted across a vector, so the kernels read it with
+// plain vector loads whose offsets fold into the address: V8 (11.3) computes the address of each
+// offset `load*_splat` with an extra `lea`. The kernels stay one k step per iteration, and the
+// tiles are bounded by registers: V8 issues all of an iteration's loads before its multiply-adds,
+// so loads plus accumulators must fit its 15 usable vector registers ((rows + 1) x (vectors + 1)
+// <= 16); unrolled steps or larger tiles spill. Nine accumulators rather than eight leave the
+// multiply-add units some slack (each takes 4 cycles, two start per cycle): see
+// docs/benchmarks.md, "Towards 90% of the fused peak".
 import { HEADER, DTYPE_F32 } from "../heap/layout";
 import { allocPinned, freeBlock } from "../heap/alloc";
 
@@ -23,10 +24,13 @@ import { allocPinned, freeBlock } from "../heap/alloc";
   return ASC_FEATURE_RELAXED_SIMD ? f32x4.relaxed_madd(a, b, c) : f32x4.add(c, f32x4.mul(a, b));
 }
 
-const MR: u32 = 4; // rows of a micro-tile
-const SPLAT: u32 = 16; // bytes of one packed element of A for f32 (a whole vector)
+const MR: u32 = 4; // rows of an f32 micro-tile
+const MR64: u32 = 3; // rows of an f64 micro-tile
+const NR64: u32 = 6; // columns of an f64 micro-tile
+const SPLAT: u32 = 16; // bytes of one packed element of A (a whole vector)
 const KC: u32 = 384; // depth of a packed panel
-const MC: u32 = 32; // rows of A packed at once
+const MC: u32 = 32; // rows of A packed at once (f32)
+const MC64: u32 = 30; // the same for f64, a multiple of MR64
 const NC: u32 = 1024; // columns of B packed at once
 
 // scratch panels, kept between products
@@ -52,91 +56,124 @@ function scratch(bytesA: u32, bytesB: u32): bool {
 
 // ---------------------------------------------------------------- f64
 
-/** Packs rows [i0, i0+mc) x columns [p0, p0+kc) of A into MR-row panels: panel, then k, then row. */
+/**
+ * Packs rows [i0, i0+mc) x columns [p0, p0+kc) of A into MR64-row panels: panel, then k, then
+ * row, each element splatted across a vector.
+ */
 function packA64(a: u32, lda: u32, i0: u32, p0: u32, mc: u32, kc: u32): void {
   let dst = packA;
   const s = lda << 3;
-  for (let ir: u32 = 0; ir < mc; ir += MR) {
-    const rows = min(MR, mc - ir);
+  for (let ir: u32 = 0; ir < mc; ir += MR64) {
+    const rows = min(MR64, mc - ir);
     const src = a + (((i0 + ir) * lda + p0) << 3);
     let p: u32 = 0;
-    if (rows == MR) {
-      // two columns at a time: a 4 x 2 block read as rows, written transposed
+    if (rows == MR64) {
+      // two columns at a time: a 3 x 2 block read as rows, written as splats, column by column
       for (; p + 2 <= kc; p += 2) {
         const o = src + (p << 3);
-        const x0 = v128.load(o), x1 = v128.load(o + s), x2 = v128.load(o + 2 * s), x3 = v128.load(o + 3 * s);
-        v128.store(dst, v128.shuffle<f64>(x0, x1, 0, 2));
-        v128.store(dst, v128.shuffle<f64>(x2, x3, 0, 2), 16);
-        v128.store(dst, v128.shuffle<f64>(x0, x1, 1, 3), 32);
-        v128.store(dst, v128.shuffle<f64>(x2, x3, 1, 3), 48);
-        dst += 64;
+        const x0 = v128.load(o), x1 = v128.load(o + s), x2 = v128.load(o + 2 * s);
+        v128.store(dst, v128.shuffle<f64>(x0, x0, 0, 0));
+        v128.store(dst, v128.shuffle<f64>(x1, x1, 0, 0), 16);
+        v128.store(dst, v128.shuffle<f64>(x2, x2, 0, 0), 32);
+        v128.store(dst, v128.shuffle<f64>(x0, x0, 1, 1), 48);
+        v128.store(dst, v128.shuffle<f64>(x1, x1, 1, 1), 64);
+        v128.store(dst, v128.shuffle<f64>(x2, x2, 1, 1), 80);
+        dst += 6 * SPLAT;
       }
     }
     for (; p < kc; p++) {
-      for (let r: u32 = 0; r < MR; r++) {
-        store<f64>(dst, r < rows ? load<f64>(src + r * s + (p << 3)) : 0);
-        dst += 8;
+      for (let r: u32 = 0; r < MR64; r++) {
+        v128.store(dst, f64x2.splat(r < rows ? load<f64>(src + r * s + (p << 3)) : 0));
+        dst += SPLAT;
       }
     }
   }
 }
 
-/** Packs rows [p0, p0+kc) x columns [j0, j0+nc) of B into 4-column panels: panel, then k, then column. */
+/**
+ * Packs rows [p0, p0+kc) x columns [j0, j0+nc) of B into NR64-column panels: panel, then k, then
+ * column. Two rows of B at a time, read along the rows, so each panel's two rows are written
+ * as one run of 96 bytes (walking down B's columns instead strides by whole rows through the
+ * caches).
+ */
 function packB64(b: u32, ldb: u32, p0: u32, j0: u32, kc: u32, nc: u32): void {
-  let dst = packB;
-  for (let jr: u32 = 0; jr < nc; jr += 4) {
-    const cols = min(4, nc - jr);
-    for (let p: u32 = 0; p < kc; p++) {
-      const src = b + (((p0 + p) * ldb + j0 + jr) << 3);
-      if (cols == 4) {
-        v128.store(dst, v128.load(src));
-        v128.store(dst, v128.load(src, 16), 16);
-      } else {
-        for (let c: u32 = 0; c < 4; c++) store<f64>(dst + (c << 3), c < cols ? load<f64>(src + (c << 3)) : 0);
-      }
-      dst += 32;
+  const full = nc - nc % NR64;
+  const s = ldb << 3;
+  const panel = kc * NR64 * 8; // bytes of one packed panel
+  let p: u32 = 0;
+  for (; p + 2 <= kc; p += 2) {
+    const src = b + (((p0 + p) * ldb + j0) << 3);
+    let dst = packB + p * NR64 * 8;
+    for (let jr: u32 = 0; jr < full; jr += NR64) {
+      const o = src + (jr << 3);
+      v128.store(dst, v128.load(o));
+      v128.store(dst, v128.load(o, 16), 16);
+      v128.store(dst, v128.load(o, 32), 32);
+      v128.store(dst, v128.load(o + s), 48);
+      v128.store(dst, v128.load(o + s, 16), 64);
+      v128.store(dst, v128.load(o + s, 32), 80);
+      dst += panel;
+    }
+  }
+  for (; p < kc; p++) {
+    const src = b + (((p0 + p) * ldb + j0) << 3);
+    let dst = packB + p * NR64 * 8;
+    for (let jr: u32 = 0; jr < full; jr += NR64) {
+      const o = src + (jr << 3);
+      v128.store(dst, v128.load(o));
+      v128.store(dst, v128.load(o, 16), 16);
+      v128.store(dst, v128.load(o, 32), 32);
+      dst += panel;
+    }
+  }
+  if (full < nc) {
+    // the last, partial panel, padded with zeros
+    const cols = nc - full;
+    let dst = packB + full * (kc << 3);
+    for (p = 0; p < kc; p++) {
+      const src = b + (((p0 + p) * ldb + j0 + full) << 3);
+      for (let c: u32 = 0; c < NR64; c++) store<f64>(dst + (c << 3), c < cols ? load<f64>(src + (c << 3)) : 0);
+      dst += NR64 * 8;
     }
   }
 }
 
-/** C[0:4, 0:4] += Apanel * Bpanel over kc (-= when `negate`); c points at the tile, ldc in elements. */
+/** C[0:3, 0:6] += Apanel * Bpanel over kc (-= when `negate`); c points at the tile, ldc in elements. */
 function kernel64(kc: u32, ap: u32, bp: u32, c: u32, ldc: u32, negate: bool): void {
-  let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
-  let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-  let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
-  let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-  // the loop counts with the A pointer itself: one induction variable fewer per step
-  const aEnd = ap + kc * 32;
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c02 = f64x2.splat(0);
+  let c10 = f64x2.splat(0), c11 = f64x2.splat(0), c12 = f64x2.splat(0);
+  let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c22 = f64x2.splat(0);
+  const aEnd = ap + kc * MR64 * SPLAT;
   while (ap < aEnd) {
-    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
-    const a0 = v128.load64_splat(ap), a1 = v128.load64_splat(ap, 8);
-    const a2 = v128.load64_splat(ap, 16), a3 = v128.load64_splat(ap, 24);
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16), b2 = v128.load(bp, 32);
+    const a0 = v128.load(ap), a1 = v128.load(ap, 16), a2 = v128.load(ap, 32);
     c00 = madd64(a0, b0, c00);
     c01 = madd64(a0, b1, c01);
+    c02 = madd64(a0, b2, c02);
     c10 = madd64(a1, b0, c10);
     c11 = madd64(a1, b1, c11);
+    c12 = madd64(a1, b2, c12);
     c20 = madd64(a2, b0, c20);
     c21 = madd64(a2, b1, c21);
-    c30 = madd64(a3, b0, c30);
-    c31 = madd64(a3, b1, c31);
-    ap += 32;
-    bp += 32;
+    c22 = madd64(a2, b2, c22);
+    ap += MR64 * SPLAT;
+    bp += NR64 * 8;
   }
   if (negate) {
-    c00 = f64x2.neg(c00); c01 = f64x2.neg(c01);
-    c10 = f64x2.neg(c10); c11 = f64x2.neg(c11);
-    c20 = f64x2.neg(c20); c21 = f64x2.neg(c21);
-    c30 = f64x2.neg(c30); c31 = f64x2.neg(c31);
+    c00 = f64x2.neg(c00); c01 = f64x2.neg(c01); c02 = f64x2.neg(c02);
+    c10 = f64x2.neg(c10); c11 = f64x2.neg(c11); c12 = f64x2.neg(c12);
+    c20 = f64x2.neg(c20); c21 = f64x2.neg(c21); c22 = f64x2.neg(c22);
   }
   const r = ldc << 3;
   v128.store(c, f64x2.add(v128.load(c), c00));
   v128.store(c, f64x2.add(v128.load(c, 16), c01), 16);
+  v128.store(c, f64x2.add(v128.load(c, 32), c02), 32);
   v128.store(c + r, f64x2.add(v128.load(c + r), c10));
   v128.store(c + r, f64x2.add(v128.load(c + r, 16), c11), 16);
+  v128.store(c + r, f64x2.add(v128.load(c + r, 32), c12), 32);
   v128.store(c + 2 * r, f64x2.add(v128.load(c + 2 * r), c20));
   v128.store(c + 2 * r, f64x2.add(v128.load(c + 2 * r, 16), c21), 16);
-  v128.store(c + 3 * r, f64x2.add(v128.load(c + 3 * r), c30));
-  v128.store(c + 3 * r, f64x2.add(v128.load(c + 3 * r, 16), c31), 16);
+  v128.store(c + 2 * r, f64x2.add(v128.load(c + 2 * r, 32), c22), 32);
 }
 
 export function matmulF64(a: u32, b: u32, c: u32, m: u32, k: u32, n: u32): void {
@@ -159,24 +196,24 @@ export function gemm64(m: u32, n: u32, k: u32, a: u32, lda: u32, b: u32, ldb: u3
     for (let pc: u32 = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       packB64(b, ldb, pc, jc, kc, nc);
-      for (let ic: u32 = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
+      for (let ic: u32 = 0; ic < m; ic += MC64) {
+        const mc = min(MC64, m - ic);
         packA64(a, lda, ic, pc, mc, kc);
-        for (let jr: u32 = 0; jr < nc; jr += 4) {
-          const cols = min(4, nc - jr);
+        for (let jr: u32 = 0; jr < nc; jr += NR64) {
+          const cols = min(NR64, nc - jr);
           const bp = packB + jr * kc * 8;
-          for (let ir: u32 = 0; ir < mc; ir += MR) {
-            const rows = min(MR, mc - ir);
-            const ap = packA + ir * kc * 8;
+          for (let ir: u32 = 0; ir < mc; ir += MR64) {
+            const rows = min(MR64, mc - ir);
+            const ap = packA + ir * kc * SPLAT;
             const ct = c + (((ic + ir) * ldc + jc + jr) << 3);
-            if (rows == MR && cols == 4) kernel64(kc, ap, bp, ct, ldc, negate);
+            if (rows == MR64 && cols == NR64) kernel64(kc, ap, bp, ct, ldc, negate);
             else {
-              memory.fill(edge, 0, 4 * 4 * 8);
-              kernel64(kc, ap, bp, edge, 4, negate);
+              memory.fill(edge, 0, MR64 * NR64 * 8);
+              kernel64(kc, ap, bp, edge, NR64, negate);
               for (let i: u32 = 0; i < rows; i++) {
                 for (let j: u32 = 0; j < cols; j++) {
                   const o = ct + ((i * ldc + j) << 3);
-                  store<f64>(o, load<f64>(o) + load<f64>(edge + ((i * 4 + j) << 3)));
+                  store<f64>(o, load<f64>(o) + load<f64>(edge + ((i * NR64 + j) << 3)));
                 }
               }
             }
