@@ -1,9 +1,11 @@
 // Dense matrix product C = A * B (row-major), f64 and f32: blocked for the caches, with A and B
 // packed into panels so the inner kernel reads both sequentially, and a register-tiled SIMD
-// micro-kernel that keeps its block of C in vector accumulators: 3 x 6 for f64 (nine), 4 x 8 for
-// f32 (eight). Edges are packed with zeros and written back partially.
+// micro-kernel that keeps its block of C in vector accumulators: 3 x 6 for f64 (nine; 4 x 4, eight,
+// in the build without relaxed SIMD), 4 x 8 for f32 (eight). Edges are packed with zeros and
+// written back partially.
 //
-// A is packed with every element already splatted across a vector, so the kernels read it with
+// A is packed with every element already splatted across a vector (except for the 4 x 4 f64
+// tiles, which use `load64_splat` on compact panels), so the kernels read it with
 // plain vector loads whose offsets fold into the address: V8 (11.3) computes the address of each
 // offset `load*_splat` with an extra `lea`. The kernels stay one k step per iteration, and the
 // tiles are bounded by registers: V8 issues all of an iteration's loads before its multiply-adds,
@@ -25,12 +27,16 @@ import { allocPinned, freeBlock } from "../heap/alloc";
 }
 
 const MR: u32 = 4; // rows of an f32 micro-tile
-const MR64: u32 = 3; // rows of an f64 micro-tile
-const NR64: u32 = 6; // columns of an f64 micro-tile
 const SPLAT: u32 = 16; // bytes of one packed element of A (a whole vector)
+// f64 tiles are 3 x 6 with fused multiply-adds; with a separate multiply its temporary makes 16
+// registers, one accumulator goes to the stack, and 4 x 4 tiles on compact panels are faster
+const WIDE64: bool = ASC_FEATURE_RELAXED_SIMD;
+const MR64: u32 = WIDE64 ? 3 : 4; // rows of an f64 micro-tile
+const NR64: u32 = WIDE64 ? 6 : 4; // columns of an f64 micro-tile
+const A64: u32 = WIDE64 ? SPLAT : 8; // bytes of one packed element of A (f64)
 const KC: u32 = 384; // depth of a packed panel
 const MC: u32 = 32; // rows of A packed at once (f32)
-const MC64: u32 = 30; // the same for f64, a multiple of MR64
+const MC64: u32 = WIDE64 ? 30 : 32; // the same for f64, a multiple of MR64
 const NC: u32 = 1024; // columns of B packed at once
 
 // scratch panels, kept between products
@@ -60,7 +66,7 @@ function scratch(bytesA: u32, bytesB: u32): bool {
  * Packs rows [i0, i0+mc) x columns [p0, p0+kc) of A into MR64-row panels: panel, then k, then
  * row, each element splatted across a vector.
  */
-function packA64(a: u32, lda: u32, i0: u32, p0: u32, mc: u32, kc: u32): void {
+function packA64x3(a: u32, lda: u32, i0: u32, p0: u32, mc: u32, kc: u32): void {
   let dst = packA;
   const s = lda << 3;
   for (let ir: u32 = 0; ir < mc; ir += MR64) {
@@ -96,7 +102,7 @@ function packA64(a: u32, lda: u32, i0: u32, p0: u32, mc: u32, kc: u32): void {
  * as one run of 96 bytes (walking down B's columns instead strides by whole rows through the
  * caches).
  */
-function packB64(b: u32, ldb: u32, p0: u32, j0: u32, kc: u32, nc: u32): void {
+function packB64x6(b: u32, ldb: u32, p0: u32, j0: u32, kc: u32, nc: u32): void {
   const full = nc - nc % NR64;
   const s = ldb << 3;
   const panel = kc * NR64 * 8; // bytes of one packed panel
@@ -139,7 +145,7 @@ function packB64(b: u32, ldb: u32, p0: u32, j0: u32, kc: u32, nc: u32): void {
 }
 
 /** C[0:3, 0:6] += Apanel * Bpanel over kc (-= when `negate`); c points at the tile, ldc in elements. */
-function kernel64(kc: u32, ap: u32, bp: u32, c: u32, ldc: u32, negate: bool): void {
+function kernel64x3x6(kc: u32, ap: u32, bp: u32, c: u32, ldc: u32, negate: bool): void {
   let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c02 = f64x2.splat(0);
   let c10 = f64x2.splat(0), c11 = f64x2.splat(0), c12 = f64x2.splat(0);
   let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c22 = f64x2.splat(0);
@@ -176,6 +182,99 @@ function kernel64(kc: u32, ap: u32, bp: u32, c: u32, ldc: u32, negate: bool): vo
   v128.store(c + 2 * r, f64x2.add(v128.load(c + 2 * r, 32), c22), 32);
 }
 
+/** Packs rows [i0, i0+mc) x columns [p0, p0+kc) of A into 4-row panels: panel, then k, then row. */
+function packA64x4(a: u32, lda: u32, i0: u32, p0: u32, mc: u32, kc: u32): void {
+  let dst = packA;
+  const s = lda << 3;
+  for (let ir: u32 = 0; ir < mc; ir += 4) {
+    const rows = min(4, mc - ir);
+    const src = a + (((i0 + ir) * lda + p0) << 3);
+    let p: u32 = 0;
+    if (rows == 4) {
+      // two columns at a time: a 4 x 2 block read as rows, written transposed
+      for (; p + 2 <= kc; p += 2) {
+        const o = src + (p << 3);
+        const x0 = v128.load(o), x1 = v128.load(o + s), x2 = v128.load(o + 2 * s), x3 = v128.load(o + 3 * s);
+        v128.store(dst, v128.shuffle<f64>(x0, x1, 0, 2));
+        v128.store(dst, v128.shuffle<f64>(x2, x3, 0, 2), 16);
+        v128.store(dst, v128.shuffle<f64>(x0, x1, 1, 3), 32);
+        v128.store(dst, v128.shuffle<f64>(x2, x3, 1, 3), 48);
+        dst += 64;
+      }
+    }
+    for (; p < kc; p++) {
+      for (let r: u32 = 0; r < 4; r++) {
+        store<f64>(dst, r < rows ? load<f64>(src + r * s + (p << 3)) : 0);
+        dst += 8;
+      }
+    }
+  }
+}
+
+/** Packs rows [p0, p0+kc) x columns [j0, j0+nc) of B into 4-column panels: panel, then k, then column. */
+function packB64x4(b: u32, ldb: u32, p0: u32, j0: u32, kc: u32, nc: u32): void {
+  let dst = packB;
+  for (let jr: u32 = 0; jr < nc; jr += 4) {
+    const cols = min(4, nc - jr);
+    for (let p: u32 = 0; p < kc; p++) {
+      const src = b + (((p0 + p) * ldb + j0 + jr) << 3);
+      if (cols == 4) {
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+      } else {
+        for (let c: u32 = 0; c < 4; c++) store<f64>(dst + (c << 3), c < cols ? load<f64>(src + (c << 3)) : 0);
+      }
+      dst += 32;
+    }
+  }
+}
+
+/** C[0:4, 0:4] += Apanel * Bpanel over kc (-= when `negate`); c points at the tile, ldc in elements. */
+function kernel64x4(kc: u32, ap: u32, bp: u32, c: u32, ldc: u32, negate: bool): void {
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
+  let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+  let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
+  let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+  // the loop counts with the A pointer itself: one induction variable fewer per step
+  const aEnd = ap + kc * 32;
+  while (ap < aEnd) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    const a0 = v128.load64_splat(ap), a1 = v128.load64_splat(ap, 8);
+    const a2 = v128.load64_splat(ap, 16), a3 = v128.load64_splat(ap, 24);
+    c00 = madd64(a0, b0, c00);
+    c01 = madd64(a0, b1, c01);
+    c10 = madd64(a1, b0, c10);
+    c11 = madd64(a1, b1, c11);
+    c20 = madd64(a2, b0, c20);
+    c21 = madd64(a2, b1, c21);
+    c30 = madd64(a3, b0, c30);
+    c31 = madd64(a3, b1, c31);
+    ap += 32;
+    bp += 32;
+  }
+  if (negate) {
+    c00 = f64x2.neg(c00); c01 = f64x2.neg(c01);
+    c10 = f64x2.neg(c10); c11 = f64x2.neg(c11);
+    c20 = f64x2.neg(c20); c21 = f64x2.neg(c21);
+    c30 = f64x2.neg(c30); c31 = f64x2.neg(c31);
+  }
+  const r = ldc << 3;
+  v128.store(c, f64x2.add(v128.load(c), c00));
+  v128.store(c, f64x2.add(v128.load(c, 16), c01), 16);
+  v128.store(c + r, f64x2.add(v128.load(c + r), c10));
+  v128.store(c + r, f64x2.add(v128.load(c + r, 16), c11), 16);
+  v128.store(c + 2 * r, f64x2.add(v128.load(c + 2 * r), c20));
+  v128.store(c + 2 * r, f64x2.add(v128.load(c + 2 * r, 16), c21), 16);
+  v128.store(c + 3 * r, f64x2.add(v128.load(c + 3 * r), c30));
+  v128.store(c + 3 * r, f64x2.add(v128.load(c + 3 * r, 16), c31), 16);
+}
+
+// @ts-ignore: decorator
+@inline function kernel64(kc: u32, ap: u32, bp: u32, c: u32, ldc: u32, negate: bool): void {
+  if (WIDE64) kernel64x3x6(kc, ap, bp, c, ldc, negate);
+  else kernel64x4(kc, ap, bp, c, ldc, negate);
+}
+
 export function matmulF64(a: u32, b: u32, c: u32, m: u32, k: u32, n: u32): void {
   memory.fill(c, 0, (m * n) << 3);
   gemm64(m, n, k, a, k, b, n, c, n, false);
@@ -195,16 +294,18 @@ export function gemm64(m: u32, n: u32, k: u32, a: u32, lda: u32, b: u32, ldb: u3
     const nc = min(NC, n - jc);
     for (let pc: u32 = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
-      packB64(b, ldb, pc, jc, kc, nc);
+      if (WIDE64) packB64x6(b, ldb, pc, jc, kc, nc);
+      else packB64x4(b, ldb, pc, jc, kc, nc);
       for (let ic: u32 = 0; ic < m; ic += MC64) {
         const mc = min(MC64, m - ic);
-        packA64(a, lda, ic, pc, mc, kc);
+        if (WIDE64) packA64x3(a, lda, ic, pc, mc, kc);
+        else packA64x4(a, lda, ic, pc, mc, kc);
         for (let jr: u32 = 0; jr < nc; jr += NR64) {
           const cols = min(NR64, nc - jr);
           const bp = packB + jr * kc * 8;
           for (let ir: u32 = 0; ir < mc; ir += MR64) {
             const rows = min(MR64, mc - ir);
-            const ap = packA + ir * kc * SPLAT;
+            const ap = packA + ir * kc * A64;
             const ct = c + (((ic + ir) * ldc + jc + jr) << 3);
             if (rows == MR64 && cols == NR64) kernel64(kc, ap, bp, ct, ldc, negate);
             else {
