@@ -82,7 +82,8 @@ abstract class Metric {
   }
 
   private find(labels: LabelValues): number {
-    const key = labels.length === 1 ? labels[0] : labels.join("\u0000");
+    // JSON keeps two series apart whatever their values hold (a join could make one key of both)
+    const key = labels.length === 1 ? labels[0] : JSON.stringify(labels);
     let i = this.positions.get(key);
     if (i === undefined) {
       i = this.labelSets.length;
