@@ -128,6 +128,22 @@ describe("calls between compiled functions", () => {
     }
   });
 
+  it("pause in the middle of a compiled recursion and go on from there in the interpreter", async () => {
+    // fib(32) makes 7 million calls, one step each: the run returns to the host every 4 million
+    // steps (a slice), at a call with the callee's frame pushed and compiled callers under it
+    const compiled = await agree(`
+      func fib(n) {
+        if n < 2 { return n }
+        return fib(n - 1) + fib(n - 2)
+      }
+      func twice(n) { return fib(n) * 2 }
+      print(twice(32))
+    `);
+    expect(compiled.stdout).toBe("4356618\n");
+    // the program's own first frame starts interpreted; fib and twice are compiled
+    expect(compiled.stats.compiled).toBe(2);
+  }, 60_000);
+
   it("keep what a caller holds alive through collections in its callees", async () => {
     const compiled = await agree(
       `
