@@ -386,7 +386,7 @@ export {
   jitArith, jitLess, jitEqual, jitGetIndex, jitSetIndex, jitGetField, jitSetField, jitBuiltin, jitConcat, jitNewList,
   jitIterPrep, jitIterNext, jitSafePoint, jitCallee,
 } from "./vm/jit-helpers";
-export { fuel, frameCount, frameLimit, regsEnd, globals as globalsBase, protos } from "./vm/state";
+export { fuel, frameCount, frameEnd, frames, regsEnd, globals as globalsBase, protos } from "./vm/state";
 export { regionDepth, collectRequested } from "./heap/alloc";
 export { jitExitPc } from "./vm/jit-entry";
 

@@ -281,8 +281,13 @@ function safePoint(fr: u32, pc: u32, mayEnter: bool = true): u32 {
   return GO_ON;
 }
 
-/** A safe point of compiled code (a loop's back edge, or a call it makes): GO_ON, PAUSE or FAILED. */
+/**
+ * A safe point of compiled code (a loop's back edge, or a call it makes) in frame `fr`, the top
+ * one: GO_ON, PAUSE or FAILED. Compiled code pushes and pops frames without counting them, so
+ * the count is made right here, where the collector or the interpreter may look at it.
+ */
 export function compiledSafePoint(fr: u32, pc: u32): u32 {
+  setFrameCount((fr - frames) / FRAME_SIZE + 1);
   return safePoint(fr, pc, false);
 }
 

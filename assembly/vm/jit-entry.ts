@@ -27,6 +27,13 @@ export const K_PAUSED: u32 = 4;
 /** An instruction at jitExitPc raised the fault now set; the top frame's pc is past it. */
 export const K_FAULT: u32 = 5;
 
+/**
+ * What a compiled function's body returns to a compiled caller when it stopped before returning,
+ * or'ed with the kind (no value has these bits: its top 16 are ones). A value it returns is the
+ * result itself; the module's entry from the interpreter turns either into a kind.
+ */
+export const STOPPED: u64 = 0xFFFF_0000_0000_0000;
+
 /** The instruction where compiled code stopped on a fault. */
 export let jitExitPc: u32 = 0;
 

@@ -65,6 +65,16 @@ export let frameCap: u32 = 0;
 export let frameCount: u32 = 0;
 /** min(maxDepth, frameCap): a call at or past it takes the slow path. */
 export let frameLimit: u32 = 0;
+/**
+ * The address of the frame record at depth frameLimit: compiled code, which does not count its
+ * frames as it goes (see compiledSafePoint), pushes a frame only below it.
+ */
+export let frameEnd: u32 = 0;
+
+function limitFrames(): void {
+  frameLimit = min(maxDepth, frameCap);
+  frameEnd = frames + frameLimit * FRAME_SIZE;
+}
 
 // limits
 export let maxDepth: u32 = 10000;
@@ -87,7 +97,7 @@ let stepsBefore: i64 = 0;
 
 export function setMaxDepth(n: u32): void {
   maxDepth = n;
-  frameLimit = min(maxDepth, frameCap);
+  limitFrames();
 }
 export function setBudget(n: i64): void {
   budget = n;
@@ -187,7 +197,7 @@ export function loadStacks(f: u32): void {
   frameCap = load<u32>(f, FB_FRAMECAP);
   frames = framesBlock + HEADER;
   frameCount = load<u32>(f, FB_DEPTH);
-  frameLimit = min(maxDepth, frameCap);
+  limitFrames();
 }
 
 /** No fiber runs: empty stacks, so nothing reads a stale one. */
@@ -201,6 +211,7 @@ export function clearStacks(): void {
   frames = 0;
   frameCount = 0;
   frameLimit = 0;
+  frameEnd = 0;
 }
 
 export function addProto(): u32 {
@@ -268,7 +279,7 @@ export function ensureFrames(n: u32): bool {
   framesBlock = fresh;
   frames = framesBlock + HEADER;
   frameCap = cap;
-  frameLimit = min(maxDepth, frameCap);
+  limitFrames();
   return true;
 }
 

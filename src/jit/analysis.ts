@@ -345,3 +345,14 @@ function liveness(instructions: Instruction[], index: Map<number, number>, f: Fu
   }
   return live;
 }
+
+/** How many instructions the function's code holds (its size as the compiled tier's goals count it). */
+export function instructionCount(f: FunctionProto): number {
+  let n = 0;
+  for (let at = 0; at < f.code.length; n++) {
+    const ins = decodeAt(f.code, at);
+    if (!ins) return n;
+    at += ins.size;
+  }
+  return n;
+}

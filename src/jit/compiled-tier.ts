@@ -7,7 +7,7 @@ import type { CoreExports } from "../runtime/core.js";
 import { binaryenNow, loadBinaryen } from "./binaryen-loader.js";
 import { compileToBytes } from "./compile-job.js";
 import { type CompileResult, type CompilerThread, compilerStarted, compilerThread } from "./compiler-thread.js";
-import { CORE_FUNCTIONS, CORE_GLOBALS, ENTRY } from "./emit.js";
+import { BODY, CORE_FUNCTIONS, CORE_GLOBALS, ENTRY } from "./emit.js";
 
 export type JitMode = "off" | "on" | "eager";
 
@@ -125,11 +125,12 @@ export class CompiledTier {
     return this.instantiate(module);
   }
 
-  /** The module's function in a new slot of the VM's table. */
+  /** The module's entry in a new slot of the VM's table, its body in the next (which compiled callers call). */
   private instantiate(module: WebAssembly.Module): number {
     const instance = new WebAssembly.Instance(module, this.imports);
-    const slot = this.core.table.grow(1);
+    const slot = this.core.table.grow(2);
     this.core.table.set(slot, instance.exports[ENTRY] as () => number);
+    this.core.table.set(slot + 1, instance.exports[BODY] as () => bigint);
     this.stats.compiled++;
     return slot;
   }

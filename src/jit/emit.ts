@@ -18,31 +18,44 @@ import type { Binaryen } from "./binaryen-loader.js";
 type Module = InstanceType<Binaryen["Module"]>;
 type Expr = number;
 
-/** The name a compiled module exports its function under. */
+/** The name a compiled module exports its entry from the interpreter under: `(frame, entry) -> kind`. */
 export const ENTRY = "run";
+/**
+ * The name of the function's body, which compiled callers call directly:
+ * `(frame, entry, fuel, argument bits as f64...) -> (value bits, or STOPPED | kind; fuel)`. The
+ * budget's fuel goes in and out in registers; when the body stops, the core's `fuel` has it.
+ * Its table slot is the entry's plus one.
+ */
+export const BODY = "body";
 
-// fixed locals: the two parameters, then scratch
+// the body's parameters: the frame, the entry, the fuel, then one per parameter of the function
 const FR = 0;
 const ENTRY_ID = 1;
-const BASE = 2;
-const CODE = 3;
-const FUEL = 4;
-const KIND = 5;
-const AT = 6;
-const OSR = 7;
-const T1 = 8;
-const T2 = 9;
-const P = 10;
-const Q = 11;
-const F1 = 12;
-const NF = 13;
-const PROTO = 14;
-const COND = 15;
-const KBASE = 16;
-const LABEL = 17;
-/** A number just computed, on its way to its register (see setNumber). */
-const OUT = 18;
-const FIRST_REGISTER_LOCAL = 19;
+const FUEL = 2;
+const FIRST_ARG = 3;
+
+/** The scratch locals, after the parameters. */
+const SCRATCH = [
+  ["BASE", "i32"],
+  ["KIND", "i32"],
+  ["AT", "i32"],
+  ["OSR", "i32"],
+  ["T1", "i64"],
+  ["T2", "i64"],
+  ["P", "i32"],
+  ["Q", "i32"],
+  ["F1", "f64"],
+  ["NF", "i32"],
+  ["PROTO", "i32"],
+  ["COND", "i32"],
+  ["KBASE", "i32"],
+  ["LABEL", "i32"],
+  // a number just computed, on its way to its register (see setNumber)
+  ["OUT", "f64"],
+  // what a body called returns
+  ["RESULT", "pair"],
+] as const;
+type ScratchName = (typeof SCRATCH)[number][0];
 
 const SQRT = BUILTIN_ID.get("sqrt");
 const ABS = BUILTIN_ID.get("abs");
@@ -75,7 +88,8 @@ export const CORE_FUNCTIONS: readonly [string, ("i32" | "i64")[], "i32" | "i64"]
 export const CORE_GLOBALS: readonly [string, "i32" | "i64"][] = [
   ["fuel", "i64"],
   ["frameCount", "i32"],
-  ["frameLimit", "i32"],
+  ["frames", "i32"],
+  ["frameEnd", "i32"],
   ["regsEnd", "i32"],
   ["globalsBase", "i32"],
   ["protos", "i32"],
@@ -88,6 +102,16 @@ const CANONICAL_NAN = 0x7ff8_0000_0000_0000n;
 const SAFE_GO_ON = 0;
 const SAFE_PAUSE = 1;
 
+/** The body's parameters: the frame, the entry, the fuel, and each argument's bits as a double. */
+export function bodyType(binaryen: Binaryen, nparams: number): number {
+  return binaryen.createType([binaryen.i32, binaryen.i32, binaryen.i64, ...Array.from({ length: nparams }, () => binaryen.f64)]);
+}
+
+/** The body's results: the value (or STOPPED | kind) and the fuel. */
+function bodyResult(binaryen: Binaryen): number {
+  return binaryen.createType([binaryen.i64, binaryen.i64]);
+}
+
 /** Builds the module for one function; throws on anything it cannot express (the caller gives up on it). */
 export function emitFunction(binaryen: Binaryen, f: FunctionProto, shape: FunctionShape, constantAt: (k: number) => number | string): Uint8Array {
   const m = new binaryen.Module();
@@ -97,42 +121,26 @@ export function emitFunction(binaryen: Binaryen, f: FunctionProto, shape: Functi
         binaryen.Features.NontrappingFPToInt |
         binaryen.Features.MutableGlobals |
         binaryen.Features.SignExt |
-        binaryen.Features.BulkMemory,
+        binaryen.Features.BulkMemory |
+        binaryen.Features.Multivalue,
     );
     m.setMemory(0, -1, null, [], false, false, "mem");
     m.addMemoryImport("mem", "core", "memory");
     m.addTableImport("table", "core", "table");
     const emitter = new FunctionEmitter(binaryen, m, f, shape, constantAt);
     const body = emitter.body();
+    const run = emitter.entryFromInterpreter();
     // only what the code uses is imported (a pass removing the rest took a seventh of the time)
-    const type = (t: "i32" | "i64") => (t === "i32" ? binaryen.i32 : binaryen.i64);
+    const type = (t: "i32" | "i64" | "f64" | "pair") =>
+      t === "i32" ? binaryen.i32 : t === "i64" ? binaryen.i64 : t === "f64" ? binaryen.f64 : bodyResult(binaryen);
     for (const [name, t] of CORE_GLOBALS) if (emitter.used.has(name)) m.addGlobalImport(name, "core", name, type(t), true);
     for (const [name, params, result] of CORE_FUNCTIONS)
       if (emitter.used.has(name)) m.addFunctionImport(name, "core", name, binaryen.createType(params.map(type)), type(result));
-    const vars = [
-      ...[
-        binaryen.i32,
-        binaryen.i32,
-        binaryen.i64,
-        binaryen.i32,
-        binaryen.i32,
-        binaryen.i32,
-        binaryen.i64,
-        binaryen.i64,
-        binaryen.i32,
-        binaryen.i32,
-        binaryen.f64,
-        binaryen.i32,
-        binaryen.i32,
-        binaryen.i32,
-        binaryen.i32,
-        binaryen.i32,
-        binaryen.f64,
-      ],
-      ...shape.numeric.filter((n) => n).map(() => binaryen.f64),
-    ];
-    m.addFunction(ENTRY, binaryen.createType([binaryen.i32, binaryen.i32]), binaryen.i32, vars, body);
+    const vars = [...SCRATCH.map(([, t]) => type(t)), ...emitter.registerLocals().map(() => binaryen.f64)];
+    m.addFunction(BODY, bodyType(binaryen, f.nparams), bodyResult(binaryen), vars, body);
+    m.addFunction(ENTRY, binaryen.createType([binaryen.i32, binaryen.i32]), binaryen.i32, [binaryen.i32, bodyResult(binaryen), binaryen.f64], run);
     m.addFunctionExport(ENTRY, ENTRY);
+    m.addFunctionExport(BODY, BODY);
     // no optimising passes: the engine's optimising compiler does that work on the module anyway
     // (measured: the same speed at a quarter of the compile time)
     return m.emitBinary();
@@ -160,10 +168,53 @@ class FunctionEmitter {
     this.i64 = b.i64;
     this.f64 = b.f64;
     this.none = b.none;
-    let next = FIRST_REGISTER_LOCAL;
+    const first = FIRST_ARG + f.nparams;
+    const scratch = Object.fromEntries(SCRATCH.map(([name], k) => [name, first + k])) as Record<ScratchName, number>;
+    this.BASE = scratch.BASE;
+    this.FUEL = FUEL;
+    this.RESULT = scratch.RESULT;
+    this.KIND = scratch.KIND;
+    this.AT = scratch.AT;
+    this.OSR = scratch.OSR;
+    this.T1 = scratch.T1;
+    this.T2 = scratch.T2;
+    this.P = scratch.P;
+    this.Q = scratch.Q;
+    this.F1 = scratch.F1;
+    this.NF = scratch.NF;
+    this.PROTO = scratch.PROTO;
+    this.COND = scratch.COND;
+    this.KBASE = scratch.KBASE;
+    this.LABEL = scratch.LABEL;
+    this.OUT = scratch.OUT;
+    // a numeric parameter lives in the body's own parameter; other numeric registers after the scratch
+    let next = first + SCRATCH.length;
     shape.numeric.forEach((n, r) => {
-      if (n) this.local.set(r, next++);
+      if (n) this.local.set(r, r < f.nparams ? FIRST_ARG + r : next++);
     });
+  }
+
+  private readonly BASE: number;
+  private readonly FUEL: number;
+  private readonly KIND: number;
+  private readonly AT: number;
+  private readonly OSR: number;
+  private readonly T1: number;
+  private readonly T2: number;
+  private readonly P: number;
+  private readonly Q: number;
+  private readonly F1: number;
+  private readonly NF: number;
+  private readonly PROTO: number;
+  private readonly COND: number;
+  private readonly KBASE: number;
+  private readonly LABEL: number;
+  private readonly OUT: number;
+  private readonly RESULT: number;
+
+  /** The numeric registers that need a local past the parameters. */
+  registerLocals(): number[] {
+    return [...this.local.keys()].filter((r) => r >= this.f.nparams);
   }
 
   /** The core's functions and globals the code uses, which the module imports. */
@@ -194,7 +245,7 @@ class FunctionEmitter {
     return this.m.local.get(i, t);
   }
   private base(): Expr {
-    return this.get(BASE, this.i32);
+    return this.get(this.BASE, this.i32);
   }
   private isNumeric(r: number): boolean {
     return this.local.has(r);
@@ -204,8 +255,8 @@ class FunctionEmitter {
     const l = this.local.get(r);
     if (l !== undefined) return this.get(l, this.f64);
     const { m } = this;
-    const x = () => this.get(OUT, this.f64);
-    return m.block(null, [m.local.set(OUT, m.f64.load(r * 8, 8, this.base())), m.select(m.f64.eq(x(), x()), x(), this.canonicalNaN())], this.f64);
+    const x = () => this.get(this.OUT, this.f64);
+    return m.block(null, [m.local.set(this.OUT, m.f64.load(r * 8, 8, this.base())), m.select(m.f64.eq(x(), x()), x(), this.canonicalNaN())], this.f64);
   }
   /** Register r's 64 bits. */
   private bits(r: number): Expr {
@@ -236,15 +287,25 @@ class FunctionEmitter {
     return l !== undefined ? this.m.local.set(l, x) : this.m.f64.store(r * 8, 8, this.base(), x);
   }
   /** R[r] = a value; in a numeric register a value that is not a number hands the frame back after this instruction. */
-  private setValue(r: number, v: Expr, next: number): Expr {
+  private setValue(r: number, v: Expr, next: number, canonicalAlready = false): Expr {
     const l = this.local.get(r);
     if (l === undefined) return this.m.i64.store(r * 8, 8, this.base(), v);
     return this.m.block(null, [
-      this.m.local.set(T1, v),
-      this.m.local.set(l, this.m.f64.reinterpret(this.get(T1, this.i64))),
-      this.m.if(this.m.i32.eqz(this.isNumber(this.get(T1, this.i64))), this.exit(L.K_DEOPT, next)),
-      this.canonical(l),
+      this.m.local.set(this.T1, v),
+      this.m.local.set(l, this.m.f64.reinterpret(this.get(this.T1, this.i64))),
+      this.m.if(this.m.i32.eqz(this.isNumber(this.get(this.T1, this.i64))), this.exit(L.K_DEOPT, next)),
+      canonicalAlready ? this.m.nop() : this.canonical(l),
     ]);
+  }
+  /**
+   * A value's bits as a double, a number's NaN made the canonical one: what crosses between
+   * bodies (arguments and results) is canonical, so the side that receives it need not check.
+   */
+  private canonicalBits(bits: Expr, temp = this.OUT): Expr {
+    const { m } = this;
+    const x = () => this.get(temp, this.f64);
+    const nanNumber = m.i32.and(m.f64.ne(x(), x()), this.isNumber(m.i64.reinterpret(x())));
+    return m.block(null, [m.local.set(temp, m.f64.reinterpret(bits)), m.select(nanNumber, this.canonicalNaN(), x())], this.f64);
   }
   private bool(c: Expr): Expr {
     return this.m.select(c, this.word(L.TRUE), this.word(L.FALSE));
@@ -268,16 +329,20 @@ class FunctionEmitter {
     return out;
   }
   private pcAt(offset: number): Expr {
-    return this.m.i32.add(this.get(CODE, this.i32), this.int(offset * 4));
+    return this.m.i32.add(this.code(), this.int(offset * 4));
+  }
+  /** The address of the function's code, read where only a stop needs it. */
+  private code(): Expr {
+    return this.m.i32.load(L.P_CODE, 4, this.get(this.PROTO, this.i32));
   }
   private kbase(): Expr {
     this.usesKbase = true;
-    return this.get(KBASE, this.i32);
+    return this.get(this.KBASE, this.i32);
   }
 
   /** Stops: the interpreter continues at word `at` (for a fault: the fault of instruction `faultAt`). */
   private exit(kind: number, at: number, faultAt?: number): Expr {
-    const parts = [this.m.local.set(KIND, this.int(kind)), this.m.local.set(AT, this.int(at))];
+    const parts = [this.m.local.set(this.KIND, this.int(kind)), this.m.local.set(this.AT, this.int(at))];
     if (faultAt !== undefined) parts.push(this.globalSet("jitExitPc", this.pcAt(faultAt)));
     parts.push(this.m.br("exit"));
     return this.m.block(null, parts);
@@ -321,33 +386,100 @@ class FunctionEmitter {
       relooper.addBranchForSwitch(entry, join, [h + 1], m.block(null, this.osrGuards(h)));
       relooper.addBranch(join, blocks.get(h) as number, 0, m.nop());
     }
-    const refuse = relooper.addBlock(m.return(this.int(L.K_NOT_ENTERED)));
+    const refuse = relooper.addBlock(this.give(this.stopped(this.int(L.K_NOT_ENTERED))));
     relooper.addBranchForSwitch(entry, refuse, [], m.nop());
-    const flow = relooper.renderAndDispose(entry, LABEL);
+    const flow = relooper.renderAndDispose(entry, this.LABEL);
     const prologue = [
-      m.local.set(BASE, m.i32.load(L.FR_BASE, 4, this.get(FR, this.i32))),
-      m.local.set(PROTO, m.i32.load(L.FR_PROTO, 4, this.get(FR, this.i32))),
-      m.local.set(CODE, m.i32.load(L.P_CODE, 4, this.get(PROTO, this.i32))),
-      m.local.set(FUEL, this.globalGet("fuel", this.i64)),
-      m.local.set(OSR, m.i32.ne(this.get(ENTRY_ID, this.i32), this.int(0))),
+      m.local.set(this.BASE, m.i32.load(L.FR_BASE, 4, this.get(FR, this.i32))),
+      m.local.set(this.PROTO, m.i32.load(L.FR_PROTO, 4, this.get(FR, this.i32))),
+      m.local.set(this.OSR, m.i32.ne(this.get(ENTRY_ID, this.i32), this.int(0))),
     ];
-    if (this.usesKbase) prologue.push(m.local.set(KBASE, m.i32.load(L.P_KBASE, 4, this.get(PROTO, this.i32))));
-    // a call's frame holds only what the function reads before writing; joining a loop, all it may use
-    const load = (r: number, l: number) => m.block(null, [m.local.set(l, m.f64.load(r * 8, 8, this.base())), this.canonical(l)]);
-    const atEntry = new Set(this.shape.liveAtEntry);
-    const loads = [...this.local].filter(([r]) => atEntry.has(r)).map(([r, l]) => load(r, l));
-    const more = [...this.local].filter(([r]) => !atEntry.has(r)).map(([r, l]) => load(r, l));
-    prologue.push(...loads);
-    if (more.length > 0) prologue.push(m.if(this.get(OSR, this.i32), m.block(null, more)));
+    if (this.usesKbase) prologue.push(m.local.set(this.KBASE, m.i32.load(L.P_KBASE, 4, this.get(this.PROTO, this.i32))));
+    prologue.push(m.if(this.get(this.OSR, this.i32), m.block(null, this.joiningLoads()), m.block(null, this.callLoads())));
     return m.block(
       null,
       [
         ...prologue,
         m.block("exit", [flow]),
         ...this.flush(),
-        m.i32.store(L.FR_PC, 4, this.get(FR, this.i32), m.i32.add(this.get(CODE, this.i32), m.i32.shl(this.get(AT, this.i32), this.int(2)))),
-        this.globalSet("fuel", this.get(FUEL, this.i64)),
-        m.return(this.get(KIND, this.i32)),
+        this.countFrames(m.i32.add(this.frameIndex(this.get(FR, this.i32)), this.int(1))),
+        m.i32.store(L.FR_PC, 4, this.get(FR, this.i32), m.i32.add(this.code(), m.i32.shl(this.get(this.AT, this.i32), this.int(2)))),
+        this.globalSet("fuel", this.get(this.FUEL, this.i64)),
+        this.give(this.stopped(this.get(this.KIND, this.i32))),
+      ],
+      bodyResult(this.b),
+    );
+  }
+
+  /** The depth of frame record `fr` less one. */
+  private frameIndex(fr: Expr): Expr {
+    return this.m.i32.div_u(this.m.i32.sub(fr, this.globalGet("frames", this.i32)), this.int(L.FRAME_SIZE));
+  }
+
+  /**
+   * Sets the core's frame count. Compiled code pushes and pops frame records without counting
+   * them: the count is made right where the interpreter or the collector looks at it (at a stop,
+   * a return to the interpreter, a safe point).
+   */
+  private countFrames(n: Expr): Expr {
+    return this.globalSet("frameCount", n);
+  }
+
+  /** Returns from the body: a value (or a stop) and the fuel. */
+  private give(value: Expr): Expr {
+    return this.m.return(this.m.tuple.make([value, this.get(this.FUEL, this.i64)]));
+  }
+
+  /** What the body returns when it stops before returning: STOPPED with the kind (see assembly/vm/jit-entry.ts). */
+  private stopped(kind: Expr): Expr {
+    return this.m.i64.or(this.word(L.STOPPED), this.m.i64.extend_u(kind));
+  }
+
+  private loadRegister(r: number, l: number): Expr {
+    return this.m.block(null, [this.m.local.set(l, this.m.f64.load(r * 8, 8, this.base())), this.canonical(l)]);
+  }
+
+  /** Joining a loop: every numeric register from the frame's memory. */
+  private joiningLoads(): Expr[] {
+    return [...this.local].map(([r, l]) => this.loadRegister(r, l));
+  }
+
+  /**
+   * Starting the function: the arguments come as parameters, canonical. A numeric one stays in
+   * its parameter (guarded in entryGuards when read); any other goes to its register in memory,
+   * where the collector sees it. Numeric registers past the parameters that the code
+   * reads before writing come from memory.
+   */
+  private callLoads(): Expr[] {
+    const { m } = this;
+    const out: Expr[] = [];
+    for (let r = 0; r < this.f.nparams; r++) {
+      if (!this.local.has(r)) out.push(m.f64.store(r * 8, 8, this.base(), this.get(FIRST_ARG + r, this.f64)));
+    }
+    for (const r of this.shape.liveAtEntry) if (r >= this.f.nparams) out.push(this.loadRegister(r, this.local.get(r) as number));
+    return out;
+  }
+
+  /**
+   * The module's entry from the interpreter, `(frame, entry) -> kind`: the body with the
+   * arguments from the frame's registers, its value stored in the caller's register.
+   */
+  entryFromInterpreter(): Expr {
+    const { m } = this;
+    const fr = () => this.get(0, this.i32);
+    const base = () => this.get(2, this.i32);
+    const result = (k: number) => m.tuple.extract(this.get(3, bodyResult(this.b)), k);
+    const args = Array.from({ length: this.f.nparams }, (_, r) => this.canonicalBits(m.i64.load(r * 8, 8, base()), 4));
+    return m.block(
+      null,
+      [
+        m.local.set(2, m.i32.load(L.FR_BASE, 4, fr())),
+        m.local.set(3, m.call(BODY, [fr(), this.get(1, this.i32), this.globalGet("fuel", this.i64), ...args], bodyResult(this.b))),
+        m.if(m.i64.ge_u(result(0), this.word(L.STOPPED)), m.return(m.i32.wrap(result(0)))),
+        this.globalSet("fuel", result(1)),
+        this.countFrames(this.frameIndex(fr())),
+        m.i64.store(0, 8, m.i32.sub(base(), this.int(8)), result(0)),
+        m.return(this.int(L.K_RETURNED)),
       ],
       this.i32,
     );
@@ -361,7 +493,7 @@ class FunctionEmitter {
   /** Joining a loop: every numeric register live there must hold a number, else the frame stays interpreted. */
   private osrGuards(header: number): Expr[] {
     return (this.shape.liveAtHeader.get(header) ?? []).map((r) =>
-      this.m.if(this.m.i32.eqz(this.isNumber(this.bits(r))), this.m.return(this.int(L.K_NOT_ENTERED))),
+      this.m.if(this.m.i32.eqz(this.isNumber(this.bits(r))), this.give(this.stopped(this.int(L.K_NOT_ENTERED)))),
     );
   }
 
@@ -389,7 +521,7 @@ class FunctionEmitter {
         relooper.addBranch(from, to, 0, edge(target as number));
         return;
       }
-      relooper.addBranch(from, to, this.get(COND, this.i32), edge(target as number));
+      relooper.addBranch(from, to, this.get(this.COND, this.i32), edge(target as number));
       if (fallthrough !== undefined) relooper.addBranch(from, fallthrough, 0, m.nop());
       return;
     }
@@ -403,9 +535,9 @@ class FunctionEmitter {
   /** A loop's back edge: spends the budget by the jump's length, with a safe point when it runs out. */
   private backEdge(at: number, target: number, offset: number): Expr {
     const { m } = this;
-    const spent = m.i64.lt_s(this.get(FUEL, this.i64), this.word(0n));
+    const spent = m.i64.lt_s(this.get(this.FUEL, this.i64), this.word(0n));
     return m.block(null, [
-      m.local.set(FUEL, m.i64.add(this.get(FUEL, this.i64), this.word(BigInt(offset)))),
+      m.local.set(this.FUEL, m.i64.add(this.get(this.FUEL, this.i64), this.word(BigInt(offset)))),
       m.if(
         this.mayAllocate() ? m.i32.or(spent, this.globalGet("collectRequested", this.i32)) : spent,
         this.safePoint(this.get(FR, this.i32), this.pcAt(target), target, at),
@@ -427,12 +559,12 @@ class FunctionEmitter {
   private safePoint(frame: Expr, pc: Expr, resumeAt: number, faultAt: number): Expr {
     const { m } = this;
     return m.block(null, [
-      this.globalSet("fuel", this.get(FUEL, this.i64)),
-      m.local.set(Q, this.callCore("jitSafePoint", [frame, pc], this.i32)),
-      m.local.set(FUEL, this.globalGet("fuel", this.i64)),
+      this.globalSet("fuel", this.get(this.FUEL, this.i64)),
+      m.local.set(this.Q, this.callCore("jitSafePoint", [frame, pc], this.i32)),
+      m.local.set(this.FUEL, this.globalGet("fuel", this.i64)),
       m.if(
-        m.i32.ne(this.get(Q, this.i32), this.int(SAFE_GO_ON)),
-        m.if(m.i32.eq(this.get(Q, this.i32), this.int(SAFE_PAUSE)), this.exit(L.K_PAUSED, resumeAt), this.exit(L.K_FAULT, resumeAt, faultAt)),
+        m.i32.ne(this.get(this.Q, this.i32), this.int(SAFE_GO_ON)),
+        m.if(m.i32.eq(this.get(this.Q, this.i32), this.int(SAFE_PAUSE)), this.exit(L.K_PAUSED, resumeAt), this.exit(L.K_FAULT, resumeAt, faultAt)),
       ),
     ]);
   }
@@ -501,21 +633,24 @@ class FunctionEmitter {
         return done(this.setValue(o[0], this.bool(this.equality(ins.op === "EQ", o[1], o[2])), next));
       case "LT":
       case "LE":
-        return done(m.block(null, [this.compare(i, ins.op === "LE", o[1], o[2]), this.setValue(o[0], this.bool(this.get(COND, this.i32)), next)]));
+        return done(m.block(null, [this.compare(i, ins.op === "LE", o[1], o[2]), this.setValue(o[0], this.bool(this.get(this.COND, this.i32)), next)]));
       case "JMP":
         return { expr: m.nop(), stops: true };
       case "JMPIF":
       case "JMPIFNOT": {
         const t = this.isNumeric(o[0]) ? this.int(1) : this.truthy(this.bits(o[0]));
-        return { expr: m.local.set(COND, ins.op === "JMPIF" ? t : m.i32.eqz(t)), stops: true };
+        return { expr: m.local.set(this.COND, ins.op === "JMPIF" ? t : m.i32.eqz(t)), stops: true };
       }
       case "JNLT":
       case "JNLE":
-        return { expr: m.block(null, [this.compare(i, ins.op === "JNLE", o[0], o[1]), m.local.set(COND, m.i32.eqz(this.get(COND, this.i32)))]), stops: true };
+        return {
+          expr: m.block(null, [this.compare(i, ins.op === "JNLE", o[0], o[1]), m.local.set(this.COND, m.i32.eqz(this.get(this.COND, this.i32)))]),
+          stops: true,
+        };
       case "JEQ":
       case "JNE": {
         const eq = this.equality(true, o[0], o[1]);
-        return { expr: m.local.set(COND, ins.op === "JEQ" ? eq : m.i32.eqz(eq)), stops: true };
+        return { expr: m.local.set(this.COND, ins.op === "JEQ" ? eq : m.i32.eqz(eq)), stops: true };
       }
       case "JNLTI":
       case "JNLEI":
@@ -523,7 +658,7 @@ class FunctionEmitter {
       case "JNGEI":
         return { expr: this.compareImmediate(i), stops: true };
       case "JGIVEN":
-        return { expr: m.local.set(COND, m.i64.ne(this.bits(o[0]), this.word(L.MISSING))), stops: true };
+        return { expr: m.local.set(this.COND, m.i64.ne(this.bits(o[0]), this.word(L.MISSING))), stops: true };
       case "CALL":
       case "CALLG":
         return done(this.call(i));
@@ -536,18 +671,18 @@ class FunctionEmitter {
         return done(
           m.block(null, [
             ...this.flush(o[1], o[1] + o[2]),
-            m.local.set(T2, this.callCore("jitNewList", [m.i32.add(this.base(), this.int(o[1] * 8)), this.int(o[2])], this.i64)),
-            this.faultIf(m.i64.eq(this.get(T2, this.i64), this.word(L.FAULTED)), i),
-            this.setValue(o[0], this.get(T2, this.i64), next),
+            m.local.set(this.T2, this.callCore("jitNewList", [m.i32.add(this.base(), this.int(o[1] * 8)), this.int(o[2])], this.i64)),
+            this.faultIf(m.i64.eq(this.get(this.T2, this.i64), this.word(L.FAULTED)), i),
+            this.setValue(o[0], this.get(this.T2, this.i64), next),
           ]),
         );
       case "CONCAT":
         return done(
           m.block(null, [
             ...this.flush(o[1], o[1] + o[2]),
-            m.local.set(T2, this.callCore("jitConcat", [this.base(), this.int(o[1]), this.int(o[2])], this.i64)),
-            this.faultIf(m.i64.eq(this.get(T2, this.i64), this.word(L.FAULTED)), i),
-            this.setValue(o[0], this.get(T2, this.i64), next),
+            m.local.set(this.T2, this.callCore("jitConcat", [this.base(), this.int(o[1]), this.int(o[2])], this.i64)),
+            this.faultIf(m.i64.eq(this.get(this.T2, this.i64), this.word(L.FAULTED)), i),
+            this.setValue(o[0], this.get(this.T2, this.i64), next),
           ]),
         );
       case "GETINDEX":
@@ -575,7 +710,7 @@ class FunctionEmitter {
         return {
           expr: m.block(null, [
             this.setNumber(o[0], m.f64.add(this.num(o[0]), m.f64.const(1))),
-            m.local.set(COND, m.f64.lt(this.num(o[0]), this.num(o[0] + 1))),
+            m.local.set(this.COND, m.f64.lt(this.num(o[0]), this.num(o[0] + 1))),
           ]),
           stops: true,
         };
@@ -584,10 +719,10 @@ class FunctionEmitter {
       case "ITERNEXT":
         return {
           expr: m.block(null, [
-            m.local.set(Q, this.callCore("jitIterNext", [this.base(), this.int(o[0]), this.int(o[1])], this.i32)),
-            this.faultIf(m.i32.eq(this.get(Q, this.i32), this.int(-1)), i),
-            m.if(m.i32.eq(this.get(Q, this.i32), this.int(-2)), this.exit(L.K_EXIT, at)),
-            m.local.set(COND, m.i32.eqz(this.get(Q, this.i32))),
+            m.local.set(this.Q, this.callCore("jitIterNext", [this.base(), this.int(o[0]), this.int(o[1])], this.i32)),
+            this.faultIf(m.i32.eq(this.get(this.Q, this.i32), this.int(-1)), i),
+            m.if(m.i32.eq(this.get(this.Q, this.i32), this.int(-2)), this.exit(L.K_EXIT, at)),
+            m.local.set(this.COND, m.i32.eqz(this.get(this.Q, this.i32))),
           ]),
           stops: true,
         };
@@ -614,9 +749,9 @@ class FunctionEmitter {
   private helperResult(i: Instruction, a: number, call: Expr): Expr {
     const { m } = this;
     return m.block(null, [
-      m.local.set(T2, call),
-      this.faultIf(m.i64.eq(this.get(T2, this.i64), this.word(L.FAULTED)), i),
-      this.setValue(a, this.get(T2, this.i64), i.next),
+      m.local.set(this.T2, call),
+      this.faultIf(m.i64.eq(this.get(this.T2, this.i64), this.word(L.FAULTED)), i),
+      this.setValue(a, this.get(this.T2, this.i64), i.next),
     ]);
   }
 
@@ -637,11 +772,11 @@ class FunctionEmitter {
       ? this.exit(L.K_DEOPT, i.at)
       : this.helperResult(i, a, this.callCore("jitArith", [this.int(ARITH_OP[op]), this.bits(x), right64], this.i64));
     return m.block(null, [
-      m.local.set(F1, result),
+      m.local.set(this.F1, result),
       m.if(
-        m.i32.or(m.f64.ne(this.get(F1, this.f64), this.get(F1, this.f64)), zero()),
-        m.if(plain, this.setNumber(a, this.get(F1, this.f64)), slow),
-        this.setNumber(a, this.get(F1, this.f64)),
+        m.i32.or(m.f64.ne(this.get(this.F1, this.f64), this.get(this.F1, this.f64)), zero()),
+        m.if(plain, this.setNumber(a, this.get(this.F1, this.f64)), slow),
+        this.setNumber(a, this.get(this.F1, this.f64)),
       ),
     ]);
   }
@@ -667,17 +802,17 @@ class FunctionEmitter {
   private compare(i: Instruction, orEqual: boolean, x: number, y: number): Expr {
     const { m } = this;
     const lt = (p: Expr, q: Expr) => (orEqual ? m.f64.le(p, q) : m.f64.lt(p, q));
-    if (this.isNumeric(x) && this.isNumeric(y)) return m.local.set(COND, lt(this.num(x), this.num(y)));
+    if (this.isNumeric(x) && this.isNumeric(y)) return m.local.set(this.COND, lt(this.num(x), this.num(y)));
     const ge = orEqual ? m.f64.gt(this.num(x), this.num(y)) : m.f64.ge(this.num(x), this.num(y));
     return m.if(
       lt(this.num(x), this.num(y)),
-      m.local.set(COND, this.int(1)),
+      m.local.set(this.COND, this.int(1)),
       m.if(
         ge,
-        m.local.set(COND, this.int(0)),
+        m.local.set(this.COND, this.int(0)),
         m.block(null, [
-          m.local.set(COND, this.callCore("jitLess", [this.bits(x), this.bits(y), this.int(orEqual ? 1 : 0)], this.i32)),
-          this.faultIf(m.i32.lt_s(this.get(COND, this.i32), this.int(0)), i),
+          m.local.set(this.COND, this.callCore("jitLess", [this.bits(x), this.bits(y), this.int(orEqual ? 1 : 0)], this.i32)),
+          this.faultIf(m.i32.lt_s(this.get(this.COND, this.i32), this.int(0)), i),
         ]),
       ),
     );
@@ -691,113 +826,128 @@ class FunctionEmitter {
     const x = this.num(a);
     const k = m.f64.const(imm);
     const holds = ins.op === "JNLTI" ? m.f64.lt(x, k) : ins.op === "JNLEI" ? m.f64.le(x, k) : ins.op === "JNGTI" ? m.f64.gt(x, k) : m.f64.ge(x, k);
-    const set = m.local.set(COND, m.i32.eqz(holds));
+    const set = m.local.set(this.COND, m.i32.eqz(holds));
     if (this.isNumeric(a)) return set;
     // a value that is not a number is an error the interpreter raises
     return m.block(null, [m.if(m.i32.eqz(this.isNumber(this.bits(a))), this.exit(L.K_EXIT, i.at)), set]);
   }
 
   /**
-   * Sets P to the closure in T2 and Q to its function, handing the call over unless it is a
-   * closure whose function takes `nargs` arguments. A call of the running closure itself (a
-   * recursion) knows all that already.
+   * Sets P to the closure in T2, Q to its function and COND to the table slot of its compiled
+   * code (0: the running function's own), handing the call over unless it is a closure whose
+   * function takes `nargs` arguments, has compiled code, and finds room for its registers. A call
+   * of the running closure itself (a recursion) knows most of that already.
    */
-  private callee(nargs: number, handOver: () => Expr): Expr {
+  private callee(nargs: number, a: number, handOver: () => Expr): Expr {
     const { m } = this;
-    const p = () => this.get(P, this.i32);
+    const p = () => this.get(this.P, this.i32);
+    const q = () => this.get(this.Q, this.i32);
+    const slot = () => this.get(this.COND, this.i32);
+    const room = (nregs: Expr) =>
+      m.if(
+        m.i32.gt_u(m.i32.add(this.base(), m.i32.add(this.int((a + 1) * 8), m.i32.shl(nregs, this.int(3)))), this.globalGet("regsEnd", this.i32)),
+        handOver(),
+      );
     const checked = m.block(null, [
-      m.if(m.i64.ne(m.i64.shr_u(this.get(T2, this.i64), this.word(32n)), this.word(L.TAG_OBJ >> 32n)), handOver()),
-      m.local.set(P, m.i32.wrap(this.get(T2, this.i64))),
+      m.if(m.i64.ne(m.i64.shr_u(this.get(this.T2, this.i64), this.word(32n)), this.word(L.TAG_OBJ >> 32n)), handOver()),
+      m.local.set(this.P, m.i32.wrap(this.get(this.T2, this.i64))),
       m.if(m.i32.ne(m.i32.load8_u(0, 1, p()), this.int(L.T_CLOSURE)), handOver()),
-      m.local.set(Q, m.i32.add(this.globalGet("protos", this.i32), m.i32.mul(m.i32.load(L.CLO_PROTO, 4, p()), this.int(L.PROTO_SIZE)))),
-      m.if(m.i32.ne(m.i32.load(L.P_NPARAMS, 4, this.get(Q, this.i32)), this.int(nargs)), handOver()),
+      m.local.set(this.Q, m.i32.add(this.globalGet("protos", this.i32), m.i32.mul(m.i32.load(L.CLO_PROTO, 4, p()), this.int(L.PROTO_SIZE)))),
+      m.if(m.i32.ne(m.i32.load(L.P_NPARAMS, 4, q()), this.int(nargs)), handOver()),
+      // its table slot when it has one, else the core compiles it if it can
+      m.local.set(this.COND, m.i32.load(L.P_JIT, 4, q())),
+      m.if(m.i32.le_s(slot(), this.int(0)), m.local.set(this.COND, this.callCore("jitCallee", [q()], this.i32))),
+      m.if(m.i32.le_s(slot(), this.int(0)), handOver()),
+      room(m.i32.load(L.P_NREGS, 4, q())),
     ]);
     if (nargs !== this.f.nparams) return checked;
     const running = m.i32.load(L.FR_CLOSURE, 4, this.get(FR, this.i32));
     return m.if(
-      m.i64.eq(this.get(T2, this.i64), m.i64.or(this.word(L.TAG_OBJ), m.i64.extend_u(running))),
-      m.block(null, [m.local.set(P, m.i32.wrap(this.get(T2, this.i64))), m.local.set(Q, this.get(PROTO, this.i32))]),
+      m.i64.eq(this.get(this.T2, this.i64), m.i64.or(this.word(L.TAG_OBJ), m.i64.extend_u(running))),
+      m.block(null, [
+        m.local.set(this.P, m.i32.wrap(this.get(this.T2, this.i64))),
+        m.local.set(this.Q, this.get(this.PROTO, this.i32)),
+        m.local.set(this.COND, this.int(0)),
+        room(this.int(this.f.nregs)),
+      ]),
       checked,
     );
   }
 
-  /** CALL and CALLG of a closure with compiled code: a frame pushed as the interpreter would, then a direct call. */
+  /**
+   * CALL and CALLG of a closure with compiled code: the frame record the interpreter's CALL
+   * would push, then a direct call of the callee's body with the arguments as parameters (a
+   * number stays unboxed) and the fuel. The caller's registers stay in its locals across the
+   * call: only when the callee stops (or a safe point may pause here) are the ones it reads
+   * afterwards written to memory, and never those at or past the arguments, which are the
+   * callee's registers then.
+   */
   private call(i: Instruction): Expr {
     const { m } = this;
     const { ins, at, next } = i;
     const [a, nargs] = ins.operands;
     const callee = ins.op === "CALLG" ? m.i64.load(0, 8, this.globalAddress(ins.ext as number)) : this.bits(a);
     const handOver = () => this.exit(L.K_EXIT, at);
-    const p = () => this.get(P, this.i32);
-    const np = () => this.get(Q, this.i32);
-    const nf = () => this.get(NF, this.i32);
-    const newBase = () => m.i32.add(this.base(), this.int((a + 1) * 8));
+    const p = () => this.get(this.P, this.i32);
+    const np = () => this.get(this.Q, this.i32);
+    const nf = () => this.get(this.NF, this.i32);
+    const argRegs = Array.from({ length: nargs }, (_, k) => a + 1 + k);
+    const kept = this.liveAfter(i).filter((r) => r <= a);
+    const args = () =>
+      argRegs.map((r) => (this.isNumeric(r) ? this.get(this.local.get(r) as number, this.f64) : this.canonicalBits(m.i64.load(r * 8, 8, this.base()))));
+    const operands = () => [nf(), this.int(0), this.get(this.FUEL, this.i64), ...args()];
+    const result = () => this.get(this.RESULT, bodyResult(this.b));
+    const value = () => this.get(this.T1, this.i64);
+    // a function's own body is called directly (only a call with as many arguments can be a recursion)
+    const other = () =>
+      m.call_indirect("table", m.i32.add(this.get(this.COND, this.i32), this.int(1)), operands(), bodyType(this.b, nargs), bodyResult(this.b));
+    const storePc = () => m.i32.store(L.FR_PC, 4, this.get(FR, this.i32), this.pcAt(next));
     return m.block(null, [
-      m.local.set(T2, callee),
-      this.callee(nargs, handOver),
-      m.if(
-        m.i32.or(
-          m.i32.ge_u(this.globalGet("frameCount", this.i32), this.globalGet("frameLimit", this.i32)),
-          m.i32.gt_u(m.i32.add(newBase(), m.i32.shl(m.i32.load(L.P_NREGS, 4, np()), this.int(3))), this.globalGet("regsEnd", this.i32)),
-        ),
-        handOver(),
-      ),
-      // the callee's table slot: read here when it has one, else the core compiles it if it can
-      m.local.set(
-        COND,
-        m.if(
-          m.i32.eq(np(), this.get(PROTO, this.i32)),
-          this.int(0),
-          m.if(
-            // NF is free until the frame is made
-            m.i32.gt_s(m.local.tee(NF, m.i32.load(L.P_JIT, 4, np()), this.i32), this.int(0)),
-            this.get(NF, this.i32),
-            this.callCore("jitCallee", [np()], this.i32),
-          ),
-        ),
-      ),
-      m.if(m.i32.and(m.i32.ne(np(), this.get(PROTO, this.i32)), m.i32.le_s(this.get(COND, this.i32), this.int(0))), handOver()),
-      // the registers the caller's rest reads and the arguments; then the frame the interpreter's CALL would push
-      ...this.flushOnly([...(this.shape.liveBefore.get(next) ?? []), ...Array.from({ length: nargs }, (_, k) => a + 1 + k)]),
-      m.i32.store(L.FR_PC, 4, this.get(FR, this.i32), this.pcAt(next)),
-      m.local.set(NF, m.i32.add(this.get(FR, this.i32), this.int(L.FRAME_SIZE))),
+      m.local.set(this.T2, callee),
+      this.callee(nargs, a, handOver),
+      // the frame the interpreter's CALL would push, below the depth limit (this frame's pc is
+      // written only when the interpreter is to see it: nothing reads it while the callee runs)
+      m.local.set(this.NF, m.i32.add(this.get(FR, this.i32), this.int(L.FRAME_SIZE))),
+      m.if(m.i32.ge_u(nf(), this.globalGet("frameEnd", this.i32)), handOver()),
       m.i32.store(L.FR_CLOSURE, 4, nf(), p()),
       m.i32.store(L.FR_PROTO, 4, nf(), np()),
-      m.i32.store(L.FR_BASE, 4, nf(), newBase()),
+      m.i32.store(L.FR_BASE, 4, nf(), m.i32.add(this.base(), this.int((a + 1) * 8))),
       m.i32.store(L.FR_REGION, 4, nf(), this.globalGet("regionDepth", this.i32)),
-      this.globalSet("frameCount", m.i32.add(this.globalGet("frameCount", this.i32), this.int(1))),
-      m.local.set(FUEL, m.i64.sub(this.get(FUEL, this.i64), this.word(1n))),
-      this.globalSet("fuel", this.get(FUEL, this.i64)),
+      m.local.set(this.FUEL, m.i64.sub(this.get(this.FUEL, this.i64), this.word(1n))),
       m.if(
-        m.i32.or(m.i64.lt_s(this.get(FUEL, this.i64), this.word(0n)), this.globalGet("collectRequested", this.i32)),
+        m.i32.or(m.i64.lt_s(this.get(this.FUEL, this.i64), this.word(0n)), this.globalGet("collectRequested", this.i32)),
+        // a safe point may pause with the callee's frame on top: both frames then continue in the interpreter
         m.block(null, [
-          m.local.set(P, m.i32.load(L.P_CODE, 4, np())),
-          m.local.set(Q, this.callCore("jitSafePoint", [nf(), p()], this.i32)),
-          m.if(m.i32.eq(this.get(Q, this.i32), this.int(SAFE_PAUSE)), m.return(this.int(L.K_PAUSED))),
-          m.if(m.i32.ne(this.get(Q, this.i32), this.int(SAFE_GO_ON)), m.block(null, [this.globalSet("jitExitPc", p()), m.return(this.int(L.K_FAULT))])),
+          ...this.flushOnly([...kept, ...argRegs]),
+          storePc(),
+          this.globalSet("fuel", this.get(this.FUEL, this.i64)),
+          m.local.set(this.P, m.i32.load(L.P_CODE, 4, np())),
+          m.local.set(this.Q, this.callCore("jitSafePoint", [nf(), p()], this.i32)),
+          m.local.set(this.FUEL, this.globalGet("fuel", this.i64)),
+          m.if(m.i32.eq(this.get(this.Q, this.i32), this.int(SAFE_PAUSE)), this.give(this.stopped(this.int(L.K_PAUSED)))),
+          m.if(
+            m.i32.ne(this.get(this.Q, this.i32), this.int(SAFE_GO_ON)),
+            m.block(null, [this.globalSet("jitExitPc", p()), this.give(this.stopped(this.int(L.K_FAULT)))]),
+          ),
         ]),
       ),
       m.local.set(
-        Q,
-        m.if(
-          m.i32.eqz(this.get(COND, this.i32)),
-          m.call(ENTRY, [nf(), this.int(0)], this.i32),
-          m.call_indirect("table", this.get(COND, this.i32), [nf(), this.int(0)], this.b.createType([this.i32, this.i32]), this.i32),
-        ),
+        this.RESULT,
+        nargs === this.f.nparams ? m.if(m.i32.eqz(this.get(this.COND, this.i32)), m.call(BODY, operands(), bodyResult(this.b)), other()) : other(),
       ),
-      m.local.set(FUEL, this.globalGet("fuel", this.i64)),
+      m.local.set(this.T1, m.tuple.extract(result(), 0)),
+      m.local.set(this.FUEL, m.tuple.extract(result(), 1)),
       // it stopped before returning: its frame, and this one, continue in the interpreter
-      m.if(m.i32.ne(this.get(Q, this.i32), this.int(L.K_RETURNED)), m.return(this.get(Q, this.i32))),
-      ...this.reload(a, next),
+      m.if(m.i64.ge_u(value(), this.word(L.STOPPED)), m.block(null, [...this.flushOnly(kept), storePc(), m.return(result())])),
+      this.setValue(a, value(), next, true),
     ]);
   }
 
-  /** After a call: the result register from memory, checked when it is numeric. */
-  private reload(a: number, next: number): Expr[] {
-    const l = this.local.get(a);
-    if (l === undefined) return [];
-    const { m } = this;
-    return [m.local.set(l, m.f64.load(a * 8, 8, this.base())), m.if(m.i32.eqz(this.isNumber(this.bits(a))), this.exit(L.K_DEOPT, next)), this.canonical(l)];
+  /** The registers live after instruction i: at the next one, and at the handlers that guard it. */
+  private liveAfter(i: Instruction): number[] {
+    const live = new Set(this.shape.liveBefore.get(i.next) ?? []);
+    for (const h of this.f.handlers) if (i.at >= h.start && i.at < h.end) for (const r of this.shape.liveBefore.get(h.target) ?? []) live.add(r);
+    return [...live];
   }
 
   private builtin(i: Instruction): Expr {
@@ -807,9 +957,9 @@ class FunctionEmitter {
     const generic = () =>
       m.block(null, [
         ...this.flush(a, a + n),
-        m.local.set(T2, this.callCore("jitBuiltin", [this.int(id), m.i32.add(this.base(), this.int(a * 8)), this.int(n)], this.i64)),
-        this.faultIf(m.i64.eq(this.get(T2, this.i64), this.word(L.FAULTED)), i),
-        this.setValue(a, this.get(T2, this.i64), i.next),
+        m.local.set(this.T2, this.callCore("jitBuiltin", [this.int(id), m.i32.add(this.base(), this.int(a * 8)), this.int(n)], this.i64)),
+        this.faultIf(m.i64.eq(this.get(this.T2, this.i64), this.word(L.FAULTED)), i),
+        this.setValue(a, this.get(this.T2, this.i64), i.next),
       ]);
     if (unary) {
       const x = this.num(a);
@@ -818,13 +968,13 @@ class FunctionEmitter {
       return m.if(this.isNumber(this.bits(a)), this.setNumber(a, y), generic());
     }
     if (n === 1 && id === LEN) {
-      const p = () => this.get(P, this.i32);
+      const p = () => this.get(this.P, this.i32);
       return m.block(null, [
-        m.local.set(T2, this.bits(a)),
-        m.local.set(P, m.i32.wrap(this.get(T2, this.i64))),
+        m.local.set(this.T2, this.bits(a)),
+        m.local.set(this.P, m.i32.wrap(this.get(this.T2, this.i64))),
         m.if(
           m.i32.and(
-            m.i64.eq(m.i64.shr_u(this.get(T2, this.i64), this.word(32n)), this.word(L.TAG_OBJ >> 32n)),
+            m.i64.eq(m.i64.shr_u(this.get(this.T2, this.i64), this.word(32n)), this.word(L.TAG_OBJ >> 32n)),
             m.i32.eq(m.i32.load8_u(0, 1, p()), this.int(L.T_LIST)),
           ),
           this.setValue(a, m.i64.reinterpret(m.f64.convert_u.i32(m.i32.load(L.LIST_LEN, 4, p()))), i.next),
@@ -837,17 +987,13 @@ class FunctionEmitter {
 
   private return(i: Instruction): Expr {
     const { m } = this;
-    const value = i.ins.op === "RETURN" ? this.bits(i.ins.operands[0]) : this.word(L.NIL);
+    const r = i.ins.operands[0];
+    const value = i.ins.op === "RETURNNIL" ? this.word(L.NIL) : this.isNumeric(r) ? this.bits(r) : m.i64.reinterpret(this.canonicalBits(this.bits(r)));
     return m.block(null, [
-      // a frame the interpreter made (joined at a loop), or one with a region left open, returns there
-      m.if(
-        m.i32.or(this.get(OSR, this.i32), m.i32.ne(this.globalGet("regionDepth", this.i32), m.i32.load(L.FR_REGION, 4, this.get(FR, this.i32)))),
-        this.exit(L.K_EXIT, i.at),
-      ),
-      m.i64.store(0, 8, m.i32.sub(this.base(), this.int(8)), value),
-      this.globalSet("frameCount", m.i32.sub(this.globalGet("frameCount", this.i32), this.int(1))),
-      this.globalSet("fuel", this.get(FUEL, this.i64)),
-      m.return(this.int(L.K_RETURNED)),
+      // a frame the interpreter made (joined at a loop) returns there; one that started compiled
+      // has the region depth it started with (entering or leaving a region is left to the interpreter)
+      m.if(this.get(this.OSR, this.i32), this.exit(L.K_EXIT, i.at)),
+      this.give(value),
     ]);
   }
 
@@ -859,19 +1005,19 @@ class FunctionEmitter {
   private listIndex(bits: Expr, at: Expr): Expr[] {
     const { m } = this;
     return [
-      m.local.set(T2, bits),
-      m.local.set(F1, at),
-      m.local.set(P, m.i32.wrap(this.get(T2, this.i64))),
-      m.local.set(Q, m.i32.trunc_u_sat.f64(this.get(F1, this.f64))),
+      m.local.set(this.T2, bits),
+      m.local.set(this.F1, at),
+      m.local.set(this.P, m.i32.wrap(this.get(this.T2, this.i64))),
+      m.local.set(this.Q, m.i32.trunc_u_sat.f64(this.get(this.F1, this.f64))),
       m.local.set(
-        COND,
+        this.COND,
         m.if(
-          m.i64.eq(m.i64.shr_u(this.get(T2, this.i64), this.word(32n)), this.word(L.TAG_OBJ >> 32n)),
+          m.i64.eq(m.i64.shr_u(this.get(this.T2, this.i64), this.word(32n)), this.word(L.TAG_OBJ >> 32n)),
           m.i32.and(
-            m.i32.eq(m.i32.load8_u(0, 1, this.get(P, this.i32)), this.int(L.T_LIST)),
+            m.i32.eq(m.i32.load8_u(0, 1, this.get(this.P, this.i32)), this.int(L.T_LIST)),
             m.i32.and(
-              m.f64.eq(m.f64.convert_u.i32(this.get(Q, this.i32)), this.get(F1, this.f64)),
-              m.i32.lt_u(this.get(Q, this.i32), m.i32.load(L.LIST_LEN, 4, this.get(P, this.i32))),
+              m.f64.eq(m.f64.convert_u.i32(this.get(this.Q, this.i32)), this.get(this.F1, this.f64)),
+              m.i32.lt_u(this.get(this.Q, this.i32), m.i32.load(L.LIST_LEN, 4, this.get(this.P, this.i32))),
             ),
           ),
           this.int(0),
@@ -888,8 +1034,8 @@ class FunctionEmitter {
     return m.block(null, [
       ...this.listIndex(this.bits(t), at),
       m.if(
-        m.i32.and(this.get(COND, this.i32), numberKey),
-        this.setValue(a, m.i64.load(0, 8, this.listItem(this.get(P, this.i32), this.get(Q, this.i32))), i.next),
+        m.i32.and(this.get(this.COND, this.i32), numberKey),
+        this.setValue(a, m.i64.load(0, 8, this.listItem(this.get(this.P, this.i32), this.get(this.Q, this.i32))), i.next),
         this.helperResult(i, a, this.callCore("jitGetIndex", [this.bits(t), key], this.i64)),
       ),
     ]);
@@ -904,8 +1050,8 @@ class FunctionEmitter {
     return m.block(null, [
       ...this.listIndex(this.bits(t), this.num(k)),
       m.if(
-        m.i32.and(m.i32.and(this.get(COND, this.i32), numberKey), plainValue),
-        m.i64.store(0, 8, this.listItem(this.get(P, this.i32), this.get(Q, this.i32)), this.bits(v)),
+        m.i32.and(m.i32.and(this.get(this.COND, this.i32), numberKey), plainValue),
+        m.i64.store(0, 8, this.listItem(this.get(this.P, this.i32), this.get(this.Q, this.i32)), this.bits(v)),
         this.faultIf(m.i32.ne(this.callCore("jitSetIndex", [this.bits(t), this.bits(k), this.bits(v)], this.i32), this.int(0)), i),
       ),
     ]);
@@ -928,12 +1074,12 @@ class FunctionEmitter {
     for (const r of [a, a + 1, a + 2]) if (!this.isNumeric(r)) checks.push(m.if(m.i32.eqz(this.isNumber(this.bits(r))), this.exit(L.K_EXIT, i.at)));
     // a zero or NaN step is an error the interpreter raises
     checks.push(m.if(m.i32.or(m.f64.eq(this.num(a + 2), m.f64.const(0)), m.f64.ne(this.num(a + 2), this.num(a + 2))), this.exit(L.K_EXIT, i.at)));
-    return m.block(null, [...checks, m.local.set(COND, m.i32.eqz(this.continues(a, inclusive === 1)))]);
+    return m.block(null, [...checks, m.local.set(this.COND, m.i32.eqz(this.continues(a, inclusive === 1)))]);
   }
 
   private forLoop(a: number, inclusive: boolean): Expr {
     const { m } = this;
-    return m.block(null, [this.setNumber(a, m.f64.add(this.num(a), this.num(a + 2))), m.local.set(COND, this.continues(a, inclusive))]);
+    return m.block(null, [this.setNumber(a, m.f64.add(this.num(a), this.num(a + 2))), m.local.set(this.COND, this.continues(a, inclusive))]);
   }
 
   /** Whether the numeric loop at registers a (variable), a + 1 (limit), a + 2 (step) goes on. */
