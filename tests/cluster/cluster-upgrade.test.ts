@@ -10,7 +10,7 @@ import { natsSuiteRuns } from "./nats-server.js";
 
 const folder = scratchFolder("noodle-cluster-upgrade-");
 
-// counters on the nodes, messaged until the file `stop` appears; `inc` is the version's own
+// counters on both nodes, messaged until the file `stop` appears; `inc` is the version's own
 const program = (version: number, inc: string) => `import "std/cluster" as cluster
 import "std/fs" as fs
 actor Counter {
@@ -18,10 +18,19 @@ actor Counter {
   var seen = 0
   func inc() { ${inc} }
   func get() { return [count, seen, ${version}] }
+  func where() { return cluster.here() }
   func migrate(old) { count = old["count"]; seen = old["seen"] }
 }
 func version() { return ${version} }
-let cs = [spawn Counter(), spawn Counter(), spawn Counter(), spawn Counter()]
+// counters on both nodes: a node that joined the run late gets its worker a moment later
+var cs = []
+var places = {}
+while len(cs) < 4 or len(keys(places)) < 2 {
+  let c = spawn Counter()
+  places[await c.where()] = true
+  push(cs, c)
+  if len(cs) >= 4 { await sleep(5) }
+}
 var sent = 0
 var failures = 0
 print("running")
@@ -104,9 +113,10 @@ describe.runIf(natsSuiteRuns())("noodle upgrade --cluster", () => {
     // every actor counts each message once, and none counted more than was sent
     const counted: [number, number, number][] = JSON.parse(m![3]);
     // the actors on n1, which had switched, are back on version 1 too
-    expect(counted.map(([, , version]) => version)).toEqual([1, 1, 1, 1]);
+    expect(counted.length).toBeGreaterThanOrEqual(4);
+    expect(counted.map(([, , version]) => version)).toEqual(counted.map(() => 1));
     const handled = counted.reduce((n, [, seen]) => n + seen, 0);
-    expect(handled + Number(m![2])).toBeLessThanOrEqual(4 * Number(m![1]));
+    expect(handled + Number(m![2])).toBeLessThanOrEqual(counted.length * Number(m![1]));
     for (const [count, seen] of counted) expect(count).toBe(seen);
   }, 60_000);
 
