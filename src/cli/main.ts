@@ -4,8 +4,6 @@ import "../node/gpu-thread.js";
 import "../node/jit-thread.js";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { decodeModule, encodeModule } from "../bytecode/codec.js";
-import { disassemble } from "../bytecode/disasm.js";
 import { BytecodeError } from "../bytecode/errors.js";
 import type { NbcModule } from "../bytecode/module.js";
 import type { Cluster } from "../cluster/cluster.js";
@@ -22,13 +20,12 @@ import { observePool } from "../metrics/pool-metrics.js";
 import { observeVm } from "../metrics/vm-metrics.js";
 import { importReader, readSource } from "../node/files.js";
 import { plotFiles, preparePlotsDirectory } from "../node/plot-files.js";
-import { nodeStorage } from "../node/storage.js";
 import { coreModule } from "../runtime/core.js";
 import { HostError } from "../runtime/host-calls.js";
 import type { Permissions } from "../runtime/permissions.js";
 import { NoodleRuntimeError } from "../runtime/runtime-error.js";
 import { type Limits, VM } from "../runtime/vm.js";
-import { installStorage, usesStorage } from "../store/db-host.js";
+import { usesStorage } from "../store/uses-storage.js";
 import { notAProgram, permissionsFor } from "./capabilities.js";
 import { type Observation, type ObserveOptions, observeOptionsFrom, startObservation } from "./observe.js";
 import { type CommandSpec, commandHelp, generalHelp, type OptionValues, parseCommandLine, UsageError, usageLine, version } from "./options.js";
@@ -136,11 +133,11 @@ function printDiagnostics(c: CompileResult): void {
 }
 
 /** Compiles a .nc file, or decodes a .nbc file; undefined (with messages printed) on failure. */
-function loadProgram(
+async function loadProgram(
   path: string,
   permissions: Permissions,
   persistentActors?: string[],
-): { module?: NbcModule; exit: number; installs?: Install[]; text?: string } {
+): Promise<{ module?: NbcModule; exit: number; installs?: Install[]; text?: string }> {
   const refused = notAProgram(path, true);
   if (refused !== undefined) throw UsageError.of("BadArguments", { detail: refused });
   if (path.endsWith(".nbc")) {
@@ -150,6 +147,8 @@ function loadProgram(
     } catch {
       throw UsageError.of("CannotRead", { path, detail: whyUnreadable(path) });
     }
+    // the bytecode decoder is loaded by runs of .nbc files only
+    const { decodeModule } = await import("../bytecode/codec.js");
     try {
       return { module: decodeModule(bytes, path), exit: EXIT_OK };
     } catch (e) {
@@ -241,7 +240,7 @@ async function runCommand(run: RunRequest): Promise<number> {
 
 async function observedRun({ path, limits, where, permissions, programArgs, plots, jit, gpu, watch }: RunRequest, observation: Observation): Promise<number> {
   const starting = where.workers ? startPool(where.workers, observation.events) : undefined;
-  const { module, exit, installs, text } = loadProgram(path, permissions, where.persistentActors);
+  const { module, exit, installs, text } = await loadProgram(path, permissions, where.persistentActors);
   if (!module) {
     await (await starting)?.close();
     return exit;
@@ -290,7 +289,11 @@ async function observedRun({ path, limits, where, permissions, programArgs, plot
       events: observation.events,
     });
     observeVm(observation.registry, vm);
-    if (usesStorage(module)) installStorage(vm, await nodeStorage());
+    if (usesStorage(module)) {
+      // the store's code (and sql.js) is loaded only by a program that imports std/db
+      const [{ installStorage }, { nodeStorage }] = await Promise.all([import("../store/db-host.js"), import("../node/storage.js")]);
+      installStorage(vm, await nodeStorage());
+    }
     if (starting) {
       const workers = await starting;
       pool = workers;
@@ -350,7 +353,7 @@ async function observedRun({ path, limits, where, permissions, programArgs, plot
 }
 
 /** `noodle compile`: never over its own source, and a directory is not a file to write. */
-function compileCommand(file: string, output: string | undefined, permissions: Permissions): number {
+async function compileCommand(file: string, output: string | undefined, permissions: Permissions): Promise<number> {
   const c = compile(readFileOrUsage(file), { file, readFile: importReader(permissions) });
   if (!c.ok || !c.module) {
     printDiagnostics(c);
@@ -358,6 +361,7 @@ function compileCommand(file: string, output: string | undefined, permissions: P
   }
   const outPath = output ?? file.replace(/\.nc$/, "") + ".nbc";
   if (resolve(outPath) === resolve(file)) throw UsageError.of("OverwriteSource", { path: file });
+  const { encodeModule } = await import("../bytecode/codec.js");
   try {
     writeFileSync(outPath, encodeModule(c.module));
   } catch (e) {
@@ -430,10 +434,11 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import("./node-command.js")).nodeCommand(values, { maxMemory, maxSteps, workers: workersFrom(values.workers) });
       }
       case "compile":
-        return compileCommand(operands[0], values.output as string | undefined, permissionsFor(values, operands[0]));
+        return await compileCommand(operands[0], values.output as string | undefined, permissionsFor(values, operands[0]));
       case "disasm": {
-        const { module, exit } = loadProgram(operands[0], permissionsFor(values, operands[0]));
+        const { module, exit } = await loadProgram(operands[0], permissionsFor(values, operands[0]));
         if (!module) return exit;
+        const { disassemble } = await import("../bytecode/disasm.js");
         process.stdout.write(disassemble(module));
         return EXIT_OK;
       }

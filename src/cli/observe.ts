@@ -5,7 +5,7 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { EventLog, LOG_LEVELS, type LogEvent, type LogLevel, logLevelOf } from "../logs/event-log.js";
 import { MetricsRegistry } from "../metrics/registry.js";
 import { resolvePath } from "../node/file-system.js";
-import { type MetricsServer, metricsPortOf, serveMetrics } from "../node/metrics-server.js";
+import type { MetricsServer } from "../node/metrics-server.js";
 import { HostError } from "../runtime/host-calls.js";
 import type { Permissions } from "../runtime/permissions.js";
 import { type OptionValues, UsageError } from "./options.js";
@@ -36,6 +36,12 @@ export function observeOptionsFrom(values: OptionValues): ObserveOptions {
   }
   if (typeof values["log-file"] === "string") options.logFile = values["log-file"];
   return options;
+}
+
+/** `--metrics PORT`: a port number from 0 (any free one) to 65535. */
+export function metricsPortOf(text: string): number | undefined {
+  const n = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+  return n >= 0 && n <= 65535 ? n : undefined;
 }
 
 /** The log and metrics of a run or a node; `close` ends both. */
@@ -71,6 +77,8 @@ export function startObservation(options: ObserveOptions, permissions: Permissio
     events: log.log,
     async serve() {
       if (options.metricsPort === undefined) return;
+      // node:http is loaded only by a run that serves its metrics
+      const { serveMetrics } = await import("../node/metrics-server.js");
       server = await serveMetrics(registry, options.metricsPort);
       process.stderr.write(`metrics at http://${server.address}/metrics\n`);
     },

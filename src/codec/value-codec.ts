@@ -40,10 +40,12 @@
 // input's alignment allows it (no copy), so such a value shares memory with the input bytes.
 
 import { contentHash } from "../bytecode/codec.js";
-import { ERRORS, formatError } from "../errors/table.js";
 import type { DType } from "../math/arrays.js";
 import type { JsValue, NoodleErrorValue } from "../runtime/values.js";
 import { ACTOR_ID, actorRef, STORE_HANDLE, STRUCT_NAME, storeRef } from "../runtime/values.js";
+import { CORRUPT_DATA, CodecError } from "./codec-error.js";
+
+export { CORRUPT_DATA, CodecError };
 
 export const FORMAT_VERSION = 1;
 
@@ -54,7 +56,6 @@ export const MAX_DEPTH = 1000;
 export const MAX_TENSOR_DIMS = 32;
 
 /** Error code of corrupt stored data. */
-export const CORRUPT_DATA = ERRORS.CorruptData.code;
 
 const MAGIC0 = 0x4e; // "N"
 const MAGIC1 = 0x56; // "V"
@@ -114,20 +115,6 @@ export type StoredValue =
   | NoodleErrorValue
   | ArrayValue
   | JsValue;
-
-/** Bytes that are not a valid encoding of a value (error 8004). */
-export class CodecError extends Error {
-  readonly code = CORRUPT_DATA;
-
-  constructor(
-    readonly detail: string,
-    /** Byte offset in the input where the problem was found. */
-    readonly offset: number,
-  ) {
-    super(formatError("CorruptData", { detail: `${detail} at byte ${offset}` }));
-    this.name = "CodecError";
-  }
-}
 
 // Typed arrays use the host's byte order; the format is little-endian, so views straight over
 // the bytes are only correct on little-endian hosts (all current ones). Others go through DataView.

@@ -5,9 +5,9 @@
 import type { Constant, FunctionProto } from "../bytecode/module.js";
 import type { CoreExports } from "../runtime/core.js";
 import { binaryenNow, loadBinaryen } from "./binaryen-loader.js";
-import { compileToBytes } from "./compile-job.js";
+import type { compileToBytes } from "./compile-job.js";
 import { type CompileResult, type CompilerThread, compilerStarted, compilerThread } from "./compiler-thread.js";
-import { BODY, CORE_FUNCTIONS, CORE_GLOBALS, ENTRY } from "./emit.js";
+import { BODY, ENTRY } from "./module-exports.js";
 
 export type JitMode = "off" | "on" | "eager";
 
@@ -53,6 +53,16 @@ const COMPILER_START_MS = 1000;
 const COMPILER_START_REQUESTS = 64;
 let hotRequests = 0;
 
+/**
+ * The compiler on this thread, loaded with binaryen and only when a function is compiled here
+ * (eager mode, or a platform without a compiler thread): a program that never compiles never
+ * parses it.
+ */
+let compileHere: typeof compileToBytes | undefined;
+function loadCompiler(): Promise<unknown> {
+  return Promise.all([loadBinaryen(), import("./compile-job.js").then((m) => (compileHere = m.compileToBytes))]);
+}
+
 /** Compiled modules of the process by cacheKey; null for a function the compiler refused. */
 const cache = new Map<string, WebAssembly.Module | null>();
 /** Functions a compiler thread is compiling now. */
@@ -81,7 +91,6 @@ export function jitModeOf(text: string | undefined): JitMode | undefined {
 }
 
 export class CompiledTier {
-  private readonly imports: WebAssembly.Imports;
   private readonly stats: Omit<JitStats, "deopts" | "abandoned" | "mode"> = { compiled: 0, refused: 0, compileMs: [] };
   private readonly born = performance.now();
 
@@ -89,13 +98,7 @@ export class CompiledTier {
     private readonly core: CoreExports,
     private readonly functionAt: (index: number) => CompilableFunction | undefined,
     public mode: JitMode = "on",
-  ) {
-    const exports = core as unknown as Record<string, WebAssembly.ExportValue>;
-    const imports: Record<string, WebAssembly.ExportValue> = { memory: core.memory, table: core.table };
-    for (const [name] of CORE_FUNCTIONS) imports[name] = exports[name];
-    for (const [name] of CORE_GLOBALS) imports[name] = exports[name];
-    this.imports = { core: imports };
-  }
+  ) {}
 
   /**
    * A function just loaded whose code the process compiled already (another VM ran it: a
@@ -127,12 +130,20 @@ export class CompiledTier {
 
   /** The module's entry in a new slot of the VM's table, its body in the next (which compiled callers call). */
   private instantiate(module: WebAssembly.Module): number {
-    const instance = new WebAssembly.Instance(module, this.imports);
+    const instance = new WebAssembly.Instance(module, this.importsOf(module));
     const slot = this.core.table.grow(2);
     this.core.table.set(slot, instance.exports[ENTRY] as () => number);
     this.core.table.set(slot + 1, instance.exports[BODY] as () => bigint);
     this.stats.compiled++;
     return slot;
+  }
+
+  /** What a compiled module imports, all from the core: its memory, table, functions and globals. */
+  private importsOf(module: WebAssembly.Module): WebAssembly.Imports {
+    const exports = this.core as unknown as Record<string, WebAssembly.ExportValue>;
+    const imports: Record<string, WebAssembly.ExportValue> = {};
+    for (const { name } of WebAssembly.Module.imports(module)) imports[name] = exports[name];
+    return { core: imports };
   }
 
   /** The function's module, null if refused, undefined while it is being compiled. */
@@ -156,9 +167,12 @@ export class CompiledTier {
       return undefined;
     }
     const binaryen = binaryenNow();
-    if (!binaryen) return undefined;
+    if (!binaryen || !compileHere) {
+      void loadCompiler();
+      return undefined;
+    }
     const started = performance.now();
-    const bytes = compileToBytes(binaryen, f.proto, constants);
+    const bytes = compileHere(binaryen, f.proto, constants);
     this.stats.compileMs.push(performance.now() - started);
     const module = bytes ? new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>) : null;
     cache.set(key, module);
@@ -176,7 +190,7 @@ function constantValue(c: Constant): number | string {
 
 /** Loads the compiler ahead of a run (eager mode compiles at the first call, so it must be there). */
 export function prepareJit(mode: JitMode): Promise<unknown> {
-  return mode === "off" ? Promise.resolve() : loadBinaryen();
+  return mode === "off" ? Promise.resolve() : loadCompiler();
 }
 
 /** The core's number for a mode. */

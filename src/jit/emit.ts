@@ -14,19 +14,10 @@ import { TYPE_CODES } from "../bytecode/opcode-table.js";
 import * as L from "../runtime/heap-layout.generated.js";
 import type { FunctionShape, Instruction } from "./analysis.js";
 import type { Binaryen } from "./binaryen-loader.js";
+import { BODY, ENTRY } from "./module-exports.js";
 
 type Module = InstanceType<Binaryen["Module"]>;
 type Expr = number;
-
-/** The name a compiled module exports its entry from the interpreter under: `(frame, entry) -> kind`. */
-export const ENTRY = "run";
-/**
- * The name of the function's body, which compiled callers call directly:
- * `(frame, entry, fuel, argument bits as f64...) -> (value bits, or STOPPED | kind; fuel)`. The
- * budget's fuel goes in and out in registers; when the body stops, the core's `fuel` has it.
- * Its table slot is the entry's plus one.
- */
-export const BODY = "body";
 
 // the body's parameters: the frame, the entry, the fuel, then one per parameter of the function
 const FR = 0;

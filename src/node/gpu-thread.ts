@@ -3,17 +3,17 @@
 // both started on the first work that could use a GPU. Without the package (an optional
 // dependency) that is known at once and nothing starts. Importing this module is enough.
 import { createRequire } from "node:module";
-import { Worker } from "node:worker_threads";
 import { setGpuPlatform } from "../gpu/device.js";
 import type { FromGpu } from "../gpu/protocol.js";
 
 /** The relay's script, bundled like pool-worker.js (the same path from src/node/, dist/node/ and dist/bundle/). */
 const SCRIPT = new URL("../../dist/bundle/gpu-relay.js", import.meta.url);
+const nodeRequire = createRequire(import.meta.url);
 
 setGpuPlatform({
   missing: () => {
     try {
-      createRequire(import.meta.url).resolve("webgpu");
+      nodeRequire.resolve("webgpu");
       return undefined;
     } catch {
       return "no adapter: the webgpu package (WebGPU for Node) is not installed";
@@ -33,6 +33,8 @@ setGpuPlatform({
         }
       }
     });
+    // node:worker_threads is loaded here, by a program that uses the GPU, not at every start
+    const { Worker } = nodeRequire("node:worker_threads") as typeof import("node:worker_threads");
     const worker = new Worker(SCRIPT, { workerData: { gpuProcess } });
     let onMessage: (m: FromGpu) => void = () => {};
     let onError: (message: string) => void = () => {};

@@ -64,9 +64,3 @@ function closeServer(server: Server): Promise<void> {
     server.closeAllConnections();
   });
 }
-
-/** `--metrics PORT`: a port number from 0 (any free one) to 65535. */
-export function metricsPortOf(text: string): number | undefined {
-  const n = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
-  return n >= 0 && n <= 65535 ? n : undefined;
-}

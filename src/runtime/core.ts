@@ -146,8 +146,12 @@ const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/
 const SEXTETS = new Uint8Array(128);
 for (let i = 0; i < 64; i++) SEXTETS[BASE64.charCodeAt(i)] = i;
 
+/** The engine's own base64 decoder where there is one (Node's Buffer: 0.3 ms for the core, not 5 to 10). */
+const nativeBase64 = (globalThis as { Buffer?: { from(text: string, encoding: "base64"): Uint8Array } }).Buffer;
+
 /** Decodes standard base64 (the embedded core) straight into bytes. */
 function decodeBase64(text: string): Uint8Array {
+  if (nativeBase64) return nativeBase64.from(text, "base64");
   const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
   const out = new Uint8Array((text.length / 4) * 3 - padding);
   let o = 0;

@@ -5,7 +5,7 @@
 import { BUILTIN_ID, BUILTINS } from "../bytecode/builtin-table.js";
 import type { Constant, FunctionProto, NbcModule } from "../bytecode/module.js";
 import { verifyModule } from "../bytecode/verifier.js";
-import { CodecError } from "../codec/value-codec.js";
+import { CodecError } from "../codec/codec-error.js";
 import type { Install } from "../compiler/codegen.js";
 import { PRELUDE_FILE } from "../compiler/prelude.js";
 import { ERRORS, errorSpec, formatError } from "../errors/table.js";

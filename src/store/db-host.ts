@@ -1,7 +1,6 @@
 // The host side of `std/db`: the `__db_*` host builtins a VM calls, over stores it opened. A
 // program sees a store as a number (its handle here) wrapped by std/db's functions.
 
-import type { NbcModule } from "../bytecode/module.js";
 import type { StoredValue } from "../codec/value-codec.js";
 import { Matrix, Tensor } from "../math/arrays.js";
 import { storeCommits } from "../metrics/store-metrics.js";
@@ -54,11 +53,6 @@ export function openStore(env: StorageEnvironment, path?: string): Store | Promi
 function text(v: JsValue, fn: string): string {
   if (typeof v !== "string") throw HostError.of("InvalidArgument", fn);
   return v;
-}
-
-/** Whether a module imports std/db (and so needs storage installed in its VM). */
-export function usesStorage(m: NbcModule): boolean {
-  return m.files.includes("std/db");
 }
 
 /**

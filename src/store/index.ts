@@ -12,7 +12,8 @@ export {
   type StoredValue,
   valueHash,
 } from "../codec/value-codec.js";
-export { installStorage, openStore, prepareStorage, type StorageEnvironment, usesStorage } from "./db-host.js";
+export { installStorage, openStore, prepareStorage, type StorageEnvironment } from "./db-host.js";
 export { ChunkLog, type LogDevice, MemoryLog } from "./log-device.js";
 export { defaultStorage, setDefaultLogOpener } from "./platform.js";
 export { Store, type StoreEntry, type StoreStats } from "./store.js";
+export { usesStorage } from "./uses-storage.js";
