@@ -692,14 +692,9 @@ class FunctionEmitter {
       case "SETINDEX":
         return done(this.setIndex(i));
       case "GETFIELD":
-        return done(this.helperResult(i, o[0], this.callCore("jitGetField", [this.bits(o[1]), this.constantPointer(ins.ext as number)], this.i64)));
+        return done(this.getField(i));
       case "SETFIELD":
-        return done(
-          this.faultIf(
-            m.i32.ne(this.callCore("jitSetField", [this.bits(o[0]), this.constantPointer(ins.ext as number), this.bits(o[1])], this.i32), this.int(0)),
-            i,
-          ),
-        );
+        return done(this.setField(i));
       case "CHECKTYPE":
         return this.checkType(i);
       case "FORPREP":
@@ -1053,6 +1048,91 @@ class FunctionEmitter {
         m.i32.and(m.i32.and(this.get(this.COND, this.i32), numberKey), plainValue),
         m.i64.store(0, 8, this.listItem(this.get(this.P, this.i32), this.get(this.Q, this.i32)), this.bits(v)),
         this.faultIf(m.i32.ne(this.callCore("jitSetIndex", [this.bits(t), this.bits(k), this.bits(v)], this.i32), this.int(0)), i),
+      ),
+    ]);
+  }
+
+  /**
+   * P = the struct in `bits` and Q = the byte offset of the instruction's field in it, with COND = 1;
+   * COND = 0 when the value is no struct or its kind of struct has no such field (the core's path
+   * then raises the interpreter's error, or reads an error's fields or an actor's method).
+   * Each instruction remembers the last kind of struct it saw (its definition, which never moves,
+   * and the field's offset) in two globals of the module; another kind is looked up by the field
+   * names' pointers (the VM interns field names and string constants alike) and remembered.
+   */
+  private fieldSlot(i: Instruction, bits: Expr): Expr[] {
+    const { m } = this;
+    const defName = `fieldDef${i.at}`;
+    const offsetName = `fieldOffset${i.at}`;
+    m.addGlobal(defName, this.i32, true, this.int(0));
+    m.addGlobal(offsetName, this.i32, true, this.int(0));
+    const p = () => this.get(this.P, this.i32);
+    const def = () => this.get(this.Q, this.i32);
+    const k = () => this.get(this.NF, this.i32);
+    const scan = `fieldScan${i.at}`;
+    const found = `fieldFound${i.at}`;
+    const lookUp = m.block(found, [
+      m.local.set(this.NF, this.int(0)),
+      m.loop(
+        scan,
+        m.block(null, [
+          m.br(found, m.i32.ge_u(k(), m.i32.load(L.SDEF_COUNT, 4, def()))),
+          m.if(
+            m.i32.eq(m.i32.load(L.SDEF_FIELDS, 4, m.i32.add(def(), m.i32.shl(k(), this.int(2)))), this.constantPointer(i.ins.ext as number)),
+            m.block(null, [
+              m.global.set(defName, def()),
+              m.global.set(offsetName, m.i32.add(this.int(L.STRUCT_FIELDS), m.i32.shl(k(), this.int(3)))),
+              m.local.set(this.COND, this.int(1)),
+              m.br(found),
+            ]),
+          ),
+          m.local.set(this.NF, m.i32.add(k(), this.int(1))),
+          m.br(scan),
+        ]),
+      ),
+    ]);
+    return [
+      m.local.set(this.T2, bits),
+      m.local.set(this.P, m.i32.wrap(this.get(this.T2, this.i64))),
+      m.local.set(this.COND, this.int(0)),
+      m.if(
+        m.i64.eq(m.i64.shr_u(this.get(this.T2, this.i64), this.word(32n)), this.word(L.TAG_OBJ >> 32n)),
+        m.if(
+          m.i32.eq(m.i32.load8_u(0, 1, p()), this.int(L.T_STRUCT)),
+          m.block(null, [
+            m.local.set(this.Q, m.i32.load(L.STRUCT_DEF, 4, p())),
+            m.if(m.i32.eq(def(), m.global.get(defName, this.i32)), m.local.set(this.COND, this.int(1)), lookUp),
+          ]),
+        ),
+      ),
+      m.local.set(this.Q, m.global.get(offsetName, this.i32)),
+    ];
+  }
+
+  private getField(i: Instruction): Expr {
+    const { m } = this;
+    const [a, s] = i.ins.operands;
+    return m.block(null, [
+      ...this.fieldSlot(i, this.bits(s)),
+      m.if(
+        this.get(this.COND, this.i32),
+        this.setValue(a, m.i64.load(0, 8, m.i32.add(this.get(this.P, this.i32), this.get(this.Q, this.i32))), i.next),
+        this.helperResult(i, a, this.callCore("jitGetField", [this.bits(s), this.constantPointer(i.ins.ext as number)], this.i64)),
+      ),
+    ]);
+  }
+
+  private setField(i: Instruction): Expr {
+    const { m } = this;
+    const [s, v] = i.ins.operands;
+    // storing a reference while a region is open needs the core's write barrier (as setIndex)
+    const plainValue = this.isNumeric(v) ? this.int(1) : m.i32.or(m.i32.eqz(this.globalGet("regionDepth", this.i32)), this.isNumber(this.bits(v)));
+    return m.block(null, [
+      ...this.fieldSlot(i, this.bits(s)),
+      m.if(
+        m.i32.and(this.get(this.COND, this.i32), plainValue),
+        m.i64.store(0, 8, m.i32.add(this.get(this.P, this.i32), this.get(this.Q, this.i32)), this.bits(v)),
+        this.faultIf(m.i32.ne(this.callCore("jitSetField", [this.bits(s), this.constantPointer(i.ins.ext as number), this.bits(v)], this.i32), this.int(0)), i),
       ),
     ]);
   }
