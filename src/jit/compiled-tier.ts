@@ -35,6 +35,11 @@ export interface JitStats {
   abandoned: number;
   /** Milliseconds each compilation that finished during this VM's runs took, in order. */
   compileMs: number[];
+  /**
+   * Functions found hot whose code was not ready when asked for (being compiled, or the compiler
+   * not yet started) and that ran interpreted to the end: 0 when everything hot ran compiled.
+   */
+  waiting: number;
 }
 
 export interface CompilableFunction {
@@ -82,7 +87,9 @@ export function jitModeOf(text: string | undefined): JitMode | undefined {
 
 export class CompiledTier {
   private readonly imports: WebAssembly.Imports;
-  private readonly stats: Omit<JitStats, "deopts" | "abandoned" | "mode"> = { compiled: 0, refused: 0, compileMs: [] };
+  private readonly stats: Omit<JitStats, "deopts" | "abandoned" | "mode" | "waiting"> = { compiled: 0, refused: 0, compileMs: [] };
+  /** Functions asked for whose code was not ready (see JitStats.waiting). */
+  private readonly waitingFor = new Set<number>();
   private readonly born = performance.now();
 
   constructor(
@@ -117,7 +124,11 @@ export class CompiledTier {
     if (!f) return -1;
     const key = cacheKey(f);
     const module = this.moduleFor(key, f);
-    if (module === undefined) return 0;
+    if (module === undefined) {
+      this.waitingFor.add(index);
+      return 0;
+    }
+    this.waitingFor.delete(index);
     if (module === null) {
       this.stats.refused++;
       return -1;
@@ -166,7 +177,14 @@ export class CompiledTier {
   }
 
   report(): JitStats {
-    return { mode: this.mode, ...this.stats, compileMs: [...this.stats.compileMs], deopts: this.core.jitDeopts(), abandoned: this.core.jitAbandoned() };
+    return {
+      mode: this.mode,
+      ...this.stats,
+      compileMs: [...this.stats.compileMs],
+      waiting: this.waitingFor.size,
+      deopts: this.core.jitDeopts(),
+      abandoned: this.core.jitAbandoned(),
+    };
   }
 }
 
