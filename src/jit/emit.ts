@@ -14,6 +14,7 @@ import { TYPE_CODES } from "../bytecode/opcode-table.js";
 import * as L from "../runtime/heap-layout.generated.js";
 import type { FunctionShape, Instruction } from "./analysis.js";
 import type { Binaryen } from "./binaryen-loader.js";
+import { type InlineCallee, leafInstructions } from "./inline.js";
 
 type Module = InstanceType<Binaryen["Module"]>;
 type Expr = number;
@@ -113,7 +114,13 @@ function bodyResult(binaryen: Binaryen): number {
 }
 
 /** Builds the module for one function; throws on anything it cannot express (the caller gives up on it). */
-export function emitFunction(binaryen: Binaryen, f: FunctionProto, shape: FunctionShape, constantAt: (k: number) => number | string): Uint8Array {
+export function emitFunction(
+  binaryen: Binaryen,
+  f: FunctionProto,
+  shape: FunctionShape,
+  constantAt: (k: number) => number | string,
+  inlines: readonly InlineCallee[] = [],
+): Uint8Array {
   const m = new binaryen.Module();
   try {
     m.setFeatures(
@@ -127,7 +134,7 @@ export function emitFunction(binaryen: Binaryen, f: FunctionProto, shape: Functi
     m.setMemory(0, -1, null, [], false, false, "mem");
     m.addMemoryImport("mem", "core", "memory");
     m.addTableImport("table", "core", "table");
-    const emitter = new FunctionEmitter(binaryen, m, f, shape, constantAt);
+    const emitter = new FunctionEmitter(binaryen, m, f, shape, constantAt, inlines);
     const body = emitter.body();
     const run = emitter.entryFromInterpreter();
     // only what the code uses is imported (a pass removing the rest took a seventh of the time)
@@ -136,7 +143,7 @@ export function emitFunction(binaryen: Binaryen, f: FunctionProto, shape: Functi
     for (const [name, t] of CORE_GLOBALS) if (emitter.used.has(name)) m.addGlobalImport(name, "core", name, type(t), true);
     for (const [name, params, result] of CORE_FUNCTIONS)
       if (emitter.used.has(name)) m.addFunctionImport(name, "core", name, binaryen.createType(params.map(type)), type(result));
-    const vars = [...SCRATCH.map(([, t]) => type(t)), ...emitter.registerLocals().map(() => binaryen.f64)];
+    const vars = [...SCRATCH.map(([, t]) => type(t)), ...emitter.registerLocals().map(() => binaryen.f64), ...emitter.inlineLocals().map(() => binaryen.f64)];
     m.addFunction(BODY, bodyType(binaryen, f.nparams), bodyResult(binaryen), vars, body);
     m.addFunction(ENTRY, binaryen.createType([binaryen.i32, binaryen.i32]), binaryen.i32, [binaryen.i32, bodyResult(binaryen), binaryen.f64], run);
     m.addFunctionExport(ENTRY, ENTRY);
@@ -163,6 +170,7 @@ class FunctionEmitter {
     private readonly f: FunctionProto,
     private readonly shape: FunctionShape,
     private readonly constantAt: (k: number) => number | string,
+    inlines: readonly InlineCallee[] = [],
   ) {
     this.i32 = b.i32;
     this.i64 = b.i64;
@@ -192,6 +200,22 @@ class FunctionEmitter {
     shape.numeric.forEach((n, r) => {
       if (n) this.local.set(r, r < f.nparams ? FIRST_ARG + r : next++);
     });
+    // an inlined callee's registers: f64 locals of their own, after the function's
+    for (const callee of inlines) {
+      const constants = (k: number) => callee.constants[k] ?? "";
+      const code = leafInstructions(callee.proto, constants);
+      if (!code) continue;
+      this.inlined.set(callee.global, { callee, code, constants, firstLocal: next });
+      next += callee.proto.nregs;
+    }
+  }
+
+  /** Leaf functions inlined at the calls through a global, by global (see inline.ts). */
+  private readonly inlined = new Map<number, { callee: InlineCallee; code: Instruction[]; constants: (k: number) => number | string; firstLocal: number }>();
+
+  /** The locals of inlined callees' registers, after registerLocals(). */
+  inlineLocals(): number[] {
+    return [...this.inlined.values()].flatMap(({ firstLocal, callee }) => Array.from({ length: callee.proto.nregs }, (_, k) => firstLocal + k));
   }
 
   private readonly BASE: number;
@@ -660,8 +684,10 @@ class FunctionEmitter {
       case "JGIVEN":
         return { expr: m.local.set(this.COND, m.i64.ne(this.bits(o[0]), this.word(L.MISSING))), stops: true };
       case "CALL":
-      case "CALLG":
-        return done(this.call(i));
+      case "CALLG": {
+        const leaf = ins.op === "CALLG" ? this.inlined.get(ins.ext as number) : undefined;
+        return done(leaf && leaf.callee.proto.nparams === o[1] ? this.inlineCall(i, leaf) : this.call(i));
+      }
       case "CALLB":
         return done(this.builtin(i));
       case "RETURN":
@@ -936,6 +962,88 @@ class FunctionEmitter {
       m.if(m.i64.ge_u(value(), this.word(L.STOPPED)), m.block(null, [...this.flushOnly(kept), storePc(), m.return(result())])),
       this.setValue(a, value(), next, true),
     ]);
+  }
+
+  /**
+   * CALLG of a leaf function inlined (see inline.ts): its code on locals of its own when the global
+   * holds a closure of that function, the arguments are numbers, the call would not stop at the
+   * depth limit, the register stack's end, the budget or a collection, and no divisor is zero;
+   * the call's step is spent as the call would. Otherwise the ordinary call, from the start.
+   */
+  private inlineCall(i: Instruction, leaf: { callee: InlineCallee; code: Instruction[]; constants: (k: number) => number | string; firstLocal: number }): Expr {
+    const { m } = this;
+    const { ins, at } = i;
+    const [a, nargs] = ins.operands;
+    const { callee, code, constants, firstLocal } = leaf;
+    const slow = `inlineSlow${at}`;
+    const done = `inlineDone${at}`;
+    const reg = (r: number) => this.get(firstLocal + r, this.f64);
+    const setReg = (r: number, x: Expr) => m.local.set(firstLocal + r, x);
+    const p = () => this.get(this.P, this.i32);
+    const fast: Expr[] = [
+      m.local.set(this.T2, m.i64.load(0, 8, this.globalAddress(ins.ext as number))),
+      m.br(slow, m.i64.ne(m.i64.shr_u(this.get(this.T2, this.i64), this.word(32n)), this.word(L.TAG_OBJ >> 32n))),
+      m.local.set(this.P, m.i32.wrap(this.get(this.T2, this.i64))),
+      m.br(slow, m.i32.ne(m.i32.load8_u(0, 1, p()), this.int(L.T_CLOSURE))),
+      m.br(slow, m.i32.ne(m.i32.load(L.CLO_PROTO, 4, p()), this.int(callee.index))),
+      // where the call would stop: the depth limit, the register stack's end, the budget, a collection
+      m.br(slow, m.i32.ge_u(m.i32.add(this.get(FR, this.i32), this.int(L.FRAME_SIZE)), this.globalGet("frameEnd", this.i32))),
+      m.br(slow, m.i32.gt_u(m.i32.add(this.base(), this.int((a + 1 + callee.proto.nregs) * 8)), this.globalGet("regsEnd", this.i32))),
+      m.br(slow, m.i32.or(m.i64.lt_s(m.i64.sub(this.get(this.FUEL, this.i64), this.word(1n)), this.word(0n)), this.globalGet("collectRequested", this.i32))),
+    ];
+    for (let k = 0; k < nargs; k++) {
+      const r = a + 1 + k;
+      if (!this.isNumeric(r)) fast.push(m.br(slow, m.i32.eqz(this.isNumber(this.bits(r)))));
+      fast.push(setReg(k, this.num(r)));
+    }
+    for (const { ins: c } of code) {
+      const o = c.operands;
+      switch (c.op) {
+        case "LOADI":
+          fast.push(setReg(o[0], m.f64.const(o[1])));
+          break;
+        case "LOADK":
+          fast.push(setReg(o[0], m.f64.const(constants(o[1]) as number)));
+          break;
+        case "MOVE":
+          fast.push(setReg(o[0], reg(o[1])));
+          break;
+        case "NEG":
+          fast.push(setReg(o[0], m.f64.neg(reg(o[1]))));
+          break;
+        case "ADDI":
+          fast.push(setReg(o[0], m.f64.add(reg(o[1]), m.f64.const(o[2]))));
+          break;
+        case "ADD":
+          fast.push(setReg(o[0], m.f64.add(reg(o[1]), reg(o[2]))));
+          break;
+        case "SUB":
+          fast.push(setReg(o[0], m.f64.sub(reg(o[1]), reg(o[2]))));
+          break;
+        case "MUL":
+          fast.push(setReg(o[0], m.f64.mul(reg(o[1]), reg(o[2]))));
+          break;
+        case "DIV":
+          // dividing by zero is an error the call raises, with the callee's frame in its trace
+          fast.push(m.br(slow, m.f64.eq(reg(o[2]), m.f64.const(0))), setReg(o[0], m.f64.div(reg(o[1]), reg(o[2]))));
+          break;
+        case "RETURN":
+          fast.push(
+            m.local.set(this.FUEL, m.i64.sub(this.get(this.FUEL, this.i64), this.word(1n))),
+            // a NaN from a constant is made the canonical one, as where any number enters
+            m.local.set(this.OUT, reg(o[0])),
+            this.setNumber(
+              a,
+              m.select(m.f64.eq(this.get(this.OUT, this.f64), this.get(this.OUT, this.f64)), this.get(this.OUT, this.f64), this.canonicalNaN()),
+            ),
+            m.br(done),
+          );
+          break;
+        default:
+          throw new Error(`not a leaf instruction: ${c.op}`);
+      }
+    }
+    return m.block(done, [m.block(slow, fast), this.call(i)]);
   }
 
   /** The registers live after instruction i: at the next one, and at the handlers that guard it. */
