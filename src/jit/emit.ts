@@ -51,6 +51,8 @@ const SCRATCH = [
   ["COND", "i32"],
   ["KBASE", "i32"],
   ["LABEL", "i32"],
+  // the loop header a frame joining compiled code is on its way to, plus one (see loopDispatch)
+  ["OSRAT", "i32"],
   // a number just computed, on its way to its register (see setNumber)
   ["OUT", "f64"],
   // what a body called returns
@@ -194,6 +196,7 @@ class FunctionEmitter {
     this.COND = scratch.COND;
     this.KBASE = scratch.KBASE;
     this.LABEL = scratch.LABEL;
+    this.OSRAT = scratch.OSRAT;
     this.OUT = scratch.OUT;
     // a numeric parameter lives in the body's own parameter; other numeric registers after the scratch
     let next = first + SCRATCH.length;
@@ -233,6 +236,7 @@ class FunctionEmitter {
   private readonly COND: number;
   private readonly KBASE: number;
   private readonly LABEL: number;
+  private readonly OSRAT: number;
   private readonly OUT: number;
   private readonly RESULT: number;
 
@@ -399,16 +403,17 @@ class FunctionEmitter {
       if (stops) open = false;
     }
     for (const s of shape.blockStarts) blocks.set(s, relooper.addBlock(m.block(null, code.get(s) as Expr[])));
-    for (const s of shape.blockStarts) this.branches(relooper, blocks, s, ends.get(s) as Instruction);
+    const { targets, outermost } = this.loopDispatch(relooper, blocks);
+    for (const s of shape.blockStarts) this.branches(relooper, blocks, targets, s, ends.get(s) as Instruction);
     // the entry: 0 starts the function, w + 1 joins the loop at header w
     const entry = relooper.addBlockWithSwitch(m.nop(), this.get(ENTRY_ID, this.i32));
-    const start = blocks.get(0) as number;
+    const start = targets.get(0) as number;
     relooper.addBranchForSwitch(entry, start, [0], m.block(null, this.entryGuards()));
     for (const h of shape.loopHeaders) {
       // its own block on the way: a loop whose header starts the function is the call's target too
       const join = relooper.addBlock(m.nop());
       relooper.addBranchForSwitch(entry, join, [h + 1], m.block(null, this.osrGuards(h)));
-      relooper.addBranch(join, blocks.get(h) as number, 0, m.nop());
+      relooper.addBranch(join, targets.get(outermost.get(h) as number) as number, 0, m.local.set(this.OSRAT, this.int(h + 1)));
     }
     const refuse = relooper.addBlock(this.give(this.stopped(this.int(L.K_NOT_ENTERED))));
     relooper.addBranchForSwitch(entry, refuse, [], m.nop());
@@ -521,13 +526,66 @@ class FunctionEmitter {
     );
   }
 
-  private branches(relooper: InstanceType<Binaryen["Relooper"]>, blocks: Map<number, number>, start: number, last: Instruction): void {
+  /**
+   * Joining a loop from the interpreter enters at its header; entering an inner loop's header
+   * straight from the function's entry would give the inner loop two ways in from outside the
+   * outer one, and the Relooper would then run every loop through a label variable. So a join
+   * goes to the header of the outermost loop around its target, where a dispatch block (before
+   * each header with loops inside) passes it on, loop by loop, to its own header (OSRAT). Every
+   * jump to such a header goes through its dispatch, which an ordinary entry passes straight.
+   * Returns the block each jump to an address targets, and each header's outermost loop header.
+   */
+  private loopDispatch(
+    relooper: InstanceType<Binaryen["Relooper"]>,
+    blocks: Map<number, number>,
+  ): { targets: Map<number, number>; outermost: Map<number, number> } {
+    const { m, shape } = this;
+    // a loop is its header up to its last backward jump to it
+    const latch = new Map<number, number>();
+    for (const i of shape.instructions) {
+      const t = jumpOf(i);
+      if (t !== undefined && t <= i.at) latch.set(t, Math.max(latch.get(t) ?? t, i.at));
+    }
+    const inside = (outer: number, h: number) => h !== outer && h > outer && h <= (latch.get(outer) ?? outer);
+    const nested = new Map(shape.loopHeaders.map((h) => [h, shape.loopHeaders.filter((g) => inside(h, g))]));
+    const outermost = new Map(shape.loopHeaders.map((h) => [h, shape.loopHeaders.find((g) => g === h || inside(g, h)) as number]));
+    const targets = new Map(blocks);
+    const dispatch = new Map<number, number>();
+    for (const h of shape.loopHeaders) {
+      if ((nested.get(h) as number[]).length === 0) continue;
+      const d = relooper.addBlock(m.nop());
+      dispatch.set(h, d);
+      targets.set(h, d);
+    }
+    const osrAt = () => this.get(this.OSRAT, this.i32);
+    for (const [h, d] of dispatch) {
+      const inner = nested.get(h) as number[];
+      // the loops directly inside: each takes the joins for itself and the loops inside it
+      const direct = inner.filter((g) => !inner.some((o) => inside(o, g)));
+      for (const g of direct) {
+        const mine = [g, ...(nested.get(g) as number[])];
+        const wanted = mine.map((w) => m.i32.eq(osrAt(), this.int(w + 1))).reduce((x, y) => m.i32.or(x, y));
+        const own = dispatch.get(g);
+        relooper.addBranch(d, own ?? (blocks.get(g) as number), wanted, own === undefined ? m.local.set(this.OSRAT, this.int(0)) : m.nop());
+      }
+      relooper.addBranch(d, blocks.get(h) as number, 0, m.local.set(this.OSRAT, this.int(0)));
+    }
+    return { targets, outermost };
+  }
+
+  private branches(
+    relooper: InstanceType<Binaryen["Relooper"]>,
+    blocks: Map<number, number>,
+    targets: Map<number, number>,
+    start: number,
+    last: Instruction,
+  ): void {
     const { m } = this;
     const from = blocks.get(start) as number;
     const { ins, at, next } = last;
-    const fallthrough = blocks.get(next);
+    const fallthrough = targets.get(next);
     const target = jumpOf(last);
-    const to = target === undefined ? undefined : blocks.get(target);
+    const to = target === undefined ? undefined : targets.get(target);
     const edge = (t: number) => (t <= at ? this.backEdge(at, t, ins.op === "JMP" ? ins.operands[0] : (ins.ext as number)) : m.nop());
     switch (ins.op) {
       case "JMP":

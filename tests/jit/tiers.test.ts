@@ -254,6 +254,32 @@ describe("tiering", () => {
     expect(compiled).toBe(1);
   }, 120_000);
 
+  it("joins loops nested in others at their headers, through the loops around them", async () => {
+    const program = `
+      var s = 0
+      for i in 0..40 {
+        var j = 0
+        while j < 30 {
+          for k in 0..400 { s += (i * j + k) % 7 }
+          j += 1
+        }
+        s -= i
+      }
+      print(s)
+    `;
+    const expected = (await runIn("off", program)).stdout;
+    let compiled = 0;
+    for (let attempt = 0; attempt < 40 && compiled === 0; attempt++) {
+      const run = await runIn("on", program, { jitThreshold: 2 });
+      expect(run.stdout).toBe(expected);
+      compiled = run.stats.compiled;
+    }
+    expect(compiled).toBe(1);
+    // every function compiled at its first call: the program's own code joins where it is sampled
+    const eager = await runIn("eager", program, { jitThreshold: 1 });
+    expect(eager.stdout).toBe(expected);
+  }, 120_000);
+
   it("runs code the process compiled already from a function's first call in a new VM", async () => {
     const program = "func twice(x) { return x * 2 }\nprint(twice(21))";
     // called once, the function never gets hot in a VM of its own
