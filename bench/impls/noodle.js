@@ -7,6 +7,9 @@
 // printed text. `noodle` is the interpreter (jit "off"); `noodle-jit` tiers up
 // (jit "on") and reports the compiled tier's compile times from VM.jitStats().
 
+/** How long a case's program may run before its measured runs, waiting for its code to be compiled. */
+const SETTLE_MS = 30_000;
+
 /**
  * @param {object} host
  * @param {() => Promise<{compile: Function, run: Function}>} host.load imports the library; throws when unavailable
@@ -33,6 +36,7 @@ export function noodleImpl({ load, readText, fileName, startup }, jit = "off") {
       compiled.functions = Math.max(compiled.functions, stats.compiled);
       compiled.times.push(...stats.compileMs);
       compiled.deopts = Math.max(compiled.deopts, stats.deopts);
+      compiled.last = stats;
     } else r = await lib.run(module, { stdout, jit });
     if (!r?.ok) {
       const err = r?.error;
@@ -56,6 +60,22 @@ export function noodleImpl({ load, readText, fileName, startup }, jit = "off") {
       await new Promise((r) => setTimeout(r, 50));
     }
     return false;
+  }
+
+  /**
+   * Runs the program until a run finds every function it makes hot compiled already (the
+   * process's cache serves them from their first call) and no compilation finished during it:
+   * the measured runs then time compiled code, not runs that waited for the compiler thread.
+   * Bounded (SETTLE_MS); returns the runs it took, or null when the bound came first.
+   */
+  async function settle(module, tier) {
+    const until = performance.now() + SETTLE_MS;
+    for (let runs = 1; performance.now() < until; runs++) {
+      await execute(module, tier);
+      if (tier.last.waiting === 0 && tier.last.compileMs.length === 0) return runs;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return null;
   }
 
   const impl = {
@@ -100,7 +120,8 @@ export function noodleImpl({ load, readText, fileName, startup }, jit = "off") {
       const fields = { compile_ms: Math.round(compileMs * 1000) / 1000 };
       if (jit === "off") return { run: () => execute(compiled.module), fields };
       // the fields are read after the runs: what the compiled tier did in them
-      const tier = { functions: 0, deopts: 0, times: [] };
+      const tier = { functions: 0, deopts: 0, times: [], last: null };
+      fields.jit_settling_runs = await settle(compiled.module, tier);
       return {
         run: async () => {
           const out = await execute(compiled.module, tier);
@@ -116,8 +137,15 @@ export function noodleImpl({ load, readText, fileName, startup }, jit = "off") {
 }
 
 /** Functions compiled, and the median and 95th percentile of their compile times (each compiled once a process). */
-function tierFields({ functions, deopts, times }) {
+function tierFields({ functions, deopts, times, last }) {
   const sorted = [...times].sort((a, b) => a - b);
   const at = (q) => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] * 1000) / 1000 : null);
-  return { jit_functions: functions, jit_deopts: deopts, jit_compile_ms_median: at(0.5), jit_compile_ms_p95: at(0.95) };
+  // jit_waiting: hot functions that ran interpreted in the last run for want of compiled code
+  return {
+    jit_functions: functions,
+    jit_deopts: deopts,
+    jit_waiting: last?.waiting ?? null,
+    jit_compile_ms_median: at(0.5),
+    jit_compile_ms_p95: at(0.95),
+  };
 }

@@ -3,13 +3,19 @@ import type { FunctionProto } from "../bytecode/module.js";
 import { analyse } from "./analysis.js";
 import type { Binaryen } from "./binaryen-loader.js";
 import { emitFunction } from "./emit.js";
+import type { InlineCallee } from "./inline.js";
 
 /** The function's compiled module as bytes, or null when it uses nothing the compiler can express. */
-export function compileToBytes(binaryen: Binaryen, proto: FunctionProto, constants: readonly (number | string)[]): Uint8Array | null {
+export function compileToBytes(
+  binaryen: Binaryen,
+  proto: FunctionProto,
+  constants: readonly (number | string)[],
+  inlines: readonly InlineCallee[] = [],
+): Uint8Array | null {
   const shape = analyse(proto);
   if (!shape) return null;
   try {
-    return emitFunction(binaryen, proto, shape, (k) => constants[k] ?? "");
+    return emitFunction(binaryen, proto, shape, (k) => constants[k] ?? "", inlines);
   } catch {
     // a function the compiler cannot express stays interpreted; the program never notices
     return null;

@@ -2,11 +2,14 @@
 // assembly/vm/jit-entry.ts), puts the code in the VM's function table, and counts what it did.
 // Compiled modules depend only on a function's bytecode and constants, never on addresses, so one
 // compilation serves every VM of the process that loads the same function.
+import { decodeAt } from "../bytecode/instruction.js";
 import type { Constant, FunctionProto } from "../bytecode/module.js";
 import type { CoreExports } from "../runtime/core.js";
+import * as L from "../runtime/heap-layout.generated.js";
 import { binaryenNow, loadBinaryen } from "./binaryen-loader.js";
 import type { compileToBytes } from "./compile-job.js";
 import { type CompileResult, type CompilerThread, compilerStarted, compilerThread } from "./compiler-thread.js";
+import type { InlineCallee, leafInstructions } from "./inline.js";
 import { BODY, ENTRY } from "./module-exports.js";
 
 export type JitMode = "off" | "on" | "eager";
@@ -35,6 +38,11 @@ export interface JitStats {
   abandoned: number;
   /** Milliseconds each compilation that finished during this VM's runs took, in order. */
   compileMs: number[];
+  /**
+   * Functions found hot whose code was not ready when asked for (being compiled, or the compiler
+   * not yet started) and that ran interpreted to the end: 0 when everything hot ran compiled.
+   */
+  waiting: number;
 }
 
 export interface CompilableFunction {
@@ -60,11 +68,21 @@ let hotRequests = 0;
  */
 let compileHere: typeof compileToBytes | undefined;
 function loadCompiler(): Promise<unknown> {
-  return Promise.all([loadBinaryen(), import("./compile-job.js").then((m) => (compileHere = m.compileToBytes))]);
+  return Promise.all([loadBinaryen(), loadInliner(), import("./compile-job.js").then((m) => (compileHere = m.compileToBytes))]);
+}
+/** What finds the leaf functions a caller takes in (inline.ts, with the analysis), loaded at the first request. */
+let isLeaf: typeof leafInstructions | undefined;
+function loadInliner(): Promise<unknown> {
+  return import("./inline.js").then((m) => (isLeaf = m.leafInstructions));
 }
 
 /** Compiled modules of the process by cacheKey; null for a function the compiler refused. */
 const cache = new Map<string, WebAssembly.Module | null>();
+/**
+ * A function's key -> the key of its module with leaf functions inlined, and what that module
+ * assumed: the function at each index has the code it had (its guards check the rest at run time).
+ */
+const withInlines = new Map<string, { key: string; callees: { index: number; key: string }[] }>();
 /** Functions a compiler thread is compiling now. */
 const pending = new Set<string>();
 
@@ -91,7 +109,9 @@ export function jitModeOf(text: string | undefined): JitMode | undefined {
 }
 
 export class CompiledTier {
-  private readonly stats: Omit<JitStats, "deopts" | "abandoned" | "mode"> = { compiled: 0, refused: 0, compileMs: [] };
+  private readonly stats: Omit<JitStats, "deopts" | "abandoned" | "mode" | "waiting"> = { compiled: 0, refused: 0, compileMs: [] };
+  /** Functions asked for whose code was not ready (see JitStats.waiting). */
+  private readonly waitingFor = new Set<number>();
   private readonly born = performance.now();
 
   constructor(
@@ -107,7 +127,13 @@ export class CompiledTier {
   loaded(index: number): void {
     if (this.mode === "off" || cache.size === 0) return;
     const f = this.functionAt(index);
-    const module = f && cache.get(cacheKey(f));
+    if (!f) return;
+    const inlined = withInlines.get(cacheKey(f));
+    const same = inlined?.callees.every((c) => {
+      const callee = this.functionAt(c.index);
+      return callee !== undefined && cacheKey(callee) === c.key;
+    });
+    const module = (inlined && same ? cache.get(inlined.key) : undefined) ?? cache.get(cacheKey(f));
     if (module) this.core.jitUseCompiled(index, this.instantiate(module));
   }
 
@@ -118,14 +144,63 @@ export class CompiledTier {
   compile(index: number): number {
     const f = this.functionAt(index);
     if (!f) return -1;
-    const key = cacheKey(f);
-    const module = this.moduleFor(key, f);
-    if (module === undefined) return 0;
+    if (!isLeaf) {
+      void loadInliner();
+      this.waitingFor.add(index);
+      return 0;
+    }
+    const inlines = this.leavesCalledBy(f, isLeaf);
+    let key = cacheKey(f);
+    if (inlines.length > 0) {
+      const callees = inlines.map((c) => ({
+        index: c.index,
+        key: cacheKey({ proto: c.proto, constants: (this.functionAt(c.index) as CompilableFunction).constants }),
+      }));
+      const full = `${key}${callees.map((c, k) => `|inline ${inlines[k].global}>${c.index}:${c.key}`).join("")}`;
+      withInlines.set(key, { key: full, callees });
+      key = full;
+    }
+    const module = this.moduleFor(key, f, inlines);
+    if (module === undefined) {
+      this.waitingFor.add(index);
+      return 0;
+    }
+    this.waitingFor.delete(index);
     if (module === null) {
       this.stats.refused++;
       return -1;
     }
     return this.instantiate(module);
+  }
+
+  /**
+   * The leaf functions (see inline.ts) that the globals `f` calls through hold now. The compiled
+   * code checks at each call that its global still holds that function.
+   */
+  private leavesCalledBy(f: CompilableFunction, leaf: typeof leafInstructions): InlineCallee[] {
+    const globals = new Set<number>();
+    for (let at = 0; at < f.proto.code.length; ) {
+      const ins = decodeAt(f.proto.code, at);
+      if (!ins) return [];
+      if (ins.op === "CALLG") globals.add(ins.ext as number);
+      at += ins.size;
+    }
+    if (globals.size === 0) return [];
+    const memory = new DataView(this.core.memory.buffer);
+    const globalsBase = (this.core as unknown as Record<string, WebAssembly.Global>).globalsBase.value as number;
+    const out: InlineCallee[] = [];
+    for (const global of globals) {
+      const bits = memory.getBigUint64(globalsBase + global * 8, true);
+      if (bits >> 32n !== L.TAG_OBJ >> 32n) continue;
+      const closure = Number(bits & 0xffff_ffffn);
+      if (memory.getUint8(closure) !== L.T_CLOSURE) continue;
+      const index = memory.getUint32(closure + L.CLO_PROTO, true);
+      const callee = this.functionAt(index);
+      if (!callee) continue;
+      const constants = callee.constants.map(constantValue);
+      if (leaf(callee.proto, (k) => constants[k] ?? "")) out.push({ global, index, proto: callee.proto, constants });
+    }
+    return out;
   }
 
   /** The module's entry in a new slot of the VM's table, its body in the next (which compiled callers call). */
@@ -147,7 +222,7 @@ export class CompiledTier {
   }
 
   /** The function's module, null if refused, undefined while it is being compiled. */
-  private moduleFor(key: string, f: CompilableFunction): WebAssembly.Module | null | undefined {
+  private moduleFor(key: string, f: CompilableFunction, inlines: InlineCallee[]): WebAssembly.Module | null | undefined {
     if (cache.has(key)) return cache.get(key);
     // a program done within its first moments never starts the compiler (or loads binaryen);
     // many short runs in one process start it as one long run would
@@ -162,7 +237,7 @@ export class CompiledTier {
     if (thread) {
       if (!pending.has(key)) {
         pending.add(key);
-        thread.request({ key, proto: f.proto, constants });
+        thread.request({ key, proto: f.proto, constants, inlines });
       }
       return undefined;
     }
@@ -172,7 +247,7 @@ export class CompiledTier {
       return undefined;
     }
     const started = performance.now();
-    const bytes = compileHere(binaryen, f.proto, constants);
+    const bytes = compileHere(binaryen, f.proto, constants, inlines);
     this.stats.compileMs.push(performance.now() - started);
     const module = bytes ? new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>) : null;
     cache.set(key, module);
@@ -180,7 +255,14 @@ export class CompiledTier {
   }
 
   report(): JitStats {
-    return { mode: this.mode, ...this.stats, compileMs: [...this.stats.compileMs], deopts: this.core.jitDeopts(), abandoned: this.core.jitAbandoned() };
+    return {
+      mode: this.mode,
+      ...this.stats,
+      compileMs: [...this.stats.compileMs],
+      waiting: this.waitingFor.size,
+      deopts: this.core.jitDeopts(),
+      abandoned: this.core.jitAbandoned(),
+    };
   }
 }
 

@@ -3,6 +3,7 @@
 // running it, and loading binaryen (about half a second) never stalls a program. Without one, the
 // tier compiles on the running thread.
 import type { FunctionProto } from "../bytecode/module.js";
+import type { InlineCallee } from "./inline.js";
 
 /** What the compiler needs of a function: its code and the constants it reads. */
 export interface CompileJob {
@@ -10,6 +11,8 @@ export interface CompileJob {
   proto: FunctionProto;
   /** The module's constants by index (numbers and strings). */
   constants: (number | string)[];
+  /** Leaf functions to inline at the calls through their globals. */
+  inlines?: InlineCallee[];
 }
 
 /** A finished job: the module's bytes, or null when the compiler refused the function. */

@@ -14,6 +14,7 @@ import { TYPE_CODES } from "../bytecode/opcode-table.js";
 import * as L from "../runtime/heap-layout.generated.js";
 import type { FunctionShape, Instruction } from "./analysis.js";
 import type { Binaryen } from "./binaryen-loader.js";
+import { type InlineCallee, leafInstructions } from "./inline.js";
 import { BODY, ENTRY } from "./module-exports.js";
 
 type Module = InstanceType<Binaryen["Module"]>;
@@ -41,6 +42,8 @@ const SCRATCH = [
   ["COND", "i32"],
   ["KBASE", "i32"],
   ["LABEL", "i32"],
+  // the loop header a frame joining compiled code is on its way to, plus one (see loopDispatch)
+  ["OSRAT", "i32"],
   // a number just computed, on its way to its register (see setNumber)
   ["OUT", "f64"],
   // what a body called returns
@@ -104,7 +107,13 @@ function bodyResult(binaryen: Binaryen): number {
 }
 
 /** Builds the module for one function; throws on anything it cannot express (the caller gives up on it). */
-export function emitFunction(binaryen: Binaryen, f: FunctionProto, shape: FunctionShape, constantAt: (k: number) => number | string): Uint8Array {
+export function emitFunction(
+  binaryen: Binaryen,
+  f: FunctionProto,
+  shape: FunctionShape,
+  constantAt: (k: number) => number | string,
+  inlines: readonly InlineCallee[] = [],
+): Uint8Array {
   const m = new binaryen.Module();
   try {
     m.setFeatures(
@@ -118,7 +127,7 @@ export function emitFunction(binaryen: Binaryen, f: FunctionProto, shape: Functi
     m.setMemory(0, -1, null, [], false, false, "mem");
     m.addMemoryImport("mem", "core", "memory");
     m.addTableImport("table", "core", "table");
-    const emitter = new FunctionEmitter(binaryen, m, f, shape, constantAt);
+    const emitter = new FunctionEmitter(binaryen, m, f, shape, constantAt, inlines);
     const body = emitter.body();
     const run = emitter.entryFromInterpreter();
     // only what the code uses is imported (a pass removing the rest took a seventh of the time)
@@ -127,7 +136,7 @@ export function emitFunction(binaryen: Binaryen, f: FunctionProto, shape: Functi
     for (const [name, t] of CORE_GLOBALS) if (emitter.used.has(name)) m.addGlobalImport(name, "core", name, type(t), true);
     for (const [name, params, result] of CORE_FUNCTIONS)
       if (emitter.used.has(name)) m.addFunctionImport(name, "core", name, binaryen.createType(params.map(type)), type(result));
-    const vars = [...SCRATCH.map(([, t]) => type(t)), ...emitter.registerLocals().map(() => binaryen.f64)];
+    const vars = [...SCRATCH.map(([, t]) => type(t)), ...emitter.registerLocals().map(() => binaryen.f64), ...emitter.inlineLocals().map(() => binaryen.f64)];
     m.addFunction(BODY, bodyType(binaryen, f.nparams), bodyResult(binaryen), vars, body);
     m.addFunction(ENTRY, binaryen.createType([binaryen.i32, binaryen.i32]), binaryen.i32, [binaryen.i32, bodyResult(binaryen), binaryen.f64], run);
     m.addFunctionExport(ENTRY, ENTRY);
@@ -154,6 +163,7 @@ class FunctionEmitter {
     private readonly f: FunctionProto,
     private readonly shape: FunctionShape,
     private readonly constantAt: (k: number) => number | string,
+    inlines: readonly InlineCallee[] = [],
   ) {
     this.i32 = b.i32;
     this.i64 = b.i64;
@@ -177,12 +187,29 @@ class FunctionEmitter {
     this.COND = scratch.COND;
     this.KBASE = scratch.KBASE;
     this.LABEL = scratch.LABEL;
+    this.OSRAT = scratch.OSRAT;
     this.OUT = scratch.OUT;
     // a numeric parameter lives in the body's own parameter; other numeric registers after the scratch
     let next = first + SCRATCH.length;
     shape.numeric.forEach((n, r) => {
       if (n) this.local.set(r, r < f.nparams ? FIRST_ARG + r : next++);
     });
+    // an inlined callee's registers: f64 locals of their own, after the function's
+    for (const callee of inlines) {
+      const constants = (k: number) => callee.constants[k] ?? "";
+      const code = leafInstructions(callee.proto, constants);
+      if (!code) continue;
+      this.inlined.set(callee.global, { callee, code, constants, firstLocal: next });
+      next += callee.proto.nregs;
+    }
+  }
+
+  /** Leaf functions inlined at the calls through a global, by global (see inline.ts). */
+  private readonly inlined = new Map<number, { callee: InlineCallee; code: Instruction[]; constants: (k: number) => number | string; firstLocal: number }>();
+
+  /** The locals of inlined callees' registers, after registerLocals(). */
+  inlineLocals(): number[] {
+    return [...this.inlined.values()].flatMap(({ firstLocal, callee }) => Array.from({ length: callee.proto.nregs }, (_, k) => firstLocal + k));
   }
 
   private readonly BASE: number;
@@ -200,6 +227,7 @@ class FunctionEmitter {
   private readonly COND: number;
   private readonly KBASE: number;
   private readonly LABEL: number;
+  private readonly OSRAT: number;
   private readonly OUT: number;
   private readonly RESULT: number;
 
@@ -366,16 +394,17 @@ class FunctionEmitter {
       if (stops) open = false;
     }
     for (const s of shape.blockStarts) blocks.set(s, relooper.addBlock(m.block(null, code.get(s) as Expr[])));
-    for (const s of shape.blockStarts) this.branches(relooper, blocks, s, ends.get(s) as Instruction);
+    const { targets, outermost } = this.loopDispatch(relooper, blocks);
+    for (const s of shape.blockStarts) this.branches(relooper, blocks, targets, s, ends.get(s) as Instruction);
     // the entry: 0 starts the function, w + 1 joins the loop at header w
     const entry = relooper.addBlockWithSwitch(m.nop(), this.get(ENTRY_ID, this.i32));
-    const start = blocks.get(0) as number;
+    const start = targets.get(0) as number;
     relooper.addBranchForSwitch(entry, start, [0], m.block(null, this.entryGuards()));
     for (const h of shape.loopHeaders) {
       // its own block on the way: a loop whose header starts the function is the call's target too
       const join = relooper.addBlock(m.nop());
       relooper.addBranchForSwitch(entry, join, [h + 1], m.block(null, this.osrGuards(h)));
-      relooper.addBranch(join, blocks.get(h) as number, 0, m.nop());
+      relooper.addBranch(join, targets.get(outermost.get(h) as number) as number, 0, m.local.set(this.OSRAT, this.int(h + 1)));
     }
     const refuse = relooper.addBlock(this.give(this.stopped(this.int(L.K_NOT_ENTERED))));
     relooper.addBranchForSwitch(entry, refuse, [], m.nop());
@@ -488,13 +517,66 @@ class FunctionEmitter {
     );
   }
 
-  private branches(relooper: InstanceType<Binaryen["Relooper"]>, blocks: Map<number, number>, start: number, last: Instruction): void {
+  /**
+   * Joining a loop from the interpreter enters at its header; entering an inner loop's header
+   * straight from the function's entry would give the inner loop two ways in from outside the
+   * outer one, and the Relooper would then run every loop through a label variable. So a join
+   * goes to the header of the outermost loop around its target, where a dispatch block (before
+   * each header with loops inside) passes it on, loop by loop, to its own header (OSRAT). Every
+   * jump to such a header goes through its dispatch, which an ordinary entry passes straight.
+   * Returns the block each jump to an address targets, and each header's outermost loop header.
+   */
+  private loopDispatch(
+    relooper: InstanceType<Binaryen["Relooper"]>,
+    blocks: Map<number, number>,
+  ): { targets: Map<number, number>; outermost: Map<number, number> } {
+    const { m, shape } = this;
+    // a loop is its header up to its last backward jump to it
+    const latch = new Map<number, number>();
+    for (const i of shape.instructions) {
+      const t = jumpOf(i);
+      if (t !== undefined && t <= i.at) latch.set(t, Math.max(latch.get(t) ?? t, i.at));
+    }
+    const inside = (outer: number, h: number) => h !== outer && h > outer && h <= (latch.get(outer) ?? outer);
+    const nested = new Map(shape.loopHeaders.map((h) => [h, shape.loopHeaders.filter((g) => inside(h, g))]));
+    const outermost = new Map(shape.loopHeaders.map((h) => [h, shape.loopHeaders.find((g) => g === h || inside(g, h)) as number]));
+    const targets = new Map(blocks);
+    const dispatch = new Map<number, number>();
+    for (const h of shape.loopHeaders) {
+      if ((nested.get(h) as number[]).length === 0) continue;
+      const d = relooper.addBlock(m.nop());
+      dispatch.set(h, d);
+      targets.set(h, d);
+    }
+    const osrAt = () => this.get(this.OSRAT, this.i32);
+    for (const [h, d] of dispatch) {
+      const inner = nested.get(h) as number[];
+      // the loops directly inside: each takes the joins for itself and the loops inside it
+      const direct = inner.filter((g) => !inner.some((o) => inside(o, g)));
+      for (const g of direct) {
+        const mine = [g, ...(nested.get(g) as number[])];
+        const wanted = mine.map((w) => m.i32.eq(osrAt(), this.int(w + 1))).reduce((x, y) => m.i32.or(x, y));
+        const own = dispatch.get(g);
+        relooper.addBranch(d, own ?? (blocks.get(g) as number), wanted, own === undefined ? m.local.set(this.OSRAT, this.int(0)) : m.nop());
+      }
+      relooper.addBranch(d, blocks.get(h) as number, 0, m.local.set(this.OSRAT, this.int(0)));
+    }
+    return { targets, outermost };
+  }
+
+  private branches(
+    relooper: InstanceType<Binaryen["Relooper"]>,
+    blocks: Map<number, number>,
+    targets: Map<number, number>,
+    start: number,
+    last: Instruction,
+  ): void {
     const { m } = this;
     const from = blocks.get(start) as number;
     const { ins, at, next } = last;
-    const fallthrough = blocks.get(next);
+    const fallthrough = targets.get(next);
     const target = jumpOf(last);
-    const to = target === undefined ? undefined : blocks.get(target);
+    const to = target === undefined ? undefined : targets.get(target);
     const edge = (t: number) => (t <= at ? this.backEdge(at, t, ins.op === "JMP" ? ins.operands[0] : (ins.ext as number)) : m.nop());
     switch (ins.op) {
       case "JMP":
@@ -651,8 +733,10 @@ class FunctionEmitter {
       case "JGIVEN":
         return { expr: m.local.set(this.COND, m.i64.ne(this.bits(o[0]), this.word(L.MISSING))), stops: true };
       case "CALL":
-      case "CALLG":
-        return done(this.call(i));
+      case "CALLG": {
+        const leaf = ins.op === "CALLG" ? this.inlined.get(ins.ext as number) : undefined;
+        return done(leaf && leaf.callee.proto.nparams === o[1] ? this.inlineCall(i, leaf) : this.call(i));
+      }
       case "CALLB":
         return done(this.builtin(i));
       case "RETURN":
@@ -683,14 +767,9 @@ class FunctionEmitter {
       case "SETINDEX":
         return done(this.setIndex(i));
       case "GETFIELD":
-        return done(this.helperResult(i, o[0], this.callCore("jitGetField", [this.bits(o[1]), this.constantPointer(ins.ext as number)], this.i64)));
+        return done(this.getField(i));
       case "SETFIELD":
-        return done(
-          this.faultIf(
-            m.i32.ne(this.callCore("jitSetField", [this.bits(o[0]), this.constantPointer(ins.ext as number), this.bits(o[1])], this.i32), this.int(0)),
-            i,
-          ),
-        );
+        return done(this.setField(i));
       case "CHECKTYPE":
         return this.checkType(i);
       case "FORPREP":
@@ -934,6 +1013,88 @@ class FunctionEmitter {
     ]);
   }
 
+  /**
+   * CALLG of a leaf function inlined (see inline.ts): its code on locals of its own when the global
+   * holds a closure of that function, the arguments are numbers, the call would not stop at the
+   * depth limit, the register stack's end, the budget or a collection, and no divisor is zero;
+   * the call's step is spent as the call would. Otherwise the ordinary call, from the start.
+   */
+  private inlineCall(i: Instruction, leaf: { callee: InlineCallee; code: Instruction[]; constants: (k: number) => number | string; firstLocal: number }): Expr {
+    const { m } = this;
+    const { ins, at } = i;
+    const [a, nargs] = ins.operands;
+    const { callee, code, constants, firstLocal } = leaf;
+    const slow = `inlineSlow${at}`;
+    const done = `inlineDone${at}`;
+    const reg = (r: number) => this.get(firstLocal + r, this.f64);
+    const setReg = (r: number, x: Expr) => m.local.set(firstLocal + r, x);
+    const p = () => this.get(this.P, this.i32);
+    const fast: Expr[] = [
+      m.local.set(this.T2, m.i64.load(0, 8, this.globalAddress(ins.ext as number))),
+      m.br(slow, m.i64.ne(m.i64.shr_u(this.get(this.T2, this.i64), this.word(32n)), this.word(L.TAG_OBJ >> 32n))),
+      m.local.set(this.P, m.i32.wrap(this.get(this.T2, this.i64))),
+      m.br(slow, m.i32.ne(m.i32.load8_u(0, 1, p()), this.int(L.T_CLOSURE))),
+      m.br(slow, m.i32.ne(m.i32.load(L.CLO_PROTO, 4, p()), this.int(callee.index))),
+      // where the call would stop: the depth limit, the register stack's end, the budget, a collection
+      m.br(slow, m.i32.ge_u(m.i32.add(this.get(FR, this.i32), this.int(L.FRAME_SIZE)), this.globalGet("frameEnd", this.i32))),
+      m.br(slow, m.i32.gt_u(m.i32.add(this.base(), this.int((a + 1 + callee.proto.nregs) * 8)), this.globalGet("regsEnd", this.i32))),
+      m.br(slow, m.i32.or(m.i64.lt_s(m.i64.sub(this.get(this.FUEL, this.i64), this.word(1n)), this.word(0n)), this.globalGet("collectRequested", this.i32))),
+    ];
+    for (let k = 0; k < nargs; k++) {
+      const r = a + 1 + k;
+      if (!this.isNumeric(r)) fast.push(m.br(slow, m.i32.eqz(this.isNumber(this.bits(r)))));
+      fast.push(setReg(k, this.num(r)));
+    }
+    for (const { ins: c } of code) {
+      const o = c.operands;
+      switch (c.op) {
+        case "LOADI":
+          fast.push(setReg(o[0], m.f64.const(o[1])));
+          break;
+        case "LOADK":
+          fast.push(setReg(o[0], m.f64.const(constants(o[1]) as number)));
+          break;
+        case "MOVE":
+          fast.push(setReg(o[0], reg(o[1])));
+          break;
+        case "NEG":
+          fast.push(setReg(o[0], m.f64.neg(reg(o[1]))));
+          break;
+        case "ADDI":
+          fast.push(setReg(o[0], m.f64.add(reg(o[1]), m.f64.const(o[2]))));
+          break;
+        case "ADD":
+          fast.push(setReg(o[0], m.f64.add(reg(o[1]), reg(o[2]))));
+          break;
+        case "SUB":
+          fast.push(setReg(o[0], m.f64.sub(reg(o[1]), reg(o[2]))));
+          break;
+        case "MUL":
+          fast.push(setReg(o[0], m.f64.mul(reg(o[1]), reg(o[2]))));
+          break;
+        case "DIV":
+          // dividing by zero is an error the call raises, with the callee's frame in its trace
+          fast.push(m.br(slow, m.f64.eq(reg(o[2]), m.f64.const(0))), setReg(o[0], m.f64.div(reg(o[1]), reg(o[2]))));
+          break;
+        case "RETURN":
+          fast.push(
+            m.local.set(this.FUEL, m.i64.sub(this.get(this.FUEL, this.i64), this.word(1n))),
+            // a NaN from a constant is made the canonical one, as where any number enters
+            m.local.set(this.OUT, reg(o[0])),
+            this.setNumber(
+              a,
+              m.select(m.f64.eq(this.get(this.OUT, this.f64), this.get(this.OUT, this.f64)), this.get(this.OUT, this.f64), this.canonicalNaN()),
+            ),
+            m.br(done),
+          );
+          break;
+        default:
+          throw new Error(`not a leaf instruction: ${c.op}`);
+      }
+    }
+    return m.block(done, [m.block(slow, fast), this.call(i)]);
+  }
+
   /** The registers live after instruction i: at the next one, and at the handlers that guard it. */
   private liveAfter(i: Instruction): number[] {
     const live = new Set(this.shape.liveBefore.get(i.next) ?? []);
@@ -1044,6 +1205,91 @@ class FunctionEmitter {
         m.i32.and(m.i32.and(this.get(this.COND, this.i32), numberKey), plainValue),
         m.i64.store(0, 8, this.listItem(this.get(this.P, this.i32), this.get(this.Q, this.i32)), this.bits(v)),
         this.faultIf(m.i32.ne(this.callCore("jitSetIndex", [this.bits(t), this.bits(k), this.bits(v)], this.i32), this.int(0)), i),
+      ),
+    ]);
+  }
+
+  /**
+   * P = the struct in `bits` and Q = the byte offset of the instruction's field in it, with COND = 1;
+   * COND = 0 when the value is no struct or its kind of struct has no such field (the core's path
+   * then raises the interpreter's error, or reads an error's fields or an actor's method).
+   * Each instruction remembers the last kind of struct it saw (its definition, which never moves,
+   * and the field's offset) in two globals of the module; another kind is looked up by the field
+   * names' pointers (the VM interns field names and string constants alike) and remembered.
+   */
+  private fieldSlot(i: Instruction, bits: Expr): Expr[] {
+    const { m } = this;
+    const defName = `fieldDef${i.at}`;
+    const offsetName = `fieldOffset${i.at}`;
+    m.addGlobal(defName, this.i32, true, this.int(0));
+    m.addGlobal(offsetName, this.i32, true, this.int(0));
+    const p = () => this.get(this.P, this.i32);
+    const def = () => this.get(this.Q, this.i32);
+    const k = () => this.get(this.NF, this.i32);
+    const scan = `fieldScan${i.at}`;
+    const found = `fieldFound${i.at}`;
+    const lookUp = m.block(found, [
+      m.local.set(this.NF, this.int(0)),
+      m.loop(
+        scan,
+        m.block(null, [
+          m.br(found, m.i32.ge_u(k(), m.i32.load(L.SDEF_COUNT, 4, def()))),
+          m.if(
+            m.i32.eq(m.i32.load(L.SDEF_FIELDS, 4, m.i32.add(def(), m.i32.shl(k(), this.int(2)))), this.constantPointer(i.ins.ext as number)),
+            m.block(null, [
+              m.global.set(defName, def()),
+              m.global.set(offsetName, m.i32.add(this.int(L.STRUCT_FIELDS), m.i32.shl(k(), this.int(3)))),
+              m.local.set(this.COND, this.int(1)),
+              m.br(found),
+            ]),
+          ),
+          m.local.set(this.NF, m.i32.add(k(), this.int(1))),
+          m.br(scan),
+        ]),
+      ),
+    ]);
+    return [
+      m.local.set(this.T2, bits),
+      m.local.set(this.P, m.i32.wrap(this.get(this.T2, this.i64))),
+      m.local.set(this.COND, this.int(0)),
+      m.if(
+        m.i64.eq(m.i64.shr_u(this.get(this.T2, this.i64), this.word(32n)), this.word(L.TAG_OBJ >> 32n)),
+        m.if(
+          m.i32.eq(m.i32.load8_u(0, 1, p()), this.int(L.T_STRUCT)),
+          m.block(null, [
+            m.local.set(this.Q, m.i32.load(L.STRUCT_DEF, 4, p())),
+            m.if(m.i32.eq(def(), m.global.get(defName, this.i32)), m.local.set(this.COND, this.int(1)), lookUp),
+          ]),
+        ),
+      ),
+      m.local.set(this.Q, m.global.get(offsetName, this.i32)),
+    ];
+  }
+
+  private getField(i: Instruction): Expr {
+    const { m } = this;
+    const [a, s] = i.ins.operands;
+    return m.block(null, [
+      ...this.fieldSlot(i, this.bits(s)),
+      m.if(
+        this.get(this.COND, this.i32),
+        this.setValue(a, m.i64.load(0, 8, m.i32.add(this.get(this.P, this.i32), this.get(this.Q, this.i32))), i.next),
+        this.helperResult(i, a, this.callCore("jitGetField", [this.bits(s), this.constantPointer(i.ins.ext as number)], this.i64)),
+      ),
+    ]);
+  }
+
+  private setField(i: Instruction): Expr {
+    const { m } = this;
+    const [s, v] = i.ins.operands;
+    // storing a reference while a region is open needs the core's write barrier (as setIndex)
+    const plainValue = this.isNumeric(v) ? this.int(1) : m.i32.or(m.i32.eqz(this.globalGet("regionDepth", this.i32)), this.isNumber(this.bits(v)));
+    return m.block(null, [
+      ...this.fieldSlot(i, this.bits(s)),
+      m.if(
+        m.i32.and(this.get(this.COND, this.i32), plainValue),
+        m.i64.store(0, 8, m.i32.add(this.get(this.P, this.i32), this.get(this.Q, this.i32)), this.bits(v)),
+        this.faultIf(m.i32.ne(this.callCore("jitSetField", [this.bits(s), this.constantPointer(i.ins.ext as number), this.bits(v)], this.i32), this.int(0)), i),
       ),
     ]);
   }

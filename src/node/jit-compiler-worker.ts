@@ -11,7 +11,7 @@ const binaryen = loadBinaryen();
 parentPort!.on("message", async (job: CompileJob) => {
   const b = await binaryen;
   const started = performance.now();
-  const bytes = b ? compileToBytes(b, job.proto, job.constants) : null;
+  const bytes = b ? compileToBytes(b, job.proto, job.constants, job.inlines) : null;
   const result: CompileResult = { key: job.key, bytes, ms: performance.now() - started };
   replies.postMessage(result, bytes ? [bytes.buffer as ArrayBuffer] : []);
 });

@@ -215,6 +215,29 @@ describe("compiled code", () => {
 });
 
 describe("tiering", () => {
+  it("counts hot functions that ran interpreted for want of code, and none once the process has it", async () => {
+    const program = `
+      func halve(n) {
+        var s = 0
+        for i in 0..n { s += i / 2 }
+        return s
+      }
+      print(halve(100000))
+    `;
+    // first in this file to run with the tier on: the compiler thread is not started yet (it starts
+    // after 1 s of a run or 64 requests), so the hot function runs interpreted to the end
+    const first = await runIn("on", program);
+    expect(first.stdout).toBe("2499975000\n");
+    expect(first.stats.waiting).toBe(1);
+    let last = first;
+    for (let attempt = 0; attempt < 200 && (last.stats.waiting > 0 || last.stats.compiled === 0); attempt++) {
+      await new Promise((r) => setTimeout(r, 50));
+      last = await runIn("on", program);
+    }
+    expect(last.stats).toMatchObject({ compiled: 1, waiting: 0 });
+    expect((await runIn("off", program)).stats.waiting).toBe(0);
+  }, 120_000);
+
   it("compiles a hot loop while it runs and joins it there, in a program of one call", async () => {
     const program = `
       var s = 0
@@ -229,6 +252,32 @@ describe("tiering", () => {
       compiled = run.stats.compiled;
     }
     expect(compiled).toBe(1);
+  }, 120_000);
+
+  it("joins loops nested in others at their headers, through the loops around them", async () => {
+    const program = `
+      var s = 0
+      for i in 0..40 {
+        var j = 0
+        while j < 30 {
+          for k in 0..400 { s += (i * j + k) % 7 }
+          j += 1
+        }
+        s -= i
+      }
+      print(s)
+    `;
+    const expected = (await runIn("off", program)).stdout;
+    let compiled = 0;
+    for (let attempt = 0; attempt < 40 && compiled === 0; attempt++) {
+      const run = await runIn("on", program, { jitThreshold: 2 });
+      expect(run.stdout).toBe(expected);
+      compiled = run.stats.compiled;
+    }
+    expect(compiled).toBe(1);
+    // every function compiled at its first call: the program's own code joins where it is sampled
+    const eager = await runIn("eager", program, { jitThreshold: 1 });
+    expect(eager.stdout).toBe(expected);
   }, 120_000);
 
   it("runs code the process compiled already from a function's first call in a new VM", async () => {
