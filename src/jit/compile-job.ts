@@ -6,10 +6,11 @@ import { emitFunction } from "./emit.js";
 
 /** The function's compiled module as bytes, or null when it uses nothing the compiler can express. */
 export function compileToBytes(binaryen: Binaryen, proto: FunctionProto, constants: readonly (number | string)[]): Uint8Array | null {
-  const shape = analyse(proto);
+  const constantAt = (k: number) => constants[k] ?? "";
+  const shape = analyse(proto, constantAt);
   if (!shape) return null;
   try {
-    return emitFunction(binaryen, proto, shape, (k) => constants[k] ?? "");
+    return emitFunction(binaryen, proto, shape, constantAt);
   } catch {
     // a function the compiler cannot express stays interpreted; the program never notices
     return null;

@@ -247,12 +247,30 @@ class FunctionEmitter {
   private base(): Expr {
     return this.get(this.BASE, this.i32);
   }
+  /**
+   * The registers whose value before the instruction being emitted is in their local, and those
+   * it writes into their local: a register may hold a number in one place and a list in another.
+   */
+  private here: ReadonlySet<number> = new Set();
+  private defs: ReadonlySet<number> = new Set();
+  /** The local of register r where it is read, when its value there is a number. */
+  private readLocal(r: number): number | undefined {
+    return this.here.has(r) ? this.local.get(r) : undefined;
+  }
+  /** The local of register r where it is written, when the value written is kept as a number. */
+  private writeLocal(r: number): number | undefined {
+    return this.defs.has(r) ? this.local.get(r) : undefined;
+  }
   private isNumeric(r: number): boolean {
-    return this.local.has(r);
+    return this.readLocal(r) !== undefined;
+  }
+  /** Whether the instruction being emitted writes R[r] into its local (a value that is no number there is a deopt). */
+  private writesNumber(r: number): boolean {
+    return this.writeLocal(r) !== undefined;
   }
   /** Register r as a double (a boxed register must hold a number, or the result is a NaN; see canonical). */
   private num(r: number): Expr {
-    const l = this.local.get(r);
+    const l = this.readLocal(r);
     if (l !== undefined) return this.get(l, this.f64);
     const { m } = this;
     const x = () => this.get(this.OUT, this.f64);
@@ -260,7 +278,7 @@ class FunctionEmitter {
   }
   /** Register r's 64 bits. */
   private bits(r: number): Expr {
-    const l = this.local.get(r);
+    const l = this.readLocal(r);
     return l !== undefined ? this.m.i64.reinterpret(this.get(l, this.f64)) : this.m.i64.load(r * 8, 8, this.base());
   }
   private isNumber(bits: Expr): Expr {
@@ -283,12 +301,12 @@ class FunctionEmitter {
   }
   /** R[r] = a number computed here from canonical inputs (see canonical). */
   private setNumber(r: number, x: Expr): Expr {
-    const l = this.local.get(r);
+    const l = this.writeLocal(r);
     return l !== undefined ? this.m.local.set(l, x) : this.m.f64.store(r * 8, 8, this.base(), x);
   }
   /** R[r] = a value; in a numeric register a value that is not a number hands the frame back after this instruction. */
   private setValue(r: number, v: Expr, next: number, canonicalAlready = false): Expr {
-    const l = this.local.get(r);
+    const l = this.writeLocal(r);
     if (l === undefined) return this.m.i64.store(r * 8, 8, this.base(), v);
     return this.m.block(null, [
       this.m.local.set(this.T1, v),
@@ -314,17 +332,35 @@ class FunctionEmitter {
     // nil and false are the only falsy values, and they differ in their lowest bit only
     return this.m.i64.ne(this.m.i64.or(bits, this.word(1n)), this.word(L.FALSE));
   }
-  private flush(from = 0, to = this.f.nregs): Expr[] {
-    const out: Expr[] = [];
-    for (const [r, l] of this.local) if (r >= from && r < to) out.push(this.m.f64.store(r * 8, 8, this.base(), this.get(l, this.f64)));
-    return out;
+  /** Writes back registers from..to-1 that hold a number in their local before the instruction being emitted. */
+  private flush(from: number, to: number): Expr[] {
+    return this.flushOnly(Array.from({ length: Math.max(0, to - from) }, (_, k) => from + k));
   }
-  /** Writes back the numeric registers among `regs` (the others are in memory already). */
+  /** Writes back the registers among `regs` that hold a number in their local before the instruction being emitted (the others are in memory already). */
   private flushOnly(regs: Iterable<number>): Expr[] {
     const out: Expr[] = [];
     for (const r of new Set(regs)) {
-      const l = this.local.get(r);
+      const l = this.readLocal(r);
       if (l !== undefined) out.push(this.m.f64.store(r * 8, 8, this.base(), this.get(l, this.f64)));
+    }
+    return out;
+  }
+  /**
+   * Writes back, wherever the code stops, the registers whose every value is a number: their
+   * local holds the register's value wherever it is live. The others (mixed) are written back
+   * by each stop, where it knows whether the local holds the value (stopAt).
+   */
+  private flushNumericOnly(): Expr[] {
+    const out: Expr[] = [];
+    for (const [r, l] of this.local) if (!this.shape.mixed[r]) out.push(this.m.f64.store(r * 8, 8, this.base(), this.get(l, this.f64)));
+    return out;
+  }
+  /** Writes back the mixed registers holding a number in their local at instruction `at`. */
+  private flushMixedAt(at: number): Expr[] {
+    const out: Expr[] = [];
+    for (const r of this.shape.numericIn.get(at) ?? []) {
+      const l = this.local.get(r);
+      if (this.shape.mixed[r] && l !== undefined) out.push(this.m.f64.store(r * 8, 8, this.base(), this.get(l, this.f64)));
     }
     return out;
   }
@@ -340,9 +376,12 @@ class FunctionEmitter {
     return this.get(this.KBASE, this.i32);
   }
 
-  /** Stops: the interpreter continues at word `at` (for a fault: the fault of instruction `faultAt`). */
-  private exit(kind: number, at: number, faultAt?: number): Expr {
-    const parts = [this.m.local.set(this.KIND, this.int(kind)), this.m.local.set(this.AT, this.int(at))];
+  /**
+   * Stops: the interpreter continues at word `at` (for a fault: the fault of instruction `faultAt`),
+   * with the registers as they are before the instruction at `stateAt`.
+   */
+  private exit(kind: number, at: number, faultAt?: number, stateAt = faultAt ?? at): Expr {
+    const parts = [...this.flushMixedAt(stateAt), this.m.local.set(this.KIND, this.int(kind)), this.m.local.set(this.AT, this.int(at))];
     if (faultAt !== undefined) parts.push(this.globalSet("jitExitPc", this.pcAt(faultAt)));
     parts.push(this.m.br("exit"));
     return this.m.block(null, parts);
@@ -383,7 +422,7 @@ class FunctionEmitter {
     for (const h of shape.loopHeaders) {
       // its own block on the way: a loop whose header starts the function is the call's target too
       const join = relooper.addBlock(m.nop());
-      relooper.addBranchForSwitch(entry, join, [h + 1], m.block(null, this.osrGuards(h)));
+      relooper.addBranchForSwitch(entry, join, [h + 1], m.block(null, [...this.joiningMixedLoads(h), ...this.osrGuards(h)]));
       relooper.addBranch(join, blocks.get(h) as number, 0, m.nop());
     }
     const refuse = relooper.addBlock(this.give(this.stopped(this.int(L.K_NOT_ENTERED))));
@@ -401,7 +440,7 @@ class FunctionEmitter {
       [
         ...prologue,
         m.block("exit", [flow]),
-        ...this.flush(),
+        ...this.flushNumericOnly(),
         this.countFrames(m.i32.add(this.frameIndex(this.get(FR, this.i32)), this.int(1))),
         m.i32.store(L.FR_PC, 4, this.get(FR, this.i32), m.i32.add(this.code(), m.i32.shl(this.get(this.AT, this.i32), this.int(2)))),
         this.globalSet("fuel", this.get(this.FUEL, this.i64)),
@@ -439,9 +478,14 @@ class FunctionEmitter {
     return this.m.block(null, [this.m.local.set(l, this.m.f64.load(r * 8, 8, this.base())), this.canonical(l)]);
   }
 
-  /** Joining a loop: every numeric register from the frame's memory. */
+  /** Joining a loop: every register whose values are all numbers, from the frame's memory. */
   private joiningLoads(): Expr[] {
-    return [...this.local].map(([r, l]) => this.loadRegister(r, l));
+    return [...this.local].filter(([r]) => !this.shape.mixed[r]).map(([r, l]) => this.loadRegister(r, l));
+  }
+
+  /** Joining the loop at `header`: the mixed registers holding a number there. */
+  private joiningMixedLoads(header: number): Expr[] {
+    return [...(this.shape.numericIn.get(header) ?? [])].filter((r) => this.shape.mixed[r]).map((r) => this.loadRegister(r, this.local.get(r) as number));
   }
 
   /**
@@ -453,8 +497,9 @@ class FunctionEmitter {
   private callLoads(): Expr[] {
     const { m } = this;
     const out: Expr[] = [];
+    const numericAtEntry = new Set(this.shape.liveAtEntry);
     for (let r = 0; r < this.f.nparams; r++) {
-      if (!this.local.has(r)) out.push(m.f64.store(r * 8, 8, this.base(), this.get(FIRST_ARG + r, this.f64)));
+      if (!numericAtEntry.has(r)) out.push(m.f64.store(r * 8, 8, this.base(), this.get(FIRST_ARG + r, this.f64)));
     }
     for (const r of this.shape.liveAtEntry) if (r >= this.f.nparams) out.push(this.loadRegister(r, this.local.get(r) as number));
     return out;
@@ -487,13 +532,15 @@ class FunctionEmitter {
 
   /** Starting the function: every numeric register it reads before writing must hold a number, else it runs interpreted. */
   private entryGuards(): Expr[] {
-    return this.shape.liveAtEntry.map((r) => this.m.if(this.m.i32.eqz(this.isNumber(this.bits(r))), this.exit(L.K_DEOPT, 0)));
+    const local = (r: number) => this.get(this.local.get(r) as number, this.f64);
+    return this.shape.liveAtEntry.map((r) => this.m.if(this.m.i32.eqz(this.isNumber(this.m.i64.reinterpret(local(r)))), this.exit(L.K_DEOPT, 0)));
   }
 
   /** Joining a loop: every numeric register live there must hold a number, else the frame stays interpreted. */
   private osrGuards(header: number): Expr[] {
+    const local = (r: number) => this.get(this.local.get(r) as number, this.f64);
     return (this.shape.liveAtHeader.get(header) ?? []).map((r) =>
-      this.m.if(this.m.i32.eqz(this.isNumber(this.bits(r))), this.give(this.stopped(this.int(L.K_NOT_ENTERED)))),
+      this.m.if(this.m.i32.eqz(this.isNumber(this.m.i64.reinterpret(local(r)))), this.give(this.stopped(this.int(L.K_NOT_ENTERED)))),
     );
   }
 
@@ -564,7 +611,7 @@ class FunctionEmitter {
       m.local.set(this.FUEL, this.globalGet("fuel", this.i64)),
       m.if(
         m.i32.ne(this.get(this.Q, this.i32), this.int(SAFE_GO_ON)),
-        m.if(m.i32.eq(this.get(this.Q, this.i32), this.int(SAFE_PAUSE)), this.exit(L.K_PAUSED, resumeAt), this.exit(L.K_FAULT, resumeAt, faultAt)),
+        m.if(m.i32.eq(this.get(this.Q, this.i32), this.int(SAFE_PAUSE)), this.exit(L.K_PAUSED, resumeAt), this.exit(L.K_FAULT, resumeAt, faultAt, resumeAt)),
       ),
     ]);
   }
@@ -576,6 +623,8 @@ class FunctionEmitter {
     const { m } = this;
     const { ins, at, next } = i;
     const o = ins.operands;
+    this.here = this.shape.numericIn.get(at) ?? new Set();
+    this.defs = this.shape.numericDefs.get(at) ?? new Set();
     const handOver = () => ({ expr: this.exit(L.K_EXIT, at), stops: true });
     const done = (expr: Expr) => ({ expr, stops: false });
     switch (ins.op) {
@@ -739,8 +788,8 @@ class FunctionEmitter {
   }
 
   private copy(to: number, from: number, next: number): Expr {
-    const lt = this.local.get(to);
-    const lf = this.local.get(from);
+    const lt = this.writeLocal(to);
+    const lf = this.readLocal(from);
     if (lt !== undefined && lf !== undefined) return this.m.local.set(lt, this.get(lf, this.f64));
     return this.setValue(to, this.bits(from), next);
   }
@@ -768,7 +817,7 @@ class FunctionEmitter {
     const zero = () => (op === "DIV" ? m.f64.eq(this.num(y as number), m.f64.const(0)) : this.int(0));
     const plain = m.i32.and(both, m.i32.eqz(zero()));
     const right64 = y === undefined ? this.word(doubleBits(immediate)) : this.bits(y);
-    const slow = this.isNumeric(a)
+    const slow = this.writesNumber(a)
       ? this.exit(L.K_DEOPT, i.at)
       : this.helperResult(i, a, this.callCore("jitArith", [this.int(ARITH_OP[op]), this.bits(x), right64], this.i64));
     return m.block(null, [
@@ -786,7 +835,7 @@ class FunctionEmitter {
     const [a, x] = i.ins.operands;
     if (this.isNumeric(x)) return { expr: this.setNumber(a, m.f64.neg(this.num(x))), stops: false };
     return {
-      expr: m.if(this.isNumber(this.bits(x)), this.setNumber(a, m.f64.neg(this.num(x))), this.exit(this.isNumeric(a) ? L.K_DEOPT : L.K_EXIT, i.at)),
+      expr: m.if(this.isNumber(this.bits(x)), this.setNumber(a, m.f64.neg(this.num(x))), this.exit(this.writesNumber(a) ? L.K_DEOPT : L.K_EXIT, i.at)),
       stops: false,
     };
   }
@@ -894,7 +943,7 @@ class FunctionEmitter {
     const argRegs = Array.from({ length: nargs }, (_, k) => a + 1 + k);
     const kept = this.liveAfter(i).filter((r) => r <= a);
     const args = () =>
-      argRegs.map((r) => (this.isNumeric(r) ? this.get(this.local.get(r) as number, this.f64) : this.canonicalBits(m.i64.load(r * 8, 8, this.base()))));
+      argRegs.map((r) => (this.isNumeric(r) ? this.get(this.readLocal(r) as number, this.f64) : this.canonicalBits(m.i64.load(r * 8, 8, this.base()))));
     const operands = () => [nf(), this.int(0), this.get(this.FUEL, this.i64), ...args()];
     const result = () => this.get(this.RESULT, bodyResult(this.b));
     const value = () => this.get(this.T1, this.i64);
