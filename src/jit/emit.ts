@@ -12,7 +12,7 @@ import { BUILTIN_ID } from "../bytecode/builtin-table.js";
 import type { FunctionProto } from "../bytecode/module.js";
 import { TYPE_CODES } from "../bytecode/opcode-table.js";
 import * as L from "../runtime/heap-layout.generated.js";
-import type { FunctionShape, Instruction } from "./analysis.js";
+import { effects, type FunctionShape, type Instruction } from "./analysis.js";
 import type { Binaryen } from "./binaryen-loader.js";
 
 type Module = InstanceType<Binaryen["Module"]>;
@@ -406,9 +406,11 @@ class FunctionEmitter {
       if (code.has(ins.at)) {
         current = ins.at;
         open = true;
+        this.immediates.clear();
       }
       if (!open) continue;
       const { expr, stops } = this.instruction(ins);
+      this.noteImmediates(ins);
       (code.get(current) as Expr[]).push(expr);
       ends.set(current, ins);
       if (stops) open = false;
@@ -448,6 +450,15 @@ class FunctionEmitter {
       ],
       bodyResult(this.b),
     );
+  }
+
+  /** Registers known, within the block being emitted, to hold nil, true or false (their bits). */
+  private readonly immediates = new Map<number, bigint>();
+
+  private noteImmediates({ ins }: Instruction): void {
+    const loaded = ins.op === "LOADNIL" ? L.NIL : ins.op === "LOADTRUE" ? L.TRUE : ins.op === "LOADFALSE" ? L.FALSE : undefined;
+    for (const r of effects(ins, this.f.nregs, this.f.nparams).writes) this.immediates.delete(r);
+    if (loaded !== undefined) this.immediates.set(ins.operands[0], loaded);
   }
 
   /** The depth of frame record `fr` less one. */
@@ -842,9 +853,42 @@ class FunctionEmitter {
 
   private equality(eq: boolean, x: number, y: number): Expr {
     const { m } = this;
+    // nil and the booleans equal only themselves
+    const immediate = this.immediates.has(x) || this.immediates.has(y);
     const same =
-      this.isNumeric(x) && this.isNumeric(y) ? m.f64.eq(this.num(x), this.num(y)) : this.callCore("jitEqual", [this.bits(x), this.bits(y)], this.i32);
+      this.isNumeric(x) && this.isNumeric(y)
+        ? m.f64.eq(this.num(x), this.num(y))
+        : immediate
+          ? m.i64.eq(this.bits(x), this.bits(y))
+          : this.valuesEqual(this.bits(x), this.bits(y));
     return eq ? same : m.i32.eqz(same);
+  }
+
+  /**
+   * The core's `equal` where it needs no object: nil and the booleans (the values from NIL up)
+   * equal only themselves, a number equals only a number it compares equal to; the rest (two
+   * objects) goes to the core.
+   */
+  private valuesEqual(x: Expr, y: Expr): Expr {
+    const { m } = this;
+    const [a, b] = [() => this.get(this.T1, this.i64), () => this.get(this.T2, this.i64)];
+    return m.block(
+      null,
+      [
+        m.local.set(this.T1, x),
+        m.local.set(this.T2, y),
+        m.if(
+          m.i32.or(m.i64.ge_u(a(), this.word(L.NIL)), m.i64.ge_u(b(), this.word(L.NIL))),
+          m.i64.eq(a(), b()),
+          m.if(
+            m.i32.or(this.isNumber(a()), this.isNumber(b())),
+            m.i32.and(m.i32.and(this.isNumber(a()), this.isNumber(b())), m.f64.eq(m.f64.reinterpret(a()), m.f64.reinterpret(b()))),
+            this.callCore("jitEqual", [a(), b()], this.i32),
+          ),
+        ),
+      ],
+      this.i32,
+    );
   }
 
   /** COND = x < y (x <= y): numbers directly, anything else through the core (which may fault). */
