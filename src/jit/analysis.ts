@@ -275,13 +275,14 @@ export function analyse(f: FunctionProto, constantAt: (k: number) => number | st
     if (kinds.numeric[v]) numeric[values.owner[v]] = true;
   }
   for (let v = 0; v < values.owner.length; v++) if (!kinds.numeric[values.find(v)] && values.used[v]) mixed[values.owner[v]] = true;
+  const inLocal = values.owner.map((_, v) => kinds.numeric[values.find(v)] === true);
   instructions.forEach(({ at }, i) => {
     const before = values.before[i];
     const here = new Set<number>();
-    if (before) for (let r = 0; r < nregs; r++) if (before[r] >= 0 && kinds.numeric[values.find(before[r])]) here.add(r);
+    if (before) for (let r = 0; r < nregs; r++) if (before[r] >= 0 && inLocal[before[r]]) here.add(r);
     numericIn.set(at, here);
     const defs = new Set<number>();
-    for (const r of use[i].writes) if (kinds.numeric[values.find(values.defOf(i, r))]) defs.add(r);
+    for (const r of use[i].writes) if (inLocal[values.defOf(i, r)]) defs.add(r);
     numericDefs.set(at, defs);
   });
   const numericAt = (at: number) => [...(numericIn.get(at) ?? [])].sort((x, y) => x - y);
@@ -348,20 +349,15 @@ function valuesOf(
   liveIn: Set<number>[],
   nregs: number,
 ): Values | undefined {
+  // values 0 .. nregs - 1 are the registers' values at the start; then one per write
   const owner: number[] = Array.from({ length: nregs }, (_, r) => r);
-  const defs = new Map<number, number>();
-  const defOf = (i: number, r: number) => {
-    const key = i * nregs + r;
-    let v = defs.get(key);
-    if (v === undefined) {
-      v = owner.length;
-      owner.push(r);
-      parent.push(v);
-      defs.set(key, v);
-    }
-    return v;
-  };
-  const parent: number[] = Array.from({ length: nregs }, (_, r) => r);
+  const firstDef = use.map(({ writes }) => {
+    const first = owner.length;
+    owner.push(...writes);
+    return first;
+  });
+  const defOf = (i: number, r: number) => firstDef[i] + use[i].writes.indexOf(r);
+  const parent: number[] = owner.map((_, v) => v);
   const find = (v: number): number => {
     while (parent[v] !== v) {
       parent[v] = parent[parent[v]];
@@ -370,7 +366,8 @@ function valuesOf(
     return v;
   };
   const union = (x: number, y: number) => {
-    const [a, b] = [find(x), find(y)];
+    const a = find(x);
+    const b = find(y);
     if (a !== b) parent[b] = a;
   };
   const before: (Int32Array | undefined)[] = new Array(instructions.length);
