@@ -1,7 +1,8 @@
 // What the compiled tier needs to know about a function's bytecode before it emits code: its
 // instructions and basic blocks, the loop headers where a running frame may join compiled code,
-// which registers may live unboxed as numbers in WebAssembly locals, and which registers are live
-// at each loop header (only those are checked when a frame joins there).
+// where each register may live unboxed as a number in a WebAssembly local (a type per register
+// and program point: a register may hold a number in one place and a list in another), and which
+// registers are live at each loop header (only those are checked when a frame joins there).
 
 import { type DecodedInstruction, decodeAt, jumpTarget } from "../bytecode/instruction.js";
 import type { FunctionProto } from "../bytecode/module.js";
@@ -20,8 +21,17 @@ export interface FunctionShape {
   blockStarts: number[];
   /** Targets of backward jumps, where a frame running in the interpreter may join compiled code. */
   loopHeaders: number[];
-  /** Registers kept unboxed in locals: every value they get in compiled code is a number. */
+  /** Registers with a local: some value they hold in compiled code is always a number. */
   numeric: boolean[];
+  /**
+   * Registers that also hold values kept in memory: their local is written back only where it
+   * holds the register's value (see numericIn), never over a value in memory.
+   */
+  mixed: boolean[];
+  /** For each instruction, the registers whose value before it is in their local. */
+  numericIn: Map<number, ReadonlySet<number>>;
+  /** For each instruction, the registers it writes into their local. */
+  numericDefs: Map<number, ReadonlySet<number>>;
   /** For each loop header, the numeric registers live there. */
   liveAtHeader: Map<number, number[]>;
   /**
@@ -225,7 +235,7 @@ const NUMERIC_USE = new Set([
 ]);
 
 /** Decodes and analyses a function the verifier accepted; undefined when it holds anything unexpected. */
-export function analyse(f: FunctionProto): FunctionShape | undefined {
+export function analyse(f: FunctionProto, constantAt: (k: number) => number | string = () => 0): FunctionShape | undefined {
   const instructions: Instruction[] = [];
   const index = new Map<number, number>();
   for (let at = 0; at < f.code.length; ) {
@@ -250,93 +260,244 @@ export function analyse(f: FunctionProto): FunctionShape | undefined {
   }
   for (const h of f.handlers) starts.add(h.target);
   const nregs = f.nregs;
-  const numeric = classify(instructions, f);
-  const liveIn = liveness(instructions, index, f, nregs);
-  const liveAtHeader = new Map<number, number[]>();
-  for (const h of headers)
-    liveAtHeader.set(
-      h,
-      [...(liveIn[index.get(h) as number] ?? [])].filter((r) => numeric[r]),
-    );
+  const edges = successors(instructions, index, f);
+  const use = instructions.map(({ ins }) => effects(ins, nregs, f.nparams));
+  const liveIn = liveness(edges, use);
+  const values = valuesOf(instructions, edges, use, liveIn, nregs);
+  if (!values) return undefined;
+  const kinds = classify(instructions, f, use, values, constantAt);
+  const numericIn = new Map<number, ReadonlySet<number>>();
+  const numericDefs = new Map<number, ReadonlySet<number>>();
+  const numeric = new Array<boolean>(nregs).fill(false);
+  const mixed = new Array<boolean>(nregs).fill(false);
+  for (let v = 0; v < values.owner.length; v++) {
+    if (values.find(v) !== v) continue;
+    if (kinds.numeric[v]) numeric[values.owner[v]] = true;
+  }
+  for (let v = 0; v < values.owner.length; v++) if (!kinds.numeric[values.find(v)] && values.used[v]) mixed[values.owner[v]] = true;
+  const inLocal = values.owner.map((_, v) => kinds.numeric[values.find(v)] === true);
+  instructions.forEach(({ at }, i) => {
+    const before = values.before[i];
+    const here = new Set<number>();
+    if (before) for (let r = 0; r < nregs; r++) if (before[r] >= 0 && inLocal[before[r]]) here.add(r);
+    numericIn.set(at, here);
+    const defs = new Set<number>();
+    for (const r of use[i].writes) if (inLocal[values.defOf(i, r)]) defs.add(r);
+    numericDefs.set(at, defs);
+  });
+  const numericAt = (at: number) => [...(numericIn.get(at) ?? [])].sort((x, y) => x - y);
   return {
     instructions,
     blockStarts: [...starts].filter((s) => index.has(s)).sort((x, y) => x - y),
     loopHeaders: [...headers].sort((x, y) => x - y),
     numeric,
-    liveAtHeader,
-    liveAtEntry: [...(liveIn[0] ?? [])].filter((r) => numeric[r]).sort((x, y) => x - y),
+    mixed: mixed.map((m, r) => m && numeric[r]),
+    numericIn,
+    numericDefs,
+    liveAtHeader: new Map([...headers].map((h) => [h, numericAt(h)])),
+    liveAtEntry: numericAt(0),
     readsUnset: [...(liveIn[0] ?? [])].filter((r) => r >= f.nparams).sort((x, y) => x - y),
     liveBefore: new Map(instructions.map(({ at }, i) => [at, liveIn[i]])),
   };
 }
 
-/** Number mode: no write gives a register anything but a number (or a guarded value), no use wants a box. */
-function classify(instructions: Instruction[], f: FunctionProto): boolean[] {
-  const nregs = f.nregs;
-  const boxed = new Array<boolean>(nregs).fill(false);
-  const wanted = new Array<boolean>(nregs).fill(false);
-  for (const h of f.handlers) boxed[h.reg] = true;
-  for (const { ins } of instructions) {
-    const { writes, reads } = effects(ins, nregs, f.nparams);
-    for (const r of boxedUses(ins)) boxed[r] = true;
-    if (NUMERIC_USE.has(ins.op)) for (const r of reads) wanted[r] = true;
-    if (NUMBER_RESULT.has(ins.op)) wanted[ins.operands[0]] = true;
-    if (ins.op === "FORLOOP" || ins.op === "FORLOOP1") wanted[ins.operands[0]] = true;
-    for (const r of writes) {
-      if (ins.op === "MOVE" || ins.op === "GETR" || ins.op === "SETR") continue;
-      if (ins.op === "LOADK" || NUMBER_RESULT.has(ins.op) || GUARDED_RESULT.has(ins.op)) continue;
-      if ((ins.op === "FORLOOP" || ins.op === "FORLOOP1") && r === ins.operands[0]) continue;
-      boxed[r] = true;
-    }
-  }
-  // a string constant is a box; a move joins the classes of its two registers
-  for (const { ins } of instructions) {
-    if (ins.op === "LOADK" && typeof ins.operands[1] === "number") {
-      // resolved by the emitter against the module's constants: see constantIsNumber
-    }
-  }
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const { ins } of instructions) {
-      let to: number, from: number;
-      if (ins.op === "MOVE" || ins.op === "GETR") [to, from] = [ins.operands[0], ins.operands[1]];
-      else if (ins.op === "SETR") [to, from] = [ins.operands[1], ins.operands[0]];
-      else continue;
-      if (boxed[from] !== boxed[to]) {
-        // a number moved into a box stays a box; a box moved into a number register makes it one too
-        if (boxed[from] && !boxed[to]) {
-          boxed[to] = true;
-          changed = true;
-        }
-      }
-    }
-  }
-  return boxed.map((b, r) => !b && wanted[r]);
+interface Edges {
+  /** Where each instruction goes on when it completes. */
+  flow: number[][];
+  /** The handlers that catch what each instruction raises (entered with the registers before it). */
+  caught: number[][];
 }
 
-/** Registers live on entry to each instruction (backward data flow, with handlers as successors). */
-function liveness(instructions: Instruction[], index: Map<number, number>, f: FunctionProto, nregs: number): Set<number>[] {
-  const n = instructions.length;
-  const succ: number[][] = instructions.map(({ at, next, ins }) => {
+function successors(instructions: Instruction[], index: Map<number, number>, f: FunctionProto): Edges {
+  const flow = instructions.map(({ at, next, ins }) => {
     const out: number[] = [];
     const target = jumpTarget(ins, at);
     const falls = !["JMP", "RETURN", "RETURNNIL", "THROW", "FAIL"].includes(ins.op);
     if (target !== undefined) out.push(index.get(target) as number);
     if (falls && index.has(next)) out.push(index.get(next) as number);
-    for (const h of f.handlers) if (at >= h.start && at < h.end) out.push(index.get(h.target) as number);
     return out;
   });
-  const use = instructions.map(({ ins }) => effects(ins, nregs, f.nparams));
+  const caught = instructions.map(({ at }) => f.handlers.filter((h) => at >= h.start && at < h.end).map((h) => index.get(h.target) as number));
+  return { flow, caught };
+}
+
+/**
+ * The values each register holds: every write starts one, and the writes that reach a read
+ * where control flow merges are one value (union-find over writes; a register's value at the
+ * function's start counts as a write). A register keeps one representation per value, so one
+ * that holds a number in one place and a list in another has a local for the number and its
+ * memory for the list.
+ */
+interface Values {
+  /** For each instruction, each register's value before it (-1: the register is dead there). */
+  before: (Int32Array | undefined)[];
+  /** The register of each value. */
+  owner: number[];
+  /** Values read somewhere (or live at some instruction). */
+  used: boolean[];
+  find(v: number): number;
+  defOf(i: number, r: number): number;
+}
+
+/** Instructions that write their registers only when they go on (a write that may not happen keeps the value). */
+const MAY_WRITE = new Set(["ITERPREP", "ITERNEXT"]);
+
+function valuesOf(
+  instructions: Instruction[],
+  edges: Edges,
+  use: { reads: number[]; writes: number[] }[],
+  liveIn: Set<number>[],
+  nregs: number,
+): Values | undefined {
+  // values 0 .. nregs - 1 are the registers' values at the start; then one per write
+  const owner: number[] = Array.from({ length: nregs }, (_, r) => r);
+  const firstDef = use.map(({ writes }) => {
+    const first = owner.length;
+    owner.push(...writes);
+    return first;
+  });
+  const defOf = (i: number, r: number) => firstDef[i] + use[i].writes.indexOf(r);
+  const parent: number[] = owner.map((_, v) => v);
+  const find = (v: number): number => {
+    while (parent[v] !== v) {
+      parent[v] = parent[parent[v]];
+      v = parent[v];
+    }
+    return v;
+  };
+  const union = (x: number, y: number) => {
+    const a = find(x);
+    const b = find(y);
+    if (a !== b) parent[b] = a;
+  };
+  const before: (Int32Array | undefined)[] = new Array(instructions.length);
+  const work: number[] = [];
+  let consistent = true;
+  const flowInto = (s: number, state: Int32Array) => {
+    const known = before[s];
+    if (!known) {
+      const fresh = new Int32Array(nregs).fill(-1);
+      for (const r of liveIn[s]) fresh[r] = state[r];
+      before[s] = fresh;
+      work.push(s);
+      return;
+    }
+    for (const r of liveIn[s]) {
+      if (known[r] < 0 || state[r] < 0) consistent = false;
+      else union(known[r], state[r]);
+    }
+  };
+  if (instructions.length > 0) {
+    const entry = new Int32Array(nregs).fill(-1);
+    for (const r of liveIn[0]) entry[r] = r;
+    flowInto(0, entry);
+  }
+  while (work.length > 0) {
+    const i = work.pop() as number;
+    const state = before[i] as Int32Array;
+    for (const h of edges.caught[i]) flowInto(h, state);
+    const after = state.slice();
+    for (const r of use[i].writes) {
+      const d = defOf(i, r);
+      if (MAY_WRITE.has(instructions[i].ins.op) && state[r] >= 0) union(d, state[r]);
+      after[r] = d;
+    }
+    for (const s of edges.flow[i]) flowInto(s, after);
+  }
+  if (!consistent) return undefined;
+  const used = new Array<boolean>(owner.length).fill(false);
+  for (const state of before) if (state) for (const v of state) if (v >= 0) used[v] = true;
+  return { before, owner, used, find, defOf };
+}
+
+/**
+ * Number mode, per value: no write gives it anything but a number (or a guarded value), no use
+ * wants a box, and some use or write wants a number. Values moved into each other share a box.
+ * A value some write gives unchecked (a call's result, a list's item, an argument) is kept as a
+ * number only when some use wants one: where it is only passed on, the guard would buy nothing,
+ * and fail wherever the value is a list on one path and a number on another.
+ */
+function classify(
+  instructions: Instruction[],
+  f: FunctionProto,
+  use: { reads: number[]; writes: number[] }[],
+  values: Values,
+  constantAt: (k: number) => number | string,
+): { numeric: boolean[] } {
+  const n = values.owner.length;
+  const boxed = new Array<boolean>(n).fill(false);
+  const wanted = new Array<boolean>(n).fill(false);
+  const usedAsNumber = new Array<boolean>(n).fill(false);
+  const unchecked = new Array<boolean>(n).fill(false);
+  const { find } = values;
+  for (let r = 0; r < values.owner.length && r < f.nregs; r++) unchecked[find(r)] = true;
+  const caughtIn = new Set(f.handlers.map((h) => h.reg));
+  for (let v = 0; v < n; v++) if (caughtIn.has(values.owner[v])) boxed[find(v)] = true;
+  const moves: [number, number][] = [];
+  instructions.forEach(({ ins }, i) => {
+    const state = values.before[i];
+    if (!state) return;
+    const at = (r: number) => (state[r] >= 0 ? find(state[r]) : -1);
+    for (const r of boxedUses(ins)) if (at(r) >= 0) boxed[at(r)] = true;
+    if (NUMERIC_USE.has(ins.op))
+      for (const r of use[i].reads)
+        if (at(r) >= 0) {
+          wanted[at(r)] = true;
+          usedAsNumber[at(r)] = true;
+        }
+    for (const r of use[i].writes) {
+      const d = find(values.defOf(i, r));
+      if (ins.op === "MOVE" || ins.op === "GETR" || ins.op === "SETR") {
+        const from = ins.op === "SETR" ? ins.operands[0] : ins.operands[1];
+        if (at(from) >= 0) moves.push([at(from), d]);
+        continue;
+      }
+      const loop = (ins.op === "FORLOOP" || ins.op === "FORLOOP1") && r === ins.operands[0];
+      if (NUMBER_RESULT.has(ins.op) || loop) wanted[d] = true;
+      else if (ins.op === "LOADK") {
+        if (typeof constantAt(ins.operands[1]) !== "number") boxed[d] = true;
+      } else if (!GUARDED_RESULT.has(ins.op)) boxed[d] = true;
+      else unchecked[d] = true;
+    }
+  });
+  // a box moved into a register makes the value there a box too
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const [from, to] of moves)
+      if (boxed[from] && !boxed[to]) {
+        boxed[to] = true;
+        changed = true;
+      }
+  }
+  const numeric = boxed.map((b, v) => !b && wanted[v] && (usedAsNumber[v] || !unchecked[v]));
+  // a value moved from one kept in memory is unchecked too
+  changed = true;
+  while (changed) {
+    changed = false;
+    for (const [from, to] of moves)
+      if (!numeric[from] && numeric[to] && !usedAsNumber[to]) {
+        numeric[to] = false;
+        changed = true;
+      }
+  }
+  return { numeric };
+}
+
+/** Registers live on entry to each instruction (backward data flow; what a handler reads is live in its whole range). */
+function liveness(edges: Edges, use: { reads: number[]; writes: number[] }[]): Set<number>[] {
+  const n = use.length;
   const live: Set<number>[] = Array.from({ length: n }, () => new Set<number>());
   let changed = true;
   while (changed) {
     changed = false;
     for (let i = n - 1; i >= 0; i--) {
       const out = new Set<number>();
-      for (const s of succ[i]) for (const r of live[s]) out.add(r);
+      for (const s of edges.flow[i]) for (const r of live[s]) out.add(r);
       for (const r of use[i].writes) if (!use[i].reads.includes(r)) out.delete(r);
       for (const r of use[i].reads) out.add(r);
+      // an instruction that raises does not write: the handler sees the registers as they were
+      for (const h of edges.caught[i]) for (const r of live[h]) out.add(r);
       if (out.size !== live[i].size) {
         live[i] = out;
         changed = true;

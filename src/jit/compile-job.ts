@@ -12,10 +12,11 @@ export function compileToBytes(
   constants: readonly (number | string)[],
   inlines: readonly InlineCallee[] = [],
 ): Uint8Array | null {
-  const shape = analyse(proto);
+  const constantAt = (k: number) => constants[k] ?? "";
+  const shape = analyse(proto, constantAt);
   if (!shape) return null;
   try {
-    return emitFunction(binaryen, proto, shape, (k) => constants[k] ?? "", inlines);
+    return emitFunction(binaryen, proto, shape, constantAt, inlines);
   } catch {
     // a function the compiler cannot express stays interpreted; the program never notices
     return null;

@@ -12,7 +12,7 @@ import { BUILTIN_ID } from "../bytecode/builtin-table.js";
 import type { FunctionProto } from "../bytecode/module.js";
 import { TYPE_CODES } from "../bytecode/opcode-table.js";
 import * as L from "../runtime/heap-layout.generated.js";
-import type { FunctionShape, Instruction } from "./analysis.js";
+import { effects, type FunctionShape, type Instruction } from "./analysis.js";
 import type { Binaryen } from "./binaryen-loader.js";
 import { type InlineCallee, leafInstructions } from "./inline.js";
 import { BODY, ENTRY } from "./module-exports.js";
@@ -266,12 +266,30 @@ class FunctionEmitter {
   private base(): Expr {
     return this.get(this.BASE, this.i32);
   }
+  /**
+   * The registers whose value before the instruction being emitted is in their local, and those
+   * it writes into their local: a register may hold a number in one place and a list in another.
+   */
+  private here: ReadonlySet<number> = new Set();
+  private defs: ReadonlySet<number> = new Set();
+  /** The local of register r where it is read, when its value there is a number. */
+  private readLocal(r: number): number | undefined {
+    return this.here.has(r) ? this.local.get(r) : undefined;
+  }
+  /** The local of register r where it is written, when the value written is kept as a number. */
+  private writeLocal(r: number): number | undefined {
+    return this.defs.has(r) ? this.local.get(r) : undefined;
+  }
   private isNumeric(r: number): boolean {
-    return this.local.has(r);
+    return this.readLocal(r) !== undefined;
+  }
+  /** Whether the instruction being emitted writes R[r] into its local (a value that is no number there is a deopt). */
+  private writesNumber(r: number): boolean {
+    return this.writeLocal(r) !== undefined;
   }
   /** Register r as a double (a boxed register must hold a number, or the result is a NaN; see canonical). */
   private num(r: number): Expr {
-    const l = this.local.get(r);
+    const l = this.readLocal(r);
     if (l !== undefined) return this.get(l, this.f64);
     const { m } = this;
     const x = () => this.get(this.OUT, this.f64);
@@ -279,7 +297,7 @@ class FunctionEmitter {
   }
   /** Register r's 64 bits. */
   private bits(r: number): Expr {
-    const l = this.local.get(r);
+    const l = this.readLocal(r);
     return l !== undefined ? this.m.i64.reinterpret(this.get(l, this.f64)) : this.m.i64.load(r * 8, 8, this.base());
   }
   private isNumber(bits: Expr): Expr {
@@ -302,12 +320,12 @@ class FunctionEmitter {
   }
   /** R[r] = a number computed here from canonical inputs (see canonical). */
   private setNumber(r: number, x: Expr): Expr {
-    const l = this.local.get(r);
+    const l = this.writeLocal(r);
     return l !== undefined ? this.m.local.set(l, x) : this.m.f64.store(r * 8, 8, this.base(), x);
   }
   /** R[r] = a value; in a numeric register a value that is not a number hands the frame back after this instruction. */
   private setValue(r: number, v: Expr, next: number, canonicalAlready = false): Expr {
-    const l = this.local.get(r);
+    const l = this.writeLocal(r);
     if (l === undefined) return this.m.i64.store(r * 8, 8, this.base(), v);
     return this.m.block(null, [
       this.m.local.set(this.T1, v),
@@ -333,17 +351,35 @@ class FunctionEmitter {
     // nil and false are the only falsy values, and they differ in their lowest bit only
     return this.m.i64.ne(this.m.i64.or(bits, this.word(1n)), this.word(L.FALSE));
   }
-  private flush(from = 0, to = this.f.nregs): Expr[] {
-    const out: Expr[] = [];
-    for (const [r, l] of this.local) if (r >= from && r < to) out.push(this.m.f64.store(r * 8, 8, this.base(), this.get(l, this.f64)));
-    return out;
+  /** Writes back registers from..to-1 that hold a number in their local before the instruction being emitted. */
+  private flush(from: number, to: number): Expr[] {
+    return this.flushOnly(Array.from({ length: Math.max(0, to - from) }, (_, k) => from + k));
   }
-  /** Writes back the numeric registers among `regs` (the others are in memory already). */
+  /** Writes back the registers among `regs` that hold a number in their local before the instruction being emitted (the others are in memory already). */
   private flushOnly(regs: Iterable<number>): Expr[] {
     const out: Expr[] = [];
     for (const r of new Set(regs)) {
-      const l = this.local.get(r);
+      const l = this.readLocal(r);
       if (l !== undefined) out.push(this.m.f64.store(r * 8, 8, this.base(), this.get(l, this.f64)));
+    }
+    return out;
+  }
+  /**
+   * Writes back, wherever the code stops, the registers whose every value is a number: their
+   * local holds the register's value wherever it is live. The others (mixed) are written back
+   * by each stop, where it knows whether the local holds the value (stopAt).
+   */
+  private flushNumericOnly(): Expr[] {
+    const out: Expr[] = [];
+    for (const [r, l] of this.local) if (!this.shape.mixed[r]) out.push(this.m.f64.store(r * 8, 8, this.base(), this.get(l, this.f64)));
+    return out;
+  }
+  /** Writes back the mixed registers holding a number in their local at instruction `at`. */
+  private flushMixedAt(at: number): Expr[] {
+    const out: Expr[] = [];
+    for (const r of this.shape.numericIn.get(at) ?? []) {
+      const l = this.local.get(r);
+      if (this.shape.mixed[r] && l !== undefined) out.push(this.m.f64.store(r * 8, 8, this.base(), this.get(l, this.f64)));
     }
     return out;
   }
@@ -359,9 +395,12 @@ class FunctionEmitter {
     return this.get(this.KBASE, this.i32);
   }
 
-  /** Stops: the interpreter continues at word `at` (for a fault: the fault of instruction `faultAt`). */
-  private exit(kind: number, at: number, faultAt?: number): Expr {
-    const parts = [this.m.local.set(this.KIND, this.int(kind)), this.m.local.set(this.AT, this.int(at))];
+  /**
+   * Stops: the interpreter continues at word `at` (for a fault: the fault of instruction `faultAt`),
+   * with the registers as they are before the instruction at `stateAt`.
+   */
+  private exit(kind: number, at: number, faultAt?: number, stateAt = faultAt ?? at): Expr {
+    const parts = [...this.flushMixedAt(stateAt), this.m.local.set(this.KIND, this.int(kind)), this.m.local.set(this.AT, this.int(at))];
     if (faultAt !== undefined) parts.push(this.globalSet("jitExitPc", this.pcAt(faultAt)));
     parts.push(this.m.br("exit"));
     return this.m.block(null, parts);
@@ -386,9 +425,11 @@ class FunctionEmitter {
       if (code.has(ins.at)) {
         current = ins.at;
         open = true;
+        this.immediates.clear();
       }
       if (!open) continue;
       const { expr, stops } = this.instruction(ins);
+      this.noteImmediates(ins);
       (code.get(current) as Expr[]).push(expr);
       ends.set(current, ins);
       if (stops) open = false;
@@ -403,7 +444,7 @@ class FunctionEmitter {
     for (const h of shape.loopHeaders) {
       // its own block on the way: a loop whose header starts the function is the call's target too
       const join = relooper.addBlock(m.nop());
-      relooper.addBranchForSwitch(entry, join, [h + 1], m.block(null, this.osrGuards(h)));
+      relooper.addBranchForSwitch(entry, join, [h + 1], m.block(null, [...this.joiningMixedLoads(h), ...this.osrGuards(h)]));
       relooper.addBranch(join, targets.get(outermost.get(h) as number) as number, 0, m.local.set(this.OSRAT, this.int(h + 1)));
     }
     const refuse = relooper.addBlock(this.give(this.stopped(this.int(L.K_NOT_ENTERED))));
@@ -421,7 +462,7 @@ class FunctionEmitter {
       [
         ...prologue,
         m.block("exit", [flow]),
-        ...this.flush(),
+        ...this.flushNumericOnly(),
         this.countFrames(m.i32.add(this.frameIndex(this.get(FR, this.i32)), this.int(1))),
         m.i32.store(L.FR_PC, 4, this.get(FR, this.i32), m.i32.add(this.code(), m.i32.shl(this.get(this.AT, this.i32), this.int(2)))),
         this.globalSet("fuel", this.get(this.FUEL, this.i64)),
@@ -429,6 +470,15 @@ class FunctionEmitter {
       ],
       bodyResult(this.b),
     );
+  }
+
+  /** Registers known, within the block being emitted, to hold nil, true or false (their bits). */
+  private readonly immediates = new Map<number, bigint>();
+
+  private noteImmediates({ ins }: Instruction): void {
+    const loaded = ins.op === "LOADNIL" ? L.NIL : ins.op === "LOADTRUE" ? L.TRUE : ins.op === "LOADFALSE" ? L.FALSE : undefined;
+    for (const r of effects(ins, this.f.nregs, this.f.nparams).writes) this.immediates.delete(r);
+    if (loaded !== undefined) this.immediates.set(ins.operands[0], loaded);
   }
 
   /** The depth of frame record `fr` less one. */
@@ -459,9 +509,14 @@ class FunctionEmitter {
     return this.m.block(null, [this.m.local.set(l, this.m.f64.load(r * 8, 8, this.base())), this.canonical(l)]);
   }
 
-  /** Joining a loop: every numeric register from the frame's memory. */
+  /** Joining a loop: every register whose values are all numbers, from the frame's memory. */
   private joiningLoads(): Expr[] {
-    return [...this.local].map(([r, l]) => this.loadRegister(r, l));
+    return [...this.local].filter(([r]) => !this.shape.mixed[r]).map(([r, l]) => this.loadRegister(r, l));
+  }
+
+  /** Joining the loop at `header`: the mixed registers holding a number there. */
+  private joiningMixedLoads(header: number): Expr[] {
+    return [...(this.shape.numericIn.get(header) ?? [])].filter((r) => this.shape.mixed[r]).map((r) => this.loadRegister(r, this.local.get(r) as number));
   }
 
   /**
@@ -473,8 +528,9 @@ class FunctionEmitter {
   private callLoads(): Expr[] {
     const { m } = this;
     const out: Expr[] = [];
+    const numericAtEntry = new Set(this.shape.liveAtEntry);
     for (let r = 0; r < this.f.nparams; r++) {
-      if (!this.local.has(r)) out.push(m.f64.store(r * 8, 8, this.base(), this.get(FIRST_ARG + r, this.f64)));
+      if (!numericAtEntry.has(r)) out.push(m.f64.store(r * 8, 8, this.base(), this.get(FIRST_ARG + r, this.f64)));
     }
     for (const r of this.shape.liveAtEntry) if (r >= this.f.nparams) out.push(this.loadRegister(r, this.local.get(r) as number));
     return out;
@@ -507,13 +563,15 @@ class FunctionEmitter {
 
   /** Starting the function: every numeric register it reads before writing must hold a number, else it runs interpreted. */
   private entryGuards(): Expr[] {
-    return this.shape.liveAtEntry.map((r) => this.m.if(this.m.i32.eqz(this.isNumber(this.bits(r))), this.exit(L.K_DEOPT, 0)));
+    const local = (r: number) => this.get(this.local.get(r) as number, this.f64);
+    return this.shape.liveAtEntry.map((r) => this.m.if(this.m.i32.eqz(this.isNumber(this.m.i64.reinterpret(local(r)))), this.exit(L.K_DEOPT, 0)));
   }
 
   /** Joining a loop: every numeric register live there must hold a number, else the frame stays interpreted. */
   private osrGuards(header: number): Expr[] {
+    const local = (r: number) => this.get(this.local.get(r) as number, this.f64);
     return (this.shape.liveAtHeader.get(header) ?? []).map((r) =>
-      this.m.if(this.m.i32.eqz(this.isNumber(this.bits(r))), this.give(this.stopped(this.int(L.K_NOT_ENTERED)))),
+      this.m.if(this.m.i32.eqz(this.isNumber(this.m.i64.reinterpret(local(r)))), this.give(this.stopped(this.int(L.K_NOT_ENTERED)))),
     );
   }
 
@@ -637,7 +695,7 @@ class FunctionEmitter {
       m.local.set(this.FUEL, this.globalGet("fuel", this.i64)),
       m.if(
         m.i32.ne(this.get(this.Q, this.i32), this.int(SAFE_GO_ON)),
-        m.if(m.i32.eq(this.get(this.Q, this.i32), this.int(SAFE_PAUSE)), this.exit(L.K_PAUSED, resumeAt), this.exit(L.K_FAULT, resumeAt, faultAt)),
+        m.if(m.i32.eq(this.get(this.Q, this.i32), this.int(SAFE_PAUSE)), this.exit(L.K_PAUSED, resumeAt), this.exit(L.K_FAULT, resumeAt, faultAt, resumeAt)),
       ),
     ]);
   }
@@ -649,6 +707,8 @@ class FunctionEmitter {
     const { m } = this;
     const { ins, at, next } = i;
     const o = ins.operands;
+    this.here = this.shape.numericIn.get(at) ?? new Set();
+    this.defs = this.shape.numericDefs.get(at) ?? new Set();
     const handOver = () => ({ expr: this.exit(L.K_EXIT, at), stops: true });
     const done = (expr: Expr) => ({ expr, stops: false });
     switch (ins.op) {
@@ -809,8 +869,8 @@ class FunctionEmitter {
   }
 
   private copy(to: number, from: number, next: number): Expr {
-    const lt = this.local.get(to);
-    const lf = this.local.get(from);
+    const lt = this.writeLocal(to);
+    const lf = this.readLocal(from);
     if (lt !== undefined && lf !== undefined) return this.m.local.set(lt, this.get(lf, this.f64));
     return this.setValue(to, this.bits(from), next);
   }
@@ -838,7 +898,7 @@ class FunctionEmitter {
     const zero = () => (op === "DIV" ? m.f64.eq(this.num(y as number), m.f64.const(0)) : this.int(0));
     const plain = m.i32.and(both, m.i32.eqz(zero()));
     const right64 = y === undefined ? this.word(doubleBits(immediate)) : this.bits(y);
-    const slow = this.isNumeric(a)
+    const slow = this.writesNumber(a)
       ? this.exit(L.K_DEOPT, i.at)
       : this.helperResult(i, a, this.callCore("jitArith", [this.int(ARITH_OP[op]), this.bits(x), right64], this.i64));
     return m.block(null, [
@@ -856,16 +916,49 @@ class FunctionEmitter {
     const [a, x] = i.ins.operands;
     if (this.isNumeric(x)) return { expr: this.setNumber(a, m.f64.neg(this.num(x))), stops: false };
     return {
-      expr: m.if(this.isNumber(this.bits(x)), this.setNumber(a, m.f64.neg(this.num(x))), this.exit(this.isNumeric(a) ? L.K_DEOPT : L.K_EXIT, i.at)),
+      expr: m.if(this.isNumber(this.bits(x)), this.setNumber(a, m.f64.neg(this.num(x))), this.exit(this.writesNumber(a) ? L.K_DEOPT : L.K_EXIT, i.at)),
       stops: false,
     };
   }
 
   private equality(eq: boolean, x: number, y: number): Expr {
     const { m } = this;
+    // nil and the booleans equal only themselves
+    const immediate = this.immediates.has(x) || this.immediates.has(y);
     const same =
-      this.isNumeric(x) && this.isNumeric(y) ? m.f64.eq(this.num(x), this.num(y)) : this.callCore("jitEqual", [this.bits(x), this.bits(y)], this.i32);
+      this.isNumeric(x) && this.isNumeric(y)
+        ? m.f64.eq(this.num(x), this.num(y))
+        : immediate
+          ? m.i64.eq(this.bits(x), this.bits(y))
+          : this.valuesEqual(this.bits(x), this.bits(y));
     return eq ? same : m.i32.eqz(same);
+  }
+
+  /**
+   * The core's `equal` where it needs no object: nil and the booleans (the values from NIL up)
+   * equal only themselves, a number equals only a number it compares equal to; the rest (two
+   * objects) goes to the core.
+   */
+  private valuesEqual(x: Expr, y: Expr): Expr {
+    const { m } = this;
+    const [a, b] = [() => this.get(this.T1, this.i64), () => this.get(this.T2, this.i64)];
+    return m.block(
+      null,
+      [
+        m.local.set(this.T1, x),
+        m.local.set(this.T2, y),
+        m.if(
+          m.i32.or(m.i64.ge_u(a(), this.word(L.NIL)), m.i64.ge_u(b(), this.word(L.NIL))),
+          m.i64.eq(a(), b()),
+          m.if(
+            m.i32.or(this.isNumber(a()), this.isNumber(b())),
+            m.i32.and(m.i32.and(this.isNumber(a()), this.isNumber(b())), m.f64.eq(m.f64.reinterpret(a()), m.f64.reinterpret(b()))),
+            this.callCore("jitEqual", [a(), b()], this.i32),
+          ),
+        ),
+      ],
+      this.i32,
+    );
   }
 
   /** COND = x < y (x <= y): numbers directly, anything else through the core (which may fault). */
@@ -964,7 +1057,7 @@ class FunctionEmitter {
     const argRegs = Array.from({ length: nargs }, (_, k) => a + 1 + k);
     const kept = this.liveAfter(i).filter((r) => r <= a);
     const args = () =>
-      argRegs.map((r) => (this.isNumeric(r) ? this.get(this.local.get(r) as number, this.f64) : this.canonicalBits(m.i64.load(r * 8, 8, this.base()))));
+      argRegs.map((r) => (this.isNumeric(r) ? this.get(this.readLocal(r) as number, this.f64) : this.canonicalBits(m.i64.load(r * 8, 8, this.base()))));
     const operands = () => [nf(), this.int(0), this.get(this.FUEL, this.i64), ...args()];
     const result = () => this.get(this.RESULT, bodyResult(this.b));
     const value = () => this.get(this.T1, this.i64);

@@ -27,7 +27,7 @@ const LEAF_OPS = new Set(["LOADI", "LOADK", "MOVE", "ADD", "SUB", "MUL", "DIV", 
 /** The callee's instructions when it qualifies (see the top of this file), else undefined. */
 export function leafInstructions(proto: FunctionProto, constantAt: (k: number) => number | string): Instruction[] | undefined {
   if (proto.handlers.length > 0 || proto.captures.length > 0 || proto.nrequired !== proto.nparams) return undefined;
-  const shape = analyse(proto);
+  const shape = analyse(proto, constantAt);
   if (!shape || shape.instructions.length > INLINE_MAX_INSTRUCTIONS) return undefined;
   const { instructions } = shape;
   const set = new Set<number>(Array.from({ length: proto.nparams }, (_, r) => r));
