@@ -7,16 +7,9 @@ import { describe, expect, it } from "vitest";
 import { loadBinaryen } from "../../src/jit/binaryen-loader.js";
 import { compileToBytes } from "../../src/jit/compile-job.js";
 import { compile } from "../../src/node/main.js";
-import { bothTiers } from "./run-tiers.js";
+import { expectTiersAgree } from "./run-tiers.js";
 
-/** Both tiers print the same and end the same; returns the compiled run for more checks. */
-async function agree(source: string, options = {}) {
-  const { interpreted, compiled } = await bothTiers(source, options);
-  expect(compiled.stdout).toBe(interpreted.stdout);
-  expect(compiled.error).toBe(interpreted.error);
-  expect(compiled.stats.refused).toBe(0);
-  return compiled;
-}
+const agree = expectTiersAgree;
 
 const STRUCTS = `
   struct P { x: number, y: number }

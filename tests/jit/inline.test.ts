@@ -3,16 +3,9 @@
 // global, an argument that is no number, a division by zero, the budget, the depth limit, a
 // collection due) makes the ordinary call, with the interpreter's results, errors and traces.
 import { describe, expect, it } from "vitest";
-import { bothTiers, runIn } from "./run-tiers.js";
+import { expectTiersAgree, runIn } from "./run-tiers.js";
 
-/** Both tiers print the same and end the same; returns the compiled run for more checks. */
-async function agree(source: string, options = {}) {
-  const { interpreted, compiled } = await bothTiers(source, options);
-  expect(compiled.stdout).toBe(interpreted.stdout);
-  expect(compiled.error).toBe(interpreted.error);
-  expect(compiled.stats.refused).toBe(0);
-  return compiled;
-}
+const agree = expectTiersAgree;
 
 const LEAF = `
   func evalA(i, j) {

@@ -1,10 +1,8 @@
 // The compiled tier against the interpreter: the same output, errors, traces and limits, whether
 // compiled code runs to the end, hands its frame back on a failed guard, or stops at a limit.
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FUZZ_SEED } from "../fuzz/fuzz.js";
 import { numericPrograms } from "./numeric-programs.js";
-import { bothTiers, runIn } from "./run-tiers.js";
+import { bothTiers, expectTiersAgreeOn, runIn } from "./run-tiers.js";
 
 /** Both tiers print the same and end the same; returns the compiled run for more checks. */
 async function agree(source: string, options = {}) {
@@ -202,15 +200,7 @@ describe("compiled code", () => {
   });
 
   it("agrees with the interpreter on random numeric programs", async () => {
-    await fc.assert(
-      fc.asyncProperty(numericPrograms, async (source) => {
-        const { interpreted, compiled } = await bothTiers(source, { maxSteps: 5_000_000 });
-        expect(compiled.stdout, source).toBe(interpreted.stdout);
-        expect(compiled.error, source).toBe(interpreted.error);
-        expect(compiled.stats.compiled, source).toBeGreaterThan(0);
-      }),
-      { numRuns: 100, seed: FUZZ_SEED, endOnFailure: true },
-    );
+    await expectTiersAgreeOn(numericPrograms);
   }, 120_000);
 });
 
